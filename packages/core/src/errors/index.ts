@@ -1,0 +1,2 @@
+export * from './store-errors.js';
+export * from './parse-input.js';

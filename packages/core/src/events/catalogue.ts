@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { JsonValueSchema, TimestampSchema } from './json.js';
+
+/**
+ * The v1 event catalogue (DESIGN §2). The event type names are the contract;
+ * the fields are a minimum. Every payload is plain JSON.
+ */
+
+const name = z.string().min(1, 'must not be empty').max(1024);
+const runId = z.string().min(1, 'must not be empty');
+
+/** Where a captured version of some data lives, and how to identify its content. */
+export const VersionRefSchema = z.object({
+  /** Which data store holds it: 'fs', 'zfs', 'http', ... */
+  store: z.string().min(1),
+  /** Content digest, `sha256:<hex>`. Absent only when the store defers digests. */
+  digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex digits>').optional(),
+  /** Store-specific snapshot identifier (e.g. a ZFS snapshot name and guid). */
+  snapshotId: z.string().optional(),
+  kind: z.enum(['file', 'directory']),
+  bytes: z.number().int().nonnegative(),
+  files: z.number().int().nonnegative(),
+});
+export type VersionRef = z.infer<typeof VersionRefSchema>;
+
+export const CodeVersionSchema = z.object({
+  gitCommit: z.string().optional(),
+  gitBranch: z.string().optional(),
+  dirty: z.boolean().optional(),
+  /** sha256 of the uncommitted diff when dirty. */
+  diffDigest: z.string().optional(),
+  /** sha256 of the script / notebook file. */
+  scriptDigest: z.string().optional(),
+});
+export type CodeVersion = z.infer<typeof CodeVersionSchema>;
+
+export const EnvironmentInfoSchema = z.object({
+  runtime: z.string(),
+  os: z.string(),
+  host: z.string(),
+  user: z.string(),
+  packages: z.record(z.string(), z.string()).optional(),
+});
+export type EnvironmentInfo = z.infer<typeof EnvironmentInfoSchema>;
+
+export const WorkloadSchema = z.object({
+  command: z.array(z.string()).optional(),
+  script: z.string().optional(),
+  notebook: z.string().optional(),
+  cwd: z.string().optional(),
+  /** Id of the `ds run` workload this run belongs to, if any. */
+  workloadId: z.string().optional(),
+});
+export type Workload = z.infer<typeof WorkloadSchema>;
+
+export const ProjectCreatedSchema = z.object({ id: z.string().min(1), name });
+export const RunStartedSchema = z.object({
+  runId,
+  projectId: z.string().min(1),
+  mode: z.enum(['script', 'interactive']),
+  workload: WorkloadSchema,
+  codeVersion: CodeVersionSchema,
+  environment: EnvironmentInfoSchema,
+  startedAt: TimestampSchema,
+});
+export const RunDescribedSchema = z.object({ description: z.string() });
+export const DataDeclaredSchema = z.object({
+  path: z.string().min(1, 'must be a path'),
+  dataset: name,
+  version: VersionRefSchema,
+});
+export const ParameterRecordedSchema = z.object({ name, value: JsonValueSchema });
+export const MetricRecordedSchema = z.object({
+  name,
+  value: JsonValueSchema,
+  step: z.number().int().nonnegative().optional(),
+  at: TimestampSchema,
+});
+export const SummaryRecordedSchema = z.object({ name, value: JsonValueSchema });
+export const LabelAddedSchema = z.object({ name, value: z.string() });
+export const ModelDeclaredSchema = z.object({
+  name,
+  path: z.string().min(1),
+  framework: z.string().optional(),
+  version: VersionRefSchema.optional(),
+  extra: z.record(z.string(), JsonValueSchema).optional(),
+});
+export const RunErroredSchema = z.object({ message: z.string(), detail: JsonValueSchema.optional() });
+export const RunPublishedSchema = z.object({
+  endedAt: TimestampSchema,
+  /** Hash of the run stream's last event before this one: the run's seal. */
+  headHash: z.string(),
+});
+export const DatasetVersionCreatedSchema = z.object({
+  name,
+  version: z.number().int().positive(),
+  ref: VersionRefSchema,
+  bytes: z.number().int().nonnegative(),
+  files: z.number().int().nonnegative(),
+  producedBy: runId,
+  path: z.string().optional(),
+});
+export const ModelVersionCreatedSchema = z.object({
+  name,
+  version: z.number().int().positive(),
+  ref: VersionRefSchema,
+  producedBy: runId,
+  framework: z.string().optional(),
+  path: z.string().optional(),
+  metrics: z.record(z.string(), JsonValueSchema),
+  extra: z.record(z.string(), JsonValueSchema).optional(),
+});
+
+export const eventSchemas = {
+  ProjectCreated: ProjectCreatedSchema,
+  RunStarted: RunStartedSchema,
+  RunDescribed: RunDescribedSchema,
+  InputDeclared: DataDeclaredSchema,
+  OutputDeclared: DataDeclaredSchema,
+  ParameterRecorded: ParameterRecordedSchema,
+  MetricRecorded: MetricRecordedSchema,
+  SummaryRecorded: SummaryRecordedSchema,
+  LabelAdded: LabelAddedSchema,
+  ModelDeclared: ModelDeclaredSchema,
+  RunErrored: RunErroredSchema,
+  RunPublished: RunPublishedSchema,
+  DatasetVersionCreated: DatasetVersionCreatedSchema,
+  ModelVersionCreated: ModelVersionCreatedSchema,
+} as const;
+
+export type EventType = keyof typeof eventSchemas;
+export const eventTypes = Object.keys(eventSchemas) as EventType[];
+
+/** The current schemaVersion of each event type. Bump it and register an upcaster together. */
+export const currentSchemaVersion: Record<EventType, number> = Object.fromEntries(
+  eventTypes.map((t) => [t, 1]),
+) as Record<EventType, number>;
+
+/** One discriminated union of every domain event (type + data). */
+export const DomainEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ProjectCreated'), data: ProjectCreatedSchema }),
+  z.object({ type: z.literal('RunStarted'), data: RunStartedSchema }),
+  z.object({ type: z.literal('RunDescribed'), data: RunDescribedSchema }),
+  z.object({ type: z.literal('InputDeclared'), data: DataDeclaredSchema }),
+  z.object({ type: z.literal('OutputDeclared'), data: DataDeclaredSchema }),
+  z.object({ type: z.literal('ParameterRecorded'), data: ParameterRecordedSchema }),
+  z.object({ type: z.literal('MetricRecorded'), data: MetricRecordedSchema }),
+  z.object({ type: z.literal('SummaryRecorded'), data: SummaryRecordedSchema }),
+  z.object({ type: z.literal('LabelAdded'), data: LabelAddedSchema }),
+  z.object({ type: z.literal('ModelDeclared'), data: ModelDeclaredSchema }),
+  z.object({ type: z.literal('RunErrored'), data: RunErroredSchema }),
+  z.object({ type: z.literal('RunPublished'), data: RunPublishedSchema }),
+  z.object({ type: z.literal('DatasetVersionCreated'), data: DatasetVersionCreatedSchema }),
+  z.object({ type: z.literal('ModelVersionCreated'), data: ModelVersionCreatedSchema }),
+]);
+export type DomainEvent = z.infer<typeof DomainEventSchema>;
+export type EventData<T extends EventType> = Extract<DomainEvent, { type: T }>['data'];

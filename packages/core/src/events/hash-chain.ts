@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical-json.js';
+import { GENESIS_HASH, type NewEvent, type RecordedEvent } from './envelope.js';
+
+/** The fields the hash covers. Position and recordedAt are store-local and excluded, so a migrated event keeps its hash. */
+export interface HashedFields {
+  id: string;
+  type: string;
+  schemaVersion: number;
+  stream: string;
+  revision: number;
+  data: unknown;
+  meta: unknown;
+}
+
+/** hash = sha256(prevHash ‖ canonical JSON of id, type, schemaVersion, stream, revision, data, meta) */
+export function eventHash(prevHash: string, e: HashedFields): string {
+  const body = canonicalJson({
+    id: e.id,
+    type: e.type,
+    schemaVersion: e.schemaVersion,
+    stream: e.stream,
+    revision: e.revision,
+    data: e.data,
+    meta: e.meta,
+  });
+  return createHash('sha256').update(prevHash).update(body).digest('hex');
+}
+
+/**
+ * Seal new events onto a stream whose head is at `headRevision` with hash `headHash`
+ * (-1 / GENESIS_HASH for an empty stream). Returns each event with its revision and hashes.
+ * Every store adapter uses this, so every store computes identical chains.
+ */
+export function chainEvents(
+  stream: string,
+  headRevision: number,
+  headHash: string,
+  events: readonly NewEvent[],
+): Array<NewEvent & { stream: string; revision: number; prevHash: string; hash: string }> {
+  let prevHash = headHash;
+  return events.map((e, i) => {
+    const revision = headRevision + 1 + i;
+    const hash = eventHash(prevHash, { ...e, stream, revision });
+    const sealed = { ...e, stream, revision, prevHash, hash };
+    prevHash = hash;
+    return sealed;
+  });
+}
+
+export type ChainBreakReason =
+  | 'hash-mismatch'
+  | 'prev-hash-mismatch'
+  | 'revision-gap'
+  | 'revision-out-of-order'
+  | 'duplicate-revision'
+  | 'seal-mismatch';
+
+export interface ChainBreak {
+  stream: string;
+  revision: number;
+  position: number;
+  reason: ChainBreakReason;
+  message: string;
+}
+
+export type ChainVerdict = { ok: true; streams: number; events: number } | { ok: false; break: ChainBreak };
+
+/**
+ * Verify per-stream hash chains over a sequence of recorded events (any mix of
+ * streams, in global order). Returns the first event — in the order given — that
+ * breaks its stream's chain, and why.
+ */
+export function verifyChain(events: Iterable<RecordedEvent>): ChainVerdict {
+  const verifier = new ChainVerifier();
+  for (const e of events) {
+    const br = verifier.check(e);
+    if (br) return { ok: false, break: br };
+  }
+  return verifier.verdict();
+}
+
+/** Incremental form of verifyChain, for async sources (`readAll`). */
+export class ChainVerifier {
+  private readonly heads = new Map<string, { revision: number; hash: string }>();
+  private count = 0;
+
+  check(e: RecordedEvent): ChainBreak | undefined {
+    this.count++;
+    const head = this.heads.get(e.stream) ?? { revision: -1, hash: GENESIS_HASH };
+    const fail = (reason: ChainBreakReason, detail: string): ChainBreak => ({
+      stream: e.stream,
+      revision: e.revision,
+      position: e.position,
+      reason,
+      message: `stream ${e.stream} revision ${e.revision} (position ${e.position}): ${detail}`,
+    });
+    if (e.revision !== head.revision + 1) {
+      if (e.revision <= head.revision) {
+        return fail(
+          e.revision === head.revision ? 'duplicate-revision' : 'revision-out-of-order',
+          `expected revision ${head.revision + 1} but found ${e.revision} again or out of order — events were reordered or duplicated`,
+        );
+      }
+      return fail('revision-gap', `expected revision ${head.revision + 1} — ${e.revision - head.revision - 1} event(s) are missing before it`);
+    }
+    if (e.prevHash !== head.hash) {
+      return fail('prev-hash-mismatch', `prevHash ${e.prevHash.slice(0, 12)}… does not match the previous event's hash ${head.hash.slice(0, 12)}… — an event before it was removed, replaced or reordered`);
+    }
+    const expected = eventHash(e.prevHash, e);
+    if (expected !== e.hash) {
+      return fail('hash-mismatch', `content does not match its hash (recomputed ${expected.slice(0, 12)}…, recorded ${e.hash.slice(0, 12)}…) — the event was altered after it was recorded`);
+    }
+    if (e.type === 'RunPublished') {
+      const seal = (e.data as { headHash?: unknown } | null)?.headHash;
+      if (seal !== e.prevHash) {
+        return fail('seal-mismatch', `the run's seal (headHash ${String(seal).slice(0, 12)}…) does not match the hash of the event before it (${e.prevHash.slice(0, 12)}…) — the run was altered after it was published`);
+      }
+    }
+    this.heads.set(e.stream, { revision: e.revision, hash: e.hash });
+    return undefined;
+  }
+
+  verdict(): ChainVerdict & { ok: true } {
+    return { ok: true, streams: this.heads.size, events: this.count };
+  }
+
+  headOf(stream: string): { revision: number; hash: string } | undefined {
+    return this.heads.get(stream);
+  }
+}

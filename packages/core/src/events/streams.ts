@@ -1,0 +1,21 @@
+/**
+ * Stream names (DESIGN §2): `<category>-<id>`. The category is the part before
+ * the first '-' (KurrentDB's $by_category rule), so categories contain no '-'.
+ */
+export const streamCategories = ['run', 'dataset', 'model', 'project'] as const;
+export type StreamCategory = (typeof streamCategories)[number];
+
+export const runStream = (runId: string): string => `run-${runId}`;
+export const datasetStream = (name: string): string => `dataset-${name}`;
+export const modelStream = (name: string): string => `model-${name}`;
+export const projectStream = (projectId: string): string => `project-${projectId}`;
+
+export function categoryOf(stream: string): string {
+  const dash = stream.indexOf('-');
+  return dash === -1 ? stream : stream.slice(0, dash);
+}
+
+export function idOf(stream: string): string {
+  const dash = stream.indexOf('-');
+  return dash === -1 ? '' : stream.slice(dash + 1);
+}

@@ -1,0 +1,72 @@
+import { currentSchemaVersion, DomainEventSchema, type DomainEvent, type EventType } from './catalogue.js';
+import type { RecordedEvent } from './envelope.js';
+
+/** Turns the data of `type` at `fromVersion` into the data of `fromVersion + 1`. */
+export type Upcaster = (data: unknown) => unknown;
+
+export class UnknownEventVersionError extends Error {
+  readonly code = 'UNKNOWN_EVENT_VERSION';
+  constructor(
+    readonly type: string,
+    readonly schemaVersion: number,
+    readonly stream: string,
+    readonly revision: number,
+  ) {
+    super(
+      `event ${type} v${schemaVersion} at ${stream}@${revision} has no upcaster to v${currentSchemaVersion[type as EventType] ?? '?'} — upgrade dotscience or register an upcaster for ${type} v${schemaVersion}`,
+    );
+    this.name = 'UnknownEventVersionError';
+  }
+}
+
+export class InvalidEventDataError extends Error {
+  readonly code = 'INVALID_EVENT_DATA';
+  constructor(
+    readonly stream: string,
+    readonly revision: number,
+    readonly issues: string,
+  ) {
+    super(`event at ${stream}@${revision} does not match its schema: ${issues}`);
+    this.name = 'InvalidEventDataError';
+  }
+}
+
+/**
+ * Old events are never rewritten (the log is immutable and hashed); readers
+ * upcast them to the current schema when they read them.
+ */
+export class UpcasterRegistry {
+  private readonly steps = new Map<string, Upcaster>();
+
+  register(type: EventType, fromVersion: number, upcast: Upcaster): this {
+    const key = `${type}@${fromVersion}`;
+    if (this.steps.has(key)) throw new Error(`an upcaster for ${type} v${fromVersion} is already registered`);
+    this.steps.set(key, upcast);
+    return this;
+  }
+
+  /** The event's domain form at the current schema version; throws when it cannot get there. */
+  upcast(e: RecordedEvent): DomainEvent {
+    const target = currentSchemaVersion[e.type as EventType];
+    if (target === undefined) throw new UnknownEventVersionError(e.type, e.schemaVersion, e.stream, e.revision);
+    let data: unknown = e.data;
+    for (let v = e.schemaVersion; v < target; v++) {
+      const step = this.steps.get(`${e.type}@${v}`);
+      if (!step) throw new UnknownEventVersionError(e.type, e.schemaVersion, e.stream, e.revision);
+      data = step(data);
+    }
+    if (e.schemaVersion > target) throw new UnknownEventVersionError(e.type, e.schemaVersion, e.stream, e.revision);
+    const parsed = DomainEventSchema.safeParse({ type: e.type, data });
+    if (!parsed.success) {
+      throw new InvalidEventDataError(
+        e.stream,
+        e.revision,
+        parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+      );
+    }
+    return parsed.data;
+  }
+}
+
+/** The registry with every upcaster dotscience ships (none yet: every type is at v1). */
+export const defaultUpcasters = new UpcasterRegistry();

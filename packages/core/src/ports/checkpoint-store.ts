@@ -1,0 +1,17 @@
+import type { JsonValue } from '../events/json.js';
+
+/** A projection's state saved together with the last position it has seen. */
+export interface ProjectionCheckpoint {
+  name: string;
+  version: number;
+  /** Global position of the last event applied; -1 when none. */
+  position: number;
+  state: JsonValue;
+}
+
+export interface CheckpointStore {
+  load(name: string): Promise<ProjectionCheckpoint | undefined>;
+  /** Atomically replace the checkpoint of `checkpoint.name`. */
+  save(checkpoint: ProjectionCheckpoint): Promise<void>;
+}
+export const CheckpointStore = Symbol.for('dotscience.CheckpointStore');

@@ -1,0 +1,7 @@
+import type { CodeVersion } from '../events/catalogue.js';
+
+export interface CodeInspector {
+  /** The code version of the working directory `cwd` (git commit, dirty flag, diff digest) and of `script` if given. */
+  inspect(cwd: string, script?: string): Promise<CodeVersion>;
+}
+export const CodeInspector = Symbol.for('dotscience.CodeInspector');

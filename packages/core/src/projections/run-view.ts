@@ -1,0 +1,55 @@
+import type { CodeVersion, EnvironmentInfo, VersionRef, Workload } from '../events/catalogue.js';
+import type { JsonValue } from '../events/json.js';
+
+/** Aggregates of one metric series, kept by the runs projection (full series: metric-series projection). */
+export interface MetricAggregate {
+  /** Last recorded value (numbers and JSON alike). */
+  last: JsonValue;
+  /** Min / max over the numeric values of the series; null when none is numeric. */
+  min: number | null;
+  max: number | null;
+  count: number;
+  lastStep: number | null;
+}
+
+export interface DeclaredData {
+  path: string;
+  dataset: string;
+  version: VersionRef;
+}
+
+export interface DeclaredModel {
+  name: string;
+  path: string;
+  framework?: string;
+  version?: VersionRef;
+  extra?: Record<string, JsonValue>;
+}
+
+export type RunStatus = 'running' | 'published' | 'errored';
+
+/** The current state of one run, as the runs projection derives it. The query language evaluates over this. */
+export interface RunView {
+  runId: string;
+  projectId: string;
+  mode: 'script' | 'interactive';
+  status: RunStatus;
+  workload: Workload;
+  codeVersion: CodeVersion;
+  environment: EnvironmentInfo;
+  startedAt: string;
+  endedAt: string | null;
+  description: string | null;
+  parameters: Record<string, JsonValue>;
+  metrics: Record<string, MetricAggregate>;
+  summary: Record<string, JsonValue>;
+  labels: Record<string, string>;
+  inputs: DeclaredData[];
+  outputs: DeclaredData[];
+  models: DeclaredModel[];
+  error: { message: string; detail?: JsonValue } | null;
+  /** Hash of the run stream's head; after publish, the seal. */
+  headHash: string;
+  lastRevision: number;
+  lastPosition: number;
+}
