@@ -1,0 +1,91 @@
+import { Observable, Subject } from 'rxjs';
+import { chainEvents } from '../events/hash-chain.js';
+import { GENESIS_HASH, NewEventSchema, type NewEvent, type RecordedEvent } from '../events/envelope.js';
+import { parseInput } from '../errors/parse-input.js';
+import { checkExpected, idempotentRetry, appendResult } from '../store/append-rules.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  SubscribeOptions,
+} from '../ports/event-store.js';
+
+/**
+ * An EventStore in memory: the reference implementation of the port's
+ * semantics, for tests and for projections replayed without a disk.
+ */
+export class InMemoryEventStore implements EventStore {
+  private readonly all: RecordedEvent[] = [];
+  private readonly streams = new Map<string, RecordedEvent[]>();
+  private readonly live = new Subject<RecordedEvent>();
+  private closed = false;
+
+  constructor(private readonly now: () => string = () => new Date().toISOString()) {}
+
+  async append(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    this.assertOpen();
+    const parsed = events.map((e, i) => parseInput(NewEventSchema, e, `event ${i} appended to ${stream}`));
+    const existing = this.streams.get(stream) ?? [];
+    const expected: ExpectedRevision = options.expectedRevision ?? 'any';
+    const retry = idempotentRetry(stream, existing, parsed, expected);
+    if (retry) return retry;
+    checkExpected(stream, existing.length - 1, expected);
+    if (parsed.length === 0) {
+      return { nextExpectedRevision: existing.length - 1, position: this.all.length - 1, events: [] };
+    }
+    const head = existing[existing.length - 1];
+    const recordedAt = this.now();
+    const recorded = chainEvents(stream, existing.length - 1, head?.hash ?? GENESIS_HASH, parsed).map(
+      (e, i): RecordedEvent => ({ ...e, position: this.all.length + i, recordedAt }),
+    );
+    this.all.push(...recorded);
+    this.streams.set(stream, [...existing, ...recorded]);
+    for (const e of recorded) this.live.next(e);
+    return appendResult(recorded);
+  }
+
+  async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    this.assertOpen();
+    const events = this.streams.get(stream) ?? [];
+    const from = options.fromRevision ?? 0;
+    const end = options.maxCount === undefined ? events.length : Math.min(events.length, from + options.maxCount);
+    for (let r = from; r < end; r++) yield events[r]!;
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    this.assertOpen();
+    const from = Math.max(0, options.fromPosition ?? 0);
+    const end = options.maxCount === undefined ? this.all.length : Math.min(this.all.length, from + options.maxCount);
+    for (let p = from; p < end; p++) yield this.all[p]!;
+  }
+
+  subscribe(options: SubscribeOptions = {}): Observable<RecordedEvent> {
+    return new Observable<RecordedEvent>((subscriber) => {
+      // Appends are synchronous in memory, so history then live has no seam to fall into.
+      let next = Math.max(0, options.fromPosition ?? 0);
+      for (; next < this.all.length && !subscriber.closed; next++) subscriber.next(this.all[next]!);
+      const sub = this.live.subscribe({
+        next: (e) => {
+          if (e.position >= next) {
+            next = e.position + 1;
+            subscriber.next(e);
+          }
+        },
+        complete: () => subscriber.complete(),
+      });
+      return () => sub.unsubscribe();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.live.complete();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the in-memory event store is closed');
+  }
+}
+
