@@ -7,6 +7,7 @@ import type {
   AppendOptions,
   AppendResult,
   EventStore,
+  ExpectedRevision,
   ReadAllOptions,
   ReadStreamOptions,
   SubscribeOptions,
