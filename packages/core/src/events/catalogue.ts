@@ -97,7 +97,8 @@ export const DatasetVersionCreatedSchema = z.object({
   ref: VersionRefSchema,
   bytes: z.number().int().nonnegative(),
   files: z.number().int().nonnegative(),
-  producedBy: runId,
+  /** The run that wrote it; absent for data that entered from outside (first seen as an input). */
+  producedBy: runId.optional(),
   path: z.string().optional(),
 });
 export const ModelVersionCreatedSchema = z.object({
