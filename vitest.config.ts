@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import PlainSummaryReporter from './scripts/plain-summary-reporter.js';
 
 export default defineConfig({
   resolve: { conditions: ['source'] },
@@ -7,5 +8,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    reporters: ['default', new PlainSummaryReporter()],
   },
 });
