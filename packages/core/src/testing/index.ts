@@ -1,1 +1,2 @@
 export * from './in-memory-event-store.js';
+export * from './in-memory-checkpoint-store.js';
