@@ -73,7 +73,7 @@ describe('runs projection', () => {
     const published = await h.publishRun('r1');
     const run = (await runsOf(h)).r1!;
     expect(run.status).toBe('published');
-    expect(run.endedAt).toBe(published.data.endedAt);
+    expect(run.endedAt).toBe((published.data as { endedAt: string }).endedAt);
     expect(run.headHash).toBe(published.hash);
   });
 
