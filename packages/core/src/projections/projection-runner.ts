@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { parseInput } from '../errors/parse-input.js';
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import type { RecordedEvent } from '../events/envelope.js';
 import type { JsonValue } from '../events/json.js';
@@ -11,8 +13,22 @@ import { ProjectionRunnerStateError } from './projection-errors.js';
 export interface ProjectionRunnerOptions {
   /** Write a checkpoint after this many events (0: only on demand, at catch-up end and at stop). Default 1000. */
   checkpointEvery?: number;
+  /**
+   * The largest share of the runner's time automatic checkpoints may take, in
+   * (0, 1]. Default 0.1. A due checkpoint waits until the time since the last
+   * one is at least (1/share − 1) × what the last one cost, so a large state
+   * (a million metric points) is not copied every N events during a rebuild.
+   * 1: strictly every N events.
+   */
+  checkpointShare?: number;
   upcasters?: UpcasterRegistry;
 }
+
+const OptionsSchema = z.object({
+  checkpointEvery: z.number().int().nonnegative().optional(),
+  checkpointShare: z.number().gt(0).lte(1).optional(),
+  upcasters: z.custom<UpcasterRegistry>((u) => typeof (u as UpcasterRegistry | undefined)?.upcast === 'function').optional(),
+});
 
 /** Where the runner's state came from when it started. */
 export type ProjectionOrigin = 'checkpoint' | 'fresh' | 'rebuilt';
@@ -45,8 +61,8 @@ interface Waiter {
  * Keeps one projection up to date from an EventStore: resumes from its
  * checkpoint (or rebuilds from position 0 when the projection's version
  * differs), catches up with `readAll`, follows live events with `subscribe`,
- * and checkpoints {name, version, position, state} every N events, on demand,
- * at catch-up end and at stop. At most one checkpoint write is in flight;
+ * and checkpoints {name, version, position, state} every N events (within a
+ * time budget, see `checkpointShare`), on demand, at catch-up end and at stop. At most one checkpoint write is in flight;
  * checkpoints due meanwhile collapse into one taken when it lands.
  */
 export class ProjectionRunner<S> {
@@ -63,6 +79,10 @@ export class ProjectionRunner<S> {
   private waiters: Waiter[] = [];
   private readonly apply: EventApplier<S>;
   private readonly every: number;
+  /** Minimum time between automatic checkpoints per millisecond the last one cost. */
+  private readonly gapPerCostMs: number;
+  private lastCheckpointCostMs = 0;
+  private lastCheckpointEndedAt = -Infinity;
   private readonly changes = new Subject<ProjectionUpdate<S>>();
 
   constructor(
@@ -71,14 +91,21 @@ export class ProjectionRunner<S> {
     readonly projection: Projection<S>,
     options: ProjectionRunnerOptions = {},
   ) {
-    this.apply = eventApplier(projection, options.upcasters);
-    this.every = Math.max(0, Math.floor(options.checkpointEvery ?? 1000));
+    const parsed = parseInput(OptionsSchema, options, `options of the ${projection.name} projection runner`);
+    this.apply = eventApplier(projection, parsed.upcasters);
+    this.every = parsed.checkpointEvery ?? 1000;
+    this.gapPerCostMs = 1 / (parsed.checkpointShare ?? 0.1) - 1;
     this.current = initialStateOf(projection);
   }
 
   /** The live state. Read it; never change it (the runner mutates it as events arrive). */
   get state(): S {
     return this.current;
+  }
+
+  /** A detached JSON copy of the state, safe to keep or hand out while the runner goes on. */
+  snapshot(): S {
+    return detachedJson(this.projection.name, this.current) as S;
   }
 
   /** Global position of the last event applied; -1 when none. */
@@ -179,8 +206,12 @@ export class ProjectionRunner<S> {
     if (e.position <= this.at) return; // already applied (the seam between catch-up and live)
     this.current = this.apply(this.current, e);
     this.at = e.position;
-    if (this.every > 0 && ++this.sinceCheckpoint >= this.every) this.requestCheckpoint();
+    if (this.every > 0 && ++this.sinceCheckpoint >= this.every && this.checkpointAffordable()) this.requestCheckpoint();
     if (this.waiters.length > 0) this.releaseWaiters();
+  }
+
+  private checkpointAffordable(): boolean {
+    return performance.now() - this.lastCheckpointEndedAt >= this.lastCheckpointCostMs * this.gapPerCostMs;
   }
 
   private requestCheckpoint(): void {
@@ -190,6 +221,7 @@ export class ProjectionRunner<S> {
 
   /** Takes the snapshot synchronously (the state is consistent between events) and writes it. */
   private writeCheckpoint(): void {
+    const startedAt = performance.now();
     let checkpoint: ProjectionCheckpoint;
     try {
       checkpoint = {
@@ -206,6 +238,8 @@ export class ProjectionRunner<S> {
     this.checkpointDue = false;
     const write = this.checkpoints.save(checkpoint).then(
       () => {
+        this.lastCheckpointEndedAt = performance.now();
+        this.lastCheckpointCostMs = this.lastCheckpointEndedAt - startedAt;
         this.checkpointedAt = Math.max(this.checkpointedAt, checkpoint.position);
         this.inFlight = undefined;
         if (this.checkpointDue && !this.failure) {

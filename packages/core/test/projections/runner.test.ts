@@ -1,8 +1,9 @@
 import { firstValueFrom, filter } from 'rxjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ProjectionHandlerError,
   ProjectionRunner,
+  InvalidInputError,
   ProjectionStateError,
   defineProjection,
   replay,
@@ -90,13 +91,15 @@ describe('ProjectionRunner', () => {
     await h.emit('run-r2', 'LabelAdded', { name: 'team', value: 'vision' });
     expect(runner.state.r2!.labels).toEqual({ team: 'vision' });
     await runner.stop();
-    expect(runner.state).toEqual((await replay(h.store, runsProjection)).state);
+    const copy = runner.snapshot();
+    expect(copy).toEqual((await replay(h.store, runsProjection)).state);
+    expect(copy).not.toBe(runner.state);
   });
 
   it('checkpoints every N events while live, and at stop', async () => {
     const h = new History();
     const checkpoints = new InMemoryCheckpointStore();
-    const runner = new ProjectionRunner(h.store, checkpoints, parameterCounter(), { checkpointEvery: 2 });
+    const runner = new ProjectionRunner(h.store, checkpoints, parameterCounter(), { checkpointEvery: 2, checkpointShare: 1 });
     await runner.start();
     const afterStart = checkpoints.saves.get('parameter-counter') ?? 0;
     const second = await withParameters(h, 'r1', ['a', 'b']);
@@ -108,6 +111,41 @@ describe('ProjectionRunner', () => {
     await runner.stop();
     expect((await checkpoints.load('parameter-counter'))?.position).toBe(third);
     expect(checkpoints.saves.get('parameter-counter')).toBe(afterStart + 2);
+  });
+
+  it('skips automatic checkpoints that would take more than its share of the time, and catches up once it is affordable', async () => {
+    let now = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      const h = new History();
+      const checkpoints = new InMemoryCheckpointStore();
+      const save = checkpoints.save.bind(checkpoints);
+      checkpoints.save = async (checkpoint) => {
+        now += 100; // every checkpoint costs 100 ms
+        await save(checkpoint);
+      };
+      const runner = new ProjectionRunner(h.store, checkpoints, parameterCounter(), { checkpointEvery: 1, checkpointShare: 0.5 });
+      await runner.start();
+      const saved = () => checkpoints.saves.get('parameter-counter');
+      expect(saved()).toBe(1);
+      await withParameters(h, 'r1', ['a', 'b']);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(saved()).toBe(1); // 0 ms since a 100 ms checkpoint: half the time would go to checkpoints
+      now += 100;
+      const c = await withParameters(h, 'r1', ['c']);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(saved()).toBe(2);
+      expect((await checkpoints.load('parameter-counter'))?.position).toBe(c);
+      await runner.stop();
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('refuses options it cannot honour', () => {
+    const h = new History();
+    expect(() => new ProjectionRunner(h.store, new InMemoryCheckpointStore(), runsProjection, { checkpointShare: 0 })).toThrow(InvalidInputError);
+    expect(() => new ProjectionRunner(h.store, new InMemoryCheckpointStore(), runsProjection, { checkpointEvery: -1 })).toThrow(/checkpointEvery/);
   });
 
   it('when a handler throws, then the runner stops with an error naming the event, and the last checkpoint stays', async () => {
