@@ -1,0 +1,1 @@
+export { FsCheckpointStore, checkpointFileName } from './fs-checkpoint-store.js';

@@ -1,0 +1,309 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Observable } from 'rxjs';
+import {
+  NewEventSchema,
+  checkExpected,
+  chainEvents,
+  idempotentRetry,
+  parseInput,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+} from '@dotscience/core';
+import { EventStoreClosedError, ReadOnlyEventStoreError } from './event-store-errors.js';
+import { GroupCommitLog } from './group-commit.js';
+import { saveIndexSnapshot } from './index-snapshot.js';
+import { LogWatch } from './log-watch.js';
+import { recoverLog, scanForward } from './log-recovery.js';
+import { readRecords } from './record-reader.js';
+import { encodeFrame } from './record-frame.js';
+import { listSegments } from './segment-files.js';
+import type { StreamIndex } from './stream-index.js';
+import { subscribeToLog } from './log-subscription.js';
+import { WriterLock, type WriterLockOptions } from './writer-lock.js';
+
+export interface FsEventStoreOptions {
+  /** Read without taking the writer lock; sees other processes' appends as they become whole records. */
+  readOnly?: boolean;
+  /** What to do when another live process holds the writer lock. Default: fail at once. */
+  lock?: WriterLockOptions;
+  /** Start a new segment file once the current one reaches this size. Default 64 MiB. */
+  segmentMaxBytes?: number;
+  /** Check the checksum of every record on open, also those the index snapshot covers. Default true. */
+  verifyChecksumsOnOpen?: boolean;
+  /** Persist the stream index after this many new events (and on close). Default 100 000. */
+  snapshotEveryEvents?: number;
+  /** Fallback poll for other processes' appends when fs.watch misses them. Default 1000 ms. */
+  pollIntervalMs?: number;
+  /** recordedAt source. Default: the system clock. */
+  now?: () => string;
+}
+
+/** What `open` found. */
+export interface FsEventStoreOpenReport {
+  events: number;
+  streams: number;
+  indexFromSnapshot: boolean;
+  truncatedTornTailBytes: number;
+}
+
+export const LOCK_FILE = 'writer.lock';
+export const INDEX_SNAPSHOT_FILE = 'stream-index.snapshot';
+const PLACEHOLDER = { id: '' } as RecordedEvent;
+
+/** The embedded event log: append-only, checksummed segment files in one directory. */
+export class FsEventStore implements EventStore {
+  private closed = false;
+  private rebuilding: Promise<void> | undefined;
+  private refreshing: Promise<void> | undefined;
+  private snapshotCount: number;
+  private snapshotting: Promise<void> = Promise.resolve();
+
+  private constructor(
+    readonly dir: string,
+    private index: StreamIndex,
+    private tailSize: number,
+    private readonly options: FsEventStoreOptions,
+    private readonly lock: WriterLock | undefined,
+    private log: GroupCommitLog | undefined,
+    private readonly watch: LogWatch,
+    readonly openReport: FsEventStoreOpenReport,
+  ) {
+    this.snapshotCount = openReport.indexFromSnapshot ? openReport.events : -1;
+  }
+
+  static async open(dir: string, options: FsEventStoreOptions = {}): Promise<FsEventStore> {
+    await mkdir(dir, { recursive: true });
+    const readOnly = options.readOnly ?? false;
+    const lock = readOnly ? undefined : await WriterLock.acquire(join(dir, LOCK_FILE), options.lock);
+    try {
+      const recovered = await recoverLog(dir, join(dir, INDEX_SNAPSHOT_FILE), {
+        role: readOnly ? 'reader' : 'writer',
+        verifyChecksums: options.verifyChecksumsOnOpen ?? true,
+        useSnapshot: true,
+      });
+      const report: FsEventStoreOpenReport = {
+        events: recovered.index.committedCount,
+        streams: recovered.index.streams.size,
+        indexFromSnapshot: recovered.fromSnapshot,
+        truncatedTornTailBytes: recovered.truncatedBytes,
+      };
+      const watch = new LogWatch(dir, readOnly, options.pollIntervalMs ?? 1000);
+      const store = new FsEventStore(dir, recovered.index, recovered.tailSize, options, lock, undefined, watch, report);
+      if (!readOnly) store.log = store.newLog();
+      return store;
+    } catch (err) {
+      await lock?.release();
+      throw err;
+    }
+  }
+
+  get readOnly(): boolean {
+    return this.lock === undefined;
+  }
+
+  /** Number of events in the log (committed, i.e. durable). */
+  get eventCount(): number {
+    return this.index.committedCount;
+  }
+
+  async append(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    this.assertOpen();
+    if (!this.log) throw new ReadOnlyEventStoreError(this.dir, stream);
+    const parsed = events.map((e, i) => parseInput(NewEventSchema, e, `event ${i} appended to ${stream}`));
+    const expected: ExpectedRevision = options.expectedRevision ?? 'any';
+    if (this.rebuilding) await this.rebuilding;
+    const loaded = new Map<number, RecordedEvent>();
+    for (;;) {
+      const missing = this.retryCandidatesNotLoaded(stream, parsed, loaded);
+      if (missing.length > 0) {
+        await this.loadRevisions(stream, missing, parsed.length, loaded);
+        continue;
+      }
+      // From here to enqueue nothing awaits, so the stream head cannot move under us.
+      const existing = this.existingForRetry(stream, parsed[0]?.id, loaded);
+      const retry = existing && idempotentRetry(stream, existing, parsed, expected);
+      if (retry) {
+        if (retry.position < this.index.committedCount) return retry;
+        await this.log.idle(); // the original append is still being written: answer once it is durable
+        continue;
+      }
+      const head = this.index.head(stream);
+      checkExpected(stream, head.revision, expected);
+      if (parsed.length === 0) return { nextExpectedRevision: head.revision, position: this.log.nextPosition - 1, events: [] };
+      return this.enqueue(stream, head, parsed);
+    }
+  }
+
+  readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    this.assertOpen();
+    return this.readPositions(() => {
+      const positions = this.index.stream(stream)?.positions ?? [];
+      const from = Math.max(0, options.fromRevision ?? 0);
+      const end = options.maxCount === undefined ? positions.length : Math.min(positions.length, from + options.maxCount);
+      return positions.slice(from, end);
+    });
+  }
+
+  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    this.assertOpen();
+    return this.readPositions(() => {
+      const from = Math.max(0, options.fromPosition ?? 0);
+      const count = this.index.committedCount;
+      const end = options.maxCount === undefined ? count : Math.min(count, from + options.maxCount);
+      return range(from, end);
+    });
+  }
+
+  subscribe(options: SubscribeOptions = {}): Observable<RecordedEvent> {
+    return subscribeToLog({
+      fromPosition: Math.max(0, options.fromPosition ?? 0),
+      watch: this.watch,
+      isClosed: () => this.closed,
+      catchUp: async () => {
+        if (this.readOnly) await this.refresh();
+        return this.index.committedCount;
+      },
+      read: (from, end) => readRecords(this.dir, this.index.table, range(from, end)),
+    });
+  }
+
+  /** Rebuild the stream index from the log alone and persist it (also done on open when the snapshot is missing or damaged). */
+  async rebuildIndex(): Promise<FsEventStoreOpenReport> {
+    this.assertOpen();
+    const run = (async () => {
+      await this.log?.idle();
+      const recovered = await recoverLog(this.dir, join(this.dir, INDEX_SNAPSHOT_FILE), {
+        role: this.readOnly ? 'reader' : 'writer',
+        verifyChecksums: true,
+        useSnapshot: false,
+      });
+      this.index = recovered.index;
+      this.tailSize = recovered.tailSize;
+      if (this.log) {
+        await this.log.close();
+        this.log = this.newLog();
+        await this.persistIndex();
+      }
+      return { events: this.index.committedCount, streams: this.index.streams.size, indexFromSnapshot: false, truncatedTornTailBytes: recovered.truncatedBytes };
+    })();
+    this.rebuilding = run.then(() => undefined, () => undefined);
+    try {
+      return await run;
+    } finally {
+      this.rebuilding = undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.watch.notify();
+    this.watch.stop();
+    if (this.log) {
+      await this.log.close();
+      await this.snapshotting;
+      if (this.snapshotCount !== this.index.committedCount) await this.persistIndex();
+    }
+    await this.lock?.release();
+  }
+
+  private newLog(): GroupCommitLog {
+    return new GroupCommitLog(this.dir, this.index, this.tailSize, this.options.segmentMaxBytes ?? 64 * 1024 * 1024, () => {
+      this.watch.notify();
+      const every = this.options.snapshotEveryEvents ?? 100_000;
+      if (this.index.committedCount - Math.max(0, this.snapshotCount) >= every) {
+        this.snapshotCount = this.index.committedCount;
+        this.snapshotting = this.snapshotting.then(() => this.persistIndex()).catch(() => undefined);
+      }
+    });
+  }
+
+  private async persistIndex(): Promise<void> {
+    const count = this.index.committedCount;
+    await saveIndexSnapshot(join(this.dir, INDEX_SNAPSHOT_FILE), this.index);
+    this.snapshotCount = count;
+  }
+
+  private enqueue(stream: string, head: { revision: number; hash: string }, parsed: NewEvent[]): Promise<AppendResult> {
+    const log = this.log!;
+    const recordedAt = (this.options.now ?? (() => new Date().toISOString()))();
+    const first = log.nextPosition;
+    const sealed = chainEvents(stream, head.revision, head.hash, parsed).map(
+      (e, i): RecordedEvent => ({ ...e, position: first + i, recordedAt }),
+    );
+    log.nextPosition += sealed.length;
+    this.index.ensureStream(stream).pending.push(...sealed);
+    const frames = sealed.map((e) => encodeFrame(Buffer.from(JSON.stringify(e))));
+    return new Promise((resolve, reject) => log.enqueue({ stream, events: sealed, frames, resolve, reject }));
+  }
+
+  /** Committed revisions whose id fingerprint matches the first new event's id and that are not loaded yet. */
+  private retryCandidatesNotLoaded(stream: string, parsed: NewEvent[], loaded: Map<number, RecordedEvent>): number[] {
+    const first = parsed[0];
+    if (!first) return [];
+    return [...this.index.committedRevisionsWithId(stream, first.id)].filter((r) => !loaded.has(r));
+  }
+
+  private async loadRevisions(stream: string, revisions: number[], count: number, loaded: Map<number, RecordedEvent>): Promise<void> {
+    const positions = this.index.stream(stream)!.positions;
+    for (const r of revisions) {
+      const wanted = positions.slice(r, r + count);
+      let k = r;
+      for await (const event of readRecords(this.dir, this.index.table, wanted)) loaded.set(k++, event);
+    }
+  }
+
+  /**
+   * The stream as `idempotentRetry` wants it (index = revision) when a retry is
+   * possible; only the revisions that could match are real events, the rest are
+   * placeholders that match no id. Undefined when the first id is nowhere in the stream.
+   */
+  private existingForRetry(stream: string, firstId: string | undefined, loaded: Map<number, RecordedEvent>): RecordedEvent[] | undefined {
+    const s = this.index.stream(stream);
+    if (!s || firstId === undefined) return undefined;
+    if (loaded.size === 0 && !s.pending.some((e) => e.id === firstId)) return undefined;
+    const existing = new Array<RecordedEvent>(s.positions.length + s.pending.length).fill(PLACEHOLDER);
+    for (const [r, e] of loaded) if (r < s.positions.length) existing[r] = e;
+    s.pending.forEach((e, i) => (existing[s.positions.length + i] = e));
+    return existing;
+  }
+
+  private readPositions(positions: () => Iterable<number>): AsyncIterable<RecordedEvent> {
+    const store = this;
+    return {
+      async *[Symbol.asyncIterator]() {
+        if (store.readOnly) await store.refresh();
+        yield* readRecords(store.dir, store.index.table, positions());
+      },
+    };
+  }
+
+  /** A read-only store: take in whatever whole records other processes have written since. */
+  private refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      try {
+        const onDisk = await listSegments(this.dir);
+        this.tailSize = (await scanForward(this.dir, this.index, onDisk, this.tailSize, 'reader')).tailSize;
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreClosedError(this.dir);
+  }
+}
+
+function* range(from: number, end: number): Iterable<number> {
+  for (let p = from; p < end; p++) yield p;
+}

@@ -1,0 +1,153 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AppendResult, RecordedEvent } from '@dotscience/core';
+import { appendResult } from '@dotscience/core';
+import { syncDirectory } from './atomic-file.js';
+import { DiskFullError, EventLogWriteError } from './event-store-errors.js';
+import { segmentName } from './segment-files.js';
+import type { StreamIndex } from './stream-index.js';
+
+export interface QueuedAppend {
+  stream: string;
+  events: RecordedEvent[];
+  frames: Buffer[];
+  resolve: (result: AppendResult) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The single writer's durable tail. Appends queue here; whenever no write is in
+ * flight, everything queued goes to disk in one write and one fdatasync (group
+ * commit). A lone append starts its write at once — nothing waits for a timer —
+ * and appends arriving while a sync runs share the next one.
+ */
+export class GroupCommitLog {
+  private queue: QueuedAppend[] = [];
+  private writing = false;
+  private idleWaiters: Array<() => void> = [];
+  private fh: FileHandle | undefined;
+  /** Set after a failure that leaves the file state unknown; every later append fails with it. */
+  private broken: Error | undefined;
+  /** Global position the next queued event takes. */
+  nextPosition: number;
+
+  constructor(
+    private readonly dir: string,
+    private readonly index: StreamIndex,
+    /** Byte length of the last segment (where the next record goes). */
+    private size: number,
+    private readonly segmentMaxBytes: number,
+    private readonly onCommitted: (events: RecordedEvent[]) => void,
+  ) {
+    this.nextPosition = index.committedCount;
+  }
+
+  enqueue(append: QueuedAppend): void {
+    if (this.broken) {
+      this.index.dropPending();
+      this.nextPosition = this.index.committedCount;
+      append.reject(this.broken);
+      return;
+    }
+    this.queue.push(append);
+    if (!this.writing) {
+      this.writing = true;
+      // A microtask, not a timer: appends issued in the same tick join this write.
+      queueMicrotask(() => void this.drain());
+    }
+  }
+
+  /** Resolves when nothing is queued or in flight. */
+  idle(): Promise<void> {
+    if (!this.writing) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+    await this.fh?.close();
+    this.fh = undefined;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      await this.writeBatch(batch);
+    }
+    this.writing = false;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private async writeBatch(batch: QueuedAppend[]): Promise<void> {
+    const frames = batch.flatMap((a) => a.frames);
+    const bytes = frames.length === 1 ? frames[0]! : Buffer.concat(frames);
+    let segment = this.index.table.lastSegment?.name ?? segmentName(0);
+    try {
+      if (!this.fh || this.size >= this.segmentMaxBytes) segment = await this.openTail();
+      await writeAll(this.fh!, bytes, this.size);
+      await this.fh!.datasync();
+    } catch (err) {
+      await this.fail(batch, segment, err);
+      return;
+    }
+    let offset = this.size;
+    const committed: RecordedEvent[] = [];
+    for (const append of batch) {
+      append.events.forEach((event, i) => {
+        const length = append.frames[i]!.length;
+        this.index.commit(event, offset, length);
+        offset += length;
+        committed.push(event);
+      });
+    }
+    this.size = offset;
+    for (const append of batch) append.resolve(appendResult(append.events));
+    this.onCommitted(committed);
+  }
+
+  /** Open the last segment for writing, or start a new one when there is none or it is full. */
+  private async openTail(): Promise<string> {
+    const last = this.index.table.lastSegment;
+    if (last && this.size < this.segmentMaxBytes) {
+      this.fh = await open(join(this.dir, last.name), 'r+');
+      return last.name;
+    }
+    const segment = { name: segmentName(this.index.committedCount), firstPosition: this.index.committedCount };
+    const fh = await open(join(this.dir, segment.name), 'wx');
+    await syncDirectory(this.dir);
+    await this.fh?.close();
+    this.fh = fh;
+    this.size = 0;
+    this.index.table.segments.push(segment);
+    return segment.name;
+  }
+
+  /**
+   * Nothing of the failed batch — nor of the appends queued behind it, which chain
+   * onto it — is acknowledged. The partial write is cut off so the log stays whole.
+   */
+  private async fail(batch: QueuedAppend[], segment: string, err: unknown): Promise<void> {
+    const rejected = [...batch, ...this.queue];
+    this.queue = [];
+    this.index.dropPending();
+    this.nextPosition = this.index.committedCount;
+    const diskFull = (err as NodeJS.ErrnoException).code === 'ENOSPC';
+    try {
+      await this.fh?.truncate(this.size);
+      await this.fh?.datasync();
+    } catch (truncateErr) {
+      this.broken = new EventLogWriteError(segment, '(any)', truncateErr);
+    }
+    if (!diskFull && !this.broken) this.broken = new EventLogWriteError(segment, '(any)', err);
+    for (const a of rejected) a.reject(diskFull ? new DiskFullError(segment, a.stream) : new EventLogWriteError(segment, a.stream, err));
+  }
+}
+
+async function writeAll(fh: FileHandle, bytes: Buffer, position: number): Promise<void> {
+  let done = 0;
+  while (done < bytes.length) {
+    const { bytesWritten } = await fh.write(bytes, done, bytes.length - done, position + done);
+    done += bytesWritten;
+  }
+}

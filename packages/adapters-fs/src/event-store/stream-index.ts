@@ -1,0 +1,81 @@
+import { crc32 } from 'node:zlib';
+import { GENESIS_HASH, type RecordedEvent } from '@dotscience/core';
+import { EventTable } from './event-table.js';
+
+/** One stream: committed positions in revision order, its committed head hash, and events queued but not yet durable. */
+export interface StreamEntry {
+  id: number;
+  name: string;
+  positions: number[];
+  committedHash: string;
+  pending: RecordedEvent[];
+}
+
+export function idPrint(id: string): number {
+  return crc32(id);
+}
+
+/**
+ * stream → positions, plus the table of where every record is. Only committed
+ * (durable) events are in `positions` and the table; events queued for the next
+ * group commit sit in each stream's `pending` so later appends chain onto them.
+ */
+export class StreamIndex {
+  readonly streams = new Map<string, StreamEntry>();
+  readonly streamNames: string[] = [];
+
+  constructor(readonly table: EventTable = new EventTable()) {}
+
+  get committedCount(): number {
+    return this.table.count;
+  }
+
+  stream(name: string): StreamEntry | undefined {
+    return this.streams.get(name);
+  }
+
+  ensureStream(name: string): StreamEntry {
+    let s = this.streams.get(name);
+    if (!s) {
+      s = { id: this.streamNames.length, name, positions: [], committedHash: GENESIS_HASH, pending: [] };
+      this.streams.set(name, s);
+      this.streamNames.push(name);
+    }
+    return s;
+  }
+
+  /** Head revision and hash including pending events (-1 / GENESIS_HASH when empty). */
+  head(name: string): { revision: number; hash: string } {
+    const s = this.streams.get(name);
+    if (!s) return { revision: -1, hash: GENESIS_HASH };
+    const lastPending = s.pending[s.pending.length - 1];
+    return { revision: s.positions.length + s.pending.length - 1, hash: lastPending?.hash ?? s.committedHash };
+  }
+
+  /** Record a committed event (in position order). */
+  commit(event: RecordedEvent, offset: number, length: number): void {
+    const s = this.ensureStream(event.stream);
+    if (event.position !== this.table.count) {
+      throw new Error(`internal: committing position ${event.position} but the index is at ${this.table.count}`);
+    }
+    this.table.push(offset, length, s.id, idPrint(event.id));
+    s.positions.push(event.position);
+    s.committedHash = event.hash;
+    if (s.pending[0]?.id === event.id) s.pending.shift();
+  }
+
+  /** Drop every pending event (after a failed write). */
+  dropPending(): void {
+    for (const s of this.streams.values()) s.pending.length = 0;
+  }
+
+  /** Revisions (committed, newest first) whose event-id fingerprint matches `id`. */
+  *committedRevisionsWithId(stream: string, id: string): Iterable<number> {
+    const s = this.streams.get(stream);
+    if (!s) return;
+    const print = idPrint(id);
+    for (let r = s.positions.length - 1; r >= 0; r--) {
+      if (this.table.idPrint[s.positions[r]!] === print) yield r;
+    }
+  }
+}
