@@ -45,7 +45,7 @@ export class LogWatch {
     } catch {
       this.watcher = undefined; // the poll still works
     }
+    // Referenced on purpose: a live subscription to another process's appends keeps this process running until unsubscribed or closed.
     this.poll = setInterval(() => this.notify(), this.pollIntervalMs);
-    this.poll.unref();
   }
 }
