@@ -1,0 +1,51 @@
+import { DotscienceError } from '@dotscience/core';
+
+/** Capture met a socket, FIFO or device: it cannot be versioned as data. */
+export class SpecialFileError extends DotscienceError {
+  readonly code = 'DATA_SPECIAL_FILE';
+  constructor(
+    readonly path: string,
+    readonly fileKind: 'socket' | 'fifo' | 'block device' | 'character device' | 'unknown',
+  ) {
+    super(`cannot capture ${path}: it is a ${fileKind}, not a regular file, directory or symlink — move it out of the captured tree or capture a narrower path`);
+  }
+}
+
+/** A file could not be read during capture (permissions, or it vanished mid-capture). */
+export class DataReadError extends DotscienceError {
+  readonly code = 'DATA_READ_FAILED';
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`cannot read ${path} while capturing it: ${reason} — check its permissions, or retry once nothing is writing to it`);
+  }
+}
+
+/** materialize() was given a target that already exists. */
+export class MaterializeTargetExistsError extends DotscienceError {
+  readonly code = 'DATA_TARGET_EXISTS';
+  constructor(readonly path: string) {
+    super(`cannot materialize into ${path}: it already exists — choose a path that does not exist, or remove it first`);
+  }
+}
+
+/** The version (or an object it needs) is not in this store. */
+export class DataVersionNotFoundError extends DotscienceError {
+  readonly code = 'DATA_VERSION_NOT_FOUND';
+  constructor(
+    readonly digest: string,
+    readonly directory: string,
+    readonly detail = '',
+  ) {
+    super(`version ${digest} is not in the data store at ${directory}${detail ? ` (${detail})` : ''} — capture it here first, or point at the store that holds it`);
+  }
+}
+
+/** The ref carries no digest, and this store cannot compute one without the data. */
+export class MissingDigestError extends DotscienceError {
+  readonly code = 'DATA_REF_WITHOUT_DIGEST';
+  constructor(readonly store: string) {
+    super(`the version ref from store "${store}" has no digest, so the fs data store cannot find it — ask the "${store}" store for its digest (digestOf) first`);
+  }
+}
