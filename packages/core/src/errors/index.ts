@@ -1,2 +1,3 @@
 export * from './store-errors.js';
 export * from './parse-input.js';
+export * from './data-errors.js';

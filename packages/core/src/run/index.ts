@@ -1,1 +1,5 @@
-export {};
+export * from './run-state.js';
+export * from './run-errors.js';
+export * from './run-commands.js';
+export * from './evolve.js';
+export * from './decide.js';

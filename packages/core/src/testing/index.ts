@@ -1,2 +1,3 @@
 export * from './in-memory-event-store.js';
 export * from './in-memory-checkpoint-store.js';
+export * from './given-when-then.js';

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import {
+  DataDeclaredSchema,
+  LabelAddedSchema,
+  MetricRecordedSchema,
+  ModelDeclaredSchema,
+  ParameterRecordedSchema,
+  RunDescribedSchema,
+  RunErroredSchema,
+  RunPublishedSchema,
+  RunStartedSchema,
+  SummaryRecordedSchema,
+} from '../events/catalogue.js';
+import { TimestampSchema } from '../events/json.js';
+import { parseInput } from '../errors/parse-input.js';
+
+/**
+ * The commands of the run lifecycle, one per run-stream event of the catalogue.
+ * Their fields are the event's payload (the run id comes from the run's state).
+ * Every command is parsed with these schemas before a rule looks at it, so a
+ * bad payload becomes an InvalidInputError naming the field, and nothing is decided.
+ */
+export const RunCommandSchema = z.discriminatedUnion('kind', [
+  RunStartedSchema.omit({ runId: true }).extend({ kind: z.literal('start') }),
+  RunDescribedSchema.extend({ kind: z.literal('describe') }),
+  DataDeclaredSchema.extend({ kind: z.literal('declareInput') }),
+  DataDeclaredSchema.extend({ kind: z.literal('declareOutput') }),
+  ParameterRecordedSchema.extend({ kind: z.literal('recordParameter') }),
+  MetricRecordedSchema.extend({ kind: z.literal('recordMetric') }),
+  SummaryRecordedSchema.extend({ kind: z.literal('recordSummary') }),
+  LabelAddedSchema.extend({ kind: z.literal('addLabel') }),
+  ModelDeclaredSchema.extend({ kind: z.literal('declareModel') }),
+  RunErroredSchema.extend({ kind: z.literal('error') }),
+  RunPublishedSchema.extend({
+    kind: z.literal('publish'),
+    headHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the sha256 hex hash of the run stream’s last event'),
+  }),
+]);
+
+export type RunCommand = z.infer<typeof RunCommandSchema>;
+export type RunCommandKind = RunCommand['kind'];
+export type RunCommandOf<K extends RunCommandKind> = Extract<RunCommand, { kind: K }>;
+
+/** A RunCommand as a caller writes it (optional fields may be left out). */
+export type RunCommandInput = z.input<typeof RunCommandSchema>;
+
+const MAX_NAME = 1024;
+
+/**
+ * The hot path: a metric with a plain finite number, a valid step and timestamp
+ * is accepted without building a zod result. The check is strictly narrower than
+ * the schema, so anything it does not accept goes through the schema, which either
+ * accepts it or says which field is wrong.
+ */
+function isPlainNumericMetric(c: Record<string, unknown>): c is RunCommandOf<'recordMetric'> {
+  const { name, value, step, at } = c;
+  return (
+    typeof name === 'string' &&
+    name.length > 0 &&
+    name.length <= MAX_NAME &&
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (step === undefined || (Number.isSafeInteger(step) && (step as number) >= 0)) &&
+    typeof at === 'string' &&
+    TimestampSchema.safeParse(at).success
+  );
+}
+
+/** Parse a command for run `runId`; throws InvalidInputError naming each bad field. */
+export function parseRunCommand(runId: string, command: unknown): RunCommand {
+  if (typeof command === 'object' && command !== null) {
+    const c = command as Record<string, unknown>;
+    if (c.kind === 'recordMetric' && isPlainNumericMetric(c)) return c;
+    const kind = typeof c.kind === 'string' ? c.kind : 'unknown';
+    return parseInput(RunCommandSchema, command, `${kind} command for run ${runId}`);
+  }
+  return parseInput(RunCommandSchema, command, `command for run ${runId}`);
+}
