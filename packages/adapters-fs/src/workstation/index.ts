@@ -1,0 +1,10 @@
+export {
+  GitCodeInspector,
+  DEFAULT_MAX_PATCH_BYTES,
+  DEFAULT_MAX_UNTRACKED_FILE_BYTES,
+  type GitCodeInspectorOptions,
+  type UncommittedChange,
+} from './git-code-inspector.js';
+export type { OmittedUntrackedFile } from './uncommitted-change.js';
+export type { GitProcessOptions } from './git-process.js';
+export { GitCommandError, ScriptNotFoundError, UncommittedChangeTooLargeError, WorkingDirectoryNotFoundError } from './workstation-errors.js';
