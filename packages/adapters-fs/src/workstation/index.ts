@@ -8,3 +8,4 @@ export {
 export type { OmittedUntrackedFile } from './uncommitted-change.js';
 export type { GitProcessOptions } from './git-process.js';
 export { GitCommandError, ScriptNotFoundError, UncommittedChangeTooLargeError, WorkingDirectoryNotFoundError } from './workstation-errors.js';
+export { NodeEnvironment, type NodeEnvironmentOptions } from './node-environment.js';

@@ -1,0 +1,64 @@
+import { arch, hostname, platform, release, userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import type { Environment, EnvironmentInfo } from '@dotscience/core';
+import { resolvePackageVersions } from './installed-packages.js';
+import { nearestPackageManifest } from './package-manifest.js';
+import { findUp, readProjectFile } from './project-files.js';
+import { parseRequirements } from './python-requirements.js';
+
+export interface NodeEnvironmentOptions {
+  /** Told about project files that could not be used (a malformed package.json); the description goes on without them. */
+  readonly onProblem?: (message: string) => void;
+  /** The account running the process; default `os.userInfo().username`. */
+  readonly accountName?: () => string;
+  /** Environment variables consulted when the account has no name (`USER`, `USERNAME`); default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Environment of the local Node process: runtime, OS, host, user, and the package
+ * versions of the project around `cwd` (nearest package.json, resolved to installed
+ * versions, and the nearest requirements.txt for Python projects).
+ */
+export class NodeEnvironment implements Environment {
+  constructor(private readonly options: NodeEnvironmentOptions = {}) {}
+
+  async describe(cwd: string): Promise<EnvironmentInfo> {
+    const packages = await this.packages(resolve(cwd));
+    return {
+      runtime: `node ${process.version}`,
+      os: `${platform()} ${release()} ${arch()}`,
+      host: hostname(),
+      user: this.user(),
+      ...(packages.size > 0 ? { packages: Object.fromEntries(packages) } : {}),
+    };
+  }
+
+  private user(): string {
+    const env = this.options.env ?? process.env;
+    try {
+      const name = (this.options.accountName ?? (() => userInfo().username))();
+      if (name) return name;
+    } catch {
+      // no passwd entry for this uid (containers): fall back to the environment
+    }
+    return env['USER'] || env['USERNAME'] || env['LOGNAME'] || 'unknown';
+  }
+
+  private async packages(cwd: string): Promise<Map<string, string>> {
+    const packages = new Map<string, string>();
+    const lookup = await nearestPackageManifest(cwd);
+    if (lookup.kind === 'malformed') {
+      this.options.onProblem?.(`package versions not recorded: ${lookup.path} ${lookup.problem} — fix it to record them`);
+    } else if (lookup.kind === 'found') {
+      for (const [name, version] of await resolvePackageVersions(lookup.manifest)) packages.set(name, version);
+    }
+    const requirementsFile = await findUp(cwd, 'requirements.txt');
+    const requirements = requirementsFile === undefined ? undefined : await readProjectFile(requirementsFile);
+    for (const [name, version] of parseRequirements(requirements ?? '')) {
+      // An npm and a PyPI package of the same name both stay: the Python one under `pypi:<name>`.
+      packages.set(packages.has(name) ? `pypi:${name}` : name, version);
+    }
+    return packages;
+  }
+}
