@@ -9,3 +9,5 @@ export type { OmittedUntrackedFile } from './uncommitted-change.js';
 export type { GitProcessOptions } from './git-process.js';
 export { GitCommandError, ScriptNotFoundError, UncommittedChangeTooLargeError, WorkingDirectoryNotFoundError } from './workstation-errors.js';
 export { NodeEnvironment, type NodeEnvironmentOptions } from './node-environment.js';
+export { SystemClock, type SystemClockOptions } from './system-clock.js';
+export { RandomIdGenerator, type RandomIdGeneratorOptions } from './random-id-generator.js';
