@@ -1,1 +1,11 @@
-export {};
+export * from './run-services.js';
+export * from './proposed-events.js';
+export * from './write-queue.js';
+export * from './run-recorder.js';
+export * from './data-paths.js';
+export * from './version-numbering.js';
+export * from './version-streams.js';
+export * from './publication-plan.js';
+export * from './run-publication.js';
+export * from './session-errors.js';
+export * from './annotation-session.js';

@@ -1,0 +1,107 @@
+import { GENESIS_HASH } from '../events/envelope.js';
+import type { VersionRef } from '../events/catalogue.js';
+import { decideRunBatch } from '../run/decide.js';
+import type { RunCommandInput } from '../run/run-commands.js';
+import { metricsAtPublish } from '../run/run-state.js';
+import type { PlannedModel, PlannedOutput, PublicationPlan } from './publication-plan.js';
+import type { RunRecorder } from './run-recorder.js';
+import type { RunServices } from './run-services.js';
+import { recordDatasetVersion, recordModelVersion, type VersionOutcome } from './version-streams.js';
+
+export interface PublishedData extends VersionOutcome {
+  path: string;
+  dataset: string;
+  ref: VersionRef;
+}
+
+export interface PublishedModel extends VersionOutcome {
+  name: string;
+  path: string;
+  ref: VersionRef;
+}
+
+export interface PublishedRun {
+  runId: string;
+  endedAt: string;
+  /** The seal: hash of the run stream's last event before RunPublished. */
+  headHash: string;
+  inputs: PublishedData[];
+  outputs: PublishedData[];
+  models: PublishedModel[];
+}
+
+/**
+ * Publish a run. The order, and what a crash between two steps leaves:
+ *
+ * 1. Check the run may be published (started, not yet published) — else throw, nothing written.
+ * 2. Capture every output and model with the DataStore (a missing path → DataPathNotFoundError
+ *    naming it). Captures only add content-addressed data; no event is written yet.
+ * 3. Decide the run-stream commands (description, OutputDeclared, ModelDeclared) against the
+ *    current state, so a conflict is refused before any stream is touched.
+ * 4. Append the version events: DatasetVersionCreated for each input whose content is not yet a
+ *    version of its dataset (no producer), for each output (producer: this run), then
+ *    ModelVersionCreated for each model.
+ * 5. Append the declarations and RunPublished in ONE append to the run stream: the seal.
+ *
+ * RunPublished is the commit point and is written last, in the same append as the output and
+ * model declarations, so a run never looks published without them. A crash during or after 4
+ * but before 5 leaves versions whose producing run is still `running` (not published) in every
+ * projection: visibly incomplete, never silently complete. Publishing again (the same process, or
+ * a recorder opened on the run) is safe: a version whose content equals the latest is not created
+ * twice, so the retry reuses the versions already written and then seals the run.
+ */
+export async function publishRun(
+  services: RunServices,
+  recorder: RunRecorder,
+  plan: PublicationPlan,
+  options: { description?: string } = {},
+): Promise<PublishedRun> {
+  const runId = recorder.runId;
+  recorder.check({ kind: 'publish', endedAt: services.clock.now(), headHash: GENESIS_HASH });
+
+  const label = `run-${runId}`;
+  const outputs: Array<PlannedOutput & { ref: VersionRef }> = [];
+  for (const o of plan.outputs) outputs.push({ ...o, ref: await services.data.capture(o.path, { label }) });
+  const models: Array<PlannedModel & { ref: VersionRef }> = [];
+  for (const m of plan.models) models.push({ ...m, ref: await services.data.capture(m.path, { label }) });
+
+  const commands: RunCommandInput[] = [];
+  if (options.description !== undefined) commands.push({ kind: 'describe', description: options.description });
+  for (const o of outputs) commands.push({ kind: 'declareOutput', path: o.path, dataset: o.dataset, version: o.ref });
+  for (const m of models) {
+    commands.push({ kind: 'declareModel', name: m.name, path: m.path, framework: m.framework, version: m.ref, extra: m.extra });
+  }
+  const preview = decideRunBatch(recorder.state, commands);
+
+  const meta = recorder.eventMeta;
+  const publishedInputs: PublishedData[] = [];
+  for (const declared of recorder.state.inputs.values()) {
+    for (const input of declared) {
+      const outcome = await recordDatasetVersion(services, meta, { name: input.dataset, ref: input.version, path: input.path, policy: 'unseen' });
+      publishedInputs.push({ path: input.path, dataset: input.dataset, ref: input.version, ...outcome });
+    }
+  }
+  const publishedOutputs: PublishedData[] = [];
+  for (const o of outputs) {
+    const outcome = await recordDatasetVersion(services, meta, { name: o.dataset, ref: o.ref, path: o.path, producedBy: runId, policy: 'changed' });
+    publishedOutputs.push({ ...o, ...outcome });
+  }
+  const metrics = metricsAtPublish(preview.state);
+  const publishedModels: PublishedModel[] = [];
+  for (const m of models) {
+    const outcome = await recordModelVersion(services, meta, { ...m, producedBy: runId, metrics });
+    publishedModels.push({ name: m.name, path: m.path, ref: m.ref, ...outcome });
+  }
+
+  const endedAt = services.clock.now();
+  const sealed = await recorder.seal(commands, endedAt);
+  const seal = sealed[sealed.length - 1]!;
+  return {
+    runId,
+    endedAt,
+    headHash: seal.prevHash,
+    inputs: publishedInputs,
+    outputs: publishedOutputs,
+    models: publishedModels,
+  };
+}
