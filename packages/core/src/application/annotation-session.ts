@@ -80,16 +80,16 @@ export class AnnotationSession {
   }
 
   /** Start a new run; returns its id. A run still open must be published first. */
-  start(): Promise<string> {
+  async start(): Promise<string> {
     return this.queue.run(() => this.startRun());
   }
 
-  describe(description: string): Promise<void> {
+  async describe(description: string): Promise<void> {
     return this.recordAll('describe', [{ kind: 'describe', description }]);
   }
 
   /** Capture an input now and declare it with its version; the dataset name defaults to the normalized path. */
-  input(path: string, dataset?: string): Promise<VersionRef> {
+  async input(path: string, dataset?: string): Promise<VersionRef> {
     const request = parseInput(DataRequestSchema, { path, dataset }, 'input');
     return this.queue.run(async () => {
       const version = await this.services.data.capture(request.path);
@@ -101,27 +101,27 @@ export class AnnotationSession {
   }
 
   /** Declare an output; it is captured and versioned when the run is published. */
-  output(path: string, dataset?: string): Promise<PlannedOutput> {
+  async output(path: string, dataset?: string): Promise<PlannedOutput> {
     const request = parseInput(DataRequestSchema, { path, dataset }, 'output');
     return this.annotate('output', async (run) => run.plan.addOutput(request.path, request.dataset));
   }
 
   /** Declare a model; it is captured and versioned when the run is published. */
-  model(name: string, path: string, options: { framework?: string; extra?: Record<string, JsonValue> } = {}): Promise<PlannedModel> {
+  async model(name: string, path: string, options: { framework?: string; extra?: Record<string, JsonValue> } = {}): Promise<PlannedModel> {
     const request = parseInput(ModelRequestSchema, { name, path, ...options }, 'model');
     return this.annotate('model', async (run) => run.plan.addModel(request));
   }
 
-  parameter(name: string, value: JsonValue): Promise<void> {
+  async parameter(name: string, value: JsonValue): Promise<void> {
     return this.recordAll('parameter', [{ kind: 'recordParameter', name, value }]);
   }
 
-  metric(name: string, value: JsonValue, step?: number): Promise<void> {
+  async metric(name: string, value: JsonValue, step?: number): Promise<void> {
     return this.recordMetrics([{ name, value, step }]);
   }
 
   /** Record buffered metric points in one append (the SDK's group commit). */
-  recordMetrics(points: readonly MetricPointInput[]): Promise<void> {
+  async recordMetrics(points: readonly MetricPointInput[]): Promise<void> {
     const now = this.services.clock.now();
     return this.recordAll(
       'metric',
@@ -129,20 +129,20 @@ export class AnnotationSession {
     );
   }
 
-  summary(name: string, value: JsonValue): Promise<void> {
+  async summary(name: string, value: JsonValue): Promise<void> {
     return this.recordAll('summary', [{ kind: 'recordSummary', name, value }]);
   }
 
-  label(name: string, value: string): Promise<void> {
+  async label(name: string, value: string): Promise<void> {
     return this.recordAll('label', [{ kind: 'addLabel', name, value }]);
   }
 
-  error(message: string, detail?: JsonValue): Promise<void> {
+  async error(message: string, detail?: JsonValue): Promise<void> {
     return this.recordAll('error', [withoutUndefined({ kind: 'error' as const, message, detail })]);
   }
 
   /** Record any run commands in one append, all or nothing. */
-  recordAll(command: string, commands: ReadonlyArray<RunCommandInput | RunCommand>): Promise<void> {
+  async recordAll(command: string, commands: ReadonlyArray<RunCommandInput | RunCommand>): Promise<void> {
     // Bad input is refused before a run is auto-started for it: nothing is written.
     const runId = this.open?.recorder.runId ?? '(not yet started)';
     for (const c of commands) parseRunCommand(runId, c);
@@ -150,7 +150,7 @@ export class AnnotationSession {
   }
 
   /** Capture outputs and models, version them, and seal the run (see publishRun for the order). */
-  publish(description?: string): Promise<PublishedRun> {
+  async publish(description?: string): Promise<PublishedRun> {
     return this.queue.run(async () => {
       if (!this.open) throw new NoOpenRunError('publish');
       return publishRun(this.services, this.open.recorder, this.open.plan, description === undefined ? {} : { description });

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { datasetNameForPath, normalizeDataPath } from '../../src/application/index.js';
+
+describe('data paths and default dataset names', () => {
+  it.each([
+    ['data/train.csv', 'data/train.csv'],
+    ['./data//train.csv', 'data/train.csv'],
+    ['data/./raw/../train.csv', 'data/train.csv'],
+    ['out/', 'out'],
+    ['.', '.'],
+    ['./', '.'],
+    ['../shared/x', '../shared/x'],
+    ['a/../../x', '../x'],
+    ['/abs//data/', '/abs/data'],
+    ['/../x', '/x'],
+  ])('%s → %s', (path, normalized) => {
+    expect(normalizeDataPath(path)).toBe(normalized);
+    expect(datasetNameForPath(path)).toBe(normalized);
+  });
+});
