@@ -1,10 +1,10 @@
-import type { CaptureOptions, CaptureProgress, ManifestEntry, VersionRef } from '@dotscience/core';
-import { makeManifest, manifestDigest, sha256Digest } from '@dotscience/core';
+import type { CaptureOptions, CaptureProgress, VersionRef } from '@dotscience/core';
+import { ManifestWriter } from './manifest-writer.js';
 import { ingestFiles, type IngestTally } from './ingestion.js';
 import type { HashPool } from './hash-pool.js';
-import { hexOf, type ObjectStore } from './object-store.js';
+import type { ObjectStore } from './object-store.js';
 import { StatCache } from './stat-cache.js';
-import { scanTree, type ScannedDirectory, type ScannedFile, type ScannedNode } from './tree-scan.js';
+import { scanTree, type ScannedFile, type ScannedNode } from './tree-scan.js';
 
 export interface CaptureContext {
   kind: string;
@@ -16,41 +16,10 @@ export interface CaptureContext {
   count: (tally: IngestTally) => void;
 }
 
-interface Built {
-  entry: Omit<ManifestEntry, 'name'>;
-  files: number;
-}
-
 function filesOf(node: ScannedNode, out: ScannedFile[]): ScannedFile[] {
   if (node.type === 'file') out.push(node);
   else if (node.type === 'directory') for (const child of node.children) filesOf(child, out);
   return out;
-}
-
-/** Store each directory's manifest bottom-up; the root manifest's digest is the version. */
-async function buildDirectory(dir: ScannedDirectory, digests: Map<ScannedFile, { hex: string; bytes: number }>, objects: ObjectStore, newManifests: string[]): Promise<Built> {
-  const built = await Promise.all(
-    dir.children.map(async (child): Promise<ManifestEntry & { files: number }> => {
-      if (child.type === 'file') {
-        const { hex, bytes } = digests.get(child)!;
-        return { name: child.name, type: 'file', mode: child.mode, size: bytes, digest: `sha256:${hex}`, files: 1 };
-      }
-      if (child.type === 'symlink') {
-        const size = Buffer.byteLength(child.target, 'utf8');
-        return { name: child.name, type: 'symlink', mode: child.mode, size, digest: sha256Digest(child.target), target: child.target, files: 0 };
-      }
-      const sub = await buildDirectory(child, digests, objects, newManifests);
-      return { name: child.name, ...sub.entry, files: sub.files } as ManifestEntry & { files: number };
-    }),
-  );
-  const manifest = makeManifest(built.map(({ files: _files, ...entry }) => entry));
-  const digest = manifestDigest(manifest);
-  const { stored } = await objects.putManifest(manifest);
-  if (stored) newManifests.push(hexOf(digest));
-  return {
-    entry: { type: 'directory', mode: dir.mode, size: built.reduce((s, e) => s + e.size, 0), digest },
-    files: built.reduce((s, e) => s + e.files, 0),
-  };
 }
 
 /**
@@ -65,22 +34,22 @@ export async function captureTree(ctx: CaptureContext, path: string, options: Ca
   const digests = new Map<ScannedFile, { hex: string; bytes: number }>();
   const toRead: ScannedFile[] = [];
   for (const file of files) {
-    const hex = cache.lookup(file.rel, file.stat);
-    if (hex !== undefined) digests.set(file, { hex, bytes: Number(file.stat.size) });
+    const hex = cache.lookup(file.rel, file.fingerprint);
+    if (hex !== undefined) digests.set(file, { hex, bytes: file.size });
     else toRead.push(file);
   }
 
   const progress: CaptureProgress = {
     filesTotal: files.length,
-    bytesTotal: files.reduce((s, f) => s + Number(f.stat.size), 0),
+    bytesTotal: files.reduce((s, f) => s + f.size, 0),
     filesDone: files.length - toRead.length,
     bytesDone: 0,
   };
-  progress.bytesDone = progress.bytesTotal - toRead.reduce((s, f) => s + Number(f.stat.size), 0);
+  progress.bytesDone = progress.bytesTotal - toRead.reduce((s, f) => s + f.size, 0);
   const report = (): void => options.onProgress?.({ ...progress });
   report();
 
-  const requests = toRead.map((f) => ({ path: f.abs, size: Number(f.stat.size) }));
+  const requests = toRead.map((f) => ({ path: f.abs, size: f.size }));
   const { results, newPrefixes, tally } = await ingestFiles(requests, ctx.objects, ctx.pool, {
     useWorkers: ctx.useWorkers,
     onBytes: (n) => {
@@ -96,7 +65,7 @@ export async function captureTree(ctx: CaptureContext, path: string, options: Ca
   toRead.forEach((file, i) => {
     const result = results[i]!;
     digests.set(file, result);
-    if (BigInt(result.bytes) === file.stat.size) cache.record(file.rel, file.stat, result.hex, file.statAtNs);
+    if (result.bytes === file.size) cache.record(file.rel, file.fingerprint, result.hex, file.racilyFresh);
   });
   if (newPrefixes.size > 0) await ctx.objects.syncFanOuts(newPrefixes);
 
@@ -105,15 +74,14 @@ export async function captureTree(ctx: CaptureContext, path: string, options: Ca
     const { hex, bytes } = digests.get(node)!;
     ref = { store: ctx.kind, kind: 'file', digest: `sha256:${hex}`, bytes, files: 1 };
   } else if (node.type === 'directory') {
-    const newManifests: string[] = [];
-    const built = await buildDirectory(node, digests, ctx.objects, newManifests);
-    if (newManifests.length > 0) await ctx.objects.syncFanOuts(newManifests.map((hex) => hex.slice(0, 2)));
-    ctx.count({ filesRead: 0, bytesRead: 0, objectsStored: newManifests.length });
+    const writer = new ManifestWriter(ctx.objects, cache, digests);
+    const built = await writer.directory(node);
+    if (writer.stored.length > 0) await ctx.objects.syncFanOuts(writer.stored.map((hex) => hex.slice(0, 2)));
+    ctx.count({ filesRead: 0, bytesRead: 0, objectsStored: writer.stored.length });
     ref = { store: ctx.kind, kind: 'directory', digest: built.entry.digest, bytes: built.entry.size, files: built.files };
   } else {
     throw new Error(`unreachable: scanTree resolved the root ${root} to a symlink`);
   }
-  cache.retain(new Set(files.map((f) => f.rel)));
   await cache.save();
   return ref;
 }

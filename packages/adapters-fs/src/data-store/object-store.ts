@@ -78,6 +78,7 @@ export class ObjectStore {
     return { hex, stored: true };
   }
 
+  /** Store a manifest as its canonical text, so the object's name is `manifestDigest(manifest)`. */
   async putManifest(manifest: Manifest): Promise<{ hex: string; stored: boolean }> {
     return this.put(Buffer.from(manifestText(manifest), 'utf8'));
   }

@@ -1,6 +1,6 @@
 import { promises as fsp, type BigIntStats } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * A file younger than this (mtime or ctime within the window before it was
@@ -9,21 +9,26 @@ import { join } from 'node:path';
  */
 export const RACY_WINDOW_NS = 100_000_000n;
 
-/** [size, mtimeNs, ino, ctimeNs, dev, hex] — numbers as decimal strings (bigint-safe JSON). */
-type CacheEntry = [string, string, string, string, string, string];
+const HEX_LENGTH = 64;
 
 interface CacheFile {
-  version: 1;
+  version: 2;
   root: string;
-  entries: Record<string, CacheEntry>;
+  /** rel path → "<size>:<mtimeNs>:<ino>:<ctimeNs>:<dev> <hex>" (one string per entry parses fast). */
+  entries: Record<string, string>;
+  /** rel dir path → "<sha256 of the entries' JSON> <manifest hex>": skips re-serialising unchanged manifests. */
+  manifests: Record<string, string>;
 }
 
-function fingerprint(stat: BigIntStats): [string, string, string, string, string] {
-  return [String(stat.size), String(stat.mtimeNs), String(stat.ino), String(stat.ctimeNs), String(stat.dev)];
+/** What identifies an unchanged file: size, mtime_ns, inode, ctime_ns, dev. */
+export function statFingerprint(stat: BigIntStats): string {
+  return `${stat.size}:${stat.mtimeNs}:${stat.ino}:${stat.ctimeNs}:${stat.dev}`;
 }
 
-function isEntry(value: unknown): value is CacheEntry {
-  return Array.isArray(value) && value.length === 6 && value.every((v) => typeof v === 'string');
+/** True when the file changed within the racy window before `statAtNs` (wall clock): too fresh to cache. */
+export function isRacilyFresh(stat: BigIntStats, statAtNs: bigint): boolean {
+  const newest = stat.mtimeNs > stat.ctimeNs ? stat.mtimeNs : stat.ctimeNs;
+  return newest + RACY_WINDOW_NS > statAtNs;
 }
 
 /**
@@ -32,10 +37,14 @@ function isEntry(value: unknown): value is CacheEntry {
  * reads no content. Persisted as one JSON file per root under
  * `<store>/stat-cache/`, replaced atomically; a missing or unreadable cache file
  * is an empty cache (it only ever costs a re-read, never a wrong digest).
+ * Entries of files no longer in the tree are dropped when the capture saves.
  */
 export class StatCache {
-  private entries: Record<string, CacheEntry> = Object.create(null) as Record<string, CacheEntry>;
-  private dirty = false;
+  private readonly previous = new Map<string, string>();
+  private readonly current = new Map<string, string>();
+  private readonly previousManifests = new Map<string, string>();
+  private readonly currentManifests = new Map<string, string>();
+  private recorded = false;
 
   private constructor(
     private readonly file: string,
@@ -49,83 +58,81 @@ export class StatCache {
   static async load(storeDirectory: string, root: string): Promise<StatCache> {
     const name = createHash('sha256').update(root).digest('hex').slice(0, 32);
     const cache = new StatCache(join(StatCache.directoryIn(storeDirectory), `${name}.json`), root);
-    try {
-      const parsed = JSON.parse(await fsp.readFile(cache.file, 'utf8')) as Partial<CacheFile>;
-      if (parsed.version === 1 && parsed.root === root && parsed.entries && typeof parsed.entries === 'object') {
-        for (const [rel, entry] of Object.entries(parsed.entries)) if (isEntry(entry)) cache.entries[rel] = entry;
-      }
-    } catch {
-      // No cache yet, or an unreadable one: start empty.
-    }
+    await cache.read(cache.file);
     return cache;
   }
 
-  /** The cached hex digest when `stat` matches the recorded fingerprint exactly. */
-  lookup(rel: string, stat: BigIntStats): string | undefined {
-    const entry = this.entries[rel];
-    if (!entry) return undefined;
-    const now = fingerprint(stat);
-    for (let i = 0; i < now.length; i++) if (entry[i] !== now[i]) return undefined;
-    return entry[5];
+  /** The cached hex digest when the file's fingerprint matches the recorded one exactly. */
+  lookup(rel: string, print: string): string | undefined {
+    const entry = this.previous.get(rel);
+    if (entry === undefined) return undefined;
+    if (entry.length !== print.length + 1 + HEX_LENGTH || !entry.startsWith(print) || entry.charCodeAt(print.length) !== 32) return undefined;
+    this.current.set(rel, entry);
+    return entry.slice(print.length + 1);
   }
 
-  /** Record a digest read from a file whose stat was taken at `statAtNs` (wall clock), unless the file was racily fresh. */
-  record(rel: string, stat: BigIntStats, hex: string, statAtNs: bigint): void {
-    const newest = stat.mtimeNs > stat.ctimeNs ? stat.mtimeNs : stat.ctimeNs;
-    if (newest + RACY_WINDOW_NS > statAtNs) {
-      if (this.entries[rel]) {
-        delete this.entries[rel];
-        this.dirty = true;
-      }
-      return;
-    }
-    this.entries[rel] = [...fingerprint(stat), hex];
-    this.dirty = true;
+  /** Record the digest read from a file, unless it was racily fresh when stat'ed (then it is re-read next time). */
+  record(rel: string, print: string, hex: string, racilyFresh: boolean): void {
+    this.recorded = true;
+    if (!racilyFresh) this.current.set(rel, `${print} ${hex}`);
   }
 
-  /** Keep only the paths seen in this capture (files deleted from the tree leave the cache). */
-  retain(seen: ReadonlySet<string>): void {
-    for (const rel of Object.keys(this.entries)) {
-      if (!seen.has(rel)) {
-        delete this.entries[rel];
-        this.dirty = true;
-      }
-    }
+  /** The manifest digest recorded for directory `rel` when its entries (by `entriesKey`) are unchanged. */
+  manifestOf(rel: string, entriesKey: string): string | undefined {
+    const entry = this.previousManifests.get(rel);
+    if (entry === undefined || !entry.startsWith(`${entriesKey} `)) return undefined;
+    this.currentManifests.set(rel, entry);
+    return entry.slice(entriesKey.length + 1);
   }
 
+  recordManifest(rel: string, entriesKey: string, hex: string): void {
+    this.recorded = true;
+    this.currentManifests.set(rel, `${entriesKey} ${hex}`);
+  }
+
+  /** Persist what this capture saw (only when it differs from what was loaded). */
   async save(): Promise<void> {
-    if (!this.dirty) return;
-    const body: CacheFile = { version: 1, root: this.root, entries: this.entries };
-    await fsp.mkdir(join(this.file, '..'), { recursive: true });
+    const unchanged = this.current.size === this.previous.size && this.currentManifests.size === this.previousManifests.size;
+    if (!this.recorded && unchanged) return;
+    const body: CacheFile = {
+      version: 2,
+      root: this.root,
+      entries: Object.fromEntries(this.current),
+      manifests: Object.fromEntries(this.currentManifests),
+    };
+    await fsp.mkdir(dirname(this.file), { recursive: true });
     const temp = `${this.file}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
     await fsp.writeFile(temp, JSON.stringify(body));
     await fsp.rename(temp, this.file);
-    this.dirty = false;
+  }
+
+  private async read(file: string): Promise<void> {
+    try {
+      const parsed = JSON.parse(await fsp.readFile(file, 'utf8')) as Partial<CacheFile>;
+      if (parsed.version !== 2 || parsed.root !== this.root || typeof parsed.entries !== 'object' || parsed.entries === null) return;
+      for (const [rel, entry] of Object.entries(parsed.entries)) if (typeof entry === 'string') this.previous.set(rel, entry);
+      for (const [rel, entry] of Object.entries(parsed.manifests ?? {})) if (typeof entry === 'string') this.previousManifests.set(rel, entry);
+    } catch {
+      // No cache yet, or an unreadable one: start empty.
+    }
   }
 
   /** Drop every cache entry (in every root's cache file) whose digest is in `removedHex` — run by gc. */
   static async forget(storeDirectory: string, removedHex: ReadonlySet<string>): Promise<void> {
     if (removedHex.size === 0) return;
     const dir = StatCache.directoryIn(storeDirectory);
-    let names: string[];
-    try {
-      names = await fsp.readdir(dir);
-    } catch {
-      return;
-    }
+    const names = await fsp.readdir(dir).catch(() => [] as string[]);
     for (const name of names.filter((n) => n.endsWith('.json'))) {
-      let parsed: CacheFile;
-      try {
-        parsed = JSON.parse(await fsp.readFile(join(dir, name), 'utf8')) as CacheFile;
-      } catch {
-        await fsp.rm(join(dir, name), { force: true });
+      const file = join(dir, name);
+      const parsed = (await fsp.readFile(file, 'utf8').then(JSON.parse, () => undefined)) as Partial<CacheFile> | undefined;
+      if (parsed?.version !== 2 || typeof parsed.root !== 'string') {
+        await fsp.rm(file, { force: true });
         continue;
       }
-      const cache = new StatCache(join(dir, name), parsed.root);
-      for (const [rel, entry] of Object.entries(parsed.entries ?? {})) {
-        if (isEntry(entry) && !removedHex.has(entry[5])) cache.entries[rel] = entry;
-        else cache.dirty = true;
-      }
+      const cache = new StatCache(file, parsed.root);
+      await cache.read(file);
+      for (const [rel, entry] of cache.previous) if (!removedHex.has(entry.slice(-HEX_LENGTH))) cache.current.set(rel, entry);
+      for (const [rel, entry] of cache.previousManifests) if (!removedHex.has(entry.slice(-HEX_LENGTH))) cache.currentManifests.set(rel, entry);
       await cache.save();
     }
   }
