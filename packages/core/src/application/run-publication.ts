@@ -57,6 +57,7 @@ export async function publishRun(
   options: { description?: string } = {},
 ): Promise<PublishedRun> {
   const runId = recorder.runId;
+  await recorder.sync();
   recorder.check({ kind: 'publish', endedAt: services.clock.now(), headHash: GENESIS_HASH });
 
   const label = `run-${runId}`;

@@ -121,6 +121,13 @@ export class RunRecorder {
     );
   }
 
+  /** Re-read the stream if an earlier append's outcome is unknown, so `state` is what the stream holds. */
+  sync(): Promise<void> {
+    return this.queue.run(async () => {
+      if (this.stale) await this.catchUp();
+    });
+  }
+
   /** Check a command against the current state without writing anything (throws what `record` would). */
   check(command: Command): void {
     decideRun(this.current, command);

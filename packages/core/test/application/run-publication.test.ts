@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AnnotationSession, RunRecorder } from '../../src/application/index.js';
+import { AnnotationSession, PublicationPlan, RunRecorder, publishRun } from '../../src/application/index.js';
 import { DataPathNotFoundError } from '../../src/errors/data-errors.js';
 import { verifyChain } from '../../src/events/hash-chain.js';
 import { ModelConflictError } from '../../src/run/index.js';
@@ -99,6 +99,22 @@ describe('publish', () => {
     expect(versions.map((e) => e.data)).toMatchObject([{ version: 1, producedBy: producer }]);
   });
 
+  it('an input with the content of an older version of its dataset reads that version (no new one)', async () => {
+    const { services, session: s } = session();
+    for (const content of ['v1', 'v2']) {
+      await s.start();
+      await s.output('data.csv');
+      services.data.write('data.csv', content);
+      await s.publish();
+    }
+    services.data.write('data.csv', 'v1');
+    await s.start();
+    await s.input('data.csv');
+    const published = await s.publish();
+    expect(published.inputs).toMatchObject([{ version: 1, created: false }]);
+    expect(await services.events.streamEvents('dataset-data.csv')).toHaveLength(2);
+  });
+
   it('a model declared twice with other details is refused at the call', async () => {
     const { session: s } = session();
     await s.start();
@@ -157,5 +173,27 @@ describe('publish', () => {
     expect(types(await services.events.streamEvents(`run-${runId}`))).toEqual(['RunStarted', 'OutputDeclared', 'ModelDeclared', 'RunPublished']);
     const reopened = await RunRecorder.open(services, runId);
     expect(reopened.state.lifecycle).toBe('published');
+  });
+
+  it('another process can finish a publish that crashed before the seal, reusing the versions already written', async () => {
+    const services = testServices();
+    const { session: s } = session(services);
+    const runId = await s.start();
+    await s.output('out.csv');
+    services.data.write('out.csv', 'o');
+    services.events.beforeAppend = (stream) => {
+      if (stream === `run-${runId}`) throw new Error('process killed');
+    };
+    await expect(s.publish()).rejects.toThrow('process killed');
+    services.events.beforeAppend = undefined;
+
+    const recorder = await RunRecorder.open(services, runId);
+    const plan = new PublicationPlan(runId);
+    plan.addOutput('./out.csv');
+    const published = await publishRun(services, recorder, plan);
+    expect(published.outputs).toMatchObject([{ path: 'out.csv', version: 1, created: false }]);
+    expect(await services.events.streamEvents('dataset-out.csv')).toHaveLength(1);
+    expect(types(await services.events.streamEvents(`run-${runId}`))).toEqual(['RunStarted', 'OutputDeclared', 'RunPublished']);
+    expect(verifyChain(await services.events.allEvents())).toMatchObject({ ok: true });
   });
 });
