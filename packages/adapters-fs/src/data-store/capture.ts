@@ -52,12 +52,9 @@ export async function captureTree(ctx: CaptureContext, path: string, options: Ca
   const requests = toRead.map((f) => ({ path: f.abs, size: f.size }));
   const { results, newPrefixes, tally } = await ingestFiles(requests, ctx.objects, ctx.pool, {
     useWorkers: ctx.useWorkers,
-    onBytes: (n) => {
-      progress.bytesDone += n;
-      report();
-    },
-    onFiles: (n) => {
-      progress.filesDone += n;
+    onProgress: (bytes, files) => {
+      progress.bytesDone += bytes;
+      progress.filesDone += files;
       report();
     },
   });

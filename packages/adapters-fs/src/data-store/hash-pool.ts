@@ -1,38 +1,36 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { ingestFileSync, type IngestJob, type IngestResult } from './content-ingest.js';
+import { ingestBatch, type IngestJob, type IngestOutcome } from './content-ingest.js';
 
 /** Chunk size of one read: large enough to amortise syscalls, small enough to stream. */
 export const INGEST_CHUNK_BYTES = 1 << 20;
 const PROGRESS_EVERY_BYTES = 8 << 20;
+const PROGRESS_EVERY_FILES = 16;
 
-export type IngestOutcome = { ok: true; value: IngestResult } | { ok: false; code?: string; message: string };
-
-/** Source of each hash worker: `ingestFileSync` plus a message loop; one batch of jobs per message. */
+/** Source of each hash worker: `ingestBatch` plus a message loop; one batch of jobs per message, one at a time. */
 const workerSource = `
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
 const { createHash } = require('node:crypto');
-const ingestFileSync = (${ingestFileSync.toString()});
+const ingestBatch = (${ingestBatch.toString()});
 const chunk = Buffer.allocUnsafe(${INGEST_CHUNK_BYTES});
-parentPort.on('message', ({ id, jobs }) => {
-  const results = [];
-  let unreported = 0;
-  const onBytes = (n) => {
-    unreported += n;
-    if (unreported >= ${PROGRESS_EVERY_BYTES}) { parentPort.postMessage({ id, progress: unreported }); unreported = 0; }
+parentPort.on('message', async ({ id, jobs }) => {
+  let bytes = 0;
+  let files = 0;
+  const onProgress = (n, f) => {
+    bytes += n;
+    files += f;
+    if (bytes >= ${PROGRESS_EVERY_BYTES} || files >= ${PROGRESS_EVERY_FILES}) { parentPort.postMessage({ id, bytes, files }); bytes = 0; files = 0; }
   };
-  for (const job of jobs) {
-    try { results.push({ ok: true, value: ingestFileSync(fs, createHash, job, chunk, onBytes) }); }
-    catch (e) { results.push({ ok: false, code: e && e.code, message: String(e && e.message) }); }
-  }
-  parentPort.postMessage({ id, progress: unreported, results });
+  const results = await ingestBatch(fs, createHash, jobs, chunk, onProgress);
+  parentPort.postMessage({ id, bytes, files, results });
 });
 `;
 
 interface WorkerReply {
   id: number;
-  progress: number;
+  bytes: number;
+  files: number;
   results?: IngestOutcome[];
 }
 
@@ -47,15 +45,14 @@ export class HashPool {
   constructor(readonly size: number = availableParallelism()) {}
 
   /** Run all batches, one per free worker; results come back in batch order. */
-  async run(batches: readonly IngestJob[][], onBytes: (bytes: number) => void, onFiles: (files: number) => void): Promise<IngestOutcome[][]> {
+  async run(batches: readonly IngestJob[][], onProgress: (bytes: number, files: number) => void): Promise<IngestOutcome[][]> {
     const results: IngestOutcome[][] = new Array(batches.length);
     let next = 0;
     const lanes = Math.max(1, Math.min(this.size, batches.length));
     const drain = async (worker: Worker): Promise<void> => {
       while (next < batches.length) {
         const index = next++;
-        results[index] = await this.send(worker, batches[index]!, onBytes);
-        onFiles(results[index].length);
+        results[index] = await this.send(worker, batches[index]!, onProgress);
       }
     };
     await Promise.all(Array.from({ length: lanes }, (_, i) => drain(this.worker(i))));
@@ -78,12 +75,12 @@ export class HashPool {
     return worker;
   }
 
-  private send(worker: Worker, jobs: IngestJob[], onBytes: (bytes: number) => void): Promise<IngestOutcome[]> {
+  private send(worker: Worker, jobs: IngestJob[], onProgress: (bytes: number, files: number) => void): Promise<IngestOutcome[]> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const onMessage = (reply: WorkerReply): void => {
         if (reply.id !== id) return;
-        if (reply.progress > 0) onBytes(reply.progress);
+        if (reply.bytes > 0 || reply.files > 0) onProgress(reply.bytes, reply.files);
         if (reply.results) {
           cleanup();
           resolve(reply.results);

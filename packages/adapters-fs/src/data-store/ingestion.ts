@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { createHash } from 'node:crypto';
-import { ingestFileSync, type IngestJob } from './content-ingest.js';
-import { HashPool, INGEST_CHUNK_BYTES, type IngestOutcome } from './hash-pool.js';
+import { ingestBatch, type IngestJob, type IngestOutcome } from './content-ingest.js';
+import { HashPool, INGEST_CHUNK_BYTES } from './hash-pool.js';
 import type { ObjectStore } from './object-store.js';
 import { DataReadError } from './data-store-errors.js';
 
@@ -26,9 +26,8 @@ export interface IngestTally {
 export interface IngestOptions {
   /** Force the worker pool on (true) or off (false); default: when it pays. */
   useWorkers?: boolean;
-  /** Called as bytes and files complete (deltas). */
-  onBytes: (bytes: number) => void;
-  onFiles: (files: number) => void;
+  /** Called as bytes are read and files complete (deltas). */
+  onProgress: (bytes: number, files: number) => void;
 }
 
 function batchesOf(jobs: IngestJob[], sizes: number[]): IngestJob[][] {
@@ -72,19 +71,9 @@ export async function ingestFiles(
   let outcomes: IngestOutcome[];
   if (useWorkers) {
     const batches = batchesOf(jobs, requests.map((r) => r.size));
-    outcomes = (await pool.run(batches, options.onBytes, options.onFiles)).flat();
+    outcomes = (await pool.run(batches, options.onProgress)).flat();
   } else {
-    const chunk = Buffer.allocUnsafe(INGEST_CHUNK_BYTES);
-    outcomes = jobs.map((job) => {
-      try {
-        const value = ingestFileSync(fs, createHash, job, chunk, options.onBytes);
-        options.onFiles(1);
-        return { ok: true, value } as const;
-      } catch (error) {
-        const e = error as NodeJS.ErrnoException;
-        return { ok: false, code: e.code, message: e.message } as const;
-      }
-    });
+    outcomes = await ingestBatch(fs, createHash, jobs, Buffer.allocUnsafe(INGEST_CHUNK_BYTES), options.onProgress);
   }
   const tally: IngestTally = { filesRead: 0, bytesRead: 0, objectsStored: 0 };
   const newPrefixes = new Set<string>();

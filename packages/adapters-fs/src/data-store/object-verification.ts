@@ -21,7 +21,7 @@ export async function verifyObjects(objects: ObjectStore, pool: HashPool, useWor
   const hexes: string[] = [];
   for await (const hex of objects.list()) hexes.push(hex);
   const requests = await Promise.all(hexes.map(async (hex) => ({ path: objects.pathOf(hex), size: (await objects.size(hex)) ?? 0 })));
-  const { results, tally } = await ingestFiles(requests, undefined, pool, { useWorkers, onBytes: () => {}, onFiles: () => {} });
+  const { results, tally } = await ingestFiles(requests, undefined, pool, { useWorkers, onProgress: () => {} });
   const corrupt = results.flatMap((r, i) =>
     r.hex === hexes[i] ? [] : [{ digest: `sha256:${hexes[i]!}`, path: requests[i]!.path, actual: `sha256:${r.hex}` }],
   );
