@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chmodSync, openSync, readSync, writeSync, closeSync, readdirSync } from 'node:fs';
+import { chmodSync, rmSync, openSync, readSync, writeSync, closeSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { DataVersionNotFoundError } from '../../src/data-store/index.js';
 import { scratchPerTest, settle, storeIn, writeTree } from './data-trees.js';
 
 function objectNames(dir: string): string[] {
@@ -26,6 +27,19 @@ describe('FsDataStore gc and verify', () => {
     expect(result.bytesFreed).toBeGreaterThan('new!'.length);
     expect(await store.has(v1)).toBe(true);
     expect(await store.has(v2)).toBe(false);
+  });
+
+  it('given a referenced version whose manifest is missing, when gc runs, then it refuses and deletes nothing', async () => {
+    writeTree(join(space.dir, 'v'), { 'a.txt': 'aaa' });
+    writeTree(join(space.dir, 'w'), { 'b.txt': 'bbb' });
+    const store = storeIn(space.dir);
+    const v = await store.capture(join(space.dir, 'v'));
+    const w = await store.capture(join(space.dir, 'w'));
+    const manifestHex = w.digest!.slice('sha256:'.length);
+    rmSync(join(space.dir, 'store/objects/sha256', manifestHex.slice(0, 2), manifestHex.slice(2)));
+    const before = objectNames(space.dir);
+    await expect(store.gc([v, w])).rejects.toBeInstanceOf(DataVersionNotFoundError);
+    expect(objectNames(space.dir)).toEqual(before);
   });
 
   it('given objects removed by gc, when their files are captured again, then the stat cache does not point at them', async () => {

@@ -59,6 +59,18 @@ describe('FsDataStore materialize', () => {
     expect(await store.has(ref)).toBe(false);
   });
 
+  it('given an object that fails to copy midway, when materializing, then the half-built tree is removed and the target does not exist', async () => {
+    writeTree(join(space.dir, 'src'), { 'a/1.txt': 'one', 'b/2.txt': 'two' });
+    const store = storeIn(space.dir);
+    const ref = await store.capture(join(space.dir, 'src'));
+    const twoHex = '3fc4ccfe745870e2c0d99f71f30ff0656c8dedd41cc1d7d3d376b0dbe685e2f3'; // sha256('two')
+    const object = join(space.dir, 'store/objects/sha256', twoHex.slice(0, 2), twoHex.slice(2));
+    rmSync(object);
+    mkdirSync(object); // present, but not a file: copying it fails after 'a/' is written
+    await expect(store.materialize(ref, join(space.dir, 'out'))).rejects.toThrow();
+    expect(readdirSync(space.dir).sort()).toEqual(['src', 'store']);
+  });
+
   it('given a captured version, when stat-ed, then kind, bytes and files match the capture', async () => {
     writeTree(join(space.dir, 'src'), { a: 'aaa', 'b/c': 'cc' });
     const store = storeIn(space.dir);
