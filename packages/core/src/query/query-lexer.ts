@@ -62,7 +62,7 @@ export function tokenize(text: string): Token[] {
     }
     let j = at;
     while (j < text.length && WORD_CHAR.test(text[j]!)) j++;
-    if (j === at) fail(at, c ?? '', `expected a name after '.', e.g. metrics.rmse or metrics.\`my-metric\``);
+    if (j === at) fail(at, c === undefined || /\s/.test(c) ? '' : c, `expected a name after '.', e.g. metrics.rmse or metrics.\`my-metric\``);
     const next = text[j];
     if (next !== undefined && /[-/:@#$]/.test(next) && WORD_CHAR.test(text[j + 1] ?? '')) {
       let end = j;

@@ -209,7 +209,7 @@ class QueryParser {
 
   /** Fails at `tok`; the message says what was found unless the reason already names it. */
   private fail(tok: Token, reason: string, namesToken = false): never {
-    const found = tok.type === 'eof' ? 'the end of the query' : `'${tok.text}'`;
+    const found = tok.type === 'eof' ? 'the end of the query' : tok.type === 'string' ? tok.text : `'${tok.text}'`;
     throw new QueryParseError(this.text, tok.start, tok.text, namesToken ? reason : `${reason}, found ${found}`);
   }
 }
