@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../errors/store-errors.js';
 import type { RunView } from '../projections/run-view.js';
 import type { OrderKey } from './ast.js';
 import { fieldAccess, type Domain, type FieldValue } from './field-access.js';
@@ -35,9 +36,13 @@ const DEFAULT_ORDER: OrderKey[] = [
 
 /** Sorts runs by the keys (each read once per run), ties broken by start time (newest first) and run id. */
 export function sortRuns(runs: readonly RunView[], orderBy: readonly OrderKey[]): RunView[] {
-  const keys = [...orderBy, ...DEFAULT_ORDER].map(({ field, direction }) => {
+  const keys = [...orderBy, ...DEFAULT_ORDER].map(({ field, direction }, i) => {
     const { read, domain } = fieldAccess(field);
-    if (read === null) throw new Error(`cannot order by ${field.scope}.${field.key}: a run has many ${field.scope}`);
+    if (read === null) {
+      throw new InvalidInputError('run query', [
+        { path: `orderBy.${i}.field`, message: `cannot order by ${field.scope}.${field.key}: a run can have many ${field.scope}; order by a field with one value per run` },
+      ]);
+    }
     return { read, domain, descending: direction === 'desc' };
   });
   const decorated = runs.map((run) => ({ run, values: keys.map((k) => sortValue(k.read(run), k.domain)) }));

@@ -76,3 +76,15 @@ describe('paging', () => {
     expect(read).toBe(0);
   });
 });
+
+describe('queries built as trees', () => {
+  it('given a tree instead of text, then runQuery runs it as parsed', () => {
+    const tree = { filter: { kind: 'compare' as const, field: { scope: 'params' as const, key: 'model' }, op: '=' as const, value: 'tree' }, orderBy: [] };
+    expect(runQuery(runs, tree).map((r) => r.runId)).toEqual(['c', 'a']);
+  });
+
+  it('given a hand-built order by an input property, then InvalidInputError names the key', () => {
+    const tree = { filter: null, orderBy: [{ field: { scope: 'inputs' as const, key: 'path' as const }, direction: 'asc' as const }] };
+    expect(() => runQuery(runs, tree)).toThrow(/orderBy\.0\.field: cannot order by inputs\.path/);
+  });
+});
