@@ -1,1 +1,5 @@
-export {};
+export * from './event-store/index.js';
+export * from './checkpoint/index.js';
+export * from './data-store/index.js';
+export * from './workstation/index.js';
+export * from './container-modules.js';

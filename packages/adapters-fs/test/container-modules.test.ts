@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CheckpointStore, Clock, CodeInspector, DataStore, Environment, EventStore, IdGenerator } from '@dotscience/core';
+import { Container } from 'inversify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FsDataStore, FsEventStore, fsCheckpointStoreModule, fsDataStoreModule, fsEventStoreModule, workstationModule } from '../src/index.js';
+import { collect, metricEvent, tempStoreDir } from './event-store/fixtures.js';
+
+describe('adapters-fs container modules', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
+  });
+
+  async function containerIn(): Promise<{ container: Container; dir: string }> {
+    const { dir, cleanup } = await tempStoreDir();
+    cleanups.push(cleanup);
+    const container = new Container();
+    container.load(
+      fsEventStoreModule(join(dir, 'events')),
+      fsDataStoreModule({ directory: join(dir, 'data'), workers: 1 }),
+      fsCheckpointStoreModule(join(dir, 'checkpoints')),
+      workstationModule(),
+    );
+    return { container, dir };
+  }
+
+  it('given the fs modules, when every port is resolved, then each is the fs adapter and stores are singletons', async () => {
+    const { container } = await containerIn();
+    const events = await container.getAsync<EventStore>(EventStore);
+    expect(events).toBeInstanceOf(FsEventStore);
+    expect(await container.getAsync<EventStore>(EventStore)).toBe(events);
+    expect(await container.getAsync<DataStore>(DataStore)).toBeInstanceOf(FsDataStore);
+    expect(typeof container.get<Clock>(Clock).now()).toBe('string');
+    expect(container.get<IdGenerator>(IdGenerator).newId()).toMatch(/^[0-9a-f-]{36}$/);
+    expect(container.get<CodeInspector>(CodeInspector)).toBeDefined();
+    expect(container.get<Environment>(Environment)).toBeDefined();
+    expect(container.get<CheckpointStore>(CheckpointStore)).toBeDefined();
+    await container.unbindAllAsync();
+  });
+
+  it('given resolved stores, when the container is unbound, then the event store is closed and its writer lock released', async () => {
+    const { container, dir } = await containerIn();
+    const events = await container.getAsync<EventStore>(EventStore);
+    await events.append('run-1', [metricEvent(0)], { expectedRevision: 'no_stream' });
+    await container.unbindAllAsync();
+    const reopened = await FsEventStore.open(join(dir, 'events'));
+    expect(await collect(reopened.readStream('run-1'))).toHaveLength(1);
+    await reopened.close();
+  });
+
+  it('given the data module, when a file is captured through the container, then its object is in the configured directory', async () => {
+    const { container, dir } = await containerIn();
+    const data = await container.getAsync<DataStore>(DataStore);
+    await mkdir(join(dir, 'work'));
+    await writeFile(join(dir, 'work', 'a.csv'), 'x,y\n1,2\n');
+    const ref = await data.capture(join(dir, 'work', 'a.csv'));
+    expect(ref.store).toBe('fs');
+    expect(await new FsDataStore({ directory: join(dir, 'data'), workers: 1 }).has(ref)).toBe(true);
+    await container.unbindAllAsync();
+  });
+});
