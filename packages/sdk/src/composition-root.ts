@@ -1,0 +1,107 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import {
+  fsCheckpointStoreModule,
+  fsDataStoreModule,
+  fsEventStoreModule,
+  workstationModule,
+  type FsEventStoreOptions,
+} from '@dotscience/adapters-fs';
+import {
+  CheckpointStore,
+  Clock,
+  CodeInspector,
+  DataStore,
+  Environment,
+  EventStore,
+  IdGenerator,
+  type RunServices,
+} from '@dotscience/core';
+import { Container, type ContainerModule } from 'inversify';
+import { AdapterUnavailableError } from './configuration/configuration-errors.js';
+import { resolveConfiguration, type Configuration, type ResolveOptions } from './configuration/resolve-configuration.js';
+import type { DataLocation, StoreLocation } from './configuration/storage-locations.js';
+
+/**
+ * The composition root: the one place where ports are bound to adapters, chosen
+ * from configuration (DESIGN §1, §7). Swapping a deployment's storage is a
+ * configuration change, never a code change.
+ */
+
+export interface OpenOptions extends ResolveOptions {
+  /** Open the event log without the writer lock (read commands, audits). */
+  readOnly?: boolean;
+  /** Wait for another process's writer lock instead of failing at once. */
+  waitForLock?: boolean;
+  /** Hash worker threads of the fs data store (default: one per core). */
+  hashWorkers?: number;
+}
+
+function eventStoreModule(store: StoreLocation, options: OpenOptions): ContainerModule {
+  switch (store.kind) {
+    case 'fs': {
+      const fsOptions: FsEventStoreOptions = { readOnly: options.readOnly ?? false, ...(options.waitForLock ? { lock: { wait: true } } : {}) };
+      return fsEventStoreModule(join(store.directory, 'events'), fsOptions);
+    }
+    case 'hub':
+      throw new AdapterUnavailableError('store', store.url, '@dotscience/adapters-http (the hub client)');
+    case 'kurrentdb':
+      throw new AdapterUnavailableError('store', store.connectionString, '@dotscience/adapters-eventstore');
+  }
+}
+
+function dataStoreModule(data: DataLocation, options: OpenOptions): ContainerModule {
+  switch (data.kind) {
+    case 'fs':
+      return fsDataStoreModule({ directory: data.directory, ...(options.hashWorkers === undefined ? {} : { workers: options.hashWorkers }) });
+    case 'zfs':
+      throw new AdapterUnavailableError('data', `zfs:${data.dataset}`, '@dotscience/adapters-zfs');
+    case 'hub':
+      throw new AdapterUnavailableError('data', data.url, '@dotscience/adapters-http (the hub client)');
+  }
+}
+
+/** A container with every port bound as `configuration` says. Nothing is opened until resolved. */
+export function createContainer(configuration: Configuration, options: OpenOptions = {}): Container {
+  const container = new Container();
+  container.load(
+    eventStoreModule(configuration.store, options),
+    dataStoreModule(configuration.data, options),
+    fsCheckpointStoreModule(configuration.checkpointsDirectory),
+    workstationModule(),
+  );
+  return container;
+}
+
+/** The opened ports of one configuration; `close()` releases locks, files and workers. */
+export interface Dotscience extends RunServices {
+  readonly configuration: Configuration;
+  readonly container: Container;
+  readonly checkpoints: CheckpointStore;
+  close(): Promise<void>;
+}
+
+/** Resolve the configuration, bind the adapters and open the stores. */
+export async function openDotscience(options: OpenOptions = {}): Promise<Dotscience> {
+  const configuration = resolveConfiguration(options);
+  const container = createContainer(configuration, options);
+  try {
+    const [events, data] = await Promise.all([container.getAsync<EventStore>(EventStore), container.getAsync<DataStore>(DataStore)]);
+    let closed: Promise<void> | undefined;
+    return {
+      configuration,
+      container,
+      events,
+      data,
+      checkpoints: container.get<CheckpointStore>(CheckpointStore),
+      clock: container.get<Clock>(Clock),
+      ids: container.get<IdGenerator>(IdGenerator),
+      code: container.get<CodeInspector>(CodeInspector),
+      environment: container.get<Environment>(Environment),
+      close: () => (closed ??= container.unbindAllAsync()),
+    };
+  } catch (err) {
+    await container.unbindAllAsync().catch(() => undefined);
+    throw err;
+  }
+}

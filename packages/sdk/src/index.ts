@@ -1,0 +1,2 @@
+export * from './configuration/index.js';
+export * from './composition-root.js';
