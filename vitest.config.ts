@@ -3,6 +3,8 @@ import PlainSummaryReporter from './scripts/plain-summary-reporter.js';
 
 export default defineConfig({
   resolve: { conditions: ['source'] },
+  // Tests run in vite's server (ssr) environment, which takes its own conditions: without this, @dotscience/* resolves to a stale dist.
+  ssr: { resolve: { conditions: ['source'] } },
   test: {
     include: ['packages/*/test/**/*.test.ts'],
     testTimeout: 30_000,

@@ -9,7 +9,8 @@ export interface BuiltDirectory {
   files: number;
 }
 
-type BuiltEntry = ManifestEntry & { files: number };
+/** An entry plus what it adds to its directory's totals: regular files and their bytes (a symlink adds neither). */
+type BuiltEntry = ManifestEntry & { files: number; bytes: number };
 
 /**
  * Turns a scanned tree into stored Merkle manifests, bottom-up. A directory
@@ -31,15 +32,15 @@ export class ManifestWriter {
     const built = await Promise.all(dir.children.map((child): BuiltEntry | Promise<BuiltEntry> => {
       if (child.type === 'file') {
         const { hex, bytes } = this.digests.get(child)!;
-        return { name: child.name, type: 'file', mode: child.mode, size: bytes, digest: `sha256:${hex}`, files: 1 };
+        return { name: child.name, type: 'file', mode: child.mode, size: bytes, digest: `sha256:${hex}`, files: 1, bytes };
       }
       if (child.type === 'symlink') {
         const size = Buffer.byteLength(child.target, 'utf8');
-        return { name: child.name, type: 'symlink', mode: child.mode, size, digest: sha256Digest(child.target), target: child.target, files: 0 };
+        return { name: child.name, type: 'symlink', mode: child.mode, size, digest: sha256Digest(child.target), target: child.target, files: 0, bytes: 0 };
       }
-      return this.directory(child).then((sub): BuiltEntry => ({ name: child.name, ...sub.entry, files: sub.files }) as BuiltEntry);
+      return this.directory(child).then((sub): BuiltEntry => ({ name: child.name, ...sub.entry, files: sub.files, bytes: sub.entry.size }) as BuiltEntry);
     }));
-    const manifest = makeManifest(built.map(({ files: _files, ...entry }) => entry));
+    const manifest = makeManifest(built.map(({ files: _files, bytes: _bytes, ...entry }) => entry));
     const key = createHash('sha256').update(JSON.stringify(manifest.entries)).digest('hex');
     let hex = this.cache.manifestOf(dir.rel, key);
     if (hex === undefined || !(await this.objects.has(hex))) {
@@ -49,7 +50,7 @@ export class ManifestWriter {
       this.cache.recordManifest(dir.rel, key, hex);
     }
     return {
-      entry: { type: 'directory', mode: dir.mode, size: built.reduce((s, e) => s + e.size, 0), digest: `sha256:${hex}` },
+      entry: { type: 'directory', mode: dir.mode, size: built.reduce((s, e) => s + e.bytes, 0), digest: `sha256:${hex}` },
       files: built.reduce((s, e) => s + e.files, 0),
     };
   }

@@ -45,8 +45,9 @@ export function fileCount(tree: VersionTree): number {
   return files;
 }
 
+/** Bytes of the regular files in the version: symlink targets count nothing (a sub-directory's size already follows this rule). */
 export function totalBytes(tree: VersionTree): number {
-  return tree.manifest.entries.reduce((sum, e) => sum + e.size, 0);
+  return tree.manifest.entries.reduce((sum, e) => (e.type === 'symlink' ? sum : sum + e.size), 0);
 }
 
 /** Load a ref's tree and check that every object it needs is present. */

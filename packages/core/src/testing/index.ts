@@ -1,3 +1,5 @@
 export * from './in-memory-event-store.js';
 export * from './in-memory-checkpoint-store.js';
 export * from './given-when-then.js';
+export * from './data-workspace.js';
+export * from './data-store-contract.js';
