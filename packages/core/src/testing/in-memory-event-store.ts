@@ -20,7 +20,8 @@ import type {
 export class InMemoryEventStore implements EventStore {
   private readonly all: RecordedEvent[] = [];
   private readonly streams = new Map<string, RecordedEvent[]>();
-  private readonly live = new Subject<RecordedEvent>();
+  /** Signals that the log grew; subscribers read the new events from `all`. */
+  private readonly live = new Subject<void>();
   private closed = false;
 
   constructor(private readonly now: () => string = () => new Date().toISOString()) {}
@@ -43,7 +44,7 @@ export class InMemoryEventStore implements EventStore {
     );
     this.all.push(...recorded);
     this.streams.set(stream, [...existing, ...recorded]);
-    for (const e of recorded) this.live.next(e);
+    this.live.next();
     return appendResult(recorded);
   }
 
@@ -64,18 +65,22 @@ export class InMemoryEventStore implements EventStore {
 
   subscribe(options: SubscribeOptions = {}): Observable<RecordedEvent> {
     return new Observable<RecordedEvent>((subscriber) => {
-      // Appends are synchronous in memory, so history then live has no seam to fall into.
+      // One cursor over the log for history and live alike. An observer that appends while
+      // handling an event re-enters here: the outer loop delivers the new events after the
+      // ones already due, so none is skipped or delivered out of order.
       let next = Math.max(0, options.fromPosition ?? 0);
-      for (; next < this.all.length && !subscriber.closed; next++) subscriber.next(this.all[next]!);
-      const sub = this.live.subscribe({
-        next: (e) => {
-          if (e.position >= next) {
-            next = e.position + 1;
-            subscriber.next(e);
-          }
-        },
-        complete: () => subscriber.complete(),
-      });
+      let delivering = false;
+      const deliver = (): void => {
+        if (delivering) return;
+        delivering = true;
+        try {
+          while (next < this.all.length && !subscriber.closed) subscriber.next(this.all[next++]!);
+        } finally {
+          delivering = false;
+        }
+      };
+      deliver();
+      const sub = this.live.subscribe({ next: deliver, complete: () => subscriber.complete() });
       return () => sub.unsubscribe();
     });
   }

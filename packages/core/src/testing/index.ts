@@ -3,3 +3,4 @@ export * from './in-memory-checkpoint-store.js';
 export * from './given-when-then.js';
 export * from './data-workspace.js';
 export * from './data-store-contract.js';
+export * from './event-store-contract.js';
