@@ -4,3 +4,4 @@ export * from './given-when-then.js';
 export * from './data-workspace.js';
 export * from './data-store-contract.js';
 export * from './event-store-contract.js';
+export * from './workstation-contracts.js';
