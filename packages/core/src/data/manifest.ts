@@ -18,7 +18,7 @@ export const ManifestEntrySchema = z.object({
   type: z.enum(['file', 'directory', 'symlink']),
   /** Permission bits (e.g. 0o644 = 420). */
   mode: z.number().int().min(0).max(0o7777),
-  /** Bytes: a file's length; a directory's total bytes; a symlink's target length. */
+  /** Bytes: a file's length; a directory's total length of the regular files below it; a symlink's target length. */
   size: z.number().int().nonnegative(),
   /** sha256:<hex> — of the bytes (file), of the manifest (directory), of the target text (symlink). */
   digest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
