@@ -2,15 +2,13 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Observable } from 'rxjs';
 import {
-  NewEventSchema,
   checkExpected,
   chainEvents,
   idempotentRetry,
-  parseInput,
+  parseAppend,
   type AppendOptions,
   type AppendResult,
   type EventStore,
-  type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -117,8 +115,7 @@ export class FsEventStore implements EventStore {
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     this.assertOpen();
     if (!this.log) throw new ReadOnlyEventStoreError(this.dir, stream);
-    const parsed = events.map((e, i) => parseInput(NewEventSchema, e, `event ${i} appended to ${stream}`));
-    const expected: ExpectedRevision = options.expectedRevision ?? 'any';
+    const { events: parsed, expected } = parseAppend(stream, events, options);
     if (this.rebuilding) await this.rebuilding;
     const loaded = new Map<number, RecordedEvent>();
     for (;;) {

@@ -3,7 +3,7 @@ import type { NewEvent, RecordedEvent } from '../events/envelope.js';
 
 /**
  * The revision a writer expects a stream to be at (DESIGN §3, EventStoreDB semantics):
- * - a number: the stream's last event has exactly this 0-based revision;
+ * - a number: the stream's last event has exactly this 0-based revision (-1: it has none, like 'no_stream');
  * - 'no_stream': the stream has no events;
  * - 'stream_exists': the stream has at least one event;
  * - 'any': no check.

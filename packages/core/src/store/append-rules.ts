@@ -1,6 +1,36 @@
-import type { NewEvent, RecordedEvent } from '../events/envelope.js';
+import { z } from 'zod';
+import { NewEventSchema, type NewEvent, type RecordedEvent } from '../events/envelope.js';
+import { parseInput } from '../errors/parse-input.js';
 import { WrongExpectedRevisionError } from '../errors/store-errors.js';
-import type { AppendResult, ExpectedRevision } from '../ports/event-store.js';
+import type { AppendOptions, AppendResult, ExpectedRevision } from '../ports/event-store.js';
+
+const expectedRevisionRule = "must be a revision (an integer >= -1), 'no_stream', 'stream_exists' or 'any'";
+
+/** A revision, or -1 for a stream without events (the same as 'no_stream', as `WrongExpectedRevisionError.actual` reports it). */
+export const ExpectedRevisionSchema = z.union(
+  [z.number().int(expectedRevisionRule).min(-1, expectedRevisionRule), z.enum(['no_stream', 'stream_exists', 'any'])],
+  { error: expectedRevisionRule },
+);
+
+const AppendTargetSchema = z.object({
+  stream: z.string().min(1, 'must name a stream (a non-empty string)'),
+  expectedRevision: ExpectedRevisionSchema.default('any'),
+});
+
+/**
+ * The boundary of every adapter's `append`: the stream name, the expected revision
+ * (default 'any') and each event, parsed before anything is checked or written.
+ * Bad input is an InvalidInputError naming the field, never a revision conflict.
+ */
+export function parseAppend(
+  stream: string,
+  events: readonly NewEvent[],
+  options: AppendOptions = {},
+): { events: NewEvent[]; expected: ExpectedRevision } {
+  const target = parseInput(AppendTargetSchema, { stream, expectedRevision: options.expectedRevision }, `append to stream ${JSON.stringify(stream)}`);
+  const parsed = events.map((e, i) => parseInput(NewEventSchema, e, `event ${i} appended to ${stream}`));
+  return { events: parsed, expected: target.expectedRevision };
+}
 
 /** The rule every adapter shares: does the stream's revision satisfy `expected`? Throws if not. */
 export function checkExpected(stream: string, actual: number, expected: ExpectedRevision): void {

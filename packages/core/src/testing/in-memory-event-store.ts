@@ -1,13 +1,11 @@
 import { Observable, Subject } from 'rxjs';
 import { chainEvents } from '../events/hash-chain.js';
-import { GENESIS_HASH, NewEventSchema, type NewEvent, type RecordedEvent } from '../events/envelope.js';
-import { parseInput } from '../errors/parse-input.js';
-import { checkExpected, idempotentRetry, appendResult } from '../store/append-rules.js';
+import { GENESIS_HASH, type NewEvent, type RecordedEvent } from '../events/envelope.js';
+import { checkExpected, idempotentRetry, appendResult, parseAppend } from '../store/append-rules.js';
 import type {
   AppendOptions,
   AppendResult,
   EventStore,
-  ExpectedRevision,
   ReadAllOptions,
   ReadStreamOptions,
   SubscribeOptions,
@@ -28,9 +26,8 @@ export class InMemoryEventStore implements EventStore {
 
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     this.assertOpen();
-    const parsed = events.map((e, i) => parseInput(NewEventSchema, e, `event ${i} appended to ${stream}`));
+    const { events: parsed, expected } = parseAppend(stream, events, options);
     const existing = this.streams.get(stream) ?? [];
-    const expected: ExpectedRevision = options.expectedRevision ?? 'any';
     const retry = idempotentRetry(stream, existing, parsed, expected);
     if (retry) return retry;
     checkExpected(stream, existing.length - 1, expected);
@@ -51,7 +48,7 @@ export class InMemoryEventStore implements EventStore {
   async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
     this.assertOpen();
     const events = this.streams.get(stream) ?? [];
-    const from = options.fromRevision ?? 0;
+    const from = Math.max(0, options.fromRevision ?? 0);
     const end = options.maxCount === undefined ? events.length : Math.min(events.length, from + options.maxCount);
     for (let r = from; r < end; r++) yield events[r]!;
   }

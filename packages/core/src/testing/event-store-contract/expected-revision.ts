@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import type { EventStore } from '../../ports/event-store.js';
+import { InvalidInputError } from '../../errors/store-errors.js';
+import type { AppendOptions, EventStore } from '../../ports/event-store.js';
 import type { ContractSubject } from './contract-subject.js';
 import { expectConflict } from './revision-conflict.js';
 import { collect, idsOf, newEvents } from './sample-events.js';
@@ -20,6 +21,14 @@ export function expectedRevisionContract(subject: ContractSubject): void {
     await expectConflict(store.append('run-numeric-absent', newEvents(1), { expectedRevision: 0 }), { stream: 'run-numeric-absent', expected: 0, actual: -1 });
     expect(await snapshot(store)).toEqual(before);
     expect(await collect(store.readStream('run-numeric-absent'))).toEqual([]);
+  });
+
+  it("takes -1 as the revision of a stream without events, the same as 'no_stream'", async () => {
+    const { store } = subject;
+    const created = await store.append('run-minus-one', newEvents(1), { expectedRevision: -1 });
+    expect(created.events.map((e) => e.revision)).toEqual([0]);
+    await expectConflict(store.append('run-minus-one', newEvents(1), { expectedRevision: -1 }), { stream: 'run-minus-one', expected: -1, actual: 0 });
+    expect(await collect(store.readStream('run-minus-one'))).toHaveLength(1);
   });
 
   it("appends with 'no_stream' only to a stream without events", async () => {
@@ -66,5 +75,26 @@ export function expectedRevisionContract(subject: ContractSubject): void {
     expect(await collect(store.readAll())).toEqual(before);
     const next = await store.append('run-conflicted', newEvents(1), { expectedRevision: 2 });
     expect(next.events[0]!.revision).toBe(3);
+  });
+
+  it('refuses a malformed expected revision or an empty stream name as bad input naming the field, writing nothing', async () => {
+    const { store } = subject;
+    await store.append('run-malformed', newEvents(1), { expectedRevision: 'no_stream' });
+    const before = await snapshot(store);
+    const refusal = (stream: string, options: AppendOptions) =>
+      store.append(stream, newEvents(1), options).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+
+    for (const expectedRevision of [-2, 0.5, Number.NaN, 'latest', null]) {
+      const error = await refusal('run-malformed', { expectedRevision } as unknown as AppendOptions);
+      expect(error, `expectedRevision ${String(expectedRevision)}`).toBeInstanceOf(InvalidInputError);
+      expect((error as Error).message).toContain('expectedRevision');
+    }
+    const unnamed = await refusal('', { expectedRevision: 'any' });
+    expect(unnamed).toBeInstanceOf(InvalidInputError);
+    expect((unnamed as Error).message).toContain('stream');
+    expect(await snapshot(store)).toEqual(before);
   });
 }
