@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NewEventSchema, type NewEvent, type RecordedEvent } from '../events/envelope.js';
+import { parseNewEvent, type NewEvent, type RecordedEvent } from '../events/envelope.js';
 import { parseInput } from '../errors/parse-input.js';
 import { WrongExpectedRevisionError } from '../errors/store-errors.js';
 import type { AppendOptions, AppendResult, ExpectedRevision } from '../ports/event-store.js';
@@ -28,7 +28,7 @@ export function parseAppend(
   options: AppendOptions = {},
 ): { events: NewEvent[]; expected: ExpectedRevision } {
   const target = parseInput(AppendTargetSchema, { stream, expectedRevision: options.expectedRevision }, `append to stream ${JSON.stringify(stream)}`);
-  const parsed = events.map((e, i) => parseInput(NewEventSchema, e, `event ${i} appended to ${stream}`));
+  const parsed = events.map((e, i) => parseNewEvent(e, `event ${i} appended to ${stream}`));
   return { events: parsed, expected: target.expectedRevision };
 }
 

@@ -1,0 +1,92 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError, NewEventSchema, parseInput, parseNewEvent } from '../../src/index.js';
+
+/** Object keys in order at every depth, so "same output as zod" includes key order and present-but-undefined keys. */
+function shape(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(shape);
+  if (typeof value === 'object' && value !== null) return Object.keys(value).map((k) => [k, shape((value as Record<string, unknown>)[k])]);
+  return value;
+}
+
+function outcome(parse: () => unknown): { ok: true; value: unknown; shape: unknown } | { ok: false; error: unknown } {
+  try {
+    const value = parse();
+    return { ok: true, value, shape: shape(value) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+const validId = fc.uuid({ version: [1, 4, 7] });
+const oddValue = fc.oneof(
+  fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withSparseArray: true, withTypedArray: true, withBoxedValues: true, withObjectString: true }),
+  fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, undefined, () => 1, Symbol('s'), 2 ** 53, 1.5, 0, -1),
+  fc.constant(JSON.parse('{"__proto__": 1, "a": 2}') as unknown),
+  fc.constant({ [Symbol('k')]: 1, a: 2 }),
+  fc.constant(Object.defineProperty({ a: 1 }, 'hidden', { value: Number.NaN, enumerable: false })),
+  fc.constant(new (class Payload { a = 1 })()),
+);
+const jsonish = fc.oneof(fc.json().map((t) => JSON.parse(t) as unknown), oddValue);
+const metaish = fc.oneof(
+  fc.record(
+    {
+      correlationId: fc.oneof(fc.string(), fc.constant(undefined), oddValue),
+      causationId: fc.oneof(fc.string(), fc.constant(undefined)),
+      actor: fc.oneof(fc.record({ user: fc.string(), host: fc.string() }), fc.record({ user: fc.string() }), fc.constant(undefined), oddValue),
+      sdkVersion: fc.oneof(fc.string(), fc.integer()),
+      extra: fc.string(),
+    },
+    { requiredKeys: [] },
+  ),
+  oddValue,
+);
+const eventish = fc.oneof(
+  fc.record(
+    {
+      id: fc.oneof(validId, fc.string(), fc.constant('00000000-0000-0000-0000-000000000000'), oddValue),
+      type: fc.oneof(fc.constantFrom('MetricRecorded', ''), fc.string(), oddValue),
+      schemaVersion: fc.oneof(fc.integer({ min: -2, max: 3 }), oddValue),
+      data: jsonish,
+      meta: metaish,
+      stream: fc.string(),
+    },
+    { requiredKeys: [] },
+  ),
+  oddValue,
+);
+
+describe('parseNewEvent (the append fast path)', () => {
+  it('given any input, then it accepts exactly what NewEventSchema accepts, with the same output, and refuses the rest with the same InvalidInputError', () => {
+    fc.assert(
+      fc.property(eventish, (input) => {
+        const ours = outcome(() => parseNewEvent(input, 'event 0 appended to run-x'));
+        const zods = outcome(() => parseInput(NewEventSchema, input, 'event 0 appended to run-x'));
+        expect(ours.ok).toBe(zods.ok);
+        if (ours.ok && zods.ok) {
+          expect(ours.shape).toEqual(zods.shape);
+          expect(ours.value).not.toBe(input);
+        } else if (!ours.ok && !zods.ok) {
+          expect(ours.error).toBeInstanceOf(InvalidInputError);
+          expect((ours.error as InvalidInputError).problems).toEqual((zods.error as InvalidInputError).problems);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('given a valid event, when the caller later mutates its data, then the parsed event is unchanged (a deep copy, as zod makes)', () => {
+    const input = { id: '0190a6b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b', type: 'MetricRecorded', schemaVersion: 1, data: { series: [1, { a: 2 }] }, meta: { actor: { user: 'u', host: 'h' } } };
+    const parsed = parseNewEvent(input, 'event');
+    input.data.series.push(3);
+    (input.data.series[1] as { a: number }).a = 9;
+    input.meta.actor.user = 'someone else';
+    expect(parsed).toEqual({ ...input, data: { series: [1, { a: 2 }] }, meta: { actor: { user: 'u', host: 'h' } } });
+  });
+
+  it('given an event with a NaN deep in its data, then it is refused naming the field (zod\'s message for the JSON union)', () => {
+    const input = { id: '0190a6b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b', type: 'MetricRecorded', schemaVersion: 1, data: { value: [1, Number.NaN] }, meta: {} };
+    expect(() => parseNewEvent(input, 'event 0 appended to run-x')).toThrow(InvalidInputError);
+    expect(() => parseNewEvent(input, 'event 0 appended to run-x')).toThrow(/: data: /);
+  });
+});
