@@ -9,7 +9,7 @@ export interface EventStoreFixture {
    * out for a store without durable storage: the durability tests are then skipped.
    */
   reopen?: () => Promise<EventStore>;
-  /** Close whichever store is open (the last one `reopen` returned) and remove its storage. */
+  /** Close whichever store is open (the last one `reopen` returned; a test may have closed it already) and remove its storage. */
   cleanup: () => Promise<void>;
 }
 

@@ -18,6 +18,8 @@ export class SubscriptionProbe {
   private readonly waiters: Waiter[] = [];
   private failure: { error: unknown } | undefined;
   private readonly subscription: Subscription;
+  private markEnded: (how: 'complete' | 'error') => void = () => undefined;
+  private readonly end = new Promise<'complete' | 'error'>((resolve) => (this.markEnded = resolve));
 
   constructor(
     source: Observable<RecordedEvent>,
@@ -33,7 +35,9 @@ export class SubscriptionProbe {
       error: (error: unknown) => {
         this.failure = { error };
         this.settle();
+        this.markEnded('error');
       },
+      complete: () => this.markEnded('complete'),
     });
   }
 
@@ -48,6 +52,15 @@ export class SubscriptionProbe {
       this.waiters.push(waiter);
       this.settle();
     });
+  }
+
+  /** Resolves with how the subscription ended: 'complete' or 'error'. */
+  ended(): Promise<'complete' | 'error'> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the subscription did not end within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    return Promise.race([this.end, timeout]).finally(() => clearTimeout(timer));
   }
 
   get closed(): boolean {

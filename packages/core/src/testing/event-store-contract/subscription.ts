@@ -146,4 +146,18 @@ export function subscriptionContract(subject: ContractSubject): void {
       staying.unsubscribe();
     }
   });
+
+  it('closing the store completes its subscriptions and refuses further appends and reads', async () => {
+    const { store } = subject;
+    await store.append('run-closing', newEvents(2, 'history'), { expectedRevision: 'no_stream' });
+    const probe = new SubscriptionProbe(store.subscribe());
+    await probe.waitFor(2);
+    await store.close();
+
+    expect(await probe.ended()).toBe('complete');
+    expect(probe.received).toHaveLength(2);
+    await expect(store.append('run-closing', newEvents(1), { expectedRevision: 1 })).rejects.toThrow();
+    await expect((async () => collect(store.readAll()))()).rejects.toThrow();
+    await expect((async () => collect(store.readStream('run-closing')))()).rejects.toThrow();
+  });
 }
