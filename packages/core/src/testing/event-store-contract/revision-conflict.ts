@@ -15,7 +15,8 @@ export function expectConflictError(error: unknown, conflict: ExpectedConflict):
   const e = error as WrongExpectedRevisionError;
   expect({ stream: e.stream, expected: e.expected, actual: e.actual }).toEqual(conflict);
   expect(e.message).toContain(conflict.stream);
-  expect(e.message).toContain(String(conflict.expected));
+  expect(e.message).toContain(`expected revision ${String(conflict.expected)}`);
+  expect(e.message).toContain(`is at ${conflict.actual === -1 ? 'no_stream' : conflict.actual}`);
 }
 
 export async function expectConflict(append: Promise<unknown>, conflict: ExpectedConflict): Promise<void> {
