@@ -7,3 +7,4 @@ export * from './run/index.js';
 export * from './application/index.js';
 export * from './projections/index.js';
 export * from './query/index.js';
+export * from './protocol/index.js';

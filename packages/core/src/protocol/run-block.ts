@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { normalizeDataPath } from '../application/data-paths.js';
+import { protocolTimestampToIso } from './protocol-timestamp.js';
+
+/**
+ * The JSON of one run block, as the original Python `dotscience` library
+ * prints it on publish (`json.dumps(metadata, sort_keys=True, indent=4)`):
+ *
+ *     { "version": "1", "input": [...], "output": [...],
+ *       "parameters": {...}, "summary": {...}, "labels": {...},
+ *       "description"?, "error"?, "start"?, "end"?, "workload-file"? }
+ *
+ * Strict where it matters: the version must be "1"; data paths must be
+ * relative and stay inside the working directory (they are captured from
+ * it); names must be valid event names (1–1024 characters); every value of
+ * parameters/summary/labels must be a string (the library stringifies them,
+ * Dotscience's reader decoded them as string maps); times must be real UTC
+ * times in the library's format.
+ * Lenient where the original's reader was: a missing list or map is empty,
+ * paths may be spelled unnormalized ("./a//b" — they are normalized when
+ * planned), and keys this version does not know are kept in the parsed block
+ * and ignored (a later library may add some; the plan lists them).
+ */
+
+const MAX_NAME = 1024;
+
+/** A data path in a block: relative to the working directory of the program and inside it. */
+export const ProtocolDataPathSchema = z.string().superRefine((path, ctx) => {
+  const problem = dataPathProblem(path);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+function dataPathProblem(path: string): string | undefined {
+  if (path === '') return 'must be a path (it is empty)';
+  if (path.includes('\0')) return `${JSON.stringify(path)} contains a NUL character, which no file name can`;
+  if (path.startsWith('/')) return `${JSON.stringify(path)} is absolute — data paths are relative to the working directory the program runs in`;
+  const normalized = normalizeDataPath(path);
+  if (normalized === '..' || normalized.startsWith('../')) {
+    return `${JSON.stringify(path)} is outside the working directory — only data inside the directory the program runs in can be captured`;
+  }
+  return undefined;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A JSON object of names to string values. Built by hand rather than with
+ * z.record so that a name such as `__proto__` stays an ordinary entry and each
+ * problem is reported under its name.
+ */
+function stringMap(what: string) {
+  return z.unknown().transform((value, ctx): Record<string, string> => {
+    if (!isPlainObject(value)) {
+      ctx.addIssue({ code: 'custom', message: `must be an object mapping each ${what} name to a string` });
+      return z.NEVER;
+    }
+    const entries: Array<[string, string]> = [];
+    for (const [name, v] of Object.entries(value)) {
+      if (name.length === 0 || name.length > MAX_NAME) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `a ${what} name must have 1 to ${MAX_NAME} characters` });
+      } else if (typeof v !== 'string') {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `must be a string, not ${v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v} (the dotscience library prints every value with str())`,
+        });
+      } else {
+        entries.push([name, v]);
+      }
+    }
+    return Object.fromEntries(entries);
+  });
+}
+
+const ProtocolTimestampSchema = z
+  .string()
+  .refine((t) => protocolTimestampToIso(t) !== undefined, 'must be a UTC time written %Y%m%dT%H%M%S.%f, e.g. 20190517T142233.123456');
+
+export const RunBlockSchema = z.looseObject({
+  version: z.literal('1', { error: 'must be "1", the only version of the Dotscience run block' }),
+  input: z.array(ProtocolDataPathSchema).default([]),
+  output: z.array(ProtocolDataPathSchema).default([]),
+  parameters: stringMap('parameter').default({}),
+  summary: stringMap('summary').default({}),
+  labels: stringMap('label').default({}),
+  description: z.string().optional(),
+  error: z.string().optional(),
+  start: ProtocolTimestampSchema.optional(),
+  end: ProtocolTimestampSchema.optional(),
+  /** The script, in script mode (relative to the working directory, or absolute as the program was invoked). */
+  'workload-file': z
+    .string()
+    .min(1, 'must be the script path')
+    .refine((p) => !p.includes('\0'), 'must not contain a NUL character')
+    .optional(),
+});
+
+/** A parsed run block: the wire fields as printed, plus any unknown keys. */
+export type RunBlock = z.output<typeof RunBlockSchema>;
+
+/** The keys the version "1" block defines; anything else in a block is kept and ignored. */
+export const RUN_BLOCK_KEYS: ReadonlySet<string> = new Set(Object.keys(RunBlockSchema.shape));
