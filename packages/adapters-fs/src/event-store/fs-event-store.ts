@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { Observable } from 'rxjs';
 import {
   checkExpected,
-  chainEvents,
   idempotentRetry,
   parseAppend,
   type AppendOptions,
@@ -20,8 +19,8 @@ import { GroupCommitLog } from './group-commit.js';
 import { saveIndexSnapshot } from './index-snapshot.js';
 import { LogWatch } from './log-watch.js';
 import { recoverLog, scanForward } from './log-recovery.js';
-import { readRecords } from './record-reader.js';
-import { encodeFrame } from './record-frame.js';
+import { eventsOf, readRecordBatches, readRecords } from './record-reader.js';
+import { sealAndEncode } from './record-batch.js';
 import { listSegments } from './segment-files.js';
 import type { StreamIndex } from './stream-index.js';
 import { subscribeToLog } from './log-subscription.js';
@@ -232,14 +231,11 @@ export class FsEventStore implements EventStore {
   private enqueue(stream: string, head: { revision: number; hash: string }, parsed: NewEvent[]): Promise<AppendResult> {
     const log = this.log!;
     const recordedAt = (this.options.now ?? (() => new Date().toISOString()))();
-    const first = log.nextPosition;
-    const sealed = chainEvents(stream, head.revision, head.hash, parsed).map(
-      (e, i): RecordedEvent => ({ ...e, position: first + i, recordedAt }),
-    );
-    log.nextPosition += sealed.length;
-    this.index.ensureStream(stream).pending.push(...sealed);
-    const frames = sealed.map((e) => encodeFrame(Buffer.from(JSON.stringify(e))));
-    return new Promise((resolve, reject) => log.enqueue({ stream, events: sealed, frames, resolve, reject }));
+    const { events, bytes, lengths } = sealAndEncode(stream, head, parsed, log.nextPosition, recordedAt);
+    log.nextPosition += events.length;
+    const pending = this.index.ensureStream(stream).pending;
+    for (const e of events) pending.push(e);
+    return new Promise((resolve, reject) => log.enqueue({ stream, events, bytes, lengths, resolve, reject }));
   }
 
   /** Committed revisions whose id fingerprint matches the first new event's id and that are not loaded yet. */
@@ -274,12 +270,12 @@ export class FsEventStore implements EventStore {
   }
 
   private readPositions(positions: () => Iterable<number>): AsyncIterable<RecordedEvent> {
-    const store = this;
     return {
-      async *[Symbol.asyncIterator]() {
-        if (store.readOnly) await store.refresh();
-        yield* readRecords(store.dir, store.index.table, positions());
-      },
+      [Symbol.asyncIterator]: () =>
+        eventsOf(async () => {
+          if (this.readOnly) await this.refresh();
+          return readRecordBatches(this.dir, this.index.table, positions());
+        }),
     };
   }
 

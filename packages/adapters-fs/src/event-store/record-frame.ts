@@ -8,15 +8,7 @@ export const FRAME_HEADER_BYTES = 8;
 /** No record may be larger than this; a larger length field is damage, not a record. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
 
-export function encodeFrame(payload: Buffer): Buffer {
-  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
-  frame.writeUInt32LE(payload.length, 0);
-  payload.copy(frame, FRAME_HEADER_BYTES);
-  frame.writeUInt32LE(frameChecksum(frame, 0, payload.length), 4);
-  return frame;
-}
-
-function frameChecksum(buf: Buffer, at: number, length: number): number {
+export function frameChecksum(buf: Buffer, at: number, length: number): number {
   const lengthCrc = crc32(buf.subarray(at, at + 4));
   return crc32(buf.subarray(at + FRAME_HEADER_BYTES, at + FRAME_HEADER_BYTES + length), lengthCrc);
 }

@@ -52,16 +52,28 @@ export class StreamIndex {
     return { revision: s.positions.length + s.pending.length - 1, hash: lastPending?.hash ?? s.committedHash };
   }
 
-  /** Record a committed event (in position order). */
+  /** Record a committed event read back from the log (in position order). */
   commit(event: RecordedEvent, offset: number, length: number): void {
-    const s = this.ensureStream(event.stream);
-    if (event.position !== this.table.count) {
-      throw new Error(`internal: committing position ${event.position} but the index is at ${this.table.count}`);
+    this.commitAppend([event], offset, [length]);
+  }
+
+  /** Record the committed events of one append (one stream, in position order), whose frames start at `offset`. */
+  commitAppend(events: readonly RecordedEvent[], offset: number, lengths: readonly number[]): void {
+    const first = events[0];
+    if (!first) return;
+    const s = this.ensureStream(first.stream);
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      if (event.position !== this.table.count) {
+        throw new Error(`internal: committing position ${event.position} but the index is at ${this.table.count}`);
+      }
+      this.table.push(offset, lengths[i]!, s.id, idPrint(event.id));
+      offset += lengths[i]!;
+      s.positions.push(event.position);
     }
-    this.table.push(offset, length, s.id, idPrint(event.id));
-    s.positions.push(event.position);
-    s.committedHash = event.hash;
-    if (s.pending[0]?.id === event.id) s.pending.shift();
+    s.committedHash = events[events.length - 1]!.hash;
+    // The pending queue holds this stream's appends in order; this one is at its front.
+    if (s.pending[0]?.id === first.id) s.pending.splice(0, events.length);
   }
 
   /** Drop every pending event (after a failed write). */

@@ -15,13 +15,16 @@ export interface HashedFields {
 
 /** The canonical JSON the hash covers: id, type, schemaVersion, stream, revision, data, meta (keys sorted). */
 export function hashedBody(e: HashedFields): string {
-  const fields = { id: e.id, type: e.type, schemaVersion: e.schemaVersion, stream: e.stream, revision: e.revision, data: e.data, meta: e.meta };
-  if (Object.values(fields).includes(undefined)) return canonicalJson(fields);
+  const { id, type, schemaVersion, stream, revision, data, meta } = e;
+  const fields = () => ({ id, type, schemaVersion, stream, revision, data, meta });
+  if (id === undefined || type === undefined || schemaVersion === undefined || stream === undefined || revision === undefined || data === undefined || meta === undefined) {
+    return canonicalJson(fields());
+  }
   try {
-    // canonicalJson(fields) with the top-level keys already in sorted order (the hot path: every appended event).
-    return `{"data":${canonicalJson(e.data)},"id":${canonicalJson(e.id)},"meta":${canonicalJson(e.meta)},"revision":${canonicalJson(e.revision)},"schemaVersion":${canonicalJson(e.schemaVersion)},"stream":${canonicalJson(e.stream)},"type":${canonicalJson(e.type)}}`;
+    // canonicalJson(fields()) with the top-level keys already in sorted order (the hot path: every appended event).
+    return `{"data":${canonicalJson(data)},"id":${canonicalJson(id)},"meta":${canonicalJson(meta)},"revision":${canonicalJson(revision)},"schemaVersion":${canonicalJson(schemaVersion)},"stream":${canonicalJson(stream)},"type":${canonicalJson(type)}}`;
   } catch {
-    return canonicalJson(fields); // throws again, naming the path from the top ($.data…)
+    return canonicalJson(fields()); // throws again, naming the path from the top ($.data…)
   }
 }
 
@@ -43,27 +46,13 @@ export type SealedEvent = NewEvent & { stream: string; revision: number; prevHas
  * Every store adapter uses this, so every store computes identical chains.
  */
 export function chainEvents(stream: string, headRevision: number, headHash: string, events: readonly NewEvent[]): SealedEvent[] {
-  return chainEventBodies(stream, headRevision, headHash, events).map((s) => s.event);
-}
-
-/**
- * chainEvents, also handing back each event's hashed body (its canonical JSON), so a
- * store that writes JSON records can build them from it instead of serialising twice.
- */
-export function chainEventBodies(
-  stream: string,
-  headRevision: number,
-  headHash: string,
-  events: readonly NewEvent[],
-): Array<{ event: SealedEvent; body: string }> {
   let prevHash = headHash;
-  const sealed = new Array<{ event: SealedEvent; body: string }>(events.length);
+  const sealed = new Array<SealedEvent>(events.length);
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     const revision = headRevision + 1 + i;
-    const body = hashedBody({ id: e.id, type: e.type, schemaVersion: e.schemaVersion, stream, revision, data: e.data, meta: e.meta });
-    const hash = chainHash(prevHash, body);
-    sealed[i] = { event: { ...e, stream, revision, prevHash, hash }, body };
+    const hash = chainHash(prevHash, hashedBody({ id: e.id, type: e.type, schemaVersion: e.schemaVersion, stream, revision, data: e.data, meta: e.meta }));
+    sealed[i] = { ...e, stream, revision, prevHash, hash };
     prevHash = hash;
   }
   return sealed;
