@@ -1,2 +1,3 @@
 export * from './configuration/index.js';
 export * from './composition-root.js';
+export * from './maintenance/index.js';

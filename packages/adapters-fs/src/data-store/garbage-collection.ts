@@ -17,6 +17,8 @@ export interface GcResult {
 export interface GcOptions {
   /** Temp files younger than this are left alone (a capture may be writing them). Default one hour. */
   tempGraceMs?: number;
+  /** Count what would be removed (objects, bytes, stale temp files) and remove nothing. */
+  dryRun?: boolean;
 }
 
 /**
@@ -41,24 +43,24 @@ export async function collectGarbage(objects: ObjectStore, directory: string, re
       continue;
     }
     const size = (await objects.size(hex)) ?? 0;
-    await objects.remove(hex);
+    if (!options.dryRun) await objects.remove(hex);
     removed.add(hex);
     result.objectsRemoved += 1;
     result.bytesFreed += size;
   }
-  await StatCache.forget(directory, removed);
-  result.tempFilesRemoved = await removeStaleTemps(objects.tempDir, options.tempGraceMs ?? 3_600_000);
+  if (!options.dryRun) await StatCache.forget(directory, removed);
+  result.tempFilesRemoved = await removeStaleTemps(objects.tempDir, options.tempGraceMs ?? 3_600_000, options.dryRun ?? false);
   return result;
 }
 
-async function removeStaleTemps(tempDir: string, graceMs: number): Promise<number> {
+async function removeStaleTemps(tempDir: string, graceMs: number, dryRun: boolean): Promise<number> {
   const cutoff = Date.now() - graceMs;
   let removed = 0;
   for (const name of await fsp.readdir(tempDir).catch(() => [] as string[])) {
     const path = join(tempDir, name);
     const stat = await fsp.lstat(path).catch(() => undefined);
     if (stat && stat.mtimeMs < cutoff) {
-      await fsp.rm(path, { recursive: true, force: true });
+      if (!dryRun) await fsp.rm(path, { recursive: true, force: true });
       removed += 1;
     }
   }

@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { comparisonTable } from '../output/comparison-table.js';
+import { printJson, printText } from '../output/json-output.js';
+import { compareRuns } from '../runs/run-comparison.js';
+import { distinctPrefixLength, resolveRunId } from '../runs/run-reference.js';
+import { runsState } from '../runs/run-selection.js';
+import { withStoreForReading } from '../store-access.js';
+
+/** `ds compare <run> <run>…`: parameters and metrics side by side. */
+export function registerCompareCommand(program: Command): void {
+  program
+    .command('compare')
+    .description('compare runs: parameters (differences marked *) and metrics last / min / max side by side')
+    .argument('<runs...>', 'two or more run ids or unique prefixes')
+    .option('--json', 'print the comparison as JSON')
+    .action(async (refs: string[], options: { json?: boolean }, command: Command) => {
+      if (refs.length < 2) command.error('ds compare needs at least two runs', { exitCode: 2, code: 'ds.compare.arguments' });
+      await withStoreForReading(command, async (ds) => {
+        const state = await runsState(ds);
+        const ids = Object.keys(state);
+        const comparison = compareRuns(refs.map((ref) => state[resolveRunId(ids, ref)]!));
+        if (options.json) printJson(comparison);
+        else printText(comparisonTable(comparison, distinctPrefixLength(ids)));
+      });
+    });
+}

@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import { datasetTable } from '../output/dataset-table.js';
+import { printJson, printText } from '../output/json-output.js';
+import { datasetsState } from '../runs/data-versions.js';
+import { distinctPrefixLength } from '../runs/run-reference.js';
+import { runsState } from '../runs/run-selection.js';
+import { withStoreForReading } from '../store-access.js';
+
+/** `ds datasets`: every dataset version. */
+export function registerDatasetsCommand(program: Command): void {
+  program
+    .command('datasets')
+    .description('list dataset versions with their producing and consuming runs')
+    .option('--json', 'print the datasets as JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withStoreForReading(command, async (ds) => {
+        const state = await datasetsState(ds);
+        if (options.json) printJson(Object.values(state.datasets).sort((a, b) => a.name.localeCompare(b.name)));
+        else printText(datasetTable(state, distinctPrefixLength(Object.keys(await runsState(ds)))));
+      });
+    });
+}

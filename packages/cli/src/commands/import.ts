@@ -1,0 +1,29 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { printJson, printText } from '../output/json-output.js';
+import { ProgressBar } from '../output/progress-bar.js';
+import { withStoreForWriting } from '../store-access.js';
+import { importEvents } from '../transfer/event-import.js';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `ds import`: append the events of an NDJSON export; idempotent; a bad file imports nothing. */
+export function registerImportCommand(program: Command): void {
+  program
+    .command('import')
+    .description('import events written by ds export (ids and hashes preserved; importing twice adds nothing)')
+    .argument('[file]', 'the NDJSON file (default: stdin)')
+    .option('--json', 'print the counts as JSON')
+    .action(async (file: string | undefined, options: { json?: boolean }, command: Command) => {
+      const text = file === undefined || file === '-' ? await readStdin() : await readFile(file, 'utf8');
+      const source = file === undefined || file === '-' ? 'stdin' : file;
+      const progress = new ProgressBar('importing', undefined, 'events');
+      const report = await withStoreForWriting(command, (ds) => importEvents(ds.events, text, source, progress)).finally(() => progress.finish());
+      if (options.json) printJson(report);
+      else printText(`imported ${report.imported} events (${report.alreadyPresent} already present) of ${report.streams} streams from ${source}`);
+    });
+}

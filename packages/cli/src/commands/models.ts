@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { modelsProjection } from '@dotscience/core';
+import { printJson, printText } from '../output/json-output.js';
+import { modelTable } from '../output/model-table.js';
+import { currentState } from '../projections/current-state.js';
+import { distinctPrefixLength } from '../runs/run-reference.js';
+import { runsState } from '../runs/run-selection.js';
+import { withStoreForReading } from '../store-access.js';
+
+/** `ds models`: every model version. */
+export function registerModelsCommand(program: Command): void {
+  program
+    .command('models')
+    .description('list model versions with their producing runs and metrics')
+    .option('--json', 'print the models as JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withStoreForReading(command, async (ds) => {
+        const state = await currentState(ds, modelsProjection);
+        if (options.json) printJson(Object.values(state).sort((a, b) => a.name.localeCompare(b.name)));
+        else printText(modelTable(state, distinctPrefixLength(Object.keys(await runsState(ds)))));
+      });
+    });
+}

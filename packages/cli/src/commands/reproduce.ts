@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { printJson, printText } from '../output/json-output.js';
+import { ProgressBar } from '../output/progress-bar.js';
+import { reproduceRun } from '../reproduce/reproduction.js';
+import { shellWord } from '../reproduce/rerun-command.js';
+import { resolveRunId } from '../runs/run-reference.js';
+import { runsState } from '../runs/run-selection.js';
+import { withStoreForReading } from '../store-access.js';
+
+/** `ds reproduce <run> <dir>`: the run's code and inputs at their versions, and the command to re-run it. */
+export function registerReproduceCommand(program: Command): void {
+  program
+    .command('reproduce')
+    .description("restore a run's code (its git commit) and inputs (their recorded versions) into a directory, and print how to re-run it")
+    .argument('<run>', 'run id or a unique prefix of it')
+    .argument('<dir>', 'a new or empty directory')
+    .option('--json', 'print what was restored as JSON')
+    .action(async (ref: string, dir: string, options: { json?: boolean }, command: Command) => {
+      const progress = new ProgressBar('materializing', undefined, 'bytes');
+      const result = await withStoreForReading(command, async (ds) => {
+        const runs = await runsState(ds);
+        return reproduceRun(ds, runs[resolveRunId(Object.keys(runs), ref)]!, dir, progress);
+      }).finally(() => progress.finish());
+      if (options.json) return printJson(result);
+      for (const warning of result.warnings) process.stderr.write(`ds: warning: ${warning}\n`);
+      const lines = [`Reproduced run ${result.runId} in ${result.target}`];
+      if (result.code) lines.push(`code    git ${result.code.commit} (from ${result.code.repository})`);
+      for (const input of result.inputs) lines.push(`input   ${input.path}  ${input.digest ?? ''}`);
+      lines.push('', 'To re-run it:', `  cd ${shellWord(result.workingDirectory)}${result.command ? ` && ${result.command}` : ''}`);
+      printText(lines.join('\n'));
+    });
+}

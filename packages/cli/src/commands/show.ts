@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { printJson, printText } from '../output/json-output.js';
+import { runDetails } from '../output/run-details.js';
+import { datasetsState } from '../runs/data-versions.js';
+import { resolveRunId } from '../runs/run-reference.js';
+import { runsState } from '../runs/run-selection.js';
+import { withStoreForReading } from '../store-access.js';
+
+/** `ds show <run>`: one run in full. */
+export function registerShowCommand(program: Command): void {
+  program
+    .command('show')
+    .description('show one run: parameters, metrics, inputs, outputs, models, code and environment')
+    .argument('<run>', 'run id or a unique prefix of it')
+    .option('--json', 'print the run as JSON')
+    .action(async (ref: string, options: { json?: boolean }, command: Command) => {
+      await withStoreForReading(command, async (ds) => {
+        const runs = await runsState(ds);
+        const run = runs[resolveRunId(Object.keys(runs), ref)]!;
+        if (options.json) printJson(run);
+        else printText(runDetails(run, await datasetsState(ds)));
+      });
+    });
+}

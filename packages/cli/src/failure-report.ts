@@ -1,0 +1,37 @@
+import { CommanderError } from 'commander';
+import { DotscienceError, QueryParseError } from '@dotscience/core';
+
+/** Errors of Node and of our packages that carry a stable code are the user's to fix, not bugs. */
+function codeOf(error: Error): string | undefined {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) ? code : undefined;
+}
+
+/**
+ * Write what went wrong to `stderr` and return the exit code. A typed error is
+ * one line — its message (which names the thing and what to do) and its code; a
+ * filter's parse error adds the query with a caret under the column. Anything
+ * else is a bug: its message and a request to report it, the stack only with
+ * DS_DEBUG=1.
+ */
+export function reportFailure(error: unknown, stderr: NodeJS.WritableStream, env: Record<string, string | undefined>): number {
+  const debug = env.DS_DEBUG === '1';
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : error.exitCode || 1; // commander already printed it
+  if (error instanceof QueryParseError) {
+    stderr.write(`ds: invalid filter (${error.code}), ${error.message}\n${error.render().split('\n').slice(0, 2).map((l) => `  ${l}`).join('\n')}\n`);
+    return 2;
+  }
+  if (error instanceof Error) {
+    const code = error instanceof DotscienceError ? error.code : codeOf(error);
+    if (code !== undefined) {
+      stderr.write(`ds: ${error.message.replace(/\s*\n\s*/g, ' ')} [${code}]\n`);
+      if (debug && error.stack) stderr.write(`${error.stack}\n`);
+      return 1;
+    }
+    stderr.write(`ds: unexpected error: ${error.message.replace(/\s*\n\s*/g, ' ')} — this is a bug, please report it${debug ? '' : ' (set DS_DEBUG=1 for the stack)'}\n`);
+    if (debug && error.stack) stderr.write(`${error.stack}\n`);
+    return 70;
+  }
+  stderr.write(`ds: unexpected failure: ${String(error)} — this is a bug, please report it\n`);
+  return 70;
+}

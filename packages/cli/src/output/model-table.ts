@@ -1,0 +1,24 @@
+import type { ModelsState } from '@dotscience/core';
+import { renderTable } from './text-table.js';
+import { byteSize, shortDigest, timeText, valueText } from './value-text.js';
+
+/** `ds models`: one row per model version, with its producing run and the metrics it was published with. */
+export function modelTable(state: ModelsState, idLength: number): string {
+  const names = Object.keys(state).sort();
+  if (names.length === 0) return 'No models recorded yet.';
+  const rows = names.flatMap((name) =>
+    state[name]!.versions.map((v) => [
+      `${name}@${v.version}`,
+      v.framework ?? '',
+      byteSize(v.ref.bytes),
+      shortDigest(v.ref.digest),
+      v.producedBy.slice(0, idLength),
+      timeText(v.createdAt),
+      Object.keys(v.metrics)
+        .sort()
+        .map((k) => `${k}=${valueText(v.metrics[k])}`)
+        .join(' '),
+    ]),
+  );
+  return renderTable(['MODEL', 'FRAMEWORK', 'SIZE', 'DIGEST', 'PRODUCED BY', 'CREATED', 'METRICS'], rows);
+}

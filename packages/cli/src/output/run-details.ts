@@ -1,0 +1,72 @@
+import type { CodeVersion, DatasetsState, DeclaredData, RunView } from '@dotscience/core';
+import { versionNumberOf } from '../runs/data-versions.js';
+import { renderTable } from './text-table.js';
+import { byteSize, shortDigest, timeText, valueText } from './value-text.js';
+
+function codeText(code: CodeVersion): string {
+  const parts: string[] = [];
+  if (code.gitCommit) parts.push(`git ${code.gitCommit}${code.gitBranch ? ` (${code.gitBranch})` : ''}`);
+  if (code.dirty) parts.push(`uncommitted changes${code.diffDigest ? ` ${shortDigest(code.diffDigest)}` : ''}`);
+  else if (code.dirty === false) parts.push('clean');
+  if (code.scriptDigest) parts.push(`script ${shortDigest(code.scriptDigest)}`);
+  return parts.length === 0 ? 'not under version control' : parts.join(', ');
+}
+
+function section(title: string, body: string): string {
+  return `\n${title}\n${body
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n')}`;
+}
+
+function dataRows(list: readonly DeclaredData[], datasets: DatasetsState): string[][] {
+  return list.map((d) => {
+    const version = versionNumberOf(datasets, d);
+    return [d.path, version === undefined ? d.dataset : `${d.dataset}@${version}`, shortDigest(d.version.digest), byteSize(d.version.bytes)];
+  });
+}
+
+/** Everything `ds show` says about one run. */
+export function runDetails(run: RunView, datasets: DatasetsState): string {
+  const { workload, environment: env } = run;
+  const head: Array<[string, string]> = [
+    ['run', run.runId],
+    ['status', run.status],
+    ['project', run.projectId],
+    ['mode', run.mode],
+    ['started', timeText(run.startedAt)],
+    ['ended', timeText(run.endedAt)],
+  ];
+  if (run.description) head.push(['description', run.description]);
+  if (workload.command) head.push(['command', workload.command.join(' ')]);
+  if (workload.script) head.push(['script', workload.script]);
+  if (workload.notebook) head.push(['notebook', workload.notebook]);
+  if (workload.cwd) head.push(['directory', workload.cwd]);
+  head.push(['code', codeText(run.codeVersion)]);
+  head.push(['environment', `${env.runtime} on ${env.os}, ${env.user}@${env.host}`]);
+  if (run.error) head.push(['error', run.error.message]);
+  head.push([run.status === 'running' ? 'head hash' : 'seal', run.headHash]);
+  const out = [renderTable(['', ''], head).split('\n').slice(1).join('\n')];
+
+  const params = Object.keys(run.parameters).sort();
+  if (params.length > 0) out.push(section('parameters', renderTable(['NAME', 'VALUE'], params.map((k) => [k, valueText(run.parameters[k])]))));
+  const metrics = Object.keys(run.metrics).sort();
+  if (metrics.length > 0) {
+    const rows = metrics.map((k) => {
+      const m = run.metrics[k]!;
+      return [k, valueText(m.last), m.min === null ? '' : valueText(m.min), m.max === null ? '' : valueText(m.max), String(m.count)];
+    });
+    out.push(section('metrics', renderTable(['NAME', 'LAST', 'MIN', 'MAX', 'POINTS'], rows)));
+  }
+  const summary = Object.keys(run.summary).sort();
+  if (summary.length > 0) out.push(section('summary', renderTable(['NAME', 'VALUE'], summary.map((k) => [k, valueText(run.summary[k])]))));
+  const labels = Object.keys(run.labels).sort();
+  if (labels.length > 0) out.push(section('labels', renderTable(['NAME', 'VALUE'], labels.map((k) => [k, run.labels[k]!]))));
+  if (run.inputs.length > 0) out.push(section('inputs', renderTable(['PATH', 'DATASET', 'DIGEST', 'SIZE'], dataRows(run.inputs, datasets))));
+  if (run.outputs.length > 0) out.push(section('outputs', renderTable(['PATH', 'DATASET', 'DIGEST', 'SIZE'], dataRows(run.outputs, datasets))));
+  if (run.models.length > 0) {
+    const rows = run.models.map((m) => [m.name, m.path, m.framework ?? '', shortDigest(m.version?.digest), m.version ? byteSize(m.version.bytes) : '']);
+    out.push(section('models', renderTable(['NAME', 'PATH', 'FRAMEWORK', 'DIGEST', 'SIZE'], rows)));
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,4 @@
+export * from './maintenance-errors.js';
+export * from './referenced-versions.js';
+export * from './data-maintenance.js';
+export * from './project-initialization.js';
