@@ -1,3 +1,4 @@
 export * from './configuration/index.js';
 export * from './composition-root.js';
 export * from './maintenance/index.js';
+export * from './annotations/index.js';

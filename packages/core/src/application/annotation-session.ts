@@ -149,11 +149,14 @@ export class AnnotationSession {
     return this.annotate(command, async (run) => void (await run.recorder.recordBatch(commands)));
   }
 
-  /** Capture outputs and models, version them, and seal the run (see publishRun for the order). */
-  async publish(description?: string): Promise<PublishedRun> {
+  /**
+   * Capture outputs and models, version them, and seal the run (see publishRun for the order).
+   * `endedAt` (default: now) is when the run's work ended, if end() fixed it earlier.
+   */
+  async publish(description?: string, endedAt?: string): Promise<PublishedRun> {
     return this.queue.run(async () => {
       if (!this.open) throw new NoOpenRunError('publish');
-      return publishRun(this.services, this.open.recorder, this.open.plan, description === undefined ? {} : { description });
+      return publishRun(this.services, this.open.recorder, this.open.plan, withoutUndefined({ description, endedAt }));
     });
   }
 

@@ -54,7 +54,7 @@ export async function publishRun(
   services: RunServices,
   recorder: RunRecorder,
   plan: PublicationPlan,
-  options: { description?: string } = {},
+  options: { description?: string; endedAt?: string } = {},
 ): Promise<PublishedRun> {
   const runId = recorder.runId;
   await recorder.sync();
@@ -94,7 +94,8 @@ export async function publishRun(
     publishedModels.push({ name: m.name, path: m.path, ref: m.ref, ...outcome });
   }
 
-  const endedAt = services.clock.now();
+  // end() may have fixed the end of the run's work earlier; otherwise it ends now.
+  const endedAt = options.endedAt ?? services.clock.now();
   const sealed = await recorder.seal(commands, endedAt);
   const seal = sealed[sealed.length - 1]!;
   return {

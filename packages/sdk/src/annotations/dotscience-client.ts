@@ -1,0 +1,535 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import {
+  AnnotationSession,
+  DataPathNotFoundError,
+  DotscienceError,
+  ModelRequestSchema,
+  RunAlreadyPublishedError,
+  RunAlreadyStartedError,
+  normalizeDataPath,
+  parseInput,
+  type JsonValue,
+  type PublishedRun,
+  type RunCommandInput,
+  type RunServices,
+  type Workload,
+} from '@dotscience/core';
+import { z } from 'zod';
+import type { Dotscience, OpenOptions } from '../composition-root.js';
+import { resolveConfiguration } from '../configuration/resolve-configuration.js';
+import {
+  checkJsonValue,
+  checkName,
+  checkPath,
+  checkStep,
+  checkText,
+  isPlainMetric,
+  labelText,
+  namedValues,
+  pathList,
+} from './annotation-arguments.js';
+import { MetricBuffer } from './metric-buffer.js';
+import { processExitGuard, type ExitGuarded } from './process-exit-guard.js';
+import { RunInProgress } from './run-in-progress.js';
+import { StoreLease } from './store-lease.js';
+import { AnnotationWriteError, WriteBacklog } from './write-backlog.js';
+import { writerIdentity } from './writer-identity.js';
+
+export interface DotscienceClientOptions extends OpenOptions {
+  /** Where the client's notices go (auto-start, lock waits, failed writes). Default: stderr. */
+  log?: (line: string) => void;
+  /** Write buffered metric points once this many are waiting. Default 10 000. */
+  metricBatchSize?: number;
+  /** Write buffered metric points at the latest this long after the first of them. Default 200 ms. */
+  metricFlushMs?: number;
+  /** Give up waiting for another process's writer lock after this long. Default 10 minutes. */
+  lockTimeoutMs?: number;
+  /** Mark open runs errored when the process fails or ends without publishing. Default true. */
+  exitHandling?: boolean;
+  /** The script recorded in script mode. Default: the script Node runs (process.argv[1]). */
+  scriptPath?: string;
+}
+
+export type ModelOptions = { framework?: string; extra?: Record<string, JsonValue> };
+
+/** connect() while a run is open: a run is written to one store. */
+export class RunOpenError extends DotscienceError {
+  readonly code = 'RUN_OPEN';
+  constructor(
+    readonly operation: string,
+    readonly runId: string,
+  ) {
+    super(`${operation}: run ${runId} is open — publish() it first; a run is recorded in one store`);
+  }
+}
+
+const HubSchema = z.object({
+  hubUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of a dotscience hub' }),
+  token: z.string().min(1, 'must not be empty'),
+});
+
+function isOpened(source: DotscienceClientOptions | Dotscience): source is Dotscience {
+  return 'events' in source && 'close' in source && 'configuration' in source;
+}
+
+/** The script path as runs record it: relative to the working directory when it is inside it. */
+function recordedScriptPath(cwd: string, script: string | undefined): string | undefined {
+  if (script === undefined || script === '') return undefined;
+  const absolute = resolve(cwd, script);
+  const rel = relative(cwd, absolute);
+  return normalizeDataPath(rel === '' || rel.startsWith('..') || isAbsolute(rel) ? absolute : rel);
+}
+
+/**
+ * The annotation API (DESIGN §6), with the original Python library's
+ * semantics. Calls are synchronous: each validates its arguments and the run's
+ * rules at once (a typed error, nothing written), queues its write and returns
+ * — the value it was given, for the functions that wrap expressions inline.
+ * Writes happen in call order in the background; one that fails is said on
+ * stderr and reported by the next publish(), which is the durability point:
+ * it resolves only when everything queued before it is durable.
+ *
+ * `metric()` is the hot path: points are buffered in memory and written in
+ * batches (one append, one group commit) when the buffer fills or shortly
+ * after, never blocking the caller.
+ */
+export class DotscienceClient implements ExitGuarded {
+  private readonly lease: StoreLease;
+  private readonly session: AnnotationSession;
+  private readonly backlog: WriteBacklog;
+  private readonly buffer = new MetricBuffer();
+  private readonly log: (line: string) => void;
+  private readonly batchSize: number;
+  private readonly flushMs: number;
+  private readonly exitHandling: boolean;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private mode: 'script' | 'interactive' | undefined;
+  /** The run calls are writing to; undefined between publish() and the next annotation. */
+  private run: RunInProgress | undefined;
+  /** The run publish() was last called for, until another run begins (publishing twice is an error). */
+  private sealing: RunInProgress | undefined;
+  private lastRunId: string | undefined;
+
+  constructor(source: DotscienceClientOptions | Dotscience = {}) {
+    const options: DotscienceClientOptions = isOpened(source) ? {} : source;
+    this.log = options.log ?? ((line) => void process.stderr.write(`${line}\n`));
+    this.batchSize = options.metricBatchSize ?? 10_000;
+    this.flushMs = options.metricFlushMs ?? 200;
+    this.exitHandling = options.exitHandling ?? true;
+    this.backlog = new WriteBacklog(this.log);
+    const configuration = isOpened(source) ? source.configuration : resolveConfiguration(options);
+    const cwd = resolve(options.cwd ?? process.cwd());
+    const env = options.env ?? process.env;
+    this.lease = isOpened(source)
+      ? new StoreLease(source)
+      : new StoreLease({ open: { ...options, waitForLock: true }, lockTimeoutMs: options.lockTimeoutMs ?? 600_000, log: this.log });
+
+    const script = recordedScriptPath(cwd, options.scriptPath ?? process.argv[1]);
+    const workloadId = env.DOTSCIENCE_WORKLOAD_ID;
+    const workload: Workload = {
+      cwd,
+      ...(script === undefined ? {} : { script }),
+      ...(workloadId ? { workloadId } : {}),
+    };
+    this.session = new AnnotationSession(this.services(), {
+      cwd,
+      projectId: configuration.projectId,
+      workload,
+      writer: writerIdentity(),
+      onAutoStart: (runId, command) => this.log(`dotscience: you have not called start() yet, so run ${runId} was started for ${command}()`),
+    });
+  }
+
+  /** The ports, resolved from the stores the lease holds when a queued write runs. */
+  private services(): RunServices {
+    const lease = this.lease;
+    const open = (): Dotscience => {
+      const ds = lease.current;
+      if (!ds) throw new Error('dotscience: a write ran while the stores were closed (a bug in the SDK)');
+      return ds;
+    };
+    return {
+      get events() {
+        return open().events;
+      },
+      get data() {
+        return open().data;
+      },
+      get clock() {
+        return open().clock;
+      },
+      get ids() {
+        return open().ids;
+      },
+      get code() {
+        return open().code;
+      },
+      get environment() {
+        return open().environment;
+      },
+    };
+  }
+
+  /** Id of the run calls are writing to (undefined until its start has been written), or of the last run. */
+  get runId(): string | undefined {
+    return this.run?.runId ?? this.lastRunId;
+  }
+
+  // ── modes and lifecycle ──────────────────────────────────────────────
+
+  /** Record this process's runs as interactive (notebook) runs. Mixing with script() is a ModeConflictError. */
+  interactive(): void {
+    this.session.interactive();
+    this.mode = 'interactive';
+  }
+
+  /** Record this process's runs as script runs, naming the script (default: the one Node runs). */
+  script(path?: string): void {
+    this.session.script(path === undefined ? undefined : checkPath('script', path));
+    this.mode = 'script';
+  }
+
+  /** Start a run (optionally described). A run still open must be published first (RunAlreadyStartedError). */
+  start(description?: string): void {
+    const text = description === undefined ? undefined : checkText('description', description);
+    if (this.run) throw new RunAlreadyStartedError(this.run.runId ?? '(starting)');
+    const run = this.beginRun();
+    this.backlog.add('start', async () => {
+      await this.lease.acquire();
+      run.runId = await this.session.start();
+      if (text !== undefined) await this.session.describe(text);
+    });
+  }
+
+  /** Fix the end of the run's work now (publish() would otherwise use its own time). The first end() counts. */
+  end(): void {
+    const run = this.ensureRun('end');
+    run.endedAtMs ??= Date.now();
+  }
+
+  /**
+   * Publish the run: wait for every queued write, capture outputs and models,
+   * version them and seal the run. Resolves when all of it is durable; rejects
+   * with AnnotationWriteError (run left open) when an earlier write failed.
+   */
+  async publish(description?: string): Promise<PublishedRun> {
+    const text = description === undefined ? undefined : checkText('description', description);
+    if (!this.run && this.sealing) {
+      throw new RunAlreadyPublishedError(this.sealing.runId ?? '(publishing)', 'publish', null);
+    }
+    const run = this.ensureRun('publish');
+    this.drainMetrics();
+    this.run = undefined;
+    this.sealing = run;
+    const endedAt = run.endedAtMs === undefined ? undefined : new Date(run.endedAtMs).toISOString();
+    try {
+      return await this.backlog.run(async () => {
+        const failures = this.backlog.takeFailures();
+        if (failures.length > 0) throw new AnnotationWriteError(failures);
+        await this.lease.acquire();
+        const published = await this.session.publish(text, endedAt);
+        this.lastRunId = published.runId;
+        return published;
+      });
+    } catch (error) {
+      // Not sealed: the run stays open for another publish() (or to be marked errored at exit).
+      if (this.sealing === run) this.sealing = undefined;
+      if (!this.run && this.session.currentRun?.state.lifecycle === 'running') this.run = run;
+      throw error;
+    } finally {
+      await this.idle();
+    }
+  }
+
+  // ── inputs, outputs, models ──────────────────────────────────────────
+
+  /** Declare an input and return its path. It is captured (versioned) now, in call order; a missing path throws at once. */
+  input<P extends string>(path: P): P {
+    const checked = checkPath('input', path);
+    if (!existsSync(checked)) throw new DataPathNotFoundError(checked, process.cwd());
+    this.ensureRun('input');
+    this.queue(`input ${checked}`, () => this.session.input(checked));
+    return path;
+  }
+
+  addInput(path: string): void {
+    this.input(path);
+  }
+
+  /** Declare several inputs: `addInputs('a.csv', 'b.csv')` or `addInputs(['a.csv', 'b.csv'])`. All are checked before any is queued. */
+  addInputs(...paths: Array<string | readonly string[]>): void {
+    const checked = pathList('input', paths);
+    for (const p of checked) if (!existsSync(p)) throw new DataPathNotFoundError(p, process.cwd());
+    for (const p of checked) this.input(p);
+  }
+
+  /** Declare an output and return its path; it is captured and versioned when the run is published. */
+  output<P extends string>(path: P): P {
+    const checked = checkPath('output', path);
+    this.ensureRun('output');
+    this.queue(`output ${checked}`, () => this.session.output(checked));
+    return path;
+  }
+
+  addOutput(path: string): void {
+    this.output(path);
+  }
+
+  addOutputs(...paths: Array<string | readonly string[]>): void {
+    for (const p of pathList('output', paths)) this.output(p);
+  }
+
+  /** Declare a model (files at `path`); at publish its files are captured and a new version of the model is recorded. Returns `path`. */
+  model<P extends string>(name: string, path: P, options: ModelOptions = {}): P {
+    const request = parseInput(ModelRequestSchema, { name, path, ...options }, 'model');
+    const run = this.ensureRun('model');
+    const details = { path: normalizeDataPath(request.path), framework: request.framework ?? null, extra: request.extra ?? null };
+    run.model(request.name, details.path, details);
+    this.queue(`model ${request.name}`, () => this.session.model(request.name, request.path, { ...(request.framework === undefined ? {} : { framework: request.framework }), ...(request.extra === undefined ? {} : { extra: request.extra }) }));
+    return path;
+  }
+
+  // ── parameters, summaries, labels ────────────────────────────────────
+
+  /** Record a parameter and return its value. Parameters are immutable within a run (ParameterConflictError). */
+  parameter<V extends JsonValue>(name: string, value: V): V {
+    this.recordParameters([[name, value]]);
+    return value;
+  }
+
+  addParameter(name: string, value: JsonValue): void {
+    this.recordParameters([[name, value]]);
+  }
+
+  /** `addParameters({ lr: 0.1 })`, `addParameters([['lr', 0.1]])` or `addParameters('lr', 0.1, 'depth', 3)`; all or nothing. */
+  addParameters(...args: unknown[]): void {
+    this.recordParameters(namedValues('parameter', args));
+  }
+
+  /** Record a summary value (a run's final figure) and return it. */
+  summary<V extends JsonValue>(name: string, value: V): V {
+    this.recordNamed('summary', [[name, value]]);
+    return value;
+  }
+
+  addSummary(name: string, value: JsonValue): void {
+    this.recordNamed('summary', [[name, value]]);
+  }
+
+  addSummaries(...args: unknown[]): void {
+    this.recordNamed('summary', namedValues('summary', args));
+  }
+
+  /** Add a label (its value is recorded as text, as the original library does) and return the value. */
+  label<V extends string | number | boolean>(name: string, value: V): V {
+    this.recordNamed('label', [[name, value]]);
+    return value;
+  }
+
+  addLabel(name: string, value: string | number | boolean): void {
+    this.recordNamed('label', [[name, value]]);
+  }
+
+  addLabels(...args: unknown[]): void {
+    this.recordNamed('label', namedValues('label', args));
+  }
+
+  // ── metrics: the hot path ────────────────────────────────────────────
+
+  /**
+   * Append a point to the metric series `name` and return the value. Buffered
+   * in memory and written in batches; a bad name, value or step throws now.
+   */
+  metric<V extends JsonValue>(name: string, value: V, step?: number): V {
+    if (!isPlainMetric(name, value)) checkJsonValue('metric', checkName('metric', name), value);
+    if (step !== undefined && !(Number.isSafeInteger(step) && step >= 0)) checkStep(name, step);
+    const run = this.run ?? this.ensureRun('metric');
+    if (step !== undefined) run.step(name, step);
+    const size = this.buffer.push(name, value, step, Date.now());
+    if (size >= this.batchSize) this.drainMetrics();
+    else if (size === 1) this.armFlushTimer();
+    return value;
+  }
+
+  addMetric(name: string, value: JsonValue, step?: number): void {
+    this.metric(name, value, step);
+  }
+
+  /** Record one point of several series: `addMetrics({ loss: 0.3, acc: 0.9 }, step?)`. All are checked first. */
+  addMetrics(values: Record<string, JsonValue>, step?: number): void {
+    const entries = namedValues('metric', [values]);
+    for (const [name, value] of entries) if (!isPlainMetric(name, value)) checkJsonValue('metric', name, value);
+    if (step !== undefined) {
+      checkStep('addMetrics', step);
+      if (this.run) for (const [name] of entries) this.run.checkStep(name, step);
+    }
+    for (const [name, value] of entries) this.metric(name, value as JsonValue, step);
+  }
+
+  // ── errors and descriptions ──────────────────────────────────────────
+
+  /** Mark the run errored (it stays errored when published) and return the argument. An Error's stack is kept as detail. */
+  error<E extends string | Error>(error: E): E {
+    const message = error instanceof Error ? error.message : checkText('error', error);
+    const detail = error instanceof Error ? { name: error.name, stack: error.stack ?? error.message } : undefined;
+    this.ensureRun('error');
+    this.queue('error', () => this.session.error(message, detail));
+    return error;
+  }
+
+  setError(error: string | Error): void {
+    this.error(error);
+  }
+
+  /** Describe the run and return the text. */
+  description(text: string): string {
+    const checked = checkText('description', text);
+    this.ensureRun('description');
+    this.queue('description', () => this.session.describe(checked));
+    return text;
+  }
+
+  setDescription(text: string): void {
+    this.description(text);
+  }
+
+  // ── stores ───────────────────────────────────────────────────────────
+
+  /**
+   * Write this client's runs to a dotscience hub from now on (configuration
+   * `hub`/`store` and `token`). Fails with AdapterUnavailableError until the
+   * hub client package is installed. No run may be open.
+   */
+  async connect(hubUrl: string, token: string): Promise<void> {
+    const hub = parseInput(HubSchema, { hubUrl, token }, 'connect');
+    if (this.run) throw new RunOpenError('connect', this.run.runId ?? '(starting)');
+    await this.backlog.settled();
+    await this.lease.release();
+    this.lease.reconfigure('connect', (open) => ({ ...open, settings: { ...open.settings, hub: hub.hubUrl, store: hub.hubUrl, token: hub.token } }));
+    await this.lease.acquire();
+  }
+
+  /** Resolves when every write queued so far has been attempted (metrics included). Failures still wait for publish(). */
+  async flush(): Promise<void> {
+    this.drainMetrics();
+    await this.backlog.settled();
+  }
+
+  /** Write what is queued and release the stores (a run left open stays open; the exit handling still applies). */
+  async close(): Promise<void> {
+    await this.flush();
+    await this.lease.release();
+    if (!this.run) processExitGuard.unwatch(this);
+  }
+
+  // ── exit handling (ExitGuarded) ──────────────────────────────────────
+
+  async abandon(message: string, detail?: JsonValue): Promise<void> {
+    const run = this.run;
+    if (run) {
+      this.drainMetrics();
+      this.run = undefined;
+      this.backlog.add('error', async () => {
+        await this.lease.acquire();
+        await this.session.error(message, detail);
+      });
+      this.log(`dotscience: run ${run.runId ?? '(starting)'} marked errored: ${message}`);
+    }
+    await this.backlog.settled();
+    await this.lease.release();
+    processExitGuard.unwatch(this);
+  }
+
+  exitNotice(): string | undefined {
+    if (!this.run && this.backlog.pending === 0) return undefined;
+    const lost = this.buffer.size + this.backlog.pending;
+    return (
+      `dotscience: the process exited with ${this.run ? `run ${this.run.runId ?? '(starting)'} open` : 'writes pending'} — ` +
+      `process.exit() lets no asynchronous write finish, so the run stays 'running' in the store and ${lost} buffered metric point(s) or queued write(s) are lost; ` +
+      'publish() (await it) before exiting'
+    );
+  }
+
+  // ── internals ────────────────────────────────────────────────────────
+
+  private beginRun(run = new RunInProgress()): RunInProgress {
+    this.run = run;
+    this.sealing = undefined;
+    if (this.exitHandling) processExitGuard.watch(this);
+    return run;
+  }
+
+  /** The open run, or a new one started for `command` (the session says so on stderr, as the original library does). */
+  private ensureRun(command: string, prepared?: RunInProgress): RunInProgress {
+    if (this.run) return this.run;
+    const run = this.beginRun(prepared);
+    this.backlog.add('start', async () => {
+      await this.lease.acquire();
+      // The session starts the run for the first annotation and reports it through onAutoStart.
+      await this.session.recordAll(command, []);
+      run.runId = this.session.currentRun?.runId;
+    });
+    return run;
+  }
+
+  /** Queue a write after the metric points buffered before this call. */
+  private queue(what: string, write: () => Promise<unknown>): void {
+    this.drainMetrics();
+    this.backlog.add(what, async () => {
+      await this.lease.acquire();
+      await write();
+    });
+  }
+
+  private recordParameters(entries: ReadonlyArray<readonly [unknown, unknown]>): void {
+    const commands = entries.map(([n, v]) => {
+      const name = checkName('parameter', n);
+      return { kind: 'recordParameter' as const, name, value: checkJsonValue('parameter', name, v) };
+    });
+    if (commands.length === 0) return;
+    // A conflict throws before a run is started for the parameters.
+    const run = this.run ?? new RunInProgress();
+    run.parameters(commands.map((c) => [c.name, c.value]));
+    this.ensureRun('parameter', run);
+    this.queue(`parameter ${commands.map((c) => c.name).join(', ')}`, () => this.session.recordAll('parameter', commands));
+  }
+
+  private recordNamed(annotation: 'summary' | 'label', entries: ReadonlyArray<readonly [unknown, unknown]>): void {
+    const commands = entries.map(([n, v]): RunCommandInput & { name: string } => {
+      const name = checkName(annotation, n);
+      return annotation === 'label'
+        ? { kind: 'addLabel', name, value: labelText(name, v) }
+        : { kind: 'recordSummary', name, value: checkJsonValue('summary', name, v) };
+    });
+    if (commands.length === 0) return;
+    this.ensureRun(annotation);
+    this.queue(`${annotation} ${commands.map((c) => c.name).join(', ')}`, () => this.session.recordAll(annotation, commands));
+  }
+
+  private armFlushTimer(): void {
+    this.flushTimer = setTimeout(() => this.drainMetrics(), this.flushMs);
+    this.flushTimer.unref(); // buffered points alone do not keep the process alive (beforeExit writes them)
+  }
+
+  /** Queue the buffered metric points as one batch: one append, one group commit. */
+  private drainMetrics(): void {
+    if (this.flushTimer !== undefined) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+    }
+    if (this.buffer.size === 0) return;
+    const batch = this.buffer.take();
+    this.backlog.add(`${batch.size} metric point(s)`, async () => {
+      await this.lease.acquire();
+      await this.session.recordMetrics(batch.toPoints());
+    });
+  }
+
+  /** After a publish: release the stores and the exit handlers when no run is open and nothing is queued. */
+  private async idle(): Promise<void> {
+    if (this.run || this.backlog.pending > 0) return;
+    await this.lease.release();
+    if (!this.run && this.backlog.pending === 0) processExitGuard.unwatch(this);
+  }
+}
