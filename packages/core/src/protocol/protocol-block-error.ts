@@ -62,9 +62,4 @@ export class ProtocolBlockError extends DotscienceError {
     this.offset = location.offset;
     this.line = location.line;
   }
-
-  /** The same error, located in a stream (parseRunBlock does not know where its text came from). */
-  at(location: ProtocolBlockLocation): ProtocolBlockError {
-    return new ProtocolBlockError(this.reason, this.detail, { runId: this.runId, offset: this.offset, line: this.line, ...location }, this.problems);
-  }
 }

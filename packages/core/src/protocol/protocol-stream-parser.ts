@@ -83,6 +83,8 @@ export class ProtocolStreamParser {
   private readonly matcher = new RunMarkerMatcher(false);
   private mode: Mode = 'output';
   private block: OpenBlock | undefined;
+  /** Stream offset of the first byte of the marker in progress in output mode (its bytes are held). */
+  private heldStart = 0;
   private offset = 0;
   private line = 1;
   private ended = false;
@@ -181,17 +183,22 @@ export class ProtocolStreamParser {
             if (i === n) break;
           }
           const b = bytes[i]!;
+          const wasActive = this.matcher.active;
           const step = this.matcher.push(b);
           if (step === 'partial') {
-            // A marker may be starting or going on: emit what precedes it, hold its bytes.
-            this.output(bytes.subarray(start, i));
-            start = i + 1;
+            // A marker may start here: hold its bytes (they stay in the chunk until it is decided).
+            if (!wasActive) this.heldStart = base + i;
           } else if (step === 'released') {
-            this.output(bytes.subarray(start, i));
-            this.output(this.matcher.released);
-            start = this.matcher.active ? i + 1 : i;
+            // Released bytes still in this chunk are output from `start` later; those of earlier chunks go out now.
+            const fromEarlierChunks = base - this.heldStart;
+            if (fromEarlierChunks > 0) {
+              const text = this.matcher.releasedText;
+              this.output(this.matcher.released.subarray(0, Math.min(text.length, fromEarlierChunks)));
+            }
+            this.heldStart += this.matcher.releasedText.length;
           } else if (step === 'complete') {
             const marker = this.matcher.completed!;
+            this.output(bytes.subarray(start, Math.max(start, this.heldStart - base)));
             this.openBlock(marker.id, base + i + 1 - marker.length);
             start = i + 1;
           }
@@ -230,17 +237,15 @@ export class ProtocolStreamParser {
         }
       }
     }
-    if (this.mode === 'output' && start < n) this.output(bytes.subarray(start, n));
+    if (this.mode === 'output') this.output(bytes.subarray(start, this.matcher.active ? Math.max(start, this.heldStart - base) : n));
     if (this.mode === 'block' && start < n) this.store(bytes.subarray(start, n));
     this.offset = base + n;
   }
 
   private countLines(bytes: Uint8Array, from: number, to: number): void {
-    let at = bytes.indexOf(NEWLINE, from);
-    while (at !== -1 && at < to) {
-      this.line += 1;
-      at = bytes.indexOf(NEWLINE, at + 1);
-    }
+    let lines = 0;
+    for (let at = from; at < to; at += 1) if (bytes[at] === NEWLINE) lines += 1;
+    this.line += lines;
   }
 
   private openBlock(runId: string, offset: number): void {

@@ -12,8 +12,10 @@
  */
 
 const encoder = new TextEncoder();
-export const OPEN_MARKER_PREFIX = encoder.encode('[[DOTSCIENCE-RUN:');
-export const CLOSE_MARKER_PREFIX = encoder.encode('[[/DOTSCIENCE-RUN:');
+const OPEN_MARKER_TEXT = '[[DOTSCIENCE-RUN:';
+const CLOSE_MARKER_TEXT = '[[/DOTSCIENCE-RUN:';
+export const OPEN_MARKER_PREFIX = encoder.encode(OPEN_MARKER_TEXT);
+export const CLOSE_MARKER_PREFIX = encoder.encode(CLOSE_MARKER_TEXT);
 export const MAX_RUN_ID_LENGTH = 128;
 
 const LEFT_BRACKET = 0x5b;
@@ -51,8 +53,8 @@ export class RunMarkerMatcher {
   private kind: MarkerKind | undefined;
   private phase: 'prefix' | 'id' | 'bracket' = 'prefix';
   private idChars = '';
-  /** After `released`: the bytes that were not a marker after all. */
-  released: Uint8Array = new Uint8Array(0);
+  /** After `released`: the text (ASCII, one byte a character) that was not a marker after all. */
+  releasedText = '';
   /** After `complete`: the marker found. */
   completed: { kind: MarkerKind; id: string; length: number } | undefined;
 
@@ -64,16 +66,21 @@ export class RunMarkerMatcher {
     return this.matched > 0;
   }
 
+  /** The marker in progress as text (ASCII: one byte a character). */
+  heldText(): string {
+    if (this.matched === 0) return '';
+    const prefix = (this.kind === 'close' ? CLOSE_MARKER_TEXT : OPEN_MARKER_TEXT).slice(0, this.matched);
+    return `${prefix}${this.idChars}${this.phase === 'bracket' ? ']' : ''}`;
+  }
+
   /** The bytes of the marker in progress (what would be released if it failed). */
   heldBytes(): Uint8Array {
-    if (this.matched === 0) return new Uint8Array(0);
-    const prefix = (this.kind === 'close' ? CLOSE_MARKER_PREFIX : OPEN_MARKER_PREFIX).subarray(0, this.matched);
-    const id = encoder.encode(this.idChars);
-    const bytes = new Uint8Array(prefix.length + id.length + (this.phase === 'bracket' ? 1 : 0));
-    bytes.set(prefix, 0);
-    bytes.set(id, prefix.length);
-    if (this.phase === 'bracket') bytes[bytes.length - 1] = RIGHT_BRACKET;
-    return bytes;
+    return encoder.encode(this.heldText());
+  }
+
+  /** After `released`: the bytes that were not a marker after all. */
+  get released(): Uint8Array {
+    return encoder.encode(this.releasedText);
   }
 
   reset(): void {
@@ -129,7 +136,7 @@ export class RunMarkerMatcher {
       else if (b === SLASH && this.acceptClose) this.kind = 'close';
       else if (b === LEFT_BRACKET) {
         // "[[[": the first bracket is plain, the last two may still open a marker.
-        this.released = Uint8Array.of(LEFT_BRACKET);
+        this.releasedText = '[';
         return 'released';
       } else return this.fail(b);
       this.matched = 3;
@@ -144,7 +151,7 @@ export class RunMarkerMatcher {
 
   /** The marker in progress is not one: release its bytes and look at `b` afresh (no marker's prefix after "[[" contains "["). */
   private fail(b: number): MarkerStep {
-    this.released = this.heldBytes();
+    this.releasedText = this.heldText();
     this.reset();
     this.begin(b);
     return 'released';
