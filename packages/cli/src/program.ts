@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerDatasetsCommand } from './commands/datasets.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerGcCommand } from './commands/gc.js';
 import { registerImportCommand } from './commands/import.js';
@@ -37,5 +38,6 @@ export function buildProgram(): Command {
   registerExportCommand(program);
   registerImportCommand(program);
   registerGcCommand(program);
+  registerDemoCommand(program);
   return program;
 }

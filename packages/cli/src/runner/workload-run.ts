@@ -53,20 +53,28 @@ export function workloadScript(command: readonly string[], cwd: string): string 
   return undefined;
 }
 
+/** How a workload's run describes itself in run tables: the command line. */
+export function workloadDescription(command: readonly string[]): string {
+  return `ds run -- ${command.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ')}`;
+}
+
 export async function startWorkloadRun(services: RunServices, start: WorkloadStart): Promise<StartedWorkload> {
   const workloadId = services.ids.newId();
   const script = workloadScript(start.command, start.cwd);
   const [codeVersion, environment] = await Promise.all([services.code.inspect(start.cwd, script), services.environment.describe(start.cwd)]);
   const recorder = RunRecorder.create(services, workloadId, start.writer);
-  const events = await recorder.record({
-    kind: 'start',
-    projectId: start.projectId,
-    mode: 'script',
-    workload: { command: [...start.command], cwd: start.cwd, workloadId, ...(script === undefined ? {} : { script }) },
-    codeVersion,
-    environment,
-    startedAt: services.clock.now(),
-  });
+  const events = await recorder.recordBatch([
+    {
+      kind: 'start',
+      projectId: start.projectId,
+      mode: 'script',
+      workload: { command: [...start.command], cwd: start.cwd, workloadId, ...(script === undefined ? {} : { script }) },
+      codeVersion,
+      environment,
+      startedAt: services.clock.now(),
+    },
+    { kind: 'describe', description: workloadDescription(start.command) },
+  ]);
   return { workloadId, position: events[events.length - 1]!.position };
 }
 
