@@ -55,35 +55,60 @@ export function eventsOf(start: () => AsyncIterator<RecordedEvent[]> | Promise<A
   };
 }
 
+/** Positions whose records lie back to back in one segment, at most one chunk long. */
+interface RecordRun {
+  segment: SegmentFile;
+  start: number;
+  end: number;
+  positions: number[];
+}
+
+function* recordRuns(table: EventTable, positions: Iterable<number>): Generator<RecordRun> {
+  const iterator = positions[Symbol.iterator]();
+  let step = iterator.next();
+  while (!step.done) {
+    const first = step.value;
+    const segment = table.segmentOf(first);
+    const start = table.offset[first]!;
+    let end = start + table.length[first]!;
+    const run = [first];
+    step = iterator.next();
+    while (!step.done) {
+      const p = step.value;
+      const o = table.offset[p]!;
+      const next = o + table.length[p]!;
+      if (o !== end || next - start > READ_CHUNK_BYTES || table.segmentOf(p) !== segment) break;
+      run.push(p);
+      end = next;
+      step = iterator.next();
+    }
+    yield { segment, start, end, positions: run };
+  }
+}
+
 /**
- * The events at `positions`, one array per chunk read. A damaged record ends the
- * sequence with a CorruptLogError after the whole records before it are handed out.
+ * The events at `positions`, one array per chunk read; the next chunk is read while
+ * this one is decoded. A damaged record ends the sequence with a CorruptLogError
+ * after the whole records before it are handed out.
  */
 export async function* readRecordBatches(dir: string, table: EventTable, positions: Iterable<number>): AsyncGenerator<RecordedEvent[]> {
   const handles = new Map<string, FileHandle>();
-  let buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-  const iterator = positions[Symbol.iterator]();
-  let step = iterator.next();
+  const load = async (run: RecordRun, into: Buffer): Promise<Buffer> => {
+    const buf = run.end - run.start > into.length ? Buffer.allocUnsafe(run.end - run.start) : into;
+    await readExactly(await handleFor(handles, dir, run.segment), buf, run.end - run.start, run.start, run.segment);
+    return buf;
+  };
+  const runs = recordRuns(table, positions);
+  let spare: Buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  let current = runs.next();
+  let loading = current.done ? undefined : load(current.value, Buffer.allocUnsafe(READ_CHUNK_BYTES));
   try {
-    while (!step.done) {
-      // Gather a run of positions whose records are contiguous in one segment.
-      const first = step.value;
-      const segment = table.segmentOf(first);
-      const start = table.offset[first]!;
-      let end = start + table.length[first]!;
-      const run = [first];
-      step = iterator.next();
-      while (!step.done) {
-        const p = step.value;
-        const o = table.offset[p]!;
-        const next = o + table.length[p]!;
-        if (o !== end || next - start > READ_CHUNK_BYTES || table.segmentOf(p) !== segment) break;
-        run.push(p);
-        end = next;
-        step = iterator.next();
-      }
-      if (end - start > buf.length) buf = Buffer.allocUnsafe(end - start);
-      await readExactly(await handleFor(handles, dir, segment), buf, end - start, start, segment);
+    while (!current.done) {
+      const { segment, start, end, positions: run } = current.value;
+      const buf = await loading!;
+      const following = runs.next();
+      loading = following.done ? undefined : load(following.value, spare);
+      loading?.catch(() => undefined); // awaited on the next turn or in finally
       const batch: RecordedEvent[] = new Array(run.length);
       let at = 0;
       for (let i = 0; i < run.length; i++) {
@@ -101,9 +126,12 @@ export async function* readRecordBatches(dir: string, table: EventTable, positio
         at = frame.next;
         batch[i] = event;
       }
+      spare = buf;
+      current = following;
       yield batch;
     }
   } finally {
+    await loading?.catch(() => undefined);
     for (const fh of handles.values()) await fh.close();
   }
 }
