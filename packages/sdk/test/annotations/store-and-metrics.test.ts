@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import { FsEventStore } from '@dotscience/adapters-fs';
+import { describe, expect, it } from 'vitest';
+import { AdapterUnavailableError, DotscienceClient, RunOpenError, StoreNotOwnedError, defaultClient, openDotscience, setDefaultClient } from '../../src/index.js';
+import * as ds from '../../src/index.js';
+import { ofType, useWorkspace } from './client-fixture.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('the store lease: one writer process at a time', () => {
+  const ws = useWorkspace();
+
+  it('given a published run and no open one, when another writer opens the store, then it gets the lock (the client released it)', async () => {
+    const client = ws.client();
+    client.parameter('a', 1);
+    await client.publish();
+    const other = await FsEventStore.open(join(ws.dir, '.dotscience', 'events'));
+    await other.close();
+  });
+
+  it('given another writer holds the lock, when the client needs the store, then stderr names the holder, the client waits and writes once it is released', async () => {
+    const holder = await FsEventStore.open(join(ws.dir, '.dotscience', 'events'));
+    const client = ws.client();
+    client.parameter('a', 1);
+    const publishing = client.publish();
+    await sleep(150);
+    expect(ws.notices.some((n) => n.startsWith(`dotscience: waiting for the event store lock held by process ${process.pid}`))).toBe(true);
+    await holder.close();
+    const published = await publishing;
+    expect(ws.notices).toContain(`dotscience: got the event store lock (process ${process.pid} released it)`);
+    expect(await ws.runTypes(published.runId)).toEqual(['RunStarted', 'ParameterRecorded', 'RunPublished']);
+  });
+
+  it('given a client built on an opened Dotscience, when it publishes, then the stores stay open for their owner and connect() is refused', async () => {
+    const opened = await openDotscience({ cwd: ws.dir, env: {}, hashWorkers: 1 });
+    try {
+      const client = new DotscienceClient(opened);
+      client.label('k', 'v');
+      const published = await client.publish();
+      let count = 0;
+      for await (const e of opened.events.readStream(`run-${published.runId}`)) if (e.type) count++;
+      expect(count).toBe(3);
+      await expect(client.connect('https://hub.example.com', 't0k3n')).rejects.toThrow(StoreNotOwnedError);
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('given connect(hub, token), when the hub client is not installed, then it fails with AdapterUnavailableError; with a run open it is refused', async () => {
+    const client = ws.client();
+    await expect(client.connect('not a url', 'x')).rejects.toThrow(/invalid connect: hubUrl/);
+    await expect(client.connect('https://hub.example.com', 't0k3n')).rejects.toThrow(AdapterUnavailableError);
+    const other = ws.client();
+    other.start();
+    await expect(other.connect('https://hub.example.com', 't0k3n')).rejects.toThrow(RunOpenError);
+    await other.publish();
+  });
+});
+
+describe('metric(): buffered, written in batches', () => {
+  const ws = useWorkspace();
+
+  it('given fewer points than a batch, when the flush delay passes, then they are written without publish or flush', async () => {
+    const client = ws.client({ metricFlushMs: 20 });
+    client.start();
+    for (let i = 0; i < 5; i++) client.metric('loss', 1 / (i + 1), i);
+    let points = ofType(await ws.events().catch(() => []), 'MetricRecorded');
+    for (let waited = 0; points.length < 5 && waited < 5000; waited += 50) {
+      await sleep(50);
+      points = ofType(await ws.events().catch(() => []), 'MetricRecorded'); // a reader beside the client's writer lock
+    }
+    expect(points.map((e) => (e.data as { step: number }).step)).toEqual([0, 1, 2, 3, 4]);
+    await client.publish();
+  });
+
+  it('given a batch size of 3, when 7 points are recorded around a parameter, then the call order is kept in the stream', async () => {
+    const client = ws.client({ metricBatchSize: 3, metricFlushMs: 60_000 });
+    client.metric('m', 0, 0);
+    client.metric('m', 1, 1);
+    client.parameter('p', 'x'); // the two buffered points are queued before the parameter
+    for (let i = 2; i < 7; i++) client.metric('m', i, i);
+    const published = await client.publish();
+    const types = await ws.runTypes(published.runId);
+    expect(types).toEqual(['RunStarted', 'MetricRecorded', 'MetricRecorded', 'ParameterRecorded', ...Array(5).fill('MetricRecorded'), 'RunPublished']);
+  });
+
+  it('given JSON metric values, when recorded, then they are kept as JSON; a point records the time of its call', async () => {
+    const client = ws.client();
+    const before = new Date().toISOString();
+    expect(client.metric('confusion', [[5, 1], [0, 4]])).toEqual([[5, 1], [0, 4]]);
+    const published = await client.publish();
+    const [point] = ofType(await ws.events(), 'MetricRecorded');
+    expect(point!.data).toMatchObject({ name: 'confusion', value: [[5, 1], [0, 4]] });
+    expect((point!.data as { at: string }).at >= before).toBe(true);
+    expect((point!.data as { at: string }).at <= published.endedAt).toBe(true);
+  });
+});
+
+describe('module-level functions', () => {
+  const ws = useWorkspace();
+
+  it('given a default client, when ds.* functions are called, then they write through it and return their arguments', async () => {
+    const previous = defaultClient();
+    setDefaultClient(ws.client());
+    try {
+      expect(ds.parameter('lr', 0.5)).toBe(0.5);
+      expect(ds.metric('loss', 0.1, 0)).toBe(0.1);
+      expect(ds.label('team', 'nlp')).toBe('nlp');
+      expect(ds.summary('f1', 0.7)).toBe(0.7);
+      expect(ds.description('via the module')).toBe('via the module');
+      const published = await ds.publish();
+      expect(await ws.runTypes(published.runId)).toEqual([
+        'RunStarted',
+        'ParameterRecorded',
+        'MetricRecorded',
+        'LabelAdded',
+        'SummaryRecorded',
+        'RunDescribed',
+        'RunPublished',
+      ]);
+    } finally {
+      setDefaultClient(previous);
+    }
+  });
+});
