@@ -4,6 +4,7 @@ import { printJson, printText } from '../output/json-output.js';
 import { ProgressBar } from '../output/progress-bar.js';
 import { withStoreForWriting } from '../store-access.js';
 import { importEvents } from '../transfer/event-import.js';
+import { parseExport } from '../transfer/import-plan.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -21,8 +22,9 @@ export function registerImportCommand(program: Command): void {
     .action(async (file: string | undefined, options: { json?: boolean }, command: Command) => {
       const text = file === undefined || file === '-' ? await readStdin() : await readFile(file, 'utf8');
       const source = file === undefined || file === '-' ? 'stdin' : file;
+      const imported = parseExport(text, source); // the whole file is checked before the store is even opened
       const progress = new ProgressBar('importing', undefined, 'events');
-      const report = await withStoreForWriting(command, (ds) => importEvents(ds.events, text, source, progress)).finally(() => progress.finish());
+      const report = await withStoreForWriting(command, (ds) => importEvents(ds.events, imported, source, progress)).finally(() => progress.finish());
       if (options.json) printJson(report);
       else printText(`imported ${report.imported} events (${report.alreadyPresent} already present) of ${report.streams} streams from ${source}`);
     });

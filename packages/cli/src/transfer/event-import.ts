@@ -1,6 +1,6 @@
 import { DotscienceError, type EventStore } from '@dotscience/core';
 import type { ProgressBar } from '../output/progress-bar.js';
-import { parseExport, planImport, type ImportedEvent } from './import-plan.js';
+import { planImport, type ImportedEvent } from './import-plan.js';
 
 /** The store sealed an imported event with a different hash than it had: the stores hash differently. */
 export class ImportHashMismatchError extends DotscienceError {
@@ -32,13 +32,13 @@ function batches(items: readonly ImportedEvent[]): ImportedEvent[][] {
 }
 
 /**
- * Import an NDJSON export: check the whole file first (see parseExport and
- * planImport — a bad line or a conflict writes nothing), then append what the
- * store lacks in the file's order, each stream at its recorded revisions, so
- * ids and hashes come out identical. Importing the same file again adds nothing.
+ * Import the events of an NDJSON export that `parseExport` has checked: compare
+ * them with the store first (planImport — a conflict writes nothing), then append
+ * what the store lacks in the file's order, each stream at its recorded
+ * revisions, so ids and hashes come out identical. Importing the same file
+ * again adds nothing.
  */
-export async function importEvents(events: EventStore, text: string, source: string, progress?: ProgressBar): Promise<ImportReport> {
-  const imported = parseExport(text, source);
+export async function importEvents(events: EventStore, imported: readonly ImportedEvent[], source: string, progress?: ProgressBar): Promise<ImportReport> {
   const plan = await planImport(events, imported, source);
   let done = 0;
   for (const batch of batches(plan.toAppend)) {
