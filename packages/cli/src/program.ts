@@ -22,7 +22,8 @@ export function buildProgram(): Command {
     .option('--store <url>', 'event store: file:<dir>, http(s)://<hub>, kurrentdb://<host:port> (default: .dotscience found walking up)')
     .option('--data <url>', 'data store: file:<dir>, zfs:<pool>/<dataset>, http(s)://<hub>')
     .option('--project <id>', 'project id (default: from the config file, else "default")')
-    .showHelpAfterError()
+    .showHelpAfterError('(ds --help lists the commands and options)')
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'ds: ')) })
     .exitOverride();
   registerInitCommand(program);
   registerRunCommand(program);

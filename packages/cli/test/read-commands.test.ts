@@ -147,6 +147,15 @@ describe('ds read commands on a two-stage pipeline', () => {
     expect(ds(['models'], { cwd: p.project }).stdout).toMatch(/^classifier@1\s+ml-cart\s/m);
   });
 
+  it('given a bad option value or too few runs, when parsed, then the error starts with ds: and the exit code is non-zero', () => {
+    const limit = ds(['runs', '--limit', 'x'], { cwd: p.project });
+    expect(limit.code).toBe(1);
+    expect(limit.stderr).toMatch(/^ds: option '--limit <n>' argument 'x' is invalid\. expected a whole number/);
+    const compare = ds(['compare', p.trainRunId], { cwd: p.project });
+    expect(compare.code).toBe(2);
+    expect(compare.stderr).toMatch(/^ds: compare needs at least two runs/);
+  });
+
   it('given no store where it points, when a read command runs, then it says so in one line and creates nothing', () => {
     const result = ds(['--store', `file:${p.project}/nowhere`, 'runs'], { cwd: p.project });
     expect(result.code).toBe(1);

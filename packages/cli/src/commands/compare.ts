@@ -14,7 +14,7 @@ export function registerCompareCommand(program: Command): void {
     .argument('<runs...>', 'two or more run ids or unique prefixes')
     .option('--json', 'print the comparison as JSON')
     .action(async (refs: string[], options: { json?: boolean }, command: Command) => {
-      if (refs.length < 2) command.error('ds compare needs at least two runs', { exitCode: 2, code: 'ds.compare.arguments' });
+      if (refs.length < 2) command.error('error: compare needs at least two runs, e.g. ds compare 01a2 01b3', { exitCode: 2, code: 'ds.compare.arguments' });
       await withStoreForReading(command, async (ds) => {
         const state = await runsState(ds);
         const ids = Object.keys(state);
