@@ -1,6 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { GENESIS_HASH, type RecordedEvent } from '@dotscience/core';
 import { EventTable } from './event-table.js';
+import { IdPrintIndex } from './id-print-index.js';
 
 /** One stream: committed positions in revision order, its committed head hash, and events queued but not yet durable. */
 export interface StreamEntry {
@@ -23,6 +24,7 @@ export function idPrint(id: string): number {
 export class StreamIndex {
   readonly streams = new Map<string, StreamEntry>();
   readonly streamNames: string[] = [];
+  private prints: IdPrintIndex | undefined;
 
   constructor(readonly table: EventTable = new EventTable()) {}
 
@@ -82,12 +84,30 @@ export class StreamIndex {
   }
 
   /** Revisions (committed, newest first) whose event-id fingerprint matches `id`. */
-  *committedRevisionsWithId(stream: string, id: string): Iterable<number> {
+  committedRevisionsWithId(stream: string, id: string): number[] {
     const s = this.streams.get(stream);
-    if (!s) return;
-    const print = idPrint(id);
-    for (let r = s.positions.length - 1; r >= 0; r--) {
-      if (this.table.idPrint[s.positions[r]!] === print) yield r;
+    if (!s) return [];
+    this.prints ??= new IdPrintIndex(this.table);
+    const revisions: number[] = [];
+    for (const p of this.prints.positionsWithPrint(idPrint(id))) {
+      if (this.table.streamOf[p] !== s.id) continue;
+      const r = revisionOf(s.positions, p);
+      if (r !== -1) revisions.push(r);
     }
+    return revisions.sort((a, b) => b - a);
   }
+}
+
+/** Index of `position` in a stream's ascending positions, or -1. */
+function revisionOf(positions: readonly number[], position: number): number {
+  let lo = 0;
+  let hi = positions.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const p = positions[mid]!;
+    if (p === position) return mid;
+    if (p < position) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
