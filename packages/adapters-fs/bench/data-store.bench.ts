@@ -1,31 +1,23 @@
 /**
  * FsDataStore speed. Run: `node packages/adapters-fs/bench/data-store-run.mjs [firstCaptureMiB] [smallFiles]`.
- * Prints numbers only; targets (issue 3): first capture ≥ 80% of `sha256sum` per core,
- * re-capture of 100k unchanged small files ≤ 1.5 s.
+ * Targets (issue 3): first capture ≥ 80% of `sha256sum` per core, re-capture of 100k
+ * unchanged small files ≤ 1.5 s. Each figure: one warm-up run, then ≥ 5 timed runs,
+ * median and spread; every first capture goes into a fresh, empty store.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { machineLine, measure, summarise, timed, type Measurement } from '../../core/bench/measurement.js';
 import { FsDataStore } from '../src/data-store/index.js';
+
+const BENCH = 'adapters-fs: data store';
 
 const totalMiB = Number(process.argv[2] ?? 1024);
 const smallFiles = Number(process.argv[3] ?? 100_000);
 const cores = availableParallelism();
 const root = mkdtempSync(join(tmpdir(), 'ds-data-bench-'));
-const mibps = (bytes: number, ms: number): string => `${((bytes / (1 << 20)) / (ms / 1000)).toFixed(0)} MiB/s`;
-
-function timed<T>(run: () => T): [T, number] {
-  const start = performance.now();
-  const value = run();
-  return [value, performance.now() - start];
-}
-async function timedAsync<T>(run: () => Promise<T>): Promise<[T, number]> {
-  const start = performance.now();
-  const value = await run();
-  return [value, performance.now() - start];
-}
 
 /** `count` files of random bytes totalling `totalMiB`. */
 function bigFiles(dir: string, count: number): string[] {
@@ -47,40 +39,56 @@ function smallTree(dir: string, count: number): void {
   }
 }
 
+/** `count` (MiB or files) captured per second, each run into a fresh, empty store. */
+async function measureCapture(name: string, dir: string, count: number, unit: string, options: { workers?: number; useWorkers?: boolean }): Promise<Measurement> {
+  let run = 0;
+  return measure(BENCH, name, unit, async () => {
+    const directory = join(root, `store-${name.replace(/\W+/g, '-')}-${run++}`);
+    const store = new FsDataStore({ directory, ...options });
+    try {
+      return await timed(async () => (await store.capture(dir), count));
+    } finally {
+      await store.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+}
+
 async function firstCapture(files: string[], dir: string): Promise<void> {
-  const bytes = totalMiB << 20;
-  execFileSync('sha256sum', files, { stdio: 'ignore' }); // warm the page cache for both contenders
-  const [, shaOne] = timed(() => execFileSync('sha256sum', files, { stdio: 'ignore' }));
-  const [, shaAll] = timed(() =>
-    spawnSync('sh', ['-c', `printf '%s\\n' "$@" | xargs -P ${cores} -n 1 sha256sum >/dev/null`, 'sh', ...files], { stdio: 'inherit' }),
-  );
-  const oneCore = new FsDataStore({ directory: join(root, 'store-one'), workers: 1, useWorkers: false });
-  const [, fsOne] = await timedAsync(() => oneCore.capture(dir));
-  const allCores = new FsDataStore({ directory: join(root, 'store-all'), useWorkers: true });
-  const [, fsAll] = await timedAsync(() => allCores.capture(dir));
-  await allCores.close();
   console.log(`first capture of ${files.length} files, ${totalMiB} MiB (hash + copy into the store + fsync):`);
-  console.log(`  sha256sum   1 core : ${mibps(bytes, shaOne)}   ${cores} cores: ${mibps(bytes, shaAll)}`);
-  console.log(`  FsDataStore 1 core : ${mibps(bytes, fsOne)}   ${cores} cores: ${mibps(bytes, fsAll)}`);
-  console.log(`  ratio per core: ${(shaOne / fsOne).toFixed(2)}   total: ${(shaAll / fsAll).toFixed(2)}   (target ≥ 0.80)`);
+  const shaOne = await measure(BENCH, 'limit: sha256sum, 1 core', 'MiB/s', () => timed(() => (execFileSync('sha256sum', files, { stdio: 'ignore' }), totalMiB)));
+  const shaAll = await measure(BENCH, `limit: sha256sum, ${cores} cores (xargs -P)`, 'MiB/s', () =>
+    timed(() => (spawnSync('sh', ['-c', `printf '%s\\n' "$@" | xargs -P ${cores} -n 1 sha256sum >/dev/null`, 'sh', ...files], { stdio: 'inherit' }), totalMiB)),
+  );
+  const fsOne = await measureCapture('first capture, FsDataStore, 1 core', dir, totalMiB, 'MiB/s', { workers: 1, useWorkers: false });
+  const fsAll = await measureCapture(`first capture, FsDataStore, ${cores} cores`, dir, totalMiB, 'MiB/s', { useWorkers: true });
+  summarise(BENCH, 'first capture ÷ sha256sum, per core (median ratio)', 'ratio', [fsOne.median / shaOne.median]);
+  summarise(BENCH, `first capture ÷ sha256sum, ${cores} cores (median ratio)`, 'ratio', [fsAll.median / shaAll.median]);
 }
 
 async function recapture(dir: string): Promise<void> {
+  await measureCapture(`first capture of ${smallFiles} small files`, dir, smallFiles, 'files/s', {});
   const directory = join(root, 'store-small');
   const store = new FsDataStore({ directory });
-  const [, first] = await timedAsync(() => store.capture(dir));
+  await store.capture(dir);
   await new Promise((r) => setTimeout(r, 200)); // past the racy-clean window
   await store.capture(dir); // files that were racily fresh are cached now
-  const fresh = new FsDataStore({ directory }); // as a new process would: stat cache loaded from disk
-  const [, again] = await timedAsync(() => fresh.capture(dir));
-  const [, warm] = await timedAsync(() => fresh.capture(dir));
   await store.close();
-  console.log(`${smallFiles} small files: first capture ${(first / 1000).toFixed(2)} s`);
-  console.log(`  re-capture unchanged: ${(again / 1000).toFixed(2)} s (new store object), ${(warm / 1000).toFixed(2)} s (same object), files read: ${fresh.stats.filesRead}   (target ≤ 1.5 s)`);
+  const seconds: number[] = [];
+  let filesRead = 0;
+  for (let run = 0; run < 6; run++) {
+    const fresh = new FsDataStore({ directory }); // as a new process would: stat cache loaded from disk
+    const t = await timed(async () => (await fresh.capture(dir), 1));
+    filesRead += fresh.stats.filesRead;
+    await fresh.close();
+    if (run > 0) seconds.push(t.ms / 1000); // run 0 is the warm-up
+  }
+  summarise(BENCH, `re-capture of ${smallFiles} unchanged files (new store object)`, 's', seconds, smallFiles);
+  console.log(`  files read during re-captures: ${filesRead} (0 expected)`);
 }
 
 try {
-  console.log(`machine: ${cpus()[0]?.model ?? 'unknown cpu'}, ${cores} cores, node ${process.version}, ${process.platform}`);
+  console.log(machineLine());
   const dir = join(root, 'big');
   await firstCapture(bigFiles(dir, Math.max(8, cores * 2)), dir);
   const small = join(root, 'small');

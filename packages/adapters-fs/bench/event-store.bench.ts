@@ -1,14 +1,23 @@
 /**
  * FsEventStore throughput. Run: `node packages/adapters-fs/bench/event-store-run.mjs [replayEvents]`.
- * Prints numbers only; targets (issue 3): ≥ 3k/s single durable, ≥ 200k/s batched, replay ≥ 500k/s.
+ * Targets (issue 3): ≥ 3k/s single durable, ≥ 200k/s batched, replay ≥ 500k/s.
+ * Each figure: one warm-up run, then ≥ 5 timed runs, median and spread. Next to ours,
+ * the machine's limit for the same work, measured in the same run:
+ * - single appends: a bare write + fdatasync loop of one record on the same file system;
+ * - batched appends: write + fdatasync of the same bytes (what the disk alone costs);
+ * - replay: checksum + JSON.parse of the same records already in memory (what decoding alone costs).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { writeSync } from 'node:fs';
+import { mkdtemp, open, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewEvent } from '@dotscience/core';
+import { machineLine, measure, timed, type Timed } from '../../core/bench/measurement.js';
 import { FsEventStore } from '../src/event-store/index.js';
+import { readFrame } from '../src/event-store/record-frame.js';
 
+const BENCH = 'adapters-fs: event store';
 const replayEvents = Number(process.argv[2] ?? 1_000_000);
 
 function metric(step: number): NewEvent {
@@ -21,67 +30,108 @@ function metric(step: number): NewEvent {
   };
 }
 
-function report(name: string, count: number, ms: number, unit = 'events/s'): void {
-  console.log(`${name.padEnd(44)} ${Math.round((count / ms) * 1000).toLocaleString('en-US').padStart(12)} ${unit}   (${count.toLocaleString('en-US')} in ${ms.toFixed(0)} ms)`);
+/** Repeat `step` for `ms` milliseconds; the count is what `step` reports done. */
+async function forAbout(ms: number, step: () => Promise<number>): Promise<Timed> {
+  return timed(async () => {
+    let n = 0;
+    const until = performance.now() + ms;
+    while (performance.now() < until) n += await step();
+    return n;
+  });
 }
 
-async function timed(fn: () => Promise<number>): Promise<[number, number]> {
-  const t = performance.now();
-  const n = await fn();
-  return [n, performance.now() - t];
+/** A bare durable-write loop: the disk's limit for what a single-event append must do. */
+async function bareDurableWrites(path: string, bytes: Buffer, ms: number): Promise<Timed> {
+  const fh = await open(path, 'w');
+  try {
+    let at = 0;
+    return await forAbout(ms, async () => {
+      writeSync(fh.fd, bytes, 0, bytes.length, at);
+      at += bytes.length;
+      await fh.datasync();
+      return 1;
+    });
+  } finally {
+    await fh.close();
+  }
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'ds-bench-events-'));
-console.log(`machine: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, node ${process.version}, dir ${dir}`);
+console.log(`${machineLine()}, dir ${dir}`);
 try {
   let store = await FsEventStore.open(dir);
+  const recordBytes = Buffer.alloc(530, 0x61); // about one metric record with its frame
 
-  const [single, singleMs] = await timed(async () => {
-    let n = 0;
-    const until = performance.now() + 3000;
-    while (performance.now() < until) await store.append('run-single', [metric(n++)]);
-    return n;
-  });
-  report('single-event durable appends (sequential)', single, singleMs, 'appends/s');
+  let single = 0;
+  await measure(BENCH, 'single-event durable appends (sequential)', 'appends/s', () =>
+    forAbout(1000, async () => (await store.append('run-single', [metric(single++)]), 1)),
+  );
+  await measure(BENCH, 'limit: bare write + fdatasync of one record', 'writes/s', () => bareDurableWrites(join(dir, 'bare.dat'), recordBytes, 1000));
 
-  const [concurrent, concurrentMs] = await timed(async () => {
-    let n = 0;
-    const until = performance.now() + 3000;
-    await Promise.all(
-      Array.from({ length: 64 }, async (_, k) => {
-        while (performance.now() < until) {
-          await store.append(`run-c${k}`, [metric(n++)]);
-        }
-      }),
-    );
-    return n;
-  });
-  report('single-event appends, 64 concurrent (group commit)', concurrent, concurrentMs, 'appends/s');
+  let concurrent = 0;
+  await measure(BENCH, 'single-event appends, 64 concurrent (group commit)', 'appends/s', () =>
+    timed(async () => {
+      let n = 0;
+      const until = performance.now() + 1000;
+      await Promise.all(
+        Array.from({ length: 64 }, async (_, k) => {
+          while (performance.now() < until) {
+            await store.append(`run-c${k}`, [metric(concurrent++)]);
+            n++;
+          }
+        }),
+      );
+      return n;
+    }),
+  );
 
   const batch = 1000;
-  const [batched, batchedMs] = await timed(async () => {
-    for (let i = 0; i < 300; i++) await store.append(`run-b${i % 10}`, Array.from({ length: batch }, (_, k) => metric(k)));
-    return 300 * batch;
+  await measure(BENCH, `batched appends (${batch} events per append)`, 'events/s', () =>
+    timed(async () => {
+      for (let i = 0; i < 60; i++) await store.append(`run-b${i % 10}`, Array.from({ length: batch }, (_, k) => metric(k)));
+      return 60 * batch;
+    }),
+  );
+  const batchBytes = Buffer.alloc(batch * recordBytes.length, 0x61);
+  await measure(BENCH, `limit: write + fdatasync of ${batch} records' bytes`, 'events/s', async () => {
+    const t = await bareDurableWrites(join(dir, 'bare.dat'), batchBytes, 1000);
+    return { count: t.count * batch, ms: t.ms };
   });
-  report(`batched appends (${batch} per append)`, batched, batchedMs);
 
   const fill = Math.max(0, replayEvents - store.eventCount);
   for (let i = 0; i < fill; i += batch) await store.append(`run-f${i % 100}`, Array.from({ length: Math.min(batch, fill - i) }, (_, k) => metric(k)));
   const total = store.eventCount;
 
-  const [replayed, replayMs] = await timed(async () => {
-    let n = 0;
-    for await (const e of store.readAll()) if (e.position >= 0) n++;
-    return n;
-  });
-  report('full replay (readAll)', replayed, replayMs);
+  await measure(BENCH, `full replay (readAll, ${total.toLocaleString('en-US')} events)`, 'events/s', () =>
+    timed(async () => {
+      let n = 0;
+      for await (const e of store.readAll()) if (e.position >= 0) n++;
+      return n;
+    }),
+  );
+  const segments = await Promise.all((await readdir(dir)).filter((f) => f.startsWith('segment-')).sort().map((f) => readFile(join(dir, f))));
+  await measure(BENCH, 'limit: checksum + JSON.parse of the same records in memory', 'events/s', () =>
+    timed(() => {
+      let n = 0;
+      for (const buf of segments) {
+        for (let at = 0; at < buf.length; ) {
+          const frame = readFrame(buf, at);
+          if (frame.kind !== 'record') break;
+          if ((JSON.parse(buf.toString('utf8', frame.payloadStart, frame.next)) as { position: number }).position >= 0) n++;
+          at = frame.next;
+        }
+      }
+      return n;
+    }),
+  );
 
-  const [streamRead, streamMs] = await timed(async () => {
-    let n = 0;
-    for await (const e of store.readStream('run-b3')) if (e.revision >= 0) n++;
-    return n;
-  });
-  report('readStream of one stream (interleaved)', streamRead, streamMs);
+  await measure(BENCH, 'readStream of one stream (interleaved with others)', 'events/s', () =>
+    timed(async () => {
+      let n = 0;
+      for await (const e of store.readStream('run-b3')) if (e.revision >= 0) n++;
+      return n;
+    }),
+  );
 
   await store.close();
   for (const [name, options] of [
@@ -89,14 +139,16 @@ try {
     ['open (index snapshot, no checksum pass)', { verifyChecksumsOnOpen: false }],
     ['open read-only (index snapshot)', { readOnly: true }],
   ] as const) {
-    const t = performance.now();
-    store = await FsEventStore.open(dir, options);
-    report(name, total, performance.now() - t);
-    await store.close();
+    await measure(BENCH, name, 'events/s', () =>
+      timed(async () => {
+        const opened = await FsEventStore.open(dir, options);
+        await opened.close();
+        return total;
+      }),
+    );
   }
   store = await FsEventStore.open(dir);
-  const [rebuilt, rebuildMs] = await timed(async () => (await store.rebuildIndex()).events);
-  report('rebuildIndex from the log', rebuilt, rebuildMs);
+  await measure(BENCH, 'rebuildIndex from the log', 'events/s', () => timed(async () => (await store.rebuildIndex()).events));
   await store.close();
 } finally {
   await rm(dir, { recursive: true, force: true });
