@@ -1,11 +1,13 @@
 import { parseInput } from '../errors/parse-input.js';
 import type { VersionRef, Workload } from '../events/catalogue.js';
 import type { JsonValue } from '../events/json.js';
+import { TimestampSchema } from '../events/json.js';
 import { withoutUndefined } from '../run/json-payload.js';
 import { parseRunCommand, type RunCommand, type RunCommandInput } from '../run/run-commands.js';
 import { RunAlreadyStartedError } from '../run/run-errors.js';
 import { datasetNameForPath, normalizeDataPath } from './data-paths.js';
 import { DataRequestSchema, ModelRequestSchema, PublicationPlan, type PlannedModel, type PlannedOutput } from './publication-plan.js';
+import { metricBatchCommands, type MetricColumns } from './metric-batch-builder.js';
 import { publishRun, type PublishedRun } from './run-publication.js';
 import { RunRecorder } from './run-recorder.js';
 import type { RunServices, WriterMeta } from './run-services.js';
@@ -116,23 +118,46 @@ export class AnnotationSession {
     return this.recordAll('parameter', [{ kind: 'recordParameter', name, value }]);
   }
 
+  /** One point: a MetricRecorded event. */
   async metric(name: string, value: JsonValue, step?: number): Promise<void> {
-    return this.recordMetrics([{ name, value, step }]);
+    return this.recordAll('metric', [{ kind: 'recordMetric', name, value, step, at: this.services.clock.now() }]);
   }
 
-  /** Record buffered metric points in one append (the SDK's group commit). */
+  /**
+   * Record buffered metric points in one append (the SDK's group commit): one
+   * MetricsRecorded event per call, or several when there are more than
+   * MAX_METRIC_BATCH_POINTS. A point without `at` is timed now.
+   */
   async recordMetrics(points: readonly MetricPointInput[]): Promise<void> {
-    const now = this.services.clock.now();
-    // The hot path: plain objects built directly (no generic undefined-stripping per point).
-    const commands: RunCommandInput[] = new Array(points.length);
-    for (let i = 0; i < points.length; i++) {
+    const n = points.length;
+    const names: string[] = new Array(n);
+    const values: JsonValue[] = new Array(n);
+    const steps: Array<number | undefined> = new Array(n);
+    const atMs: number[] = new Array(n);
+    let nowMs: number | undefined;
+    let lastAt: string | undefined;
+    let lastMs = 0;
+    for (let i = 0; i < n; i++) {
       const p = points[i]!;
-      commands[i] =
-        p.step === undefined
-          ? { kind: 'recordMetric', name: p.name, value: p.value, at: p.at ?? now }
-          : { kind: 'recordMetric', name: p.name, value: p.value, step: p.step, at: p.at ?? now };
+      names[i] = p.name;
+      values[i] = p.value;
+      steps[i] = p.step;
+      if (p.at === undefined) {
+        atMs[i] = nowMs ??= Date.parse(this.services.clock.now());
+      } else {
+        if (p.at !== lastAt) {
+          lastMs = Date.parse(parseInput(TimestampSchema, p.at, `metric point ${i} at`));
+          lastAt = p.at;
+        }
+        atMs[i] = lastMs;
+      }
     }
-    return this.recordAll('metric', commands);
+    return this.recordMetricColumns({ names, values, steps, atMs });
+  }
+
+  /** recordMetrics for points already in columns (the SDK's buffer hands its arrays over as they are). */
+  async recordMetricColumns(columns: MetricColumns): Promise<void> {
+    return this.recordAll('metric', metricBatchCommands(columns));
   }
 
   async summary(name: string, value: JsonValue): Promise<void> {

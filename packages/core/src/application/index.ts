@@ -8,4 +8,5 @@ export * from './version-streams.js';
 export * from './publication-plan.js';
 export * from './run-publication.js';
 export * from './session-errors.js';
+export * from './metric-batch-builder.js';
 export * from './annotation-session.js';

@@ -50,7 +50,7 @@ function aggregate(series: MetricAggregate | undefined, value: JsonValue, step: 
  */
 export const runsProjection = defineProjection<RunsState>({
   name: 'runs',
-  version: 1,
+  version: 2,
   initial: {},
   handlers: {
     RunStarted: (state, e) => {
@@ -91,6 +91,14 @@ export const runsProjection = defineProjection<RunsState>({
     MetricRecorded: onRun((run, e) => {
       const { name, value, step } = e.data;
       putEntry(run.metrics, name, aggregate(ownEntry(run.metrics, name), value, step ?? null));
+    }),
+    MetricsRecorded: onRun((run, e) => {
+      for (const series of e.data.series) {
+        const { name, values, steps } = series;
+        let aggregated = ownEntry(run.metrics, name);
+        for (let i = 0; i < values.length; i++) aggregated = aggregate(aggregated, values[i]!, steps?.[i] ?? null);
+        putEntry(run.metrics, name, aggregated!);
+      }
     }),
     SummaryRecorded: onRun((run, e) => {
       putEntry(run.summary, e.data.name, e.data.value);

@@ -1,5 +1,5 @@
 import { canonicalJson } from '../events/canonical-json.js';
-import type { DomainEvent, VersionRef } from '../events/catalogue.js';
+import type { DomainEvent, MetricSeriesColumns, VersionRef } from '../events/catalogue.js';
 import { parseRunCommand, type RunCommand, type RunCommandInput, type RunCommandKind, type RunCommandOf } from './run-commands.js';
 import { RunStateDraft, evolveRun } from './evolve.js';
 import { withoutUndefined } from './json-payload.js';
@@ -52,6 +52,25 @@ function recordMetric(state: RunState, c: RunCommandOf<'recordMetric'>): DomainE
   return [{ type: 'MetricRecorded', data: { name: c.name, value: c.value, step: c.step, at: c.at } }];
 }
 
+/** A batch obeys the single-point rule point by point: within each series, and against the series' step so far. */
+function recordMetrics(state: RunState, c: RunCommandOf<'recordMetrics'>): DomainEvent[] {
+  const series: MetricSeriesColumns[] = new Array(c.series.length);
+  for (let s = 0; s < c.series.length; s++) {
+    const { name, values, steps, at } = c.series[s]!;
+    if (steps !== undefined) {
+      let lastStep = state.metrics.get(name)?.lastStep ?? null;
+      for (let i = 0; i < steps.length; i++) {
+        const step = steps[i]!;
+        if (step === null) continue;
+        if (lastStep !== null && step < lastStep) throw new MetricStepOrderError(state.runId, name, lastStep, step, i);
+        lastStep = step;
+      }
+    }
+    series[s] = steps === undefined ? { name, values, at } : { name, values, steps, at };
+  }
+  return [{ type: 'MetricsRecorded', data: { series } }];
+}
+
 function declareModel(state: RunState, c: RunCommandOf<'declareModel'>): DomainEvent[] {
   const { kind: _kind, ...fields } = c;
   const data = withoutUndefined(fields);
@@ -85,6 +104,8 @@ export function decideRun(state: RunState, input: RunCommandInput | RunCommand):
       return recordParameter(state, c);
     case 'recordMetric':
       return recordMetric(state, c);
+    case 'recordMetrics':
+      return recordMetrics(state, c);
     case 'recordSummary':
       return state.summaries.get(c.name)?.canonical === canonicalJson(c.value)
         ? []

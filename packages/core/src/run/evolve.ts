@@ -1,5 +1,6 @@
 import { canonicalJson } from '../events/canonical-json.js';
 import type { DomainEvent } from '../events/catalogue.js';
+import { lastStepOf } from './metric-batch-points.js';
 import type { MetricSeriesHead, RecordedData, RecordedValue, RunState } from './run-state.js';
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
@@ -62,6 +63,14 @@ export class RunStateDraft {
         const previous = metrics.get(name);
         const head: MetricSeriesHead = { last: value, lastStep: step ?? previous?.lastStep ?? null };
         metrics.set(name, head);
+        break;
+      }
+      case 'MetricsRecorded': {
+        const metrics = this.map('metrics');
+        for (const series of event.data.series) {
+          const previous = metrics.get(series.name);
+          metrics.set(series.name, { last: series.values[series.values.length - 1]!, lastStep: lastStepOf(series, previous?.lastStep ?? null) });
+        }
         break;
       }
       case 'SummaryRecorded':

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import {
+  MAX_METRIC_BATCH_POINTS,
+  MetricsRecordedFieldsSchema,
+  checkMetricBatch,
+  metricBatchIssues,
   DataDeclaredSchema,
   LabelAddedSchema,
   MetricRecordedSchema,
@@ -27,6 +31,7 @@ export const RunCommandSchema = z.discriminatedUnion('kind', [
   DataDeclaredSchema.extend({ kind: z.literal('declareOutput') }),
   ParameterRecordedSchema.extend({ kind: z.literal('recordParameter') }),
   MetricRecordedSchema.extend({ kind: z.literal('recordMetric') }),
+  MetricsRecordedFieldsSchema.extend({ kind: z.literal('recordMetrics') }).superRefine(checkMetricBatch),
   SummaryRecordedSchema.extend({ kind: z.literal('recordSummary') }),
   LabelAddedSchema.extend({ kind: z.literal('addLabel') }),
   ModelDeclaredSchema.extend({ kind: z.literal('declareModel') }),
@@ -66,11 +71,44 @@ function isPlainNumericMetric(c: Record<string, unknown>): c is RunCommandOf<'re
   );
 }
 
+const isStep = (s: unknown): boolean => s === null || (Number.isSafeInteger(s) && (s as number) >= 0);
+
+/**
+ * The hot path of a batch: columns of plain finite numbers (values, steps,
+ * time deltas) are checked in one pass each, without zod. Like
+ * isPlainNumericMetric it is strictly narrower than the schema: a batch with
+ * JSON values, or anything it does not accept, goes through the schema.
+ */
+function isPlainNumericBatch(c: Record<string, unknown>): c is RunCommandOf<'recordMetrics'> {
+  const { series } = c;
+  if (!Array.isArray(series) || series.length === 0) return false;
+  let points = 0;
+  for (const s of series as unknown[]) {
+    if (typeof s !== 'object' || s === null) return false;
+    const { name, values, steps, at } = s as Record<string, unknown>;
+    if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME) return false;
+    if (!Array.isArray(values) || values.length === 0) return false;
+    for (let i = 0; i < values.length; i++) if (typeof values[i] !== 'number' || !Number.isFinite(values[i])) return false;
+    if (steps !== undefined) {
+      if (!Array.isArray(steps)) return false;
+      for (let i = 0; i < steps.length; i++) if (!isStep(steps[i])) return false;
+    }
+    if (typeof at !== 'object' || at === null) return false;
+    const { start, deltasMs } = at as Record<string, unknown>;
+    if (typeof start !== 'string' || !TimestampSchema.safeParse(start).success || !Array.isArray(deltasMs)) return false;
+    for (let i = 0; i < deltasMs.length; i++) if (!Number.isSafeInteger(deltasMs[i])) return false;
+    points += values.length;
+    if (points > MAX_METRIC_BATCH_POINTS) return false;
+  }
+  return metricBatchIssues(c as RunCommandOf<'recordMetrics'>).length === 0;
+}
+
 /** Parse a command for run `runId`; throws InvalidInputError naming each bad field. */
 export function parseRunCommand(runId: string, command: unknown): RunCommand {
   if (typeof command === 'object' && command !== null) {
     const c = command as Record<string, unknown>;
     if (c.kind === 'recordMetric' && isPlainNumericMetric(c)) return c;
+    if (c.kind === 'recordMetrics' && isPlainNumericBatch(c)) return c;
     const kind = typeof c.kind === 'string' ? c.kind : 'unknown';
     return parseInput(RunCommandSchema, command, `${kind} command for run ${runId}`);
   }

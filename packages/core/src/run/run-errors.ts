@@ -59,9 +59,11 @@ export class MetricStepOrderError extends DotscienceError {
     readonly metric: string,
     readonly lastStep: number,
     readonly attemptedStep: number,
+    /** In a batch (MetricsRecorded): the index of the refused point within its series. */
+    readonly pointIndex?: number,
   ) {
     super(
-      `run ${runId}: metric "${metric}" is at step ${lastStep}; step ${attemptedStep} would go back in the series — metric series are append-only; record steps in non-decreasing order`,
+      `run ${runId}: metric "${metric}" is at step ${lastStep}; step ${attemptedStep}${pointIndex === undefined ? '' : ` (point ${pointIndex} of the series in the batch)`} would go back in the series — metric series are append-only; record steps in non-decreasing order`,
     );
   }
 }

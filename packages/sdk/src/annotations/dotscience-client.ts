@@ -522,7 +522,7 @@ export class DotscienceClient implements ExitGuarded {
     const batch = this.buffer.take();
     this.backlog.add(`${batch.size} metric point(s)`, async () => {
       await this.lease.acquire();
-      await this.session.recordMetrics(batch.toPoints());
+      await this.session.recordMetricColumns(batch.columns);
     });
   }
 

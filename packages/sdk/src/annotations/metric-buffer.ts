@@ -1,10 +1,10 @@
-import type { JsonValue, MetricPointInput } from '@dotscience/core';
+import type { JsonValue, MetricColumns } from '@dotscience/core';
 
 /**
  * Metric points waiting to be written, kept as parallel arrays so that adding
  * one allocates nothing per call (no object, promise or closure): the hot path
- * of `metric()`. Points become MetricPointInput objects only when a batch is
- * taken for writing.
+ * of `metric()`. A taken batch hands the arrays over as they are
+ * (`AnnotationSession.recordMetricColumns`), so no point ever becomes an object.
  */
 export class MetricBuffer {
   private names: string[] = [];
@@ -24,9 +24,9 @@ export class MetricBuffer {
     return this.names.push(name);
   }
 
-  /** Take every buffered point (the buffer is empty afterwards); call `toPoints()` on the result when it is written. */
+  /** Take every buffered point (the buffer is empty afterwards). */
   take(): MetricBatch {
-    const batch = new MetricBatch(this.names, this.values, this.steps, this.times);
+    const batch = new MetricBatch({ names: this.names, values: this.values, steps: this.steps, atMs: this.times });
     this.names = [];
     this.values = [];
     this.steps = [];
@@ -35,34 +35,11 @@ export class MetricBuffer {
   }
 }
 
-/** Points taken from the buffer, still in columns until they are written. */
+/** Points taken from the buffer, in columns as they are written. */
 export class MetricBatch {
-  constructor(
-    private readonly names: readonly string[],
-    private readonly values: readonly JsonValue[],
-    private readonly steps: ReadonlyArray<number | undefined>,
-    private readonly times: readonly number[],
-  ) {}
+  constructor(readonly columns: MetricColumns) {}
 
   get size(): number {
-    return this.names.length;
-  }
-
-  /** The points with ISO-8601 timestamps (points of the same millisecond share one string). */
-  toPoints(): MetricPointInput[] {
-    const points: MetricPointInput[] = new Array(this.names.length);
-    let lastMs = Number.NaN;
-    let lastIso = '';
-    for (let i = 0; i < points.length; i++) {
-      const ms = this.times[i]!;
-      if (ms !== lastMs) {
-        lastMs = ms;
-        lastIso = new Date(ms).toISOString();
-      }
-      const step = this.steps[i];
-      points[i] =
-        step === undefined ? { name: this.names[i]!, value: this.values[i]!, at: lastIso } : { name: this.names[i]!, value: this.values[i]!, step, at: lastIso };
-    }
-    return points;
+    return this.columns.names.length;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ofType, useWorkspace } from './client-fixture.js';
+import { metricPoints, ofType, useWorkspace } from './client-fixture.js';
 
 describe('annotations return what they are given and record it', () => {
   const ws = useWorkspace();
@@ -28,7 +28,7 @@ describe('annotations return what they are given and record it', () => {
       'SummaryRecorded',
       'LabelAdded',
       'LabelAdded',
-      'MetricRecorded',
+      'MetricsRecorded',
       'RunDescribed',
       'RunErrored',
       'RunPublished',
@@ -39,7 +39,7 @@ describe('annotations return what they are given and record it', () => {
       { name: 'accuracy', value: 0.93 },
       { name: 'team', value: 'vision' },
       { name: 'epochs', value: '10' },
-      { name: 'loss', value: 0.25, step: 1, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) },
+      { series: [{ name: 'loss', values: [0.25], steps: [1], at: { start: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), deltasMs: [0] } }] },
       { description: 'baseline' },
       { message: 'diverged', detail: { name: 'Error', stack: expect.stringContaining('diverged') } },
     ]);
@@ -68,7 +68,7 @@ describe('annotations return what they are given and record it', () => {
     expect(named('ParameterRecorded')).toEqual({ a: 1, b: 2, c: 'three', d: true, e: null, f: 6, g: { nested: [1] } });
     expect(named('SummaryRecorded')).toEqual({ s1: 1, s2: 2, s3: 'x', s4: 4 });
     expect(named('LabelAdded')).toEqual({ l1: 'one', l2: 'two', l3: 'false', l4: '4' });
-    expect(ofType(events, 'MetricRecorded').map((e) => e.data)).toMatchObject([
+    expect(metricPoints(events)).toMatchObject([
       { name: 'm', value: 1, step: 0 },
       { name: 'loss', value: 0.5, step: 1 },
       { name: 'acc', value: 0.8, step: 1 },

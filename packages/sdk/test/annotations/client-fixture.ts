@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsEventStore } from '@dotscience/adapters-fs';
-import type { RecordedEvent } from '@dotscience/core';
+import { metricPointsOf, type RecordedEvent, type RecordedMetricPoint } from '@dotscience/core';
 import { afterEach, beforeEach } from 'vitest';
 import { DotscienceClient, type DotscienceClientOptions } from '../../src/index.js';
 
@@ -69,4 +69,9 @@ export function useWorkspace(): Workspace {
 
 export function ofType(events: RecordedEvent[], type: string): RecordedEvent[] {
   return events.filter((e) => e.type === type);
+}
+
+/** Every metric point the events record (MetricRecorded and MetricsRecorded batches), in stream order. */
+export function metricPoints(events: RecordedEvent[]): RecordedMetricPoint[] {
+  return events.flatMap((e) => metricPointsOf(e as Parameters<typeof metricPointsOf>[0]));
 }

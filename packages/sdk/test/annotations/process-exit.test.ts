@@ -7,6 +7,7 @@ import { FsEventStore } from '@dotscience/adapters-fs';
 import type { RecordedEvent } from '@dotscience/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForNode } from '../../../adapters-fs/bench/event-store-node-bundle.mjs';
+import { metricPoints } from './client-fixture.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -79,7 +80,7 @@ describe('a process that ends without publishing leaves its run errored (real ch
     const types = runTypes(events);
     expect(types[0]).toBe('RunStarted');
     expect(types.at(-1)).toBe('RunPublished');
-    expect(types.filter((t) => t === 'MetricRecorded')).toHaveLength(1000);
+    expect(metricPoints(events)).toHaveLength(1000);
     expect(types).not.toContain('RunErrored');
     expect(events[0]!.data).toMatchObject({ mode: 'script', workload: { workloadId: 'wl-test', script: bundle, cwd: dir } });
   });
@@ -91,7 +92,7 @@ describe('a process that ends without publishing leaves its run errored (real ch
     expect(result.stderr).toContain('Error: boom in a timer');
     const events = await storeEvents(dir);
     const types = runTypes(events);
-    expect(types.filter((t) => t === 'MetricRecorded')).toHaveLength(1000);
+    expect(metricPoints(events)).toHaveLength(1000);
     expect(types.at(-1)).toBe('RunErrored');
     expect(errored(events)).toMatchObject({ message: 'uncaught exception: boom in a timer', detail: { origin: 'uncaughtException', stack: expect.stringContaining('exit-child') } });
   });
@@ -122,7 +123,7 @@ describe('a process that ends without publishing leaves its run errored (real ch
     expect(result.stderr).toMatch(/marked errored: exited without publish/);
     const events = await storeEvents(dir);
     const types = runTypes(events);
-    expect(types.filter((t) => t === 'MetricRecorded')).toHaveLength(1000);
+    expect(metricPoints(events)).toHaveLength(1000);
     expect(types.at(-1)).toBe('RunErrored');
     expect(errored(events)!.message).toMatch(/^exited without publish/);
   });

@@ -72,7 +72,7 @@ describe('run lifecycle through the client', () => {
       [`run-${first.runId}`, 0.1],
       [`run-${second.runId}`, 0.2],
     ]);
-    expect(await ws.runTypes(third.runId)).toEqual(['RunStarted', 'MetricRecorded', 'RunPublished']);
+    expect(await ws.runTypes(third.runId)).toEqual(['RunStarted', 'MetricsRecorded', 'RunPublished']);
   });
 
   it('given an open run, when start() is called again, then RunAlreadyStartedError is thrown at once', async () => {
@@ -127,7 +127,7 @@ describe('run lifecycle through the client', () => {
     expect(() => ds.metric('loss', 0.6, 3)).toThrow(MetricStepOrderError);
     expect(() => ds.addMetrics({ acc: 0.9, loss: 0.3 }, 4)).toThrow(MetricStepOrderError);
     const published = await ds.publish();
-    expect(await ws.runTypes(published.runId)).toEqual(['RunStarted', 'MetricRecorded', 'MetricRecorded', 'RunPublished']);
+    expect(await ws.runTypes(published.runId)).toEqual(['RunStarted', 'MetricsRecorded', 'RunPublished']); // both points in one batch
   });
 
   it('given end() before slow work, when published later, then the run ends at end() time', async () => {

@@ -3,7 +3,7 @@ import { FsEventStore } from '@dotscience/adapters-fs';
 import { describe, expect, it } from 'vitest';
 import { AdapterUnavailableError, DotscienceClient, RunOpenError, StoreNotOwnedError, defaultClient, openDotscience, setDefaultClient } from '../../src/index.js';
 import * as ds from '../../src/index.js';
-import { ofType, useWorkspace } from './client-fixture.js';
+import { metricPoints, ofType, useWorkspace } from './client-fixture.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -64,12 +64,12 @@ describe('metric(): buffered, written in batches', () => {
     const client = ws.client({ metricFlushMs: 20 });
     client.start();
     for (let i = 0; i < 5; i++) client.metric('loss', 1 / (i + 1), i);
-    let points = ofType(await ws.events().catch(() => []), 'MetricRecorded');
+    let points = metricPoints(await ws.events().catch(() => []));
     for (let waited = 0; points.length < 5 && waited < 5000; waited += 50) {
       await sleep(50);
-      points = ofType(await ws.events().catch(() => []), 'MetricRecorded'); // a reader beside the client's writer lock
+      points = metricPoints(await ws.events().catch(() => [])); // a reader beside the client's writer lock
     }
-    expect(points.map((e) => (e.data as { step: number }).step)).toEqual([0, 1, 2, 3, 4]);
+    expect(points.map((p) => p.step)).toEqual([0, 1, 2, 3, 4]);
     await client.publish();
   });
 
@@ -81,7 +81,10 @@ describe('metric(): buffered, written in batches', () => {
     for (let i = 2; i < 7; i++) client.metric('m', i, i);
     const published = await client.publish();
     const types = await ws.runTypes(published.runId);
-    expect(types).toEqual(['RunStarted', 'MetricRecorded', 'MetricRecorded', 'ParameterRecorded', ...Array(5).fill('MetricRecorded'), 'RunPublished']);
+    // a batch is one MetricsRecorded event: [0, 1] flushed before the parameter, then [2, 3, 4] (full) and [5, 6]
+    expect(types).toEqual(['RunStarted', 'MetricsRecorded', 'ParameterRecorded', 'MetricsRecorded', 'MetricsRecorded', 'RunPublished']);
+    const run = (await ws.events()).filter((e) => e.stream === `run-${published.runId}`);
+    expect(metricPoints(run).map((p) => [p.value, p.step])).toEqual([0, 1, 2, 3, 4, 5, 6].map((i) => [i, i]));
   });
 
   it('given JSON metric values, when recorded, then they are kept as JSON; a point records the time of its call', async () => {
@@ -89,10 +92,10 @@ describe('metric(): buffered, written in batches', () => {
     const before = new Date().toISOString();
     expect(client.metric('confusion', [[5, 1], [0, 4]])).toEqual([[5, 1], [0, 4]]);
     const published = await client.publish();
-    const [point] = ofType(await ws.events(), 'MetricRecorded');
-    expect(point!.data).toMatchObject({ name: 'confusion', value: [[5, 1], [0, 4]] });
-    expect((point!.data as { at: string }).at >= before).toBe(true);
-    expect((point!.data as { at: string }).at <= published.endedAt).toBe(true);
+    const [point] = metricPoints(await ws.events());
+    expect(point).toMatchObject({ name: 'confusion', value: [[5, 1], [0, 4]] });
+    expect(point!.at >= before).toBe(true);
+    expect(point!.at <= published.endedAt).toBe(true);
   });
 });
 
@@ -112,7 +115,7 @@ describe('module-level functions', () => {
       expect(await ws.runTypes(published.runId)).toEqual([
         'RunStarted',
         'ParameterRecorded',
-        'MetricRecorded',
+        'MetricsRecorded',
         'LabelAdded',
         'SummaryRecorded',
         'RunDescribed',
