@@ -49,3 +49,14 @@ export class MissingDigestError extends DotscienceError {
     super(`the version ref from store "${store}" has no digest, so the fs data store cannot find it — ask the "${store}" store for its digest (digestOf) first`);
   }
 }
+
+/** An object arrived whose bytes do not hash to the digest it was sent under (changed at the source, or damaged in transit). */
+export class ObjectDigestMismatchError extends DotscienceError {
+  readonly code = 'DATA_DIGEST_MISMATCH';
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`object ${expected} arrived with content hashing to ${actual} — nothing was stored; capture the data again (it changed since it was hashed) and retry`);
+  }
+}

@@ -10,6 +10,7 @@ import { HashPool } from './hash-pool.js';
 import type { IngestTally } from './ingestion.js';
 import { materializeVersion } from './materialize.js';
 import { ObjectStore } from './object-store.js';
+import { openObject, receiveObject } from './object-transfer.js';
 import { verifyObjects, type VerifyResult } from './object-verification.js';
 import { fileCount, loadComplete, refHex, totalBytes } from './version-tree.js';
 
@@ -36,6 +37,8 @@ const OptionsSchema = z.object({
   workers: z.number().int().positive().optional(),
   useWorkers: z.boolean().optional(),
 });
+const ObjectDigestSchema = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 lowercase hex digits>');
+const objectHex = (digest: string): string => parseInput(ObjectDigestSchema, digest, 'object digest').slice('sha256:'.length);
 const PathSchema = z.string().min(1, 'must be a non-empty path');
 const CaptureOptionsSchema = z
   .object({
@@ -130,6 +133,24 @@ export class FsDataStore implements DataStore {
   async verify(): Promise<VerifyResult> {
     await this.open();
     return verifyObjects(this.objects, this.pool, this.useWorkers);
+  }
+
+  /** Object-level access for replication (hub uploads, push/pull): `digest` is `sha256:<hex>`. */
+  async hasObject(digest: string): Promise<boolean> {
+    await this.open();
+    return this.objects.has(objectHex(digest));
+  }
+
+  /** The stored object's bytes as a stream (with its size), or undefined when absent. */
+  async readObject(digest: string): Promise<{ size: number; stream: NodeJS.ReadableStream } | undefined> {
+    await this.open();
+    return openObject(this.objects, objectHex(digest));
+  }
+
+  /** Store an object from a stream, verified against `digest` before it is published; false when it was already here. */
+  async writeObject(digest: string, content: AsyncIterable<Uint8Array>): Promise<boolean> {
+    await this.open();
+    return receiveObject(this.objects, objectHex(digest), content);
   }
 
   /** Stop the hash workers (they never keep the process alive, but tests and servers may want them gone). */

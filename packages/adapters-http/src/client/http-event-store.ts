@@ -1,0 +1,99 @@
+import {
+  parseAppend,
+  parseInput,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+} from '@dotscience/core';
+import { Observable, type Subscriber } from 'rxjs';
+import { z } from 'zod';
+import { hubPaths } from '../wire/hub-routes.js';
+import { AppendResponseSchema, EventPageSchema, type EventPage } from '../wire/wire-schemas.js';
+import { HubClientClosedError, HubConnection, type HubClientOptions } from './hub-connection.js';
+import { followEvents } from './event-source-reader.js';
+
+const PAGE = 1000;
+const ReadOptionsSchema = z.object({ fromRevision: z.number().int().nonnegative().optional(), fromPosition: z.number().int().nonnegative().optional(), maxCount: z.number().int().nonnegative().optional() });
+
+/**
+ * The EventStore port over a hub: appends are one POST each (the batch is the
+ * append), reads page through the log, `subscribe` follows the hub's
+ * Server-Sent Events and resumes after the last position it delivered when the
+ * connection drops. The hub's store seals events, so chains are the hub's.
+ */
+export class HttpEventStore implements EventStore {
+  readonly connection: HubConnection;
+  private readonly subscribers = new Set<Subscriber<RecordedEvent>>();
+
+  constructor(options: HubClientOptions | HubConnection) {
+    this.connection = options instanceof HubConnection ? options : new HubConnection(options);
+  }
+
+  async append(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    this.assertOpen();
+    const { events: parsed, expected } = parseAppend(stream, events, options);
+    const project = await this.connection.project();
+    return this.connection.json({ method: 'POST', path: hubPaths.stream(project, stream), json: { events: parsed, expectedRevision: expected } }, AppendResponseSchema);
+  }
+
+  async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    this.assertOpen();
+    const parsed = parseInput(ReadOptionsSchema, options, `readStream options of ${stream}`);
+    const project = await this.connection.project();
+    yield* this.pages(hubPaths.stream(project, stream), 'fromRevision', parsed.fromRevision ?? 0, parsed.maxCount);
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    this.assertOpen();
+    const parsed = parseInput(ReadOptionsSchema, options, 'readAll options');
+    const project = await this.connection.project();
+    yield* this.pages(hubPaths.all(project), 'fromPosition', parsed.fromPosition ?? 0, parsed.maxCount);
+  }
+
+  subscribe(options: SubscribeOptions = {}): Observable<RecordedEvent> {
+    return new Observable<RecordedEvent>((subscriber) => {
+      if (this.connection.isClosed) {
+        subscriber.complete();
+        return;
+      }
+      this.subscribers.add(subscriber);
+      const abort = new AbortController();
+      followEvents(this.connection, options.fromPosition ?? 0, abort.signal, (event) => subscriber.next(event)).then(
+        () => subscriber.complete(),
+        (error: unknown) => (this.connection.isClosed || abort.signal.aborted ? subscriber.complete() : subscriber.error(error)),
+      );
+      return () => {
+        this.subscribers.delete(subscriber);
+        abort.abort();
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    this.connection.close();
+    for (const subscriber of [...this.subscribers]) subscriber.complete();
+    this.subscribers.clear();
+  }
+
+  private async *pages(path: string, cursor: 'fromRevision' | 'fromPosition', from: number, maxCount: number | undefined): AsyncIterable<RecordedEvent> {
+    let next: number | undefined = from;
+    let remaining = maxCount ?? Infinity;
+    while (next !== undefined && remaining > 0) {
+      this.assertOpen();
+      const page: EventPage = await this.connection.json({ method: 'GET', path, query: { [cursor]: next, maxCount: Math.min(PAGE, remaining) } }, EventPageSchema);
+      for (const event of page.events) yield event;
+      remaining -= page.events.length;
+      next = page.next;
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.connection.isClosed) throw new HubClientClosedError();
+  }
+}
+

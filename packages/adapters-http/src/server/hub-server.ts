@@ -1,0 +1,162 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { parseInput, type RecordedEvent } from '@dotscience/core';
+import type { z } from 'zod';
+import type { TokenRegistry } from '../tokens/token-registry.js';
+import { hubRoutes } from '../wire/hub-routes.js';
+import * as wire from '../wire/wire-schemas.js';
+import { authenticate, authorize } from './access-control.js';
+import { errorResponse } from './http-errors.js';
+import { openApiDocument } from './openapi.js';
+import type { ProjectStoreProvider, ProjectStores } from './project-stores.js';
+import { ProjectReadModel } from './project-read-model.js';
+import { registerReadSideRoutes } from './read-side-routes.js';
+import { registerSubscriptionRoute } from './subscription-route.js';
+import { registerTokenRoutes } from './token-routes.js';
+
+export interface HubServerOptions {
+  projects: ProjectStoreProvider;
+  tokens: TokenRegistry;
+  /** Largest JSON body accepted, in bytes (default 32 MiB). Data objects are streamed and not limited by it. */
+  bodyLimit?: number;
+  /** Heartbeat comment interval of Server-Sent Events (default 15 s). */
+  heartbeatMs?: number;
+}
+
+const DEFAULT_PAGE = 1000;
+
+/** What every route handler is given: the project's stores once the token was checked against it. */
+export interface HubContext {
+  /** Parse params (and query/body) with zod, check the token's project and role, open the project's stores. */
+  enter<P extends { project: string }>(request: FastifyRequest, params: z.ZodType<P>, role: wire.Role): Promise<{ params: P; stores: ProjectStores }>;
+  readModel(project: string, stores: ProjectStores): ProjectReadModel;
+  tokens: TokenRegistry;
+  heartbeatMs: number;
+}
+
+/** The hub: JSON/HTTP over a project's event log and data objects, with tokens scoped per project. */
+export class HubServer {
+  readonly app: FastifyInstance;
+  private readonly readModels = new Map<string, ProjectReadModel>();
+
+  constructor(private readonly options: HubServerOptions) {
+    this.app = Fastify({ bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024, forceCloseConnections: true, logger: false });
+    this.app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+    this.app.setErrorHandler((error, _request, reply) => {
+      const { status, body } = errorResponse(error);
+      void reply.status(status).send(body);
+    });
+    this.app.setNotFoundHandler((request, reply) => {
+      void reply.status(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]} — see GET /v1/openapi.json` });
+    });
+    const context: HubContext = {
+      enter: async (request, params, role) => {
+        const access = authenticate(request, options.tokens);
+        const parsed = parseInput(params, request.params, 'URL path');
+        authorize(access, parsed.project, role);
+        return { params: parsed, stores: await options.projects.open(parsed.project) };
+      },
+      readModel: (project, stores) => {
+        let model = this.readModels.get(project);
+        if (!model) this.readModels.set(project, (model = new ProjectReadModel(stores.events)));
+        return model;
+      },
+      tokens: options.tokens,
+      heartbeatMs: options.heartbeatMs ?? 15_000,
+    };
+    this.registerRoutes(context);
+  }
+
+  /** Listen on `host:port` (port 0: an ephemeral port); returns the base URL. */
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    await this.app.listen({ port, host });
+    const address = this.app.server.address();
+    if (address === null || typeof address === 'string') throw new Error(`the hub listens on ${String(address)}, not a TCP port`);
+    return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  }
+
+  /** Stop accepting requests, drop open connections (subscriptions), close every project's stores. */
+  async close(): Promise<void> {
+    await this.app.close();
+    await this.options.projects.close();
+  }
+
+  private registerRoutes(context: HubContext): void {
+    const { app } = this;
+    app.get(hubRoutes.openapi, async () => openApiDocument());
+    app.get(hubRoutes.whoami, async (request) => {
+      const access = authenticate(request, this.options.tokens);
+      return { project: access.project, role: access.role, tokenId: access.tokenId };
+    });
+
+    app.post(hubRoutes.stream, async (request) => {
+      const { params, stores } = await context.enter(request, wire.StreamParamsSchema, 'write');
+      const body = parseInput(wire.AppendBodySchema, request.body, 'append body');
+      return stores.events.append(params.stream, body.events, body.expectedRevision === undefined ? {} : { expectedRevision: body.expectedRevision });
+    });
+
+    app.get(hubRoutes.stream, async (request) => {
+      const { params, stores } = await context.enter(request, wire.StreamParamsSchema, 'read');
+      const query = parseInput(wire.ReadStreamQuerySchema, request.query, 'query');
+      const maxCount = query.maxCount ?? DEFAULT_PAGE;
+      const events = await collect(stores.events.readStream(params.stream, { fromRevision: query.fromRevision ?? 0, maxCount }));
+      return page(events, maxCount, (e) => e.revision + 1);
+    });
+
+    app.get(hubRoutes.all, async (request) => {
+      const { stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
+      const query = parseInput(wire.ReadAllQuerySchema, request.query, 'query');
+      const maxCount = query.maxCount ?? DEFAULT_PAGE;
+      const events = await collect(stores.events.readAll({ fromPosition: query.fromPosition ?? 0, maxCount }));
+      return page(events, maxCount, (e) => e.position + 1);
+    });
+
+    registerSubscriptionRoute(app, context);
+
+    app.post(hubRoutes.missingObjects, async (request) => {
+      const { stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
+      const body = parseInput(wire.MissingObjectsBodySchema, request.body, 'missing-objects body');
+      const present = await Promise.all(body.digests.map((d) => stores.data.hasObject(d)));
+      return { missing: body.digests.filter((_, i) => !present[i]) };
+    });
+
+    app.put(hubRoutes.object, async (request, reply) => {
+      const { params, stores } = await context.enter(request, wire.ObjectParamsSchema, 'write');
+      if (!isStream(request.body)) return reply.status(415).send({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'content-type: an object upload must be sent as application/octet-stream' });
+      const stored = await stores.data.writeObject(`sha256:${params.hex}`, request.body);
+      return reply.status(stored ? 201 : 200).send({ stored });
+    });
+
+    app.get(hubRoutes.object, async (request, reply) => {
+      const { params, stores } = await context.enter(request, wire.ObjectParamsSchema, 'read');
+      const found = await stores.data.readObject(`sha256:${params.hex}`);
+      if (!found) return reply.status(404).send({ code: 'OBJECT_NOT_FOUND', message: `the hub holds no object sha256:${params.hex} — push it first` });
+      return reply.header('content-type', 'application/octet-stream').header('content-length', found.size).send(found.stream);
+    });
+
+    app.get(hubRoutes.versionStat, async (request, reply) => {
+      const { params, stores } = await context.enter(request, wire.VersionParamsSchema, 'read');
+      const stat = await stores.data.stat({ store: stores.data.kind, kind: params.kind, digest: `sha256:${params.hex}`, bytes: 0, files: 0 });
+      if (!stat) return reply.status(404).send({ code: 'VERSION_NOT_FOUND', message: `the hub does not hold every object of ${params.kind} version sha256:${params.hex}` });
+      return stat;
+    });
+
+    registerReadSideRoutes(app, context);
+    registerTokenRoutes(app, context);
+  }
+}
+
+function isStream(body: unknown): body is AsyncIterable<Uint8Array> {
+  return typeof body === 'object' && body !== null && Symbol.asyncIterator in body;
+}
+
+async function collect(events: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> {
+  const out: RecordedEvent[] = [];
+  for await (const e of events) out.push(e);
+  return out;
+}
+
+function page(events: RecordedEvent[], maxCount: number, after: (e: RecordedEvent) => number): wire.EventPage {
+  return events.length === maxCount && events.length > 0 ? { events, next: after(events.at(-1)!) } : { events };
+}
+
+export type { FastifyReply };

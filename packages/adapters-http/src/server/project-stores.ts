@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import type { DataStore, EventStore } from '@dotscience/core';
+
+/**
+ * Object-level access to a content-addressed data store, for replication: the
+ * hub receives uploads through it and push/pull copy objects with it. A digest
+ * is `sha256:<hex>`; the object's content is a file's bytes or a directory's
+ * canonical manifest text (`core/src/data/manifest.ts`). `FsDataStore` has it.
+ */
+export interface ObjectStorage {
+  hasObject(digest: string): Promise<boolean>;
+  /** The object's bytes as a stream, or undefined when absent. */
+  readObject(digest: string): Promise<{ size: number; stream: NodeJS.ReadableStream } | undefined>;
+  /** Store an object, verified against `digest` before it is kept; false when it was already there. */
+  writeObject(digest: string, content: AsyncIterable<Uint8Array>): Promise<boolean>;
+}
+
+/** The stores of one project on the hub. Projects never share a store. */
+export interface ProjectStores {
+  events: EventStore;
+  data: DataStore & ObjectStorage;
+}
+
+export interface ProjectStoreProvider {
+  open(project: string): Promise<ProjectStores>;
+  close(): Promise<void>;
+}
+
+export interface ProjectDirectoriesOptions {
+  /** Where each project's event log lives: `<eventsRoot>/<project>`. */
+  eventsRoot: string;
+  /** Where each project's data objects live: `<dataRoot>/<project>`. */
+  dataRoot: string;
+  openEvents(directory: string): Promise<EventStore>;
+  openData(directory: string): DataStore & ObjectStorage & { close?(): Promise<void> };
+}
+
+/**
+ * One event log and one data directory per project, opened on first use and
+ * kept open. The project id was checked against `ProjectIdSchema` (no "/" or
+ * ".."), so a project's directories stay under the roots.
+ */
+export class ProjectDirectories implements ProjectStoreProvider {
+  private readonly opened = new Map<string, Promise<ProjectStores & { data: { close?(): Promise<void> } }>>();
+
+  constructor(private readonly options: ProjectDirectoriesOptions) {}
+
+  open(project: string): Promise<ProjectStores> {
+    let stores = this.opened.get(project);
+    if (!stores) {
+      stores = (async () => ({
+        events: await this.options.openEvents(join(this.options.eventsRoot, project)),
+        data: this.options.openData(join(this.options.dataRoot, project)),
+      }))();
+      stores.catch(() => this.opened.delete(project));
+      this.opened.set(project, stores);
+    }
+    return stores;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.opened.values()];
+    this.opened.clear();
+    await Promise.all(
+      all.map(async (p) => {
+        const stores = await p.catch(() => undefined);
+        if (!stores) return;
+        await stores.events.close();
+        await stores.data.close?.();
+      }),
+    );
+  }
+}

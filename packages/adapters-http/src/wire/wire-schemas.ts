@@ -1,0 +1,93 @@
+import { ExpectedRevisionSchema, NewEventSchema, RecordedEventSchema } from '@dotscience/core';
+import { z } from 'zod';
+
+/**
+ * The hub's JSON/HTTP contract, one zod schema per body and query. The server
+ * parses every request with them, the client every response, and the OpenAPI
+ * description is generated from them (see `openApiDocument`).
+ */
+
+export const PROJECT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+export const ProjectIdSchema = z
+  .string()
+  .regex(PROJECT_ID_PATTERN, 'must be a project id: letters, digits, ".", "_" and "-", starting with a letter or digit, at most 128 characters')
+  .refine((id) => !id.includes('..'), 'must not contain ".."');
+
+export const ObjectHexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits (a sha256 object name)');
+export const DigestSchema = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 lowercase hex digits>');
+
+export const ProjectParamsSchema = z.object({ project: ProjectIdSchema }).strict();
+export const StreamParamsSchema = z.object({ project: ProjectIdSchema, stream: z.string().min(1, 'must name a stream').max(1024) }).strict();
+export const ObjectParamsSchema = z.object({ project: ProjectIdSchema, hex: ObjectHexSchema }).strict();
+
+export const AppendBodySchema = z
+  .object({
+    events: z.array(NewEventSchema).max(100_000),
+    expectedRevision: ExpectedRevisionSchema.optional(),
+  })
+  .strict();
+export type AppendBody = z.infer<typeof AppendBodySchema>;
+
+export const AppendResponseSchema = z.object({
+  nextExpectedRevision: z.number().int(),
+  position: z.number().int(),
+  events: z.array(RecordedEventSchema),
+});
+
+const count = z.coerce.number().int().nonnegative();
+export const ReadStreamQuerySchema = z.object({ fromRevision: count.optional(), maxCount: z.coerce.number().int().positive().max(10_000).optional() }).strict();
+export const ReadAllQuerySchema = z.object({ fromPosition: count.optional(), maxCount: z.coerce.number().int().positive().max(10_000).optional() }).strict();
+export const SubscribeQuerySchema = z.object({ fromPosition: count.optional() }).strict();
+
+export const EventPageSchema = z.object({
+  events: z.array(RecordedEventSchema),
+  /** Where the next page starts (a revision for streams, a position for readAll); absent at the end. */
+  next: z.number().int().nonnegative().optional(),
+});
+export type EventPage = z.infer<typeof EventPageSchema>;
+
+export const MissingObjectsBodySchema = z.object({ digests: z.array(DigestSchema).max(100_000) }).strict();
+export const MissingObjectsResponseSchema = z.object({ missing: z.array(DigestSchema) });
+
+export const VersionParamsSchema = z.object({ project: ProjectIdSchema, kind: z.enum(['file', 'directory']), hex: ObjectHexSchema }).strict();
+export const VersionStatResponseSchema = z.object({ kind: z.enum(['file', 'directory']), bytes: z.number().int().nonnegative(), files: z.number().int().nonnegative() });
+
+export const RunsQuerySchema = z
+  .object({
+    filter: z.string().max(65_536).optional(),
+    limit: z.coerce.number().int().nonnegative().max(100_000).optional(),
+    offset: z.coerce.number().int().nonnegative().optional(),
+  })
+  .strict();
+export const RunParamsSchema = z.object({ project: ProjectIdSchema, runId: z.string().min(1).max(256) }).strict();
+export const LineageParamsSchema = z.object({ project: ProjectIdSchema, node: z.string().min(1).max(1024) }).strict();
+export const LineageQuerySchema = z.object({ direction: z.enum(['upstream', 'downstream', 'both']).optional() }).strict();
+
+export const ROLES = ['read', 'write', 'admin'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+export const CreateTokenBodySchema = z.object({ role: RoleSchema, label: z.string().max(200).optional() }).strict();
+export const TokenParamsSchema = z.object({ project: ProjectIdSchema, tokenId: z.string().regex(/^[0-9a-f]{16}$/, 'must be a token id (16 hex digits)') }).strict();
+export const TokenInfoSchema = z.object({
+  id: z.string(),
+  project: ProjectIdSchema,
+  role: RoleSchema,
+  label: z.string().optional(),
+  createdAt: z.string(),
+  revokedAt: z.string().optional(),
+});
+export type TokenInfo = z.infer<typeof TokenInfoSchema>;
+export const WhoAmIResponseSchema = z.object({ project: ProjectIdSchema, role: RoleSchema, tokenId: z.string() });
+
+export const ErrorBodySchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** Each failing field (INVALID_INPUT). */
+  problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** WRONG_EXPECTED_REVISION details. */
+  stream: z.string().optional(),
+  expected: ExpectedRevisionSchema.optional(),
+  actual: z.number().int().optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;

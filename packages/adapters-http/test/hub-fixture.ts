@@ -1,0 +1,60 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FsDataStore, FsEventStore } from '@dotscience/adapters-fs';
+import { HubServer, ProjectDirectories, TokenRegistry, type Role } from '../src/index.js';
+
+/** A real hub on 127.0.0.1 (ephemeral port) backed by the fs adapters in a temp directory. */
+export interface RunningHub {
+  url: string;
+  root: string;
+  tokens: TokenRegistry;
+  server: HubServer;
+  token(project: string, role?: Role): Promise<string>;
+  /** Stop the hub and start it again on the same directories (a new port). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export function hubOver(root: string): HubServer {
+  return new HubServer({
+    tokens: TokenRegistry.inDirectory(root),
+    projects: new ProjectDirectories({
+      eventsRoot: join(root, 'events'),
+      dataRoot: join(root, 'data'),
+      openEvents: (dir) => FsEventStore.open(dir),
+      openData: (dir) => new FsDataStore({ directory: dir, workers: 1 }),
+    }),
+  });
+}
+
+export async function startHub(): Promise<RunningHub> {
+  const root = await mkdtemp(join(tmpdir(), 'ds-hub-'));
+  const tokens = TokenRegistry.inDirectory(root);
+  let server = hubOver(root);
+  let stopped = false;
+  const hub: RunningHub = {
+    url: await server.listen(0),
+    root,
+    tokens,
+    server,
+    token: async (project, role = 'write') => (await tokens.create(project, role)).token,
+    restart: async () => {
+      await server.close();
+      server = hubOver(root);
+      hub.server = server;
+      hub.url = await server.listen(0);
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await server.close();
+    },
+    cleanup: async () => {
+      await hub.stop();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+  return hub;
+}
