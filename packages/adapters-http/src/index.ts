@@ -7,3 +7,6 @@ export { openApiDocument } from './server/openapi.js';
 export { HubRefusal } from './server/http-errors.js';
 export * from './client/hub-connection.js';
 export * from './client/http-event-store.js';
+export * from './client/http-data-store.js';
+export { captureLocally, UnsupportedFileKindError, type LocalVersion, type ObjectSource } from './client/local-capture.js';
+export { TargetExistsError } from './client/version-download.js';

@@ -1,4 +1,4 @@
-import { createReadStream, promises as fsp, type ReadStream } from 'node:fs';
+import { promises as fsp, type ReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ObjectDigestMismatchError } from './data-store-errors.js';
@@ -20,7 +20,7 @@ export async function openObject(objects: ObjectStore, hex: string): Promise<{ s
     throw error;
   }
   const { size } = await handle.stat();
-  return { size, stream: createReadStream('', { fd: handle.fd, autoClose: true }) };
+  return { size, stream: handle.createReadStream() };
 }
 
 /**
