@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
+import { eventStoreDbModule } from '@dotscience/adapters-eventstore';
 import {
   fsCheckpointStoreModule,
   fsDataStoreModule,
@@ -46,7 +47,7 @@ function eventStoreModule(store: StoreLocation, options: OpenOptions): Container
     case 'hub':
       throw new AdapterUnavailableError('store', store.url, '@dotscience/adapters-http (the hub client)');
     case 'kurrentdb':
-      throw new AdapterUnavailableError('store', store.connectionString, '@dotscience/adapters-eventstore');
+      return eventStoreDbModule(store.connectionString);
   }
 }
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EventStoreDbEventStore } from '@dotscience/adapters-eventstore';
 import { FsDataStore, FsEventStore } from '@dotscience/adapters-fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AdapterUnavailableError, openDotscience } from '../src/index.js';
@@ -28,9 +29,14 @@ describe('composition root', () => {
     await again.close();
   });
 
-  it('given a hub or a KurrentDB store or ZFS data, when opened, then a clear error says which package is missing and nothing is opened', async () => {
+  it('given a KurrentDB store, when opened, then an EventStoreDbEventStore serves EventStore (it connects on first use)', async () => {
+    const ds = await openDotscience({ cwd: root, env: { DOTSCIENCE_STORE: 'kurrentdb://127.0.0.1:1?tls=false', DOTSCIENCE_DATA: join(root, 'data') }, hashWorkers: 1 });
+    expect(ds.events).toBeInstanceOf(EventStoreDbEventStore);
+    await ds.close();
+  });
+
+  it('given a hub or ZFS data, when opened, then a clear error says which package is missing and nothing is opened', async () => {
     await expect(openDotscience({ cwd: root, env: { DOTSCIENCE_HUB: 'http://127.0.0.1:1' } })).rejects.toThrow(AdapterUnavailableError);
-    await expect(openDotscience({ cwd: root, env: { DOTSCIENCE_STORE: 'kurrentdb://h:2113' } })).rejects.toThrow(/adapters-eventstore/);
     await expect(openDotscience({ cwd: root, env: { DOTSCIENCE_DATA: 'zfs:tank/x' } })).rejects.toThrow(/adapters-zfs/);
     expect(existsSync(join(root, '.dotscience'))).toBe(false);
   });
