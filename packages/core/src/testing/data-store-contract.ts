@@ -12,6 +12,12 @@ export interface DataStoreFixture {
   store: DataStore;
   /** Remove everything the store wrote (its objects, snapshots, temp files). */
   cleanup: () => Promise<void>;
+  /**
+   * Where the contract writes the data it captures (default: the OS temp
+   * directory). A store that versions only paths on its own file system (ZFS:
+   * the mountpoint of its dataset) names a directory there.
+   */
+  workspaceDirectory?: string;
 }
 
 /** What a capture of `path` must report, computed here from the files themselves. */
@@ -91,7 +97,7 @@ export function dataStoreContract(name: string, factory: () => Promise<DataStore
 
     beforeEach(async () => {
       fixture = await factory();
-      space = await DataWorkspace.create('ds-data-contract-');
+      space = await DataWorkspace.create('ds-data-contract-', fixture.workspaceDirectory);
       store = fixture.store;
       ws = space;
     });

@@ -50,8 +50,9 @@ export async function describeDataTree(root: string): Promise<DataTreeDescriptio
 export class DataWorkspace {
   private constructor(readonly root: string) {}
 
-  static async create(prefix = 'ds-data-workspace-'): Promise<DataWorkspace> {
-    return new DataWorkspace(await fsp.mkdtemp(join(tmpdir(), prefix)));
+  /** A fresh directory in `directory` (default: the OS temp directory). */
+  static async create(prefix = 'ds-data-workspace-', directory = tmpdir()): Promise<DataWorkspace> {
+    return new DataWorkspace(await fsp.mkdtemp(join(directory, prefix)));
   }
 
   /** Absolute path of `rel` inside the workspace. */
