@@ -1,0 +1,103 @@
+import fc from 'fast-check';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppendBodySchema, CreateTokenBodySchema, HttpEventStore, MissingObjectsBodySchema } from '../src/index.js';
+import { startHub, type RunningHub } from './hub-fixture.js';
+import { everyProjectEndpoint, send, treeFingerprint, validEvent, type HubRequestSpec } from './hub-requests.js';
+
+/** The JSON-body endpoints and the schema a body must fail to count as malformed. */
+const JSON_ENDPOINTS = everyProjectEndpoint('alpha').filter((s) => s.json !== undefined);
+const SCHEMAS: Record<string, { safeParse(v: unknown): { success: boolean } }> = {
+  append: AppendBodySchema,
+  'missing objects': MissingObjectsBodySchema,
+  'create token': CreateTokenBodySchema,
+};
+
+/** A valid body with one field replaced by anything, or removed. */
+const mutatedAppend = fc.record({ field: fc.constantFrom('events', 'expectedRevision', 'id', 'type', 'schemaVersion', 'data', 'meta', 'extra'), value: fc.oneof(fc.jsonValue(), fc.constant(undefined)) }).map(({ field, value }) => {
+  const event: Record<string, unknown> = validEvent();
+  const body: Record<string, unknown> = { events: [event], expectedRevision: 0 };
+  if (field === 'events' || field === 'expectedRevision' || field === 'extra') body[field] = value;
+  else event[field] = value;
+  return JSON.stringify(body);
+});
+const anyJson = fc.jsonValue().map((v) => JSON.stringify(v));
+const notJson = fc.oneof(fc.string(), fc.constantFrom('{', '{"events": [', '[1,2', 'nul', '{"__proto__": {"x": 1}}', '', '\u0000'));
+
+describe('hub boundary: malformed input', () => {
+  let hub: RunningHub;
+  let token: string;
+
+  beforeAll(async () => {
+    hub = await startHub();
+    token = await hub.token('alpha', 'admin');
+    const store = new HttpEventStore({ url: hub.url, token });
+    await store.append('run-a', [validEvent()], { expectedRevision: 'no_stream' });
+    await store.close();
+  });
+  afterAll(() => hub.cleanup());
+
+  it('given 1,200 generated malformed bodies on every JSON endpoint, then each gets a 4xx JSON {code, message} and the store stays byte-identical', async () => {
+    const before = await treeFingerprint(hub.root);
+    let sent = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...JSON_ENDPOINTS), fc.oneof(mutatedAppend, anyJson, notJson), async (spec: HubRequestSpec, raw: string) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(raw);
+        } catch {
+          parsed = Symbol('not JSON');
+        }
+        fc.pre(!SCHEMAS[spec.name]!.safeParse(parsed).success);
+        const answer = await send(hub.url, spec, token, raw);
+        sent++;
+        expect(answer.status, `${spec.name} ${raw.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+        expect(answer.status).toBeLessThan(500);
+        const body = JSON.parse(answer.body) as { code: unknown; message: unknown };
+        expect(typeof body.code).toBe('string');
+        expect(typeof body.message).toBe('string');
+      }),
+      { numRuns: 1200 },
+    );
+    expect(sent).toBeGreaterThanOrEqual(1000);
+    expect(await treeFingerprint(hub.root)).toBe(before);
+  });
+
+  it('given a body with a bad field, then the error names the field', async () => {
+    const append = JSON_ENDPOINTS.find((s) => s.name === 'append')!;
+    const answer = await send(hub.url, append, token, JSON.stringify({ events: [{ ...validEvent(), schemaVersion: 'one' }] }));
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('events.0.schemaVersion') });
+  });
+
+  it('given object names and project ids that try to leave the store, then they are refused with 4xx and nothing is written outside', async () => {
+    // The project's object area is created on first use; create it before looking.
+    expect((await send(hub.url, JSON_ENDPOINTS.find((s) => s.name === 'missing objects')!, token)).status).toBe(200);
+    const before = await treeFingerprint(hub.root);
+    const escapes = ['..%2F..%2F..%2Fescaped', '..', '%2E%2E%2Fescaped', `${'0'.repeat(62)}%2F..`, '..%5C..%5Cescaped', 'a'.repeat(64)];
+    for (const name of escapes) {
+      for (const method of ['PUT', 'GET'] as const) {
+        const answer = await send(hub.url, { name, method, path: `/v1/projects/alpha/objects/sha256/${name}`, ...(method === 'PUT' ? { bytes: Buffer.from('x') } : {}) }, token);
+        expect(answer.status, `${method} ${name}`).toBeGreaterThanOrEqual(400);
+        expect(answer.status).toBeLessThan(500);
+      }
+    }
+    for (const project of ['..', '%2E%2E', '..%2Fbeta', 'alpha%2F..%2F..', '.hidden']) {
+      const answer = await send(hub.url, { name: project, method: 'GET', path: `/v1/projects/${project}/events` }, token);
+      expect(answer.status, project).toBeGreaterThanOrEqual(400);
+      expect(answer.status).toBeLessThan(500);
+    }
+    expect(existsSync(join(dirname(hub.root), 'escaped'))).toBe(false);
+    expect(await treeFingerprint(hub.root)).toBe(before);
+  });
+
+  it('given a body over the size limit, then 413 and nothing is written', async () => {
+    const before = await treeFingerprint(hub.root);
+    const append = JSON_ENDPOINTS.find((s) => s.name === 'append')!;
+    const answer = await send(hub.url, append, token, JSON.stringify({ events: [{ ...validEvent(), data: 'x'.repeat(33 * 1024 * 1024) }] }));
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).code).toBeTypeOf('string');
+    expect(await treeFingerprint(hub.root)).toBe(before);
+  });
+});
