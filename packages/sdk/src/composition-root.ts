@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { eventStoreDbModule } from '@dotscience/adapters-eventstore';
+import { hubDataStoreModule, hubEventStoreModule } from '@dotscience/adapters-http';
 import {
   fsCheckpointStoreModule,
   fsDataStoreModule,
@@ -22,6 +23,7 @@ import { Container, type ContainerModule } from 'inversify';
 import { AdapterUnavailableError } from './configuration/configuration-errors.js';
 import { resolveConfiguration, type Configuration, type ResolveOptions } from './configuration/resolve-configuration.js';
 import type { DataLocation, StoreLocation } from './configuration/storage-locations.js';
+import { hubClientOptions } from './hub/hub-client-options.js';
 
 /**
  * The composition root: the one place where ports are bound to adapters, chosen
@@ -38,27 +40,27 @@ export interface OpenOptions extends ResolveOptions {
   hashWorkers?: number;
 }
 
-function eventStoreModule(store: StoreLocation, options: OpenOptions): ContainerModule {
+function eventStoreModule(store: StoreLocation, options: OpenOptions, configuration: Configuration): ContainerModule {
   switch (store.kind) {
     case 'fs': {
       const fsOptions: FsEventStoreOptions = { readOnly: options.readOnly ?? false, ...(options.waitForLock ? { lock: { wait: true } } : {}) };
       return fsEventStoreModule(join(store.directory, 'events'), fsOptions);
     }
     case 'hub':
-      throw new AdapterUnavailableError('store', store.url, '@dotscience/adapters-http (the hub client)');
+      return hubEventStoreModule(hubClientOptions(store.url, configuration));
     case 'kurrentdb':
       return eventStoreDbModule(store.connectionString);
   }
 }
 
-function dataStoreModule(data: DataLocation, options: OpenOptions): ContainerModule {
+function dataStoreModule(data: DataLocation, options: OpenOptions, configuration: Configuration): ContainerModule {
   switch (data.kind) {
     case 'fs':
       return fsDataStoreModule({ directory: data.directory, ...(options.hashWorkers === undefined ? {} : { workers: options.hashWorkers }) });
     case 'zfs':
       throw new AdapterUnavailableError('data', `zfs:${data.dataset}`, '@dotscience/adapters-zfs');
     case 'hub':
-      throw new AdapterUnavailableError('data', data.url, '@dotscience/adapters-http (the hub client)');
+      return hubDataStoreModule(hubClientOptions(data.url, configuration));
   }
 }
 
@@ -66,8 +68,8 @@ function dataStoreModule(data: DataLocation, options: OpenOptions): ContainerMod
 export function createContainer(configuration: Configuration, options: OpenOptions = {}): Container {
   const container = new Container();
   container.load(
-    eventStoreModule(configuration.store, options),
-    dataStoreModule(configuration.data, options),
+    eventStoreModule(configuration.store, options, configuration),
+    dataStoreModule(configuration.data, options, configuration),
     fsCheckpointStoreModule(configuration.checkpointsDirectory),
     workstationModule(),
   );
