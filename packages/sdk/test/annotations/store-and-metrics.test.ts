@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { FsEventStore } from '@dotscience/adapters-fs';
 import { describe, expect, it } from 'vitest';
-import { AdapterUnavailableError, DotscienceClient, RunOpenError, StoreNotOwnedError, defaultClient, openDotscience, setDefaultClient } from '../../src/index.js';
+import { DotscienceClient, RunOpenError, StoreNotOwnedError, defaultClient, openDotscience, setDefaultClient } from '../../src/index.js';
 import * as ds from '../../src/index.js';
 import { metricPoints, ofType, useWorkspace } from './client-fixture.js';
 
@@ -46,10 +46,9 @@ describe('the store lease: one writer process at a time', () => {
     }
   });
 
-  it('given connect(hub, token), when the hub client is not installed, then it fails with AdapterUnavailableError; with a run open it is refused', async () => {
+  it('given connect(hub, token), when the URL is bad it is refused; with a run open it is refused', async () => {
     const client = ws.client();
     await expect(client.connect('not a url', 'x')).rejects.toThrow(/invalid connect: hubUrl/);
-    await expect(client.connect('https://hub.example.com', 't0k3n')).rejects.toThrow(AdapterUnavailableError);
     const other = ws.client();
     other.start();
     await expect(other.connect('https://hub.example.com', 't0k3n')).rejects.toThrow(RunOpenError);
