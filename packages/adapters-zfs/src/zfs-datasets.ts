@@ -112,11 +112,11 @@ export class ZfsDatasets {
 
   /**
    * Destroy a file system (unmounting it by force) and its snapshots; or one
-   * snapshot. A file system just read through FUSE stays busy for a moment after
+   * snapshot; `withClones` destroys the clones of its snapshots too. A file system just read through FUSE stays busy for a moment after
    * its last file is closed, so "busy" is retried for a few seconds.
    */
-  async destroy(dataset: string): Promise<void> {
-    const args = dataset.includes('@') ? ['destroy', dataset] : ['destroy', '-f', '-r', dataset];
+  async destroy(dataset: string, options: { withClones?: boolean } = {}): Promise<void> {
+    const args = dataset.includes('@') ? ['destroy', dataset] : ['destroy', '-f', options.withClones ? '-R' : '-r', dataset];
     for (let attempt = 1; ; attempt++) {
       try {
         await this.commands.zfs(args);

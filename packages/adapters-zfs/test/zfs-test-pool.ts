@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { it } from 'vitest';
-import { ZfsCommands } from '../src/index.js';
+import { ZfsCommands, ZfsDatasets } from '../src/index.js';
 
 /**
  * The ZFS tests run against a real pool named by `DOTSCIENCE_ZFS_TEST_DATASET`
@@ -63,11 +63,7 @@ export async function freshDataset(prefix = 't'): Promise<TestDataset> {
     name,
     mountpoint,
     destroy: async () => {
-      await zfs.zfs(['destroy', '-R', '-f', name]).catch(async () => {
-        // A mount still busy right after use: give FUSE a moment.
-        await new Promise((r) => setTimeout(r, 300));
-        await zfs.zfs(['destroy', '-R', '-f', name]);
-      });
+      await new ZfsDatasets(zfs).destroy(name, { withClones: true });
       await fsp.rm(mountpoint, { recursive: true, force: true });
     },
   };
