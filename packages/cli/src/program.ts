@@ -8,6 +8,7 @@ import { registerGcCommand } from './commands/gc.js';
 import { registerImportCommand } from './commands/import.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerLineageCommand } from './commands/lineage.js';
+import { registerMigrateCommand } from './commands/migrate.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerReplayCommand } from './commands/replay.js';
 import { registerReproduceCommand } from './commands/reproduce.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerExportCommand(program);
   registerImportCommand(program);
+  registerMigrateCommand(program);
   registerGcCommand(program);
   registerDemoCommand(program);
   return program;
