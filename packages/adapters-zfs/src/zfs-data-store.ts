@@ -95,6 +95,14 @@ export class ZfsDataStore implements DataStore {
     return (await this.datasets.mountedFilesystems(this.dataset)).map((f) => f.mountpoint);
   }
 
+  /** True when `path` exists on a mounted file system at or below the root dataset (so `capture` takes it). */
+  async holds(path: string): Promise<boolean> {
+    const real = await fsp.realpath(resolve(path)).catch(() => undefined);
+    if (real === undefined) return false;
+    await this.open();
+    return (await this.filesystemOf(real)) !== undefined;
+  }
+
   async capture(path: string, options?: CaptureOptions): Promise<VersionRef> {
     const requested = parseInput(PathSchema, path, 'capture path');
     let real: string;
@@ -201,10 +209,15 @@ export class ZfsDataStore implements DataStore {
   /** Nothing to release: every clone is destroyed when its read ends. */
   async close(): Promise<void> {}
 
-  private async filesystemHolding(real: string, requested: string): Promise<MountedFilesystem> {
-    const holding = (await this.datasets.mountedFilesystems(this.dataset))
+  /** The deepest mounted file system whose mountpoint contains `real`. */
+  private async filesystemOf(real: string): Promise<MountedFilesystem | undefined> {
+    return (await this.datasets.mountedFilesystems(this.dataset))
       .filter((f) => real === f.mountpoint || real.startsWith(f.mountpoint.endsWith(sep) ? f.mountpoint : f.mountpoint + sep))
       .sort((a, b) => b.mountpoint.length - a.mountpoint.length)[0];
+  }
+
+  private async filesystemHolding(real: string, requested: string): Promise<MountedFilesystem> {
+    const holding = await this.filesystemOf(real);
     if (holding === undefined) throw new PathNotOnZfsError(requested, this.dataset);
     return holding;
   }

@@ -1,8 +1,10 @@
 import 'reflect-metadata';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { eventStoreDbModule } from '@dotscience/adapters-eventstore';
 import { hubDataStoreModule, hubEventStoreModule } from '@dotscience/adapters-http';
+import { ZfsDataStore } from '@dotscience/adapters-zfs';
 import {
+  FsDataStore,
   fsCheckpointStoreModule,
   fsDataStoreModule,
   fsEventStoreModule,
@@ -19,10 +21,10 @@ import {
   IdGenerator,
   type RunServices,
 } from '@dotscience/core';
-import { Container, type ContainerModule } from 'inversify';
-import { AdapterUnavailableError } from './configuration/configuration-errors.js';
+import { Container, ContainerModule } from 'inversify';
 import { resolveConfiguration, type Configuration, type ResolveOptions } from './configuration/resolve-configuration.js';
 import type { DataLocation, StoreLocation } from './configuration/storage-locations.js';
+import { PathRoutedDataStore } from './data-routing/index.js';
 import { hubClientOptions } from './hub/hub-client-options.js';
 
 /**
@@ -58,10 +60,30 @@ function dataStoreModule(data: DataLocation, options: OpenOptions, configuration
     case 'fs':
       return fsDataStoreModule({ directory: data.directory, ...(options.hashWorkers === undefined ? {} : { workers: options.hashWorkers }) });
     case 'zfs':
-      throw new AdapterUnavailableError('data', `zfs:${data.dataset}`, '@dotscience/adapters-zfs');
+      return zfsWithFsDataModule(data.dataset, options, configuration);
     case 'hub':
       return hubDataStoreModule(hubClientOptions(data.url, configuration));
   }
+}
+
+/**
+ * `zfs:pool/dataset`: paths on that dataset (or a dataset below it) are versioned
+ * by ZFS snapshots, every other path by the fs store next to the log (mixing per
+ * path prefix: the prefixes are the datasets' mountpoints, read at each capture).
+ */
+function zfsWithFsDataModule(dataset: string, options: OpenOptions, configuration: Configuration): ContainerModule {
+  const smallData = join(dirname(configuration.checkpointsDirectory), 'data');
+  return new ContainerModule(({ bind }) => {
+    bind<PathRoutedDataStore>(DataStore)
+      .toDynamicValue(async () => {
+        const zfs = new ZfsDataStore({ dataset, onWarning: (warning) => process.stderr.write(`ds: warning: ${warning.message}\n`) });
+        await zfs.open();
+        const fs = new FsDataStore({ directory: smallData, ...(options.hashWorkers === undefined ? {} : { workers: options.hashWorkers }) });
+        return new PathRoutedDataStore([{ store: zfs, holds: (path) => zfs.holds(path) }], fs);
+      })
+      .inSingletonScope()
+      .onDeactivation((store) => store.close());
+  });
 }
 
 /** A container with every port bound as `configuration` says. Nothing is opened until resolved. */
@@ -89,7 +111,9 @@ export async function openDotscience(options: OpenOptions = {}): Promise<Dotscie
   const configuration = resolveConfiguration(options);
   const container = createContainer(configuration, options);
   try {
-    const [events, data] = await Promise.all([container.getAsync<EventStore>(EventStore), container.getAsync<DataStore>(DataStore)]);
+    // Data first: a data store that checks its backing (the ZFS pool) fails before the event log creates anything.
+    const data = await container.getAsync<DataStore>(DataStore);
+    const events = await container.getAsync<EventStore>(EventStore);
     let closed: Promise<void> | undefined;
     return {
       configuration,

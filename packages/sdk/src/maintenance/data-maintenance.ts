@@ -1,6 +1,8 @@
 import { FsDataStore } from '@dotscience/adapters-fs';
+import { ZfsDataStore, type ZfsGcResult } from '@dotscience/adapters-zfs';
 import { DataStore } from '@dotscience/core';
 import type { Dotscience } from '../composition-root.js';
+import { PathRoutedDataStore } from '../data-routing/index.js';
 import { MaintenanceUnsupportedError } from './maintenance-errors.js';
 import { referencedVersions } from './referenced-versions.js';
 
@@ -13,6 +15,8 @@ export interface DataGcReport {
   objectsRemoved: number;
   bytesFreed: number;
   tempFilesRemoved: number;
+  /** The ZFS part, when ZFS data is configured: snapshots and clones dotscience made that no event needs. */
+  zfs?: ZfsGcResult & { versionsReferenced: number };
 }
 
 export interface DataVerifyReport {
@@ -21,10 +25,16 @@ export interface DataVerifyReport {
   corrupt: Array<{ digest: string; path: string; actual: string }>;
 }
 
-/** The data store bound in the container, when it is the embedded fs store (the one with gc and verify). */
-function fsDataStoreOf(ds: Dotscience, operation: string): FsDataStore {
+/** The stores bound in the container: the store itself, or each store of a per-path mix. */
+function dataStoresOf(ds: Dotscience): DataStore[] {
   const store = ds.container.get<DataStore>(DataStore);
-  if (!(store instanceof FsDataStore)) throw new MaintenanceUnsupportedError(operation, store.kind);
+  return store instanceof PathRoutedDataStore ? store.stores : [store];
+}
+
+/** The embedded fs store among the bound stores (the one with object gc and verify). */
+function fsDataStoreOf(ds: Dotscience, operation: string): FsDataStore {
+  const store = dataStoresOf(ds).find((s) => s instanceof FsDataStore);
+  if (store === undefined) throw new MaintenanceUnsupportedError(operation, ds.container.get<DataStore>(DataStore).kind);
   return store;
 }
 
@@ -34,11 +44,20 @@ function fsDataStoreOf(ds: Dotscience, operation: string): FsDataStore {
  * while objects are swept.
  */
 export async function collectUnreferencedData(ds: Dotscience, options: { dryRun?: boolean } = {}): Promise<DataGcReport> {
-  const store = fsDataStoreOf(ds, 'gc');
-  const referenced = (await referencedVersions(ds.events)).filter((ref) => ref.store === store.kind);
+  const stores = dataStoresOf(ds);
+  const fs = stores.find((s) => s instanceof FsDataStore);
+  const zfs = stores.find((s) => s instanceof ZfsDataStore);
+  if (fs === undefined && zfs === undefined) throw new MaintenanceUnsupportedError('gc', stores[0]!.kind);
+  const all = await referencedVersions(ds.events);
   const dryRun = options.dryRun ?? false;
-  const result = await store.gc(referenced, { dryRun });
-  return { dryRun, versionsReferenced: referenced.length, ...result };
+  const referenced = all.filter((ref) => ref.store === fs?.kind);
+  const fsResult = fs ? await fs.gc(referenced, { dryRun }) : { objectsKept: 0, objectsRemoved: 0, bytesFreed: 0, tempFilesRemoved: 0 };
+  const report: DataGcReport = { dryRun, versionsReferenced: referenced.length, ...fsResult };
+  if (zfs) {
+    const zfsReferenced = all.filter((ref) => ref.store === zfs.kind);
+    report.zfs = { versionsReferenced: zfsReferenced.length, ...(await zfs.gc(zfsReferenced, { dryRun })) };
+  }
+  return report;
 }
 
 /** Rehash every stored data object; report those whose bytes no longer match their digest. */

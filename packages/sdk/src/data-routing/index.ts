@@ -1,0 +1,1 @@
+export * from './path-routed-data-store.js';
