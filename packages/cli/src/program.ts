@@ -15,6 +15,10 @@ import { registerReproduceCommand } from './commands/reproduce.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerShowCommand } from './commands/show.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerTokenCommand } from './commands/token.js';
+import { registerPushCommand } from './commands/push.js';
+import { registerPullCommand } from './commands/pull.js';
 
 /** The `ds` command: global options, then one registration line per command. */
 export function buildProgram(): Command {
@@ -42,5 +46,9 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerGcCommand(program);
   registerDemoCommand(program);
+  registerServeCommand(program);
+  registerTokenCommand(program);
+  registerPushCommand(program);
+  registerPullCommand(program);
   return program;
 }

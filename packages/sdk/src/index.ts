@@ -3,3 +3,4 @@ export * from './composition-root.js';
 export * from './maintenance/index.js';
 export * from './annotations/index.js';
 export * from './data-routing/index.js';
+export * from './hub/index.js';

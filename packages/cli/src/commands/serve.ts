@@ -1,0 +1,38 @@
+import { InvalidOptionArgumentError, type Command } from 'commander';
+import { serveHub } from '@dotscience/sdk';
+import { printText } from '../output/json-output.js';
+
+const localDirectory = (value: string | undefined, option: string): string | undefined => {
+  if (value === undefined) return undefined;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !value.startsWith('file:')) throw new InvalidOptionArgumentError(`${option} ${value}: the hub keeps its stores in local directories; give a path or file:<dir>`);
+  return value.startsWith('file:') ? value.slice('file:'.length) : value;
+};
+
+const port = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidOptionArgumentError(`${value} is not a port (0-65535; 0 picks a free one)`);
+  return n;
+};
+
+/** `ds serve`: run a hub over local fs stores until interrupted. */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run a hub (JSON/HTTP, Server-Sent Events) over the fs stores given by --store (and --data); tokens come from ds token create')
+    .option('--port <port>', 'port to listen on (0: a free one)', port, 8080)
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .action(async (options: { port: number; host: string }, command: Command) => {
+      const globals = command.optsWithGlobals<{ store?: string; data?: string }>();
+      const store = localDirectory(globals.store, '--store');
+      if (store === undefined) throw new InvalidOptionArgumentError('ds serve needs --store <dir>: the directory the hub keeps its projects and tokens in');
+      const data = localDirectory(globals.data, '--data');
+      const hub = await serveHub({ store, ...(data === undefined ? {} : { data }), port: options.port, host: options.host });
+      printText(`hub listening on ${hub.url}`);
+      await new Promise<void>((resolveStop) => {
+        const stop = (): void => resolveStop();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await hub.close();
+    });
+}

@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import { FsDataStore } from '@dotscience/adapters-fs';
+import { HttpDataStore } from '@dotscience/adapters-http';
+import { openDotscience, type Dotscience } from '../composition-root.js';
+import { ConfigurationError } from '../configuration/configuration-errors.js';
+import { PROJECT_FOLDER, resolveConfiguration, type ResolveOptions } from '../configuration/resolve-configuration.js';
+import { syncStores, type SyncProgress, type SyncReport, type SyncSide } from './store-sync.js';
+
+export interface HubSyncOptions extends ResolveOptions {
+  /** The hub URL (default: the configured hub, e.g. DOTSCIENCE_HUB). */
+  hub?: string;
+  /** The hub token (default: the configured token, e.g. DOTSCIENCE_TOKEN). */
+  token?: string;
+  onProgress?: (progress: SyncProgress) => void;
+}
+
+interface SyncEnds {
+  local: Dotscience;
+  hub: Dotscience;
+}
+
+function sideOf(ds: Dotscience): SyncSide {
+  const { data } = ds;
+  if (data instanceof FsDataStore || data instanceof HttpDataStore) return { events: ds.events, objects: data };
+  throw new ConfigurationError('data', ds.configuration.sources.data, `push/pull copies data objects of an fs or hub data store, not of a ${data.kind} store`);
+}
+
+/** The local fs store (never the hub, whatever DOTSCIENCE_HUB says) and the hub. */
+async function openEnds(options: HubSyncOptions): Promise<SyncEnds> {
+  const configuration = resolveConfiguration(options);
+  const env = options.env ?? process.env;
+  const hubUrl = options.hub ?? options.settings?.hub ?? env.DOTSCIENCE_HUB ?? (configuration.store.kind === 'hub' ? configuration.store.url : undefined);
+  if (hubUrl === undefined) throw new ConfigurationError('hub', 'unset', 'push and pull need a hub: pass --hub <url> or set DOTSCIENCE_HUB');
+  const token = options.token ?? configuration.token;
+  const localFolder = configuration.store.kind === 'fs' ? configuration.store.directory : join(configuration.projectRoot, PROJECT_FOLDER);
+  const localData = configuration.data.kind === 'fs' ? configuration.data.directory : join(localFolder, 'data');
+  const project = configuration.sources.project === 'default' ? {} : { project: configuration.projectId };
+  const local = await openDotscience({ ...options, settings: { ...project, store: `file:${localFolder}`, data: `file:${localData}` }, waitForLock: true });
+  try {
+    const hub = await openDotscience({ ...options, settings: { ...project, store: hubUrl, data: hubUrl, ...(token === undefined ? {} : { token }) } });
+    return { local, hub };
+  } catch (error) {
+    await local.close();
+    throw error;
+  }
+}
+
+async function withEnds<T>(options: HubSyncOptions, use: (ends: SyncEnds) => Promise<T>): Promise<T> {
+  const ends = await openEnds(options);
+  try {
+    return await use(ends);
+  } finally {
+    await Promise.all([ends.local.close(), ends.hub.close()]);
+  }
+}
+
+/** Copy the local store's events and data objects the hub lacks (idempotent, resumable). */
+export function pushToHub(options: HubSyncOptions = {}): Promise<SyncReport> {
+  return withEnds(options, ({ local, hub }) => syncStores(sideOf(local), sideOf(hub), options.onProgress));
+}
+
+/** Copy the hub's events and data objects the local store lacks (idempotent, resumable). */
+export function pullFromHub(options: HubSyncOptions = {}): Promise<SyncReport> {
+  return withEnds(options, ({ local, hub }) => syncStores(sideOf(hub), sideOf(local), options.onProgress));
+}
