@@ -49,7 +49,10 @@ export function reportZfsAvailability(): boolean {
     it(`ZFS is available (${REQUIRED_VARIABLE}=required)`, () => {
       throw new Error(probed.reason);
     });
-  } else it.skip(`ZFS tests skipped: ${probed.reason}`, () => undefined);
+  } else {
+    console.warn(`ZFS tests skipped: ${probed.reason}`);
+    it.skip(`ZFS tests skipped: ${probed.reason}`, () => undefined);
+  }
   return false;
 }
 
