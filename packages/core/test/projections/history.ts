@@ -1,11 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { eventSchemas, type EventData, type EventType, type RecordedEvent, type VersionRef } from '../../src/index.js';
+import { MAX_METRIC_BATCH_POINTS, eventSchemas, metricBatchCommands, type EventData, type EventType, type JsonValue, type RecordedEvent, type VersionRef } from '../../src/index.js';
 import { InMemoryEventStore } from '../../src/testing/index.js';
 
 export const digestOf = (content: string): string => `sha256:${createHash('sha256').update(content).digest('hex')}`;
 
 export function versionRef(content: string, kind: VersionRef['kind'] = 'file'): VersionRef {
   return { store: 'fs', digest: digestOf(content), kind, bytes: content.length, files: 1 };
+}
+
+/** A metric point of a batch; `atMs` defaults to the history's current time. */
+export interface BatchedPoint {
+  name: string;
+  value: JsonValue;
+  step?: number;
+  atMs?: number;
 }
 
 /**
@@ -77,8 +85,22 @@ export class History {
     });
   }
 
-  metric(runId: string, name: string, value: EventData<'MetricRecorded'>['value'], step?: number): Promise<RecordedEvent> {
-    return this.emit(`run-${runId}`, 'MetricRecorded', { name, value, at: this.timeAt(this.ticks), ...(step === undefined ? {} : { step }) });
+  metric(runId: string, name: string, value: EventData<'MetricRecorded'>['value'], step?: number, at = this.timeAt(this.ticks)): Promise<RecordedEvent> {
+    return this.emit(`run-${runId}`, 'MetricRecorded', { name, value, at, ...(step === undefined ? {} : { step }) });
+  }
+
+  /** A batch of points as one MetricsRecorded event (built as the SDK builds it); a point without `atMs` is timed now. */
+  metrics(runId: string, points: readonly BatchedPoint[]): Promise<RecordedEvent> {
+    const now = Date.parse(this.timeAt(this.ticks));
+    const [command, ...more] = metricBatchCommands({
+      names: points.map((p) => p.name),
+      values: points.map((p) => p.value),
+      steps: points.map((p) => p.step),
+      atMs: points.map((p) => p.atMs ?? now),
+    });
+    if (!command || more.length > 0) throw new Error(`a test batch holds 1 to ${MAX_METRIC_BATCH_POINTS} points, not ${points.length}`);
+    const { kind: _kind, ...data } = command;
+    return this.emit(`run-${runId}`, 'MetricsRecorded', data);
   }
 
   publish(runId: string, headHash: string): Promise<RecordedEvent> {

@@ -7,6 +7,7 @@ export type Action =
   | { kind: 'start'; user: number }
   | { kind: 'parameter' | 'summary' | 'label'; run: number; name: number; value: JsonValue }
   | { kind: 'metric'; run: number; name: number; value: JsonValue; step: number | undefined }
+  | { kind: 'metrics'; run: number; points: Array<{ name: number; value: JsonValue; step: number | undefined }> }
   | { kind: 'describe'; run: number; text: string }
   | { kind: 'input'; run: number; dataset: number; pick: number; external: boolean; declareFirst: boolean }
   | { kind: 'output'; run: number; dataset: number; content: number }
@@ -39,6 +40,17 @@ export const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
       step: fc.option(fc.nat({ max: 100 }), { nil: undefined }),
     }),
     weight: 4,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('metrics' as const),
+      run: index,
+      points: fc.array(
+        fc.record({ name: fc.nat({ max: 3 }), value: fc.oneof({ arbitrary: finite, weight: 4 }, jsonValue), step: fc.option(fc.nat({ max: 100 }), { nil: undefined }) }),
+        { minLength: 1, maxLength: 12 },
+      ),
+    }),
+    weight: 1,
   },
   fc.record({ kind: fc.constant('describe' as const), run: index, text: fc.string({ maxLength: 8 }) }),
   {
@@ -107,6 +119,12 @@ export function planHistory(actions: readonly Action[]): Step[] {
         run.metrics[name] = a.value;
         steps.push((h) => h.metric(run.id, name, a.value, a.step));
         break;
+      case 'metrics': {
+        const points = a.points.map((p) => ({ name: names[p.name]!, value: p.value, step: p.step }));
+        for (const p of points) run.metrics[p.name] = p.value;
+        steps.push((h) => h.metrics(run.id, points));
+        break;
+      }
       case 'describe':
         steps.push(emit(stream, 'RunDescribed', { description: a.text }));
         break;

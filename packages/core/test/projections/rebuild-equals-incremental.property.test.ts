@@ -70,5 +70,8 @@ describe('every built-in projection', () => {
     expect(Object.keys((await replay(h.store, models)).state).length).toBeGreaterThan(0);
     expect(Object.keys((await replay(h.store, provenance)).state.graph.wasDerivedFrom).length).toBeGreaterThan(0);
     expect(Object.keys((await replay(h.store, metricSeries)).state).length).toBeGreaterThan(0);
+    const types = new Set<string>();
+    for await (const e of h.store.readAll()) types.add(e.type);
+    expect([...types]).toEqual(expect.arrayContaining(['MetricRecorded', 'MetricsRecorded']));
   });
 });

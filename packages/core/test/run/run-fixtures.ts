@@ -28,3 +28,15 @@ export const metric = (name: string, value: number, step?: number): DomainEvent 
   type: 'MetricRecorded',
   data: step === undefined ? { name, value, at: T0 } : { name, value, step, at: T0 },
 });
+
+/** A MetricsRecorded event of one series; every point at T0. */
+export const metricBatch = (name: string, values: number[], steps?: Array<number | null>): DomainEvent => ({
+  type: 'MetricsRecorded',
+  data: { series: [steps === undefined ? { name, values, at: { start: T0, deltasMs: values.map(() => 0) } } : { name, values, steps, at: { start: T0, deltasMs: values.map(() => 0) } }] },
+});
+
+/** The recordMetrics command that decides `metricBatch(name, values, steps)`. */
+export const recordMetricBatch = (name: string, values: number[], steps?: Array<number | null>) => ({
+  kind: 'recordMetrics' as const,
+  ...(metricBatch(name, values, steps).data as Extract<DomainEvent, { type: 'MetricsRecorded' }>['data']),
+});
