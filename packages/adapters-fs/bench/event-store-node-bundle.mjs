@@ -18,7 +18,9 @@ export async function bundleForNode(entry, outDir, fileName) {
     logLevel: 'error',
     root: packageRoot,
     resolve: { conditions },
-    ssr: { noExternal: true, target: 'node', resolve: { conditions, externalConditions: ['source'] } },
+    // Native addons cannot be bundled; the KurrentDB client (gRPC + a native bridge) is only
+    // imported when a kurrentdb:// store is configured, so it stays an external import.
+    ssr: { noExternal: true, external: ['@kurrent/kurrentdb-client', '@kurrent/bridge'], target: 'node', resolve: { conditions, externalConditions: ['source'] } },
     build: {
       ssr: entry,
       outDir,

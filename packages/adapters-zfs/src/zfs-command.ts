@@ -5,6 +5,7 @@ import {
   ZfsNotInstalledError,
   ZfsPermissionError,
   ZfsPoolNotFoundError,
+  ZfsUnavailableError,
 } from './zfs-errors.js';
 
 /**
@@ -31,6 +32,7 @@ const commandLine = (argv: readonly string[]): string => argv.map((a) => (/^[\w@
 export function zfsFailure(argv: readonly string[], stderr: string): Error {
   const detail = stderr.trim().split('\n').filter(Boolean).join('; ') || 'no message';
   const command = commandLine(argv);
+  if (/failed to initialize ZFS library|zfs-fuse daemon is running|\/dev\/zfs/i.test(stderr)) return new ZfsUnavailableError(command, detail);
   if (/permission denied|insufficient privileges|must be root|not permitted/i.test(stderr)) return new ZfsPermissionError(command, detail);
   const noPool = /cannot open '([^']+)': no such pool/.exec(stderr);
   if (noPool) return new ZfsPoolNotFoundError(noPool[1]!);

@@ -8,6 +8,17 @@ export class ZfsNotInstalledError extends DotscienceError {
   }
 }
 
+/** The ZFS programs are installed but cannot reach ZFS (the zfs-fuse daemon is not running, or the kernel module is not loaded). */
+export class ZfsUnavailableError extends DotscienceError {
+  readonly code = 'ZFS_UNAVAILABLE';
+  constructor(
+    readonly command: string,
+    readonly detail: string,
+  ) {
+    super(`${command} cannot reach ZFS (${detail}) — start the zfs-fuse daemon as root, or load the zfs kernel module (modprobe zfs), or use the fs data store (unset DOTSCIENCE_DATA)`);
+  }
+}
+
 /** The ZFS command was refused for lack of privileges. */
 export class ZfsPermissionError extends DotscienceError {
   readonly code = 'ZFS_PERMISSION_DENIED';

@@ -1,8 +1,5 @@
 import 'reflect-metadata';
 import { dirname, join } from 'node:path';
-import { eventStoreDbModule } from '@dotscience/adapters-eventstore';
-import { hubDataStoreModule, hubEventStoreModule } from '@dotscience/adapters-http';
-import { ZfsDataStore } from '@dotscience/adapters-zfs';
 import {
   FsDataStore,
   fsCheckpointStoreModule,
@@ -31,7 +28,17 @@ import { hubClientOptions } from './hub/hub-client-options.js';
  * The composition root: the one place where ports are bound to adapters, chosen
  * from configuration (DESIGN §1, §7). Swapping a deployment's storage is a
  * configuration change, never a code change.
+ *
+ * The embedded fs adapters are imported statically; the hub, KurrentDB and ZFS
+ * adapters are imported only when the configuration selects them, so the default
+ * path never loads an HTTP client, gRPC or a native bridge (a fast `ds runs`
+ * cold start, and SDK scripts that bundle without them).
  */
+
+/** A module whose adapter package is imported when the container is loaded. */
+function deferredModule(load: () => Promise<ContainerModule>): ContainerModule {
+  return new ContainerModule(async (options) => (await load()).load(options));
+}
 
 export interface OpenOptions extends ResolveOptions {
   /** Open the event log without the writer lock (read commands, audits). */
@@ -49,9 +56,9 @@ function eventStoreModule(store: StoreLocation, options: OpenOptions, configurat
       return fsEventStoreModule(join(store.directory, 'events'), fsOptions);
     }
     case 'hub':
-      return hubEventStoreModule(hubClientOptions(store.url, configuration));
+      return deferredModule(async () => (await import('@dotscience/adapters-http')).hubEventStoreModule(hubClientOptions(store.url, configuration)));
     case 'kurrentdb':
-      return eventStoreDbModule(store.connectionString);
+      return deferredModule(async () => (await import('@dotscience/adapters-eventstore')).eventStoreDbModule(store.connectionString));
   }
 }
 
@@ -62,7 +69,7 @@ function dataStoreModule(data: DataLocation, options: OpenOptions, configuration
     case 'zfs':
       return zfsWithFsDataModule(data.dataset, options, configuration);
     case 'hub':
-      return hubDataStoreModule(hubClientOptions(data.url, configuration));
+      return deferredModule(async () => (await import('@dotscience/adapters-http')).hubDataStoreModule(hubClientOptions(data.url, configuration)));
   }
 }
 
@@ -76,6 +83,7 @@ function zfsWithFsDataModule(dataset: string, options: OpenOptions, configuratio
   return new ContainerModule(({ bind }) => {
     bind<PathRoutedDataStore>(DataStore)
       .toDynamicValue(async () => {
+        const { ZfsDataStore } = await import('@dotscience/adapters-zfs');
         const zfs = new ZfsDataStore({ dataset, onWarning: (warning) => process.stderr.write(`ds: warning: ${warning.message}\n`) });
         await zfs.open();
         const fs = new FsDataStore({ directory: smallData, ...(options.hashWorkers === undefined ? {} : { workers: options.hashWorkers }) });
@@ -87,9 +95,9 @@ function zfsWithFsDataModule(dataset: string, options: OpenOptions, configuratio
 }
 
 /** A container with every port bound as `configuration` says. Nothing is opened until resolved. */
-export function createContainer(configuration: Configuration, options: OpenOptions = {}): Container {
+export async function createContainer(configuration: Configuration, options: OpenOptions = {}): Promise<Container> {
   const container = new Container();
-  container.load(
+  await container.loadAsync(
     eventStoreModule(configuration.store, options, configuration),
     dataStoreModule(configuration.data, options, configuration),
     fsCheckpointStoreModule(configuration.checkpointsDirectory),
@@ -109,7 +117,7 @@ export interface Dotscience extends RunServices {
 /** Resolve the configuration, bind the adapters and open the stores. */
 export async function openDotscience(options: OpenOptions = {}): Promise<Dotscience> {
   const configuration = resolveConfiguration(options);
-  const container = createContainer(configuration, options);
+  const container = await createContainer(configuration, options);
   try {
     // Data first: a data store that checks its backing (the ZFS pool) fails before the event log creates anything.
     const data = await container.getAsync<DataStore>(DataStore);

@@ -73,7 +73,7 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
   const workload = await startWorkloadRun(starting, { command: options.command, cwd, projectId, writer: options.writer }).finally(() => starting.close());
   const { workloadId } = workload;
 
-  const container = createContainer(resolveConfiguration(openOptions));
+  const container = await createContainer(resolveConfiguration(openOptions));
   const log = await WorkloadLog.create();
   try {
     let stdout: ProtocolStdout;
