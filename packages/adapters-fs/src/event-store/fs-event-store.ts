@@ -203,12 +203,17 @@ export class FsEventStore implements EventStore {
     this.closed = true;
     this.watch.notify();
     this.watch.stop();
-    if (this.log) {
-      await this.log.close();
-      await this.snapshotting;
-      if (this.snapshotCount !== this.index.committedCount) await this.persistIndex();
+    try {
+      if (this.log) {
+        await this.log.close();
+        await this.snapshotting;
+        // The snapshot only speeds up the next open (which rebuilds it from the log when it is stale or
+        // missing): failing to write it, e.g. on a full disk, must not fail the close or keep the lock.
+        if (this.snapshotCount !== this.index.committedCount) await this.persistIndex().catch(() => undefined);
+      }
+    } finally {
+      await this.lock?.release();
     }
-    await this.lock?.release();
   }
 
   private newLog(): GroupCommitLog {
