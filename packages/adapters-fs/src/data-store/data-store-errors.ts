@@ -60,3 +60,17 @@ export class ObjectDigestMismatchError extends DotscienceError {
     super(`object ${expected} arrived with content hashing to ${actual} — nothing was stored; capture the data again (it changed since it was hashed) and retry`);
   }
 }
+
+/** The file system holding the data store ran out of space while storing a capture: the version was not recorded. */
+export class DataStoreFullError extends DotscienceError {
+  readonly code = 'DATA_STORE_FULL';
+  constructor(
+    readonly directory: string,
+    readonly path: string,
+  ) {
+    super(
+      `no space left on the device holding the data store ${directory} while storing ${path}: the capture was not recorded ` +
+        '(versions captured earlier are intact) — free some space (or run ds gc) and capture again',
+    );
+  }
+}

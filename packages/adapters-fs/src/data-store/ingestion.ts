@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { ingestBatch, type IngestJob, type IngestOutcome } from './content-ingest.js';
 import { HashPool, INGEST_CHUNK_BYTES } from './hash-pool.js';
 import type { ObjectStore } from './object-store.js';
-import { DataReadError } from './data-store-errors.js';
+import { DataReadError, DataStoreFullError } from './data-store-errors.js';
 
 /** The worker pool pays for its start-up and messaging above either threshold. */
 export const POOL_MIN_BYTES = 32 << 20;
@@ -79,6 +79,7 @@ export async function ingestFiles(
   const newPrefixes = new Set<string>();
   const results = outcomes.map((outcome, i) => {
     if (!outcome.ok) {
+      if (outcome.code === 'ENOSPC') throw new DataStoreFullError(objects?.directory ?? '(none)', requests[i]!.path);
       const reason = outcome.code === 'ELOOP' ? 'it was replaced by a symlink during capture' : `${outcome.code ?? 'error'}: ${outcome.message}`;
       throw new DataReadError(requests[i]!.path, reason);
     }

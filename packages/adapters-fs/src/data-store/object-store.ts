@@ -2,6 +2,7 @@ import { constants, promises as fsp } from 'node:fs';
 import { randomBytes, createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ManifestSchema, manifestText, type Manifest } from '@dotscience/core';
+import { DataStoreFullError } from './data-store-errors.js';
 
 const HEX_DIGEST = /^[0-9a-f]{64}$/;
 
@@ -65,9 +66,13 @@ export class ObjectStore {
     try {
       await handle.writeFile(bytes);
       await handle.sync();
-    } finally {
+    } catch (error) {
+      // A full disk (or any failed write) must not leave the partial temp file holding space.
       await handle.close();
+      await fsp.rm(temp, { force: true });
+      throw (error as NodeJS.ErrnoException).code === 'ENOSPC' ? new DataStoreFullError(this.directory, 'an object (manifest)') : error;
     }
+    await handle.close();
     try {
       await fsp.mkdir(join(this.objectsDir, hex.slice(0, 2)), { recursive: true });
       await fsp.rename(temp, this.pathOf(hex));
