@@ -1,4 +1,4 @@
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WriterLockedError } from './event-store-errors.js';
 
@@ -43,18 +43,7 @@ export class WriterLock {
 
 /** undefined: created (we hold it); a pid: held by it; null: held, pid not written yet. */
 async function tryCreate(path: string): Promise<number | null | undefined> {
-  try {
-    const fh = await open(path, 'wx');
-    try {
-      await fh.writeFile(`${process.pid}\n`);
-      await fh.datasync();
-    } finally {
-      await fh.close();
-    }
-    return undefined;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
+  if (await publishLockFile(path)) return undefined;
   const pid = await readPid(path);
   if (pid === undefined) return null; // removed meanwhile: just try again
   if (pid === null) {
@@ -64,6 +53,33 @@ async function tryCreate(path: string): Promise<number | null | undefined> {
     return again === null ? -1 : (again ?? null);
   }
   return pid;
+}
+
+/**
+ * Create the lock file already holding our pid: the pid is written to a private
+ * temp file and hard-linked to the lock path (atomic, EEXIST when held). Created
+ * empty and written afterwards, a live owner's lock could look empty for longer
+ * than a waiter's patience on a busy machine and be taken over as stale — two
+ * writers, and one's acknowledged appends overwritten. False when the lock exists.
+ */
+async function publishLockFile(path: string): Promise<boolean> {
+  const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.new`;
+  const fh = await open(temp, 'wx');
+  try {
+    await fh.writeFile(`${process.pid}\n`);
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await link(temp, path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
 }
 
 /** The pid in the lock file; null when it holds none; undefined when there is no lock file. */
