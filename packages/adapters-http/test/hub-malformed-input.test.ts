@@ -68,7 +68,7 @@ describe('hub boundary: malformed input', () => {
     const append = JSON_ENDPOINTS.find((s) => s.name === 'append')!;
     const answer = await send(hub.url, append, token, JSON.stringify({ events: [{ ...validEvent(), schemaVersion: 'one' }] }));
     expect(answer.status).toBe(400);
-    expect(JSON.parse(answer.body)).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('events.0.schemaVersion') });
+    expect(JSON.parse(answer.body)).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/events\.0.*schemaVersion/) });
   });
 
   it('given object names and project ids that try to leave the store, then they are refused with 4xx and nothing is written outside', async () => {

@@ -68,7 +68,6 @@ export class HubConnection {
   private readonly attempts: number;
   private projectId: Promise<string> | undefined;
   private closed = false;
-  private readonly aborts = new AbortController();
 
   constructor(options: HubClientOptions) {
     const parsed = parseInput(HubClientOptionsSchema, options, 'hub client options');
@@ -96,7 +95,6 @@ export class HubConnection {
 
   close(): void {
     this.closed = true;
-    this.aborts.abort();
   }
 
   /** A request whose JSON answer is parsed with `schema`. */
@@ -113,7 +111,8 @@ export class HubConnection {
     for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     for (let attempt = 1; ; attempt++) {
       if (this.closed) throw new HubClientClosedError();
-      const signal = request.signal ? AbortSignal.any([request.signal, this.aborts.signal]) : this.aborts.signal;
+      // Only long-lived requests (subscriptions) carry a signal: a shared one would collect a listener per request.
+      const signal = request.signal;
       let response: Response;
       try {
         response = await fetch(url, {
@@ -125,7 +124,7 @@ export class HubConnection {
           },
           ...(request.json !== undefined ? { body: JSON.stringify(request.json) } : {}),
           ...(request.stream ? { body: toBody(request.stream()), duplex: 'half' } : {}),
-          signal,
+          ...(signal ? { signal } : {}),
         } as RequestInit);
       } catch (error) {
         if (this.closed) throw new HubClientClosedError();

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { parseInput, type RecordedEvent } from '@dotscience/core';
+import { parseInput, parseNewEvent, type RecordedEvent } from '@dotscience/core';
 import type { z } from 'zod';
 import type { TokenRegistry } from '../tokens/token-registry.js';
 import { hubRoutes } from '../wire/hub-routes.js';
@@ -82,7 +82,8 @@ export class HubServer {
 
   private registerRoutes(context: HubContext): void {
     const { app } = this;
-    app.get(hubRoutes.openapi, async () => openApiDocument());
+    const openapi = openApiDocument();
+    app.get(hubRoutes.openapi, async () => openapi);
     app.get(hubRoutes.whoami, async (request) => {
       const access = authenticate(request, this.options.tokens);
       return { project: access.project, role: access.role, tokenId: access.tokenId };
@@ -90,8 +91,10 @@ export class HubServer {
 
     app.post(hubRoutes.stream, async (request) => {
       const { params, stores } = await context.enter(request, wire.StreamParamsSchema, 'write');
-      const body = parseInput(wire.AppendBodySchema, request.body, 'append body');
-      return stores.events.append(params.stream, body.events, body.expectedRevision === undefined ? {} : { expectedRevision: body.expectedRevision });
+      const body = parseInput(wire.AppendEnvelopeSchema, request.body, 'append body');
+      // Each event through core's parseNewEvent: zod's verdict, with a fast path for plainly valid events.
+      const events = body.events.map((event, i) => parseNewEvent(event, `append body events.${i}`));
+      return stores.events.append(params.stream, events, body.expectedRevision === undefined ? {} : { expectedRevision: body.expectedRevision });
     });
 
     app.get(hubRoutes.stream, async (request) => {

@@ -27,6 +27,8 @@ export const AppendBodySchema = z
   })
   .strict();
 export type AppendBody = z.infer<typeof AppendBodySchema>;
+/** `AppendBodySchema` as the hub parses it: the envelope here, each event with core's `parseNewEvent` (same verdict as NewEventSchema, faster). */
+export const AppendEnvelopeSchema = AppendBodySchema.extend({ events: z.array(z.unknown()).max(100_000) });
 
 export const AppendResponseSchema = z.object({
   nextExpectedRevision: z.number().int(),
