@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { dirname, join } from 'node:path';
 import {
   FsDataStore,
+  GitCodeInspector,
   fsCheckpointStoreModule,
   fsDataStoreModule,
   fsEventStoreModule,
@@ -19,6 +20,7 @@ import {
   type RunServices,
 } from '@dotscience/core';
 import { Container, ContainerModule } from 'inversify';
+import { PatchRecordingCodeInspector } from './code-versions/index.js';
 import { resolveConfiguration, type Configuration, type ResolveOptions } from './configuration/resolve-configuration.js';
 import type { DataLocation, StoreLocation } from './configuration/storage-locations.js';
 import { PathRoutedDataStore } from './data-routing/index.js';
@@ -94,6 +96,15 @@ function zfsWithFsDataModule(dataset: string, options: OpenOptions, configuratio
   });
 }
 
+/** CodeInspector: git, with a dirty tree's patch stored through the DataStore (replaces the workstation's plain git inspector). */
+function codeInspectorModule(): ContainerModule {
+  return new ContainerModule(({ rebind }) => {
+    rebind<CodeInspector>(CodeInspector)
+      .toResolvedValue((data: DataStore) => new PatchRecordingCodeInspector(new GitCodeInspector(), data), [DataStore])
+      .inSingletonScope();
+  });
+}
+
 /** A container with every port bound as `configuration` says. Nothing is opened until resolved. */
 export async function createContainer(configuration: Configuration, options: OpenOptions = {}): Promise<Container> {
   const container = new Container();
@@ -102,6 +113,7 @@ export async function createContainer(configuration: Configuration, options: Ope
     dataStoreModule(configuration.data, options, configuration),
     fsCheckpointStoreModule(configuration.checkpointsDirectory),
     workstationModule(),
+    codeInspectorModule(),
   );
   return container;
 }

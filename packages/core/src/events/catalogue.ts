@@ -29,6 +29,12 @@ export const CodeVersionSchema = z.object({
   dirty: z.boolean().optional(),
   /** sha256 of the uncommitted diff when dirty. */
   diffDigest: z.string().optional(),
+  /**
+   * The uncommitted change itself when dirty: a `git apply`-able patch (tracked changes and
+   * untracked files within the inspector's limits) stored in the data store. Its digest equals
+   * `diffDigest` unless untracked files too large for the patch were left out of it.
+   */
+  patch: VersionRefSchema.optional(),
   /** sha256 of the script / notebook file. */
   scriptDigest: z.string().optional(),
 });

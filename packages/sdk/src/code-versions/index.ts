@@ -1,0 +1,2 @@
+export * from './patch-recording-code-inspector.js';
+export * from './uncommitted-change-digest.js';
