@@ -25,6 +25,8 @@ export function registerReproduceCommand(program: Command): void {
       for (const warning of result.warnings) process.stderr.write(`ds: warning: ${warning}\n`);
       const lines = [`Reproduced run ${result.runId} in ${result.target}`];
       if (result.code) lines.push(`code    git ${result.code.commit} (from ${result.code.repository})`);
+      const change = result.uncommittedChange;
+      if (change) lines.push(`change  patch ${change.patch} applied, ${change.verified === true ? 'verified: the tree matches the run\'s diff digest' : change.verified === false ? 'NOT verified: the tree differs from the run\'s diff digest' : 'not verifiable'}`);
       for (const input of result.inputs) lines.push(`input   ${input.path}  ${input.digest ?? ''}`);
       lines.push('', 'To re-run it:', `  cd ${shellWord(result.workingDirectory)}${result.command ? ` && ${result.command}` : ''}`);
       printText(lines.join('\n'));

@@ -43,3 +43,13 @@ export function placeInTree(top: string, directory: string): string {
   const place = relative(top, directory);
   return place.startsWith('..') ? '' : place;
 }
+
+/**
+ * Apply a patch made by the code inspector (`git diff --binary` of tracked changes plus
+ * untracked files as new files) to the working tree `tree`, touching neither the index
+ * nor HEAD: the tree then shows the same uncommitted change the run had. Whitespace
+ * rules from the user's git configuration are ignored (the patch must go in as it is).
+ */
+export async function applyPatch(tree: string, patchFile: string): Promise<void> {
+  await run('git', ['apply', '--whitespace=nowarn', patchFile], { cwd: tree, maxBuffer: 16 * 1024 * 1024 });
+}

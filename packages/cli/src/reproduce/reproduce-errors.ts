@@ -28,3 +28,23 @@ export class MissingDataVersionError extends DotscienceError {
     super(`input ${path} (${digest}) is not in this data store — it was removed by gc or recorded elsewhere; point --data at the store that holds it`);
   }
 }
+
+export class PatchMissingError extends DotscienceError {
+  readonly code = 'PATCH_MISSING';
+  constructor(readonly digest: string) {
+    super(`the run's uncommitted change (patch ${digest}) is not in this data store — it was removed by gc or recorded elsewhere; point --data at the store that holds it`);
+  }
+}
+
+export class PatchApplyError extends DotscienceError {
+  readonly code = 'PATCH_APPLY_FAILED';
+  constructor(
+    readonly digest: string,
+    readonly target: string,
+    readonly reason: string,
+  ) {
+    super(
+      `git apply of the run's uncommitted change (patch ${digest}) on the checkout in ${target} failed: ${reason} — the stored patch does not fit the recorded commit; check the repository's commit and apply it by hand from ds's data store`,
+    );
+  }
+}

@@ -7,6 +7,7 @@ import type { ProgressBar } from '../output/progress-bar.js';
 import { checkoutCommit, placeInTree, repositoryWithCommit, workingTreeOf } from './code-checkout.js';
 import { CommitNotFoundError, MissingDataVersionError, ReproduceTargetNotEmptyError } from './reproduce-errors.js';
 import { rerunCommand } from './rerun-command.js';
+import { restoreUncommittedChange, type RestoredChange } from './uncommitted-change.js';
 
 export interface RestoredInput {
   path: string;
@@ -22,6 +23,8 @@ export interface Reproduction {
   /** The directory to re-run in: the run's working directory inside the checkout. */
   workingDirectory: string;
   code: { commit: string; repository: string } | null;
+  /** The run's uncommitted change re-applied on the checkout (null when the run's tree was clean or its change was not stored). */
+  uncommittedChange: RestoredChange | null;
   inputs: RestoredInput[];
   /** The command that re-runs the workload, when the run recorded one. */
   command: string | null;
@@ -39,7 +42,8 @@ function inputTarget(target: string, workingDirectory: string, input: DeclaredDa
 
 /**
  * Reproduce a run under `target`: the code at its commit (a clone checked out
- * at it, found in the run's own repository or the current one), then every
+ * at it, found in the run's own repository or the current one) with the run's
+ * stored uncommitted change applied on top when it had one, then every
  * input at its recorded version at its recorded path relative to the run's
  * working directory — replacing what the checkout has there, since the
  * recorded version is what the run read.
@@ -50,6 +54,7 @@ export async function reproduceRun(ds: Dotscience, run: RunView, target: string,
   const warnings: string[] = [];
   let workingDirectory = root;
   let code: Reproduction['code'] = null;
+  let uncommittedChange: RestoredChange | null = null;
   const commit = run.codeVersion.gitCommit;
   if (commit) {
     const candidates = [run.workload.cwd, process.cwd()].filter((d): d is string => d !== undefined);
@@ -61,7 +66,12 @@ export async function reproduceRun(ds: Dotscience, run: RunView, target: string,
     const recordedTree = run.workload.cwd === undefined ? undefined : await workingTreeOf(run.workload.cwd);
     workingDirectory = join(root, recordedTree && run.workload.cwd ? placeInTree(recordedTree, run.workload.cwd) : '');
     code = { commit, repository };
-    if (run.codeVersion.dirty) {
+    const { patch } = run.codeVersion;
+    if (patch !== undefined) {
+      const restored = await restoreUncommittedChange(ds, { ...run.codeVersion, patch }, root);
+      uncommittedChange = restored.change;
+      warnings.push(...restored.warnings);
+    } else if (run.codeVersion.dirty) {
       warnings.push(
         `the run's code had uncommitted changes (diff ${run.codeVersion.diffDigest ?? 'digest unknown'}) that were not stored with it; the checkout is commit ${commit.slice(0, 12)} without them`,
       );
@@ -86,5 +96,5 @@ export async function reproduceRun(ds: Dotscience, run: RunView, target: string,
   }
   const command = rerunCommand(run) ?? null;
   if (command === null) warnings.push('the run recorded no command or script to re-run');
-  return { runId: run.runId, target: root, workingDirectory, code, inputs, command, warnings };
+  return { runId: run.runId, target: root, workingDirectory, code, uncommittedChange, inputs, command, warnings };
 }
