@@ -3,7 +3,7 @@
 // The full scale writes docs/reliability.md; the reduced scale (CI) prints the table and leaves the docs alone.
 import { spawnSync } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const full = process.argv.includes('--full');
 const passThrough = process.argv.slice(2).filter((a) => a !== '--full');
-const figures = mkdtempSync(join(tmpdir(), 'ds-fault-figures-'));
+// DOTSCIENCE_FAULTS_FIGURES keeps figures across runs (e.g. the campaign run file by file); by default each run starts afresh.
+const figures = process.env.DOTSCIENCE_FAULTS_FIGURES ?? mkdtempSync(join(tmpdir(), 'ds-fault-figures-'));
+mkdirSync(figures, { recursive: true });
 const started = Date.now();
 
 const vitest = spawnSync('pnpm', ['exec', 'vitest', 'run', '--config', 'faults/vitest.config.ts', ...passThrough], {

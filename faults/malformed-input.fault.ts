@@ -1,0 +1,255 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DotscienceError, ProtocolStreamParser, RunBlockSchema, parseQuery, parseRunBlock } from '@dotscience/core';
+import { FsEventStore } from '@dotscience/adapters-fs';
+import { openDotscience } from '@dotscience/sdk';
+import { buildProgram } from '@dotscience/cli/program';
+import { parseExport } from '../packages/cli/src/transfer/import-plan.js';
+import { importEvents } from '../packages/cli/src/transfer/event-import.js';
+import { exportEvents } from '../packages/cli/src/transfer/event-export.js';
+import { SCALE } from './campaign-scale.js';
+import { recordFigures } from './campaign-figures.js';
+import { directoryDigest } from './directory-digest.js';
+
+const RUNS = SCALE.fuzzRuns;
+const rows: Array<[string, string | number]> = [];
+const tally = (boundary: string, cases: number, typed: number, accepted: number, storeUnchanged: string): void =>
+  void rows.push([boundary, `${cases} cases: ${typed} typed errors, ${accepted} accepted as valid, store ${storeUnchanged}`]);
+afterAll(() =>
+  recordFigures({
+    id: '5-malformed-input',
+    title: 'Malformed input (fast-check)',
+    rows,
+    notes: [
+      'Every case must end in a typed error (a DotscienceError subclass naming the field, or commander\'s own usage error for unknown CLI options) or be valid input; any other exception fails the run.',
+      'Where the input reaches a store, the store directory is hashed (names, modes, bytes) before and after all the cases of that boundary: "byte-identical" means no case changed one byte.',
+      'HTTP bodies and headers: covered by the hub\'s own test (packages/adapters-http, 1,200 fast-check bodies answered 4xx JSON with the store byte-identical); not repeated here.',
+    ],
+  }),
+);
+
+const typed = (err: unknown): boolean => err instanceof DotscienceError;
+/** commander's CommanderError (unknown option, missing argument…); commander itself is not a dependency of this folder. */
+const isUsageError = (err: unknown): boolean => err instanceof Error && err.name === 'CommanderError';
+const MARKER_BITS = ['[[DOTSCIENCE-RUN:', '[[/DOTSCIENCE-RUN:', ']]', 'abc', '{', '}', '"', ':', ',', '[', ']', '\n', '\\', 'null', '"runId"', '"parameters"', '\u0000', '\uFFFD'];
+/** A framed block whose body is random JSON or text, sometimes with a mismatched or missing closing marker. */
+const protocolBlock = fc
+  .tuple(fc.constantFrom('r1', 'run-2', 'x'), fc.oneof(fc.json(), fc.string(), fc.object().map((o) => JSON.stringify(o))), fc.constantFrom('same', 'other', 'none'))
+  .map(([id, body, close]) => `[[DOTSCIENCE-RUN:${id}]]${body}${close === 'none' ? '' : `[[/DOTSCIENCE-RUN:${close === 'same' ? id : 'zz'}]]`}\n`);
+const protocolText = fc
+  .array(fc.oneof(protocolBlock, fc.constantFrom(...MARKER_BITS), fc.string({ maxLength: 12 }), fc.json()), { maxLength: 40 })
+  .map((parts) => parts.join(''));
+
+describe('malformed input', () => {
+  it(`stdout protocol: ${RUNS} random streams (marker fragments, JSON, binary) cut into random chunks never throw; every bad block is a typed ProtocolBlockError and every accepted one a valid run block`, () => {
+    let errors = 0;
+    let blocks = 0;
+    fc.assert(
+      fc.property(protocolText, fc.array(fc.nat(64), { maxLength: 8 }), (text, cuts) => {
+        const parser = new ProtocolStreamParser({ maxBlockBytes: 4096 });
+        const bytes = Buffer.from(text);
+        const events = [];
+        let at = 0;
+        for (const cut of cuts) {
+          events.push(...parser.write(bytes.subarray(at, at + cut)));
+          at += cut;
+        }
+        events.push(...parser.write(bytes.subarray(at)), ...parser.end());
+        for (const e of events) {
+          if (e.kind === 'error') {
+            errors++;
+            expect(typed(e.error)).toBe(true);
+          }
+          if (e.kind === 'run') {
+            blocks++;
+            expect(RunBlockSchema.safeParse(e.block).success).toBe(true);
+          }
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    let typedBlocks = 0;
+    let acceptedBlocks = 0;
+    fc.assert(
+      fc.property(fc.oneof(fc.json(), fc.string(), fc.object().map((o) => JSON.stringify(o))), (json) => {
+        try {
+          parseRunBlock(json);
+          acceptedBlocks++;
+        } catch (err) {
+          expect(typed(err)).toBe(true);
+          typedBlocks++;
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    tally('stdout protocol stream', RUNS, errors, blocks, 'not involved (parser only)');
+    tally('stdout protocol run block JSON', RUNS, typedBlocks, acceptedBlocks, 'not involved (parser only)');
+    expect(errors).toBeGreaterThan(0);
+    expect(typedBlocks).toBeGreaterThan(0);
+  });
+
+  it(`query language: ${RUNS} random filters fail with a QueryParseError pointing at a column, or parse`, () => {
+    const pieces = ['metrics.', 'params.', 'tags.', 'inputs.path', 'rmse', ' < ', ' = ', ' and ', ' or ', ' not ', '(', ')', "'", '"', ' in ', ' like ', ' is null', ' order by ', '1e309', '-', '.min', ',', '`'];
+    let errors = 0;
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 4 })), { maxLength: 20 }).map((p) => p.join(''))), (text) => {
+        try {
+          parseQuery(text);
+          accepted++;
+        } catch (err) {
+          expect(typed(err)).toBe(true);
+          expect((err as { position?: unknown }).position ?? (err as Error).message).toBeTruthy();
+          errors++;
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    tally('query language', RUNS, errors, accepted, 'not involved (parser only)');
+  });
+
+  describe('with a store', () => {
+    let project: string;
+    let exportText: string;
+    beforeAll(async () => {
+      project = mkdtempSync(join(tmpdir(), 'ds-fault-fuzz-'));
+      const ds = await openDotscience({ cwd: project, env: {} });
+      try {
+        const { DotscienceClient } = await import('@dotscience/sdk');
+        const client = new DotscienceClient(ds);
+        writeFileSync(join(project, 'train.csv'), 'a,b\n1,2\n');
+        client.start('fuzz seed');
+        client.input(join(project, 'train.csv'));
+        client.parameter('lr', 0.1);
+        client.metric('loss', 0.5, 0);
+        await client.publish();
+        const out = join(project, 'export.ndjson');
+        await exportEvents(ds.events, out);
+        exportText = readFileSync(out, 'utf8');
+      } finally {
+        await ds.close();
+      }
+    });
+    afterAll(() => rmSync(project, { recursive: true, force: true }));
+    const storeDigest = (): string => directoryDigest(join(project, '.dotscience', 'events'));
+
+    it(`NDJSON import: ${RUNS} mutated exports (flipped bytes, dropped, duplicated and swapped lines, random JSON) import nothing new and leave the store byte-identical`, async () => {
+      let errors = 0;
+      let accepted = 0;
+      const lines = exportText.trimEnd().split('\n');
+      const before = storeDigest(); // taken while closed: an open store holds writer.lock
+      const store = await FsEventStore.open(join(project, '.dotscience', 'events'));
+      try {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.oneof(
+              fc.tuple(fc.nat(exportText.length - 1), fc.integer({ min: 1, max: 255 })).map(([at, x]) => {
+                const b = Buffer.from(exportText);
+                b[at] = b[at]! ^ x;
+                return b.toString('latin1');
+              }),
+              fc.shuffledSubarray(lines).map((l) => l.join('\n')),
+              fc.array(fc.constantFrom(...lines), { maxLength: lines.length * 2 }).map((l) => l.join('\n')),
+              fc.array(fc.json(), { maxLength: 5 }).map((l) => l.join('\n')),
+              fc.string(),
+            ),
+            async (text) => {
+              try {
+                const report = await importEvents(store, parseExport(text, 'fuzz'), 'fuzz');
+                expect(report.imported).toBe(0); // every valid event is already there: at most a no-op
+                accepted++;
+              } catch (err) {
+                if (!typed(err)) throw err;
+                errors++;
+              }
+            },
+          ),
+          { numRuns: RUNS },
+        );
+      } finally {
+        await store.close();
+      }
+      const unchanged = storeDigest() === before;
+      tally('NDJSON import (ds import)', RUNS, errors, accepted, unchanged ? 'byte-identical' : 'CHANGED');
+      expect(unchanged).toBe(true);
+    });
+
+    it(`configuration: ${RUNS} random config files and environment values fail with a typed error naming the setting, and create no store`, async () => {
+      const keys = ['store', 'data', 'hub', 'token', 'project', 'extra'];
+      let errors = 0;
+      let accepted = 0;
+      const before = storeDigest();
+      const scratch = mkdtempSync(join(tmpdir(), 'ds-fault-config-'));
+      let n = 0;
+      try {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.oneof(fc.string(), fc.json(), fc.dictionary(fc.constantFrom(...keys), fc.oneof(fc.string(), fc.jsonValue())).map((o) => JSON.stringify(o))),
+            fc.dictionary(fc.constantFrom('DOTSCIENCE_STORE', 'DOTSCIENCE_DATA', 'DOTSCIENCE_HUB', 'DOTSCIENCE_PROJECT'), fc.oneof(fc.string(), fc.constantFrom('', ' ', 'kurrentdb://', 'zfs:', 'file:', 'http://', 'ftp://x'))),
+            async (config, env) => {
+              const cwd = join(scratch, String(n++));
+              mkdirSync(join(cwd, '.dotscience'), { recursive: true });
+              writeFileSync(join(cwd, '.dotscience', 'config.json'), config);
+              try {
+                const { resolveConfiguration } = await import('@dotscience/sdk');
+                resolveConfiguration({ cwd, env });
+                accepted++;
+              } catch (err) {
+                if (!typed(err)) throw err;
+                errors++;
+              }
+              rmSync(cwd, { recursive: true, force: true });
+            },
+          ),
+          { numRuns: RUNS },
+        );
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+      const unchanged = storeDigest() === before;
+      tally('configuration (config.json + DOTSCIENCE_*)', RUNS, errors, accepted, unchanged ? 'byte-identical' : 'CHANGED');
+      expect(unchanged).toBe(true);
+      expect(errors).toBeGreaterThan(0);
+    });
+
+    it(`CLI arguments: ${RUNS} random argument vectors to the read commands end in a typed or usage error, or run, and leave the store byte-identical`, async () => {
+      const commands = [['runs'], ['show'], ['datasets'], ['models'], ['lineage'], ['compare'], ['audit', 'verify']];
+      const tokens = ['--filter', '--json', '--limit', '--order-by', '-n', '--', '--objects', "metrics.loss <", 'params.lr = 0.1', 'nope', '-1', '1e999', "'", '--store', 'ftp://x', '--unknown'];
+      let errors = 0;
+      let accepted = 0;
+      const before = storeDigest();
+      const cwd = process.cwd();
+      const write = process.stdout.write.bind(process.stdout);
+      process.chdir(project);
+      try {
+        await fc.assert(
+          fc.asyncProperty(fc.constantFrom(...commands), fc.array(fc.oneof(fc.constantFrom(...tokens), fc.string({ maxLength: 8 })), { maxLength: 6 }), async (command, args) => {
+            const program = buildProgram().exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+            for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+            for (const sub of program.commands.flatMap((c) => c.commands)) sub.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+            process.stdout.write = (() => true) as typeof process.stdout.write;
+            try {
+              await program.parseAsync(['node', 'ds', ...command, ...args]);
+              accepted++;
+            } catch (err) {
+              if (!(typed(err) || isUsageError(err))) throw err;
+              errors++;
+            } finally {
+              process.stdout.write = write;
+              process.exitCode = 0;
+            }
+          }),
+          { numRuns: RUNS },
+        );
+      } finally {
+        process.chdir(cwd);
+      }
+      const unchanged = storeDigest() === before;
+      tally('CLI arguments (read commands)', RUNS, errors, accepted, unchanged ? 'byte-identical' : 'CHANGED');
+      expect(unchanged).toBe(true);
+    });
+  });
+});
