@@ -21,6 +21,7 @@ import {
 } from '@dotscience/core';
 import { Container, ContainerModule } from 'inversify';
 import { PatchRecordingCodeInspector } from './code-versions/index.js';
+import { ensureGitIgnoresStore } from './configuration/store-git-ignore.js';
 import { resolveConfiguration, type Configuration, type ResolveOptions } from './configuration/resolve-configuration.js';
 import type { DataLocation, StoreLocation } from './configuration/storage-locations.js';
 import { PathRoutedDataStore } from './data-routing/index.js';
@@ -134,6 +135,10 @@ export async function openDotscience(options: OpenOptions = {}): Promise<Dotscie
     // Data first: a data store that checks its backing (the ZFS pool) fails before the event log creates anything.
     const data = await container.getAsync<DataStore>(DataStore);
     const events = await container.getAsync<EventStore>(EventStore);
+    if (!options.readOnly) {
+      if (configuration.store.kind === 'fs') await ensureGitIgnoresStore(configuration.store.directory);
+      if (configuration.data.kind === 'fs') await ensureGitIgnoresStore(configuration.data.directory);
+    }
     let closed: Promise<void> | undefined;
     return {
       configuration,

@@ -1,3 +1,4 @@
 export * from './configuration-errors.js';
 export * from './storage-locations.js';
 export * from './resolve-configuration.js';
+export * from './store-git-ignore.js';
