@@ -79,8 +79,10 @@ export async function scanForward(
     });
     tailSize = end.offset;
     if (end.kind === 'end') continue;
-    if (role === 'reader') break;
+    // Damage with whole records after it, or in a segment the writer has moved past, is never a write in
+    // progress: a reader (ds audit verify opens read-only) must report it too, not read up to it and say ok.
     if (end.validAfter || i !== onDisk.length - 1) throw new CorruptLogError(segment.name, end.offset, end.reason);
+    if (role === 'reader') break;
     truncatedBytes = (await stat(path)).size - end.offset;
     await truncateTornTail(path, end.offset);
   }
