@@ -30,7 +30,7 @@ export async function recoverLog(dir: string, snapshotPath: string, options: Rec
   const segments = await listSegments(dir);
   const loaded = options.useSnapshot ? await loadIndexSnapshot(snapshotPath) : undefined;
   let snapshot = loaded && (await snapshotFits(dir, loaded.index.table.segments, loaded.lastSegmentEnd, segments)) ? loaded : undefined;
-  if (snapshot && options.role === 'writer' && options.verifyChecksums) {
+  if (snapshot && options.verifyChecksums) {
     if (!(await verifyCovered(dir, snapshot.index, snapshot.lastSegmentEnd))) snapshot = undefined;
   }
   const index = snapshot?.index ?? new StreamIndex();
