@@ -30,7 +30,7 @@ async function killAtRandom(child: FaultChild, round: number, afterOpenMs: numbe
   if (round % 10 === 9) {
     await sleep(Math.random() * 250);
   } else {
-    while (!child.lines.includes('open') && child.exitCode === null) await sleep(2);
+    while (!child.lines.includes('open') && child.exitCode === null && child.signalCode === null) await sleep(2);
     await sleep(Math.random() * afterOpenMs);
   }
   child.kill('SIGKILL');
