@@ -1,4 +1,4 @@
-import { currentSchemaVersion, DomainEventSchema, type DomainEvent, type EventType } from './catalogue.js';
+import { currentSchemaVersion, eventSchemas, type DomainEvent, type EventType } from './catalogue.js';
 import type { RecordedEvent } from './envelope.js';
 
 /** Turns the data of `type` at `fromVersion` into the data of `fromVersion + 1`. */
@@ -56,15 +56,16 @@ export class UpcasterRegistry {
       data = step(data);
     }
     if (e.schemaVersion > target) throw new UnknownEventVersionError(e.type, e.schemaVersion, e.stream, e.revision);
-    const parsed = DomainEventSchema.safeParse({ type: e.type, data });
+    // The type's own schema (not the union): same verdict, no dispatch or wrapper object per event.
+    const parsed = eventSchemas[e.type as EventType].safeParse(data);
     if (!parsed.success) {
       throw new InvalidEventDataError(
         e.stream,
         e.revision,
-        parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '),
+        parsed.error.issues.map((i) => `${['data', ...i.path].join('.')}: ${i.message}`).join('; '),
       );
     }
-    return parsed.data;
+    return { type: e.type, data: parsed.data } as DomainEvent;
   }
 }
 
