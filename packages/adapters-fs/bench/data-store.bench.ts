@@ -5,11 +5,11 @@
  * median and spread; every first capture goes into a fresh, empty store.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { randomFillSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machineLine, measure, summarise, timed, type Measurement } from '../../core/bench/measurement.js';
+import { seededByteSource } from '../../core/bench/seeded-data.js';
 import { FsDataStore } from '../src/data-store/index.js';
 
 const BENCH = 'adapters-fs: data store';
@@ -19,14 +19,14 @@ const smallFiles = Number(process.argv[3] ?? 100_000);
 const cores = availableParallelism();
 const root = mkdtempSync(join(tmpdir(), 'ds-data-bench-'));
 
-/** `count` files of random bytes totalling `totalMiB`. */
+/** `count` files of seeded pseudo-random bytes totalling `totalMiB`. */
 function bigFiles(dir: string, count: number): string[] {
   mkdirSync(dir, { recursive: true });
   const size = Math.floor((totalMiB << 20) / count);
-  const buffer = Buffer.allocUnsafe(size);
+  const bytes = seededByteSource('data-store bench: big files');
   return Array.from({ length: count }, (_, i) => {
     const path = join(dir, `shard-${i}.bin`);
-    writeFileSync(path, randomFillSync(buffer));
+    writeFileSync(path, bytes(size));
     return path;
   });
 }
@@ -40,7 +40,7 @@ function smallTree(dir: string, count: number): void {
 }
 
 /** `count` (MiB or files) captured per second, each run into a fresh, empty store. */
-async function measureCapture(name: string, dir: string, count: number, unit: string, options: { workers?: number; useWorkers?: boolean }): Promise<Measurement> {
+async function measureCapture(name: string, dir: string, count: number, unit: string, options: { workers?: number; useWorkers?: boolean }, key?: string): Promise<Measurement> {
   let run = 0;
   return measure(BENCH, name, unit, async () => {
     const directory = join(root, `store-${name.replace(/\W+/g, '-')}-${run++}`);
@@ -51,16 +51,18 @@ async function measureCapture(name: string, dir: string, count: number, unit: st
       await store.close();
       rmSync(directory, { recursive: true, force: true });
     }
-  });
+  }, key ? { key } : {});
 }
 
 async function firstCapture(files: string[], dir: string): Promise<void> {
   console.log(`first capture of ${files.length} files, ${totalMiB} MiB (hash + copy into the store + fsync):`);
-  const shaOne = await measure(BENCH, 'limit: sha256sum, 1 core', 'MiB/s', () => timed(() => (execFileSync('sha256sum', files, { stdio: 'ignore' }), totalMiB)));
+  const shaOne = await measure(BENCH, 'limit: sha256sum, 1 core', 'MiB/s', () => timed(() => (execFileSync('sha256sum', files, { stdio: 'ignore' }), totalMiB)), {
+    key: 'data-store.first.sha256sum-1core',
+  });
   const shaAll = await measure(BENCH, `limit: sha256sum, ${cores} cores (xargs -P)`, 'MiB/s', () =>
     timed(() => (spawnSync('sh', ['-c', `printf '%s\\n' "$@" | xargs -P ${cores} -n 1 sha256sum >/dev/null`, 'sh', ...files], { stdio: 'inherit' }), totalMiB)),
   );
-  const fsOne = await measureCapture('first capture, FsDataStore, 1 core', dir, totalMiB, 'MiB/s', { workers: 1, useWorkers: false });
+  const fsOne = await measureCapture('first capture, FsDataStore, 1 core', dir, totalMiB, 'MiB/s', { workers: 1, useWorkers: false }, 'data-store.first.fs-1core');
   const fsAll = await measureCapture(`first capture, FsDataStore, ${cores} cores`, dir, totalMiB, 'MiB/s', { useWorkers: true });
   summarise(BENCH, 'first capture ÷ sha256sum, per core (median ratio)', 'ratio', [fsOne.median / shaOne.median]);
   summarise(BENCH, `first capture ÷ sha256sum, ${cores} cores (median ratio)`, 'ratio', [fsAll.median / shaAll.median]);
@@ -83,7 +85,7 @@ async function recapture(dir: string): Promise<void> {
     await fresh.close();
     if (run > 0) seconds.push(t.ms / 1000); // run 0 is the warm-up
   }
-  summarise(BENCH, `re-capture of ${smallFiles} unchanged files (new store object)`, 's', seconds, smallFiles);
+  summarise(BENCH, `re-capture of ${smallFiles} unchanged files (new store object)`, 's', seconds, smallFiles, 'data-store.recapture-small');
   console.log(`  files read during re-captures: ${filesRead} (0 expected)`);
 }
 

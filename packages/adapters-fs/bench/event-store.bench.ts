@@ -65,8 +65,11 @@ try {
   let single = 0;
   await measure(BENCH, 'single-event durable appends (sequential)', 'appends/s', () =>
     forAbout(1000, async () => (await store.append('run-single', [metric(single++)]), 1)),
+    { key: 'event-store.single' },
   );
-  await measure(BENCH, 'limit: bare write + fdatasync of one record', 'writes/s', () => bareDurableWrites(join(dir, 'bare.dat'), recordBytes, 1000));
+  await measure(BENCH, 'limit: bare write + fdatasync of one record', 'writes/s', () => bareDurableWrites(join(dir, 'bare.dat'), recordBytes, 1000), {
+    key: 'event-store.single.limit',
+  });
 
   let concurrent = 0;
   await measure(BENCH, 'single-event appends, 64 concurrent (group commit)', 'appends/s', () =>
@@ -91,12 +94,13 @@ try {
       for (let i = 0; i < 60; i++) await store.append(`run-b${i % 10}`, Array.from({ length: batch }, (_, k) => metric(k)));
       return 60 * batch;
     }),
+    { key: 'event-store.batched' },
   );
   const batchBytes = Buffer.alloc(batch * recordBytes.length, 0x61);
   await measure(BENCH, `limit: write + fdatasync of ${batch} records' bytes`, 'events/s', async () => {
     const t = await bareDurableWrites(join(dir, 'bare.dat'), batchBytes, 1000);
     return { count: t.count * batch, ms: t.ms };
-  });
+  }, { key: 'event-store.batched.limit' });
 
   const fill = Math.max(0, replayEvents - store.eventCount);
   for (let i = 0; i < fill; i += batch) await store.append(`run-f${i % 100}`, Array.from({ length: Math.min(batch, fill - i) }, (_, k) => metric(k)));
@@ -108,6 +112,7 @@ try {
       for await (const e of store.readAll()) if (e.position >= 0) n++;
       return n;
     }),
+    { key: 'event-store.replay' },
   );
   const segments = await Promise.all((await readdir(dir)).filter((f) => f.startsWith('segment-')).sort().map((f) => readFile(join(dir, f))));
   await measure(BENCH, 'limit: checksum + JSON.parse of the same records in memory', 'events/s', () =>
@@ -123,6 +128,7 @@ try {
       }
       return n;
     }),
+    { key: 'event-store.replay.limit' },
   );
 
   await measure(BENCH, 'readStream of one stream (interleaved with others)', 'events/s', () =>

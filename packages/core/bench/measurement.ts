@@ -25,11 +25,22 @@ export interface Measurement {
   rates: number[];
   /** Median size of one run (`count`). */
   count: number;
+  /** Stable identifier the `pnpm bench` orchestrator (bench/run-all.mjs) finds this figure by. */
+  key?: string;
+}
+
+/** A figure that could not be measured in this run, and why (rendered as a visible skip). */
+export interface Skip {
+  bench: string;
+  key: string;
+  name: string;
+  skipped: string;
 }
 
 export interface MeasureOptions {
   warmups?: number;
   runs?: number;
+  key?: string;
 }
 
 /** Time `fn` (which does `count` things) once. */
@@ -63,14 +74,37 @@ export async function measure(bench: string, name: string, unit: string, run: ()
     runs,
     rates,
     count: median(samples.map((s) => s.count)),
+    ...(options.key ? { key: options.key } : {}),
   };
   report(m);
   return m;
 }
 
+/**
+ * Time `run` (which returns the milliseconds it measured itself, so that preparing a
+ * fresh tree or repository stays outside the timing) after warm-ups; report seconds.
+ */
+export async function measureSeconds(bench: string, name: string, run: () => Promise<number>, options: MeasureOptions = {}): Promise<Measurement> {
+  const warmups = options.warmups ?? 1;
+  const runs = Math.max(5, options.runs ?? 5);
+  for (let i = 0; i < warmups; i++) await run();
+  const seconds: number[] = [];
+  for (let i = 0; i < runs; i++) seconds.push((await run()) / 1000);
+  return summarise(bench, name, 's', seconds, 1, options.key);
+}
+
+/** Record that a figure was not measured, with the reason (printed, and a JSON line for `pnpm bench`). */
+export function skipped(bench: string, key: string, name: string, reason: string): Skip {
+  const skip: Skip = { bench, key, name, skipped: reason };
+  console.log(`${name.padEnd(58)} skipped: ${reason}`);
+  const file = process.env['BENCH_RESULTS'];
+  if (file) appendFileSync(file, `${JSON.stringify(skip)}\n`);
+  return skip;
+}
+
 /** Record a figure measured once per run elsewhere (e.g. seconds for a re-capture) with the same median/spread treatment. */
-export function summarise(bench: string, name: string, unit: string, values: number[], count = 1): Measurement {
-  const m: Measurement = { bench, name, unit, median: median(values), min: Math.min(...values), max: Math.max(...values), runs: values.length, rates: values, count };
+export function summarise(bench: string, name: string, unit: string, values: number[], count = 1, key?: string): Measurement {
+  const m: Measurement = { bench, name, unit, median: median(values), min: Math.min(...values), max: Math.max(...values), runs: values.length, rates: values, count, ...(key ? { key } : {}) };
   report(m);
   return m;
 }

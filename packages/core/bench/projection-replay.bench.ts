@@ -25,6 +25,7 @@ for (const [name, projection] of Object.entries(builtInProjections) as Array<[st
       for (const e of log) state = apply(state, e);
       return log.length;
     }),
+    { key: `projection.${name}` },
   );
 }
 await measure(BENCH, `rebuild all ${Object.keys(builtInProjections).length} built-ins in one pass`, 'events/s', () =>
@@ -35,4 +36,5 @@ await measure(BENCH, `rebuild all ${Object.keys(builtInProjections).length} buil
     for (const e of log) for (let k = 0; k < appliers.length; k++) states[k] = appliers[k]!(states[k], e);
     return log.length;
   }),
+  { key: 'projection.all-built-ins' },
 );
