@@ -17,6 +17,7 @@ import { registerRunsCommand } from './commands/runs.js';
 import { registerShowCommand } from './commands/show.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTokenCommand } from './commands/token.js';
+import { registerUiCommand } from './commands/ui.js';
 import { registerPushCommand } from './commands/push.js';
 import { registerPullCommand } from './commands/pull.js';
 
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerGcCommand(program);
   registerDemoCommand(program);
   registerServeCommand(program);
+  registerUiCommand(program);
   registerTokenCommand(program);
   registerPushCommand(program);
   registerPullCommand(program);

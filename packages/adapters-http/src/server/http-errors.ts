@@ -25,7 +25,10 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
   }
   if (error instanceof InvalidInputError) return { status: 400, body: { code: error.code, message: error.message, problems: [...error.problems] } };
   if (error instanceof UnknownLineageNodeError) return { status: 404, body: { code: error.code, message: error.message } };
-  if (error instanceof QueryParseError || error instanceof AmbiguousLineageNodeError) return { status: 400, body: { code: error.code, message: error.message } };
+  if (error instanceof QueryParseError) {
+    return { status: 400, body: { code: error.code, message: error.message, at: { line: error.line, column: error.column, offset: error.offset, length: error.token.length } } };
+  }
+  if (error instanceof AmbiguousLineageNodeError) return { status: 400, body: { code: error.code, message: error.message } };
   if (error instanceof DotscienceError) return { status: 422, body: { code: error.code, message: error.message } };
   const framework = error as { statusCode?: number; code?: string; message?: string };
   if (typeof framework.statusCode === 'number' && framework.statusCode >= 400 && framework.statusCode < 500) {

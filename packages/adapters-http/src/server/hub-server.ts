@@ -9,6 +9,9 @@ import { errorResponse } from './http-errors.js';
 import { openApiDocument } from './openapi.js';
 import type { ProjectStoreProvider, ProjectStores } from './project-stores.js';
 import { ProjectReadModel } from './project-read-model.js';
+import { MetricSeriesReader } from './metric-series-reader.js';
+import { registerRunDetailRoutes } from './run-detail-routes.js';
+import { registerWebAppRoutes } from './web-app-routes.js';
 import { registerReadSideRoutes } from './read-side-routes.js';
 import { registerSubscriptionRoute } from './subscription-route.js';
 import { registerTokenRoutes } from './token-routes.js';
@@ -20,6 +23,8 @@ export interface HubServerOptions {
   bodyLimit?: number;
   /** Heartbeat comment interval of Server-Sent Events (default 15 s). */
   heartbeatMs?: number;
+  /** The built web UI (`packages/web` → `dist`): served under /ui/, with / redirecting there. Absent: no UI. */
+  webApp?: string;
 }
 
 const DEFAULT_PAGE = 1000;
@@ -29,6 +34,7 @@ export interface HubContext {
   /** Parse params (and query/body) with zod, check the token's project and role, open the project's stores. */
   enter<P extends { project: string }>(request: FastifyRequest, params: z.ZodType<P>, role: wire.Role): Promise<{ params: P; stores: ProjectStores }>;
   readModel(project: string, stores: ProjectStores): ProjectReadModel;
+  metricSeries(project: string, stores: ProjectStores): MetricSeriesReader;
   tokens: TokenRegistry;
   heartbeatMs: number;
 }
@@ -37,6 +43,7 @@ export interface HubContext {
 export class HubServer {
   readonly app: FastifyInstance;
   private readonly readModels = new Map<string, ProjectReadModel>();
+  private readonly seriesReaders = new Map<string, MetricSeriesReader>();
 
   constructor(private readonly options: HubServerOptions) {
     this.app = Fastify({ bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024, forceCloseConnections: true, logger: false });
@@ -59,6 +66,11 @@ export class HubServer {
         let model = this.readModels.get(project);
         if (!model) this.readModels.set(project, (model = new ProjectReadModel(stores.events)));
         return model;
+      },
+      metricSeries: (project, stores) => {
+        let reader = this.seriesReaders.get(project);
+        if (!reader) this.seriesReaders.set(project, (reader = new MetricSeriesReader(stores.events)));
+        return reader;
       },
       tokens: options.tokens,
       heartbeatMs: options.heartbeatMs ?? 15_000,
@@ -144,6 +156,8 @@ export class HubServer {
     });
 
     registerReadSideRoutes(app, context);
+    registerRunDetailRoutes(app, context);
+    if (this.options.webApp !== undefined) registerWebAppRoutes(app, this.options.webApp);
     registerTokenRoutes(app, context);
   }
 }

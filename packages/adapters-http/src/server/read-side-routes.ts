@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { lineageOf, parseInput, resolveLineageNode, runQuery, type RunView } from '@dotscience/core';
+import { lineageOf, parseInput, parseQuery, resolveLineageNode, runQuery, type Query, type RunView } from '@dotscience/core';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import type { HubContext } from './hub-server.js';
 import { HubRefusal, notFound } from './http-errors.js';
 
 /** A run by full id or by a prefix only one run has. */
-function findRun(runs: Record<string, RunView>, ref: string): RunView {
+export function findRun(runs: Record<string, RunView>, ref: string): RunView {
   const exact = Object.hasOwn(runs, ref) ? runs[ref] : undefined;
   if (exact) return exact;
   const matches = Object.keys(runs).filter((id) => id.startsWith(ref));
@@ -20,9 +20,11 @@ export function registerReadSideRoutes(app: FastifyInstance, context: HubContext
   app.get(hubRoutes.runs, async (request) => {
     const { params, stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
     const query = parseInput(wire.RunsQuerySchema, request.query, 'query');
+    const selection = runSelection(query.filter ?? '', query.sort);
     const state = await context.readModel(params.project, stores).current();
-    const options = { ...(query.limit === undefined ? {} : { limit: query.limit }), ...(query.offset === undefined ? {} : { offset: query.offset }) };
-    return { runs: runQuery(Object.values(state.runs), query.filter ?? '', options) };
+    const selected = runQuery(Object.values(state.runs), selection);
+    const offset = query.offset ?? 0;
+    return { runs: selected.slice(offset, query.limit === undefined ? undefined : offset + query.limit), total: selected.length };
   });
 
   app.get(hubRoutes.run, async (request) => {
@@ -48,4 +50,12 @@ export function registerReadSideRoutes(app: FastifyInstance, context: HubContext
     const { params, stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
     return (await context.readModel(params.project, stores).current()).models;
   });
+}
+
+/** The filter (which may carry its own `order by`) with the `sort` keys first; each parsed on its own, so a parse error's column points into what the user typed. */
+function runSelection(filter: string, sort: string | undefined): Query {
+  const parsed = parseQuery(filter);
+  const sortText = sort?.trim() ?? '';
+  if (sortText === '') return parsed;
+  return { filter: parsed.filter, orderBy: [...parseQuery(`order by ${sortText}`).orderBy, ...parsed.orderBy] };
 }

@@ -59,9 +59,44 @@ export const RunsQuerySchema = z
     filter: z.string().max(65_536).optional(),
     limit: z.coerce.number().int().nonnegative().max(100_000).optional(),
     offset: z.coerce.number().int().nonnegative().optional(),
+    /** Order keys in the query language's `order by` syntax ("metrics.rmse desc, params.depth"); they come before the filter's own. */
+    sort: z.string().max(4096).optional(),
   })
   .strict();
+export const RunsPageSchema = z.object({
+  runs: z.array(z.record(z.string(), z.unknown())),
+  /** How many runs the filter selects in all (the page is `offset`…`offset + limit` of them). */
+  total: z.number().int().nonnegative(),
+});
 export const RunParamsSchema = z.object({ project: ProjectIdSchema, runId: z.string().min(1).max(256) }).strict();
+export const MetricSeriesParamsSchema = z.object({ project: ProjectIdSchema, runId: z.string().min(1).max(256), name: z.string().min(1).max(1024) }).strict();
+export const MetricSeriesQuerySchema = z
+  .object({
+    /** Downsample to about this many points (min/max-preserving buckets: each bucket keeps its lowest and highest point); absent: every point. */
+    points: z.coerce.number().int().min(2).max(1_000_000).optional(),
+  })
+  .strict();
+export const MetricSeriesResponseSchema = z.object({
+  runId: z.string(),
+  name: z.string(),
+  /** Points in the whole series (numeric values only). */
+  total: z.number().int().nonnegative(),
+  downsampled: z.boolean(),
+  /** x: the point's step, or its index in the series when it was recorded without one. */
+  x: z.array(z.number()),
+  y: z.array(z.number()),
+});
+export type MetricSeriesResponse = z.infer<typeof MetricSeriesResponseSchema>;
+export const RunHistoryResponseSchema = z.object({
+  runId: z.string(),
+  stream: z.string(),
+  events: z.array(z.object({ revision: z.number().int(), position: z.number().int(), type: z.string(), recordedAt: z.string(), prevHash: z.string(), hash: z.string() })),
+  /** The hash chain recomputed over every event of the run stream (and the seal, once published). */
+  verified: z.boolean(),
+  /** Why it is not verified: the first event that breaks the chain. */
+  problem: z.string().optional(),
+});
+export type RunHistoryResponse = z.infer<typeof RunHistoryResponseSchema>;
 export const LineageParamsSchema = z.object({ project: ProjectIdSchema, node: z.string().min(1).max(1024) }).strict();
 export const LineageQuerySchema = z.object({ direction: z.enum(['upstream', 'downstream', 'both']).optional() }).strict();
 
@@ -91,5 +126,7 @@ export const ErrorBodySchema = z.object({
   stream: z.string().optional(),
   expected: ExpectedRevisionSchema.optional(),
   actual: z.number().int().optional(),
+  /** QUERY_PARSE: where the query went wrong (1-based line and column, 0-based offset, the offending token's length). */
+  at: z.object({ line: z.number().int(), column: z.number().int(), offset: z.number().int(), length: z.number().int() }).optional(),
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;

@@ -1,6 +1,7 @@
 import { InvalidOptionArgumentError, type Command } from 'commander';
 import { serveHub } from '@dotscience/sdk';
 import { printText } from '../output/json-output.js';
+import { webAppDirectory } from '../web-app-directory.js';
 
 const localDirectory = (value: string | undefined, option: string): string | undefined => {
   if (value === undefined) return undefined;
@@ -8,7 +9,7 @@ const localDirectory = (value: string | undefined, option: string): string | und
   return value.startsWith('file:') ? value.slice('file:'.length) : value;
 };
 
-const port = (value: string): number => {
+export const portArgument = (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidOptionArgumentError(`${value} is not a port (0-65535; 0 picks a free one)`);
   return n;
@@ -19,15 +20,16 @@ export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('run a hub (JSON/HTTP, Server-Sent Events) over the fs stores given by --store (and --data); tokens come from ds token create')
-    .option('--port <port>', 'port to listen on (0: a free one)', port, 8080)
+    .option('--port <port>', 'port to listen on (0: a free one)', portArgument, 8080)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action(async (options: { port: number; host: string }, command: Command) => {
       const globals = command.optsWithGlobals<{ store?: string; data?: string }>();
       const store = localDirectory(globals.store, '--store');
       if (store === undefined) throw new InvalidOptionArgumentError('ds serve needs --store <dir>: the directory the hub keeps its projects and tokens in');
       const data = localDirectory(globals.data, '--data');
-      const hub = await serveHub({ store, ...(data === undefined ? {} : { data }), port: options.port, host: options.host });
-      printText(`hub listening on ${hub.url}`);
+      const webApp = webAppDirectory();
+      const hub = await serveHub({ store, ...(data === undefined ? {} : { data }), ...(webApp === undefined ? {} : { webApp }), port: options.port, host: options.host });
+      printText(`hub listening on ${hub.url}${webApp === undefined ? ' (no web UI: run pnpm build:web)' : `, web UI at ${hub.url}/ui/`}`);
       await new Promise<void>((resolveStop) => {
         const stop = (): void => resolveStop();
         process.once('SIGINT', stop);

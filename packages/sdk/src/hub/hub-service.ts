@@ -1,6 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { DataStore, EventStore } from '@dotscience/core';
 import { FsDataStore, FsEventStore } from '@dotscience/adapters-fs';
-import { HubServer, ProjectDirectories, TokenRegistry, type Role, type TokenInfo } from '@dotscience/adapters-http';
+import { HubServer, ProjectDirectories, TokenRegistry, type ObjectStorage, type Role, type TokenInfo } from '@dotscience/adapters-http';
 
 export interface HubServeOptions {
   /** The hub's directory: per-project event logs under `events/`, tokens in `tokens.json`. */
@@ -11,6 +14,8 @@ export interface HubServeOptions {
   port?: number;
   host?: string;
   bodyLimit?: number;
+  /** The built web UI directory to serve under /ui/ (see `@dotscience/web`). */
+  webApp?: string;
 }
 
 export interface RunningHubServer {
@@ -33,9 +38,45 @@ export async function serveHub(options: HubServeOptions): Promise<RunningHubServ
       openData: (dir) => new FsDataStore({ directory: dir }),
     }),
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+    ...(options.webApp === undefined ? {} : { webApp: options.webApp }),
   });
   const url = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   return { url, close: () => server.close() };
+}
+
+/**
+ * A hub over one opened local store (`ds ui`): its project only, tokens in a
+ * fresh temporary directory, one read token returned. The store stays owned by
+ * the caller; `close()` stops the hub and removes the tokens.
+ */
+export async function serveLocalStore(
+  ds: { events: EventStore; data: DataStore; configuration: { projectId: string } },
+  options: { port?: number; host?: string; webApp?: string } = {},
+): Promise<RunningHubServer & { token: string; project: string }> {
+  const project = ds.configuration.projectId;
+  const data = ds.data as DataStore & Partial<ObjectStorage>;
+  if (typeof data.readObject !== 'function' || typeof data.hasObject !== 'function' || typeof data.writeObject !== 'function') {
+    throw new Error(`ds ui serves a local fs data store; this configuration's data store (${data.kind}) cannot hand out objects`);
+  }
+  const tokenDirectory = await mkdtemp(join(tmpdir(), 'ds-ui-'));
+  const tokens = TokenRegistry.inDirectory(tokenDirectory);
+  const { token } = await tokens.create(project, 'read', 'ds ui');
+  const stores = { events: ds.events, data: data as DataStore & ObjectStorage };
+  const server = new HubServer({
+    tokens,
+    projects: { open: async (id) => (id === project ? stores : Promise.reject(new Error(`ds ui serves project ${project} only, not ${id}`))), close: async () => undefined },
+    ...(options.webApp === undefined ? {} : { webApp: options.webApp }),
+  });
+  const url = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  return {
+    url,
+    token,
+    project,
+    close: async () => {
+      await server.close();
+      await rm(tokenDirectory, { recursive: true, force: true });
+    },
+  };
 }
 
 /** The tokens of the hub whose directory is `store` (used on the hub's machine). */

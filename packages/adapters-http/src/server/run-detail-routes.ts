@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import { ChainVerifier, parseInput, runStream, type RecordedEvent } from '@dotscience/core';
+import { hubRoutes } from '../wire/hub-routes.js';
+import * as wire from '../wire/wire-schemas.js';
+import type { HubContext } from './hub-server.js';
+import { notFound } from './http-errors.js';
+import { findRun } from './read-side-routes.js';
+import { downsampleMinMax } from './series-downsampling.js';
+
+/** What a run's page shows beyond the run view: a metric's series (downsampled for charts) and the run stream's events with the hash chain checked. */
+export function registerRunDetailRoutes(app: FastifyInstance, context: HubContext): void {
+  app.get(hubRoutes.metricSeries, async (request): Promise<wire.MetricSeriesResponse> => {
+    const { params, stores } = await context.enter(request, wire.MetricSeriesParamsSchema, 'read');
+    const query = parseInput(wire.MetricSeriesQuerySchema, request.query, 'query');
+    const run = findRun((await context.readModel(params.project, stores).current()).runs, params.runId);
+    const series = await context.metricSeries(params.project, stores).series(run.runId, params.name);
+    if (!series) throw notFound(`run ${run.runId} recorded no metric ${JSON.stringify(params.name)} — its metrics are ${Object.keys(run.metrics).join(', ') || 'none'}`);
+    const points = query.points ?? series.length;
+    const { x, y } = downsampleMinMax(series, points);
+    return { runId: run.runId, name: params.name, total: series.length, downsampled: series.length > points, x, y };
+  });
+
+  app.get(hubRoutes.runHistory, async (request): Promise<wire.RunHistoryResponse> => {
+    const { params, stores } = await context.enter(request, wire.RunParamsSchema, 'read');
+    const run = findRun((await context.readModel(params.project, stores).current()).runs, params.runId);
+    const stream = runStream(run.runId);
+    const verifier = new ChainVerifier();
+    const events: wire.RunHistoryResponse['events'] = [];
+    let problem: string | undefined;
+    for await (const event of stores.events.readStream(stream) as AsyncIterable<RecordedEvent>) {
+      problem ??= verifier.check(event)?.message;
+      events.push({ revision: event.revision, position: event.position, type: event.type, recordedAt: event.recordedAt, prevHash: event.prevHash, hash: event.hash });
+    }
+    return { runId: run.runId, stream, events, verified: problem === undefined, ...(problem === undefined ? {} : { problem }) };
+  });
+}
