@@ -29,6 +29,8 @@ export function everyProjectEndpoint(project: string): HubRequestSpec[] {
     { name: 'version stat', method: 'GET', path: hubPaths.versionStat(project, 'file', objectHex) },
     { name: 'runs', method: 'GET', path: hubPaths.runs(project) },
     { name: 'run detail', method: 'GET', path: hubPaths.run(project, 'r') },
+    { name: 'metric series', method: 'GET', path: hubPaths.metricSeries(project, 'r', 'loss') },
+    { name: 'run history', method: 'GET', path: hubPaths.runHistory(project, 'r') },
     { name: 'lineage', method: 'GET', path: hubPaths.lineage(project, 'x') },
     { name: 'datasets', method: 'GET', path: hubPaths.datasets(project) },
     { name: 'models', method: 'GET', path: hubPaths.models(project) },

@@ -3,7 +3,7 @@ import type { DatasetsState, ModelsState } from '@dotscience/core';
 import type { HubApi } from './hub-api.js';
 import { href } from './routes.js';
 
-const RunLink = ({ runId }: { runId: string }) => <a href={href.run(runId)}>{runId.slice(0, 8)}</a>;
+const RunLink = ({ runId }: { runId: string }) => <a href={href.run(runId)}>{runId.slice(0, 13)} </a>;
 
 /** Datasets and models with their versions, the run that produced each and the runs that used it. */
 export function CatalogPage({ api }: { api: HubApi }) {

@@ -30,7 +30,7 @@ export function ComparePage({ api, runIds }: { api: HubApi; runIds: string[] }) 
       <div class="grid charts">
         {metricNames.map((name) => (
           <div class="card" key={name}>
-            <MetricChart title={name} lines={series.filter((s) => s.name === name).map((s) => ({ label: s.runId.slice(0, 8), x: s.x, y: s.y }))} />
+            <MetricChart title={name} lines={series.filter((s) => s.name === name).map((s) => ({ label: s.runId.slice(0, 13), x: s.x, y: s.y }))} />
           </div>
         ))}
       </div>
@@ -40,7 +40,7 @@ export function ComparePage({ api, runIds }: { api: HubApi; runIds: string[] }) 
             <th>parameter</th>
             {runs.map((r) => (
               <th key={r.runId}>
-                <a href={href.run(r.runId)}>{r.runId.slice(0, 8)}</a>
+                <a href={href.run(r.runId)}>{r.runId.slice(0, 13)}</a>
               </th>
             ))}
           </tr>

@@ -11,7 +11,7 @@ cytoscape.use(dagre);
 function elementsOf(graph: ProvenanceGraph, focus: string): cytoscape.ElementDefinition[] {
   const nodes: cytoscape.ElementDefinition[] = [
     ...Object.values(graph.entities).map((e) => ({ data: { id: e.id, label: `${e.kind === 'model' ? '◆' : '▤'} ${e.name} v${e.version}`, kind: e.kind, focus: e.id === focus ? 1 : 0 } })),
-    ...Object.values(graph.activities).map((a) => ({ data: { id: a.id, label: `run ${a.runId.slice(0, 8)}`, kind: 'run', focus: a.id === focus ? 1 : 0 } })),
+    ...Object.values(graph.activities).map((a) => ({ data: { id: a.id, label: `run ${a.runId.slice(0, 13)}`, kind: 'run', focus: a.id === focus ? 1 : 0 } })),
   ];
   const edges: cytoscape.ElementDefinition[] = [
     ...Object.values(graph.used).map((u) => ({ data: { id: `used:${u.activity}:${u.entity}`, source: u.entity, target: u.activity, label: 'used' } })),

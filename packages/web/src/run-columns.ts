@@ -11,7 +11,7 @@ export interface RunColumn {
 const show = (value: unknown): string => (value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value));
 
 export const FIXED_COLUMNS: RunColumn[] = [
-  { title: 'run', sortField: 'attributes.run_id', value: (r) => r.runId.slice(0, 12), width: '120px' },
+  { title: 'run', sortField: 'attributes.run_id', value: (r) => r.runId.slice(0, 13), width: '120px' },
   { title: 'status', sortField: 'attributes.status', value: (r) => r.status, width: '90px' },
   { title: 'started', sortField: 'attributes.started_at', value: (r) => r.startedAt.replace('T', ' ').slice(0, 19), width: '160px' },
   { title: 'description', sortField: 'attributes.description', value: (r) => r.description ?? '', width: 'minmax(160px, 1fr)' },

@@ -99,7 +99,7 @@ export function RunPage({ api, runId }: { api: HubApi; runId: string }) {
               {run.models.map((m) => (
                 <tr key={m.name}>
                   <td>
-                    <a href={href.lineage(`model:${m.name}`)}>{m.name}</a>
+                    <a href={href.lineage(m.name)}>{m.name}</a>
                   </td>
                   <td class="mono">{m.path}</td>
                   <td>{m.framework ?? ''}</td>

@@ -1,0 +1,95 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { buildWebApp, chromiumMissing, chromiumPath, chromiumRequired, demoProject, removeAll, SCREENSHOTS, startUi } from './web-ui-fixture.js';
+
+const skip = chromiumMissing && !chromiumRequired;
+if (skip) console.log(`web UI e2e skipped: no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH); DOTSCIENCE_WEB_E2E=required makes this a failure`);
+
+/** Pixels of a chart's canvas in its first series' colour (#1c5fd1): the line uPlot drew, not the axes or grid. */
+async function seriesPixels(page: Page, selector: string): Promise<number> {
+  return page.$eval(selector, (canvas) => {
+    const c = canvas as HTMLCanvasElement;
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let drawn = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3]! > 128 && Math.abs(data[i]! - 0x1c) + Math.abs(data[i + 1]! - 0x5f) + Math.abs(data[i + 2]! - 0xd1) < 60) drawn++;
+    }
+    return drawn;
+  });
+}
+
+describe.skipIf(skip)('web UI in headless Chromium over ds ui with the demo project', () => {
+  let browser: Browser;
+  let page: Page;
+  let webApp: string;
+  let project: string;
+  let ui: Awaited<ReturnType<typeof startUi>>;
+  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    if (chromiumMissing) throw new Error(`DOTSCIENCE_WEB_E2E=required but there is no Chromium at ${chromiumPath} — apt-get install chromium`);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    [webApp, project] = await Promise.all([buildWebApp(), Promise.resolve().then(demoProject)]);
+    ui = await startUi(project, webApp);
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await ui?.stop();
+    removeAll(webApp, project && dirname(project));
+  });
+
+  it('filters the runs table with the query language, showing a parse error at its column', async () => {
+    await page.goto(ui.url);
+    await page.waitForSelector('.run-row a');
+    expect(await page.locator('.run-row a').count()).toBe(8);
+    await page.fill('input.filter', 'metrics.accuracy > and');
+    await page.press('input.filter', 'Enter');
+    await page.waitForSelector('.parse-error');
+    expect(await page.getAttribute('.parse-error', 'data-column')).toBe('20');
+    await shot('runs-parse-error');
+    await page.fill('input.filter', 'metrics.accuracy > 0.8 and params.depth = 3');
+    await page.press('input.filter', 'Enter');
+    await page.waitForFunction(() => document.querySelectorAll('.run-row a').length === 1);
+    expect(await page.textContent('.count')).toBe('1 runs');
+    await shot('runs-filtered');
+  });
+
+  it('opens the run and draws its metric charts and verified history', async () => {
+    await page.click('.run-row a');
+    await page.waitForSelector('.chart canvas');
+    await page.waitForSelector('.badge.ok');
+    expect(await page.locator('.chart').count()).toBe(2);
+    // cv_accuracy has 5 points (one per fold): a line across the plot.
+    expect(await seriesPixels(page, '.chart[data-metric="cv_accuracy"] canvas')).toBeGreaterThan(200);
+    expect(await page.textContent('.badge')).toBe('hash chain verified');
+    await shot('run-detail');
+  });
+
+  it("opens the model's provenance graph and clicks through to the producing run", async () => {
+    const producingRun = decodeURIComponent(new URL(page.url()).hash.replace('#/runs/', ''));
+    await page.goto(`${ui.url.split('#')[0]}#/lineage/${encodeURIComponent('iris-tree')}`);
+    await page.waitForFunction(() => {
+      const cy = (window as unknown as { dotscienceGraph?: { nodes(): { length: number } } }).dotscienceGraph;
+      return cy !== undefined && cy.nodes().length > 0;
+    });
+    await shot('model-provenance');
+    // The run that generated the model version shown: click where cytoscape drew it.
+    const target = await page.evaluate(() => {
+      const cy = (window as unknown as { dotscienceGraph: import('cytoscape').Core }).dotscienceGraph;
+      const model = cy.nodes('[kind = "model"][focus = 1]')[0]!;
+      const run = model.incomers('node[kind = "run"]')[0]!;
+      const box = cy.container()!.getBoundingClientRect();
+      return { id: run.id(), x: box.left + run.renderedPosition('x'), y: box.top + run.renderedPosition('y') };
+    });
+    expect(target.id).toBe(`run:${producingRun}`);
+    await page.mouse.click(target.x, target.y);
+    await page.waitForFunction((runId) => location.hash === `#/runs/${encodeURIComponent(runId)}`, producingRun);
+    await page.waitForSelector('.chart canvas');
+    await shot('producing-run');
+  });
+});

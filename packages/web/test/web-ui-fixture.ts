@@ -1,0 +1,60 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+export const SCREENSHOTS = join(REPO, 'test-output', 'screenshots');
+const CLI = join(REPO, 'packages/cli/dist/main.js');
+
+/** Headless Chromium for the UI tests: CHROMIUM_PATH, else Debian's /usr/bin/chromium. DOTSCIENCE_WEB_E2E=required makes a missing one a failure (CI). */
+export const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+export const chromiumRequired = process.env['DOTSCIENCE_WEB_E2E'] === 'required';
+export const chromiumMissing = !existsSync(chromiumPath);
+
+/** The web app built by Vite into a temporary directory (what `pnpm build:web` makes). */
+export async function buildWebApp(): Promise<string> {
+  const outDir = mkdtempSync(join(tmpdir(), 'ds-web-'));
+  await build({ configFile: join(REPO, 'packages/web/vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  return outDir;
+}
+
+/** A project made by `ds demo` (the built CLI: `tsc -b` first). */
+export function demoProject(): string {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing — run pnpm exec tsc -b first`);
+  const project = join(mkdtempSync(join(tmpdir(), 'ds-web-demo-')), 'project');
+  const demo = spawnSync(process.execPath, [CLI, 'demo', project], { encoding: 'utf8' });
+  if (demo.status !== 0) throw new Error(`ds demo failed: ${demo.stderr}`);
+  return project;
+}
+
+/** `ds ui` running in `project` over its local store, serving `webApp`; resolves with the URL it printed. */
+export async function startUi(project: string, webApp: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [CLI, 'ui', '--port', '0'], { cwd: project, env: { ...process.env, DOTSCIENCE_WEB_APP: webApp }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /(http:\/\/\S+)/.exec(output);
+      if (match) resolveUrl(match[1]!);
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`ds ui exited (${code}): ${output}`)));
+  });
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise<void>((resolveStop) => {
+        if (child.exitCode !== null) return resolveStop();
+        child.once('exit', () => resolveStop());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export function removeAll(...dirs: Array<string | undefined>): void {
+  for (const dir of dirs) if (dir) rmSync(dir, { recursive: true, force: true });
+}
