@@ -1,0 +1,123 @@
+// The table `pnpm bench` renders: each row is our figure beside a peer's or the
+// machine's limit (measured in the same run) or a stated bound, the ratio (≥ 1 means
+// ours is better: peer ÷ ours for times, ours ÷ peer for rates), and the target from
+// the issues with whether this run met it. A figure that was not measured makes the
+// row visibly skipped with the reason.
+
+/** Find one measurement: by its key, or by bench and a name pattern (benches not keyed). */
+const byKey = (key) => (figures) => figures.find((m) => m.key === key);
+const byName = (bench, pattern, last = false) => (figures) => {
+  const matching = figures.filter((m) => m.bench === bench && pattern.test(m.name));
+  return last ? matching.at(-1) : matching[0];
+};
+
+/** @param {ReturnType<import('./bench-settings.mjs').benchSettings>} s */
+export function comparisonRows(s) {
+  const trees = [
+    { id: 'big', label: `one ${s.bigFileMiB.value} MiB file`, issue: 'one 1 GB file', reduced: s.bigFileMiB.value < s.bigFileMiB.issueSize, smallFiles: false },
+    { id: 'medium', label: `${s.mediumFiles.value.toLocaleString('en-US')} × 100 KiB`, issue: '10k × 100 KB', reduced: s.mediumFiles.value < s.mediumFiles.issueSize, smallFiles: true },
+    { id: 'small', label: `${s.smallFiles.value.toLocaleString('en-US')} × 4 KiB`, issue: '100k × 4 KB', reduced: s.smallFiles.value < s.smallFiles.issueSize, smallFiles: true },
+  ];
+  const sized = (t) => (t.reduced ? ` (sized down from ${t.issue})` : '');
+  const rows = [];
+  const group = (title) => rows.push({ group: title });
+  const compare = (measure, ours, peer, peerLabel, kind, target) => rows.push({ measure, ours, peer, peerLabel, kind, target });
+
+  group('Dataset capture — ours (fs store, one process) vs peers, same generated trees, spawn to exit');
+  for (const t of trees) {
+    const first = `first capture, ${t.label}${sized(t)}`;
+    compare(first, byKey(`capture.${t.id}.first.ours`), byKey(`capture.${t.id}.first.sha256sum`), 'limit: `sha256sum` (1 core, nothing stored)', 'time', null);
+    for (const [peer, label] of [['git-annex', '`git annex add`'], ['datalad', '`datalad save`']])
+      compare(first, byKey(`capture.${t.id}.first.ours`), byKey(`capture.${t.id}.first.${peer}`), label, 'time', t.smallFiles ? { min: 5, text: '≥ 5× faster' } : null);
+  }
+  for (const t of trees)
+    for (const [peer, label] of [['git-annex', '`git annex add`'], ['datalad', '`datalad save`']])
+      compare(`re-capture unchanged, ${t.label}${sized(t)}`, byKey(`capture.${t.id}.again.ours`), byKey(`capture.${t.id}.again.${peer}`), label, 'time', { min: 20, text: '≥ 20× faster' });
+  compare(
+    `first capture per core, ${s.dataStoreMiB.value} MiB in 8 files (FsDataStore, 1 worker)${s.dataStoreMiB.value < s.dataStoreMiB.issueSize ? ' (sized down from 1 GiB)' : ''}`,
+    byKey('data-store.first.fs-1core'), byKey('data-store.first.sha256sum-1core'), 'limit: `sha256sum`, 1 core', 'rate', { min: 0.8, text: '≥ 0.8 × sha256sum' },
+  );
+  const recaptureBound = (1.5 * s.dataStoreSmallFiles.value) / 100_000;
+  compare(
+    `re-capture of ${s.dataStoreSmallFiles.value.toLocaleString('en-US')} unchanged small files, in process (issue 3)`,
+    byKey('data-store.recapture-small'), bound(recaptureBound, 's'), `bound: ${+recaptureBound.toFixed(3)} s${s.dataStoreSmallFiles.value === 100_000 ? '' : ' (1.5 s per 100k, scaled)'}`, 'time', { min: 1, text: `≤ ${+recaptureBound.toFixed(3)} s` },
+  );
+
+  group('Runner overhead — time beyond a bare `true`, spawn to exit');
+  compare('`ds run -- true` overhead', overhead('runner.ours'), overhead('runner.datalad'), '`datalad run true` overhead', 'time', { min: 5, text: '≤ 1/5 of DataLad’s' });
+
+  group('Durable appends — the same records, every commit durable');
+  compare('single appends, sequential (one record per commit)', byKey('appends.single.ours'), byKey('appends.single.sqlite'), 'SQLite WAL, synchronous=FULL', 'rate', null);
+  compare('batched appends (1,000 records per commit)', byKey('appends.batched.ours'), byKey('appends.batched.sqlite'), 'SQLite WAL, synchronous=FULL', 'rate', { min: 1, text: '≥ SQLite FULL' });
+  compare('event store: single durable appends (issue 3)', byKey('event-store.single'), bound(3000, 'appends/s'), 'bound: 3,000/s', 'rate', { min: 1, text: '≥ 3,000/s' });
+  compare('event store: single durable appends vs the disk', byKey('event-store.single'), byKey('event-store.single.limit'), 'limit: bare write + fdatasync', 'rate', null);
+  compare('event store: batched appends (issue 3)', byKey('event-store.batched'), bound(200_000, 'events/s'), 'bound: 200,000/s', 'rate', { min: 1, text: '≥ 200,000/s' });
+
+  group('Replay, projections, queries, reads');
+  compare(`event store: full replay of ${s.replayEvents.value.toLocaleString('en-US')} events (issue 3)`, byKey('event-store.replay'), bound(500_000, 'events/s'), 'bound: 500,000/s', 'rate', { min: 1, text: '≥ 500,000/s' });
+  compare('event store: full replay vs decoding alone', byKey('event-store.replay'), byKey('event-store.replay.limit'), 'limit: CRC + JSON.parse in memory', 'rate', null);
+  compare(`rebuild all built-in projections from ${s.projectionEvents.value.toLocaleString('en-US')} events`, byKey('projection.all-built-ins'), null, '—', 'rate', null);
+  compare('query: filter 100k runs (compiled once)', byName('core: run query', /filter \(compiled once\)/), bound(1000, 'ms'), 'bound: 1 s', 'time', { min: 1, text: '“well under a second”' });
+  compare(`\`ds runs\` cold start, ${s.coldStartRuns.value.toLocaleString('en-US')} runs`, byKey('runs.cold-start'), byKey('runs.node-floor'), 'limit: `node -e 0`', 'time', null);
+  compare(`\`ds.metric()\` × ${s.metricCalls.value.toLocaleString('en-US')} + publish, amortized (issue 4)`, byKey('metric.amortized'), bound(2, 'µs/call'), 'bound: 2 µs/call', 'time', { min: 1, text: '≤ 2 µs/call' });
+  compare(`\`ds.metric()\` × ${s.metricCalls.value.toLocaleString('en-US')} + publish, total (issue 4)`, byKey('metric.total'), bound(3, 's'), 'bound: 3 s', 'time', { min: 1, text: '≤ 3 s' });
+
+  group('Hub (adapters-http over FsEventStore, loopback)');
+  compare('hub: batched ingest, 1,000 events per request (issue 6)', byName('adapters-http: hub', /^batched appends/), bound(50_000, 'events/s'), 'bound: 50,000/s', 'rate', { min: 1, text: '≥ 50,000/s' });
+  compare('hub: p99 latency, 100 concurrent clients (issue 6)', byName('adapters-http: hub', /p99 latency/), bound(10, 'ms'), 'bound: 10 ms', 'time', { min: 1, text: '≤ 10 ms' });
+
+  group('ZFS data store');
+  compare('ZFS capture (snapshot) vs fs store first capture, largest size', byName('adapters-zfs: capture scaling', /^ZFS capture/, true), byName('adapters-zfs: capture scaling', /^fs store first capture/, true), 'fs store first capture, same data', 'time', null);
+  return rows;
+}
+
+/** A stated bound, shown in the peer column. */
+function bound(value, unit) {
+  return () => ({ median: value, unit, bound: true });
+}
+
+/** A command's median minus bare `true`'s. */
+function overhead(key) {
+  return (figures) => {
+    const cmd = figures.find((m) => m.key === key);
+    const bare = figures.find((m) => m.key === 'runner.true');
+    if (!cmd || !bare) return cmd ?? undefined;
+    if (cmd.skipped) return cmd;
+    return { ...cmd, median: cmd.median - bare.median, min: cmd.min - bare.median, max: cmd.max - bare.median, name: `${cmd.name} − bare true` };
+  };
+}
+
+/** The figure a row needs, or the reason it is missing. */
+function resolve(find, figures, skips, missingReason) {
+  const found = find(figures);
+  if (found) return { figure: found };
+  const skip = find(skips);
+  return { skip: skip?.skipped ?? missingReason };
+}
+
+/** Fill every row from this run's figures; returns the rows with values, ratio and met (null: no target or not measured). */
+export function evaluateRows(rows, figures, skips, missingReason) {
+  return rows.map((row) => {
+    if (row.group) return row;
+    const ours = resolve(row.ours, figures, skips, missingReason);
+    const peer = row.peer ? resolve(row.peer, figures, skips, missingReason) : null;
+    const skip = ours.skip ?? peer?.skip ?? null;
+    let ratio = null;
+    if (!skip && peer) {
+      const [o, p] = [ours.figure.median, peer.figure.median];
+      ratio = row.kind === 'time' ? p / o : o / p;
+    }
+    const met = row.target && ratio !== null ? ratio >= row.target.min : null;
+    return {
+      measure: row.measure,
+      ours: ours.figure ? { median: ours.figure.median, min: ours.figure.min, max: ours.figure.max, runs: ours.figure.runs, unit: ours.figure.unit } : null,
+      peer: peer?.figure ? { label: row.peerLabel, median: peer.figure.median, unit: peer.figure.unit, ...(peer.figure.bound ? { bound: true } : { min: peer.figure.min, max: peer.figure.max, runs: peer.figure.runs }) } : row.peer ? { label: row.peerLabel } : null,
+      ratio,
+      ratioMeaning: row.kind === 'time' ? 'peer time ÷ our time' : 'our rate ÷ peer rate',
+      target: row.target?.text ?? null,
+      met,
+      unit: ours.figure?.unit ?? peer?.figure?.unit ?? null,
+      skipped: skip,
+    };
+  });
+}
