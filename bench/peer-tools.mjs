@@ -27,9 +27,14 @@ export function ensurePeerTools(log) {
   if (process.env.BENCH_NO_INSTALL) return { versions: found, note: `${missing.join(', ')} missing and BENCH_NO_INSTALL is set` };
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { versions: found, note: `${missing.join(', ')} missing; not root, so not installed (sudo apt-get install -y ${missing.join(' ')})` };
   if (run('apt-get', ['--version']).status !== 0) return { versions: found, note: `${missing.join(', ')} missing and there is no apt-get to install them` };
-  const policy = run('apt-cache', ['policy', ...missing]);
+  let policy = run('apt-cache', ['policy', ...missing]);
+  if (/Candidate: \(none\)/.test(policy.stdout) || !/Candidate:/.test(policy.stdout)) {
+    log('apt has no candidate yet: apt-get update …');
+    run('apt-get', ['update'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    policy = run('apt-cache', ['policy', ...missing]);
+  }
   log(`peers missing (${missing.join(', ')}); apt-cache policy:\n${policy.stdout}`);
-  if (/Candidate: \(none\)/.test(policy.stdout) || policy.status !== 0) return { versions: found, note: `${missing.join(', ')} missing and apt has no candidate for them` };
+  if (/Candidate: \(none\)/.test(policy.stdout) || !/Candidate:/.test(policy.stdout) || policy.status !== 0) return { versions: found, note: `${missing.join(', ')} missing and apt has no candidate for them` };
   log(`apt-get install -y ${missing.join(' ')} …`);
   const install = run('apt-get', ['install', '-y', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   found = versions();
