@@ -9,7 +9,7 @@ import { errorResponse } from './http-errors.js';
 import { openApiDocument } from './openapi.js';
 import type { ProjectStoreProvider, ProjectStores } from './project-stores.js';
 import { ProjectReadModel } from './project-read-model.js';
-import { MetricSeriesReader } from './metric-series-reader.js';
+import { RunStreamReader } from './run-stream-reader.js';
 import { registerRunDetailRoutes } from './run-detail-routes.js';
 import { registerWebAppRoutes } from './web-app-routes.js';
 import { registerReadSideRoutes } from './read-side-routes.js';
@@ -34,7 +34,7 @@ export interface HubContext {
   /** Parse params (and query/body) with zod, check the token's project and role, open the project's stores. */
   enter<P extends { project: string }>(request: FastifyRequest, params: z.ZodType<P>, role: wire.Role): Promise<{ params: P; stores: ProjectStores }>;
   readModel(project: string, stores: ProjectStores): ProjectReadModel;
-  metricSeries(project: string, stores: ProjectStores): MetricSeriesReader;
+  runStreams(project: string, stores: ProjectStores): RunStreamReader;
   tokens: TokenRegistry;
   heartbeatMs: number;
 }
@@ -43,7 +43,8 @@ export interface HubContext {
 export class HubServer {
   readonly app: FastifyInstance;
   private readonly readModels = new Map<string, ProjectReadModel>();
-  private readonly seriesReaders = new Map<string, MetricSeriesReader>();
+  private readonly runStreamReaders = new Map<string, RunStreamReader>();
+  private readonly context: HubContext;
 
   constructor(private readonly options: HubServerOptions) {
     this.app = Fastify({ bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024, forceCloseConnections: true, logger: false });
@@ -67,15 +68,22 @@ export class HubServer {
         if (!model) this.readModels.set(project, (model = new ProjectReadModel(stores.events)));
         return model;
       },
-      metricSeries: (project, stores) => {
-        let reader = this.seriesReaders.get(project);
-        if (!reader) this.seriesReaders.set(project, (reader = new MetricSeriesReader(stores.events)));
+      runStreams: (project, stores) => {
+        let reader = this.runStreamReaders.get(project);
+        if (!reader) this.runStreamReaders.set(project, (reader = new RunStreamReader(stores.events)));
         return reader;
       },
       tokens: options.tokens,
       heartbeatMs: options.heartbeatMs ?? 15_000,
     };
+    this.context = context;
     this.registerRoutes(context);
+  }
+
+  /** Open a project's stores and bring its read model up to date now, so the first page a user opens does not wait for the projections. */
+  async prepare(project: string): Promise<void> {
+    const stores = await this.options.projects.open(project);
+    await this.context.readModel(project, stores).current();
   }
 
   /** Listen on `host:port` (port 0: an ephemeral port); returns the base URL. */

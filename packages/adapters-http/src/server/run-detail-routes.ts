@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ChainVerifier, parseInput, runStream, type RecordedEvent } from '@dotscience/core';
+import { parseInput, runStream } from '@dotscience/core';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import type { HubContext } from './hub-server.js';
@@ -13,7 +13,7 @@ export function registerRunDetailRoutes(app: FastifyInstance, context: HubContex
     const { params, stores } = await context.enter(request, wire.MetricSeriesParamsSchema, 'read');
     const query = parseInput(wire.MetricSeriesQuerySchema, request.query, 'query');
     const run = findRun((await context.readModel(params.project, stores).current()).runs, params.runId);
-    const series = await context.metricSeries(params.project, stores).series(run.runId, params.name);
+    const series = await context.runStreams(params.project, stores).series(run.runId, params.name);
     if (!series) throw notFound(`run ${run.runId} recorded no metric ${JSON.stringify(params.name)} — its metrics are ${Object.keys(run.metrics).join(', ') || 'none'}`);
     const points = query.points ?? series.length;
     const { x, y } = downsampleMinMax(series, points);
@@ -23,14 +23,7 @@ export function registerRunDetailRoutes(app: FastifyInstance, context: HubContex
   app.get(hubRoutes.runHistory, async (request): Promise<wire.RunHistoryResponse> => {
     const { params, stores } = await context.enter(request, wire.RunParamsSchema, 'read');
     const run = findRun((await context.readModel(params.project, stores).current()).runs, params.runId);
-    const stream = runStream(run.runId);
-    const verifier = new ChainVerifier();
-    const events: wire.RunHistoryResponse['events'] = [];
-    let problem: string | undefined;
-    for await (const event of stores.events.readStream(stream) as AsyncIterable<RecordedEvent>) {
-      problem ??= verifier.check(event)?.message;
-      events.push({ revision: event.revision, position: event.position, type: event.type, recordedAt: event.recordedAt, prevHash: event.prevHash, hash: event.hash });
-    }
-    return { runId: run.runId, stream, events, verified: problem === undefined, ...(problem === undefined ? {} : { problem }) };
+    const { history, problem } = await context.runStreams(params.project, stores).history(run.runId);
+    return { runId: run.runId, stream: runStream(run.runId), events: history, verified: problem === undefined, ...(problem === undefined ? {} : { problem }) };
   });
 }

@@ -67,6 +67,7 @@ export async function serveLocalStore(
     projects: { open: async (id) => (id === project ? stores : Promise.reject(new Error(`ds ui serves project ${project} only, not ${id}`))), close: async () => undefined },
     ...(options.webApp === undefined ? {} : { webApp: options.webApp }),
   });
+  await server.prepare(project);
   const url = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   return {
     url,
