@@ -97,6 +97,12 @@ export class HubApi {
   lineage(node: string): Promise<{ node: string; graph: ProvenanceGraph }> {
     return request(this.token, `${this.base}/lineage/${seg(node)}?direction=both`);
   }
+  /** A data object's bytes as text (a file's content, or a directory's manifest JSON). */
+  async objectText(digest: string): Promise<string> {
+    const response = await fetch(`${this.base}/objects/sha256/${seg(digest.replace(/^sha256:/, ''))}`, { headers: { authorization: `Bearer ${this.token}` } });
+    if (!response.ok) throw new HubError(response.status, (await response.json()) as HubErrorBody);
+    return response.text();
+  }
   subscribeUrl(fromPosition: number): string {
     return `${this.base}/events/subscribe?fromPosition=${fromPosition}`;
   }

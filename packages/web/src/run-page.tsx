@@ -5,6 +5,7 @@ import { subscribeToEvents } from './live-events.js';
 import { MetricChart } from './metric-chart.js';
 import { href } from './routes.js';
 import { KeyValues } from './key-values.js';
+import { WORKLOAD_LOG_PATH, WorkloadLog } from './workload-log.js';
 
 /** Points asked of the hub per chart: a few per pixel column, the hub keeps each bucket's min and max. */
 export const CHART_POINTS = 2000;
@@ -109,6 +110,11 @@ export function RunPage({ api, runId }: { api: HubApi; runId: string }) {
           </table>
         </div>
       </div>
+      {run.outputs
+        .filter((d) => d.path === WORKLOAD_LOG_PATH && d.version.kind === 'directory')
+        .map((log) => (
+          <WorkloadLog api={api} log={log} key={log.path} />
+        ))}
       {history && (
         <div class="card history">
           <h3>

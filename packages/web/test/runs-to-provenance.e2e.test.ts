@@ -98,6 +98,30 @@ describe.skipIf(chromiumMissing)('web UI in headless Chromium over ds ui with th
     await shot('producing-run');
   });
 
+  it('compares two ticked runs: overlaid series and the parameters that differ', async () => {
+    await page.goto(`${ui.url.split('#')[0]}#/runs`);
+    await page.fill('input.filter', 'params.depth IN (2, 3)');
+    await page.press('input.filter', 'Enter');
+    await page.waitForFunction(() => document.querySelectorAll('.run-row a').length === 2);
+    for (const box of await page.locator('.run-row input[type=checkbox]').all()) await box.check();
+    await page.click('text=compare 2 selected');
+    await page.waitForSelector('.chart[data-metric="cv_accuracy"] canvas');
+    expect(await page.locator('.chart[data-metric="cv_accuracy"] .u-legend .u-series').count()).toBe(3);
+    expect((await page.locator('.diff td.differs').allTextContents()).sort()).toEqual(['2', '3']);
+    await shot('compare');
+  });
+
+  it("shows a ds run workload's captured stdout", async () => {
+    await page.goto(`${ui.url.split('#')[0]}#/runs`);
+    await page.fill('input.filter', "outputs.path = 'ds-run:log' and attributes.description LIKE '%python3%'");
+    await page.press('input.filter', 'Enter');
+    await page.waitForFunction(() => document.querySelectorAll('.run-row a').length === 1);
+    await page.click('.run-row a');
+    await page.waitForSelector('.workload-log pre.log-stdout');
+    expect(await page.textContent('.workload-log pre.log-stdout')).toContain('mean petal length');
+    await shot('workload-log');
+  });
+
   it("updates a running run's chart live as the script records more points (SSE subscription)", async () => {
     const script = new DotscienceClient({ cwd: project, exitHandling: false, log: () => undefined });
     try {
