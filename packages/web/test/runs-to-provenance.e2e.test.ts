@@ -33,6 +33,13 @@ describe.skipIf(chromiumMissing)('web UI in headless Chromium over ds ui with th
   let project: string;
   let ui: Awaited<ReturnType<typeof startUi>>;
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  /** Open the runs page, apply a filter and wait until it shows `rows` runs. */
+  const filterRuns = async (filter: string, rows: number) => {
+    await page.goto(`${ui.url.split('#')[0]}#/runs`);
+    await page.fill('input.filter', filter);
+    await page.press('input.filter', 'Enter');
+    await page.waitForFunction((n) => document.querySelectorAll('.run-row a').length === n, rows);
+  };
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -99,10 +106,7 @@ describe.skipIf(chromiumMissing)('web UI in headless Chromium over ds ui with th
   });
 
   it('compares two ticked runs: overlaid series and the parameters that differ', async () => {
-    await page.goto(`${ui.url.split('#')[0]}#/runs`);
-    await page.fill('input.filter', 'params.depth IN (2, 3)');
-    await page.press('input.filter', 'Enter');
-    await page.waitForFunction(() => document.querySelectorAll('.run-row a').length === 2);
+    await filterRuns('params.depth IN (2, 3)', 2);
     for (const box of await page.locator('.run-row input[type=checkbox]').all()) await box.check();
     await page.click('text=compare 2 selected');
     await page.waitForSelector('.chart[data-metric="cv_accuracy"] canvas');
@@ -112,10 +116,7 @@ describe.skipIf(chromiumMissing)('web UI in headless Chromium over ds ui with th
   });
 
   it("shows a ds run workload's captured stdout", async () => {
-    await page.goto(`${ui.url.split('#')[0]}#/runs`);
-    await page.fill('input.filter', "outputs.path = 'ds-run:log' and attributes.description LIKE '%python3%'");
-    await page.press('input.filter', 'Enter');
-    await page.waitForFunction(() => document.querySelectorAll('.run-row a').length === 1);
+    await filterRuns("outputs.path = 'ds-run:log' and attributes.description LIKE '%python3%'", 1);
     await page.click('.run-row a');
     await page.waitForSelector('.workload-log pre.log-stdout');
     expect(await page.textContent('.workload-log pre.log-stdout')).toContain('mean petal length');
