@@ -48,7 +48,7 @@ export function renderBenchmarks(results, notesFile) {
     '',
     '## Results',
     '',
-    `${missed.length === 0 ? 'Every stated target was met' : `**${missed.length} target${missed.length === 1 ? '' : 's'} missed**: ${missed.map((r) => r.measure).join('; ')}`}${skippedRows.length ? `; ${skippedRows.length} row${skippedRows.length === 1 ? '' : 's'} skipped (reason in the row)` : ''}.`,
+    `${missed.length === 0 ? 'Every stated target was met' : `**${missed.length} target${missed.length === 1 ? '' : 's'} missed**: ${missed.map((r) => `${r.measure} vs ${r.peer?.label ?? 'target'} (${figure(r.ratio)}×, target ${r.target})`).join('; ')}`}${skippedRows.length ? `; ${skippedRows.length} row${skippedRows.length === 1 ? '' : 's'} skipped (reason in the row)` : ''}.`,
     '',
   );
   for (const r of results.rows) {

@@ -43,7 +43,17 @@ function runStep(step) {
   log(`${step.name}: ${shown}`);
   const begin = performance.now();
   return new Promise((resolveStep) => {
-    const child = spawn(step.command ?? process.execPath, step.args, { cwd: repo, env: { ...process.env, BENCH_RESULTS: resultsFile, ...step.env }, stdio: ['ignore', 'inherit', 'pipe'] });
+    const child = spawn(step.command ?? process.execPath, step.args, { cwd: repo, env: { ...process.env, BENCH_RESULTS: resultsFile, ...step.env }, stdio: ['ignore', 'inherit', 'pipe'], detached: true });
+    // Its own process group, so that stopping it also stops what it spawned (bundled bench, git-annex, DataLad …).
+    const stopGroup = (signal) => {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // already gone
+      }
+    };
+    const onInterrupt = () => stopGroup('SIGTERM');
+    process.once('SIGINT', onInterrupt);
     let stderr = '';
     child.stderr.on('data', (chunk) => {
       process.stderr.write(chunk);
@@ -52,11 +62,12 @@ function runStep(step) {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      stopGroup('SIGTERM');
+      setTimeout(() => stopGroup('SIGKILL'), 5000).unref();
     }, timeout * 1000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      process.off('SIGINT', onInterrupt);
       const seconds = (performance.now() - begin) / 1000;
       const lastError = stderr.split('\n').map((l) => l.trim()).filter((l) => /error/i.test(l)).pop() ?? stderr.trim().split('\n').pop() ?? '';
       const outcome = timedOut ? `stopped after its ${timeout} s share (BENCH_STEP_TIMEOUT_S); figures it had not reached are missing` : code === 0 ? 'ok' : `failed (exit ${code ?? signal}): ${lastError.slice(0, 300)}`;

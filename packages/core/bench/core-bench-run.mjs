@@ -1,7 +1,7 @@
 // Run the core benchmark scripts: `node packages/core/bench/core-bench-run.mjs [run-lifecycle|projection-replay] [args…]`
 // (no name: both). Bundled for Node 20 with the adapters-fs bench bundler (core's own source, no dist).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,4 +17,5 @@ for (const name of names) {
   const run = spawnSync(process.execPath, ['--max-old-space-size=8192', script, ...args], { stdio: 'inherit' });
   status ||= run.status ?? 1;
 }
+rmSync(out, { recursive: true, force: true }); // the bundles
 process.exit(status);
