@@ -36,9 +36,11 @@ export function ensurePeerTools(log) {
   log(`peers missing (${missing.join(', ')}); apt-cache policy:\n${policy.stdout}`);
   if (/Candidate: \(none\)/.test(policy.stdout) || !/Candidate:/.test(policy.stdout) || policy.status !== 0) return { versions: found, note: `${missing.join(', ')} missing and apt has no candidate for them` };
   log(`apt-get install -y ${missing.join(' ')} …`);
+  const begin = performance.now();
   const install = run('apt-get', ['install', '-y', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const installSeconds = Math.round((performance.now() - begin) / 1000);
   found = versions();
   const still = ['git-annex', 'datalad'].filter((p) => !found[p]);
-  if (still.length === 0) return { versions: found, note: null, installed: missing };
+  if (still.length === 0) return { versions: found, note: null, installed: missing, installSeconds };
   return { versions: found, note: `apt-get install -y ${still.join(' ')} failed (exit ${install.status}): ${firstLine(install.stderr.split('\n').filter(Boolean).pop())}` };
 }

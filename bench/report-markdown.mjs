@@ -44,7 +44,7 @@ export function renderBenchmarks(results, notesFile) {
     `- CPU: \`${machine.cpu}\`, **${machine.cores} cores**; ${machine.memoryGiB} GiB RAM; ${machine.os}; Node ${machine.node}.`,
     `- Scratch directory \`${machine.tmpdir}\`: ${machine.tmpFileSystem}.`,
     `- **Load average** (1/5/15 min) at the start: **${run.loadStart.map((l) => l.toFixed(2)).join(' / ')}**, at the end: **${run.loadEnd.map((l) => l.toFixed(2)).join(' / ')}**${run.loadStart[0] > machine.cores / 2 ? ' — the machine was busy; treat spreads above ~20% as load, not as the code' : ''}.`,
-    `- Peers: ${Object.entries(results.peers.versions).map(([k, v]) => `${k} ${v ? `\`${v}\`` : '**not available**'}`).join(', ')}.${results.peers.note ? ` ${results.peers.note}.` : ''}${results.peers.installed ? ` Installed by this run: ${results.peers.installed.join(', ')}.` : ''}`,
+    `- Peers: ${Object.entries(results.peers.versions).map(([k, v]) => `${k} ${v ? `\`${v}\`` : '**not available**'}`).join(', ')}.${results.peers.note ? ` ${results.peers.note}.` : ''}${results.peers.installed ? ` Installed by this run (\`apt-get install -y ${results.peers.installed.join(' ')}\`, ${results.peers.installSeconds} s, included in the run's minutes above).` : ''}`,
     '',
     '## Results',
     '',
