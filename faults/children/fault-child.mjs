@@ -37,8 +37,10 @@ async function runLoop() {
   const client = new DotscienceClient({ cwd: dir, env: {}, exitHandling: false, scriptPath: join(dir, 'train.py'), log: () => {} });
   mkdirSync(join(dir, 'inputs'), { recursive: true });
   say('open');
+  // Pids are reused across 500 kills on a busy machine: a random tag keeps every child's input directories apart.
+  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   for (let n = 0; ; n++) {
-    const input = join(dir, 'inputs', `${process.pid}-${n}`);
+    const input = join(dir, 'inputs', `${tag}-${n}`);
     mkdirSync(input);
     for (let f = 0; f < 3; f++) writeFileSync(join(input, `part-${f}.bin`), randomBytes(1 + Math.floor(Math.random() * 200_000)));
     client.start(`run ${n}`);
