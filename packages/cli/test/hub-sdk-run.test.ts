@@ -58,7 +58,7 @@ describe('an SDK script with DOTSCIENCE_HUB set', () => {
 
   it('records its run on the hub (nothing locally), and the hub answers runs, run detail, lineage, datasets and models', async () => {
     if (!existsSync(SDK_ENTRY)) throw new Error(`${SDK_ENTRY} is missing — build first: pnpm exec tsc -b`);
-    const { token } = await hubTokens(join(root, 'hub')).create('team', 'write');
+    const { token } = await (await hubTokens(join(root, 'hub'))).create('team', 'write');
     const work = join(root, 'work');
     await fsp.mkdir(work);
     await fsp.writeFile(join(work, 'train.mjs'), SCRIPT);

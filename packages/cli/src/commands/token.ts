@@ -29,7 +29,7 @@ export function registerTokenCommand(program: Command): void {
     .action(async (options: { role: Role; label?: string; json?: boolean }, command: Command) => {
       const { project } = command.optsWithGlobals<{ project?: string }>();
       if (project === undefined) throw new InvalidOptionArgumentError('ds token create needs --project <id>: the project the token may reach');
-      const created = await hubTokens(hubDirectory(command)).create(project, options.role, options.label);
+      const created = await (await hubTokens(hubDirectory(command))).create(project, options.role, options.label);
       if (options.json) printJson(created);
       else printText(created.token);
     });
@@ -37,9 +37,9 @@ export function registerTokenCommand(program: Command): void {
     .command('list')
     .description("list tokens (never their secrets), of --project when given")
     .option('--json', 'print as JSON')
-    .action((options: { json?: boolean }, command: Command) => {
+    .action(async (options: { json?: boolean }, command: Command) => {
       const { project } = command.optsWithGlobals<{ project?: string }>();
-      const tokens = hubTokens(hubDirectory(command)).list(project);
+      const tokens = (await hubTokens(hubDirectory(command))).list(project);
       if (options.json) return printJson(tokens);
       printText(renderTable(['id', 'project', 'role', 'label', 'created', 'revoked'], tokens.map((t) => [t.id, t.project, t.role, t.label ?? '', t.createdAt, t.revokedAt ?? ''])));
     });
@@ -48,7 +48,7 @@ export function registerTokenCommand(program: Command): void {
     .description('revoke a token: the hub refuses it from the next request on')
     .option('--json', 'print the revoked token as JSON')
     .action(async (id: string, options: { json?: boolean }, command: Command) => {
-      const revoked = await hubTokens(hubDirectory(command)).revoke(id);
+      const revoked = await (await hubTokens(hubDirectory(command))).revoke(id);
       if (options.json) printJson(revoked);
       else printText(`revoked ${revoked.id} (${revoked.project}, ${revoked.role})`);
     });

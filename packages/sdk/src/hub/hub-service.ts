@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DataStore, EventStore } from '@dotscience/core';
 import { FsDataStore, FsEventStore } from '@dotscience/adapters-fs';
-import { HubServer, ProjectDirectories, TokenRegistry, type ObjectStorage, type Role, type TokenInfo } from '@dotscience/adapters-http';
+import type { ObjectStorage, Role, TokenInfo } from '@dotscience/adapters-http';
+
+/** The hub's server side (fastify and its plugins) is loaded only by the commands that serve. */
+const hubAdapters = () => import('@dotscience/adapters-http');
 
 export interface HubServeOptions {
   /** The hub's directory: per-project event logs under `events/`, tokens in `tokens.json`. */
@@ -28,6 +31,7 @@ export interface RunningHubServer {
  * FsDataStore per project, opened on first use.
  */
 export async function serveHub(options: HubServeOptions): Promise<RunningHubServer> {
+  const { HubServer, ProjectDirectories, TokenRegistry } = await hubAdapters();
   const root = resolve(options.store);
   const server = new HubServer({
     tokens: TokenRegistry.inDirectory(root),
@@ -53,6 +57,7 @@ export async function serveLocalStore(
   ds: { events: EventStore; data: DataStore; configuration: { projectId: string } },
   options: { port?: number; host?: string; webApp?: string } = {},
 ): Promise<RunningHubServer & { token: string; project: string }> {
+  const { HubServer, TokenRegistry } = await hubAdapters();
   const project = ds.configuration.projectId;
   const data = ds.data as DataStore & Partial<ObjectStorage>;
   if (typeof data.readObject !== 'function' || typeof data.hasObject !== 'function' || typeof data.writeObject !== 'function') {
@@ -81,11 +86,12 @@ export async function serveLocalStore(
 }
 
 /** The tokens of the hub whose directory is `store` (used on the hub's machine). */
-export function hubTokens(store: string): {
+export async function hubTokens(store: string): Promise<{
   create(project: string, role: Role, label?: string): Promise<{ token: string; info: TokenInfo }>;
   list(project?: string): TokenInfo[];
   revoke(tokenId: string): Promise<TokenInfo>;
-} {
+}> {
+  const { TokenRegistry } = await hubAdapters();
   const registry = TokenRegistry.inDirectory(resolve(store));
   return {
     create: (project, role, label) => registry.create(project, role, label),

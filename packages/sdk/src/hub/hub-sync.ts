@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { FsDataStore } from '@dotscience/adapters-fs';
-import { HttpDataStore } from '@dotscience/adapters-http';
+import type { DataStore } from '@dotscience/core';
+import type { ObjectStorage } from '@dotscience/adapters-http';
 import { openDotscience, type Dotscience } from '../composition-root.js';
 import { ConfigurationError } from '../configuration/configuration-errors.js';
 import { PROJECT_FOLDER, resolveConfiguration, type ResolveOptions } from '../configuration/resolve-configuration.js';
@@ -20,8 +20,11 @@ interface SyncEnds {
 }
 
 function sideOf(ds: Dotscience): SyncSide {
-  const { data } = ds;
-  if (data instanceof FsDataStore || data instanceof HttpDataStore) return { events: ds.events, objects: data };
+  const data = ds.data as DataStore & Partial<ObjectStorage>;
+  // The fs and hub data stores hand out objects by digest; the hub client is only loaded when a hub is configured.
+  if ((data.kind === 'fs' || data.kind === 'hub') && typeof data.readObject === 'function' && typeof data.hasObject === 'function' && typeof data.writeObject === 'function') {
+    return { events: ds.events, objects: data as DataStore & ObjectStorage };
+  }
   throw new ConfigurationError('data', ds.configuration.sources.data, `push/pull copies data objects of an fs or hub data store, not of a ${data.kind} store`);
 }
 

@@ -1,5 +1,5 @@
 import { FsDataStore } from '@dotscience/adapters-fs';
-import { ZfsDataStore, type ZfsGcResult } from '@dotscience/adapters-zfs';
+import type { ZfsDataStore, ZfsGcResult } from '@dotscience/adapters-zfs';
 import { DataStore } from '@dotscience/core';
 import type { Dotscience } from '../composition-root.js';
 import { PathRoutedDataStore } from '../data-routing/index.js';
@@ -46,7 +46,8 @@ function fsDataStoreOf(ds: Dotscience, operation: string): FsDataStore {
 export async function collectUnreferencedData(ds: Dotscience, options: { dryRun?: boolean } = {}): Promise<DataGcReport> {
   const stores = dataStoresOf(ds);
   const fs = stores.find((s) => s instanceof FsDataStore);
-  const zfs = stores.find((s) => s instanceof ZfsDataStore);
+  // By kind, not instanceof: the ZFS adapter is only loaded when the configuration selects it.
+  const zfs = stores.find((s): s is ZfsDataStore => s.kind === 'zfs' && typeof (s as Partial<ZfsDataStore>).gc === 'function');
   if (fs === undefined && zfs === undefined) throw new MaintenanceUnsupportedError('gc', stores[0]!.kind);
   const all = await referencedVersions(ds.events);
   const dryRun = options.dryRun ?? false;
