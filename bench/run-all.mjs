@@ -181,7 +181,11 @@ async function main() {
 }
 
 try {
-  await main();
+  if (process.argv.includes('--render')) {
+    // Only re-render docs/benchmarks.md from the committed bench/results.json (e.g. after editing bench/benchmark-notes.md).
+    const results = JSON.parse(readFileSync(join(here, 'results.json'), 'utf8'));
+    writeFileSync(join(repo, 'docs/benchmarks.md'), renderBenchmarks(results, join(here, 'benchmark-notes.md')));
+  } else await main();
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
