@@ -6,7 +6,8 @@ export default defineConfig({
   // Tests run in vite's server (ssr) environment, which takes its own conditions: without this, @dotscience/* resolves to a stale dist.
   ssr: { resolve: { conditions: ['source'] } },
   test: {
-    include: ['packages/*/test/**/*.test.ts'],
+    // bench/*.test.mjs: the benchmark table's own arithmetic (targets, ratios, met/missed).
+    include: ['packages/*/test/**/*.test.ts', 'bench/**/*.test.mjs'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
