@@ -35,6 +35,9 @@ function write(value: JsonValue | undefined): string {
       return JSON.stringify(value);
     case 'object': {
       if (Array.isArray(value)) {
+        // Arrays of primitives (metric columns: thousands of numbers) are written by JSON.stringify in one call,
+        // which writes them exactly as the element-wise path would; objects, holes and non-finite numbers take that path.
+        if (isPrimitiveArray(value)) return JSON.stringify(value);
         let out = '[';
         for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + write(value[i]);
         return out + ']';
@@ -53,6 +56,17 @@ function write(value: JsonValue | undefined): string {
     default:
       throw UNREPRESENTABLE;
   }
+}
+
+function isPrimitiveArray(values: readonly unknown[]): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const t = typeof v;
+    if (t === 'number') {
+      if (!Number.isFinite(v)) return false;
+    } else if (t !== 'string' && t !== 'boolean' && v !== null) return false;
+  }
+  return true;
 }
 
 /** `"key":` as JSON writes it, remembered for the first few thousand distinct keys (payload keys repeat across events). */
