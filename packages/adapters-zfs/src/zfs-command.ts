@@ -32,8 +32,9 @@ const commandLine = (argv: readonly string[]): string => argv.map((a) => (/^[\w@
 export function zfsFailure(argv: readonly string[], stderr: string): Error {
   const detail = stderr.trim().split('\n').filter(Boolean).join('; ') || 'no message';
   const command = commandLine(argv);
-  if (/failed to initialize ZFS library|zfs-fuse daemon is running|\/dev\/zfs/i.test(stderr)) return new ZfsUnavailableError(command, detail);
+  // Permission first: an unprivileged user of zfs-fuse also gets "failed to initialize ZFS library" (after "connect: Permission denied").
   if (/permission denied|insufficient privileges|must be root|not permitted/i.test(stderr)) return new ZfsPermissionError(command, detail);
+  if (/failed to initialize ZFS library|zfs-fuse daemon is running|modules are not loaded/i.test(stderr)) return new ZfsUnavailableError(command, detail);
   const noPool = /cannot open '([^']+)': no such pool/.exec(stderr);
   if (noPool) return new ZfsPoolNotFoundError(noPool[1]!);
   const noDataset = /cannot open '([^']+)': dataset does not exist/.exec(stderr);

@@ -22,5 +22,7 @@ describe('classifying a failed zfs command', () => {
     expect(zfsFailure(argv, "cannot open 'tank': no such pool\n")).toBeInstanceOf(ZfsPoolNotFoundError);
     expect(zfsFailure(argv, "cannot open 'tank/x': dataset does not exist\n")).toBeInstanceOf(ZfsDatasetNotFoundError);
     expect(zfsFailure(argv, 'cannot create snapshot: permission denied\n')).toBeInstanceOf(ZfsPermissionError);
+    // zfs-fuse run by an unprivileged user: the daemon refuses the connection, then the library gives up.
+    expect(zfsFailure(argv, 'connect: Permission denied\ninternal error: failed to initialize ZFS library\n')).toBeInstanceOf(ZfsPermissionError);
   });
 });
