@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFile, lstat, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, lstat, mkdtemp, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileDigest } from './file-digest.js';
@@ -88,9 +88,7 @@ export async function streamUncommittedChange(
   const scratch = await mkdtemp(join(tmpdir(), 'ds-git-index-'));
   try {
     const env = { GIT_INDEX_FILE: join(scratch, 'index'), GIT_LITERAL_PATHSPECS: '1' };
-    await copyFile(tree.indexFile, env.GIT_INDEX_FILE).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error; // no index yet: nothing staged
-    });
+    await copyIndex(tree.indexFile, env.GIT_INDEX_FILE);
     if (carried.length > 0) {
       const stdin = Buffer.from(carried.join('\0'), 'utf8');
       await git.succeed({ cwd: tree.root, env, stdin, args: ['add', '--intent-to-add', '--pathspec-from-file=-', '--pathspec-file-nul'] });
@@ -100,6 +98,22 @@ export async function streamUncommittedChange(
     await rm(scratch, { recursive: true, force: true });
   }
   return { omitted };
+}
+
+/**
+ * Copy the index keeping its timestamps. Git trusts an entry's stat data only when the
+ * file is older than the index file ("racy git"); a copy stamped *now* would make a file
+ * changed in the same second as the last commit (same size) look unchanged, and its
+ * change would be missing from the patch. With the original times, git re-reads it.
+ */
+async function copyIndex(from: string, to: string): Promise<void> {
+  try {
+    const times = await stat(from);
+    await copyFile(from, to);
+    await utimes(to, times.atime, times.mtime);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // no index yet: nothing staged
+  }
 }
 
 /**

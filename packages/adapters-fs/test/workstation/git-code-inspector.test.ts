@@ -186,6 +186,16 @@ describe('diff digest identity', () => {
     expect((await inspector.inspect(one.dir)).diffDigest).not.toBe((await inspector.inspect(two.dir)).diffDigest);
   });
 
+  it('given a same-size change made in the same second as the commit, when inspected a second later, then the change is in the patch and the digest (racy git)', async () => {
+    const repo = await repository();
+    await repo.commit({ 'train.py': 'a\nb\nc\n' });
+    await repo.write('train.py', 'a\nB\nc\n'); // same size, same second: only a content check sees it
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const change = (await inspector.captureDiff(repo.dir))!;
+    expect(change.patch.toString('utf8')).toContain('+B');
+    expect((await inspector.inspect(repo.dir)).diffDigest).toBe(sha256(change.patch));
+  });
+
   it('does not depend on the user\'s diff configuration (prefixes, algorithm, colour, abbreviation)', async () => {
     const repo = await repository();
     await dirtyState(repo, 'B');
