@@ -9,5 +9,4 @@ export * from './client/hub-connection.js';
 export * from './client/http-event-store.js';
 export * from './client/http-data-store.js';
 export { captureLocally, UnsupportedFileKindError, type LocalVersion, type ObjectSource } from './client/local-capture.js';
-export { TargetExistsError } from './client/version-download.js';
 export * from './container-modules.js';

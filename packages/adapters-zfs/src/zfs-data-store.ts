@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import { DataPathNotFoundError, parseInput, type CaptureOptions, type CaptureProgress, type DataStore, type VersionRef, type VersionStat } from '@dotscience/core';
+import { DataPathNotFoundError, MaterializeTargetExistsError, parseInput, type CaptureOptions, type CaptureProgress, type DataStore, type VersionRef, type VersionStat } from '@dotscience/core';
 import { durabilityWarnings, type ZfsDurabilityWarning } from './durability.js';
 import { SnapshotClones } from './snapshot-clones.js';
 import {
@@ -19,7 +19,7 @@ import {
 import { walkVersion } from './version-walk.js';
 import { DEFAULT_ZFS_PROGRAMS, ZfsCommands, type ZfsPrograms } from './zfs-command.js';
 import { poolOf, ZfsDatasets, type MountedFilesystem } from './zfs-datasets.js';
-import { PathNotOnZfsError, ZfsDatasetNotFoundError, ZfsMaterializeTargetExistsError, ZfsSnapshotMissingError, ZfsVersionNotHeldError } from './zfs-errors.js';
+import { PathNotOnZfsError, ZfsDatasetNotFoundError, ZfsSnapshotMissingError, ZfsVersionNotHeldError } from './zfs-errors.js';
 import { collectZfsGarbage, type ZfsGcOptions, type ZfsGcResult } from './zfs-garbage-collection.js';
 
 export interface ZfsDataStoreOptions {
@@ -131,7 +131,7 @@ export class ZfsDataStore implements DataStore {
     const version = snapshotVersionOf(ref);
     const target = resolve(parseInput(TargetSchema, targetPath, 'materialize target'));
     const existing = await fsp.lstat(target).catch((err: unknown) => (isErrno(err, 'ENOENT') ? undefined : Promise.reject(err)));
-    if (existing) throw new ZfsMaterializeTargetExistsError(target);
+    if (existing) throw new MaterializeTargetExistsError(target);
     await this.open();
     const recorded = await this.requireVersion(version);
     const snapshot = fullSnapshotName(version);

@@ -94,14 +94,6 @@ export class ZfsUnsupportedPathError extends DotscienceError {
   }
 }
 
-/** materialize() was given a target that already exists. */
-export class ZfsMaterializeTargetExistsError extends DotscienceError {
-  readonly code = 'DATA_TARGET_EXISTS';
-  constructor(readonly path: string) {
-    super(`cannot materialize into ${path}: it already exists — choose a path that does not exist, or remove it first`);
-  }
-}
-
 /** Any other failure of a zfs/zpool command, with its own message. */
 export class ZfsCommandError extends DotscienceError {
   readonly code = 'ZFS_COMMAND_FAILED';

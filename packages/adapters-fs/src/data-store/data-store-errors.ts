@@ -22,13 +22,7 @@ export class DataReadError extends DotscienceError {
   }
 }
 
-/** materialize() was given a target that already exists. */
-export class MaterializeTargetExistsError extends DotscienceError {
-  readonly code = 'DATA_TARGET_EXISTS';
-  constructor(readonly path: string) {
-    super(`cannot materialize into ${path}: it already exists — choose a path that does not exist, or remove it first`);
-  }
-}
+export { MaterializeTargetExistsError } from '@dotscience/core';
 
 /** The version (or an object it needs) is not in this store. */
 export class DataVersionNotFoundError extends DotscienceError {

@@ -3,15 +3,8 @@ import { createWriteStream, promises as fsp } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DotscienceError, ManifestSchema, parseInput, type Manifest } from '@dotscience/core';
+import { ManifestSchema, MaterializeTargetExistsError, parseInput, type Manifest } from '@dotscience/core';
 
-/** materialize() was given a target that already exists. */
-export class TargetExistsError extends DotscienceError {
-  readonly code = 'DATA_TARGET_EXISTS';
-  constructor(readonly path: string) {
-    super(`cannot materialize into ${path}: it already exists — choose a path that does not exist, or remove it first`);
-  }
-}
 
 /** How the download reaches objects: a stream of an object's bytes (throws when absent). */
 export type ObjectFetcher = (digest: string) => Promise<ReadableStream<Uint8Array>>;
@@ -67,7 +60,7 @@ async function writeTree(fetchObject: ObjectFetcher, tree: Tree, dir: string, mo
  */
 export async function downloadVersion(fetchObject: ObjectFetcher, kind: 'file' | 'directory', digest: string, target: string): Promise<void> {
   const path = resolve(target);
-  if (await exists(path)) throw new TargetExistsError(path);
+  if (await exists(path)) throw new MaterializeTargetExistsError(path);
   const tree = kind === 'directory' ? await loadTree(fetchObject, digest) : undefined;
   const parent = dirname(path);
   await fsp.mkdir(parent, { recursive: true });
@@ -78,12 +71,12 @@ export async function downloadVersion(fetchObject: ObjectFetcher, kind: 'file' |
       const modes: Array<[string, number]> = [];
       await writeTree(fetchObject, tree, temp, modes);
       for (const [dir, mode] of modes) await fsp.chmod(dir, mode);
-      if (await exists(path)) throw new TargetExistsError(path);
+      if (await exists(path)) throw new MaterializeTargetExistsError(path);
       await fsp.rename(temp, path);
     } else {
       await download(fetchObject, digest, temp, FILE_VERSION_MODE);
       await fsp.link(temp, path).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'EEXIST') throw new TargetExistsError(path);
+        if (error.code === 'EEXIST') throw new MaterializeTargetExistsError(path);
         throw error;
       });
       await fsp.rm(temp, { force: true });

@@ -13,3 +13,11 @@ export class DataPathNotFoundError extends DotscienceError {
     );
   }
 }
+
+/** `DataStore.materialize` was given a target that already exists (the port requires a fresh target). Every adapter throws this one. */
+export class MaterializeTargetExistsError extends DotscienceError {
+  readonly code = 'DATA_TARGET_EXISTS';
+  constructor(readonly path: string) {
+    super(`cannot materialize into ${path}: it already exists — choose a path that does not exist, or remove it first`);
+  }
+}

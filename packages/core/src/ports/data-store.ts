@@ -53,7 +53,7 @@ export interface DataStore {
   readonly digestsDeferred?: boolean;
   /** Throws `DataPathNotFoundError` naming `path` when it does not exist. Progress is reported at least once and ends at the ref's totals. */
   capture(path: string, options?: CaptureOptions): Promise<VersionRef>;
-  /** Restore the version at `targetPath` exactly: bytes, names, modes. The target must not exist (else an error naming it, and the target is left untouched). */
+  /** Restore the version at `targetPath` exactly: bytes, names, modes. The target must not exist (else `MaterializeTargetExistsError` naming it, and the target is left untouched). */
   materialize(ref: VersionRef, targetPath: string): Promise<void>;
   /** False for a version this store does not hold (e.g. an unknown digest). */
   has(ref: VersionRef): Promise<boolean>;

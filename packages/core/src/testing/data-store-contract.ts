@@ -3,7 +3,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VersionRefSchema, type VersionRef } from '../events/catalogue.js';
-import { DataPathNotFoundError } from '../errors/data-errors.js';
+import { DataPathNotFoundError, MaterializeTargetExistsError } from '../errors/data-errors.js';
 import { makeManifest, manifestDigest, sha256Digest, type ManifestEntry } from '../data/manifest.js';
 import type { CaptureProgress, DataStore } from '../ports/data-store.js';
 import { DataWorkspace, type DataTree } from './data-workspace.js';
@@ -235,6 +235,7 @@ export function dataStoreContract(name: string, factory: () => Promise<DataStore
 
         await expect(store.materialize(ref, ws.path('existing-dir'))).rejects.toThrow(ws.path('existing-dir'));
         await expect(store.materialize(ref, ws.path('existing-file'))).rejects.toThrow(ws.path('existing-file'));
+        await expect(store.materialize(ref, ws.path('existing-dir'))).rejects.toBeInstanceOf(MaterializeTargetExistsError);
         expect(await ws.describe('existing-dir')).toEqual(before.dir);
         expect(await fsp.readFile(ws.path('existing-file'), 'utf8')).toBe('mine');
         expect(await ws.list()).toEqual(before.listing);
