@@ -40,7 +40,7 @@ async function benchSize(mib: number): Promise<void> {
   zfs('create', dataset);
   const mountpoint = zfs('get', '-H', '-o', 'value', 'mountpoint', dataset).trim();
   try {
-    const buffer = Buffer.allocUnsafe(Math.floor((mib << 20) / FILES));
+    const buffer = Buffer.allocUnsafe(Math.floor((mib * 1024 * 1024) / FILES)); // not mib << 20: that overflows 32 bits at 4096
     for (let i = 0; i < FILES; i++) writeFileSync(join(mountpoint, `shard-${i}.bin`), randomFillSync(buffer));
     const store = new ZfsDataStore({ dataset });
     const refs = [];
