@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnnotationSession, type RecordedEvent } from '@dotscience/core';
-import { openDotscience } from '@dotscience/sdk';
+import { hubTokens, openDotscience, serveHub } from '@dotscience/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_ENTRY, ds, dsJson } from './fixtures/cli-process.js';
 import { tamperWithRecord } from './fixtures/log-tampering.js';
@@ -76,8 +76,15 @@ function directoryBytes(dir: string): number {
 }
 
 /** Start `ds migrate` and SIGKILL it once the target's log holds `fraction` of the source's bytes. */
-async function migrateKilledMidway(from: string, to: string, targetLog: string, sourceBytes: number, fraction: number): Promise<{ killed: boolean; stderr: string }> {
-  const child = spawn(process.execPath, [CLI_ENTRY, 'migrate', '--from', from, '--to', to], { cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
+async function migrateKilledMidway(
+  from: string,
+  to: string,
+  targetLog: string,
+  sourceBytes: number,
+  fraction: number,
+  env: Record<string, string> = {},
+): Promise<{ killed: boolean; stderr: string }> {
+  const child = spawn(process.execPath, [CLI_ENTRY, 'migrate', '--from', from, '--to', to], { cwd: tmpdir(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
@@ -91,6 +98,18 @@ async function migrateKilledMidway(from: string, to: string, targetLog: string, 
   }
   await exited;
   return { killed, stderr };
+}
+
+/** `ds <args>` as a child process that does not block this one (a hub served from this process must answer it). */
+function dsConcurrently(args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [CLI_ENTRY, ...args], { cwd: tmpdir(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
 }
 
 interface MigrateJson {
@@ -147,6 +166,35 @@ describe('ds migrate', () => {
     expect(exported(back)).toEqual(original);
     expect(projections(back)).toEqual(projections(source));
   }, 180_000);
+
+  it('given 10k events in an fs store, when migrated to a hub (killed midway, then again) and from the hub to a new fs store, then ids, order, hashes and every projection equal the source\'s', async () => {
+    const original = exported(source);
+    const hubDirectory = join(scratch, 'hub');
+    const hub = await serveHub({ store: hubDirectory, port: 0 });
+    try {
+      const { token } = await (await hubTokens(hubDirectory)).create('team', 'write');
+      const env = { DOTSCIENCE_TOKEN: token };
+      const sourceBytes = directoryBytes(join(source, '.dotscience/events'));
+
+      const interrupted = await migrateKilledMidway(storeOf(source), hub.url, join(hubDirectory, 'events', 'team'), sourceBytes, 0.3, env);
+      expect(interrupted.killed, `the migration ended before it could be interrupted: ${interrupted.stderr}`).toBe(true);
+      const resumed = await dsConcurrently(['migrate', '--from', storeOf(source), '--to', hub.url, '--json'], env);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const report = JSON.parse(resumed.stdout) as MigrateJson;
+      expect(report.alreadyPresent).toBeGreaterThan(0);
+      expect(report).toMatchObject({ events: original.length, imported: original.length - report.alreadyPresent });
+      expect(report.verified).toEqual({ events: original.length, streams: RUNS + 1 });
+
+      const back = join(scratch, 'from-hub');
+      const fromHub = await dsConcurrently(['migrate', '--from', hub.url, '--to', `file:${join(back, '.dotscience')}`, '--json'], env);
+      expect(fromHub.code, fromHub.stderr).toBe(0);
+      expect(ds(['audit', 'verify'], { cwd: back }).code).toBe(0);
+      expect(exported(back)).toEqual(original);
+      expect(projections(back)).toEqual(projections(source));
+    } finally {
+      await hub.close();
+    }
+  }, 240_000);
 
   it('given a source store that does not exist, when migrating, then it is refused naming the store and nothing is created', () => {
     const missing = join(scratch, 'missing');
