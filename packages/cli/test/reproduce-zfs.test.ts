@@ -52,6 +52,11 @@ if (reportZfsAvailability()) {
       const reproducedInput = join(target, 'absolute', dataset.mountpoint);
       expect(await readFile(join(reproducedInput, 'images.bin'))).toEqual(Buffer.alloc(200_000, 7));
       expect(await mountedFrom(reproducedInput, dataset.name)).toBe(`${dataset.name}@${snapshotVersionOf(captured!).snapshot}`);
+
+      // The run references its snapshot, and the reproduction's clone of it: gc keeps both and says so for ZFS too.
+      const gc = ds(['gc', '--dry-run'], { cwd: project, env });
+      expect(gc.code, gc.stderr).toBe(0);
+      expect(gc.stdout).toMatch(/^zfs: would remove 0 snapshots and 0 clones; kept 1 snapshots of 1 referenced versions$/m);
     });
   });
 }

@@ -18,5 +18,12 @@ export function registerGcCommand(program: Command): void {
       printText(
         `${verb} ${report.objectsRemoved} objects (${byteSize(report.bytesFreed)}) and ${report.tempFilesRemoved} stale temp files; kept ${report.objectsKept} objects of ${report.versionsReferenced} referenced versions`,
       );
+      const { zfs } = report;
+      if (zfs) {
+        const pinned = zfs.snapshotsPinned.length > 0 ? `; ${zfs.snapshotsPinned.length} unreferenced snapshots pinned by clones dotscience did not make: ${zfs.snapshotsPinned.join(', ')}` : '';
+        printText(
+          `zfs: ${verb} ${zfs.snapshotsRemoved.length} snapshots and ${zfs.clonesRemoved.length} clones; kept ${zfs.snapshotsKept} snapshots of ${zfs.versionsReferenced} referenced versions${pinned}`,
+        );
+      }
     });
 }
