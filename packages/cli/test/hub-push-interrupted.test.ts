@@ -90,7 +90,12 @@ describe('ds push against a hub killed in the middle', () => {
     push.stderr!.setEncoding('utf8').on('data', (c: string) => (pushErr += c));
     const pushExit = new Promise<number | null>((r) => push.on('close', r));
     const hubLog = join(hubDir, 'events', 'team');
-    while ((await segmentBytes(hubLog)) === 0) await new Promise((r) => setTimeout(r, 5));
+    let pushEnded = false;
+    void pushExit.then(() => (pushEnded = true));
+    while ((await segmentBytes(hubLog)) === 0) {
+      if (pushEnded) throw new Error(`the push ended before the hub wrote anything (exit ${await pushExit}): ${pushErr}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
     hub.child.kill('SIGKILL');
     await hub.exited;
     const partial = await segmentBytes(hubLog);
@@ -121,5 +126,5 @@ describe('ds push against a hub killed in the middle', () => {
     await onHubStores.data.materialize(ref, join(root, 'from-hub'));
     expect(await fsp.readFile(join(root, 'from-hub', 'notes.txt'), 'utf8')).toBe('pushed with the events');
     await onHubStores.close();
-  });
+  }, 180_000); // 6,000 events and a data directory pushed twice through a real hub process: slow on a loaded 2-core machine
 });

@@ -29,7 +29,7 @@ export function registerServeCommand(program: Command): void {
       const data = localDirectory(globals.data, '--data');
       const webApp = webAppDirectory();
       const hub = await serveHub({ store, ...(data === undefined ? {} : { data }), ...(webApp === undefined ? {} : { webApp }), port: options.port, host: options.host });
-      printText(`hub listening on ${hub.url}${webApp === undefined ? ' (no web UI: run pnpm build:web)' : `, web UI at ${hub.url}/ui/`}`);
+      printText(`hub listening on ${hub.url}\n${webApp === undefined ? 'no web UI (run pnpm build:web)' : `web UI at ${hub.url}/ui/`}`);
       await new Promise<void>((resolveStop) => {
         const stop = (): void => resolveStop();
         process.once('SIGINT', stop);
