@@ -122,7 +122,8 @@ describe('corruption', () => {
     const victim = files[Math.floor(Math.random() * files.length)]!;
     execFileSync('chmod', ['u+w', victim]);
     const bytes = readFileSync(victim);
-    bytes[Math.floor(Math.random() * bytes.length)] ^= 0x01;
+    const flipAt = Math.floor(Math.random() * bytes.length);
+    bytes[flipAt] = bytes[flipAt]! ^ 0x01;
     writeFileSync(victim, bytes);
     const verified = await store.verify();
     await store.close();
