@@ -183,7 +183,7 @@ describe('data capture safety', () => {
         (err: unknown) => (err instanceof DotscienceError ? `refused with ${err.constructor.name}: ${err.message.slice(0, 80)}…` : `UNTYPED ${String(err)}`),
       );
       rows.push(['file name that is not UTF-8', outcome]);
-      expect(outcome.startsWith('UNTYPED')).toBe(false);
+      expect(outcome.startsWith('refused with NonUtf8NameError')).toBe(true);
     } finally {
       await store.close();
     }

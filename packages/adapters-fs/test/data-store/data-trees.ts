@@ -11,13 +11,14 @@ export function scratch(): { dir: string; cleanup: () => void } {
     dir,
     cleanup: () => {
       // A test may leave read-only directories behind; make them writable before removing.
-      const unlock = (p: string): void => {
+      // Names are walked as bytes: a test may leave a name that is not UTF-8.
+      const unlock = (p: Buffer): void => {
         const st = lstatSync(p);
         if (!st.isDirectory()) return;
         chmodSync(p, 0o755);
-        for (const name of readdirSync(p)) unlock(join(p, name));
+        for (const name of readdirSync(p, { encoding: 'buffer' })) unlock(Buffer.concat([p, Buffer.from('/'), name]));
       };
-      unlock(dir);
+      unlock(Buffer.from(dir));
       rmSync(dir, { recursive: true, force: true });
     },
   };
