@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DotscienceError, ProtocolStreamParser, RunBlockSchema, parseQuery, parseRunBlock } from '@dotscience/core';
+import { DotscienceError, ProtocolBlockError, ProtocolStreamParser, RunBlockSchema, parseQuery, parseRunBlock, type ProtocolStreamEvent } from '@dotscience/core';
 import { FsEventStore } from '@dotscience/adapters-fs';
 import { openDotscience } from '@dotscience/sdk';
 import { buildProgram } from '@dotscience/cli/program';
@@ -13,6 +13,7 @@ import { exportEvents } from '../packages/cli/src/transfer/event-export.js';
 import { SCALE } from './campaign-scale.js';
 import { recordFigures } from './campaign-figures.js';
 import { directoryDigest } from './directory-digest.js';
+import { asWritten, byteMutation, chunked, fieldMutation, mutateBytes, plainOutput, printBlock, runId, validRunBlock } from './protocol-block-fuzz.js';
 
 const RUNS = SCALE.fuzzRuns;
 const rows: Array<[string, string | number]> = [];
@@ -89,6 +90,98 @@ describe('malformed input', () => {
     tally('stdout protocol run block JSON', RUNS, typedBlocks, acceptedBlocks, 'not involved (parser only)');
     expect(errors).toBeGreaterThan(0);
     expect(typedBlocks).toBeGreaterThan(0);
+  });
+
+  it(`stdout protocol: ${RUNS} VALID blocks among output in random chunks parse to what was written; ${RUNS} byte-mutated and ${RUNS} field-mutated valid blocks get a typed error naming the field, or parse to what was written`, () => {
+    /** Feed `bytes` to a fresh parser in chunks of the given lengths; return every event. */
+    const feed = (bytes: Uint8Array, cuts: readonly number[]): ProtocolStreamEvent[] => {
+      const parser = new ProtocolStreamParser();
+      return [...chunked(bytes, cuts).flatMap((chunk) => parser.write(chunk)), ...parser.end()];
+    };
+    const outputOf = (events: readonly ProtocolStreamEvent[]): string =>
+      Buffer.concat(events.flatMap((e) => (e.kind === 'output' ? [e.bytes] : []))).toString('utf8');
+    const framed = (id: string, body: Uint8Array, before = '', after = ''): Uint8Array =>
+      Buffer.concat([Buffer.from(`${before}[[DOTSCIENCE-RUN:${id}]]`), body, Buffer.from(`[[/DOTSCIENCE-RUN:${id}]]\n${after}`)]);
+    const cuts = fc.array(fc.nat(48), { maxLength: 8 });
+    const style = fc.constantFrom('python' as const, 'compact' as const);
+
+    let valid = 0;
+    fc.assert(
+      fc.property(validRunBlock, style, runId, plainOutput, plainOutput, cuts, (block, printStyle, id, before, after, cutAt) => {
+        const json = printBlock(block, printStyle);
+        expect(parseRunBlock(Buffer.from(json))).toEqual(asWritten(json));
+        const events = feed(framed(id, Buffer.from(json), before, after), cutAt);
+        const findings = events.filter((e) => e.kind !== 'output');
+        expect(findings).toEqual([{ kind: 'run', runId: id, block: asWritten(json), offset: Buffer.byteLength(before), line: before.split('\n').length }]);
+        expect(outputOf(events)).toBe(before + after); // the block, its markers and its newline are protocol; the rest is output, byte-exact
+        valid++;
+      }),
+      { numRuns: RUNS },
+    );
+
+    const byteOutcomes = { 'malformed-json': 0, 'invalid-block': 0, accepted: 0 };
+    fc.assert(
+      fc.property(validRunBlock, style, byteMutation, runId, cuts, (block, printStyle, mutation, id, cutAt) => {
+        const body = mutateBytes(Buffer.from(printBlock(block, printStyle)), mutation);
+        let direct: ProtocolStreamEvent;
+        try {
+          const parsed = parseRunBlock(body);
+          // Still a valid block after the damage: it must parse to exactly what is now written.
+          expect(parsed).toEqual(asWritten(new TextDecoder('utf-8', { fatal: true }).decode(body)));
+          direct = { kind: 'run', runId: id, block: parsed, offset: 0, line: 1 };
+          byteOutcomes.accepted++;
+        } catch (err) {
+          expect(err).toBeInstanceOf(ProtocolBlockError);
+          const reason = (err as ProtocolBlockError).reason;
+          expect(['malformed-json', 'invalid-block']).toContain(reason);
+          if (reason === 'invalid-block') expect((err as ProtocolBlockError).problems.length).toBeGreaterThan(0);
+          byteOutcomes[reason as 'malformed-json' | 'invalid-block']++;
+          direct = { kind: 'error', error: err as ProtocolBlockError };
+        }
+        const findings = feed(framed(id, body), cutAt).filter((e) => e.kind !== 'output');
+        for (const f of findings) if (f.kind === 'error') expect(f.error).toBeInstanceOf(ProtocolBlockError);
+        // Without marker text in the damaged body, the stream must find exactly what parsing the body alone finds.
+        if (!Buffer.from(body).includes('[[')) {
+          expect(findings).toHaveLength(1);
+          if (direct.kind === 'run') expect(findings[0]).toMatchObject({ kind: 'run', runId: id, block: direct.block });
+          else expect(findings[0]).toMatchObject({ kind: 'error', error: { reason: direct.kind === 'error' ? direct.error.reason : '' } });
+        }
+      }),
+      { numRuns: RUNS },
+    );
+
+    let namedField = 0;
+    fc.assert(
+      fc.property(fieldMutation, style, runId, cuts, ({ value, field }, printStyle, id, cutAt) => {
+        const json = printBlock(value, printStyle);
+        const refusal = (() => {
+          try {
+            parseRunBlock(json);
+          } catch (err) {
+            return err;
+          }
+          return undefined;
+        })();
+        expect(refusal).toBeInstanceOf(ProtocolBlockError);
+        expect((refusal as ProtocolBlockError).reason).toBe('invalid-block');
+        expect((refusal as ProtocolBlockError).problems.map((p) => p.path)).toContain(field);
+        const findings = feed(framed(id, Buffer.from(json)), cutAt).filter((e) => e.kind !== 'output');
+        expect(findings).toHaveLength(1);
+        expect(findings[0]).toMatchObject({ kind: 'error', error: { reason: 'invalid-block', runId: id } });
+        namedField++;
+      }),
+      { numRuns: RUNS },
+    );
+
+    rows.push(['stdout protocol valid blocks (Python-printed or compact, among output, random chunks)', `${RUNS} cases: ${valid} parsed to what was written, output around them byte-exact`]);
+    rows.push([
+      'stdout protocol valid blocks with damaged bytes (flip, delete, insert, truncate, duplicate)',
+      `${RUNS} cases: ${byteOutcomes['malformed-json']} malformed-json + ${byteOutcomes['invalid-block']} invalid-block typed errors, ${byteOutcomes.accepted} still valid and parsed to what was written`,
+    ]);
+    rows.push(['stdout protocol valid blocks with one field made invalid', `${RUNS} cases: ${namedField} invalid-block errors naming that field, store not involved (parser only)`]);
+    expect(valid).toBe(RUNS);
+    expect(namedField).toBe(RUNS);
+    expect(byteOutcomes['invalid-block']).toBeGreaterThan(0);
   });
 
   it(`query language: ${RUNS} random filters fail with a QueryParseError pointing at a column, or parse`, () => {
