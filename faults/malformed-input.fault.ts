@@ -27,7 +27,7 @@ afterAll(() =>
     notes: [
       'Every case must end in a typed error (a DotscienceError subclass naming the field, or commander\'s own usage error for unknown CLI options) or be valid input; any other exception fails the run.',
       'Where the input reaches a store, the store directory is hashed (names, modes, bytes) before and after all the cases of that boundary: "byte-identical" means no case changed one byte.',
-      'HTTP bodies and headers: see the next table (faults/hub-http-fuzz.fault.ts, a real hub on 127.0.0.1).',
+      'HTTP bodies and headers: see "Malformed input over HTTP" (faults/hub-http-fuzz.fault.ts, a real hub on 127.0.0.1).',
       'The stdout protocol fuzz also generates VALID blocks (as the Python library prints them, or compact; marker text inside strings; unknown keys) and mutations of them, so it reaches the schema, path and timestamp checks: a valid block must parse to exactly what was written, a damaged one must be a typed error or parse to what is now written.',
     ],
   }),
