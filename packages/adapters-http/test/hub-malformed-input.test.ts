@@ -71,6 +71,26 @@ describe('hub boundary: malformed input', () => {
     expect(JSON.parse(answer.body)).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/events\.0.*schemaVersion/) });
   });
 
+  it('given an append whose JSON text is Latin-1 (not UTF-8), then it is refused naming the encoding, not stored with the text altered', async () => {
+    const before = await treeFingerprint(hub.root);
+    const json = JSON.stringify({ events: [{ ...validEvent(), data: { name: 'café' } }], expectedRevision: 'any' });
+    const response = await fetch(`${hub.url}/v1/projects/alpha/streams/run-latin1`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: Buffer.from(json, 'latin1'),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/request body.*not valid UTF-8/) });
+    expect(await treeFingerprint(hub.root)).toBe(before);
+    // The same text as UTF-8 is accepted and read back unaltered.
+    const store = new HttpEventStore({ url: hub.url, token });
+    await store.append('run-latin1', JSON.parse(json).events, { expectedRevision: 'no_stream' });
+    const recorded = [];
+    for await (const event of store.readStream('run-latin1')) recorded.push(event);
+    expect(recorded[0]!.data).toEqual({ name: 'café' });
+    await store.close();
+  });
+
   it('given object names and project ids that try to leave the store, then they are refused with 4xx and nothing is written outside', async () => {
     // The project's object area is created on first use; create it before looking.
     expect((await send(hub.url, JSON_ENDPOINTS.find((s) => s.name === 'missing objects')!, token)).status).toBe(200);
