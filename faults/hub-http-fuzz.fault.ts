@@ -71,6 +71,10 @@ function checkAnswer(c: HubFuzzCase, answer: RawAnswer): boolean {
     if (answer.status !== 0) {
       expect(answer.status, label).toBeGreaterThanOrEqual(400);
       expect(answer.status, label).toBeLessThan(500);
+      // The hub answers what its HTTP parser refuses like any other refusal.
+      const body = JSON.parse(answer.body) as { code?: unknown; message?: unknown };
+      expect(typeof body.code, label).toBe('string');
+      expect(typeof body.message, label).toBe('string');
     }
     return false;
   }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppendBodySchema, CreateTokenBodySchema, HttpEventStore, MissingObjectsBodySchema } from '../src/index.js';
@@ -89,6 +90,23 @@ describe('hub boundary: malformed input', () => {
     for await (const event of store.readStream('run-latin1')) recorded.push(event);
     expect(recorded[0]!.data).toEqual({ name: 'café' });
     await store.close();
+  });
+
+  it('given requests its HTTP parser refuses (a broken header line, headers over the limit), then each gets a JSON {code, message} and the connection is closed', async () => {
+    const { port } = new URL(hub.url);
+    const raw = (request: string): Promise<string> =>
+      new Promise((resolveAnswer, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.end(request));
+        let answer = '';
+        socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+        socket.on('close', () => resolveAnswer(answer)).on('error', reject);
+      });
+    const broken = await raw('POST /v1/projects/alpha/streams/run-x HTTP/1.1\r\nHost: x\r\nthis is not a header\r\n\r\n');
+    expect(broken).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(broken.slice(broken.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 'MALFORMED_REQUEST', message: expect.stringMatching(/could not be parsed/) });
+    const huge = await raw(`GET /v1/projects/alpha/runs HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(huge.slice(huge.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 'HEADERS_TOO_LARGE' });
   });
 
   it('given object names and project ids that try to leave the store, then they are refused with 4xx and nothing is written outside', async () => {

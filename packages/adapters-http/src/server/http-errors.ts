@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { DotscienceError, InvalidInputError, QueryParseError, UnknownLineageNodeError, AmbiguousLineageNodeError, WrongExpectedRevisionError } from '@dotscience/core';
 import type { ErrorBody } from '../wire/wire-schemas.js';
 
@@ -35,4 +36,27 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
     return { status: framework.statusCode, body: { code: framework.code ?? 'BAD_REQUEST', message: `request refused: ${framework.message ?? 'bad request'}` } };
   }
   return { status: 500, body: { code: 'INTERNAL', message: 'the hub failed to answer this request; see the hub log' } };
+}
+
+/**
+ * A request the HTTP parser itself refuses (broken framing, a header line that is
+ * not a header, headers over the limit) never reaches a route; answer it like any
+ * other refusal — JSON `{code, message}` — and close the connection, whose framing
+ * can no longer be trusted.
+ */
+export function answerMalformedRequest(error: Error & { code?: string }, socket: Socket): void {
+  if (socket.writable && socket.bytesWritten === 0) {
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify({
+      code: tooLarge ? 'HEADERS_TOO_LARGE' : 'MALFORMED_REQUEST',
+      message: tooLarge
+        ? 'request headers are larger than the hub accepts (16 KiB) — send a shorter token or fewer headers'
+        : `the HTTP request could not be parsed (${error.code ?? 'malformed'}) — send a well-formed HTTP/1.1 request`,
+    });
+    socket.write(
+      `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

@@ -5,7 +5,7 @@ import type { TokenRegistry } from '../tokens/token-registry.js';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import { authenticate, authorize } from './access-control.js';
-import { errorResponse } from './http-errors.js';
+import { answerMalformedRequest, errorResponse } from './http-errors.js';
 import { acceptOnlyUtf8Json } from './json-body-parser.js';
 import { openApiDocument } from './openapi.js';
 import type { ProjectStoreProvider, ProjectStores } from './project-stores.js';
@@ -48,7 +48,7 @@ export class HubServer {
   private readonly context: HubContext;
 
   constructor(private readonly options: HubServerOptions) {
-    this.app = Fastify({ bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024, forceCloseConnections: true, logger: false });
+    this.app = Fastify({ bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024, forceCloseConnections: true, logger: false, clientErrorHandler: answerMalformedRequest });
     acceptOnlyUtf8Json(this.app);
     this.app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
     this.app.setErrorHandler((error, _request, reply) => {
