@@ -13,7 +13,9 @@ import {
 import { Observable, type Subscriber } from 'rxjs';
 import { z } from 'zod';
 import { hubPaths } from '../wire/hub-routes.js';
-import { AppendResponseSchema, EventPageSchema, type EventPage } from '../wire/wire-schemas.js';
+import { EventPageEnvelopeSchema } from '../wire/wire-schemas.js';
+import { parseAppendAnswer } from './append-answer.js';
+import { parseRecordedEvents } from './recorded-events.js';
 import { HubClientClosedError, HubConnection, type HubClientOptions } from './hub-connection.js';
 import { followEvents } from './event-source-reader.js';
 
@@ -38,7 +40,9 @@ export class HttpEventStore implements EventStore {
     this.assertOpen();
     const { events: parsed, expected } = parseAppend(stream, events, options);
     const project = await this.connection.project();
-    return this.connection.json({ method: 'POST', path: hubPaths.stream(project, stream), json: { events: parsed, expectedRevision: expected } }, AppendResponseSchema);
+    const path = hubPaths.stream(project, stream);
+    const answer = await this.connection.jsonAnswer({ method: 'POST', path, json: { events: parsed, expectedRevision: expected } });
+    return parseAppendAnswer(stream, parsed, answer, `hub answer to POST ${path}`);
   }
 
   async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
@@ -85,8 +89,10 @@ export class HttpEventStore implements EventStore {
     let remaining = maxCount ?? Infinity;
     while (next !== undefined && remaining > 0) {
       this.assertOpen();
-      const page: EventPage = await this.connection.json({ method: 'GET', path, query: { [cursor]: next, maxCount: Math.min(PAGE, remaining) } }, EventPageSchema);
-      for (const event of page.events) yield event;
+      const answer = await this.connection.jsonAnswer({ method: 'GET', path, query: { [cursor]: next, maxCount: Math.min(PAGE, remaining) } });
+      const subject = `hub answer to GET ${path}`;
+      const page = parseInput(EventPageEnvelopeSchema, answer, subject);
+      for (const event of parseRecordedEvents(page.events, subject, 'events')) yield event;
       remaining -= page.events.length;
       next = page.next;
     }

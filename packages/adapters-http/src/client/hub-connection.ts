@@ -2,6 +2,7 @@ import { DotscienceError, InvalidInputError, parseInput, WrongExpectedRevisionEr
 import { z } from 'zod';
 import { hubPaths } from '../wire/hub-routes.js';
 import { ErrorBodySchema, WhoAmIResponseSchema, type ErrorBody } from '../wire/wire-schemas.js';
+import { KeepAliveJsonClient, type JsonAnswer } from './keep-alive-json.js';
 
 export const HubClientOptionsSchema = z.object({
   /** The hub's base URL, e.g. http://hub.example.com:8080. */
@@ -57,7 +58,8 @@ export interface HubRequest {
 
 /**
  * One hub, one token: requests with the bearer token over keep-alive
- * connections (Node's fetch pools them), retried on network errors and
+ * connections (JSON requests on a node:http pool, streamed bodies through
+ * fetch, which pools its own), retried on network errors and
  * 502/503/504 — safe because every write is idempotent (appends carry event
  * ids and expected revisions, objects are named by their digest). Error
  * bodies become the core's typed errors where one exists.
@@ -68,12 +70,14 @@ export class HubConnection {
   private readonly attempts: number;
   private projectId: Promise<string> | undefined;
   private closed = false;
+  private readonly jsonClient: KeepAliveJsonClient;
 
   constructor(options: HubClientOptions) {
     const parsed = parseInput(HubClientOptionsSchema, options, 'hub client options');
     this.url = parsed.url.replace(/\/+$/, '');
     this.token = parsed.token;
     this.attempts = parsed.attempts ?? 6;
+    this.jsonClient = new KeepAliveJsonClient(new URL(this.url));
     if (parsed.project !== undefined) this.projectId = Promise.resolve(parsed.project);
   }
 
@@ -95,20 +99,46 @@ export class HubConnection {
 
   close(): void {
     this.closed = true;
+    this.jsonClient.close();
   }
 
   /** A request whose JSON answer is parsed with `schema`. */
   async json<S extends z.ZodType>(request: HubRequest, schema: S): Promise<z.output<S>> {
-    const response = await this.send(request);
-    return parseInput(schema, await response.json(), `hub answer to ${request.method} ${request.path}`);
+    return parseInput(schema, await this.jsonAnswer(request), `hub answer to ${request.method} ${request.path}`);
+  }
+
+  /**
+   * A JSON request (no streamed body) over the keep-alive node:http pool: the
+   * answer's parsed JSON when the status is 2xx, else the same typed errors and
+   * retries as `send`. The caller parses the answer.
+   */
+  async jsonAnswer(request: Omit<HubRequest, 'stream'>): Promise<unknown> {
+    const url = this.urlOf(request);
+    const headers = { authorization: `Bearer ${this.token}` };
+    const json = request.json === undefined ? undefined : JSON.stringify(request.json);
+    for (let attempt = 1; ; attempt++) {
+      if (this.closed) throw new HubClientClosedError();
+      let answer: JsonAnswer;
+      try {
+        answer = await this.jsonClient.exchange(request.method, url, headers, json, request.signal);
+      } catch (error) {
+        await this.afterNetworkError(request, error, attempt);
+        continue;
+      }
+      if (answer.status >= 200 && answer.status < 300) return answer.body;
+      if (RETRY_STATUS.has(answer.status) && attempt < this.attempts) {
+        await delay(backoff(attempt));
+        continue;
+      }
+      throw errorFromAnswer(answer.status, answer.body, `${request.method} ${request.path}`);
+    }
   }
 
   /** A request whose answer is OK (2xx), else a typed error; 404 answers `undefined` when `allowNotFound`. */
   async send(request: HubRequest, allowNotFound?: false): Promise<Response>;
   async send(request: HubRequest, allowNotFound: true): Promise<Response | undefined>;
   async send(request: HubRequest, allowNotFound = false): Promise<Response | undefined> {
-    const url = new URL(this.url + request.path);
-    for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const url = this.urlOf(request);
     for (let attempt = 1; ; attempt++) {
       if (this.closed) throw new HubClientClosedError();
       // Only long-lived requests (subscriptions) carry a signal: a shared one would collect a listener per request.
@@ -127,10 +157,7 @@ export class HubConnection {
           ...(signal ? { signal } : {}),
         } as RequestInit);
       } catch (error) {
-        if (this.closed) throw new HubClientClosedError();
-        if (request.signal?.aborted) throw error;
-        if (attempt >= this.attempts) throw new HubUnreachableError(this.url, causeOf(error));
-        await delay(Math.min(2000, 25 * 2 ** attempt));
+        await this.afterNetworkError(request, error, attempt);
         continue;
       }
       if (response.ok) return response;
@@ -140,13 +167,29 @@ export class HubConnection {
       }
       if (RETRY_STATUS.has(response.status) && attempt < this.attempts) {
         await response.body?.cancel();
-        await delay(Math.min(2000, 25 * 2 ** attempt));
+        await delay(backoff(attempt));
         continue;
       }
       throw await errorFrom(response, `${request.method} ${request.path}`);
     }
   }
+
+  private urlOf(request: Pick<HubRequest, 'path' | 'query'>): URL {
+    const url = new URL(this.url + request.path);
+    for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url;
+  }
+
+  /** A request failed without an answer: rethrow when it must not be retried, else wait before the next attempt. */
+  private async afterNetworkError(request: Pick<HubRequest, 'signal'>, error: unknown, attempt: number): Promise<void> {
+    if (this.closed) throw new HubClientClosedError();
+    if (request.signal?.aborted) throw error;
+    if (attempt >= this.attempts) throw new HubUnreachableError(this.url, causeOf(error));
+    await delay(backoff(attempt));
+  }
 }
+
+const backoff = (attempt: number): number => Math.min(2000, 25 * 2 ** attempt);
 
 function toBody(source: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
   if (source instanceof ReadableStream) return source;
@@ -169,16 +212,17 @@ function causeOf(error: unknown): string {
 }
 
 async function errorFrom(response: Response, what: string): Promise<Error> {
-  let body: ErrorBody | undefined;
-  try {
-    body = ErrorBodySchema.parse(await response.json());
-  } catch {
-    body = undefined;
-  }
-  if (!body) return new HubRequestError(response.status, 'HUB_ERROR', `the hub answered ${what} with status ${response.status}`);
+  return errorFromAnswer(response.status, await response.json().catch(() => undefined), what);
+}
+
+/** The typed error for an error status and its JSON body. */
+function errorFromAnswer(status: number, answer: unknown, what: string): Error {
+  const parsed = ErrorBodySchema.safeParse(answer);
+  const body: ErrorBody | undefined = parsed.success ? parsed.data : undefined;
+  if (!body) return new HubRequestError(status, 'HUB_ERROR', `the hub answered ${what} with status ${status}`);
   if (body.code === 'WRONG_EXPECTED_REVISION' && body.stream !== undefined && body.expected !== undefined && body.actual !== undefined) {
     return new WrongExpectedRevisionError(body.stream, body.expected, body.actual);
   }
   if (body.code === 'INVALID_INPUT' && body.problems) return new InvalidInputError(`request to the hub (${what})`, body.problems);
-  return new HubRequestError(response.status, body.code, `the hub refused ${what}: ${body.message}`);
+  return new HubRequestError(status, body.code, `the hub refused ${what}: ${body.message}`);
 }

@@ -33,6 +33,12 @@ export interface GrantedAccess {
   role: Role;
 }
 
+interface TokenFile {
+  tokens: readonly StoredToken[];
+  byId: ReadonlyMap<string, StoredToken>;
+}
+const NO_TOKENS: TokenFile = { tokens: [], byId: new Map() };
+
 const hashOf = (secret: string): Buffer => createHash('sha256').update(secret, 'utf8').digest();
 const info = ({ sha256: _hash, ...rest }: StoredToken): TokenInfo => rest;
 
@@ -43,7 +49,7 @@ const info = ({ sha256: _hash, ...rest }: StoredToken): TokenInfo => rest;
  * takes effect on the next request of a running hub.
  */
 export class TokenRegistry {
-  private cache: { mtimeMs: number; size: number; tokens: StoredToken[] } | undefined;
+  private cache: (TokenFile & { mtimeMs: number; size: number }) | undefined;
 
   constructor(readonly file: string) {}
 
@@ -90,24 +96,32 @@ export class TokenRegistry {
   authenticate(presented: string): GrantedAccess | undefined {
     const match = TOKEN_PATTERN.exec(presented);
     if (!match) return undefined;
-    const stored = this.load().find((t) => t.id === match[1]);
+    const stored = this.current().byId.get(match[1]!);
     if (!stored || stored.revokedAt !== undefined) return undefined;
     if (!timingSafeEqual(hashOf(presented), Buffer.from(stored.sha256, 'hex'))) return undefined;
     return { tokenId: stored.id, project: stored.project, role: stored.role };
   }
 
+  /** The tokens as a copy the caller may change (and write back). */
   private load(): StoredToken[] {
+    return this.current().tokens.map((t) => ({ ...t }));
+  }
+
+  /** The file's tokens, re-read when its size or mtime changed; shared, never to be changed. */
+  private current(): TokenFile {
     let stat;
     try {
       stat = statSync(this.file);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return NO_TOKENS;
       throw error;
     }
-    if (this.cache && this.cache.mtimeMs === stat.mtimeMs && this.cache.size === stat.size) return this.cache.tokens.map((t) => ({ ...t }));
+    if (this.cache && this.cache.mtimeMs === stat.mtimeMs && this.cache.size === stat.size) return this.cache;
     const tokens = parseInput(TokenFileSchema, JSON.parse(readFileSync(this.file, 'utf8')), `token file ${this.file}`).tokens;
-    this.cache = { mtimeMs: stat.mtimeMs, size: stat.size, tokens };
-    return tokens.map((t) => ({ ...t }));
+    const byId = new Map<string, StoredToken>();
+    for (const token of tokens) if (!byId.has(token.id)) byId.set(token.id, token);
+    this.cache = { mtimeMs: stat.mtimeMs, size: stat.size, tokens, byId };
+    return this.cache;
   }
 
   private async write(tokens: StoredToken[]): Promise<void> {
