@@ -4,9 +4,16 @@
  * clients are HttpEventStore in this process. Targets (issue 6): ≥ 50k events/s
  * batched, p99 ≤ 10 ms with 100 concurrent clients. Each figure: one warm-up run,
  * then ≥ 5 timed runs, median and spread.
+ *
+ * The machine's limit is measured the same way next to it: 100 clients in this
+ * process doing closed-loop JSON round trips of the same sizes against a bare
+ * node:http server in a child process (no framework, no store, no fsync). On a
+ * small machine the clients and the hub share the cores, so this floor tells a
+ * slow hub from a machine that cannot do better.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { FsDataStore, FsEventStore } from '@dotscience/adapters-fs';
 import type { NewEvent } from '@dotscience/core';
 import { machineLine, measure, summarise, timed } from '../../core/bench/measurement.js';
+import { KeepAliveJsonClient } from '../src/client/keep-alive-json.js';
 import { HttpEventStore, HubServer, ProjectDirectories, TokenRegistry } from '../src/index.js';
 
 const BENCH = 'adapters-http: hub';
@@ -45,8 +53,25 @@ async function serve(root: string): Promise<void> {
   process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
 }
 
-async function startHubChild(root: string): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'hub', root], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** The floor: read the JSON body, parse it, answer with JSON as large as the hub's answer to a one-event append. */
+async function serveFloor(): Promise<void> {
+  const recorded = { ...metric(0), stream: `run-client-${randomUUID()}`, revision: 0, position: 0, recordedAt: new Date().toISOString(), prevHash: '0'.repeat(64), hash: 'f'.repeat(64) };
+  const answer = JSON.stringify({ nextExpectedRevision: 0, position: 0, events: [recorded] });
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c: Buffer) => chunks.push(c));
+    request.on('end', () => {
+      JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      response.writeHead(200, { 'content-type': 'application/json' }).end(answer);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  console.log(`url http://127.0.0.1:${(server.address() as { port: number }).port}`);
+  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+}
+
+async function startChild(args: string[]): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolveUrl) => {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (c: string) => {
@@ -60,14 +85,49 @@ async function startHubChild(root: string): Promise<{ url: string; stop: () => v
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
+/**
+ * `CLIENTS` clients, each sending its next request as soon as the last is answered, for
+ * RUN_MS: the rate over all of them (measured), then p50 and p99 of every request's
+ * latency over the timed runs (the warm-up run's are left out).
+ */
+async function closedLoop(name: string, key: string, clients: Array<(n: number) => Promise<unknown>>): Promise<void> {
+  const p50s: number[] = [];
+  const p99s: number[] = [];
+  await measure(BENCH, `${name} (1 event / request each)`, 'events/s', async () => {
+    const latencies: number[] = [];
+    const result = await timed(async () => {
+      const until = performance.now() + RUN_MS;
+      const counts = await Promise.all(
+        clients.map(async (send) => {
+          let n = 0;
+          while (performance.now() < until) {
+            const start = performance.now();
+            await send(n);
+            latencies.push(performance.now() - start);
+            n++;
+          }
+          return n;
+        }),
+      );
+      return counts.reduce((a, b) => a + b, 0);
+    });
+    latencies.sort((a, b) => a - b);
+    p50s.push(percentile(latencies, 50));
+    p99s.push(percentile(latencies, 99));
+    return result;
+  }, { key });
+  summarise(BENCH, `${name}: p50 latency`, 'ms', p50s.slice(1), 1, `${key}.p50`);
+  summarise(BENCH, `${name}: p99 latency`, 'ms', p99s.slice(1), 1, `${key}.p99`);
+}
+
 async function main(): Promise<void> {
   console.log(`${BENCH} — ${machineLine()}`);
   const root = await mkdtemp(join(tmpdir(), 'ds-hub-bench-'));
   const token = (await TokenRegistry.inDirectory(root).create('bench', 'write')).token;
-  const hub = await startHubChild(root);
+  let step = 0;
+  const hub = await startChild(['hub', root]);
   try {
     const store = new HttpEventStore({ url: hub.url, token });
-    let step = 0;
 
     await measure(BENCH, 'single appends (1 event / request, sequential)', 'events/s', () =>
       timed(async () => {
@@ -95,43 +155,39 @@ async function main(): Promise<void> {
       }),
     );
 
-    const p50s: number[] = [];
-    const p99s: number[] = [];
     const clients = Array.from({ length: CLIENTS }, () => new HttpEventStore({ url: hub.url, token }));
-    await measure(BENCH, `${CLIENTS} concurrent clients (1 event / request each)`, 'events/s', async () => {
-      const latencies: number[] = [];
-      const result = await timed(async () => {
-        const until = performance.now() + RUN_MS;
-        const counts = await Promise.all(
-          clients.map(async (client) => {
-            const stream = `run-client-${randomUUID()}`;
-            let n = 0;
-            while (performance.now() < until) {
-              const start = performance.now();
-              await client.append(stream, [metric(step++)], { expectedRevision: n - 1 });
-              latencies.push(performance.now() - start);
-              n++;
-            }
-            return n;
-          }),
-        );
-        return counts.reduce((a, b) => a + b, 0);
-      });
-      latencies.sort((a, b) => a - b);
-      p50s.push(percentile(latencies, 50));
-      p99s.push(percentile(latencies, 99));
-      return result;
-    });
-    // The first entry is the warm-up run.
-    summarise(BENCH, `${CLIENTS} concurrent clients: p50 latency`, 'ms', p50s.slice(1));
-    summarise(BENCH, `${CLIENTS} concurrent clients: p99 latency`, 'ms', p99s.slice(1));
+    await closedLoop(
+      `${CLIENTS} concurrent clients`,
+      'hub.concurrent',
+      clients.map((client) => {
+        let stream = '';
+        return (n) => {
+          if (n === 0) stream = `run-client-${randomUUID()}`;
+          return client.append(stream, [metric(step++)], { expectedRevision: n - 1 });
+        };
+      }),
+    );
     await Promise.all([store, ...clients].map((c) => c.close()));
   } finally {
     hub.stop();
     await new Promise((r) => setTimeout(r, 200));
     await rm(root, { recursive: true, force: true });
   }
+
+  const floor = await startChild(['floor']);
+  try {
+    const transports = Array.from({ length: CLIENTS }, () => new KeepAliveJsonClient(new URL(floor.url)));
+    await closedLoop(
+      `limit: bare node:http × ${CLIENTS} clients`,
+      'hub.concurrent.limit',
+      transports.map((transport) => (n) => transport.exchange('POST', '/floor', { authorization: `Bearer ${token}` }, JSON.stringify({ events: [metric(step++)], expectedRevision: n - 1 }))),
+    );
+    for (const transport of transports) transport.close();
+  } finally {
+    floor.stop();
+  }
 }
 
 if (process.argv[2] === 'hub') await serve(process.argv[3]!);
+else if (process.argv[2] === 'floor') await serveFloor();
 else await main();

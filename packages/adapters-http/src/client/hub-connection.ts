@@ -113,14 +113,14 @@ export class HubConnection {
    * retries as `send`. The caller parses the answer.
    */
   async jsonAnswer(request: Omit<HubRequest, 'stream'>): Promise<unknown> {
-    const url = this.urlOf(request);
+    const path = this.pathOf(request);
     const headers = { authorization: `Bearer ${this.token}` };
     const json = request.json === undefined ? undefined : JSON.stringify(request.json);
     for (let attempt = 1; ; attempt++) {
       if (this.closed) throw new HubClientClosedError();
       let answer: JsonAnswer;
       try {
-        answer = await this.jsonClient.exchange(request.method, url, headers, json, request.signal);
+        answer = await this.jsonClient.exchange(request.method, path, headers, json, request.signal);
       } catch (error) {
         await this.afterNetworkError(request, error, attempt);
         continue;
@@ -175,9 +175,15 @@ export class HubConnection {
   }
 
   private urlOf(request: Pick<HubRequest, 'path' | 'query'>): URL {
-    const url = new URL(this.url + request.path);
-    for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    return url;
+    return new URL(this.url + this.pathOf(request));
+  }
+
+  /** The request's path with its query string. */
+  private pathOf(request: Pick<HubRequest, 'path' | 'query'>): string {
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) query.set(k, String(v));
+    const text = query.toString();
+    return text ? `${request.path}?${text}` : request.path;
   }
 
   /** A request failed without an answer: rethrow when it must not be retried, else wait before the next attempt. */

@@ -18,20 +18,29 @@ export interface JsonAnswer {
 export class KeepAliveJsonClient {
   private readonly agent: HttpAgent;
   private readonly request: typeof httpRequest;
+  private readonly hostname: string;
+  private readonly port: string;
+  /** The base URL's path (a hub behind a path prefix), prepended to every request path. */
+  private readonly prefix: string;
 
   constructor(base: URL) {
     const secure = base.protocol === 'https:';
     this.agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
     this.request = secure ? httpsRequest : httpRequest;
+    this.hostname = base.hostname.replace(/^\[(.*)\]$/, '$1');
+    this.port = base.port;
+    this.prefix = base.pathname.replace(/\/+$/, '');
   }
 
-  /** Send one request; rejects only on a network error (a status of any kind is an answer). */
-  exchange(method: string, url: URL, headers: Record<string, string>, json: string | undefined, signal?: AbortSignal): Promise<JsonAnswer> {
+  /** Send one request to `path` (with its query string); rejects only on a network error (a status of any kind is an answer). */
+  exchange(method: string, path: string, headers: Record<string, string>, json: string | undefined, signal?: AbortSignal): Promise<JsonAnswer> {
     return new Promise((resolve, reject) => {
       const body = json === undefined ? undefined : Buffer.from(json, 'utf8');
       const request = this.request(
-        url,
         {
+          hostname: this.hostname,
+          ...(this.port ? { port: this.port } : {}),
+          path: this.prefix + path,
           method,
           agent: this.agent,
           headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': String(body.length) },
