@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RecordedEvent } from '@dotscience/core';
 import { CorruptLogError } from './event-store-errors.js';
 import { loadIndexSnapshot } from './index-snapshot.js';
+import { decodeRecord, MalformedRecord } from './record-codec.js';
 import { listSegments, scanSegment, type SegmentFile } from './segment-files.js';
 import { StreamIndex } from './stream-index.js';
 
@@ -68,9 +69,10 @@ export async function scanForward(
     const end = await scanSegment(path, tailSize, (record) => {
       let event: RecordedEvent;
       try {
-        event = JSON.parse(record.payload.toString('utf8')) as RecordedEvent;
-      } catch {
-        throw new CorruptLogError(segment.name, record.offset, 'record checksum matches but its content is not JSON');
+        event = decodeRecord(record.payload.toString('utf8'));
+      } catch (err) {
+        if (!(err instanceof MalformedRecord)) throw err;
+        throw new CorruptLogError(segment.name, record.offset, err.message);
       }
       if (event.position !== index.committedCount) {
         throw new CorruptLogError(segment.name, record.offset, `record has position ${event.position}, expected ${index.committedCount}`);

@@ -9,8 +9,24 @@ export const FRAME_HEADER_BYTES = 8;
 export const MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
 
 export function frameChecksum(buf: Buffer, at: number, length: number): number {
-  const lengthCrc = crc32(buf.subarray(at, at + 4));
-  return crc32(buf.subarray(at + FRAME_HEADER_BYTES, at + FRAME_HEADER_BYTES + length), lengthCrc);
+  return crc32(buf.subarray(at + FRAME_HEADER_BYTES, at + FRAME_HEADER_BYTES + length), lengthChecksum(length));
+}
+
+/** CRC-32 (zlib's: reflected 0xEDB88320) of a table, one entry per byte value. */
+const CRC_TABLE = Int32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c;
+});
+
+/**
+ * `crc32` of the length field's four bytes (u32 LE), computed here: one call into
+ * zlib per record (for the payload, continuing from this) instead of two.
+ */
+export function lengthChecksum(length: number): number {
+  let c = ~0;
+  for (let k = 0; k < 32; k += 8) c = CRC_TABLE[(c ^ (length >>> k)) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
 }
 
 export type FrameRead =

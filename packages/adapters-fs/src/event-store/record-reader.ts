@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RecordedEvent } from '@dotscience/core';
 import { CorruptLogError } from './event-store-errors.js';
 import type { EventTable } from './event-table.js';
+import { decodeRecord, MalformedRecord } from './record-codec.js';
 import { readFrame } from './record-frame.js';
 import type { SegmentFile } from './segment-files.js';
 
@@ -118,7 +119,14 @@ export async function* readRecordBatches(dir: string, table: EventTable, positio
           yield batch.slice(0, i);
           throw new CorruptLogError(segment.name, start + at, frame.kind === 'bad' ? frame.reason : 'record cut short');
         }
-        const event = JSON.parse(buf.toString('utf8', frame.payloadStart, frame.next)) as RecordedEvent;
+        let event: RecordedEvent;
+        try {
+          event = decodeRecord(buf.toString('utf8', frame.payloadStart, frame.next));
+        } catch (err) {
+          if (!(err instanceof MalformedRecord)) throw err;
+          yield batch.slice(0, i);
+          throw new CorruptLogError(segment.name, start + at, err.message);
+        }
         if (event.position !== p) {
           yield batch.slice(0, i);
           throw new CorruptLogError(segment.name, start + at, `record has position ${event.position}, expected ${p}`);

@@ -13,19 +13,52 @@ export interface HashedFields {
   meta: unknown;
 }
 
+/** The canonical JSON text of each hashed field, as `canonicalJson` writes it. */
+export interface CanonicalFields {
+  data: string;
+  id: string;
+  meta: string;
+  revision: string;
+  schemaVersion: string;
+  stream: string;
+  type: string;
+}
+
+/**
+ * Each hashed field written as canonical JSON, so a store can build both the hashed
+ * body and its own record from the same texts. Throws a TypeError naming the path
+ * from the top (`$.data…`) when a field cannot be written.
+ */
+export function canonicalFields(e: HashedFields): CanonicalFields {
+  const { id, type, schemaVersion, stream, revision, data, meta } = e;
+  try {
+    return {
+      data: canonicalJson(data),
+      id: canonicalJson(id),
+      meta: canonicalJson(meta),
+      revision: canonicalJson(revision),
+      schemaVersion: canonicalJson(schemaVersion),
+      stream: canonicalJson(stream),
+      type: canonicalJson(type),
+    };
+  } catch {
+    return canonicalJson({ id, type, schemaVersion, stream, revision, data, meta }) as never; // throws again, naming the path from $
+  }
+}
+
+/** canonicalJson({ data, id, meta, revision, schemaVersion, stream, type }) from the fields' texts: the keys already in sorted order. */
+export function bodyOf(f: CanonicalFields): string {
+  return `{"data":${f.data},"id":${f.id},"meta":${f.meta},"revision":${f.revision},"schemaVersion":${f.schemaVersion},"stream":${f.stream},"type":${f.type}}`;
+}
+
 /** The canonical JSON the hash covers: id, type, schemaVersion, stream, revision, data, meta (keys sorted). */
 export function hashedBody(e: HashedFields): string {
   const { id, type, schemaVersion, stream, revision, data, meta } = e;
-  const fields = () => ({ id, type, schemaVersion, stream, revision, data, meta });
   if (id === undefined || type === undefined || schemaVersion === undefined || stream === undefined || revision === undefined || data === undefined || meta === undefined) {
-    return canonicalJson(fields());
+    // A missing field is left out, as canonicalJson leaves out undefined values.
+    return canonicalJson({ id, type, schemaVersion, stream, revision, data, meta });
   }
-  try {
-    // canonicalJson(fields()) with the top-level keys already in sorted order (the hot path: every appended event).
-    return `{"data":${canonicalJson(data)},"id":${canonicalJson(id)},"meta":${canonicalJson(meta)},"revision":${canonicalJson(revision)},"schemaVersion":${canonicalJson(schemaVersion)},"stream":${canonicalJson(stream)},"type":${canonicalJson(type)}}`;
-  } catch {
-    return canonicalJson(fields()); // throws again, naming the path from the top ($.data…)
-  }
+  return bodyOf(canonicalFields(e));
 }
 
 /** sha256(prevHash ‖ body), hex; one-shot (crypto.hash), which costs half of a createHash object per event. */

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chainEvents, eventHash, GENESIS_HASH, verifyChain, type RecordedEvent } from '../../src/events/index.js';
+import { canonicalJson } from '../../src/events/canonical-json.js';
+import { chainEvents, eventHash, GENESIS_HASH, hashedBody, verifyChain, type RecordedEvent } from '../../src/events/index.js';
 import { newEvent, recordHistory, sampleHistory } from './chain-fixture.js';
 
 const clone = (events: RecordedEvent[]): RecordedEvent[] => structuredClone(events);
@@ -14,6 +16,23 @@ describe('the per-stream hash chain', () => {
     const runA = history.filter((e) => e.stream === 'run-a');
     expect(runA[0]!.prevHash).toBe(GENESIS_HASH);
     for (let i = 1; i < runA.length; i++) expect(runA[i]!.prevHash).toBe(runA[i - 1]!.hash);
+  });
+
+  it('computes the hash stores have always recorded (a known answer: the canonical form and the chain must never change)', () => {
+    const data = { name: 'ünïcode-ключ', value: { nested: [1, 'two', { '3': true, b: null, a: [] }] } };
+    const meta = { sdkVersion: '0.1.0', correlationId: 'run-1', causationId: 'cmd-7', actor: { user: 'ada', host: 'lab-1' } };
+    const e = { id: '0190a000-0000-7000-8000-000000000006', type: 'SummaryRecorded', schemaVersion: 1, stream: 'run-a', revision: 4, data, meta };
+    expect(eventHash('9207d9c85e61e4d1edcc68720e24d28bf550018b6a1b4d76a7d4e7e28b002508', e)).toBe('cbfe3bfbbd899c581cbe30ad5f7fc908bd47f754b195d18f48ffa26d83c4ea1b');
+  });
+
+  it('hashes the canonical JSON of exactly the seven hashed fields, written field by field (as stores build it)', () => {
+    const fields = fc.record({ id: fc.string(), type: fc.string(), schemaVersion: fc.integer(), stream: fc.string(), revision: fc.nat(), data: fc.jsonValue(), meta: fc.jsonValue() });
+    fc.assert(
+      fc.property(fields, fc.jsonValue(), (e, extra) => {
+        expect(hashedBody({ ...e, position: 3, extra } as never)).toBe(canonicalJson(e));
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it('does not depend on position or recordedAt, so a migrated event keeps its hash', () => {
