@@ -20,40 +20,91 @@ export function readRecords(dir: string, table: EventTable, positions: Iterable<
 }
 
 /**
- * One event at a time out of batches, without an async generator's per-item
+ * One event at a time out of chunks, without an async generator's per-item
  * machinery: a replay of a million events costs one await per event here and one
  * real read per 1 MiB chunk. `start` runs on the first `next()`.
  */
-export function eventsOf(start: () => AsyncIterator<RecordedEvent[]> | Promise<AsyncIterator<RecordedEvent[]>>): AsyncIterableIterator<RecordedEvent> {
-  let batches: AsyncIterator<RecordedEvent[]> | undefined;
-  let batch: RecordedEvent[] = [];
-  let at = 0;
+export function eventsOf(start: () => AsyncIterator<RecordChunk> | Promise<AsyncIterator<RecordChunk>>): AsyncIterableIterator<RecordedEvent> {
+  let chunks: AsyncIterator<RecordChunk> | undefined;
+  let chunk: RecordChunk | undefined;
   let done = false;
   return {
     [Symbol.asyncIterator]() {
       return this;
     },
     async next(): Promise<IteratorResult<RecordedEvent>> {
-      while (at >= batch.length) {
+      for (;;) {
+        let event: RecordedEvent | undefined;
+        try {
+          event = chunk?.take();
+        } catch (err) {
+          done = true;
+          chunk = undefined;
+          await chunks?.return?.(); // closes the segment files
+          throw err;
+        }
+        if (event) return { done: false, value: event };
         if (done) return { done: true, value: undefined };
-        batches ??= await start();
-        const step = await batches.next();
+        chunks ??= await start();
+        const step = await chunks.next();
         if (step.done) {
           done = true;
+          chunk = undefined;
           return { done: true, value: undefined };
         }
-        batch = step.value;
-        at = 0;
+        chunk = step.value;
       }
-      return { done: false, value: batch[at++]! };
     },
     async return(): Promise<IteratorResult<RecordedEvent>> {
       done = true;
-      batch = [];
-      await batches?.return?.();
+      chunk = undefined;
+      await chunks?.return?.();
       return { done: true, value: undefined };
     },
   };
+}
+
+/**
+ * The records of one chunk read from a segment, decoded one at a time as they are
+ * taken: only the event being handed out is alive, not the chunk's thousands, so
+ * a replay's garbage dies young (decoding the whole chunk first spent a quarter of
+ * a replay in the garbage collector). A damaged record throws CorruptLogError when
+ * its turn comes, after the whole records before it.
+ */
+export class RecordChunk {
+  private at = 0;
+  private taken = 0;
+
+  constructor(
+    private readonly buf: Buffer,
+    private readonly segment: SegmentFile,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly positions: readonly number[],
+  ) {}
+
+  take(): RecordedEvent | undefined {
+    if (this.taken >= this.positions.length) return undefined;
+    const p = this.positions[this.taken]!;
+    const frame = readFrame(this.buf, this.at, this.end - this.start);
+    if (frame.kind !== 'record') this.fail(frame.kind === 'bad' ? frame.reason : 'record cut short');
+    let event: RecordedEvent;
+    try {
+      event = decodeRecord(this.buf.toString('utf8', frame.payloadStart, frame.next));
+    } catch (err) {
+      if (!(err instanceof MalformedRecord)) throw err;
+      this.fail(err.message);
+    }
+    if (event.position !== p) this.fail(`record has position ${event.position}, expected ${p}`);
+    this.at = frame.next;
+    this.taken++;
+    return event;
+  }
+
+  private fail(reason: string): never {
+    this.taken = this.positions.length; // nothing after damage is handed out
+    throw new CorruptLogError(this.segment.name, this.start + this.at, reason);
+  }
 }
 
 /** Positions whose records lie back to back in one segment, at most one chunk long. */
@@ -88,11 +139,11 @@ function* recordRuns(table: EventTable, positions: Iterable<number>): Generator<
 }
 
 /**
- * The events at `positions`, one array per chunk read; the next chunk is read while
- * this one is decoded. A damaged record ends the sequence with a CorruptLogError
- * after the whole records before it are handed out.
+ * The records at `positions`, one chunk per read; the next chunk is read while this
+ * one is decoded, into the buffer the chunk before it used (a chunk is taken whole
+ * before the next is asked for).
  */
-export async function* readRecordBatches(dir: string, table: EventTable, positions: Iterable<number>): AsyncGenerator<RecordedEvent[]> {
+export async function* readRecordBatches(dir: string, table: EventTable, positions: Iterable<number>): AsyncGenerator<RecordChunk> {
   const handles = new Map<string, FileHandle>();
   const load = async (run: RecordRun, into: Buffer): Promise<Buffer> => {
     const buf = run.end - run.start > into.length ? Buffer.allocUnsafe(run.end - run.start) : into;
@@ -110,33 +161,9 @@ export async function* readRecordBatches(dir: string, table: EventTable, positio
       const following = runs.next();
       loading = following.done ? undefined : load(following.value, spare);
       loading?.catch(() => undefined); // awaited on the next turn or in finally
-      const batch: RecordedEvent[] = new Array(run.length);
-      let at = 0;
-      for (let i = 0; i < run.length; i++) {
-        const p = run[i]!;
-        const frame = readFrame(buf, at, end - start);
-        if (frame.kind !== 'record') {
-          yield batch.slice(0, i);
-          throw new CorruptLogError(segment.name, start + at, frame.kind === 'bad' ? frame.reason : 'record cut short');
-        }
-        let event: RecordedEvent;
-        try {
-          event = decodeRecord(buf.toString('utf8', frame.payloadStart, frame.next));
-        } catch (err) {
-          if (!(err instanceof MalformedRecord)) throw err;
-          yield batch.slice(0, i);
-          throw new CorruptLogError(segment.name, start + at, err.message);
-        }
-        if (event.position !== p) {
-          yield batch.slice(0, i);
-          throw new CorruptLogError(segment.name, start + at, `record has position ${event.position}, expected ${p}`);
-        }
-        at = frame.next;
-        batch[i] = event;
-      }
       spare = buf;
       current = following;
-      yield batch;
+      yield new RecordChunk(buf, segment, start, end, run);
     }
   } finally {
     await loading?.catch(() => undefined);

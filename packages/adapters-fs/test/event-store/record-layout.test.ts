@@ -98,6 +98,26 @@ describe('FsEventStore record layouts', () => {
     }
   });
 
+  it('given a record damaged after the store opened, when read, then the records before it are handed out and CorruptLogError names its segment and offset', async () => {
+    const store = await FsEventStore.open(dir);
+    try {
+      const { events } = await store.append('run-a', Array.from({ length: 20 }, (_, i) => metricEvent(i)));
+      const bytes = await readFile(join(dir, SEGMENT));
+      let at = 0;
+      for (let p = 0; p < 12; p++) at += 8 + bytes.readUInt32LE(at);
+      bytes[at + 30] = bytes[at + 30]! ^ 0x01;
+      await writeFile(join(dir, SEGMENT), bytes);
+      const seen: RecordedEvent[] = [];
+      const reading = (async () => {
+        for await (const e of store.readAll()) seen.push(e);
+      })();
+      await expect(reading).rejects.toMatchObject({ code: 'CORRUPT_LOG', segment: SEGMENT, offset: at });
+      expect(seen).toEqual(events.slice(0, 12));
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reads back exactly the events appended, whatever JSON their data and meta hold (layout 2 round trip)', async () => {
     const store = await FsEventStore.open(dir);
     try {
