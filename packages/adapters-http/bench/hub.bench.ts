@@ -9,7 +9,9 @@
  * process doing closed-loop JSON round trips of the same sizes against a bare
  * node:http server in a child process (no framework, no store, no fsync). On a
  * small machine the clients and the hub share the cores, so this floor tells a
- * slow hub from a machine that cannot do better.
+ * slow hub from a machine that cannot do better. Both closed loops also report
+ * each side's CPU time per request, which stays steady when other work shares the
+ * machine (latency and rate do not): what one request costs the hub and a client.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -50,7 +52,16 @@ async function serve(root: string): Promise<void> {
     }),
   });
   console.log(`url ${await server.listen(0)}`);
+  reportCpuOnRequest();
   process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
+}
+
+/** A child answers each IPC message with the CPU time it has used so far (user + system, ms). */
+function reportCpuOnRequest(): void {
+  process.on('message', () => {
+    const { user, system } = process.cpuUsage();
+    process.send!((user + system) / 1000);
+  });
 }
 
 /** The floor: read the JSON body, parse it, answer with JSON as large as the hub's answer to a one-event append. */
@@ -67,11 +78,19 @@ async function serveFloor(): Promise<void> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   console.log(`url http://127.0.0.1:${(server.address() as { port: number }).port}`);
+  reportCpuOnRequest();
   process.on('SIGTERM', () => server.close(() => process.exit(0)));
 }
 
-async function startChild(args: string[]): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+interface ServerChild {
+  url: string;
+  /** CPU time the child has used so far, in ms. */
+  cpuMs(): Promise<number>;
+  stop(): void;
+}
+
+async function startChild(args: string[]): Promise<ServerChild> {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const url = await new Promise<string>((resolveUrl) => {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (c: string) => {
@@ -80,7 +99,15 @@ async function startChild(args: string[]): Promise<{ url: string; stop: () => vo
       if (m) resolveUrl(m[1]!);
     });
   });
-  return { url, stop: () => child.kill('SIGTERM') };
+  return {
+    url,
+    cpuMs: () =>
+      new Promise<number>((resolveCpu) => {
+        child.once('message', (ms) => resolveCpu(ms as number));
+        child.send('cpu');
+      }),
+    stop: () => child.kill('SIGTERM'),
+  };
 }
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -88,13 +115,19 @@ const percentile = (sorted: number[], p: number): number => sorted[Math.min(sort
 /**
  * `CLIENTS` clients, each sending its next request as soon as the last is answered, for
  * RUN_MS: the rate over all of them (measured), then p50 and p99 of every request's
- * latency over the timed runs (the warm-up run's are left out).
+ * latency and the server's and the clients' CPU time per request, over the timed runs
+ * (the warm-up run's are left out). The CPU figures do not depend on how the two
+ * processes share the cores: they say what one request costs each side.
  */
-async function closedLoop(name: string, key: string, clients: Array<(n: number) => Promise<unknown>>): Promise<void> {
+async function closedLoop(name: string, key: string, server: ServerChild, clients: Array<(n: number) => Promise<unknown>>): Promise<void> {
   const p50s: number[] = [];
   const p99s: number[] = [];
+  const serverCpu: number[] = [];
+  const clientCpu: number[] = [];
   await measure(BENCH, `${name} (1 event / request each)`, 'events/s', async () => {
     const latencies: number[] = [];
+    const serverBefore = await server.cpuMs();
+    const clientBefore = process.cpuUsage();
     const result = await timed(async () => {
       const until = performance.now() + RUN_MS;
       const counts = await Promise.all(
@@ -111,6 +144,9 @@ async function closedLoop(name: string, key: string, clients: Array<(n: number) 
       );
       return counts.reduce((a, b) => a + b, 0);
     });
+    const { user, system } = process.cpuUsage(clientBefore);
+    serverCpu.push(((await server.cpuMs()) - serverBefore) * 1000 / result.count);
+    clientCpu.push((user + system) / result.count);
     latencies.sort((a, b) => a - b);
     p50s.push(percentile(latencies, 50));
     p99s.push(percentile(latencies, 99));
@@ -118,6 +154,8 @@ async function closedLoop(name: string, key: string, clients: Array<(n: number) 
   }, { key });
   summarise(BENCH, `${name}: p50 latency`, 'ms', p50s.slice(1), 1, `${key}.p50`);
   summarise(BENCH, `${name}: p99 latency`, 'ms', p99s.slice(1), 1, `${key}.p99`);
+  summarise(BENCH, `${name}: server CPU per request`, 'µs', serverCpu.slice(1), 1, `${key}.server-cpu`);
+  summarise(BENCH, `${name}: client CPU per request`, 'µs', clientCpu.slice(1), 1, `${key}.client-cpu`);
 }
 
 async function main(): Promise<void> {
@@ -159,6 +197,7 @@ async function main(): Promise<void> {
     await closedLoop(
       `${CLIENTS} concurrent clients`,
       'hub.concurrent',
+      hub,
       clients.map((client) => {
         let stream = '';
         return (n) => {
@@ -180,6 +219,7 @@ async function main(): Promise<void> {
     await closedLoop(
       `limit: bare node:http × ${CLIENTS} clients`,
       'hub.concurrent.limit',
+      floor,
       transports.map((transport) => (n) => transport.exchange('POST', '/floor', { authorization: `Bearer ${token}` }, JSON.stringify({ events: [metric(step++)], expectedRevision: n - 1 }))),
     );
     for (const transport of transports) transport.close();
