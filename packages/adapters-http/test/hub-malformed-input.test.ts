@@ -99,7 +99,9 @@ describe('hub boundary: malformed input', () => {
         const socket = connect(Number(port), '127.0.0.1', () => socket.end(request));
         let answer = '';
         socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
-        socket.on('close', () => resolveAnswer(answer)).on('error', reject);
+        // The hub answers and closes while the rest of an oversized request is unread, so the
+        // close may arrive as a reset (ECONNRESET) after the answer: that is the close asked for.
+        socket.on('close', () => resolveAnswer(answer)).on('error', (error) => (answer ? resolveAnswer(answer) : reject(error)));
       });
     const broken = await raw('POST /v1/projects/alpha/streams/run-x HTTP/1.1\r\nHost: x\r\nthis is not a header\r\n\r\n');
     expect(broken).toMatch(/^HTTP\/1\.1 400 /);
