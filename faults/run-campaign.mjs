@@ -3,7 +3,7 @@
 // The full scale writes docs/reliability.md; the reduced scale (CI) prints the table and leaves the docs alone.
 import { spawnSync } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +55,11 @@ for (const section of sections) {
   for (const note of section.notes ?? []) lines.push(`- ${note}`);
   if (section.notes?.length) lines.push('');
 }
-const markdown = `${lines.join('\n').trimEnd()}\n`;
+// Sections after this marker are written by hand (e.g. evidence of a guarantee broken on purpose) and survive regeneration.
+const HAND_WRITTEN = '<!-- Written by hand from here on: faults/run-campaign.mjs keeps this part when it regenerates the figures above. -->';
+const previous = existsSync(join(root, 'docs', 'reliability.md')) ? readFileSync(join(root, 'docs', 'reliability.md'), 'utf8') : '';
+const kept = previous.includes(HAND_WRITTEN) ? `\n${previous.slice(previous.indexOf(HAND_WRITTEN))}` : '';
+const markdown = `${lines.join('\n').trimEnd()}\n${kept}`;
 
 if (full && vitest.status === 0) {
   writeFileSync(join(root, 'docs', 'reliability.md'), markdown);
