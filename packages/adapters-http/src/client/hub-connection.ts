@@ -180,8 +180,9 @@ export class HubConnection {
 
   /** The request's path with its query string. */
   private pathOf(request: Pick<HubRequest, 'path' | 'query'>): string {
+    if (request.query === undefined) return request.path;
     const query = new URLSearchParams();
-    for (const [k, v] of Object.entries(request.query ?? {})) if (v !== undefined) query.set(k, String(v));
+    for (const [k, v] of Object.entries(request.query)) if (v !== undefined) query.set(k, String(v));
     const text = query.toString();
     return text ? `${request.path}?${text}` : request.path;
   }
