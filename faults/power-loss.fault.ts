@@ -26,35 +26,52 @@ const FIGURES_ID = '2b-power-loss';
 let machine: ZfsFuseMachine | undefined;
 let unusable = ZfsFuseMachine.unavailableReason();
 const pool = `dspower${randomBytes(3).toString('hex')}`;
+const canaryPool = `${pool}c`;
 const work = mkdtempSync(join(tmpdir(), 'ds-fault-power-'));
 let storeDir = '';
 let canaryDir = '';
 
 beforeAll(async () => {
-  if (unusable) return;
-  try {
-    machine = await ZfsFuseMachine.boot(work);
-    machine.createPool(pool, work, 256 * 1024 * 1024, join(work, 'mnt'));
-    storeDir = join(machine.createDataset(`${pool}/store`), 'events');
-    // A second dataset: its ZIL is not pushed by the store's fdatasyncs, so its unsynced writes show whether the cut loses data.
-    canaryDir = machine.createDataset(`${pool}/canary`);
-  } catch (err) {
-    unusable = `zfs-fuse is installed but not usable here: ${(err as Error).message}`;
-  }
+  if (!unusable) await bootAndCreatePools();
   if (unusable) {
     process.stderr.write(`power-loss faults ${REQUIRED ? 'FAIL' : 'skipped'}: ${unusable}\n`);
     recordFigures({ id: FIGURES_ID, title: 'Power loss (zfs-fuse)', rows: [['result', REQUIRED ? 'failed: zfs-fuse required' : 'skipped']], notes: [unusable] });
   }
 }, 120_000);
 
+async function bootAndCreatePools(): Promise<void> {
+  try {
+    machine = await ZfsFuseMachine.boot(work);
+    const others = machine.importedPools();
+    if (others.length > 0 && !REQUIRED) {
+      throw new Error(
+        `other pools are imported (${others.join(', ')}): the power cut would lose their unsynced writes and break their users — ` +
+          'export them, or set DOTSCIENCE_ZFS_TESTS=required where they hold nothing of value (CI)',
+      );
+    }
+    machine.createPool(pool, work, 256 * 1024 * 1024, join(work, 'mnt'));
+    storeDir = join(machine.createDataset(`${pool}/store`), 'events');
+    // A second pool: neither the store's fdatasyncs nor a transaction group they force can carry its writes to disk,
+    // so an unsynced write there shows whether the cut loses data.
+    machine.createPool(canaryPool, work, 64 * 1024 * 1024, join(work, 'canary'));
+    canaryDir = join(work, 'canary');
+  } catch (err) {
+    unusable = `zfs-fuse cannot be used here: ${(err as Error).message}`;
+  }
+}
+
 afterAll(async () => {
+  const problems: string[] = [];
   try {
     if (machine && !machine.isRunning()) await machine.powerOn(); // a round failed between the cut and power-on
-    if (machine) await machine.destroyPool(pool);
+    for (const name of machine?.importedPools().filter((p) => p === pool || p === canaryPool) ?? []) {
+      await machine!.destroyPool(name).catch((err: unknown) => problems.push(String(err)));
+    }
   } finally {
     await machine?.shutdown();
     rmSync(work, { recursive: true, force: true });
   }
+  if (problems.length > 0) throw new Error(`cleaning up the power-loss pools: ${problems.join('; ')}`);
 }, 120_000);
 
 const POWER_ON_WRITER = fileURLToPath(new URL('./children/power-on-writer.mjs', import.meta.url));
@@ -163,8 +180,8 @@ describe('power loss', () => {
       ],
       notes: [
         'A child process appends to four streams with four appends in flight (64 KiB segments); at a random moment (one round in ten while it is still starting) the parent SIGKILLs the zfs-fuse daemon and the child back to back, restarts the daemon, lets the pool import (ZIL replay) and mounts it, then a fresh process opens the store (lock takeover, torn-tail cut; the recovery time below) and appends one event, and the parent reads everything back read-only and verifies the hash chains.',
-        'zfs-fuse holds writes in the daemon until a transaction group commits (tens of seconds); only fsync/fdatasync pushes them to the pool file as a ZIL block. Killing the daemon therefore loses everything unsynced, like a power failure — the control row counts a 4 KiB file written (not fsynced) on another dataset of the pool just before each cut that is gone after power-on.',
-        'Nothing that ran before a cut writes after it, as on a real machine: the test process survives its simulated cut, so it only reads (read-only, no lock), and the first writer after power-on is a new process. (A lock file whose removal was not yet durable can come back after a cut naming its last holder; were that holder alive — here the test process itself — the store would refuse to open: see docs/reliability.md.)',
+        'zfs-fuse holds writes in the daemon until a transaction group commits (tens of seconds); only fsync/fdatasync pushes them to the pool file as a ZIL block. Killing the daemon therefore loses everything unsynced, like a power failure — the control row counts a 4 KiB file written (not fsynced) on a second pool just before each cut that is gone after power-on.',
+        'Nothing that ran before a cut writes after it, as on a real machine: the test process survives its simulated cut, so it only reads (read-only, no lock), and the first writer after power-on is a new process. (A lock file whose removal was not yet durable can come back after a cut naming its last holder; were that holder alive — here the test process itself — the store would refuse to open: see "Found: a writer lock can come back after a power cut" below.)',
         'Checked by breaking it: with the fdatasync in GroupCommitLog.writeBatch removed, this test fails (acknowledged events lost); the kill -9 test does not notice. See "Power loss: proving the fsync" below.',
         ...tally.openFailures,
       ],
@@ -172,7 +189,8 @@ describe('power loss', () => {
     expect(tally.openFailures).toEqual([]);
     expect(tally).toMatchObject({ lost: 0, repeated: 0, corruptReads: 0, chainFailures: 0 });
     expect(acknowledged.size).toBeGreaterThan(POWER_CUTS);
-    // The control: if unsynced writes survived the cut, this test could not tell a missing fsync.
-    expect(tally.canariesLost).toBe(tally.cuts);
+    // The control: if unsynced writes survived the cut, this test could not tell a missing fsync. One survivor is
+    // tolerated: the canary pool's own transaction-group timer may fire in the millisecond between write and cut.
+    expect(tally.canariesLost).toBeGreaterThanOrEqual(tally.cuts - 1);
   });
 });
