@@ -78,6 +78,10 @@ export class ZfsFuseMachine {
     }
   }
 
+  importedPools(): string[] {
+    return listPools();
+  }
+
   /** Remember which pools are imported from where and which datasets are mounted, for the next power-on. */
   async notePools(): Promise<void> {
     this.state = await readState();
