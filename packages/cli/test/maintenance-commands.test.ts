@@ -72,7 +72,7 @@ describe('ds reproduce, audit, export/import, gc, replay, init', () => {
     cpSync(p.project, copy, { recursive: true });
     const events = parseLines(ds(['export'], { cwd: copy }).stdout);
     const victim = events.find((e) => e.stream === `run-${p.trainRunId}` && e.type === 'ParameterRecorded')!;
-    expect(tamperWithRecord(join(copy, '.dotscience/events'), `"name":"depth","value":3},"id":"${victim.id}"`, `"name":"depth","value":4},"id":"${victim.id}"`)).toBe(true);
+    expect(tamperWithRecord(join(copy, '.dotscience/events'), `"name":"depth","value":3},"${victim.id}"`, `"name":"depth","value":4},"${victim.id}"`)).toBe(true);
 
     const result = ds(['audit', 'verify'], { cwd: copy });
     expect(result.code).toBe(1);

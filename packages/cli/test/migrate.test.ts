@@ -210,7 +210,7 @@ describe('ds migrate', () => {
     cpSync(source, tampered, { recursive: true });
     const victim = exported(tampered).find((e) => e.type === 'ParameterRecorded' && (e.data as { name: string }).name === 'p7.2')!;
     const value = (victim.data as { value: number }).value;
-    expect(tamperWithRecord(join(tampered, '.dotscience/events'), `"value":${value}},"id":"${victim.id}"`, `"value":${value + 1}},"id":"${victim.id}"`)).toBe(true);
+    expect(tamperWithRecord(join(tampered, '.dotscience/events'), `"value":${value}},"${victim.id}"`, `"value":${value + 1}},"${victim.id}"`)).toBe(true);
 
     const target = join(scratch, 'from-tampered');
     const result = ds(['migrate', '--from', storeOf(tampered), '--to', `file:${join(target, '.dotscience')}`], { cwd: scratch });
