@@ -1,6 +1,9 @@
 import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { syncDirectory } from './atomic-file.js';
 import { WriterLockedError } from './event-store-errors.js';
+import { formatHolder, holderIsAlive, parseHolder, thisProcess, type LockHolder } from './lock-holder.js';
 
 export interface WriterLockOptions {
   /** Wait for a live writer to release the lock instead of failing. Default false. */
@@ -11,11 +14,16 @@ export interface WriterLockOptions {
   retryMs?: number;
 }
 
+/** Lock paths this process holds (a lock naming our pid that is not here was left by an earlier process). */
+const heldHere = new Set<string>();
+
 /**
  * One writer at a time across processes: a lock file created with O_EXCL holding
- * the owner's pid. A lock whose pid is dead (kill(pid, 0) → ESRCH) is stale and
- * taken over; a live one fails with WriterLockedError naming pid and path, or is
- * waited for.
+ * the owner (pid, boot id, process start time: see LockHolder). A lock whose
+ * holder is gone — dead pid, taken before the last boot, or a pid now reused by
+ * another process — is stale and taken over; a live one fails with
+ * WriterLockedError naming pid and path, or is waited for. Release removes the
+ * lock durably (directory fsync), so a crash after a clean close cannot bring it back.
  */
 export class WriterLock {
   private constructor(readonly path: string) {}
@@ -24,35 +32,43 @@ export class WriterLock {
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
     for (;;) {
       const holder = await tryCreate(path);
-      if (holder === undefined) return new WriterLock(path);
+      if (holder === undefined) {
+        heldHere.add(path);
+        return new WriterLock(path);
+      }
       if (holder === null) continue; // the lock vanished between our two looks
-      if (holder !== null && !isAlive(holder)) {
+      if (!holderIsAlive(holder, heldHere.has(path))) {
         await takeOverStale(path, holder);
         continue;
       }
-      if (!options.wait || Date.now() >= deadline) throw new WriterLockedError(path, holder ?? -1);
+      if (!options.wait || Date.now() >= deadline) throw new WriterLockedError(path, holder.pid);
       await sleep(options.retryMs ?? 25);
     }
   }
 
   async release(): Promise<void> {
     // Remove only our own lock (a takeover may have happened if we were believed dead).
-    if ((await readPid(this.path)) === process.pid) await unlink(this.path).catch(() => undefined);
+    const holder = await readHolder(this.path);
+    heldHere.delete(this.path);
+    if (holder && holder.pid === process.pid) {
+      await unlink(this.path).catch(() => undefined);
+      await syncDirectory(dirname(this.path)).catch(() => undefined);
+    }
   }
 }
 
-/** undefined: created (we hold it); a pid: held by it; null: held, pid not written yet. */
-async function tryCreate(path: string): Promise<number | null | undefined> {
+/** undefined: created (we hold it); a holder: held by it; null: gone meanwhile, look again. */
+async function tryCreate(path: string): Promise<LockHolder | null | undefined> {
   if (await publishLockFile(path)) return undefined;
-  const pid = await readPid(path);
-  if (pid === undefined) return null; // removed meanwhile: just try again
-  if (pid === null) {
-    // Created but not yet written by its owner, or left empty by a crash between the two steps.
+  const holder = await readHolder(path);
+  if (holder === undefined) return null; // removed meanwhile: just try again
+  if (holder === null) {
+    // Left empty or unreadable (by hand, or by a build that wrote the pid after creating the file).
     await sleep(50);
-    const again = await readPid(path);
-    return again === null ? -1 : (again ?? null);
+    const again = await readHolder(path);
+    return again === null ? { pid: -1 } : (again ?? null);
   }
-  return pid;
+  return holder;
 }
 
 /**
@@ -66,7 +82,7 @@ async function publishLockFile(path: string): Promise<boolean> {
   const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.new`;
   const fh = await open(temp, 'wx');
   try {
-    await fh.writeFile(`${process.pid}\n`);
+    await fh.writeFile(formatHolder(thisProcess()));
     await fh.datasync();
   } finally {
     await fh.close();
@@ -82,40 +98,30 @@ async function publishLockFile(path: string): Promise<boolean> {
   }
 }
 
-/** The pid in the lock file; null when it holds none; undefined when there is no lock file. */
-async function readPid(path: string): Promise<number | null | undefined> {
+/** The holder in the lock file; null when it names none; undefined when there is no lock file. */
+async function readHolder(path: string): Promise<LockHolder | null | undefined> {
   try {
-    const text = (await readFile(path, 'utf8')).trim();
-    return /^\d+$/.test(text) ? Number(text) : null;
+    return parseHolder(await readFile(path, 'utf8'));
   } catch {
     return undefined;
   }
 }
 
-function isAlive(pid: number): boolean {
-  if (pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
+const sameHolder = (a: LockHolder, b: LockHolder): boolean => a.pid === b.pid && a.bootId === b.bootId && a.startTime === b.startTime;
 
 /**
  * Move the stale lock aside atomically and check it was the stale one we judged;
  * if another process replaced it in between, put theirs back.
  */
-async function takeOverStale(path: string, deadPid: number): Promise<void> {
+async function takeOverStale(path: string, stale: LockHolder): Promise<void> {
   const aside = `${path}.stale-${process.pid}`;
   try {
     await rename(path, aside);
   } catch {
     return; // someone else took it over first: try to create again
   }
-  const moved = await readPid(aside);
-  if (moved === deadPid || moved === null || moved === -1 || (typeof moved === 'number' && !isAlive(moved))) {
+  const moved = await readHolder(aside);
+  if (!moved || sameHolder(moved, stale) || !holderIsAlive(moved, heldHere.has(path))) {
     await unlink(aside).catch(() => undefined);
     return;
   }

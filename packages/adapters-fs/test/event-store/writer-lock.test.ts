@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ describe('FsEventStore writer lock', () => {
   it('given a live writer, when a second writer opens, then WriterLockedError names the pid and the lock file', async () => {
     const first = await FsEventStore.open(dir);
     try {
-      expect((await readFile(join(dir, LOCK_FILE), 'utf8')).trim()).toBe(String(process.pid));
+      expect((await readFile(join(dir, LOCK_FILE), 'utf8')).split(' ')[0]).toBe(String(process.pid));
       const error = await FsEventStore.open(dir).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WriterLockedError);
       expect(error).toMatchObject({ code: 'WRITER_LOCKED', pid: process.pid, lockPath: join(dir, LOCK_FILE) });
@@ -51,9 +52,49 @@ describe('FsEventStore writer lock', () => {
     for (const content of [`${dead.stdout}\n`, '']) {
       await writeFile(join(dir, LOCK_FILE), content);
       const store = await FsEventStore.open(dir);
-      expect((await readFile(join(dir, LOCK_FILE), 'utf8')).trim()).toBe(String(process.pid));
+      expect((await readFile(join(dir, LOCK_FILE), 'utf8')).split(' ')[0]).toBe(String(process.pid));
       await store.close();
     }
+  });
+
+  describe('a lock that outlived its process (crash or power cut before the removal was durable)', () => {
+    const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const startTimeOf = (pid: number): string => {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
+    };
+    let sleeper: ChildProcess;
+    beforeEach(() => {
+      sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+    });
+    afterEach(() => {
+      sleeper.kill('SIGKILL');
+    });
+
+    it.runIf(existsSync('/proc/sys/kernel/random/boot_id'))('given a lock naming a live process with its start time, then the writer is refused', async () => {
+      await writeFile(join(dir, LOCK_FILE), `${sleeper.pid} ${bootId} ${startTimeOf(sleeper.pid!)}\n`);
+      await expect(FsEventStore.open(dir)).rejects.toMatchObject({ code: 'WRITER_LOCKED', pid: sleeper.pid });
+    });
+
+    it.runIf(existsSync('/proc/sys/kernel/random/boot_id'))(
+      'given a lock whose pid now names another process (other start time) or was taken before the last boot, then it is stale and taken over',
+      async () => {
+        for (const content of [`${sleeper.pid} ${bootId} 1\n`, `${sleeper.pid} 00000000-0000-0000-0000-000000000000 ${startTimeOf(sleeper.pid!)}\n`]) {
+          await writeFile(join(dir, LOCK_FILE), content);
+          const store = await FsEventStore.open(dir);
+          expect((await readFile(join(dir, LOCK_FILE), 'utf8')).split(' ')[0]).toBe(String(process.pid));
+          await store.close();
+        }
+      },
+    );
+
+    it('given a lock naming this very pid that this process does not hold (an earlier process had the pid), then it is taken over; one this process holds still refuses a second writer', async () => {
+      await writeFile(join(dir, LOCK_FILE), `${process.pid}\n`);
+      const store = await FsEventStore.open(dir);
+      await expect(FsEventStore.open(dir)).rejects.toMatchObject({ code: 'WRITER_LOCKED', pid: process.pid });
+      await store.close();
+      expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+    });
   });
 
   it('given read-only stores, then they take no lock and open beside a writer', async () => {
