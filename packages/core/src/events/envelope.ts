@@ -30,9 +30,11 @@ export type NewEvent = z.infer<typeof NewEventSchema>;
  * it cannot vouch for — invalid or merely unusual (symbol keys, `__proto__` keys,
  * class instances) — goes to zod, which refuses it with the usual InvalidInputError
  * or accepts it. So the fast path never accepts what zod refuses.
+ * `subject` (what the error names) may be a function, called only when zod runs,
+ * so a caller parsing many events builds no label for the valid ones.
  */
-export function parseNewEvent(value: unknown, subject: string): NewEvent {
-  return plainlyValidNewEvent(value) ?? parseInput(NewEventSchema, value, subject);
+export function parseNewEvent(value: unknown, subject: string | (() => string)): NewEvent {
+  return plainlyValidNewEvent(value) ?? parseInput(NewEventSchema, value, typeof subject === 'string' ? subject : subject());
 }
 
 const EVENT_ID = z.regexes.uuid();

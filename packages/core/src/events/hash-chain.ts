@@ -1,5 +1,5 @@
 import { hash as digest } from 'node:crypto';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, flattened } from './canonical-json.js';
 import { GENESIS_HASH, type NewEvent, type RecordedEvent } from './envelope.js';
 
 /** The fields the hash covers. Position and recordedAt are store-local and excluded, so a migrated event keeps its hash. */
@@ -64,6 +64,14 @@ export function hashedBody(e: HashedFields): string {
 /** sha256(prevHash ‖ body), hex; one-shot (crypto.hash), which costs half of a createHash object per event. */
 export function chainHash(prevHash: string, body: string): string {
   return digest('sha256', prevHash + body, 'hex');
+}
+
+/**
+ * `chainHash(prevHash, bodyOf(fields))`, with prevHash and the body built as one text and
+ * flattened once before hashing (not the body flattened, then joined to prevHash and flattened again).
+ */
+export function chainHashOfFields(prevHash: string, fields: CanonicalFields): string {
+  return digest('sha256', flattened(prevHash + bodyOf(fields)), 'hex');
 }
 
 /** hash = sha256(prevHash ‖ canonical JSON of id, type, schemaVersion, stream, revision, data, meta) */

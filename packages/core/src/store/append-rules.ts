@@ -28,7 +28,8 @@ export function parseAppend(
   options: AppendOptions = {},
 ): { events: NewEvent[]; expected: ExpectedRevision } {
   const target = parseInput(AppendTargetSchema, { stream, expectedRevision: options.expectedRevision }, `append to stream ${JSON.stringify(stream)}`);
-  const parsed = events.map((e, i) => parseNewEvent(e, `event ${i} appended to ${stream}`));
+  const parsed = new Array<NewEvent>(events.length);
+  for (let i = 0; i < events.length; i++) parsed[i] = parseNewEvent(events[i], () => `event ${i} appended to ${stream}`);
   return { events: parsed, expected: target.expectedRevision };
 }
 
