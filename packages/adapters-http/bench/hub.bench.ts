@@ -30,6 +30,8 @@ const BENCH = 'adapters-http: hub';
 const RUN_MS = 1500;
 const BATCH = 1000;
 const CLIENTS = 100;
+/** Each paced client's interval: 100 clients × 10/s and × 40/s (half the loopback floor's saturated rate here). */
+const PACED_INTERVALS_MS = [100, 25];
 
 function metric(step: number): NewEvent {
   return {
@@ -158,6 +160,57 @@ async function closedLoop(name: string, key: string, server: ServerChild, client
   summarise(BENCH, `${name}: client CPU per request`, 'µs', clientCpu.slice(1), 1, `${key}.client-cpu`);
 }
 
+/**
+ * `CLIENTS` clients, each sending one request every `intervalMs` (start times spread
+ * evenly), for RUN_MS: latency is counted from when the request was due, not from when
+ * it went out, so a client that fell behind still counts the wait (no coordinated
+ * omission). Unlike the closed loop — where p99 is queueing by construction (Little's
+ * law: 100 requests in flight ÷ throughput) — this says how fast the hub answers
+ * clients working at a given pace.
+ */
+async function pacedLoop(name: string, key: string, intervalMs: number, clients: Array<(n: number) => Promise<unknown>>): Promise<void> {
+  const p50s: number[] = [];
+  const p99s: number[] = [];
+  await measure(BENCH, `${name} (1 event / request, one request every ${intervalMs} ms each)`, 'events/s', async () => {
+    const latencies: number[] = [];
+    const result = await timed(async () => {
+      const begin = performance.now();
+      const until = begin + RUN_MS;
+      const counts = await Promise.all(
+        clients.map(async (send, c) => {
+          let n = 0;
+          for (let due = begin + (c * intervalMs) / clients.length; due < until; due += intervalMs) {
+            const wait = due - performance.now();
+            if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+            await send(n);
+            latencies.push(performance.now() - due);
+            n++;
+          }
+          return n;
+        }),
+      );
+      return counts.reduce((a, b) => a + b, 0);
+    });
+    latencies.sort((a, b) => a - b);
+    p50s.push(percentile(latencies, 50));
+    p99s.push(percentile(latencies, 99));
+    return result;
+  }, { key });
+  summarise(BENCH, `${name}: p50 latency`, 'ms', p50s.slice(1), 1, `${key}.p50`);
+  summarise(BENCH, `${name}: p99 latency`, 'ms', p99s.slice(1), 1, `${key}.p99`);
+}
+
+/** One append per call on its own stream per client (a fresh stream each timed run). */
+function appendingClients(clients: HttpEventStore[], next: () => number): Array<(n: number) => Promise<unknown>> {
+  return clients.map((client) => {
+    let stream = '';
+    return (n) => {
+      if (n === 0) stream = `run-client-${randomUUID()}`;
+      return client.append(stream, [metric(next())], { expectedRevision: n - 1 });
+    };
+  });
+}
+
 async function main(): Promise<void> {
   console.log(`${BENCH} — ${machineLine()}`);
   const root = await mkdtemp(join(tmpdir(), 'ds-hub-bench-'));
@@ -194,18 +247,11 @@ async function main(): Promise<void> {
     );
 
     const clients = Array.from({ length: CLIENTS }, () => new HttpEventStore({ url: hub.url, token }));
-    await closedLoop(
-      `${CLIENTS} concurrent clients`,
-      'hub.concurrent',
-      hub,
-      clients.map((client) => {
-        let stream = '';
-        return (n) => {
-          if (n === 0) stream = `run-client-${randomUUID()}`;
-          return client.append(stream, [metric(step++)], { expectedRevision: n - 1 });
-        };
-      }),
-    );
+    await closedLoop(`${CLIENTS} concurrent clients`, 'hub.concurrent', hub, appendingClients(clients, () => step++));
+    for (const intervalMs of PACED_INTERVALS_MS) {
+      const offered = (CLIENTS * 1000) / intervalMs;
+      await pacedLoop(`${CLIENTS} clients paced, ${offered.toLocaleString('en-US')} appends/s offered`, `hub.paced-${offered}`, intervalMs, appendingClients(clients, () => step++));
+    }
     await Promise.all([store, ...clients].map((c) => c.close()));
   } finally {
     hub.stop();
