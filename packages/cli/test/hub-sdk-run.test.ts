@@ -85,6 +85,9 @@ describe('an SDK script with DOTSCIENCE_HUB set', () => {
 
     const detail = await hubGet(hub, token, `/v1/projects/team/runs/${runId.slice(0, 8)}`);
     expect(detail.body).toMatchObject({ runId, parameters: { depth: 3 } });
+    // No project configured: the run belongs to the project the token is scoped to.
+    const [started] = await (await fetch(`${hub.url}/v1/projects/team/streams/run-${runId}`, { headers: { authorization: `Bearer ${token}` } })).json().then((page: { events: Array<{ type: string; data: { projectId: string } }> }) => page.events);
+    expect(started).toMatchObject({ type: 'RunStarted', data: { projectId: 'team' } });
 
     const lineage = await hubGet(hub, token, `/v1/projects/team/lineage/${encodeURIComponent('model.bin')}`);
     expect(lineage.status).toBe(200);

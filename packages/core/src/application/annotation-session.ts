@@ -17,8 +17,11 @@ import { WriteQueue } from './write-queue.js';
 export interface AnnotationSessionOptions {
   /** Working directory: the code version and environment are read from it. */
   cwd: string;
-  /** Default 'default'. */
-  projectId?: string;
+  /**
+   * The project runs belong to, or how to find it when a run starts (e.g. asked of
+   * the hub a token is scoped to). Default 'default'.
+   */
+  projectId?: string | (() => Promise<string>);
   /** What this process runs (command line, notebook…), recorded in RunStarted. */
   workload?: Workload;
   writer?: WriterMeta;
@@ -212,12 +215,16 @@ export class AnnotationSession {
     const { services, options } = this;
     const mode = this.mode;
     const script = mode === 'script' ? (this.scriptPath ?? options.workload?.script) : undefined;
-    const [codeVersion, environment] = await Promise.all([services.code.inspect(options.cwd, script), services.environment.describe(options.cwd)]);
+    const [codeVersion, environment, projectId] = await Promise.all([
+      services.code.inspect(options.cwd, script),
+      services.environment.describe(options.cwd),
+      typeof options.projectId === 'function' ? options.projectId() : (options.projectId ?? 'default'),
+    ]);
     const runId = services.ids.newId();
     const recorder = RunRecorder.create(services, runId, options.writer);
     await recorder.record({
       kind: 'start',
-      projectId: options.projectId ?? 'default',
+      projectId,
       mode,
       workload: withoutUndefined({ ...options.workload, cwd: options.workload?.cwd ?? options.cwd, script }),
       codeVersion,

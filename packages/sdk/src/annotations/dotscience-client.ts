@@ -35,6 +35,7 @@ import { RunInProgress } from './run-in-progress.js';
 import { StoreLease } from './store-lease.js';
 import { AnnotationWriteError, WriteBacklog } from './write-backlog.js';
 import { writerIdentity } from './writer-identity.js';
+import { projectOfRuns } from '../hub/hub-project.js';
 
 export interface DotscienceClientOptions extends OpenOptions {
   /** Where the client's notices go (auto-start, lock waits, failed writes). Default: stderr. */
@@ -134,7 +135,10 @@ export class DotscienceClient implements ExitGuarded {
     };
     this.session = new AnnotationSession(this.services(), {
       cwd,
-      projectId: configuration.projectId,
+      projectId: () => {
+        const ds = this.lease.current;
+        return ds ? projectOfRuns(ds) : Promise.resolve(configuration.projectId);
+      },
       workload,
       writer: writerIdentity(),
       onAutoStart: (runId, command) => this.log(`dotscience: you have not called start() yet, so run ${runId} was started for ${command}()`),
