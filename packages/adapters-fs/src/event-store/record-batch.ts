@@ -1,5 +1,6 @@
 import { canonicalFields, chainHashOfFields, flattened, type NewEvent, type RecordedEvent } from '@dotscience/core';
 import { recordText } from './record-codec.js';
+import { metaRecordText } from './record-meta.js';
 import { FRAME_HEADER_BYTES, frameChecksum } from './record-frame.js';
 
 /** The frames of one append, back to back in one buffer, and each frame's length. */
@@ -42,7 +43,7 @@ export function sealAndEncode(
     const fields = canonicalFields({ id, type, schemaVersion, stream, revision, data, meta });
     const hash = chainHashOfFields(prevHash, fields);
     recorded[i] = { id, type, schemaVersion, data, meta, stream, revision, prevHash, hash, position, recordedAt };
-    const text = flattened(recordText(fields, prevHash, hash, position, recordedAtJson));
+    const text = flattened(recordText(fields, metaRecordText(meta, fields.meta), prevHash, hash, position, recordedAtJson));
     // Room for the worst case, so each text is encoded once (no pass to measure it first).
     const room = at + FRAME_HEADER_BYTES + text.length * MAX_UTF8_BYTES_PER_UNIT;
     if (room > bytes.length) bytes = grown(bytes, at, room + (events.length - i - 1) * EXPECTED_RECORD_BYTES);

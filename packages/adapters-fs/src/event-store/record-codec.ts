@@ -1,4 +1,5 @@
 import type { CanonicalFields, RecordedEvent } from '@dotscience/core';
+import { COMPACT_META_LENGTH, metaOfRecord } from './record-meta.js';
 
 /**
  * A record's payload (inside its frame) is JSON in one of two layouts:
@@ -7,16 +8,17 @@ import type { CanonicalFields, RecordedEvent } from '@dotscience/core';
  *   `[data, id, meta, revision, schemaVersion, stream, type, prevHash, hash, position, recordedAt]`;
  * - layout 1 (logs written before): an object with those keys.
  *
- * Both carry the same values. The array spares the reader the eleven envelope keys,
+ * Both carry the same values. In layout 2, `meta` is usually a compact array of its own
+ * (record-meta.ts). The array spares the reader the eleven envelope keys,
  * which cost JSON.parse more than their values (a key is looked up and a property
  * added per key), so a replay decodes about a fifth faster. The first byte tells the
  * layouts apart, so a log may hold both and older logs open unchanged.
  */
 export const RECORD_LENGTH = 11;
 
-/** Layout 2 from the hashed fields' canonical texts (what the hash was computed over) and the store's fields. */
-export function recordText(fields: CanonicalFields, prevHash: string, hash: string, position: number, recordedAtJson: string): string {
-  return `[${fields.data},${fields.id},${fields.meta},${fields.revision},${fields.schemaVersion},${fields.stream},${fields.type},"${prevHash}","${hash}",${position},${recordedAtJson}]`;
+/** Layout 2 from the hashed fields' canonical texts (what the hash was computed over), meta's record form (`metaRecordText`) and the store's fields. */
+export function recordText(fields: CanonicalFields, metaText: string, prevHash: string, hash: string, position: number, recordedAtJson: string): string {
+  return `[${fields.data},${fields.id},${metaText},${fields.revision},${fields.schemaVersion},${fields.stream},${fields.type},"${prevHash}","${hash}",${position},${recordedAtJson}]`;
 }
 
 /** A record whose checksum matches but whose content is no event (a writer's bug, never a torn write). */
@@ -32,10 +34,12 @@ export function decodeRecord(text: string): RecordedEvent {
   }
   if (Array.isArray(value)) {
     if (value.length !== RECORD_LENGTH) throw new MalformedRecord(`record has ${value.length} fields, expected ${RECORD_LENGTH}`);
+    const meta = metaOfRecord(value[2]);
+    if (meta === undefined) throw new MalformedRecord(`record's meta has ${(value[2] as unknown[]).length} fields, expected ${COMPACT_META_LENGTH}`);
     return {
       data: value[0],
       id: value[1],
-      meta: value[2],
+      meta,
       revision: value[3],
       schemaVersion: value[4],
       stream: value[5],
