@@ -22,9 +22,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FsDataStore, FsEventStore } from '@dotscience/adapters-fs';
 import type { NewEvent } from '@dotscience/core';
-import { machineLine, measure, summarise, timed } from '../../core/bench/measurement.js';
+import { machineLine, measure, summarise, timed, type Timed } from '../../core/bench/measurement.js';
+import { parseAppendAnswer } from '../src/client/append-answer.js';
+import { HubConnection } from '../src/client/hub-connection.js';
 import { KeepAliveJsonClient } from '../src/client/keep-alive-json.js';
-import { HttpEventStore, HubServer, ProjectDirectories, TokenRegistry } from '../src/index.js';
+import { HttpEventStore, hubPaths, HubServer, ProjectDirectories, TokenRegistry } from '../src/index.js';
 
 const BENCH = 'adapters-http: hub';
 const RUN_MS = 1500;
@@ -200,6 +202,36 @@ async function pacedLoop(name: string, key: string, intervalMs: number, clients:
   summarise(BENCH, `${name}: p99 latency`, 'ms', p99s.slice(1), 1, `${key}.p99`);
 }
 
+/**
+ * Rows measured in turns — one warm-up run each, then five rounds of one run of
+ * each row — so a machine shared with other work slows them alike: what differs
+ * between them is what the rows do differently. Each row also reports the hub's
+ * and the client's CPU time per 1,000 events (steady on a busy machine).
+ */
+async function interleaved(server: ServerChild, rows: Array<{ name: string; key: string; run: () => Promise<Timed> }>): Promise<void> {
+  const figures = rows.map(() => ({ rates: [] as number[], counts: [] as number[], serverCpu: [] as number[], clientCpu: [] as number[] }));
+  for (const row of rows) await row.run();
+  for (let round = 0; round < 5; round++) {
+    for (const [i, row] of rows.entries()) {
+      const serverBefore = await server.cpuMs();
+      const clientBefore = process.cpuUsage();
+      const { count, ms } = await row.run();
+      const { user, system } = process.cpuUsage(clientBefore);
+      const f = figures[i]!;
+      f.serverCpu.push((((await server.cpuMs()) - serverBefore) * 1000) / count);
+      f.clientCpu.push((user + system) / count);
+      f.rates.push((count / ms) * 1000);
+      f.counts.push(count);
+    }
+  }
+  for (const [i, row] of rows.entries()) {
+    const f = figures[i]!;
+    summarise(BENCH, row.name, 'events/s', f.rates, f.counts.sort((a, b) => a - b)[2], row.key);
+    summarise(BENCH, `${row.name}: hub CPU per 1,000 events`, 'ms', f.serverCpu, 1, `${row.key}.server-cpu`);
+    summarise(BENCH, `${row.name}: client CPU per 1,000 events`, 'ms', f.clientCpu, 1, `${row.key}.client-cpu`);
+  }
+}
+
 /** One append per call on its own stream per client (a fresh stream each timed run). */
 function appendingClients(clients: HttpEventStore[], next: () => number): Array<(n: number) => Promise<unknown>> {
   return clients.map((client) => {
@@ -233,18 +265,34 @@ async function main(): Promise<void> {
       }),
     );
 
-    await measure(BENCH, `batched appends (${BATCH} events / request, sequential)`, 'events/s', () =>
+    const batchedRun = (append: (stream: string, events: NewEvent[], expectedRevision: number) => Promise<unknown>) => () =>
       timed(async () => {
         let n = 0;
         const stream = `run-batched-${randomUUID()}`;
         const until = performance.now() + RUN_MS;
         while (performance.now() < until) {
-          await store.append(stream, Array.from({ length: BATCH }, () => metric(step++)), { expectedRevision: n - 1 });
+          await append(stream, Array.from({ length: BATCH }, () => metric(step++)), n - 1);
           n += BATCH;
         }
         return n;
-      }),
-    );
+      });
+    const fullAnswers = new HubConnection({ url: hub.url, token, project: 'bench' });
+    await interleaved(hub, [
+      { name: `batched appends (${BATCH} events / request, sequential)`, key: 'hub.batched', run: batchedRun((stream, events, expectedRevision) => store.append(stream, events, { expectedRevision })) },
+      {
+        name: `older clients: full-answer appends (${BATCH} events / request, sequential)`,
+        key: 'hub.batched.full-answer',
+        run: batchedRun(async (stream, events, expectedRevision) => {
+          const path = hubPaths.stream('bench', stream);
+          parseAppendAnswer(stream, events, await fullAnswers.jsonAnswer({ method: 'POST', path, json: { events, expectedRevision } }), `hub answer to POST ${path}`);
+        }),
+      },
+    ]);
+    fullAnswers.close();
+    if (process.argv.includes('--batched-only')) {
+      await store.close();
+      return;
+    }
 
     const clients = Array.from({ length: CLIENTS }, () => new HttpEventStore({ url: hub.url, token }));
     await closedLoop(`${CLIENTS} concurrent clients`, 'hub.concurrent', hub, appendingClients(clients, () => step++));

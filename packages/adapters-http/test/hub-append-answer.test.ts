@@ -1,24 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { InvalidInputError, type NewEvent, type RecordedEvent } from '@dotscience/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpEventStore } from '../src/index.js';
+import { HttpEventStore, hubPaths } from '../src/index.js';
 import { startHub, type RunningHub } from './hub-fixture.js';
 
 const newEvents = (n: number): NewEvent[] => Array.from({ length: n }, (_, i) => ({ id: randomUUID(), type: 'MetricRecorded', schemaVersion: 1, data: { name: 'loss', value: i / 10, step: i }, meta: { sdkVersion: '0.1.0' } }));
 
-interface AppendAnswer {
-  nextExpectedRevision: number;
-  position: number;
+type Answer = Record<string, unknown> & { nextExpectedRevision: number; position: number };
+interface ReceiptsAnswer extends Answer {
+  receipts: Array<Record<string, unknown> & { revision: number; position: number; hash: string; prevHash: string }>;
+}
+interface EventsAnswer extends Answer {
   events: Array<Record<string, unknown>>;
 }
 
 /**
  * A real HTTP server on 127.0.0.1 standing in front of a real hub: it forwards
- * every request and lets a test rewrite the hub's append answer, as a buggy or
- * hostile hub (or proxy) would.
+ * every request and lets a test rewrite the hub's answers — to appends (POST)
+ * and to reads (GET) — as a buggy or hostile hub (or proxy) would.
  */
-async function tamperingProxy(hubUrl: string, tamper: (answer: AppendAnswer) => void): Promise<{ url: string; server: Server }> {
+async function tamperingProxy(hubUrl: string, tamper: { append?: (answer: ReceiptsAnswer) => void; read?: (page: EventsAnswer) => void }): Promise<{ url: string; server: Server }> {
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
@@ -29,9 +31,10 @@ async function tamperingProxy(hubUrl: string, tamper: (answer: AppendAnswer) => 
         ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
       });
       let text = await forwarded.text();
-      if (request.method === 'POST' && forwarded.ok) {
-        const answer = JSON.parse(text) as AppendAnswer;
-        tamper(answer);
+      const rewrite = request.method === 'POST' ? tamper.append : tamper.read;
+      if (rewrite && forwarded.ok) {
+        const answer = JSON.parse(text) as ReceiptsAnswer & EventsAnswer;
+        rewrite(answer);
         text = JSON.stringify(answer);
       }
       response.writeHead(forwarded.status, { 'content-type': 'application/json' }).end(text);
@@ -42,7 +45,7 @@ async function tamperingProxy(hubUrl: string, tamper: (answer: AppendAnswer) => 
   return { url: `http://127.0.0.1:${address.port}`, server };
 }
 
-describe('HttpEventStore: the hub answer to an append is checked against what was sent', () => {
+describe('HttpEventStore: the hub answers an append with receipts, proven against what was sent by the hash chain', () => {
   let hub: RunningHub;
   let token: string;
   beforeAll(async () => {
@@ -51,14 +54,36 @@ describe('HttpEventStore: the hub answer to an append is checked against what wa
   });
   afterAll(() => hub.cleanup());
 
-  it('given a hub, when 1,000 events are appended, then the answer is exactly what the hub recorded (as read back)', async () => {
-    const store = new HttpEventStore({ url: hub.url, token });
+  /** The hub requests made while `act` runs, as "METHOD path". */
+  async function requestsDuring(act: () => Promise<void>): Promise<string[]> {
+    const seen: string[] = [];
+    const record = (request: IncomingMessage) => seen.push(`${request.method} ${request.url}`);
+    hub.server.app.server.on('request', record);
+    try {
+      await act();
+    } finally {
+      hub.server.app.server.off('request', record);
+    }
+    return seen;
+  }
+
+  const readAll = async (store: HttpEventStore, stream: string): Promise<RecordedEvent[]> => {
+    const read: RecordedEvent[] = [];
+    for await (const e of store.readStream(stream)) read.push(e);
+    return read;
+  };
+
+  it('given a hub, when 1,000 events are appended, then the answer is exactly what the hub recorded (as read back), built from one request and the receipts', async () => {
+    const store = new HttpEventStore({ url: hub.url, token, project: 'answers' });
     try {
       const sent = newEvents(1000);
-      const result = await store.append(`run-${randomUUID()}`, sent, { expectedRevision: 'no_stream' });
-      const stream = result.events[0]!.stream;
-      const read: RecordedEvent[] = [];
-      for await (const e of store.readStream(stream)) read.push(e);
+      const stream = `run-${randomUUID()}`;
+      let result!: Awaited<ReturnType<HttpEventStore['append']>>;
+      const requests = await requestsDuring(async () => {
+        result = await store.append(stream, sent, { expectedRevision: 'no_stream' });
+      });
+      expect(requests).toEqual([`POST ${hubPaths.stream('answers', stream)}?answer=receipts`]);
+      const read = await readAll(store, stream);
       expect(result.events).toEqual(read);
       expect(result.events.map((e) => e.id)).toEqual(sent.map((e) => e.id));
       expect(result.nextExpectedRevision).toBe(999);
@@ -68,26 +93,100 @@ describe('HttpEventStore: the hub answer to an append is checked against what wa
     }
   });
 
-  const tampered: Array<{ what: string; tamper: (a: AppendAnswer) => void; field: string }> = [
-    { what: 'names another event id', tamper: (a) => (a.events[1]!.id = randomUUID()), field: 'events.1.id' },
-    { what: 'leaves an event out', tamper: (a) => a.events.pop(), field: 'events' },
-    { what: 'puts an event in another stream', tamper: (a) => (a.events[2]!.stream = 'run-elsewhere'), field: 'events.2.stream' },
-    { what: 'skips a revision', tamper: (a) => (a.events[1]!.revision = 5), field: 'events.1.revision' },
-    { what: 'breaks the hash chain', tamper: (a) => (a.events[1]!.prevHash = 'f'.repeat(64)), field: 'events.1.prevHash' },
-    { what: 'goes back in position', tamper: (a) => (a.events[1]!.position = 0), field: 'events.1.position' },
-    { what: 'reports another next revision', tamper: (a) => (a.nextExpectedRevision = 7), field: 'nextExpectedRevision' },
-    { what: 'reports another position', tamper: (a) => (a.position += 10), field: 'position' },
-    { what: 'sends a malformed hash', tamper: (a) => (a.events[0]!.hash = 'not a hash'), field: 'events.0.hash' },
-    { what: 'sends a recordedAt that is no timestamp', tamper: (a) => (a.events[0]!.recordedAt = 'yesterday'), field: 'events.0.recordedAt' },
+  it('given events recorded once, when they are appended again with the same ids but other data (an idempotent retry), then the answer is what was recorded the first time, read back', async () => {
+    const store = new HttpEventStore({ url: hub.url, token, project: 'answers' });
+    try {
+      const stream = `run-${randomUUID()}`;
+      const first = newEvents(3);
+      const original = await store.append(stream, first, { expectedRevision: 'no_stream' });
+      const retry = first.map((e) => ({ ...e, data: { name: 'loss', value: 42, step: 7 } }));
+      let result!: Awaited<ReturnType<HttpEventStore['append']>>;
+      const requests = await requestsDuring(async () => {
+        result = await store.append(stream, retry, { expectedRevision: 'no_stream' });
+      });
+      expect(requests.map((r) => r.split(' ')[0])).toEqual(['POST', 'GET']);
+      expect(result).toEqual(original);
+      expect(result.events.map((e) => e.data)).toEqual(first.map((e) => e.data));
+      expect(result.events).toEqual(await readAll(store, stream));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('given a client that asks for no receipts (an older client), when it appends, then the hub answers with the recorded events in full; an unknown answer kind is refused naming the query field', async () => {
+    const stream = `run-${randomUUID()}`;
+    const post = (query: string) =>
+      fetch(`${hub.url}${hubPaths.stream('answers', stream)}${query}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ events: newEvents(2), expectedRevision: 'any' }),
+      });
+    const full = (await (await post('')).json()) as EventsAnswer;
+    expect(full.events.map((e) => Object.keys(e).sort())).toEqual(Array(2).fill(['data', 'hash', 'id', 'meta', 'position', 'prevHash', 'recordedAt', 'revision', 'schemaVersion', 'stream', 'type']));
+    const receipts = (await (await post('?answer=receipts')).json()) as ReceiptsAnswer;
+    expect(receipts.receipts.map((r) => Object.keys(r).sort())).toEqual(Array(2).fill(['hash', 'id', 'position', 'prevHash', 'recordedAt', 'revision']));
+    expect(receipts.receipts[0]!.prevHash).toBe(full.events[1]!.hash);
+    const refused = await post('?answer=everything');
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('answer');
+  });
+
+  const tampered: Array<{ what: string; tamper: Parameters<typeof tamperingProxy>[1]; field: string; readBack?: boolean }> = [
+    { what: 'names another event id', tamper: { append: (a) => (a.receipts[1]!.id = randomUUID()) }, field: 'receipts.1.id' },
+    { what: 'leaves a receipt out', tamper: { append: (a) => a.receipts.pop() }, field: 'receipts' },
+    { what: 'skips a revision', tamper: { append: (a) => (a.receipts[1]!.revision = 5) }, field: 'receipts.1.revision' },
+    { what: 'breaks the hash chain', tamper: { append: (a) => (a.receipts[1]!.prevHash = 'f'.repeat(64)) }, field: 'receipts.1.prevHash' },
+    { what: 'goes back in position', tamper: { append: (a) => (a.receipts[1]!.position = 0) }, field: 'receipts.1.position' },
+    { what: 'reports another next revision', tamper: { append: (a) => (a.nextExpectedRevision = 7) }, field: 'nextExpectedRevision' },
+    { what: 'reports another position', tamper: { append: (a) => (a.position += 10) }, field: 'position' },
+    { what: 'sends a malformed hash', tamper: { append: (a) => (a.receipts[0]!.hash = 'not a hash') }, field: 'receipts.0.hash' },
+    { what: 'sends an id that is no UUID', tamper: { append: (a) => (a.receipts[0]!.id = 'not-a-uuid') }, field: 'receipts.0.id' },
+    { what: 'sends a revision as text', tamper: { append: (a) => ((a.receipts[0] as Record<string, unknown>).revision = '0') }, field: 'receipts.0.revision' },
+    { what: 'sends a recordedAt that is no timestamp', tamper: { append: (a) => (a.receipts[0]!.recordedAt = 'yesterday') }, field: 'receipts.0.recordedAt' },
+    { what: "replaces the last event's hash (no link after it to break)", tamper: { append: (a) => (a.receipts[2]!.hash = 'e'.repeat(64)) }, field: 'receipts.2.hash', readBack: true },
+    {
+      what: 'replaces a hash and the link after it',
+      tamper: { append: (a) => (a.receipts[1]!.hash = a.receipts[2]!.prevHash = 'e'.repeat(64)) },
+      field: 'receipts.1.hash',
+      readBack: true,
+    },
+    {
+      what: 'shifts every revision consistently (the hash covers the revision)',
+      tamper: {
+        append: (a) => {
+          for (const r of a.receipts) r.revision += 5;
+          a.nextExpectedRevision += 5;
+        },
+      },
+      field: 'events',
+      readBack: true,
+    },
+    {
+      what: "replaces the last hash, and the read-back's data (the record no longer verifies)",
+      tamper: { append: (a) => (a.receipts[2]!.hash = 'e'.repeat(64)), read: (page) => (page.events[0]!.data = { name: 'loss', value: 1e9 }) },
+      field: 'events.0.hash',
+      readBack: true,
+    },
+    {
+      what: "replaces the last hash, and the read-back puts an event in another stream",
+      tamper: { append: (a) => (a.receipts[2]!.hash = 'e'.repeat(64)), read: (page) => (page.events[2]!.stream = 'run-elsewhere') },
+      field: 'events.2.stream',
+      readBack: true,
+    },
   ];
-  for (const { what, tamper, field } of tampered) {
-    it(`given a hub answer that ${what}, when the client appends, then it is refused as an InvalidInputError naming ${field}`, async () => {
+  for (const { what, tamper, field, readBack } of tampered) {
+    it(`given a hub answer that ${what}, when the client appends, then it is refused${readBack ? ' after reading the record back' : ''} as an InvalidInputError naming ${field}`, async () => {
       const proxy = await tamperingProxy(hub.url, tamper);
-      const store = new HttpEventStore({ url: proxy.url, token });
+      const store = new HttpEventStore({ url: proxy.url, token, project: 'answers' });
       try {
-        const error = await store.append(`run-${randomUUID()}`, newEvents(3), { expectedRevision: 'no_stream' }).catch((e: unknown) => e);
+        const stream = `run-${randomUUID()}`;
+        let error: unknown;
+        const requests = await requestsDuring(async () => {
+          error = await store.append(stream, newEvents(3), { expectedRevision: 'no_stream' }).catch((e: unknown) => e);
+        });
         expect(error).toBeInstanceOf(InvalidInputError);
-        expect((error as InvalidInputError).problems.map((p) => p.path).join(' ')).toContain(field);
+        expect((error as InvalidInputError).problems.map((p) => p.path)).toContain(field);
+        expect(requests.map((r) => r.split(' ')[0])).toEqual(readBack ? ['POST', 'GET'] : ['POST']);
       } finally {
         await store.close();
         await new Promise((resolve) => proxy.server.close(resolve));
@@ -99,7 +198,7 @@ describe('HttpEventStore: the hub answer to an append is checked against what wa
     let connections = 0;
     const counting = () => connections++;
     hub.server.app.server.on('connection', counting);
-    const store = new HttpEventStore({ url: hub.url, token });
+    const store = new HttpEventStore({ url: hub.url, token, project: 'answers' });
     try {
       const stream = `run-${randomUUID()}`;
       for (let i = 0; i < 20; i++) await store.append(stream, newEvents(1), { expectedRevision: i - 1 });

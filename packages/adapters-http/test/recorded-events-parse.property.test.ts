@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { InvalidInputError, RecordedEventSchema } from '@dotscience/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { parseAppendReceipts } from '../src/client/append-receipts.js';
 import { parseRecordedEvents } from '../src/client/recorded-events.js';
+import { AppendReceiptsResponseSchema } from '../src/wire/wire-schemas.js';
 
 /** Object keys in order at every depth, so "same output as zod" includes key order. */
 function shape(value: unknown): unknown {
@@ -17,6 +19,33 @@ function outcome(parse: () => unknown): { ok: true; value: unknown } | { ok: fal
   } catch (error) {
     return { ok: false, error };
   }
+}
+
+/**
+ * Over 3,000 generated inputs, `parse` accepts exactly what `schema` accepts, with the
+ * same output (key order included), and refuses the rest as an InvalidInputError naming
+ * the same fields (under `prefix`, where the value sits in the answer).
+ */
+function expectZodsVerdict(inputs: fc.Arbitrary<unknown>, parse: (input: unknown) => unknown, schema: z.ZodType, prefix: string[]): void {
+  let accepted = 0;
+  fc.assert(
+    fc.property(inputs, (input) => {
+      const ours = outcome(() => parse(input));
+      const zods = schema.safeParse(input);
+      expect(ours.ok).toBe(zods.success);
+      if (ours.ok && zods.success) {
+        accepted++;
+        expect(shape(ours.value)).toEqual(shape(zods.data));
+      } else if (!ours.ok && !zods.success) {
+        expect(ours.error).toBeInstanceOf(InvalidInputError);
+        expect((ours.error as InvalidInputError).problems.map((p) => p.path)).toEqual(zods.error.issues.map((i) => [...prefix, ...i.path.map(String)].join('.')));
+      }
+    }),
+    { numRuns: 3000 },
+  );
+  // Both verdicts are exercised: a generator that produced only refusals would prove nothing.
+  expect(accepted).toBeGreaterThan(300);
+  expect(accepted).toBeLessThan(2700);
 }
 
 const odd = fc.oneof(
@@ -55,27 +84,48 @@ const recordedish = fc.oneof(
 );
 const answerEvents = fc.oneof({ weight: 8, arbitrary: fc.array(recordedish, { maxLength: 4 }) }, odd);
 
+const receiptsAnswer = fc.oneof(
+  {
+    weight: 8,
+    arbitrary: fc.record(
+      {
+        nextExpectedRevision: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: -1, max: 1000 }) }, odd),
+        position: fc.oneof({ weight: 5, arbitrary: fc.nat() }, odd),
+        receipts: fc.oneof(
+          {
+            weight: 8,
+            arbitrary: fc.array(
+              fc.oneof(
+                {
+                  weight: 8,
+                  arbitrary: fc.record(
+                    { id: fc.oneof({ weight: 5, arbitrary: fc.uuid({ version: [4, 7] }) }, fc.string(), odd), revision: count, position: count, recordedAt: timestamp, prevHash: hash, hash, extra: fc.string() },
+                    { requiredKeys: ['id', 'revision', 'position', 'recordedAt', 'prevHash', 'hash'] },
+                  ),
+                },
+                odd,
+              ),
+              { maxLength: 4 },
+            ),
+          },
+          odd,
+        ),
+      },
+      { requiredKeys: ['nextExpectedRevision', 'position', 'receipts'] },
+    ),
+  },
+  odd,
+);
+
+describe('parseAppendReceipts (the client fast path for receipts answers)', () => {
+  it('given any answer, then it accepts exactly what AppendReceiptsResponseSchema accepts, with the same output, and refuses the rest naming the same fields', () => {
+    expectZodsVerdict(receiptsAnswer, (input) => parseAppendReceipts(input, 'hub answer'), AppendReceiptsResponseSchema, []);
+  });
+});
+
 describe('parseRecordedEvents (the client fast path for hub answers)', () => {
   it('given any list, then it accepts exactly what z.array(RecordedEventSchema) accepts, with the same output, and refuses the rest naming the same fields', () => {
-    let accepted = 0;
-    fc.assert(
-      fc.property(answerEvents, (input) => {
-        const ours = outcome(() => parseRecordedEvents(input, 'hub answer', 'events'));
-        const zods = z.array(RecordedEventSchema).safeParse(input);
-        expect(ours.ok).toBe(zods.success);
-        if (ours.ok && zods.success) {
-          accepted++;
-          expect(shape(ours.value)).toEqual(shape(zods.data));
-        } else if (!ours.ok && !zods.success) {
-          expect(ours.error).toBeInstanceOf(InvalidInputError);
-          expect((ours.error as InvalidInputError).problems.map((p) => p.path)).toEqual(zods.error.issues.map((i) => ['events', ...i.path.map(String)].join('.')));
-        }
-      }),
-      { numRuns: 3000 },
-    );
-    // Both verdicts are exercised: a generator that produced only refusals would prove nothing.
-    expect(accepted).toBeGreaterThan(300);
-    expect(accepted).toBeLessThan(2700);
+    expectZodsVerdict(answerEvents, (input) => parseRecordedEvents(input, 'hub answer', 'events'), z.array(RecordedEventSchema), ['events']);
   });
 
   it('given a plainly valid answer, when its data is later mutated, then the parsed events are unchanged (a deep copy, as zod makes)', () => {

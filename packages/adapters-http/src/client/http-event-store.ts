@@ -13,13 +13,18 @@ import {
 import { Observable, type Subscriber } from 'rxjs';
 import { z } from 'zod';
 import { hubPaths } from '../wire/hub-routes.js';
-import { EventPageEnvelopeSchema } from '../wire/wire-schemas.js';
-import { parseAppendAnswer } from './append-answer.js';
+import { EventPageEnvelopeSchema, RECEIPTS_ANSWER } from '../wire/wire-schemas.js';
+import { acceptAppendReceipts, canonicalTextsOf } from './append-receipts.js';
 import { parseRecordedEvents } from './recorded-events.js';
 import { HubClientClosedError, HubConnection, type HubClientOptions } from './hub-connection.js';
 import { followEvents } from './event-source-reader.js';
 
 const PAGE = 1000;
+const collect = async (events: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> => {
+  const out: RecordedEvent[] = [];
+  for await (const event of events) out.push(event);
+  return out;
+};
 const ReadOptionsSchema = z.object({ fromRevision: z.number().int().nonnegative().optional(), fromPosition: z.number().int().nonnegative().optional(), maxCount: z.number().int().nonnegative().optional() });
 
 /**
@@ -40,9 +45,11 @@ export class HttpEventStore implements EventStore {
     this.assertOpen();
     const { events: parsed, expected } = parseAppend(stream, events, options);
     const project = await this.connection.project();
-    const path = hubPaths.stream(project, stream);
-    const answer = await this.connection.jsonAnswer({ method: 'POST', path, json: { events: parsed, expectedRevision: expected } });
-    return parseAppendAnswer(stream, parsed, answer, `hub answer to POST ${path}`);
+    const path = `${hubPaths.stream(project, stream)}?${RECEIPTS_ANSWER}`;
+    const answered = this.connection.jsonAnswer({ method: 'POST', path, json: { events: parsed, expectedRevision: expected } });
+    // Sent by now: the proof's texts are made while the hub works.
+    const texts = canonicalTextsOf(stream, parsed);
+    return acceptAppendReceipts(stream, parsed, texts, await answered, `hub answer to POST ${path}`, (fromRevision, maxCount) => collect(this.readStream(stream, { fromRevision, maxCount })));
   }
 
   async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {

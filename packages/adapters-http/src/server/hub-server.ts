@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { parseInput, parseNewEvent, type RecordedEvent } from '@dotscience/core';
+import { parseInput, parseNewEvent, type AppendResult, type RecordedEvent } from '@dotscience/core';
 import type { z } from 'zod';
 import type { TokenRegistry } from '../tokens/token-registry.js';
 import { hubRoutes } from '../wire/hub-routes.js';
@@ -113,10 +113,12 @@ export class HubServer {
 
     app.post(hubRoutes.stream, async (request) => {
       const { params, stores } = await context.enter(request, wire.StreamParamsSchema, 'write');
+      const query = parseInput(wire.AppendQuerySchema, request.query, 'query');
       const body = parseInput(wire.AppendEnvelopeSchema, request.body, 'append body');
       // Each event through core's parseNewEvent: zod's verdict, with a fast path for plainly valid events.
       const events = body.events.map((event, i) => parseNewEvent(event, `append body events.${i}`));
-      return stores.events.append(params.stream, events, body.expectedRevision === undefined ? {} : { expectedRevision: body.expectedRevision });
+      const result = await stores.events.append(params.stream, events, body.expectedRevision === undefined ? {} : { expectedRevision: body.expectedRevision });
+      return query.answer === 'receipts' ? receiptsOf(result) : result;
     });
 
     app.get(hubRoutes.stream, async (request) => {
@@ -180,6 +182,16 @@ async function collect(events: AsyncIterable<RecordedEvent>): Promise<RecordedEv
   const out: RecordedEvent[] = [];
   for await (const e of events) out.push(e);
   return out;
+}
+
+/** An append's answer with a receipt per event instead of the event (`?answer=receipts`). */
+function receiptsOf(result: AppendResult): wire.AppendReceiptsResponse {
+  const receipts = new Array<wire.EventReceipt>(result.events.length);
+  for (let i = 0; i < receipts.length; i++) {
+    const { id, revision, position, recordedAt, prevHash, hash } = result.events[i]!;
+    receipts[i] = { id, revision, position, recordedAt, prevHash, hash };
+  }
+  return { nextExpectedRevision: result.nextExpectedRevision, position: result.position, receipts };
 }
 
 function page(events: RecordedEvent[], maxCount: number, after: (e: RecordedEvent) => number): wire.EventPage {

@@ -20,7 +20,7 @@ const RunViewSchema = z.record(z.string(), z.unknown()).describe('a run of the r
 
 const OPERATIONS: Operation[] = [
   { method: 'get', path: hubRoutes.whoami, summary: 'The project and role of the presented token', response: wire.WhoAmIResponseSchema },
-  { method: 'post', path: hubRoutes.stream, summary: 'Append events to a stream (idempotent by event id)', role: 'write', params: wire.StreamParamsSchema, body: wire.AppendBodySchema, response: wire.AppendResponseSchema },
+  { method: 'post', path: hubRoutes.stream, summary: 'Append events to a stream (idempotent by event id); answer=receipts: a receipt per event instead of the recorded events', role: 'write', params: wire.StreamParamsSchema, query: wire.AppendQuerySchema, body: wire.AppendBodySchema, response: z.union([wire.AppendResponseSchema, wire.AppendReceiptsResponseSchema]) },
   { method: 'get', path: hubRoutes.stream, summary: "Read a stream's events in revision order, one page", role: 'read', params: wire.StreamParamsSchema, query: wire.ReadStreamQuerySchema, response: wire.EventPageSchema },
   { method: 'get', path: hubRoutes.all, summary: 'Read every event from a global position, one page', role: 'read', params: wire.ProjectParamsSchema, query: wire.ReadAllQuerySchema, response: wire.EventPageSchema },
   { method: 'get', path: hubRoutes.subscribe, summary: 'Server-Sent Events from a position (inclusive), then live; resumable with Last-Event-ID', role: 'read', params: wire.ProjectParamsSchema, query: wire.SubscribeQuerySchema, response: RecordedEventSchema, responseType: 'text/event-stream' },

@@ -1,4 +1,4 @@
-import { ExpectedRevisionSchema, NewEventSchema, RecordedEventSchema } from '@dotscience/core';
+import { ExpectedRevisionSchema, NewEventSchema, RecordedEventSchema, TimestampSchema } from '@dotscience/core';
 import { z } from 'zod';
 
 /**
@@ -35,6 +35,32 @@ export const AppendResponseSchema = z.object({
   position: z.number().int(),
   events: z.array(RecordedEventSchema),
 });
+
+/**
+ * `?answer=receipts`: the hub answers an append with a receipt per event (what
+ * the store assigned, not the event again), ~a third of the full answer. The
+ * client proves the receipts describe its own events by recomputing each hash
+ * (see `acceptAppendReceipts`). Absent or `events`: the full recorded events.
+ */
+export const AppendQuerySchema = z.object({ answer: z.enum(['events', 'receipts']).optional() }).strict();
+export const RECEIPTS_ANSWER = 'answer=receipts';
+
+const hashHex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits (sha256)');
+export const EventReceiptSchema = z.object({
+  id: z.uuid({ message: 'must be a UUID' }),
+  revision: z.number().int().nonnegative(),
+  position: z.number().int().nonnegative(),
+  recordedAt: TimestampSchema,
+  prevHash: hashHex,
+  hash: hashHex,
+});
+export type EventReceipt = z.infer<typeof EventReceiptSchema>;
+export const AppendReceiptsResponseSchema = z.object({
+  nextExpectedRevision: z.number().int(),
+  position: z.number().int(),
+  receipts: z.array(EventReceiptSchema),
+});
+export type AppendReceiptsResponse = z.infer<typeof AppendReceiptsResponseSchema>;
 
 const count = z.coerce.number().int().nonnegative();
 export const ReadStreamQuerySchema = z.object({ fromRevision: count.optional(), maxCount: z.coerce.number().int().positive().max(10_000).optional() }).strict();
