@@ -7,6 +7,7 @@ import {
   TimestampSchema,
   type AppendResult,
   type CanonicalFields,
+  type ExpectedRevision,
   type NewEvent,
   type RecordedEvent,
 } from '@dotscience/core';
@@ -20,7 +21,7 @@ export type ReadBack = (fromRevision: number, count: number) => Promise<Recorded
 /**
  * The canonical texts of the hashed fields of each event sent to `stream`, its
  * revision still to be set: what proving the receipts needs apart from the
- * store's answer, so the client can make them while the hub works on the append.
+ * store's answer, and what the request body is written from.
  */
 export function canonicalTextsOf(stream: string, sent: readonly NewEvent[]): CanonicalFields[] {
   const texts = new Array<CanonicalFields>(sent.length);
@@ -29,6 +30,19 @@ export function canonicalTextsOf(stream: string, sent: readonly NewEvent[]): Can
     texts[i] = canonicalFields({ id, type, schemaVersion, stream, revision: 0, data, meta });
   }
   return texts;
+}
+
+/**
+ * The append request's JSON body written from the events' canonical texts, so each
+ * event is written once for both the request and the proof (canonical JSON is JSON).
+ */
+export function appendRequestBody(texts: readonly CanonicalFields[], expectedRevision: ExpectedRevision): string {
+  const events = new Array<string>(texts.length);
+  for (let i = 0; i < texts.length; i++) {
+    const f = texts[i]!;
+    events[i] = `{"data":${f.data},"id":${f.id},"meta":${f.meta},"schemaVersion":${f.schemaVersion},"type":${f.type}}`;
+  }
+  return `{"events":[${events.join(',')}],"expectedRevision":${JSON.stringify(expectedRevision)}}`;
 }
 
 /**

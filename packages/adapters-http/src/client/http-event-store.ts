@@ -14,7 +14,7 @@ import { Observable, type Subscriber } from 'rxjs';
 import { z } from 'zod';
 import { hubPaths } from '../wire/hub-routes.js';
 import { EventPageEnvelopeSchema, RECEIPTS_ANSWER } from '../wire/wire-schemas.js';
-import { acceptAppendReceipts, canonicalTextsOf } from './append-receipts.js';
+import { acceptAppendReceipts, appendRequestBody, canonicalTextsOf } from './append-receipts.js';
 import { parseRecordedEvents } from './recorded-events.js';
 import { HubClientClosedError, HubConnection, type HubClientOptions } from './hub-connection.js';
 import { followEvents } from './event-source-reader.js';
@@ -46,10 +46,9 @@ export class HttpEventStore implements EventStore {
     const { events: parsed, expected } = parseAppend(stream, events, options);
     const project = await this.connection.project();
     const path = `${hubPaths.stream(project, stream)}?${RECEIPTS_ANSWER}`;
-    const answered = this.connection.jsonAnswer({ method: 'POST', path, json: { events: parsed, expectedRevision: expected } });
-    // Sent by now: the proof's texts are made while the hub works.
     const texts = canonicalTextsOf(stream, parsed);
-    return acceptAppendReceipts(stream, parsed, texts, await answered, `hub answer to POST ${path}`, (fromRevision, maxCount) => collect(this.readStream(stream, { fromRevision, maxCount })));
+    const answer = await this.connection.jsonAnswer({ method: 'POST', path, body: appendRequestBody(texts, expected) });
+    return acceptAppendReceipts(stream, parsed, texts, answer, `hub answer to POST ${path}`, (fromRevision, maxCount) => collect(this.readStream(stream, { fromRevision, maxCount })));
   }
 
   async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {

@@ -52,6 +52,8 @@ export interface HubRequest {
   query?: Record<string, string | number | undefined>;
   /** A JSON body, or a factory of a streamed body (called once per attempt). */
   json?: unknown;
+  /** A JSON body already written as text (JSON requests only; instead of `json`). */
+  body?: string;
   stream?: () => AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
   signal?: AbortSignal;
 }
@@ -115,7 +117,7 @@ export class HubConnection {
   async jsonAnswer(request: Omit<HubRequest, 'stream'>): Promise<unknown> {
     const path = this.pathOf(request);
     const headers = { authorization: `Bearer ${this.token}` };
-    const json = request.json === undefined ? undefined : JSON.stringify(request.json);
+    const json = request.body ?? (request.json === undefined ? undefined : JSON.stringify(request.json));
     for (let attempt = 1; ; attempt++) {
       if (this.closed) throw new HubClientClosedError();
       let answer: JsonAnswer;
