@@ -8,5 +8,5 @@ export { HubRefusal } from './server/http-errors.js';
 export * from './client/hub-connection.js';
 export * from './client/http-event-store.js';
 export * from './client/http-data-store.js';
-export { captureLocally, UnsupportedFileKindError, type LocalVersion, type ObjectSource } from './client/local-capture.js';
+export { captureLocally, type LocalVersion, type ObjectSource } from './client/local-capture.js';
 export * from './container-modules.js';

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dataStoreContract } from '@dotscience/core/testing';
+import { dataStoreContract, describeDataTree } from '@dotscience/core/testing';
 import { FsDataStore } from '../../src/data-store/index.js';
 
 async function fsDataStore(options: { workers?: number; useWorkers?: boolean } = {}) {
@@ -9,6 +9,7 @@ async function fsDataStore(options: { workers?: number; useWorkers?: boolean } =
   const store = new FsDataStore({ directory, ...options });
   return {
     store,
+    storedState: () => describeDataTree(directory),
     cleanup: async () => {
       await store.close();
       await rm(directory, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VersionRefSchema, type VersionRef } from '../events/catalogue.js';
-import { DataPathNotFoundError, MaterializeTargetExistsError } from '../errors/data-errors.js';
+import { DataPathNotFoundError, MaterializeTargetExistsError, NonUtf8NameError } from '../errors/data-errors.js';
 import { makeManifest, manifestDigest, sha256Digest, type ManifestEntry } from '../data/manifest.js';
 import type { CaptureProgress, DataStore } from '../ports/data-store.js';
 import { DataWorkspace, type DataTree } from './data-workspace.js';
@@ -18,6 +18,11 @@ export interface DataStoreFixture {
    * the mountpoint of its dataset) names a directory there.
    */
   workspaceDirectory?: string;
+  /**
+   * A comparable picture of everything the store holds (its directory's files, its
+   * snapshots and datasets): a refused capture must leave it equal.
+   */
+  storedState: () => Promise<unknown>;
 }
 
 /** What a capture of `path` must report, computed here from the files themselves. */
@@ -307,6 +312,60 @@ export function dataStoreContract(name: string, factory: () => Promise<DataStore
         expect(error).toBeInstanceOf(DataPathNotFoundError);
         expect((error as DataPathNotFoundError).path).toBe(missing);
         expect((error as Error).message).toContain(missing);
+      });
+    });
+
+    describe('names that are not UTF-8', () => {
+      /** `dir` (resolved, as errors name it) + '/' + `name` with the Latin-1 byte é (0xe9) in it: a path Node can only name as a Buffer. */
+      const latin1Path = async (rel: string, name: string): Promise<{ shown: string; raw: Buffer }> => {
+        const dir = await fsp.realpath(ws.path(rel));
+        const [before, after] = name.split('é') as [string, string];
+        return { shown: `${dir}/${before}\\xe9${after}`, raw: Buffer.concat([Buffer.from(`${dir}/${before}`), Buffer.from([0xe9]), Buffer.from(after)]) };
+      };
+      /** Capture `data` expecting a refusal; checks nothing new is held: neither `fresh` content nor anything in the store's state. */
+      const refusedCapture = async (before: unknown, fresh: Buffer): Promise<NonUtf8NameError> => {
+        const error = await store.capture(ws.path('data')).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(NonUtf8NameError);
+        const refusal = error as NonUtf8NameError;
+        expect(refusal.code).toBe('DATA_NAME_NOT_UTF8');
+        expect(refusal.message).toContain(refusal.path);
+        expect(refusal.message).toContain('nothing was stored');
+        const freshRef: VersionRef = { store: store.kind, kind: 'file', digest: `sha256:${hexSha256(fresh)}`, bytes: fresh.length, files: 1 };
+        expect(await store.has(freshRef)).toBe(false);
+        expect(await fixture!.storedState()).toEqual(before);
+        return refusal;
+      };
+
+      it('given a tree holding a file whose name is not UTF-8, when captured, then NonUtf8NameError names the path (bad bytes as \\xHH) and nothing is stored', async () => {
+        await ws.write('data', { 'kept.txt': randomBytes(32) });
+        await capture('data'); // the store holds something: a refusal must leave it as it is
+        const before = await fixture!.storedState();
+        const fresh = randomBytes(4096);
+        await ws.write('data', { 'sub/fresh.bin': fresh, 'sub/zz-after.txt': randomBytes(16) });
+        const odd = await latin1Path('data/sub', 'café.csv');
+        await fsp.writeFile(odd.raw, 'a Latin-1 name');
+
+        const refusal = await refusedCapture(before, fresh);
+
+        expect(refusal.path).toBe(odd.shown);
+        expect(Buffer.from(refusal.rawPath).equals(odd.raw)).toBe(true);
+        expect(refusal.part).toBe('name');
+      });
+
+      it('given a symlink whose target is not UTF-8, when captured, then NonUtf8NameError names the link, shows the target escaped, and nothing is stored', async () => {
+        await ws.write('data', { 'kept.txt': randomBytes(32) });
+        await capture('data');
+        const before = await fixture!.storedState();
+        const fresh = randomBytes(4096);
+        await ws.write('data', { 'fresh.bin': fresh });
+        await fsp.symlink(Buffer.concat([Buffer.from('../caf'), Buffer.from([0xe9])]), ws.path('data/link'));
+
+        const refusal = await refusedCapture(before, fresh);
+
+        expect(refusal).toMatchObject({ path: `${await fsp.realpath(ws.path('data'))}/link`, part: 'symlink target', target: '../caf\\xe9' });
       });
     });
 
