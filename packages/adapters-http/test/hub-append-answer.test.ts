@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { InvalidInputError, type NewEvent, type RecordedEvent } from '@dotscience/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpEventStore, hubPaths } from '../src/index.js';
+import { HttpEventStore, hubPaths, openApiDocument } from '../src/index.js';
 import { startHub, type RunningHub } from './hub-fixture.js';
 
 const newEvents = (n: number): NewEvent[] => Array.from({ length: n }, (_, i) => ({ id: randomUUID(), type: 'MetricRecorded', schemaVersion: 1, data: { name: 'loss', value: i / 10, step: i }, meta: { sdkVersion: '0.1.0' } }));
@@ -129,6 +129,15 @@ describe('HttpEventStore: the hub answers an append with receipts, proven agains
     const refused = await post('?answer=everything');
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain('answer');
+  });
+
+  it('given the OpenAPI description, then the append operation offers answer=receipts and describes both answers', () => {
+    const paths = openApiDocument()['paths'] as Record<string, Record<string, { parameters: Array<{ name: string; in: string; schema: unknown }>; responses: Record<string, unknown> }>>;
+    const append = paths['/v1/projects/{project}/streams/{stream}']!['post']!;
+    expect(append.parameters).toContainEqual(expect.objectContaining({ name: 'answer', in: 'query', required: false, schema: expect.objectContaining({ enum: ['events', 'receipts'] }) }));
+    const answers = JSON.stringify(append.responses['200']);
+    expect(answers).toContain('"receipts"');
+    expect(answers).toContain('"events"');
   });
 
   const tampered: Array<{ what: string; tamper: Parameters<typeof tamperingProxy>[1]; field: string; readBack?: boolean }> = [
