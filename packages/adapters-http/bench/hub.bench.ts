@@ -12,6 +12,11 @@
  * slow hub from a machine that cannot do better. Both closed loops also report
  * each side's CPU time per request, which stays steady when other work shares the
  * machine (latency and rate do not): what one request costs the hub and a client.
+ *
+ * Batched appends are measured twice, in turns: as HttpEventStore does them (the hub
+ * answers with receipts, the client proves them by the hash chain) and as older
+ * clients do (the full recorded events in the answer), with each side's CPU time per
+ * 1,000 events. `--batched-only` stops after those rows.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
