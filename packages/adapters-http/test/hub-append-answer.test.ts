@@ -93,6 +93,23 @@ describe('HttpEventStore: the hub answers an append with receipts, proven agains
     }
   });
 
+  it('given events whose data needs escapes (quotes, controls, emoji, an unpaired surrogate, big numbers), when they are appended, then the receipts prove them without a read-back and the answer is what was recorded', async () => {
+    const store = new HttpEventStore({ url: hub.url, token, project: 'answers' });
+    try {
+      const stream = `run-${randomUUID()}`;
+      const sent = newEvents(2).map((e, i) => ({ ...e, data: { text: `quote " backslash \\ newline \n tab \t emoji 😀 unpaired \ud800 ${i}`, big: 1e21, small: 5e-324, nested: { b: [1, 'x', null], a: true } } }));
+      let result!: Awaited<ReturnType<HttpEventStore['append']>>;
+      const requests = await requestsDuring(async () => {
+        result = await store.append(stream, sent, { expectedRevision: 'no_stream' });
+      });
+      expect(requests.map((r) => r.split(' ')[0])).toEqual(['POST']);
+      expect(result.events).toEqual(await readAll(store, stream));
+      expect(result.events.map((e) => e.data)).toEqual(sent.map((e) => e.data));
+    } finally {
+      await store.close();
+    }
+  });
+
   it('given events recorded once, when they are appended again with the same ids but other data (an idempotent retry), then the answer is what was recorded the first time, read back', async () => {
     const store = new HttpEventStore({ url: hub.url, token, project: 'answers' });
     try {
