@@ -1,8 +1,5 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, promises as fsp } from 'node:fs';
-import { join } from 'node:path';
-import { makeManifest, manifestDigest, sha256Digest, type ManifestEntry } from '@dotscience/core';
-import { ZfsUnsupportedPathError } from './zfs-errors.js';
+import * as fs from 'node:fs';
+import { buildVersion, hashContent, fileSystemTree, filesOf, scanTree, type FileContent } from '@dotscience/core';
 
 /** A version's totals (regular files only, as the DataStore port counts) and, when hashed, its digest. */
 export interface WalkedVersion {
@@ -12,49 +9,27 @@ export interface WalkedVersion {
   digest?: string;
 }
 
-const PERMISSION_BITS = 0o7777;
+const fileContent = (path: string): Promise<FileContent> => hashContent(fs.createReadStream(path, { highWaterMark: 1 << 20 }));
 
-async function fileDigest(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return `sha256:${hash.digest('hex')}`;
-}
-
-async function walkDirectory(path: string, hash: boolean): Promise<WalkedVersion> {
-  const entries: ManifestEntry[] = [];
-  let bytes = 0;
-  let files = 0;
-  for (const name of await fsp.readdir(path)) {
-    const child = join(path, name);
-    const stat = await fsp.lstat(child);
-    const mode = stat.mode & PERMISSION_BITS;
-    if (stat.isSymbolicLink()) {
-      if (!hash) continue;
-      const target = await fsp.readlink(child, 'utf8');
-      entries.push({ name, type: 'symlink', mode, size: Buffer.byteLength(target, 'utf8'), digest: sha256Digest(target), target });
-    } else if (stat.isDirectory()) {
-      const sub = await walkDirectory(child, hash);
-      bytes += sub.bytes;
-      files += sub.files;
-      if (hash) entries.push({ name, type: 'directory', mode, size: sub.bytes, digest: sub.digest! });
-    } else if (stat.isFile()) {
-      bytes += stat.size;
-      files += 1;
-      if (hash) entries.push({ name, type: 'file', mode, size: stat.size, digest: await fileDigest(child) });
-    } else throw new ZfsUnsupportedPathError(child);
-  }
-  return { kind: 'directory', bytes, files, ...(hash ? { digest: manifestDigest(makeManifest(entries)) } : {}) };
-}
+/** A read-only clone of a snapshot as core's scan reads it (metadata only; file bytes are read by `fileContent`). */
+const snapshotTree = fileSystemTree(fs, () => new Promise((resolve) => setImmediate(resolve)));
 
 /**
- * Walk the version at `path` (a read-only clone of its snapshot): without
- * `hash` only metadata is read (cost grows with the number of entries, never
- * with their bytes); with `hash` the digest follows core's manifest rule
- * exactly as every other DataStore computes it.
+ * Walk the version at `path` (inside a read-only clone of its snapshot) by
+ * core's scan rules: special files and names or link targets that are not
+ * UTF-8 are refused, errors naming the path as `shownAs` (where the user's data
+ * is). Without `hash` only metadata is read (cost grows with the number of
+ * entries, never with their bytes); with `hash` the digest follows core's
+ * manifest rule exactly as every other DataStore computes it.
  */
-export async function walkVersion(path: string, hash: boolean): Promise<WalkedVersion> {
-  const stat = await fsp.stat(path);
-  if (stat.isFile()) return { kind: 'file', bytes: stat.size, files: 1, ...(hash ? { digest: await fileDigest(path) } : {}) };
-  if (stat.isDirectory()) return walkDirectory(path, hash);
-  throw new ZfsUnsupportedPathError(path);
+export async function walkVersion(path: string, hash: boolean, shownAs: string): Promise<WalkedVersion> {
+  const { node } = await scanTree(snapshotTree, path, { shownRoot: shownAs });
+  if (!hash) {
+    return node.type === 'file' ? { kind: 'file', bytes: node.size, files: 1 } : { kind: 'directory', bytes: node.bytes, files: node.files };
+  }
+  const files = filesOf(node);
+  const contents = new Map<(typeof files)[number], FileContent>();
+  for (const file of files) contents.set(file, await fileContent(file.path));
+  const { kind, bytes, files: count, digest } = await buildVersion(node, { contentOf: (file) => contents.get(file)! });
+  return { kind, bytes, files: count, digest };
 }

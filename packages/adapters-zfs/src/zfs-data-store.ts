@@ -1,8 +1,8 @@
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import { DataPathNotFoundError, MaterializeTargetExistsError, parseInput, type CaptureOptions, type CaptureProgress, type DataStore, type VersionRef, type VersionStat } from '@dotscience/core';
+import { DataPathNotFoundError, MaterializeTargetExistsError, parseInput, refuseNonUtf8Path, type CaptureOptions, type CaptureProgress, type DataStore, type VersionRef, type VersionStat } from '@dotscience/core';
 import { durabilityWarnings, type ZfsDurabilityWarning } from './durability.js';
 import { SnapshotClones } from './snapshot-clones.js';
 import {
@@ -16,7 +16,7 @@ import {
   type RecordedVersion,
   type SnapshotVersion,
 } from './snapshot-version.js';
-import { walkVersion } from './version-walk.js';
+import { walkVersion, type WalkedVersion } from './version-walk.js';
 import { DEFAULT_ZFS_PROGRAMS, ZfsCommands, type ZfsPrograms } from './zfs-command.js';
 import { poolOf, ZfsDatasets, type MountedFilesystem } from './zfs-datasets.js';
 import { PathNotOnZfsError, ZfsDatasetNotFoundError, ZfsSnapshotMissingError, ZfsVersionNotHeldError } from './zfs-errors.js';
@@ -112,13 +112,14 @@ export class ZfsDataStore implements DataStore {
       if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) throw new DataPathNotFoundError(requested);
       throw err;
     }
+    refuseNonUtf8Path(real, () => realpathSync.native(resolve(requested), { encoding: 'buffer' }));
     await this.open();
     const filesystem = await this.filesystemHolding(real, requested);
     const relPath = relative(filesystem.mountpoint, real).split(sep).join('/');
     const snapshot = await this.takeSnapshot(filesystem.name, options?.label);
     const guid = (await this.datasets.properties(`${filesystem.name}@${snapshot}`, ['guid'])).get('guid')!;
     const version: SnapshotVersion = { pool: poolOf(filesystem.name), dataset: filesystem.name, snapshot, guid, path: relPath };
-    const walked = await this.clones.read(fullSnapshotName(version), (root) => walkVersion(join(root, relPath), false));
+    const walked = await this.measure(version, real);
     const recorded: RecordedVersion = { path: relPath, kind: walked.kind, bytes: walked.bytes, files: walked.files };
     await this.datasets.setProperty(fullSnapshotName(version), versionProperty(relPath), JSON.stringify(recorded));
     // Nothing is copied: the snapshot holds every byte the moment it exists.
@@ -179,7 +180,7 @@ export class ZfsDataStore implements DataStore {
     const property = digestProperty(recorded.path);
     const known = (await this.datasets.properties(snapshot, [property])).get(property);
     if (known !== undefined) return known;
-    const walked = await this.clones.read(snapshot, (root) => walkVersion(join(root, recorded.path), true));
+    const walked = await this.clones.read(snapshot, (root) => walkVersion(join(root, recorded.path), true, recorded.path === '' ? snapshot : `${snapshot}/${recorded.path}`));
     await this.datasets.setProperty(snapshot, property, walked.digest!);
     return walked.digest!;
   }
@@ -208,6 +209,22 @@ export class ZfsDataStore implements DataStore {
 
   /** Nothing to release: every clone is destroyed when its read ends. */
   async close(): Promise<void> {}
+
+  /**
+   * Totals of a just-taken snapshot, walked by core's scan rules. A refusal there
+   * (a special file, a name that is not UTF-8) destroys the snapshot: a refused
+   * capture leaves nothing behind.
+   */
+  private async measure(version: SnapshotVersion, shownAs: string): Promise<WalkedVersion> {
+    const snapshot = fullSnapshotName(version);
+    try {
+      return await this.clones.read(snapshot, (root) => walkVersion(join(root, version.path), false, shownAs));
+    } catch (err) {
+      // If this fails too, the snapshot records no capture and `ds gc` removes it; the walk's error is the one to report.
+      await this.datasets.destroy(snapshot).catch(() => undefined);
+      throw err;
+    }
+  }
 
   /** The deepest mounted file system whose mountpoint contains `real`. */
   private async filesystemOf(real: string): Promise<MountedFilesystem | undefined> {

@@ -86,14 +86,6 @@ export class ZfsVersionNotHeldError extends DotscienceError {
   }
 }
 
-/** Capture met something that is not a regular file or directory at the captured root. */
-export class ZfsUnsupportedPathError extends DotscienceError {
-  readonly code = 'DATA_UNSUPPORTED_PATH';
-  constructor(readonly path: string) {
-    super(`cannot capture ${path}: it is neither a regular file nor a directory — capture a file or a directory`);
-  }
-}
-
 /** Any other failure of a zfs/zpool command, with its own message. */
 export class ZfsCommandError extends DotscienceError {
   readonly code = 'ZFS_COMMAND_FAILED';

@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataPathNotFoundError, type VersionRef } from '@dotscience/core';
+import { DataPathNotFoundError, SpecialFileError, type VersionRef } from '@dotscience/core';
 import { describeDataTree } from '@dotscience/core/testing';
 import {
   PathNotOnZfsError,
@@ -69,6 +70,19 @@ if (reportZfsAvailability()) {
       );
       expect(clones.get(mountpoints.get(join(outside, 'v1'))!)).toBe(`${dataset.name}@ds-run-one-1`);
       expect(clones.get(mountpoints.get(join(outside, 'v2'))!)).toBe(`${dataset.name}@ds-run-one-2`);
+    });
+
+    it('given a FIFO inside the captured directory, when captured, then SpecialFileError names it where the user sees it and the snapshot taken is destroyed', async () => {
+      await fsp.mkdir(join(dataset.mountpoint, 'data/sub'), { recursive: true });
+      await fsp.writeFile(join(dataset.mountpoint, 'data/a.txt'), 'a');
+      execFileSync('mkfifo', [join(dataset.mountpoint, 'data/sub/pipe')]);
+      const snapshotsBefore = await zfs.zfs(['list', '-H', '-r', '-t', 'snapshot', '-o', 'name', dataset.name]);
+
+      const error = await store.capture(join(dataset.mountpoint, 'data')).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(SpecialFileError);
+      expect(error).toMatchObject({ path: join(await fsp.realpath(dataset.mountpoint), 'data/sub/pipe'), fileKind: 'fifo' });
+      expect(await zfs.zfs(['list', '-H', '-r', '-t', 'snapshot', '-o', 'name', dataset.name])).toBe(snapshotsBefore);
     });
 
     it('given a version sent to another dataset with zfs send | zfs receive, when a store there materializes it, then the bytes and the digest are the same', async () => {
