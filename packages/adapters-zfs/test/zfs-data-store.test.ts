@@ -3,7 +3,7 @@ import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataPathNotFoundError, SpecialFileError, type VersionRef } from '@dotscience/core';
+import { DataPathNotFoundError, NonUtf8NameError, SpecialFileError, type VersionRef } from '@dotscience/core';
 import { describeDataTree } from '@dotscience/core/testing';
 import {
   PathNotOnZfsError,
@@ -83,6 +83,19 @@ if (reportZfsAvailability()) {
       expect(error).toBeInstanceOf(SpecialFileError);
       expect(error).toMatchObject({ path: join(await fsp.realpath(dataset.mountpoint), 'data/sub/pipe'), fileKind: 'fifo' });
       expect(await zfs.zfs(['list', '-H', '-r', '-t', 'snapshot', '-o', 'name', dataset.name])).toBe(snapshotsBefore);
+    });
+
+    it('given a path resolving through a symlink to a directory named in Latin-1, when captured, then NonUtf8NameError names the resolved path and no snapshot is taken', async () => {
+      const target = Buffer.concat([Buffer.from(`${await fsp.realpath(dataset.mountpoint)}/data-`), Buffer.from([0xe9])]);
+      await fsp.mkdir(target);
+      await fsp.writeFile(Buffer.concat([target, Buffer.from('/a.txt')]), 'a');
+      await fsp.symlink(target, join(dataset.mountpoint, 'alias'));
+
+      const error = await store.capture(join(dataset.mountpoint, 'alias')).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(NonUtf8NameError);
+      expect((error as NonUtf8NameError).path).toBe(`${await fsp.realpath(dataset.mountpoint)}/data-\\xe9`);
+      expect(await zfs.zfs(['list', '-H', '-r', '-t', 'snapshot', '-o', 'name', dataset.name])).toBe('');
     });
 
     it('given a version sent to another dataset with zfs send | zfs receive, when a store there materializes it, then the bytes and the digest are the same', async () => {
