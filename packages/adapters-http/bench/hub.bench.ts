@@ -270,20 +270,24 @@ async function main(): Promise<void> {
       }),
     );
 
-    const batchedRun = (append: (stream: string, events: NewEvent[], expectedRevision: number) => Promise<unknown>) => () =>
-      timed(async () => {
-        let n = 0;
-        const stream = `run-batched-${randomUUID()}`;
-        const until = performance.now() + RUN_MS;
-        while (performance.now() < until) {
-          await append(stream, Array.from({ length: BATCH }, () => metric(step++)), n - 1);
-          n += BATCH;
-        }
-        return n;
-      });
+    // Only the requests are timed: the caller's events (a random UUID and a timestamp each) are made before each
+    // request, outside the clock, as in the event-store bench — making them is not the hub's work.
+    const batchedRun = (append: (stream: string, events: NewEvent[], expectedRevision: number) => Promise<unknown>) => async (): Promise<Timed> => {
+      let n = 0;
+      let ms = 0;
+      const stream = `run-batched-${randomUUID()}`;
+      while (ms < RUN_MS) {
+        const events = Array.from({ length: BATCH }, () => metric(step++));
+        const start = performance.now();
+        await append(stream, events, n - 1);
+        ms += performance.now() - start;
+        n += BATCH;
+      }
+      return { count: n, ms };
+    };
     const fullAnswers = new HubConnection({ url: hub.url, token, project: 'bench' });
     await interleaved(hub, [
-      { name: `batched appends (${BATCH} events / request, sequential)`, key: 'hub.batched', run: batchedRun((stream, events, expectedRevision) => store.append(stream, events, { expectedRevision })) },
+      { name: `batched appends (${BATCH} events / request, sequential; events made outside the timed requests)`, key: 'hub.batched', run: batchedRun((stream, events, expectedRevision) => store.append(stream, events, { expectedRevision })) },
       {
         name: `older clients: full-answer appends (${BATCH} events / request, sequential)`,
         key: 'hub.batched.full-answer',
