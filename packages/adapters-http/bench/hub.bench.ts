@@ -121,6 +121,23 @@ async function startChild(args: string[]): Promise<ServerChild> {
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
+/** p50 and p99 of each run's request latencies; the first run is the warm-up and is left out of the summary. */
+class LatencyPercentiles {
+  private readonly p50s: number[] = [];
+  private readonly p99s: number[] = [];
+
+  add(latencies: number[]): void {
+    latencies.sort((a, b) => a - b);
+    this.p50s.push(percentile(latencies, 50));
+    this.p99s.push(percentile(latencies, 99));
+  }
+
+  summarise(name: string, key: string): void {
+    summarise(BENCH, `${name}: p50 latency`, 'ms', this.p50s.slice(1), 1, `${key}.p50`);
+    summarise(BENCH, `${name}: p99 latency`, 'ms', this.p99s.slice(1), 1, `${key}.p99`);
+  }
+}
+
 /**
  * `CLIENTS` clients, each sending its next request as soon as the last is answered, for
  * RUN_MS: the rate over all of them (measured), then p50 and p99 of every request's
@@ -129,8 +146,7 @@ const percentile = (sorted: number[], p: number): number => sorted[Math.min(sort
  * processes share the cores: they say what one request costs each side.
  */
 async function closedLoop(name: string, key: string, server: ServerChild, clients: Array<(n: number) => Promise<unknown>>): Promise<void> {
-  const p50s: number[] = [];
-  const p99s: number[] = [];
+  const percentiles = new LatencyPercentiles();
   const serverCpu: number[] = [];
   const clientCpu: number[] = [];
   await measure(BENCH, `${name} (1 event / request each)`, 'events/s', async () => {
@@ -156,13 +172,10 @@ async function closedLoop(name: string, key: string, server: ServerChild, client
     const { user, system } = process.cpuUsage(clientBefore);
     serverCpu.push(((await server.cpuMs()) - serverBefore) * 1000 / result.count);
     clientCpu.push((user + system) / result.count);
-    latencies.sort((a, b) => a - b);
-    p50s.push(percentile(latencies, 50));
-    p99s.push(percentile(latencies, 99));
+    percentiles.add(latencies);
     return result;
   }, { key });
-  summarise(BENCH, `${name}: p50 latency`, 'ms', p50s.slice(1), 1, `${key}.p50`);
-  summarise(BENCH, `${name}: p99 latency`, 'ms', p99s.slice(1), 1, `${key}.p99`);
+  percentiles.summarise(name, key);
   summarise(BENCH, `${name}: server CPU per request`, 'µs', serverCpu.slice(1), 1, `${key}.server-cpu`);
   summarise(BENCH, `${name}: client CPU per request`, 'µs', clientCpu.slice(1), 1, `${key}.client-cpu`);
 }
@@ -176,8 +189,7 @@ async function closedLoop(name: string, key: string, server: ServerChild, client
  * clients working at a given pace.
  */
 async function pacedLoop(name: string, key: string, intervalMs: number, clients: Array<(n: number) => Promise<unknown>>): Promise<void> {
-  const p50s: number[] = [];
-  const p99s: number[] = [];
+  const percentiles = new LatencyPercentiles();
   await measure(BENCH, `${name} (1 event / request, one request every ${intervalMs} ms each)`, 'events/s', async () => {
     const latencies: number[] = [];
     const result = await timed(async () => {
@@ -198,13 +210,10 @@ async function pacedLoop(name: string, key: string, intervalMs: number, clients:
       );
       return counts.reduce((a, b) => a + b, 0);
     });
-    latencies.sort((a, b) => a - b);
-    p50s.push(percentile(latencies, 50));
-    p99s.push(percentile(latencies, 99));
+    percentiles.add(latencies);
     return result;
   }, { key });
-  summarise(BENCH, `${name}: p50 latency`, 'ms', p50s.slice(1), 1, `${key}.p50`);
-  summarise(BENCH, `${name}: p99 latency`, 'ms', p99s.slice(1), 1, `${key}.p99`);
+  percentiles.summarise(name, key);
 }
 
 /**
