@@ -1,4 +1,4 @@
-import { canonicalFields, chainHashOfFields, flattened, type NewEvent, type RecordedEvent } from '@dotscience/core';
+import { BatchCanonicalFields, chainHashOfFields, flattened, type NewEvent, type RecordedEvent } from '@dotscience/core';
 import { recordText } from './record-codec.js';
 import { metaRecordText } from './record-meta.js';
 import { FRAME_HEADER_BYTES, frameChecksum } from './record-frame.js';
@@ -17,7 +17,7 @@ const EXPECTED_RECORD_BYTES = 640;
 
 /**
  * Seal `events` onto a stream head and encode them as framed records in one buffer.
- * The chain is core's (`canonicalFields`, `chainHashOfFields`: what chainEvents
+ * The chain is core's (`BatchCanonicalFields`, `chainHashOfFields`: what chainEvents
  * computes), so every store agrees on it. Each hashed field is written as canonical
  * JSON once; the hashed body and the record (record-codec.ts) are both made of those texts.
  * Each record is encoded as soon as it is made, so its text dies young (holding a
@@ -36,11 +36,12 @@ export function sealAndEncode(
   let bytes: Buffer = Buffer.allocUnsafe(events.length * EXPECTED_RECORD_BYTES);
   let at = 0;
   let prevHash = head.hash;
+  const canonical = new BatchCanonicalFields(stream);
   for (let i = 0; i < events.length; i++) {
     const { id, type, schemaVersion, data, meta } = events[i]!;
     const revision = head.revision + 1 + i;
     const position = firstPosition + i;
-    const fields = canonicalFields({ id, type, schemaVersion, stream, revision, data, meta });
+    const fields = canonical.of({ id, type, schemaVersion, revision, data, meta });
     const hash = chainHashOfFields(prevHash, fields);
     recorded[i] = { id, type, schemaVersion, data, meta, stream, revision, prevHash, hash, position, recordedAt };
     const text = flattened(recordText(fields, metaRecordText(meta, fields.meta), prevHash, hash, position, recordedAtJson));

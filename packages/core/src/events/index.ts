@@ -5,3 +5,4 @@ export * from './envelope.js';
 export * from './streams.js';
 export * from './hash-chain.js';
 export * from './upcasting.js';
+export * from './batch-canonical-fields.js';

@@ -1,0 +1,75 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BatchCanonicalFields, canonicalFields } from '../../src/events/index.js';
+
+const meta = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+  correlationId: 'run-1',
+  actor: { user: 'ada', host: 'lab-1' },
+  sdkVersion: '0.1.0',
+  ...over,
+});
+const event = (revision: number, m: unknown, type = 'MetricRecorded', data: unknown = { step: revision }) => ({
+  id: `0190a000-0000-7000-8000-00000000000${revision % 10}`,
+  type,
+  schemaVersion: 1,
+  revision,
+  data,
+  meta: m,
+});
+
+describe('canonical texts for the events of one append (BatchCanonicalFields)', () => {
+  it('given any batch of events, writes exactly what canonicalFields writes for each, in order', () => {
+    // Metas are drawn from a small pool so that equal, unequal and nearly equal neighbours all occur.
+    const metaPool = fc.constantFrom<unknown>(
+      meta(),
+      meta(),
+      meta({ actor: { host: 'lab-1', user: 'ada' } }),
+      meta({ actor: { user: 'ada', host: 'lab-2' } }),
+      meta({ causationId: 'cmd-1' }),
+      meta({ sdkVersion: undefined }),
+      { correlationId: 'run-1', actor: { user: 'ada', host: 'lab-1' } },
+      { correlationId: 'run-1', actor: { user: 'ada', host: 'lab-1', extra: [1] }, sdkVersion: '0.1.0' },
+      { a: 0 },
+      { a: -0 },
+      { a: [1, 2] },
+      { a: [1, 3] },
+      { a: { b: { c: { d: 1 } } } },
+      { a: { b: { c: { d: 2 } } } },
+      {},
+      null,
+    );
+    const batch = fc.array(fc.record({ m: fc.oneof(metaPool, fc.jsonValue()), type: fc.constantFrom('A', 'B', 'ünï"code'), data: fc.jsonValue() }), { maxLength: 30 });
+    fc.assert(
+      fc.property(fc.string(), batch, (stream, events) => {
+        const writer = new BatchCanonicalFields(stream);
+        events.forEach(({ m, type, data }, i) => {
+          const e = event(i, m, type, data);
+          expect(writer.of(e)).toEqual(canonicalFields({ ...e, stream }));
+        });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('given two events whose metas differ only in a nested value, writes each its own meta', () => {
+    const writer = new BatchCanonicalFields('run-a');
+    expect(writer.of(event(0, meta())).meta).toBe('{"actor":{"host":"lab-1","user":"ada"},"correlationId":"run-1","sdkVersion":"0.1.0"}');
+    expect(writer.of(event(1, meta({ actor: { user: 'ada', host: 'lab-2' } }))).meta).toBe('{"actor":{"host":"lab-2","user":"ada"},"correlationId":"run-1","sdkVersion":"0.1.0"}');
+  });
+
+  it('given one meta object reused and changed between two events, writes the changed value (the same object is never taken as unchanged)', () => {
+    const writer = new BatchCanonicalFields('run-a');
+    const shared = meta();
+    writer.of(event(0, shared));
+    shared.correlationId = 'run-2';
+    expect(writer.of(event(1, shared)).meta).toContain('"correlationId":"run-2"');
+  });
+
+  it('given a value JSON cannot write, throws a TypeError naming its path from the top, and the next event is written afresh', () => {
+    const writer = new BatchCanonicalFields('run-a');
+    writer.of(event(0, meta()));
+    expect(() => writer.of(event(1, meta({ actor: { user: 'ada', host: Number.NaN } })))).toThrow(/\$\.meta\.actor\.host is NaN/);
+    expect(() => writer.of(event(2, meta(), 'A', { x: Infinity }))).toThrow(/\$\.data\.x is Infinity/);
+    expect(writer.of(event(3, meta()))).toEqual(canonicalFields({ ...event(3, meta()), stream: 'run-a' }));
+  });
+});
