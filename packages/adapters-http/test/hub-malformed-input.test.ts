@@ -72,6 +72,18 @@ describe('hub boundary: malformed input', () => {
     expect(JSON.parse(answer.body)).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/events\.0.*schemaVersion/) });
   });
 
+  it('given a batch whose third event has a bad field, then the error names that event and field in the body, and nothing of the batch is written', async () => {
+    const before = await treeFingerprint(hub.root);
+    const append = JSON_ENDPOINTS.find((s) => s.name === 'append')!;
+    const events = [validEvent(), validEvent(), { ...validEvent(), meta: { actor: { user: 'u' } } }, validEvent()];
+    const answer = await send(hub.url, append, token, JSON.stringify({ events, expectedRevision: 'any' }));
+    expect(answer.status).toBe(400);
+    const body = JSON.parse(answer.body) as { code: string; message: string; problems: Array<{ path: string }> };
+    expect(body).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^invalid append body events\.2: meta\.actor\.host: /) });
+    expect(body.problems.map((p) => p.path)).toEqual(['meta.actor.host']);
+    expect(await treeFingerprint(hub.root)).toBe(before);
+  });
+
   it('given an append whose JSON text is Latin-1 (not UTF-8), then it is refused naming the encoding, not stored with the text altered', async () => {
     const before = await treeFingerprint(hub.root);
     const json = JSON.stringify({ events: [{ ...validEvent(), data: { name: 'café' } }], expectedRevision: 'any' });

@@ -1,5 +1,5 @@
 import {
-  canonicalFields,
+  BatchCanonicalFields,
   canonicalJson,
   chainHashOfFields,
   eventHash,
@@ -21,13 +21,15 @@ export type ReadBack = (fromRevision: number, count: number) => Promise<Recorded
 /**
  * The canonical texts of the hashed fields of each event sent to `stream`, its
  * revision still to be set: what proving the receipts needs apart from the
- * store's answer, and what the request body is written from.
+ * store's answer, and what the request body is written from. The stream is
+ * written once, and a type or meta equal to the previous event's reuses its text.
  */
 export function canonicalTextsOf(stream: string, sent: readonly NewEvent[]): CanonicalFields[] {
+  const batch = new BatchCanonicalFields(stream);
   const texts = new Array<CanonicalFields>(sent.length);
   for (let i = 0; i < sent.length; i++) {
     const { id, type, schemaVersion, data, meta } = sent[i]!;
-    texts[i] = canonicalFields({ id, type, schemaVersion, stream, revision: 0, data, meta });
+    texts[i] = batch.of({ id, type, schemaVersion, revision: 0, data, meta });
   }
   return texts;
 }

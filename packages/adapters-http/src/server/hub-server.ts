@@ -1,10 +1,11 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { parseInput, parseNewEvent, type AppendResult, type RecordedEvent } from '@dotscience/core';
+import { parseInput, type AppendResult, type RecordedEvent } from '@dotscience/core';
 import type { z } from 'zod';
 import type { TokenRegistry } from '../tokens/token-registry.js';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import { authenticate, authorize } from './access-control.js';
+import { appendBody } from './body-append.js';
 import { answerMalformedRequest, errorResponse } from './http-errors.js';
 import { acceptOnlyUtf8Json } from './json-body-parser.js';
 import { openApiDocument } from './openapi.js';
@@ -115,9 +116,7 @@ export class HubServer {
       const { params, stores } = await context.enter(request, wire.StreamParamsSchema, 'write');
       const query = parseInput(wire.AppendQuerySchema, request.query, 'query');
       const body = parseInput(wire.AppendEnvelopeSchema, request.body, 'append body');
-      // Each event through core's parseNewEvent: zod's verdict, with a fast path for plainly valid events.
-      const events = body.events.map((event, i) => parseNewEvent(event, `append body events.${i}`));
-      const result = await stores.events.append(params.stream, events, body.expectedRevision === undefined ? {} : { expectedRevision: body.expectedRevision });
+      const result = await appendBody(stores.events, params.stream, body);
       return query.answer === 'receipts' ? receiptsOf(result) : result;
     });
 

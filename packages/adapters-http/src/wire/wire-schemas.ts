@@ -27,8 +27,9 @@ export const AppendBodySchema = z
   })
   .strict();
 export type AppendBody = z.infer<typeof AppendBodySchema>;
-/** `AppendBodySchema` as the hub parses it: the envelope here, each event with core's `parseNewEvent` (same verdict as NewEventSchema, faster). */
+/** `AppendBodySchema` as the hub parses it: the envelope here, each event by the store's append (core's `parseNewEvent`: NewEventSchema's verdict, faster). */
 export const AppendEnvelopeSchema = AppendBodySchema.extend({ events: z.array(z.unknown()).max(100_000) });
+export type AppendEnvelope = z.infer<typeof AppendEnvelopeSchema>;
 
 export const AppendResponseSchema = z.object({
   nextExpectedRevision: z.number().int(),

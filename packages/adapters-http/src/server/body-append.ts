@@ -1,0 +1,27 @@
+import { InvalidInputError, parseNewEvent, type AppendResult, type EventStore, type NewEvent } from '@dotscience/core';
+import type { AppendEnvelope } from '../wire/wire-schemas.js';
+
+/**
+ * Append the events of an append body (its envelope already parsed) to `stream`,
+ * each event parsed once — by the store. Every EventStore parses the events it is
+ * given before it checks or writes anything (core's `parseAppend`; the contract
+ * suite's "one invalid event refuses the whole batch" holds each adapter to it), so
+ * parsing them here first as well cost a second deep copy of every event (~0.8 ms of
+ * the hub's CPU per 1,000 events) for nothing.
+ *
+ * When the store refuses the input, the events are parsed again here so the answer
+ * names the field as the request has it (`append body events.3: schemaVersion …`);
+ * a refusal of anything else is the store's own.
+ */
+export async function appendBody(store: EventStore, stream: string, body: AppendEnvelope): Promise<AppendResult> {
+  const { events, expectedRevision } = body;
+  try {
+    // Unparsed events: the store's append is the parse (see above).
+    return await store.append(stream, events as NewEvent[], expectedRevision === undefined ? {} : { expectedRevision });
+  } catch (error) {
+    if (error instanceof InvalidInputError) {
+      for (let i = 0; i < events.length; i++) parseNewEvent(events[i], `append body events.${i}`);
+    }
+    throw error;
+  }
+}
