@@ -14,7 +14,7 @@
  * machine (latency and rate do not): what one request costs the hub and a client.
  *
  * Batched appends are measured twice, in turns: as HttpEventStore does them (the hub
- * answers with receipts, the client proves them by the hash chain) and as older
+ * answers with its chain — compact receipts — and the client proves them by the hash chain) and as older
  * clients do (the full recorded events in the answer), with each side's CPU time per
  * 1,000 events. `--batched-only` stops after those rows.
  */

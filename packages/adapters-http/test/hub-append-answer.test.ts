@@ -11,6 +11,12 @@ type Answer = Record<string, unknown> & { nextExpectedRevision: number; position
 interface ReceiptsAnswer extends Answer {
   receipts: Array<Record<string, unknown> & { revision: number; position: number; hash: string; prevHash: string }>;
 }
+interface ChainAnswer extends Answer {
+  first?: Record<string, unknown> & { revision: number; prevHash: string };
+  hashes: string[];
+  positions: number[];
+  recordedAt: Array<Record<string, unknown> & { at: string; count: number }>;
+}
 interface EventsAnswer extends Answer {
   events: Array<Record<string, unknown>>;
 }
@@ -20,7 +26,7 @@ interface EventsAnswer extends Answer {
  * every request and lets a test rewrite the hub's answers — to appends (POST)
  * and to reads (GET) — as a buggy or hostile hub (or proxy) would.
  */
-async function tamperingProxy(hubUrl: string, tamper: { append?: (answer: ReceiptsAnswer) => void; read?: (page: EventsAnswer) => void }): Promise<{ url: string; server: Server }> {
+async function tamperingProxy(hubUrl: string, tamper: { append?: (answer: ChainAnswer) => void; read?: (page: EventsAnswer) => void }): Promise<{ url: string; server: Server }> {
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
@@ -33,7 +39,7 @@ async function tamperingProxy(hubUrl: string, tamper: { append?: (answer: Receip
       let text = await forwarded.text();
       const rewrite = request.method === 'POST' ? tamper.append : tamper.read;
       if (rewrite && forwarded.ok) {
-        const answer = JSON.parse(text) as ReceiptsAnswer & EventsAnswer;
+        const answer = JSON.parse(text) as ChainAnswer & EventsAnswer;
         rewrite(answer);
         text = JSON.stringify(answer);
       }
@@ -45,7 +51,7 @@ async function tamperingProxy(hubUrl: string, tamper: { append?: (answer: Receip
   return { url: `http://127.0.0.1:${address.port}`, server };
 }
 
-describe('HttpEventStore: the hub answers an append with receipts, proven against what was sent by the hash chain', () => {
+describe('HttpEventStore: the hub answers an append with its chain (compact receipts), proven against what was sent by the hash chain', () => {
   let hub: RunningHub;
   let token: string;
   beforeAll(async () => {
@@ -73,7 +79,7 @@ describe('HttpEventStore: the hub answers an append with receipts, proven agains
     return read;
   };
 
-  it('given a hub, when 1,000 events are appended, then the answer is exactly what the hub recorded (as read back), built from one request and the receipts', async () => {
+  it('given a hub, when 1,000 events are appended, then the answer is exactly what the hub recorded (as read back), built from one request and the chain answer', async () => {
     const store = new HttpEventStore({ url: hub.url, token, project: 'answers' });
     try {
       const sent = newEvents(1000);
@@ -82,7 +88,7 @@ describe('HttpEventStore: the hub answers an append with receipts, proven agains
       const requests = await requestsDuring(async () => {
         result = await store.append(stream, sent, { expectedRevision: 'no_stream' });
       });
-      expect(requests).toEqual([`POST ${hubPaths.stream('answers', stream)}?answer=receipts`]);
+      expect(requests).toEqual([`POST ${hubPaths.stream('answers', stream)}?answer=chain`]);
       const read = await readAll(store, stream);
       expect(result.events).toEqual(read);
       expect(result.events.map((e) => e.id)).toEqual(sent.map((e) => e.id));
@@ -93,7 +99,7 @@ describe('HttpEventStore: the hub answers an append with receipts, proven agains
     }
   });
 
-  it('given events whose data needs escapes (quotes, controls, emoji, an unpaired surrogate, big numbers), when they are appended, then the receipts prove them without a read-back and the answer is what was recorded', async () => {
+  it('given events whose data needs escapes (quotes, controls, emoji, an unpaired surrogate, big numbers), when they are appended, then the chain answer proves them without a read-back and the answer is what was recorded', async () => {
     const store = new HttpEventStore({ url: hub.url, token, project: 'answers' });
     try {
       const stream = `run-${randomUUID()}`;
@@ -130,7 +136,7 @@ describe('HttpEventStore: the hub answers an append with receipts, proven agains
     }
   });
 
-  it('given a client that asks for no receipts (an older client), when it appends, then the hub answers with the recorded events in full; an unknown answer kind is refused naming the query field', async () => {
+  it('given clients of earlier versions (no answer kind, or receipts), when they append, then the hub answers with the recorded events in full or a receipt per event; the chain answer states the same; an unknown answer kind is refused naming the query field', async () => {
     const stream = `run-${randomUUID()}`;
     const post = (query: string) =>
       fetch(`${hub.url}${hubPaths.stream('answers', stream)}${query}`, {
@@ -143,44 +149,50 @@ describe('HttpEventStore: the hub answers an append with receipts, proven agains
     const receipts = (await (await post('?answer=receipts')).json()) as ReceiptsAnswer;
     expect(receipts.receipts.map((r) => Object.keys(r).sort())).toEqual(Array(2).fill(['hash', 'id', 'position', 'prevHash', 'recordedAt', 'revision']));
     expect(receipts.receipts[0]!.prevHash).toBe(full.events[1]!.hash);
+    const chain = (await (await post('?answer=chain')).json()) as ChainAnswer;
+    expect(Object.keys(chain).sort()).toEqual(['first', 'hashes', 'nextExpectedRevision', 'position', 'positions', 'recordedAt']);
+    expect(chain.first).toEqual({ revision: 4, prevHash: receipts.receipts[1]!.hash });
+    const recorded: Array<Record<string, unknown>> = [];
+    for await (const e of new HttpEventStore({ url: hub.url, token, project: 'answers' }).readStream(stream, { fromRevision: 4 })) recorded.push(e);
+    expect(chain.hashes).toEqual(recorded.map((e) => e['hash']));
+    expect(chain.positions).toEqual(recorded.map((e) => e['position']));
+    expect(chain.recordedAt).toEqual([{ at: recorded[0]!['recordedAt'], count: 2 }]);
+    expect(chain).toMatchObject({ nextExpectedRevision: 5, position: recorded[1]!['position'] });
     const refused = await post('?answer=everything');
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain('answer');
   });
 
-  it('given the OpenAPI description, then the append operation offers answer=receipts and describes both answers', () => {
+  it('given the OpenAPI description, then the append operation offers answer=receipts and answer=chain and describes the three answers', () => {
     const paths = openApiDocument()['paths'] as Record<string, Record<string, { parameters: Array<{ name: string; in: string; schema: unknown }>; responses: Record<string, unknown> }>>;
     const append = paths['/v1/projects/{project}/streams/{stream}']!['post']!;
-    expect(append.parameters).toContainEqual(expect.objectContaining({ name: 'answer', in: 'query', required: false, schema: expect.objectContaining({ enum: ['events', 'receipts'] }) }));
+    expect(append.parameters).toContainEqual(expect.objectContaining({ name: 'answer', in: 'query', required: false, schema: expect.objectContaining({ enum: ['events', 'receipts', 'chain'] }) }));
     const answers = JSON.stringify(append.responses['200']);
     expect(answers).toContain('"receipts"');
+    expect(answers).toContain('"hashes"');
     expect(answers).toContain('"events"');
   });
 
   const tampered: Array<{ what: string; tamper: Parameters<typeof tamperingProxy>[1]; field: string; readBack?: boolean }> = [
-    { what: 'names another event id', tamper: { append: (a) => (a.receipts[1]!.id = randomUUID()) }, field: 'receipts.1.id' },
-    { what: 'leaves a receipt out', tamper: { append: (a) => a.receipts.pop() }, field: 'receipts' },
-    { what: 'skips a revision', tamper: { append: (a) => (a.receipts[1]!.revision = 5) }, field: 'receipts.1.revision' },
-    { what: 'breaks the hash chain', tamper: { append: (a) => (a.receipts[1]!.prevHash = 'f'.repeat(64)) }, field: 'receipts.1.prevHash' },
-    { what: 'goes back in position', tamper: { append: (a) => (a.receipts[1]!.position = 0) }, field: 'receipts.1.position' },
+    { what: 'leaves a hash out', tamper: { append: (a) => a.hashes.pop() }, field: 'hashes' },
+    { what: 'leaves a position out', tamper: { append: (a) => a.positions.pop() }, field: 'positions' },
+    { what: 'counts another number of events in recordedAt', tamper: { append: (a) => (a.recordedAt[0]!.count = 4) }, field: 'recordedAt' },
+    { what: 'leaves the first revision and prevHash out', tamper: { append: (a) => delete a.first }, field: 'first' },
+    { what: 'starts at another revision', tamper: { append: (a) => (a.first!.revision = 5) }, field: 'nextExpectedRevision' },
+    { what: 'goes back in position', tamper: { append: (a) => (a.positions[1] = 0) }, field: 'positions.1' },
     { what: 'reports another next revision', tamper: { append: (a) => (a.nextExpectedRevision = 7) }, field: 'nextExpectedRevision' },
     { what: 'reports another position', tamper: { append: (a) => (a.position += 10) }, field: 'position' },
-    { what: 'sends a malformed hash', tamper: { append: (a) => (a.receipts[0]!.hash = 'not a hash') }, field: 'receipts.0.hash' },
-    { what: 'sends an id that is no UUID', tamper: { append: (a) => (a.receipts[0]!.id = 'not-a-uuid') }, field: 'receipts.0.id' },
-    { what: 'sends a revision as text', tamper: { append: (a) => ((a.receipts[0] as Record<string, unknown>).revision = '0') }, field: 'receipts.0.revision' },
-    { what: 'sends a recordedAt that is no timestamp', tamper: { append: (a) => (a.receipts[0]!.recordedAt = 'yesterday') }, field: 'receipts.0.recordedAt' },
-    { what: "replaces the last event's hash (no link after it to break)", tamper: { append: (a) => (a.receipts[2]!.hash = 'e'.repeat(64)) }, field: 'receipts.2.hash', readBack: true },
-    {
-      what: 'replaces a hash and the link after it',
-      tamper: { append: (a) => (a.receipts[1]!.hash = a.receipts[2]!.prevHash = 'e'.repeat(64)) },
-      field: 'receipts.1.hash',
-      readBack: true,
-    },
+    { what: 'sends a malformed hash', tamper: { append: (a) => (a.hashes[0] = 'not a hash') }, field: 'hashes.0' },
+    { what: 'sends a revision as text', tamper: { append: (a) => ((a.first as Record<string, unknown>).revision = '0') }, field: 'first.revision' },
+    { what: 'sends a recordedAt that is no timestamp', tamper: { append: (a) => (a.recordedAt[0]!.at = 'yesterday') }, field: 'recordedAt.0.at' },
+    { what: 'breaks the hash chain at its start', tamper: { append: (a) => (a.first!.prevHash = 'f'.repeat(64)) }, field: 'first.prevHash', readBack: true },
+    { what: "replaces the last event's hash (no link after it to break)", tamper: { append: (a) => (a.hashes[2] = 'e'.repeat(64)) }, field: 'hashes.2', readBack: true },
+    { what: 'replaces a hash (and so the link after it)', tamper: { append: (a) => (a.hashes[1] = 'e'.repeat(64)) }, field: 'hashes.1', readBack: true },
     {
       what: 'shifts every revision consistently (the hash covers the revision)',
       tamper: {
         append: (a) => {
-          for (const r of a.receipts) r.revision += 5;
+          a.first!.revision += 5;
           a.nextExpectedRevision += 5;
         },
       },
@@ -189,13 +201,13 @@ describe('HttpEventStore: the hub answers an append with receipts, proven agains
     },
     {
       what: "replaces the last hash, and the read-back's data (the record no longer verifies)",
-      tamper: { append: (a) => (a.receipts[2]!.hash = 'e'.repeat(64)), read: (page) => (page.events[0]!.data = { name: 'loss', value: 1e9 }) },
+      tamper: { append: (a) => (a.hashes[2] = 'e'.repeat(64)), read: (page) => (page.events[0]!.data = { name: 'loss', value: 1e9 }) },
       field: 'events.0.hash',
       readBack: true,
     },
     {
       what: "replaces the last hash, and the read-back puts an event in another stream",
-      tamper: { append: (a) => (a.receipts[2]!.hash = 'e'.repeat(64)), read: (page) => (page.events[2]!.stream = 'run-elsewhere') },
+      tamper: { append: (a) => (a.hashes[2] = 'e'.repeat(64)), read: (page) => (page.events[2]!.stream = 'run-elsewhere') },
       field: 'events.2.stream',
       readBack: true,
     },
@@ -219,6 +231,26 @@ describe('HttpEventStore: the hub answers an append with receipts, proven agains
       }
     });
   }
+
+  it('given a chain answer whose recordedAt comes in several runs, when the client appends, then each event gets its run\'s time, proven without a read-back', async () => {
+    const later = '2031-01-01T00:00:00.000Z';
+    const proxy = await tamperingProxy(hub.url, { append: (a) => (a.recordedAt = [{ at: a.recordedAt[0]!.at, count: 1 }, { at: later, count: 2 }]) });
+    const store = new HttpEventStore({ url: proxy.url, token, project: 'answers' });
+    try {
+      const stream = `run-${randomUUID()}`;
+      let result!: Awaited<ReturnType<HttpEventStore['append']>>;
+      const requests = await requestsDuring(async () => {
+        result = await store.append(stream, newEvents(3), { expectedRevision: 'no_stream' });
+      });
+      expect(requests.map((r) => r.split(' ')[0])).toEqual(['POST']);
+      const read = await readAll(store, stream);
+      expect(result.events.map((e) => e.recordedAt)).toEqual([read[0]!.recordedAt, later, later]);
+      expect(result.events.map((e) => ({ ...e, recordedAt: '' }))).toEqual(read.map((e) => ({ ...e, recordedAt: '' })));
+    } finally {
+      await store.close();
+      await new Promise((resolve) => proxy.server.close(resolve));
+    }
+  });
 
   it('given a client, when it appends one event at a time, then every request goes over one kept-alive connection', async () => {
     let connections = 0;

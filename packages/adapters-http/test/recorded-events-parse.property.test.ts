@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { InvalidInputError, RecordedEventSchema } from '@dotscience/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseAppendReceipts } from '../src/client/append-receipts.js';
+import { parseAppendChain } from '../src/client/append-chain.js';
 import { parseRecordedEvents } from '../src/client/recorded-events.js';
-import { AppendReceiptsResponseSchema } from '../src/wire/wire-schemas.js';
+import { AppendChainResponseSchema } from '../src/wire/wire-schemas.js';
 
 /** Object keys in order at every depth, so "same output as zod" includes key order. */
 function shape(value: unknown): unknown {
@@ -84,42 +84,31 @@ const recordedish = fc.oneof(
 );
 const answerEvents = fc.oneof({ weight: 8, arbitrary: fc.array(recordedish, { maxLength: 4 }) }, odd);
 
-const receiptsAnswer = fc.oneof(
+const chainAnswer = fc.oneof(
   {
     weight: 8,
     arbitrary: fc.record(
       {
         nextExpectedRevision: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: -1, max: 1000 }) }, odd),
         position: fc.oneof({ weight: 5, arbitrary: fc.nat() }, odd),
-        receipts: fc.oneof(
-          {
-            weight: 8,
-            arbitrary: fc.array(
-              fc.oneof(
-                {
-                  weight: 8,
-                  arbitrary: fc.record(
-                    { id: fc.oneof({ weight: 5, arbitrary: fc.uuid({ version: [4, 7] }) }, fc.string(), odd), revision: count, position: count, recordedAt: timestamp, prevHash: hash, hash, extra: fc.string() },
-                    { requiredKeys: ['id', 'revision', 'position', 'recordedAt', 'prevHash', 'hash'] },
-                  ),
-                },
-                odd,
-              ),
-              { maxLength: 4 },
-            ),
-          },
+        first: fc.oneof({ weight: 8, arbitrary: fc.record({ revision: count, prevHash: hash, extra: fc.string() }, { requiredKeys: ['revision', 'prevHash'] }) }, odd),
+        hashes: fc.oneof({ weight: 30, arbitrary: fc.array(fc.oneof({ weight: 30, arbitrary: fc.stringMatching(/^[0-9a-f]{64}$/) }, hash), { maxLength: 4 }) }, odd),
+        positions: fc.oneof({ weight: 30, arbitrary: fc.array(fc.oneof({ weight: 30, arbitrary: fc.nat() }, count), { maxLength: 4 }) }, odd),
+        recordedAt: fc.oneof(
+          { weight: 30, arbitrary: fc.array(fc.oneof({ weight: 30, arbitrary: fc.record({ at: timestamp, count: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 4 }) }, fc.constant(0), odd), extra: fc.string() }, { requiredKeys: ['at', 'count'] }) }, odd), { maxLength: 2 }) },
           odd,
         ),
+        extra: fc.string(),
       },
-      { requiredKeys: ['nextExpectedRevision', 'position', 'receipts'] },
+      { requiredKeys: ['nextExpectedRevision', 'position', 'hashes', 'positions', 'recordedAt'] },
     ),
   },
   odd,
 );
 
-describe('parseAppendReceipts (the client fast path for receipts answers)', () => {
-  it('given any answer, then it accepts exactly what AppendReceiptsResponseSchema accepts, with the same output, and refuses the rest naming the same fields', () => {
-    expectZodsVerdict(receiptsAnswer, (input) => parseAppendReceipts(input, 'hub answer'), AppendReceiptsResponseSchema, []);
+describe('parseAppendChain (the client fast path for chain answers)', () => {
+  it('given any answer, then it accepts exactly what AppendChainResponseSchema accepts, with the same output, and refuses the rest naming the same fields', () => {
+    expectZodsVerdict(chainAnswer, (input) => parseAppendChain(input, 'hub answer'), AppendChainResponseSchema, []);
   });
 });
 

@@ -3,17 +3,15 @@ import {
   canonicalJson,
   chainHashOfFields,
   eventHash,
-  parseInput,
-  TimestampSchema,
   type AppendResult,
   type CanonicalFields,
   type ExpectedRevision,
   type NewEvent,
   type RecordedEvent,
 } from '@dotscience/core';
-import { z } from 'zod';
-import { AppendReceiptsResponseSchema, type AppendReceiptsResponse, type EventReceipt } from '../wire/wire-schemas.js';
-import { checkPlaces, parseAppendAnswer, refusalOf } from './append-answer.js';
+import type { AppendChainResponse, EventReceipt } from '../wire/wire-schemas.js';
+import { parseAppendAnswer, refusalOf, type Refusal } from './append-answer.js';
+import { parseAppendChain } from './append-chain.js';
 
 /** Reads `count` recorded events of the stream appended to, from `fromRevision`. */
 export type ReadBack = (fromRevision: number, count: number) => Promise<RecordedEvent[]>;
@@ -48,20 +46,23 @@ export function appendRequestBody(texts: readonly CanonicalFields[], expectedRev
 }
 
 /**
- * The hub's receipts for an append of `sent` to `stream` (`?answer=receipts`),
+ * The hub's chain answer to an append of `sent` to `stream` (`?answer=chain`),
  * turned into the AppendResult the EventStore port promises: the recorded events.
  *
- * The receipts are parsed and checked like a full answer (one per event sent, its
- * id, consecutive revisions, increasing positions, hash links). Then each event's
- * hash is recomputed from the event sent, the stream, the receipt's revision and
- * prevHash: when every hash matches, what was recorded is what was sent, and the
- * events are built from `sent` and the receipts. When one does not — an
- * idempotent retry whose first attempt carried other data, a normalisation on the
- * way, a tampered answer — the recorded events are read back and must be a
- * consistent answer whose every hash recomputes and that agrees with each receipt
- * field for field. Anything else is an InvalidInputError naming the field.
+ * The answer is parsed and checked against the request (a hash and a position per
+ * event sent, a recordedAt for each, positions increasing, the first revision and
+ * the count ending at `nextExpectedRevision`, the last position at `position`) and
+ * read as a receipt per event: its id the one sent, revisions consecutive from
+ * `first.revision`, each prevHash the hash before it (`first.prevHash` for the
+ * first). Then each event's hash is recomputed from the event sent, the stream, the
+ * receipt's revision and prevHash: when every hash matches, what was recorded is
+ * what was sent, and the events are built from `sent` and the receipts. When one
+ * does not — an idempotent retry whose first attempt carried other data, a
+ * normalisation on the way, a tampered answer — the recorded events are read back
+ * and must be a consistent answer whose every hash recomputes and that agrees with
+ * each receipt field for field. Anything else is an InvalidInputError naming the field.
  */
-export async function acceptAppendReceipts(
+export async function acceptAppendChain(
   stream: string,
   sent: readonly NewEvent[],
   texts: CanonicalFields[],
@@ -69,10 +70,10 @@ export async function acceptAppendReceipts(
   subject: string,
   readBack: ReadBack,
 ): Promise<AppendResult> {
-  const parsed = parseAppendReceipts(answer, subject);
-  const { receipts, nextExpectedRevision, position } = parsed;
+  const chain = parseAppendChain(answer, subject);
+  const { nextExpectedRevision, position } = chain;
   const refuse = refusalOf(subject);
-  checkPlaces(sent, { nextExpectedRevision, position, places: receipts }, 'receipts', refuse);
+  const receipts = receiptsOfChain(sent, chain, refuse);
   const events = eventsIfHashesMatch(stream, sent, texts, receipts);
   if (events) return { nextExpectedRevision, position, events };
 
@@ -84,15 +85,61 @@ export async function acceptAppendReceipts(
     const recomputed = eventHash(event.prevHash, event);
     if (recomputed !== event.hash) refusalOf(readSubject)(`events.${i}.hash`, `must be the hash of the event's content (${recomputed}): the hub's record does not verify`);
     const receipt = receipts[i]!;
-    for (const field of RECEIPT_FIELDS) {
-      if (receipt[field] !== event[field]) refuse(`receipts.${i}.${field}`, `must be what the hub recorded (${JSON.stringify(event[field])}, read back)`);
+    for (const field of CHAIN_FIELDS) {
+      if (receipt[field] !== event[field]) refuse(chainFieldOf(i, field), `must be what the hub recorded (${JSON.stringify(event[field])}, read back)`);
     }
   }
   return recorded;
 }
 
-const RECEIPT_FIELDS = ['id', 'revision', 'position', 'recordedAt', 'prevHash', 'hash'] as const satisfies ReadonlyArray<keyof EventReceipt>;
+/** The receipt fields a chain answer states (ids are the client's own, and the read-back is checked against them). */
+const CHAIN_FIELDS = ['revision', 'position', 'recordedAt', 'prevHash', 'hash'] as const satisfies ReadonlyArray<keyof EventReceipt>;
 
+/** Where the chain answer states field `field` of receipt `i`. */
+function chainFieldOf(i: number, field: (typeof CHAIN_FIELDS)[number]): string {
+  switch (field) {
+    case 'revision':
+      return 'first.revision';
+    case 'position':
+      return `positions.${i}`;
+    case 'recordedAt':
+      return 'recordedAt';
+    case 'prevHash':
+      return i === 0 ? 'first.prevHash' : `hashes.${i - 1}`;
+    case 'hash':
+      return `hashes.${i}`;
+  }
+}
+
+/**
+ * A receipt per event sent, read from the chain answer once it is checked against
+ * the request: a hash, a position and a recordedAt per event, positions increasing,
+ * revisions from `first.revision` ending at `nextExpectedRevision`, the last position
+ * at `position`.
+ */
+function receiptsOfChain(sent: readonly NewEvent[], chain: AppendChainResponse, refuse: Refusal): EventReceipt[] {
+  const n = sent.length;
+  const { first, hashes, positions, recordedAt } = chain;
+  if (hashes.length !== n) refuse('hashes', `must hold a hash for each of the ${n} event(s) sent, not ${hashes.length}`);
+  if (positions.length !== n) refuse('positions', `must hold a position for each of the ${n} event(s) sent, not ${positions.length}`);
+  let counted = 0;
+  for (const run of recordedAt) counted += run.count;
+  if (counted !== n) refuse('recordedAt', `must count the ${n} event(s) sent, not ${counted}`);
+  if (n === 0) return [];
+  if (!first) return refuse('first', "must give the first event's revision and prevHash");
+  if (first.revision + n - 1 !== chain.nextExpectedRevision) refuse('nextExpectedRevision', `must be the last event's revision ${first.revision + n - 1}`);
+  if (positions[n - 1] !== chain.position) refuse('position', `must be the last event's position ${positions[n - 1]}`);
+  const receipts = new Array<EventReceipt>(n);
+  let run = 0;
+  let left = recordedAt[0]!.count;
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && positions[i]! <= positions[i - 1]!) refuse(`positions.${i}`, `must come after position ${positions[i - 1]}`);
+    if (left === 0) left = recordedAt[++run]!.count;
+    left--;
+    receipts[i] = { id: sent[i]!.id, revision: first.revision + i, position: positions[i]!, recordedAt: recordedAt[run]!.at, prevHash: i === 0 ? first.prevHash : hashes[i - 1]!, hash: hashes[i]! };
+  }
+  return receipts;
+}
 /**
  * The recorded events, built from the events sent and their receipts, when each
  * receipt's hash is the one recomputed from the event sent (its `texts`, given the
@@ -109,41 +156,4 @@ function eventsIfHashesMatch(stream: string, sent: readonly NewEvent[], texts: C
     events[i] = { id, type, schemaVersion, data, meta, stream, revision, position, recordedAt, prevHash, hash };
   }
   return events;
-}
-
-const HASH = /^[0-9a-f]{64}$/;
-const UUID = z.regexes.uuid();
-const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-const isInteger = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value);
-
-/**
- * `parseInput(AppendReceiptsResponseSchema, answer, subject)`, with a fast path:
- * zod spends ~1 µs per receipt, as much as hashing its event. Plainly valid answers
- * are checked plainly; anything else goes to zod, which refuses it naming the field
- * (or accepts it). A property test keeps the two verdicts in step.
- */
-export function parseAppendReceipts(answer: unknown, subject: string): AppendReceiptsResponse {
-  return plainlyValidReceipts(answer) ?? parseInput(AppendReceiptsResponseSchema, answer, subject);
-}
-
-function plainlyValidReceipts(answer: unknown): AppendReceiptsResponse | undefined {
-  if (typeof answer !== 'object' || answer === null) return undefined;
-  const { nextExpectedRevision, position, receipts } = answer as Record<string, unknown>;
-  if (!isInteger(nextExpectedRevision) || !isInteger(position) || !Array.isArray(receipts)) return undefined;
-  const out = new Array<EventReceipt>(receipts.length);
-  const timestamps = new Set<string>();
-  for (let i = 0; i < receipts.length; i++) {
-    const receipt: unknown = receipts[i];
-    if (typeof receipt !== 'object' || receipt === null) return undefined;
-    const { id, revision, position: at, recordedAt, prevHash, hash } = receipt as Record<string, unknown>;
-    if (typeof id !== 'string' || !UUID.test(id) || !isCount(revision) || !isCount(at)) return undefined;
-    if (typeof prevHash !== 'string' || !HASH.test(prevHash) || typeof hash !== 'string' || !HASH.test(hash)) return undefined;
-    if (typeof recordedAt !== 'string') return undefined;
-    if (!timestamps.has(recordedAt)) {
-      if (!TimestampSchema.safeParse(recordedAt).success) return undefined;
-      timestamps.add(recordedAt);
-    }
-    out[i] = { id, revision, position: at, recordedAt, prevHash, hash };
-  }
-  return { nextExpectedRevision, position, receipts: out };
 }

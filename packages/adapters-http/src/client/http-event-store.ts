@@ -13,8 +13,8 @@ import {
 import { Observable, type Subscriber } from 'rxjs';
 import { z } from 'zod';
 import { hubPaths } from '../wire/hub-routes.js';
-import { EventPageEnvelopeSchema, RECEIPTS_ANSWER } from '../wire/wire-schemas.js';
-import { acceptAppendReceipts, appendRequestBody, canonicalTextsOf } from './append-receipts.js';
+import { CHAIN_ANSWER, EventPageEnvelopeSchema } from '../wire/wire-schemas.js';
+import { acceptAppendChain, appendRequestBody, canonicalTextsOf } from './append-receipts.js';
 import { parseRecordedEvents } from './recorded-events.js';
 import { HubClientClosedError, HubConnection, type HubClientOptions } from './hub-connection.js';
 import { followEvents } from './event-source-reader.js';
@@ -45,10 +45,10 @@ export class HttpEventStore implements EventStore {
     this.assertOpen();
     const { events: parsed, expected } = parseAppend(stream, events, options);
     const project = await this.connection.project();
-    const path = `${hubPaths.stream(project, stream)}?${RECEIPTS_ANSWER}`;
+    const path = `${hubPaths.stream(project, stream)}?${CHAIN_ANSWER}`;
     const texts = canonicalTextsOf(stream, parsed);
     const answer = await this.connection.jsonAnswer({ method: 'POST', path, body: appendRequestBody(texts, expected) });
-    return acceptAppendReceipts(stream, parsed, texts, answer, `hub answer to POST ${path}`, (fromRevision, maxCount) => collect(this.readStream(stream, { fromRevision, maxCount })));
+    return acceptAppendChain(stream, parsed, texts, answer, `hub answer to POST ${path}`, (fromRevision, maxCount) => collect(this.readStream(stream, { fromRevision, maxCount })));
   }
 
   async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {

@@ -1,10 +1,11 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { parseInput, type AppendResult, type RecordedEvent } from '@dotscience/core';
+import { parseInput, type RecordedEvent } from '@dotscience/core';
 import type { z } from 'zod';
 import type { TokenRegistry } from '../tokens/token-registry.js';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import { authenticate, authorize } from './access-control.js';
+import { chainOf, receiptsOf } from './append-answers.js';
 import { appendBody } from './body-append.js';
 import { answerMalformedRequest, errorResponse } from './http-errors.js';
 import { acceptOnlyUtf8Json } from './json-body-parser.js';
@@ -117,7 +118,7 @@ export class HubServer {
       const query = parseInput(wire.AppendQuerySchema, request.query, 'query');
       const body = parseInput(wire.AppendEnvelopeSchema, request.body, 'append body');
       const result = await appendBody(stores.events, params.stream, body);
-      return query.answer === 'receipts' ? receiptsOf(result) : result;
+      return query.answer === 'chain' ? chainOf(result) : query.answer === 'receipts' ? receiptsOf(result) : result;
     });
 
     app.get(hubRoutes.stream, async (request) => {
@@ -181,16 +182,6 @@ async function collect(events: AsyncIterable<RecordedEvent>): Promise<RecordedEv
   const out: RecordedEvent[] = [];
   for await (const e of events) out.push(e);
   return out;
-}
-
-/** An append's answer with a receipt per event instead of the event (`?answer=receipts`). */
-function receiptsOf(result: AppendResult): wire.AppendReceiptsResponse {
-  const receipts = new Array<wire.EventReceipt>(result.events.length);
-  for (let i = 0; i < receipts.length; i++) {
-    const { id, revision, position, recordedAt, prevHash, hash } = result.events[i]!;
-    receipts[i] = { id, revision, position, recordedAt, prevHash, hash };
-  }
-  return { nextExpectedRevision: result.nextExpectedRevision, position: result.position, receipts };
 }
 
 function page(events: RecordedEvent[], maxCount: number, after: (e: RecordedEvent) => number): wire.EventPage {

@@ -39,12 +39,15 @@ export const AppendResponseSchema = z.object({
 
 /**
  * `?answer=receipts`: the hub answers an append with a receipt per event (what
- * the store assigned, not the event again), ~a third of the full answer. The
- * client proves the receipts describe its own events by recomputing each hash
- * (see `acceptAppendReceipts`). Absent or `events`: the full recorded events.
+ * the store assigned, not the event again), ~a third of the full answer; clients
+ * of the previous version ask for it and prove the receipts by recomputing each
+ * hash. `chain`: the same receipts without what the client sent, a third again
+ * (AppendChainResponseSchema; HttpEventStore asks for it, see `acceptAppendChain`).
+ * Absent or `events`: the full recorded events.
  */
-export const AppendQuerySchema = z.object({ answer: z.enum(['events', 'receipts']).optional() }).strict();
+export const AppendQuerySchema = z.object({ answer: z.enum(['events', 'receipts', 'chain']).optional() }).strict();
 export const RECEIPTS_ANSWER = 'answer=receipts';
+export const CHAIN_ANSWER = 'answer=chain';
 
 const hashHex = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits (sha256)');
 export const EventReceiptSchema = z.object({
@@ -62,6 +65,25 @@ export const AppendReceiptsResponseSchema = z.object({
   receipts: z.array(EventReceiptSchema),
 });
 export type AppendReceiptsResponse = z.infer<typeof AppendReceiptsResponseSchema>;
+
+/**
+ * `?answer=chain`: the receipts with nothing the client already knows — no ids (its
+ * own), one revision and prevHash for the first event (the others follow on, each
+ * linked to the hash before it), a hash and a position per event, and recordedAt as
+ * runs of equal values (one per append on the fs store): ~75 bytes per event instead
+ * of a receipt's ~235. The client proves it the same way (see `acceptAppendChain`).
+ */
+export const AppendChainResponseSchema = z.object({
+  nextExpectedRevision: z.number().int(),
+  position: z.number().int(),
+  /** The first event's revision and the hash it links to; absent when no event was appended. */
+  first: z.object({ revision: z.number().int().nonnegative(), prevHash: hashHex }).optional(),
+  hashes: z.array(hashHex),
+  positions: z.array(z.number().int().nonnegative()),
+  /** Each run: `count` consecutive events recorded at `at`. */
+  recordedAt: z.array(z.object({ at: TimestampSchema, count: z.number().int().positive() })),
+});
+export type AppendChainResponse = z.infer<typeof AppendChainResponseSchema>;
 
 const count = z.coerce.number().int().nonnegative();
 export const ReadStreamQuerySchema = z.object({ fromRevision: count.optional(), maxCount: z.coerce.number().int().positive().max(10_000).optional() }).strict();
