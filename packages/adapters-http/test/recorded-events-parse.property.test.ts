@@ -5,13 +5,8 @@ import { z } from 'zod';
 import { parseAppendChain } from '../src/client/append-chain.js';
 import { parseRecordedEvents } from '../src/client/recorded-events.js';
 import { AppendChainResponseSchema } from '../src/wire/wire-schemas.js';
+import { parsedShape } from '@dotscience/core/testing';
 
-/** Object keys in order at every depth, so "same output as zod" includes key order. */
-function shape(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(shape);
-  if (typeof value === 'object' && value !== null) return Object.keys(value).map((k) => [k, shape((value as Record<string, unknown>)[k])]);
-  return value;
-}
 
 function outcome(parse: () => unknown): { ok: true; value: unknown } | { ok: false; error: unknown } {
   try {
@@ -35,7 +30,7 @@ function expectZodsVerdict(inputs: fc.Arbitrary<unknown>, parse: (input: unknown
       expect(ours.ok).toBe(zods.success);
       if (ours.ok && zods.success) {
         accepted++;
-        expect(shape(ours.value)).toEqual(shape(zods.data));
+        expect(parsedShape(ours.value)).toEqual(parsedShape(zods.data));
       } else if (!ours.ok && !zods.success) {
         expect(ours.error).toBeInstanceOf(InvalidInputError);
         expect((ours.error as InvalidInputError).problems.map((p) => p.path)).toEqual(zods.error.issues.map((i) => [...prefix, ...i.path.map(String)].join('.')));

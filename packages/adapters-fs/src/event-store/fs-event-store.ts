@@ -20,7 +20,8 @@ import { saveIndexSnapshot } from './index-snapshot.js';
 import { LogWatch } from './log-watch.js';
 import { recoverLog, scanForward } from './log-recovery.js';
 import { eventsOf, readRecordBatches, readRecords } from './record-reader.js';
-import { sealAndEncode } from './record-batch.js';
+import { sealAndEncode, sealAndEncodeInParallel, type EncodedRecords, type StreamHead } from './record-batch.js';
+import { RecordSealer } from './record-sealer.js';
 import { listSegments } from './segment-files.js';
 import type { StreamIndex } from './stream-index.js';
 import { subscribeToLog } from './log-subscription.js';
@@ -41,6 +42,11 @@ export interface FsEventStoreOptions {
   pollIntervalMs?: number;
   /** recordedAt source. Default: the system clock. */
   now?: () => string;
+  /**
+   * Appends of at least this many events are chained and framed on a worker thread while
+   * this one writes the events' canonical texts (record-sealer.ts). Default 256; 0 turns it off.
+   */
+  sealOnWorkerFromEvents?: number;
 }
 
 /** What `open` found. */
@@ -55,6 +61,11 @@ export const LOCK_FILE = 'writer.lock';
 export const INDEX_SNAPSHOT_FILE = 'stream-index.snapshot';
 const PLACEHOLDER = { id: '' } as RecordedEvent;
 
+/** An append handed to the log (wrapped: an async function cannot resolve to a promise without waiting for it). */
+interface Enqueued {
+  durable: Promise<AppendResult>;
+}
+
 /** The embedded event log: append-only, checksummed segment files in one directory. */
 export class FsEventStore implements EventStore {
   private closed = false;
@@ -62,6 +73,9 @@ export class FsEventStore implements EventStore {
   private refreshing: Promise<void> | undefined;
   private snapshotCount: number;
   private snapshotting: Promise<void> = Promise.resolve();
+  /** Set while an append is sealed on the worker: every other append waits for it before it looks at a stream head. */
+  private sealingTurn: Promise<void> | undefined;
+  private readonly sealer = new RecordSealer();
 
   private constructor(
     readonly dir: string,
@@ -118,12 +132,17 @@ export class FsEventStore implements EventStore {
     if (this.rebuilding) await this.rebuilding;
     const loaded = new Map<number, RecordedEvent>();
     for (;;) {
+      if (this.sealingTurn) {
+        await this.sealingTurn;
+        continue;
+      }
       const missing = this.retryCandidatesNotLoaded(stream, parsed, loaded);
       if (missing.length > 0) {
         await this.loadRevisions(stream, missing, parsed.length, loaded);
         continue;
       }
-      // From here to enqueue nothing awaits, so the stream head cannot move under us.
+      // From here to enqueue nothing awaits, so the stream head cannot move under us
+      // (an append sealed on the worker holds the turn until it is enqueued).
       const existing = this.existingForRetry(stream, parsed[0]?.id, loaded);
       const retry = existing && idempotentRetry(stream, existing, parsed, expected);
       if (retry) {
@@ -134,6 +153,11 @@ export class FsEventStore implements EventStore {
       const head = this.index.head(stream);
       checkExpected(stream, head.revision, expected);
       if (parsed.length === 0) return { nextExpectedRevision: head.revision, position: this.log.nextPosition - 1, events: [] };
+      if (this.sealOnWorker(parsed.length)) {
+        const sealed = await this.takeTurn(() => this.sealOnWorkerAndEnqueue(stream, head, parsed));
+        if (sealed) return sealed;
+        continue; // the head moved while sealing (a failed write dropped what it chained onto): look again
+      }
       return this.enqueue(stream, head, parsed);
     }
   }
@@ -175,6 +199,7 @@ export class FsEventStore implements EventStore {
   async rebuildIndex(): Promise<FsEventStoreOpenReport> {
     this.assertOpen();
     const run = (async () => {
+      while (this.sealingTurn) await this.sealingTurn;
       await this.log?.idle();
       const recovered = await recoverLog(this.dir, join(this.dir, INDEX_SNAPSHOT_FILE), {
         role: this.readOnly ? 'reader' : 'writer',
@@ -204,6 +229,8 @@ export class FsEventStore implements EventStore {
     this.watch.notify();
     this.watch.stop();
     try {
+      while (this.sealingTurn) await this.sealingTurn;
+      await this.sealer.close();
       if (this.log) {
         await this.log.close();
         await this.snapshotting;
@@ -233,14 +260,57 @@ export class FsEventStore implements EventStore {
     this.snapshotCount = count;
   }
 
-  private enqueue(stream: string, head: { revision: number; hash: string }, parsed: NewEvent[]): Promise<AppendResult> {
+  private enqueue(stream: string, head: StreamHead, parsed: NewEvent[]): Promise<AppendResult> {
+    return this.enqueueSealed(stream, sealAndEncode(stream, head, parsed, this.log!.nextPosition, this.recordedAt()));
+  }
+
+  private enqueueSealed(stream: string, { events, bytes, lengths }: EncodedRecords): Promise<AppendResult> {
     const log = this.log!;
-    const recordedAt = (this.options.now ?? (() => new Date().toISOString()))();
-    const { events, bytes, lengths } = sealAndEncode(stream, head, parsed, log.nextPosition, recordedAt);
     log.nextPosition += events.length;
     const pending = this.index.ensureStream(stream).pending;
     for (const e of events) pending.push(e);
     return new Promise((resolve, reject) => log.enqueue({ stream, events, bytes, lengths, resolve, reject }));
+  }
+
+  private sealOnWorker(events: number): boolean {
+    const from = this.options.sealOnWorkerFromEvents ?? 256;
+    return from > 0 && events >= from && this.sealer.usable;
+  }
+
+  /**
+   * Seal on the worker, then enqueue, unless the head or the log's next position moved
+   * meanwhile (only a failed write, which drops what was pending, moves them: other appends
+   * wait for the turn). Then nothing is enqueued and the result is undefined.
+   */
+  private async sealOnWorkerAndEnqueue(stream: string, head: StreamHead, parsed: NewEvent[]): Promise<Enqueued | undefined> {
+    const log = this.log!;
+    const position = log.nextPosition;
+    const encoded = await sealAndEncodeInParallel(this.sealer, stream, head, parsed, position, this.recordedAt());
+    const now = this.index.head(stream);
+    if (this.log !== log || log.nextPosition !== position || now.revision !== head.revision || now.hash !== head.hash) return undefined;
+    return { durable: this.enqueueSealed(stream, encoded) };
+  }
+
+  /** Run `work` holding the sealing turn; the turn ends once it has enqueued (not when the append is durable). */
+  private async takeTurn(work: () => Promise<Enqueued | undefined>): Promise<AppendResult | undefined> {
+    let enqueued: Enqueued | undefined;
+    const turn = (async () => {
+      enqueued = await work();
+    })();
+    this.sealingTurn = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      await turn;
+    } finally {
+      this.sealingTurn = undefined;
+    }
+    return enqueued?.durable;
+  }
+
+  private recordedAt(): string {
+    return (this.options.now ?? (() => new Date().toISOString()))();
   }
 
   /** Committed revisions whose id fingerprint matches the first new event's id and that are not loaded yet. */

@@ -1,7 +1,11 @@
-import { BatchCanonicalFields, chainHashOfFields, flattened, type NewEvent, type RecordedEvent } from '@dotscience/core';
-import { recordText } from './record-codec.js';
+import { hash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import { BatchCanonicalFields, bodyOf, type NewEvent, type RecordedEvent } from '@dotscience/core';
+import { recordHead } from './record-codec.js';
+import { FRAME_HEADER_BYTES, lengthChecksum } from './record-frame.js';
 import { metaRecordText } from './record-meta.js';
-import { FRAME_HEADER_BYTES, frameChecksum } from './record-frame.js';
+import type { RecordSealer } from './record-sealer.js';
+import { sealRecords, type SealedRecords, type SealingFunctions, type SealJob } from './record-sealing.js';
 
 /** The frames of one append, back to back in one buffer, and each frame's length. */
 export interface EncodedRecords {
@@ -10,57 +14,128 @@ export interface EncodedRecords {
   lengths: number[];
 }
 
-/** UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units). */
-const MAX_UTF8_BYTES_PER_UNIT = 3;
-/** First guess at a record's framed size (a metric event's is ~530 bytes); the buffer grows when a batch needs more. */
-const EXPECTED_RECORD_BYTES = 640;
+export interface StreamHead {
+  revision: number;
+  hash: string;
+}
+
+const ON_THIS_THREAD: SealingFunctions = { hash, crc32 };
+/** Events per job sent to the sealer: small enough that the last job's wait is short, large enough that messages stay few. */
+export const SEAL_JOB_EVENTS = 128;
 
 /**
- * Seal `events` onto a stream head and encode them as framed records in one buffer.
- * The chain is core's (`BatchCanonicalFields`, `chainHashOfFields`: what chainEvents
- * computes), so every store agrees on it. Each hashed field is written as canonical
- * JSON once; the hashed body and the record (record-codec.ts) are both made of those texts.
- * Each record is encoded as soon as it is made, so its text dies young (holding a
- * batch's texts until a second pass kept them alive through garbage collections).
+ * Seal `events` onto a stream head and encode them as framed records in one buffer,
+ * all on this thread. The chain is core's (`BatchCanonicalFields`, `bodyOf`: what
+ * chainEvents computes), so every store agrees on it.
  */
-export function sealAndEncode(
+export function sealAndEncode(stream: string, head: StreamHead, events: readonly NewEvent[], firstPosition: number, recordedAt: string): EncodedRecords {
+  const canonical = new BatchCanonicalFields(stream);
+  const job = jobOf(canonical, head, events, 0, events.length, firstPosition, JSON.stringify(recordedAt));
+  job.prevHash = head.hash;
+  return encodedRecords(stream, head, events, firstPosition, recordedAt, [sealRecords(ON_THIS_THREAD, job, head.hash)]);
+}
+
+/**
+ * `sealAndEncode` with the chaining and framing done by `sealer` on its worker thread,
+ * one job of SEAL_JOB_EVENTS events at a time, while this thread writes the next job's
+ * canonical texts. Gives the same bytes; when the sealer fails, the append is sealed
+ * here instead. Only one append may be sealed this way at a time (the store's turn).
+ */
+export async function sealAndEncodeInParallel(
+  sealer: RecordSealer,
   stream: string,
-  head: { revision: number; hash: string },
+  head: StreamHead,
   events: readonly NewEvent[],
   firstPosition: number,
   recordedAt: string,
-): EncodedRecords {
-  const recordedAtJson = JSON.stringify(recordedAt);
-  const recorded = new Array<RecordedEvent>(events.length);
-  const lengths = new Array<number>(events.length);
-  let bytes: Buffer = Buffer.allocUnsafe(events.length * EXPECTED_RECORD_BYTES);
-  let at = 0;
-  let prevHash = head.hash;
+): Promise<EncodedRecords> {
   const canonical = new BatchCanonicalFields(stream);
-  for (let i = 0; i < events.length; i++) {
-    const { id, type, schemaVersion, data, meta } = events[i]!;
-    const revision = head.revision + 1 + i;
-    const position = firstPosition + i;
-    const fields = canonical.of({ id, type, schemaVersion, revision, data, meta });
-    const hash = chainHashOfFields(prevHash, fields);
-    recorded[i] = { id, type, schemaVersion, data, meta, stream, revision, prevHash, hash, position, recordedAt };
-    const text = flattened(recordText(fields, metaRecordText(meta, fields.meta), prevHash, hash, position, recordedAtJson));
-    // Room for the worst case, so each text is encoded once (no pass to measure it first).
-    const room = at + FRAME_HEADER_BYTES + text.length * MAX_UTF8_BYTES_PER_UNIT;
-    if (room > bytes.length) bytes = grown(bytes, at, room + (events.length - i - 1) * EXPECTED_RECORD_BYTES);
-    const length = bytes.write(text, at + FRAME_HEADER_BYTES, 'utf8');
-    bytes.writeUInt32LE(length, at);
-    bytes.writeUInt32LE(frameChecksum(bytes, at, length), at + 4);
-    lengths[i] = FRAME_HEADER_BYTES + length;
-    at += FRAME_HEADER_BYTES + length;
-    prevHash = hash;
+  const recordedAtJson = JSON.stringify(recordedAt);
+  const jobs: Promise<SealedRecords>[] = [];
+  try {
+    for (let from = 0; from < events.length && sealer.usable; from += SEAL_JOB_EVENTS) {
+      const job = jobOf(canonical, head, events, from, Math.min(events.length, from + SEAL_JOB_EVENTS), firstPosition, recordedAtJson);
+      job.prevHash = from === 0 ? head.hash : null;
+      const sealed = sealer.seal(job);
+      sealed.catch(() => undefined); // awaited below, in order
+      jobs.push(sealed);
+    }
+    if (sealer.usable) return encodedRecords(stream, head, events, firstPosition, recordedAt, await Promise.all(jobs));
+  } catch {
+    // The worker failed: below, on this thread.
   }
-  return { events: recorded, bytes: bytes.subarray(0, at), lengths };
+  return sealAndEncode(stream, head, events, firstPosition, recordedAt);
 }
 
-/** A buffer of at least `size` bytes (at least twice the old one) holding the old one's first `used` bytes. */
-function grown(bytes: Buffer, used: number, size: number): Buffer {
-  const bigger = Buffer.allocUnsafe(Math.max(size, bytes.length * 2));
+/** Two 64-byte hash slots as the record holds them, `"prevHash","hash",`, to be filled in by sealing. */
+const HASH_SLOTS = `"${'0'.repeat(64)}","${'0'.repeat(64)}",`;
+/** UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units). */
+const MAX_UTF8_BYTES_PER_UNIT = 3;
+/** First guesses at an event's bytes (a metric event's record is ~530 bytes, its body ~330); the buffers grow when a job needs more. */
+const EXPECTED_FRAME_BYTES = 640;
+const EXPECTED_BODY_BYTES = 448;
+
+/** Events [from, to) as a seal job: bodies and frames written, slots and checksums left to sealing (prevHash to be set by the caller). */
+function jobOf(canonical: BatchCanonicalFields, head: StreamHead, events: readonly NewEvent[], from: number, to: number, firstPosition: number, recordedAtJson: string): SealJob {
+  const count = to - from;
+  let bodies: Buffer<ArrayBuffer> = Buffer.allocUnsafeSlow(count * EXPECTED_BODY_BYTES);
+  let frames: Buffer<ArrayBuffer> = Buffer.allocUnsafeSlow(count * EXPECTED_FRAME_BYTES);
+  const bodyEnds = new Uint32Array(count);
+  const frameEnds = new Uint32Array(count);
+  const slots = new Uint32Array(count);
+  let bodyAt = 0;
+  let frameAt = 0;
+  for (let k = 0; k < count; k++) {
+    const i = from + k;
+    const { id, type, schemaVersion, data, meta } = events[i]!;
+    const fields = canonical.of({ id, type, schemaVersion, revision: head.revision + 1 + i, data, meta });
+    const body = bodyOf(fields);
+    const recordStart = recordHead(fields, metaRecordText(meta, fields.meta));
+    const recordEnd = `${HASH_SLOTS}${firstPosition + i},${recordedAtJson}]`;
+    // Room for the worst case, so each text is encoded once (no pass to measure it first).
+    const bodyRoom = bodyAt + 64 + body.length * MAX_UTF8_BYTES_PER_UNIT;
+    if (bodyRoom > bodies.length) bodies = grown(bodies, bodyAt, bodyRoom + (count - k - 1) * EXPECTED_BODY_BYTES);
+    bodyAt += 64;
+    bodyAt += bodies.write(body, bodyAt, 'utf8');
+    bodyEnds[k] = bodyAt;
+    const frameRoom = frameAt + FRAME_HEADER_BYTES + (recordStart.length + recordEnd.length) * MAX_UTF8_BYTES_PER_UNIT;
+    if (frameRoom > frames.length) frames = grown(frames, frameAt, frameRoom + (count - k - 1) * EXPECTED_FRAME_BYTES);
+    const headBytes = frames.write(recordStart, frameAt + FRAME_HEADER_BYTES, 'utf8');
+    slots[k] = frameAt + FRAME_HEADER_BYTES + headBytes + 1;
+    const length = headBytes + frames.write(recordEnd, frameAt + FRAME_HEADER_BYTES + headBytes, 'utf8');
+    frames.writeUInt32LE(length, frameAt);
+    frames.writeUInt32LE(lengthChecksum(length), frameAt + 4);
+    frameAt += FRAME_HEADER_BYTES + length;
+    frameEnds[k] = frameAt;
+  }
+  return { bodies, bodyEnds, frames, frameEnds, slots, prevHash: null };
+}
+
+/** A buffer of at least `size` bytes (at least twice the old one) holding the old one's first `used` bytes; never from the shared pool (it may be handed to the sealer's thread). */
+function grown(bytes: Buffer, used: number, size: number): Buffer<ArrayBuffer> {
+  const bigger = Buffer.allocUnsafeSlow(Math.max(size, bytes.length * 2));
   bytes.copy(bigger, 0, 0, used);
   return bigger;
+}
+
+/** The recorded events and their frames in one buffer, from the sealed jobs (in order). */
+function encodedRecords(stream: string, head: StreamHead, events: readonly NewEvent[], firstPosition: number, recordedAt: string, sealed: readonly SealedRecords[]): EncodedRecords {
+  const recorded = new Array<RecordedEvent>(events.length);
+  const lengths = new Array<number>(events.length);
+  let prevHash = head.hash;
+  let i = 0;
+  for (const job of sealed) {
+    const frames = Buffer.from(job.frames.buffer, job.frames.byteOffset, job.frames.byteLength);
+    for (let at = 0, k = 0; at < frames.length; k++, i++) {
+      const { id, type, schemaVersion, data, meta } = events[i]!;
+      const hash = job.hashes.slice(64 * k, 64 * k + 64);
+      recorded[i] = { id, type, schemaVersion, data, meta, stream, revision: head.revision + 1 + i, prevHash, hash, position: firstPosition + i, recordedAt };
+      lengths[i] = FRAME_HEADER_BYTES + frames.readUInt32LE(at);
+      at += lengths[i]!;
+      prevHash = hash;
+    }
+  }
+  if (i !== events.length) throw new Error(`internal: sealed ${i} records for ${events.length} events`);
+  const bytes = sealed.length === 1 ? Buffer.from(sealed[0]!.frames.buffer, sealed[0]!.frames.byteOffset, sealed[0]!.frames.byteLength) : Buffer.concat(sealed.map((s) => s.frames));
+  return { events: recorded, bytes, lengths };
 }

@@ -16,9 +16,14 @@ import { COMPACT_META_LENGTH, metaOfRecord } from './record-meta.js';
  */
 export const RECORD_LENGTH = 11;
 
-/** Layout 2 from the hashed fields' canonical texts (what the hash was computed over), meta's record form (`metaRecordText`) and the store's fields. */
-export function recordText(fields: CanonicalFields, metaText: string, prevHash: string, hash: string, position: number, recordedAtJson: string): string {
-  return `[${fields.data},${fields.id},${metaText},${fields.revision},${fields.schemaVersion},${fields.stream},${fields.type},"${prevHash}","${hash}",${position},${recordedAtJson}]`;
+/**
+ * Layout 2 up to and including the type field and its comma, from the hashed fields'
+ * canonical texts (what the hash is computed over) and meta's record form
+ * (`metaRecordText`). Sealing (record-sealing.ts) writes the rest:
+ * `"prevHash","hash",position,recordedAt]`.
+ */
+export function recordHead(fields: CanonicalFields, metaText: string): string {
+  return `[${fields.data},${fields.id},${metaText},${fields.revision},${fields.schemaVersion},${fields.stream},${fields.type},`;
 }
 
 /** A record whose checksum matches but whose content is no event (a writer's bug, never a torn write). */

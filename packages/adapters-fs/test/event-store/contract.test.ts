@@ -2,21 +2,27 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventStoreContract } from '@dotscience/core/testing';
-import { FsEventStore } from '../../src/event-store/index.js';
+import { FsEventStore, type FsEventStoreOptions } from '../../src/event-store/index.js';
 
-eventStoreContract('FsEventStore', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'ds-event-store-contract-'));
-  let store = await FsEventStore.open(dir);
-  return {
-    store,
-    reopen: async () => {
-      await store.close();
-      store = await FsEventStore.open(dir);
-      return store;
-    },
-    cleanup: async () => {
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-});
+function contractFor(name: string, options: FsEventStoreOptions): void {
+  eventStoreContract(name, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ds-event-store-contract-'));
+    let store = await FsEventStore.open(dir, options);
+    return {
+      store,
+      reopen: async () => {
+        await store.close();
+        store = await FsEventStore.open(dir, options);
+        return store;
+      },
+      cleanup: async () => {
+        await store.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  });
+}
+
+contractFor('FsEventStore', {});
+// Large appends are sealed on a worker thread; here every append is, so the whole contract covers that path too.
+contractFor('FsEventStore, every append sealed on the worker thread', { sealOnWorkerFromEvents: 1 });

@@ -1,35 +1,95 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { chainEvents, GENESIS_HASH, type NewEvent } from '@dotscience/core';
-import { sealAndEncode } from '../../src/event-store/record-batch.js';
+import { sealAndEncode, sealAndEncodeInParallel, SEAL_JOB_EVENTS, type EncodedRecords } from '../../src/event-store/record-batch.js';
 import { decodeRecord } from '../../src/event-store/record-codec.js';
 import { readFrame } from '../../src/event-store/record-frame.js';
+import { RecordSealer } from '../../src/event-store/record-sealer.js';
 import { metricEvent } from './fixtures.js';
 
-describe('sealAndEncode', () => {
-  it('given records far larger than the first guess at their size, some of multi-byte text, when a batch is sealed, then the buffer grows and every frame decodes to its event with the chain core computes', () => {
-    const events: NewEvent[] = Array.from({ length: 40 }, (_, i) => ({
-      ...metricEvent(i),
-      data: { note: i % 3 === 0 ? 'é🙂'.repeat(900 * (1 + (i % 4))) : 'x'.repeat(i * 97), step: i },
-    }));
-    const recordedAt = '2026-11-25T16:00:00.000Z';
-    const { events: recorded, bytes, lengths } = sealAndEncode('run-big', { revision: 4, hash: 'a'.repeat(64) }, events, 100, recordedAt);
+const recordedAt = '2026-11-25T16:00:00.000Z';
+const bigHead = { revision: 4, hash: 'a'.repeat(64) };
 
+/** Records far larger than the first guess at their size, some of multi-byte text. */
+function largeEvents(count: number): NewEvent[] {
+  return Array.from({ length: count }, (_, i) => ({
+    ...metricEvent(i),
+    data: { note: i % 3 === 0 ? 'é🙂'.repeat(900 * (1 + (i % 4))) : 'x'.repeat(i * 97), step: i },
+  }));
+}
+
+/** Every frame decodes to its recorded event, and the lengths add up to the buffer. */
+function expectFramesHold({ events: recorded, bytes, lengths }: EncodedRecords): void {
+  expect(lengths.reduce((a, b) => a + b, 0)).toBe(bytes.length);
+  let at = 0;
+  const decoded = lengths.map((length) => {
+    const frame = readFrame(bytes, at);
+    if (frame.kind !== 'record') throw new Error(`frame at ${at}: ${frame.kind}`);
+    expect(frame.next - at).toBe(length);
+    at = frame.next;
+    return decodeRecord(bytes.toString('utf8', frame.payloadStart, frame.next));
+  });
+  expect(decoded).toEqual(recorded);
+}
+
+describe('sealAndEncode', () => {
+  it('given records far larger than the first guess at their size, some of multi-byte text, when a batch is sealed, then the buffers grow and every frame decodes to its event with the chain core computes', () => {
+    const events = largeEvents(40);
+    const encoded = sealAndEncode('run-big', bigHead, events, 100, recordedAt);
     const sealed = chainEvents('run-big', 4, 'a'.repeat(64), events);
-    expect(recorded).toEqual(sealed.map((e, i) => ({ ...e, position: 100 + i, recordedAt })));
-    expect(lengths.reduce((a, b) => a + b, 0)).toBe(bytes.length);
-    let at = 0;
-    const decoded = lengths.map((length) => {
-      const frame = readFrame(bytes, at);
-      if (frame.kind !== 'record') throw new Error(`frame at ${at}: ${frame.kind}`);
-      expect(frame.next - at).toBe(length);
-      at = frame.next;
-      return decodeRecord(bytes.toString('utf8', frame.payloadStart, frame.next));
-    });
-    expect(decoded).toEqual(recorded);
+    expect(encoded.events).toEqual(sealed.map((e, i) => ({ ...e, position: 100 + i, recordedAt })));
+    expectFramesHold(encoded);
   });
 
   it('given an empty stream, when one event is sealed, then it links to the genesis hash at revision 0', () => {
-    const { events: [e] } = sealAndEncode('run-a', { revision: -1, hash: GENESIS_HASH }, [metricEvent(0)], 0, '2026-11-25T16:00:00.000Z');
+    const { events: [e] } = sealAndEncode('run-a', { revision: -1, hash: GENESIS_HASH }, [metricEvent(0)], 0, recordedAt);
     expect([e!.revision, e!.prevHash, e!.hash]).toEqual([0, GENESIS_HASH, chainEvents('run-a', -1, GENESIS_HASH, [metricEvent(0, e!.id)])[0]!.hash]);
+  });
+});
+
+describe('sealAndEncodeInParallel (chaining and framing on a worker thread)', () => {
+  const sealers: RecordSealer[] = [];
+  const sealer = (source?: string): RecordSealer => {
+    const s = new RecordSealer(source);
+    sealers.push(s);
+    return s;
+  };
+  afterEach(async () => {
+    await Promise.all(sealers.splice(0).map((s) => s.close()));
+  });
+
+  it('given an append of several jobs, some records multi-byte and larger than guessed, when sealed on the worker, then the bytes and events are exactly those sealed on this thread', async () => {
+    const events = largeEvents(3 * SEAL_JOB_EVENTS + 7);
+    const onWorker = await sealAndEncodeInParallel(sealer(), 'run-big', bigHead, events, 100, recordedAt);
+    const here = sealAndEncode('run-big', bigHead, events, 100, recordedAt);
+    expect(onWorker.events).toEqual(here.events);
+    expect(onWorker.lengths).toEqual(here.lengths);
+    expect(onWorker.bytes.equals(here.bytes)).toBe(true);
+    expectFramesHold(onWorker);
+  });
+
+  it('given one sealer used for appends to different streams in turn, then each append chains onto its own head (a job never chains onto another append)', async () => {
+    const s = sealer();
+    const [forA, forB] = [largeEvents(SEAL_JOB_EVENTS + 1), largeEvents(2 * SEAL_JOB_EVENTS)];
+    const a = await sealAndEncodeInParallel(s, 'run-a', { revision: -1, hash: GENESIS_HASH }, forA, 0, recordedAt);
+    const b = await sealAndEncodeInParallel(s, 'run-b', bigHead, forB, 1000, recordedAt);
+    expect(a.bytes.equals(sealAndEncode('run-a', { revision: -1, hash: GENESIS_HASH }, forA, 0, recordedAt).bytes)).toBe(true);
+    expect(b.bytes.equals(sealAndEncode('run-b', bigHead, forB, 1000, recordedAt).bytes)).toBe(true);
+    expect(b.events[0]!.prevHash).toBe(bigHead.hash);
+  });
+
+  it('given a worker that dies on its first job, when an append is sealed, then it is sealed on this thread with the same bytes, and the sealer is not used again', async () => {
+    const dying = sealer(`require('node:worker_threads').parentPort.on('message', () => process.exit(7));`);
+    const events = largeEvents(2 * SEAL_JOB_EVENTS);
+    const encoded = await sealAndEncodeInParallel(dying, 'run-x', bigHead, events, 5, recordedAt);
+    expect(encoded.bytes.equals(sealAndEncode('run-x', bigHead, events, 5, recordedAt).bytes)).toBe(true);
+    expect(dying.usable).toBe(false);
+  });
+
+  it('given a worker that answers a job with an error, when an append is sealed, then it is sealed on this thread with the same bytes, and the sealer is not used again', async () => {
+    const failing = sealer(`const { parentPort } = require('node:worker_threads'); parentPort.on('message', ({ id }) => parentPort.postMessage({ id, error: 'broken' }));`);
+    const events = largeEvents(SEAL_JOB_EVENTS);
+    const encoded = await sealAndEncodeInParallel(failing, 'run-y', bigHead, events, 5, recordedAt);
+    expect(encoded.bytes.equals(sealAndEncode('run-y', bigHead, events, 5, recordedAt).bytes)).toBe(true);
+    expect(failing.usable).toBe(false);
   });
 });

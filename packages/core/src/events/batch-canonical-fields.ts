@@ -1,4 +1,5 @@
 import { canonicalJson } from './canonical-json.js';
+import { takeCanonicalOrder } from './canonical-order.js';
 import { canonicalFields, type CanonicalFields, type HashedFields } from './hash-chain.js';
 
 /**
@@ -33,7 +34,8 @@ export class BatchCanonicalFields {
         this.lastMeta = meta;
       }
       return {
-        data: canonicalJson(data),
+        // A data copy made by parseNewEvent is already in canonical order: the native writer writes its text.
+        data: takeCanonicalOrder(data) ? JSON.stringify(data) : canonicalJson(data),
         id: canonicalJson(id),
         meta: this.lastMetaText,
         revision: canonicalJson(revision),

@@ -83,7 +83,7 @@ function quoted(text: string): string {
  * object has costs less than Array.prototype.sort, and nothing when they are already in order.
  * `<` on strings compares UTF-16 code units, as the default sort does.
  */
-function sortedKeys(record: object): string[] {
+export function sortedKeys(record: object): string[] {
   const keys = Object.keys(record);
   if (keys.length > 16) return keys.sort();
   for (let i = 1; i < keys.length; i++) {

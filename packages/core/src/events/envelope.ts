@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { parseInput } from '../errors/parse-input.js';
+import { sortedKeys } from './canonical-json.js';
+import { markCanonicalOrder } from './canonical-order.js';
 import { JsonValueSchema, TimestampSchema, type JsonValue } from './json.js';
 
 export const EventMetaSchema = z.object({
@@ -46,8 +48,12 @@ function plainlyValidNewEvent(value: unknown): NewEvent | undefined {
   if (typeof id !== 'string' || !EVENT_ID.test(id)) return undefined;
   if (typeof type !== 'string' || type.length === 0) return undefined;
   if (typeof schemaVersion !== 'number' || !Number.isSafeInteger(schemaVersion) || schemaVersion <= 0) return undefined;
+  arrayIndexKeySeen = false;
   const data = plainJsonCopy(value.data);
   if (data === NOT_PLAIN) return undefined;
+  // Every object in the copy has its keys in canonical order; with no array-index key
+  // (which JavaScript enumerates first, in numeric order) JSON.stringify writes its canonical JSON.
+  if (!arrayIndexKeySeen && typeof data === 'object' && data !== null) markCanonicalOrder(data);
   const meta = plainMetaCopy(value.meta);
   if (meta === undefined) return undefined;
   return { id, type, schemaVersion, data, meta };
@@ -78,8 +84,13 @@ function plainMetaCopy(meta: unknown): EventMeta | undefined {
 }
 
 const NOT_PLAIN: unique symbol = Symbol('not plain JSON');
+/** Set by plainJsonCopy when a copied object has a key that is an array index ("0", "17"). */
+let arrayIndexKeySeen = false;
 
-/** A deep copy of a JSON value made only of plain objects, arrays, strings, finite numbers, booleans and null; else NOT_PLAIN. */
+/**
+ * A deep copy of a JSON value made only of plain objects, arrays, strings, finite numbers,
+ * booleans and null, each object's keys added in canonical (sorted) order; else NOT_PLAIN.
+ */
 function plainJsonCopy(value: unknown): JsonValue | typeof NOT_PLAIN {
   if (value === null) return null;
   switch (typeof value) {
@@ -103,8 +114,9 @@ function plainJsonCopy(value: unknown): JsonValue | typeof NOT_PLAIN {
       if (Object.getOwnPropertySymbols(value).length > 0) return NOT_PLAIN;
       const record = value as Record<string, unknown>;
       const out: Record<string, JsonValue> = {};
-      for (const key of Object.keys(record)) {
+      for (const key of sortedKeys(record)) {
         if (key === '__proto__') return NOT_PLAIN;
+        if (!arrayIndexKeySeen && isArrayIndex(key)) arrayIndexKeySeen = true;
         const item = plainJsonCopy(record[key]);
         if (item === NOT_PLAIN) return NOT_PLAIN;
         out[key] = item;
@@ -114,6 +126,17 @@ function plainJsonCopy(value: unknown): JsonValue | typeof NOT_PLAIN {
     default:
       return NOT_PLAIN;
   }
+}
+
+/** "0", "1", … "4294967294": keys JavaScript keeps apart and enumerates first. */
+function isArrayIndex(key: string): boolean {
+  const first = key.charCodeAt(0);
+  if (first < 48 || first > 57 || (first === 48 && key.length > 1) || key.length > 10) return false;
+  for (let i = 1; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return Number(key) < 4294967295;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -5,3 +5,4 @@ export * from './data-workspace.js';
 export * from './data-store-contract.js';
 export * from './event-store-contract.js';
 export * from './workstation-contracts.js';
+export * from './parsed-shape.js';

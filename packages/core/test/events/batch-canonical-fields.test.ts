@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BatchCanonicalFields, canonicalFields } from '../../src/events/index.js';
+import { BatchCanonicalFields, canonicalFields, canonicalJson, parseNewEvent } from '../../src/events/index.js';
 
 const meta = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
   correlationId: 'run-1',
@@ -71,5 +71,34 @@ describe('canonical texts for the events of one append (BatchCanonicalFields)', 
     expect(() => writer.of(event(1, meta({ actor: { user: 'ada', host: Number.NaN } })))).toThrow(/\$\.meta\.actor\.host is NaN/);
     expect(() => writer.of(event(2, meta(), 'A', { x: Infinity }))).toThrow(/\$\.data\.x is Infinity/);
     expect(writer.of(event(3, meta()))).toEqual(canonicalFields({ ...event(3, meta()), stream: 'run-a' }));
+  });
+});
+
+describe('events parsed for an append are written by the native JSON writer (their data copied in canonical key order)', () => {
+  const uuid = '0190a000-0000-7000-8000-000000000006';
+  const parsedWith = (data: unknown) => parseNewEvent({ id: uuid, type: 'T', schemaVersion: 1, data, meta: {} }, 'event');
+
+  it('given any JSON data, also with array-index keys ("10", "9") and unicode keys, when parsed and written, then the text is its canonical JSON', () => {
+    const key = fc.oneof(fc.string(), fc.constantFrom('0', '9', '10', '01', '4294967294', '4294967295', '-1', '1.5', 'é', '\ud83d\ude00', '__proto_'));
+    const json = fc.letrec<{ value: unknown }>((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 1 }), fc.dictionary(key, tie('value'), { maxKeys: 6 }), fc.array(tie('value'), { maxLength: 4 })),
+    })).value;
+    fc.assert(
+      fc.property(json, (data) => {
+        const event = parsedWith(data);
+        expect(new BatchCanonicalFields('s').of({ ...event, revision: 0 }).data).toBe(canonicalJson(data));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('given parsed data written once, when the caller then changes it, then the next write is canonical again (the mark is taken by the first write)', () => {
+    const event = parsedWith({ b: 1, a: 2 });
+    const writer = new BatchCanonicalFields('s');
+    expect(writer.of({ ...event, revision: 0 }).data).toBe('{"a":2,"b":1}');
+    const data = event.data as Record<string, unknown>;
+    delete data.a;
+    data.a = 3; // now enumerated after b
+    expect(writer.of({ ...event, revision: 1 }).data).toBe('{"a":3,"b":1}');
   });
 });

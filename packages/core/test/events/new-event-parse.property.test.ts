@@ -1,18 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, NewEventSchema, parseInput, parseNewEvent } from '../../src/index.js';
+import { parsedShape } from '../../src/testing/parsed-shape.js';
 
-/** Object keys in order at every depth, so "same output as zod" includes key order and present-but-undefined keys. */
-function shape(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(shape);
-  if (typeof value === 'object' && value !== null) return Object.keys(value).map((k) => [k, shape((value as Record<string, unknown>)[k])]);
-  return value;
-}
 
 function outcome(parse: () => unknown): { ok: true; value: unknown; shape: unknown } | { ok: false; error: unknown } {
   try {
     const value = parse();
-    return { ok: true, value, shape: shape(value) };
+    return { ok: true, value, shape: parsedShape(value) };
   } catch (error) {
     return { ok: false, error };
   }
