@@ -69,7 +69,6 @@ async function firstCapture(files: string[], dir: string): Promise<void> {
 }
 
 async function recapture(dir: string): Promise<void> {
-  await measureCapture(`first capture of ${smallFiles} small files`, dir, smallFiles, 'files/s', {});
   const directory = join(root, 'store-small');
   const store = new FsDataStore({ directory });
   await store.capture(dir);
@@ -96,6 +95,8 @@ try {
   const small = join(root, 'small');
   smallTree(small, smallFiles);
   await recapture(small);
+  // After the re-capture row (a target), since its six captures of the whole tree take most of this step's time share.
+  await measureCapture(`first capture of ${smallFiles} small files`, small, smallFiles, 'files/s', {});
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
