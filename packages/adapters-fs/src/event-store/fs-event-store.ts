@@ -264,12 +264,12 @@ export class FsEventStore implements EventStore {
     return this.enqueueSealed(stream, sealAndEncode(stream, head, parsed, this.log!.nextPosition, this.recordedAt()));
   }
 
-  private enqueueSealed(stream: string, { events, bytes, lengths }: EncodedRecords): Promise<AppendResult> {
+  private enqueueSealed(stream: string, { events, chunks, lengths }: EncodedRecords): Promise<AppendResult> {
     const log = this.log!;
     log.nextPosition += events.length;
     const pending = this.index.ensureStream(stream).pending;
     for (const e of events) pending.push(e);
-    return new Promise((resolve, reject) => log.enqueue({ stream, events, bytes, lengths, resolve, reject }));
+    return new Promise((resolve, reject) => log.enqueue({ stream, events, chunks, lengths, resolve, reject }));
   }
 
   private sealOnWorker(events: number): boolean {

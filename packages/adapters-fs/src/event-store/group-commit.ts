@@ -1,4 +1,4 @@
-import { writeSync } from 'node:fs';
+import { writevSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppendResult, RecordedEvent } from '@dotscience/core';
@@ -11,8 +11,8 @@ import type { StreamIndex } from './stream-index.js';
 export interface QueuedAppend {
   stream: string;
   events: RecordedEvent[];
-  /** The events' frames back to back, and each frame's length. */
-  bytes: Buffer;
+  /** The events' frames back to back (in one buffer or several, in order), and each frame's length. */
+  chunks: readonly Buffer[];
   lengths: number[];
   resolve: (result: AppendResult) => void;
   reject: (error: Error) => void;
@@ -83,11 +83,11 @@ export class GroupCommitLog {
   }
 
   private async writeBatch(batch: QueuedAppend[]): Promise<void> {
-    const bytes = batch.length === 1 ? batch[0]!.bytes : Buffer.concat(batch.map((a) => a.bytes));
+    const chunks = batch.length === 1 ? batch[0]!.chunks : batch.flatMap((a) => a.chunks);
     let segment = this.index.table.lastSegment?.name ?? segmentName(0);
     try {
       if (!this.fh || this.size >= this.segmentMaxBytes) segment = await this.openTail();
-      writeAll(this.fh!.fd, bytes, this.size);
+      writeAll(this.fh!.fd, chunks, this.size);
       await this.fh!.datasync();
     } catch (err) {
       await this.fail(batch, segment, err);
@@ -148,7 +148,26 @@ export class GroupCommitLog {
  * doing it on the main thread saves a thread-pool round trip per commit. The wait
  * that matters, fdatasync, stays asynchronous so appends keep queuing behind it.
  */
-function writeAll(fd: number, bytes: Buffer, position: number): void {
-  let done = 0;
-  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+function writeAll(fd: number, chunks: readonly Buffer[], position: number): void {
+  let i = 0;
+  let offset = 0; // into chunks[i]
+  while (i < chunks.length) {
+    // A writev may write less (libuv passes at most IOV_MAX buffers per call): resume where it stopped.
+    const pending = chunks.slice(i);
+    if (offset > 0) pending[0] = pending[0]!.subarray(offset);
+    let written = writevSync(fd, pending, position);
+    position += written;
+    while (written > 0) {
+      const left = chunks[i]!.length - offset;
+      if (written < left) {
+        offset += written;
+        written = 0;
+      } else {
+        written -= left;
+        offset = 0;
+        i++;
+      }
+    }
+    while (i < chunks.length && chunks[i]!.length === 0) i++;
+  }
 }

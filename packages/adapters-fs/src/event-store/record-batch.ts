@@ -7,10 +7,10 @@ import { metaRecordText } from './record-meta.js';
 import type { RecordSealer } from './record-sealer.js';
 import { sealRecords, type SealedRecords, type SealingFunctions, type SealJob } from './record-sealing.js';
 
-/** The frames of one append, back to back in one buffer, and each frame's length. */
+/** The frames of one append, back to back in one or more buffers (in order: one per seal job), and each frame's length. */
 export interface EncodedRecords {
   events: RecordedEvent[];
-  bytes: Buffer;
+  chunks: Buffer[];
   lengths: number[];
 }
 
@@ -118,14 +118,16 @@ function grown(bytes: Buffer, used: number, size: number): Buffer<ArrayBuffer> {
   return bigger;
 }
 
-/** The recorded events and their frames in one buffer, from the sealed jobs (in order). */
+/** The recorded events and their frames, from the sealed jobs (in order). */
 function encodedRecords(stream: string, head: StreamHead, events: readonly NewEvent[], firstPosition: number, recordedAt: string, sealed: readonly SealedRecords[]): EncodedRecords {
   const recorded = new Array<RecordedEvent>(events.length);
   const lengths = new Array<number>(events.length);
   let prevHash = head.hash;
+  const chunks = sealed.map((s) => Buffer.from(s.frames.buffer, s.frames.byteOffset, s.frames.byteLength));
   let i = 0;
-  for (const job of sealed) {
-    const frames = Buffer.from(job.frames.buffer, job.frames.byteOffset, job.frames.byteLength);
+  for (let j = 0; j < sealed.length; j++) {
+    const job = sealed[j]!;
+    const frames = chunks[j]!;
     for (let at = 0, k = 0; at < frames.length; k++, i++) {
       const { id, type, schemaVersion, data, meta } = events[i]!;
       const hash = job.hashes.slice(64 * k, 64 * k + 64);
@@ -136,6 +138,5 @@ function encodedRecords(stream: string, head: StreamHead, events: readonly NewEv
     }
   }
   if (i !== events.length) throw new Error(`internal: sealed ${i} records for ${events.length} events`);
-  const bytes = sealed.length === 1 ? Buffer.from(sealed[0]!.frames.buffer, sealed[0]!.frames.byteOffset, sealed[0]!.frames.byteLength) : Buffer.concat(sealed.map((s) => s.frames));
-  return { events: recorded, bytes, lengths };
+  return { events: recorded, chunks, lengths };
 }

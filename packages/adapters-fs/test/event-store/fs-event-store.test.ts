@@ -17,6 +17,15 @@ describe('FsEventStore', () => {
     await cleanup();
   });
 
+  it('given 3,000 appends issued in one tick (one group commit: more buffers than one writev takes), when reopened, then every one is there, in order, and the chain verifies', async () => {
+    const appended = await Promise.all(Array.from({ length: 3000 }, (_, i) => store.append(`run-${i % 7}`, [metricEvent(i)])));
+    await store.close();
+    store = await FsEventStore.open(dir);
+    const all = await collect(store.readAll());
+    expect(all.map((e) => e.id)).toEqual(appended.map((r) => r.events[0]!.id));
+    expect(verifyChain(all)).toEqual({ ok: true, streams: 7, events: 3000 });
+  });
+
   it('given appends to two streams, when reopened, then every event, revision, position and hash is read back from disk', async () => {
     await store.append('run-a', [metricEvent(0), metricEvent(1)], { expectedRevision: 'no_stream' });
     await store.append('run-b', [metricEvent(0)], { expectedRevision: 'no_stream' });

@@ -8,7 +8,7 @@ import { metricEvent } from './fixtures.js';
 /** Seal one event per meta and return each record's JSON value and the event read back from it. */
 function roundTrip(metas: unknown[]): { stored: unknown[]; read: ReturnType<typeof decodeRecord>[]; sealed: NewEvent[] } {
   const events = metas.map((meta, i) => ({ ...metricEvent(i), meta }) as NewEvent);
-  const { bytes } = sealAndEncode('run-m', { revision: -1, hash: GENESIS_HASH }, events, 0, '2026-11-25T16:00:00.000Z');
+  const bytes = Buffer.concat(sealAndEncode('run-m', { revision: -1, hash: GENESIS_HASH }, events, 0, '2026-11-25T16:00:00.000Z').chunks);
   const stored: unknown[] = [];
   const read: ReturnType<typeof decodeRecord>[] = [];
   for (let at = 0; at < bytes.length; ) {
