@@ -26,11 +26,15 @@ interface EventsAnswer extends Answer {
  * every request and lets a test rewrite the hub's answers — to appends (POST)
  * and to reads (GET) — as a buggy or hostile hub (or proxy) would.
  */
-async function tamperingProxy(hubUrl: string, tamper: { append?: (answer: ChainAnswer) => void; read?: (page: EventsAnswer) => void }): Promise<{ url: string; server: Server }> {
+async function tamperingProxy(
+  hubUrl: string,
+  tamper: { append?: (answer: ChainAnswer) => void; read?: (page: EventsAnswer) => void; sent?: (body: string) => void },
+): Promise<{ url: string; server: Server }> {
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', async () => {
+      if (chunks.length) tamper.sent?.(Buffer.concat(chunks).toString('utf8'));
       const forwarded = await fetch(hubUrl + request.url!, {
         method: request.method!,
         headers: { authorization: request.headers.authorization!, ...(chunks.length ? { 'content-type': 'application/json' } : {}) },
@@ -114,6 +118,51 @@ describe('HttpEventStore: the hub answers an append with its chain (compact rece
     } finally {
       await store.close();
     }
+  });
+
+  it('given a batch that shares its type, schemaVersion and meta, when it is appended, then the request states them once in common; a batch that does not shares only what is alike; both are recorded as sent and proven without a read-back', async () => {
+    const bodies: string[] = [];
+    const proxy = await tamperingProxy(hub.url, { sent: (body) => bodies.push(body) });
+    const store = new HttpEventStore({ url: proxy.url, token, project: 'answers' });
+    try {
+      const stream = `run-${randomUUID()}`;
+      const alike = newEvents(3);
+      const mixed = newEvents(3).map((e, i) => (i === 1 ? { ...e, type: 'RunDescribed', meta: { sdkVersion: '0.2.0' } } : e));
+      let results: Array<Awaited<ReturnType<HttpEventStore['append']>>> = [];
+      const requests = await requestsDuring(async () => {
+        results = [await store.append(stream, alike, { expectedRevision: 'no_stream' }), await store.append(stream, mixed, { expectedRevision: 2 })];
+      });
+      expect(requests.map((r) => r.split(' ')[0])).toEqual(['POST', 'POST']);
+      const [first, second] = bodies.map((b) => JSON.parse(b) as { common: Record<string, unknown>; events: Array<Record<string, unknown>> });
+      expect(first!.common).toEqual({ meta: { sdkVersion: '0.1.0' }, schemaVersion: 1, type: 'MetricRecorded' });
+      expect(first!.events.map((e) => Object.keys(e))).toEqual(Array(3).fill(['data', 'id']));
+      expect(second!.common).toEqual({ schemaVersion: 1 });
+      expect(second!.events.map((e) => [e['type'], e['meta']])).toEqual(mixed.map((e) => [e.type, e.meta]));
+      const read = await readAll(store, stream);
+      expect([...results[0]!.events, ...results[1]!.events]).toEqual(read);
+      expect(read.map(({ id, type, schemaVersion, data, meta }) => ({ id, type, schemaVersion, data, meta }))).toEqual([...alike, ...mixed]);
+    } finally {
+      await store.close();
+      await new Promise((resolve) => proxy.server.close(resolve));
+    }
+  });
+
+  it('given a body whose events state some of the common fields themselves, then each event keeps its own and takes common\'s for the rest', async () => {
+    const stream = `run-${randomUUID()}`;
+    const [a, b] = newEvents(2);
+    const response = await fetch(`${hub.url}${hubPaths.stream('answers', stream)}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ common: { type: 'Probe', meta: { correlationId: 'c' } }, events: [{ id: a!.id, schemaVersion: 1, data: 1 }, { id: b!.id, type: 'Own', schemaVersion: 2, data: 2, meta: {} }] }),
+    });
+    expect(response.status).toBe(200);
+    const store = new HttpEventStore({ url: hub.url, token, project: 'answers' });
+    const read = await readAll(store, stream);
+    await store.close();
+    expect(read.map(({ type, schemaVersion, data, meta }) => ({ type, schemaVersion, data, meta }))).toEqual([
+      { type: 'Probe', schemaVersion: 1, data: 1, meta: { correlationId: 'c' } },
+      { type: 'Own', schemaVersion: 2, data: 2, meta: {} },
+    ]);
   });
 
   it('given events recorded once, when they are appended again with the same ids but other data (an idempotent retry), then the answer is what was recorded the first time, read back', async () => {

@@ -16,10 +16,22 @@ const SCHEMAS: Record<string, { safeParse(v: unknown): { success: boolean } }> =
 };
 
 /** A valid body with one field replaced by anything, or removed. */
-const mutatedAppend = fc.record({ field: fc.constantFrom('events', 'expectedRevision', 'id', 'type', 'schemaVersion', 'data', 'meta', 'extra'), value: fc.oneof(fc.jsonValue(), fc.constant(undefined)) }).map(({ field, value }) => {
+const mutatedAppend = fc
+  .record({
+    field: fc.constantFrom('events', 'expectedRevision', 'common', 'common.meta', 'common.type', 'id', 'type', 'schemaVersion', 'data', 'meta', 'extra'),
+    value: fc.oneof(fc.jsonValue(), fc.constant(undefined)),
+    leaveToCommon: fc.boolean(),
+  })
+  .map(({ field, value, leaveToCommon }) => {
   const event: Record<string, unknown> = validEvent();
   const body: Record<string, unknown> = { events: [event], expectedRevision: 0 };
-  if (field === 'events' || field === 'expectedRevision' || field === 'extra') body[field] = value;
+  if (leaveToCommon) {
+    body['common'] = { type: event['type'], meta: event['meta'] };
+    delete event['type'];
+    delete event['meta'];
+  }
+  if (field === 'events' || field === 'expectedRevision' || field === 'extra' || field === 'common') body[field] = value;
+  else if (field.startsWith('common.')) body['common'] = { ...(body['common'] as object | undefined), [field.slice(7)]: value };
   else event[field] = value;
   return JSON.stringify(body);
 });
@@ -70,6 +82,19 @@ describe('hub boundary: malformed input', () => {
     const answer = await send(hub.url, append, token, JSON.stringify({ events: [{ ...validEvent(), schemaVersion: 'one' }] }));
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body)).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/events\.0.*schemaVersion/) });
+  });
+
+  it('given a body whose common fields are bad, or whose event lacks a field that common does not give, then the error names the field and nothing is written', async () => {
+    const before = await treeFingerprint(hub.root);
+    const append = JSON_ENDPOINTS.find((s) => s.name === 'append')!;
+    const { type: _type, ...untyped } = validEvent();
+    const badCommon = await send(hub.url, append, token, JSON.stringify({ common: { meta: { actor: 'me' } }, events: [untyped] }));
+    expect(badCommon.status).toBe(400);
+    expect(JSON.parse(badCommon.body)).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/common\.meta\.actor/) });
+    const noType = await send(hub.url, append, token, JSON.stringify({ common: { schemaVersion: 1 }, events: [validEvent(), untyped] }));
+    expect(noType.status).toBe(400);
+    expect(JSON.parse(noType.body)).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/events\.1: type/) });
+    expect(await treeFingerprint(hub.root)).toBe(before);
   });
 
   it('given a batch whose third event has a bad field, then the error names that event and field in the body, and nothing of the batch is written', async () => {

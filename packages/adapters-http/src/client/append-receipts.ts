@@ -35,14 +35,33 @@ export function canonicalTextsOf(stream: string, sent: readonly NewEvent[]): Can
 /**
  * The append request's JSON body written from the events' canonical texts, so each
  * event is written once for both the request and the proof (canonical JSON is JSON).
+ * A type, schemaVersion or meta that every event has alike is written once, in
+ * `common` (the texts of equal values are one string, see BatchCanonicalFields, so
+ * telling them alike costs a comparison of references).
  */
 export function appendRequestBody(texts: readonly CanonicalFields[], expectedRevision: ExpectedRevision): string {
+  const first = texts[0];
+  const expected = `"expectedRevision":${JSON.stringify(expectedRevision)}`;
+  if (!first) return `{"events":[],${expected}}`;
+  let sameType = true;
+  let sameVersion = true;
+  let sameMeta = true;
+  for (let i = 1; i < texts.length; i++) {
+    const f = texts[i]!;
+    sameType &&= f.type === first.type;
+    sameVersion &&= f.schemaVersion === first.schemaVersion;
+    sameMeta &&= f.meta === first.meta;
+  }
+  const common: string[] = [];
+  if (sameMeta) common.push(`"meta":${first.meta}`);
+  if (sameVersion) common.push(`"schemaVersion":${first.schemaVersion}`);
+  if (sameType) common.push(`"type":${first.type}`);
   const events = new Array<string>(texts.length);
   for (let i = 0; i < texts.length; i++) {
     const f = texts[i]!;
-    events[i] = `{"data":${f.data},"id":${f.id},"meta":${f.meta},"schemaVersion":${f.schemaVersion},"type":${f.type}}`;
+    events[i] = `{"data":${f.data},"id":${f.id}${sameMeta ? '' : `,"meta":${f.meta}`}${sameVersion ? '' : `,"schemaVersion":${f.schemaVersion}`}${sameType ? '' : `,"type":${f.type}`}}`;
   }
-  return `{"events":[${events.join(',')}],"expectedRevision":${JSON.stringify(expectedRevision)}}`;
+  return `{"common":{${common.join(',')}},"events":[${events.join(',')}],${expected}}`;
 }
 
 /**

@@ -20,15 +20,35 @@ export const ProjectParamsSchema = z.object({ project: ProjectIdSchema }).strict
 export const StreamParamsSchema = z.object({ project: ProjectIdSchema, stream: z.string().min(1, 'must name a stream').max(1024) }).strict();
 export const ObjectParamsSchema = z.object({ project: ProjectIdSchema, hex: ObjectHexSchema }).strict();
 
+/** The event fields an append body may state once, in `common`, for every event that does not state its own. */
+export const COMMON_EVENT_FIELDS = ['type', 'schemaVersion', 'meta'] as const;
+export const CommonEventFieldsSchema = NewEventSchema.pick({ type: true, schemaVersion: true, meta: true }).partial().strict();
+
+const appendBodyFields = {
+  /** Each event; `type`, `schemaVersion` and `meta` may be left to `common`. */
+  events: z.array(NewEventSchema.partial({ type: true, schemaVersion: true, meta: true })).max(100_000),
+  expectedRevision: ExpectedRevisionSchema.optional(),
+  /**
+   * Fields every event without its own takes: a batch usually shares its type,
+   * schemaVersion and meta, and stating them once makes the body ~40% smaller (and
+   * the hub's parse of it that much cheaper). HttpEventStore puts a field here when
+   * every event of the append has the same.
+   */
+  common: CommonEventFieldsSchema.optional(),
+};
 export const AppendBodySchema = z
-  .object({
-    events: z.array(NewEventSchema).max(100_000),
-    expectedRevision: ExpectedRevisionSchema.optional(),
-  })
-  .strict();
+  .object(appendBodyFields)
+  .strict()
+  .superRefine((body, ctx) => {
+    for (const [i, event] of body.events.entries()) {
+      for (const field of COMMON_EVENT_FIELDS) {
+        if (event[field] === undefined && body.common?.[field] === undefined) ctx.addIssue({ code: 'custom', path: ['events', i, field], message: `is required: state it in the event, or once for all events in common.${field}` });
+      }
+    }
+  });
 export type AppendBody = z.infer<typeof AppendBodySchema>;
-/** `AppendBodySchema` as the hub parses it: the envelope here, each event by the store's append (core's `parseNewEvent`: NewEventSchema's verdict, faster). */
-export const AppendEnvelopeSchema = AppendBodySchema.extend({ events: z.array(z.unknown()).max(100_000) });
+/** `AppendBodySchema` as the hub parses it: the envelope here, each event (with `common` filled in) by the store's append (core's `parseNewEvent`: NewEventSchema's verdict, faster). */
+export const AppendEnvelopeSchema = z.object({ ...appendBodyFields, events: z.array(z.unknown()).max(100_000) }).strict();
 export type AppendEnvelope = z.infer<typeof AppendEnvelopeSchema>;
 
 export const AppendResponseSchema = z.object({
