@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EVENT_ID_PATTERN, InvalidInputError, isEventId, NewEventSchema, parseInput, parseNewEvent } from '../../src/index.js';
+import { InvalidInputError, NewEventSchema, parseInput, parseNewEvent } from '../../src/index.js';
 import { parsedShape } from '../../src/testing/parsed-shape.js';
 
 
@@ -83,18 +83,5 @@ describe('parseNewEvent (the append fast path)', () => {
     const input = { id: '0190a6b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b', type: 'MetricRecorded', schemaVersion: 1, data: { value: [1, Number.NaN] }, meta: {} };
     expect(() => parseNewEvent(input, 'event 0 appended to run-x')).toThrow(InvalidInputError);
     expect(() => parseNewEvent(input, 'event 0 appended to run-x')).toThrow(/: data: /);
-  });
-});
-
-describe('isEventId (the fast path\'s UUID check)', () => {
-  it('given UUIDs of every version and variant, and strings one character away from them, then it agrees with zod\'s UUID pattern', () => {
-    const uuid = fc.oneof(fc.uuid(), fc.uuid().map((u) => u.toUpperCase()), fc.constantFrom('00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', 'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF'));
-    const nearly = fc.tuple(uuid, fc.nat(36), fc.constantFrom('0', '1', '8', '9', 'a', 'b', 'c', 'A', 'B', 'F', 'G', 'g', '-', ' ', 'é', '', '00')).map(([u, at, c]) => u.slice(0, at) + c + u.slice(at + 1));
-    fc.assert(
-      fc.property(fc.oneof(uuid, nearly, fc.string({ minLength: 35, maxLength: 37 })), (id) => {
-        expect(isEventId(id)).toBe(EVENT_ID_PATTERN.test(id));
-      }),
-      { numRuns: 20_000 },
-    );
   });
 });
