@@ -13,8 +13,8 @@ interface ReceiptsAnswer extends Answer {
 }
 interface ChainAnswer extends Answer {
   first?: Record<string, unknown> & { revision: number; prevHash: string };
-  hashes: string[];
-  positions: number[];
+  lastHash?: string;
+  positions: Array<Record<string, unknown> & { from: number; count: number }>;
   recordedAt: Array<Record<string, unknown> & { at: string; count: number }>;
 }
 interface EventsAnswer extends Answer {
@@ -199,12 +199,13 @@ describe('HttpEventStore: the hub answers an append with its chain (compact rece
     expect(receipts.receipts.map((r) => Object.keys(r).sort())).toEqual(Array(2).fill(['hash', 'id', 'position', 'prevHash', 'recordedAt', 'revision']));
     expect(receipts.receipts[0]!.prevHash).toBe(full.events[1]!.hash);
     const chain = (await (await post('?answer=chain')).json()) as ChainAnswer;
-    expect(Object.keys(chain).sort()).toEqual(['first', 'hashes', 'nextExpectedRevision', 'position', 'positions', 'recordedAt']);
+    expect(Object.keys(chain).sort()).toEqual(['first', 'lastHash', 'nextExpectedRevision', 'position', 'positions', 'recordedAt']);
     expect(chain.first).toEqual({ revision: 4, prevHash: receipts.receipts[1]!.hash });
     const recorded: Array<Record<string, unknown>> = [];
     for await (const e of new HttpEventStore({ url: hub.url, token, project: 'answers' }).readStream(stream, { fromRevision: 4 })) recorded.push(e);
-    expect(chain.hashes).toEqual(recorded.map((e) => e['hash']));
-    expect(chain.positions).toEqual(recorded.map((e) => e['position']));
+    expect(chain.lastHash).toBe(recorded[1]!['hash']);
+    expect(chain.positions).toEqual([{ from: recorded[0]!['position'], count: 2 }]);
+    expect(recorded[1]!['position']).toBe(recorded[0]!['position'] as number + 1);
     expect(chain.recordedAt).toEqual([{ at: recorded[0]!['recordedAt'], count: 2 }]);
     expect(chain).toMatchObject({ nextExpectedRevision: 5, position: recorded[1]!['position'] });
     const refused = await post('?answer=everything');
@@ -218,25 +219,28 @@ describe('HttpEventStore: the hub answers an append with its chain (compact rece
     expect(append.parameters).toContainEqual(expect.objectContaining({ name: 'answer', in: 'query', required: false, schema: expect.objectContaining({ enum: ['events', 'receipts', 'chain'] }) }));
     const answers = JSON.stringify(append.responses['200']);
     expect(answers).toContain('"receipts"');
-    expect(answers).toContain('"hashes"');
+    expect(answers).toContain('"lastHash"');
     expect(answers).toContain('"events"');
   });
 
   const tampered: Array<{ what: string; tamper: Parameters<typeof tamperingProxy>[1]; field: string; readBack?: boolean }> = [
-    { what: 'leaves a hash out', tamper: { append: (a) => a.hashes.pop() }, field: 'hashes' },
-    { what: 'leaves a position out', tamper: { append: (a) => a.positions.pop() }, field: 'positions' },
+    { what: 'leaves the last hash out', tamper: { append: (a) => delete a.lastHash }, field: 'lastHash' },
+    { what: 'counts another number of positions', tamper: { append: (a) => (a.positions[0]!.count = 2) }, field: 'positions' },
     { what: 'counts another number of events in recordedAt', tamper: { append: (a) => (a.recordedAt[0]!.count = 4) }, field: 'recordedAt' },
     { what: 'leaves the first revision and prevHash out', tamper: { append: (a) => delete a.first }, field: 'first' },
     { what: 'starts at another revision', tamper: { append: (a) => (a.first!.revision = 5) }, field: 'nextExpectedRevision' },
-    { what: 'goes back in position', tamper: { append: (a) => (a.positions[1] = 0) }, field: 'positions.1' },
+    {
+      what: 'goes back in position',
+      tamper: { append: (a) => (a.positions = [{ from: a.positions[0]!.from, count: 1 }, { from: 0, count: 2 }]) },
+      field: 'positions.1.from',
+    },
     { what: 'reports another next revision', tamper: { append: (a) => (a.nextExpectedRevision = 7) }, field: 'nextExpectedRevision' },
     { what: 'reports another position', tamper: { append: (a) => (a.position += 10) }, field: 'position' },
-    { what: 'sends a malformed hash', tamper: { append: (a) => (a.hashes[0] = 'not a hash') }, field: 'hashes.0' },
+    { what: 'sends a malformed hash', tamper: { append: (a) => (a.lastHash = 'not a hash') }, field: 'lastHash' },
     { what: 'sends a revision as text', tamper: { append: (a) => ((a.first as Record<string, unknown>).revision = '0') }, field: 'first.revision' },
     { what: 'sends a recordedAt that is no timestamp', tamper: { append: (a) => (a.recordedAt[0]!.at = 'yesterday') }, field: 'recordedAt.0.at' },
     { what: 'breaks the hash chain at its start', tamper: { append: (a) => (a.first!.prevHash = 'f'.repeat(64)) }, field: 'first.prevHash', readBack: true },
-    { what: "replaces the last event's hash (no link after it to break)", tamper: { append: (a) => (a.hashes[2] = 'e'.repeat(64)) }, field: 'hashes.2', readBack: true },
-    { what: 'replaces a hash (and so the link after it)', tamper: { append: (a) => (a.hashes[1] = 'e'.repeat(64)) }, field: 'hashes.1', readBack: true },
+    { what: 'replaces the last hash', tamper: { append: (a) => (a.lastHash = 'e'.repeat(64)) }, field: 'lastHash', readBack: true },
     {
       what: 'shifts every revision consistently (the hash covers the revision)',
       tamper: {
@@ -250,13 +254,13 @@ describe('HttpEventStore: the hub answers an append with its chain (compact rece
     },
     {
       what: "replaces the last hash, and the read-back's data (the record no longer verifies)",
-      tamper: { append: (a) => (a.hashes[2] = 'e'.repeat(64)), read: (page) => (page.events[0]!.data = { name: 'loss', value: 1e9 }) },
+      tamper: { append: (a) => (a.lastHash = 'e'.repeat(64)), read: (page) => (page.events[0]!.data = { name: 'loss', value: 1e9 }) },
       field: 'events.0.hash',
       readBack: true,
     },
     {
       what: "replaces the last hash, and the read-back puts an event in another stream",
-      tamper: { append: (a) => (a.hashes[2] = 'e'.repeat(64)), read: (page) => (page.events[2]!.stream = 'run-elsewhere') },
+      tamper: { append: (a) => (a.lastHash = 'e'.repeat(64)), read: (page) => (page.events[2]!.stream = 'run-elsewhere') },
       field: 'events.2.stream',
       readBack: true,
     },
@@ -281,9 +285,16 @@ describe('HttpEventStore: the hub answers an append with its chain (compact rece
     });
   }
 
-  it('given a chain answer whose recordedAt comes in several runs, when the client appends, then each event gets its run\'s time, proven without a read-back', async () => {
+  it('given a chain answer whose positions and recordedAt come in several runs, when the client appends, then each event gets its run\'s position and time, proven without a read-back', async () => {
     const later = '2031-01-01T00:00:00.000Z';
-    const proxy = await tamperingProxy(hub.url, { append: (a) => (a.recordedAt = [{ at: a.recordedAt[0]!.at, count: 1 }, { at: later, count: 2 }]) });
+    const proxy = await tamperingProxy(hub.url, {
+      append: (a) => {
+        const from = a.positions[0]!.from;
+        a.positions = [{ from, count: 1 }, { from: from + 10, count: 2 }];
+        a.position = from + 11;
+        a.recordedAt = [{ at: a.recordedAt[0]!.at, count: 1 }, { at: later, count: 2 }];
+      },
+    });
     const store = new HttpEventStore({ url: proxy.url, token, project: 'answers' });
     try {
       const stream = `run-${randomUUID()}`;
@@ -294,7 +305,10 @@ describe('HttpEventStore: the hub answers an append with its chain (compact rece
       expect(requests.map((r) => r.split(' ')[0])).toEqual(['POST']);
       const read = await readAll(store, stream);
       expect(result.events.map((e) => e.recordedAt)).toEqual([read[0]!.recordedAt, later, later]);
-      expect(result.events.map((e) => ({ ...e, recordedAt: '' }))).toEqual(read.map((e) => ({ ...e, recordedAt: '' })));
+      const from = read[0]!.position;
+      expect(result.events.map((e) => e.position)).toEqual([from, from + 10, from + 11]);
+      expect(result.position).toBe(from + 11);
+      expect(result.events.map((e) => ({ ...e, recordedAt: '', position: 0 }))).toEqual(read.map((e) => ({ ...e, recordedAt: '', position: 0 })));
     } finally {
       await store.close();
       await new Promise((resolve) => proxy.server.close(resolve));

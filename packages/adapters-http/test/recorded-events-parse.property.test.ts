@@ -2,9 +2,7 @@ import fc from 'fast-check';
 import { InvalidInputError, RecordedEventSchema } from '@dotscience/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseAppendChain } from '../src/client/append-chain.js';
 import { parseRecordedEvents } from '../src/client/recorded-events.js';
-import { AppendChainResponseSchema } from '../src/wire/wire-schemas.js';
 import { parsedShape } from '@dotscience/core/testing';
 
 
@@ -78,34 +76,6 @@ const recordedish = fc.oneof(
   odd,
 );
 const answerEvents = fc.oneof({ weight: 8, arbitrary: fc.array(recordedish, { maxLength: 4 }) }, odd);
-
-const chainAnswer = fc.oneof(
-  {
-    weight: 8,
-    arbitrary: fc.record(
-      {
-        nextExpectedRevision: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: -1, max: 1000 }) }, odd),
-        position: fc.oneof({ weight: 5, arbitrary: fc.nat() }, odd),
-        first: fc.oneof({ weight: 8, arbitrary: fc.record({ revision: count, prevHash: hash, extra: fc.string() }, { requiredKeys: ['revision', 'prevHash'] }) }, odd),
-        hashes: fc.oneof({ weight: 30, arbitrary: fc.array(fc.oneof({ weight: 30, arbitrary: fc.stringMatching(/^[0-9a-f]{64}$/) }, hash), { maxLength: 4 }) }, odd),
-        positions: fc.oneof({ weight: 30, arbitrary: fc.array(fc.oneof({ weight: 30, arbitrary: fc.nat() }, count), { maxLength: 4 }) }, odd),
-        recordedAt: fc.oneof(
-          { weight: 30, arbitrary: fc.array(fc.oneof({ weight: 30, arbitrary: fc.record({ at: timestamp, count: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 4 }) }, fc.constant(0), odd), extra: fc.string() }, { requiredKeys: ['at', 'count'] }) }, odd), { maxLength: 2 }) },
-          odd,
-        ),
-        extra: fc.string(),
-      },
-      { requiredKeys: ['nextExpectedRevision', 'position', 'hashes', 'positions', 'recordedAt'] },
-    ),
-  },
-  odd,
-);
-
-describe('parseAppendChain (the client fast path for chain answers)', () => {
-  it('given any answer, then it accepts exactly what AppendChainResponseSchema accepts, with the same output, and refuses the rest naming the same fields', () => {
-    expectZodsVerdict(chainAnswer, (input) => parseAppendChain(input, 'hub answer'), AppendChainResponseSchema, []);
-  });
-});
 
 describe('parseRecordedEvents (the client fast path for hub answers)', () => {
   it('given any list, then it accepts exactly what z.array(RecordedEventSchema) accepts, with the same output, and refuses the rest naming the same fields', () => {

@@ -3,15 +3,15 @@ import {
   canonicalJson,
   chainHashOfFields,
   eventHash,
+  parseInput,
   type AppendResult,
   type CanonicalFields,
   type ExpectedRevision,
   type NewEvent,
   type RecordedEvent,
 } from '@dotscience/core';
-import type { AppendChainResponse, EventReceipt } from '../wire/wire-schemas.js';
+import { AppendChainResponseSchema, type AppendChainResponse } from '../wire/wire-schemas.js';
 import { parseAppendAnswer, refusalOf, type Refusal } from './append-answer.js';
-import { parseAppendChain } from './append-chain.js';
 
 /** Reads `count` recorded events of the stream appended to, from `fromRevision`. */
 export type ReadBack = (fromRevision: number, count: number) => Promise<RecordedEvent[]>;
@@ -68,18 +68,18 @@ export function appendRequestBody(texts: readonly CanonicalFields[], expectedRev
  * The hub's chain answer to an append of `sent` to `stream` (`?answer=chain`),
  * turned into the AppendResult the EventStore port promises: the recorded events.
  *
- * The answer is parsed and checked against the request (a hash and a position per
- * event sent, a recordedAt for each, positions increasing, the first revision and
- * the count ending at `nextExpectedRevision`, the last position at `position`) and
- * read as a receipt per event: its id the one sent, revisions consecutive from
- * `first.revision`, each prevHash the hash before it (`first.prevHash` for the
- * first). Then each event's hash is recomputed from the event sent, the stream, the
- * receipt's revision and prevHash: when every hash matches, what was recorded is
- * what was sent, and the events are built from `sent` and the receipts. When one
- * does not — an idempotent retry whose first attempt carried other data, a
- * normalisation on the way, a tampered answer — the recorded events are read back
- * and must be a consistent answer whose every hash recomputes and that agrees with
- * each receipt field for field. Anything else is an InvalidInputError naming the field.
+ * The answer is parsed and checked against the request (positions and recordedAt
+ * counting the events sent, positions increasing, the first revision and the count
+ * ending at `nextExpectedRevision`, the last position at `position`). Then the
+ * chain is recomputed from the events sent: from `first.prevHash`, each event's hash
+ * over its content at its revision in `stream`. When it ends at the hub's
+ * `lastHash`, what was recorded is what was sent (each hash covers the one before
+ * it, so the last fixes every event), and the events are built from `sent`, the
+ * hashes computed and the answer. When it does not — an idempotent retry whose
+ * first attempt carried other data, a normalisation on the way, a tampered answer —
+ * the recorded events are read back and must be a consistent answer whose every
+ * hash recomputes and that agrees with the answer field for field. Anything else is
+ * an InvalidInputError naming the field.
  */
 export async function acceptAppendChain(
   stream: string,
@@ -89,90 +89,92 @@ export async function acceptAppendChain(
   subject: string,
   readBack: ReadBack,
 ): Promise<AppendResult> {
-  const chain = parseAppendChain(answer, subject);
+  const chain = parseInput(AppendChainResponseSchema, answer, subject);
   const { nextExpectedRevision, position } = chain;
   const refuse = refusalOf(subject);
-  const receipts = receiptsOfChain(sent, chain, refuse);
-  const events = eventsIfHashesMatch(stream, sent, texts, receipts);
+  const places = placesOfChain(sent, chain, refuse);
+  const events = eventsIfChainEnds(stream, sent, texts, places, chain);
   if (events) return { nextExpectedRevision, position, events };
 
-  const first = receipts[0]!.revision;
+  const first = places[0]!.revision;
   const readSubject = `${stream} read back from revision ${first} after the ${subject}`;
-  const recorded = parseAppendAnswer(stream, sent, { nextExpectedRevision, position, events: await readBack(first, receipts.length) }, readSubject);
+  const recorded = parseAppendAnswer(stream, sent, { nextExpectedRevision, position, events: await readBack(first, places.length) }, readSubject);
   for (let i = 0; i < recorded.events.length; i++) {
     const event = recorded.events[i]!;
     const recomputed = eventHash(event.prevHash, event);
     if (recomputed !== event.hash) refusalOf(readSubject)(`events.${i}.hash`, `must be the hash of the event's content (${recomputed}): the hub's record does not verify`);
-    const receipt = receipts[i]!;
-    for (const field of CHAIN_FIELDS) {
-      if (receipt[field] !== event[field]) refuse(chainFieldOf(i, field), `must be what the hub recorded (${JSON.stringify(event[field])}, read back)`);
+    const place = places[i]!;
+    const stated: Array<[string, unknown, unknown]> = [
+      ['first.revision', place.revision, event.revision],
+      ['positions', place.position, event.position],
+      ['recordedAt', place.recordedAt, event.recordedAt],
+    ];
+    if (i === 0) stated.push(['first.prevHash', chain.first!.prevHash, event.prevHash]);
+    if (i === recorded.events.length - 1) stated.push(['lastHash', chain.lastHash, event.hash]);
+    for (const [field, said, found] of stated) {
+      if (said !== found) refuse(field, `must be what the hub recorded (${JSON.stringify(found)} for event ${i}, read back)`);
     }
   }
   return recorded;
 }
 
-/** The receipt fields a chain answer states (ids are the client's own, and the read-back is checked against them). */
-const CHAIN_FIELDS = ['revision', 'position', 'recordedAt', 'prevHash', 'hash'] as const satisfies ReadonlyArray<keyof EventReceipt>;
-
-/** Where the chain answer states field `field` of receipt `i`. */
-function chainFieldOf(i: number, field: (typeof CHAIN_FIELDS)[number]): string {
-  switch (field) {
-    case 'revision':
-      return 'first.revision';
-    case 'position':
-      return `positions.${i}`;
-    case 'recordedAt':
-      return 'recordedAt';
-    case 'prevHash':
-      return i === 0 ? 'first.prevHash' : `hashes.${i - 1}`;
-    case 'hash':
-      return `hashes.${i}`;
-  }
+/** What the chain answer says the store assigned to one event. */
+interface ChainPlace {
+  revision: number;
+  position: number;
+  recordedAt: string;
 }
 
 /**
- * A receipt per event sent, read from the chain answer once it is checked against
- * the request: a hash, a position and a recordedAt per event, positions increasing,
- * revisions from `first.revision` ending at `nextExpectedRevision`, the last position
- * at `position`.
+ * The place of each event sent, read from the chain answer once it is checked
+ * against the request: positions and recordedAt runs counting the events sent,
+ * positions increasing, revisions from `first.revision` ending at
+ * `nextExpectedRevision`, the last position at `position`, and a first prevHash and
+ * a last hash when events were sent.
  */
-function receiptsOfChain(sent: readonly NewEvent[], chain: AppendChainResponse, refuse: Refusal): EventReceipt[] {
+function placesOfChain(sent: readonly NewEvent[], chain: AppendChainResponse, refuse: Refusal): ChainPlace[] {
   const n = sent.length;
-  const { first, hashes, positions, recordedAt } = chain;
-  if (hashes.length !== n) refuse('hashes', `must hold a hash for each of the ${n} event(s) sent, not ${hashes.length}`);
-  if (positions.length !== n) refuse('positions', `must hold a position for each of the ${n} event(s) sent, not ${positions.length}`);
+  const { first, lastHash, positions, recordedAt } = chain;
   let counted = 0;
+  for (const run of positions) counted += run.count;
+  if (counted !== n) refuse('positions', `must count the ${n} event(s) sent, not ${counted}`);
+  counted = 0;
   for (const run of recordedAt) counted += run.count;
   if (counted !== n) refuse('recordedAt', `must count the ${n} event(s) sent, not ${counted}`);
   if (n === 0) return [];
   if (!first) return refuse('first', "must give the first event's revision and prevHash");
+  if (lastHash === undefined) return refuse('lastHash', "must give the last event's hash");
   if (first.revision + n - 1 !== chain.nextExpectedRevision) refuse('nextExpectedRevision', `must be the last event's revision ${first.revision + n - 1}`);
-  if (positions[n - 1] !== chain.position) refuse('position', `must be the last event's position ${positions[n - 1]}`);
-  const receipts = new Array<EventReceipt>(n);
-  let run = 0;
-  let left = recordedAt[0]!.count;
-  for (let i = 0; i < n; i++) {
-    if (i > 0 && positions[i]! <= positions[i - 1]!) refuse(`positions.${i}`, `must come after position ${positions[i - 1]}`);
-    if (left === 0) left = recordedAt[++run]!.count;
-    left--;
-    receipts[i] = { id: sent[i]!.id, revision: first.revision + i, position: positions[i]!, recordedAt: recordedAt[run]!.at, prevHash: i === 0 ? first.prevHash : hashes[i - 1]!, hash: hashes[i]! };
+  for (let k = 1; k < positions.length; k++) {
+    const before = positions[k - 1]!;
+    if (positions[k]!.from <= before.from + before.count - 1) refuse(`positions.${k}.from`, `must come after position ${before.from + before.count - 1}`);
   }
-  return receipts;
+  const lastRun = positions.at(-1)!;
+  if (lastRun.from + lastRun.count - 1 !== chain.position) refuse('position', `must be the last event's position ${lastRun.from + lastRun.count - 1}`);
+  const places = new Array<ChainPlace>(n);
+  let i = 0;
+  for (const run of positions) for (let k = 0; k < run.count; k++, i++) places[i] = { revision: first.revision + i, position: run.from + k, recordedAt: '' };
+  i = 0;
+  for (const run of recordedAt) for (let k = 0; k < run.count; k++, i++) places[i]!.recordedAt = run.at;
+  return places;
 }
+
 /**
- * The recorded events, built from the events sent and their receipts, when each
- * receipt's hash is the one recomputed from the event sent (its `texts`, given the
- * receipt's revision); else undefined.
+ * The recorded events, built from the events sent, their places and the hashes
+ * recomputed from the events sent (their `texts`, at each place's revision) from
+ * `first.prevHash`, when the recomputed chain ends at the answer's `lastHash`; else undefined.
  */
-function eventsIfHashesMatch(stream: string, sent: readonly NewEvent[], texts: CanonicalFields[], receipts: readonly EventReceipt[]): RecordedEvent[] | undefined {
-  const events = new Array<RecordedEvent>(receipts.length);
-  for (let i = 0; i < receipts.length; i++) {
-    const { revision, position, recordedAt, prevHash, hash } = receipts[i]!;
+function eventsIfChainEnds(stream: string, sent: readonly NewEvent[], texts: CanonicalFields[], places: readonly ChainPlace[], chain: AppendChainResponse): RecordedEvent[] | undefined {
+  const events = new Array<RecordedEvent>(places.length);
+  let prevHash = chain.first?.prevHash ?? '';
+  for (let i = 0; i < places.length; i++) {
+    const { revision, position, recordedAt } = places[i]!;
     const fields = texts[i]!;
     fields.revision = canonicalJson(revision);
-    if (chainHashOfFields(prevHash, fields) !== hash) return undefined;
+    const hash = chainHashOfFields(prevHash, fields);
     const { id, type, schemaVersion, data, meta } = sent[i]!;
     events[i] = { id, type, schemaVersion, data, meta, stream, revision, position, recordedAt, prevHash, hash };
+    prevHash = hash;
   }
-  return events;
+  return places.length === 0 || prevHash === chain.lastHash ? events : undefined;
 }

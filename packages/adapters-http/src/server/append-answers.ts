@@ -11,26 +11,27 @@ export function receiptsOf(result: AppendResult): AppendReceiptsResponse {
   return { nextExpectedRevision: result.nextExpectedRevision, position: result.position, receipts };
 }
 
-/** An append's answer as the chain the client proves (`?answer=chain`): what receiptsOf says, without what the client knows. */
+/** An append's answer as the chain the client proves (`?answer=chain`): what receiptsOf says, without what the client knows or computes. */
 export function chainOf(result: AppendResult): AppendChainResponse {
   const { events } = result;
-  const hashes = new Array<string>(events.length);
-  const positions = new Array<number>(events.length);
+  const positions: AppendChainResponse['positions'] = [];
   const recordedAt: AppendChainResponse['recordedAt'] = [];
-  let run: AppendChainResponse['recordedAt'][number] | undefined;
+  let positionRun: AppendChainResponse['positions'][number] | undefined;
+  let timeRun: AppendChainResponse['recordedAt'][number] | undefined;
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
-    hashes[i] = event.hash;
-    positions[i] = event.position;
-    if (run?.at === event.recordedAt) run.count++;
-    else recordedAt.push((run = { at: event.recordedAt, count: 1 }));
+    if (positionRun && positionRun.from + positionRun.count === event.position) positionRun.count++;
+    else positions.push((positionRun = { from: event.position, count: 1 }));
+    if (timeRun?.at === event.recordedAt) timeRun.count++;
+    else recordedAt.push((timeRun = { at: event.recordedAt, count: 1 }));
   }
   const head = events[0];
+  const last = events.at(-1);
   return {
     nextExpectedRevision: result.nextExpectedRevision,
     position: result.position,
     ...(head ? { first: { revision: head.revision, prevHash: head.prevHash } } : {}),
-    hashes,
+    ...(last ? { lastHash: last.hash } : {}),
     positions,
     recordedAt,
   };

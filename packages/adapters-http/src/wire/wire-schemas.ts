@@ -61,8 +61,9 @@ export const AppendResponseSchema = z.object({
  * `?answer=receipts`: the hub answers an append with a receipt per event (what
  * the store assigned, not the event again), ~a third of the full answer; clients
  * of the previous version ask for it and prove the receipts by recomputing each
- * hash. `chain`: the same receipts without what the client sent, a third again
- * (AppendChainResponseSchema; HttpEventStore asks for it, see `acceptAppendChain`).
+ * hash. `chain`: the same receipts without what the client sent or can compute,
+ * a few dozen bytes per append (AppendChainResponseSchema; HttpEventStore asks for
+ * it, see `acceptAppendChain`).
  * Absent or `events`: the full recorded events.
  */
 export const AppendQuerySchema = z.object({ answer: z.enum(['events', 'receipts', 'chain']).optional() }).strict();
@@ -87,19 +88,23 @@ export const AppendReceiptsResponseSchema = z.object({
 export type AppendReceiptsResponse = z.infer<typeof AppendReceiptsResponseSchema>;
 
 /**
- * `?answer=chain`: the receipts with nothing the client already knows — no ids (its
- * own), one revision and prevHash for the first event (the others follow on, each
- * linked to the hash before it), a hash and a position per event, and recordedAt as
- * runs of equal values (one per append on the fs store): ~75 bytes per event instead
- * of a receipt's ~235. The client proves it the same way (see `acceptAppendChain`).
+ * `?answer=chain`: the receipts with nothing the client knows or can compute — no
+ * ids (its own), one revision and prevHash for the first event (the others follow
+ * on), the last event's hash (each hash covers the one before it, so with the first
+ * prevHash it fixes every event between: the client recomputes the chain from its own
+ * events and compares the end), and positions and recordedAt as runs (one of each
+ * per append on the fs store): a few dozen bytes per append instead of a receipt's
+ * ~235 per event. The client proves it as it proves receipts (see `acceptAppendChain`).
  */
 export const AppendChainResponseSchema = z.object({
   nextExpectedRevision: z.number().int(),
   position: z.number().int(),
   /** The first event's revision and the hash it links to; absent when no event was appended. */
   first: z.object({ revision: z.number().int().nonnegative(), prevHash: hashHex }).optional(),
-  hashes: z.array(hashHex),
-  positions: z.array(z.number().int().nonnegative()),
+  /** The last event's hash; absent when no event was appended. */
+  lastHash: hashHex.optional(),
+  /** Each run: `count` events at consecutive positions from `from`. */
+  positions: z.array(z.object({ from: z.number().int().nonnegative(), count: z.number().int().positive() })),
   /** Each run: `count` consecutive events recorded at `at`. */
   recordedAt: z.array(z.object({ at: TimestampSchema, count: z.number().int().positive() })),
 });
