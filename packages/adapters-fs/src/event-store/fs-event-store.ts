@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Observable } from 'rxjs';
 import {
   checkExpected,
+  checkIdsUnrecorded,
   idempotentRetry,
   parseAppend,
   type AppendOptions,
@@ -23,7 +24,7 @@ import { eventsOf, readRecordBatches, readRecords } from './record-reader.js';
 import { sealAndEncode, sealAndEncodeInParallel, type EncodedRecords, type StreamHead } from './record-batch.js';
 import { RecordSealer } from './record-sealer.js';
 import { listSegments } from './segment-files.js';
-import type { StreamIndex } from './stream-index.js';
+import { idPrints, type PrintMatches, type StreamIndex } from './stream-index.js';
 import { subscribeToLog } from './log-subscription.js';
 import { WriterLock, type WriterLockOptions } from './writer-lock.js';
 
@@ -130,7 +131,10 @@ export class FsEventStore implements EventStore {
     if (!this.log) throw new ReadOnlyEventStoreError(this.dir, stream);
     const { events: parsed, expected } = parseAppend(stream, events, options);
     if (this.rebuilding) await this.rebuilding;
+    const prints = idPrints(parsed);
     const loaded = new Map<number, RecordedEvent>();
+    /** Committed events read to confirm an id print match, by position. */
+    const confirmed = new Map<number, RecordedEvent>();
     for (;;) {
       if (this.sealingTurn) {
         await this.sealingTurn;
@@ -153,13 +157,36 @@ export class FsEventStore implements EventStore {
       const head = this.index.head(stream);
       checkExpected(stream, head.revision, expected);
       if (parsed.length === 0) return { nextExpectedRevision: head.revision, position: this.log.nextPosition - 1, events: [] };
+      const matches = this.index.printMatches(prints);
+      if (matches.positions.length > 0 || matches.withinAppend) {
+        const unread = matches.positions.filter((p) => p < this.index.committedCount && !confirmed.has(p));
+        if (unread.length > 0) {
+          for await (const event of readRecords(this.dir, this.index.table, unread.sort((a, b) => a - b))) confirmed.set(event.position, event);
+          continue;
+        }
+        this.checkIdsUnrecorded(stream, parsed, matches, confirmed);
+      }
       if (this.sealOnWorker(parsed.length)) {
-        const sealed = await this.takeTurn(() => this.sealOnWorkerAndEnqueue(stream, head, parsed));
+        const sealed = await this.takeTurn(() => this.sealOnWorkerAndEnqueue(stream, head, parsed, prints));
         if (sealed) return sealed;
         continue; // the head moved while sealing (a failed write dropped what it chained onto): look again
       }
-      return this.enqueue(stream, head, parsed);
+      return this.enqueue(stream, head, parsed, prints);
     }
+  }
+
+  /**
+   * Core's rule (an id is recorded at most once per store) over the events an append's
+   * id prints matched: committed ones read into `confirmed`, queued ones still pending.
+   * No await: the caller enqueues right after, so nothing can be recorded in between.
+   */
+  private checkIdsUnrecorded(stream: string, parsed: NewEvent[], matches: PrintMatches, confirmed: Map<number, RecordedEvent>): void {
+    const held = new Map<string, RecordedEvent>();
+    for (const p of matches.positions) {
+      const event = confirmed.get(p) ?? this.index.pendingAt(p);
+      if (event) held.set(event.id, event);
+    }
+    checkIdsUnrecorded(stream, parsed, (id) => held.get(id));
   }
 
   readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
@@ -260,16 +287,15 @@ export class FsEventStore implements EventStore {
     this.snapshotCount = count;
   }
 
-  private enqueue(stream: string, head: StreamHead, parsed: NewEvent[]): Promise<AppendResult> {
-    return this.enqueueSealed(stream, sealAndEncode(stream, head, parsed, this.log!.nextPosition, this.recordedAt()));
+  private enqueue(stream: string, head: StreamHead, parsed: NewEvent[], prints: Uint32Array): Promise<AppendResult> {
+    return this.enqueueSealed(stream, sealAndEncode(stream, head, parsed, this.log!.nextPosition, this.recordedAt()), prints);
   }
 
-  private enqueueSealed(stream: string, { events, chunks, lengths }: EncodedRecords): Promise<AppendResult> {
+  private enqueueSealed(stream: string, { events, chunks, lengths }: EncodedRecords, prints: Uint32Array): Promise<AppendResult> {
     const log = this.log!;
     log.nextPosition += events.length;
-    const pending = this.index.ensureStream(stream).pending;
-    for (const e of events) pending.push(e);
-    return new Promise((resolve, reject) => log.enqueue({ stream, events, chunks, lengths, resolve, reject }));
+    this.index.queue(stream, events, prints);
+    return new Promise((resolve, reject) => log.enqueue({ stream, events, chunks, lengths, prints, resolve, reject }));
   }
 
   private sealOnWorker(events: number): boolean {
@@ -282,13 +308,13 @@ export class FsEventStore implements EventStore {
    * meanwhile (only a failed write, which drops what was pending, moves them: other appends
    * wait for the turn). Then nothing is enqueued and the result is undefined.
    */
-  private async sealOnWorkerAndEnqueue(stream: string, head: StreamHead, parsed: NewEvent[]): Promise<Enqueued | undefined> {
+  private async sealOnWorkerAndEnqueue(stream: string, head: StreamHead, parsed: NewEvent[], prints: Uint32Array): Promise<Enqueued | undefined> {
     const log = this.log!;
     const position = log.nextPosition;
     const encoded = await sealAndEncodeInParallel(this.sealer, stream, head, parsed, position, this.recordedAt());
     const now = this.index.head(stream);
     if (this.log !== log || log.nextPosition !== position || now.revision !== head.revision || now.hash !== head.hash) return undefined;
-    return { durable: this.enqueueSealed(stream, encoded) };
+    return { durable: this.enqueueSealed(stream, encoded, prints) };
   }
 
   /** Run `work` holding the sealing turn; the turn ends once it has enqueued (not when the append is durable). */

@@ -14,6 +14,8 @@ export interface QueuedAppend {
   /** The events' frames back to back (in one buffer or several, in order), and each frame's length. */
   chunks: readonly Buffer[];
   lengths: number[];
+  /** The events' id prints (see stream-index.ts), computed when they were appended. */
+  prints: Uint32Array;
   resolve: (result: AppendResult) => void;
   reject: (error: Error) => void;
 }
@@ -96,7 +98,7 @@ export class GroupCommitLog {
     let offset = this.size;
     const committed: RecordedEvent[] = [];
     for (const append of batch) {
-      this.index.commitAppend(append.events, offset, append.lengths);
+      this.index.commitAppend(append.events, offset, append.lengths, append.prints);
       for (const length of append.lengths) offset += length;
       for (const event of append.events) committed.push(event);
     }

@@ -28,32 +28,46 @@ export function eventsOf(start: () => AsyncIterator<RecordChunk> | Promise<Async
   let chunks: AsyncIterator<RecordChunk> | undefined;
   let chunk: RecordChunk | undefined;
   let done = false;
+  const close = async (err: unknown): Promise<never> => {
+    done = true;
+    chunk = undefined;
+    await chunks?.return?.(); // closes the segment files
+    throw err;
+  };
+  const nextChunk = async (): Promise<IteratorResult<RecordedEvent>> => {
+    for (;;) {
+      if (done) return { done: true, value: undefined };
+      chunks ??= await start();
+      const step = await chunks.next();
+      if (step.done) {
+        done = true;
+        chunk = undefined;
+        return { done: true, value: undefined };
+      }
+      chunk = step.value;
+      let event: RecordedEvent | undefined;
+      try {
+        event = chunk.take();
+      } catch (err) {
+        return close(err);
+      }
+      if (event) return { done: false, value: event };
+    }
+  };
   return {
     [Symbol.asyncIterator]() {
       return this;
     },
-    async next(): Promise<IteratorResult<RecordedEvent>> {
-      for (;;) {
-        let event: RecordedEvent | undefined;
-        try {
-          event = chunk?.take();
-        } catch (err) {
-          done = true;
-          chunk = undefined;
-          await chunks?.return?.(); // closes the segment files
-          throw err;
-        }
-        if (event) return { done: false, value: event };
-        if (done) return { done: true, value: undefined };
-        chunks ??= await start();
-        const step = await chunks.next();
-        if (step.done) {
-          done = true;
-          chunk = undefined;
-          return { done: true, value: undefined };
-        }
-        chunk = step.value;
+    // Not an async function: an event already in the chunk is handed out in a resolved
+    // promise, without an async function's machinery per event (a replay is millions of them).
+    next(): Promise<IteratorResult<RecordedEvent>> {
+      let event: RecordedEvent | undefined;
+      try {
+        event = chunk?.take();
+      } catch (err) {
+        return close(err);
       }
+      return event ? Promise.resolve({ done: false, value: event }) : nextChunk();
     },
     async return(): Promise<IteratorResult<RecordedEvent>> {
       done = true;

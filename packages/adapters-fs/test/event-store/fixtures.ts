@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import type { NewEvent, RecordedEvent } from '@dotscience/core';
+import { FsEventStore } from '../../src/event-store/index.js';
 
 export function metricEvent(step: number, id: string = randomUUID()): NewEvent {
   return { id, type: 'MetricRecorded', schemaVersion: 1, data: { name: 'loss', value: 1 / (step + 1), step }, meta: {} };
@@ -20,3 +22,26 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 }
 
 export const idsOf = (events: readonly RecordedEvent[]): string[] => events.map((e) => e.id);
+
+/** The store a test works on (it may close it and open another on the same dir). */
+export interface StoreUnderTest {
+  dir: string;
+  store: FsEventStore;
+}
+
+/** A fresh FsEventStore in its own temp dir for each test of the calling describe, closed and removed after the test. */
+export function storePerTest(): StoreUnderTest {
+  const current = {} as StoreUnderTest;
+  let cleanup: () => Promise<void> = async () => undefined;
+  beforeEach(async () => {
+    const temp = await tempStoreDir();
+    cleanup = temp.cleanup;
+    current.dir = temp.dir;
+    current.store = await FsEventStore.open(temp.dir);
+  });
+  afterEach(async () => {
+    await current.store.close();
+    await cleanup();
+  });
+  return current;
+}

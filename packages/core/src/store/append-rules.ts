@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseNewEvent, type NewEvent, type RecordedEvent } from '../events/envelope.js';
 import { parseInput } from '../errors/parse-input.js';
-import { WrongExpectedRevisionError } from '../errors/store-errors.js';
+import { DuplicateEventIdError, WrongExpectedRevisionError, type EventIdSite } from '../errors/store-errors.js';
 import type { AppendOptions, AppendResult, ExpectedRevision } from '../ports/event-store.js';
 
 const expectedRevisionRule = "must be a revision (an integer >= -1), 'no_stream', 'stream_exists' or 'any'";
@@ -67,6 +67,28 @@ export function idempotentRetry(
     expected === start - 1;
   if (!sameIds || !sameExpectation) throw new WrongExpectedRevisionError(stream, expected, existing.length - 1);
   return appendResult(matched);
+}
+
+/**
+ * Event ids are recorded at most once per store. Run after `idempotentRetry` (an exact
+ * retry is answered before this) and before anything is written: refuses with
+ * DuplicateEventIdError the first event whose id repeats an earlier event of the append
+ * or is already recorded — `recordedAt(id)` says where the store holds it, undefined
+ * when nowhere (or, for a store that cannot look everywhere, nowhere it can see).
+ */
+export function checkIdsUnrecorded(
+  stream: string,
+  events: readonly NewEvent[],
+  recordedAt: (id: string) => { stream: string; revision: number } | undefined,
+): void {
+  const seen = new Map<string, number>();
+  for (let i = 0; i < events.length; i++) {
+    const id = events[i]!.id;
+    const earlier = seen.get(id);
+    const site: EventIdSite | undefined = earlier === undefined ? recordedAt(id) : { appendIndex: earlier };
+    if (site) throw new DuplicateEventIdError(id, stream, i, 'appendIndex' in site ? site : { stream: site.stream, revision: site.revision });
+    seen.set(id, i);
+  }
 }
 
 export function appendResult(recorded: readonly RecordedEvent[]): AppendResult {

@@ -3,6 +3,7 @@ import type { EventStore } from '../ports/event-store.js';
 import { appendAndReadContract } from './event-store-contract/append-and-read.js';
 import { concurrentWritersContract } from './event-store-contract/concurrent-writers.js';
 import type { ContractSubject, EventStoreFixture } from './event-store-contract/contract-subject.js';
+import { duplicateEventIdContract } from './event-store-contract/duplicate-event-id.js';
 import { durabilityContract } from './event-store-contract/durability.js';
 import { expectedRevisionContract } from './event-store-contract/expected-revision.js';
 import { idempotentRetryContract } from './event-store-contract/idempotent-retry.js';
@@ -51,6 +52,7 @@ export function eventStoreContract(name: string, factory: () => Promise<EventSto
     describe('append and read', () => appendAndReadContract(subject));
     describe('expected revision', () => expectedRevisionContract(subject));
     describe('idempotent retry', () => idempotentRetryContract(subject));
+    describe('event ids are recorded once', () => duplicateEventIdContract(subject));
     describe('subscribe', () => subscriptionContract(subject));
     describe('concurrent writers', () => concurrentWritersContract(subject));
     describe('durability across reopen', () => durabilityContract(subject));

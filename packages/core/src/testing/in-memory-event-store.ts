@@ -1,7 +1,7 @@
 import { Observable, Subject } from 'rxjs';
 import { chainEvents } from '../events/hash-chain.js';
 import { GENESIS_HASH, type NewEvent, type RecordedEvent } from '../events/envelope.js';
-import { checkExpected, idempotentRetry, appendResult, parseAppend } from '../store/append-rules.js';
+import { checkExpected, checkIdsUnrecorded, idempotentRetry, appendResult, parseAppend } from '../store/append-rules.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -18,6 +18,8 @@ import type {
 export class InMemoryEventStore implements EventStore {
   private readonly all: RecordedEvent[] = [];
   private readonly streams = new Map<string, RecordedEvent[]>();
+  /** Every recorded event by id: an id is recorded at most once per store. */
+  private readonly byId = new Map<string, RecordedEvent>();
   /** Signals that the log grew; subscribers read the new events from `all`. */
   private readonly live = new Subject<void>();
   private closed = false;
@@ -31,6 +33,7 @@ export class InMemoryEventStore implements EventStore {
     const retry = idempotentRetry(stream, existing, parsed, expected);
     if (retry) return retry;
     checkExpected(stream, existing.length - 1, expected);
+    checkIdsUnrecorded(stream, parsed, (id) => this.byId.get(id));
     if (parsed.length === 0) {
       return { nextExpectedRevision: existing.length - 1, position: this.all.length - 1, events: [] };
     }
@@ -40,6 +43,7 @@ export class InMemoryEventStore implements EventStore {
       (e, i): RecordedEvent => ({ ...e, position: this.all.length + i, recordedAt }),
     );
     this.all.push(...recorded);
+    for (const e of recorded) this.byId.set(e.id, e);
     this.streams.set(stream, [...existing, ...recorded]);
     this.live.next();
     return appendResult(recorded);

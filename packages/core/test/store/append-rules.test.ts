@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError, parseAppend, type NewEvent } from '../../src/index.js';
+import { checkIdsUnrecorded, DuplicateEventIdError, InvalidInputError, parseAppend, type NewEvent } from '../../src/index.js';
 
 const event = (n: number): NewEvent => ({
   id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
@@ -27,5 +27,45 @@ describe('parseAppend', () => {
     }
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as Error).message).toMatch(/event 2 appended to run-x.*id/);
+  });
+});
+
+describe('checkIdsUnrecorded', () => {
+  const refusal = (run: () => void): DuplicateEventIdError => {
+    let error: unknown;
+    try {
+      run();
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(DuplicateEventIdError);
+    return error as DuplicateEventIdError;
+  };
+
+  it('given ids the store does not hold, when checked, then nothing is refused and every id is asked about once', () => {
+    const asked: string[] = [];
+    checkIdsUnrecorded('run-x', [event(0), event(1), event(2)], (id) => {
+      asked.push(id);
+      return undefined;
+    });
+    expect(asked).toEqual([event(0).id, event(1).id, event(2).id]);
+  });
+
+  it('given an id the store holds, when a later event of the batch carries it, then the error names the id, event, stream and where it is recorded', () => {
+    const e = refusal(() => checkIdsUnrecorded('run-x', [event(0), event(1)], (id) => (id === event(1).id ? { stream: 'run-y', revision: 7 } : undefined)));
+    expect({ id: e.id, stream: e.stream, index: e.index, existing: e.existing, code: e.code }).toEqual({
+      id: event(1).id,
+      stream: 'run-x',
+      index: 1,
+      existing: { stream: 'run-y', revision: 7 },
+      code: 'DUPLICATE_EVENT_ID',
+    });
+    expect(e.message).toMatch(/event 1 appended to stream run-x has id .*-000000000001, which is already recorded in stream run-y at revision 7 — nothing was written/);
+  });
+
+  it('given a batch repeating a new id, when checked, then the second occurrence is refused naming the first', () => {
+    const e = refusal(() => checkIdsUnrecorded('run-x', [event(0), event(1), event(2), event(1)], () => undefined));
+    expect({ index: e.index, existing: e.existing }).toEqual({ index: 3, existing: { appendIndex: 1 } });
+    expect(e.message).toMatch(/as does event 1 of the same append/);
   });
 });
