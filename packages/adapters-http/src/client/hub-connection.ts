@@ -1,6 +1,7 @@
-import { DotscienceError, InvalidInputError, parseInput, WrongExpectedRevisionError } from '@dotscience/core';
+import { DotscienceError, DuplicateEventIdError, InvalidInputError, parseInput, WrongExpectedRevisionError } from '@dotscience/core';
 import { z } from 'zod';
 import { hubPaths } from '../wire/hub-routes.js';
+import { DuplicateEventIdBodySchema } from '../wire/duplicate-event-id-body.js';
 import { ErrorBodySchema, WhoAmIResponseSchema, type ErrorBody } from '../wire/wire-schemas.js';
 import { KeepAliveJsonClient, type JsonAnswer } from './keep-alive-json.js';
 
@@ -231,6 +232,10 @@ function errorFromAnswer(status: number, answer: unknown, what: string): Error {
   if (!body) return new HubRequestError(status, 'HUB_ERROR', `the hub answered ${what} with status ${status}`);
   if (body.code === 'WRONG_EXPECTED_REVISION' && body.stream !== undefined && body.expected !== undefined && body.actual !== undefined) {
     return new WrongExpectedRevisionError(body.stream, body.expected, body.actual);
+  }
+  if (body.code === 'DUPLICATE_EVENT_ID') {
+    const duplicate = DuplicateEventIdBodySchema.safeParse(answer);
+    if (duplicate.success) return new DuplicateEventIdError(duplicate.data.id, duplicate.data.stream, duplicate.data.index, duplicate.data.existing);
   }
   if (body.code === 'INVALID_INPUT' && body.problems) return new InvalidInputError(`request to the hub (${what})`, body.problems);
   return new HubRequestError(status, body.code, `the hub refused ${what}: ${body.message}`);

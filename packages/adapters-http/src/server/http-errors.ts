@@ -1,5 +1,14 @@
 import type { Socket } from 'node:net';
-import { DotscienceError, InvalidInputError, QueryParseError, UnknownLineageNodeError, AmbiguousLineageNodeError, WrongExpectedRevisionError } from '@dotscience/core';
+import {
+  DotscienceError,
+  DuplicateEventIdError,
+  InvalidInputError,
+  QueryParseError,
+  UnknownLineageNodeError,
+  AmbiguousLineageNodeError,
+  WrongExpectedRevisionError,
+} from '@dotscience/core';
+import type { DuplicateEventIdBody } from '../wire/duplicate-event-id-body.js';
 import type { ErrorBody } from '../wire/wire-schemas.js';
 
 /** A refusal the hub answers with a status and a JSON `{code, message}` body. */
@@ -19,10 +28,14 @@ export const forbidden = (why: string): HubRefusal => new HubRefusal(403, 'FORBI
 export const notFound = (what: string): HubRefusal => new HubRefusal(404, 'NOT_FOUND', what);
 
 /** How the hub answers an error: typed errors become 4xx with their code, anything else a 500 without internals. */
-export function errorResponse(error: unknown): { status: number; body: ErrorBody } {
+export function errorResponse(error: unknown): { status: number; body: ErrorBody | DuplicateEventIdBody } {
   if (error instanceof HubRefusal) return { status: error.status, body: { code: error.code, message: error.message } };
   if (error instanceof WrongExpectedRevisionError) {
     return { status: 409, body: { code: error.code, message: error.message, stream: error.stream, expected: error.expected, actual: error.actual } };
+  }
+  if (error instanceof DuplicateEventIdError) {
+    const { code, message, id, stream, index, existing } = error;
+    return { status: 409, body: { code, message, id, stream, index, ...(existing === undefined ? {} : { existing }) } };
   }
   if (error instanceof InvalidInputError) return { status: 400, body: { code: error.code, message: error.message, problems: [...error.problems] } };
   if (error instanceof UnknownLineageNodeError) return { status: 404, body: { code: error.code, message: error.message } };
