@@ -2,6 +2,7 @@ import {
   appendResult,
   chainEvents,
   checkExpected,
+  checkIdsUnrecorded,
   idempotentRetry,
   parseAppend,
   WrongExpectedRevisionError,
@@ -65,12 +66,23 @@ type Decoded = RecordedEvent | undefined;
  *   stream are serialized within a store. Event ids pass through, so the server
  *   also recognises a retried write. The recorded events (positions, `created`)
  *   are read back after the write.
+ * - event ids: an id is recorded at most once per store (core's checkIdsUnrecorded).
+ *   What this adapter can guarantee: an append repeating an id within itself, an id
+ *   of the same stream (the ledger holds every id of the stream, read before each
+ *   append), and an id this store instance has seen recorded in another stream or is
+ *   writing right now, are refused. What it cannot: an id recorded in another stream
+ *   by another process, or in a stream this instance never read. KurrentDB checks event
+ *   ids only within a stream (and only as an idempotent write), and finding an id
+ *   anywhere would mean reading all of `$all` or keeping an id index outside the
+ *   server that every writer consults; neither is done.
  * - readAll / subscribe: `$all` with a server-side filter on the stream-name
  *   prefixes of our categories; positions are the events' commit positions.
  */
 export class EventStoreDbEventStore implements EventStore {
   private readonly names: StreamNames;
   private readonly ledgers = new Map<string, StreamLedger>();
+  /** Ids this instance knows are recorded (in every stream it has read) or is writing now: id → stream and revision. */
+  private readonly knownIds = new Map<string, { stream: string; revision: number }>();
   private readonly appending = new Map<string, Promise<unknown>>();
   private readonly subscribers = new Set<{ subscriber: Subscriber<RecordedEvent>; stop: () => void }>();
   private readonly maxChainAttempts: number;
@@ -94,6 +106,7 @@ export class EventStoreDbEventStore implements EventStore {
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     this.assertOpen();
     const { events: parsed, expected } = parseAppend(stream, events, options);
+    checkIdsUnrecorded(stream, parsed, () => undefined); // an id repeated within the append, before any server round trip
     const server = this.names.toServer(stream);
     const previous = this.appending.get(server) ?? Promise.resolve();
     const turn = previous.then(
@@ -116,11 +129,15 @@ export class EventStoreDbEventStore implements EventStore {
       if (retryStart !== undefined) return this.answerRetry(stream, ledger, retryStart, events, expected);
       checkExpected(stream, ledger.head, expected);
       if (events.length === 0) return { nextExpectedRevision: ledger.head, position: ledger.headPosition, events: [] };
+      checkIdsUnrecorded(stream, events, (id) => this.knownIds.get(id));
 
       const sealed = chainEvents(stream, ledger.head, ledger.headHash, events);
+      // Reserved while the write is in flight, so a concurrent append of this store repeating one of them is refused.
+      for (const e of sealed) this.knownIds.set(e.id, { stream, revision: e.revision });
       try {
         await this.client.appendToStream(server, sealed.map(eventDataOf), { streamState: streamStateFor(ledger.head) });
       } catch (error) {
+        for (const e of sealed) if (this.knownIds.get(e.id)?.stream === stream && ledger.revisionOf(e.id) === undefined) this.knownIds.delete(e.id);
         const actual = conflictingRevisionOf(error);
         if (actual === undefined) throw appendFailureOf(error, stream, events.length);
         // Another writer moved the stream: re-read it and decide again (a retry of ours, a conflict, or a new chain for 'any').
@@ -148,7 +165,7 @@ export class EventStoreDbEventStore implements EventStore {
   /** The stream's ledger, with every event written since this store last looked. */
   private async currentLedger(stream: string, server: string): Promise<StreamLedger> {
     let ledger = this.ledgers.get(server);
-    if (!ledger) this.ledgers.set(server, (ledger = new StreamLedger()));
+    if (!ledger) this.ledgers.set(server, (ledger = new StreamLedger(this.knownIds)));
     const fresh: RecordedEvent[] = [];
     for await (const e of this.readServerStream(stream, server, ledger.head + 1, undefined)) fresh.push(e);
     ledger.extend(fresh);

@@ -8,6 +8,11 @@ import { GENESIS_HASH, type RecordedEvent } from '@dotscience/core';
  * recognises an idempotent retry anywhere in the stream, as the core's rule asks.
  */
 export class StreamLedger {
+  constructor(
+    /** The store-wide map of ids it has seen recorded (id → stream and revision), kept up to date by `extend`. */
+    private readonly seen: Map<string, { stream: string; revision: number }>,
+  ) {}
+
   head = -1;
   headHash = GENESIS_HASH;
   headPosition = -1;
@@ -20,6 +25,7 @@ export class StreamLedger {
         throw new Error(`stream ${e.stream}: read revision ${e.revision} after ${this.head} — the stream was truncated or deleted on the server`);
       }
       this.ids.set(e.id, e.revision);
+      this.seen.set(e.id, { stream: e.stream, revision: e.revision });
       this.head = e.revision;
       this.headHash = e.hash;
       this.headPosition = e.position;

@@ -202,18 +202,21 @@ describe('stream ledger', () => {
       recordedAt: '2025-01-01T00:00:00.000Z',
     }));
 
-  it('follows the head and knows the revision of every id it has read', () => {
-    const ledger = new StreamLedger();
+  it('follows the head and knows the revision of every id it has read, also in the store-wide map of ids', () => {
+    const seen = new Map<string, { stream: string; revision: number }>();
+    const ledger = new StreamLedger(seen);
     expect([ledger.head, ledger.headHash, ledger.headPosition]).toEqual([-1, GENESIS_HASH, -1]);
     const events = recorded(3);
     ledger.extend(events);
     expect([ledger.head, ledger.headHash, ledger.headPosition]).toEqual([2, events[2]!.hash, 102]);
     expect(ledger.revisionOf(events[1]!.id)).toBe(1);
     expect(ledger.revisionOf(randomUUID())).toBeUndefined();
+    expect(seen.get(events[2]!.id)).toEqual({ stream: 'run-l', revision: 2 });
+    expect(seen.size).toBe(3);
   });
 
   it('refuses events that do not continue the head (a stream truncated on the server)', () => {
-    const ledger = new StreamLedger();
+    const ledger = new StreamLedger(new Map());
     ledger.extend(recorded(2));
     expect(() => ledger.extend(recorded(1, 5))).toThrow(/truncated or deleted/);
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidInputError } from '@dotscience/core';
+import { DuplicateEventIdError, InvalidInputError } from '@dotscience/core';
 import { describe, expect, it } from 'vitest';
 import { EventStoreClosedError, EventStoreDbEventStore } from '../src/index.js';
 
@@ -13,6 +13,21 @@ describe('EventStoreDbEventStore before any server round trip', () => {
       await expect(store.append('orders-1', [event()])).rejects.toThrow(InvalidInputError);
       await expect(store.append('run-1', [{ ...event(), id: 'x' }])).rejects.toThrow(/id/);
       await expect(store.append('run-1', [event()], { expectedRevision: -2 })).rejects.toThrow(/expectedRevision/);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses an append repeating an id within itself as DuplicateEventIdError, before any round trip', async () => {
+    const store = EventStoreDbEventStore.connect('kurrentdb://127.0.0.1:1?tls=false');
+    try {
+      const repeated = event();
+      const error = await store.append('run-1', [event(), repeated, repeated]).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(error).toBeInstanceOf(DuplicateEventIdError);
+      expect(error).toMatchObject({ id: repeated.id, stream: 'run-1', index: 2, existing: { appendIndex: 1 } });
     } finally {
       await store.close();
     }
