@@ -145,7 +145,8 @@ export class FsEventStore implements EventStore {
         await this.loadRevisions(stream, missing, parsed.length, loaded);
         continue;
       }
-      // From here to enqueue nothing awaits, so the stream head cannot move under us
+      // From here to enqueue nothing awaits (reading the records an id print matched is followed
+      // by a fresh look), so neither the stream head nor the recorded ids can change under us
       // (an append sealed on the worker holds the turn until it is enqueued).
       const existing = this.existingForRetry(stream, parsed[0]?.id, loaded);
       const retry = existing && idempotentRetry(stream, existing, parsed, expected);
@@ -157,6 +158,8 @@ export class FsEventStore implements EventStore {
       const head = this.index.head(stream);
       checkExpected(stream, head.revision, expected);
       if (parsed.length === 0) return { nextExpectedRevision: head.revision, position: this.log.nextPosition - 1, events: [] };
+      // An id recorded anywhere in the store (committed or queued) or twice in this append is refused.
+      // The common case costs one print lookup per event; records are read only on a print match.
       const matches = this.index.printMatches(prints);
       if (matches.positions.length > 0 || matches.withinAppend) {
         const unread = matches.positions.filter((p) => p < this.index.committedCount && !confirmed.has(p));
