@@ -221,6 +221,9 @@ describe('HttpEventStore: the hub answers an append with its chain (compact rece
     expect(answers).toContain('"receipts"');
     expect(answers).toContain('"lastHash"');
     expect(answers).toContain('"events"');
+    const conflict = JSON.stringify(append.responses['409']);
+    expect(conflict).toContain('DUPLICATE_EVENT_ID');
+    expect(conflict).toContain('"existing"');
   });
 
   const tampered: Array<{ what: string; tamper: Parameters<typeof tamperingProxy>[1]; field: string; readBack?: boolean }> = [
