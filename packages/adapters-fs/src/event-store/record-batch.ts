@@ -30,7 +30,7 @@ export const SEAL_JOB_EVENTS = 128;
  */
 export function sealAndEncode(stream: string, head: StreamHead, events: readonly NewEvent[], firstPosition: number, recordedAt: string): EncodedRecords {
   const canonical = new BatchCanonicalFields(stream);
-  const job = jobOf(canonical, head, events, 0, events.length, firstPosition, JSON.stringify(recordedAt));
+  const job = jobOf(canonical, head, events, 0, events.length, firstPosition, JSON.stringify(recordedAt), Buffer.allocUnsafe);
   job.prevHash = head.hash;
   return encodedRecords(stream, head, events, firstPosition, recordedAt, [sealRecords(ON_THIS_THREAD, job, head.hash)]);
 }
@@ -54,7 +54,7 @@ export async function sealAndEncodeInParallel(
   const jobs: Promise<SealedRecords>[] = [];
   try {
     for (let from = 0; from < events.length && sealer.usable; from += SEAL_JOB_EVENTS) {
-      const job = jobOf(canonical, head, events, from, Math.min(events.length, from + SEAL_JOB_EVENTS), firstPosition, recordedAtJson);
+      const job = jobOf(canonical, head, events, from, Math.min(events.length, from + SEAL_JOB_EVENTS), firstPosition, recordedAtJson, Buffer.allocUnsafeSlow);
       job.prevHash = from === 0 ? head.hash : null;
       const sealed = sealer.seal(job);
       sealed.catch(() => undefined); // awaited below, in order
@@ -76,10 +76,18 @@ const EXPECTED_FRAME_BYTES = 640;
 const EXPECTED_BODY_BYTES = 448;
 
 /** Events [from, to) as a seal job: bodies and frames written, slots and checksums left to sealing (prevHash to be set by the caller). */
-function jobOf(canonical: BatchCanonicalFields, head: StreamHead, events: readonly NewEvent[], from: number, to: number, firstPosition: number, recordedAtJson: string): SealJob {
+/**
+ * How a job's buffers are allocated. Sealed on this thread: `Buffer.allocUnsafe`, which
+ * slices small buffers from Buffer's shared pool (a single-event append allocating its own
+ * ArrayBuffers made V8 count external memory and collect more often: the hub's p99 doubled).
+ * Sealed on the worker: `Buffer.allocUnsafeSlow`, never pooled, since the whole ArrayBuffer moves.
+ */
+type Allocate = (size: number) => Buffer<ArrayBuffer>;
+
+function jobOf(canonical: BatchCanonicalFields, head: StreamHead, events: readonly NewEvent[], from: number, to: number, firstPosition: number, recordedAtJson: string, allocate: Allocate): SealJob {
   const count = to - from;
-  let bodies: Buffer<ArrayBuffer> = Buffer.allocUnsafeSlow(count * EXPECTED_BODY_BYTES);
-  let frames: Buffer<ArrayBuffer> = Buffer.allocUnsafeSlow(count * EXPECTED_FRAME_BYTES);
+  let bodies = allocate(count * EXPECTED_BODY_BYTES);
+  let frames = allocate(count * EXPECTED_FRAME_BYTES);
   const bodyEnds = new Uint32Array(count);
   const frameEnds = new Uint32Array(count);
   const slots = new Uint32Array(count);
@@ -94,12 +102,12 @@ function jobOf(canonical: BatchCanonicalFields, head: StreamHead, events: readon
     const recordEnd = `${HASH_SLOTS}${firstPosition + i},${recordedAtJson}]`;
     // Room for the worst case, so each text is encoded once (no pass to measure it first).
     const bodyRoom = bodyAt + 64 + body.length * MAX_UTF8_BYTES_PER_UNIT;
-    if (bodyRoom > bodies.length) bodies = grown(bodies, bodyAt, bodyRoom + (count - k - 1) * EXPECTED_BODY_BYTES);
+    if (bodyRoom > bodies.length) bodies = grown(allocate, bodies, bodyAt, bodyRoom + (count - k - 1) * EXPECTED_BODY_BYTES);
     bodyAt += 64;
     bodyAt += bodies.write(body, bodyAt, 'utf8');
     bodyEnds[k] = bodyAt;
     const frameRoom = frameAt + FRAME_HEADER_BYTES + (recordStart.length + recordEnd.length) * MAX_UTF8_BYTES_PER_UNIT;
-    if (frameRoom > frames.length) frames = grown(frames, frameAt, frameRoom + (count - k - 1) * EXPECTED_FRAME_BYTES);
+    if (frameRoom > frames.length) frames = grown(allocate, frames, frameAt, frameRoom + (count - k - 1) * EXPECTED_FRAME_BYTES);
     const headBytes = frames.write(recordStart, frameAt + FRAME_HEADER_BYTES, 'utf8');
     slots[k] = frameAt + FRAME_HEADER_BYTES + headBytes + 1;
     const length = headBytes + frames.write(recordEnd, frameAt + FRAME_HEADER_BYTES + headBytes, 'utf8');
@@ -111,9 +119,9 @@ function jobOf(canonical: BatchCanonicalFields, head: StreamHead, events: readon
   return { bodies, bodyEnds, frames, frameEnds, slots, prevHash: null };
 }
 
-/** A buffer of at least `size` bytes (at least twice the old one) holding the old one's first `used` bytes; never from the shared pool (it may be handed to the sealer's thread). */
-function grown(bytes: Buffer, used: number, size: number): Buffer<ArrayBuffer> {
-  const bigger = Buffer.allocUnsafeSlow(Math.max(size, bytes.length * 2));
+/** A buffer of at least `size` bytes (at least twice the old one) holding the old one's first `used` bytes. */
+function grown(allocate: Allocate, bytes: Buffer, used: number, size: number): Buffer<ArrayBuffer> {
+  const bigger = allocate(Math.max(size, bytes.length * 2));
   bytes.copy(bigger, 0, 0, used);
   return bigger;
 }
