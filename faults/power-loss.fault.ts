@@ -49,7 +49,7 @@ async function bootAndCreatePools(): Promise<void> {
           'export them, or set DOTSCIENCE_ZFS_TESTS=required where they hold nothing of value (CI)',
       );
     }
-    machine.createPool(pool, work, 256 * 1024 * 1024, join(work, 'mnt'));
+    machine.createPool(pool, work, 1024 * 1024 * 1024, join(work, 'mnt')); // sparse; room for 60 cuts of appending, 300-event batches included
     storeDir = join(machine.createDataset(`${pool}/store`), 'events');
     // A second pool: neither the store's fdatasyncs nor a transaction group they force can carry its writes to disk,
     // so an unsynced write there shows whether the cut loses data.

@@ -22,8 +22,8 @@ async function appendLoop() {
   for (let n = 0; ; n++) {
     await Promise.all(
       [0, 1, 2, 3].map(async (k) => {
-        // Every fourth round one lane appends 300 events, which are sealed on the worker thread: kills land there too.
-        const size = k === 3 && n % 4 === 0 ? 300 : 1 + ((n + k) % 3);
+        // Every eighth round one lane appends 300 events, which are sealed on the worker thread: kills land there too.
+        const size = k === 3 && n % 8 === 0 ? 300 : 1 + ((n + k) % 3);
         const batch = Array.from({ length: size }, (_, i) => metric(n * 1000 + i));
         await store.append(`run-${k}`, batch);
         say(`ack ${batch.map((e) => e.id).join(' ')}`);
