@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import type { NewEvent, RecordedEvent } from '@dotscience/core';
-import { FsEventStore } from '../../src/event-store/index.js';
+import { FsEventStore, type FsEventStoreOptions } from '../../src/event-store/index.js';
 
 export function metricEvent(step: number, id: string = randomUUID()): NewEvent {
   return { id, type: 'MetricRecorded', schemaVersion: 1, data: { name: 'loss', value: 1 / (step + 1), step }, meta: {} };
@@ -29,15 +29,15 @@ export interface StoreUnderTest {
   store: FsEventStore;
 }
 
-/** A fresh FsEventStore in its own temp dir for each test of the calling describe, closed and removed after the test. */
-export function storePerTest(): StoreUnderTest {
+/** A fresh FsEventStore (opened with `options`) in its own temp dir for each test of the calling describe, closed and removed after the test. */
+export function storePerTest(options: FsEventStoreOptions = {}): StoreUnderTest {
   const current = {} as StoreUnderTest;
   let cleanup: () => Promise<void> = async () => undefined;
   beforeEach(async () => {
     const temp = await tempStoreDir();
     cleanup = temp.cleanup;
     current.dir = temp.dir;
-    current.store = await FsEventStore.open(temp.dir);
+    current.store = await FsEventStore.open(temp.dir, options);
   });
   afterEach(async () => {
     await current.store.close();
