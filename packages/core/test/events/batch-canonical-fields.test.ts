@@ -86,7 +86,9 @@ describe('events parsed for an append are written by the native JSON writer (the
     fc.assert(
       fc.property(json, (data) => {
         const event = parsedWith(data);
-        expect(new BatchCanonicalFields('s').of({ ...event, revision: 0 }).data).toBe(canonicalJson(data));
+        // Compared with the canonical JSON of the parsed copy: what parsing returns for odd input
+        // (zod drops an own "__proto__" key) is the other property test's subject, not this one's.
+        expect(new BatchCanonicalFields('s').of({ ...event, revision: 0 }).data).toBe(canonicalJson(event.data));
       }),
       { numRuns: 2000 },
     );
