@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseInput } from '../errors/parse-input.js';
+import { InvalidInputError } from '../errors/store-errors.js';
 import { sortedKeys } from './canonical-json.js';
 import { markCanonicalOrder } from './canonical-order.js';
 import { JsonValueSchema, TimestampSchema, type JsonValue } from './json.js';
@@ -36,7 +37,43 @@ export type NewEvent = z.infer<typeof NewEventSchema>;
  * so a caller parsing many events builds no label for the valid ones.
  */
 export function parseNewEvent(value: unknown, subject: string | (() => string)): NewEvent {
-  return plainlyValidNewEvent(value) ?? parseInput(NewEventSchema, value, typeof subject === 'string' ? subject : subject());
+  const plain = plainlyValidNewEvent(value);
+  if (plain) return plain;
+  const label = typeof subject === 'string' ? subject : subject();
+  const protoKey = isObject(value) ? protoKeyPath(value.data, ['data']) : undefined;
+  if (!protoKey) return parseInput(NewEventSchema, value, label);
+  const protoProblem = { path: protoKey, message: PROTO_KEY_MESSAGE };
+  try {
+    parseInput(NewEventSchema, value, label);
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw new InvalidInputError(label, [...error.problems, protoProblem]);
+    throw error;
+  }
+  throw new InvalidInputError(label, [protoProblem]);
+}
+
+const PROTO_KEY_MESSAGE = 'the key "__proto__" cannot be recorded: JavaScript objects treat it as the prototype, so it would be lost; rename the key';
+
+/**
+ * The path of an own `__proto__` key in data (from JSON.parse, say), else undefined. zod's
+ * record drops such a key without an issue, so the event recorded and hashed would silently
+ * differ from the one sent; it is refused instead.
+ */
+function protoKeyPath(value: unknown, path: string[]): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = protoKeyPath(value[i], [...path, String(i)]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (Object.prototype.hasOwnProperty.call(value, '__proto__')) return [...path, '__proto__'].join('.');
+  for (const key of Object.keys(value)) {
+    const found = protoKeyPath((value as Record<string, unknown>)[key], [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 const EVENT_ID = z.regexes.uuid();

@@ -79,16 +79,15 @@ describe('events parsed for an append are written by the native JSON writer (the
   const parsedWith = (data: unknown) => parseNewEvent({ id: uuid, type: 'T', schemaVersion: 1, data, meta: {} }, 'event');
 
   it('given any JSON data, also with array-index keys ("10", "9") and unicode keys, when parsed and written, then the text is its canonical JSON', () => {
-    const key = fc.oneof(fc.string(), fc.constantFrom('0', '9', '10', '01', '4294967294', '4294967295', '-1', '1.5', 'é', '\ud83d\ude00', '__proto_'));
+    // (An own "__proto__" key is refused by parsing: the other property test's subject.)
+    const key = fc.oneof(fc.string().filter((k) => k !== '__proto__'), fc.constantFrom('0', '9', '10', '01', '4294967294', '4294967295', '-1', '1.5', 'é', '\ud83d\ude00', '__proto_'));
     const json = fc.letrec<{ value: unknown }>((tie) => ({
       value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 1 }), fc.dictionary(key, tie('value'), { maxKeys: 6 }), fc.array(tie('value'), { maxLength: 4 })),
     })).value;
     fc.assert(
       fc.property(json, (data) => {
         const event = parsedWith(data);
-        // Compared with the canonical JSON of the parsed copy: what parsing returns for odd input
-        // (zod drops an own "__proto__" key) is the other property test's subject, not this one's.
-        expect(new BatchCanonicalFields('s').of({ ...event, revision: 0 }).data).toBe(canonicalJson(event.data));
+        expect(new BatchCanonicalFields('s').of({ ...event, revision: 0 }).data).toBe(canonicalJson(data as JsonValue));
       }),
       { numRuns: 2000 },
     );
