@@ -20,9 +20,9 @@ import { GroupCommitLog } from './group-commit.js';
 import { saveIndexSnapshot } from './index-snapshot.js';
 import { LogWatch } from './log-watch.js';
 import { recoverLog, scanForward } from './log-recovery.js';
-import { eventsOf, readRecordBatches, readRecords } from './record-reader.js';
+import { eventsOf, readRecordBatches, readRecords, type ChunkVerifier } from './record-reader.js';
 import { sealAndEncode, sealAndEncodeInParallel, type EncodedRecords, type StreamHead } from './record-batch.js';
-import { RecordSealer } from './record-sealer.js';
+import { RecordWorker } from './record-worker.js';
 import { listSegments } from './segment-files.js';
 import { idPrints, type PrintMatches, type StreamIndex } from './stream-index.js';
 import { subscribeToLog } from './log-subscription.js';
@@ -45,9 +45,15 @@ export interface FsEventStoreOptions {
   now?: () => string;
   /**
    * Appends of at least this many events are chained and framed on a worker thread while
-   * this one writes the events' canonical texts (record-sealer.ts). Default 256; 0 turns it off.
+   * this one writes the events' canonical texts (record-worker.ts). Default 256; 0 turns it off.
    */
   sealOnWorkerFromEvents?: number;
+  /**
+   * Reads of at least this many records in one chunk (a replay's chunks hold ~2,000) have the
+   * chunk's checksums checked on the worker thread while this one decodes the chunk before
+   * (record-worker.ts). Default 256; 0 turns it off.
+   */
+  verifyOnWorkerFromRecords?: number;
 }
 
 /** What `open` found. */
@@ -76,7 +82,7 @@ export class FsEventStore implements EventStore {
   private snapshotting: Promise<void> = Promise.resolve();
   /** Set while an append is sealed on the worker: every other append waits for it before it looks at a stream head. */
   private sealingTurn: Promise<void> | undefined;
-  private readonly sealer = new RecordSealer();
+  private readonly worker = new RecordWorker();
 
   private constructor(
     readonly dir: string,
@@ -221,7 +227,7 @@ export class FsEventStore implements EventStore {
         if (this.readOnly) await this.refresh();
         return this.index.committedCount;
       },
-      read: (from, end) => readRecords(this.dir, this.index.table, range(from, end)),
+      read: (from, end) => readRecords(this.dir, this.index.table, range(from, end), this.chunkVerifier()),
     });
   }
 
@@ -260,7 +266,7 @@ export class FsEventStore implements EventStore {
     this.watch.stop();
     try {
       while (this.sealingTurn) await this.sealingTurn;
-      await this.sealer.close();
+      await this.worker.close();
       if (this.log) {
         await this.log.close();
         await this.snapshotting;
@@ -303,7 +309,7 @@ export class FsEventStore implements EventStore {
 
   private sealOnWorker(events: number): boolean {
     const from = this.options.sealOnWorkerFromEvents ?? 256;
-    return from > 0 && events >= from && this.sealer.usable;
+    return from > 0 && events >= from && this.worker.usable;
   }
 
   /**
@@ -314,7 +320,7 @@ export class FsEventStore implements EventStore {
   private async sealOnWorkerAndEnqueue(stream: string, head: StreamHead, parsed: NewEvent[], prints: Uint32Array): Promise<Enqueued | undefined> {
     const log = this.log!;
     const position = log.nextPosition;
-    const encoded = await sealAndEncodeInParallel(this.sealer, stream, head, parsed, position, this.recordedAt());
+    const encoded = await sealAndEncodeInParallel(this.worker, stream, head, parsed, position, this.recordedAt());
     const now = this.index.head(stream);
     if (this.log !== log || log.nextPosition !== position || now.revision !== head.revision || now.hash !== head.hash) return undefined;
     return { durable: this.enqueueSealed(stream, encoded, prints) };
@@ -378,9 +384,14 @@ export class FsEventStore implements EventStore {
       [Symbol.asyncIterator]: () =>
         eventsOf(async () => {
           if (this.readOnly) await this.refresh();
-          return readRecordBatches(this.dir, this.index.table, positions());
+          return readRecordBatches(this.dir, this.index.table, positions(), this.chunkVerifier());
         }),
     };
+  }
+
+  private chunkVerifier(): ChunkVerifier | undefined {
+    const fromRecords = this.options.verifyOnWorkerFromRecords ?? 256;
+    return fromRecords > 0 ? { worker: this.worker, fromRecords } : undefined;
   }
 
   /** A read-only store: take in whatever whole records other processes have written since. */

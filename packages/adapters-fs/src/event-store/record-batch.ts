@@ -4,7 +4,7 @@ import { BatchCanonicalFields, bodyOf, type NewEvent, type RecordedEvent } from 
 import { recordHead } from './record-codec.js';
 import { FRAME_HEADER_BYTES, lengthChecksum } from './record-frame.js';
 import { metaRecordText } from './record-meta.js';
-import type { RecordSealer } from './record-sealer.js';
+import type { RecordWorker } from './record-worker.js';
 import { sealRecords, type SealedRecords, type SealingFunctions, type SealJob } from './record-sealing.js';
 
 /** The frames of one append, back to back in one or more buffers (in order: one per seal job), and each frame's length. */
@@ -42,7 +42,7 @@ export function sealAndEncode(stream: string, head: StreamHead, events: readonly
  * here instead. Only one append may be sealed this way at a time (the store's turn).
  */
 export async function sealAndEncodeInParallel(
-  sealer: RecordSealer,
+  sealer: RecordWorker,
   stream: string,
   head: StreamHead,
   events: readonly NewEvent[],

@@ -4,7 +4,8 @@ import type { RecordedEvent } from '@dotscience/core';
 import { CorruptLogError } from './event-store-errors.js';
 import type { EventTable } from './event-table.js';
 import { decodeRecord, MalformedRecord } from './record-codec.js';
-import { readFrame } from './record-frame.js';
+import { FRAME_HEADER_BYTES, readFrame } from './record-frame.js';
+import type { RecordWorker } from './record-worker.js';
 import type { SegmentFile } from './segment-files.js';
 
 /** Read at most this many bytes per system call; neighbouring records are read together up to it. */
@@ -15,8 +16,8 @@ const READ_CHUNK_BYTES = 1024 * 1024;
  * neighbouring records in chunks of up to 1 MiB, checking each checksum.
  * Memory stays bounded by one chunk however large the segments are.
  */
-export function readRecords(dir: string, table: EventTable, positions: Iterable<number>): AsyncIterableIterator<RecordedEvent> {
-  return eventsOf(() => readRecordBatches(dir, table, positions));
+export function readRecords(dir: string, table: EventTable, positions: Iterable<number>, verifier?: ChunkVerifier): AsyncIterableIterator<RecordedEvent> {
+  return eventsOf(() => readRecordBatches(dir, table, positions, verifier));
 }
 
 /**
@@ -95,22 +96,32 @@ export class RecordChunk {
     private readonly start: number,
     private readonly end: number,
     private readonly positions: readonly number[],
+    /** Frames before this offset in `buf` were checked already (on the worker); from it on, each is checked here. */
+    private readonly verifiedEnd = 0,
   ) {}
 
   take(): RecordedEvent | undefined {
     if (this.taken >= this.positions.length) return undefined;
     const p = this.positions[this.taken]!;
-    const frame = readFrame(this.buf, this.at, this.end - this.start);
-    if (frame.kind !== 'record') this.fail(frame.kind === 'bad' ? frame.reason : 'record cut short');
+    let payloadStart: number;
+    let next: number;
+    if (this.at < this.verifiedEnd) {
+      payloadStart = this.at + FRAME_HEADER_BYTES;
+      next = payloadStart + this.buf.readUInt32LE(this.at);
+    } else {
+      const frame = readFrame(this.buf, this.at, this.end - this.start);
+      if (frame.kind !== 'record') this.fail(frame.kind === 'bad' ? frame.reason : 'record cut short');
+      ({ payloadStart, next } = frame);
+    }
     let event: RecordedEvent;
     try {
-      event = decodeRecord(this.buf.toString('utf8', frame.payloadStart, frame.next));
+      event = decodeRecord(this.buf.toString('utf8', payloadStart, next));
     } catch (err) {
       if (!(err instanceof MalformedRecord)) throw err;
       this.fail(err.message);
     }
     if (event.position !== p) this.fail(`record has position ${event.position}, expected ${p}`);
-    this.at = frame.next;
+    this.at = next;
     this.taken++;
     return event;
   }
@@ -153,16 +164,45 @@ function* recordRuns(table: EventTable, positions: Iterable<number>): Generator<
 }
 
 /**
- * The records at `positions`, one chunk per read; the next chunk is read while this
- * one is decoded, into the buffer the chunk before it used (a chunk is taken whole
- * before the next is asked for).
+ * Who checks the frames of a chunk of at least `fromRecords` records: `worker`, while this
+ * thread decodes the chunk before (a replay's chunks hold ~2,000 records each).
  */
-export async function* readRecordBatches(dir: string, table: EventTable, positions: Iterable<number>): AsyncGenerator<RecordChunk> {
+export interface ChunkVerifier {
+  worker: RecordWorker;
+  fromRecords: number;
+}
+
+/** A chunk's bytes, and where the frames checked already end in them. */
+interface LoadedChunk {
+  buf: Buffer;
+  verifiedEnd: number;
+}
+
+/**
+ * The records at `positions`, one chunk per read; the next chunk is read (and its frames
+ * checked on `verifier`'s worker) while this one is decoded, into the buffer the chunk
+ * before it used (a chunk is taken whole before the next is asked for).
+ */
+export async function* readRecordBatches(dir: string, table: EventTable, positions: Iterable<number>, verifier?: ChunkVerifier): AsyncGenerator<RecordChunk> {
   const handles = new Map<string, FileHandle>();
-  const load = async (run: RecordRun, into: Buffer): Promise<Buffer> => {
+  const read = async (run: RecordRun, into: Buffer): Promise<Buffer> => {
     const buf = run.end - run.start > into.length ? Buffer.allocUnsafe(run.end - run.start) : into;
     await readExactly(await handleFor(handles, dir, run.segment), buf, run.end - run.start, run.start, run.segment);
     return buf;
+  };
+  const load = async (run: RecordRun, into: Buffer): Promise<LoadedChunk> => {
+    const buf = await read(run, into);
+    const length = run.end - run.start;
+    // Only a buffer that owns its whole ArrayBuffer can move to the worker (chunk buffers do).
+    const movable = buf.byteOffset === 0 && buf.buffer.byteLength === buf.length;
+    if (!verifier || !verifier.worker.usable || run.positions.length < verifier.fromRecords || !movable) return { buf, verifiedEnd: 0 };
+    try {
+      const { bytes, end } = await verifier.worker.verify(buf, length);
+      return { buf: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), verifiedEnd: end };
+    } catch {
+      // The worker failed, and the bytes it held are gone: read them again and check them here.
+      return { buf: await read(run, Buffer.allocUnsafe(READ_CHUNK_BYTES)), verifiedEnd: 0 };
+    }
   };
   const runs = recordRuns(table, positions);
   let spare: Buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
@@ -171,13 +211,13 @@ export async function* readRecordBatches(dir: string, table: EventTable, positio
   try {
     while (!current.done) {
       const { segment, start, end, positions: run } = current.value;
-      const buf = await loading!;
+      const { buf, verifiedEnd } = await loading!;
       const following = runs.next();
       loading = following.done ? undefined : load(following.value, spare);
       loading?.catch(() => undefined); // awaited on the next turn or in finally
       spare = buf;
       current = following;
-      yield new RecordChunk(buf, segment, start, end, run);
+      yield new RecordChunk(buf, segment, start, end, run, verifiedEnd);
     }
   } finally {
     await loading?.catch(() => undefined);

@@ -3,7 +3,7 @@
  * The first half (record-batch.ts) writes, on the main thread, each event's hashed body
  * and its whole framed record as UTF-8, leaving slots for what only the chain decides:
  * prevHash and hash (64 hex digits each) and the frame's checksum. This half needs
- * nothing else, so it can run on a worker thread (record-sealer.ts) while the main
+ * nothing else, so it can run on a worker thread (record-worker.ts) while the main
  * thread writes the next events.
  */
 
@@ -24,7 +24,7 @@ export interface SealJob {
   frameEnds: Uint32Array;
   /** Where each frame's prevHash slot is in `frames`; its hash slot starts 67 bytes later (after `","`). */
   slots: Uint32Array;
-  /** The hash the first event chains onto; null: the last hash the sealer sealed before this job. */
+  /** The hash the first event chains onto; null: the last hash the worker sealed before this job. */
   prevHash: string | null;
 }
 

@@ -24,5 +24,5 @@ function contractFor(name: string, options: FsEventStoreOptions): void {
 }
 
 contractFor('FsEventStore', {});
-// Large appends are sealed on a worker thread; here every append is, so the whole contract covers that path too.
-contractFor('FsEventStore, every append sealed on the worker thread', { sealOnWorkerFromEvents: 1 });
+// Large appends are sealed, and large reads' chunks checked, on a worker thread; here every one is, so the whole contract covers those paths too.
+contractFor('FsEventStore, every append sealed and every read checked on the worker thread', { sealOnWorkerFromEvents: 1, verifyOnWorkerFromRecords: 1 });

@@ -3,7 +3,7 @@ import { chainEvents, GENESIS_HASH, type NewEvent } from '@dotscience/core';
 import { sealAndEncode, sealAndEncodeInParallel, SEAL_JOB_EVENTS, type EncodedRecords } from '../../src/event-store/record-batch.js';
 import { decodeRecord } from '../../src/event-store/record-codec.js';
 import { readFrame } from '../../src/event-store/record-frame.js';
-import { RecordSealer } from '../../src/event-store/record-sealer.js';
+import { RecordWorker } from '../../src/event-store/record-worker.js';
 import { metricEvent } from './fixtures.js';
 
 const recordedAt = '2026-11-25T16:00:00.000Z';
@@ -52,9 +52,9 @@ describe('sealAndEncode', () => {
 });
 
 describe('sealAndEncodeInParallel (chaining and framing on a worker thread)', () => {
-  const sealers: RecordSealer[] = [];
-  const sealer = (source?: string): RecordSealer => {
-    const s = new RecordSealer(source);
+  const sealers: RecordWorker[] = [];
+  const sealer = (source?: string): RecordWorker => {
+    const s = new RecordWorker(source);
     sealers.push(s);
     return s;
   };
