@@ -164,8 +164,8 @@ function* recordRuns(table: EventTable, positions: Iterable<number>): Generator<
 }
 
 /**
- * Who checks the frames of a chunk of at least `fromRecords` records: `worker`, while this
- * thread decodes the chunk before (a replay's chunks hold ~2,000 records each).
+ * Who reads a chunk of at least `fromRecords` records and checks its frames: `worker`, while
+ * this thread decodes the chunk before (a replay's chunks hold ~2,000 records each).
  */
 export interface ChunkVerifier {
   worker: RecordWorker;
@@ -179,8 +179,8 @@ interface LoadedChunk {
 }
 
 /**
- * The records at `positions`, one chunk per read; the next chunk is read (and its frames
- * checked on `verifier`'s worker) while this one is decoded, into the buffer the chunk
+ * The records at `positions`, one chunk per read; the next chunk is read (on `verifier`'s
+ * worker, which also checks its frames) while this one is decoded, into the buffer the chunk
  * before it used (a chunk is taken whole before the next is asked for).
  */
 export async function* readRecordBatches(dir: string, table: EventTable, positions: Iterable<number>, verifier?: ChunkVerifier): AsyncGenerator<RecordChunk> {
@@ -191,16 +191,16 @@ export async function* readRecordBatches(dir: string, table: EventTable, positio
     return buf;
   };
   const load = async (run: RecordRun, into: Buffer): Promise<LoadedChunk> => {
-    const buf = await read(run, into);
     const length = run.end - run.start;
     // Only a buffer that owns its whole ArrayBuffer can move to the worker (chunk buffers do).
-    const movable = buf.byteOffset === 0 && buf.buffer.byteLength === buf.length;
-    if (!verifier || !verifier.worker.usable || run.positions.length < verifier.fromRecords || !movable) return { buf, verifiedEnd: 0 };
+    const movable = into.byteOffset === 0 && into.buffer.byteLength === into.length && length <= into.length;
+    if (!verifier || !verifier.worker.usable || run.positions.length < verifier.fromRecords || !movable) return { buf: await read(run, into), verifiedEnd: 0 };
     try {
-      const { bytes, end } = await verifier.worker.verify(buf, length);
-      return { buf: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), verifiedEnd: end };
+      const { bytes, complete, end } = await verifier.worker.readChunk(join(dir, run.segment.name), run.start, length, into);
+      const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      return complete ? { buf, verifiedEnd: end } : { buf: await read(run, buf), verifiedEnd: 0 };
     } catch {
-      // The worker failed, and the bytes it held are gone: read them again and check them here.
+      // The worker failed, and the buffer it held is gone: read the chunk here.
       return { buf: await read(run, Buffer.allocUnsafe(READ_CHUNK_BYTES)), verifiedEnd: 0 };
     }
   };

@@ -8,15 +8,35 @@ export const RECORD_WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { hash } = require('node:crypto');
 const { crc32 } = require('node:zlib');
+const { openSync, readSync, closeSync } = require('node:fs');
 const sealRecords = (${sealRecords.toString()});
 const verifiedFramesEnd = (${verifiedFramesEnd.toString()});
 const fns = { hash, crc32 };
 let last = '';
-parentPort.on('message', ({ id, job, verify }) => {
+const readInto = ({ path, position, length, bytes }) => {
+  let got = 0;
   try {
-    if (verify) {
-      const end = verifiedFramesEnd(crc32, verify.bytes, verify.length, ${MAX_PAYLOAD_BYTES});
-      parentPort.postMessage({ id, verified: { bytes: verify.bytes, end } }, [verify.bytes.buffer]);
+    const fd = openSync(path, 'r');
+    try {
+      while (got < length) {
+        const n = readSync(fd, bytes, got, length - got, position + got);
+        if (n === 0) break;
+        got += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false; // the reader reads it again itself, and reports what is wrong
+  }
+  return got === length;
+};
+parentPort.on('message', ({ id, job, read }) => {
+  try {
+    if (read) {
+      const complete = readInto(read);
+      const end = complete ? verifiedFramesEnd(crc32, read.bytes, read.length, ${MAX_PAYLOAD_BYTES}) : 0;
+      parentPort.postMessage({ id, chunk: { bytes: read.bytes, complete, end } }, [read.bytes.buffer]);
       return;
     }
     const sealed = sealRecords(fns, job, last);
@@ -29,16 +49,18 @@ parentPort.on('message', ({ id, job, verify }) => {
 });
 `;
 
-/** A chunk's bytes back from the worker, and where its verified frames end. */
-export interface VerifiedChunk {
+/** A chunk read on the worker: its bytes, whether all were read, and where its verified frames end. */
+export interface CheckedChunk {
   bytes: Uint8Array;
+  /** False when the file could not be read or is shorter: the reader reads it again itself, and reports what is wrong. */
+  complete: boolean;
   end: number;
 }
 
 interface Reply {
   id: number;
   sealed?: SealedRecords;
-  verified?: VerifiedChunk;
+  chunk?: CheckedChunk;
   error?: string;
 }
 
@@ -46,7 +68,8 @@ interface Reply {
  * One worker thread for the event store's byte-heavy work that needs no state of the
  * store: sealing records (record-sealing.ts) for the writer, so the main thread can write
  * the next events' texts meanwhile, and checking a read chunk's frames (record-verifying.ts)
- * for a replay, so the main thread can decode the chunk before meanwhile. It starts on
+ * and reading a replay's chunks and checking their frames (record-verifying.ts), so the main
+ * thread can decode the chunk before meanwhile. It starts on
  * first use, keeps the process alive only while it has work, and is stopped by `close`.
  * When it fails (a job answered with an error, or the worker exits), every job it holds is
  * rejected and it is not used again: callers do the work on their own thread instead,
@@ -74,12 +97,15 @@ export class RecordWorker {
   }
 
   /**
-   * Check the frames in `bytes[0, length)`. `bytes` must own its whole ArrayBuffer: it moves to
-   * the worker and comes back in the answer (when this rejects, its memory is gone).
+   * Read `length` bytes of the file at `path` from `position` into `bytes` and check the frames
+   * in them. Both happen on the worker, so they overlap this thread's work even while it never
+   * yields to the event loop (a replay hands out a chunk's events in microtasks). `bytes` must
+   * own its whole ArrayBuffer: it moves to the worker and comes back in the answer (when this
+   * rejects, its memory is gone).
    */
-  async verify(bytes: Uint8Array, length: number): Promise<VerifiedChunk> {
-    const reply = await this.send({ verify: { bytes, length } }, [bytes.buffer as ArrayBuffer]);
-    return reply.verified!;
+  async readChunk(path: string, position: number, length: number, bytes: Uint8Array): Promise<CheckedChunk> {
+    const reply = await this.send({ read: { path, position, length, bytes } }, [bytes.buffer as ArrayBuffer]);
+    return reply.chunk!;
   }
 
   async close(): Promise<void> {
@@ -117,7 +143,7 @@ export class RecordWorker {
     if (!waiter) return;
     this.waiting.delete(reply.id);
     if (this.waiting.size === 0) this.worker?.unref();
-    if (reply.sealed || reply.verified) waiter.resolve(reply);
+    if (reply.sealed || reply.chunk) waiter.resolve(reply);
     else {
       waiter.reject(new Error(`the record worker failed: ${reply.error}`));
       this.fail(new Error(`the record worker failed: ${reply.error}`));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
@@ -13,6 +13,19 @@ export function metricEvent(step: number, id: string = randomUUID()): NewEvent {
 export async function tempStoreDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'ds-event-store-'));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Damage one byte of a file in place (flip a bit), as a bad disk sector or a stray write would. */
+export async function flipByteOf(path: string, offset: number): Promise<void> {
+  const fh = await open(path, 'r+');
+  try {
+    const b = Buffer.alloc(1);
+    await fh.read(b, 0, 1, offset);
+    b[0] = b[0]! ^ 0x20;
+    await fh.write(b, 0, 1, offset);
+  } finally {
+    await fh.close();
+  }
 }
 
 export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {

@@ -1,9 +1,9 @@
-import { appendFile, open, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '@dotscience/core';
 import { CorruptLogError, FsEventStore, INDEX_SNAPSHOT_FILE } from '../../src/event-store/index.js';
-import { collect, metricEvent, tempStoreDir } from './fixtures.js';
+import { collect, flipByteOf, metricEvent, tempStoreDir } from './fixtures.js';
 
 const SEGMENT = 'segment-0000000000000000.log';
 
@@ -20,14 +20,7 @@ describe('FsEventStore recovery on open', () => {
   });
   afterEach(() => cleanup());
 
-  async function flipByteAt(offset: number): Promise<void> {
-    const fh = await open(segment, 'r+');
-    const b = Buffer.alloc(1);
-    await fh.read(b, 0, 1, offset);
-    b[0] = b[0]! ^ 0x20;
-    await fh.write(b, 0, 1, offset);
-    await fh.close();
-  }
+  const flipByteAt = (offset: number): Promise<void> => flipByteOf(segment, offset);
 
   /** Byte offset where the record at `position` starts (frames are 8-byte header + JSON). */
   async function recordOffset(position: number): Promise<number> {

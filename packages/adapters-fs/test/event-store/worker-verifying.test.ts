@@ -1,4 +1,4 @@
-import { open, readFile } from 'node:fs/promises';
+import { readFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '@dotscience/core';
@@ -6,7 +6,7 @@ import { CorruptLogError, FsEventStore, INDEX_SNAPSHOT_FILE } from '../../src/ev
 import { recoverLog } from '../../src/event-store/log-recovery.js';
 import { readRecords } from '../../src/event-store/record-reader.js';
 import { RecordWorker } from '../../src/event-store/record-worker.js';
-import { collect, metricEvent, storePerTest } from './fixtures.js';
+import { collect, flipByteOf, metricEvent, storePerTest } from './fixtures.js';
 
 const SEGMENT = 'segment-0000000000000000.log';
 /** More than one 1 MiB read chunk of metric records (~150 bytes each), so a replay reads several chunks. */
@@ -22,15 +22,6 @@ async function recordOffset(dir: string, position: number): Promise<number> {
   let at = 0;
   for (let p = 0; p < position; p++) at += 8 + bytes.readUInt32LE(at);
   return at;
-}
-
-async function flipByteAt(path: string, offset: number): Promise<void> {
-  const fh = await open(path, 'r+');
-  const b = Buffer.alloc(1);
-  await fh.read(b, 0, 1, offset);
-  b[0] = b[0]! ^ 0x20;
-  await fh.write(b, 0, 1, offset);
-  await fh.close();
 }
 
 /** What reading every event gives: the events before the first failure, and the failure. */
@@ -64,7 +55,7 @@ describe('FsEventStore: replay chunks checked on the worker thread', () => {
     await fill(subject.store);
     const damaged = 6_543;
     const offset = await recordOffset(subject.dir, damaged);
-    await flipByteAt(join(subject.dir, SEGMENT), offset + 40);
+    await flipByteOf(join(subject.dir, SEGMENT), offset + 40);
     const onWorker = await readAllOutcome(subject.store);
     expect(onWorker.read).toBe(damaged);
     expect(onWorker.error).toBeInstanceOf(CorruptLogError);
@@ -75,10 +66,21 @@ describe('FsEventStore: replay chunks checked on the worker thread', () => {
   it('given a damaged length field in the middle, when replayed, then the events before it are handed out and CorruptLogError names the offset of that record', async () => {
     await fill(subject.store);
     const offset = await recordOffset(subject.dir, 4_000);
-    await flipByteAt(join(subject.dir, SEGMENT), offset + 1);
+    await flipByteOf(join(subject.dir, SEGMENT), offset + 1);
     const outcome = await readAllOutcome(subject.store);
     expect(outcome.read).toBe(4_000);
     expect(outcome.error).toMatchObject({ code: 'CORRUPT_LOG', segment: SEGMENT, offset });
+  });
+
+  it('given a segment cut short behind the open store, when replayed, then the events before the cut are handed out and CorruptLogError says the segment is shorter than its index', async () => {
+    await fill(subject.store);
+    const cutAt = await recordOffset(subject.dir, 7_000);
+    await truncate(join(subject.dir, SEGMENT), cutAt);
+    const outcome = await readAllOutcome(subject.store);
+    expect(outcome.read).toBeLessThanOrEqual(7_000);
+    expect(outcome.read).toBeGreaterThan(5_000); // whole chunks before the cut
+    expect(outcome.error).toMatchObject({ code: 'CORRUPT_LOG', segment: SEGMENT });
+    expect((outcome.error as Error).message).toContain('the segment is shorter than its index says');
   });
 });
 
