@@ -76,12 +76,20 @@ describe('disk full', () => {
     rows.push(['acknowledged events lost (reopened while still full)', lostWhileFull]);
     expect(lostWhileFull).toBe(0);
 
-    const stillFull = await store.append('run-after', Array.from({ length: 40 }, (_, i) => padded(-2 - i))).catch((err: unknown) => err);
+    const refused = Array.from({ length: 40 }, (_, i) => padded(-2 - i));
+    const stillFull = await store.append('run-after', refused).catch((err: unknown) => err);
     expect(stillFull).toBeInstanceOf(DiskFullError);
     rmSync(filler);
     // The same store instance, no reopen: the failed write was cut off, so the next append just works.
     const after = await store.append('run-after', [padded(-1)]);
     acknowledged.push(after.events[0]!.id);
+    // And the refused events' ids were forgotten with it: appending the same events again records them
+    // (once), rather than answering as a retry of an append that never happened or refusing them as duplicates.
+    const again = await store.append('run-after', refused);
+    expect(again.events.map((e) => e.id)).toEqual(refused.map((e) => e.id));
+    expect(again.events[0]!.revision).toBe(1);
+    acknowledged.push(...again.events.map((e) => e.id));
+    rows.push(['the refused append, sent again after freeing space', 'recorded once']);
     await store.close();
     store = await FsEventStore.open(dir);
     const all: RecordedEvent[] = await collect(store.readAll());
