@@ -41,7 +41,11 @@ export function parseNewEvent(value: unknown, subject: string | (() => string)):
   if (plain) return plain;
   const label = typeof subject === 'string' ? subject : subject();
   const protoKey = isObject(value) ? protoKeyPath(value.data, ['data']) : undefined;
-  if (!protoKey) return parseInput(NewEventSchema, value, label);
+  if (!protoKey) {
+    const parsed = parseInput(NewEventSchema, value, label);
+    parsed.data = withoutNegativeZero(parsed.data);
+    return parsed;
+  }
   const protoProblem = { path: protoKey, message: PROTO_KEY_MESSAGE };
   try {
     parseInput(NewEventSchema, value, label);
@@ -50,6 +54,21 @@ export function parseNewEvent(value: unknown, subject: string | (() => string)):
     throw error;
   }
   throw new InvalidInputError(label, [protoProblem]);
+}
+
+/**
+ * `value` (a fresh copy made by zod) with every -0 made 0, in place. JSON has no negative
+ * zero: the record holds 0, so the append's answer must hold 0 too, not what was sent.
+ */
+function withoutNegativeZero(value: JsonValue): JsonValue {
+  if (typeof value === 'number') return value === 0 ? 0 : value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = withoutNegativeZero(value[i]!);
+  } else {
+    for (const key of Object.keys(value)) value[key] = withoutNegativeZero(value[key]!);
+  }
+  return value;
 }
 
 const PROTO_KEY_MESSAGE = 'the key "__proto__" cannot be recorded: JavaScript objects treat it as the prototype, so it would be lost; rename the key';
@@ -135,7 +154,8 @@ function plainJsonCopy(value: unknown): JsonValue | typeof NOT_PLAIN {
     case 'boolean':
       return value;
     case 'number':
-      return Number.isFinite(value) ? value : NOT_PLAIN;
+      // -0 === 0: a negative zero becomes 0, as JSON (and so the record) writes it.
+      return Number.isFinite(value) ? (value === 0 ? 0 : value) : NOT_PLAIN;
     case 'object': {
       if (Array.isArray(value)) {
         const out: JsonValue[] = new Array(value.length);

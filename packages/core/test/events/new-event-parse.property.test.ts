@@ -111,6 +111,14 @@ describe('parseNewEvent (the append fast path)', () => {
     );
   });
 
+  it('given data holding -0 (at the top, in an object and in an array), when parsed, then it holds 0, as JSON and so the record write it', () => {
+    const base = { id: '0190a6b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b', type: 'MetricRecorded', schemaVersion: 1, meta: {} };
+    expect(Object.is(parseNewEvent({ ...base, data: -0 }, 'event').data, 0)).toBe(true);
+    const parsed = parseNewEvent({ ...base, data: { value: -0, list: [1, -0] } }, 'event').data as { value: number; list: number[] };
+    expect(Object.is(parsed.value, 0)).toBe(true);
+    expect(Object.is(parsed.list[1], 0)).toBe(true);
+  });
+
   it('given data with an own "__proto__" key (as JSON.parse makes), when parsed, then it is refused naming the key, where zod would silently drop it', () => {
     const input = { id: '0190a6b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b', type: 'ParameterRecorded', schemaVersion: 1, data: JSON.parse('{"params": [{"__proto__": 1, "a": 2}]}') as unknown, meta: {} };
     let error: unknown;

@@ -183,6 +183,19 @@ export function appendAndReadContract(subject: ContractSubject): void {
     expect(verifyChain(all)).toEqual({ ok: true, streams: names.length, events: 12 });
   });
 
+  it('records -0 in data as 0 (JSON has no negative zero): the append answers what every read gives back', async () => {
+    const { store } = subject;
+    const result = await store.append('run-negative-zero', [newEvent('MetricRecorded', { name: 'bias', value: -0, series: [-0, 1] })]);
+    const answered = result.events[0]!.data as { value: number; series: number[] };
+    const [read] = await collect(store.readStream('run-negative-zero'));
+    const stored = read!.data as { value: number; series: number[] };
+    for (const data of [answered, stored]) {
+      expect(Object.is(data.value, 0)).toBe(true);
+      expect(Object.is(data.series[0], 0)).toBe(true);
+    }
+    expect(read).toEqual(result.events[0]);
+  });
+
   it('round-trips a large payload (1 MB of mixed-width characters) and the event after it', async () => {
     const { store } = subject;
     const text = 'ab€😀\u0000"\\\n'.repeat(Math.ceil((1024 * 1024) / 10));
