@@ -21,7 +21,8 @@ type PathKey = PropertyKey;
  */
 function namedIssues(issue: Issue, prefix: readonly PathKey[]): { path: string; message: string }[] {
   const path = [...prefix, ...issue.path];
-  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+  // A union with a message of its own (`{ error: … }`) says best what it wants; only zod's default is replaced.
+  if (issue.code === 'invalid_union' && issue.errors.length > 0 && issue.message === DEFAULT_UNION_MESSAGE) {
     // A branch that got past its type check says what is actually wrong.
     const informative = issue.errors.filter((branch) => branch.some((i) => !isRootTypeMismatch(i)));
     if (informative.length === 1) return informative[0]!.flatMap((i) => namedIssues(i, path));
@@ -32,6 +33,8 @@ function namedIssues(issue: Issue, prefix: readonly PathKey[]): { path: string; 
   }
   return [{ path: pathText(path), message: issue.message }];
 }
+
+const DEFAULT_UNION_MESSAGE = 'Invalid input';
 
 function isRootTypeMismatch(issue: Issue): boolean {
   return issue.code === 'invalid_type' && issue.path.length === 0;
