@@ -49,8 +49,8 @@ export interface FsEventStoreOptions {
    */
   sealOnWorkerFromEvents?: number;
   /**
-   * Reads of at least this many records in one chunk (a replay's chunks hold ~2,000) have the
-   * chunk's checksums checked on the worker thread while this one decodes the chunk before
+   * Chunks of at least this many records (a replay's chunks hold ~2,000) are read and their
+   * checksums checked on the worker thread while this one decodes the chunk before
    * (record-worker.ts). Default 256; 0 turns it off.
    */
   verifyOnWorkerFromRecords?: number;
