@@ -309,7 +309,7 @@ export class FsEventStore implements EventStore {
 
   private sealOnWorker(events: number): boolean {
     const from = this.options.sealOnWorkerFromEvents ?? 256;
-    return from > 0 && events >= from && this.worker.usable;
+    return from > 0 && events >= from && this.worker.ready();
   }
 
   /**
@@ -387,6 +387,16 @@ export class FsEventStore implements EventStore {
           return readRecordBatches(this.dir, this.index.table, positions(), this.chunkVerifier());
         }),
     };
+  }
+
+  /**
+   * Start the record worker thread now rather than on first need (large appends and replays
+   * use it once it runs, and work on this thread until then): a server about to take large
+   * appends, or a test of the worker path. Resolves true once it runs.
+   */
+  startWorker(): Promise<boolean> {
+    this.assertOpen();
+    return this.worker.whenOnline();
   }
 
   private chunkVerifier(): ChunkVerifier | undefined {

@@ -194,7 +194,7 @@ export async function* readRecordBatches(dir: string, table: EventTable, positio
     const length = run.end - run.start;
     // Only a buffer that owns its whole ArrayBuffer can move to the worker (chunk buffers do).
     const movable = into.byteOffset === 0 && into.buffer.byteLength === into.length && length <= into.length;
-    if (!verifier || !verifier.worker.usable || run.positions.length < verifier.fromRecords || !movable) return { buf: await read(run, into), verifiedEnd: 0 };
+    if (!verifier || run.positions.length < verifier.fromRecords || !movable || !verifier.worker.ready()) return { buf: await read(run, into), verifiedEnd: 0 };
     try {
       const { bytes, complete, end } = await verifier.worker.readChunk(join(dir, run.segment.name), run.start, length, into);
       const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

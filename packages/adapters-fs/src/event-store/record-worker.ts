@@ -78,6 +78,9 @@ interface Reply {
 export class RecordWorker {
   private worker: Worker | undefined;
   private failed = false;
+  /** Set once the worker runs; waiting for `online` before it is, for `whenOnline`. */
+  private online: Promise<boolean> | undefined;
+  private isOnline = false;
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: (reply: Reply) => void; reject: (error: Error) => void }>();
 
@@ -87,6 +90,25 @@ export class RecordWorker {
   /** False once the worker has failed: work on the caller's thread. */
   get usable(): boolean {
     return !this.failed;
+  }
+
+  /**
+   * Whether work sent now would start at once: the worker is running. Starts it when it is
+   * not yet (on first need; a thread takes tens of milliseconds to start), so until then the
+   * caller works on its own thread rather than wait: a process's first large append would
+   * otherwise hold every append beside it for the start-up.
+   */
+  ready(): boolean {
+    if (this.failed) return false;
+    if (!this.worker) this.started();
+    return this.isOnline;
+  }
+
+  /** Start the worker if it is not running; resolves true once it runs, false if it failed or was closed. */
+  whenOnline(): Promise<boolean> {
+    if (this.failed) return Promise.resolve(false);
+    this.started();
+    return this.online!;
   }
 
   /** Seal `job`; a job whose prevHash is null chains onto the last job this worker sealed. */
@@ -112,6 +134,7 @@ export class RecordWorker {
     const worker = this.worker;
     this.worker = undefined;
     this.failed = true;
+    this.isOnline = false;
     this.rejectAll(new Error('the record worker was closed'));
     await worker?.terminate();
   }
@@ -131,6 +154,13 @@ export class RecordWorker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.source, { eval: true });
     worker.unref();
+    this.online = new Promise((resolve) => {
+      worker.once('online', () => {
+        this.isOnline = !this.failed;
+        resolve(this.isOnline);
+      });
+      worker.once('exit', () => resolve(false));
+    });
     worker.on('message', (reply: Reply) => this.answer(reply));
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) => this.fail(new Error(`the record worker exited with code ${code}`)));
@@ -153,6 +183,7 @@ export class RecordWorker {
   private fail(error: Error): void {
     if (this.failed && !this.worker) return;
     this.failed = true;
+    this.isOnline = false;
     const worker = this.worker;
     this.worker = undefined;
     this.rejectAll(error);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain, WrongExpectedRevisionError } from '@dotscience/core';
 import { FsEventStore } from '../../src/event-store/index.js';
 import { collect, idsOf, metricEvent, storePerTest } from './fixtures.js';
@@ -9,6 +9,10 @@ const batch = (count: number, from = 0) => Array.from({ length: count }, (_, i) 
 
 describe('FsEventStore: large appends sealed on a worker thread', () => {
   const subject = storePerTest({ sealOnWorkerFromEvents: 100 });
+  // Until the worker runs, large appends are sealed here: these tests are about the worker's path.
+  beforeEach(async () => {
+    expect(await subject.store.startWorker()).toBe(true);
+  });
 
   it('given a large append being sealed, when smaller appends to the same and other streams arrive meanwhile, then each is ordered after it and checked against the head it left', async () => {
     const big = batch(500);

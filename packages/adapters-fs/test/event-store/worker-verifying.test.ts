@@ -1,6 +1,6 @@
 import { readFile, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { verifyChain } from '@dotscience/core';
 import { CorruptLogError, FsEventStore, INDEX_SNAPSHOT_FILE } from '../../src/event-store/index.js';
 import { recoverLog } from '../../src/event-store/log-recovery.js';
@@ -37,6 +37,10 @@ async function readAllOutcome(store: FsEventStore): Promise<{ read: number; erro
 
 describe('FsEventStore: replay chunks checked on the worker thread', () => {
   const subject = storePerTest({ verifyOnWorkerFromRecords: 1 });
+  // Until the worker runs, chunks are read and checked here: these tests are about the worker's path.
+  beforeEach(async () => {
+    expect(await subject.store.startWorker()).toBe(true);
+  });
 
   it('given a store of several read chunks, when it is replayed with the checks on the worker and on this thread, then both give every event, identical, chain verified', async () => {
     await fill(subject.store);
@@ -103,10 +107,32 @@ describe('readRecords with a failing worker', () => {
       const { index } = await recoverLog(subject.dir, join(subject.dir, INDEX_SNAPSHOT_FILE), { role: 'reader', verifyChecksums: true, useSnapshot: true });
       const worker = new RecordWorker(source);
       workers.push(worker);
+      expect(await worker.whenOnline()).toBe(true);
       const read = await collect(readRecords(subject.dir, index.table, expected.map((e) => e.position), { worker, fromRecords: 1 }));
       expect(read).toEqual(expected);
       expect(worker.usable).toBe(false);
       subject.store = await FsEventStore.open(subject.dir);
     });
   }
+});
+
+describe('RecordWorker start-up', () => {
+  it('given a worker not started, when asked whether it is ready, then not yet (work stays on this thread) but it starts, and is ready once it runs; a failed one never is', async () => {
+    const worker = new RecordWorker();
+    try {
+      expect(worker.ready()).toBe(false); // started by the question, not waited for
+      expect(await worker.whenOnline()).toBe(true);
+      expect(worker.ready()).toBe(true);
+    } finally {
+      await worker.close();
+    }
+    expect(worker.ready()).toBe(false);
+    expect(await worker.whenOnline()).toBe(false);
+
+    const dying = new RecordWorker(`process.exit(3);`);
+    expect(dying.ready()).toBe(false);
+    await vi.waitFor(() => expect(dying.usable).toBe(false)); // it exits as it starts
+    expect(dying.ready()).toBe(false);
+    await dying.close();
+  });
 });
