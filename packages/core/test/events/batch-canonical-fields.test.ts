@@ -81,9 +81,11 @@ describe('events parsed for an append are written by the native JSON writer (the
   it('given any JSON data, also with array-index keys ("10", "9") and unicode keys, when parsed and written, then the text is its canonical JSON', () => {
     // (An own "__proto__" key is refused by parsing: the other property test's subject.)
     const key = fc.oneof(fc.string().filter((k) => k !== '__proto__'), fc.constantFrom('0', '9', '10', '01', '4294967294', '4294967295', '-1', '1.5', 'é', '\ud83d\ude00', '__proto_'));
-    const json = fc.letrec<{ value: unknown }>((tie) => ({
-      value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 1 }), fc.dictionary(key, tie('value'), { maxKeys: 6 }), fc.array(tie('value'), { maxLength: 4 })),
-    })).value;
+    const json = fc
+      .letrec<{ value: unknown }>((tie) => ({
+        value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 1 }), fc.dictionary(key, tie('value'), { maxKeys: 6 }), fc.array(tie('value'), { maxLength: 4 })),
+      }))
+      .value.filter((data) => !JSON.stringify(data).includes('"__proto__":')); // fc.jsonValue makes such keys too
     fc.assert(
       fc.property(json, (data) => {
         const event = parsedWith(data);
