@@ -67,13 +67,12 @@ interface Reply {
 /**
  * One worker thread for the event store's byte-heavy work that needs no state of the
  * store: sealing records (record-sealing.ts) for the writer, so the main thread can write
- * the next events' texts meanwhile, and checking a read chunk's frames (record-verifying.ts)
- * and reading a replay's chunks and checking their frames (record-verifying.ts), so the main
- * thread can decode the chunk before meanwhile. It starts on
- * first use, keeps the process alive only while it has work, and is stopped by `close`.
- * When it fails (a job answered with an error, or the worker exits), every job it holds is
- * rejected and it is not used again: callers do the work on their own thread instead,
- * which gives the same result.
+ * the next events' texts meanwhile, and reading a replay's chunks and checking their frames
+ * (record-verifying.ts), so the main thread can decode the chunk before meanwhile. It starts
+ * on first need (`ready`, `whenOnline`), keeps the process alive only while it has work, and
+ * is stopped by `close`. When it fails (a job answered with an error, or the worker exits),
+ * every job it holds is rejected and it is not used again: callers do the work on their own
+ * thread instead, which gives the same result.
  */
 export class RecordWorker {
   private worker: Worker | undefined;
