@@ -125,9 +125,11 @@ describe('FsEventStore record layouts', () => {
         { correlationId: fc.string(), causationId: fc.string(), actor: fc.record({ user: fc.string(), host: fc.string() }), sdkVersion: fc.string() },
         { requiredKeys: [] },
       );
+      // An own "__proto__" key is refused by parsing (core's parse property test), so it is left out here.
+      const recordableJson = fc.jsonValue().filter((data) => !JSON.stringify(data).includes('"__proto__":'));
       let n = 0;
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.record({ data: fc.jsonValue(), meta, type: fc.string({ minLength: 1 }) }), { minLength: 1, maxLength: 5 }), async (drafts) => {
+        fc.asyncProperty(fc.array(fc.record({ data: recordableJson, meta, type: fc.string({ minLength: 1 }) }), { minLength: 1, maxLength: 5 }), async (drafts) => {
           const stream = `run-p${n++}`;
           const events = drafts.map((d, i): NewEvent => ({ ...metricEvent(i), type: d.type, data: d.data as NewEvent['data'], meta: d.meta }));
           const appended = await store.append(stream, events);
