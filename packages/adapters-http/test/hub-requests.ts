@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { NewEvent } from '@dotscience/core';
 import { hubPaths } from '../src/index.js';
 
 /** One request a client can make of a project, with a body that would be valid. */
@@ -12,7 +13,7 @@ export interface HubRequestSpec {
   bytes?: Uint8Array;
 }
 
-export const validEvent = (): Record<string, unknown> => ({ id: randomUUID(), type: 'Probe', schemaVersion: 1, data: { n: 1 }, meta: {} });
+export const validEvent = (): NewEvent => ({ id: randomUUID(), type: 'Probe', schemaVersion: 1, data: { n: 1 }, meta: {} });
 const objectBytes = Buffer.from('an object');
 export const objectHex = createHash('sha256').update(objectBytes).digest('hex');
 
@@ -43,7 +44,7 @@ export function everyProjectEndpoint(project: string): HubRequestSpec[] {
 export async function send(url: string, spec: HubRequestSpec, token?: string, rawBody?: string): Promise<{ status: number; body: string }> {
   const abort = new AbortController();
   const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
-  let body: string | Uint8Array | undefined;
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
   if (rawBody !== undefined) {
     headers['content-type'] = 'application/json';
     body = rawBody;
@@ -52,7 +53,7 @@ export async function send(url: string, spec: HubRequestSpec, token?: string, ra
     body = JSON.stringify(spec.json);
   } else if (spec.bytes) {
     headers['content-type'] = 'application/octet-stream';
-    body = spec.bytes;
+    body = new Uint8Array(spec.bytes); // a copy that owns its ArrayBuffer (what fetch's body type asks for)
   }
   const response = await fetch(url + spec.path, { method: spec.method, headers, ...(body === undefined ? {} : { body }), signal: abort.signal });
   // A subscription that was let in never ends by itself: read only what is there.

@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { VersionRef } from '@dotscience/core';
 import { machineLine, summarise } from '../../core/bench/measurement.js';
 import { FsDataStore } from '../../adapters-fs/src/data-store/index.js';
 import { ZfsCommands, ZfsDatasets, ZfsDataStore } from '../src/index.js';
@@ -43,7 +44,7 @@ async function benchSize(mib: number): Promise<void> {
     const buffer = Buffer.allocUnsafe(Math.floor((mib * 1024 * 1024) / FILES)); // not mib << 20: that overflows 32 bits at 4096
     for (let i = 0; i < FILES; i++) writeFileSync(join(mountpoint, `shard-${i}.bin`), randomFillSync(buffer));
     const store = new ZfsDataStore({ dataset });
-    const refs = [];
+    const refs: VersionRef[] = [];
     const capture = await timesMs(async () => void refs.push(await store.capture(mountpoint, { label: 'bench' })));
     summarise(BENCH, `ZFS capture, ${mib} MiB in ${FILES} files`, 'ms', capture);
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { verifyChain, type RecordedEvent } from '@dotscience/core';
+import { verifyChain, type JsonValue, type NewEvent, type RecordedEvent } from '@dotscience/core';
 import { openDotscience } from '@dotscience/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI_ENTRY, ds } from './fixtures/cli-process.js';
@@ -75,7 +75,8 @@ describe('ds push against a hub killed in the middle', () => {
     await fsp.writeFile(join(project, 'data', 'notes.txt'), 'pushed with the events');
     const ref = await local.data.capture(join(project, 'data'));
     for (let s = 0; s < STREAMS; s++) {
-      const events = Array.from({ length: EVENTS_PER_STREAM }, (_, i) => ({ id: randomUUID(), type: 'Probe', schemaVersion: 1, data: s === 0 && i === 0 ? { ref } : { s, i }, meta: {} }));
+      // (A VersionRef's optional fields are typed `| undefined`, which JsonValue has not; captured refs hold none.)
+      const events = Array.from({ length: EVENTS_PER_STREAM }, (_, i): NewEvent => ({ id: randomUUID(), type: 'Probe', schemaVersion: 1, data: s === 0 && i === 0 ? { ref: ref as unknown as JsonValue } : { s, i }, meta: {} }));
       await local.events.append(`probe-${s}`, events, { expectedRevision: 'no_stream' });
     }
     const source = await collect(local.events.readAll());

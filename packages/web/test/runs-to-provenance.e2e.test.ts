@@ -96,7 +96,8 @@ describe.skipIf(chromiumMissing)('web UI in headless Chromium over ds ui with th
       const model = cy.nodes('[kind = "model"][focus = 1]')[0]!;
       const run = model.incomers('node[kind = "run"]')[0]!;
       const box = cy.container()!.getBoundingClientRect();
-      return { id: run.id(), x: box.left + run.renderedPosition('x'), y: box.top + run.renderedPosition('y') };
+      const at = run.renderedPosition();
+      return { id: run.id(), x: box.left + at.x, y: box.top + at.y };
     });
     expect(target.id).toBe(`run:${producingRun}`);
     await page.mouse.click(target.x, target.y);

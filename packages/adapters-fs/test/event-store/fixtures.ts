@@ -34,7 +34,7 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-export const idsOf = (events: readonly RecordedEvent[]): string[] => events.map((e) => e.id);
+export const idsOf = (events: ReadonlyArray<{ id: string }>): string[] => events.map((e) => e.id);
 
 /** The store a test works on (it may close it and open another on the same dir). */
 export interface StoreUnderTest {

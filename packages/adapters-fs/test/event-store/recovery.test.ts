@@ -58,7 +58,7 @@ describe('FsEventStore recovery on open', () => {
     ['a whole-length record with a bad checksum', async () => {
       const first = (await readFile(segment)).subarray(0, 8 + (await readFile(segment)).readUInt32LE(0));
       const copy = Buffer.from(first);
-      copy[copy.length - 3] ^= 0x01;
+      copy[copy.length - 3]! ^= 0x01;
       return copy;
     }],
   ];

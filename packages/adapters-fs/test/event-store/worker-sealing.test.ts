@@ -22,7 +22,7 @@ describe('FsEventStore: large appends sealed on a worker thread', () => {
       subject.store.append('run-a', [metricEvent(501)], { expectedRevision: 499 }),
       subject.store.append('run-b', batch(150, 1000)), // another large one, on the worker after the first
       subject.store.append('run-b', [metricEvent(2000)]),
-    ];
+    ] as const;
     const [first, stale, next, other, afterOther] = await Promise.allSettled(appends);
     expect(first.status === 'fulfilled' && first.value.nextExpectedRevision).toBe(499);
     expect(stale.status === 'rejected' && stale.reason).toBeInstanceOf(WrongExpectedRevisionError);

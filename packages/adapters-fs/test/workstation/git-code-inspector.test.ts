@@ -192,7 +192,7 @@ describe('diff digest identity', () => {
     await repo.write('train.py', 'a\nB\nc\n'); // same size, same second: only a content check sees it
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const change = (await inspector.captureDiff(repo.dir))!;
-    expect(change.patch.toString('utf8')).toContain('+B');
+    expect(Buffer.from(change.patch).toString('utf8')).toContain('+B');
     expect((await inspector.inspect(repo.dir)).diffDigest).toBe(sha256(change.patch));
   });
 

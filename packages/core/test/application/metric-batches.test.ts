@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { AnnotationSession, metricBatchCommands } from '../../src/application/index.js';
 import { InvalidInputError } from '../../src/errors/store-errors.js';
 import { MAX_METRIC_BATCH_POINTS } from '../../src/events/catalogue.js';
+import { defaultUpcasters, type RecordedEvent } from '../../src/events/index.js';
 import { MetricStepOrderError, metricPointsOf } from '../../src/run/index.js';
 import { testServices, types } from './run-services-fixture.js';
+
+/** The points a recorded event holds, read as the read side reads it (upcast to its domain form). */
+const pointsOf = (e: RecordedEvent) => metricPointsOf(defaultUpcasters.upcast(e));
 
 const T = Date.parse('2026-03-01T09:00:00.000Z');
 
@@ -68,7 +72,7 @@ describe('AnnotationSession.recordMetrics', () => {
     ]);
     const events = await services.events.streamEvents(`run-${runId}`);
     expect(types(events)).toEqual(['RunStarted', 'MetricsRecorded']);
-    expect(metricPointsOf(events[1]!)).toEqual([
+    expect(pointsOf(events[1]!)).toEqual([
       { name: 'loss', value: 0.9, step: 0, at: '2026-03-01T09:00:00.000Z' },
       { name: 'loss', value: 0.5, step: 1, at: '2026-03-01T09:00:00.004Z' },
       { name: 'acc', value: { top1: 0.5 }, step: null, at: '2026-03-01T09:00:00.002Z' },
@@ -80,7 +84,7 @@ describe('AnnotationSession.recordMetrics', () => {
     const runId = await s.start();
     await s.recordMetrics([{ name: 'loss', value: 1 }]);
     const [, batch] = await services.events.streamEvents(`run-${runId}`);
-    expect(metricPointsOf(batch!)).toEqual([{ name: 'loss', value: 1, step: null, at: '2026-02-01T00:00:01.000Z' }]);
+    expect(pointsOf(batch!)).toEqual([{ name: 'loss', value: 1, step: null, at: '2026-02-01T00:00:01.000Z' }]);
   });
 
   it('splits more than MAX_METRIC_BATCH_POINTS points into several events of ONE append', async () => {
@@ -91,8 +95,8 @@ describe('AnnotationSession.recordMetrics', () => {
     const events = await services.events.streamEvents(`run-${runId}`);
     expect(types(events)).toEqual(['RunStarted', 'MetricsRecorded', 'MetricsRecorded']);
     expect(services.events.appends.at(-1)).toEqual({ stream: `run-${runId}`, count: 2 });
-    expect(events.slice(1).map((e) => metricPointsOf(e).length)).toEqual([MAX_METRIC_BATCH_POINTS, 1]);
-    expect(metricPointsOf(events[2]!)).toEqual([{ name: 'loss', value: n - 1, step: n - 1, at: '2026-03-01T09:00:00.000Z' }]);
+    expect(events.slice(1).map((e) => pointsOf(e).length)).toEqual([MAX_METRIC_BATCH_POINTS, 1]);
+    expect(pointsOf(events[2]!)).toEqual([{ name: 'loss', value: n - 1, step: n - 1, at: '2026-03-01T09:00:00.000Z' }]);
   });
 
   it('refuses a batch whose steps go back and writes nothing of it', async () => {

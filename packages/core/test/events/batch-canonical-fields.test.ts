@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BatchCanonicalFields, canonicalFields, canonicalJson, parseNewEvent } from '../../src/events/index.js';
+import { BatchCanonicalFields, canonicalFields, canonicalJson, parseNewEvent, type JsonValue } from '../../src/events/index.js';
 
 const meta = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
   correlationId: 'run-1',

@@ -41,7 +41,7 @@ describe('metric event data checked without zod', () => {
 
   it('given data it is not sure of, when checked, then it leaves the verdict to zod (undefined)', () => {
     const point = { name: 'loss', value: 1, step: 2, at: AT };
-    const unsure: Array<[MetricType, unknown]> = [
+    const unsure: Array<[string, unknown]> = [
       ['MetricRecorded', { ...point, extra: 1 }], // zod strips unknown keys
       ['MetricRecorded', { ...point, value: { nested: [1] } }], // zod copies nested values
       ['MetricRecorded', { ...point, step: undefined }], // zod keeps the key

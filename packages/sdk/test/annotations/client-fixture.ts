@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsEventStore } from '@dotscience/adapters-fs';
-import { metricPointsOf, type RecordedEvent, type RecordedMetricPoint } from '@dotscience/core';
+import { defaultUpcasters, metricPointsOf, type RecordedEvent, type RecordedMetricPoint } from '@dotscience/core';
 import { afterEach, beforeEach } from 'vitest';
 import { DotscienceClient, type DotscienceClientOptions } from '../../src/index.js';
 
@@ -73,5 +73,5 @@ export function ofType(events: RecordedEvent[], type: string): RecordedEvent[] {
 
 /** Every metric point the events record (MetricRecorded and MetricsRecorded batches), in stream order. */
 export function metricPoints(events: RecordedEvent[]): RecordedMetricPoint[] {
-  return events.flatMap((e) => metricPointsOf(e as Parameters<typeof metricPointsOf>[0]));
+  return events.flatMap((e) => (e.type === 'MetricRecorded' || e.type === 'MetricsRecorded' ? metricPointsOf(defaultUpcasters.upcast(e)) : []));
 }
