@@ -84,10 +84,14 @@ export class HubServer {
     this.registerRoutes(context);
   }
 
-  /** Open a project's stores and bring its read model up to date now, so the first page a user opens does not wait for the projections. */
-  async prepare(project: string): Promise<void> {
+  /**
+   * Open a project's stores and bring its read model up to date now, so the first page a user
+   * opens does not wait for the projections. Answers how many runs the project holds.
+   */
+  async prepare(project: string): Promise<{ runs: number }> {
     const stores = await this.options.projects.open(project);
-    await this.context.readModel(project, stores).current();
+    const model = await this.context.readModel(project, stores).current();
+    return { runs: Object.keys(model.runs).length };
   }
 
   /** Listen on `host:port` (port 0: an ephemeral port); returns the base URL. */

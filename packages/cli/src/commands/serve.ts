@@ -28,7 +28,19 @@ export function registerServeCommand(program: Command): void {
       if (store === undefined) throw new InvalidOptionArgumentError('ds serve needs --store <dir>: the directory the hub keeps its projects and tokens in');
       const data = localDirectory(globals.data, '--data');
       const webApp = webAppDirectory();
-      const hub = await serveHub({ store, ...(data === undefined ? {} : { data }), ...(webApp === undefined ? {} : { webApp }), port: options.port, host: options.host });
+      const hub = await serveHub({
+        store,
+        ...(data === undefined ? {} : { data }),
+        ...(webApp === undefined ? {} : { webApp }),
+        port: options.port,
+        host: options.host,
+        onPrepared: (outcome) =>
+          printText(
+            'error' in outcome
+              ? `project ${outcome.project}: its read model could not be prepared (${outcome.error}); its requests will try again`
+              : `project ${outcome.project}: read model ready, ${outcome.runs.toLocaleString('en-US')} run(s) (${(outcome.ms / 1000).toFixed(1)} s)`,
+          ),
+      });
       printText(`hub listening on ${hub.url}\n${webApp === undefined ? 'no web UI (run pnpm build:web)' : `web UI at ${hub.url}/ui/`}`);
       await new Promise<void>((resolveStop) => {
         const stop = (): void => resolveStop();

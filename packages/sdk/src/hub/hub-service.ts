@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DataStore, EventStore } from '@dotscience/core';
@@ -26,12 +26,22 @@ export interface RunningHubServer {
   close(): Promise<void>;
 }
 
+/** A project whose read model the hub brought up to date at start-up, or why it could not. */
+export type ProjectPrepared = { project: string; runs: number; ms: number } | { project: string; error: string };
+
 /**
  * Start a hub backed by the embedded fs adapters: one FsEventStore and one
- * FsDataStore per project, opened on first use.
+ * FsDataStore per project. Once it listens, the projects already in the store are
+ * prepared one after another in the background (their stores opened and read models
+ * brought up to date), so the first page or query does not wait for a project's whole
+ * history to be projected; a request meanwhile shares the work under way. `prepared`
+ * settles when that is done (each project's outcome, also given to `onPrepared`); a
+ * project that cannot be prepared is reported and still tried again by its requests.
  */
-export async function serveHub(options: HubServeOptions): Promise<RunningHubServer> {
-  const { HubServer, ProjectDirectories, TokenRegistry } = await hubAdapters();
+export async function serveHub(
+  options: HubServeOptions & { onPrepared?: (outcome: ProjectPrepared) => void },
+): Promise<RunningHubServer & { prepared: Promise<ProjectPrepared[]> }> {
+  const { HubServer, ProjectDirectories, ProjectIdSchema, TokenRegistry } = await hubAdapters();
   const root = resolve(options.store);
   const server = new HubServer({
     tokens: TokenRegistry.inDirectory(root),
@@ -45,7 +55,46 @@ export async function serveHub(options: HubServeOptions): Promise<RunningHubServ
     ...(options.webApp === undefined ? {} : { webApp: options.webApp }),
   });
   const url = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
-  return { url, close: () => server.close() };
+  let closing = false;
+  const prepared = (async () => {
+    const outcomes: ProjectPrepared[] = [];
+    // A store whose events directory cannot be listed fails every request too, with the reason: nothing to prepare here.
+    const projects = await projectsIn(join(root, 'events'), (name) => ProjectIdSchema.safeParse(name).success).catch(() => []);
+    for (const project of projects) {
+      if (closing) break;
+      const start = performance.now();
+      let outcome: ProjectPrepared;
+      try {
+        outcome = { project, ...(await server.prepare(project)), ms: performance.now() - start };
+      } catch (error) {
+        if (closing) break;
+        outcome = { project, error: error instanceof Error ? error.message : String(error) };
+      }
+      outcomes.push(outcome);
+      options.onPrepared?.(outcome);
+    }
+    return outcomes;
+  })();
+  return {
+    url,
+    prepared,
+    close: async () => {
+      closing = true;
+      await server.close();
+      await prepared.catch(() => undefined);
+    },
+  };
+}
+
+/** The names of the project directories under `eventsRoot` (none when it does not exist yet), sorted. */
+async function projectsIn(eventsRoot: string, isProjectId: (name: string) => boolean): Promise<string[]> {
+  try {
+    const entries = await readdir(eventsRoot, { withFileTypes: true });
+    return entries.filter((e) => e.isDirectory() && isProjectId(e.name)).map((e) => e.name).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
 }
 
 /**

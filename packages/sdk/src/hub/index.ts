@@ -1,4 +1,4 @@
-export { serveHub, serveLocalStore, hubTokens, type HubServeOptions, type RunningHubServer } from './hub-service.js';
+export { serveHub, serveLocalStore, hubTokens, type HubServeOptions, type ProjectPrepared, type RunningHubServer } from './hub-service.js';
 export { pushToHub, pullFromHub, type HubSyncOptions } from './hub-sync.js';
 export { syncStores, SyncChainError, SyncConflictError, type SyncProgress, type SyncReport, type SyncSide } from './store-sync.js';
 export { hubClientOptions } from './hub-client-options.js';

@@ -1,0 +1,54 @@
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hubTokens, serveHub, type ProjectPrepared } from '../../src/index.js';
+import { useWorkspace } from './client-fixture.js';
+
+describe('a hub started over a store that already holds projects', () => {
+  const ws = useWorkspace();
+
+  it('given two runs in one project, a damaged project and a directory that is no project, when the hub starts, then it prepares each project once in the background, reports the damaged one and still answers requests', async () => {
+    const ds = ws.client();
+    for (const depth of [2, 3]) {
+      ds.start();
+      ds.parameter('depth', depth);
+      await ds.publish();
+    }
+    await ds.close();
+    const hubDir = join(ws.dir, 'hub');
+    await cp(join(ws.dir, '.dotscience', 'events'), join(hubDir, 'events', 'alpha'), { recursive: true });
+    // The same log with a byte flipped in its middle (damage before the tail: the store refuses to open).
+    await cp(join(ws.dir, '.dotscience', 'events'), join(hubDir, 'events', 'broken'), { recursive: true });
+    const segment = (await readdir(join(hubDir, 'events', 'broken'))).find((name) => name.startsWith('segment-'))!;
+    const bytes = await readFile(join(hubDir, 'events', 'broken', segment));
+    bytes[bytes.length >> 1]! ^= 0x01;
+    await writeFile(join(hubDir, 'events', 'broken', segment), bytes);
+    await mkdir(join(hubDir, 'events', 'Not a project!'), { recursive: true });
+
+    const reported: ProjectPrepared[] = [];
+    const hub = await serveHub({ store: hubDir, port: 0, onPrepared: (outcome) => reported.push(outcome) });
+    try {
+      const prepared = await hub.prepared;
+      expect(prepared).toEqual(reported);
+      expect(prepared.map((p) => p.project)).toEqual(['alpha', 'broken']);
+      expect(prepared[0]).toMatchObject({ project: 'alpha', runs: 2 });
+      expect(prepared[1]).toMatchObject({ project: 'broken', error: expect.stringContaining(segment) });
+
+      const { token } = await (await hubTokens(hubDir)).create('alpha', 'read');
+      const answer = await fetch(`${hub.url}/v1/projects/alpha/runs`, { headers: { authorization: `Bearer ${token}` } });
+      expect(answer.status).toBe(200);
+      expect(JSON.stringify(await answer.json())).toContain('"depth"');
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('given a hub directory with no projects yet, when the hub starts, then there is nothing to prepare', async () => {
+    const hub = await serveHub({ store: join(ws.dir, 'empty-hub'), port: 0 });
+    try {
+      expect(await hub.prepared).toEqual([]);
+    } finally {
+      await hub.close();
+    }
+  });
+});
