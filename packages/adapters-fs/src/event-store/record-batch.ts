@@ -86,6 +86,8 @@ type Allocate = (size: number) => Buffer<ArrayBuffer>;
 
 function jobOf(canonical: BatchCanonicalFields, head: StreamHead, events: readonly NewEvent[], from: number, to: number, firstPosition: number, recordedAtJson: string, allocate: Allocate): SealJob {
   const count = to - from;
+  // A record's end is ASCII (hex slots, digits) but for recordedAt (an ISO timestamp, ASCII too unless a clock says otherwise).
+  const recordedAtExtraBytes = Buffer.byteLength(recordedAtJson) - recordedAtJson.length;
   let bodies = allocate(count * EXPECTED_BODY_BYTES);
   let frames = allocate(count * EXPECTED_FRAME_BYTES);
   const bodyEnds = new Uint32Array(count);
@@ -108,9 +110,9 @@ function jobOf(canonical: BatchCanonicalFields, head: StreamHead, events: readon
     bodyEnds[k] = bodyAt;
     const frameRoom = frameAt + FRAME_HEADER_BYTES + (recordStart.length + recordEnd.length) * MAX_UTF8_BYTES_PER_UNIT;
     if (frameRoom > frames.length) frames = grown(allocate, frames, frameAt, frameRoom + (count - k - 1) * EXPECTED_FRAME_BYTES);
-    const headBytes = frames.write(recordStart, frameAt + FRAME_HEADER_BYTES, 'utf8');
-    slots[k] = frameAt + FRAME_HEADER_BYTES + headBytes + 1;
-    const length = headBytes + frames.write(recordEnd, frameAt + FRAME_HEADER_BYTES + headBytes, 'utf8');
+    // One encoding call for the whole record: the slots are found from its end.
+    const length = frames.write(recordStart + recordEnd, frameAt + FRAME_HEADER_BYTES, 'utf8');
+    slots[k] = frameAt + FRAME_HEADER_BYTES + length - (recordEnd.length + recordedAtExtraBytes) + 1;
     frames.writeUInt32LE(length, frameAt);
     frames.writeUInt32LE(lengthChecksum(length), frameAt + 4);
     frameAt += FRAME_HEADER_BYTES + length;

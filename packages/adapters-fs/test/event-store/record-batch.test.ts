@@ -45,6 +45,13 @@ describe('sealAndEncode', () => {
     expectFramesHold(encoded);
   });
 
+  it('given a recordedAt that is not ASCII (a clock of its own), when a batch is sealed, then the hash slots are still where the hashes go', () => {
+    const events = largeEvents(5);
+    const encoded = sealAndEncode('run-clock', bigHead, events, 7, '2026-11-25T16:00:00.000Z 🙂 ü');
+    expect(encoded.events.map((e) => e.recordedAt)).toEqual(events.map(() => '2026-11-25T16:00:00.000Z 🙂 ü'));
+    expectFramesHold(encoded);
+  });
+
   it('given an empty stream, when one event is sealed, then it links to the genesis hash at revision 0', () => {
     const { events: [e] } = sealAndEncode('run-a', { revision: -1, hash: GENESIS_HASH }, [metricEvent(0)], 0, recordedAt);
     expect([e!.revision, e!.prevHash, e!.hash]).toEqual([0, GENESIS_HASH, chainEvents('run-a', -1, GENESIS_HASH, [metricEvent(0, e!.id)])[0]!.hash]);

@@ -1,4 +1,4 @@
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, canonicalString } from './canonical-json.js';
 import { takeCanonicalOrder } from './canonical-order.js';
 import { canonicalFields, type CanonicalFields, type HashedFields } from './hash-chain.js';
 
@@ -16,6 +16,8 @@ export class BatchCanonicalFields {
   private lastTypeText = '';
   private lastMeta: unknown = NO_META;
   private lastMetaText = '';
+  private lastSchemaVersion: unknown = NO_META;
+  private lastSchemaVersionText = '';
 
   constructor(readonly stream: string) {
     this.streamText = canonicalJson(stream);
@@ -33,19 +35,26 @@ export class BatchCanonicalFields {
         this.lastMetaText = canonicalJson(meta);
         this.lastMeta = meta;
       }
+      if (schemaVersion !== this.lastSchemaVersion) {
+        this.lastSchemaVersionText = canonicalJson(schemaVersion);
+        this.lastSchemaVersion = schemaVersion;
+      }
       return {
         // A data copy made by parseNewEvent is already in canonical order: the native writer writes its text.
         data: takeCanonicalOrder(data) ? JSON.stringify(data) : canonicalJson(data),
-        id: canonicalJson(id),
+        // A string's and a safe integer's canonical texts, written without canonicalJson's checks and flattening
+        // (the store flattens the texts it builds from these when it encodes them).
+        id: typeof id === 'string' ? canonicalString(id) : canonicalJson(id),
         meta: this.lastMetaText,
-        revision: canonicalJson(revision),
-        schemaVersion: canonicalJson(schemaVersion),
+        revision: Number.isSafeInteger(revision) ? `${revision}` : canonicalJson(revision),
+        schemaVersion: this.lastSchemaVersionText,
         stream: this.streamText,
         type: this.lastTypeText,
       };
     } catch {
       this.lastType = undefined;
       this.lastMeta = NO_META;
+      this.lastSchemaVersion = NO_META;
       return canonicalFields({ ...e, stream: this.stream }); // throws again, naming the path from $
     }
   }

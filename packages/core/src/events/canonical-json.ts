@@ -38,7 +38,7 @@ function write(value: JsonValue | undefined): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
-      return quoted(value);
+      return canonicalString(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
@@ -73,8 +73,12 @@ function write(value: JsonValue | undefined): string {
 /** Characters JSON.stringify escapes (quote, backslash, controls) and surrogates, which it escapes when unpaired. */
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
-/** JSON.stringify(text): most texts (names, ids, timestamps) need no escape and are only quoted, without the call. */
-function quoted(text: string): string {
+/**
+ * JSON.stringify(text), which is canonicalJson(text) too: most texts (names, ids, timestamps)
+ * need no escape and are only quoted, without the call. Not flattened (see `flattened`): for
+ * a caller that builds a larger text from it.
+ */
+export function canonicalString(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
@@ -117,7 +121,7 @@ const KEY_TEXTS_MAX = 4096;
 function keyText(key: string): string {
   let text = keyTexts.get(key);
   if (text === undefined) {
-    text = `${quoted(key)}:`;
+    text = `${canonicalString(key)}:`;
     if (keyTexts.size < KEY_TEXTS_MAX) keyTexts.set(key, text);
   }
   return text;
