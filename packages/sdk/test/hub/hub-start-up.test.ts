@@ -2,7 +2,7 @@ import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hubTokens, serveHub, type ProjectPrepared } from '../../src/index.js';
-import { useWorkspace } from './client-fixture.js';
+import { useWorkspace } from '../annotations/client-fixture.js';
 
 describe('a hub started over a store that already holds projects', () => {
   const ws = useWorkspace();
