@@ -1,5 +1,7 @@
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DataStore, EventStore } from '@dotscience/core';
+import { ProjectIdSchema } from '../wire/wire-schemas.js';
 
 /**
  * Object-level access to a content-addressed data store, for replication: the
@@ -56,6 +58,21 @@ export class ProjectDirectories implements ProjectStoreProvider {
       this.opened.set(project, stores);
     }
     return stores;
+  }
+
+  /** The projects that already have an event log (directories under the events root named as a project may be), sorted. */
+  async existing(): Promise<string[]> {
+    let entries;
+    try {
+      entries = await readdir(this.options.eventsRoot, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    return entries
+      .filter((e) => e.isDirectory() && ProjectIdSchema.safeParse(e.name).success)
+      .map((e) => e.name)
+      .sort();
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DataStore, EventStore } from '@dotscience/core';
@@ -41,16 +41,17 @@ export type ProjectPrepared = { project: string; runs: number; ms: number } | { 
 export async function serveHub(
   options: HubServeOptions & { onPrepared?: (outcome: ProjectPrepared) => void },
 ): Promise<RunningHubServer & { prepared: Promise<ProjectPrepared[]> }> {
-  const { HubServer, ProjectDirectories, ProjectIdSchema, TokenRegistry } = await hubAdapters();
+  const { HubServer, ProjectDirectories, TokenRegistry } = await hubAdapters();
   const root = resolve(options.store);
+  const projects = new ProjectDirectories({
+    eventsRoot: join(root, 'events'),
+    dataRoot: resolve(options.data ?? join(root, 'data')),
+    openEvents: (dir) => FsEventStore.open(dir),
+    openData: (dir) => new FsDataStore({ directory: dir }),
+  });
   const server = new HubServer({
     tokens: TokenRegistry.inDirectory(root),
-    projects: new ProjectDirectories({
-      eventsRoot: join(root, 'events'),
-      dataRoot: resolve(options.data ?? join(root, 'data')),
-      openEvents: (dir) => FsEventStore.open(dir),
-      openData: (dir) => new FsDataStore({ directory: dir }),
-    }),
+    projects,
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
     ...(options.webApp === undefined ? {} : { webApp: options.webApp }),
   });
@@ -59,8 +60,8 @@ export async function serveHub(
   const prepared = (async () => {
     const outcomes: ProjectPrepared[] = [];
     // A store whose events directory cannot be listed fails every request too, with the reason: nothing to prepare here.
-    const projects = await projectsIn(join(root, 'events'), (name) => ProjectIdSchema.safeParse(name).success).catch(() => []);
-    for (const project of projects) {
+    const existing = await projects.existing().catch(() => []);
+    for (const project of existing) {
       if (closing) break;
       const start = performance.now();
       let outcome: ProjectPrepared;
@@ -84,17 +85,6 @@ export async function serveHub(
       await prepared.catch(() => undefined);
     },
   };
-}
-
-/** The names of the project directories under `eventsRoot` (none when it does not exist yet), sorted. */
-async function projectsIn(eventsRoot: string, isProjectId: (name: string) => boolean): Promise<string[]> {
-  try {
-    const entries = await readdir(eventsRoot, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory() && isProjectId(e.name)).map((e) => e.name).sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
 }
 
 /**
