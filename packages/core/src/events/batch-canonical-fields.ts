@@ -14,9 +14,9 @@ export class BatchCanonicalFields {
   private readonly streamText: string;
   private lastType: string | undefined;
   private lastTypeText = '';
-  private lastMeta: unknown = NO_META;
+  private lastMeta: unknown = NONE_YET;
   private lastMetaText = '';
-  private lastSchemaVersion: unknown = NO_META;
+  private lastSchemaVersion: unknown = NONE_YET;
   private lastSchemaVersionText = '';
 
   constructor(readonly stream: string) {
@@ -53,14 +53,14 @@ export class BatchCanonicalFields {
       };
     } catch {
       this.lastType = undefined;
-      this.lastMeta = NO_META;
-      this.lastSchemaVersion = NO_META;
+      this.lastMeta = NONE_YET;
+      this.lastSchemaVersion = NONE_YET;
       return canonicalFields({ ...e, stream: this.stream }); // throws again, naming the path from $
     }
   }
 }
 
-const NO_META: unique symbol = Symbol('no meta yet');
+const NONE_YET: unique symbol = Symbol('none yet');
 /** Deeper values are not compared (a meta is two levels deep); they count as different. */
 const MAX_DEPTH = 3;
 
