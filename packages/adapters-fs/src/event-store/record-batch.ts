@@ -1,11 +1,10 @@
 import { hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { BatchCanonicalFields, bodyOf, type NewEvent, type RecordedEvent } from '@dotscience/core';
-import { recordHead } from './record-codec.js';
+import { BatchCanonicalFields, bodyOf, type CanonicalFields, type NewEvent, type RecordedEvent } from '@dotscience/core';
 import { FRAME_HEADER_BYTES, lengthChecksum } from './record-frame.js';
 import { metaRecordText } from './record-meta.js';
 import type { RecordWorker } from './record-worker.js';
-import { sealRecords, type SealedRecords, type SealingFunctions, type SealJob } from './record-sealing.js';
+import { sealRecords, type RecordShape, type SealedRecords, type SealingFunctions, type SealJob } from './record-sealing.js';
 
 /** The frames of one append, back to back in one or more buffers (in order: one per seal job), and each frame's length. */
 export interface EncodedRecords {
@@ -19,7 +18,7 @@ export interface StreamHead {
   hash: string;
 }
 
-const ON_THIS_THREAD: SealingFunctions = { hash, crc32 };
+const ON_THIS_THREAD: SealingFunctions = { hash, crc32, lengthChecksum, allocate: Buffer.allocUnsafe };
 /** Events per job sent to the sealer: small enough that the last job's wait is short, large enough that messages stay few. */
 export const SEAL_JOB_EVENTS = 128;
 
@@ -67,58 +66,71 @@ export async function sealAndEncodeInParallel(
   return sealAndEncode(stream, head, events, firstPosition, recordedAt);
 }
 
-/** Two 64-byte hash slots as the record holds them, `"prevHash","hash",`, to be filled in by sealing. */
-const HASH_SLOTS = `"${'0'.repeat(64)}","${'0'.repeat(64)}",`;
 /** UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units). */
 const MAX_UTF8_BYTES_PER_UNIT = 3;
-/** First guesses at an event's bytes (a metric event's record is ~530 bytes, its body ~330); the buffers grow when a job needs more. */
-const EXPECTED_FRAME_BYTES = 640;
+/** A first guess at an event's body bytes (a metric event's is ~330); the buffer grows when a job needs more. */
 const EXPECTED_BODY_BYTES = 448;
 
-/** Events [from, to) as a seal job: bodies and frames written, slots and checksums left to sealing (prevHash to be set by the caller). */
 /**
- * How a job's buffers are allocated. Sealed on this thread: `Buffer.allocUnsafe`, which
+ * How a job's buffer is allocated. Sealed on this thread: `Buffer.allocUnsafe`, which
  * slices small buffers from Buffer's shared pool (a single-event append allocating its own
  * ArrayBuffers made V8 count external memory and collect more often: the hub's p99 doubled).
  * Sealed on the worker: `Buffer.allocUnsafeSlow`, never pooled, since the whole ArrayBuffer moves.
  */
 type Allocate = (size: number) => Buffer<ArrayBuffer>;
 
+/** Events [from, to) as a seal job: each body written after a 64-byte prevHash slot, with where its fields end and its shape (prevHash to be set by the caller). */
 function jobOf(canonical: BatchCanonicalFields, head: StreamHead, events: readonly NewEvent[], from: number, to: number, firstPosition: number, recordedAtJson: string, allocate: Allocate): SealJob {
   const count = to - from;
-  // A record's end is ASCII (hex slots, digits) but for recordedAt (an ISO timestamp, ASCII too unless a clock says otherwise).
-  const recordedAtExtraBytes = Buffer.byteLength(recordedAtJson) - recordedAtJson.length;
   let bodies = allocate(count * EXPECTED_BODY_BYTES);
-  let frames = allocate(count * EXPECTED_FRAME_BYTES);
   const bodyEnds = new Uint32Array(count);
-  const frameEnds = new Uint32Array(count);
-  const slots = new Uint32Array(count);
-  let bodyAt = 0;
-  let frameAt = 0;
+  const dataEnds = new Uint32Array(count);
+  const idEnds = new Uint32Array(count);
+  const shapeOf = new Uint32Array(count);
+  const shapes: RecordShape[] = [];
+  let shapeTexts: CanonicalFields | undefined;
+  let shape: RecordShape | undefined;
+  let at = 0;
   for (let k = 0; k < count; k++) {
     const i = from + k;
     const { id, type, schemaVersion, data, meta } = events[i]!;
     const fields = canonical.of({ id, type, schemaVersion, revision: head.revision + 1 + i, data, meta });
+    // BatchCanonicalFields hands out the same meta, schema version and type texts while they stay equal.
+    if (shape === undefined || fields.meta !== shapeTexts!.meta || fields.schemaVersion !== shapeTexts!.schemaVersion || fields.type !== shapeTexts!.type) {
+      shape = shapeFor(fields, meta);
+      shapeTexts = fields;
+      shapes.push(shape);
+    }
+    shapeOf[k] = shapes.length - 1;
     const body = bodyOf(fields);
-    const recordStart = recordHead(fields, metaRecordText(meta, fields.meta));
-    const recordEnd = `${HASH_SLOTS}${firstPosition + i},${recordedAtJson}]`;
-    // Room for the worst case, so each text is encoded once (no pass to measure it first).
-    const bodyRoom = bodyAt + 64 + body.length * MAX_UTF8_BYTES_PER_UNIT;
-    if (bodyRoom > bodies.length) bodies = grown(allocate, bodies, bodyAt, bodyRoom + (count - k - 1) * EXPECTED_BODY_BYTES);
-    bodyAt += 64;
-    bodyAt += bodies.write(body, bodyAt, 'utf8');
-    bodyEnds[k] = bodyAt;
-    const frameRoom = frameAt + FRAME_HEADER_BYTES + (recordStart.length + recordEnd.length) * MAX_UTF8_BYTES_PER_UNIT;
-    if (frameRoom > frames.length) frames = grown(allocate, frames, frameAt, frameRoom + (count - k - 1) * EXPECTED_FRAME_BYTES);
-    // One encoding call for the whole record: the slots are found from its end.
-    const length = frames.write(recordStart + recordEnd, frameAt + FRAME_HEADER_BYTES, 'utf8');
-    slots[k] = frameAt + FRAME_HEADER_BYTES + length - (recordEnd.length + recordedAtExtraBytes) + 1;
-    frames.writeUInt32LE(length, frameAt);
-    frames.writeUInt32LE(lengthChecksum(length), frameAt + 4);
-    frameAt += FRAME_HEADER_BYTES + length;
-    frameEnds[k] = frameAt;
+    // Room for the worst case, so the body is encoded once (no pass to measure it first).
+    const room = at + 64 + body.length * MAX_UTF8_BYTES_PER_UNIT;
+    if (room > bodies.length) bodies = grown(allocate, bodies, at, room + (count - k - 1) * EXPECTED_BODY_BYTES);
+    at += 64;
+    at += bodies.write(body, at, 'utf8');
+    bodyEnds[k] = at;
+    // The body ends `,"id":` id `,"meta":` meta `,"revision":` revision tail: all but data counted here.
+    const idBytes = utf8Bytes(fields.id);
+    dataEnds[k] = at - (6 + idBytes + 8 + shape.metaBytes + 12 + utf8Bytes(fields.revision) + shape.tailBytes);
+    idEnds[k] = dataEnds[k]! + 6 + idBytes;
   }
-  return { bodies, bodyEnds, frames, frameEnds, slots, prevHash: null };
+  return { bodies, bodyEnds, dataEnds, idEnds, shapeOf, shapes, firstPosition: firstPosition + from, recordedAtJson, prevHash: null };
+}
+
+/** The record texts of events with `fields`' meta, schema version, stream and type texts. */
+function shapeFor(fields: CanonicalFields, meta: unknown): RecordShape {
+  return {
+    afterId: `,${metaRecordText(meta, fields.meta)},`,
+    afterRevision: `,${fields.schemaVersion},${fields.stream},${fields.type},"`,
+    metaBytes: utf8Bytes(fields.meta),
+    tailBytes: Buffer.byteLength(`,"schemaVersion":${fields.schemaVersion},"stream":${fields.stream},"type":${fields.type}}`),
+  };
+}
+
+/** UTF-8 bytes of `text`, counted here when it is ASCII (an id, a revision: short texts, where a call into Buffer costs more). */
+function utf8Bytes(text: string): number {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return Buffer.byteLength(text);
+  return text.length;
 }
 
 /** A buffer of at least `size` bytes (at least twice the old one) holding the old one's first `used` bytes. */

@@ -1,4 +1,4 @@
-import type { CanonicalFields, RecordedEvent } from '@dotscience/core';
+import type { RecordedEvent } from '@dotscience/core';
 import { COMPACT_META_LENGTH, metaOfRecord } from './record-meta.js';
 
 /**
@@ -15,16 +15,6 @@ import { COMPACT_META_LENGTH, metaOfRecord } from './record-meta.js';
  * layouts apart, so a log may hold both and older logs open unchanged.
  */
 export const RECORD_LENGTH = 11;
-
-/**
- * Layout 2 up to and including the type field and its comma, from the hashed fields'
- * canonical texts (what the hash is computed over) and meta's record form
- * (`metaRecordText`). Sealing (record-sealing.ts) writes the rest:
- * `"prevHash","hash",position,recordedAt]`.
- */
-export function recordHead(fields: CanonicalFields, metaText: string): string {
-  return `[${fields.data},${fields.id},${metaText},${fields.revision},${fields.schemaVersion},${fields.stream},${fields.type},`;
-}
 
 /** A record whose checksum matches but whose content is no event (a writer's bug, never a torn write). */
 export class MalformedRecord extends Error {}

@@ -12,21 +12,35 @@ export function frameChecksum(buf: Buffer, at: number, length: number): number {
   return crc32(buf.subarray(at + FRAME_HEADER_BYTES, at + FRAME_HEADER_BYTES + length), lengthChecksum(length));
 }
 
-/** CRC-32 (zlib's: reflected 0xEDB88320) of a table, one entry per byte value. */
-const CRC_TABLE = Int32Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c;
-});
+/**
+ * CRC-32 (zlib's: reflected 0xEDB88320) as a table, one entry per byte value. Self-contained,
+ * like `checksumOfLength`: the record worker's source holds both (`toString`).
+ */
+export function crcTable(): Int32Array {
+  const table = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c;
+  }
+  return table;
+}
+
+/** `crc32` of a length field's four bytes (u32 LE), by `table` (`crcTable()`). */
+export function checksumOfLength(table: Int32Array, length: number): number {
+  let c = ~0;
+  for (let k = 0; k < 32; k += 8) c = table[(c ^ (length >>> k)) & 0xff]! ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+const CRC_TABLE = crcTable();
 
 /**
  * `crc32` of the length field's four bytes (u32 LE), computed here: one call into
  * zlib per record (for the payload, continuing from this) instead of two.
  */
 export function lengthChecksum(length: number): number {
-  let c = ~0;
-  for (let k = 0; k < 32; k += 8) c = CRC_TABLE[(c ^ (length >>> k)) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
+  return checksumOfLength(CRC_TABLE, length);
 }
 
 export type FrameRead =

@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { sealRecords, type SealedRecords, type SealJob } from './record-sealing.js';
 import { verifiedFramesEnd } from './record-verifying.js';
-import { MAX_PAYLOAD_BYTES } from './record-frame.js';
+import { checksumOfLength, crcTable, MAX_PAYLOAD_BYTES } from './record-frame.js';
 
-/** The worker: `sealRecords`, `verifiedFramesEnd` and a message loop; jobs are done one at a time, in the order sent. */
+/** The worker: `sealRecords`, `verifiedFramesEnd`, the length checksum (record-frame.ts) and a message loop; jobs are done one at a time, in the order sent. */
 export const RECORD_WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { hash } = require('node:crypto');
@@ -11,7 +11,9 @@ const { crc32 } = require('node:zlib');
 const { openSync, readSync, closeSync } = require('node:fs');
 const sealRecords = (${sealRecords.toString()});
 const verifiedFramesEnd = (${verifiedFramesEnd.toString()});
-const fns = { hash, crc32 };
+const CRC_TABLE = (${crcTable.toString()})();
+const checksumOfLength = (${checksumOfLength.toString()});
+const fns = { hash, crc32, lengthChecksum: (length) => checksumOfLength(CRC_TABLE, length), allocate: Buffer.allocUnsafeSlow };
 let last = '';
 const readInto = ({ path, position, length, bytes }) => {
   let got = 0;
@@ -112,8 +114,8 @@ export class RecordWorker {
 
   /** Seal `job`; a job whose prevHash is null chains onto the last job this worker sealed. */
   async seal(job: SealJob): Promise<SealedRecords> {
-    // The byte buffers move to the worker (no copy) and come back sealed.
-    const reply = await this.send({ job }, [job.bodies.buffer as ArrayBuffer, job.frames.buffer as ArrayBuffer]);
+    // The bodies move to the worker (no copy); the frames come back the same way.
+    const reply = await this.send({ job }, [job.bodies.buffer as ArrayBuffer]);
     return reply.sealed!;
   }
 

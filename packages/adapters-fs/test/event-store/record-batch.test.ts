@@ -36,7 +36,41 @@ function expectFramesHold(encoded: EncodedRecords): void {
   expect(decoded).toEqual(recorded);
 }
 
+/**
+ * Events whose shape (meta, type, schema version) changes within an append, with texts of
+ * every width: a record is copied together from its body's bytes by where the body's fields
+ * end, so a byte miscounted anywhere would show as a record that does not decode to its event.
+ */
+function eventsOfManyShapes(count: number): NewEvent[] {
+  const metas = [
+    {},
+    { correlationId: 'c-1', actor: { user: 'ana', host: 'lab' }, sdkVersion: '0.1.0' },
+    { correlationId: 'ç-ü-🙂', actor: { user: 'zoë', host: 'hôte' } },
+    { causationId: 'x', extra: { nested: ['é', 1, null] } }, // not the compact form: written as its object
+    { actor: { user: 'only-user' } }, // an actor without host: not compact either
+  ];
+  const types = ['MetricRecorded', 'ParameterRecorded', 'Typé🙂'];
+  return Array.from({ length: count }, (_, i) => ({
+    ...metricEvent(i),
+    type: types[Math.floor(i / 3) % types.length]!,
+    schemaVersion: 1 + (Math.floor(i / 5) % 2),
+    meta: metas[Math.floor(i / 2) % metas.length]!,
+    data: i % 4 === 0 ? { 'ключ': 'значение 🙂', deep: { a: [1, 'b', { c: '"\\\u0001' }] } } : { step: i, s: 'x'.repeat(i % 7) },
+  }));
+}
+
 describe('sealAndEncode', () => {
+  it('given events whose meta, type and schema version change within the append, texts multi-byte and metas not of the compact form, when sealed, then every frame decodes to its event with the chain core computes', () => {
+    const events = eventsOfManyShapes(60);
+    for (const stream of ['run-shapes', 'flux-é-🙂']) {
+      const encoded = sealAndEncode(stream, bigHead, events, 100, recordedAt);
+      const sealed = chainEvents(stream, 4, 'a'.repeat(64), events);
+      expect(encoded.events).toEqual(sealed.map((e, i) => ({ ...e, position: 100 + i, recordedAt })));
+      expectFramesHold(encoded);
+    }
+  });
+
+
   it('given records far larger than the first guess at their size, some of multi-byte text, when a batch is sealed, then the buffers grow and every frame decodes to its event with the chain core computes', () => {
     const events = largeEvents(40);
     const encoded = sealAndEncode('run-big', bigHead, events, 100, recordedAt);
@@ -71,10 +105,23 @@ describe('sealAndEncodeInParallel (chaining and framing on a worker thread)', ()
 
   it('given an append of several jobs, some records multi-byte and larger than guessed, when sealed on the worker, then the bytes and events are exactly those sealed on this thread', async () => {
     const events = largeEvents(3 * SEAL_JOB_EVENTS + 7);
-    const onWorker = await sealAndEncodeInParallel(sealer(), 'run-big', bigHead, events, 100, recordedAt);
+    const s = sealer();
+    const onWorker = await sealAndEncodeInParallel(s, 'run-big', bigHead, events, 100, recordedAt);
+    expect(s.usable).toBe(true); // sealed there, not on this thread after a failure
     const here = sealAndEncode('run-big', bigHead, events, 100, recordedAt);
     expect(onWorker.events).toEqual(here.events);
     expect(onWorker.lengths).toEqual(here.lengths);
+    expect(bytesOf(onWorker).equals(bytesOf(here))).toBe(true);
+    expectFramesHold(onWorker);
+  });
+
+  it('given an append of many shapes and widths across several jobs, when sealed on the worker, then the bytes and events are exactly those sealed on this thread', async () => {
+    const events = eventsOfManyShapes(2 * SEAL_JOB_EVENTS + 30);
+    const s = sealer();
+    const onWorker = await sealAndEncodeInParallel(s, 'flux-é-🙂', bigHead, events, 9_007_199_254_740, recordedAt);
+    expect(s.usable).toBe(true); // sealed there, not on this thread after a failure
+    const here = sealAndEncode('flux-é-🙂', bigHead, events, 9_007_199_254_740, recordedAt);
+    expect(onWorker.events).toEqual(here.events);
     expect(bytesOf(onWorker).equals(bytesOf(here))).toBe(true);
     expectFramesHold(onWorker);
   });
