@@ -28,7 +28,7 @@ export const SEAL_JOB_EVENTS = 128;
  * chainEvents computes), so every store agrees on it.
  */
 export function sealAndEncode(stream: string, head: StreamHead, events: readonly NewEvent[], firstPosition: number, recordedAt: string): EncodedRecords {
-  const canonical = new BatchCanonicalFields(stream);
+  const canonical = new BatchCanonicalFields(stream, events);
   const job = jobOf(canonical, head, events, 0, events.length, firstPosition, JSON.stringify(recordedAt), Buffer.allocUnsafe);
   job.prevHash = head.hash;
   return encodedRecords(stream, head, events, firstPosition, recordedAt, [sealRecords(ON_THIS_THREAD, job, head.hash)]);
@@ -48,7 +48,7 @@ export async function sealAndEncodeInParallel(
   firstPosition: number,
   recordedAt: string,
 ): Promise<EncodedRecords> {
-  const canonical = new BatchCanonicalFields(stream);
+  const canonical = new BatchCanonicalFields(stream, events);
   const recordedAtJson = JSON.stringify(recordedAt);
   const jobs: Promise<SealedRecords>[] = [];
   try {

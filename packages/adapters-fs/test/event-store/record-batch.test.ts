@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { chainEvents, GENESIS_HASH, type NewEvent } from '@dotscience/core';
+import { chainEvents, GENESIS_HASH, type JsonValue, type NewEvent } from '@dotscience/core';
 import { sealAndEncode, sealAndEncodeInParallel, SEAL_JOB_EVENTS, type EncodedRecords } from '../../src/event-store/record-batch.js';
 import { decodeRecord } from '../../src/event-store/record-codec.js';
 import { readFrame } from '../../src/event-store/record-frame.js';
@@ -42,20 +42,21 @@ function expectFramesHold(encoded: EncodedRecords): void {
  * end, so a byte miscounted anywhere would show as a record that does not decode to its event.
  */
 function eventsOfManyShapes(count: number): NewEvent[] {
+  // Sealing writes whatever meta it is given (the store parses first); the last two are not of the compact form.
   const metas = [
     {},
     { correlationId: 'c-1', actor: { user: 'ana', host: 'lab' }, sdkVersion: '0.1.0' },
     { correlationId: 'ç-ü-🙂', actor: { user: 'zoë', host: 'hôte' } },
     { causationId: 'x', extra: { nested: ['é', 1, null] } }, // not the compact form: written as its object
     { actor: { user: 'only-user' } }, // an actor without host: not compact either
-  ];
+  ] as NewEvent['meta'][];
   const types = ['MetricRecorded', 'ParameterRecorded', 'Typé🙂'];
   return Array.from({ length: count }, (_, i) => ({
     ...metricEvent(i),
     type: types[Math.floor(i / 3) % types.length]!,
     schemaVersion: 1 + (Math.floor(i / 5) % 2),
     meta: metas[Math.floor(i / 2) % metas.length]!,
-    data: i % 4 === 0 ? { 'ключ': 'значение 🙂', deep: { a: [1, 'b', { c: '"\\\u0001' }] } } : { step: i, s: 'x'.repeat(i % 7) },
+    data: (i % 4 === 0 ? { 'ключ': 'значение 🙂', deep: { a: [1, 'b', { c: '"\\\u0001' }] } } : { step: i, s: 'x'.repeat(i % 7) }) as JsonValue,
   }));
 }
 

@@ -23,7 +23,7 @@ export type ReadBack = (fromRevision: number, count: number) => Promise<Recorded
  * written once, and a type or meta equal to the previous event's reuses its text.
  */
 export function canonicalTextsOf(stream: string, sent: readonly NewEvent[]): CanonicalFields[] {
-  const batch = new BatchCanonicalFields(stream);
+  const batch = new BatchCanonicalFields(stream, sent); // `sent` as parseAppend returned it: its data written natively
   const texts = new Array<CanonicalFields>(sent.length);
   for (let i = 0; i < sent.length; i++) {
     const { id, type, schemaVersion, data, meta } = sent[i]!;

@@ -19,8 +19,18 @@ export class BatchCanonicalFields {
   private lastSchemaVersion: unknown = NONE_YET;
   private lastSchemaVersionText = '';
 
-  constructor(readonly stream: string) {
+  /** The events of the append when parseNewEvents marked them (their data written natively), in order; else undefined. */
+  private readonly parsed: readonly { data: unknown }[] | undefined;
+  private next = 0;
+
+  /**
+   * `events`: the append's events as parseNewEvents returned them, when `of` is to be called
+   * for them in order: while the array carries parseNewEvents' mark (taken here), the data
+   * objects it holds are written by the native JSON writer.
+   */
+  constructor(readonly stream: string, events?: readonly { data: unknown }[]) {
     this.streamText = canonicalJson(stream);
+    this.parsed = events !== undefined && takeCanonicalOrder(events) ? events : undefined;
   }
 
   /** The canonical texts of one event's hashed fields (its stream is this batch's). */
@@ -39,9 +49,11 @@ export class BatchCanonicalFields {
         this.lastSchemaVersionText = canonicalJson(schemaVersion);
         this.lastSchemaVersion = schemaVersion;
       }
+      // A data copy made by parseNewEvents (the one the marked array holds next) is already in canonical order:
+      // the native writer writes its text. Anything else (a primitive, another object) is written by canonicalJson.
+      const parsedData = this.parsed?.[this.next++]?.data;
       return {
-        // A data copy made by parseNewEvent is already in canonical order: the native writer writes its text.
-        data: takeCanonicalOrder(data) ? JSON.stringify(data) : canonicalJson(data),
+        data: parsedData === data && typeof data === 'object' && data !== null ? JSON.stringify(data) : canonicalJson(data),
         // A string's and a safe integer's canonical texts, written without canonicalJson's checks and flattening
         // (the store flattens the texts it builds from these when it encodes them).
         id: typeof id === 'string' ? canonicalString(id) : canonicalJson(id),

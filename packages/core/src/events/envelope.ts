@@ -37,6 +37,7 @@ export type NewEvent = z.infer<typeof NewEventSchema>;
  * so a caller parsing many events builds no label for the valid ones.
  */
 export function parseNewEvent(value: unknown, subject: string | (() => string)): NewEvent {
+  lastDataInCanonicalOrder = false;
   const plain = plainlyValidNewEvent(value);
   if (plain) return plain;
   const label = typeof subject === 'string' ? subject : subject();
@@ -107,11 +108,11 @@ function plainlyValidNewEvent(value: unknown): NewEvent | undefined {
   arrayIndexKeySeen = false;
   const data = plainJsonCopy(value.data);
   if (data === NOT_PLAIN) return undefined;
-  // Every object in the copy has its keys in canonical order; with no array-index key
-  // (which JavaScript enumerates first, in numeric order) JSON.stringify writes its canonical JSON.
-  if (!arrayIndexKeySeen && typeof data === 'object' && data !== null) markCanonicalOrder(data);
   const meta = plainMetaCopy(value.meta);
   if (meta === undefined) return undefined;
+  // Every object in the copy has its keys in canonical order; with no array-index key
+  // (which JavaScript enumerates first, in numeric order) JSON.stringify writes its canonical JSON.
+  lastDataInCanonicalOrder = !arrayIndexKeySeen;
   return { id, type, schemaVersion, data, meta };
 }
 
@@ -138,6 +139,27 @@ function plainMetaCopy(meta: unknown): EventMeta | undefined {
   }
   return out;
 }
+
+/**
+ * `parseNewEvent` for each of an append's events (`subject(i)` names the i-th). When every
+ * data copy has its objects' keys in canonical order (made by the plain path, without an
+ * array-index key), the returned array is marked so (canonical-order.ts): BatchCanonicalFields
+ * built on it writes each data's text with the native JSON writer. One mark per append, not
+ * per event: a WeakSet entry added and taken per event cost ~0.2 µs of an append's ~5.
+ */
+export function parseNewEvents(values: readonly unknown[], subject: (i: number) => string): NewEvent[] {
+  const parsed = new Array<NewEvent>(values.length);
+  let canonicalOrder = true;
+  for (let i = 0; i < values.length; i++) {
+    parsed[i] = parseNewEvent(values[i], () => subject(i));
+    canonicalOrder &&= lastDataInCanonicalOrder;
+  }
+  if (canonicalOrder) markCanonicalOrder(parsed);
+  return parsed;
+}
+
+/** Set by parseNewEvent: whether the data it returned last is a plain copy whose text JSON.stringify writes canonically. */
+let lastDataInCanonicalOrder = false;
 
 const NOT_PLAIN: unique symbol = Symbol('not plain JSON');
 /** Set by plainJsonCopy when a copied object has a key that is an array index ("0", "17"). */

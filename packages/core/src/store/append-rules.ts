@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseNewEvent, type NewEvent, type RecordedEvent } from '../events/envelope.js';
+import { parseNewEvents, type NewEvent, type RecordedEvent } from '../events/envelope.js';
 import { parseInput } from '../errors/parse-input.js';
 import { DuplicateEventIdError, WrongExpectedRevisionError, type EventIdSite } from '../errors/store-errors.js';
 import type { AppendOptions, AppendResult, ExpectedRevision } from '../ports/event-store.js';
@@ -28,9 +28,7 @@ export function parseAppend(
   options: AppendOptions = {},
 ): { events: NewEvent[]; expected: ExpectedRevision } {
   const target = parseInput(AppendTargetSchema, { stream, expectedRevision: options.expectedRevision }, `append to stream ${JSON.stringify(stream)}`);
-  const parsed = new Array<NewEvent>(events.length);
-  for (let i = 0; i < events.length; i++) parsed[i] = parseNewEvent(events[i], () => `event ${i} appended to ${stream}`);
-  return { events: parsed, expected: target.expectedRevision };
+  return { events: parseNewEvents(events, (i) => `event ${i} appended to ${stream}`), expected: target.expectedRevision };
 }
 
 /** The rule every adapter shares: does the stream's revision satisfy `expected`? Throws if not. */

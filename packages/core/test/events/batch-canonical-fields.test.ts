@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { BatchCanonicalFields, canonicalFields, canonicalJson, parseNewEvent, type JsonValue } from '../../src/events/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { BatchCanonicalFields, canonicalFields, canonicalJson, parseNewEvent, parseNewEvents, type JsonValue, type NewEvent } from '../../src/events/index.js';
 
 const meta = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
   correlationId: 'run-1',
@@ -76,7 +76,19 @@ describe('canonical texts for the events of one append (BatchCanonicalFields)', 
 
 describe('events parsed for an append are written by the native JSON writer (their data copied in canonical key order)', () => {
   const uuid = '0190a000-0000-7000-8000-000000000006';
-  const parsedWith = (data: unknown) => parseNewEvent({ id: uuid, type: 'T', schemaVersion: 1, data, meta: {} }, 'event');
+  const raw = (data: unknown) => ({ id: uuid, type: 'T', schemaVersion: 1, data, meta: {} });
+  const parsedWith = (...data: unknown[]) => parseNewEvents(data.map(raw), (i) => `event ${i}`);
+
+  /** The data texts BatchCanonicalFields writes for `events` in order, and how many of them JSON.stringify wrote. */
+  function written(writer: BatchCanonicalFields, events: readonly NewEvent[]): { texts: string[]; native: number } {
+    const spy = vi.spyOn(JSON, 'stringify');
+    try {
+      const texts = events.map((e, revision) => writer.of({ ...e, revision }).data);
+      return { texts, native: spy.mock.calls.filter(([value]) => events.some((e) => e.data === value)).length };
+    } finally {
+      spy.mockRestore();
+    }
+  }
 
   it('given any JSON data, also with array-index keys ("10", "9") and unicode keys, when parsed and written, then the text is its canonical JSON', () => {
     // (An own "__proto__" key is refused by parsing: the other property test's subject.)
@@ -87,21 +99,43 @@ describe('events parsed for an append are written by the native JSON writer (the
       }))
       .value.filter((data) => !JSON.stringify(data).includes('"__proto__":')); // fc.jsonValue makes such keys too
     fc.assert(
-      fc.property(json, (data) => {
-        const event = parsedWith(data);
-        expect(new BatchCanonicalFields('s').of({ ...event, revision: 0 }).data).toBe(canonicalJson(data as JsonValue));
+      fc.property(fc.array(json, { minLength: 1, maxLength: 4 }), (data) => {
+        const events = parsedWith(...data);
+        expect(written(new BatchCanonicalFields('s', events), events).texts).toEqual(data.map((d) => canonicalJson(d as JsonValue)));
       }),
       { numRuns: 2000 },
     );
   });
 
-  it('given parsed data written once, when the caller then changes it, then the next write is canonical again (the mark is taken by the first write)', () => {
-    const event = parsedWith({ b: 1, a: 2 });
-    const writer = new BatchCanonicalFields('s');
-    expect(writer.of({ ...event, revision: 0 }).data).toBe('{"a":2,"b":1}');
-    const data = event.data as Record<string, unknown>;
+  it('given an append of plain objects without array-index keys, when written, then every data text is written by JSON.stringify', () => {
+    const events = parsedWith({ b: 1, a: [{ d: 1, c: 'x' }] }, { z: null, y: 'é' }, { step: 3 });
+    expect(written(new BatchCanonicalFields('s', events), events)).toEqual({ texts: ['{"a":[{"c":"x","d":1}],"b":1}', '{"y":"é","z":null}', '{"step":3}'], native: 3 });
+  });
+
+  it('given an append where one data has an array-index key, when written, then no data of it is trusted to JSON.stringify (each is written canonically)', () => {
+    const events = parsedWith({ b: 1, a: 2 }, { 10: 'x', 9: 'y' });
+    expect(written(new BatchCanonicalFields('s', events), events)).toEqual({ texts: ['{"a":2,"b":1}', '{"10":"x","9":"y"}'], native: 0 });
+  });
+
+  it('given parsed events written once, when the caller then changes their data and writes them again, then the second write is canonical (the mark is taken by the first)', () => {
+    const events = parsedWith({ b: 1, a: 2 });
+    expect(written(new BatchCanonicalFields('s', events), events).native).toBe(1);
+    const data = events[0]!.data as Record<string, unknown>;
     delete data.a;
     data.a = 3; // now enumerated after b
-    expect(writer.of({ ...event, revision: 1 }).data).toBe('{"a":3,"b":1}');
+    expect(written(new BatchCanonicalFields('s', events), events)).toEqual({ texts: ['{"a":3,"b":1}'], native: 0 });
+  });
+
+  it('given a marked append, when of() is given data the array does not hold at that place, then that data is written canonically', () => {
+    const events = parsedWith({ b: 1, a: 2 }, { d: 1, c: 2 });
+    const writer = new BatchCanonicalFields('s', events);
+    const foreign = { y: 1, x: 2 };
+    expect(writer.of({ ...events[1]!, revision: 0 }).data).toBe('{"c":2,"d":1}'); // out of order: not the array's first
+    expect(writer.of({ ...events[1]!, data: foreign, revision: 1 }).data).toBe('{"x":2,"y":1}');
+  });
+
+  it('given events parsed one by one (parseNewEvent), when written, then their data is written canonically (only parseNewEvents marks an append)', () => {
+    const events = [parseNewEvent(raw({ b: 1, a: 2 }), 'event')];
+    expect(written(new BatchCanonicalFields('s', events), events)).toEqual({ texts: ['{"a":2,"b":1}'], native: 0 });
   });
 });
