@@ -21,6 +21,18 @@ export interface StreamHead {
 const ON_THIS_THREAD: SealingFunctions = { hash, crc32, lengthChecksum, allocate: Buffer.allocUnsafe };
 /** Events per job sent to the sealer: small enough that the last job's wait is short, large enough that messages stay few. */
 export const SEAL_JOB_EVENTS = 128;
+/**
+ * Events in an append's last job (when it has more): this thread waits for the last job alone,
+ * so it is made small, the one before it taking up the rest (32 events: ~0.05 ms on the worker).
+ */
+export const LAST_SEAL_JOB_EVENTS = 32;
+
+/** Where the job starting at `from` of `count` events ends. */
+export function sealJobEnd(from: number, count: number): number {
+  const left = count - from;
+  if (left > SEAL_JOB_EVENTS + LAST_SEAL_JOB_EVENTS) return from + SEAL_JOB_EVENTS;
+  return left > LAST_SEAL_JOB_EVENTS ? count - LAST_SEAL_JOB_EVENTS : count;
+}
 
 /**
  * Seal `events` onto a stream head and encode them as framed records in one buffer,
@@ -36,7 +48,7 @@ export function sealAndEncode(stream: string, head: StreamHead, events: readonly
 
 /**
  * `sealAndEncode` with the chaining and framing done by `sealer` on its worker thread,
- * one job of SEAL_JOB_EVENTS events at a time, while this thread writes the next job's
+ * one job of SEAL_JOB_EVENTS events at a time (the last one smaller), while this thread writes the next job's
  * canonical texts. Gives the same bytes; when the sealer fails, the append is sealed
  * here instead. Only one append may be sealed this way at a time (the store's turn).
  */
@@ -52,8 +64,9 @@ export async function sealAndEncodeInParallel(
   const recordedAtJson = JSON.stringify(recordedAt);
   const jobs: Promise<SealedRecords>[] = [];
   try {
-    for (let from = 0; from < events.length && sealer.usable; from += SEAL_JOB_EVENTS) {
-      const job = jobOf(canonical, head, events, from, Math.min(events.length, from + SEAL_JOB_EVENTS), firstPosition, recordedAtJson, Buffer.allocUnsafeSlow);
+    for (let from = 0, to = 0; from < events.length && sealer.usable; from = to) {
+      to = sealJobEnd(from, events.length);
+      const job = jobOf(canonical, head, events, from, to, firstPosition, recordedAtJson, Buffer.allocUnsafeSlow);
       job.prevHash = from === 0 ? head.hash : null;
       const sealed = sealer.seal(job);
       sealed.catch(() => undefined); // awaited below, in order

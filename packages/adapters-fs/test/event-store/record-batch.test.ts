@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { chainEvents, GENESIS_HASH, type JsonValue, type NewEvent } from '@dotscience/core';
-import { sealAndEncode, sealAndEncodeInParallel, SEAL_JOB_EVENTS, type EncodedRecords } from '../../src/event-store/record-batch.js';
+import { LAST_SEAL_JOB_EVENTS, sealAndEncode, sealAndEncodeInParallel, sealJobEnd, SEAL_JOB_EVENTS, type EncodedRecords } from '../../src/event-store/record-batch.js';
 import { decodeRecord } from '../../src/event-store/record-codec.js';
 import { readFrame } from '../../src/event-store/record-frame.js';
 import { RecordWorker } from '../../src/event-store/record-worker.js';
@@ -90,6 +90,20 @@ describe('sealAndEncode', () => {
   it('given an empty stream, when one event is sealed, then it links to the genesis hash at revision 0', () => {
     const { events: [e] } = sealAndEncode('run-a', { revision: -1, hash: GENESIS_HASH }, [metricEvent(0)], 0, recordedAt);
     expect([e!.revision, e!.prevHash, e!.hash]).toEqual([0, GENESIS_HASH, chainEvents('run-a', -1, GENESIS_HASH, [metricEvent(0, e!.id)])[0]!.hash]);
+  });
+});
+
+describe('sealJobEnd: an append cut into seal jobs', () => {
+  it('given appends of any size, then the jobs cover every event once, in order, none above SEAL_JOB_EVENTS, and the last one (of several) holds at most LAST_SEAL_JOB_EVENTS', () => {
+    for (const count of [1, 31, 32, 33, 127, 128, 129, 160, 161, 200, 256, 1000, 1023, 4097]) {
+      const ends: number[] = [];
+      for (let from = 0; from < count; from = ends.at(-1)!) ends.push(sealJobEnd(from, count));
+      const sizes = ends.map((end, k) => end - (k === 0 ? 0 : ends[k - 1]!));
+      expect(ends.at(-1)).toBe(count);
+      expect(sizes.every((n) => n > 0 && n <= SEAL_JOB_EVENTS)).toBe(true);
+      if (sizes.length > 1) expect(sizes.at(-1)).toBeLessThanOrEqual(LAST_SEAL_JOB_EVENTS);
+      if (count > SEAL_JOB_EVENTS + LAST_SEAL_JOB_EVENTS) expect(sizes.slice(0, -2).every((n) => n === SEAL_JOB_EVENTS)).toBe(true);
+    }
   });
 });
 
