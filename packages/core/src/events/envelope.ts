@@ -96,13 +96,30 @@ function protoKeyPath(value: unknown, path: string[]): string | undefined {
   return undefined;
 }
 
-const EVENT_ID = z.regexes.uuid();
+/**
+ * `z.regexes.uuid().test(id)` (what NewEventSchema's `z.uuid()` checks) written out: 8-4-4-4-12 hex
+ * digits, the version digit 1–8 and the variant 8, 9, a or b (either case), or the nil or the max
+ * UUID (lowercase). The regex cost ~2% of a batched append; a property test compares the two.
+ */
+function isEventId(id: string): boolean {
+  if (id.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = id.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false; // -
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false; // 0-9 a-f A-F
+  }
+  const version = id.charCodeAt(14);
+  const variant = id.charCodeAt(19) | 0x20; // lowercase
+  if (version >= 49 && version <= 56 && (variant === 56 || variant === 57 || variant === 97 || variant === 98)) return true;
+  return id === '00000000-0000-0000-0000-000000000000' || id === 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+}
 const META_STRING_KEYS = ['correlationId', 'causationId'] as const;
 
 function plainlyValidNewEvent(value: unknown): NewEvent | undefined {
   if (!isObject(value)) return undefined;
   const { id, type, schemaVersion } = value;
-  if (typeof id !== 'string' || !EVENT_ID.test(id)) return undefined;
+  if (typeof id !== 'string' || !isEventId(id)) return undefined;
   if (typeof type !== 'string' || type.length === 0) return undefined;
   if (typeof schemaVersion !== 'number' || !Number.isSafeInteger(schemaVersion) || schemaVersion <= 0) return undefined;
   arrayIndexKeySeen = false;
