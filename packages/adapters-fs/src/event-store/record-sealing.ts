@@ -92,6 +92,8 @@ export function sealRecords(fns: SealingFunctions, job: SealJob, prevHash: strin
   const recordedAtBytes = Buffer.byteLength(recordedAtText);
   let size = 0;
   let bodyStart = 0;
+  let positionDigits = String(job.firstPosition).length;
+  let nextDigit = 10 ** positionDigits; // the first position with one digit more
   for (let i = 0; i < count; i++) {
     const shape = job.shapeOf[i]!;
     const revisionStart = job.idEnds[i]! + 8 + job.shapes[shape]!.metaBytes + 12;
@@ -99,12 +101,18 @@ export function sealRecords(fns: SealingFunctions, job: SealJob, prevHash: strin
     const dataBytes = job.dataEnds[i]! - (bodyStart + 72);
     const idBytes = job.idEnds[i]! - (job.dataEnds[i]! + 6);
     size += 8 + 1 + dataBytes + 1 + idBytes + afterIdBytes[shape]! + (revisionEnd - revisionStart) + afterRevisionBytes[shape]!;
-    size += 64 + 3 + 64 + 2 + String(job.firstPosition + i).length + recordedAtBytes;
+    if (job.firstPosition + i >= nextDigit) {
+      positionDigits++;
+      nextDigit *= 10;
+    }
+    size += 64 + 3 + 64 + 2 + positionDigits + recordedAtBytes;
     bodyStart = job.bodyEnds[i]!;
   }
   // One buffer holds the frames, then a copy of the bodies, then the shapes' and recordedAt's texts, so that each
   // field is copied into its record by copyWithin (memmove, no call into Buffer and no view made per field).
   const out = fns.allocate(size + bodiesEnd + 1024);
+  // Views of parts of `out` for hashing and checksums are made on a plain Uint8Array (V8's subarray, not Buffer's).
+  const bytes = new Uint8Array(out.buffer, out.byteOffset, out.length);
   const B = size; // where the bodies' copy starts
   out.set(job.bodies.subarray(0, bodiesEnd), B);
   let textsAt = B + bodiesEnd;
@@ -151,7 +159,7 @@ export function sealRecords(fns: SealingFunctions, job: SealJob, prevHash: strin
     if (!keysHeld) throw new Error(`internal: the body of event ${i} of a seal job does not hold its keys where the job says its fields end`);
     if (chainedAt < 0) out.write(chained, B + bodyStart, 64, 'latin1');
     else out.copyWithin(B + bodyStart, chainedAt, chainedAt + 64);
-    const hash = fns.hash('sha256', out.subarray(B + bodyStart, B + bodyEnd), 'hex');
+    const hash = fns.hash('sha256', bytes.subarray(B + bodyStart, B + bodyEnd), 'hex');
     const frameStart = at;
     at += 8;
     out[at++] = 91; // [
@@ -184,7 +192,7 @@ export function sealRecords(fns: SealingFunctions, job: SealJob, prevHash: strin
     at += recordedAtBytes;
     const length = at - frameStart - 8;
     out.writeUInt32LE(length, frameStart);
-    out.writeUInt32LE(fns.crc32(out.subarray(frameStart + 8, at), fns.lengthChecksum(length)), frameStart + 4);
+    out.writeUInt32LE(fns.crc32(bytes.subarray(frameStart + 8, at), fns.lengthChecksum(length)), frameStart + 4);
     hashes += hash;
     chained = hash;
     bodyStart = bodyEnd;
