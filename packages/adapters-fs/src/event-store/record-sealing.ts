@@ -110,28 +110,24 @@ export function sealRecords(fns: SealingFunctions, job: SealJob, prevHash: strin
   }
   // One buffer holds the frames, then a copy of the bodies, then the shapes' and recordedAt's texts, so that each
   // field is copied into its record by copyWithin (memmove, no call into Buffer and no view made per field).
-  const out = fns.allocate(size + bodiesEnd + 1024);
+  let textBytes = recordedAtBytes;
+  for (let k = 0; k < job.shapes.length; k++) textBytes += afterIdBytes[k]! + afterRevisionBytes[k]!;
+  const out = fns.allocate(size + bodiesEnd + textBytes);
   // Views of parts of `out` for hashing and checksums are made on a plain Uint8Array (V8's subarray, not Buffer's).
   const bytes = new Uint8Array(out.buffer, out.byteOffset, out.length);
   const B = size; // where the bodies' copy starts
   out.set(job.bodies.subarray(0, bodiesEnd), B);
   let textsAt = B + bodiesEnd;
-  let texts = out;
-  const needed = recordedAtBytes + afterIdBytes.reduce((a, b) => a + b, 0) + afterRevisionBytes.reduce((a, b) => a + b, 0);
-  if (needed > 1024) {
-    texts = fns.allocate(needed); // rare: long shapes; copied from there with set()
-    textsAt = 0;
-  }
   const afterIdAt: number[] = [];
   const afterRevisionAt: number[] = [];
   for (let k = 0; k < job.shapes.length; k++) {
     afterIdAt.push(textsAt);
-    textsAt += texts.write(job.shapes[k]!.afterId, textsAt, 'utf8');
+    textsAt += out.write(job.shapes[k]!.afterId, textsAt, 'utf8');
     afterRevisionAt.push(textsAt);
-    textsAt += texts.write(job.shapes[k]!.afterRevision, textsAt, 'utf8');
+    textsAt += out.write(job.shapes[k]!.afterRevision, textsAt, 'utf8');
   }
   const recordedAtAt = textsAt;
-  texts.write(recordedAtText, textsAt, 'utf8');
+  out.write(recordedAtText, textsAt, 'utf8');
   let chained = job.prevHash ?? prevHash;
   let hashes = '';
   let at = 0;
@@ -168,13 +164,11 @@ export function sealRecords(fns: SealingFunctions, job: SealJob, prevHash: strin
     out[at++] = 44; // ,
     out.copyWithin(at, B + dataEnd + 6, B + idEnd);
     at += idEnd - dataEnd - 6;
-    if (texts === out) out.copyWithin(at, afterIdAt[shape]!, afterIdAt[shape]! + afterIdBytes[shape]!);
-    else out.set(texts.subarray(afterIdAt[shape]!, afterIdAt[shape]! + afterIdBytes[shape]!), at);
+    out.copyWithin(at, afterIdAt[shape]!, afterIdAt[shape]! + afterIdBytes[shape]!);
     at += afterIdBytes[shape]!;
     out.copyWithin(at, B + metaEnd + 12, B + revisionEnd);
     at += revisionEnd - metaEnd - 12;
-    if (texts === out) out.copyWithin(at, afterRevisionAt[shape]!, afterRevisionAt[shape]! + afterRevisionBytes[shape]!);
-    else out.set(texts.subarray(afterRevisionAt[shape]!, afterRevisionAt[shape]! + afterRevisionBytes[shape]!), at);
+    out.copyWithin(at, afterRevisionAt[shape]!, afterRevisionAt[shape]! + afterRevisionBytes[shape]!);
     at += afterRevisionBytes[shape]!;
     out.copyWithin(at, B + bodyStart, B + bodyStart + 64); // prevHash, as in the body
     at += 64;
@@ -187,8 +181,7 @@ export function sealRecords(fns: SealingFunctions, job: SealJob, prevHash: strin
     out[at++] = 44; // ,
     const position = String(job.firstPosition + i);
     for (let k = 0; k < position.length; k++) out[at++] = position.charCodeAt(k);
-    if (texts === out) out.copyWithin(at, recordedAtAt, recordedAtAt + recordedAtBytes);
-    else out.set(texts.subarray(recordedAtAt, recordedAtAt + recordedAtBytes), at);
+    out.copyWithin(at, recordedAtAt, recordedAtAt + recordedAtBytes);
     at += recordedAtBytes;
     const length = at - frameStart - 8;
     out.writeUInt32LE(length, frameStart);
