@@ -132,13 +132,25 @@ function jobOf(canonical: BatchCanonicalFields, head: StreamHead, events: readon
 
 /** The record texts of events with `fields`' meta, schema version, stream and type texts. */
 function shapeFor(fields: CanonicalFields, meta: unknown): RecordShape {
-  return {
-    afterId: `,${metaRecordText(meta, fields.meta)},`,
-    afterRevision: `,${fields.schemaVersion},${fields.stream},${fields.type},"`,
+  // Consecutive appends (a run's) usually have the same shape: the last one is kept, with its byte counts.
+  const last = lastShape;
+  if (last && fields.meta === last.meta && fields.schemaVersion === last.schemaVersion && fields.stream === last.stream && fields.type === last.type) return last.shape;
+  const afterId = `,${metaRecordText(meta, fields.meta)},`;
+  const afterRevision = `,${fields.schemaVersion},${fields.stream},${fields.type},"`;
+  const shape: RecordShape = {
+    afterId,
+    afterIdBytes: utf8Bytes(afterId),
+    afterRevision,
+    afterRevisionBytes: utf8Bytes(afterRevision),
     metaBytes: utf8Bytes(fields.meta),
-    tailBytes: Buffer.byteLength(`,"schemaVersion":${fields.schemaVersion},"stream":${fields.stream},"type":${fields.type}}`),
+    tailBytes: utf8Bytes(`,"schemaVersion":${fields.schemaVersion},"stream":${fields.stream},"type":${fields.type}}`),
   };
+  lastShape = { meta: fields.meta, schemaVersion: fields.schemaVersion, stream: fields.stream, type: fields.type, shape };
+  return shape;
 }
+
+/** The last shape made, and the canonical texts it was made from (which decide it: meta's record form follows from its canonical text). */
+let lastShape: { meta: string; schemaVersion: string; stream: string; type: string; shape: RecordShape } | undefined;
 
 /** UTF-8 bytes of `text`, counted here when it is ASCII (an id, a revision: short texts, where a call into Buffer costs more). */
 function utf8Bytes(text: string): number {

@@ -19,8 +19,12 @@
 export interface RecordShape {
   /** `,${meta's record form},`: what a record holds between the id and the revision. */
   afterId: string;
+  /** The UTF-8 bytes of `afterId`. */
+  afterIdBytes: number;
   /** `,${schemaVersion},${stream},${type},"`: what a record holds between the revision and the prevHash's digits. */
   afterRevision: string;
+  /** The UTF-8 bytes of `afterRevision`. */
+  afterRevisionBytes: number;
   /** The UTF-8 bytes of the canonical meta text in the body (between `"meta":` and `,"revision":`). */
   metaBytes: number;
   /** The UTF-8 bytes of the body after the revision: `,"schemaVersion":…,"stream":…,"type":…}`. */
@@ -85,8 +89,8 @@ export function sealRecords(fns: SealingFunctions, job: SealJob, prevHash: strin
   const afterIdBytes: number[] = [];
   const afterRevisionBytes: number[] = [];
   for (const shape of job.shapes) {
-    afterIdBytes.push(Buffer.byteLength(shape.afterId));
-    afterRevisionBytes.push(Buffer.byteLength(shape.afterRevision));
+    afterIdBytes.push(shape.afterIdBytes);
+    afterRevisionBytes.push(shape.afterRevisionBytes);
   }
   const recordedAtText = `,${job.recordedAtJson}]`;
   const recordedAtBytes = Buffer.byteLength(recordedAtText);
