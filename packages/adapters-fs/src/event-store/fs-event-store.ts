@@ -37,7 +37,7 @@ export interface FsEventStoreOptions {
   segmentMaxBytes?: number;
   /** Check the checksum of every record on open, also those the index snapshot covers. Default true. */
   verifyChecksumsOnOpen?: boolean;
-  /** Persist the stream index after this many new events (and on close). Default 100 000. */
+  /** Persist the stream index after this many new events, or an eighth of the events it held before if more (and on close). Default 100 000. */
   snapshotEveryEvents?: number;
   /** Fallback poll for other processes' appends when fs.watch misses them. Default 1000 ms. */
   pollIntervalMs?: number;
@@ -66,6 +66,8 @@ export interface FsEventStoreOpenReport {
 
 export const LOCK_FILE = 'writer.lock';
 export const INDEX_SNAPSHOT_FILE = 'stream-index.snapshot';
+/** The index is snapshotted again once the log has grown by this fraction of what the last snapshot held (or `snapshotEveryEvents`, if more). */
+const SNAPSHOT_GROWTH = 8;
 const PLACEHOLDER = { id: '' } as RecordedEvent;
 
 /** An append handed to the log (wrapped: an async function cannot resolve to a promise without waiting for it). */
@@ -282,8 +284,13 @@ export class FsEventStore implements EventStore {
   private newLog(): GroupCommitLog {
     return new GroupCommitLog(this.dir, this.index, this.tailSize, this.options.segmentMaxBytes ?? 64 * 1024 * 1024, () => {
       this.watch.notify();
-      const every = this.options.snapshotEveryEvents ?? 100_000;
-      if (this.index.committedCount - Math.max(0, this.snapshotCount) >= every) {
+      // A snapshot holds a row per event (16 bytes): taken every fixed number of events, the snapshots of a
+      // store's life would add up to O(n²) bytes (8 GB by 10M events, more than the log). So the interval
+      // grows with the store, to an eighth of it: ≤ 128 snapshot bytes per event appended, and a crash
+      // leaves at most an eighth of the log for the next open to index from the records.
+      const taken = Math.max(0, this.snapshotCount);
+      const every = Math.max(this.options.snapshotEveryEvents ?? 100_000, Math.floor(taken / SNAPSHOT_GROWTH));
+      if (this.index.committedCount - taken >= every) {
         this.snapshotCount = this.index.committedCount;
         this.snapshotting = this.snapshotting.then(() => this.persistIndex()).catch(() => undefined);
       }

@@ -101,6 +101,36 @@ describe('FsEventStore stream index', () => {
     await store.close();
   }
 
+  /** The event count the index snapshot on disk covers (its header's), or -1 when there is none yet. */
+  async function snapshotCount(): Promise<number> {
+    const bytes = await readFile(join(dir, INDEX_SNAPSHOT_FILE)).catch(() => undefined);
+    if (!bytes) return -1;
+    return (JSON.parse(bytes.toString('utf8', 8, 8 + bytes.readUInt32LE(4))) as { count: number }).count;
+  }
+
+  it('given appends while open, when the log grows, then the index is snapshotted every snapshotEveryEvents events while the store is small and every eighth of its size once larger (snapshots cost O(n), not O(n²), over its life)', async () => {
+    const store = await FsEventStore.open(dir, { snapshotEveryEvents: 10 });
+    const taken: number[] = [];
+    try {
+      for (let count = 1; count <= 400; count++) {
+        await store.append(`run-${count % 3}`, [metricEvent(count)]);
+        const last = taken.at(-1) ?? 0;
+        const due = count - last >= Math.max(10, Math.floor(last / 8));
+        if (due) taken.push(count);
+        // A snapshot is written after the commit that calls for it: wait for the one due, and see that no other appears.
+        const expected = taken.at(-1) ?? -1;
+        for (let tries = 0; tries < 400 && (await snapshotCount()) !== expected; tries++) await new Promise((r) => setTimeout(r, 5));
+        expect(await snapshotCount()).toBe(expected);
+      }
+    } finally {
+      await store.close();
+    }
+    // Every 10 events up to 80, then every eighth: 10, 20, … 80, 90, 101, 113, … 358 (21 in all, not 40).
+    expect(taken.slice(0, 10)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 101]);
+    expect(taken.length).toBe(21);
+    expect(await snapshotCount()).toBe(400); // and one on close
+  });
+
   it('given a persisted index, when rebuilt from the log, then the rebuilt index is byte-for-byte the persisted one', async () => {
     await fill(0, 50, { segmentMaxBytes: 4096 });
     const persisted = await readFile(join(dir, INDEX_SNAPSHOT_FILE));
