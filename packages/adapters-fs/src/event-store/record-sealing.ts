@@ -86,12 +86,6 @@ export function sealRecords(fns: SealingFunctions, job: SealJob, prevHash: strin
   const count = job.bodyEnds.length;
   const bodiesEnd = count === 0 ? 0 : job.bodyEnds[count - 1]!;
   // A frame: header (8) + `[` data `,` id afterId revision afterRevision `"` prevHash(64) `","` hash(64) `",` position recordedAt.
-  const afterIdBytes: number[] = [];
-  const afterRevisionBytes: number[] = [];
-  for (const shape of job.shapes) {
-    afterIdBytes.push(shape.afterIdBytes);
-    afterRevisionBytes.push(shape.afterRevisionBytes);
-  }
   const recordedAtText = `,${job.recordedAtJson}]`;
   const recordedAtBytes = Buffer.byteLength(recordedAtText);
   let size = 0;
@@ -104,7 +98,7 @@ export function sealRecords(fns: SealingFunctions, job: SealJob, prevHash: strin
     const revisionEnd = job.bodyEnds[i]! - job.shapes[shape]!.tailBytes;
     const dataBytes = job.dataEnds[i]! - (bodyStart + 72);
     const idBytes = job.idEnds[i]! - (job.dataEnds[i]! + 6);
-    size += 8 + 1 + dataBytes + 1 + idBytes + afterIdBytes[shape]! + (revisionEnd - revisionStart) + afterRevisionBytes[shape]!;
+    size += 8 + 1 + dataBytes + 1 + idBytes + job.shapes[shape]!.afterIdBytes + (revisionEnd - revisionStart) + job.shapes[shape]!.afterRevisionBytes;
     if (job.firstPosition + i >= nextDigit) {
       positionDigits++;
       nextDigit *= 10;
@@ -115,7 +109,7 @@ export function sealRecords(fns: SealingFunctions, job: SealJob, prevHash: strin
   // One buffer holds the frames, then a copy of the bodies, then the shapes' and recordedAt's texts, so that each
   // field is copied into its record by copyWithin (memmove, no call into Buffer and no view made per field).
   let textBytes = recordedAtBytes;
-  for (let k = 0; k < job.shapes.length; k++) textBytes += afterIdBytes[k]! + afterRevisionBytes[k]!;
+  for (const shape of job.shapes) textBytes += shape.afterIdBytes + shape.afterRevisionBytes;
   const out = fns.allocate(size + bodiesEnd + textBytes);
   // Views of parts of `out` for hashing and checksums are made on a plain Uint8Array (V8's subarray, not Buffer's).
   const bytes = new Uint8Array(out.buffer, out.byteOffset, out.length);
@@ -168,12 +162,12 @@ export function sealRecords(fns: SealingFunctions, job: SealJob, prevHash: strin
     out[at++] = 44; // ,
     out.copyWithin(at, B + dataEnd + 6, B + idEnd);
     at += idEnd - dataEnd - 6;
-    out.copyWithin(at, afterIdAt[shape]!, afterIdAt[shape]! + afterIdBytes[shape]!);
-    at += afterIdBytes[shape]!;
+    out.copyWithin(at, afterIdAt[shape]!, afterIdAt[shape]! + job.shapes[shape]!.afterIdBytes);
+    at += job.shapes[shape]!.afterIdBytes;
     out.copyWithin(at, B + metaEnd + 12, B + revisionEnd);
     at += revisionEnd - metaEnd - 12;
-    out.copyWithin(at, afterRevisionAt[shape]!, afterRevisionAt[shape]! + afterRevisionBytes[shape]!);
-    at += afterRevisionBytes[shape]!;
+    out.copyWithin(at, afterRevisionAt[shape]!, afterRevisionAt[shape]! + job.shapes[shape]!.afterRevisionBytes);
+    at += job.shapes[shape]!.afterRevisionBytes;
     out.copyWithin(at, B + bodyStart, B + bodyStart + 64); // prevHash, as in the body
     at += 64;
     out[at++] = 34; // "
@@ -194,7 +188,6 @@ export function sealRecords(fns: SealingFunctions, job: SealJob, prevHash: strin
     chained = hash;
     bodyStart = bodyEnd;
   }
-  const frames = out;
   if (at !== size) throw new Error(`internal: a seal job's frames took ${at} bytes, ${size} were counted`);
-  return { frames: frames.subarray(0, at), hashes };
+  return { frames: out.subarray(0, at), hashes };
 }
