@@ -118,28 +118,22 @@ describe('sealAndEncodeInParallel (chaining and framing on a worker thread)', ()
     await Promise.all(sealers.splice(0).map((s) => s.close()));
   });
 
-  it('given an append of several jobs, some records multi-byte and larger than guessed, when sealed on the worker, then the bytes and events are exactly those sealed on this thread', async () => {
-    const events = largeEvents(3 * SEAL_JOB_EVENTS + 7);
-    const s = sealer();
-    const onWorker = await sealAndEncodeInParallel(s, 'run-big', bigHead, events, 100, recordedAt);
-    expect(s.usable).toBe(true); // sealed there, not on this thread after a failure
-    const here = sealAndEncode('run-big', bigHead, events, 100, recordedAt);
-    expect(onWorker.events).toEqual(here.events);
-    expect(onWorker.lengths).toEqual(here.lengths);
-    expect(bytesOf(onWorker).equals(bytesOf(here))).toBe(true);
-    expectFramesHold(onWorker);
-  });
-
-  it('given an append of many shapes and widths across several jobs, when sealed on the worker, then the bytes and events are exactly those sealed on this thread', async () => {
-    const events = eventsOfManyShapes(2 * SEAL_JOB_EVENTS + 30);
-    const s = sealer();
-    const onWorker = await sealAndEncodeInParallel(s, 'flux-é-🙂', bigHead, events, 9_007_199_254_740, recordedAt);
-    expect(s.usable).toBe(true); // sealed there, not on this thread after a failure
-    const here = sealAndEncode('flux-é-🙂', bigHead, events, 9_007_199_254_740, recordedAt);
-    expect(onWorker.events).toEqual(here.events);
-    expect(bytesOf(onWorker).equals(bytesOf(here))).toBe(true);
-    expectFramesHold(onWorker);
-  });
+  const appendsOfSeveralJobs = [
+    { what: 'some records multi-byte and larger than guessed', stream: 'run-big', events: largeEvents(3 * SEAL_JOB_EVENTS + 7), position: 100 },
+    { what: 'of many shapes and widths, on a stream of multi-byte name', stream: 'flux-é-🙂', events: eventsOfManyShapes(2 * SEAL_JOB_EVENTS + 30), position: 9_007_199_254_740 },
+  ];
+  for (const { what, stream, events, position } of appendsOfSeveralJobs) {
+    it(`given an append of several jobs, ${what}, when sealed on the worker, then the bytes and events are exactly those sealed on this thread`, async () => {
+      const s = sealer();
+      const onWorker = await sealAndEncodeInParallel(s, stream, bigHead, events, position, recordedAt);
+      expect(s.usable).toBe(true); // sealed there, not on this thread after a failure
+      const here = sealAndEncode(stream, bigHead, events, position, recordedAt);
+      expect(onWorker.events).toEqual(here.events);
+      expect(onWorker.lengths).toEqual(here.lengths);
+      expect(bytesOf(onWorker).equals(bytesOf(here))).toBe(true);
+      expectFramesHold(onWorker);
+    });
+  }
 
   it('given one sealer used for appends to different streams in turn, then each append chains onto its own head (a job never chains onto another append)', async () => {
     const s = sealer();
