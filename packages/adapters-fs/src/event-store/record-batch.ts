@@ -4,7 +4,7 @@ import { BatchCanonicalFields, bodyOf, type CanonicalFields, type NewEvent, type
 import { FRAME_HEADER_BYTES, lengthChecksum } from './record-frame.js';
 import { metaRecordText } from './record-meta.js';
 import type { RecordWorker } from './record-worker.js';
-import { sealRecords, type RecordShape, type SealedRecords, type SealingFunctions, type SealJob } from './record-sealing.js';
+import { sealRecords, SEAL_JOB_STRIDE, type RecordShape, type SealedRecords, type SealingFunctions, type SealJob } from './record-sealing.js';
 
 /** The frames of one append, back to back in one or more buffers (in order: one per seal job), and each frame's length. */
 export interface EncodedRecords {
@@ -96,10 +96,7 @@ type Allocate = (size: number) => Buffer<ArrayBuffer>;
 function jobOf(canonical: BatchCanonicalFields, head: StreamHead, events: readonly NewEvent[], from: number, to: number, firstPosition: number, recordedAtJson: string, allocate: Allocate): SealJob {
   const count = to - from;
   let bodies = allocate(count * EXPECTED_BODY_BYTES);
-  const bodyEnds = new Uint32Array(count);
-  const dataEnds = new Uint32Array(count);
-  const idEnds = new Uint32Array(count);
-  const shapeOf = new Uint32Array(count);
+  const ends = new Uint32Array(SEAL_JOB_STRIDE * count);
   const shapes: RecordShape[] = [];
   let shapeTexts: CanonicalFields | undefined;
   let shape: RecordShape | undefined;
@@ -114,20 +111,22 @@ function jobOf(canonical: BatchCanonicalFields, head: StreamHead, events: readon
       shapeTexts = fields;
       shapes.push(shape);
     }
-    shapeOf[k] = shapes.length - 1;
+    const e = SEAL_JOB_STRIDE * k;
+    ends[e + 3] = shapes.length - 1;
     const body = bodyOf(fields);
     // Room for the worst case, so the body is encoded once (no pass to measure it first).
     const room = at + 64 + body.length * MAX_UTF8_BYTES_PER_UNIT;
     if (room > bodies.length) bodies = grown(allocate, bodies, at, room + (count - k - 1) * EXPECTED_BODY_BYTES);
     at += 64;
     at += bodies.write(body, at, 'utf8');
-    bodyEnds[k] = at;
+    ends[e] = at;
     // The body ends `,"id":` id `,"meta":` meta `,"revision":` revision tail: all but data counted here.
     const idBytes = utf8Bytes(fields.id);
-    dataEnds[k] = at - (6 + idBytes + 8 + shape.metaBytes + 12 + utf8Bytes(fields.revision) + shape.tailBytes);
-    idEnds[k] = dataEnds[k]! + 6 + idBytes;
+    const dataEnd = at - (6 + idBytes + 8 + shape.metaBytes + 12 + utf8Bytes(fields.revision) + shape.tailBytes);
+    ends[e + 1] = dataEnd;
+    ends[e + 2] = dataEnd + 6 + idBytes;
   }
-  return { bodies, bodyEnds, dataEnds, idEnds, shapeOf, shapes, firstPosition: firstPosition + from, recordedAtJson, prevHash: null };
+  return { bodies, ends, shapes, firstPosition: firstPosition + from, recordedAtJson, prevHash: null };
 }
 
 /** The record texts of events with `fields`' meta, schema version, stream and type texts. */

@@ -31,18 +31,20 @@ export interface RecordShape {
   tailBytes: number;
 }
 
+/** Numbers per event in `SealJob.ends`: body end, data end, id end, shape. */
+export const SEAL_JOB_STRIDE = 4;
+
 /** One run of consecutive events of one append: their bodies as bytes, and where their fields lie. */
 export interface SealJob {
   /** Per event: 64 bytes for the prevHash, then its hashed body (core's `bodyOf`) as UTF-8. */
   bodies: Uint8Array;
-  /** Where each event's prevHash + body ends in `bodies` (the next one starts there). */
-  bodyEnds: Uint32Array;
-  /** Where each event's data text ends in `bodies` (`,"id":` follows). */
-  dataEnds: Uint32Array;
-  /** Where each event's id text ends in `bodies` (`,"meta":` follows). */
-  idEnds: Uint32Array;
-  /** Each event's shape: an index into `shapes`. */
-  shapeOf: Uint32Array;
+  /**
+   * Per event, SEAL_JOB_STRIDE numbers: where its prevHash + body ends in `bodies` (the next one
+   * starts there), where its data text ends (`,"id":` follows), where its id text ends (`,"meta":`
+   * follows), and its shape (an index into `shapes`). One array, not four: a single-event append
+   * allocates it too.
+   */
+  ends: Uint32Array;
   shapes: RecordShape[];
   /** The first event's global position (the next ones follow it). */
   firstPosition: number;
@@ -83,8 +85,9 @@ export interface SealingFunctions {
  * functions.
  */
 export function sealRecords(fns: SealingFunctions, job: SealJob, prevHash: string): SealedRecords {
-  const count = job.bodyEnds.length;
-  const bodiesEnd = count === 0 ? 0 : job.bodyEnds[count - 1]!;
+  const ends = job.ends;
+  const count = ends.length / 4; // SEAL_JOB_STRIDE (this function may refer to nothing outside itself)
+  const bodiesEnd = count === 0 ? 0 : ends[4 * (count - 1)]!;
   // A frame: header (8) + `[` data `,` id afterId revision afterRevision `"` prevHash(64) `","` hash(64) `",` position recordedAt.
   const recordedAtText = `,${job.recordedAtJson}]`;
   const recordedAtBytes = Buffer.byteLength(recordedAtText);
@@ -93,18 +96,18 @@ export function sealRecords(fns: SealingFunctions, job: SealJob, prevHash: strin
   let positionDigits = String(job.firstPosition).length;
   let nextDigit = 10 ** positionDigits; // the first position with one digit more
   for (let i = 0; i < count; i++) {
-    const shape = job.shapeOf[i]!;
-    const revisionStart = job.idEnds[i]! + 8 + job.shapes[shape]!.metaBytes + 12;
-    const revisionEnd = job.bodyEnds[i]! - job.shapes[shape]!.tailBytes;
-    const dataBytes = job.dataEnds[i]! - (bodyStart + 72);
-    const idBytes = job.idEnds[i]! - (job.dataEnds[i]! + 6);
+    const shape = ends[4 * i + 3]!;
+    const revisionStart = ends[4 * i + 2]! + 8 + job.shapes[shape]!.metaBytes + 12;
+    const revisionEnd = ends[4 * i]! - job.shapes[shape]!.tailBytes;
+    const dataBytes = ends[4 * i + 1]! - (bodyStart + 72);
+    const idBytes = ends[4 * i + 2]! - (ends[4 * i + 1]! + 6);
     size += 8 + 1 + dataBytes + 1 + idBytes + job.shapes[shape]!.afterIdBytes + (revisionEnd - revisionStart) + job.shapes[shape]!.afterRevisionBytes;
     if (job.firstPosition + i >= nextDigit) {
       positionDigits++;
       nextDigit *= 10;
     }
     size += 64 + 3 + 64 + 2 + positionDigits + recordedAtBytes;
-    bodyStart = job.bodyEnds[i]!;
+    bodyStart = ends[4 * i]!;
   }
   // One buffer holds the frames, then a copy of the bodies, then the shapes' and recordedAt's texts, so that each
   // field is copied into its record by copyWithin (memmove, no call into Buffer and no view made per field).
@@ -132,10 +135,10 @@ export function sealRecords(fns: SealingFunctions, job: SealJob, prevHash: strin
   let chainedAt = -1; // where the last hash's digits are in `out` (none yet)
   bodyStart = 0;
   for (let i = 0; i < count; i++) {
-    const bodyEnd = job.bodyEnds[i]!;
-    const dataEnd = job.dataEnds[i]!;
-    const idEnd = job.idEnds[i]!;
-    const shape = job.shapeOf[i]!;
+    const bodyEnd = ends[4 * i]!;
+    const dataEnd = ends[4 * i + 1]!;
+    const idEnd = ends[4 * i + 2]!;
+    const shape = ends[4 * i + 3]!;
     const metaEnd = idEnd + 8 + job.shapes[shape]!.metaBytes;
     const revisionEnd = bodyEnd - job.shapes[shape]!.tailBytes;
     // Each field must end where a key starts (its first letters and its `":`), and the body with `}`.
