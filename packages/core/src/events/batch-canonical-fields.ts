@@ -20,15 +20,16 @@ export class BatchCanonicalFields {
   private lastSchemaVersionText = '';
 
   /** The events of the append when parseNewEvents marked them (their data written natively), in order; else undefined. */
-  private readonly parsed: readonly { data: unknown }[] | undefined;
+  private readonly parsed: readonly { id: unknown; data: unknown }[] | undefined;
   private next = 0;
 
   /**
    * `events`: the append's events as parseNewEvents returned them, when `of` is to be called
    * for them in order: while the array carries parseNewEvents' mark (taken here), the data
-   * objects it holds are written by the native JSON writer.
+   * objects it holds are written by the native JSON writer, and its ids (UUIDs, checked) are
+   * quoted without an escaping check.
    */
-  constructor(readonly stream: string, events?: readonly { data: unknown }[]) {
+  constructor(readonly stream: string, events?: readonly { id: unknown; data: unknown }[]) {
     this.streamText = canonicalJson(stream);
     this.parsed = events !== undefined && takeCanonicalOrder(events) ? events : undefined;
   }
@@ -51,12 +52,13 @@ export class BatchCanonicalFields {
       }
       // A data copy made by parseNewEvents (the one the marked array holds next) is already in canonical order:
       // the native writer writes its text. Anything else (a primitive, another object) is written by canonicalJson.
-      const parsedData = this.parsed?.[this.next++]?.data;
+      const parsed = this.parsed?.[this.next++];
       return {
-        data: parsedData === data && typeof data === 'object' && data !== null ? JSON.stringify(data) : canonicalJson(data),
+        data: parsed?.data === data && typeof data === 'object' && data !== null ? JSON.stringify(data) : canonicalJson(data),
         // A string's and a safe integer's canonical texts, written without canonicalJson's checks and flattening
         // (the store flattens the texts it builds from these when it encodes them).
-        id: typeof id === 'string' ? canonicalString(id) : canonicalJson(id),
+        // An id parseNewEvents checked is a UUID (hex digits and dashes): its text needs no escaping.
+        id: parsed?.id === id ? `"${id}"` : typeof id === 'string' ? canonicalString(id) : canonicalJson(id),
         meta: this.lastMetaText,
         revision: Number.isSafeInteger(revision) ? `${revision}` : canonicalJson(revision),
         schemaVersion: this.lastSchemaVersionText,

@@ -112,6 +112,13 @@ describe('events parsed for an append are written by the native JSON writer (the
     expect(written(new BatchCanonicalFields('s', events), events)).toEqual({ texts: ['{"a":[{"c":"x","d":1}],"b":1}', '{"y":"é","z":null}', '{"step":3}'], native: 3 });
   });
 
+  it('given a marked append of ids of every UUID form (versions, variants, either case, nil, max), when written, then each id text is its canonical JSON', () => {
+    const ids = ['0190a6b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b', 'C56A4180-65AA-42EC-A945-5FD21DEC0538', '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff'];
+    const events = parseNewEvents(ids.map((id) => ({ ...raw({ a: 1 }), id })), (i) => `event ${i}`);
+    const writer = new BatchCanonicalFields('s', events);
+    expect(events.map((e, revision) => writer.of({ ...e, revision }).id)).toEqual(ids.map((id) => canonicalJson(id)));
+  });
+
   it('given an append where one data has an array-index key, when written, then no data of it is trusted to JSON.stringify (each is written canonically)', () => {
     const events = parsedWith({ b: 1, a: 2 }, { 10: 'x', 9: 'y' });
     expect(written(new BatchCanonicalFields('s', events), events)).toEqual({ texts: ['{"a":2,"b":1}', '{"10":"x","9":"y"}'], native: 0 });
