@@ -6,9 +6,11 @@ import {
   checkIdsUnrecorded,
   idempotentRetry,
   parseAppend,
+  parseAppendTarget,
   type AppendOptions,
   type AppendResult,
   type EventStore,
+  type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -21,7 +23,7 @@ import { saveIndexSnapshot } from './index-snapshot.js';
 import { LogWatch } from './log-watch.js';
 import { recoverLog, scanForward } from './log-recovery.js';
 import { eventsOf, readRecordBatches, readRecords, type ChunkVerifier } from './record-reader.js';
-import { sealAndEncode, sealAndEncodeInParallel, type EncodedRecords, type StreamHead } from './record-batch.js';
+import { EventsParsedByJob, sealAndEncode, sealAndEncodeInParallel, type EncodedRecords, type StreamHead } from './record-batch.js';
 import { RecordWorker } from './record-worker.js';
 import { listSegments } from './segment-files.js';
 import { idPrints, type PrintMatches, type StreamIndex } from './stream-index.js';
@@ -137,6 +139,11 @@ export class FsEventStore implements EventStore {
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     this.assertOpen();
     if (!this.log) throw new ReadOnlyEventStoreError(this.dir, stream);
+    const whileSealing = this.appendParsedWhileSealing(stream, events, options);
+    if (whileSealing) {
+      const result = await whileSealing;
+      if (result) return result;
+    }
     const { events: parsed, expected } = parseAppend(stream, events, options);
     if (this.rebuilding) await this.rebuilding;
     const prints = idPrints(parsed);
@@ -184,6 +191,31 @@ export class FsEventStore implements EventStore {
       }
       return this.enqueue(stream, head, parsed, prints);
     }
+  }
+
+  /**
+   * The common large append, its events parsed one seal job at a time while the worker seals
+   * the jobs before (parsing a 1,000-event append takes ~0.6 ms that the worker would otherwise
+   * wait through). Taken only when nothing but parsing can refuse the append: no turn held, no
+   * rebuild running, the expected revision met, and no id of it recorded, queued or repeated
+   * (no id print matched: so it cannot be a retry either). Those are decided on the ids as
+   * given (strings, checked by the parse before anything is written). Anything else is
+   * undefined, and `append` goes the usual way, which parses everything first: errors come in
+   * the same order either way. Undefined too when the head moved while sealing.
+   */
+  private appendParsedWhileSealing(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult | undefined> | undefined {
+    if (!Array.isArray(events) || this.sealingTurn || this.rebuilding || !this.sealOnWorker(events.length)) return undefined;
+    const expected = parseAppendTarget(stream, options);
+    for (const event of events as readonly unknown[]) {
+      if (typeof (event as { id?: unknown } | null | undefined)?.id !== 'string') return undefined;
+    }
+    const head = this.index.head(stream);
+    if (!meetsExpected(stream, head.revision, expected)) return undefined;
+    const prints = idPrints(events);
+    const matches = this.index.printMatches(prints);
+    if (matches.positions.length > 0 || matches.withinAppend) return undefined;
+    // Nothing awaits from here until the turn is held (takeTurn runs the work's first part at once).
+    return this.takeTurn(() => this.sealOnWorkerAndEnqueue(stream, head, new EventsParsedByJob(stream, events), prints));
   }
 
   /**
@@ -324,7 +356,7 @@ export class FsEventStore implements EventStore {
    * meanwhile (only a failed write, which drops what was pending, moves them: other appends
    * wait for the turn). Then nothing is enqueued and the result is undefined.
    */
-  private async sealOnWorkerAndEnqueue(stream: string, head: StreamHead, parsed: NewEvent[], prints: Uint32Array): Promise<Enqueued | undefined> {
+  private async sealOnWorkerAndEnqueue(stream: string, head: StreamHead, parsed: NewEvent[] | EventsParsedByJob, prints: Uint32Array): Promise<Enqueued | undefined> {
     const log = this.log!;
     const position = log.nextPosition;
     const encoded = await sealAndEncodeInParallel(this.worker, stream, head, parsed, position, this.recordedAt());
@@ -426,6 +458,16 @@ export class FsEventStore implements EventStore {
 
   private assertOpen(): void {
     if (this.closed) throw new EventStoreClosedError(this.dir);
+  }
+}
+
+/** `checkExpected`'s verdict, without the error. */
+function meetsExpected(stream: string, actual: number, expected: ExpectedRevision): boolean {
+  try {
+    checkExpected(stream, actual, expected);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,6 +1,7 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { verifyChain, WrongExpectedRevisionError } from '@dotscience/core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { InvalidInputError, verifyChain, WrongExpectedRevisionError, type JsonValue, type NewEvent } from '@dotscience/core';
 import { FsEventStore } from '../../src/event-store/index.js';
+import { EventsParsedByJob, SEAL_JOB_EVENTS } from '../../src/event-store/record-batch.js';
 import { collect, idsOf, metricEvent, storePerTest } from './fixtures.js';
 
 const appendedIds = (settled: PromiseSettledResult<{ events: Array<{ id: string }> }>): string[] =>
@@ -42,6 +43,58 @@ describe('FsEventStore: large appends sealed on a worker thread', () => {
     const big = batch(300);
     const [first, retry] = await Promise.all([subject.store.append('run-a', big), subject.store.append('run-a', big)]);
     expect(retry).toEqual(first);
+    expect(subject.store.eventCount).toBe(300);
+  });
+
+  describe('parsing job by job', () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    it('given a large append that only parsing could refuse, when appended, then its events are parsed one seal job at a time (the worker seals the first while the rest are parsed); a retry, a stale expected revision or a repeated id goes the usual way', async () => {
+      const parts = vi.spyOn(EventsParsedByJob.prototype, 'parseUpTo');
+      const big = batch(3 * SEAL_JOB_EVENTS + 10);
+      await subject.store.append('run-a', big, { expectedRevision: 'no_stream' });
+      expect(parts.mock.calls.map(([to]) => to)).toEqual([128, 256, 362, 394]);
+      parts.mockClear();
+      await subject.store.append('run-a', big, { expectedRevision: 'no_stream' }); // a retry: its first id is recorded
+      await expect(subject.store.append('run-a', batch(300, 5000), { expectedRevision: 3 })).rejects.toThrow(WrongExpectedRevisionError);
+      expect(parts).not.toHaveBeenCalled();
+    });
+  });
+
+  it('given a large append whose event 420 is invalid (its jobs parsed while the ones before are sealed), when appended, then it is refused naming that event, nothing of it is written, and the next append starts the stream', async () => {
+    await subject.store.append('run-other', batch(3, 9000));
+    const big: NewEvent[] = batch(450);
+    big[420] = { ...big[420]!, data: { value: Number.POSITIVE_INFINITY } as unknown as JsonValue };
+    const refused = await subject.store.append('run-a', big, { expectedRevision: 'no_stream' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(InvalidInputError);
+    expect((refused as Error).message).toContain('event 420 appended to run-a');
+    expect(subject.store.eventCount).toBe(3);
+    expect(await collect(subject.store.readStream('run-a'))).toEqual([]);
+    const next = await subject.store.append('run-a', batch(200, 500), { expectedRevision: 'no_stream' });
+    expect(next.events[0]!.revision).toBe(0);
+    await subject.store.close();
+    subject.store = await FsEventStore.open(subject.dir, { sealOnWorkerFromEvents: 100 });
+    expect(verifyChain(await collect(subject.store.readAll()))).toEqual({ ok: true, streams: 2, events: 203 });
+  });
+
+  it('given a large append with an invalid event and a stale expected revision, when appended, then the invalid event is reported (events are parsed before revisions are compared, on every path)', async () => {
+    await subject.store.append('run-a', batch(5));
+    const big: NewEvent[] = batch(300, 100);
+    big[299] = { ...big[299]!, schemaVersion: 0 };
+    await expect(subject.store.append('run-a', big, { expectedRevision: 1 })).rejects.toThrow(InvalidInputError);
+    await expect(subject.store.append('run-a', batch(300, 100), { expectedRevision: 1 })).rejects.toThrow(WrongExpectedRevisionError);
+    expect(subject.store.eventCount).toBe(5);
+  });
+
+  it('given a large append durable already, when it is appended again (a retry) or one of its ids comes again in another large append, then the retry answers as the first append did and the repeated id is refused, writing nothing', async () => {
+    const big = batch(300);
+    const first = await subject.store.append('run-a', big, { expectedRevision: 'no_stream' });
+    expect(await subject.store.append('run-a', big, { expectedRevision: 'no_stream' })).toEqual(first);
+    const repeating = batch(300, 1000);
+    repeating[150] = { ...repeating[150]!, id: big[10]!.id };
+    await expect(subject.store.append('run-b', repeating)).rejects.toThrow(/already|recorded|duplicate/i);
     expect(subject.store.eventCount).toBe(300);
   });
 

@@ -27,8 +27,22 @@ export function parseAppend(
   events: readonly NewEvent[],
   options: AppendOptions = {},
 ): { events: NewEvent[]; expected: ExpectedRevision } {
-  const target = parseInput(AppendTargetSchema, { stream, expectedRevision: options.expectedRevision }, `append to stream ${JSON.stringify(stream)}`);
-  return { events: parseNewEvents(events, (i) => `event ${i} appended to ${stream}`), expected: target.expectedRevision };
+  const expected = parseAppendTarget(stream, options);
+  return { events: parseAppendedEvents(stream, events, 0), expected };
+}
+
+/** `parseAppend`'s first half: the stream name and the expected revision (default 'any'). */
+export function parseAppendTarget(stream: string, options: AppendOptions = {}): ExpectedRevision {
+  return parseInput(AppendTargetSchema, { stream, expectedRevision: options.expectedRevision }, `append to stream ${JSON.stringify(stream)}`).expectedRevision;
+}
+
+/**
+ * `parseAppend`'s second half for some of an append's events, the first of which is the
+ * append's event `first`: errors name each by its place in the whole append. A store may
+ * parse an append in parts (each part's array marked as parseNewEvents marks it), in order.
+ */
+export function parseAppendedEvents(stream: string, events: readonly unknown[], first: number): NewEvent[] {
+  return parseNewEvents(events, (i) => `event ${first + i} appended to ${stream}`);
 }
 
 /** The rule every adapter shares: does the stream's revision satisfy `expected`? Throws if not. */
