@@ -18,7 +18,7 @@ export function benchSettings() {
     mediumFiles: setting('BENCH_MEDIUM_FILES', 200, 10_000, 'dataset capture: files of 100 KiB'),
     smallFiles: setting('BENCH_SMALL_FILES', 400, 100_000, 'dataset capture: files of 4 KiB'),
     dataStoreMiB: setting('BENCH_DATA_STORE_MIB', 128, 1024, 'FsDataStore per-core capture vs sha256sum, MiB'),
-    dataStoreSmallFiles: setting('BENCH_DATA_STORE_SMALL_FILES', 10_000, 100_000, 'FsDataStore re-capture of unchanged small files'),
+    dataStoreSmallFiles: setting('BENCH_DATA_STORE_SMALL_FILES', 100_000, 100_000, 'FsDataStore re-capture of unchanged small files'),
     replayEvents: setting('BENCH_REPLAY_EVENTS', 500_000, 1_000_000, 'event store replay, events'),
     projectionEvents: setting('BENCH_PROJECTION_EVENTS', 1_000_000, 1_000_000, 'projection rebuild, events'),
     metricCalls: setting('BENCH_METRIC_CALLS', 1_000_000, 1_000_000, 'ds.metric() calls per run'),

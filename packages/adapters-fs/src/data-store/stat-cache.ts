@@ -11,12 +11,26 @@ export const RACY_WINDOW_NS = 100_000_000n;
 
 const HEX_LENGTH = 64;
 
+/**
+ * The cache file. Each map is one flat array of key, value, key, value …: JSON.parse reads
+ * a 100k-file cache that way in about a third of the time it takes for an object of 100k keys
+ * (~50 vs ~150 ms here), and a re-capture of an unchanged tree starts with that parse.
+ * Version 2 (objects) is still read.
+ */
 interface CacheFile {
+  version: 3;
+  root: string;
+  /** rel path, "<size>:<mtimeNs>:<ino>:<ctimeNs>:<dev> <hex>" (one string per entry parses fast), … */
+  entries: string[];
+  /** rel dir path, "<sha256 of the entries' JSON> <manifest hex>" (skips re-serialising unchanged manifests), … */
+  manifests: string[];
+}
+
+/** The cache file before version 3: the same pairs as objects. */
+interface CacheFileV2 {
   version: 2;
   root: string;
-  /** rel path → "<size>:<mtimeNs>:<ino>:<ctimeNs>:<dev> <hex>" (one string per entry parses fast). */
   entries: Record<string, string>;
-  /** rel dir path → "<sha256 of the entries' JSON> <manifest hex>": skips re-serialising unchanged manifests. */
   manifests: Record<string, string>;
 }
 
@@ -94,12 +108,7 @@ export class StatCache {
   async save(): Promise<void> {
     const unchanged = this.current.size === this.previous.size && this.currentManifests.size === this.previousManifests.size;
     if (!this.recorded && unchanged) return;
-    const body: CacheFile = {
-      version: 2,
-      root: this.root,
-      entries: Object.fromEntries(this.current),
-      manifests: Object.fromEntries(this.currentManifests),
-    };
+    const body: CacheFile = { version: 3, root: this.root, entries: flatPairs(this.current), manifests: flatPairs(this.currentManifests) };
     await fsp.mkdir(dirname(this.file), { recursive: true });
     const temp = `${this.file}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
     await fsp.writeFile(temp, JSON.stringify(body));
@@ -108,10 +117,16 @@ export class StatCache {
 
   private async read(file: string): Promise<void> {
     try {
-      const parsed = JSON.parse(await fsp.readFile(file, 'utf8')) as Partial<CacheFile>;
-      if (parsed.version !== 2 || parsed.root !== this.root || typeof parsed.entries !== 'object' || parsed.entries === null) return;
-      for (const [rel, entry] of Object.entries(parsed.entries)) if (typeof entry === 'string') this.previous.set(rel, entry);
-      for (const [rel, entry] of Object.entries(parsed.manifests ?? {})) if (typeof entry === 'string') this.previousManifests.set(rel, entry);
+      const parsed = JSON.parse(await fsp.readFile(file, 'utf8')) as Partial<CacheFile> | Partial<CacheFileV2>;
+      if (parsed.root !== this.root) return;
+      if (parsed.version === 3) {
+        readPairs(parsed.entries, this.previous);
+        readPairs(parsed.manifests, this.previousManifests);
+      } else if (parsed.version === 2) {
+        readRecord(parsed.entries, this.previous);
+        readRecord(parsed.manifests, this.previousManifests);
+        this.recorded = true; // saved again as version 3 at the end of this capture
+      }
     } catch {
       // No cache yet, or an unreadable one: start empty.
     }
@@ -124,8 +139,8 @@ export class StatCache {
     const names = await fsp.readdir(dir).catch(() => [] as string[]);
     for (const name of names.filter((n) => n.endsWith('.json'))) {
       const file = join(dir, name);
-      const parsed = (await fsp.readFile(file, 'utf8').then(JSON.parse, () => undefined)) as Partial<CacheFile> | undefined;
-      if (parsed?.version !== 2 || typeof parsed.root !== 'string') {
+      const parsed = (await fsp.readFile(file, 'utf8').then(JSON.parse, () => undefined)) as Partial<CacheFile> | Partial<CacheFileV2> | undefined;
+      if ((parsed?.version !== 2 && parsed?.version !== 3) || typeof parsed.root !== 'string') {
         await fsp.rm(file, { force: true });
         continue;
       }
@@ -136,4 +151,31 @@ export class StatCache {
       await cache.save();
     }
   }
+}
+
+/** A map's pairs as one flat array: key, value, key, value … */
+function flatPairs(map: ReadonlyMap<string, string>): string[] {
+  const pairs = new Array<string>(2 * map.size);
+  let i = 0;
+  for (const [key, value] of map) {
+    pairs[i++] = key;
+    pairs[i++] = value;
+  }
+  return pairs;
+}
+
+/** Pairs of strings from a flat array into `into`; anything else is skipped (the cache only ever costs a re-read). */
+function readPairs(pairs: unknown, into: Map<string, string>): void {
+  if (!Array.isArray(pairs)) return;
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const key: unknown = pairs[i];
+    const value: unknown = pairs[i + 1];
+    if (typeof key === 'string' && typeof value === 'string') into.set(key, value);
+  }
+}
+
+/** Version 2's objects of strings into `into`. */
+function readRecord(record: unknown, into: Map<string, string>): void {
+  if (typeof record !== 'object' || record === null) return;
+  for (const [key, value] of Object.entries(record)) if (typeof value === 'string') into.set(key, value);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VersionRef } from '@dotscience/core';
 import { scratchPerTest, settle, storeIn, writeTree, type TreeSpec } from './data-trees.js';
@@ -30,6 +30,51 @@ describe('FsDataStore stat cache', () => {
     const second = await again.capture(tree);
     expect(second).toEqual(first);
     expect(again.stats).toEqual({ filesRead: 0, bytesRead: 0, objectsStored: 0 });
+  });
+
+  /** The one cache file (a store's cache of one captured root). */
+  const cacheFile = (): string => {
+    const dir = join(space.dir, 'store', 'stat-cache');
+    const names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+    expect(names).toHaveLength(1);
+    return join(dir, names[0]!);
+  };
+
+  it('given a cache file written as flat pairs (version 3), then it holds every file once with its fingerprint and digest', async () => {
+    await capturedTree();
+    const saved = JSON.parse(readFileSync(cacheFile(), 'utf8')) as { version: number; entries: string[]; manifests: string[] };
+    expect(saved.version).toBe(3);
+    expect(saved.entries).toHaveLength(2 * 2000);
+    const rels = saved.entries.filter((_, i) => i % 2 === 0);
+    expect(new Set(rels).size).toBe(2000);
+    expect(rels).toContain('part-7/file-7.txt');
+    expect(saved.entries.filter((_, i) => i % 2 === 1).every((e) => /^\d+:\d+:\d+:\d+:\d+ [0-9a-f]{64}$/.test(e))).toBe(true);
+    expect(saved.manifests.length % 2).toBe(0);
+  });
+
+  it('given a cache file of the version before (objects, version 2), when re-captured, then it is used (no file content read) and saved again as version 3', async () => {
+    const { tree, first } = await capturedTree();
+    const v3 = JSON.parse(readFileSync(cacheFile(), 'utf8')) as { root: string; entries: string[]; manifests: string[] };
+    const asObject = (pairs: string[]) => Object.fromEntries(pairs.flatMap((p, i) => (i % 2 === 0 ? [[p, pairs[i + 1]!]] : [])));
+    writeFileSync(cacheFile(), JSON.stringify({ version: 2, root: v3.root, entries: asObject(v3.entries), manifests: asObject(v3.manifests) }));
+    const again = storeIn(space.dir);
+    expect(await again.capture(tree)).toEqual(first);
+    expect(again.stats.filesRead).toBe(0);
+    expect((JSON.parse(readFileSync(cacheFile(), 'utf8')) as { version: number }).version).toBe(3);
+    const third = storeIn(space.dir);
+    expect(await third.capture(tree)).toEqual(first);
+    expect(third.stats.filesRead).toBe(0);
+  });
+
+  it('given a cache file whose pairs are damaged (a number, an odd tail), when re-captured, then only the damaged entries are read again', async () => {
+    const { tree, first } = await capturedTree();
+    const saved = JSON.parse(readFileSync(cacheFile(), 'utf8')) as { entries: unknown[] };
+    saved.entries[1] = 42; // the first file's entry
+    saved.entries.push('part-0/orphan.txt'); // a key without a value
+    writeFileSync(cacheFile(), JSON.stringify(saved));
+    const again = storeIn(space.dir);
+    expect(await again.capture(tree)).toEqual(first);
+    expect(again.stats.filesRead).toBe(1);
   });
 
   it('given one changed file in a 2,000-file tree, when re-captured, then only that file is read', async () => {
