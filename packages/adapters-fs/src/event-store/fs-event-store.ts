@@ -185,7 +185,7 @@ export class FsEventStore implements EventStore {
         this.checkIdsUnrecorded(stream, parsed, matches, confirmed);
       }
       if (this.sealOnWorker(parsed.length)) {
-        const sealed = await this.takeTurn(() => this.sealOnWorkerAndEnqueue(stream, head, parsed, prints));
+        const sealed = await this.takeTurn(() => this.sealOnWorkerAndEnqueue(stream, head, parsed, () => prints));
         if (sealed) return sealed;
         continue; // the head moved while sealing (a failed write dropped what it chained onto): look again
       }
@@ -197,11 +197,13 @@ export class FsEventStore implements EventStore {
    * The common large append, its events parsed one seal job at a time while the worker seals
    * the jobs before (parsing a 1,000-event append takes ~0.6 ms that the worker would otherwise
    * wait through). Taken only when nothing but parsing can refuse the append: no turn held, no
-   * rebuild running, the expected revision met, and no id of it recorded, queued or repeated
-   * (no id print matched: so it cannot be a retry either). Those are decided on the ids as
-   * given (strings, checked by the parse before anything is written). Anything else is
-   * undefined, and `append` goes the usual way, which parses everything first: errors come in
-   * the same order either way. Undefined too when the head moved while sealing.
+   * rebuild running, the expected revision met (looked at first), and no id of it recorded,
+   * queued or repeated (so it cannot be a retry either). The ids' prints are looked up once
+   * every job is on its way, while this thread would otherwise wait for the worker's last ones;
+   * a match sends the append the usual way. Ids are taken as given until then (strings,
+   * checked by the parse before anything is written). Anything else is undefined, and
+   * `append` goes the usual way, which parses everything first: errors come in the same order
+   * either way. Undefined too when the head moved while sealing.
    */
   private appendParsedWhileSealing(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult | undefined> | undefined {
     if (!Array.isArray(events) || this.sealingTurn || this.rebuilding || !this.sealOnWorker(events.length)) return undefined;
@@ -211,11 +213,13 @@ export class FsEventStore implements EventStore {
     }
     const head = this.index.head(stream);
     if (!meetsExpected(stream, head.revision, expected)) return undefined;
-    const prints = idPrints(events);
-    const matches = this.index.printMatches(prints);
-    if (matches.positions.length > 0 || matches.withinAppend) return undefined;
+    const unmatchedPrints = (): Uint32Array | undefined => {
+      const prints = idPrints(events);
+      const matches = this.index.printMatches(prints);
+      return matches.positions.length > 0 || matches.withinAppend ? undefined : prints;
+    };
     // Nothing awaits from here until the turn is held (takeTurn runs the work's first part at once).
-    return this.takeTurn(() => this.sealOnWorkerAndEnqueue(stream, head, new EventsParsedByJob(stream, events), prints));
+    return this.takeTurn(() => this.sealOnWorkerAndEnqueue(stream, head, new EventsParsedByJob(stream, events), unmatchedPrints));
   }
 
   /**
@@ -356,10 +360,24 @@ export class FsEventStore implements EventStore {
    * meanwhile (only a failed write, which drops what was pending, moves them: other appends
    * wait for the turn). Then nothing is enqueued and the result is undefined.
    */
-  private async sealOnWorkerAndEnqueue(stream: string, head: StreamHead, parsed: NewEvent[] | EventsParsedByJob, prints: Uint32Array): Promise<Enqueued | undefined> {
+  private async sealOnWorkerAndEnqueue(
+    stream: string,
+    head: StreamHead,
+    parsed: NewEvent[] | EventsParsedByJob,
+    /** The events' id prints, or undefined when one matched (then nothing is enqueued); asked once, while the worker seals. */
+    printsOf: () => Uint32Array | undefined,
+  ): Promise<Enqueued | undefined> {
     const log = this.log!;
     const position = log.nextPosition;
-    const encoded = await sealAndEncodeInParallel(this.worker, stream, head, parsed, position, this.recordedAt());
+    const ids: { asked: boolean; prints?: Uint32Array | undefined } = { asked: false };
+    const ask = (): void => {
+      ids.asked = true;
+      ids.prints = printsOf();
+    };
+    const encoded = await sealAndEncodeInParallel(this.worker, stream, head, parsed, position, this.recordedAt(), ask);
+    if (!ids.asked) ask(); // sealed on this thread after a worker failure
+    const prints = ids.prints;
+    if (!prints) return undefined;
     const now = this.index.head(stream);
     if (this.log !== log || log.nextPosition !== position || now.revision !== head.revision || now.hash !== head.hash) return undefined;
     return { durable: this.enqueueSealed(stream, encoded, prints) };

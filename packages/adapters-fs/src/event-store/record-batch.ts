@@ -94,6 +94,8 @@ export async function sealAndEncodeInParallel(
   input: readonly NewEvent[] | EventsParsedByJob,
   firstPosition: number,
   recordedAt: string,
+  /** Called once every job is on its way, before waiting for the worker (this thread would be idle then). */
+  whileSealing?: () => void,
 ): Promise<EncodedRecords> {
   const byJob = input instanceof EventsParsedByJob ? input : undefined;
   const events = byJob ? byJob.parsed : (input as readonly NewEvent[]);
@@ -112,7 +114,10 @@ export async function sealAndEncodeInParallel(
       sealed.catch(() => undefined); // awaited below, in order
       jobs.push(sealed);
     }
-    if (sealer.usable) return encodedRecords(stream, head, events, firstPosition, recordedAt, await Promise.all(jobs));
+    if (sealer.usable) {
+      whileSealing?.();
+      return encodedRecords(stream, head, events, firstPosition, recordedAt, await Promise.all(jobs));
+    }
   } catch (error) {
     if (isInvalidEvent(error)) throw error;
     // The worker failed: below, on this thread.

@@ -51,15 +51,28 @@ describe('FsEventStore: large appends sealed on a worker thread', () => {
       vi.restoreAllMocks();
     });
 
-    it('given a large append that only parsing could refuse, when appended, then its events are parsed one seal job at a time (the worker seals the first while the rest are parsed); a retry, a stale expected revision or a repeated id goes the usual way', async () => {
+    it('given a large append that only parsing could refuse, when appended, then its events are parsed one seal job at a time (the worker seals the first while the rest are parsed); a stale expected revision goes the usual way at once', async () => {
       const parts = vi.spyOn(EventsParsedByJob.prototype, 'parseUpTo');
       const big = batch(3 * SEAL_JOB_EVENTS + 10);
       await subject.store.append('run-a', big, { expectedRevision: 'no_stream' });
       expect(parts.mock.calls.map(([to]) => to)).toEqual([128, 256, 362, 394]);
       parts.mockClear();
-      await subject.store.append('run-a', big, { expectedRevision: 'no_stream' }); // a retry: its first id is recorded
       await expect(subject.store.append('run-a', batch(300, 5000), { expectedRevision: 3 })).rejects.toThrow(WrongExpectedRevisionError);
       expect(parts).not.toHaveBeenCalled();
+    });
+
+    it('given a large append whose ids are looked up while it is sealed, when one is recorded already (a retry) or repeated, then the sealed records are dropped and the usual way answers: the retry as the first append, the repeat refused', async () => {
+      const big = batch(300);
+      const first = await subject.store.append('run-a', big); // expected revision 'any': a retry meets it too
+      const parts = vi.spyOn(EventsParsedByJob.prototype, 'parseUpTo');
+      expect(await subject.store.append('run-a', big)).toEqual(first);
+      expect(parts).toHaveBeenCalled(); // parsed by job and sealed, then found to be a retry
+      const repeating = batch(300, 1000);
+      repeating[299] = { ...repeating[299]!, id: repeating[3]!.id };
+      await expect(subject.store.append('run-b', repeating)).rejects.toThrow(/already|recorded|duplicate|twice|more than once/i);
+      expect(subject.store.eventCount).toBe(300);
+      const next = await subject.store.append('run-a', batch(300, 2000), { expectedRevision: 299 });
+      expect(next.events[0]!.revision).toBe(300);
     });
   });
 
