@@ -5,12 +5,12 @@ import {
   checkExpected,
   checkIdsUnrecorded,
   idempotentRetry,
+  meetsExpected,
   parseAppend,
   parseAppendTarget,
   type AppendOptions,
   type AppendResult,
   type EventStore,
-  type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -212,7 +212,7 @@ export class FsEventStore implements EventStore {
       if (typeof (event as { id?: unknown } | null | undefined)?.id !== 'string') return undefined;
     }
     const head = this.index.head(stream);
-    if (!meetsExpected(stream, head.revision, expected)) return undefined;
+    if (!meetsExpected(head.revision, expected)) return undefined;
     const unmatchedPrints = (): Uint32Array | undefined => {
       const prints = idPrints(events);
       const matches = this.index.printMatches(prints);
@@ -476,16 +476,6 @@ export class FsEventStore implements EventStore {
 
   private assertOpen(): void {
     if (this.closed) throw new EventStoreClosedError(this.dir);
-  }
-}
-
-/** `checkExpected`'s verdict, without the error. */
-function meetsExpected(stream: string, actual: number, expected: ExpectedRevision): boolean {
-  try {
-    checkExpected(stream, actual, expected);
-    return true;
-  } catch {
-    return false;
   }
 }
 

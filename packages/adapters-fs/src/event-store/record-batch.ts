@@ -119,16 +119,11 @@ export async function sealAndEncodeInParallel(
       return encodedRecords(stream, head, events, firstPosition, recordedAt, await Promise.all(jobs));
     }
   } catch (error) {
-    if (isInvalidEvent(error)) throw error;
+    if (error instanceof InvalidInputError) throw error; // an invalid event refuses the append: not a worker failure
     // The worker failed: below, on this thread.
   }
   if (byJob && byJob.parsedUpTo < count) byJob.parseUpTo(count);
   return sealAndEncode(stream, head, events, firstPosition, recordedAt);
-}
-
-/** An error of parsing (refusing the append), not of the worker. */
-function isInvalidEvent(error: unknown): boolean {
-  return error instanceof InvalidInputError;
 }
 
 /** UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units). */

@@ -47,12 +47,17 @@ export function parseAppendedEvents(stream: string, events: readonly unknown[], 
 
 /** The rule every adapter shares: does the stream's revision satisfy `expected`? Throws if not. */
 export function checkExpected(stream: string, actual: number, expected: ExpectedRevision): void {
-  const ok =
+  if (!meetsExpected(actual, expected)) throw new WrongExpectedRevisionError(stream, expected, actual);
+}
+
+/** `checkExpected`'s verdict, for a store that looks before it decides which way to go. */
+export function meetsExpected(actual: number, expected: ExpectedRevision): boolean {
+  return (
     expected === 'any' ||
     (expected === 'no_stream' && actual === -1) ||
     (expected === 'stream_exists' && actual >= 0) ||
-    (typeof expected === 'number' && expected === actual);
-  if (!ok) throw new WrongExpectedRevisionError(stream, expected, actual);
+    (typeof expected === 'number' && expected === actual)
+  );
 }
 
 /**

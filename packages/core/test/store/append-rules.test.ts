@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkIdsUnrecorded, DuplicateEventIdError, InvalidInputError, parseAppend, type NewEvent } from '../../src/index.js';
+import { checkExpected, checkIdsUnrecorded, DuplicateEventIdError, InvalidInputError, meetsExpected, parseAppend, parseAppendedEvents, WrongExpectedRevisionError, type ExpectedRevision, type NewEvent } from '../../src/index.js';
 
 const event = (n: number): NewEvent => ({
   id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
@@ -27,6 +27,46 @@ describe('parseAppend', () => {
     }
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as Error).message).toMatch(/event 2 appended to run-x.*id/);
+  });
+});
+
+describe('parseAppendedEvents (an append parsed in parts)', () => {
+  it('given the part of an append from its event 5, when an event of it is invalid, then the error names it by its place in the whole append, as parseAppend does', () => {
+    const events = Array.from({ length: 8 }, (_, i) => event(i));
+    events[6] = { ...events[6]!, schemaVersion: 0 };
+    const whole = (() => {
+      try {
+        parseAppend('run-x', events);
+      } catch (err) {
+        return err as InvalidInputError;
+      }
+      throw new Error('accepted');
+    })();
+    expect(() => parseAppendedEvents('run-x', events.slice(5), 5)).toThrow(whole.message);
+    expect(whole.message).toContain('event 6 appended to run-x');
+    expect(parseAppendedEvents('run-x', events.slice(0, 5), 0)).toEqual(events.slice(0, 5));
+  });
+});
+
+describe('meetsExpected', () => {
+  it('given every expectation and stream revision, then its verdict is checkExpected\'s (true exactly when checkExpected does not throw)', () => {
+    const expectations: ExpectedRevision[] = ['any', 'no_stream', 'stream_exists', -1, 0, 1, 7];
+    for (const expected of expectations) {
+      for (const actual of [-1, 0, 1, 7]) {
+        let thrown: unknown;
+        try {
+          checkExpected('run-x', actual, expected);
+        } catch (err) {
+          thrown = err;
+        }
+        expect(meetsExpected(actual, expected)).toBe(thrown === undefined);
+        if (thrown !== undefined) expect(thrown).toBeInstanceOf(WrongExpectedRevisionError);
+      }
+    }
+    expect(meetsExpected(-1, 'no_stream')).toBe(true);
+    expect(meetsExpected(0, 'no_stream')).toBe(false);
+    expect(meetsExpected(3, 'stream_exists')).toBe(true);
+    expect(meetsExpected(3, 2)).toBe(false);
   });
 });
 
