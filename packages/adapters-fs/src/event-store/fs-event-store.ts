@@ -200,26 +200,24 @@ export class FsEventStore implements EventStore {
    * rebuild running, the expected revision met (looked at first), and no id of it recorded,
    * queued or repeated (so it cannot be a retry either). The ids' prints are looked up once
    * every job is on its way, while this thread would otherwise wait for the worker's last ones;
-   * a match sends the append the usual way. Ids are taken as given until then (strings,
-   * checked by the parse before anything is written). Anything else is undefined, and
+   * a match sends the append the usual way. Anything else is undefined, and
    * `append` goes the usual way, which parses everything first: errors come in the same order
    * either way. Undefined too when the head moved while sealing.
    */
   private appendParsedWhileSealing(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult | undefined> | undefined {
     if (!Array.isArray(events) || this.sealingTurn || this.rebuilding || !this.sealOnWorker(events.length)) return undefined;
     const expected = parseAppendTarget(stream, options);
-    for (const event of events as readonly unknown[]) {
-      if (typeof (event as { id?: unknown } | null | undefined)?.id !== 'string') return undefined;
-    }
     const head = this.index.head(stream);
     if (!meetsExpected(head.revision, expected)) return undefined;
+    const byJob = new EventsParsedByJob(stream, events);
+    // Asked once every event is parsed: the prints are of the ids parsed (and recorded), not read again from the caller's objects.
     const unmatchedPrints = (): Uint32Array | undefined => {
-      const prints = idPrints(events);
+      const prints = idPrints(byJob.parsed);
       const matches = this.index.printMatches(prints);
       return matches.positions.length > 0 || matches.withinAppend ? undefined : prints;
     };
     // Nothing awaits from here until the turn is held (takeTurn runs the work's first part at once).
-    return this.takeTurn(() => this.sealOnWorkerAndEnqueue(stream, head, new EventsParsedByJob(stream, events), unmatchedPrints));
+    return this.takeTurn(() => this.sealOnWorkerAndEnqueue(stream, head, byJob, unmatchedPrints));
   }
 
   /**

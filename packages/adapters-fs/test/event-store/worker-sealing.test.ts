@@ -76,6 +76,21 @@ describe('FsEventStore: large appends sealed on a worker thread', () => {
     });
   });
 
+  it('given large appends whose event 7 answers its id with one already recorded at one read (the 1st, 2nd, 3rd or 4th) and a fresh one at every other, when appended, then no id is ever recorded twice (the ids checked are the ids parsed)', async () => {
+    const first = await subject.store.append('run-a', batch(300));
+    const recorded = first.events[0]!.id;
+    for (let k = 0; k < 4; k++) {
+      const big: NewEvent[] = batch(300, 1000 * (k + 1));
+      let reads = 0;
+      const fresh = big[7]!.id;
+      big[7] = Object.defineProperty({ ...big[7]! }, 'id', { enumerable: true, get: () => (reads++ === k ? recorded : fresh) });
+      await subject.store.append(`run-b${k}`, big).catch(() => undefined); // refused (the id parsed is recorded) or recorded with the fresh id
+    }
+    const ids = (await collect(subject.store.readAll())).map((e) => e.id);
+    expect(ids.filter((id) => id === recorded)).toHaveLength(1);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('given a large append whose event 420 is invalid (its jobs parsed while the ones before are sealed), when appended, then it is refused naming that event, nothing of it is written, and the next append starts the stream', async () => {
     await subject.store.append('run-other', batch(3, 9000));
     const big: NewEvent[] = batch(450);
