@@ -99,6 +99,17 @@ describe('hub read side for the web UI (real hub on 127.0.0.1)', () => {
     expect(body['at']).toEqual({ line: 1, column: 16, offset: 15, length: 3 });
   });
 
+  it('answers a filter of 2,000 nested parentheses with QUERY_PARSE at the first level too deep, and a bad sort naming the sort', async () => {
+    const deep = await get(`${hubPaths.runs('p')}?filter=${encodeURIComponent(`${'('.repeat(2000)}params.depth = 1${')'.repeat(2000)}`)}`);
+    expect(deep.status).toBe(400);
+    expect(deep.body['code']).toBe('QUERY_PARSE');
+    expect(deep.body['at']).toEqual({ line: 1, column: 101, offset: 100, length: 1 });
+    expect(deep.body['message']).toMatch(/more than 100 levels deep/);
+    const sort = await get(`${hubPaths.runs('p')}?sort=${encodeURIComponent('params.depth sideways')}`);
+    expect(sort.status).toBe(400);
+    expect(sort.body['message']).toMatch(/^in the sort, column 14: /);
+  });
+
   it('serves a metric series whole, or downsampled with min/max buckets when points is given', async () => {
     const whole = await get(hubPaths.metricSeries('p', runIds[1]!, 'loss'));
     expect(whole.body).toMatchObject({ total: 10, downsampled: false, x: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });

@@ -10,15 +10,15 @@ function codeOf(error: Error): string | undefined {
 /**
  * Write what went wrong to `stderr` and return the exit code. A typed error is
  * one line — its message (which names the thing and what to do) and its code; a
- * filter's parse error adds the query with a caret under the column. Anything
- * else is a bug: its message and a request to report it, the stack only with
- * DS_DEBUG=1.
+ * filter's or sort's parse error names which it was and adds its text with a
+ * caret under the column. Anything else is a bug: its message and a request to
+ * report it, the stack only with DS_DEBUG=1.
  */
 export function reportFailure(error: unknown, stderr: NodeJS.WritableStream, env: Record<string, string | undefined>): number {
   const debug = env.DS_DEBUG === '1';
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : error.exitCode || 1; // commander already printed it
   if (error instanceof QueryParseError) {
-    stderr.write(`ds: invalid filter (${error.code}), ${error.message}\n${error.render().split('\n').slice(0, 2).map((l) => `  ${l}`).join('\n')}\n`);
+    stderr.write(`ds: invalid ${error.part} (${error.code}), ${error.located}\n${error.render().split('\n').slice(0, 2).map((l) => `  ${l}`).join('\n')}\n`);
     return 2;
   }
   if (error instanceof Error) {

@@ -126,7 +126,7 @@ describe('ds read commands on a two-stage pipeline', () => {
       { name: 'depth', values: [3, 5, null], differs: true },
       { name: 'split', values: [null, null, 0.8], differs: true },
     ]);
-    expect(comparison.metrics).toEqual([{ name: 'accuracy', last: [0.85, 0.9, null], min: [0.7, 0.8, null], max: [0.85, 0.9, null], differs: true }]);
+    expect(comparison.metrics).toEqual([{ name: 'accuracy', last: [0.85, 0.9, null], min: [0.7, 0.8, null], max: [0.85, 0.9, null], differs: true, fromSummary: false }]);
     const text = ds(['compare', p.trainRunId, p.weakRunId], { cwd: p.project }).stdout;
     expect(text).toMatch(/^\s+params\.depth\s+3\s+3$/m);
     expect(text).toMatch(/^\*\s+metrics\.accuracy\s+0\.85\s+0\.75$/m);

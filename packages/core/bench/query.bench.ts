@@ -29,6 +29,7 @@ const runs: RunView[] = Array.from({ length: 100_000 }, (_, i) => ({
   headHash: digest(i),
   lastRevision: 10,
   lastPosition: i * 10,
+  startedPosition: i * 10,
 }));
 
 const filter = "metrics.rmse < 0.5 and params.model IN ('tree', 'forest') and params.depth >= 4 and not attributes.status = 'running' or inputs.path LIKE 'data/shard-1%'";

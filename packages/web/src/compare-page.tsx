@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { RunView } from '@dotscience/core';
 import type { HubApi, MetricSeries } from './hub-api.js';
 import { MetricChart } from './metric-chart.js';
-import { CHART_POINTS } from './run-page.js';
+import { CHART_POINTS, seriesNames } from './run-page.js';
 import { href } from './routes.js';
 
 const shown = (value: unknown): string => (value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value));
@@ -17,7 +17,7 @@ export function ComparePage({ api, runIds }: { api: HubApi; runIds: string[] }) 
     void (async () => {
       const loaded = await Promise.all(runIds.map((id) => api.run(id)));
       setRuns(loaded);
-      setSeries(await Promise.all(loaded.flatMap((run) => Object.keys(run.metrics).map((name) => api.metricSeries(run.runId, name, CHART_POINTS)))));
+      setSeries(await Promise.all(loaded.flatMap((run) => seriesNames(run).map((name) => api.metricSeries(run.runId, name, CHART_POINTS)))));
     })().catch((failure: Error) => setError(failure.message));
   }, [runIds.join(',')]);
   if (error) return <p class="error">{error}</p>;

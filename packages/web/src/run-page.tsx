@@ -10,6 +10,9 @@ import { WORKLOAD_LOG_PATH, WorkloadLog } from './workload-log.js';
 /** Points asked of the hub per chart: a few per pixel column, the hub keeps each bucket's min and max. */
 export const CHART_POINTS = 2000;
 
+/** The metrics of a run that have a series to chart: not a summary value standing in as a metric (docs/decisions.md). */
+export const seriesNames = (run: RunView): string[] => Object.keys(run.metrics).filter((name) => run.metrics[name]!.source !== 'summary');
+
 function useRunData(api: HubApi, runId: string) {
   const [run, setRun] = useState<RunView | null>(null);
   const [series, setSeries] = useState<Record<string, MetricSeries>>({});
@@ -18,7 +21,7 @@ function useRunData(api: HubApi, runId: string) {
   const refresh = async (): Promise<RunView> => {
     const loaded = await api.run(runId);
     setRun(loaded);
-    const all = await Promise.all(Object.keys(loaded.metrics).map((name) => api.metricSeries(loaded.runId, name, CHART_POINTS)));
+    const all = await Promise.all(seriesNames(loaded).map((name) => api.metricSeries(loaded.runId, name, CHART_POINTS)));
     setSeries(Object.fromEntries(all.map((s) => [s.name, s])));
     setHistory(await api.history(loaded.runId));
     return loaded;

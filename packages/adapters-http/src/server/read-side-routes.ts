@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { lineageOf, parseInput, parseQuery, resolveLineageNode, runQuery, type Query, type RunView } from '@dotscience/core';
+import { lineageOf, parseInput, resolveLineageNode, runQuery, selectionQuery, type RunView } from '@dotscience/core';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import type { HubContext } from './hub-server.js';
@@ -20,7 +20,7 @@ export function registerReadSideRoutes(app: FastifyInstance, context: HubContext
   app.get(hubRoutes.runs, async (request) => {
     const { params, stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
     const query = parseInput(wire.RunsQuerySchema, request.query, 'query');
-    const selection = runSelection(query.filter ?? '', query.sort);
+    const selection = selectionQuery(query.filter, query.sort);
     const state = await context.readModel(params.project, stores).current();
     const selected = runQuery(Object.values(state.runs), selection);
     const offset = query.offset ?? 0;
@@ -50,12 +50,4 @@ export function registerReadSideRoutes(app: FastifyInstance, context: HubContext
     const { params, stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
     return (await context.readModel(params.project, stores).current()).models;
   });
-}
-
-/** The filter (which may carry its own `order by`) with the `sort` keys first; each parsed on its own, so a parse error's column points into what the user typed. */
-function runSelection(filter: string, sort: string | undefined): Query {
-  const parsed = parseQuery(filter);
-  const sortText = sort?.trim() ?? '';
-  if (sortText === '') return parsed;
-  return { filter: parsed.filter, orderBy: [...parseQuery(`order by ${sortText}`).orderBy, ...parsed.orderBy] };
 }

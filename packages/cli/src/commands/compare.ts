@@ -6,11 +6,11 @@ import { distinctPrefixLength, resolveRunId } from '../runs/run-reference.js';
 import { runsState } from '../runs/run-selection.js';
 import { withStoreForReading } from '../store-access.js';
 
-/** `ds compare <run> <run>…`: parameters and metrics side by side. */
+/** `ds compare <run> <run>…`: what the runs recorded, side by side. */
 export function registerCompareCommand(program: Command): void {
   program
     .command('compare')
-    .description('compare runs: parameters (differences marked *) and metrics last / min / max side by side')
+    .description('compare runs: parameters, metrics (last / min / max), summary values, labels, inputs and outputs side by side (differences marked *)')
     .argument('<runs...>', 'two or more run ids or unique prefixes')
     .option('--json', 'print the comparison as JSON')
     .action(async (refs: string[], options: { json?: boolean }, command: Command) => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { nonNegativeInteger } from '../command-arguments.js';
 import { printJson, printText } from '../output/json-output.js';
 import { runTable } from '../output/run-table.js';
+import { runJson } from '../runs/run-json.js';
 import { distinctPrefixLength } from '../runs/run-reference.js';
 import { selectRuns } from '../runs/run-selection.js';
 import { withStoreForReading } from '../store-access.js';
@@ -14,11 +15,12 @@ export function registerRunsCommand(program: Command): void {
     .option('--filter <expr>', `filter in MLflow's syntax, e.g. "metrics.accuracy > 0.8 and params.depth = 3" (may end in "order by …")`)
     .option('--sort <keys>', 'order, e.g. "metrics.accuracy desc, params.depth"')
     .option('--limit <n>', 'show at most n runs', nonNegativeInteger)
-    .option('--json', 'print the runs as JSON')
-    .action(async (options: { filter?: string; sort?: string; limit?: number; json?: boolean }, command: Command) => {
+    .option('--workloads', "also list each `ds run` workload's own run, with the runs its program recorded beneath it")
+    .option('--json', 'print the runs as JSON (each with "parent": the workload run it was recorded under, or null)')
+    .action(async (options: { filter?: string; sort?: string; limit?: number; workloads?: boolean; json?: boolean }, command: Command) => {
       await withStoreForReading(command, async (ds) => {
         const { runs, all } = await selectRuns(ds, options);
-        if (options.json) printJson(runs);
+        if (options.json) printJson(runs.map(runJson));
         else printText(runTable(runs, distinctPrefixLength(Object.keys(all))));
       });
     });

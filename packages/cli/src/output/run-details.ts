@@ -1,4 +1,4 @@
-import type { CodeVersion, DatasetsState, DeclaredData, RunView } from '@dotscience/core';
+import { parentRunOf, type CodeVersion, type DatasetsState, type DeclaredData, type RunView } from '@dotscience/core';
 import { versionNumberOf } from '../runs/data-versions.js';
 import { renderTable } from './text-table.js';
 import { byteSize, shortDigest, timeText, valueText } from './value-text.js';
@@ -42,6 +42,8 @@ export function runDetails(run: RunView, datasets: DatasetsState): string {
   if (workload.script) head.push(['script', workload.script]);
   if (workload.notebook) head.push(['notebook', workload.notebook]);
   if (workload.cwd) head.push(['directory', workload.cwd]);
+  const parent = parentRunOf(run);
+  if (parent !== null) head.push(['workload run', parent]);
   head.push(['code', codeText(run.codeVersion)]);
   head.push(['environment', `${env.runtime} on ${env.os}, ${env.user}@${env.host}`]);
   if (run.error) head.push(['error', run.error.message]);
@@ -54,7 +56,7 @@ export function runDetails(run: RunView, datasets: DatasetsState): string {
   if (metrics.length > 0) {
     const rows = metrics.map((k) => {
       const m = run.metrics[k]!;
-      return [k, valueText(m.last), m.min === null ? '' : valueText(m.min), m.max === null ? '' : valueText(m.max), String(m.count)];
+      return [k, valueText(m.last), m.min === null ? '' : valueText(m.min), m.max === null ? '' : valueText(m.max), m.source === 'summary' ? 'summary' : String(m.count)];
     });
     out.push(section('metrics', renderTable(['NAME', 'LAST', 'MIN', 'MAX', 'POINTS'], rows)));
   }

@@ -1,9 +1,9 @@
-import type { JsonValue, RunView } from '@dotscience/core';
+import type { DeclaredData, JsonValue, RunView } from '@dotscience/core';
 import { canonicalJson } from '@dotscience/core';
 
-export interface ParameterComparison {
+/** One named value side by side: one per run, in the order given; null where the run has none. */
+export interface ValueComparison {
   name: string;
-  /** One per run, in the order given; null where the run has no such parameter. */
   values: Array<JsonValue | null>;
   differs: boolean;
 }
@@ -14,27 +14,60 @@ export interface MetricComparison {
   min: Array<number | null>;
   max: Array<number | null>;
   differs: boolean;
+  /** Every run that has it holds it as a summary value (one point, no series): min and max say nothing more than last. */
+  fromSummary: boolean;
 }
 
 export interface RunComparison {
   runs: string[];
-  parameters: ParameterComparison[];
+  parameters: ValueComparison[];
   metrics: MetricComparison[];
+  summary: ValueComparison[];
+  labels: ValueComparison[];
+  /** Per declared path, the digest of the data each run read there (several joined by ", "). */
+  inputs: ValueComparison[];
+  outputs: ValueComparison[];
 }
 
 const same = (values: ReadonlyArray<JsonValue | null>): boolean => new Set(values.map((v) => canonicalJson(v))).size <= 1;
 
-/** Every parameter and metric of the runs side by side, each marked when the runs disagree. */
-export function compareRuns(runs: readonly RunView[]): RunComparison {
-  const names = (pick: (run: RunView) => object): string[] => [...new Set(runs.flatMap((r) => Object.keys(pick(r))))].sort();
-  const parameters = names((r) => r.parameters).map((name) => {
-    const values = runs.map((r) => (Object.hasOwn(r.parameters, name) ? r.parameters[name]! : null));
+function side<T>(runs: readonly RunView[], pick: (run: RunView) => Record<string, T>, value: (item: T) => JsonValue): ValueComparison[] {
+  const names = [...new Set(runs.flatMap((r) => Object.keys(pick(r))))].sort();
+  return names.map((name) => {
+    const values = runs.map((r) => {
+      const record = pick(r);
+      return Object.hasOwn(record, name) ? value(record[name]!) : null;
+    });
     return { name, values, differs: !same(values) };
   });
-  const metrics = names((r) => r.metrics).map((name) => {
+}
+
+/** A run's declared data by path: the digests (or, where the store defers digests, snapshot ids) recorded at that path. */
+function digestsByPath(list: readonly DeclaredData[]): Record<string, string[]> {
+  const byPath: Record<string, string[]> = Object.create(null) as Record<string, string[]>; // a path named __proto__ is just a path
+  for (const d of list) {
+    const id = d.version.digest ?? d.version.snapshotId ?? `${d.version.store} version`;
+    byPath[d.path] = [...(Object.hasOwn(byPath, d.path) ? byPath[d.path]! : []), id];
+  }
+  return byPath;
+}
+
+/** Every parameter, metric, summary value, label, input and output of the runs side by side, each marked when the runs disagree. */
+export function compareRuns(runs: readonly RunView[]): RunComparison {
+  const metrics = side(runs, (r) => r.metrics, (m) => m.last).map(({ name, values, differs }) => {
     const series = runs.map((r) => (Object.hasOwn(r.metrics, name) ? r.metrics[name]! : undefined));
-    const last = series.map((s) => (s === undefined ? null : s.last));
-    return { name, last, min: series.map((s) => s?.min ?? null), max: series.map((s) => s?.max ?? null), differs: !same(last) };
+    const fromSummary = series.every((s) => s === undefined || s.source === 'summary');
+    return { name, last: values, min: series.map((s) => s?.min ?? null), max: series.map((s) => s?.max ?? null), differs, fromSummary };
   });
-  return { runs: runs.map((r) => r.runId), parameters, metrics };
+  const identity = <T extends JsonValue>(v: T): JsonValue => v;
+  const digests = (d: string[]): JsonValue => d.join(', ');
+  return {
+    runs: runs.map((r) => r.runId),
+    parameters: side(runs, (r) => r.parameters, identity),
+    metrics,
+    summary: side(runs, (r) => r.summary, identity),
+    labels: side(runs, (r) => r.labels, identity),
+    inputs: side(runs, (r) => digestsByPath(r.inputs), digests),
+    outputs: side(runs, (r) => digestsByPath(r.outputs), digests),
+  };
 }

@@ -10,3 +10,4 @@ export * from './metric-series.js';
 export * from './version-matching.js';
 export * from './provenance/index.js';
 export * from './built-ins.js';
+export * from './run-family.js';

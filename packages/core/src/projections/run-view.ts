@@ -10,6 +10,12 @@ export interface MetricAggregate {
   max: number | null;
   count: number;
   lastStep: number | null;
+  /**
+   * 'summary' when the run recorded no series of this name and this is its
+   * summary value read as a number (the original library's metrics): one
+   * point, last = min = max. Absent for a recorded series.
+   */
+  source?: 'summary';
 }
 
 export interface DeclaredData {
@@ -52,4 +58,6 @@ export interface RunView {
   headHash: string;
   lastRevision: number;
   lastPosition: number;
+  /** Global position of the run's RunStarted: the order runs started in, where their start times tie. */
+  startedPosition: number;
 }

@@ -4,6 +4,7 @@ import { categoryOf, idOf } from '../events/streams.js';
 import { ownEntry, putEntry } from './own-keys.js';
 import { defineProjection, type ProjectedEvent, type ProjectionHandler } from './projection.js';
 import type { DeclaredData, DeclaredModel, MetricAggregate, RunView } from './run-view.js';
+import { applySummaryAsMetric, seriesSoFar } from './summary-metrics.js';
 
 /** runId → the current state of that run. */
 export type RunsState = Record<string, RunView>;
@@ -46,11 +47,12 @@ function aggregate(series: MetricAggregate | undefined, value: JsonValue, step: 
  * Built-in `runs`: every run's current state (status running → published or
  * errored; an errored run stays errored when it is published). Metrics keep
  * aggregates (last recorded value, numeric min/max, count); the full series
- * is the `metricSeries` projection.
+ * is the `metricSeries` projection. A numeric summary value stands in as the
+ * metric of its name while no series of that name exists (summary-metrics.ts).
  */
 export const runsProjection = defineProjection<RunsState>({
   name: 'runs',
-  version: 2,
+  version: 3,
   initial: {},
   handlers: {
     RunStarted: (state, e) => {
@@ -77,6 +79,7 @@ export const runsProjection = defineProjection<RunsState>({
         headHash: e.hash,
         lastRevision: e.revision,
         lastPosition: e.position,
+        startedPosition: e.position,
       });
       return state;
     },
@@ -90,18 +93,19 @@ export const runsProjection = defineProjection<RunsState>({
     }),
     MetricRecorded: onRun((run, e) => {
       const { name, value, step } = e.data;
-      putEntry(run.metrics, name, aggregate(ownEntry(run.metrics, name), value, step ?? null));
+      putEntry(run.metrics, name, aggregate(seriesSoFar(run.metrics, name), value, step ?? null));
     }),
     MetricsRecorded: onRun((run, e) => {
       for (const series of e.data.series) {
         const { name, values, steps } = series;
-        let aggregated = ownEntry(run.metrics, name);
+        let aggregated = seriesSoFar(run.metrics, name);
         for (let i = 0; i < values.length; i++) aggregated = aggregate(aggregated, values[i]!, steps?.[i] ?? null);
         putEntry(run.metrics, name, aggregated!);
       }
     }),
     SummaryRecorded: onRun((run, e) => {
       putEntry(run.summary, e.data.name, e.data.value);
+      applySummaryAsMetric(run.metrics, e.data.name, e.data.value);
     }),
     LabelAdded: onRun((run, e) => {
       putEntry(run.labels, e.data.name, e.data.value);

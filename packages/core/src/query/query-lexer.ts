@@ -1,4 +1,4 @@
-import { QueryParseError } from './query-parse-error.js';
+import { QueryParseError, type QueryPart } from './query-parse-error.js';
 
 /** One segment of a dotted field name: `metrics`, `loss`, or a quoted `my-metric`. */
 export interface NameSegment {
@@ -27,11 +27,11 @@ const OPERATORS = ['<=', '>=', '!=', '<>', '==', '=', '<', '>'];
  * so LIKE patterns can use them as escapes. Field names are one token:
  * `metrics.loss.min`, metrics.`my-metric`, tags."mlflow.user".
  */
-export function tokenize(text: string): Token[] {
+export function tokenize(text: string, part: QueryPart = 'filter'): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   const fail = (at: number, token: string, reason: string): never => {
-    throw new QueryParseError(text, at, token, reason);
+    throw new QueryParseError(text, at, token, reason, part);
   };
 
   const quoted = (start: number, quote: string, what: string): [string, number] => {

@@ -2,7 +2,8 @@ import { InvalidInputError } from '../errors/store-errors.js';
 import type { RunView } from '../projections/run-view.js';
 import type { OrderKey } from './ast.js';
 import { fieldAccess, type Domain, type FieldValue } from './field-access.js';
-import { asInstant, asNumber, asText } from './value-comparison.js';
+import { asNumber } from '../projections/summary-metrics.js';
+import { asInstant, asText } from './value-comparison.js';
 
 type SortValue = number | string | null;
 
@@ -28,13 +29,16 @@ function compareSortValues(a: SortValue, b: SortValue, descending: boolean): num
   return descending ? -c : c;
 }
 
-/** MLflow's default order, also the tie-break after the query's own keys: newest first, then by run id. */
-const DEFAULT_ORDER: OrderKey[] = [
-  { field: { scope: 'attributes', key: 'started_at' }, direction: 'desc' },
-  { field: { scope: 'attributes', key: 'run_id' }, direction: 'asc' },
-];
+/** MLflow's default order, also the tie-break after the query's own keys: newest first. */
+const DEFAULT_ORDER: OrderKey[] = [{ field: { scope: 'attributes', key: 'started_at' }, direction: 'desc' }];
 
-/** Sorts runs by the keys (each read once per run), ties broken by start time (newest first) and run id. */
+/** Runs started in the same millisecond: the one whose RunStarted is later in the log first (newest first), then by run id. */
+function byStartPosition(x: RunView, y: RunView): number {
+  const c = y.startedPosition - x.startedPosition;
+  return c !== 0 ? c : x.runId < y.runId ? -1 : x.runId > y.runId ? 1 : 0;
+}
+
+/** Sorts runs by the keys (each read once per run), ties broken by start time and start position (newest first), then run id. */
 export function sortRuns(runs: readonly RunView[], orderBy: readonly OrderKey[]): RunView[] {
   const keys = [...orderBy, ...DEFAULT_ORDER].map(({ field, direction }, i) => {
     const { read, domain } = fieldAccess(field);
@@ -51,7 +55,7 @@ export function sortRuns(runs: readonly RunView[], orderBy: readonly OrderKey[])
       const c = compareSortValues(x.values[i]!, y.values[i]!, keys[i]!.descending);
       if (c !== 0) return c;
     }
-    return 0;
+    return byStartPosition(x.run, y.run);
   });
   return decorated.map((d) => d.run);
 }

@@ -18,15 +18,21 @@ export function positionAt(text: string, offset: number): QueryPosition {
   return { line, column: offset - lineStart + 1 };
 }
 
+/** What the text was: a filter (which may end in ORDER BY) or the order keys of a sort option alone. */
+export type QueryPart = 'filter' | 'sort';
+
 /**
  * A run query that cannot be parsed. The message starts with the position
- * ("column 17: …", or "line 2, column 5: …" for multi-line queries);
- * `render()` shows the offending line with a caret under the token for CLIs.
+ * ("column 17: …", or "line 2, column 5: …" for multi-line queries), after
+ * "in the sort, " when the text was a sort; `render()` shows the offending
+ * line with a caret under the token for CLIs.
  */
 export class QueryParseError extends DotscienceError {
   readonly code = 'QUERY_PARSE';
   readonly line: number;
   readonly column: number;
+  /** The position and the reason, without naming the part: "column 17: …". */
+  readonly located: string;
 
   constructor(
     /** The whole query text. */
@@ -37,11 +43,15 @@ export class QueryParseError extends DotscienceError {
     readonly token: string,
     /** What is wrong and what to write instead, without the position. */
     readonly reason: string,
+    /** Which text `query` is. */
+    readonly part: QueryPart = 'filter',
   ) {
     const { line, column } = positionAt(query, offset);
-    super(`${query.includes('\n') ? `line ${line}, column ${column}` : `column ${column}`}: ${reason}`);
+    const located = `${query.includes('\n') ? `line ${line}, column ${column}` : `column ${column}`}: ${reason}`;
+    super(part === 'sort' ? `in the sort, ${located}` : located);
     this.line = line;
     this.column = column;
+    this.located = located;
   }
 
   /** The offending line, a caret under the token, and the message. */

@@ -1,12 +1,20 @@
 import { isCollectionField, isTimeField, type Comparator, type FieldRef, type Filter, type Literal, type OrderKey, type Predicate, type Query } from './ast.js';
 import { attributeNamed, FIELD_PREFIXES, FieldNameError, resolveField } from './field-names.js';
 import { tokenize, type Token } from './query-lexer.js';
-import { positionAt, QueryParseError } from './query-parse-error.js';
+import { positionAt, QueryParseError, type QueryPart } from './query-parse-error.js';
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'null', 'like', 'ilike', 'escape', 'order', 'by', 'asc', 'desc', 'true', 'false']);
 const COMPARATORS: Record<string, Comparator> = { '=': '=', '==': '=', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 const OPERATOR_LIST = '=, !=, <, <=, >, >=, IN, NOT IN, IS NULL, IS NOT NULL, LIKE, ILIKE';
 const VALUE_KINDS = 'a number, a quoted string, true or false';
+/**
+ * Bounds on a query's shape, so that parsing, compiling, evaluating and printing
+ * it (all recursive over the tree) stay far from the stack's limit: parentheses
+ * and NOT nest at most this deep, and a query holds at most this many conditions
+ * (each AND / OR adds a level to the tree).
+ */
+export const MAX_QUERY_NESTING = 100;
+export const MAX_QUERY_CONDITIONS = 1000;
 
 /**
  * Parses a run query: `metrics.rmse < 1 and params.model = 'tree' order by metrics.rmse`.
@@ -14,15 +22,28 @@ const VALUE_KINDS = 'a number, a quoted string, true or false';
  * Throws QueryParseError naming the column of the offending token.
  */
 export function parseQuery(text: string): Query {
-  return new QueryParser(text, tokenize(text)).query();
+  return new QueryParser(text, tokenize(text, 'filter'), 'filter').query();
+}
+
+/**
+ * Parses a sort on its own: order keys such as `metrics.accuracy desc, params.depth`,
+ * optionally after ORDER BY; '' is no keys. A QueryParseError's column points into
+ * this text and its message says it is the sort.
+ */
+export function parseSortKeys(text: string): OrderKey[] {
+  return new QueryParser(text, tokenize(text, 'sort'), 'sort').sortKeys();
 }
 
 class QueryParser {
   private index = 0;
+  /** Parentheses and NOTs open around the token being read. */
+  private nesting = 0;
+  private conditions = 0;
 
   constructor(
     private readonly text: string,
     private readonly tokens: readonly Token[],
+    private readonly part: QueryPart,
   ) {}
 
   query(): Query {
@@ -32,17 +53,34 @@ class QueryParser {
       this.next();
       if (!this.isWord(this.peek(), 'by')) this.fail(this.peek(), 'expected BY after ORDER');
       this.next();
-      orderBy.push(this.orderKey());
-      while (this.peek().type === ',') {
-        this.next();
-        orderBy.push(this.orderKey());
-      }
+      orderBy.push(...this.orderKeys());
     }
     if (!this.atEnd()) {
       const what = orderBy.length > 0 ? "',' and another field, ASC, DESC" : 'AND, OR, ORDER BY';
       this.fail(this.peek(), `expected ${what} or the end of the query`);
     }
     return { filter, orderBy };
+  }
+
+  sortKeys(): OrderKey[] {
+    if (this.atEnd()) return [];
+    if (this.isWord(this.peek(), 'order')) {
+      this.next();
+      if (!this.isWord(this.peek(), 'by')) this.fail(this.peek(), 'expected BY after ORDER');
+      this.next();
+    }
+    const keys = this.orderKeys();
+    if (!this.atEnd()) this.fail(this.peek(), "expected ',' and another field, ASC, DESC or the end of the sort");
+    return keys;
+  }
+
+  private orderKeys(): OrderKey[] {
+    const keys = [this.orderKey()];
+    while (this.peek().type === ',') {
+      this.next();
+      keys.push(this.orderKey());
+    }
+    return keys;
   }
 
   private or(): Filter {
@@ -65,15 +103,14 @@ class QueryParser {
 
   private not(): Filter {
     if (!this.isWord(this.peek(), 'not')) return this.primary();
-    this.next();
-    return { kind: 'not', operand: this.not() };
+    const operand = this.nested(() => this.not());
+    return { kind: 'not', operand };
   }
 
   private primary(): Filter {
     const open = this.peek();
     if (open.type !== '(') return this.predicate();
-    this.next();
-    const inner = this.or();
+    const inner = this.nested(() => this.or());
     if (this.peek().type !== ')') {
       this.fail(this.peek(), `expected ')' to close the '(' at column ${positionAt(this.text, open.start).column}`);
     }
@@ -81,8 +118,23 @@ class QueryParser {
     return inner;
   }
 
+  /** Consumes the '(' or NOT at hand and reads what it opens, one level deeper; refuses a level past MAX_QUERY_NESTING. */
+  private nested(inner: () => Filter): Filter {
+    const opener = this.next();
+    if (this.nesting === MAX_QUERY_NESTING) {
+      this.fail(opener, `the query nests parentheses and NOT more than ${MAX_QUERY_NESTING} levels deep; write it with fewer levels (AND / OR chains and IN lists need none)`, true);
+    }
+    this.nesting++;
+    const filter = inner();
+    this.nesting--;
+    return filter;
+  }
+
   private predicate(): Predicate {
     const fieldToken = this.peek();
+    if (++this.conditions > MAX_QUERY_CONDITIONS) {
+      this.fail(fieldToken, `the query has more than ${MAX_QUERY_CONDITIONS} conditions; list many values with IN (…) or split the query`, true);
+    }
     const field = this.field("expected a condition such as metrics.rmse < 1 or params.model = 'tree'");
     const tok = this.peek();
     if (tok.type === 'op') {
@@ -119,7 +171,7 @@ class QueryParser {
       try {
         return resolveField(tok.segments);
       } catch (e) {
-        if (e instanceof FieldNameError) throw new QueryParseError(this.text, e.at.start, e.at.quoted ? tok.text : e.at.name, e.reason);
+        if (e instanceof FieldNameError) throw new QueryParseError(this.text, e.at.start, e.at.quoted ? tok.text : e.at.name, e.reason, this.part);
         throw e;
       }
     }
@@ -210,6 +262,6 @@ class QueryParser {
   /** Fails at `tok`; the message says what was found unless the reason already names it. */
   private fail(tok: Token, reason: string, namesToken = false): never {
     const found = tok.type === 'eof' ? 'the end of the query' : tok.type === 'string' ? tok.text : `'${tok.text}'`;
-    throw new QueryParseError(this.text, tok.start, tok.text, namesToken ? reason : `${reason}, found ${found}`);
+    throw new QueryParseError(this.text, tok.start, tok.text, namesToken ? reason : `${reason}, found ${found}`, this.part);
   }
 }

@@ -4,7 +4,7 @@ import type { RunView } from '../projections/run-view.js';
 import type { Query } from './ast.js';
 import { compileQuery } from './query-compiler.js';
 import { sortRuns } from './query-order.js';
-import { parseQuery } from './query-parser.js';
+import { parseQuery, parseSortKeys } from './query-parser.js';
 
 export const RunQueryOptionsSchema = z.object({
   /** At most this many runs (after offset). */
@@ -16,7 +16,8 @@ export type RunQueryOptions = z.infer<typeof RunQueryOptionsSchema>;
 
 /**
  * The runs a query selects, in its `order by` (ties and queries without one:
- * newest first, then by run id), one page of them. Throws QueryParseError for
+ * newest first — by start time, then by the RunStarted's log position — then
+ * by run id), one page of them. Throws QueryParseError for
  * a malformed query and InvalidInputError for a bad limit / offset.
  */
 export function runQuery(runs: Iterable<RunView>, query: string | Query, options: RunQueryOptions = {}): RunView[] {
@@ -27,4 +28,16 @@ export function runQuery(runs: Iterable<RunView>, query: string | Query, options
   for (const run of runs) if (matches(run)) selected.push(run);
   const sorted = sortRuns(selected, parsed.orderBy);
   return sorted.slice(offset, limit === undefined ? undefined : offset + limit);
+}
+
+/**
+ * The query a filter and a sort option mean together: the filter (which may
+ * end in its own ORDER BY) with the sort's keys first. Each is parsed on its
+ * own, so a QueryParseError's column points into the text given for it and
+ * says whether it was the filter or the sort.
+ */
+export function selectionQuery(filter: string | undefined, sort: string | undefined): Query {
+  const parsed = parseQuery(filter ?? '');
+  const keys = parseSortKeys(sort ?? '');
+  return keys.length === 0 ? parsed : { filter: parsed.filter, orderBy: [...keys, ...parsed.orderBy] };
 }

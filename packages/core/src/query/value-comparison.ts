@@ -2,18 +2,7 @@ import type { JsonValue } from '../events/json.js';
 import type { Comparator, Literal } from './ast.js';
 import type { Domain, FieldValue } from './field-access.js';
 import { likeMatcher } from './like-pattern.js';
-
-const NUMERIC = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
-
-/** A number, or a string that spells one ("3", " 0.5", "1e-3"); otherwise undefined. */
-export function asNumber(value: JsonValue): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string' && NUMERIC.test(value)) {
-    const n = Number(value);
-    return Number.isFinite(n) ? n : undefined;
-  }
-  return undefined;
-}
+import { asNumber } from '../projections/summary-metrics.js';
 
 function asBoolean(value: Literal | JsonValue): boolean | undefined {
   if (typeof value === 'boolean') return value;

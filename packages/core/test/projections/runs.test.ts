@@ -22,6 +22,7 @@ describe('runs projection', () => {
       headHash: started.hash,
       lastRevision: 0,
       lastPosition: started.position,
+      startedPosition: started.position,
     });
   });
 

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { DotscienceError, parseQuery, printQuery, type Filter } from '../../src/index.js';
+import {
+  compileQuery,
+  DotscienceError,
+  MAX_QUERY_CONDITIONS,
+  MAX_QUERY_NESTING,
+  parseQuery,
+  parseSortKeys,
+  printField,
+  printQuery,
+  QueryParseError,
+  selectionQuery,
+  type Filter,
+} from '../../src/index.js';
+import { aRun } from './run-view-builder.js';
 
 const filterOf = (text: string): Filter | null => parseQuery(text).filter;
 
@@ -168,5 +181,81 @@ describe('parse errors point at the column of the offending token', () => {
     expect(rendered).toBe(
       ['  and metrics.rmse < and x', '                     ^^^', "line 2, column 22: expected a value after '<' (a number, a quoted string, true or false), found 'and'"].join('\n'),
     );
+  });
+});
+
+describe('limits on the shape of a query', () => {
+  const parseError = (text: string): QueryParseError => {
+    try {
+      parseQuery(text);
+    } catch (e) {
+      if (e instanceof QueryParseError) return e;
+      throw e;
+    }
+    throw new Error(`parsed: ${text}`);
+  };
+
+  it('given 2,000 nested parentheses, then the parse fails with a QueryParseError at the first ( past the limit', () => {
+    const error = parseError(`${'('.repeat(2000)}params.a = 1${')'.repeat(2000)}`);
+    expect(error.column).toBe(MAX_QUERY_NESTING + 1);
+    expect(error.token).toBe('(');
+    expect(error.message).toMatch(/^column 101: the query nests parentheses and NOT more than 100 levels deep/);
+  });
+
+  it('given 2,000 NOTs in a row, then the parse fails at the NOT past the limit', () => {
+    const error = parseError(`${'not '.repeat(2000)}params.a = 1`);
+    expect(error.column).toBe(4 * MAX_QUERY_NESTING + 1);
+    expect(error.token.toLowerCase()).toBe('not');
+  });
+
+  it('given parentheses and NOTs nested exactly to the limit, then the query parses, evaluates and prints', () => {
+    const half = MAX_QUERY_NESTING / 2;
+    const text = `${'not ('.repeat(half)}params.a = 1${')'.repeat(half)}`;
+    const query = parseQuery(text);
+    expect(compileQuery(query)(aRun({ runId: 'r', parameters: { a: 1 } }))).toBe(true);
+    expect(parseQuery(printQuery(query))).toEqual(query);
+  });
+
+  it('given more conditions than the limit, then the parse fails at the first one too many; at the limit it parses, evaluates and prints', () => {
+    const conditions = (n: number): string => Array.from({ length: n }, () => 'params.a = 1').join(' and ');
+    const error = parseError(conditions(MAX_QUERY_CONDITIONS + 1));
+    expect(error.offset).toBe(MAX_QUERY_CONDITIONS * 'params.a = 1 and '.length);
+    expect(error.reason).toMatch(/more than 1000 conditions; list many values with IN/);
+    const query = parseQuery(conditions(MAX_QUERY_CONDITIONS));
+    expect(compileQuery(query)(aRun({ runId: 'r', parameters: { a: 1 } }))).toBe(true);
+    expect(parseQuery(printQuery(query))).toEqual(query);
+  });
+});
+
+describe('a sort on its own', () => {
+  it('parses order keys with or without ORDER BY; empty text is no keys', () => {
+    const keys = [
+      { field: { scope: 'metrics', key: 'accuracy', aggregate: 'last' }, direction: 'desc' },
+      { field: { scope: 'params', key: 'depth' }, direction: 'asc' },
+    ];
+    expect(parseSortKeys('metrics.accuracy desc, params.depth')).toEqual(keys);
+    expect(parseSortKeys('ORDER BY metrics.accuracy desc, params.depth')).toEqual(keys);
+    expect(parseSortKeys('  ')).toEqual([]);
+  });
+
+  it('given a bad sort, then the error says it is the sort and its column points into the sort as typed', () => {
+    let error: unknown;
+    try {
+      parseSortKeys('metrics.accuracy sideways');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(QueryParseError);
+    const parse = error as QueryParseError;
+    expect(parse.part).toBe('sort');
+    expect(parse.column).toBe(18);
+    expect(parse.message).toMatch(/^in the sort, column 18: expected ',' and another field, ASC, DESC or the end of the sort, found 'sideways'/);
+    expect(parse.located).toMatch(/^column 18: /);
+  });
+
+  it('given a filter and a sort, then the sort keys come first and each part names itself in its errors', () => {
+    expect(selectionQuery('params.a = 1 order by params.b', 'params.c desc').orderBy.map((k) => printField(k.field))).toEqual(['params.c', 'params.b']);
+    expect(() => selectionQuery('params.a = ', 'params.c')).toThrow(/^column 12: /);
+    expect(() => selectionQuery('params.a = 1', 'nonsense.c')).toThrow(/^in the sort, column 1: unknown field prefix 'nonsense'/);
   });
 });

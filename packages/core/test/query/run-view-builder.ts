@@ -56,6 +56,7 @@ export function aRun(shape: RunShape): RunView {
     headHash: digest('0'),
     lastRevision: 0,
     lastPosition: 0,
+    startedPosition: 0,
     ...view,
     metrics: Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, typeof v === 'number' ? series(v) : v])),
   };
