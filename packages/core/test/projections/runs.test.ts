@@ -93,7 +93,7 @@ describe('runs projection', () => {
     await h.start('r1');
     const changedAfterPublish = { modifiedAt: '2026-03-01T09:00:02.000Z', publishedAt: '2026-03-01T09:00:01.000Z' };
     await h.emit('run-r1', 'OutputDeclared', { path: 'out/preds.csv', dataset: 'out/preds.csv', version: versionRef('later'), changedAfterPublish });
-    const missing = [{ path: 'out/never.csv', declaredAs: 'output', reason: 'does not exist' }];
+    const missing = [{ path: 'out/never.csv', declaredAs: 'output' as const, reason: 'does not exist' }];
     await h.emit('run-r1', 'RunPublished', { endedAt: '2026-03-01T09:00:01.000Z', headHash: 'f'.repeat(64), missing });
     const run = (await runsOf(h)).r1!;
     expect(run.outputs).toEqual([{ path: 'out/preds.csv', dataset: 'out/preds.csv', version: versionRef('later'), changedAfterPublish }]);
