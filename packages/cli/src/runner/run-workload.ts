@@ -53,9 +53,12 @@ export interface WorkloadOutcome {
   exitCode: number;
 }
 
+/** The variable the original library reads when a script chose no mode: `command` publishes in script mode, as Dotscience's runner set it. */
+const WORKLOAD_TYPE_VARIABLE = 'DOTSCIENCE_WORKLOAD_TYPE';
+
 /**
  * The program's environment: the workload id, the explicit settings, the
- * library's root (unless the user set one), and unbuffered Python output
+ * library's root and workload type (unless the user set them), and unbuffered Python output
  * (unless the user chose): Python block-buffers stdout into a pipe, so its run
  * blocks would arrive only at exit, after the files they name were rewritten.
  */
@@ -63,6 +66,7 @@ function childEnvironment(env: NodeJS.ProcessEnv, settings: Settings | undefined
   const child: NodeJS.ProcessEnv = { ...env, [WORKLOAD_ID_VARIABLE]: workloadId };
   if (child[PROJECT_DOT_ROOT_VARIABLE] === undefined) child[PROJECT_DOT_ROOT_VARIABLE] = root.directory;
   if (child.PYTHONUNBUFFERED === undefined) child.PYTHONUNBUFFERED = '1';
+  if (child[WORKLOAD_TYPE_VARIABLE] === undefined) child[WORKLOAD_TYPE_VARIABLE] = 'command';
   for (const [setting, variable] of Object.entries(ENVIRONMENT_VARIABLES)) {
     const value = settings?.[setting as keyof Settings];
     if (value !== undefined) child[variable] = value;

@@ -76,6 +76,15 @@ describe('ds run -- python3 script.py (Dotscience run blocks on stdout)', () => 
     expect(run.workload.script).toBeUndefined();
   });
 
+  it('tells a script that chose no mode that it runs as a command: its block is a script-mode run naming the script', () => {
+    const project = freshProject();
+    const result = dsRun(['python3', 'no_mode.py'], project);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.toString('utf8')).toBe("You have not called ds.start() yet, so I'm doing it for you!\n");
+    const run = show(project, reportedRuns(result.stderr).blockRuns[0]!);
+    expect(run).toMatchObject({ mode: 'script', status: 'published', description: 'no mode chosen', parameters: { k: '3' }, workload: { script: 'no_mode.py' } });
+  });
+
   it('reports a malformed and an unterminated block, records them on the workload, still records the good block, and exits 65', () => {
     const project = freshProject();
     const result = dsRun(['python3', 'malformed.py'], project);
