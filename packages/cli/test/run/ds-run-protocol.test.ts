@@ -5,7 +5,8 @@ import { join, relative } from 'node:path';
 import type { DatasetView, RunView } from '@dotscience/core';
 import { describe, expect, it } from 'vitest';
 import { ds, dsJson } from '../fixtures/cli-process.js';
-import { FIXTURES, dsRun, freshProject, pollUntil, reportedRuns, runRaw, startDsRun, withoutRunBlocks } from './ds-run-process.js';
+import { pathToFileURL } from 'node:url';
+import { FIXTURES, SDK_ENTRY, dsRun, freshProject, pollUntil, reportedRuns, runRaw, startDsRun, withoutRunBlocks } from './ds-run-process.js';
 
 const show = (project: string, runId: string) => dsJson<RunView>(['show', runId], { cwd: project });
 const sha256 = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
@@ -225,5 +226,31 @@ describe('ds run keeps a run\'s status as its block said (issue 19, finding 3)',
     expect(diverged).toMatchObject({ status: 'errored', error: { message: 'diverged: loss is nan' } });
     expect(ds(['show', diverged!.runId], { cwd: project }).stdout).toMatch(/error\s+diverged: loss is nan/);
     expect(show(project, workloadId)).toMatchObject({ status: 'errored', summary: { exitCode: 3 }, error: { message: 'the command exited with code 3' } });
+  });
+});
+
+describe('ds run shares the store with a program that writes through the SDK', () => {
+  it('records a block printed while the program holds the store for its own run, once the program lets go, and both runs are its children', () => {
+    // given a Node program that starts an SDK run (taking the store), prints a run block, then publishes its run
+    const project = freshProject();
+    const block = (id: string) => `[[DOTSCIENCE-RUN:${id}]]${JSON.stringify({ version: '1', parameters: { from: 'block' }, labels: {}, summary: {}, input: [], output: [] }, null, 4)}[[/DOTSCIENCE-RUN:${id}]]`;
+    const body = [
+      `ds.start();`,
+      `ds.parameter('from', 'sdk');`,
+      `console.log(${JSON.stringify(block('0b6f3c1e-4a8d-4f5e-9c2b-7d1e0f3a5b6c'))});`,
+      `await ds.publish('sdk run');`,
+    ].join('\n');
+    writeFileSync(join(project, 'mixed.mjs'), `import * as ds from ${JSON.stringify(pathToFileURL(SDK_ENTRY).href)};\n${body}\n`);
+
+    // when it runs through ds run
+    const result = dsRun(['node', 'mixed.mjs'], project);
+
+    // then both runs are recorded, published, as children of the workload
+    expect(result.code, result.stderr).toBe(0);
+    const { workloadId, blockRuns, programRuns } = reportedRuns(result.stderr);
+    expect(blockRuns).toEqual(['0b6f3c1e-4a8d-4f5e-9c2b-7d1e0f3a5b6c']);
+    expect(programRuns).toHaveLength(1);
+    expect(show(project, blockRuns[0]!)).toMatchObject({ status: 'published', parameters: { from: 'block' }, workload: { workloadId } });
+    expect(show(project, programRuns[0]!)).toMatchObject({ status: 'published', parameters: { from: 'sdk' }, workload: { workloadId } });
   });
 });
