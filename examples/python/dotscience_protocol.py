@@ -1,14 +1,27 @@
-"""The stdout protocol of the original Dotscience Python library (PyPI ``dotscience``).
+"""The stdout protocol of the original Dotscience Python library (PyPI ``dotscience`` 0.8.x).
 
 A stand-in with the library's annotation functions and wire format, for
-environments where the library is not installed: on ``publish()`` one block per
-run is printed on stdout,
+environments where the library is not installed. It behaves as the library
+does when run by a Dotscience runner (script or interactive mode; the remote
+mode that talks to a hub is left out):
+
+* paths are made relative to the root, ``DOTSCIENCE_PROJECT_DOT_ROOT`` or else
+  the working directory at import (``os.path.relpath``: data outside the root
+  comes out as ``../…``); an input directory is expanded into its files when
+  declared, an output directory into its files when the run is published;
+  inputs and outputs are printed sorted;
+* on ``publish()`` one block per run is written to stdout, without a flush,
 
     [[DOTSCIENCE-RUN:<uuid>]]<json.dumps(metadata, sort_keys=True, indent=4)>[[/DOTSCIENCE-RUN:<uuid>]]
 
-followed by a newline. ``ds run -- python3 script.py`` records each block as a
-run. Scripts written for the real library run unchanged with
-``import dotscience as ds``; these examples use ``import dotscience_protocol as ds``.
+  followed by a newline; the run's times are then forgotten (the next
+  annotation starts the next run's clock) but its other annotations are kept;
+* an annotation before ``start()`` prints "You have not called ds.start()
+  yet, so I'm doing it for you!" and starts a run.
+
+``ds run -- python3 script.py`` records each block as a run. Scripts written
+for the real library run unchanged with ``import dotscience as ds``; these
+examples use ``import dotscience_protocol as ds``.
 """
 
 import datetime
@@ -18,21 +31,39 @@ import sys
 import uuid
 
 TIMESTAMP_FORMAT = "%Y%m%dT%H%M%S.%f"
+MODEL_TYPES = ("tensorflow-model", "sklearn-model")
 
 
 def _utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
+def _files_under(root, path, found):
+    """Add ``path`` (relative to ``root``), or every file below it when it is a directory."""
+    if os.path.isdir(os.path.join(root, path)):
+        for entry in os.listdir(os.path.join(root, path)):
+            _files_under(root, os.path.join(path, entry), found)
+    else:
+        found.add(path)
+
+
+def _pairs(args, kwargs):
+    for key, value in kwargs.items():
+        yield key, value
+    for i in range(0, len(args), 2):
+        yield args[i], args[i + 1]
+
+
 class Run:
     """What one run declares; values are kept as the strings the library prints."""
 
-    def __init__(self):
+    def __init__(self, root):
+        self.root = root
         self.run_id = None
         self.error_text = None
         self.description_text = None
-        self.inputs = {}
-        self.outputs = {}
+        self.inputs = set()
+        self.outputs = set()
         self.labels = {}
         self.summaries = {}
         self.parameters = {}
@@ -45,16 +76,59 @@ class Run:
             raise RuntimeError("Run.start() has been called more than once")
         self.started = _utcnow()
 
+    def lazy_start(self):
+        if self.started is None:
+            self.started = _utcnow()
+
+    def forget_times(self):
+        self.started = None
+        self.ended = None
+
     def end(self):
         # The first end() wins: publish() ends the run only if the script did not.
         if self.ended is None:
             self.ended = _utcnow()
 
+    def relative(self, path):
+        return os.path.relpath(str(path), start=self.root)
+
+    def add_input(self, filename):
+        if os.path.isdir(filename):
+            for entry in os.listdir(filename):
+                self.add_input(os.path.join(filename, entry))
+        else:
+            self.inputs.add(self.relative(filename))
+
+    def add_output(self, filename):
+        # Outputs are usually written after they are declared: directories are expanded at publish.
+        self.outputs.add(self.relative(filename))
+
+    def model(self, module, name, filepath, **kwargs):
+        kind = getattr(module, "__name__", None)
+        artefact_type = None if kind is None else kind + "-model"
+        if artefact_type not in MODEL_TYPES:
+            raise RuntimeError("Unknown model type %s" % (artefact_type,))
+        files = {"model": filepath}
+        if "classes" in kwargs:
+            files["classes"] = kwargs["classes"]
+        for path in files.values():
+            self.add_output(path)
+        artefact = {
+            "type": artefact_type,
+            "version": module.__version__,
+            "files": {role: self.relative(path) for role, path in files.items()},
+        }
+        self.labels["artefact:" + name] = json.dumps(artefact, sort_keys=True, separators=(",", ":"))
+        return filepath
+
     def metadata(self):
+        outputs = set()
+        for path in self.outputs:
+            _files_under(self.root, path, outputs)
         block = {
             "version": "1",
-            "input": list(self.inputs),
-            "output": list(self.outputs),
+            "input": sorted(self.inputs),
+            "output": sorted(outputs),
             "labels": self.labels,
             "summary": self.summaries,
             "parameters": self.parameters,
@@ -76,17 +150,11 @@ class Run:
         return "[[DOTSCIENCE-RUN:%s]]%s[[/DOTSCIENCE-RUN:%s]]" % (self.run_id, body, self.run_id)
 
 
-def _pairs(args, kwargs):
-    for key, value in kwargs.items():
-        yield key, value
-    for i in range(0, len(args), 2):
-        yield args[i], args[i + 1]
-
-
 class Dotscience:
     def __init__(self):
         self.mode = None
         self.workload_file = None
+        self.root = os.getenv("DOTSCIENCE_PROJECT_DOT_ROOT", default=os.getcwd())
         self.current = None
 
     def interactive(self):
@@ -99,10 +167,11 @@ class Dotscience:
         if self.mode not in (None, "script"):
             raise RuntimeError("cannot select script mode: the library is in %s mode" % self.mode)
         self.mode = "script"
-        self.workload_file = os.path.normpath(sys.argv[0]) if script_path is None else script_path
+        path = sys.argv[0] if script_path is None else script_path
+        self.workload_file = os.path.relpath(str(path), start=self.root)
 
     def start(self, description=None):
-        self.current = Run()
+        self.current = Run(self.root)
         self.current.start()
         if description is not None:
             self.current.description_text = str(description)
@@ -111,14 +180,20 @@ class Dotscience:
         if self.current is None:
             print("You have not called ds.start() yet, so I'm doing it for you!")
             self.start()
+        # After a publish the next annotation starts the next run's clock.
+        self.current.lazy_start()
         return self.current
 
     def end(self):
         self._run().end()
 
-    def publish(self, description=None, stream=None):
+    def publish(self, description=None, stream=sys.stdout):
         if self.mode is None:
-            raise RuntimeError("select interactive or script mode with interactive() or script() before publish()")
+            workload_type = os.getenv("DOTSCIENCE_WORKLOAD_TYPE", "")
+            if workload_type == "jupyter":
+                self.interactive()
+            elif workload_type == "command":
+                self.script()
         run = self._run()
         run.end()
         if description is not None:
@@ -126,9 +201,8 @@ class Dotscience:
         run.workload_file = self.workload_file
         # A fresh id on every publish: two publishes are two runs.
         run.run_id = str(uuid.uuid4())
-        out = sys.stdout if stream is None else stream
-        out.write(str(run) + "\n")
-        out.flush()
+        stream.write(str(run) + "\n")
+        run.forget_times()
 
     def set_error(self, error):
         self._run().error_text = str(error)
@@ -145,31 +219,40 @@ class Dotscience:
         return description
 
     def add_input(self, filename):
-        self._run().inputs[os.path.normpath(str(filename))] = True
+        self._run().add_input(filename)
 
     def add_inputs(self, *filenames):
+        run = self._run()
         for filename in filenames:
-            self.add_input(filename)
+            run.add_input(filename)
 
     def input(self, filename):
         self.add_input(filename)
         return filename
 
     def add_output(self, filename):
-        self._run().outputs[os.path.normpath(str(filename))] = True
+        self._run().add_output(filename)
 
     def add_outputs(self, *filenames):
+        run = self._run()
         for filename in filenames:
-            self.add_output(filename)
+            run.add_output(filename)
 
     def output(self, filename):
         self.add_output(filename)
         return filename
 
+    def model(self, module, name, filepath, **kwargs):
+        return self._run().model(module, name, filepath, **kwargs)
+
+    def add_model(self, module, name, filepath, **kwargs):
+        self.model(module, name, filepath, **kwargs)
+
     def add_label(self, name, value):
         self._run().labels[str(name)] = str(value)
 
     def add_labels(self, *args, **kwargs):
+        self._run()
         for name, value in _pairs(args, kwargs):
             self.add_label(name, value)
 
@@ -181,6 +264,7 @@ class Dotscience:
         self._run().summaries[str(name)] = str(value)
 
     def add_summaries(self, *args, **kwargs):
+        self._run()
         for name, value in _pairs(args, kwargs):
             self.add_summary(name, value)
 
@@ -192,12 +276,16 @@ class Dotscience:
         self._run().parameters[str(name)] = str(value)
 
     def add_parameters(self, *args, **kwargs):
+        self._run()
         for name, value in _pairs(args, kwargs):
             self.add_parameter(name, value)
 
     def parameter(self, name, value):
         self.add_parameter(name, value)
         return value
+
+    def debug(self):
+        print(json.dumps(self._run().metadata(), sort_keys=True, indent=4))
 
 
 _default = Dotscience()
@@ -217,6 +305,8 @@ input = _default.input
 add_output = _default.add_output
 add_outputs = _default.add_outputs
 output = _default.output
+model = _default.model
+add_model = _default.add_model
 add_label = _default.add_label
 add_labels = _default.add_labels
 label = _default.label
@@ -226,3 +316,4 @@ summary = _default.summary
 add_parameter = _default.add_parameter
 add_parameters = _default.add_parameters
 parameter = _default.parameter
+debug = _default.debug

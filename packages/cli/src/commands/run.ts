@@ -8,10 +8,13 @@ export function workloadReport(outcome: WorkloadOutcome): string {
   for (const runId of outcome.protocolRuns) lines.push(`ds run: run ${runId} from a Dotscience run block`);
   for (const runId of outcome.linkedRuns) lines.push(`ds run: run ${runId} recorded by the program`);
   if (outcome.errors.length > 0) lines.push(`ds run: ${outcome.errors.length} problem(s) recorded as errors of the workload (ds show ${outcome.workloadId})`);
+  if (outcome.exitCode !== outcome.exit.exitCode) {
+    lines.push(`ds run: exiting with ${outcome.exitCode}: the program exited ${outcome.exit.exitCode}, but a run block it printed could not be recorded (see above)`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
-/** `ds run [--] <cmd…>`: run a command as a recorded workload and exit with its exit code. */
+/** `ds run [--] <cmd…>`: run a command as a recorded workload and exit with its exit code (65 when it exited 0 but a run block could not be recorded). */
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
@@ -23,6 +26,6 @@ export function registerRunCommand(program: Command): void {
     .action(async (commandLine: string[], _options: unknown, command: Command) => {
       const outcome = await runWorkload({ command: commandLine, settings: settingsOf(command) });
       process.stderr.write(workloadReport(outcome));
-      process.exitCode = outcome.exit.exitCode;
+      process.exitCode = outcome.exitCode;
     });
 }

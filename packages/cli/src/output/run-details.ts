@@ -22,7 +22,8 @@ function section(title: string, body: string): string {
 function dataRows(list: readonly DeclaredData[], datasets: DatasetsState): string[][] {
   return list.map((d) => {
     const version = versionNumberOf(datasets, d);
-    return [d.path, version === undefined ? d.dataset : `${d.dataset}@${version}`, shortDigest(d.version.digest), byteSize(d.version.bytes)];
+    const path = d.changedAfterPublish ? `${d.path} (changed after publish, at ${timeText(d.changedAfterPublish.modifiedAt)})` : d.path;
+    return [path, version === undefined ? d.dataset : `${d.dataset}@${version}`, shortDigest(d.version.digest), byteSize(d.version.bytes)];
   });
 }
 
@@ -66,6 +67,9 @@ export function runDetails(run: RunView, datasets: DatasetsState): string {
   if (labels.length > 0) out.push(section('labels', renderTable(['NAME', 'VALUE'], labels.map((k) => [k, run.labels[k]!]))));
   if (run.inputs.length > 0) out.push(section('inputs', renderTable(['PATH', 'DATASET', 'DIGEST', 'SIZE'], dataRows(run.inputs, datasets))));
   if (run.outputs.length > 0) out.push(section('outputs', renderTable(['PATH', 'DATASET', 'DIGEST', 'SIZE'], dataRows(run.outputs, datasets))));
+  if (run.missing && run.missing.length > 0) {
+    out.push(section('missing (declared, nothing to capture)', renderTable(['PATH', 'AS', 'WHY'], run.missing.map((m) => [m.path, m.declaredAs, m.reason]))));
+  }
   if (run.models.length > 0) {
     const rows = run.models.map((m) => [m.name, m.path, m.framework ?? '', shortDigest(m.version?.digest), m.version ? byteSize(m.version.bytes) : '']);
     out.push(section('models', renderTable(['NAME', 'PATH', 'FRAMEWORK', 'DIGEST', 'SIZE'], rows)));

@@ -4,9 +4,9 @@ import { normalizeDataPath, type CaptureOptions, type DataStore, type VersionRef
  * A DataStore whose captures were taken earlier: `capture(path)` returns the
  * version recorded for that (normalized) path when the program declared it,
  * not what the path holds now. The runner captures a protocol block's data
- * the moment the block is printed (the program may overwrite the files in its
- * next run), and records the run's events after the program exits; publishing
- * through this store versions exactly what was captured then.
+ * the moment the block is read (the program may overwrite the files in its
+ * next run) and then records the run's events, once it holds the event
+ * store; publishing through this store versions exactly what was captured.
  */
 export class PreCapturedDataStore implements DataStore {
   readonly kind: string;

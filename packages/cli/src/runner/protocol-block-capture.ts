@@ -1,81 +1,135 @@
-import { resolve } from 'node:path';
+import { lstat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
-  datasetNameForPath,
   planProtocolRun,
+  type ChangedAfterPublish,
   type CodeVersion,
   type EnvironmentInfo,
+  type MissingData,
+  type PlannedModel,
   type ProtocolRunPlan,
   type RunBlock,
   type RunServices,
   type VersionRef,
 } from '@dotscience/core';
+import type { ProtocolDataRoot } from './protocol-data-root.js';
 
-/** The ports a block needs while the program is still running (no event store: the program may hold its lock). */
+/** The ports a block needs to capture its data (the event store is opened only to record it). */
 export type CaptureServices = Pick<RunServices, 'data' | 'code' | 'environment' | 'clock'>;
 
-export interface CapturedInput {
+/** One path of a block, captured when the block was read. */
+export interface CapturedData {
+  /** Relative to the root, or absolute for data outside it. */
   path: string;
   dataset: string;
   version: VersionRef;
+  /** Set when the path was modified after the run's block said it was done. */
+  changedAfterPublish?: ChangedAfterPublish;
 }
 
-/** A run block whose data was captured when it was printed; its events are recorded once the program has exited. */
+/** A run block whose data was captured the moment it was read. */
 export interface CapturedProtocolRun {
   plan: ProtocolRunPlan;
   /** 1-based line of stdout where the block opened (for messages). */
   line: number;
-  /** When the runner read the block: the run's end when the block names none. */
-  printedAt: string;
+  /** When the run was done: the block's end, else when the runner read it. */
+  publishedAt: string;
   codeVersion: CodeVersion;
   environment: EnvironmentInfo;
-  inputs: CapturedInput[];
-  /** Versions of the outputs and model files, by normalized path. */
+  inputs: CapturedData[];
+  /** Outputs, in block order. */
+  outputs: CapturedData[];
+  /** Models whose files were captured, with their recorded paths. */
+  models: PlannedModel[];
+  /** Versions of outputs and model files, by recorded path. */
   captured: Map<string, VersionRef>;
-  /** Paths that could not be captured, with the reason; the run is recorded as errored with each. */
+  /** Declared paths that held nothing to capture. */
+  missing: MissingData[];
+  /** Problems that are not about data (e.g. the workload file), recorded as errors of the run. */
   problems: string[];
 }
 
+/** The newest modification time (ms, floored) of a file, or of anything under a directory. */
+async function newestModification(path: string): Promise<number> {
+  const stat = await lstat(path);
+  let newest = Math.floor(stat.mtimeMs);
+  if (!stat.isDirectory()) return newest;
+  for (const entry of await readdir(path, { recursive: true })) {
+    const inner = await lstat(join(path, entry)).catch(() => undefined);
+    if (inner) newest = Math.max(newest, Math.floor(inner.mtimeMs));
+  }
+  return newest;
+}
+
 /**
- * Capture what a run block names, relative to the program's working directory,
- * at the moment the block is printed: its inputs, outputs and model files, plus
- * the code version and environment. Missing data does not stop the others; it
- * is listed in `problems`.
+ * Capture what a run block names, at the moment it is read: its inputs,
+ * outputs and model files (paths as the library means them, relative to the
+ * root; the workload file too), the code version and the environment (of
+ * the program's working directory). A path that holds nothing is
+ * listed as missing; one modified after the block's end gets a
+ * `changedAfterPublish` note (the program rewrote it before the block could be
+ * read or captured, so the version may hold later bytes).
  */
 export async function captureProtocolBlock(
   services: CaptureServices,
-  cwd: string,
+  where: { root: ProtocolDataRoot; cwd: string },
   block: { runId: string; block: RunBlock; line: number },
 ): Promise<CapturedProtocolRun> {
-  const printedAt = services.clock.now();
+  const readAt = services.clock.now();
   const plan = planProtocolRun(block.runId, block.block);
-  const problems: string[] = [];
+  const publishedAt = plan.endedAt ?? readAt;
+  const { root, cwd } = where;
+  const missing: MissingData[] = [];
   const label = `run-${block.runId}`;
-  const captureAt = async (path: string): Promise<VersionRef | undefined> => {
+
+  const captureAt = async (printed: string, declaredAs: MissingData['declaredAs']): Promise<CapturedData | undefined> => {
+    const where = root.locate(printed);
     try {
-      return await services.data.capture(resolve(cwd, path), { label });
+      const version = await services.data.capture(where.absolute, { label });
+      const captured: CapturedData = { path: where.recorded, dataset: where.recorded, version };
+      const modifiedMs = await newestModification(where.absolute).catch(() => undefined);
+      if (modifiedMs !== undefined && modifiedMs > Date.parse(publishedAt)) {
+        captured.changedAfterPublish = { modifiedAt: new Date(modifiedMs).toISOString(), publishedAt };
+      }
+      return captured;
     } catch (error) {
-      problems.push(`${path}: ${(error as Error).message}`);
+      missing.push({ path: where.recorded, declaredAs, reason: (error as Error).message });
       return undefined;
     }
   };
 
-  const inputs: CapturedInput[] = [];
+  const inputs: CapturedData[] = [];
   for (const path of plan.inputs) {
-    const version = await captureAt(path);
-    if (version) inputs.push({ path, dataset: datasetNameForPath(path), version });
+    const input = await captureAt(path, 'input');
+    if (input) inputs.push(input);
   }
+  const outputs: CapturedData[] = [];
   const captured = new Map<string, VersionRef>();
-  for (const path of [...plan.outputs, ...plan.models.map((m) => m.path)]) {
-    if (captured.has(path)) continue;
-    const version = await captureAt(path);
-    if (version) captured.set(path, version);
+  for (const path of plan.outputs) {
+    const output = await captureAt(path, 'output');
+    if (output && !captured.has(output.path)) {
+      outputs.push(output);
+      captured.set(output.path, output.version);
+    }
   }
-  const inspectCode = plan.script === undefined
-    ? services.code.inspect(cwd)
-    : services.code.inspect(cwd, plan.script).catch((error: Error) => {
-        problems.push(`workload-file ${plan.script}: ${error.message}`);
-        return services.code.inspect(cwd);
-      });
+  const models: PlannedModel[] = [];
+  for (const model of plan.models) {
+    const recorded = root.locate(model.path).recorded;
+    if (!captured.has(recorded) && !missing.some((m) => m.path === recorded)) {
+      const file = await captureAt(model.path, 'output');
+      if (file) captured.set(file.path, file.version);
+    }
+    if (captured.has(recorded)) models.push({ ...model, path: recorded });
+  }
+
+  const problems: string[] = [];
+  const inspectCode =
+    plan.script === undefined
+      ? services.code.inspect(root.directory)
+      : services.code.inspect(root.directory, plan.script).catch((error: Error) => {
+          problems.push(`workload-file ${plan.script}: ${error.message}`);
+          return services.code.inspect(root.directory);
+        });
   const [codeVersion, environment] = await Promise.all([inspectCode, services.environment.describe(cwd)]);
-  return { plan, line: block.line, printedAt, codeVersion, environment, inputs, captured, problems };
+  return { plan, line: block.line, publishedAt, codeVersion, environment, inputs, outputs, models, captured, missing, problems };
 }

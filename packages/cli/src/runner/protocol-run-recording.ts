@@ -20,11 +20,9 @@ export interface WorkloadError {
 
 export interface ProtocolRunContext {
   projectId: string;
-  /** The workload the block was printed by (command, cwd, workloadId). */
+  /** The workload the block was printed by (command, cwd, workloadId): the run's parent. */
   workload: Workload;
   writer?: WriterMeta;
-  /** Recorded on the run as well, e.g. the program's non-zero exit. */
-  workloadError?: WorkloadError;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -46,12 +44,15 @@ async function runIdFor(services: RunServices, printed: string, taken: ReadonlyS
 }
 
 /**
- * Record one captured run block as the events an SDK run produces: RunStarted
- * (mode, script, start time from the block), the inputs as captured, the
- * description, parameters, summaries, labels and error, one RunErrored per
- * path that could not be captured (and the workload's error, if any), then
- * the publication of its outputs and models (versions as captured) sealed
- * with the block's end time.
+ * Record one captured run block as the events an SDK run produces, as soon
+ * as it was read: RunStarted (mode, script, start time from the block, the
+ * workload as its parent), the inputs as captured, a RunErrored per problem
+ * that is not about data, then the description, parameters, summaries,
+ * labels and the block's own error (last, so `ds.error()` text is the run's
+ * error), then the publication of its outputs and models (versions as
+ * captured, paths that held nothing noted as missing) sealed with the block's
+ * end time. A published run is never touched again: what the program does
+ * later (crash, exit code) belongs to the workload.
  */
 export async function recordProtocolRun(
   services: RunServices,
@@ -61,7 +62,6 @@ export async function recordProtocolRun(
 ): Promise<string> {
   const { plan } = run;
   const runId = await runIdFor(services, plan.runId, taken);
-  const endedAt = plan.endedAt ?? run.printedAt;
   const recorder = RunRecorder.create(services, runId, context.writer);
   await recorder.record({
     kind: 'start',
@@ -70,19 +70,18 @@ export async function recordProtocolRun(
     workload: { ...context.workload, ...(plan.script === undefined ? {} : { script: plan.script }) },
     codeVersion: run.codeVersion,
     environment: run.environment,
-    startedAt: plan.startedAt ?? endedAt,
+    startedAt: plan.startedAt ?? run.publishedAt,
   });
 
   const commands: RunCommandInput[] = run.inputs.map((input) => ({ kind: 'declareInput', ...input }));
-  commands.push(...protocolRunCommands(plan));
   for (const problem of run.problems) commands.push({ kind: 'error', message: `not captured: ${problem}` });
-  if (context.workloadError) commands.push({ kind: 'error', ...context.workloadError });
+  commands.push(...protocolRunCommands(plan));
   await recorder.recordBatch(commands);
 
   const publication = new PublicationPlan(runId);
-  for (const path of plan.outputs) if (run.captured.has(path)) publication.addOutput(path);
-  for (const model of plan.models) if (run.captured.has(model.path)) publication.addModel(model);
-  const asPrinted: RunServices = { ...services, data: new PreCapturedDataStore(services.data, run.captured), clock: { now: () => endedAt } };
-  await publishRun(asPrinted, recorder, publication);
+  for (const output of run.outputs) publication.addOutput(output.path, output.dataset, output.changedAfterPublish);
+  for (const model of run.models) publication.addModel(model);
+  const asPrinted: RunServices = { ...services, data: new PreCapturedDataStore(services.data, run.captured), clock: { now: () => run.publishedAt } };
+  await publishRun(asPrinted, recorder, publication, { missing: run.missing });
   return runId;
 }

@@ -1,28 +1,24 @@
 import type { Writable } from 'node:stream';
-import { ProtocolStreamParser, WriteQueue, type ProtocolBlockError, type ProtocolStreamEvent } from '@dotscience/core';
+import { ProtocolStreamParser, type ProtocolBlockError, type ProtocolStreamEvent } from '@dotscience/core';
 import { passThrough } from './passthrough.js';
 import type { WorkloadError } from './protocol-run-recording.js';
-import { captureProtocolBlock, type CaptureServices, type CapturedProtocolRun } from './protocol-block-capture.js';
+import type { ReadRunBlock } from './run-block-recorder.js';
 
 /**
  * The program's stdout as the runner sees it: everything that is not a
  * Dotscience run block goes to `target` byte for byte, as soon as it can no
- * longer be the start of a marker; each run block has its data captured at
- * once (in print order); each bad block is reported through `report` and kept
- * to be recorded on the workload.
+ * longer be the start of a marker; each run block is handed to `onRun` the
+ * moment it is read (in print order); each bad block is reported through
+ * `report` and kept to be recorded on the workload.
  */
 export class ProtocolStdout {
-  readonly runs: CapturedProtocolRun[] = [];
-  /** Blocks that could not be recorded, to be recorded as errors of the workload. */
+  /** Blocks that could not be read, to be recorded as errors of the workload. */
   readonly errors: WorkloadError[] = [];
   private readonly parser = new ProtocolStreamParser();
-  private readonly captures = new WriteQueue();
-  private capturing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly target: Writable,
-    private readonly services: CaptureServices,
-    private readonly cwd: string,
+    private readonly onRun: (block: ReadRunBlock) => void,
     private readonly report: (message: string) => void,
   ) {}
 
@@ -31,10 +27,9 @@ export class ProtocolStdout {
     return this.handle(this.parser.write(chunk));
   }
 
-  /** The program's stdout has ended: flush held bytes, report an open block, and wait for every capture. */
+  /** The program's stdout has ended: flush held bytes and report an open block. */
   async end(): Promise<void> {
     await this.handle(this.parser.end());
-    await this.capturing;
   }
 
   private handle(events: readonly ProtocolStreamEvent[]): void | Promise<void> {
@@ -45,15 +40,7 @@ export class ProtocolStdout {
           waiting = passThrough(this.target, event.bytes) ?? waiting;
           break;
         case 'run':
-          this.capturing = this.captures.run(async () => {
-            try {
-              this.runs.push(await captureProtocolBlock(this.services, this.cwd, event));
-            } catch (error) {
-              const message = `Dotscience run block ${event.runId} at line ${event.line} could not be captured: ${(error as Error).message}`;
-              this.errors.push({ message, detail: { runId: event.runId, line: event.line } });
-              this.report(message);
-            }
-          });
+          this.onRun(event);
           break;
         case 'error':
           this.errors.push(blockError(event.error));

@@ -1,17 +1,29 @@
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Clock, CodeInspector, DataStore, Environment, type WriterMeta } from '@dotscience/core';
-import { ENVIRONMENT_VARIABLES, createContainer, openDotscience, resolveConfiguration, type Settings } from '@dotscience/sdk';
+import { ENVIRONMENT_VARIABLES, StoreLease, createContainer, resolveConfiguration, type Settings } from '@dotscience/sdk';
 import { passThrough } from './passthrough.js';
 import type { CaptureServices } from './protocol-block-capture.js';
-import { recordProtocolRun, type WorkloadError } from './protocol-run-recording.js';
+import { PROJECT_DOT_ROOT_VARIABLE, ProtocolDataRoot } from './protocol-data-root.js';
+import type { WorkloadError } from './protocol-run-recording.js';
 import { ProtocolStdout } from './protocol-stdout.js';
+import { RunBlockRecorder } from './run-block-recorder.js';
 import { WorkloadLog } from './workload-log.js';
 import { runWorkloadProcess, type WorkloadExit } from './workload-process.js';
-import { exitError, finishWorkloadRun, settleLinkedRuns, startWorkloadRun } from './workload-run.js';
+import { finishWorkloadRun, settleLinkedRuns, startWorkloadRun } from './workload-run.js';
 
 /** The variable a child reads to join the workload (the SDK records it as `workload.workloadId`). */
 export const WORKLOAD_ID_VARIABLE = 'DOTSCIENCE_WORKLOAD_ID';
+
+/**
+ * What `ds run` exits with when the program exited 0 but a run block it
+ * printed could not be recorded (sysexits' EX_DATAERR); a non-zero exit of the
+ * program is passed on as it is.
+ */
+export const UNRECORDED_BLOCK_EXIT_CODE = 65;
+
+/** How long a block's recording waits for another process's writer lock (an SDK child holds it while its run is open). */
+const LOCK_TIMEOUT_MS = 600_000;
 
 export interface RunWorkloadOptions {
   /** The program and its arguments. */
@@ -37,10 +49,24 @@ export interface WorkloadOutcome {
   linkedRuns: string[];
   /** What could not be recorded (also recorded as errors of the workload). */
   errors: WorkloadError[];
+  /** What `ds run` exits with: the program's exit code, or UNRECORDED_BLOCK_EXIT_CODE when it exited 0 but something could not be recorded. */
+  exitCode: number;
 }
 
-function childEnvironment(env: NodeJS.ProcessEnv, settings: Settings | undefined, workloadId: string): NodeJS.ProcessEnv {
+/** The variable the original library reads when a script chose no mode: `command` publishes in script mode, as Dotscience's runner set it. */
+const WORKLOAD_TYPE_VARIABLE = 'DOTSCIENCE_WORKLOAD_TYPE';
+
+/**
+ * The program's environment: the workload id, the explicit settings, the
+ * library's root and workload type (unless the user set them), and unbuffered Python output
+ * (unless the user chose): Python block-buffers stdout into a pipe, so its run
+ * blocks would arrive only at exit, after the files they name were rewritten.
+ */
+function childEnvironment(env: NodeJS.ProcessEnv, settings: Settings | undefined, workloadId: string, root: ProtocolDataRoot): NodeJS.ProcessEnv {
   const child: NodeJS.ProcessEnv = { ...env, [WORKLOAD_ID_VARIABLE]: workloadId };
+  if (child[PROJECT_DOT_ROOT_VARIABLE] === undefined) child[PROJECT_DOT_ROOT_VARIABLE] = root.directory;
+  if (child.PYTHONUNBUFFERED === undefined) child.PYTHONUNBUFFERED = '1';
+  if (child[WORKLOAD_TYPE_VARIABLE] === undefined) child[WORKLOAD_TYPE_VARIABLE] = 'command';
   for (const [setting, variable] of Object.entries(ENVIRONMENT_VARIABLES)) {
     const value = settings?.[setting as keyof Settings];
     if (value !== undefined) child[variable] = value;
@@ -51,15 +77,15 @@ function childEnvironment(env: NodeJS.ProcessEnv, settings: Settings | undefined
 /**
  * `ds run -- <cmd…>`: record a workload around a program.
  *
- * 1. Open the store, record the workload's start, close it (the fs store has
- *    one writer at a time, and the program may be an SDK script that writes).
+ * 1. Take the store (waiting for the writer lock), record the workload's
+ *    start, let it go (the fs store has one writer at a time, and the program
+ *    may be an SDK script that writes).
  * 2. Run the program with DOTSCIENCE_WORKLOAD_ID set; its stdout goes through
- *    the protocol parser (plain output passes through untouched, each run
- *    block's data is captured at once), its stderr passes through; both are
- *    logged. Only the data store is open meanwhile.
- * 3. Reopen the store (waiting for the writer lock) and record every captured
- *    block as a run, mark the program's own unpublished runs errored, and
- *    publish the workload's run with its exit code, errors and log.
+ *    the protocol parser (plain output passes through untouched), its stderr
+ *    passes through; both are logged. Each run block is captured the moment it
+ *    is read and recorded at once, the store taken only while blocks wait.
+ * 3. Take the store again, mark the program's own unpublished runs errored,
+ *    and publish the workload's run with its exit code, errors and log.
  */
 export async function runWorkload(options: RunWorkloadOptions): Promise<WorkloadOutcome> {
   const cwd = resolve(options.cwd ?? process.cwd());
@@ -67,16 +93,19 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
   const stderr = options.stderr ?? process.stderr;
   const report = (message: string) => void stderr.write(`ds run: ${message}\n`);
   const openOptions = { cwd, env, ...(options.settings ? { settings: options.settings } : {}) };
+  const lease = new StoreLease({ open: { ...openOptions, waitForLock: true }, lockTimeoutMs: LOCK_TIMEOUT_MS, log: (line) => report(line.replace(/^dotscience: /, '')) });
 
-  const starting = await openDotscience({ ...openOptions, waitForLock: true });
-  const projectId = starting.configuration.projectId;
-  const workload = await startWorkloadRun(starting, { command: options.command, cwd, projectId, writer: options.writer }).finally(() => starting.close());
+  const starting = await lease.acquire();
+  const { projectId, projectRoot } = starting.configuration;
+  const workload = await startWorkloadRun(starting, { command: options.command, cwd, projectId, writer: options.writer }).finally(() => lease.release());
   const { workloadId } = workload;
+  const root = ProtocolDataRoot.forWorkload(env, cwd, projectRoot);
 
   const container = await createContainer(resolveConfiguration(openOptions));
   const log = await WorkloadLog.create();
   try {
     let stdout: ProtocolStdout;
+    let blocks: RunBlockRecorder | undefined;
     let exit: WorkloadExit;
     try {
       const capture: CaptureServices = {
@@ -85,10 +114,13 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
         environment: container.get<Environment>(Environment),
         clock: container.get<Clock>(Clock),
       };
-      stdout = new ProtocolStdout(options.stdout ?? process.stdout, capture, cwd, report);
+      const parent = { command: [...options.command], cwd, workloadId };
+      const recorder = new RunBlockRecorder(capture, lease, { projectId, workload: parent, root, cwd, writer: options.writer }, report);
+      blocks = recorder;
+      stdout = new ProtocolStdout(options.stdout ?? process.stdout, (block) => recorder.accept(block), report);
       exit = await runWorkloadProcess(options.command, {
         cwd,
-        env: childEnvironment(env, options.settings, workloadId),
+        env: childEnvironment(env, options.settings, workloadId, root),
         onStdout: (chunk) => {
           log.stdout(chunk);
           return stdout.write(chunk);
@@ -101,31 +133,22 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
       await stdout.end();
       if (exit.spawnError) report(`cannot run ${options.command[0]}: ${exit.spawnError}`);
     } finally {
+      await blocks?.drain();
       await container.unbindAllAsync();
       await log.close();
     }
 
-    const ds = await openDotscience({ ...openOptions, waitForLock: true });
+    const ds = await lease.acquire();
     try {
-      const errors = [...stdout.errors];
-      const protocolRuns: string[] = [];
-      const workloadError = exitError(exit);
-      for (const run of stdout.runs) {
-        try {
-          const context = { projectId, workload: { command: [...options.command], cwd, workloadId }, writer: options.writer, workloadError };
-          protocolRuns.push(await recordProtocolRun(ds, run, context, new Set(protocolRuns)));
-        } catch (error) {
-          const message = `the run block ${run.plan.runId} at line ${run.line} could not be recorded: ${(error as Error).message}`;
-          errors.push({ message, detail: { runId: run.plan.runId, line: run.line } });
-          report(message);
-        }
-      }
+      const errors = [...stdout.errors, ...blocks!.errors];
+      const protocolRuns = [...blocks!.recorded];
       const linkedRuns = await settleLinkedRuns(ds, workload, new Set(protocolRuns), exit, options.writer);
       const logRef = await ds.data.capture(log.directory, { label: `run-${workloadId}` });
       await finishWorkloadRun(ds, workloadId, { exit, errors, log: logRef, writer: options.writer });
-      return { workloadId, exit, protocolRuns, linkedRuns, errors };
+      const exitCode = exit.exitCode === 0 && errors.length > 0 ? UNRECORDED_BLOCK_EXIT_CODE : exit.exitCode;
+      return { workloadId, exit, protocolRuns, linkedRuns, errors, exitCode };
     } finally {
-      await ds.close();
+      await lease.release();
     }
   } finally {
     await log.remove();

@@ -1,16 +1,13 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  PublicationPlan,
   RunRecorder,
   RunStartedSchema,
-  publishRun,
   type RunCommandInput,
   type RunServices,
   type VersionRef,
   type WriterMeta,
 } from '@dotscience/core';
-import { PreCapturedDataStore } from './pre-captured-data-store.js';
 import type { WorkloadError } from './protocol-run-recording.js';
 import type { WorkloadExit } from './workload-process.js';
 
@@ -19,7 +16,8 @@ import type { WorkloadExit } from './workload-process.js';
  * script mode, whose `workload.workloadId` is its own run id; the runs the
  * program records (SDK runs, protocol blocks) carry the same workloadId. Its
  * summary holds the exit code, its errors the exit status and every block that
- * could not be recorded, and its one output is the program's log.
+ * could not be recorded, and its one output is the program's log. It is the
+ * parent of the runs the program recorded: they name it as their workloadId.
  */
 
 /** The declared path of a workload's log: a directory version holding `stdout` and `stderr`. */
@@ -98,7 +96,12 @@ export interface WorkloadEnd {
   writer?: WriterMeta;
 }
 
-/** Record the exit code, the errors and the log on the workload's run, and publish it. */
+/**
+ * Record the exit code, the errors and the log on the workload's run, and
+ * seal it. The log is declared as the run's output (so `ds show`, the web
+ * page and gc find it) but is no dataset version: it is the workload's record,
+ * not data, and `ds datasets` does not list it.
+ */
 export async function finishWorkloadRun(services: RunServices, workloadId: string, end: WorkloadEnd): Promise<void> {
   const recorder = await RunRecorder.open(services, workloadId, end.writer);
   const commands: RunCommandInput[] = [{ kind: 'recordSummary', name: 'exitCode', value: end.exit.exitCode }];
@@ -107,10 +110,8 @@ export async function finishWorkloadRun(services: RunServices, workloadId: strin
   const exited = exitError(end.exit);
   if (exited) commands.push({ kind: 'error', ...exited });
   await recorder.recordBatch(commands);
-  const plan = new PublicationPlan(workloadId);
-  plan.addOutput(WORKLOAD_LOG_PATH, workloadLogDataset(workloadId));
-  const data = new PreCapturedDataStore(services.data, new Map([[WORKLOAD_LOG_PATH, end.log]]));
-  await publishRun({ ...services, data }, recorder, plan);
+  const log: RunCommandInput = { kind: 'declareOutput', path: WORKLOAD_LOG_PATH, dataset: workloadLogDataset(workloadId), version: end.log };
+  await recorder.seal([log], services.clock.now());
 }
 
 /**

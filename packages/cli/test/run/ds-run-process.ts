@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { CLI_ENTRY, ds } from '../fixtures/cli-process.js';
 
@@ -29,9 +30,42 @@ export function runRaw(command: string, args: readonly string[], cwd: string, en
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr.toString('utf8') };
 }
 
-/** `ds run -- <command…>` in `cwd`, stdout as bytes. */
-export function dsRun(command: readonly string[], cwd: string): RawResult {
-  return runRaw(process.execPath, [CLI_ENTRY, 'run', '--', ...command], cwd);
+/** `ds run -- <command…>` in `cwd`, stdout as bytes; `env` is added to the program's environment. */
+export function dsRun(command: readonly string[], cwd: string, env: Record<string, string> = {}): RawResult {
+  return runRaw(process.execPath, [CLI_ENTRY, 'run', '--', ...command], cwd, env);
+}
+
+/** `ds run -- <command…>` started in the background: `exited` settles with its result once it ends. */
+export function startDsRun(command: readonly string[], cwd: string): { exited: Promise<RawResult>; running: () => boolean } {
+  const child = spawn(process.execPath, [CLI_ENTRY, 'run', '--', ...command], { cwd, env: cleanEnv({}), stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  let ended = false;
+  const exited = new Promise<RawResult>((resolveExit, rejectExit) => {
+    child.once('error', rejectExit);
+    child.once('close', (code) => {
+      ended = true;
+      resolveExit({ code: code ?? -1, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString('utf8') });
+    });
+  });
+  return { exited, running: () => !ended };
+}
+
+/**
+ * Ask `probe` again and again until it answers (not undefined); gives up, with
+ * undefined, once `stillWaiting` says there is nothing more to wait for or
+ * after `limitMs` (a bound for a broken build, far beyond what a loaded machine needs).
+ */
+export async function pollUntil<T>(probe: () => T | undefined, stillWaiting: () => boolean, limitMs = 90_000): Promise<T | undefined> {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline && stillWaiting()) {
+    const answer = probe();
+    if (answer !== undefined) return answer;
+    await delay(100);
+  }
+  return probe();
 }
 
 /** A fresh project with `ds init` done and the Python fixtures copied in. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseInput } from '../errors/parse-input.js';
 import { canonicalJson } from '../events/canonical-json.js';
+import { ChangedAfterPublishSchema, type ChangedAfterPublish } from '../events/catalogue.js';
 import { JsonValueSchema, type JsonValue } from '../events/json.js';
 import { withoutUndefined } from '../run/json-payload.js';
 import { ModelConflictError } from '../run/run-errors.js';
@@ -23,6 +24,8 @@ export interface PlannedOutput {
   /** Normalized path. */
   path: string;
   dataset: string;
+  /** The output was rewritten after the run was published (see ChangedAfterPublishSchema). */
+  changedAfterPublish?: ChangedAfterPublish;
 }
 
 export interface PlannedModel {
@@ -44,10 +47,11 @@ export class PublicationPlan {
   constructor(readonly runId: string) {}
 
   /** Declare an output; the same path again keeps the latest dataset name. Returns the plan entry. */
-  addOutput(outputPath: string, dataset?: string): PlannedOutput {
+  addOutput(outputPath: string, dataset?: string, changedAfterPublish?: ChangedAfterPublish): PlannedOutput {
     const request = parseInput(DataRequestSchema, { path: outputPath, dataset }, `output of run ${this.runId}`);
     const normalized = normalizeDataPath(request.path);
-    const planned = { path: normalized, dataset: request.dataset ?? datasetNameForPath(normalized) };
+    const planned: PlannedOutput = { path: normalized, dataset: request.dataset ?? datasetNameForPath(normalized) };
+    if (changedAfterPublish) planned.changedAfterPublish = parseInput(ChangedAfterPublishSchema, changedAfterPublish, `output ${normalized} of run ${this.runId}`);
     this.outputsByPath.set(normalized, planned);
     return planned;
   }

@@ -1,5 +1,5 @@
 import { GENESIS_HASH } from '../events/envelope.js';
-import type { VersionRef } from '../events/catalogue.js';
+import type { MissingData, VersionRef } from '../events/catalogue.js';
 import { decideRunBatch } from '../run/decide.js';
 import type { RunCommandInput } from '../run/run-commands.js';
 import { metricsAtPublish } from '../run/run-state.js';
@@ -41,7 +41,8 @@ export interface PublishedRun {
  * 4. Append the version events: DatasetVersionCreated for each input whose content is not yet a
  *    version of its dataset (no producer), for each output (producer: this run), then
  *    ModelVersionCreated for each model.
- * 5. Append the declarations and RunPublished in ONE append to the run stream: the seal.
+ * 5. Append the declarations and RunPublished in ONE append to the run stream: the seal
+ *    (with `options.missing`, declared paths the caller found nothing to capture at).
  *
  * RunPublished is the commit point and is written last, in the same append as the output and
  * model declarations, so a run never looks published without them. A crash during or after 4
@@ -54,7 +55,7 @@ export async function publishRun(
   services: RunServices,
   recorder: RunRecorder,
   plan: PublicationPlan,
-  options: { description?: string; endedAt?: string } = {},
+  options: { description?: string; endedAt?: string; missing?: readonly MissingData[] } = {},
 ): Promise<PublishedRun> {
   const runId = recorder.runId;
   await recorder.sync();
@@ -68,7 +69,9 @@ export async function publishRun(
 
   const commands: RunCommandInput[] = [];
   if (options.description !== undefined) commands.push({ kind: 'describe', description: options.description });
-  for (const o of outputs) commands.push({ kind: 'declareOutput', path: o.path, dataset: o.dataset, version: o.ref });
+  for (const o of outputs) {
+    commands.push({ kind: 'declareOutput', path: o.path, dataset: o.dataset, version: o.ref, changedAfterPublish: o.changedAfterPublish });
+  }
   for (const m of models) {
     commands.push({ kind: 'declareModel', name: m.name, path: m.path, framework: m.framework, version: m.ref, extra: m.extra });
   }
@@ -96,7 +99,7 @@ export async function publishRun(
 
   // end() may have fixed the end of the run's work earlier; otherwise it ends now.
   const endedAt = options.endedAt ?? services.clock.now();
-  const sealed = await recorder.seal(commands, endedAt);
+  const sealed = await recorder.seal(commands, endedAt, options.missing);
   const seal = sealed[sealed.length - 1]!;
   return {
     runId,

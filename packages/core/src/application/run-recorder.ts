@@ -1,4 +1,5 @@
 import { WrongExpectedRevisionError } from '../errors/store-errors.js';
+import type { MissingData } from '../events/catalogue.js';
 import { GENESIS_HASH, type EventMeta, type NewEvent, type RecordedEvent } from '../events/envelope.js';
 import { chainEvents } from '../events/hash-chain.js';
 import { runStream } from '../events/streams.js';
@@ -103,16 +104,17 @@ export class RunRecorder {
    * Append `commands` and then RunPublished in ONE append: the seal's headHash is
    * the hash the last of the other events will have (hash chains are computed the
    * same way by every store), so the run stream holds either all of them, sealed,
-   * or none.
+   * or none. `missing`: declared paths that held nothing to capture, noted on the seal.
    */
-  seal(commands: readonly Command[], endedAt: string): Promise<RecordedEvent[]> {
+  seal(commands: readonly Command[], endedAt: string, missing?: readonly MissingData[]): Promise<RecordedEvent[]> {
     return this.queue.run(() =>
       this.appendDecided((state) => {
         const before = decideRunBatch(state, commands);
         const proposed = proposeEvents(before.events, this.services.ids, this.meta);
         const chained = chainEvents(this.stream, this.lastRevision, this.head, proposed);
         const headHash = chained.length > 0 ? chained[chained.length - 1]!.hash : this.head;
-        const sealing = decideRunBatch(before.state, [{ kind: 'publish', endedAt, headHash }]);
+        const publish = missing === undefined || missing.length === 0 ? { kind: 'publish' as const, endedAt, headHash } : { kind: 'publish' as const, endedAt, headHash, missing: [...missing] };
+        const sealing = decideRunBatch(before.state, [publish]);
         return {
           events: [...proposed, ...proposeEvents(sealing.events, this.services.ids, this.meta)],
           state: sealing.state,

@@ -70,10 +70,27 @@ export const RunStartedSchema = z.object({
   startedAt: TimestampSchema,
 });
 export const RunDescribedSchema = z.object({ description: z.string() });
+/**
+ * On a declared input or output: the path was modified after the run said it
+ * was done with it (its newest modification time is later than the run's
+ * publication), so the captured version may hold later bytes than the run saw
+ * or wrote. Recorded by `ds run` when a run block is read after the program
+ * already rewrote a file it names.
+ */
+export const ChangedAfterPublishSchema = z.object({
+  /** The newest modification time found under the path when it was captured. */
+  modifiedAt: TimestampSchema,
+  /** When the run said it was done (its block's end). */
+  publishedAt: TimestampSchema,
+});
+export type ChangedAfterPublish = z.infer<typeof ChangedAfterPublishSchema>;
+
 export const DataDeclaredSchema = z.object({
   path: z.string().min(1, 'must be a path'),
   dataset: name,
   version: VersionRefSchema,
+  /** Optional (added to schema v1 compatibly): absent when the version is what the run saw. */
+  changedAfterPublish: ChangedAfterPublishSchema.optional(),
 });
 export const ParameterRecordedSchema = z.object({ name, value: JsonValueSchema });
 export const MetricRecordedSchema = z.object({
@@ -161,10 +178,21 @@ export const ModelDeclaredSchema = z.object({
   extra: z.record(z.string(), JsonValueSchema).optional(),
 });
 export const RunErroredSchema = z.object({ message: z.string(), detail: JsonValueSchema.optional() });
+/** A path a run declared that held nothing to capture when the run was published. */
+export const MissingDataSchema = z.object({
+  path: z.string().min(1, 'must be a path'),
+  declaredAs: z.enum(['input', 'output']),
+  /** Why it could not be captured (e.g. it does not exist). */
+  reason: z.string(),
+});
+export type MissingData = z.infer<typeof MissingDataSchema>;
+
 export const RunPublishedSchema = z.object({
   endedAt: TimestampSchema,
   /** Hash of the run stream's last event before this one: the run's seal. */
   headHash: z.string(),
+  /** Declared paths that could not be captured (optional, added to schema v1 compatibly; absent when none). */
+  missing: z.array(MissingDataSchema).min(1).optional(),
 });
 export const DatasetVersionCreatedSchema = z.object({
   name,

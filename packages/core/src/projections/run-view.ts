@@ -1,4 +1,4 @@
-import type { CodeVersion, EnvironmentInfo, VersionRef, Workload } from '../events/catalogue.js';
+import type { ChangedAfterPublish, CodeVersion, EnvironmentInfo, MissingData, VersionRef, Workload } from '../events/catalogue.js';
 import type { JsonValue } from '../events/json.js';
 
 /** Aggregates of one metric series, kept by the runs projection (full series: metric-series projection). */
@@ -22,6 +22,8 @@ export interface DeclaredData {
   path: string;
   dataset: string;
   version: VersionRef;
+  /** The path was modified after the run was published: the version may hold later bytes. */
+  changedAfterPublish?: ChangedAfterPublish;
 }
 
 export interface DeclaredModel {
@@ -54,6 +56,8 @@ export interface RunView {
   outputs: DeclaredData[];
   models: DeclaredModel[];
   error: { message: string; detail?: JsonValue } | null;
+  /** Declared inputs/outputs that held nothing to capture at publish (absent when none). */
+  missing?: MissingData[];
   /** Hash of the run stream's head; after publish, the seal. */
   headHash: string;
   lastRevision: number;

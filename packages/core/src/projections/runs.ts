@@ -27,7 +27,10 @@ function declare(list: DeclaredData[], data: DeclaredData): void {
   const duplicate = list.some(
     (d) => d.path === data.path && d.dataset === data.dataset && d.version.digest === data.version.digest && d.version.snapshotId === data.version.snapshotId,
   );
-  if (!duplicate) list.push({ path: data.path, dataset: data.dataset, version: data.version });
+  if (duplicate) return;
+  const declared: DeclaredData = { path: data.path, dataset: data.dataset, version: data.version };
+  if (data.changedAfterPublish) declared.changedAfterPublish = data.changedAfterPublish;
+  list.push(declared);
 }
 
 function aggregate(series: MetricAggregate | undefined, value: JsonValue, step: number | null): MetricAggregate {
@@ -125,6 +128,7 @@ export const runsProjection = defineProjection<RunsState>({
     RunPublished: onRun((run, e) => {
       run.status = run.error ? 'errored' : 'published';
       run.endedAt = e.data.endedAt;
+      if (e.data.missing) run.missing = e.data.missing;
     }),
   },
 });

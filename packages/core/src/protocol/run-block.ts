@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { normalizeDataPath } from '../application/data-paths.js';
 import { protocolTimestampToIso } from './protocol-timestamp.js';
 
 /**
@@ -11,8 +10,7 @@ import { protocolTimestampToIso } from './protocol-timestamp.js';
  *       "description"?, "error"?, "start"?, "end"?, "workload-file"? }
  *
  * Strict where it matters: the version must be "1"; data paths must be
- * relative and stay inside the working directory (they are captured from
- * it); names must be valid event names (1–1024 characters); every value of
+ * file names (not empty, no NUL); names must be valid event names (1–1024 characters); every value of
  * parameters/summary/labels must be a string (the library stringifies them,
  * Dotscience's reader decoded them as string maps); times must be real UTC
  * times in the library's format.
@@ -24,7 +22,12 @@ import { protocolTimestampToIso } from './protocol-timestamp.js';
 
 const MAX_NAME = 1024;
 
-/** A data path in a block: relative to the working directory of the program and inside it. */
+/**
+ * A data path in a block: relative to the library's root (DOTSCIENCE_PROJECT_DOT_ROOT, else
+ * the program's working directory), as `os.path.relpath` makes it — so data outside the root
+ * comes as `../…`; an absolute path is accepted too. Where it points is the runner's business
+ * (data outside the project is recorded as an external dataset), not the block's.
+ */
 export const ProtocolDataPathSchema = z.string().superRefine((path, ctx) => {
   const problem = dataPathProblem(path);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -33,11 +36,6 @@ export const ProtocolDataPathSchema = z.string().superRefine((path, ctx) => {
 function dataPathProblem(path: string): string | undefined {
   if (path === '') return 'must be a path (it is empty)';
   if (path.includes('\0')) return `${JSON.stringify(path)} contains a NUL character, which no file name can`;
-  if (path.startsWith('/')) return `${JSON.stringify(path)} is absolute — data paths are relative to the working directory the program runs in`;
-  const normalized = normalizeDataPath(path);
-  if (normalized === '..' || normalized.startsWith('../')) {
-    return `${JSON.stringify(path)} is outside the working directory — only data inside the directory the program runs in can be captured`;
-  }
   return undefined;
 }
 

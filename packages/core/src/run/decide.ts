@@ -26,7 +26,7 @@ function guardLifecycle(state: RunState, kind: RunCommandKind): void {
 const sameVersion = (a: VersionRef, b: VersionRef): boolean => canonicalJson(a) === canonicalJson(b);
 
 function declareData(state: RunState, c: RunCommandOf<'declareInput'> | RunCommandOf<'declareOutput'>): DomainEvent[] {
-  const data = withoutUndefined({ path: c.path, dataset: c.dataset, version: c.version });
+  const data = withoutUndefined({ path: c.path, dataset: c.dataset, version: c.version, changedAfterPublish: c.changedAfterPublish });
   if (c.kind === 'declareInput') {
     const seen = state.inputs.get(c.path)?.some((d) => d.dataset === c.dataset && sameVersion(d.version, data.version));
     return seen ? [] : [{ type: 'InputDeclared', data }];
@@ -117,7 +117,7 @@ export function decideRun(state: RunState, input: RunCommandInput | RunCommand):
     case 'error':
       return [{ type: 'RunErrored', data: withoutUndefined({ message: c.message, detail: c.detail }) }];
     case 'publish':
-      return [{ type: 'RunPublished', data: { endedAt: c.endedAt, headHash: c.headHash } }];
+      return [{ type: 'RunPublished', data: withoutUndefined({ endedAt: c.endedAt, headHash: c.headHash, missing: c.missing }) }];
   }
 }
 

@@ -89,6 +89,18 @@ describe('runs projection', () => {
     expect(run.endedAt).not.toBeNull();
   });
 
+  it('when data is declared changed after publish and the seal notes missing data, then the view carries both and the run is published', async () => {
+    const h = new History();
+    await h.start('r1');
+    const changedAfterPublish = { modifiedAt: '2026-03-01T09:00:02.000Z', publishedAt: '2026-03-01T09:00:01.000Z' };
+    await h.emit('run-r1', 'OutputDeclared', { path: 'out/preds.csv', dataset: 'out/preds.csv', version: versionRef('later'), changedAfterPublish });
+    const missing = [{ path: 'out/never.csv', declaredAs: 'output' as const, reason: 'does not exist' }];
+    await h.emit('run-r1', 'RunPublished', { endedAt: '2026-03-01T09:00:01.000Z', headHash: 'f'.repeat(64), missing });
+    const run = (await runsOf(h)).r1!;
+    expect(run.outputs).toEqual([{ path: 'out/preds.csv', dataset: 'out/preds.csv', version: versionRef('later'), changedAfterPublish }]);
+    expect(run).toMatchObject({ status: 'published', error: null, missing });
+  });
+
   it('given events of a run that never started, then no run appears', async () => {
     const h = new History();
     await h.emit('run-ghost', 'ParameterRecorded', { name: 'lr', value: 1 });

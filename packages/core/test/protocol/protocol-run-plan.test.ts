@@ -72,6 +72,8 @@ describe('planProtocolRun', () => {
         framework: 'tensorflow',
         extra: { artefactType: 'tensorflow-model', frameworkVersion: '2.0.0', files: { classes: 'classes.json', model: 'model' } },
       },
+      // outside the root, as os.path.relpath prints it: the runner records it as external data
+      { name: 'escape', path: '../m', framework: 't', extra: { artefactType: 't', files: { model: '../m' } } },
     ]);
     expect(p.labels['artefact:roadsigns']).toBe(artefact);
   });

@@ -174,12 +174,12 @@ describe('ProtocolStreamParser: bad blocks are reported and the stream goes on',
   });
 
   it('given JSON that breaks the schema, it reports invalid-block naming each field', () => {
-    const r = recordStream([pythonBlock(RUN_A, { version: '2', parameters: { lr: 0.1 }, input: ['../secrets.txt'] }), 'after']);
+    const r = recordStream([pythonBlock(RUN_A, { version: '2', parameters: { lr: 0.1 }, input: ['a\u0000b'] }), 'after']);
     expect(text(r.output)).toBe('after');
     const [error] = r.errors;
     expect(error).toMatchObject({ reason: 'invalid-block', runId: RUN_A });
     expect(error!.problems.map((p) => p.path).sort()).toEqual(['input.0', 'parameters.lr', 'version']);
-    expect(error!.message).toContain('"../secrets.txt" is outside the working directory');
+    expect(error!.message).toContain('"a\\u0000b" contains a NUL character');
   });
 
   it('given a closing marker for another run, it reports mismatched-id naming both and goes on after it', () => {

@@ -78,6 +78,27 @@ describe('run lifecycle: publish', () => {
     expect(state.errored).toBe(true);
   });
 
+  it('publish notes the declared paths that held nothing to capture on RunPublished; the run is published, not errored', () => {
+    const missing = [{ path: 'out/never.csv', declaredAs: 'output' as const, reason: 'data path out/never.csv does not exist' }];
+    const state = given(started)
+      .when({ kind: 'publish', endedAt: T1, headHash: HEAD, missing })
+      .then([{ type: 'RunPublished', data: { endedAt: T1, headHash: HEAD, missing } }]);
+    expect(state.lifecycle).toBe('published');
+    expect(state.errored).toBe(false);
+  });
+
+  it('publish refuses a missing-data note that is no input or output, naming the field', () => {
+    const missing = [{ path: 'x', declaredAs: 'model', reason: 'r' }];
+    given(started).when({ kind: 'publish', endedAt: T1, headHash: HEAD, missing } as never).thenThrows(InvalidInputError, /publish command for run test-run: missing\.0\.declaredAs/);
+  });
+
+  it('an output declared with a changedAfterPublish note keeps it on OutputDeclared', () => {
+    const changedAfterPublish = { modifiedAt: T1, publishedAt: T0 };
+    given(started)
+      .when({ kind: 'declareOutput', path: 'out/preds.csv', dataset: 'out/preds.csv', version: ref(3), changedAfterPublish })
+      .then([{ type: 'OutputDeclared', data: { path: 'out/preds.csv', dataset: 'out/preds.csv', version: ref(3), changedAfterPublish } }]);
+  });
+
   it('publish needs the head hash as 64 hex digits', () => {
     given(started).when({ kind: 'publish', endedAt: T1, headHash: 'nope' }).thenThrows(InvalidInputError, /invalid publish command for run test-run: headHash/);
   });

@@ -1,4 +1,4 @@
 export { AnnotationWriteError } from './write-backlog.js';
-export { StoreLockTimeoutError, StoreNotOwnedError } from './store-lease.js';
+export { StoreLease, StoreLockTimeoutError, StoreNotOwnedError, type StoreLeaseOptions } from './store-lease.js';
 export * from './dotscience-client.js';
 export * from './default-client.js';
