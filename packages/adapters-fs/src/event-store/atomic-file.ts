@@ -1,12 +1,13 @@
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { DiskFullError, isDiskFull } from './event-store-errors.js';
+import { STORE_FILE_MODE } from '../store-file-modes.js';
 
 /**
  * Replace `path` atomically: write a temp file, fsync it, rename it over `path`,
  * fsync the directory. On a full disk: DiskFullError, and `path` is unchanged.
  */
-export async function writeFileAtomic(path: string, data: Buffer | string, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(path: string, data: Buffer | string, mode = STORE_FILE_MODE): Promise<void> {
   try {
     await replaceFile(path, data, mode);
   } catch (error) {

@@ -7,6 +7,7 @@ import { syncDirectory } from './atomic-file.js';
 import { DiskFullError, EventLogWriteError, isDiskFull } from './event-store-errors.js';
 import { segmentName } from './segment-files.js';
 import type { StreamIndex } from './stream-index.js';
+import { STORE_FILE_MODE } from '../store-file-modes.js';
 
 export interface QueuedAppend {
   stream: string;
@@ -115,7 +116,7 @@ export class GroupCommitLog {
       return last.name;
     }
     const segment = { name: segmentName(this.index.committedCount), firstPosition: this.index.committedCount };
-    const fh = await open(join(this.dir, segment.name), 'wx');
+    const fh = await open(join(this.dir, segment.name), 'wx', STORE_FILE_MODE);
     await syncDirectory(this.dir);
     await this.fh?.close();
     this.fh = fh;

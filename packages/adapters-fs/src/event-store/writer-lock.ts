@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { syncDirectory } from './atomic-file.js';
 import { DiskFullError, WriterLockedError, isDiskFull } from './event-store-errors.js';
 import { formatHolder, holderIsAlive, parseHolder, thisProcess, type LockHolder } from './lock-holder.js';
+import { STORE_FILE_MODE } from '../store-file-modes.js';
 
 export interface WriterLockOptions {
   /** Wait for a live writer to release the lock instead of failing. Default false. */
@@ -86,7 +87,7 @@ async function tryCreate(path: string): Promise<LockHolder | null | undefined> {
  */
 async function publishLockFile(path: string): Promise<boolean> {
   const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.new`;
-  const fh = await open(temp, 'wx', 0o600);
+  const fh = await open(temp, 'wx', STORE_FILE_MODE);
   try {
     await fh.writeFile(formatHolder(thisProcess()));
     await fh.datasync();

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { STORE_DIRECTORY_MODE, STORE_FILE_MODE } from '@dotscience/adapters-fs';
 import { parseInput, projectStream } from '@dotscience/core';
 import { openDotscience, type Dotscience, type OpenOptions } from '../composition-root.js';
 import { ConfigurationError, StoreNotFoundError } from '../configuration/configuration-errors.js';
@@ -38,8 +39,8 @@ export async function initializeProject(options: { cwd: string; settings?: Setti
       }
     }
   } else {
-    await mkdir(folder, { recursive: true });
-    await writeFile(configFile, `${JSON.stringify(settings, null, 2)}\n`, { flag: 'wx' });
+    await mkdir(folder, { recursive: true, mode: STORE_DIRECTORY_MODE });
+    await writeFile(configFile, `${JSON.stringify(settings, null, 2)}\n`, { flag: 'wx', mode: STORE_FILE_MODE });
     configCreated = true;
   }
   // The config file now holds the settings; open through it so the store is created where it says.
