@@ -44,11 +44,14 @@ export class SnapshotClones {
     return this.container;
   }
 
-  /** Clone `snapshot` mounted at `mountpoint` (created by ZFS, with its parents). Returns the clone's name. */
-  async materialize(snapshot: string, mountpoint: string, label: string): Promise<string> {
+  /**
+   * Clone `snapshot` mounted at `mountpoint` (created by ZFS, with its parents). Returns the clone's name.
+   * Without `honourSetuid` the clone has `setuid=off`: the kernel ignores its setuid and setgid bits.
+   */
+  async materialize(snapshot: string, mountpoint: string, label: string, honourSetuid = false): Promise<string> {
     await this.ensureContainer();
     const name = `${this.containerName}/${label}-${uniqueSuffix()}`;
-    await this.datasets.clone(snapshot, name, { mountpoint, [ROLE_PROPERTY]: 'materialized' satisfies CloneRole });
+    await this.datasets.clone(snapshot, name, { mountpoint, [ROLE_PROPERTY]: 'materialized' satisfies CloneRole, ...(honourSetuid ? {} : { setuid: 'off' }) });
     return name;
   }
 

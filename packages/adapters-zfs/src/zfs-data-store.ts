@@ -2,9 +2,22 @@ import { promises as fsp, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import { DataPathNotFoundError, MaterializeTargetExistsError, parseInput, refuseNonUtf8Path, type CaptureOptions, type CaptureProgress, type DataStore, type VersionRef, type VersionStat } from '@dotscience/core';
+import {
+  DataPathNotFoundError,
+  MaterializeOptionsSchema,
+  MaterializeTargetExistsError,
+  parseInput,
+  refuseNonUtf8Path,
+  type CaptureOptions,
+  type CaptureProgress,
+  type DataStore,
+  type MaterializeOptions,
+  type VersionRef,
+  type VersionStat,
+} from '@dotscience/core';
 import { durabilityWarnings, type ZfsDurabilityWarning } from './durability.js';
 import { SnapshotClones } from './snapshot-clones.js';
+import { clearSpecialModes } from './special-modes.js';
 import {
   digestProperty,
   encodeSnapshotVersion,
@@ -128,16 +141,23 @@ export class ZfsDataStore implements DataStore {
     return { store: this.kind, kind: walked.kind, bytes: walked.bytes, files: walked.files, snapshotId: encodeSnapshotVersion(version) };
   }
 
-  async materialize(ref: VersionRef, targetPath: string): Promise<void> {
+  /**
+   * A whole file system comes back as a clone: with its captured modes, and
+   * `setuid=off` unless `options.specialModes` (the kernel ignores setuid and
+   * setgid bits there; walking it to clear them would cost the O(1) clone). A
+   * path inside one is copied out and its special bits cleared unless asked.
+   */
+  async materialize(ref: VersionRef, targetPath: string, options: MaterializeOptions = {}): Promise<void> {
     const version = snapshotVersionOf(ref);
     const target = resolve(parseInput(TargetSchema, targetPath, 'materialize target'));
+    const { specialModes = false } = parseInput(MaterializeOptionsSchema, options, 'materialize options');
     const existing = await fsp.lstat(target).catch((err: unknown) => (isErrno(err, 'ENOENT') ? undefined : Promise.reject(err)));
     if (existing) throw new MaterializeTargetExistsError(target);
     await this.open();
     const recorded = await this.requireVersion(version);
     const snapshot = fullSnapshotName(version);
     if (recorded.path === '' && recorded.kind === 'directory') {
-      await this.clones.materialize(snapshot, target, `m-${version.snapshot}`);
+      await this.clones.materialize(snapshot, target, `m-${version.snapshot}`, specialModes);
       return;
     }
     // A path inside a file system cannot be mounted on its own: copy it out of a read clone.
@@ -148,6 +168,7 @@ export class ZfsDataStore implements DataStore {
       try {
         if (recorded.kind === 'file') await fsp.copyFile(source, staging);
         else await fsp.cp(source, staging, { recursive: true, verbatimSymlinks: true, errorOnExist: true, force: false });
+        if (!specialModes) await clearSpecialModes(staging);
         await fsp.rename(staging, target);
       } catch (err) {
         await fsp.rm(staging, { recursive: true, force: true }).catch(() => undefined);

@@ -1,5 +1,6 @@
-import { CommanderError } from 'commander';
+import { CommanderError, InvalidArgumentError } from 'commander';
 import { DotscienceError, QueryParseError } from '@dotscience/core';
+import { UsageError } from './usage-error.js';
 
 /** Errors of Node and of our packages that carry a stable code are the user's to fix, not bugs. */
 function codeOf(error: Error): string | undefined {
@@ -12,11 +13,18 @@ function codeOf(error: Error): string | undefined {
  * one line — its message (which names the thing and what to do) and its code; a
  * filter's or sort's parse error names which it was and adds its text with a
  * caret under the column. Anything else is a bug: its message and a request to
- * report it, the stack only with DS_DEBUG=1.
+ * report it, the stack only with DS_DEBUG=1. Exit codes (README "Exit codes"):
+ * 1 a typed error, 2 usage (a missing or wrong command, argument or option; a
+ * filter or sort that does not parse), 70 a bug.
  */
 export function reportFailure(error: unknown, stderr: NodeJS.WritableStream, env: Record<string, string | undefined>): number {
   const debug = env.DS_DEBUG === '1';
-  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : error.exitCode || 1; // commander already printed it
+  // An argument parser's InvalidArgumentError is turned by commander into a printed CommanderError; one thrown by an action is not printed yet.
+  if (error instanceof UsageError || error instanceof InvalidArgumentError) {
+    stderr.write(`ds: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return 2;
+  }
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2; // commander already printed it (help, version, or a usage error)
   if (error instanceof QueryParseError) {
     stderr.write(`ds: invalid ${error.part} (${error.code}), ${error.located}\n${error.render().split('\n').slice(0, 2).map((l) => `  ${l}`).join('\n')}\n`);
     return 2;

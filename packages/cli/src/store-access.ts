@@ -18,8 +18,8 @@ export function settingsOf(command: Command): Settings {
   };
 }
 
-function openOptionsOf(command: Command): OpenOptions {
-  return { settings: settingsOf(command) };
+function openOptionsOf(command: Command, extra: Pick<OpenOptions, 'createStore'> = {}): OpenOptions {
+  return { settings: settingsOf(command), ...extra };
 }
 
 async function using<T>(ds: Dotscience, use: (ds: Dotscience) => Promise<T>): Promise<T> {
@@ -35,7 +35,11 @@ export async function withStoreForReading<T>(command: Command, use: (ds: Dotscie
   return using(await openForReading(openOptionsOf(command)), use);
 }
 
-/** Commands that write (import, gc): the event log is opened with the writer lock. */
-export async function withStoreForWriting<T>(command: Command, use: (ds: Dotscience) => Promise<T>): Promise<T> {
-  return using(await openDotscience(openOptionsOf(command)), use);
+/**
+ * Commands that write (import, gc): the event log is opened with the writer
+ * lock. A store path set by --store, the environment or the config file must
+ * name a store unless `creates` (import builds a store from an export).
+ */
+export async function withStoreForWriting<T>(command: Command, use: (ds: Dotscience) => Promise<T>, creates = false): Promise<T> {
+  return using(await openDotscience(openOptionsOf(command, { createStore: creates })), use);
 }

@@ -1,6 +1,8 @@
+import { CommanderError, InvalidArgumentError } from 'commander';
 import { DotscienceError, parseQuery, QueryParseError } from '@dotscience/core';
 import { describe, expect, it } from 'vitest';
 import { reportFailure } from '../src/failure-report.js';
+import { UsageError } from '../src/usage-error.js';
 
 class SampleError extends DotscienceError {
   readonly code = 'SAMPLE';
@@ -28,6 +30,16 @@ describe('failure report', () => {
     expect(plain.text).toBe('ds: unexpected error: x is undefined — this is a bug, please report it (set DS_DEBUG=1 for the stack)\n');
     const debug = report(new TypeError('x is undefined'), { DS_DEBUG: '1' });
     expect(debug.text).toMatch(/^ds: unexpected error: x is undefined — this is a bug, please report it\nTypeError: x is undefined\n\s+at /);
+  });
+
+  it('given an InvalidArgumentError or a UsageError thrown by an action (commander never printed it), when reported, then it is one line with exit code 2', () => {
+    expect(report(new InvalidArgumentError('ds serve needs --store <dir>'))).toEqual({ code: 2, text: 'ds: ds serve needs --store <dir>\n' });
+    expect(report(new UsageError("missing command after 'ds token':\n use one of create"))).toEqual({ code: 2, text: "ds: missing command after 'ds token': use one of create\n" });
+  });
+
+  it('given an error commander raised after printing it, when reported, then nothing more is written: exit 2, or 0 for help and version', () => {
+    expect(report(new CommanderError(1, 'commander.unknownOption', "error: unknown option '--x'"))).toEqual({ code: 2, text: '' });
+    expect(report(new CommanderError(0, 'commander.version', '0.1.0'))).toEqual({ code: 0, text: '' });
   });
 
   it('given a query parse error, when reported, then the query and a caret under the column follow the message', () => {

@@ -149,7 +149,7 @@ describe('ds read commands on a two-stage pipeline', () => {
 
   it('given a bad option value or too few runs, when parsed, then the error starts with ds: and the exit code is non-zero', () => {
     const limit = ds(['runs', '--limit', 'x'], { cwd: p.project });
-    expect(limit.code).toBe(1);
+    expect(limit.code).toBe(2);
     expect(limit.stderr).toMatch(/^ds: option '--limit <n>' argument 'x' is invalid\. expected a whole number/);
     const compare = ds(['compare', p.trainRunId], { cwd: p.project });
     expect(compare.code).toBe(2);

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   FsDataStore,
@@ -21,6 +22,7 @@ import {
 } from '@dotscience/core';
 import { Container, ContainerModule } from 'inversify';
 import { PatchRecordingCodeInspector } from './code-versions/index.js';
+import { StoreNotFoundError } from './configuration/configuration-errors.js';
 import { ensureGitIgnoresStore } from './configuration/store-git-ignore.js';
 import { resolveConfiguration, type Configuration, type ResolveOptions } from './configuration/resolve-configuration.js';
 import type { DataLocation, StoreLocation } from './configuration/storage-locations.js';
@@ -50,6 +52,20 @@ export interface OpenOptions extends ResolveOptions {
   waitForLock?: boolean;
   /** Hash worker threads of the fs data store (default: one per core). */
   hashWorkers?: number;
+  /**
+   * Create an fs store that a setting names but that does not exist (ds init,
+   * the target of ds migrate). Without it only the default ./.dotscience of a
+   * directory with no configuration is created on first use; a configured path
+   * that names no store is StoreNotFoundError (docs/decisions.md).
+   */
+  createStore?: boolean;
+}
+
+/** A store path set in the config file, the environment or an option must name a store that exists (a mistyped path is not created). */
+export function refuseMissingConfiguredStore(configuration: Configuration): void {
+  const { store, sources } = configuration;
+  if (store.kind !== 'fs' || sources.store === 'default') return;
+  if (!existsSync(join(store.directory, 'events'))) throw new StoreNotFoundError(store.directory, sources.store);
 }
 
 function eventStoreModule(store: StoreLocation, options: OpenOptions, configuration: Configuration): ContainerModule {
@@ -130,6 +146,7 @@ export interface Dotscience extends RunServices {
 /** Resolve the configuration, bind the adapters and open the stores. */
 export async function openDotscience(options: OpenOptions = {}): Promise<Dotscience> {
   const configuration = resolveConfiguration(options);
+  if (!options.createStore) refuseMissingConfiguredStore(configuration);
   const container = await createContainer(configuration, options);
   try {
     // Data first: a data store that checks its backing (the ZFS pool) fails before the event log creates anything.

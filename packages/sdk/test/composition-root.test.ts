@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStoreDbEventStore } from '@dotscience/adapters-eventstore';
 import { FsDataStore, FsEventStore } from '@dotscience/adapters-fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AdapterUnavailableError, openDotscience } from '../src/index.js';
+import { AdapterUnavailableError, StoreNotFoundError, openDotscience } from '../src/index.js';
 
 describe('composition root', () => {
   let root: string;
@@ -13,6 +13,36 @@ describe('composition root', () => {
     root = await mkdtemp(join(tmpdir(), 'ds-root-'));
   });
   afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it('given a config file, an environment variable or an option naming a store that does not exist, when opened for writing, then StoreNotFoundError names the path and where it was set, and nothing is created', async () => {
+    await mkdir(join(root, '.dotscience'));
+    const configFile = join(root, '.dotscience', 'config.json');
+    await writeFile(configFile, JSON.stringify({ store: 'file:./.dotscinece' }));
+    const mistyped = join(root, '.dotscinece');
+    const refused = await openDotscience({ cwd: root, env: {}, hashWorkers: 1 }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(StoreNotFoundError);
+    expect(refused).toMatchObject({ directory: mistyped, source: configFile });
+    expect((refused as Error).message).toContain(`correct "store" in ${configFile}`);
+    expect(existsSync(mistyped)).toBe(false);
+
+    const elsewhere = join(root, 'nowhere');
+    await expect(openDotscience({ cwd: root, env: { DOTSCIENCE_STORE: elsewhere }, hashWorkers: 1 })).rejects.toThrow(/no dotscience store at .*nowhere — run ds init here, or correct DOTSCIENCE_STORE/);
+    await expect(openDotscience({ cwd: root, env: {}, settings: { store: `file:${elsewhere}` }, hashWorkers: 1 })).rejects.toThrow(/correct --store/);
+    expect(existsSync(elsewhere)).toBe(false);
+
+    // Creating is asked for explicitly (ds init, the target of ds migrate, ds import).
+    const created = await openDotscience({ cwd: root, env: {}, hashWorkers: 1, createStore: true });
+    await created.close();
+    expect(existsSync(join(mistyped, 'events'))).toBe(true);
+    const reopened = await openDotscience({ cwd: root, env: {}, hashWorkers: 1 });
+    await reopened.close();
+  });
+
+  it('given no configuration at all, when a script opens the stores, then the default ./.dotscience is created as before', async () => {
+    const ds = await openDotscience({ cwd: root, env: {}, hashWorkers: 1 });
+    await ds.close();
+    expect(existsSync(join(root, '.dotscience', 'events'))).toBe(true);
+  });
 
   it('given the default configuration, when opened, then the fs adapters serve the ports and close releases the writer lock', async () => {
     const ds = await openDotscience({ cwd: root, env: {}, hashWorkers: 1 });

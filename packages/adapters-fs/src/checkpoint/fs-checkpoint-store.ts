@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { parseInput, type CheckpointStore, type JsonValue, type ProjectionCheckpoint } from '@dotscience/core';
 import { writeFileAtomic } from '../event-store/atomic-file.js';
+import { STORE_DIRECTORY_MODE } from '../store-file-modes.js';
 
 const CheckpointSchema = z.object({
   name: z.string().min(1),
@@ -41,7 +42,7 @@ export class FsCheckpointStore implements CheckpointStore {
 
   async save(checkpoint: ProjectionCheckpoint): Promise<void> {
     const { name, version, position, state } = parseInput(CheckpointSchema, checkpoint, 'projection checkpoint');
-    await mkdir(this.dir, { recursive: true });
+    await mkdir(this.dir, { recursive: true, mode: STORE_DIRECTORY_MODE });
     await writeFileAtomic(this.fileOf(name), JSON.stringify({ name, version, position, state }));
   }
 

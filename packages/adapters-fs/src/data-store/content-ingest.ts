@@ -53,7 +53,7 @@ export async function ingestBatch(
       fs.fsync(fd, (syncError) => {
         fs.close(fd, () => {
           if (syncError) return fs.rm(temp, { force: true }, () => reject(syncError));
-          fs.mkdir(fanOut, { recursive: true }, (mkdirError) => {
+          fs.mkdir(fanOut, { recursive: true, mode: 0o700 }, (mkdirError) => { // STORE_DIRECTORY_MODE (no imports here: see above)
             if (mkdirError) return fs.rm(temp, { force: true }, () => reject(mkdirError));
             fs.rename(temp, finalPath, (renameError) => (renameError ? fs.rm(temp, { force: true }, () => reject(renameError)) : resolve()));
           });
@@ -67,7 +67,7 @@ export async function ingestBatch(
     let output = -1;
     try {
       input = fs.openSync(job.source, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
-      if (temp !== undefined) output = fs.openSync(temp, 'wx', 0o444);
+      if (temp !== undefined) output = fs.openSync(temp, 'wx', 0o400); // STORE_OBJECT_MODE
       const hash = createHash('sha256');
       let bytes = 0;
       for (;;) {

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseInput, VersionRefSchema } from '@dotscience/core';
-import type { CaptureOptions, CaptureProgress, DataStore, VersionRef, VersionStat } from '@dotscience/core';
+import { MaterializeOptionsSchema, parseInput, VersionRefSchema } from '@dotscience/core';
+import type { CaptureOptions, CaptureProgress, DataStore, MaterializeOptions, VersionRef, VersionStat } from '@dotscience/core';
 import { captureTree } from './capture.js';
 import { DataVersionNotFoundError } from './data-store-errors.js';
 import { collectGarbage, type GcOptions, type GcResult } from './garbage-collection.js';
@@ -92,11 +92,11 @@ export class FsDataStore implements DataStore {
     );
   }
 
-  async materialize(ref: VersionRef, targetPath: string): Promise<void> {
+  async materialize(ref: VersionRef, targetPath: string, options: MaterializeOptions = {}): Promise<void> {
     const version = parseInput(VersionRefSchema, ref, 'version ref');
     const target = parseInput(PathSchema, targetPath, 'materialize target');
     await this.open();
-    await materializeVersion(this.objects, version, target);
+    await materializeVersion(this.objects, version, target, parseInput(MaterializeOptionsSchema, options, 'materialize options'));
   }
 
   /** True when every object the version needs is here (so materialize will succeed). */

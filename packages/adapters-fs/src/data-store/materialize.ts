@@ -1,7 +1,7 @@
 import { constants, promises as fsp } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import type { VersionRef } from '@dotscience/core';
+import { restoredMode, type MaterializeOptions, type VersionRef } from '@dotscience/core';
 import { MaterializeTargetExistsError } from './data-store-errors.js';
 import { hexOf, type ObjectStore } from './object-store.js';
 import { loadComplete, type VersionTree } from './version-tree.js';
@@ -27,15 +27,22 @@ async function copyObject(objects: ObjectStore, hex: string, path: string, mode:
 }
 
 /** Write a directory's contents; its sub-directories get their modes only after they are filled (a 0o555 directory can still be written). */
-async function writeDirectory(objects: ObjectStore, tree: VersionTree, dir: string, copies: Array<() => Promise<void>>, modes: Array<[string, number]>): Promise<void> {
+async function writeDirectory(
+  objects: ObjectStore,
+  tree: VersionTree,
+  dir: string,
+  copies: Array<() => Promise<void>>,
+  modes: Array<[string, number]>,
+  options: MaterializeOptions,
+): Promise<void> {
   for (const entry of tree.manifest.entries) {
     const path = join(dir, entry.name);
-    if (entry.type === 'file') copies.push(() => copyObject(objects, hexOf(entry.digest), path, entry.mode));
+    if (entry.type === 'file') copies.push(() => copyObject(objects, hexOf(entry.digest), path, restoredMode(entry.mode, options)));
     else if (entry.type === 'symlink') await fsp.symlink(entry.target ?? '', path);
     else {
       await fsp.mkdir(path, { mode: 0o700 });
-      await writeDirectory(objects, tree.subdirectories.get(entry.name)!, path, copies, modes);
-      modes.push([path, entry.mode]);
+      await writeDirectory(objects, tree.subdirectories.get(entry.name)!, path, copies, modes, options);
+      modes.push([path, restoredMode(entry.mode, options)]);
     }
   }
 }
@@ -64,8 +71,9 @@ async function removeCreatedParents(firstCreated: string | undefined, parent: st
 /**
  * Restore a version at `target` (which must not exist): build it in a temp
  * sibling, then rename it into place, so a failed materialize leaves nothing.
+ * Setuid, setgid and sticky bits only with `options.specialModes`.
  */
-export async function materializeVersion(objects: ObjectStore, ref: VersionRef, target: string): Promise<void> {
+export async function materializeVersion(objects: ObjectStore, ref: VersionRef, target: string, options: MaterializeOptions = {}): Promise<void> {
   const path = resolve(target);
   if (await exists(path)) throw new MaterializeTargetExistsError(path);
   const version = await loadComplete(objects, ref);
@@ -77,7 +85,7 @@ export async function materializeVersion(objects: ObjectStore, ref: VersionRef, 
       await fsp.mkdir(temp);
       const copies: Array<() => Promise<void>> = [];
       const modes: Array<[string, number]> = [];
-      await writeDirectory(objects, version, temp, copies, modes);
+      await writeDirectory(objects, version, temp, copies, modes, options);
       await runAll(copies, PARALLEL_COPIES);
       for (const [dir, mode] of modes) await fsp.chmod(dir, mode);
       if (await exists(path)) throw new MaterializeTargetExistsError(path);

@@ -3,6 +3,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ManifestSchema, manifestText, type Manifest } from '@dotscience/core';
 import { DataStoreFullError } from './data-store-errors.js';
+import { STORE_DIRECTORY_MODE, STORE_OBJECT_MODE } from '../store-file-modes.js';
 
 const HEX_DIGEST = /^[0-9a-f]{64}$/;
 
@@ -27,8 +28,8 @@ export class ObjectStore {
   }
 
   async open(): Promise<void> {
-    await fsp.mkdir(this.objectsDir, { recursive: true });
-    await fsp.mkdir(this.tempDir, { recursive: true });
+    await fsp.mkdir(this.objectsDir, { recursive: true, mode: STORE_DIRECTORY_MODE });
+    await fsp.mkdir(this.tempDir, { recursive: true, mode: STORE_DIRECTORY_MODE });
   }
 
   pathOf(hex: string): string {
@@ -62,7 +63,7 @@ export class ObjectStore {
     const hex = createHash('sha256').update(bytes).digest('hex');
     if (await this.has(hex)) return { hex, stored: false };
     const temp = this.tempPath();
-    const handle = await fsp.open(temp, 'wx', 0o444);
+    const handle = await fsp.open(temp, 'wx', STORE_OBJECT_MODE);
     try {
       await handle.writeFile(bytes);
       await handle.sync();
@@ -74,7 +75,7 @@ export class ObjectStore {
     }
     await handle.close();
     try {
-      await fsp.mkdir(join(this.objectsDir, hex.slice(0, 2)), { recursive: true });
+      await fsp.mkdir(join(this.objectsDir, hex.slice(0, 2)), { recursive: true, mode: STORE_DIRECTORY_MODE });
       await fsp.rename(temp, this.pathOf(hex));
     } catch (error) {
       await fsp.rm(temp, { force: true });

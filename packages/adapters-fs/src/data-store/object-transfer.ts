@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ObjectDigestMismatchError } from './data-store-errors.js';
 import type { ObjectStore } from './object-store.js';
+import { STORE_DIRECTORY_MODE, STORE_OBJECT_MODE } from '../store-file-modes.js';
 
 /**
  * Object-level access for replication (a hub receiving uploads, push/pull):
@@ -34,7 +35,7 @@ export async function receiveObject(objects: ObjectStore, hex: string, content: 
     return false;
   }
   const temp = objects.tempPath();
-  const handle = await fsp.open(temp, 'wx', 0o444);
+  const handle = await fsp.open(temp, 'wx', STORE_OBJECT_MODE);
   const hash = createHash('sha256');
   try {
     try {
@@ -48,7 +49,7 @@ export async function receiveObject(objects: ObjectStore, hex: string, content: 
     }
     const actual = hash.digest('hex');
     if (actual !== hex) throw new ObjectDigestMismatchError(`sha256:${hex}`, `sha256:${actual}`);
-    await fsp.mkdir(join(objects.objectsDir, hex.slice(0, 2)), { recursive: true });
+    await fsp.mkdir(join(objects.objectsDir, hex.slice(0, 2)), { recursive: true, mode: STORE_DIRECTORY_MODE });
     await fsp.rename(temp, objects.pathOf(hex));
     return true;
   } catch (error) {

@@ -1,6 +1,7 @@
 import { promises as fsp, type BigIntStats } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
+import { STORE_DIRECTORY_MODE, STORE_FILE_MODE } from '../store-file-modes.js';
 
 /**
  * A file younger than this (mtime or ctime within the window before it was
@@ -109,9 +110,9 @@ export class StatCache {
     const unchanged = this.current.size === this.previous.size && this.currentManifests.size === this.previousManifests.size;
     if (!this.recorded && unchanged) return;
     const body: CacheFile = { version: 3, root: this.root, entries: flatPairs(this.current), manifests: flatPairs(this.currentManifests) };
-    await fsp.mkdir(dirname(this.file), { recursive: true });
+    await fsp.mkdir(dirname(this.file), { recursive: true, mode: STORE_DIRECTORY_MODE });
     const temp = `${this.file}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
-    await fsp.writeFile(temp, JSON.stringify(body));
+    await fsp.writeFile(temp, JSON.stringify(body), { mode: STORE_FILE_MODE });
     await fsp.rename(temp, this.file);
   }
 

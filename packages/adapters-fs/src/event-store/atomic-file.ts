@@ -1,10 +1,23 @@
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
+import { DiskFullError, isDiskFull } from './event-store-errors.js';
+import { STORE_FILE_MODE } from '../store-file-modes.js';
 
-/** Replace `path` atomically: write a temp file, fsync it, rename it over `path`, fsync the directory. */
-export async function writeFileAtomic(path: string, data: Buffer | string): Promise<void> {
+/**
+ * Replace `path` atomically: write a temp file, fsync it, rename it over `path`,
+ * fsync the directory. On a full disk: DiskFullError, and `path` is unchanged.
+ */
+export async function writeFileAtomic(path: string, data: Buffer | string, mode = STORE_FILE_MODE): Promise<void> {
+  try {
+    await replaceFile(path, data, mode);
+  } catch (error) {
+    throw isDiskFull(error) ? new DiskFullError(path, `${basename(path)} was not replaced`) : error;
+  }
+}
+
+async function replaceFile(path: string, data: Buffer | string, mode: number): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  const fh = await open(tmp, 'w');
+  const fh = await open(tmp, 'w', mode);
   try {
     await fh.writeFile(data);
     await fh.datasync();

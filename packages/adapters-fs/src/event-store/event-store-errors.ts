@@ -29,19 +29,24 @@ export class WriterLockedError extends DotscienceError {
   }
 }
 
-/** The disk filled up while appending: nothing of this append was acknowledged or kept. */
+/** The disk filled up while writing a file of the event store (an append, the writer lock, a snapshot): nothing of that write was kept. */
 export class DiskFullError extends DotscienceError {
   readonly code = 'DISK_FULL';
   constructor(
-    readonly segment: string,
-    readonly stream: string,
+    /** The file that could not be written. */
+    readonly file: string,
+    /** What was not done, e.g. "the append to stream run-1 was not written". */
+    readonly what: string,
   ) {
-    super(
-      `no space left on the device holding ${segment}: the append to stream ${stream} was not written ` +
-        '(earlier acknowledged events are intact) — free some space and retry the append',
-    );
+    super(`no space left on the device holding ${file}: ${what} (earlier acknowledged events are intact) — free some space and retry`);
   }
 }
+
+/** Did this write fail because the device (or the user's quota) is full? */
+export const isDiskFull = (error: unknown): boolean => {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+};
 
 /** Writing or syncing the log failed for another reason. */
 export class EventLogWriteError extends DotscienceError {

@@ -29,6 +29,7 @@ import { listSegments } from './segment-files.js';
 import { idPrints, type PrintMatches, type StreamIndex } from './stream-index.js';
 import { subscribeToLog } from './log-subscription.js';
 import { WriterLock, type WriterLockOptions } from './writer-lock.js';
+import { STORE_DIRECTORY_MODE } from '../store-file-modes.js';
 
 export interface FsEventStoreOptions {
   /** Read without taking the writer lock; sees other processes' appends as they become whole records. */
@@ -102,7 +103,7 @@ export class FsEventStore implements EventStore {
   }
 
   static async open(dir: string, options: FsEventStoreOptions = {}): Promise<FsEventStore> {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: STORE_DIRECTORY_MODE });
     const readOnly = options.readOnly ?? false;
     const lock = readOnly ? undefined : await WriterLock.acquire(join(dir, LOCK_FILE), options.lock);
     try {

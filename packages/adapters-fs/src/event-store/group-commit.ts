@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import type { AppendResult, RecordedEvent } from '@dotscience/core';
 import { appendResult } from '@dotscience/core';
 import { syncDirectory } from './atomic-file.js';
-import { DiskFullError, EventLogWriteError } from './event-store-errors.js';
+import { DiskFullError, EventLogWriteError, isDiskFull } from './event-store-errors.js';
 import { segmentName } from './segment-files.js';
 import type { StreamIndex } from './stream-index.js';
+import { STORE_FILE_MODE } from '../store-file-modes.js';
 
 export interface QueuedAppend {
   stream: string;
@@ -115,7 +116,7 @@ export class GroupCommitLog {
       return last.name;
     }
     const segment = { name: segmentName(this.index.committedCount), firstPosition: this.index.committedCount };
-    const fh = await open(join(this.dir, segment.name), 'wx');
+    const fh = await open(join(this.dir, segment.name), 'wx', STORE_FILE_MODE);
     await syncDirectory(this.dir);
     await this.fh?.close();
     this.fh = fh;
@@ -133,7 +134,7 @@ export class GroupCommitLog {
     this.queue = [];
     this.index.dropPending();
     this.nextPosition = this.index.committedCount;
-    const diskFull = (err as NodeJS.ErrnoException).code === 'ENOSPC';
+    const diskFull = isDiskFull(err);
     try {
       await this.fh?.truncate(this.size);
       await this.fh?.datasync();
@@ -141,7 +142,7 @@ export class GroupCommitLog {
       this.broken = new EventLogWriteError(segment, '(any)', truncateErr);
     }
     if (!diskFull && !this.broken) this.broken = new EventLogWriteError(segment, '(any)', err);
-    for (const a of rejected) a.reject(diskFull ? new DiskFullError(segment, a.stream) : new EventLogWriteError(segment, a.stream, err));
+    for (const a of rejected) a.reject(diskFull ? new DiskFullError(segment, `the append to stream ${a.stream} was not written`) : new EventLogWriteError(segment, a.stream, err));
   }
 }
 

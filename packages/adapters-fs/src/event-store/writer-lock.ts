@@ -2,8 +2,9 @@ import { link, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { syncDirectory } from './atomic-file.js';
-import { WriterLockedError } from './event-store-errors.js';
+import { DiskFullError, WriterLockedError, isDiskFull } from './event-store-errors.js';
 import { formatHolder, holderIsAlive, parseHolder, thisProcess, type LockHolder } from './lock-holder.js';
+import { STORE_FILE_MODE } from '../store-file-modes.js';
 
 export interface WriterLockOptions {
   /** Wait for a live writer to release the lock instead of failing. Default false. */
@@ -59,7 +60,13 @@ export class WriterLock {
 
 /** undefined: created (we hold it); a holder: held by it; null: gone meanwhile, look again. */
 async function tryCreate(path: string): Promise<LockHolder | null | undefined> {
-  if (await publishLockFile(path)) return undefined;
+  let created: boolean;
+  try {
+    created = await publishLockFile(path);
+  } catch (error) {
+    throw isDiskFull(error) ? new DiskFullError(path, 'the writer lock could not be taken, so nothing was written') : error;
+  }
+  if (created) return undefined;
   const holder = await readHolder(path);
   if (holder === undefined) return null; // removed meanwhile: just try again
   if (holder === null) {
@@ -80,13 +87,16 @@ async function tryCreate(path: string): Promise<LockHolder | null | undefined> {
  */
 async function publishLockFile(path: string): Promise<boolean> {
   const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.new`;
-  const fh = await open(temp, 'wx');
+  const fh = await open(temp, 'wx', STORE_FILE_MODE);
   try {
     await fh.writeFile(formatHolder(thisProcess()));
     await fh.datasync();
-  } finally {
+  } catch (error) {
     await fh.close();
+    await unlink(temp).catch(() => undefined);
+    throw error;
   }
+  await fh.close();
   try {
     await link(temp, path);
     return true;

@@ -2,10 +2,12 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import {
   DotscienceError,
+  MaterializeOptionsSchema,
   parseInput,
   VersionRefSchema,
   type CaptureOptions,
   type DataStore,
+  type MaterializeOptions,
   type VersionRef,
   type VersionStat,
 } from '@dotscience/core';
@@ -56,12 +58,13 @@ export class HttpDataStore implements DataStore, ObjectStorage {
     return { store: this.kind, kind: version.kind, digest: version.digest, bytes: version.bytes, files: version.files };
   }
 
-  async materialize(ref: VersionRef, targetPath: string): Promise<void> {
+  async materialize(ref: VersionRef, targetPath: string, options: MaterializeOptions = {}): Promise<void> {
     const version = parseInput(VersionRefSchema, ref, 'version ref');
+    const restore = parseInput(MaterializeOptionsSchema, options, 'materialize options');
     const target = parseInput(PathSchema, targetPath, 'materialize target');
     const digest = await this.digestOf(version);
     if (!(await this.stat(version))) throw new HubVersionNotFoundError(digest);
-    await downloadVersion((d) => this.fetchObject(d), version.kind, digest, target);
+    await downloadVersion((d) => this.fetchObject(d), version.kind, digest, target, restore);
   }
 
   async has(ref: VersionRef): Promise<boolean> {

@@ -3,7 +3,7 @@ import { createWriteStream, promises as fsp } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ManifestSchema, MaterializeTargetExistsError, parseInput, type Manifest } from '@dotscience/core';
+import { ManifestSchema, MaterializeTargetExistsError, parseInput, restoredMode, type Manifest, type MaterializeOptions } from '@dotscience/core';
 
 
 /** How the download reaches objects: a stream of an object's bytes (throws when absent). */
@@ -40,15 +40,15 @@ async function download(fetchObject: ObjectFetcher, digest: string, path: string
   await fsp.chmod(path, mode);
 }
 
-async function writeTree(fetchObject: ObjectFetcher, tree: Tree, dir: string, modes: Array<[string, number]>): Promise<void> {
+async function writeTree(fetchObject: ObjectFetcher, tree: Tree, dir: string, modes: Array<[string, number]>, options: MaterializeOptions): Promise<void> {
   for (const entry of tree.manifest.entries) {
     const path = join(dir, entry.name);
-    if (entry.type === 'file') await download(fetchObject, entry.digest, path, entry.mode);
+    if (entry.type === 'file') await download(fetchObject, entry.digest, path, restoredMode(entry.mode, options));
     else if (entry.type === 'symlink') await fsp.symlink(entry.target ?? '', path);
     else {
       await fsp.mkdir(path, { mode: 0o700 });
-      await writeTree(fetchObject, tree.subdirectories.get(entry.name)!, path, modes);
-      modes.push([path, entry.mode]);
+      await writeTree(fetchObject, tree.subdirectories.get(entry.name)!, path, modes, options);
+      modes.push([path, restoredMode(entry.mode, options)]);
     }
   }
 }
@@ -57,8 +57,9 @@ async function writeTree(fetchObject: ObjectFetcher, tree: Tree, dir: string, mo
  * Download a version to `target` (which must not exist): manifests first (so a
  * missing version fails before anything is created), then the files into a
  * temp sibling that is renamed into place — a failed download leaves nothing.
+ * Setuid, setgid and sticky bits only with `options.specialModes`.
  */
-export async function downloadVersion(fetchObject: ObjectFetcher, kind: 'file' | 'directory', digest: string, target: string): Promise<void> {
+export async function downloadVersion(fetchObject: ObjectFetcher, kind: 'file' | 'directory', digest: string, target: string, options: MaterializeOptions = {}): Promise<void> {
   const path = resolve(target);
   if (await exists(path)) throw new MaterializeTargetExistsError(path);
   const tree = kind === 'directory' ? await loadTree(fetchObject, digest) : undefined;
@@ -69,7 +70,7 @@ export async function downloadVersion(fetchObject: ObjectFetcher, kind: 'file' |
     if (tree) {
       await fsp.mkdir(temp);
       const modes: Array<[string, number]> = [];
-      await writeTree(fetchObject, tree, temp, modes);
+      await writeTree(fetchObject, tree, temp, modes, options);
       for (const [dir, mode] of modes) await fsp.chmod(dir, mode);
       if (await exists(path)) throw new MaterializeTargetExistsError(path);
       await fsp.rename(temp, path);

@@ -24,7 +24,7 @@ export function registerImportCommand(program: Command): void {
       const source = file === undefined || file === '-' ? 'stdin' : file;
       const imported = parseExport(text, source); // the whole file is checked before the store is even opened
       const progress = new ProgressBar('importing', undefined, 'events');
-      const report = await withStoreForWriting(command, (ds) => importEvents(ds.events, imported, source, progress)).finally(() => progress.finish());
+      const report = await withStoreForWriting(command, (ds) => importEvents(ds.events, imported, source, progress), true).finally(() => progress.finish());
       if (options.json) printJson(report);
       else printText(`imported ${report.imported} events (${report.alreadyPresent} already present) of ${report.streams} streams from ${source}`);
     });

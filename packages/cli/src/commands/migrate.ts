@@ -75,7 +75,7 @@ async function closing<T>(ds: Dotscience, use: (ds: Dotscience) => Promise<T>): 
 export async function migrateStore(from: string, to: string, progress?: ProgressBar): Promise<MigrationReport> {
   const source = `source store ${from}, event`;
   const copied = await closing(await openForReading({ settings: { store: from }, hashWorkers: 1 }), (ds) => readSource(ds.events, source));
-  return closing(await openDotscience({ settings: { store: to }, hashWorkers: 1 }), async (ds) => {
+  return closing(await openDotscience({ settings: { store: to }, hashWorkers: 1, createStore: true }), async (ds) => {
     const report = await importEvents(ds.events, copied, source, progress);
     progress?.finish();
     const verified = await verifyTarget(ds.events, copied, to);

@@ -15,11 +15,12 @@ export function registerReproduceCommand(program: Command): void {
     .argument('<run>', 'run id or a unique prefix of it')
     .argument('<dir>', 'a new or empty directory')
     .option('--json', 'print what was restored as JSON')
-    .action(async (ref: string, dir: string, options: { json?: boolean }, command: Command) => {
+    .option('--special-modes', 'restore setuid, setgid and sticky bits of the inputs as captured (cleared by default)')
+    .action(async (ref: string, dir: string, options: { json?: boolean; specialModes?: boolean }, command: Command) => {
       const progress = new ProgressBar('materializing', undefined, 'bytes');
       const result = await withStoreForReading(command, async (ds) => {
         const runs = await runsState(ds);
-        return reproduceRun(ds, runs[resolveRunId(Object.keys(runs), ref)]!, dir, progress);
+        return reproduceRun(ds, runs[resolveRunId(Object.keys(runs), ref)]!, dir, progress, { specialModes: options.specialModes === true });
       }).finally(() => progress.finish());
       if (options.json) return printJson(result);
       for (const warning of result.warnings) process.stderr.write(`ds: warning: ${warning}\n`);

@@ -1,7 +1,8 @@
-import { InvalidOptionArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { serveLocalStore } from '@dotscience/sdk';
 import { printText } from '../output/json-output.js';
 import { withStoreForReading } from '../store-access.js';
+import { WebAppNotBuiltError } from '../usage-error.js';
 import { webAppDirectory } from '../web-app-directory.js';
 import { portArgument } from './serve.js';
 
@@ -13,7 +14,7 @@ export function registerUiCommand(program: Command): void {
     .option('--port <port>', 'port to listen on (0: a free one)', portArgument, 0)
     .action(async (options: { port: number }, command: Command) => {
       const webApp = webAppDirectory();
-      if (webApp === undefined) throw new InvalidOptionArgumentError('the web UI is not built: run pnpm build:web (or set DOTSCIENCE_WEB_APP to its directory)');
+      if (webApp === undefined) throw new WebAppNotBuiltError(process.env['DOTSCIENCE_WEB_APP']);
       await withStoreForReading(command, async (ds) => {
         const hub = await serveLocalStore(ds, { port: options.port, host: '127.0.0.1', webApp });
         printText(`web UI of project ${hub.project}: ${hub.url}/ui/#token=${encodeURIComponent(hub.token)}`);

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { DeclaredData, RunView } from '@dotscience/core';
+import type { DeclaredData, MaterializeOptions, RunView } from '@dotscience/core';
 import type { Dotscience } from '@dotscience/sdk';
 import type { ProgressBar } from '../output/progress-bar.js';
 import { checkoutCommit, placeInTree, repositoryWithCommit, workingTreeOf } from './code-checkout.js';
@@ -46,9 +46,10 @@ function inputTarget(target: string, workingDirectory: string, input: DeclaredDa
  * stored uncommitted change applied on top when it had one, then every
  * input at its recorded version at its recorded path relative to the run's
  * working directory — replacing what the checkout has there, since the
- * recorded version is what the run read.
+ * recorded version is what the run read. Inputs come back without setuid,
+ * setgid and sticky bits unless `restore.specialModes`.
  */
-export async function reproduceRun(ds: Dotscience, run: RunView, target: string, progress?: ProgressBar): Promise<Reproduction> {
+export async function reproduceRun(ds: Dotscience, run: RunView, target: string, progress?: ProgressBar, restore: MaterializeOptions = {}): Promise<Reproduction> {
   const root = resolve(target);
   assertUsableTarget(root);
   const warnings: string[] = [];
@@ -89,7 +90,7 @@ export async function reproduceRun(ds: Dotscience, run: RunView, target: string,
     if (!(await ds.data.has(input.version))) throw new MissingDataVersionError(input.path, input.version.digest ?? input.version.snapshotId ?? '?');
     const path = inputTarget(root, workingDirectory, input);
     if (existsSync(path)) await rm(path, { recursive: true });
-    await ds.data.materialize(input.version, path);
+    await ds.data.materialize(input.version, path, restore);
     inputs.push({ path: input.path, dataset: input.dataset, digest: input.version.digest ?? null, target: path });
     done += input.version.bytes;
     progress?.update(done, total);

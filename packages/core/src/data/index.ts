@@ -3,3 +3,4 @@ export * from './name-encoding.js';
 export * from './tree-scan.js';
 export * from './manifest-builder.js';
 export * from './file-system-tree.js';
+export * from './restored-mode.js';

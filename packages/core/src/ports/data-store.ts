@@ -1,4 +1,5 @@
 import type { VersionRef } from '../events/catalogue.js';
+import type { MaterializeOptions } from '../data/restored-mode.js';
 
 export type { VersionRef };
 
@@ -37,7 +38,8 @@ export interface VersionStat {
  * manifest `size` follows the same rule, so it equals the `bytes` a capture of
  * that sub-directory reports (a symlink entry's own `size` is its target length).
  *
- * `materialize` restores a directory's names, bytes, permission bits, empty
+ * `materialize` restores a directory's names, bytes, permission bits (setuid,
+ * setgid and sticky only when asked: `MaterializeOptions`), empty
  * directories and symlinks (same target text); a single-file version carries
  * no mode and is restored as a plain file. Versions are immutable: changing or
  * deleting the source, or a restored copy, never changes what the store gives back.
@@ -53,8 +55,12 @@ export interface DataStore {
   readonly digestsDeferred?: boolean;
   /** Throws `DataPathNotFoundError` naming `path` when it does not exist. Progress is reported at least once and ends at the ref's totals. */
   capture(path: string, options?: CaptureOptions): Promise<VersionRef>;
-  /** Restore the version at `targetPath` exactly: bytes, names, modes. The target must not exist (else `MaterializeTargetExistsError` naming it, and the target is left untouched). */
-  materialize(ref: VersionRef, targetPath: string): Promise<void>;
+  /**
+   * Restore the version at `targetPath` exactly: bytes, names, modes — without
+   * setuid, setgid and sticky bits unless `options.specialModes`. The target must
+   * not exist (else `MaterializeTargetExistsError` naming it, and the target is left untouched).
+   */
+  materialize(ref: VersionRef, targetPath: string, options?: MaterializeOptions): Promise<void>;
   /** False for a version this store does not hold (e.g. an unknown digest). */
   has(ref: VersionRef): Promise<boolean>;
   /** `undefined` for a version this store does not hold. */

@@ -73,6 +73,7 @@ export class ProjectionRunner<S> {
   private checkpointedAt = -1;
   private subscription: Subscription | undefined;
   private failure: Error | undefined;
+  private lastCheckpointFailure: Error | undefined;
   private stopped = false;
   private inFlight: Promise<void> | undefined;
   private checkpointDue = false;
@@ -135,7 +136,7 @@ export class ProjectionRunner<S> {
       events++;
     }
     if (this.failure) throw this.failure;
-    if (this.at !== this.checkpointedAt || origin.origin !== 'checkpoint') await this.checkpoint();
+    if (this.at !== this.checkpointedAt || origin.origin !== 'checkpoint') await this.checkpointIfPossible();
     this.changes.next({ position: this.at, state: this.current });
     return { ...origin, fromPosition, position: this.at, events };
   }
@@ -167,7 +168,16 @@ export class ProjectionRunner<S> {
     return new Promise((resolve, reject) => this.waiters.push({ position, resolve, reject }));
   }
 
-  /** Write a checkpoint of the state as it is now (after any write in flight lands). */
+  /**
+   * The error of the last checkpoint write that failed (a full disk, a read-only
+   * directory), if any: checkpoints are a cache, so a failed write fails neither
+   * the runner nor catch-up nor stop, only an explicit `checkpoint()`.
+   */
+  get checkpointFailure(): Error | undefined {
+    return this.lastCheckpointFailure;
+  }
+
+  /** Write a checkpoint of the state as it is now (after any write in flight lands); rejects when the write fails. */
   async checkpoint(): Promise<void> {
     this.assertHealthy();
     while (this.inFlight) await this.inFlight.catch(() => undefined);
@@ -183,12 +193,21 @@ export class ProjectionRunner<S> {
     this.subscription?.unsubscribe();
     this.subscription = undefined;
     while (this.inFlight) await this.inFlight.catch(() => undefined);
-    if (!this.failure && this.loaded && this.at !== this.checkpointedAt) await this.checkpoint();
+    if (!this.failure && this.loaded && this.at !== this.checkpointedAt) await this.checkpointIfPossible();
     this.stopped = true;
     const reason = this.failure ?? new ProjectionRunnerStateError(this.projection.name, 'was stopped');
     for (const w of this.waiters.splice(0)) w.reject(reason);
     this.changes.complete();
     if (this.failure) throw this.failure;
+  }
+
+  /** Checkpoint at catch-up end and at stop: a write that fails is remembered in `checkpointFailure`, never thrown. */
+  private async checkpointIfPossible(): Promise<void> {
+    try {
+      await this.checkpoint();
+    } catch (error) {
+      if (this.failure) throw error;
+    }
   }
 
   private async load(): Promise<Pick<CatchUpReport, 'origin' | 'discardedVersion'>> {
@@ -251,13 +270,14 @@ export class ProjectionRunner<S> {
         }
       },
       (error: unknown) => {
+        // A checkpoint is a cache: the state in memory is right, the last checkpoint stays, and the runner goes on.
         this.inFlight = undefined;
-        this.fail(error);
-        throw this.failure;
+        this.lastCheckpointFailure = error instanceof Error ? error : new Error(String(error));
+        throw this.lastCheckpointFailure;
       },
     );
     this.inFlight = write;
-    write.catch(() => undefined); // observed through fail(); callers awaiting it see the rejection
+    write.catch(() => undefined); // callers of checkpoint() see the rejection; automatic checkpoints are best effort
   }
 
   private releaseWaiters(): void {

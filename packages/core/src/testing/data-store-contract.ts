@@ -222,6 +222,21 @@ export function dataStoreContract(name: string, factory: () => Promise<DataStore
         expect(await ws.describe('restored')).toContainEqual({ path: 'nested/up-link', type: 'symlink', target: '../train.csv' });
       });
 
+      it('given captured setuid, setgid and sticky bits, when materialized, then they are cleared, and restored only when asked', async () => {
+        const special: DataTree = {
+          'bin/tool': { bytes: '#!/bin/sh\nid\n', mode: 0o4755 },
+          'bin/group-tool': { bytes: '#!/bin/sh\nid\n', mode: 0o2755 },
+          shared: { dir: true, mode: 0o1777 },
+        };
+        await ws.write('special', special);
+        const ref = await capture('special');
+        await store.materialize(ref, ws.path('plain'));
+        const modes = async (rel: string) => Object.fromEntries((await ws.describe(rel)).filter((e) => e.type !== 'symlink').map((e) => [e.path, e.mode]));
+        expect(await modes('plain')).toEqual({ bin: '755', 'bin/group-tool': '755', 'bin/tool': '755', shared: '777' });
+        await store.materialize(ref, ws.path('asked'), { specialModes: true });
+        expect(await modes('asked')).toEqual({ bin: '755', 'bin/group-tool': '2755', 'bin/tool': '4755', shared: '1777' });
+      });
+
       it('given a captured file, when materialized, then a regular file with the same bytes is there', async () => {
         const bytes = randomBytes(4096);
         await ws.writeFile('weights.bin', bytes);

@@ -113,6 +113,25 @@ describe('ProjectionRunner', () => {
     expect(checkpoints.saves.get('parameter-counter')).toBe(afterStart + 2);
   });
 
+  it('given checkpoint writes that fail (a full disk), when it catches up, follows and stops, then it serves the state and only an explicit checkpoint() rejects', async () => {
+    const h = new History();
+    await withParameters(h, 'r1', ['a', 'b']);
+    const checkpoints = new InMemoryCheckpointStore();
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    checkpoints.save = () => Promise.reject(full);
+    const runner = new ProjectionRunner(h.store, checkpoints, parameterCounter(), { checkpointEvery: 1, checkpointShare: 1 });
+    const report = await runner.start();
+    expect(report).toMatchObject({ origin: 'fresh', events: 2 });
+    expect(runner.state.names).toEqual(['a', 'b']);
+    expect(runner.checkpointFailure).toBe(full);
+    const c = await withParameters(h, 'r1', ['c']);
+    await runner.waitForPosition(c);
+    expect(runner.state.names).toEqual(['a', 'b', 'c']);
+    await expect(runner.checkpoint()).rejects.toBe(full);
+    await runner.stop();
+    expect(await checkpoints.load('parameter-counter')).toBeUndefined();
+  });
+
   it('skips automatic checkpoints that would take more than its share of the time, and catches up once it is affordable', async () => {
     let now = 0;
     const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);

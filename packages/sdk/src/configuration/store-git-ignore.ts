@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { STORE_DIRECTORY_MODE, STORE_FILE_MODE } from '@dotscience/adapters-fs';
 import { join } from 'node:path';
 
 /**
@@ -20,9 +21,9 @@ export const STORE_GITIGNORE = [
  * `.gitignore` there is left as the user wrote it.
  */
 export async function ensureGitIgnoresStore(directory: string): Promise<void> {
-  await mkdir(directory, { recursive: true });
+  await mkdir(directory, { recursive: true, mode: STORE_DIRECTORY_MODE });
   try {
-    await writeFile(join(directory, '.gitignore'), STORE_GITIGNORE, { flag: 'wx' });
+    await writeFile(join(directory, '.gitignore'), STORE_GITIGNORE, { flag: 'wx', mode: STORE_FILE_MODE });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }

@@ -1,4 +1,4 @@
-import type { CaptureOptions, DataStore, VersionRef, VersionStat } from '@dotscience/core';
+import type { CaptureOptions, DataStore, MaterializeOptions, VersionRef, VersionStat } from '@dotscience/core';
 
 /** A store that versions only some paths, and says which. */
 export interface DataRoute {
@@ -38,8 +38,8 @@ export class PathRoutedDataStore implements DataStore {
     return this.fallback.capture(path, options);
   }
 
-  materialize(ref: VersionRef, targetPath: string): Promise<void> {
-    return this.storeOf(ref).materialize(ref, targetPath);
+  materialize(ref: VersionRef, targetPath: string, options?: MaterializeOptions): Promise<void> {
+    return this.storeOf(ref).materialize(ref, targetPath, options);
   }
 
   async has(ref: VersionRef): Promise<boolean> {

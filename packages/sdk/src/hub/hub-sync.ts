@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { DataStore } from '@dotscience/core';
 import type { ObjectStorage } from '@dotscience/adapters-http';
-import { openDotscience, type Dotscience } from '../composition-root.js';
+import { openDotscience, refuseMissingConfiguredStore, type Dotscience } from '../composition-root.js';
 import { ConfigurationError } from '../configuration/configuration-errors.js';
 import { PROJECT_FOLDER, resolveConfiguration, type ResolveOptions } from '../configuration/resolve-configuration.js';
 import { syncStores, type SyncProgress, type SyncReport, type SyncSide } from './store-sync.js';
@@ -38,7 +38,9 @@ async function openEnds(options: HubSyncOptions): Promise<SyncEnds> {
   const localFolder = configuration.store.kind === 'fs' ? configuration.store.directory : join(configuration.projectRoot, PROJECT_FOLDER);
   const localData = configuration.data.kind === 'fs' ? configuration.data.directory : join(localFolder, 'data');
   const project = configuration.sources.project === 'default' ? {} : { project: configuration.projectId };
-  const local = await openDotscience({ ...options, settings: { ...project, store: `file:${localFolder}`, data: `file:${localData}` }, waitForLock: true });
+  // The local store of a configured path must exist; the default one is created by a first pull.
+  refuseMissingConfiguredStore(configuration);
+  const local = await openDotscience({ ...options, settings: { ...project, store: `file:${localFolder}`, data: `file:${localData}` }, waitForLock: true, createStore: true });
   try {
     const hub = await openDotscience({ ...options, settings: { ...project, store: hubUrl, data: hubUrl, ...(token === undefined ? {} : { token }) } });
     return { local, hub };

@@ -10,11 +10,3 @@ export class MaintenanceUnsupportedError extends DotscienceError {
     super(`${operation} is not available for the ${storeKind} data store — run it where the data lives (on the hub, or with the embedded fs store)`);
   }
 }
-
-/** A read command pointed at a store that was never created. */
-export class StoreNotFoundError extends DotscienceError {
-  readonly code = 'STORE_NOT_FOUND';
-  constructor(readonly directory: string) {
-    super(`no dotscience store at ${directory} — run ds init here, or point --store (or DOTSCIENCE_STORE) at an existing store`);
-  }
-}

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { STORE_DIRECTORY_MODE, STORE_FILE_MODE } from '@dotscience/adapters-fs';
 import { parseInput, projectStream } from '@dotscience/core';
 import { openDotscience, type Dotscience, type OpenOptions } from '../composition-root.js';
-import { ConfigurationError } from '../configuration/configuration-errors.js';
+import { ConfigurationError, StoreNotFoundError } from '../configuration/configuration-errors.js';
 import { CONFIG_FILE, PROJECT_FOLDER, resolveConfiguration, SettingsSchema, type Configuration, type Settings } from '../configuration/resolve-configuration.js';
-import { StoreNotFoundError } from './maintenance-errors.js';
 
 export interface InitializedProject {
   configFile: string;
@@ -39,12 +39,12 @@ export async function initializeProject(options: { cwd: string; settings?: Setti
       }
     }
   } else {
-    await mkdir(folder, { recursive: true });
-    await writeFile(configFile, `${JSON.stringify(settings, null, 2)}\n`, { flag: 'wx' });
+    await mkdir(folder, { recursive: true, mode: STORE_DIRECTORY_MODE });
+    await writeFile(configFile, `${JSON.stringify(settings, null, 2)}\n`, { flag: 'wx', mode: STORE_FILE_MODE });
     configCreated = true;
   }
   // The config file now holds the settings; open through it so the store is created where it says.
-  const ds = await openDotscience({ cwd: options.cwd, ...(options.env ? { env: options.env } : {}), hashWorkers: 1 });
+  const ds = await openDotscience({ cwd: options.cwd, ...(options.env ? { env: options.env } : {}), hashWorkers: 1, createStore: true });
   try {
     const stream = projectStream(ds.configuration.projectId);
     let projectCreated = true;
@@ -64,7 +64,7 @@ export async function initializeProject(options: { cwd: string; settings?: Setti
 /** Refuse to open a local store that does not exist (read commands must not create one). */
 export function assertStoreExists(configuration: Configuration): void {
   if (configuration.store.kind !== 'fs') return;
-  if (!existsSync(join(configuration.store.directory, 'events'))) throw new StoreNotFoundError(configuration.store.directory);
+  if (!existsSync(join(configuration.store.directory, 'events'))) throw new StoreNotFoundError(configuration.store.directory, configuration.sources.store);
 }
 
 /** Open for reading: the local store must exist, and the event log is opened without the writer lock. */
