@@ -9,6 +9,7 @@ import {
   RunAlreadyStartedError,
   normalizeDataPath,
   parseInput,
+  type EnvironmentInfo,
   type JsonValue,
   type PublishedRun,
   type RunCommandInput,
@@ -29,7 +30,9 @@ import {
   namedValues,
   pathList,
 } from './annotation-arguments.js';
+import { NodeEnvironment, RandomIdGenerator } from '@dotscience/adapters-fs';
 import { MetricBuffer } from './metric-buffer.js';
+import { OpenRunNotes } from './open-run-notes.js';
 import { processExitGuard, type ExitGuarded } from './process-exit-guard.js';
 import { RunInProgress } from './run-in-progress.js';
 import { StoreLease } from './store-lease.js';
@@ -104,6 +107,11 @@ export class DotscienceClient implements ExitGuarded {
   private readonly batchSize: number;
   private readonly flushMs: number;
   private readonly exitHandling: boolean;
+  /** Run ids are drawn here, not from the stores: start() fixes the id before the stores are open. */
+  private readonly runIds = new RandomIdGenerator();
+  private readonly notes: OpenRunNotes;
+  /** The project to note for new runs; undefined when it is asked of the hub once the stores are open. */
+  private readonly notedProjectId: string | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private mode: 'script' | 'interactive' | undefined;
   /** The run calls are writing to; undefined between publish() and the next annotation. */
@@ -120,6 +128,9 @@ export class DotscienceClient implements ExitGuarded {
     this.exitHandling = options.exitHandling ?? true;
     this.backlog = new WriteBacklog(this.log);
     const configuration = isOpened(source) ? source.configuration : resolveConfiguration(options);
+    this.notes = new OpenRunNotes(configuration.openRunsDirectory);
+    const projectFromHub = configuration.store.kind === 'hub' && configuration.sources.project === 'default';
+    this.notedProjectId = projectFromHub ? undefined : configuration.projectId;
     const cwd = resolve(options.cwd ?? process.cwd());
     const env = options.env ?? process.env;
     this.lease = isOpened(source)
@@ -175,7 +186,7 @@ export class DotscienceClient implements ExitGuarded {
     };
   }
 
-  /** Id of the run calls are writing to (undefined until its start has been written), or of the last run. */
+  /** Id of the run calls are writing to (fixed by start() or the first annotation), or of the last run. */
   get runId(): string | undefined {
     return this.run?.runId ?? this.lastRunId;
   }
@@ -194,16 +205,15 @@ export class DotscienceClient implements ExitGuarded {
     this.mode = 'script';
   }
 
-  /** Start a run (optionally described). A run still open must be published first (RunAlreadyStartedError). */
+  /**
+   * Start a run (optionally described). A run still open must be published first (RunAlreadyStartedError).
+   * Before it returns, the run is noted durably on disk (open-run-notes.ts): however the process ends
+   * from here on, the run is recorded — by this process, or as errored by the next writer.
+   */
   start(description?: string): void {
     const text = description === undefined ? undefined : checkText('description', description);
-    if (this.run) throw new RunAlreadyStartedError(this.run.runId ?? '(starting)');
-    const run = this.beginRun();
-    this.backlog.add('start', async () => {
-      await this.lease.acquire();
-      run.runId = await this.session.start();
-      if (text !== undefined) await this.session.describe(text);
-    });
+    if (this.run) throw new RunAlreadyStartedError(this.run.runId);
+    this.beginRun(undefined, text);
   }
 
   /** Fix the end of the run's work now (publish() would otherwise use its own time). The first end() counts. */
@@ -220,7 +230,7 @@ export class DotscienceClient implements ExitGuarded {
   async publish(description?: string): Promise<PublishedRun> {
     const text = description === undefined ? undefined : checkText('description', description);
     if (!this.run && this.sealing) {
-      throw new RunAlreadyPublishedError(this.sealing.runId ?? '(publishing)', 'publish', null);
+      throw new RunAlreadyPublishedError(this.sealing.runId, 'publish', null);
     }
     const run = this.ensureRun('publish');
     this.drainMetrics();
@@ -234,6 +244,7 @@ export class DotscienceClient implements ExitGuarded {
         await this.lease.acquire();
         const published = await this.session.publish(text, endedAt);
         this.lastRunId = published.runId;
+        this.forget(run);
         return published;
       });
     } catch (error) {
@@ -407,7 +418,7 @@ export class DotscienceClient implements ExitGuarded {
    */
   async connect(hubUrl: string, token: string): Promise<void> {
     const hub = parseInput(HubSchema, { hubUrl, token }, 'connect');
-    if (this.run) throw new RunOpenError('connect', this.run.runId ?? '(starting)');
+    if (this.run) throw new RunOpenError('connect', this.run.runId);
     await this.backlog.settled();
     await this.lease.release();
     this.lease.reconfigure('connect', (open) => ({ ...open, settings: { ...open.settings, hub: hub.hubUrl, store: hub.hubUrl, token: hub.token } }));
@@ -437,44 +448,88 @@ export class DotscienceClient implements ExitGuarded {
       this.backlog.add('error', async () => {
         await this.lease.acquire();
         await this.session.error(message, detail);
+        this.forget(run);
       });
-      this.log(`dotscience: run ${run.runId ?? '(starting)'} marked errored: ${message}`);
+      this.log(`dotscience: run ${run.runId} marked errored: ${message}`);
     }
     await this.backlog.settled();
     await this.lease.release();
     processExitGuard.unwatch(this);
   }
 
-  exitNotice(): string | undefined {
+  exited(exitCode: number): string | undefined {
     if (!this.run && this.backlog.pending === 0) return undefined;
     const lost = this.buffer.size + this.backlog.pending;
+    const open = this.run;
+    if (open) this.noteExit(open, exitCode);
     return (
-      `dotscience: the process exited with ${this.run ? `run ${this.run.runId ?? '(starting)'} open` : 'writes pending'} — ` +
-      `process.exit() lets no asynchronous write finish, so the run stays 'running' in the store and ${lost} buffered metric point(s) or queued write(s) are lost; ` +
-      'publish() (await it) before exiting'
+      `dotscience: the process exited (code ${exitCode}) with ${open ? `run ${open.runId} open` : 'writes pending'} — ` +
+      `process.exit() lets no asynchronous write finish, so ${lost} buffered metric point(s) or queued write(s) are lost` +
+      (open ? '; the run is recorded as errored by the next ds command or SDK process that opens the store' : '') +
+      '; publish() (await it) before exiting'
     );
   }
 
   // ── internals ────────────────────────────────────────────────────────
 
-  private beginRun(run = new RunInProgress()): RunInProgress {
+  /**
+   * Open a run: fix its id and start time, note it durably (so no way of ending the process loses
+   * it), and queue its start (with `description`, if any).
+   */
+  private beginRun(prepared?: RunInProgress, description?: string): RunInProgress {
+    const run = prepared ?? new RunInProgress();
+    run.runId = this.runIds.newId();
+    const startedAt = new Date().toISOString();
+    this.noteOpen(run.runId, startedAt);
     this.run = run;
     this.sealing = undefined;
     if (this.exitHandling) processExitGuard.watch(this);
+    this.backlog.add('start', async () => {
+      await this.lease.acquire();
+      await this.session.start({ runId: run.runId, startedAt });
+      if (description !== undefined) await this.session.describe(description);
+    });
     return run;
   }
 
-  /** The open run, or a new one started for `command` (the session says so on stderr, as the original library does). */
+  /** The open run, or a new one started for `command` (said on stderr, as the original library does). */
   private ensureRun(command: string, prepared?: RunInProgress): RunInProgress {
     if (this.run) return this.run;
     const run = this.beginRun(prepared);
-    this.backlog.add('start', async () => {
-      await this.lease.acquire();
-      // The session starts the run for the first annotation and reports it through onAutoStart.
-      await this.session.recordAll(command, []);
-      run.runId = this.session.currentRun?.runId;
-    });
+    this.log(`dotscience: you have not called start() yet, so run ${run.runId} was started for ${command}()`);
     return run;
+  }
+
+  private noteOpen(runId: string, startedAt: string): void {
+    try {
+      const { mode, workload } = this.session.nextStart();
+      const projectId = this.notedProjectId;
+      this.notes.write({ runId, mode, workload, environment: this.processEnvironment(), startedAt, ...(projectId === undefined ? {} : { projectId }) });
+    } catch (error) {
+      this.log(`dotscience: could not note run ${runId} as open in ${this.notes.directory} (${(error as Error).message}); if the process ends before its start is written, the run is lost`);
+    }
+  }
+
+  private noteExit(run: RunInProgress, exitCode: number): void {
+    try {
+      this.notes.noteExit(run.runId, exitCode);
+    } catch {
+      // The note without the exit code still gets the run recorded as errored.
+    }
+  }
+
+  /** The run's end is durable in the store: its note is no longer needed. */
+  private forget(run: RunInProgress): void {
+    try {
+      this.notes.remove(run.runId);
+    } catch (error) {
+      this.log(`dotscience: could not remove the open-run note of run ${run.runId} (${(error as Error).message}); the run is recorded, the note is harmless`);
+    }
+  }
+
+  private environmentOfProcess: EnvironmentInfo | undefined;
+  private processEnvironment(): EnvironmentInfo {
+    return (this.environmentOfProcess ??= new NodeEnvironment().describeProcess());
   }
 
   /** Queue a write after the metric points buffered before this call. */
