@@ -9,6 +9,7 @@ import {
   RunAlreadyStartedError,
   normalizeDataPath,
   parseInput,
+  type DataStore,
   type EnvironmentInfo,
   type JsonValue,
   type PublishedRun,
@@ -39,6 +40,7 @@ import { StoreLease } from './store-lease.js';
 import { AnnotationWriteError, WriteBacklog } from './write-backlog.js';
 import { writerIdentity } from './writer-identity.js';
 import { projectOfRuns } from '../hub/hub-project.js';
+import { CaptureProgressDataStore, type CaptureProgressOptions } from '../progress/capture-progress.js';
 
 export interface DotscienceClientOptions extends OpenOptions {
   /** Where the client's notices go (auto-start, lock waits, failed writes). Default: stderr. */
@@ -53,6 +55,11 @@ export interface DotscienceClientOptions extends OpenOptions {
   exitHandling?: boolean;
   /** The script recorded in script mode. Default: the script Node runs (process.argv[1]). */
   scriptPath?: string;
+  /**
+   * Progress of captures (input(), outputs and models at publish) on a terminal: a bar on stderr once
+   * a capture has run `showAfterMs` (default 1 s); `false` turns it off. Never drawn when stderr is not a TTY.
+   */
+  captureProgress?: CaptureProgressOptions | false;
 }
 
 export type ModelOptions = { framework?: string; extra?: Record<string, JsonValue> };
@@ -110,6 +117,7 @@ export class DotscienceClient implements ExitGuarded {
   /** Run ids are drawn here, not from the stores: start() fixes the id before the stores are open. */
   private readonly runIds = new RandomIdGenerator();
   private readonly notes: OpenRunNotes;
+  private readonly captureProgress: CaptureProgressOptions | false;
   /** The project to note for new runs; undefined when it is asked of the hub once the stores are open. */
   private readonly notedProjectId: string | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
@@ -126,6 +134,7 @@ export class DotscienceClient implements ExitGuarded {
     this.batchSize = options.metricBatchSize ?? 10_000;
     this.flushMs = options.metricFlushMs ?? 200;
     this.exitHandling = options.exitHandling ?? true;
+    this.captureProgress = options.captureProgress ?? {};
     this.backlog = new WriteBacklog(this.log);
     const configuration = isOpened(source) ? source.configuration : resolveConfiguration(options);
     this.notes = new OpenRunNotes(configuration.openRunsDirectory);
@@ -164,12 +173,20 @@ export class DotscienceClient implements ExitGuarded {
       if (!ds) throw new Error('dotscience: a write ran while the stores were closed (a bug in the SDK)');
       return ds;
     };
+    const progress = this.captureProgress;
+    const drawing = new WeakMap<DataStore, DataStore>();
+    const withProgress = (data: DataStore): DataStore => {
+      if (progress === false) return data;
+      let store = drawing.get(data);
+      if (!store) drawing.set(data, (store = new CaptureProgressDataStore(data, progress)));
+      return store;
+    };
     return {
       get events() {
         return open().events;
       },
       get data() {
-        return open().data;
+        return withProgress(open().data);
       },
       get clock() {
         return open().clock;
