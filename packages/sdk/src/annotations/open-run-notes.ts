@@ -1,9 +1,10 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { holderIsAlive, thisProcess } from '@dotscience/adapters-fs';
 import { RunLeftOpenSchema } from '@dotscience/core';
 import { z } from 'zod';
+import { STORE_GITIGNORE } from '../configuration/store-git-ignore.js';
 
 /** The process that noted a run: enough to tell later whether it is still running (as the fs writer lock does). */
 const NotingProcessSchema = z.object({
@@ -62,7 +63,8 @@ export class OpenRunNotes {
 
   /** Note a run this process has just started (before any of it is written to the store). */
   write(run: Omit<OpenRunNote, 'process'>): void {
-    mkdirSync(this.directory, { recursive: true });
+    // Git ignores the notes (with a hub store, nothing else may make it ignore .dotscience/): a run's code stays clean.
+    if (mkdirSync(this.directory, { recursive: true }) !== undefined) writeFileSync(join(this.directory, '.gitignore'), STORE_GITIGNORE);
     const note: OpenRunNote = { ...run, process: { ...thisProcess(), host: hostname() } };
     writeDurably(this.directory, this.path(run.runId), `${JSON.stringify(note)}\n`);
   }
