@@ -17,6 +17,7 @@ import {
   type RunServices,
   type Workload,
 } from '@dotscience/core';
+import { NodeEnvironment, RandomIdGenerator } from '@dotscience/adapters-fs';
 import { z } from 'zod';
 import type { Dotscience, OpenOptions } from '../composition-root.js';
 import { resolveConfiguration } from '../configuration/resolve-configuration.js';
@@ -31,7 +32,6 @@ import {
   namedValues,
   pathList,
 } from './annotation-arguments.js';
-import { NodeEnvironment, RandomIdGenerator } from '@dotscience/adapters-fs';
 import { MetricBuffer } from './metric-buffer.js';
 import { OpenRunNotes } from './open-run-notes.js';
 import { processExitGuard, type ExitGuarded } from './process-exit-guard.js';
