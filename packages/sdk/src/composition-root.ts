@@ -149,7 +149,7 @@ async function settleBeforeReading(options: OpenOptions): Promise<void> {
  */
 export async function openDotscience(options: OpenOptions = {}): Promise<Dotscience> {
   const configuration = resolveConfiguration(options);
-  if (options.readOnly && runsWereLeftOpen(configuration.openRunsDirectory)) await settleBeforeReading(options);
+  if (options.readOnly && runsWereLeftOpen(configuration.openRunsDirectory, configuration.store)) await settleBeforeReading(options);
   const container = await createContainer(configuration, options);
   try {
     // Data first: a data store that checks its backing (the ZFS pool) fails before the event log creates anything.

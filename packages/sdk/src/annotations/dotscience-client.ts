@@ -20,7 +20,8 @@ import {
 import { NodeEnvironment, RandomIdGenerator } from '@dotscience/adapters-fs';
 import { z } from 'zod';
 import type { Dotscience, OpenOptions } from '../composition-root.js';
-import { resolveConfiguration } from '../configuration/resolve-configuration.js';
+import { resolveConfiguration, type Configuration } from '../configuration/resolve-configuration.js';
+import type { StoreLocation } from '../configuration/storage-locations.js';
 import {
   checkJsonValue,
   checkName,
@@ -33,7 +34,7 @@ import {
   pathList,
 } from './annotation-arguments.js';
 import { MetricBuffer } from './metric-buffer.js';
-import { OpenRunNotes } from './open-run-notes.js';
+import { OpenRunNotes, storeKey } from './open-run-notes.js';
 import { processExitGuard, type ExitGuarded } from './process-exit-guard.js';
 import { RunInProgress } from './run-in-progress.js';
 import { StoreLease } from './store-lease.js';
@@ -80,6 +81,12 @@ const HubSchema = z.object({
   token: z.string().min(1, 'must not be empty'),
 });
 
+/** What a run's note says of its store and project: a hub asked for the project of its token gives none here. */
+function notedStore(store: StoreLocation, configuration: Configuration): { store: string; projectId: string | undefined } {
+  const projectFromHub = store.kind === 'hub' && configuration.sources.project === 'default';
+  return { store: storeKey(store), projectId: projectFromHub ? undefined : configuration.projectId };
+}
+
 function isOpened(source: DotscienceClientOptions | Dotscience): source is Dotscience {
   return 'events' in source && 'close' in source && 'configuration' in source;
 }
@@ -118,8 +125,9 @@ export class DotscienceClient implements ExitGuarded {
   private readonly runIds = new RandomIdGenerator();
   private readonly notes: OpenRunNotes;
   private readonly captureProgress: CaptureProgressOptions | false;
-  /** The project to note for new runs; undefined when it is asked of the hub once the stores are open. */
-  private readonly notedProjectId: string | undefined;
+  /** Where new runs are written and their project, as their notes say (the project is undefined when asked of the hub). */
+  private noted: { store: string; projectId: string | undefined };
+  private readonly configuration: Configuration;
   private flushTimer: NodeJS.Timeout | undefined;
   private mode: 'script' | 'interactive' | undefined;
   /** The run calls are writing to; undefined between publish() and the next annotation. */
@@ -137,9 +145,9 @@ export class DotscienceClient implements ExitGuarded {
     this.captureProgress = options.captureProgress ?? {};
     this.backlog = new WriteBacklog(this.log);
     const configuration = isOpened(source) ? source.configuration : resolveConfiguration(options);
+    this.configuration = configuration;
     this.notes = new OpenRunNotes(configuration.openRunsDirectory);
-    const projectFromHub = configuration.store.kind === 'hub' && configuration.sources.project === 'default';
-    this.notedProjectId = projectFromHub ? undefined : configuration.projectId;
+    this.noted = notedStore(configuration.store, configuration);
     const cwd = resolve(options.cwd ?? process.cwd());
     const env = options.env ?? process.env;
     this.lease = isOpened(source)
@@ -439,6 +447,7 @@ export class DotscienceClient implements ExitGuarded {
     await this.backlog.settled();
     await this.lease.release();
     this.lease.reconfigure('connect', (open) => ({ ...open, settings: { ...open.settings, hub: hub.hubUrl, store: hub.hubUrl, token: hub.token } }));
+    this.noted = notedStore({ kind: 'hub', url: hub.hubUrl }, this.configuration);
     await this.lease.acquire();
   }
 
@@ -520,8 +529,8 @@ export class DotscienceClient implements ExitGuarded {
   private noteOpen(runId: string, startedAt: string): void {
     try {
       const { mode, workload } = this.session.nextStart();
-      const projectId = this.notedProjectId;
-      this.notes.write({ runId, mode, workload, environment: this.processEnvironment(), startedAt, ...(projectId === undefined ? {} : { projectId }) });
+      const { store, projectId } = this.noted;
+      this.notes.write({ runId, store, mode, workload, environment: this.processEnvironment(), startedAt, ...(projectId === undefined ? {} : { projectId }) });
     } catch (error) {
       this.log(`dotscience: could not note run ${runId} as open in ${this.notes.directory} (${(error as Error).message}); if the process ends before its start is written, the run is lost`);
     }

@@ -1,10 +1,12 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { holderIsAlive, thisProcess } from '@dotscience/adapters-fs';
 import { RunLeftOpenSchema } from '@dotscience/core';
 import { z } from 'zod';
 import { STORE_GITIGNORE } from '../configuration/store-git-ignore.js';
+import type { StoreLocation } from '../configuration/storage-locations.js';
 
 /** The process that noted a run: enough to tell later whether it is still running (as the fs writer lock does). */
 const NotingProcessSchema = z.object({
@@ -14,10 +16,30 @@ const NotingProcessSchema = z.object({
   host: z.string(),
 });
 
-export const OpenRunNoteSchema = RunLeftOpenSchema.extend({ process: NotingProcessSchema });
+export const OpenRunNoteSchema = RunLeftOpenSchema.extend({
+  /** The event store the run is written to (storeKey): only an opener of that store settles the note. */
+  store: z.string().min(1),
+  process: NotingProcessSchema,
+});
 export type OpenRunNote = z.infer<typeof OpenRunNoteSchema>;
 
 const SUFFIX = '.json';
+
+/**
+ * Names an event store in a note: the fs log's directory, the hub's URL, or a digest of a
+ * KurrentDB connection string (which may hold a password). One project folder can hold notes
+ * for several stores (after `connect()`, or a changed configuration): each goes to its own.
+ */
+export function storeKey(store: StoreLocation): string {
+  switch (store.kind) {
+    case 'fs':
+      return `fs:${store.directory}`;
+    case 'hub':
+      return `hub:${store.url}`;
+    case 'kurrentdb':
+      return `kurrentdb:sha256:${createHash('sha256').update(store.connectionString).digest('hex')}`;
+  }
+}
 
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT';
@@ -84,8 +106,8 @@ export class OpenRunNotes {
     }
   }
 
-  /** The notes of runs whose process is gone; `unreadable` names files that are not notes (left in place). */
-  leftByGoneProcesses(): { notes: OpenRunNote[]; unreadable: string[] } {
+  /** The notes of runs written to `store` whose process is gone; `unreadable` names files that are not notes (left in place). */
+  leftByGoneProcesses(store: string): { notes: OpenRunNote[]; unreadable: string[] } {
     let names: string[];
     try {
       names = readdirSync(this.directory).filter((n) => n.endsWith(SUFFIX));
@@ -99,7 +121,7 @@ export class OpenRunNotes {
       const note = this.read(name.slice(0, -SUFFIX.length));
       if (note === undefined) continue; // removed meanwhile
       if (note === null) unreadable.push(join(this.directory, name));
-      else if (isGone(note.process)) notes.push(note);
+      else if (note.store === store && isGone(note.process)) notes.push(note);
     }
     return { notes, unreadable };
   }

@@ -1,7 +1,8 @@
 import { recordRunLeftOpen } from '@dotscience/core';
 import type { Dotscience } from '../composition-root.js';
 import { projectOfRuns } from '../hub/hub-project.js';
-import { OpenRunNotes } from './open-run-notes.js';
+import type { StoreLocation } from '../configuration/storage-locations.js';
+import { OpenRunNotes, storeKey } from './open-run-notes.js';
 import { writerIdentity } from './writer-identity.js';
 
 /**
@@ -16,7 +17,7 @@ export async function settleRunsLeftOpen(ds: Dotscience, log: (line: string) => 
   const notes = new OpenRunNotes(ds.configuration.openRunsDirectory);
   let found: ReturnType<OpenRunNotes['leftByGoneProcesses']>;
   try {
-    found = notes.leftByGoneProcesses();
+    found = notes.leftByGoneProcesses(storeKey(ds.configuration.store));
   } catch (error) {
     log(`dotscience: could not read the open-run notes in ${notes.directory}: ${(error as Error).message}`);
     return [];
@@ -37,10 +38,10 @@ export async function settleRunsLeftOpen(ds: Dotscience, log: (line: string) => 
   return settled;
 }
 
-/** Whether some run was left open by a process that is gone (cheap: one directory listing when there is none). */
-export function runsWereLeftOpen(directory: string): boolean {
+/** Whether some run of `store` was left open by a process that is gone (cheap: one directory listing when there is none). */
+export function runsWereLeftOpen(directory: string, store: StoreLocation): boolean {
   try {
-    return new OpenRunNotes(directory).leftByGoneProcesses().notes.length > 0;
+    return new OpenRunNotes(directory).leftByGoneProcesses(storeKey(store)).notes.length > 0;
   } catch {
     return false;
   }
