@@ -26,6 +26,7 @@ import { StoreNotFoundError } from './configuration/configuration-errors.js';
 import { ensureGitIgnoresStore } from './configuration/store-git-ignore.js';
 import { resolveConfiguration, type Configuration, type ResolveOptions } from './configuration/resolve-configuration.js';
 import type { DataLocation, StoreLocation } from './configuration/storage-locations.js';
+import { runsWereLeftOpen, settleRunsLeftOpen } from './annotations/runs-left-open.js';
 import { PathRoutedDataStore } from './data-routing/index.js';
 import { hubClientOptions } from './hub/hub-client-options.js';
 
@@ -143,10 +144,29 @@ export interface Dotscience extends RunServices {
   close(): Promise<void>;
 }
 
-/** Resolve the configuration, bind the adapters and open the stores. */
+/**
+ * Runs that SDK processes left open are recorded by the next opener that can
+ * write: a reader finding some opens for writing a moment first (unless another
+ * process holds the writer lock: that one settles them), so `ds runs` right after
+ * a script called process.exit() shows its run.
+ */
+async function settleBeforeReading(options: OpenOptions): Promise<void> {
+  try {
+    const writer = await openDotscience({ ...options, readOnly: false, waitForLock: false });
+    await writer.close();
+  } catch {
+    // Locked by a writer (which settles them), or not writable from here: read what is there.
+  }
+}
+
+/**
+ * Resolve the configuration, bind the adapters and open the stores. A writer
+ * first records the end of the runs SDK processes left open (settleRunsLeftOpen).
+ */
 export async function openDotscience(options: OpenOptions = {}): Promise<Dotscience> {
   const configuration = resolveConfiguration(options);
   if (!options.createStore) refuseMissingConfiguredStore(configuration);
+  if (options.readOnly && runsWereLeftOpen(configuration.openRunsDirectory, configuration.store)) await settleBeforeReading(options);
   const container = await createContainer(configuration, options);
   try {
     // Data first: a data store that checks its backing (the ZFS pool) fails before the event log creates anything.
@@ -157,7 +177,7 @@ export async function openDotscience(options: OpenOptions = {}): Promise<Dotscie
       if (configuration.data.kind === 'fs') await ensureGitIgnoresStore(configuration.data.directory);
     }
     let closed: Promise<void> | undefined;
-    return {
+    const ds: Dotscience = {
       configuration,
       container,
       events,
@@ -169,6 +189,8 @@ export async function openDotscience(options: OpenOptions = {}): Promise<Dotscie
       environment: container.get<Environment>(Environment),
       close: () => (closed ??= container.unbindAllAsync()),
     };
+    if (!options.readOnly) await settleRunsLeftOpen(ds);
+    return ds;
   } catch (err) {
     await container.unbindAllAsync().catch(() => undefined);
     throw err;

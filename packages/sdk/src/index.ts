@@ -5,3 +5,4 @@ export * from './annotations/index.js';
 export * from './data-routing/index.js';
 export * from './code-versions/index.js';
 export * from './hub/index.js';
+export * from './progress/index.js';

@@ -9,3 +9,4 @@ export {
   ReadOnlyEventStoreError,
 } from './event-store-errors.js';
 export { writeFileAtomic } from './atomic-file.js';
+export { thisProcess, holderIsAlive, type LockHolder } from './lock-holder.js';

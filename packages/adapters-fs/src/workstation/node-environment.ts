@@ -25,13 +25,12 @@ export class NodeEnvironment implements Environment {
 
   async describe(cwd: string): Promise<EnvironmentInfo> {
     const packages = await this.packages(resolve(cwd));
-    return {
-      runtime: `node ${process.version}`,
-      os: `${platform()} ${release()} ${arch()}`,
-      host: hostname(),
-      user: this.user(),
-      ...(packages.size > 0 ? { packages: Object.fromEntries(packages) } : {}),
-    };
+    return { ...this.describeProcess(), ...(packages.size > 0 ? { packages: Object.fromEntries(packages) } : {}) };
+  }
+
+  /** Runtime, OS, host and user, read synchronously (no package versions: those take reading project files). */
+  describeProcess(): EnvironmentInfo {
+    return { runtime: `node ${process.version}`, os: `${platform()} ${release()} ${arch()}`, host: hostname(), user: this.user() };
   }
 
   private user(): string {

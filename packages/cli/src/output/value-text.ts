@@ -9,18 +9,7 @@ export function valueText(value: JsonValue | undefined): string {
   return JSON.stringify(value);
 }
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-/** 1536 → "1.5 KiB". */
-export function byteSize(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
-}
+export { byteSize } from '@dotscience/sdk';
 
 /** An ISO-8601 UTC time as "2026-01-31 12:00:00". */
 export function timeText(iso: string | null): string {

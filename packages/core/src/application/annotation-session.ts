@@ -39,6 +39,12 @@ export interface MetricPointInput {
   at?: string;
 }
 
+/** A run's id and start time, fixed by the caller before its start is written. */
+export interface PreparedStart {
+  runId: string;
+  startedAt: string;
+}
+
 interface OpenRun {
   recorder: RunRecorder;
   plan: PublicationPlan;
@@ -84,9 +90,21 @@ export class AnnotationSession {
     return this.open?.recorder;
   }
 
-  /** Start a new run; returns its id. A run still open must be published first. */
-  async start(): Promise<string> {
-    return this.queue.run(() => this.startRun());
+  /**
+   * Start a new run; returns its id. A run still open must be published first.
+   * `prepared` gives the run id and start time when the caller fixed them
+   * already (the SDK notes them synchronously, before the start is written).
+   */
+  async start(prepared?: PreparedStart): Promise<string> {
+    return this.queue.run(() => this.startRun(prepared));
+  }
+
+  /** What the next run's RunStarted will say of the mode and workload (known synchronously, unlike the code version). */
+  nextStart(): { mode: RunMode; workload: Workload } {
+    const { options } = this;
+    const mode = this.mode;
+    const script = mode === 'script' ? (this.scriptPath ?? options.workload?.script) : undefined;
+    return { mode, workload: withoutUndefined({ ...options.workload, cwd: options.workload?.cwd ?? options.cwd, script }) };
   }
 
   async describe(description: string): Promise<void> {
@@ -210,27 +228,18 @@ export class AnnotationSession {
     return this.open!;
   }
 
-  private async startRun(): Promise<string> {
+  private async startRun(prepared?: PreparedStart): Promise<string> {
     if (this.open?.recorder.state.lifecycle === 'running') throw new RunAlreadyStartedError(this.open.recorder.runId);
     const { services, options } = this;
-    const mode = this.mode;
-    const script = mode === 'script' ? (this.scriptPath ?? options.workload?.script) : undefined;
+    const { mode, workload } = this.nextStart();
     const [codeVersion, environment, projectId] = await Promise.all([
-      services.code.inspect(options.cwd, script),
+      services.code.inspect(options.cwd, workload.script),
       services.environment.describe(options.cwd),
       typeof options.projectId === 'function' ? options.projectId() : (options.projectId ?? 'default'),
     ]);
-    const runId = services.ids.newId();
+    const runId = prepared?.runId ?? services.ids.newId();
     const recorder = RunRecorder.create(services, runId, options.writer);
-    await recorder.record({
-      kind: 'start',
-      projectId,
-      mode,
-      workload: withoutUndefined({ ...options.workload, cwd: options.workload?.cwd ?? options.cwd, script }),
-      codeVersion,
-      environment,
-      startedAt: services.clock.now(),
-    });
+    await recorder.record({ kind: 'start', projectId, mode, workload, codeVersion, environment, startedAt: prepared?.startedAt ?? services.clock.now() });
     this.open = { recorder, plan: new PublicationPlan(runId) };
     return runId;
   }

@@ -10,3 +10,4 @@ export * from './run-publication.js';
 export * from './session-errors.js';
 export * from './metric-batch-builder.js';
 export * from './annotation-session.js';
+export * from './run-left-open.js';

@@ -9,15 +9,19 @@ import {
   RunAlreadyStartedError,
   normalizeDataPath,
   parseInput,
+  type DataStore,
+  type EnvironmentInfo,
   type JsonValue,
   type PublishedRun,
   type RunCommandInput,
   type RunServices,
   type Workload,
 } from '@dotscience/core';
+import { NodeEnvironment, RandomIdGenerator } from '@dotscience/adapters-fs';
 import { z } from 'zod';
 import type { Dotscience, OpenOptions } from '../composition-root.js';
-import { resolveConfiguration } from '../configuration/resolve-configuration.js';
+import { resolveConfiguration, type Configuration } from '../configuration/resolve-configuration.js';
+import type { StoreLocation } from '../configuration/storage-locations.js';
 import {
   checkJsonValue,
   checkName,
@@ -30,12 +34,14 @@ import {
   pathList,
 } from './annotation-arguments.js';
 import { MetricBuffer } from './metric-buffer.js';
+import { OpenRunNotes, storeKey } from './open-run-notes.js';
 import { processExitGuard, type ExitGuarded } from './process-exit-guard.js';
 import { RunInProgress } from './run-in-progress.js';
 import { StoreLease } from './store-lease.js';
 import { AnnotationWriteError, WriteBacklog } from './write-backlog.js';
 import { writerIdentity } from './writer-identity.js';
 import { projectOfRuns } from '../hub/hub-project.js';
+import { CaptureProgressDataStore, type CaptureProgressOptions } from '../progress/capture-progress.js';
 
 export interface DotscienceClientOptions extends OpenOptions {
   /** Where the client's notices go (auto-start, lock waits, failed writes). Default: stderr. */
@@ -50,6 +56,11 @@ export interface DotscienceClientOptions extends OpenOptions {
   exitHandling?: boolean;
   /** The script recorded in script mode. Default: the script Node runs (process.argv[1]). */
   scriptPath?: string;
+  /**
+   * Progress of captures (input(), outputs and models at publish) on a terminal: a bar on stderr once
+   * a capture has run `showAfterMs` (default 1 s); `false` turns it off. Never drawn when stderr is not a TTY.
+   */
+  captureProgress?: CaptureProgressOptions | false;
 }
 
 export type ModelOptions = { framework?: string; extra?: Record<string, JsonValue> };
@@ -69,6 +80,12 @@ const HubSchema = z.object({
   hubUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of a dotscience hub' }),
   token: z.string().min(1, 'must not be empty'),
 });
+
+/** What a run's note says of its store and project: a hub asked for the project of its token gives none here. */
+function notedStore(store: StoreLocation, configuration: Configuration): { store: string; projectId: string | undefined } {
+  const projectFromHub = store.kind === 'hub' && configuration.sources.project === 'default';
+  return { store: storeKey(store), projectId: projectFromHub ? undefined : configuration.projectId };
+}
 
 function isOpened(source: DotscienceClientOptions | Dotscience): source is Dotscience {
   return 'events' in source && 'close' in source && 'configuration' in source;
@@ -104,6 +121,13 @@ export class DotscienceClient implements ExitGuarded {
   private readonly batchSize: number;
   private readonly flushMs: number;
   private readonly exitHandling: boolean;
+  /** Run ids are drawn here, not from the stores: start() fixes the id before the stores are open. */
+  private readonly runIds = new RandomIdGenerator();
+  private readonly notes: OpenRunNotes;
+  private readonly captureProgress: CaptureProgressOptions | false;
+  /** Where new runs are written and their project, as their notes say (the project is undefined when asked of the hub). */
+  private noted: { store: string; projectId: string | undefined };
+  private readonly configuration: Configuration;
   private flushTimer: NodeJS.Timeout | undefined;
   private mode: 'script' | 'interactive' | undefined;
   /** The run calls are writing to; undefined between publish() and the next annotation. */
@@ -118,8 +142,12 @@ export class DotscienceClient implements ExitGuarded {
     this.batchSize = options.metricBatchSize ?? 10_000;
     this.flushMs = options.metricFlushMs ?? 200;
     this.exitHandling = options.exitHandling ?? true;
+    this.captureProgress = options.captureProgress ?? {};
     this.backlog = new WriteBacklog(this.log);
     const configuration = isOpened(source) ? source.configuration : resolveConfiguration(options);
+    this.configuration = configuration;
+    this.notes = new OpenRunNotes(configuration.openRunsDirectory);
+    this.noted = notedStore(configuration.store, configuration);
     const cwd = resolve(options.cwd ?? process.cwd());
     const env = options.env ?? process.env;
     this.lease = isOpened(source)
@@ -153,12 +181,20 @@ export class DotscienceClient implements ExitGuarded {
       if (!ds) throw new Error('dotscience: a write ran while the stores were closed (a bug in the SDK)');
       return ds;
     };
+    const progress = this.captureProgress;
+    const drawing = new WeakMap<DataStore, DataStore>();
+    const withProgress = (data: DataStore): DataStore => {
+      if (progress === false) return data;
+      let store = drawing.get(data);
+      if (!store) drawing.set(data, (store = new CaptureProgressDataStore(data, progress)));
+      return store;
+    };
     return {
       get events() {
         return open().events;
       },
       get data() {
-        return open().data;
+        return withProgress(open().data);
       },
       get clock() {
         return open().clock;
@@ -175,7 +211,7 @@ export class DotscienceClient implements ExitGuarded {
     };
   }
 
-  /** Id of the run calls are writing to (undefined until its start has been written), or of the last run. */
+  /** Id of the run calls are writing to (fixed by start() or the first annotation), or of the last run. */
   get runId(): string | undefined {
     return this.run?.runId ?? this.lastRunId;
   }
@@ -194,16 +230,15 @@ export class DotscienceClient implements ExitGuarded {
     this.mode = 'script';
   }
 
-  /** Start a run (optionally described). A run still open must be published first (RunAlreadyStartedError). */
+  /**
+   * Start a run (optionally described). A run still open must be published first (RunAlreadyStartedError).
+   * Before it returns, the run is noted durably on disk (open-run-notes.ts): however the process ends
+   * from here on, the run is recorded — by this process, or as errored by the next writer.
+   */
   start(description?: string): void {
     const text = description === undefined ? undefined : checkText('description', description);
-    if (this.run) throw new RunAlreadyStartedError(this.run.runId ?? '(starting)');
-    const run = this.beginRun();
-    this.backlog.add('start', async () => {
-      await this.lease.acquire();
-      run.runId = await this.session.start();
-      if (text !== undefined) await this.session.describe(text);
-    });
+    if (this.run) throw new RunAlreadyStartedError(this.run.runId);
+    this.beginRun(undefined, text);
   }
 
   /** Fix the end of the run's work now (publish() would otherwise use its own time). The first end() counts. */
@@ -220,7 +255,7 @@ export class DotscienceClient implements ExitGuarded {
   async publish(description?: string): Promise<PublishedRun> {
     const text = description === undefined ? undefined : checkText('description', description);
     if (!this.run && this.sealing) {
-      throw new RunAlreadyPublishedError(this.sealing.runId ?? '(publishing)', 'publish', null);
+      throw new RunAlreadyPublishedError(this.sealing.runId, 'publish', null);
     }
     const run = this.ensureRun('publish');
     this.drainMetrics();
@@ -234,6 +269,7 @@ export class DotscienceClient implements ExitGuarded {
         await this.lease.acquire();
         const published = await this.session.publish(text, endedAt);
         this.lastRunId = published.runId;
+        this.forget(run);
         return published;
       });
     } catch (error) {
@@ -407,10 +443,11 @@ export class DotscienceClient implements ExitGuarded {
    */
   async connect(hubUrl: string, token: string): Promise<void> {
     const hub = parseInput(HubSchema, { hubUrl, token }, 'connect');
-    if (this.run) throw new RunOpenError('connect', this.run.runId ?? '(starting)');
+    if (this.run) throw new RunOpenError('connect', this.run.runId);
     await this.backlog.settled();
     await this.lease.release();
     this.lease.reconfigure('connect', (open) => ({ ...open, settings: { ...open.settings, hub: hub.hubUrl, store: hub.hubUrl, token: hub.token } }));
+    this.noted = notedStore({ kind: 'hub', url: hub.hubUrl }, this.configuration);
     await this.lease.acquire();
   }
 
@@ -437,44 +474,88 @@ export class DotscienceClient implements ExitGuarded {
       this.backlog.add('error', async () => {
         await this.lease.acquire();
         await this.session.error(message, detail);
+        this.forget(run);
       });
-      this.log(`dotscience: run ${run.runId ?? '(starting)'} marked errored: ${message}`);
+      this.log(`dotscience: run ${run.runId} marked errored: ${message}`);
     }
     await this.backlog.settled();
     await this.lease.release();
     processExitGuard.unwatch(this);
   }
 
-  exitNotice(): string | undefined {
+  exited(exitCode: number): string | undefined {
     if (!this.run && this.backlog.pending === 0) return undefined;
     const lost = this.buffer.size + this.backlog.pending;
+    const open = this.run;
+    if (open) this.noteExit(open, exitCode);
     return (
-      `dotscience: the process exited with ${this.run ? `run ${this.run.runId ?? '(starting)'} open` : 'writes pending'} — ` +
-      `process.exit() lets no asynchronous write finish, so the run stays 'running' in the store and ${lost} buffered metric point(s) or queued write(s) are lost; ` +
-      'publish() (await it) before exiting'
+      `dotscience: the process exited (code ${exitCode}) with ${open ? `run ${open.runId} open` : 'writes pending'} — ` +
+      `process.exit() lets no asynchronous write finish, so ${lost} buffered metric point(s) or queued write(s) are lost` +
+      (open ? '; the run is recorded as errored by the next ds command or SDK process that opens the store' : '') +
+      '; publish() (await it) before exiting'
     );
   }
 
   // ── internals ────────────────────────────────────────────────────────
 
-  private beginRun(run = new RunInProgress()): RunInProgress {
+  /**
+   * Open a run: fix its id and start time, note it durably (so no way of ending the process loses
+   * it), and queue its start (with `description`, if any).
+   */
+  private beginRun(prepared?: RunInProgress, description?: string): RunInProgress {
+    const run = prepared ?? new RunInProgress();
+    run.runId = this.runIds.newId();
+    const startedAt = new Date().toISOString();
+    this.noteOpen(run.runId, startedAt);
     this.run = run;
     this.sealing = undefined;
     if (this.exitHandling) processExitGuard.watch(this);
+    this.backlog.add('start', async () => {
+      await this.lease.acquire();
+      await this.session.start({ runId: run.runId, startedAt });
+      if (description !== undefined) await this.session.describe(description);
+    });
     return run;
   }
 
-  /** The open run, or a new one started for `command` (the session says so on stderr, as the original library does). */
+  /** The open run, or a new one started for `command` (said on stderr, as the original library does). */
   private ensureRun(command: string, prepared?: RunInProgress): RunInProgress {
     if (this.run) return this.run;
     const run = this.beginRun(prepared);
-    this.backlog.add('start', async () => {
-      await this.lease.acquire();
-      // The session starts the run for the first annotation and reports it through onAutoStart.
-      await this.session.recordAll(command, []);
-      run.runId = this.session.currentRun?.runId;
-    });
+    this.log(`dotscience: you have not called start() yet, so run ${run.runId} was started for ${command}()`);
     return run;
+  }
+
+  private noteOpen(runId: string, startedAt: string): void {
+    try {
+      const { mode, workload } = this.session.nextStart();
+      const { store, projectId } = this.noted;
+      this.notes.write({ runId, store, mode, workload, environment: this.processEnvironment(), startedAt, ...(projectId === undefined ? {} : { projectId }) });
+    } catch (error) {
+      this.log(`dotscience: could not note run ${runId} as open in ${this.notes.directory} (${(error as Error).message}); if the process ends before its start is written, the run is lost`);
+    }
+  }
+
+  private noteExit(run: RunInProgress, exitCode: number): void {
+    try {
+      this.notes.noteExit(run.runId, exitCode);
+    } catch {
+      // The note without the exit code still gets the run recorded as errored.
+    }
+  }
+
+  /** The run's end is durable in the store: its note is no longer needed. */
+  private forget(run: RunInProgress): void {
+    try {
+      this.notes.remove(run.runId);
+    } catch (error) {
+      this.log(`dotscience: could not remove the open-run note of run ${run.runId} (${(error as Error).message}); the run is recorded, the note is harmless`);
+    }
+  }
+
+  private environmentOfProcess: EnvironmentInfo | undefined;
+  private processEnvironment(): EnvironmentInfo {
+    return (this.environmentOfProcess ??= new NodeEnvironment().describeProcess());
   }
 
   /** Queue a write after the metric points buffered before this call. */

@@ -5,8 +5,11 @@ import type { JsonValue } from '@dotscience/core';
 export interface ExitGuarded {
   /** Record the open run as errored with `message`, write everything pending and release the stores. */
   abandon(message: string, detail?: JsonValue): Promise<void>;
-  /** At process.exit() nothing asynchronous can run: a line saying what is left unrecorded, if anything. */
-  exitNotice(): string | undefined;
+  /**
+   * The process is exiting with `exitCode` (in 'exit': only synchronous code runs). Note the exit
+   * on the open run's note, and return a line saying what is left unrecorded, if anything.
+   */
+  exited(exitCode: number): string | undefined;
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -39,9 +42,10 @@ function errorMessage(error: unknown): string {
  *   "interrupted by SIGINT", then the signal is raised again so the process
  *   dies of it as it would have. A second signal while recording ends it at once.
  * - process.exit(): only synchronous code runs in 'exit', and the stores write
- *   asynchronously, so the run cannot be marked: a line on stderr names it, and
- *   it stays 'running' in the store (readers show a run whose process is gone as
- *   running; see the report of issue 4).
+ *   asynchronously, so the run cannot be marked here: the exit code is added to
+ *   the run's open-run note (written synchronously by start()), a line on stderr
+ *   names the run, and the next writer to open the store records it as errored
+ *   (with its start, if that was not written yet).
  */
 class ProcessExitGuard {
   private readonly guarded = new Set<ExitGuarded>();
@@ -132,9 +136,9 @@ class ProcessExitGuard {
     void this.abandonAll(`interrupted by ${signal}`, { signal }).then(raise);
   };
 
-  private readonly onExit = (): void => {
+  private readonly onExit = (code: number): void => {
     for (const client of this.guarded) {
-      const notice = client.exitNotice();
+      const notice = client.exited(code);
       if (notice) process.stderr.write(`${notice}\n`);
     }
   };

@@ -14,8 +14,8 @@ import {
  * The run's recorder checks the same rules again when the writes happen.
  */
 export class RunInProgress {
-  /** Known once the queued start has run. */
-  runId: string | undefined;
+  /** Fixed when the run is begun (before its start is written). */
+  runId = '';
   /** Wall-clock ms fixed by end(), if called. */
   endedAtMs: number | undefined;
   private readonly recordedParameters = new Map<string, { value: JsonValue; canonical: string }>();
@@ -23,7 +23,7 @@ export class RunInProgress {
   private readonly models = new Map<string, { path: string; canonical: string }>();
 
   private get label(): string {
-    return this.runId ?? '(starting)';
+    return this.runId;
   }
 
   /** Throws ParameterConflictError when a name already has (or is given twice with) another value; all or nothing. */

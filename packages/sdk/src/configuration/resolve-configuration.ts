@@ -51,6 +51,8 @@ export interface Configuration {
   data: DataLocation;
   /** Where projection checkpoints are kept (always local). */
   checkpointsDirectory: string;
+  /** Where SDK processes note the runs they have open (always local; see annotations/open-run-notes.ts). */
+  openRunsDirectory: string;
   token?: string;
   /** The config file that was read, if any. */
   configFile?: string;
@@ -148,6 +150,7 @@ export function resolveConfiguration(options: ResolveOptions = {}): Configuratio
     store,
     data,
     checkpointsDirectory: join(localFolder, 'projections'),
+    openRunsDirectory: join(localFolder, 'open-runs'),
     ...(token === undefined ? {} : { token: token.value }),
     ...(configFile === undefined ? {} : { configFile }),
     sources: {

@@ -1,1 +1,2 @@
 export * from './path-routed-data-store.js';
+export { CaptureWrappingDataStore } from './capture-wrapping-data-store.js';

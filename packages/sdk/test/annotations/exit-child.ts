@@ -32,6 +32,9 @@ switch (scenario) {
     await ds.flush();
     process.exit(3);
     break;
+  case 'exit-at-once':
+    process.exit(3);
+    break;
   case 'signal':
     await ds.flush();
     setInterval(() => undefined, 1000);

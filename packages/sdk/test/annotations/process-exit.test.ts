@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FsEventStore } from '@dotscience/adapters-fs';
 import type { RecordedEvent } from '@dotscience/core';
+import { openDotscience } from '../../src/composition-root.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForNode } from '../../../adapters-fs/bench/event-store-node-bundle.mjs';
 import { metricPoints } from './client-fixture.js';
@@ -142,14 +143,36 @@ describe('a process that ends without publishing leaves its run errored (real ch
     expect(errored(events)).toMatchObject({ message: 'interrupted by SIGTERM', detail: { signal: 'SIGTERM' } });
   });
 
-  it('given process.exit(), when it runs, then nothing asynchronous can be written: stderr names the open run, which stays running (no RunErrored), and the stale lock is taken over', async () => {
+  it('given process.exit(), when it runs, then stderr names the open run, and the next writer to open the store records it errored with the exit code (the stale lock is taken over)', async () => {
     const dir = await project();
     const result = await runChild(bundle, dir, 'exit');
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/dotscience: the process exited with run \S+ open — process\.exit\(\) lets no asynchronous write finish/);
-    const types = runTypes(await storeEvents(dir));
-    expect(types).not.toContain('RunErrored');
-    expect(types).not.toContain('RunPublished');
+    expect(result.stderr).toMatch(/dotscience: the process exited \(code 3\) with run \S+ open — process\.exit\(\) lets no asynchronous write finish/);
+    // Nothing asynchronous ran after process.exit(): the store alone holds the run as running.
+    const before = runTypes(await storeEvents(dir));
+    expect(before).not.toContain('RunErrored');
+    expect(before).not.toContain('RunPublished');
+
+    await (await openDotscience({ cwd: dir })).close();
+    const events = await storeEvents(dir);
+    expect(runTypes(events).at(-1)).toBe('RunErrored');
+    expect(errored(events)).toMatchObject({ message: 'the process exited with code 3 before the run was published', detail: { exitCode: 3, startRecordedBeforeExit: true } });
+    expect(metricPoints(events)).toHaveLength(1000);
+    expect((await readdir(join(dir, '.dotscience', 'open-runs'))).filter((f) => f.endsWith('.json'))).toEqual([]);
+  });
+
+  it('given process.exit() right after start(), before anything was written, when a reader opens the store, then the run is there: started (no code version) and errored with the exit code', async () => {
+    const dir = await project();
+    const result = await runChild(bundle, dir, 'exit-at-once');
+    expect(result.code).toBe(3);
+
+    await (await openDotscience({ cwd: dir, readOnly: true })).close();
+    const events = await storeEvents(dir);
+    const types = runTypes(events);
+    expect(types[0]).toBe('RunStarted');
+    expect(types.at(-1)).toBe('RunErrored');
+    expect(events.find((e) => e.type === 'RunStarted')!.data).toMatchObject({ workload: { workloadId: 'wl-test', script: bundle, cwd: dir } });
+    expect(errored(events)!.message).toBe('the process exited with code 3 before the run was published');
   });
 
   it('given the program handles uncaught exceptions itself, when one is thrown, then the run is errored and the program decides how the process ends', async () => {

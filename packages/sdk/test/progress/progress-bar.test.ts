@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ProgressBar } from '../src/output/progress-bar.js';
+import { ProgressBar } from '../../src/progress/progress-bar.js';
 
 function target(isTTY: boolean) {
   const writes: string[] = [];
@@ -47,5 +47,27 @@ describe('progress bar', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('given a threshold, when progress is reported before it, then nothing is drawn; after it, the bar is', () => {
+    let now = 5_000;
+    const { writes, stream } = target(true);
+    const bar = new ProgressBar('versioning data', 4096, 'bytes', stream, { showAfterMs: 1000, now: () => now });
+    now += 999;
+    bar.update(1024);
+    expect(writes).toEqual([]);
+    now += 1;
+    bar.update(2048);
+    expect(writes).toEqual([`\r\x1b[2Kversioning data [${'#'.repeat(15)}${'-'.repeat(15)}] 50% 2.0 KiB / 4.0 KiB`]);
+    bar.finish();
+    expect(writes.at(-1)).toBe('\r\x1b[2K');
+  });
+
+  it('given a threshold that is never reached, when the operation finishes, then nothing is written at all', () => {
+    const { writes, stream } = target(true);
+    const bar = new ProgressBar('versioning data', 4096, 'bytes', stream, { showAfterMs: 1000, now: () => 0 });
+    bar.update(4096);
+    bar.finish();
+    expect(writes).toEqual([]);
   });
 });

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { RunStartedSchema } from '../events/catalogue.js';
+import type { RunCommandInput } from '../run/run-commands.js';
+import type { RunState } from '../run/run-state.js';
+import { RunRecorder } from './run-recorder.js';
+import type { RunServices, WriterMeta } from './run-services.js';
+
+/**
+ * A run a process started and did not finish recording before it ended: what
+ * the process knew of it synchronously when start() returned (DESIGN §6 exit
+ * handling; docs/decisions.md "Open-run notes"). The code version is not part
+ * of it — inspecting it takes asynchronous work the process may not have lived
+ * through — so a start recorded from it has none (unversioned, never "clean").
+ */
+export const RunLeftOpenSchema = RunStartedSchema.omit({ codeVersion: true, projectId: true }).extend({
+  /** Undefined when the project was to be asked of the store (a hub token's project). */
+  projectId: z.string().min(1).optional(),
+  /** The exit code the process ended with, when it ended through process.exit() or a failed exit. */
+  exitCode: z.number().int().optional(),
+});
+export type RunLeftOpen = z.infer<typeof RunLeftOpenSchema>;
+
+function endMessage(left: RunLeftOpen): string {
+  const how = left.exitCode === undefined ? 'ended (killed, or crashed without running its exit handlers)' : `exited with code ${left.exitCode}`;
+  return `the process ${how} before the run was published`;
+}
+
+/**
+ * What a run left open by a process that is gone still needs: its start when
+ * the store never got it, then RunErrored saying how the process ended. A run
+ * already published or errored needs nothing (its own record of the end wins).
+ */
+export function runLeftOpenCommands(state: RunState, left: RunLeftOpen, projectId: string): RunCommandInput[] {
+  if (state.lifecycle === 'published' || state.errored) return [];
+  const commands: RunCommandInput[] = [];
+  const startLost = state.lifecycle === 'not-started';
+  if (startLost) {
+    const { mode, workload, environment, startedAt } = left;
+    commands.push({ kind: 'start', projectId, mode, workload, codeVersion: {}, environment, startedAt });
+  }
+  const detail = {
+    ...(left.exitCode === undefined ? {} : { exitCode: left.exitCode }),
+    startRecordedBeforeExit: !startLost,
+    note: 'recorded from the open-run note the process left; annotations it had not written yet are lost',
+  };
+  commands.push({ kind: 'error', message: endMessage(left), detail });
+  return commands;
+}
+
+/** Record what a run left open needs (see runLeftOpenCommands), in one append; returns what was written. */
+export async function recordRunLeftOpen(services: RunServices, left: RunLeftOpen, projectId: string, writer?: WriterMeta): Promise<RunCommandInput[]> {
+  const recorder = await RunRecorder.open(services, left.runId, writer);
+  const commands = runLeftOpenCommands(recorder.state, left, projectId);
+  if (commands.length > 0) await recorder.recordBatch(commands);
+  return commands;
+}

@@ -1,0 +1,48 @@
+import { recordRunLeftOpen } from '@dotscience/core';
+import type { Dotscience } from '../composition-root.js';
+import { projectOfRuns } from '../hub/hub-project.js';
+import type { StoreLocation } from '../configuration/storage-locations.js';
+import { OpenRunNotes, storeKey } from './open-run-notes.js';
+import { writerIdentity } from './writer-identity.js';
+
+/**
+ * Record the end of every run an SDK process noted as open and left so (it
+ * exited through process.exit(), crashed or was killed before publishing):
+ * its start when the store never got it, then RunErrored. Runs with the
+ * stores open for writing, so every append takes the ordinary path. A note is
+ * removed once what it needed is durable; one that fails stays for the next
+ * writer. Returns the ids of the runs settled.
+ */
+export async function settleRunsLeftOpen(ds: Dotscience, log: (line: string) => void = (line) => void process.stderr.write(`${line}\n`)): Promise<string[]> {
+  const notes = new OpenRunNotes(ds.configuration.openRunsDirectory);
+  let found: ReturnType<OpenRunNotes['leftByGoneProcesses']>;
+  try {
+    found = notes.leftByGoneProcesses(storeKey(ds.configuration.store));
+  } catch (error) {
+    log(`dotscience: could not read the open-run notes in ${notes.directory}: ${(error as Error).message}`);
+    return [];
+  }
+  const { notes: left, unreadable } = found;
+  for (const path of unreadable) log(`dotscience: ${path} is not an open-run note, so it was left alone — remove it once you know no run is missing`);
+  const settled: string[] = [];
+  for (const note of left) {
+    try {
+      const written = await recordRunLeftOpen(ds, note, note.projectId ?? (await projectOfRuns(ds)), writerIdentity());
+      notes.remove(note.runId);
+      settled.push(note.runId);
+      for (const c of written) if (c.kind === 'error') log(`dotscience: run ${note.runId} marked errored: ${c.message}`);
+    } catch (error) {
+      log(`dotscience: could not record the end of run ${note.runId}, left open by process ${note.process.pid}: ${(error as Error).message} (the next writer tries again)`);
+    }
+  }
+  return settled;
+}
+
+/** Whether some run of `store` was left open by a process that is gone (cheap: one directory listing when there is none). */
+export function runsWereLeftOpen(directory: string, store: StoreLocation): boolean {
+  try {
+    return new OpenRunNotes(directory).leftByGoneProcesses(storeKey(store)).notes.length > 0;
+  } catch {
+    return false;
+  }
+}
