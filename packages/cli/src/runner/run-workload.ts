@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { Clock, CodeInspector, DataStore, Environment, type WriterMeta } from '@dotscience/core';
-import { ENVIRONMENT_VARIABLES, createContainer, openDotscience, resolveConfiguration, type Settings } from '@dotscience/sdk';
+import { Clock, DataStore, Environment, type WriterMeta } from '@dotscience/core';
+import { CodeVersionAtStart, ENVIRONMENT_VARIABLES, createContainer, openDotscience, resolveConfiguration, type Settings } from '@dotscience/sdk';
 import { passThrough } from './passthrough.js';
 import type { CaptureServices } from './protocol-block-capture.js';
 import { recordProtocolRun, type WorkloadError } from './protocol-run-recording.js';
@@ -42,7 +42,7 @@ export interface WorkloadOutcome {
 function childEnvironment(env: NodeJS.ProcessEnv, settings: Settings | undefined, workloadId: string): NodeJS.ProcessEnv {
   const child: NodeJS.ProcessEnv = { ...env, [WORKLOAD_ID_VARIABLE]: workloadId };
   for (const [setting, variable] of Object.entries(ENVIRONMENT_VARIABLES)) {
-    const value = settings?.[setting as keyof Settings];
+    const value = settings?.[setting as keyof typeof ENVIRONMENT_VARIABLES];
     if (value !== undefined) child[variable] = value;
   }
   return child;
@@ -81,7 +81,7 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
     try {
       const capture: CaptureServices = {
         data: await container.getAsync<DataStore>(DataStore),
-        code: container.get<CodeInspector>(CodeInspector),
+        code: new CodeVersionAtStart(workload.codeVersion),
         environment: container.get<Environment>(Environment),
         clock: container.get<Clock>(Clock),
       };
