@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { RunView } from '@dotscience/core';
@@ -80,22 +80,34 @@ describe('ds run in a git repository holding data (issue 19, finding 5)', () => 
     expect(show(project, blockRuns[0]!).codeVersion.scriptDigest).toMatch(/^sha256:/);
   });
 
-  it('given gigabytes of untracked data beside a tracked change, then the program runs, the data is listed by path and size and left out, and the change is stored', () => {
+  it('given gigabytes of untracked data beside a tracked change, then the program runs, the data is listed by path and size and left out, and reproduce restores the change', () => {
     const project = committedProject();
-    writeFileSync(join(project, 'several_runs.py'), `${'# edited\n'}`, { flag: 'a' });
+    writeFileSync(join(project, 'hi.py'), 'import dotscience_protocol as ds\nds.script()\nds.start()\nprint("hi")\nds.publish("hi")\n');
+    git(project, 'add', 'hi.py');
+    git(project, 'commit', '-q', '-m', 'hi');
+    writeFileSync(join(project, 'several_runs.py'), '# edited\n', { flag: 'a' });
     sparse(join(project, 'data/big/huge.bin'), 4 * GiB);
     for (let i = 0; i < 40; i++) sparse(join(project, `data/big/part-${String(i).padStart(2, '0')}.bin`), 8 * MiB);
 
-    const result = dsRun(['python3', '-c', 'print("hi")'], project);
+    const result = dsRun(['python3', 'hi.py'], project);
 
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.toString('utf8')).toBe('hi\n');
     expect(result.stderr).toMatch(/41 untracked file\(s\) of .* left out of the stored patch, unread .*data\/big\/huge\.bin \(4294967296 bytes\).* and 36 more/);
-    const { codeVersion } = show(project, reportedRuns(result.stderr).workloadId);
+    const [runId] = reportedRuns(result.stderr).blockRuns;
+    const { codeVersion } = show(project, runId!);
     expect(codeVersion).toMatchObject({ dirty: true, omittedUntracked: { files: 41, bytes: 4 * GiB + 40 * 8 * MiB } });
     expect(codeVersion.omittedUntracked!.listed).toContainEqual({ path: 'data/big/huge.bin', bytes: 4 * GiB, reason: 'file-limit' });
     expect(codeVersion.patch!.bytes).toBeGreaterThan(0);
     expect(codeVersion.patch!.bytes).toBeLessThan(4096); // the one-line edit, none of the data
+
+    const target = join(mkdtempSync(join(tmpdir(), 'ds-repro-data-')), 'target');
+    projects.push(join(target, '..'));
+    const reproduced = dsJson<{ uncommittedChange: { verified: boolean | null }; warnings: string[] }>(['reproduce', runId!, target], { cwd: project });
+    expect(readFileSync(join(target, 'several_runs.py'), 'utf8')).toMatch(/# edited\n$/);
+    expect(existsSync(join(target, 'data/big'))).toBe(false);
+    expect(reproduced.uncommittedChange.verified).toBeNull();
+    expect(reproduced.warnings.join('\n')).toMatch(/left out of the stored patch .* \(41, 4630511616 bytes: see codeVersion\.omittedUntracked\)/);
   });
 
   it('given the limits raised in .dotscience/config.json, then untracked data within them is carried in the patch', () => {
@@ -117,7 +129,7 @@ describe('ds run in a git repository holding data (issue 19, finding 5)', () => 
     const project = committedProject();
     const bin = mkdtempSync(join(tmpdir(), 'ds-slow-git-'));
     projects.push(bin);
-    writeFileSync(join(bin, 'git'), '#!/bin/sh\nexec sleep 30\n');
+    writeFileSync(join(bin, 'git'), '#!/bin/sh\nexec sleep 90\n');
     chmodSync(join(bin, 'git'), 0o755);
 
     const result = runRaw(process.execPath, [CLI_ENTRY, 'run', '--', 'true'], project, {
