@@ -12,7 +12,7 @@ import { machineLine, measureSeconds, skipped, summarise } from '../packages/cor
 import { runCommand, timeCommand, unavailable } from './command-timing.js';
 
 const BENCH = 'runner overhead: ours vs DataLad';
-const cli = process.argv[2];
+const cli: string = process.argv[2] ?? '';
 if (!cli) throw new Error('usage: runner-overhead.bench.mjs <packages/cli/dist/main.js>');
 const root = mkdtempSync(join(tmpdir(), 'ds-runner-bench-'));
 try {

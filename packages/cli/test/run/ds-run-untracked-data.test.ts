@@ -100,6 +100,8 @@ describe('ds run in a git repository holding data (issue 19, finding 5)', () => 
     expect(codeVersion.omittedUntracked!.listed).toContainEqual({ path: 'data/big/huge.bin', bytes: 4 * GiB, reason: 'file-limit' });
     expect(codeVersion.patch!.bytes).toBeGreaterThan(0);
     expect(codeVersion.patch!.bytes).toBeLessThan(4096); // the one-line edit, none of the data
+    const shown = runRaw(process.execPath, [CLI_ENTRY, 'show', runId!], project).stdout.toString('utf8');
+    expect(shown).toMatch(/uncommitted changes \w+, 41 untracked files \([\d.]+ \w+\) over the size limits, not captured/);
 
     const target = join(mkdtempSync(join(tmpdir(), 'ds-repro-data-')), 'target');
     projects.push(join(target, '..'));
