@@ -2,10 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { RunView } from '@dotscience/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI_ENTRY, dsJson } from '../fixtures/cli-process.js';
-import { dsRun, freshProject, reportedRuns, runRaw } from './ds-run-process.js';
+import { SDK_ENTRY, dsRun, freshProject, reportedRuns, runRaw } from './ds-run-process.js';
 
 /** Finding 5 of issue 19: `ds run` in a git repository that holds data. */
 
@@ -78,6 +79,33 @@ describe('ds run in a git repository holding data (issue 19, finding 5)', () => 
       expect(codeVersion.diffDigest, runId).toBeUndefined();
     }
     expect(show(project, blockRuns[0]!).codeVersion.scriptDigest).toMatch(/^sha256:/);
+  });
+
+  it('given a TypeScript SDK script whose first run writes an output, then the run after it does not record that output as code', () => {
+    const project = committedProject();
+    const sdk = JSON.stringify(pathToFileURL(SDK_ENTRY).href);
+    const body = [
+      `import * as ds from ${sdk};`,
+      "import { mkdirSync, writeFileSync } from 'node:fs';",
+      "await ds.start();\nmkdirSync('out', { recursive: true });\nwriteFileSync('out/preds.csv', 'id,p\\n1,0.5\\n');",
+      "ds.output('out/preds.csv');\nawait ds.publish('predict');",
+      "await ds.start();\nawait ds.input('out/preds.csv');\nawait ds.publish('evaluate');",
+    ].join('\n');
+    writeFileSync(join(project, 'two-runs.mjs'), `${body}\n`);
+    git(project, 'add', 'two-runs.mjs');
+    git(project, 'commit', '-q', '-m', 'two runs');
+
+    const result = dsRun(['node', 'two-runs.mjs'], project);
+
+    expect(result.code, result.stderr).toBe(0);
+    const { programRuns } = reportedRuns(result.stderr);
+    expect(programRuns).toHaveLength(2);
+    // The SDK's start() inspects the code when its queued write runs, which may be after the first
+    // output is written (issue 19 finding 6 makes start() durable before it returns); the run after
+    // it must not count that declared output whatever the timing.
+    const evaluate = programRuns.map((id) => show(project, id)).find((run) => run.description === 'evaluate');
+    expect(evaluate!.codeVersion).toMatchObject({ dirty: false });
+    expect(evaluate!.codeVersion.patch).toBeUndefined();
   });
 
   it('given gigabytes of untracked data beside a tracked change, then the program runs, the data is listed by path and size and left out, and reproduce restores the change', () => {

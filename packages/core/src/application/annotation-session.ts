@@ -56,6 +56,8 @@ export class AnnotationSession {
   private selectedMode: RunMode | undefined;
   private scriptPath: string | undefined;
   private open: OpenRun | undefined;
+  /** Paths declared as data in this session: the code version of a later run never counts them. */
+  private readonly declaredData = new Set<string>();
   private readonly queue = new WriteQueue();
 
   constructor(
@@ -100,6 +102,7 @@ export class AnnotationSession {
       const version = await this.services.data.capture(request.path);
       const run = await this.ensureRun('input');
       const normalized = normalizeDataPath(request.path);
+      this.declaredData.add(normalized);
       await run.recorder.record({ kind: 'declareInput', path: normalized, dataset: request.dataset ?? datasetNameForPath(normalized), version });
       return version;
     });
@@ -108,13 +111,13 @@ export class AnnotationSession {
   /** Declare an output; it is captured and versioned when the run is published. */
   async output(path: string, dataset?: string): Promise<PlannedOutput> {
     const request = parseInput(DataRequestSchema, { path, dataset }, 'output');
-    return this.annotate('output', async (run) => run.plan.addOutput(request.path, request.dataset));
+    return this.annotate('output', async (run) => this.declared(run.plan.addOutput(request.path, request.dataset)));
   }
 
   /** Declare a model; it is captured and versioned when the run is published. */
   async model(name: string, path: string, options: { framework?: string; extra?: Record<string, JsonValue> } = {}): Promise<PlannedModel> {
     const request = parseInput(ModelRequestSchema, { name, path, ...options }, 'model');
-    return this.annotate('model', async (run) => run.plan.addModel(request));
+    return this.annotate('model', async (run) => this.declared(run.plan.addModel(request)));
   }
 
   async parameter(name: string, value: JsonValue): Promise<void> {
@@ -194,6 +197,11 @@ export class AnnotationSession {
     });
   }
 
+  private declared<T extends { path: string }>(data: T): T {
+    this.declaredData.add(data.path);
+    return data;
+  }
+
   private select(mode: RunMode): void {
     if (this.selectedMode !== undefined && this.selectedMode !== mode) throw new ModeConflictError(this.selectedMode, mode);
     this.selectedMode = mode;
@@ -216,7 +224,7 @@ export class AnnotationSession {
     const mode = this.mode;
     const script = mode === 'script' ? (this.scriptPath ?? options.workload?.script) : undefined;
     const [codeVersion, environment, projectId] = await Promise.all([
-      services.code.inspect(options.cwd, script),
+      services.code.inspect(options.cwd, script, { exclude: [...this.declaredData] }),
       services.environment.describe(options.cwd),
       typeof options.projectId === 'function' ? options.projectId() : (options.projectId ?? 'default'),
     ]);
