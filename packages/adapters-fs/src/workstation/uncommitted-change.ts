@@ -117,8 +117,8 @@ async function partitionUntracked(root: string, paths: readonly string[], limits
  * Stream the whole uncommitted change of a working tree as one `git apply`-able patch:
  * `git diff <HEAD> --binary` of tracked files plus untracked, non-ignored files within the
  * limits as new files; untracked files under `exclude` (tree-relative) or a `.dotscience`
- * folder are left out entirely. The untracked files are marked intent-to-add in a throw-away copy of the index,
- * so the user's staging area is never touched.
+ * folder are left out entirely. The untracked files are marked intent-to-add in a
+ * throw-away copy of the index, so the user's staging area is never touched.
  */
 export async function streamUncommittedChange(
   git: GitCli,
@@ -126,7 +126,8 @@ export async function streamUncommittedChange(
   scope: { limits: ChangeLimits; exclude: readonly string[] },
   onPatch: (chunk: Buffer) => void,
 ): Promise<{ omitted: OmittedUntrackedFile[] }> {
-  const untracked = (await untrackedPaths(git, tree)).filter((path) => !excludedBy(scope.exclude)(path));
+  const excluded = excludedBy(scope.exclude);
+  const untracked = (await untrackedPaths(git, tree)).filter((path) => !excluded(path));
   const { carried, omitted } = await partitionUntracked(tree.root, untracked, scope.limits);
   const base = tree.headCommit ?? (await emptyTreeId(git, tree));
   const scratch = await mkdtemp(join(tmpdir(), 'ds-git-index-'));
