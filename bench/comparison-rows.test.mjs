@@ -39,6 +39,16 @@ describe('the benchmark table', () => {
     expect(r.met).toBe(true);
   });
 
+  it('given `ds run` with and without 2 GB of untracked data, then the row is met when the data adds at most 0.5 s', () => {
+    const figures = (withData) => [figure('runner.ours.without-data', 0.6, 's'), figure('runner.ours.untracked-2gb', withData, 's')];
+    const met = row(rowsFor(figures(1.0)), '`ds run -- true` in a git repository with 2 GB');
+    expect(met.peer).toMatchObject({ bound: true, median: 1.1, label: 'bound: same without the data + 0.5 s' });
+    expect(met.ratio).toBeCloseTo(1.1);
+    expect(met.met).toBe(true);
+    const missed = row(rowsFor(figures(1.2)), '`ds run -- true` in a git repository with 2 GB');
+    expect(missed.met).toBe(false);
+  });
+
   it('given a peer the bench skipped, when the row is filled, then it is skipped with that reason and neither met nor missed', () => {
     const rows = rowsFor([figure('capture.medium.first.ours', 1, 's')], [{ bench: 'b', key: 'capture.medium.first.git-annex', name: 'x', skipped: 'git is not installed' }]);
     const r = row(rows, 'first capture, 200 × 100 KiB', '`git annex add`');

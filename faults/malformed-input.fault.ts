@@ -272,7 +272,7 @@ describe('malformed input', () => {
     });
 
     it(`configuration: ${RUNS} random config files and environment values fail with a typed error naming the setting, and create no store`, async () => {
-      const keys = ['store', 'data', 'hub', 'token', 'project', 'extra'];
+      const keys = ['store', 'data', 'hub', 'token', 'project', 'code', 'extra'];
       let errors = 0;
       let accepted = 0;
       const before = storeDigest();
@@ -282,7 +282,10 @@ describe('malformed input', () => {
         await fc.assert(
           fc.asyncProperty(
             fc.oneof(fc.string(), fc.json(), fc.dictionary(fc.constantFrom(...keys), fc.oneof(fc.string(), fc.jsonValue())).map((o) => JSON.stringify(o))),
-            fc.dictionary(fc.constantFrom('DOTSCIENCE_STORE', 'DOTSCIENCE_DATA', 'DOTSCIENCE_HUB', 'DOTSCIENCE_PROJECT'), fc.oneof(fc.string(), fc.constantFrom('', ' ', 'kurrentdb://', 'zfs:', 'file:', 'http://', 'ftp://x'))),
+            fc.dictionary(
+              fc.constantFrom('DOTSCIENCE_STORE', 'DOTSCIENCE_DATA', 'DOTSCIENCE_HUB', 'DOTSCIENCE_PROJECT', 'DOTSCIENCE_CODE_MAX_UNTRACKED_FILE_BYTES', 'DOTSCIENCE_CODE_GIT_TIMEOUT_MS'),
+              fc.oneof(fc.string(), fc.constantFrom('', ' ', 'kurrentdb://', 'zfs:', 'file:', 'http://', 'ftp://x', '0', '1048576', '99999999999999999999999')),
+            ),
             async (config, env) => {
               const cwd = join(scratch, String(n++));
               mkdirSync(join(cwd, '.dotscience'), { recursive: true });

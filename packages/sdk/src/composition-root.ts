@@ -114,11 +114,18 @@ function zfsWithFsDataModule(dataset: string, options: OpenOptions, configuratio
   });
 }
 
-/** CodeInspector: git, with a dirty tree's patch stored through the DataStore (replaces the workstation's plain git inspector). */
-function codeInspectorModule(): ContainerModule {
+/**
+ * CodeInspector: git within the configured limits, with a dirty tree's patch stored through
+ * the DataStore (replaces the workstation's plain git inspector). Local store and data
+ * directories are data, never code.
+ */
+function codeInspectorModule(configuration: Configuration): ContainerModule {
+  const { maxUntrackedFileBytes, maxUntrackedBytes, gitTimeoutMs, gitTimeoutSetting } = configuration.codeInspection;
+  const git = { maxUntrackedFileBytes, maxUntrackedBytes, timeoutMs: gitTimeoutMs, timeoutSetting: gitTimeoutSetting };
+  const stores = [configuration.store, configuration.data].flatMap((location) => (location.kind === 'fs' ? [location.directory] : []));
   return new ContainerModule(({ rebind }) => {
     rebind<CodeInspector>(CodeInspector)
-      .toResolvedValue((data: DataStore) => new PatchRecordingCodeInspector(new GitCodeInspector(), data), [DataStore])
+      .toResolvedValue((data: DataStore) => new PatchRecordingCodeInspector(new GitCodeInspector(git), data, { exclude: stores }), [DataStore])
       .inSingletonScope();
   });
 }
@@ -131,7 +138,7 @@ export async function createContainer(configuration: Configuration, options: Ope
     dataStoreModule(configuration.data, options, configuration),
     fsCheckpointStoreModule(configuration.checkpointsDirectory),
     workstationModule(),
-    codeInspectorModule(),
+    codeInspectorModule(configuration),
   );
   return container;
 }

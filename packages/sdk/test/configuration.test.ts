@@ -84,4 +84,33 @@ describe('configuration resolution (DESIGN §7)', () => {
   it('given a bad project id in the environment, then the error names the variable', () => {
     expect(() => resolveConfiguration({ cwd: root, env: { DOTSCIENCE_PROJECT: 'no spaces' } })).toThrow(/DOTSCIENCE_PROJECT/);
   });
+
+  it('given no code settings, then untracked files are carried up to 1 MiB each and 10 MiB in all, and git has 60 s', () => {
+    expect(resolveConfiguration({ cwd: root, env: {} }).codeInspection).toEqual({
+      maxUntrackedFileBytes: 1024 * 1024,
+      maxUntrackedBytes: 10 * 1024 * 1024,
+      gitTimeoutMs: 60_000,
+      gitTimeoutSetting: expect.stringContaining('DOTSCIENCE_CODE_GIT_TIMEOUT_MS'),
+    });
+  });
+
+  it('given code settings in the file, the environment and an option, then each is taken from the first that has it', async () => {
+    await configFile(root, { code: { maxUntrackedFileBytes: 100, maxUntrackedBytes: 1000, gitTimeoutMs: 5000 } });
+    const env = { DOTSCIENCE_CODE_MAX_UNTRACKED_BYTES: '2000', DOTSCIENCE_CODE_GIT_TIMEOUT_MS: ' 7000 ' };
+    expect(resolveConfiguration({ cwd: root, env, settings: { code: { gitTimeoutMs: 9000 } } }).codeInspection).toMatchObject({
+      maxUntrackedFileBytes: 100,
+      maxUntrackedBytes: 2000,
+      gitTimeoutMs: 9000,
+    });
+  });
+
+  it('given a code setting that is not a whole number, or an unknown one, then the error names the variable or the key', async () => {
+    expect(() => resolveConfiguration({ cwd: root, env: { DOTSCIENCE_CODE_GIT_TIMEOUT_MS: '10s' } })).toThrow(/DOTSCIENCE_CODE_GIT_TIMEOUT_MS: "10s" is not a whole number/);
+    expect(() => resolveConfiguration({ cwd: root, env: { DOTSCIENCE_CODE_GIT_TIMEOUT_MS: '0' } })).toThrow(/DOTSCIENCE_CODE_GIT_TIMEOUT_MS/);
+    expect(() => resolveConfiguration({ cwd: root, env: { DOTSCIENCE_CODE_MAX_UNTRACKED_FILE_BYTES: '-1' } })).toThrow(/DOTSCIENCE_CODE_MAX_UNTRACKED_FILE_BYTES/);
+    await configFile(root, { code: { maxUntrackedFileBytes: 1.5 } });
+    expect(() => resolveConfiguration({ cwd: root, env: {} })).toThrow(/code\.maxUntrackedFileBytes/);
+    await configFile(root, { code: { timeoutMs: 1000 } });
+    expect(() => resolveConfiguration({ cwd: root, env: {} })).toThrow(/code.*timeoutMs/);
+  });
 });

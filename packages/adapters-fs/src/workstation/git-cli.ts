@@ -20,7 +20,8 @@ export class GitCli {
     const outcome = await runGit(invocation, this.options);
     if (outcome.kind === 'not-installed') return undefined;
     if (outcome.kind === 'timed-out') {
-      throw new GitCommandError(invocation.cwd, invocation.args, `no answer within ${outcome.timeoutMs} ms`);
+      const setting = this.options.timeoutSetting ?? 'the timeoutMs option of the code inspector';
+      throw new GitCommandError(invocation.cwd, invocation.args, `no answer within ${outcome.timeoutMs} ms — for a very large repository raise ${setting}`);
     }
     return outcome;
   }

@@ -6,6 +6,8 @@ export interface GitProcessOptions {
   readonly gitBinary?: string;
   /** Time one git command may take before it is killed. Default 60 s. */
   readonly timeoutMs?: number;
+  /** How a user raises `timeoutMs` (named in the error when git does not answer in time). Default: the `timeoutMs` option. */
+  readonly timeoutSetting?: string;
 }
 
 export interface GitInvocation {

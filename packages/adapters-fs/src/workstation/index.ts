@@ -1,12 +1,14 @@
 export {
   GitCodeInspector,
+  scriptDigest,
   DEFAULT_MAX_PATCH_BYTES,
+  DEFAULT_MAX_UNTRACKED_BYTES,
   DEFAULT_MAX_UNTRACKED_FILE_BYTES,
   type GitCodeInspectorOptions,
   type UncommittedChange,
 } from './git-code-inspector.js';
-export type { OmittedUntrackedFile } from './uncommitted-change.js';
-export type { GitProcessOptions } from './git-process.js';
+export type { OmissionReason, OmittedUntrackedFile } from './uncommitted-change.js';
+export { DEFAULT_GIT_TIMEOUT_MS, type GitProcessOptions } from './git-process.js';
 export { GitCommandError, ScriptNotFoundError, UncommittedChangeTooLargeError, WorkingDirectoryNotFoundError } from './workstation-errors.js';
 export { NodeEnvironment, type NodeEnvironmentOptions } from './node-environment.js';
 export { SystemClock, type SystemClockOptions } from './system-clock.js';

@@ -1,22 +1,27 @@
 import { createHash } from 'node:crypto';
 import { copyFile, lstat, mkdtemp, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileDigest } from './file-digest.js';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { GitCli } from './git-cli.js';
 import { emptyTreeId, type GitWorkingTree } from './git-working-tree.js';
 
-/** An untracked file too large to carry in the patch: it counts in the digest by path, size and content digest. */
+/** Why an untracked file is not carried in the patch. */
+export type OmissionReason = 'file-limit' | 'total-limit';
+
+/** An untracked file left out of the patch, unread: it counts in the digest by path and size only. */
 export interface OmittedUntrackedFile {
   /** Path relative to the top of the working tree. */
   readonly path: string;
   readonly bytes: number;
-  readonly digest: string;
+  /** `file-limit`: larger than one file may be; `total-limit`: the untracked files carried before it filled the total. */
+  readonly reason: OmissionReason;
 }
 
 export interface ChangeLimits {
   /** Untracked files larger than this stay out of the patch (they are data, not code). */
   readonly maxUntrackedFileBytes: number;
+  /** The untracked files carried in the patch add up to at most this many bytes; the smallest are carried first. */
+  readonly maxUntrackedBytes: number;
 }
 
 /**
@@ -44,46 +49,86 @@ const PINNED_DIFF = [
 
 const STAT_BATCH = 64;
 
-async function untrackedFiles(git: GitCli, tree: GitWorkingTree): Promise<string[]> {
-  const out = await git.succeed({ cwd: tree.root, args: ['ls-files', '--others', '--exclude-standard', '-z'] });
+/** The project folder: never code, wherever it sits in the tree. */
+const PROJECT_FOLDER = '.dotscience';
+
+/**
+ * The untracked, non-ignored paths of the tree (relative to its top), each file listed
+ * on its own (`-uall`); a nested repository is listed as its directory. Reads no file.
+ */
+async function untrackedPaths(git: GitCli, tree: GitWorkingTree): Promise<string[]> {
+  const args = ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all'];
+  const out = await git.succeed({ cwd: tree.root, args });
   return (out ?? Buffer.alloc(0))
     .toString('utf8')
     .split('\0')
-    .filter((path) => path.length > 0)
-    .sort();
+    .filter((entry) => entry.startsWith('?? '))
+    .map((entry) => entry.slice(3));
 }
 
-/** Split the untracked files into those the patch carries and those too large for it. */
+/** Whether a tree-relative path is data the caller excluded, or inside a project folder. */
+function excludedBy(excluded: readonly string[]): (path: string) => boolean {
+  return (path) => {
+    const plain = path.endsWith('/') ? path.slice(0, -1) : path;
+    if (plain.split('/').includes(PROJECT_FOLDER)) return true;
+    return excluded.some((prefix) => plain === prefix || plain.startsWith(`${prefix}/`));
+  };
+}
+
+/** Excluded paths as tree-relative paths with `/` separators; those outside the tree are dropped. */
+export function treeRelativePaths(root: string, cwd: string, paths: readonly string[]): string[] {
+  return paths
+    .map((path) => relative(root, resolve(cwd, path)).split(sep).join('/'))
+    .filter((path) => path !== '' && path !== '..' && !path.startsWith('../') && !isAbsolute(path));
+}
+
+/**
+ * Split the untracked files into those the patch carries and those it leaves out, by
+ * lstat alone (no content is read): a file over the per-file limit, or one that would
+ * take the carried total over its limit (smallest first, then by path), is left out.
+ */
 async function partitionUntracked(root: string, paths: readonly string[], limits: ChangeLimits) {
-  const carried: string[] = [];
-  const omitted: OmittedUntrackedFile[] = [];
+  const sized: Array<{ path: string; bytes: number }> = [];
   for (let i = 0; i < paths.length; i += STAT_BATCH) {
     const batch = paths.slice(i, i + STAT_BATCH);
     const stats = await Promise.all(batch.map((path) => lstat(join(root, path)).catch(() => undefined)));
     for (const [k, path] of batch.entries()) {
-      const stat = stats[k];
-      if (stat === undefined) continue; // deleted since listed
-      if (stat.isFile() && stat.size > limits.maxUntrackedFileBytes) {
-        omitted.push({ path, bytes: stat.size, digest: await fileDigest(join(root, path)) });
-      } else carried.push(path);
+      const info = stats[k];
+      if (info !== undefined) sized.push({ path, bytes: info.isFile() ? info.size : 0 }); // gone since listed: nothing to carry
     }
   }
-  return { carried, omitted };
+  sized.sort((a, b) => a.bytes - b.bytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const carried: string[] = [];
+  const omitted: OmittedUntrackedFile[] = [];
+  let total = 0;
+  for (const { path, bytes } of sized) {
+    if (bytes > limits.maxUntrackedFileBytes) omitted.push({ path, bytes, reason: 'file-limit' });
+    else if (total + bytes > limits.maxUntrackedBytes) omitted.push({ path, bytes, reason: 'total-limit' });
+    else {
+      total += bytes;
+      carried.push(path);
+    }
+  }
+  omitted.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { carried: carried.sort(), omitted };
 }
 
 /**
  * Stream the whole uncommitted change of a working tree as one `git apply`-able patch:
- * `git diff <HEAD> --binary` of tracked files plus untracked, non-ignored files as new
- * files. The untracked files are marked intent-to-add in a throw-away copy of the index,
- * so the user's staging area is never touched.
+ * `git diff <HEAD> --binary` of tracked files plus untracked, non-ignored files within the
+ * limits as new files; untracked files under `exclude` (tree-relative) or a `.dotscience`
+ * folder are left out entirely. The untracked files are marked intent-to-add in a
+ * throw-away copy of the index, so the user's staging area is never touched.
  */
 export async function streamUncommittedChange(
   git: GitCli,
   tree: GitWorkingTree,
-  limits: ChangeLimits,
+  scope: { limits: ChangeLimits; exclude: readonly string[] },
   onPatch: (chunk: Buffer) => void,
 ): Promise<{ omitted: OmittedUntrackedFile[] }> {
-  const { carried, omitted } = await partitionUntracked(tree.root, await untrackedFiles(git, tree), limits);
+  const excluded = excludedBy(scope.exclude);
+  const untracked = (await untrackedPaths(git, tree)).filter((path) => !excluded(path));
+  const { carried, omitted } = await partitionUntracked(tree.root, untracked, scope.limits);
   const base = tree.headCommit ?? (await emptyTreeId(git, tree));
   const scratch = await mkdtemp(join(tmpdir(), 'ds-git-index-'));
   try {
@@ -118,7 +163,8 @@ async function copyIndex(from: string, to: string): Promise<void> {
 
 /**
  * The digest of an uncommitted change: sha256 of the patch bytes, followed (only when some
- * untracked files were too large for the patch) by one record per omitted file in path order.
+ * untracked files were left out of the patch) by one record per omitted file in path order:
+ * its path and size, never its content.
  * With nothing omitted it is exactly `sha256sum` of the patch.
  */
 export class ChangeDigest {
@@ -135,7 +181,7 @@ export class ChangeDigest {
   }
 
   finish(omitted: readonly OmittedUntrackedFile[]): string {
-    for (const file of omitted) this.hash.update(`\0omitted ${file.path}\0${file.bytes}\0${file.digest}\n`, 'utf8');
+    for (const file of omitted) this.hash.update(`\0omitted ${file.path}\0${file.bytes}\n`, 'utf8');
     return `sha256:${this.hash.digest('hex')}`;
   }
 }

@@ -10,7 +10,7 @@ export class GitCommandError extends DotscienceError {
   ) {
     super(
       `git ${args.join(' ')} in ${cwd} failed: ${reason} — check that \`git status\` works in that directory ` +
-        '(e.g. mark it safe with `git config --global --add safe.directory <dir>`), or raise the inspector timeout for a very large repository',
+        '(e.g. mark it safe with `git config --global --add safe.directory <dir>`)',
     );
   }
 }

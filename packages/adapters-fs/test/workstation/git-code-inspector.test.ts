@@ -153,8 +153,9 @@ describe('GitCodeInspector.inspect', () => {
     const slowGit = join(dir, 'slow-git');
     await writeFile(slowGit, '#!/bin/sh\nsleep 10\n');
     await chmod(slowGit, 0o755);
-    const impatient = new GitCodeInspector({ gitBinary: slowGit, timeoutMs: 200 });
+    const impatient = new GitCodeInspector({ gitBinary: slowGit, timeoutMs: 200, timeoutSetting: 'DOTSCIENCE_CODE_GIT_TIMEOUT_MS' });
     await expect(impatient.inspect(dir)).rejects.toBeInstanceOf(GitCommandError);
+    await expect(impatient.inspect(dir)).rejects.toThrow(/no answer within 200 ms — for a very large repository raise DOTSCIENCE_CODE_GIT_TIMEOUT_MS/);
   });
 });
 
@@ -244,15 +245,19 @@ describe('GitCodeInspector.captureDiff', () => {
     expect(change).toEqual({ repository: repo.git('rev-parse', '--show-toplevel'), baseCommit: repo.git('rev-parse', 'HEAD'), patch: Buffer.alloc(0), omitted: [] });
   });
 
-  it('leaves untracked files above the size limit out of the patch but counts their content in the digest', async () => {
+  it('leaves untracked files above the size limit out of the patch, counting them in the digest by path and size', async () => {
     const small = new GitCodeInspector({ maxUntrackedFileBytes: 100 });
     const repo = await repository({ 'a.py': '1\n' });
     await repo.write('dataset.csv', 'x'.repeat(500));
     const first = (await small.captureDiff(repo.dir))!;
     expect(first.patch.length).toBe(0);
-    expect(first.omitted).toEqual([{ path: 'dataset.csv', bytes: 500, digest: sha256('x'.repeat(500)) }]);
-    expect((await small.inspect(repo.dir)).dirty).toBe(true);
-    await repo.write('dataset.csv', 'y'.repeat(500));
+    expect(first.omitted).toEqual([{ path: 'dataset.csv', bytes: 500, reason: 'file-limit' }]);
+    expect(await small.inspect(repo.dir)).toMatchObject({
+      dirty: true,
+      diffDigest: first.diffDigest,
+      omittedUntracked: { files: 1, bytes: 500, listed: [{ path: 'dataset.csv', bytes: 500, reason: 'file-limit' }] },
+    });
+    await repo.write('dataset.csv', 'y'.repeat(501));
     expect((await small.captureDiff(repo.dir))!.diffDigest).not.toBe(first.diffDigest);
   });
 

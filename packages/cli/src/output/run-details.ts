@@ -8,6 +8,8 @@ function codeText(code: CodeVersion): string {
   if (code.gitCommit) parts.push(`git ${code.gitCommit}${code.gitBranch ? ` (${code.gitBranch})` : ''}`);
   if (code.dirty) parts.push(`uncommitted changes${code.diffDigest ? ` ${shortDigest(code.diffDigest)}` : ''}`);
   else if (code.dirty === false) parts.push('clean');
+  const omitted = code.omittedUntracked;
+  if (omitted) parts.push(`${omitted.files} untracked file${omitted.files === 1 ? '' : 's'} (${byteSize(omitted.bytes)}) over the size limits, not captured`);
   if (code.scriptDigest) parts.push(`script ${shortDigest(code.scriptDigest)}`);
   return parts.length === 0 ? 'not under version control' : parts.join(', ');
 }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { Clock, CodeInspector, DataStore, Environment, type WriterMeta } from '@dotscience/core';
-import { ENVIRONMENT_VARIABLES, StoreLease, createContainer, resolveConfiguration, type Settings } from '@dotscience/sdk';
+import { Clock, DataStore, Environment, type WriterMeta } from '@dotscience/core';
+import { CodeVersionAtStart, ENVIRONMENT_VARIABLES, StoreLease, createContainer, resolveConfiguration, type Settings } from '@dotscience/sdk';
 import { passThrough } from './passthrough.js';
 import type { CaptureServices } from './protocol-block-capture.js';
 import { PROJECT_DOT_ROOT_VARIABLE, ProtocolDataRoot } from './protocol-data-root.js';
@@ -68,7 +68,7 @@ function childEnvironment(env: NodeJS.ProcessEnv, settings: Settings | undefined
   if (child.PYTHONUNBUFFERED === undefined) child.PYTHONUNBUFFERED = '1';
   if (child[WORKLOAD_TYPE_VARIABLE] === undefined) child[WORKLOAD_TYPE_VARIABLE] = 'command';
   for (const [setting, variable] of Object.entries(ENVIRONMENT_VARIABLES)) {
-    const value = settings?.[setting as keyof Settings];
+    const value = settings?.[setting as keyof typeof ENVIRONMENT_VARIABLES];
     if (value !== undefined) child[variable] = value;
   }
   return child;
@@ -110,7 +110,7 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
     try {
       const capture: CaptureServices = {
         data: await container.getAsync<DataStore>(DataStore),
-        code: container.get<CodeInspector>(CodeInspector),
+        code: new CodeVersionAtStart(workload.codeVersion),
         environment: container.get<Environment>(Environment),
         clock: container.get<Clock>(Clock),
       };

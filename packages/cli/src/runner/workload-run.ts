@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import {
   RunRecorder,
   RunStartedSchema,
+  type CodeVersion,
   type RunCommandInput,
   type RunServices,
   type VersionRef,
@@ -36,6 +37,8 @@ export interface StartedWorkload {
   workloadId: string;
   /** Global position of the workload's RunStarted: runs linked to it start after it. */
   position: number;
+  /** The code as inspected before the program started (its blocks' runs record this tree). */
+  codeVersion: CodeVersion;
 }
 
 /** The script a command runs: its first argument after the program that names an existing file (`python3 train.py`, `node dist/prep.js`). */
@@ -73,7 +76,7 @@ export async function startWorkloadRun(services: RunServices, start: WorkloadSta
     },
     { kind: 'describe', description: workloadDescription(start.command) },
   ]);
-  return { workloadId, position: events[events.length - 1]!.position };
+  return { workloadId, position: events[events.length - 1]!.position, codeVersion };
 }
 
 /** What a workload's exit means for its runs: undefined for exit code 0. */

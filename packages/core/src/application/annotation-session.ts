@@ -62,6 +62,8 @@ export class AnnotationSession {
   private selectedMode: RunMode | undefined;
   private scriptPath: string | undefined;
   private open: OpenRun | undefined;
+  /** Paths declared as data in this session: the code version of a later run never counts them. */
+  private readonly declaredData = new Set<string>();
   private readonly queue = new WriteQueue();
 
   constructor(
@@ -118,6 +120,7 @@ export class AnnotationSession {
       const version = await this.services.data.capture(request.path);
       const run = await this.ensureRun('input');
       const normalized = normalizeDataPath(request.path);
+      this.declaredData.add(normalized);
       await run.recorder.record({ kind: 'declareInput', path: normalized, dataset: request.dataset ?? datasetNameForPath(normalized), version });
       return version;
     });
@@ -126,13 +129,13 @@ export class AnnotationSession {
   /** Declare an output; it is captured and versioned when the run is published. */
   async output(path: string, dataset?: string): Promise<PlannedOutput> {
     const request = parseInput(DataRequestSchema, { path, dataset }, 'output');
-    return this.annotate('output', async (run) => run.plan.addOutput(request.path, request.dataset));
+    return this.annotate('output', async (run) => this.declared(run.plan.addOutput(request.path, request.dataset)));
   }
 
   /** Declare a model; it is captured and versioned when the run is published. */
   async model(name: string, path: string, options: { framework?: string; extra?: Record<string, JsonValue> } = {}): Promise<PlannedModel> {
     const request = parseInput(ModelRequestSchema, { name, path, ...options }, 'model');
-    return this.annotate('model', async (run) => run.plan.addModel(request));
+    return this.annotate('model', async (run) => this.declared(run.plan.addModel(request)));
   }
 
   async parameter(name: string, value: JsonValue): Promise<void> {
@@ -212,6 +215,11 @@ export class AnnotationSession {
     });
   }
 
+  private declared<T extends { path: string }>(data: T): T {
+    this.declaredData.add(data.path);
+    return data;
+  }
+
   private select(mode: RunMode): void {
     if (this.selectedMode !== undefined && this.selectedMode !== mode) throw new ModeConflictError(this.selectedMode, mode);
     this.selectedMode = mode;
@@ -233,7 +241,7 @@ export class AnnotationSession {
     const { services, options } = this;
     const { mode, workload } = this.nextStart();
     const [codeVersion, environment, projectId] = await Promise.all([
-      services.code.inspect(options.cwd, workload.script),
+      services.code.inspect(options.cwd, workload.script, { exclude: [...this.declaredData] }),
       services.environment.describe(options.cwd),
       typeof options.projectId === 'function' ? options.projectId() : (options.projectId ?? 'default'),
     ]);

@@ -35,6 +35,18 @@ export const CodeVersionSchema = z.object({
    * `diffDigest` unless untracked files too large for the patch were left out of it.
    */
   patch: VersionRefSchema.optional(),
+  /**
+   * Untracked files the inspector left out, unread: over its per-file size limit (`file-limit`)
+   * or past its total (`total-limit`). They count in `diffDigest` by path and size only, and
+   * `ds reproduce` cannot restore them. `listed` names the first ones by path.
+   */
+  omittedUntracked: z
+    .object({
+      files: z.number().int().positive(),
+      bytes: z.number().int().nonnegative(),
+      listed: z.array(z.object({ path: z.string().min(1), bytes: z.number().int().nonnegative(), reason: z.enum(['file-limit', 'total-limit']) })),
+    })
+    .optional(),
   /** sha256 of the script / notebook file. */
   scriptDigest: z.string().optional(),
 });

@@ -202,6 +202,16 @@ export function codeInspectorContract(name: string, factory: () => CodeInspector
       expect(await inspect(repo.dir)).toMatchObject({ dirty: true, diffDigest: expect.stringMatching(DIGEST) });
     });
 
+    it('given untracked files only under excluded paths or a .dotscience folder, then it is clean', async () => {
+      const { repo, head } = await repository({ 'src/train.py': 'fit()\n' });
+      await repo.write('src/out/preds.csv', 'id,p\n1,0.5\n');
+      await repo.write('data/raw.csv', 'x\n1\n');
+      await repo.write('.dotscience/events/log', 'events');
+      const exclude = ['out/preds.csv', join(repo.dir, 'data')];
+      expect(await factory().inspect(join(repo.dir, 'src'), undefined, { exclude })).toMatchObject({ gitCommit: head, dirty: false });
+      expect(await factory().inspect(join(repo.dir, 'src'), undefined, { exclude: ['out'] })).toMatchObject({ dirty: true });
+    });
+
     it('given a new commit, then the commit follows HEAD and the tree is clean again', async () => {
       const { repo, head } = await repository({ 'train.py': 'fit()\n' });
       const next = await repo.commit({ 'train.py': 'fit(epochs=3)\n' }, 'second');

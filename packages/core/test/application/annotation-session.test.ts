@@ -52,6 +52,26 @@ describe('AnnotationSession: starting runs', () => {
     expect(types(await services.events.streamEvents(`run-${second}`))).toEqual(['RunStarted', 'ParameterRecorded', 'RunPublished']);
   });
 
+  it('given data declared by earlier runs, when the next run starts, then its code inspection leaves those paths out', async () => {
+    const { services, session: s } = session();
+    const excluded: Array<readonly string[] | undefined> = [];
+    const inspect = services.code.inspect.bind(services.code);
+    services.code.inspect = async (cwd, script, options) => {
+      excluded.push(options?.exclude);
+      return inspect(cwd, script, options);
+    };
+    services.data.write('./data/raw.csv', 'x\n');
+    services.data.write('out/preds.csv', 'id,p\n');
+    services.data.write('models/clf.pkl', 'weights');
+    await s.start();
+    await s.input('./data/raw.csv');
+    await s.output('out/preds.csv');
+    await s.model('clf', 'models/clf.pkl');
+    await s.publish();
+    await s.start();
+    expect(excluded).toEqual([[], ['data/raw.csv', 'out/preds.csv', 'models/clf.pkl']]);
+  });
+
   it('start() while a run is open is refused, naming the open run', async () => {
     const { session: s } = session();
     const runId = await s.start();

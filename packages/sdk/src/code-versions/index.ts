@@ -1,2 +1,3 @@
 export * from './patch-recording-code-inspector.js';
 export * from './uncommitted-change-digest.js';
+export * from './code-version-at-start.js';

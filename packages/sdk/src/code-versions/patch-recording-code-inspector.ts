@@ -2,11 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { UncommittedChange } from '@dotscience/adapters-fs';
-import type { CodeInspector, CodeVersion, DataStore, VersionRef } from '@dotscience/core';
+import type { CodeInspectionOptions, CodeInspector, CodeVersion, DataStore, VersionRef } from '@dotscience/core';
 
 /** A code inspector that can also hand over the uncommitted change itself (the fs adapter's GitCodeInspector). */
 export interface UncommittedChangeSource extends CodeInspector {
-  captureDiff(cwd: string): Promise<UncommittedChange | undefined>;
+  captureDiff(cwd: string, options?: CodeInspectionOptions): Promise<UncommittedChange | undefined>;
 }
 
 export interface PatchRecordingOptions {
@@ -14,9 +14,23 @@ export interface PatchRecordingOptions {
   readonly warn?: (message: string) => void;
   /** Where the patch file is written before the data store captures it. Default: the OS temp directory. */
   readonly temporaryDirectory?: string;
+  /** Paths left out of every inspection on top of the caller's (absolute: the local store and data directories). */
+  readonly exclude?: readonly string[];
 }
 
 const PATCH_FILE = 'uncommitted-change.patch';
+/** How many left-out files a warning names. */
+const WARNED_FILES = 5;
+
+function omissionWarning(change: UncommittedChange): string {
+  const named = change.omitted.slice(0, WARNED_FILES).map((file) => `${file.path} (${file.bytes} bytes)`);
+  const more = change.omitted.length - named.length;
+  return (
+    `${change.omitted.length} untracked file(s) of ${change.repository} over the code inspector's size limits were left out of the stored patch, unread ` +
+    `(recorded by path and size; ds reproduce will not restore them): ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''} — ` +
+    'declare data with ds.input/ds.output, ignore it in .gitignore, or raise DOTSCIENCE_CODE_MAX_UNTRACKED_FILE_BYTES / DOTSCIENCE_CODE_MAX_UNTRACKED_BYTES'
+  );
+}
 
 function warnOnStderr(message: string): void {
   process.stderr.write(`ds: warning: ${message}\n`);
@@ -36,6 +50,7 @@ function warnOnStderr(message: string): void {
 export class PatchRecordingCodeInspector implements CodeInspector {
   private readonly warn: (message: string) => void;
   private readonly temporaryDirectory: string;
+  private readonly exclude: readonly string[];
 
   constructor(
     private readonly git: UncommittedChangeSource,
@@ -44,14 +59,16 @@ export class PatchRecordingCodeInspector implements CodeInspector {
   ) {
     this.warn = options.warn ?? warnOnStderr;
     this.temporaryDirectory = options.temporaryDirectory ?? tmpdir();
+    this.exclude = options.exclude ?? [];
   }
 
-  async inspect(cwd: string, script?: string): Promise<CodeVersion> {
-    const version = await this.git.inspect(cwd, script);
+  async inspect(cwd: string, script?: string, options: CodeInspectionOptions = {}): Promise<CodeVersion> {
+    const scope: CodeInspectionOptions = { exclude: [...this.exclude, ...(options.exclude ?? [])] };
+    const version = await this.git.inspect(cwd, script, scope);
     if (version.dirty !== true) return version;
     let change: UncommittedChange | undefined;
     try {
-      change = await this.git.captureDiff(cwd);
+      change = await this.git.captureDiff(cwd, scope);
       if (change === undefined) throw new Error('git no longer sees a working tree there');
     } catch (error) {
       this.warnNotStored(cwd, error);
@@ -59,12 +76,7 @@ export class PatchRecordingCodeInspector implements CodeInspector {
     }
     const current = this.agreeWith(version, change);
     if (current.dirty !== true) return current;
-    if (change.omitted.length > 0) {
-      const files = change.omitted.map((file) => `${file.path} (${file.bytes} bytes)`).join(', ');
-      this.warn(
-        `untracked files too large for the stored patch of ${change.repository} are recorded by digest only and will not be restored by ds reproduce: ${files} — declare them with ds.input or ignore them in .gitignore`,
-      );
-    }
+    if (change.omitted.length > 0) this.warn(omissionWarning(change));
     try {
       return { ...current, patch: await this.store(change.patch) };
     } catch (error) {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidInputError, parseInput } from '@dotscience/core';
 import { z } from 'zod';
+import { codeInspectionFromEnvironment, CodeInspectionSettingsSchema, resolveCodeInspection, type CodeInspectionConfiguration } from './code-inspection-settings.js';
 import { ConfigurationError } from './configuration-errors.js';
 import { parseDataLocation, parseStoreLocation, type DataLocation, type SourcedValue, type StoreLocation } from './storage-locations.js';
 
@@ -22,6 +23,8 @@ export const SettingsSchema = z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, ".", "_" and "-" (starting with a letter or digit)')
       .optional(),
+    /** How code versions are taken from git: untracked size limits and the git timeout. */
+    code: CodeInspectionSettingsSchema.optional(),
   })
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -32,7 +35,7 @@ export const ENVIRONMENT_VARIABLES = {
   hub: 'DOTSCIENCE_HUB',
   token: 'DOTSCIENCE_TOKEN',
   project: 'DOTSCIENCE_PROJECT',
-} as const satisfies Record<keyof Settings, string>;
+} as const satisfies Record<Exclude<keyof Settings, 'code'>, string>;
 
 export interface ResolveOptions {
   /** Explicit settings (SDK options, CLI flags); they win over everything. */
@@ -56,6 +59,8 @@ export interface Configuration {
   token?: string;
   /** The config file that was read, if any. */
   configFile?: string;
+  /** How code versions are taken from git (`code` settings, `DOTSCIENCE_CODE_*` variables). */
+  codeInspection: CodeInspectionConfiguration;
   /** Where each setting came from: 'option', an environment variable, the config file, or 'default'. */
   sources: Record<'store' | 'data' | 'project' | 'hub' | 'token', string>;
 }
@@ -96,7 +101,7 @@ function fromEnvironment(env: Record<string, string | undefined>): Settings {
     return SettingsSchema.parse(raw);
   } catch (err) {
     if (!(err instanceof z.ZodError)) throw err;
-    const problems = err.issues.map((i) => ({ path: ENVIRONMENT_VARIABLES[String(i.path[0]) as keyof Settings] ?? String(i.path[0]), message: i.message }));
+    const problems = err.issues.map((i) => ({ path: ENVIRONMENT_VARIABLES[String(i.path[0]) as keyof typeof ENVIRONMENT_VARIABLES] ?? String(i.path[0]), message: i.message }));
     throw new InvalidInputError('environment', problems);
   }
 }
@@ -104,7 +109,7 @@ function fromEnvironment(env: Record<string, string | undefined>): Settings {
 /**
  * One resolution order (DESIGN §7): explicit settings > environment
  * (`DOTSCIENCE_STORE`, `DOTSCIENCE_DATA`, `DOTSCIENCE_HUB`, `DOTSCIENCE_TOKEN`,
- * `DOTSCIENCE_PROJECT`) > `.dotscience/config.json` found by walking up from the
+ * `DOTSCIENCE_PROJECT`, `DOTSCIENCE_CODE_*`) > `.dotscience/config.json` found by walking up from the
  * working directory > the embedded fs store in `./.dotscience`.
  *
  * A hub URL (`hub`) selects the hub for events and data unless `store`/`data`
@@ -121,12 +126,12 @@ export function resolveConfiguration(options: ResolveOptions = {}): Configuratio
   const fromFile = configFile === undefined ? {} : readConfigFile(configFile);
   const projectRoot = configFile === undefined ? cwd : dirname(dirname(configFile));
 
-  const layers: Array<{ settings: Settings; source: (key: keyof Settings) => string; baseDir: string }> = [
+  const layers: Array<{ settings: Settings; source: (key: keyof typeof ENVIRONMENT_VARIABLES) => string; baseDir: string }> = [
     { settings: explicit, source: () => 'option', baseDir: cwd },
     { settings: fromEnv, source: (key) => ENVIRONMENT_VARIABLES[key], baseDir: cwd },
     ...(configFile === undefined ? [] : [{ settings: fromFile, source: () => configFile, baseDir: projectRoot }]),
   ];
-  const pick = (key: keyof Settings): SourcedValue | undefined => {
+  const pick = (key: keyof typeof ENVIRONMENT_VARIABLES): SourcedValue | undefined => {
     for (const layer of layers) {
       const value = layer.settings[key];
       if (value !== undefined) return { value, source: layer.source(key), baseDir: layer.baseDir };
@@ -144,6 +149,7 @@ export function resolveConfiguration(options: ResolveOptions = {}): Configuratio
   const data: DataLocation = dataSetting ? parseDataLocation(dataSetting) : { kind: 'fs', directory: join(localFolder, 'data') };
   const project = pick('project');
   const token = pick('token');
+  const codeInspection = resolveCodeInspection([explicit.code, codeInspectionFromEnvironment(env), fromFile.code]);
   return {
     projectRoot,
     projectId: project?.value ?? 'default',
@@ -151,6 +157,7 @@ export function resolveConfiguration(options: ResolveOptions = {}): Configuratio
     data,
     checkpointsDirectory: join(localFolder, 'projections'),
     openRunsDirectory: join(localFolder, 'open-runs'),
+    codeInspection,
     ...(token === undefined ? {} : { token: token.value }),
     ...(configFile === undefined ? {} : { configFile }),
     sources: {

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsDataStore, GitCodeInspector, type UncommittedChange } from '@dotscience/adapters-fs';
-import type { CodeVersion } from '@dotscience/core';
+import type { CodeInspectionOptions, CodeVersion } from '@dotscience/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PatchRecordingCodeInspector, uncommittedChangeDigest, type UncommittedChangeSource } from '../../src/index.js';
 
@@ -17,12 +17,12 @@ function git(cwd: string, ...args: string[]): string {
 class CountingGitInspector implements UncommittedChangeSource {
   captures = 0;
   constructor(private readonly git = new GitCodeInspector()) {}
-  inspect(cwd: string, script?: string): Promise<CodeVersion> {
-    return this.git.inspect(cwd, script);
+  inspect(cwd: string, script?: string, options?: CodeInspectionOptions): Promise<CodeVersion> {
+    return this.git.inspect(cwd, script, options);
   }
-  captureDiff(cwd: string): Promise<UncommittedChange | undefined> {
+  captureDiff(cwd: string, options?: CodeInspectionOptions): Promise<UncommittedChange | undefined> {
     this.captures++;
-    return this.git.captureDiff(cwd);
+    return this.git.captureDiff(cwd, options);
   }
 }
 
@@ -117,7 +117,18 @@ describe('PatchRecordingCodeInspector', () => {
     await store.materialize(version.patch!, patchFile);
     expect(readFileSync(patchFile, 'utf8')).not.toContain('big.csv');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/will not be restored.*big\.csv \(2048 bytes\)/);
+    expect(warnings[0]).toMatch(/left out of the stored patch, unread.*will not restore them\): big\.csv \(2048 bytes\)/);
+  });
+
+  it('given store directories to exclude, when untracked files lie only in them or in the caller\'s excluded paths, then the tree is clean and nothing is stored', async () => {
+    mkdirSync(join(repo, 'store'));
+    writeFileSync(join(repo, 'store', 'object'), 'data');
+    writeFileSync(join(repo, 'preds.csv'), 'id,p\n');
+    const source = new CountingGitInspector();
+    const excluding = new PatchRecordingCodeInspector(source, store, { warn: (m) => warnings.push(m), temporaryDirectory: scratch, exclude: [join(repo, 'store')] });
+    expect(await excluding.inspect(repo, undefined, { exclude: ['preds.csv'] })).toMatchObject({ dirty: false });
+    expect((await excluding.inspect(repo)).dirty).toBe(true);
+    expect(source.captures).toBe(1);
   });
 
   it('given a data store that cannot store the patch, when a dirty tree is inspected, then the code version is returned without a patch and a warning says why', async () => {
