@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FsEventStore } from '@dotscience/adapters-fs';
+import type { JsonValue } from '@dotscience/core';
 import { hubPaths } from '../src/index.js';
 import { startHub, type RunningHub } from './hub-fixture.js';
 
 const PROJECT = 'p';
 const AT = '2026-01-01T00:00:00.000Z';
-const event = (type: string, data: unknown) => ({ id: randomUUID(), type, schemaVersion: 1, data, meta: {} });
+const event = (type: string, data: JsonValue) => ({ id: randomUUID(), type, schemaVersion: 1, data, meta: {} });
 const runStarted = (runId: string) =>
   event('RunStarted', { runId, projectId: PROJECT, mode: 'script', workload: { script: 'train.py' }, codeVersion: {}, environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' }, startedAt: AT });
 
