@@ -1,7 +1,7 @@
 import type { DomainEvent } from '../events/catalogue.js';
-import { decideRun } from '../run/decide.js';
+import { decideParsedRun } from '../run/decide.js';
 import type { RunStateDraft } from '../run/evolve.js';
-import type { RunCommandInput } from '../run/run-commands.js';
+import type { RunCommand } from '../run/run-commands.js';
 import { StreamRuleError } from './gate-errors.js';
 
 /**
@@ -9,7 +9,7 @@ import { StreamRuleError } from './gate-errors.js';
  * with the command's kind (the run id comes from the stream). Undefined for an event
  * type that does not belong in a run stream.
  */
-export function runCommandOf(event: DomainEvent): RunCommandInput | undefined {
+export function runCommandOf(event: DomainEvent): RunCommand | undefined {
   switch (event.type) {
     case 'RunStarted': {
       const { runId: _runId, ...fields } = event.data;
@@ -59,7 +59,8 @@ export function admitRunEvent(draft: RunStateDraft, event: DomainEvent, hashBefo
   if (event.type === 'RunStarted' && event.data.runId !== state.runId) {
     throw new StreamRuleError('RUN_ID_MISMATCH', `RunStarted names run ${JSON.stringify(event.data.runId)} but the stream is run ${JSON.stringify(state.runId)}'s`);
   }
-  decideRun(state, command);
+  // The event's data was parsed by its catalogue schema, the command's fields' schema.
+  decideParsedRun(state, command);
   if (event.type === 'RunPublished') {
     const head = hashBefore();
     if (event.data.headHash !== head) {
