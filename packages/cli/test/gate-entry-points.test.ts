@@ -64,6 +64,7 @@ describe('every entry point keeps the rules: ds audit verify, ds import, ds pull
     const runs = ds(['runs', '--json'], { cwd: copy });
     expect(runs.code, runs.stderr).toBe(0);
     expect((JSON.parse(runs.stdout) as unknown[]).length).toBe(4);
+    expect(runs.stderr).toMatch(/^ds: passed over 1 stored event\(s\) .* MetricsRecorded at run-planted revision 0: .*data\.series.*; run ds audit verify\n$/);
   });
 
   it('given an export holding a post-seal parameter, when imported, then the event is refused naming its line and rule, and nothing is imported', async () => {
