@@ -50,8 +50,26 @@ function metric(step: number): NewEvent {
   };
 }
 
-async function serve(root: string): Promise<void> {
+/**
+ * The hub's gate admits a run's events once it is started: a stream's first append opens
+ * with RunStarted (then the stream's metrics, as the SDK writes them).
+ */
+function opening(stream: string, events: NewEvent[], lastRevision: number): NewEvent[] {
+  if (lastRevision !== -1) return events;
+  const runStarted: NewEvent = {
+    id: randomUUID(),
+    type: 'RunStarted',
+    schemaVersion: 1,
+    data: { runId: stream.slice('run-'.length), projectId: 'bench', mode: 'script', workload: {}, codeVersion: {}, environment: { runtime: 'node', os: 'linux', host: 'localhost', user: 'bench' }, startedAt: new Date().toISOString() },
+    meta: { correlationId: 'bench', actor: { user: 'bench', host: 'localhost' }, sdkVersion: '0.1.0' },
+  };
+  return [runStarted, ...events];
+}
+
+/** `--gate-off`: the hub appends without its gate (HubServerOptions.admitAnyEvent), for an A/B of what the gate costs. */
+async function serve(root: string, gateOff: boolean): Promise<void> {
   const server = new HubServer({
+    admitAnyEvent: gateOff,
     tokens: TokenRegistry.inDirectory(root),
     projects: new ProjectDirectories({
       eventsRoot: join(root, 'events'),
@@ -252,7 +270,9 @@ function appendingClients(clients: HttpEventStore[], next: () => number): Array<
     let stream = '';
     return (n) => {
       if (n === 0) stream = `run-client-${randomUUID()}`;
-      return client.append(stream, [metric(next())], { expectedRevision: n - 1 });
+      // Revision 0 is the run's RunStarted (sent with the first metric): the n-th request finds the stream at revision n.
+      const last = n === 0 ? -1 : n;
+      return client.append(stream, opening(stream, [metric(next())], last), { expectedRevision: last });
     };
   });
 }
@@ -262,7 +282,7 @@ async function main(): Promise<void> {
   const root = await mkdtemp(join(tmpdir(), 'ds-hub-bench-'));
   const token = (await TokenRegistry.inDirectory(root).create('bench', 'write')).token;
   let step = 0;
-  const hub = await startChild(['hub', root]);
+  const hub = await startChild(['hub', root, ...(process.argv.includes('--gate-off') ? ['--gate-off'] : [])]);
   try {
     const store = new HttpEventStore({ url: hub.url, token });
 
@@ -272,7 +292,8 @@ async function main(): Promise<void> {
         const stream = `run-single-${randomUUID()}`;
         const until = performance.now() + RUN_MS;
         while (performance.now() < until) {
-          await store.append(stream, [metric(step++)], { expectedRevision: n - 1 });
+          const last = n === 0 ? -1 : n; // revision 0 is the run's RunStarted
+          await store.append(stream, opening(stream, [metric(step++)], last), { expectedRevision: last });
           n++;
         }
         return n;
@@ -284,12 +305,14 @@ async function main(): Promise<void> {
     const batchedRun = (append: (stream: string, events: NewEvent[], expectedRevision: number) => Promise<unknown>) => async (): Promise<Timed> => {
       let n = 0;
       let ms = 0;
+      let revision = -1;
       const stream = `run-batched-${randomUUID()}`;
       while (ms < RUN_MS) {
-        const events = Array.from({ length: BATCH }, () => metric(step++));
+        const events = opening(stream, Array.from({ length: BATCH }, () => metric(step++)), revision);
         const start = performance.now();
-        await append(stream, events, n - 1);
+        await append(stream, events, revision);
         ms += performance.now() - start;
+        revision += events.length;
         n += BATCH;
       }
       return { count: n, ms };
@@ -340,6 +363,6 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === 'hub') await serve(process.argv[3]!);
+if (process.argv[2] === 'hub') await serve(process.argv[3]!, process.argv.includes('--gate-off'));
 else if (process.argv[2] === 'floor') await serveFloor();
 else await main();

@@ -17,8 +17,14 @@ export interface RunningHub {
   cleanup(): Promise<void>;
 }
 
-export function hubOver(root: string): HubServer {
+/** What a fixture hub is started with: `admitAnyEvent` for tests whose probe events are not domain events (see HubServerOptions). */
+export interface FixtureHubOptions {
+  admitAnyEvent?: boolean;
+}
+
+export function hubOver(root: string, options: FixtureHubOptions = {}): HubServer {
   return new HubServer({
+    ...options,
     tokens: TokenRegistry.inDirectory(root),
     projects: new ProjectDirectories({
       eventsRoot: join(root, 'events'),
@@ -29,10 +35,10 @@ export function hubOver(root: string): HubServer {
   });
 }
 
-export async function startHub(): Promise<RunningHub> {
+export async function startHub(options: FixtureHubOptions = {}): Promise<RunningHub> {
   const root = await mkdtemp(join(tmpdir(), 'ds-hub-'));
   const tokens = TokenRegistry.inDirectory(root);
-  let server = hubOver(root);
+  let server = hubOver(root, options);
   let stopped = false;
   const hub: RunningHub = {
     url: await server.listen(0),
@@ -42,7 +48,7 @@ export async function startHub(): Promise<RunningHub> {
     token: async (project, role = 'write') => (await tokens.create(project, role)).token,
     restart: async () => {
       await server.close();
-      server = hubOver(root);
+      server = hubOver(root, options);
       hub.server = server;
       hub.url = await server.listen(0);
     },

@@ -43,7 +43,7 @@ describe('hub boundary: malformed input', () => {
   let token: string;
 
   beforeAll(async () => {
-    hub = await startHub();
+    hub = await startHub({ admitAnyEvent: true }); // probe events (hub-requests.ts validEvent), not domain events
     token = await hub.token('alpha', 'admin');
     const store = new HttpEventStore({ url: hub.url, token });
     await store.append('run-a', [validEvent()], { expectedRevision: 'no_stream' });

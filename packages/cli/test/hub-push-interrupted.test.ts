@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,34 +7,11 @@ import { verifyChain, type JsonValue, type NewEvent, type RecordedEvent } from '
 import { openDotscience } from '@dotscience/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI_ENTRY, ds } from './fixtures/cli-process.js';
+import { startHubProcess, type HubProcess } from './fixtures/hub-process.js';
 
 const STREAMS = 300;
 const EVENTS_PER_STREAM = 20;
-
-interface HubProcess {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-}
-
-/** `ds serve` as a real child process; resolves once it prints its URL. */
-async function startHubProcess(hubDir: string): Promise<HubProcess> {
-  if (!existsSync(CLI_ENTRY)) throw new Error(`${CLI_ENTRY} is missing — build first: pnpm exec tsc -b`);
-  const child = spawn(process.execPath, [CLI_ENTRY, 'serve', '--store', hubDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const match = /hub listening on (\S+)/.exec(out);
-      if (match) resolveUrl(match[1]!);
-    });
-    void exited.then((code) => reject(new Error(`ds serve exited (${code}): ${stderr}`)));
-  });
-  return { child, url, exited };
-}
+const AT = '2026-01-01T00:00:00.000Z';
 
 async function collect(events: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> {
   const out: RecordedEvent[] = [];
@@ -76,8 +53,16 @@ describe('ds push against a hub killed in the middle', () => {
     const ref = await local.data.capture(join(project, 'data'));
     for (let s = 0; s < STREAMS; s++) {
       // (A VersionRef's optional fields are typed `| undefined`, which JsonValue has not; captured refs hold none.)
-      const events = Array.from({ length: EVENTS_PER_STREAM }, (_, i): NewEvent => ({ id: randomUUID(), type: 'Probe', schemaVersion: 1, data: s === 0 && i === 0 ? { ref: ref as unknown as JsonValue } : { s, i }, meta: {} }));
-      await local.events.append(`probe-${s}`, events, { expectedRevision: 'no_stream' });
+      // Each stream a run the hub's gate admits: started, then metric points (and, in the first, an input declaring the data).
+      const runId = `r${s}`;
+      const data = (i: number): { type: string; data: JsonValue } =>
+        i === 0
+          ? { type: 'RunStarted', data: { runId, projectId: 'team', mode: 'script', workload: {}, codeVersion: {}, environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' }, startedAt: AT } }
+          : s === 0 && i === 1
+            ? { type: 'InputDeclared', data: { path: 'data', dataset: 'data', version: ref as unknown as JsonValue } }
+            : { type: 'MetricRecorded', data: { name: 'loss', value: i, step: i, at: AT } };
+      const events = Array.from({ length: EVENTS_PER_STREAM }, (_, i): NewEvent => ({ id: randomUUID(), schemaVersion: 1, ...data(i), meta: {} }));
+      await local.events.append(`run-${runId}`, events, { expectedRevision: 'no_stream' });
     }
     const source = await collect(local.events.readAll());
     await local.close();

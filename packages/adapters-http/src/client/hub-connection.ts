@@ -1,6 +1,7 @@
-import { DotscienceError, DuplicateEventIdError, InvalidInputError, parseInput, WrongExpectedRevisionError } from '@dotscience/core';
+import { AppendRefusedError, DotscienceError, DuplicateEventIdError, InvalidInputError, parseInput, WrongExpectedRevisionError } from '@dotscience/core';
 import { z } from 'zod';
 import { hubPaths } from '../wire/hub-routes.js';
+import { AppendRefusedBodySchema } from '../wire/append-refused-body.js';
 import { DuplicateEventIdBodySchema } from '../wire/duplicate-event-id-body.js';
 import { ErrorBodySchema, WhoAmIResponseSchema, type ErrorBody } from '../wire/wire-schemas.js';
 import { KeepAliveJsonClient, type JsonAnswer } from './keep-alive-json.js';
@@ -236,6 +237,10 @@ function errorFromAnswer(status: number, answer: unknown, what: string): Error {
   if (body.code === 'DUPLICATE_EVENT_ID') {
     const duplicate = DuplicateEventIdBodySchema.safeParse(answer);
     if (duplicate.success) return new DuplicateEventIdError(duplicate.data.id, duplicate.data.stream, duplicate.data.index, duplicate.data.existing);
+  }
+  if (body.code === 'APPEND_REFUSED') {
+    const refused = AppendRefusedBodySchema.safeParse(answer);
+    if (refused.success) return new AppendRefusedError(refused.data.stream, refused.data.index, refused.data.id, refused.data.type, refused.data.rule, refused.data.reason);
   }
   if (body.code === 'INVALID_INPUT' && body.problems) return new InvalidInputError(`request to the hub (${what})`, body.problems);
   return new HubRequestError(status, body.code, `the hub refused ${what}: ${body.message}`);

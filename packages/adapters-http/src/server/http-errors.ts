@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import {
+  AppendRefusedError,
   DotscienceError,
   DuplicateEventIdError,
   InvalidInputError,
@@ -8,6 +9,7 @@ import {
   AmbiguousLineageNodeError,
   WrongExpectedRevisionError,
 } from '@dotscience/core';
+import type { AppendRefusedBody } from '../wire/append-refused-body.js';
 import type { DuplicateEventIdBody } from '../wire/duplicate-event-id-body.js';
 import type { ErrorBody } from '../wire/wire-schemas.js';
 
@@ -28,7 +30,7 @@ export const forbidden = (why: string): HubRefusal => new HubRefusal(403, 'FORBI
 export const notFound = (what: string): HubRefusal => new HubRefusal(404, 'NOT_FOUND', what);
 
 /** How the hub answers an error: typed errors become 4xx with their code, anything else a 500 without internals. */
-export function errorResponse(error: unknown): { status: number; body: ErrorBody | DuplicateEventIdBody } {
+export function errorResponse(error: unknown): { status: number; body: ErrorBody | DuplicateEventIdBody | AppendRefusedBody } {
   if (error instanceof HubRefusal) return { status: error.status, body: { code: error.code, message: error.message } };
   if (error instanceof WrongExpectedRevisionError) {
     return { status: 409, body: { code: error.code, message: error.message, stream: error.stream, expected: error.expected, actual: error.actual } };
@@ -36,6 +38,10 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
   if (error instanceof DuplicateEventIdError) {
     const { code, message, id, stream, index, existing } = error;
     return { status: 409, body: { code, message, id, stream, index, ...(existing === undefined ? {} : { existing }) } };
+  }
+  if (error instanceof AppendRefusedError) {
+    const { code, message, stream, index, eventId: id, eventType: type, rule, reason } = error;
+    return { status: 422, body: { code, message, stream, index, id, type, rule, reason } };
   }
   if (error instanceof InvalidInputError) return { status: 400, body: { code: error.code, message: error.message, problems: [...error.problems] } };
   if (error instanceof UnknownLineageNodeError) return { status: 404, body: { code: error.code, message: error.message } };

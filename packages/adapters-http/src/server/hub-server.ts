@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { parseInput, type RecordedEvent } from '@dotscience/core';
+import { GatedEventStore, parseInput, type EventStore, type RecordedEvent } from '@dotscience/core';
 import type { z } from 'zod';
 import type { TokenRegistry } from '../tokens/token-registry.js';
 import { hubRoutes } from '../wire/hub-routes.js';
@@ -28,6 +28,12 @@ export interface HubServerOptions {
   heartbeatMs?: number;
   /** The built web UI (`packages/web` → `dist`): served under /ui/, with / redirecting there. Absent: no UI. */
   webApp?: string;
+  /**
+   * true: appends skip the gate (catalogue and stream rules) and any event the store
+   * takes is recorded. Only for tests of the store contract over HTTP, whose probe
+   * events are not domain events; a hub that serves users keeps the default (false).
+   */
+  admitAnyEvent?: boolean;
 }
 
 const DEFAULT_PAGE = 1000;
@@ -38,6 +44,8 @@ export interface HubContext {
   enter<P extends { project: string }>(request: FastifyRequest, params: z.ZodType<P>, role: wire.Role): Promise<{ params: P; stores: ProjectStores }>;
   readModel(project: string, stores: ProjectStores): ProjectReadModel;
   runStreams(project: string, stores: ProjectStores): RunStreamReader;
+  /** The project's event store behind the append gate: where appends from clients go. */
+  gatedEvents(project: string, stores: ProjectStores): EventStore;
   tokens: TokenRegistry;
   heartbeatMs: number;
 }
@@ -47,6 +55,7 @@ export class HubServer {
   readonly app: FastifyInstance;
   private readonly readModels = new Map<string, ProjectReadModel>();
   private readonly runStreamReaders = new Map<string, RunStreamReader>();
+  private readonly gatedStores = new Map<string, EventStore>();
   private readonly context: HubContext;
 
   constructor(private readonly options: HubServerOptions) {
@@ -76,6 +85,12 @@ export class HubServer {
         let reader = this.runStreamReaders.get(project);
         if (!reader) this.runStreamReaders.set(project, (reader = new RunStreamReader(stores.events)));
         return reader;
+      },
+      gatedEvents: (project, stores) => {
+        if (options.admitAnyEvent) return stores.events;
+        let gated = this.gatedStores.get(project);
+        if (!gated) this.gatedStores.set(project, (gated = new GatedEventStore(stores.events)));
+        return gated;
       },
       tokens: options.tokens,
       heartbeatMs: options.heartbeatMs ?? 15_000,
@@ -121,7 +136,7 @@ export class HubServer {
       const { params, stores } = await context.enter(request, wire.StreamParamsSchema, 'write');
       const query = parseInput(wire.AppendQuerySchema, request.query, 'query');
       const body = parseInput(wire.AppendEnvelopeSchema, request.body, 'append body');
-      const result = await appendBody(stores.events, params.stream, body);
+      const result = await appendBody(context.gatedEvents(params.project, stores), params.stream, body);
       return query.answer === 'chain' ? chainOf(result) : query.answer === 'receipts' ? receiptsOf(result) : result;
     });
 

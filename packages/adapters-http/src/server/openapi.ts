@@ -1,6 +1,7 @@
 import { NewEventSchema, RecordedEventSchema } from '@dotscience/core';
 import { z } from 'zod';
 import { hubRoutes } from '../wire/hub-routes.js';
+import { AppendRefusedBodySchema } from '../wire/append-refused-body.js';
 import { DuplicateEventIdBodySchema } from '../wire/duplicate-event-id-body.js';
 import * as wire from '../wire/wire-schemas.js';
 
@@ -23,7 +24,7 @@ const RunViewSchema = z.record(z.string(), z.unknown()).describe('a run of the r
 
 const OPERATIONS: Operation[] = [
   { method: 'get', path: hubRoutes.whoami, summary: 'The project and role of the presented token', response: wire.WhoAmIResponseSchema },
-  { method: 'post', path: hubRoutes.stream, summary: 'Append events to a stream (idempotent by event id); answer=receipts: a receipt per event instead of the recorded events; answer=chain: the receipts without what the client sent or can compute (first revision and prevHash, last hash, position and recordedAt runs)', role: 'write', params: wire.StreamParamsSchema, query: wire.AppendQuerySchema, body: wire.AppendBodySchema, response: z.union([wire.AppendResponseSchema, wire.AppendReceiptsResponseSchema, wire.AppendChainResponseSchema]), refusals: { '409': { description: 'refused: an event id already recorded (code DUPLICATE_EVENT_ID, with the id and where it is), or the expected revision does not hold (JSON {code, message})', body: z.union([DuplicateEventIdBodySchema, wire.ErrorBodySchema]) } } },
+  { method: 'post', path: hubRoutes.stream, summary: 'Append events to a stream (idempotent by event id); answer=receipts: a receipt per event instead of the recorded events; answer=chain: the receipts without what the client sent or can compute (first revision and prevHash, last hash, position and recordedAt runs)', role: 'write', params: wire.StreamParamsSchema, query: wire.AppendQuerySchema, body: wire.AppendBodySchema, response: z.union([wire.AppendResponseSchema, wire.AppendReceiptsResponseSchema, wire.AppendChainResponseSchema]), refusals: { '409': { description: 'refused: an event id already recorded (code DUPLICATE_EVENT_ID, with the id and where it is), or the expected revision does not hold (JSON {code, message})', body: z.union([DuplicateEventIdBodySchema, wire.ErrorBodySchema]) }, '422': { description: 'refused: an event breaks a rule of the catalogue or of its stream — its schema, the run lifecycle (nothing after RunPublished, no parameter overwrite, metric steps in order), version numbering (code APPEND_REFUSED, naming the event and the rule); nothing was written', body: AppendRefusedBodySchema } } },
   { method: 'get', path: hubRoutes.stream, summary: "Read a stream's events in revision order, one page", role: 'read', params: wire.StreamParamsSchema, query: wire.ReadStreamQuerySchema, response: wire.EventPageSchema },
   { method: 'get', path: hubRoutes.all, summary: 'Read every event from a global position, one page', role: 'read', params: wire.ProjectParamsSchema, query: wire.ReadAllQuerySchema, response: wire.EventPageSchema },
   { method: 'get', path: hubRoutes.subscribe, summary: 'Server-Sent Events from a position (inclusive), then live; resumable with Last-Event-ID', role: 'read', params: wire.ProjectParamsSchema, query: wire.SubscribeQuerySchema, response: RecordedEventSchema, responseType: 'text/event-stream' },

@@ -2,11 +2,13 @@ import {
   builtInProjections,
   eventApplier,
   initialStateOf,
+  SkippedEvents,
   type DatasetsState,
   type EventStore,
   type ModelsState,
   type ProvenanceState,
   type RunsState,
+  type SkippedEvent,
 } from '@dotscience/core';
 
 export interface ReadModelState {
@@ -19,7 +21,9 @@ export interface ReadModelState {
 /**
  * The read side of one project on the hub: the built-in projections kept in
  * memory and caught up with the project's log before each read (only events
- * recorded since the last read are applied).
+ * recorded since the last read are applied). An event the catalogue refuses is
+ * passed over by every projection and reported once in `skipped`, so the rest is
+ * still served.
  */
 export class ProjectReadModel {
   private state: ReadModelState = {
@@ -28,11 +32,20 @@ export class ProjectReadModel {
     models: initialStateOf(builtInProjections.models),
     provenance: initialStateOf(builtInProjections.provenance),
   };
+  /** Events the projections passed over because the catalogue refuses them (planted in the store, never admitted by the gate). */
+  readonly skipped = new SkippedEvents();
+  private lastSkipped = -1;
+  private readonly report = (skipped: SkippedEvent): void => {
+    // Each projection that handles the event's type meets it; it is one event, reported once.
+    if (skipped.position === this.lastSkipped) return;
+    this.lastSkipped = skipped.position;
+    this.skipped.record(skipped);
+  };
   private readonly apply = {
-    runs: eventApplier(builtInProjections.runs),
-    datasets: eventApplier(builtInProjections.datasets),
-    models: eventApplier(builtInProjections.models),
-    provenance: eventApplier(builtInProjections.provenance),
+    runs: eventApplier(builtInProjections.runs, undefined, this.report),
+    datasets: eventApplier(builtInProjections.datasets, undefined, this.report),
+    models: eventApplier(builtInProjections.models, undefined, this.report),
+    provenance: eventApplier(builtInProjections.provenance, undefined, this.report),
   };
   private position = -1;
   private catching: Promise<void> | undefined;

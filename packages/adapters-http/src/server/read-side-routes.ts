@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { lineageOf, parseInput, resolveLineageNode, runQuery, selectionQuery, type RunView } from '@dotscience/core';
+import { lineageOf, parseInput, resolveLineageNode, runQuery, selectionQuery, type RunView, type SkippedEvent } from '@dotscience/core';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import type { HubContext } from './hub-server.js';
 import { HubRefusal, notFound } from './http-errors.js';
+import type { ProjectReadModel } from './project-read-model.js';
 
 /** A run by full id or by a prefix only one run has. */
 export function findRun(runs: Record<string, RunView>, ref: string): RunView {
@@ -21,33 +22,55 @@ export function registerReadSideRoutes(app: FastifyInstance, context: HubContext
     const { params, stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
     const query = parseInput(wire.RunsQuerySchema, request.query, 'query');
     const selection = selectionQuery(query.filter, query.sort);
-    const state = await context.readModel(params.project, stores).current();
-    const selected = runQuery(Object.values(state.runs), selection);
+    const model = context.readModel(params.project, stores);
+    const selected = runQuery(Object.values((await model.current()).runs), selection);
     const offset = query.offset ?? 0;
-    return { runs: selected.slice(offset, query.limit === undefined ? undefined : offset + query.limit), total: selected.length };
+    return withSkipped(model, { runs: selected.slice(offset, query.limit === undefined ? undefined : offset + query.limit), total: selected.length });
   });
 
-  app.get(hubRoutes.run, async (request) => {
+  app.get(hubRoutes.run, async (request, reply) => {
     const { params, stores } = await context.enter(request, wire.RunParamsSchema, 'read');
-    const state = await context.readModel(params.project, stores).current();
-    return findRun(state.runs, params.runId);
+    const model = context.readModel(params.project, stores);
+    const run = findRun((await model.current()).runs, params.runId);
+    // A run view's keys are the run's: the report goes in a header.
+    if (model.skipped.count > 0) void reply.header(SKIPPED_HEADER, String(model.skipped.count));
+    return run;
   });
 
   app.get(hubRoutes.lineage, async (request) => {
     const { params, stores } = await context.enter(request, wire.LineageParamsSchema, 'read');
     const query = parseInput(wire.LineageQuerySchema, request.query, 'query');
-    const { graph } = (await context.readModel(params.project, stores).current()).provenance;
+    const model = context.readModel(params.project, stores);
+    const { graph } = (await model.current()).provenance;
     const node = resolveLineageNode(graph, params.node);
-    return { node, graph: lineageOf(graph, node, query.direction ?? 'upstream') };
+    return withSkipped(model, { node, graph: lineageOf(graph, node, query.direction ?? 'upstream') });
   });
 
   app.get(hubRoutes.datasets, async (request) => {
     const { params, stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
-    return (await context.readModel(params.project, stores).current()).datasets;
+    const model = context.readModel(params.project, stores);
+    return withSkipped(model, (await model.current()).datasets);
   });
 
-  app.get(hubRoutes.models, async (request) => {
+  app.get(hubRoutes.models, async (request, reply) => {
     const { params, stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
-    return (await context.readModel(params.project, stores).current()).models;
+    const model = context.readModel(params.project, stores);
+    const models = (await model.current()).models;
+    // The models state is keyed by model name: the report goes in a header.
+    if (model.skipped.count > 0) void reply.header(SKIPPED_HEADER, String(model.skipped.count));
+    return models;
   });
+}
+
+/** The header that counts the events a read model passed over (see `skipped` in the collection answers). */
+export const SKIPPED_HEADER = 'x-dotscience-skipped-events';
+
+/**
+ * An answer of the read side with, when the projections passed over events the catalogue
+ * refuses, `skipped`: how many and where (stream, revision, position, type, reason) — the
+ * rest is served; `ds audit verify` on a copy names the same events.
+ */
+function withSkipped<T extends object>(model: ProjectReadModel, body: T): T & { skipped?: { count: number; events: readonly SkippedEvent[] } } {
+  const { count, events } = model.skipped;
+  return count === 0 ? body : { ...body, skipped: { count, events } };
 }

@@ -1,4 +1,4 @@
-import { ChainVerifier, runStream, type EventStore, type RecordedEvent } from '@dotscience/core';
+import { ChainVerifier, runStream, StreamAudit, type EventStore, type RecordedEvent } from '@dotscience/core';
 import type { RunHistoryResponse } from '../wire/wire-schemas.js';
 
 /** One metric's numeric points in recording order; x is the step, or the point's index when it has none. */
@@ -35,7 +35,9 @@ export interface RunStreamDigest {
   series: Map<string, GrowingSeries>;
   history: RunHistoryResponse['events'];
   verifier: ChainVerifier;
-  /** The first break of the hash chain, once one is found. */
+  /** The gate's rules over the stream (schema, lifecycle: nothing after the seal...). */
+  audit: StreamAudit;
+  /** The first break of the hash chain or of a rule, once one is found. */
   problem?: string;
 }
 
@@ -84,7 +86,7 @@ export class RunStreamReader {
   }
 
   private async catchUp(runId: string, part: Part): Promise<RunStreamDigest> {
-    const run: RunStreamDigest = this.runs.get(runId) ?? { seriesRevision: 0, historyRevision: 0, series: new Map<string, GrowingSeries>(), history: [], verifier: new ChainVerifier() };
+    const run: RunStreamDigest = this.runs.get(runId) ?? { seriesRevision: 0, historyRevision: 0, series: new Map<string, GrowingSeries>(), history: [], verifier: new ChainVerifier(), audit: new StreamAudit() };
     this.runs.delete(runId);
     this.runs.set(runId, run);
     if (this.runs.size > this.keepRuns) this.runs.delete(this.runs.keys().next().value!);
@@ -94,7 +96,7 @@ export class RunStreamReader {
         addMetricPoints(run.series, event);
         run.seriesRevision = event.revision + 1;
       } else {
-        run.problem ??= run.verifier.check(event)?.message;
+        run.problem ??= run.verifier.check(event)?.message ?? run.audit.check(event)?.message;
         run.history.push({ revision: event.revision, position: event.position, type: event.type, recordedAt: event.recordedAt, prevHash: event.prevHash, hash: event.hash });
         run.historyRevision = event.revision + 1;
       }

@@ -32,10 +32,17 @@ export function registerHubSyncCommand(program: Command, direction: Direction): 
       } finally {
         for (const bar of Object.values(bars)) bar.finish();
       }
+      // Events the local gate refused were left out: the copy is incomplete, and says why.
+      if (report.refused.length > 0) process.exitCode = 1;
       if (options.json) return printJson(report);
       const where = direction === 'push' ? 'to the hub' : 'from the hub';
       process.stderr.write(`${direction}: ${report.eventsCopied} events and ${report.objectsCopied} data objects copied ${where}; ${report.eventsPresent} events were already there\n`);
       if (report.objectsUnavailable.length > 0) process.stderr.write(`${direction}: ${report.objectsUnavailable.length} referenced data objects are not held by the source and were not copied\n`);
+      for (const r of report.refused) {
+        process.stderr.write(
+          `${direction}: REFUSED stream ${r.stream} revision ${r.revision} (${r.type} ${r.id}) breaks rule ${r.rule}: ${r.reason} — it and ${r.leftOut - 1} later events of the stream were not copied; the rest of the store is intact\n`,
+        );
+      }
     });
 }
 

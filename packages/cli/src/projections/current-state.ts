@@ -4,12 +4,21 @@ import type { Dotscience } from '@dotscience/sdk';
 /**
  * The current state of a projection: resumed from its checkpoint, caught up
  * with the events recorded since, and checkpointed again — so a read command
- * on a big store reads only what is new.
+ * on a big store reads only what is new. Events the catalogue refuses (written
+ * past the append gate) are passed over, with a one-line notice on stderr when
+ * the projection meets them.
  */
 export async function currentState<S>(ds: Dotscience, projection: Projection<S>): Promise<S> {
   const runner = new ProjectionRunner(ds.events, ds.checkpoints, projection);
   await runner.catchUp();
   const state = runner.state;
   await runner.stop();
+  const { count, events } = runner.skipped;
+  const first = events[0];
+  if (first) {
+    process.stderr.write(
+      `ds: passed over ${count} stored event(s) that break the event catalogue — first ${first.type} at ${first.stream} revision ${first.revision}: ${first.reason}; run ds audit verify\n`,
+    );
+  }
   return state;
 }

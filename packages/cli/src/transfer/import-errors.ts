@@ -42,3 +42,19 @@ export class ImportConflictError extends DotscienceError {
     );
   }
 }
+
+/** An event of the file breaks a rule of the catalogue or of its stream (the gate refused it). Nothing was imported. */
+export class ImportRefusedError extends DotscienceError {
+  readonly code = 'IMPORT_REFUSED';
+  constructor(
+    readonly source: string,
+    readonly line: number,
+    readonly stream: string,
+    readonly revision: number,
+    /** The rule it breaks, as the gate names it (INVALID_EVENT_DATA, RUN_ALREADY_PUBLISHED, ...). */
+    readonly rule: string,
+    reason: string,
+  ) {
+    super(`${source} line ${line}: stream ${stream} revision ${revision} breaks rule ${rule}: ${reason} — nothing was imported; this event was never admitted by dotscience (run ds audit verify on the store it came from)`);
+  }
+}

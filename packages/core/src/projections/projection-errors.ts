@@ -52,3 +52,39 @@ export class ProjectionRunnerStateError extends DotscienceError {
     super(`projection runner ${projection}: ${reason}`);
   }
 }
+
+/**
+ * A recorded event a projection could not apply, so it passed over it and kept the
+ * rest: the catalogue refuses it (a type it lacks, a schema version without upcasters,
+ * data its schema refuses). What the read side reports instead of failing; `ds audit
+ * verify` names the same event.
+ */
+export interface SkippedEvent {
+  projection: string;
+  stream: string;
+  revision: number;
+  position: number;
+  type: string;
+  reason: string;
+}
+
+/** How many skipped events a read model keeps to report (it counts them all). */
+export const SKIPPED_EVENTS_KEPT = 100;
+
+/** The events a read model passed over: the first SKIPPED_EVENTS_KEPT of them, and how many in all. */
+export class SkippedEvents {
+  private readonly kept: SkippedEvent[] = [];
+  private total = 0;
+
+  record(skipped: SkippedEvent): void {
+    if (this.total++ < SKIPPED_EVENTS_KEPT) this.kept.push(skipped);
+  }
+
+  get events(): readonly SkippedEvent[] {
+    return this.kept;
+  }
+
+  get count(): number {
+    return this.total;
+  }
+}

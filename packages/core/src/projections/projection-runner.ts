@@ -8,7 +8,7 @@ import type { CheckpointStore, ProjectionCheckpoint } from '../ports/checkpoint-
 import type { EventStore } from '../ports/event-store.js';
 import { detachedJson } from './json-state.js';
 import { eventApplier, initialStateOf, type EventApplier, type Projection } from './projection.js';
-import { ProjectionRunnerStateError } from './projection-errors.js';
+import { ProjectionRunnerStateError, SkippedEvents } from './projection-errors.js';
 
 export interface ProjectionRunnerOptions {
   /** Write a checkpoint after this many events (0: only on demand, at catch-up end and at stop). Default 1000. */
@@ -85,6 +85,8 @@ export class ProjectionRunner<S> {
   private lastCheckpointCostMs = 0;
   private lastCheckpointEndedAt = -Infinity;
   private readonly changes = new Subject<ProjectionUpdate<S>>();
+  /** Events passed over because the catalogue refuses them (see eventApplier), since the runner was created. */
+  readonly skipped = new SkippedEvents();
 
   constructor(
     private readonly store: EventStore,
@@ -93,7 +95,7 @@ export class ProjectionRunner<S> {
     options: ProjectionRunnerOptions = {},
   ) {
     const parsed = parseInput(OptionsSchema, options, `options of the ${projection.name} projection runner`);
-    this.apply = eventApplier(projection, parsed.upcasters);
+    this.apply = eventApplier(projection, parsed.upcasters, (skipped) => this.skipped.record(skipped));
     this.every = parsed.checkpointEvery ?? 1000;
     this.gapPerCostMs = 1 / (parsed.checkpointShare ?? 0.1) - 1;
     this.current = initialStateOf(projection);

@@ -3,7 +3,7 @@ import { eventSchemas, type EventData, type EventType } from '../events/catalogu
 import type { EventMeta, RecordedEvent } from '../events/envelope.js';
 import { defaultUpcasters, type UpcasterRegistry } from '../events/upcasting.js';
 import { detachedJson } from './json-state.js';
-import { InvalidProjectionError, ProjectionHandlerError } from './projection-errors.js';
+import { InvalidProjectionError, ProjectionHandlerError, type SkippedEvent } from './projection-errors.js';
 
 /** The envelope fields a handler sees besides the event's type and data. */
 export interface ProjectedEnvelope {
@@ -91,16 +91,27 @@ export type EventApplier<S> = (state: S, event: RecordedEvent) => S;
 /**
  * Compile a projection into an applier. Events of types the projection has no
  * handler for are skipped without being upcast (or validated), which keeps
- * replays of large logs cheap.
+ * replays of large logs cheap. An event the catalogue refuses (its data breaks its
+ * schema, or its schema version has no upcasters) cannot be applied: it is passed
+ * over, the state unchanged, and reported to `onSkipped` — one stored event never
+ * stops a read model. A handler that throws on a valid event is a bug in the
+ * handler: that still fails (ProjectionHandlerError).
  */
-export function eventApplier<S>(projection: Projection<S>, upcasters: UpcasterRegistry = defaultUpcasters): EventApplier<S> {
+export function eventApplier<S>(projection: Projection<S>, upcasters: UpcasterRegistry = defaultUpcasters, onSkipped?: (skipped: SkippedEvent) => void): EventApplier<S> {
   const handlers = new Map<string, ProjectionHandler<S>>();
   for (const [type, handler] of Object.entries(projection.handlers)) handlers.set(type, handler as ProjectionHandler<S>);
   return (state, e) => {
     const handler = handlers.get(e.type);
     if (!handler) return state;
+    let domain;
     try {
-      const domain = upcasters.upcast(e);
+      domain = upcasters.upcast(e);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      onSkipped?.({ projection: projection.name, stream: e.stream, revision: e.revision, position: e.position, type: e.type, reason });
+      return state;
+    }
+    try {
       const next = handler(state, {
         type: domain.type,
         data: domain.data,

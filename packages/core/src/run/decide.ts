@@ -88,7 +88,15 @@ function declareModel(state: RunState, c: RunCommandOf<'declareModel'>): DomainE
  * I/O, and neither the state nor the command is changed.
  */
 export function decideRun(state: RunState, input: RunCommandInput | RunCommand): DomainEvent[] {
-  const c = parseRunCommand(state.runId, input);
+  return decideParsedRun(state, parseRunCommand(state.runId, input));
+}
+
+/**
+ * `decideRun` for a command already parsed — by RunCommandSchema, or, for the append
+ * gate, by the catalogue's schema of the event it records (the same fields): the rules
+ * without a second parse.
+ */
+export function decideParsedRun(state: RunState, c: RunCommand): DomainEvent[] {
   guardLifecycle(state, c.kind);
   switch (c.kind) {
     case 'start': {

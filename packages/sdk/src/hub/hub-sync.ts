@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { DataStore } from '@dotscience/core';
+import { AppendGate, type DataStore } from '@dotscience/core';
 import type { ObjectStorage } from '@dotscience/adapters-http';
 import { openDotscience, refuseMissingConfiguredStore, type Dotscience } from '../composition-root.js';
 import { ConfigurationError } from '../configuration/configuration-errors.js';
@@ -61,10 +61,17 @@ async function withEnds<T>(options: HubSyncOptions, use: (ends: SyncEnds) => Pro
 
 /** Copy the local store's events and data objects the hub lacks (idempotent, resumable). */
 export function pushToHub(options: HubSyncOptions = {}): Promise<SyncReport> {
-  return withEnds(options, ({ local, hub }) => syncStores(sideOf(local), sideOf(hub), options.onProgress));
+  // The hub's own gate checks what it is sent.
+  return withEnds(options, ({ local, hub }) => syncStores(sideOf(local), sideOf(hub), { ...(options.onProgress ? { onProgress: options.onProgress } : {}) }));
 }
 
-/** Copy the hub's events and data objects the local store lacks (idempotent, resumable). */
+/**
+ * Copy the hub's events and data objects the local store lacks (idempotent, resumable).
+ * The local store did not decide them: each passes the append gate first, and an event
+ * it refuses (and the rest of its stream) stays out of the local store, named in the report.
+ */
 export function pullFromHub(options: HubSyncOptions = {}): Promise<SyncReport> {
-  return withEnds(options, ({ local, hub }) => syncStores(sideOf(hub), sideOf(local), options.onProgress));
+  return withEnds(options, ({ local, hub }) =>
+    syncStores(sideOf(hub), sideOf(local), { ...(options.onProgress ? { onProgress: options.onProgress } : {}), gate: new AppendGate(local.events) }),
+  );
 }

@@ -1,4 +1,15 @@
-import { DotscienceError, ManifestSchema, VersionRefSchema, type EventStore, type JsonValue, type RecordedEvent } from '@dotscience/core';
+import {
+  AppendRefusedError,
+  atHead,
+  DotscienceError,
+  ManifestSchema,
+  VersionRefSchema,
+  type AdmittedEvents,
+  type AppendGate,
+  type EventStore,
+  type JsonValue,
+  type RecordedEvent,
+} from '@dotscience/core';
 import type { ObjectStorage } from '@dotscience/adapters-http';
 
 /** Events and data objects of one side of a sync. */
@@ -23,6 +34,23 @@ export interface SyncReport {
   bytesCopied: number;
   /** Objects an event refers to that the source itself does not hold (left out; materialize them where they were captured). */
   objectsUnavailable: string[];
+  /**
+   * Events the target's gate refused (a rule of the catalogue or of their stream): each is
+   * the first refused event of its stream; it and the rest of that stream were not copied.
+   */
+  refused: RefusedEvent[];
+}
+
+/** An event of the source the target's append gate refused, and why. */
+export interface RefusedEvent {
+  stream: string;
+  revision: number;
+  id: string;
+  type: string;
+  rule: string;
+  reason: string;
+  /** Events of the stream left out: this one and every one after it. */
+  leftOut: number;
 }
 
 /** The target holds a different event at a revision the source also has: the two logs diverged. */
@@ -108,6 +136,13 @@ async function inLanes<T>(items: readonly T[], work: (item: T) => Promise<void>)
   await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, lane));
 }
 
+/** What a sync checks the copied events with: the target's append gate, when the target did not decide them (a pull). */
+export interface SyncOptions {
+  onProgress?: (progress: SyncProgress) => void;
+  /** The target's gate: each batch is checked before it is appended; a refused event and the rest of its stream are left out and reported. */
+  gate?: AppendGate;
+}
+
 /**
  * Copy what `target` lacks of `source`: data objects first (so no copied event
  * refers to data the target lacks), then each stream's missing events at their
@@ -115,8 +150,11 @@ async function inLanes<T>(items: readonly T[], work: (item: T) => Promise<void>)
  * a retried append is recognised by its ids) and resumable after an
  * interruption (the next run starts from what the target has). Every copied
  * event must come back with the source's hash, so the chain is the same.
+ * With a gate, an event it refuses is not copied, nor anything after it in its
+ * stream (their hashes chain through it): the report names it.
  */
-export async function syncStores(source: SyncSide, target: SyncSide, onProgress?: (progress: SyncProgress) => void): Promise<SyncReport> {
+export async function syncStores(source: SyncSide, target: SyncSide, options: SyncOptions = {}): Promise<SyncReport> {
+  const { onProgress, gate } = options;
   const byStream = new Map<string, RecordedEvent[]>();
   for await (const e of source.events.readAll()) {
     const list = byStream.get(e.stream);
@@ -155,21 +193,50 @@ export async function syncStores(source: SyncSide, target: SyncSide, onProgress?
 
   const total = toCopy.reduce((n, list) => n + list.length, 0);
   let copied = 0;
+  const refused: RefusedEvent[] = [];
   onProgress?.({ phase: 'events', done: 0, total });
+  const append = async (batch: readonly RecordedEvent[]): Promise<void> => {
+    if (batch.length === 0) return;
+    const result = await target.events.append(
+      batch[0]!.stream,
+      batch.map(({ id, type, schemaVersion, data, meta }) => ({ id, type, schemaVersion, data, meta })),
+      { expectedRevision: batch[0]!.revision - 1 },
+    );
+    result.events.forEach((recorded, k) => {
+      if (recorded.hash !== batch[k]!.hash || recorded.revision !== batch[k]!.revision) throw new SyncChainError(recorded.stream, recorded.revision);
+    });
+    copied += batch.length;
+    onProgress?.({ phase: 'events', done: copied, total });
+  };
   for (const events of toCopy) {
     for (let i = 0; i < events.length; i += APPEND_BATCH) {
       const batch = events.slice(i, i + APPEND_BATCH);
-      const result = await target.events.append(
-        batch[0]!.stream,
-        batch.map(({ id, type, schemaVersion, data, meta }) => ({ id, type, schemaVersion, data, meta })),
-        { expectedRevision: batch[0]!.revision - 1 },
-      );
-      result.events.forEach((recorded, k) => {
-        if (recorded.hash !== batch[k]!.hash || recorded.revision !== batch[k]!.revision) throw new SyncChainError(recorded.stream, recorded.revision);
-      });
-      copied += batch.length;
-      onProgress?.({ phase: 'events', done: copied, total });
+      if (!gate) {
+        await append(batch);
+        continue;
+      }
+      const verdict = await admission(gate, batch);
+      if (!(verdict instanceof AppendRefusedError)) {
+        await append(batch);
+        gate.remember(atHead(verdict, batch[batch.length - 1]!.hash));
+        continue;
+      }
+      const stop = verdict;
+      await append(batch.slice(0, stop.index));
+      const first = batch[stop.index]!;
+      refused.push({ stream: first.stream, revision: first.revision, id: first.id, type: first.type, rule: stop.rule, reason: stop.reason, leftOut: events.length - (i + stop.index) });
+      break;
     }
   }
-  return { streams: byStream.size, eventsCopied: copied, eventsPresent: present, objectsCopied: objectsDone, bytesCopied, objectsUnavailable: unavailable };
+  return { streams: byStream.size, eventsCopied: copied, eventsPresent: present, objectsCopied: objectsDone, bytesCopied, objectsUnavailable: unavailable, refused };
+}
+
+/** What the gate admits of the batch: all of it (the stream's state after it), or the refusal (which event, which rule). */
+async function admission(gate: AppendGate, batch: readonly RecordedEvent[]): Promise<AdmittedEvents | AppendRefusedError> {
+  try {
+    return await gate.check(batch[0]!.stream, batch.map(({ id, type, schemaVersion, data, meta }) => ({ id, type, schemaVersion, data, meta })));
+  } catch (error) {
+    if (error instanceof AppendRefusedError) return error;
+    throw error;
+  }
 }

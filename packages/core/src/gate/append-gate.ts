@@ -1,0 +1,109 @@
+import { defaultUpcasters, type UpcasterRegistry } from '../events/upcasting.js';
+import { runStream } from '../events/streams.js';
+import type { RecordedEvent } from '../events/envelope.js';
+import type { EventStore } from '../ports/event-store.js';
+import { parseAppendedEvents } from '../store/append-rules.js';
+import { AppendRefusedError, ruleOf } from './gate-errors.js';
+import { absorbRecorded, admitEvents, emptyStreamState, type AdmittedEvents, type ProposedEvent, type StreamGateState } from './stream-rules.js';
+
+export interface AppendGateOptions {
+  upcasters?: UpcasterRegistry;
+  /** How many streams' folded states are kept (least recently used go first). Default 10,000. */
+  streamsCached?: number;
+}
+
+/**
+ * States of streams not yet written: what a caller that checks a whole import before
+ * writing any of it has admitted so far, stream by stream. The gate reads these before
+ * the store (and does not read the store for them).
+ */
+export type PendingStreams = Map<string, StreamGateState>;
+
+/**
+ * The one gate every append from outside the deciding process passes (DESIGN §3,
+ * docs/decisions.md "One gate for every write"): each proposed event is checked
+ * against the catalogue and, folded onto its stream's state, against the stream's
+ * rules — the run decider's and the version numbering's, the code the SDK decides
+ * with. The states of streams are folded from the store once and kept by revision;
+ * a later check reads only what was recorded since. The gate writes nothing.
+ */
+export class AppendGate {
+  private readonly states = new Map<string, StreamGateState>();
+  private readonly upcasters: UpcasterRegistry;
+  private readonly capacity: number;
+
+  constructor(
+    private readonly store: EventStore,
+    options: AppendGateOptions = {},
+  ) {
+    this.upcasters = options.upcasters ?? defaultUpcasters;
+    this.capacity = options.streamsCached ?? 10_000;
+  }
+
+  /**
+   * Check `events` proposed for `stream`: throws an AppendRefusedError naming the first
+   * event that breaks a rule (or, for an event that is not even an event envelope, the
+   * InvalidInputError every store's append gives). Streams in `pending` (what a caller
+   * checking a whole import admitted so far: it keeps `atHead(admitted, hash)` there) are
+   * taken from it, not from the store. Returns the state the events lead to.
+   */
+  async check(stream: string, events: readonly unknown[], pending?: PendingStreams): Promise<AdmittedEvents> {
+    const proposed = events.every(isEnvelope) ? (events as ProposedEvent[]) : parseAppendedEvents(stream, events, 0);
+    let state: StreamGateState;
+    try {
+      state = await this.stateOf(stream, pending);
+    } catch (error) {
+      const first = proposed[0];
+      if (!first) throw error;
+      throw new AppendRefusedError(stream, 0, first.id, first.type, ruleOf(error), (error as Error).message);
+    }
+    const started = await this.producingRunsStarted(proposed, pending);
+    try {
+      const admitted = admitEvents(state, proposed, { runStarted: (id) => started.has(id) }, this.upcasters);
+      return admitted;
+    } catch (error) {
+      // An event that is not a well-formed envelope is named as every store names it.
+      if (error instanceof AppendRefusedError) parseAppendedEvents(stream, events, 0);
+      throw error;
+    }
+  }
+
+  /** The stream's state as the store holds it now (or as `pending` has it). */
+  async stateOf(stream: string, pending?: PendingStreams): Promise<StreamGateState> {
+    const waiting = pending?.get(stream);
+    if (waiting) return waiting;
+    const known = this.states.get(stream) ?? emptyStreamState(stream);
+    const since: RecordedEvent[] = [];
+    for await (const e of this.store.readStream(stream, { fromRevision: known.revision + 1 })) since.push(e);
+    const state = absorbRecorded(known, since, this.upcasters);
+    this.remember(state);
+    return state;
+  }
+
+  /** Keep a stream's state (after the caller's append recorded it, say), so the next check starts there. */
+  remember(state: StreamGateState): void {
+    this.states.delete(state.stream);
+    this.states.set(state.stream, state);
+    if (this.states.size > this.capacity) this.states.delete(this.states.keys().next().value!);
+  }
+
+  /** Which runs named as the producer of a proposed version event are started (in the store or pending). */
+  private async producingRunsStarted(events: readonly ProposedEvent[], pending: PendingStreams | undefined): Promise<Set<string>> {
+    const started = new Set<string>();
+    for (const e of events) {
+      if (e.type !== 'DatasetVersionCreated' && e.type !== 'ModelVersionCreated') continue;
+      const producer = (e.data as { producedBy?: unknown } | null)?.producedBy;
+      if (typeof producer !== 'string' || producer === '' || started.has(producer)) continue;
+      const run = await this.stateOf(runStream(producer), pending).catch(() => undefined);
+      if (run?.rules.category === 'run' && run.rules.run.lifecycle !== 'not-started') started.add(producer);
+    }
+    return started;
+  }
+}
+
+/** Plainly an event envelope (what the rules read); anything else is left to the store's parse to name. */
+function isEnvelope(e: unknown): e is ProposedEvent {
+  if (typeof e !== 'object' || e === null || Array.isArray(e)) return false;
+  const { id, type, schemaVersion, meta } = e as Record<string, unknown>;
+  return typeof id === 'string' && typeof type === 'string' && typeof schemaVersion === 'number' && typeof meta === 'object' && meta !== null && 'data' in e;
+}
