@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ChainVerifier, type ChainBreak } from '@dotscience/core';
-import { verifyDataObjects, type DataVerifyReport } from '@dotscience/sdk';
+import { checkReferencedData, verifyDataObjects, type DataPresenceReport, type DataVerifyReport, type MissingVersion } from '@dotscience/sdk';
 import { printJson, printText } from '../output/json-output.js';
 import { ProgressBar } from '../output/progress-bar.js';
 import { withStoreForReading } from '../store-access.js';
@@ -10,7 +10,14 @@ interface AuditReport {
   streams: number;
   events: number;
   break?: ChainBreak;
+  /** Every data version the events refer to, checked present (always). */
+  references?: DataPresenceReport;
   data?: DataVerifyReport;
+}
+
+function missingLine(m: MissingVersion): string {
+  const version = m.digest ?? m.snapshotId ?? '(no digest)';
+  return `MISSING ${m.kind} ${version} referenced by stream ${m.stream} revision ${m.revision} (position ${m.position}): ${m.reason}`;
 }
 
 /** `ds audit verify`: recompute every stream's hash chain (and optionally every data object's digest); exit 1 on a break. */
@@ -18,7 +25,7 @@ export function registerAuditCommand(program: Command): void {
   const audit = program.command('audit').description('check that the record was not altered');
   audit
     .command('verify')
-    .description("recompute every stream's hash chain and each published run's seal; names the first break (exit code 1)")
+    .description("recompute every stream's hash chain and each published run's seal, and check every data version the events refer to is present; names the first break (exit code 1)")
     .option('--objects', 'also rehash every data object and report those whose bytes changed')
     .option('--json', 'print the verdict as JSON')
     .action(async (options: { objects?: boolean; json?: boolean }, command: Command) => {
@@ -38,9 +45,11 @@ export function registerAuditCommand(program: Command): void {
         }
         const streams = verifier.verdict().streams;
         if (broken) return { ok: false, streams, events, break: broken };
-        if (!options.objects) return { ok: true, streams, events };
+        const references = await checkReferencedData(ds);
+        const present = references.missing.length === 0;
+        if (!options.objects) return { ok: present, streams, events, references };
         const data = await verifyDataObjects(ds);
-        return { ok: data.corrupt.length === 0, streams, events, data };
+        return { ok: present && data.corrupt.length === 0, streams, events, references, data };
       });
       if (!report.ok) process.exitCode = 1;
       if (options.json) return printJson(report);
@@ -48,7 +57,11 @@ export function registerAuditCommand(program: Command): void {
         const b = report.break;
         return printText(`BROKEN at stream ${b.stream} revision ${b.revision} (position ${b.position}, ${b.reason}): ${b.message}`);
       }
-      const lines = [`ok: ${report.events} events in ${report.streams} streams; every hash chain and run seal verified`];
+      const lines = [`${report.ok ? 'ok' : 'FAILED'}: ${report.events} events in ${report.streams} streams; every hash chain and run seal verified`];
+      const references = report.references!;
+      const { missing } = references;
+      lines.push(`data: ${references.versionsReferenced - missing.length} of ${references.versionsReferenced} referenced versions present, ${missing.length} missing`);
+      lines.push(...missing.map(missingLine));
       if (report.data) {
         lines.push(`data: ${report.data.objectsChecked} objects checked, ${report.data.corrupt.length} corrupt`);
         for (const c of report.data.corrupt) lines.push(`CORRUPT ${c.digest} at ${c.path} (its bytes hash to ${c.actual})`);
