@@ -8,3 +8,4 @@ export * from './application/index.js';
 export * from './projections/index.js';
 export * from './query/index.js';
 export * from './protocol/index.js';
+export * from './audit/index.js';

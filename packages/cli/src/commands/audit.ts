@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { ChainVerifier, type ChainBreak } from '@dotscience/core';
+import { ChainVerifier, type AnchorReport, type ChainBreak } from '@dotscience/core';
 import { checkReferencedData, verifyDataObjects, type DataPresenceReport, type DataVerifyReport, type MissingVersion } from '@dotscience/sdk';
+import { anchorLines, LogAnchorAudit } from '../audit/log-anchor-audit.js';
 import { printJson, printText } from '../output/json-output.js';
 import { ProgressBar } from '../output/progress-bar.js';
 import { withStoreForReading } from '../store-access.js';
@@ -10,6 +11,8 @@ interface AuditReport {
   streams: number;
   events: number;
   break?: ChainBreak;
+  /** The log chain against the store's anchors (stores that keep them). */
+  anchors?: AnchorReport;
   /** Every data version the events refer to, checked present (always). */
   references?: DataPresenceReport;
   data?: DataVerifyReport;
@@ -31,6 +34,7 @@ export function registerAuditCommand(program: Command): void {
     .action(async (options: { objects?: boolean; json?: boolean }, command: Command) => {
       const report = await withStoreForReading(command, async (ds): Promise<AuditReport> => {
         const verifier = new ChainVerifier();
+        const anchorAudit = await LogAnchorAudit.of(ds.events);
         const progress = new ProgressBar('verifying', undefined, 'events');
         let events = 0;
         let broken: ChainBreak | undefined;
@@ -38,6 +42,7 @@ export function registerAuditCommand(program: Command): void {
           for await (const e of ds.events.readAll()) {
             broken = verifier.check(e);
             if (broken) break;
+            anchorAudit?.check(e);
             progress.update(++events);
           }
         } finally {
@@ -45,11 +50,13 @@ export function registerAuditCommand(program: Command): void {
         }
         const streams = verifier.verdict().streams;
         if (broken) return { ok: false, streams, events, break: broken };
+        const anchors = await anchorAudit?.finish();
+        const anchored = !anchors?.break;
         const references = await checkReferencedData(ds);
         const present = references.missing.length === 0;
-        if (!options.objects) return { ok: present, streams, events, references };
+        if (!options.objects) return { ok: anchored && present, streams, events, ...(anchors ? { anchors } : {}), references };
         const data = await verifyDataObjects(ds);
-        return { ok: present && data.corrupt.length === 0, streams, events, references, data };
+        return { ok: anchored && present && data.corrupt.length === 0, streams, events, ...(anchors ? { anchors } : {}), references, data };
       });
       if (!report.ok) process.exitCode = 1;
       if (options.json) return printJson(report);
@@ -58,6 +65,7 @@ export function registerAuditCommand(program: Command): void {
         return printText(`BROKEN at stream ${b.stream} revision ${b.revision} (position ${b.position}, ${b.reason}): ${b.message}`);
       }
       const lines = [`${report.ok ? 'ok' : 'FAILED'}: ${report.events} events in ${report.streams} streams; every hash chain and run seal verified`];
+      lines.push(...anchorLines(report.anchors));
       const references = report.references!;
       const { missing } = references;
       lines.push(`data: ${references.versionsReferenced - missing.length} of ${references.versionsReferenced} referenced versions present, ${missing.length} missing`);

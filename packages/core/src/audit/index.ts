@@ -1,0 +1,2 @@
+export * from './log-chain.js';
+export * from './anchor-verification.js';
