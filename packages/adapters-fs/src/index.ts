@@ -3,3 +3,4 @@ export * from './checkpoint/index.js';
 export * from './data-store/index.js';
 export * from './workstation/index.js';
 export * from './container-modules.js';
+export * from './receipts/index.js';

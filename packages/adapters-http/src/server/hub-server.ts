@@ -6,6 +6,7 @@ import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import { authenticate, authorize } from './access-control.js';
 import { chainOf, receiptsOf } from './append-answers.js';
+import { receiptOfAppend, registerReceiptRoutes, type HubReceipts } from './append-receipts-signing.js';
 import { appendBody } from './body-append.js';
 import { answerMalformedRequest, errorResponse } from './http-errors.js';
 import { acceptOnlyUtf8Json } from './json-body-parser.js';
@@ -28,6 +29,8 @@ export interface HubServerOptions {
   heartbeatMs?: number;
   /** The built web UI (`packages/web` → `dist`): served under /ui/, with / redirecting there. Absent: no UI. */
   webApp?: string;
+  /** Signs every accepted append's receipt and keeps who made it. Absent: appends are answered without receipts. */
+  receipts?: HubReceipts;
 }
 
 const DEFAULT_PAGE = 1000;
@@ -39,6 +42,7 @@ export interface HubContext {
   readModel(project: string, stores: ProjectStores): ProjectReadModel;
   runStreams(project: string, stores: ProjectStores): RunStreamReader;
   tokens: TokenRegistry;
+  receipts: HubReceipts | undefined;
   heartbeatMs: number;
 }
 
@@ -78,6 +82,7 @@ export class HubServer {
         return reader;
       },
       tokens: options.tokens,
+      receipts: options.receipts,
       heartbeatMs: options.heartbeatMs ?? 15_000,
     };
     this.context = context;
@@ -122,7 +127,9 @@ export class HubServer {
       const query = parseInput(wire.AppendQuerySchema, request.query, 'query');
       const body = parseInput(wire.AppendEnvelopeSchema, request.body, 'append body');
       const result = await appendBody(stores.events, params.stream, body);
-      return query.answer === 'chain' ? chainOf(result) : query.answer === 'receipts' ? receiptsOf(result) : result;
+      const answer = query.answer === 'chain' ? chainOf(result) : query.answer === 'receipts' ? receiptsOf(result) : result;
+      const receipt = await receiptOfAppend(request, context, params.project, params.stream, result, stores.events);
+      return receipt ? { ...answer, receipt } : answer;
     });
 
     app.get(hubRoutes.stream, async (request) => {
@@ -142,6 +149,7 @@ export class HubServer {
     });
 
     registerSubscriptionRoute(app, context);
+    registerReceiptRoutes(app, context);
 
     app.post(hubRoutes.missingObjects, async (request) => {
       const { stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');

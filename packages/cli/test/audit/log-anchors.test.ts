@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { AnchorReport } from '@dotscience/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ds } from '../fixtures/cli-process.js';
-import { editAndRechain, rewriteLog, type ExportedEvent } from '../fixtures/log-tampering.js';
+import { editAndRechain, exportedEvents, rewriteLog, type ExportedEvent } from '../fixtures/log-tampering.js';
 import { seedTwoStagePipeline, type TwoStagePipeline } from '../fixtures/two-stage-pipeline.js';
 
 interface AuditJson {
@@ -13,12 +13,7 @@ interface AuditJson {
   anchors?: AnchorReport;
 }
 
-function exported(project: string): ExportedEvent[] {
-  return ds(['export'], { cwd: project })
-    .stdout.trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as ExportedEvent);
-}
+const exported = (project: string): ExportedEvent[] => exportedEvents(project);
 
 describe('ds audit verify holds the log against its anchors', () => {
   let p: TwoStagePipeline;
