@@ -36,3 +36,20 @@ describe('ReceiptSigner and ReceiptLedger', () => {
     expect(await ledger.read('nobody')).toEqual({ lines: [], unreadable: 0 });
   });
 });
+
+describe('ReceiptLedger under concurrent appends', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => ({ dir, cleanup } = await tempStoreDir()));
+  afterEach(() => cleanup());
+
+  it('given 200 appends at once, then every line is written once, whole, in the order given', async () => {
+    const signer = await ReceiptSigner.fromKeyFile(join(dir, 'key.pem'));
+    const ledger = new ReceiptLedger(join(dir, 'receipts'));
+    const receipts = Array.from({ length: 200 }, (_, i) => signer.sign({ version: 1, project: 'p', head: { count: i + 1, position: i, logHash: 'a'.repeat(64) }, signedAt: 'now' }));
+    await Promise.all(receipts.map((receipt) => ledger.append('p', [{ receipt }])));
+    const read = await ledger.read('p');
+    expect(read.unreadable).toBe(0);
+    expect(read.lines.map((l) => l.receipt.head.count)).toEqual(receipts.map((r) => r.head.count));
+  });
+});

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { parseInput, type RecordedEvent } from '@dotscience/core';
+import { parseInput, type RecordedEvent, type SignedReceipt } from '@dotscience/core';
 import type { z } from 'zod';
 import type { TokenRegistry } from '../tokens/token-registry.js';
 import { hubRoutes } from '../wire/hub-routes.js';
@@ -43,6 +43,8 @@ export interface HubContext {
   runStreams(project: string, stores: ProjectStores): RunStreamReader;
   tokens: TokenRegistry;
   receipts: HubReceipts | undefined;
+  /** The last head signed per project (appends answered by one commit share it). */
+  signedHeads: Map<string, SignedReceipt>;
   heartbeatMs: number;
 }
 
@@ -83,6 +85,7 @@ export class HubServer {
       },
       tokens: options.tokens,
       receipts: options.receipts,
+      signedHeads: new Map(),
       heartbeatMs: options.heartbeatMs ?? 15_000,
     };
     this.context = context;

@@ -106,6 +106,7 @@ describe('receipts: the hub signs every accepted append, the client keeps them, 
     const result = audit('--against', hub.url);
     expect(result.code, JSON.stringify(result.json.receipts)).toBe(1);
     expect(result.json.receipts.failures.some((f) => f.side === 'hub' && /rewrote or dropped|truncated or dropped/.test(f.message))).toBe(true);
+    expect(result.json.receipts.failures).toContainEqual(expect.objectContaining({ side: 'hub', stream: `run-${p.weakRunId}`, message: expect.stringMatching(/holds no revision \d+ of stream run-\S+, which it accepted: it dropped it/) }));
   });
 
   it('given this store rewrote a pushed parameter and re-chained its run, when verified with --receipts and against the published anchor, then both name it', () => {

@@ -11,7 +11,12 @@ export const SignedLogHeadSchema = z.object({
   logHash: hashHex,
 });
 
-/** What an accepted append added, and who the hub authenticated for it (the token's id and label, never its secret). */
+/**
+ * What an accepted append added, and who the hub authenticated for it (the token's id and
+ * label, never its secret). Beside the signed head, not inside the signature: the hub signs
+ * each head once, however many appends one commit answers (see decisions.md); the head
+ * covers the append's records, which `--against` proves by the log.
+ */
 export const ReceiptAppendSchema = z.object({
   stream: z.string().min(1),
   fromRevision: z.number().int().nonnegative(),
@@ -22,8 +27,8 @@ export const ReceiptAppendSchema = z.object({
 
 /**
  * A signed statement about a log: "project P's log held `head.count` records whose log hash
- * is `head.logHash`", signed with Ed25519 by the key whose public half it carries, and, for
- * an append's receipt, what the append added and which token made it. A hub answers every
+ * is `head.logHash`", signed with Ed25519 by the key whose public half it carries; for an
+ * append's receipt, beside it, what the append added and which token made it. A hub answers every
  * accepted append with one (and its current head on request); `ds audit anchor` makes one
  * for a local store. Whoever keeps it can later prove the log it names still starts with
  * exactly those records — or that it does not.
@@ -43,10 +48,10 @@ export const SignedReceiptSchema = z.object({
 export type SignedReceipt = z.infer<typeof SignedReceiptSchema>;
 export type UnsignedReceipt = Omit<SignedReceipt, 'signature' | 'publicKey'>;
 
-/** The bytes that are signed: a fixed prefix, then the canonical JSON of everything but the signature and key. */
-export function receiptMessage(receipt: UnsignedReceipt): Buffer {
-  const { version, project, head, append, signedAt } = receipt;
-  return Buffer.from(`dotscience-receipt-v1\n${canonicalJson({ version, project, head, ...(append ? { append } : {}), signedAt })}`, 'utf8');
+/** The bytes that are signed: a fixed prefix, then the canonical JSON of the version, project, head and signing time. */
+export function receiptMessage(receipt: Pick<UnsignedReceipt, 'version' | 'project' | 'head' | 'signedAt'>): Buffer {
+  const { version, project, head, signedAt } = receipt;
+  return Buffer.from(`dotscience-receipt-v1\n${canonicalJson({ version, project, head, signedAt })}`, 'utf8');
 }
 
 /** Whether the receipt's signature is its key's over its content (any change to a field makes it false). */

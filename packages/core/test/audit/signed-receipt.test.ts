@@ -24,8 +24,8 @@ describe('signed receipts', () => {
   it.each([
     ['the head count', { head: { ...receipt.head, count: 11 } }],
     ['the log hash', { head: { ...receipt.head, logHash: 'c'.repeat(64) } }],
-    ['the token', { append: { ...receipt.append!, token: { id: '0123456789abcdef', label: 'mallory' } } }],
-    ['the pushed revisions', { append: { ...receipt.append!, toRevision: 2 } }],
+    ['the project', { project: 'other' }],
+    ['the signing time', { signedAt: '2026-12-07T12:00:00.000Z' }],
     ['the key', { publicKey: generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).toString('base64') }],
     ['the signature', { signature: 'AAAA' }],
   ])('given %s changed, then the signature no longer holds', (_what, change) => {

@@ -99,11 +99,21 @@ async function hubFailures(hub: Dotscience, hubUrl: string, lines: readonly Ledg
     }
     wanted.delete(chain.count);
   };
+  // Each receipt's append must be in the hub's log, inside the head it came with: its last record found by stream and revision.
+  const appended = new Map<string, LedgerLine>(mine.flatMap((l) => (l.receipt.append ? [[`${l.receipt.append.stream}\u0000${l.receipt.append.toRevision}`, l] as const] : [])));
   check();
   for await (const e of hub.events.readAll()) {
     chain.add(e.hash, e.position);
     check();
+    const key = `${e.stream}\u0000${e.revision}`;
+    const line = appended.get(key);
+    if (!line) continue;
+    appended.delete(key);
+    if (e.hash !== line.receipt.append!.lastHash || chain.count > line.receipt.head.count) {
+      failures.push(failure(line, 'hub', `the hub's record of stream ${e.stream} revision ${e.revision} is not the one it accepted inside the head it signed (hash ${e.hash}, record ${chain.count} of the log)`));
+    }
   }
+  for (const line of appended.values()) failures.push(failure(line, 'hub', `the hub's log holds no revision ${line.receipt.append!.toRevision} of stream ${line.receipt.append!.stream}, which it accepted: it dropped it`));
   for (const due of wanted.values()) {
     for (const line of due) failures.push(failure(line, 'hub', `the receipt vouches for ${line.receipt.head.count} records; the hub's log holds ${chain.count}: the hub truncated or dropped records since`));
   }
