@@ -39,7 +39,8 @@ const ReadOptionsSchema = z.object({ fromRevision: z.number().int().nonnegative(
 export class HttpEventStore implements EventStore {
   readonly connection: HubConnection;
   private readonly subscribers = new Set<Subscriber<RecordedEvent>>();
-  private kept: SignedReceipt[] = [];
+  /** The hub's receipts of this store's appends, once `keepReceipts` was called (a long-lived writer that keeps none holds none). */
+  private kept: SignedReceipt[] | undefined;
 
   constructor(options: HubClientOptions | HubConnection) {
     this.connection = options instanceof HubConnection ? options : new HubConnection(options);
@@ -53,15 +54,22 @@ export class HttpEventStore implements EventStore {
     const texts = canonicalTextsOf(stream, parsed);
     const answer = await this.connection.jsonAnswer({ method: 'POST', path, body: appendRequestBody(texts, expected) });
     const result = await acceptAppendChain(stream, parsed, texts, answer, `hub answer to POST ${path}`, (fromRevision, maxCount) => collect(this.readStream(stream, { fromRevision, maxCount })));
-    const receipt = receiptOfAnswer(answer, stream, result);
-    if (receipt) this.kept.push(receipt);
+    if (this.kept) {
+      const receipt = receiptOfAnswer(answer, stream, result);
+      if (receipt) this.kept.push(receipt);
+    }
     return result;
   }
 
-  /** The hub's signed receipts of this store's appends since the last call (each checked: see receiptOfAnswer), for the caller to keep. */
+  /** From now on, keep the hub's signed receipts of this store's appends until they are taken. */
+  keepReceipts(): void {
+    this.kept ??= [];
+  }
+
+  /** The receipts kept since the last call (each checked: see receiptOfAnswer), for the caller to store. */
   takeReceipts(): SignedReceipt[] {
-    const taken = this.kept;
-    this.kept = [];
+    const taken = this.kept ?? [];
+    if (this.kept) this.kept = [];
     return taken;
   }
 

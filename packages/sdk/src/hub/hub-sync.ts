@@ -4,7 +4,7 @@ import type { ObjectStorage } from '@dotscience/adapters-http';
 import { openDotscience, type Dotscience } from '../composition-root.js';
 import { ConfigurationError } from '../configuration/configuration-errors.js';
 import { resolveConfiguration, type ResolveOptions } from '../configuration/resolve-configuration.js';
-import { keepReceipts, localFolderOf } from './kept-receipts.js';
+import { keepReceipts, localFolderOf, startKeepingReceipts } from './kept-receipts.js';
 import { syncStores, type SyncProgress, type SyncReport, type SyncSide } from './store-sync.js';
 
 export interface HubSyncOptions extends ResolveOptions {
@@ -67,6 +67,7 @@ async function withEnds<T>(options: HubSyncOptions, use: (ends: SyncEnds) => Pro
  */
 export function pushToHub(options: HubSyncOptions = {}): Promise<SyncReport> {
   return withEnds(options, async ({ local, hub, hubUrl, localFolder }) => {
+    startKeepingReceipts(hub.events);
     try {
       return await syncStores(sideOf(local), sideOf(hub), options.onProgress);
     } finally {

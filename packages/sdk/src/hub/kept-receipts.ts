@@ -14,7 +14,12 @@ export function keptReceiptLedger(localFolder: string): ReceiptLedger {
   return new ReceiptLedger(join(localFolder, 'receipts'));
 }
 
-/** Write the receipts the hub's event store collected (HttpEventStore.takeReceipts) to the local ledger. */
+/** Have the hub's event store (HttpEventStore) keep the receipts of its appends from now on. */
+export function startKeepingReceipts(events: EventStore): void {
+  (events as Partial<{ keepReceipts(): void }>).keepReceipts?.call(events);
+}
+
+/** Write the receipts the hub's event store kept (HttpEventStore.takeReceipts) to the local ledger. */
 export async function keepReceipts(localFolder: string, hub: string, events: EventStore): Promise<void> {
   const take = (events as Partial<{ takeReceipts(): SignedReceipt[] }>).takeReceipts;
   if (typeof take !== 'function') return;
