@@ -4,3 +4,4 @@ export * from './data-store/index.js';
 export * from './workstation/index.js';
 export * from './container-modules.js';
 export * from './store-file-modes.js';
+export * from './receipts/index.js';

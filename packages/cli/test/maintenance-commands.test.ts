@@ -98,7 +98,12 @@ describe('ds reproduce, audit, export/import, gc, replay, init', () => {
     const second = dsJson<{ imported: number; alreadyPresent: number }>(['--store', `file:${empty}`, 'import', file], { cwd: scratch });
     expect(second).toMatchObject({ imported: 0, alreadyPresent: exported.length });
     expect(parseLines(ds(['--store', `file:${empty}`, 'export'], { cwd: scratch }).stdout)).toHaveLength(exported.length);
-    expect(ds(['--store', `file:${empty}`, 'audit', 'verify'], { cwd: scratch }).code).toBe(0);
+    // Events only: every chain verifies, and the data they refer to is named missing (an export carries no data).
+    const audit = ds(['--store', `file:${empty}`, 'audit', 'verify', '--json'], { cwd: scratch });
+    expect(audit.code).toBe(1);
+    const verdict = JSON.parse(audit.stdout) as { break?: unknown; references: { versionsReferenced: number; missing: unknown[] } };
+    expect(verdict.break).toBeUndefined();
+    expect(verdict.references.missing).toHaveLength(verdict.references.versionsReferenced);
     const runs = dsJson<Array<{ runId: string }>>(['--store', `file:${empty}`, 'runs', '--filter', 'params.depth = 5'], { cwd: scratch });
     expect(runs.map((r) => r.runId)).toEqual([p.deepRunId]);
   });

@@ -9,3 +9,4 @@ export * from './projections/index.js';
 export * from './query/index.js';
 export * from './protocol/index.js';
 export * from './gate/index.js';
+export * from './audit/index.js';

@@ -10,6 +10,10 @@ const CheckpointSchema = z.object({
   name: z.string().min(1),
   version: z.number().int(),
   position: z.number().int().min(-1),
+  hash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits (sha256)')
+    .optional(),
   state: z.unknown(),
 });
 
@@ -37,13 +41,14 @@ export class FsCheckpointStore implements CheckpointStore {
     }
     const result = CheckpointSchema.safeParse(parsed);
     if (!result.success || result.data.name !== name) return undefined;
-    return { ...result.data, state: result.data.state as JsonValue };
+    const { version, position, hash, state } = result.data;
+    return { name, version, position, ...(hash === undefined ? {} : { hash }), state: state as JsonValue };
   }
 
   async save(checkpoint: ProjectionCheckpoint): Promise<void> {
-    const { name, version, position, state } = parseInput(CheckpointSchema, checkpoint, 'projection checkpoint');
+    const { name, version, position, hash, state } = parseInput(CheckpointSchema, checkpoint, 'projection checkpoint');
     await mkdir(this.dir, { recursive: true, mode: STORE_DIRECTORY_MODE });
-    await writeFileAtomic(this.fileOf(name), JSON.stringify({ name, version, position, state }));
+    await writeFileAtomic(this.fileOf(name), JSON.stringify({ name, version, position, hash, state }));
   }
 
   /** The checkpoint file of a projection name. */

@@ -8,8 +8,12 @@ import {
   meetsExpected,
   parseAppend,
   parseAppendTarget,
+  type AnchorEntry,
+  type AnchoredLog,
   type AppendOptions,
   type AppendResult,
+  type HeadKeepingLog,
+  type LogHead,
   type EventStore,
   type NewEvent,
   type ReadAllOptions,
@@ -19,7 +23,8 @@ import {
 } from '@dotscience/core';
 import { EventStoreClosedError, ReadOnlyEventStoreError } from './event-store-errors.js';
 import { GroupCommitLog } from './group-commit.js';
-import { saveIndexSnapshot } from './index-snapshot.js';
+import { loadIndexSnapshot, saveIndexSnapshot } from './index-snapshot.js';
+import { LogAnchorWriter, readAnchors } from './log-anchors.js';
 import { LogWatch } from './log-watch.js';
 import { recoverLog, scanForward } from './log-recovery.js';
 import { eventsOf, readRecordBatches, readRecords, type ChunkVerifier } from './record-reader.js';
@@ -79,7 +84,7 @@ interface Enqueued {
 }
 
 /** The embedded event log: append-only, checksummed segment files in one directory. */
-export class FsEventStore implements EventStore {
+export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
   private closed = false;
   private rebuilding: Promise<void> | undefined;
   private refreshing: Promise<void> | undefined;
@@ -120,7 +125,7 @@ export class FsEventStore implements EventStore {
       };
       const watch = new LogWatch(dir, readOnly, options.pollIntervalMs ?? 1000);
       const store = new FsEventStore(dir, recovered.index, recovered.tailSize, options, lock, undefined, watch, report);
-      if (!readOnly) store.log = store.newLog();
+      if (!readOnly) store.log = store.newLog(await LogAnchorWriter.resume(dir, recovered.index.table));
       return store;
     } catch (err) {
       await lock?.release();
@@ -283,7 +288,7 @@ export class FsEventStore implements EventStore {
       this.tailSize = recovered.tailSize;
       if (this.log) {
         await this.log.close();
-        this.log = this.newLog();
+        this.log = this.newLog(await LogAnchorWriter.resume(this.dir, this.index.table));
         await this.persistIndex();
       }
       return { events: this.index.committedCount, streams: this.index.streams.size, indexFromSnapshot: false, truncatedTornTailBytes: recovered.truncatedBytes };
@@ -316,7 +321,22 @@ export class FsEventStore implements EventStore {
     }
   }
 
-  private newLog(): GroupCommitLog {
+  /** The log's head (records, last position, log hash) after the last commit; undefined when opened read-only. */
+  logHead(): LogHead | undefined {
+    return this.log?.anchors.head();
+  }
+
+  /** Every anchor line of the log (anchors.log), in order. */
+  readAnchors(): Promise<AnchorEntry[]> {
+    return readAnchors(this.dir);
+  }
+
+  /** How many records the persisted stream-index snapshot says the log held (undefined: no usable snapshot). */
+  async indexSnapshotCount(): Promise<number | undefined> {
+    return (await loadIndexSnapshot(join(this.dir, INDEX_SNAPSHOT_FILE)))?.index.table.count;
+  }
+
+  private newLog(anchors: LogAnchorWriter): GroupCommitLog {
     return new GroupCommitLog(this.dir, this.index, this.tailSize, this.options.segmentMaxBytes ?? 64 * 1024 * 1024, () => {
       this.watch.notify();
       // A snapshot holds a row per event (16 bytes): taken every fixed number of events, the snapshots of a
@@ -329,7 +349,7 @@ export class FsEventStore implements EventStore {
         this.snapshotCount = this.index.committedCount;
         this.snapshotting = this.snapshotting.then(() => this.persistIndex()).catch(() => undefined);
       }
-    });
+    }, anchors);
   }
 
   private async persistIndex(): Promise<void> {

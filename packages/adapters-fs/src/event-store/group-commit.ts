@@ -5,6 +5,7 @@ import type { AppendResult, RecordedEvent } from '@dotscience/core';
 import { appendResult } from '@dotscience/core';
 import { syncDirectory } from './atomic-file.js';
 import { DiskFullError, EventLogWriteError, isDiskFull } from './event-store-errors.js';
+import type { LogAnchorWriter } from './log-anchors.js';
 import { segmentName } from './segment-files.js';
 import type { StreamIndex } from './stream-index.js';
 import { STORE_FILE_MODE } from '../store-file-modes.js';
@@ -44,6 +45,8 @@ export class GroupCommitLog {
     private size: number,
     private readonly segmentMaxBytes: number,
     private readonly onCommitted: (events: RecordedEvent[]) => void,
+    /** Keeps the log chain and writes the anchor lines of each commit. */
+    readonly anchors: LogAnchorWriter,
   ) {
     this.nextPosition = index.committedCount;
   }
@@ -73,6 +76,7 @@ export class GroupCommitLog {
     await this.idle();
     await this.fh?.close();
     this.fh = undefined;
+    this.anchors.close();
   }
 
   private async drain(): Promise<void> {
@@ -104,6 +108,8 @@ export class GroupCommitLog {
       for (const event of append.events) committed.push(event);
     }
     this.size = offset;
+    // Anchored before any append is answered, so the head a caller asks for next covers its events.
+    this.anchors.commit(committed);
     for (const append of batch) append.resolve(appendResult(append.events));
     this.onCommitted(committed);
   }

@@ -25,6 +25,14 @@ describe('FsCheckpointStore', () => {
     expect(await readdir(`${dir}/checkpoints`)).toEqual([checkpointFileName('runs')]);
   });
 
+  it('given a checkpoint with the hash of its event, when loaded, then the hash comes back; a malformed hash is refused', async () => {
+    const hash = 'ab'.repeat(32);
+    await store.save({ name: 'runs', version: 1, position: 4, hash, state: {} });
+    expect(await new FsCheckpointStore(`${dir}/checkpoints`).load('runs')).toEqual({ name: 'runs', version: 1, position: 4, hash, state: {} });
+    await expect(store.save({ name: 'runs', version: 1, position: 5, hash: 'xyz', state: {} })).rejects.toThrow(/hash/);
+    expect((await store.load('runs'))?.position).toBe(4);
+  });
+
   it('given names with path separators, dots, case and unicode, then each has its own safe file inside the directory', async () => {
     const names = ['../etc/passwd', 'a/b', '..', 'Runs', 'runs', 'métriques ✓', 'x'.repeat(300)];
     for (const [i, name] of names.entries()) await store.save({ name, version: 1, position: i, state: null });

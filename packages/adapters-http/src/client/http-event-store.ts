@@ -1,4 +1,5 @@
 import {
+  SignedReceiptSchema,
   parseAppend,
   parseInput,
   type AppendOptions,
@@ -8,6 +9,7 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type SignedReceipt,
   type SubscribeOptions,
 } from '@dotscience/core';
 import { Observable, type Subscriber } from 'rxjs';
@@ -16,6 +18,7 @@ import { hubPaths } from '../wire/hub-routes.js';
 import { CHAIN_ANSWER, EventPageEnvelopeSchema } from '../wire/wire-schemas.js';
 import { acceptAppendChain, appendRequestBody, canonicalTextsOf } from './append-receipts.js';
 import { parseRecordedEvents } from './recorded-events.js';
+import { receiptOfAnswer } from './signed-receipts.js';
 import { HubClientClosedError, HubConnection, type HubClientOptions } from './hub-connection.js';
 import { followEvents } from './event-source-reader.js';
 
@@ -36,6 +39,8 @@ const ReadOptionsSchema = z.object({ fromRevision: z.number().int().nonnegative(
 export class HttpEventStore implements EventStore {
   readonly connection: HubConnection;
   private readonly subscribers = new Set<Subscriber<RecordedEvent>>();
+  /** The hub's receipts of this store's appends, once `keepReceipts` was called (a long-lived writer that keeps none holds none). */
+  private kept: SignedReceipt[] | undefined;
 
   constructor(options: HubClientOptions | HubConnection) {
     this.connection = options instanceof HubConnection ? options : new HubConnection(options);
@@ -48,7 +53,45 @@ export class HttpEventStore implements EventStore {
     const path = `${hubPaths.stream(project, stream)}?${CHAIN_ANSWER}`;
     const texts = canonicalTextsOf(stream, parsed);
     const answer = await this.connection.jsonAnswer({ method: 'POST', path, body: appendRequestBody(texts, expected) });
-    return acceptAppendChain(stream, parsed, texts, answer, `hub answer to POST ${path}`, (fromRevision, maxCount) => collect(this.readStream(stream, { fromRevision, maxCount })));
+    const result = await acceptAppendChain(stream, parsed, texts, answer, `hub answer to POST ${path}`, (fromRevision, maxCount) => collect(this.readStream(stream, { fromRevision, maxCount })));
+    if (this.kept) {
+      const receipt = receiptOfAnswer(answer, stream, result);
+      if (receipt) this.kept.push(receipt);
+    }
+    return result;
+  }
+
+  /** From now on, keep the hub's signed receipts of this store's appends until they are taken. */
+  keepReceipts(): void {
+    this.kept ??= [];
+  }
+
+  /** The receipts kept since the last call (each checked: see receiptOfAnswer), for the caller to store. */
+  takeReceipts(): SignedReceipt[] {
+    const taken = this.kept ?? [];
+    if (this.kept) this.kept = [];
+    return taken;
+  }
+
+  /** The hub's signed receipts of the accepted appends to `stream` (who made each: the token's id and label). */
+  async receiptsOf(stream: string): Promise<SignedReceipt[]> {
+    this.assertOpen();
+    const project = await this.connection.project();
+    const path = hubPaths.receipts(project);
+    const answer = await this.connection.jsonAnswer({ method: 'GET', path, query: { stream } });
+    return parseInput(z.object({ receipts: z.array(SignedReceiptSchema) }), answer, `hub answer to GET ${path}`).receipts;
+  }
+
+  /** The project's log head as the hub signs it now (undefined: the hub keeps no signing key). */
+  async signedHead(): Promise<SignedReceipt | undefined> {
+    this.assertOpen();
+    const project = await this.connection.project();
+    try {
+      return parseInput(SignedReceiptSchema, await this.connection.jsonAnswer({ method: 'GET', path: hubPaths.head(project) }), `hub answer to GET ${hubPaths.head(project)}`);
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return undefined;
+      throw error;
+    }
   }
 
   async *readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {

@@ -1,11 +1,12 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { GatedEventStore, parseInput, type EventStore, type RecordedEvent } from '@dotscience/core';
+import { GatedEventStore, parseInput, type EventStore, type RecordedEvent, type SignedReceipt } from '@dotscience/core';
 import type { z } from 'zod';
 import type { TokenRegistry } from '../tokens/token-registry.js';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import { authenticate, authorize } from './access-control.js';
 import { chainOf, receiptsOf } from './append-answers.js';
+import { receiptOfAppend, registerReceiptRoutes, type HubReceipts } from './append-receipts-signing.js';
 import { appendBody } from './body-append.js';
 import { answerMalformedRequest, errorResponse } from './http-errors.js';
 import { acceptOnlyUtf8Json } from './json-body-parser.js';
@@ -34,6 +35,8 @@ export interface HubServerOptions {
    * events are not domain events; a hub that serves users keeps the default (false).
    */
   admitAnyEvent?: boolean;
+  /** Signs every accepted append's receipt and keeps who made it. Absent: appends are answered without receipts. */
+  receipts?: HubReceipts;
 }
 
 const DEFAULT_PAGE = 1000;
@@ -47,6 +50,9 @@ export interface HubContext {
   /** The project's event store behind the append gate: where appends from clients go. */
   gatedEvents(project: string, stores: ProjectStores): EventStore;
   tokens: TokenRegistry;
+  receipts: HubReceipts | undefined;
+  /** The last head signed per project (appends answered by one commit share it). */
+  signedHeads: Map<string, SignedReceipt>;
   heartbeatMs: number;
 }
 
@@ -93,6 +99,8 @@ export class HubServer {
         return gated;
       },
       tokens: options.tokens,
+      receipts: options.receipts,
+      signedHeads: new Map(),
       heartbeatMs: options.heartbeatMs ?? 15_000,
     };
     this.context = context;
@@ -137,7 +145,9 @@ export class HubServer {
       const query = parseInput(wire.AppendQuerySchema, request.query, 'query');
       const body = parseInput(wire.AppendEnvelopeSchema, request.body, 'append body');
       const result = await appendBody(context.gatedEvents(params.project, stores), params.stream, body);
-      return query.answer === 'chain' ? chainOf(result) : query.answer === 'receipts' ? receiptsOf(result) : result;
+      const answer = query.answer === 'chain' ? chainOf(result) : query.answer === 'receipts' ? receiptsOf(result) : result;
+      const receipt = await receiptOfAppend(request, context, params.project, params.stream, result, stores.events);
+      return receipt ? { ...answer, receipt } : answer;
     });
 
     app.get(hubRoutes.stream, async (request) => {
@@ -157,6 +167,7 @@ export class HubServer {
     });
 
     registerSubscriptionRoute(app, context);
+    registerReceiptRoutes(app, context);
 
     app.post(hubRoutes.missingObjects, async (request) => {
       const { stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');

@@ -1,4 +1,4 @@
-import { NewEventSchema, RecordedEventSchema } from '@dotscience/core';
+import { NewEventSchema, RecordedEventSchema, SignedReceiptSchema } from '@dotscience/core';
 import { z } from 'zod';
 import { hubRoutes } from '../wire/hub-routes.js';
 import { AppendRefusedBodySchema } from '../wire/append-refused-body.js';
@@ -39,6 +39,8 @@ const OPERATIONS: Operation[] = [
   { method: 'get', path: hubRoutes.lineage, summary: 'Provenance graph around a run, dataset or model', role: 'read', params: wire.LineageParamsSchema, query: wire.LineageQuerySchema },
   { method: 'get', path: hubRoutes.datasets, summary: 'Datasets and their versions', role: 'read', params: wire.ProjectParamsSchema },
   { method: 'get', path: hubRoutes.models, summary: 'Models and their versions', role: 'read', params: wire.ProjectParamsSchema },
+  { method: 'get', path: hubRoutes.head, summary: "The project's log head (records, last position, log hash), signed now with the hub's Ed25519 key", role: 'read', params: wire.ProjectParamsSchema, response: SignedReceiptSchema },
+  { method: 'get', path: hubRoutes.receipts, summary: 'The signed receipt of every accepted append (what it added, which token made it), optionally of one stream', role: 'read', params: wire.ProjectParamsSchema, response: z.object({ receipts: z.array(SignedReceiptSchema) }) },
   { method: 'get', path: hubRoutes.tokens, summary: "The project's tokens (never their secrets)", role: 'admin', params: wire.ProjectParamsSchema, response: z.object({ tokens: z.array(wire.TokenInfoSchema) }) },
   { method: 'post', path: hubRoutes.tokens, summary: 'Create a token for the project (the secret is shown once)', role: 'admin', params: wire.ProjectParamsSchema, body: wire.CreateTokenBodySchema },
   { method: 'delete', path: hubRoutes.token, summary: 'Revoke a token of the project', role: 'admin', params: wire.TokenParamsSchema, response: wire.TokenInfoSchema },

@@ -19,6 +19,8 @@ export const hubPaths = {
   lineage: (project: string, node: string) => `${API_PREFIX}/projects/${seg(project)}/lineage/${seg(node)}`,
   datasets: (project: string) => `${API_PREFIX}/projects/${seg(project)}/datasets`,
   models: (project: string) => `${API_PREFIX}/projects/${seg(project)}/models`,
+  head: (project: string) => `${API_PREFIX}/projects/${seg(project)}/head`,
+  receipts: (project: string) => `${API_PREFIX}/projects/${seg(project)}/receipts`,
   tokens: (project: string) => `${API_PREFIX}/projects/${seg(project)}/tokens`,
   token: (project: string, tokenId: string) => `${API_PREFIX}/projects/${seg(project)}/tokens/${seg(tokenId)}`,
 } as const;
@@ -33,6 +35,8 @@ export const hubRoutes = {
   object: `${API_PREFIX}/projects/:project/objects/sha256/:hex`,
   missingObjects: `${API_PREFIX}/projects/:project/objects/missing`,
   versionStat: `${API_PREFIX}/projects/:project/versions/:kind/sha256/:hex`,
+  head: `${API_PREFIX}/projects/:project/head`,
+  receipts: `${API_PREFIX}/projects/:project/receipts`,
   runs: `${API_PREFIX}/projects/:project/runs`,
   run: `${API_PREFIX}/projects/:project/runs/:runId`,
   metricSeries: `${API_PREFIX}/projects/:project/runs/:runId/metrics/:name`,

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { streamReceipts } from '@dotscience/sdk';
+import { pushLines, runPushes } from '../output/push-receipts.js';
 import { printJson, printText } from '../output/json-output.js';
 import { runDetails } from '../output/run-details.js';
 import { datasetsState } from '../runs/data-versions.js';
@@ -18,8 +20,10 @@ export function registerShowCommand(program: Command): void {
       await withStoreForReading(command, async (ds) => {
         const runs = await runsState(ds);
         const run = runs[resolveRunId(Object.keys(runs), ref)]!;
-        if (options.json) printJson(runJson(run));
-        else printText(runDetails(run, await datasetsState(ds)));
+        // Who pushed it, as a hub signed it (the token it authenticated), not what the client claimed.
+        const pushes = runPushes(await streamReceipts(ds.events, ds.configuration, `run-${run.runId}`));
+        if (options.json) printJson(pushes.length === 0 ? runJson(run) : { ...runJson(run), pushes });
+        else printText([runDetails(run, await datasetsState(ds)), ...pushLines(pushes)].join('\n'));
       });
     });
 }

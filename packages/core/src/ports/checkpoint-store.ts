@@ -6,6 +6,13 @@ export interface ProjectionCheckpoint {
   version: number;
   /** Global position of the last event applied; -1 when none. */
   position: number;
+  /**
+   * The hash of the event at `position`, so a reader can tell the checkpoint
+   * belongs to this log (and not to one restored from a backup, truncated or
+   * rewritten since). Absent when position is -1, and in checkpoints written
+   * before it was recorded: those cannot be verified and are rebuilt.
+   */
+  hash?: string;
   state: JsonValue;
 }
 

@@ -2,6 +2,7 @@ export * from './run-view.js';
 export * from './projection.js';
 export * from './projection-errors.js';
 export * from './projection-runner.js';
+export * from './checkpoint-verification.js';
 export * from './replay.js';
 export * from './runs.js';
 export * from './datasets.js';

@@ -6,6 +6,7 @@ import type { JsonValue } from '../events/json.js';
 import type { UpcasterRegistry } from '../events/upcasting.js';
 import type { CheckpointStore, ProjectionCheckpoint } from '../ports/checkpoint-store.js';
 import type { EventStore } from '../ports/event-store.js';
+import { checkpointDiscard, type CheckpointDiscardReason } from './checkpoint-verification.js';
 import { detachedJson } from './json-state.js';
 import { eventApplier, initialStateOf, type EventApplier, type Projection } from './projection.js';
 import { ProjectionRunnerStateError, SkippedEvents } from './projection-errors.js';
@@ -37,6 +38,9 @@ export interface CatchUpReport {
   origin: ProjectionOrigin;
   /** For 'rebuilt': the version of the discarded checkpoint. */
   discardedVersion?: number;
+  /** For 'rebuilt': why the checkpoint was discarded; `notice`: one line for the user when it did not match the log. */
+  discardedReason?: CheckpointDiscardReason;
+  notice?: string;
   /** Position the runner had before catching up (-1: nothing applied). */
   fromPosition: number;
   /** Position of the last event read. */
@@ -60,14 +64,16 @@ interface Waiter {
 /**
  * Keeps one projection up to date from an EventStore: resumes from its
  * checkpoint (or rebuilds from position 0 when the projection's version
- * differs), catches up with `readAll`, follows live events with `subscribe`,
- * and checkpoints {name, version, position, state} every N events (within a
+ * differs, or the checkpoint does not match the log: see checkpointDiscard), catches up with `readAll`, follows live events with `subscribe`,
+ * and checkpoints {name, version, position, hash, state} every N events (within a
  * time budget, see `checkpointShare`), on demand, at catch-up end and at stop. At most one checkpoint write is in flight;
  * checkpoints due meanwhile collapse into one taken when it lands.
  */
 export class ProjectionRunner<S> {
   private current: S;
   private at = -1;
+  /** Hash of the event at `at` (recorded in checkpoints to tie them to the log). */
+  private atHash: string | undefined;
   private loaded = false;
   private sinceCheckpoint = 0;
   private checkpointedAt = -1;
@@ -212,13 +218,15 @@ export class ProjectionRunner<S> {
     }
   }
 
-  private async load(): Promise<Pick<CatchUpReport, 'origin' | 'discardedVersion'>> {
+  private async load(): Promise<Pick<CatchUpReport, 'origin' | 'discardedVersion' | 'discardedReason' | 'notice'>> {
     const saved = await this.checkpoints.load(this.projection.name);
     this.loaded = true;
     if (saved === undefined) return { origin: 'fresh' };
-    if (saved.version !== this.projection.version) return { origin: 'rebuilt', discardedVersion: saved.version };
+    const discard = await checkpointDiscard(this.store, saved, this.projection.version);
+    if (discard) return { origin: 'rebuilt', discardedVersion: saved.version, discardedReason: discard.reason, ...(discard.notice ? { notice: discard.notice } : {}) };
     this.current = detachedJson(this.projection.name, saved.state) as S;
     this.at = saved.position;
+    this.atHash = saved.hash;
     this.checkpointedAt = saved.position;
     return { origin: 'checkpoint' };
   }
@@ -227,6 +235,7 @@ export class ProjectionRunner<S> {
     if (e.position <= this.at) return; // already applied (the seam between catch-up and live)
     this.current = this.apply(this.current, e);
     this.at = e.position;
+    this.atHash = e.hash;
     if (this.every > 0 && ++this.sinceCheckpoint >= this.every && this.checkpointAffordable()) this.requestCheckpoint();
     if (this.waiters.length > 0) this.releaseWaiters();
   }
@@ -249,6 +258,7 @@ export class ProjectionRunner<S> {
         name: this.projection.name,
         version: this.projection.version,
         position: this.at,
+        ...(this.atHash === undefined ? {} : { hash: this.atHash }),
         state: detachedJson(this.projection.name, this.current) as JsonValue,
       };
     } catch (error) {

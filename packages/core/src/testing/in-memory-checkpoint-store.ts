@@ -16,8 +16,8 @@ export class InMemoryCheckpointStore implements CheckpointStore {
   }
 
   async save(checkpoint: ProjectionCheckpoint): Promise<void> {
-    const { name, version, position, state } = checkpoint;
-    this.saved.set(name, JSON.stringify({ name, version, position, state }));
+    const { name, version, position, hash, state } = checkpoint;
+    this.saved.set(name, JSON.stringify({ name, version, position, hash, state }));
     this.saves.set(name, (this.saves.get(name) ?? 0) + 1);
   }
 }

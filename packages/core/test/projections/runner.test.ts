@@ -43,12 +43,53 @@ describe('ProjectionRunner', () => {
     const runner = new ProjectionRunner(h.store, checkpoints, parameterCounter());
     expect(await runner.catchUp()).toEqual({ origin: 'fresh', fromPosition: -1, position: last, events: 3 });
     expect(runner.state).toEqual({ parameters: 3, names: ['a', 'b', 'c'] });
+    let lastHash: string | undefined;
+    for await (const e of h.store.readAll({ fromPosition: last })) lastHash = e.hash;
     expect(await checkpoints.load('parameter-counter')).toEqual({
       name: 'parameter-counter',
       version: 1,
       position: last,
+      hash: lastHash,
       state: { parameters: 3, names: ['a', 'b', 'c'] },
     });
+  });
+
+  it('given a checkpoint taken on another log with the same positions (a backup restored, then more recorded), when a runner starts, then it discards it, rebuilds and says why in one line', async () => {
+    const original = new History();
+    const checkpoints = new InMemoryCheckpointStore();
+    await withParameters(original, 'r1', ['a', 'b', 'c']);
+    await new ProjectionRunner(original.store, checkpoints, parameterCounter()).catchUp();
+    const restored = new History();
+    await withParameters(restored, 'r1', ['a', 'b']);
+    await withParameters(restored, 'r2', ['z']);
+    const runner = new ProjectionRunner(restored.store, checkpoints, parameterCounter());
+    const report = await runner.catchUp();
+    expect(report).toMatchObject({ origin: 'rebuilt', discardedReason: 'log-differs', fromPosition: -1, events: 3 });
+    expect(report.notice).toMatch(/^the checkpoint of projection parameter-counter \(position 2\) was taken on another log[^\n]*rebuilt from the log$/);
+    expect(runner.state.names).toEqual(['a', 'b', 'z']);
+  });
+
+  it('given a checkpoint past the end of the log (truncated or restored since), when a runner starts, then it rebuilds from what is there', async () => {
+    const long = new History();
+    const checkpoints = new InMemoryCheckpointStore();
+    await withParameters(long, 'r1', ['a', 'b', 'c', 'd']);
+    await new ProjectionRunner(long.store, checkpoints, parameterCounter()).catchUp();
+    const short = new History();
+    await withParameters(short, 'r1', ['a', 'b']);
+    const runner = new ProjectionRunner(short.store, checkpoints, parameterCounter());
+    expect(await runner.catchUp()).toMatchObject({ origin: 'rebuilt', discardedReason: 'log-shorter', events: 2, notice: expect.stringMatching(/past the end of the log/) });
+    expect(runner.state.names).toEqual(['a', 'b']);
+    expect(await checkpoints.load('parameter-counter')).toMatchObject({ position: 1, state: { names: ['a', 'b'] } });
+  });
+
+  it('given a checkpoint that does not record its event hash (written by an older version), when a runner starts, then it cannot be verified and is rebuilt', async () => {
+    const h = new History();
+    const checkpoints = new InMemoryCheckpointStore();
+    const last = await withParameters(h, 'r1', ['a', 'b']);
+    await checkpoints.save({ name: 'parameter-counter', version: 1, position: last, state: { parameters: 7, names: ['stale'] } });
+    const runner = new ProjectionRunner(h.store, checkpoints, parameterCounter());
+    expect(await runner.catchUp()).toMatchObject({ origin: 'rebuilt', discardedReason: 'unverifiable', notice: expect.stringMatching(/does not record the event/) });
+    expect(runner.state).toEqual({ parameters: 2, names: ['a', 'b'] });
   });
 
   it('given a checkpoint, when a new runner starts, then it resumes after it without re-reading', async () => {

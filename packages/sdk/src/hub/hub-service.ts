@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DataStore, EventStore } from '@dotscience/core';
-import { FsDataStore, FsEventStore } from '@dotscience/adapters-fs';
-import type { ObjectStorage, Role, TokenInfo } from '@dotscience/adapters-http';
+import { FsDataStore, FsEventStore, ReceiptLedger, ReceiptSigner } from '@dotscience/adapters-fs';
+import type { HubReceipts, ObjectStorage, Role, TokenInfo } from '@dotscience/adapters-http';
 
 /** The hub's server side (fastify and its plugins) is loaded only by the commands that serve. */
 const hubAdapters = () => import('@dotscience/adapters-http');
@@ -29,6 +29,19 @@ export interface RunningHubServer {
 /** A project whose read model the hub brought up to date at start-up, or why it could not. */
 export type ProjectPrepared = { project: string; runs: number; ms: number } | { project: string; error: string };
 
+/** The hub's signing key (`hub-signing-key.pem`, made 0600 on first start) and its receipts (`receipts/<project>.ndjson`). */
+export const HUB_SIGNING_KEY_FILE = 'hub-signing-key.pem';
+
+async function hubReceipts(root: string): Promise<HubReceipts> {
+  const signer = await ReceiptSigner.fromKeyFile(join(root, HUB_SIGNING_KEY_FILE));
+  const ledger = new ReceiptLedger(join(root, 'receipts'));
+  return {
+    sign: (receipt) => signer.sign(receipt),
+    record: (project, receipt) => ledger.append(project, [{ receipt }]),
+    read: async (project) => (await ledger.read(project)).lines.map((line) => line.receipt),
+  };
+}
+
 /**
  * Start a hub backed by the embedded fs adapters: one FsEventStore and one
  * FsDataStore per project. Once it listens, the projects already in the store are
@@ -52,6 +65,7 @@ export async function serveHub(
   const server = new HubServer({
     tokens: TokenRegistry.inDirectory(root),
     projects,
+    receipts: await hubReceipts(root),
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
     ...(options.webApp === undefined ? {} : { webApp: options.webApp }),
   });

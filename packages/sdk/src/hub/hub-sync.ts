@@ -3,7 +3,8 @@ import { AppendGate, type DataStore } from '@dotscience/core';
 import type { ObjectStorage } from '@dotscience/adapters-http';
 import { openDotscience, refuseMissingConfiguredStore, type Dotscience } from '../composition-root.js';
 import { ConfigurationError } from '../configuration/configuration-errors.js';
-import { PROJECT_FOLDER, resolveConfiguration, type ResolveOptions } from '../configuration/resolve-configuration.js';
+import { resolveConfiguration, type ResolveOptions } from '../configuration/resolve-configuration.js';
+import { keepReceipts, localFolderOf, startKeepingReceipts } from './kept-receipts.js';
 import { syncStores, type SyncProgress, type SyncReport, type SyncSide } from './store-sync.js';
 
 export interface HubSyncOptions extends ResolveOptions {
@@ -17,6 +18,8 @@ export interface HubSyncOptions extends ResolveOptions {
 interface SyncEnds {
   local: Dotscience;
   hub: Dotscience;
+  hubUrl: string;
+  localFolder: string;
 }
 
 function sideOf(ds: Dotscience): SyncSide {
@@ -35,7 +38,7 @@ async function openEnds(options: HubSyncOptions): Promise<SyncEnds> {
   const hubUrl = options.hub ?? options.settings?.hub ?? env.DOTSCIENCE_HUB ?? (configuration.store.kind === 'hub' ? configuration.store.url : undefined);
   if (hubUrl === undefined) throw new ConfigurationError('hub', 'unset', 'push and pull need a hub: pass --hub <url> or set DOTSCIENCE_HUB');
   const token = options.token ?? configuration.token;
-  const localFolder = configuration.store.kind === 'fs' ? configuration.store.directory : join(configuration.projectRoot, PROJECT_FOLDER);
+  const localFolder = localFolderOf(configuration);
   const localData = configuration.data.kind === 'fs' ? configuration.data.directory : join(localFolder, 'data');
   const project = configuration.sources.project === 'default' ? {} : { project: configuration.projectId };
   // The local store of a configured path must exist; the default one is created by a first pull.
@@ -43,7 +46,7 @@ async function openEnds(options: HubSyncOptions): Promise<SyncEnds> {
   const local = await openDotscience({ ...options, settings: { ...project, store: `file:${localFolder}`, data: `file:${localData}` }, waitForLock: true, createStore: true });
   try {
     const hub = await openDotscience({ ...options, settings: { ...project, store: hubUrl, data: hubUrl, ...(token === undefined ? {} : { token }) } });
-    return { local, hub };
+    return { local, hub, hubUrl, localFolder };
   } catch (error) {
     await local.close();
     throw error;
@@ -59,10 +62,21 @@ async function withEnds<T>(options: HubSyncOptions, use: (ends: SyncEnds) => Pro
   }
 }
 
-/** Copy the local store's events and data objects the hub lacks (idempotent, resumable). */
+/**
+ * Copy the local store's events and data objects the hub lacks (idempotent, resumable).
+ * The receipts the hub signed for the appends are kept in the local store's folder
+ * (`receipts/<project>.ndjson`), also when the push fails part way: see `ds audit verify --receipts`.
+ */
 export function pushToHub(options: HubSyncOptions = {}): Promise<SyncReport> {
   // The hub's own gate checks what it is sent.
-  return withEnds(options, ({ local, hub }) => syncStores(sideOf(local), sideOf(hub), { ...(options.onProgress ? { onProgress: options.onProgress } : {}) }));
+  return withEnds(options, async ({ local, hub, hubUrl, localFolder }) => {
+    startKeepingReceipts(hub.events);
+    try {
+      return await syncStores(sideOf(local), sideOf(hub), { ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    } finally {
+      await keepReceipts(localFolder, hubUrl, hub.events);
+    }
+  });
 }
 
 /**

@@ -2,3 +2,6 @@ export { serveHub, serveLocalStore, hubTokens, type HubServeOptions, type Projec
 export { pushToHub, pullFromHub, type HubSyncOptions } from './hub-sync.js';
 export { syncStores, SyncChainError, SyncConflictError, type SyncProgress, type SyncReport, type SyncSide } from './store-sync.js';
 export { hubClientOptions } from './hub-client-options.js';
+export { auditReceipts, type ReceiptAuditReport, type ReceiptFailure } from './receipt-audit.js';
+export { keptReceiptLedger, readKeptReceipts, localFolderOf, signLocalHead, streamReceipts } from './kept-receipts.js';
+export type { LedgerLine } from '@dotscience/adapters-fs';

@@ -2,8 +2,8 @@ import { FsDataStore } from '@dotscience/adapters-fs';
 import type { ZfsDataStore, ZfsGcResult } from '@dotscience/adapters-zfs';
 import { DataStore } from '@dotscience/core';
 import type { Dotscience } from '../composition-root.js';
-import { PathRoutedDataStore } from '../data-routing/index.js';
 import { MaintenanceUnsupportedError } from './maintenance-errors.js';
+import { dataStoresOf } from './referenced-data-presence.js';
 import { referencedVersions } from './referenced-versions.js';
 
 export interface DataGcReport {
@@ -23,12 +23,6 @@ export interface DataVerifyReport {
   objectsChecked: number;
   bytesChecked: number;
   corrupt: Array<{ digest: string; path: string; actual: string }>;
-}
-
-/** The stores bound in the container: the store itself, or each store of a per-path mix. */
-function dataStoresOf(ds: Dotscience): DataStore[] {
-  const store = ds.container.get<DataStore>(DataStore);
-  return store instanceof PathRoutedDataStore ? store.stores : [store];
 }
 
 /** The embedded fs store among the bound stores (the one with object gc and verify). */

@@ -1,22 +1,53 @@
-import { VersionRefSchema, type EventStore, type JsonValue, type VersionRef } from '@dotscience/core';
+import { VersionRefSchema, type EventStore, type JsonValue, type RecordedEvent, type VersionRef } from '@dotscience/core';
+
+/** A data version and the first recorded event that refers to it. */
+export interface VersionReference {
+  ref: VersionRef;
+  stream: string;
+  revision: number;
+  position: number;
+}
+
+/** What tells two refs apart: the same version referenced twice is one version. */
+function versionKey(ref: VersionRef): string {
+  return `${ref.store}|${ref.digest ?? ''}|${ref.snapshotId ?? ''}`;
+}
+
+/** Every VersionRef anywhere in a JSON value (by shape), in document order. */
+function versionRefsIn(value: JsonValue, found: VersionRef[] = []): VersionRef[] {
+  if (value === null || typeof value !== 'object') return found;
+  if (Array.isArray(value)) {
+    for (const item of value) versionRefsIn(item, found);
+    return found;
+  }
+  const ref = VersionRefSchema.safeParse(value);
+  if (ref.success) found.push(ref.data);
+  for (const item of Object.values(value)) versionRefsIn(item, found);
+  return found;
+}
 
 /**
- * Every data version any recorded event refers to, of any event type — found by
- * shape (a VersionRef anywhere in an event's data), so a version referenced by an
- * event type added later (a captured log, a stored diff) is still kept by gc.
+ * Every data version any recorded event refers to, of any event type, with the
+ * first event that refers to it — found by shape (a VersionRef anywhere in an
+ * event's data), so a version referenced by an event type added later (a
+ * captured log, a stored diff) is still kept by gc and checked by audit.
  */
-export async function referencedVersions(events: EventStore): Promise<VersionRef[]> {
-  const found = new Map<string, VersionRef>();
-  const visit = (value: JsonValue): void => {
-    if (value === null || typeof value !== 'object') return;
-    if (Array.isArray(value)) {
-      for (const item of value) visit(item);
-      return;
+export async function versionReferences(events: EventStore): Promise<VersionReference[]> {
+  const found = new Map<string, VersionReference>();
+  for await (const e of events.readAll()) {
+    for (const ref of versionRefsIn(e.data)) {
+      const key = versionKey(ref);
+      if (!found.has(key)) found.set(key, { ref, ...eventPlace(e) });
     }
-    const ref = VersionRefSchema.safeParse(value);
-    if (ref.success) found.set(`${ref.data.store}|${ref.data.digest ?? ''}|${ref.data.snapshotId ?? ''}`, ref.data);
-    for (const item of Object.values(value)) visit(item);
-  };
-  for await (const e of events.readAll()) visit(e.data);
+  }
   return [...found.values()];
+}
+
+function eventPlace(e: RecordedEvent): Omit<VersionReference, 'ref'> {
+  return { stream: e.stream, revision: e.revision, position: e.position };
+}
+
+/** Every data version any recorded event refers to (see `versionReferences`). */
+export async function referencedVersions(events: EventStore): Promise<VersionRef[]> {
+  return (await versionReferences(events)).map((r) => r.ref);
 }

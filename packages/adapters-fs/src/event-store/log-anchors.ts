@@ -1,0 +1,167 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GENESIS_HASH, LOG_BLOCK_RECORDS, LogChain, type AnchorEntry, type LogHead, type RecordedEvent } from '@dotscience/core';
+import type { EventTable } from './event-table.js';
+import { readRecords } from './record-reader.js';
+
+/**
+ * The anchors of an fs event log (core's log chain, audit/log-chain.ts), one text line each in
+ * `anchors.log` beside the segments, appended as the log grows:
+ *   `h <count> <logHash>`  the head after a commit, written right after the commit's fdatasync;
+ *   `b <index> <blockHash>` a block of LOG_BLOCK_RECORDS records completed;
+ *   `r <count> <logHash>`  a head computed from the log on open (a crash lost the lines of the last
+ *                          commits, or the log predates anchors, or its anchors did not hold):
+ *                          it vouches only for what the log held then.
+ * Lines are not synced on their own: a crash loses at most the lines of the commits since the
+ * last sync, and the next writer recomputes them from the durable records (an `r` line).
+ */
+export const ANCHORS_FILE = 'anchors.log';
+/** A resuming writer reads this much of the file's end: more than a block's worth of head lines of one-record commits. */
+const TAIL_BYTES = 256 * 1024;
+const LINE = /^([hbr]) (\d+) ([0-9a-f]{64})$/;
+
+/** Every anchor line of the log in `dir`, in order; a torn last line (a crash while writing it) is left out. */
+export async function readAnchors(dir: string): Promise<AnchorEntry[]> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, ANCHORS_FILE), 'latin1');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return parseAnchorLines(text, 1);
+}
+
+function parseAnchorLines(text: string, firstLine: number): AnchorEntry[] {
+  const lines = text.split('\n');
+  lines.pop(); // after the last newline: empty, or a torn line
+  const entries: AnchorEntry[] = [];
+  lines.forEach((text, i) => {
+    const line = firstLine + i;
+    const m = LINE.exec(text);
+    if (!m) return; // not an anchor: holds nothing (a head it replaced is what verification misses)
+    const n = Number(m[2]);
+    entries.push(m[1] === 'b' ? { kind: 'block', line, index: n, blockHash: m[3]! } : { kind: 'head', line, count: n, logHash: m[3]!, recovered: m[1] === 'r' });
+  });
+  return entries;
+}
+
+/** The last lines of the file (line numbers unknown: 0), from its last TAIL_BYTES. */
+async function readAnchorTail(dir: string): Promise<AnchorEntry[]> {
+  let fh;
+  try {
+    fh = await open(join(dir, ANCHORS_FILE), 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  try {
+    const { size } = await fh.stat();
+    const start = Math.max(0, size - TAIL_BYTES);
+    const buf = Buffer.alloc(size - start);
+    await fh.read(buf, 0, buf.length, start);
+    let text = buf.toString('latin1');
+    if (start > 0) text = text.slice(text.indexOf('\n') + 1); // the first line may be cut
+    return parseAnchorLines(text, 0);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * The writer's side: keeps the log chain at the committed head and appends the anchor lines
+ * of each commit. Anchoring never fails an append: the records are durable before it runs,
+ * and an anchor line that could not be written is recomputed by the next writer (`r`).
+ */
+export class LogAnchorWriter {
+  private fd: number | undefined;
+  /** Set once a line could not be written: nothing more is (a torn line mid-file would be worse). */
+  private stopped = false;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly chain: LogChain,
+  ) {}
+
+  /**
+   * Resume the chain at the log's committed head: from the last block line and the records
+   * after it when the last head line holds; else from the whole log. Writes the lines the
+   * file lacks (blocks, and an `r` head when the last `h` line is not the log's head).
+   */
+  static async resume(dir: string, table: EventTable): Promise<LogAnchorWriter> {
+    const count = table.count;
+    const tail = await readAnchorTail(dir);
+    const lastBlock = [...tail].reverse().find((e) => e.kind === 'block') as Extract<AnchorEntry, { kind: 'block' }> | undefined;
+    const lastHead = [...tail].reverse().find((e) => e.kind === 'head') as Extract<AnchorEntry, { kind: 'head' }> | undefined;
+    const lines: string[] = [];
+    let chain: LogChain | undefined;
+    const blocks = lastBlock ? lastBlock.index + 1 : 0;
+    if (lastHead && blocks * LOG_BLOCK_RECORDS <= lastHead.count && lastHead.count <= count) {
+      chain = new LogChain({ blocks, blockHash: lastBlock?.blockHash ?? GENESIS_HASH, hashes: [], position: blocks * LOG_BLOCK_RECORDS - 1 });
+      let held = lastHead.count === chain.count && chain.head().logHash === lastHead.logHash;
+      for await (const e of readRecords(dir, table, range(blocks * LOG_BLOCK_RECORDS, count))) {
+        const block = chain.add(e.hash, e.position);
+        if (block) lines.push(`b ${block.index} ${block.blockHash}`);
+        if (chain.count === lastHead.count) held = chain.head().logHash === lastHead.logHash;
+      }
+      if (!held) chain = undefined;
+      else if (lastHead.count === count) lines.length = 0; // every line is there already
+    }
+    if (!chain) {
+      // No anchors yet (a new or an older log), or the last ones do not hold: anchor the log as it is now.
+      lines.length = 0;
+      chain = new LogChain();
+      for await (const e of readRecords(dir, table, range(0, count))) {
+        const block = chain.add(e.hash, e.position);
+        if (block) lines.push(`b ${block.index} ${block.blockHash}`);
+      }
+    }
+    if (lines.length > 0 || (count > 0 && (!lastHead || lastHead.count !== count))) {
+      const head = chain.head();
+      lines.push(`r ${head.count} ${head.logHash}`);
+    }
+    const writer = new LogAnchorWriter(dir, chain);
+    writer.write(lines);
+    return writer;
+  }
+
+  /** The head after the last commit. */
+  head(): LogHead {
+    return this.chain.head();
+  }
+
+  /** Take in a commit's records (in log order) and append its anchor lines. */
+  commit(events: readonly RecordedEvent[]): void {
+    const lines = this.chain.addAll(events).map((block) => `b ${block.index} ${block.blockHash}`);
+    const head = this.chain.head();
+    lines.push(`h ${head.count} ${head.logHash}`);
+    this.write(lines);
+  }
+
+  close(): void {
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd !== undefined) closeSync(fd);
+  }
+
+  /** Append lines; on failure (a full disk) stop writing: the next writer recomputes what is missing. */
+  private write(lines: readonly string[]): void {
+    if (lines.length === 0 || this.stopped) return;
+    try {
+      this.fd ??= openSync(join(this.dir, ANCHORS_FILE), 'a', 0o600);
+      writeSync(this.fd, `${lines.join('\n')}\n`);
+    } catch {
+      this.stopped = true;
+      try {
+        this.close();
+      } catch {
+        // already unusable
+      }
+    }
+  }
+}
+
+function* range(from: number, end: number): Iterable<number> {
+  for (let p = from; p < end; p++) yield p;
+}

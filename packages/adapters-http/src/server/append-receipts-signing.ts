@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isHeadKeepingLog, parseInput, type AppendResult, type EventStore, type SignedReceipt, type UnsignedReceipt } from '@dotscience/core';
+import { z } from 'zod';
+import { hubRoutes } from '../wire/hub-routes.js';
+import * as wire from '../wire/wire-schemas.js';
+import { authenticate } from './access-control.js';
+import type { HubContext } from './hub-server.js';
+
+/**
+ * How a hub signs and keeps receipts (DESIGN §9 "Anchors"): `sign` with the hub's Ed25519
+ * key, `record` one line per accepted append in the project's receipts (with the token that
+ * made it: who pushed what), `read` them back.
+ */
+export interface HubReceipts {
+  sign(receipt: UnsignedReceipt): SignedReceipt;
+  record(project: string, receipt: SignedReceipt): Promise<void>;
+  read(project: string): Promise<SignedReceipt[]>;
+}
+
+/**
+ * The signed head of a project's log now, or undefined when its store keeps no head. A head
+ * is signed once: the appends one group commit answers share it (an Ed25519 signature costs
+ * ~50-200 µs, more than a small append's share of the commit).
+ */
+function signedHead(context: HubContext, project: string, events: EventStore): SignedReceipt | undefined {
+  const head = isHeadKeepingLog(events) ? events.logHead() : undefined;
+  if (!head || !context.receipts) return undefined;
+  const last = context.signedHeads.get(project);
+  if (last && last.head.count === head.count && last.head.logHash === head.logHash) return last;
+  const signed = context.receipts.sign({ version: 1, project, head, signedAt: new Date().toISOString() });
+  context.signedHeads.set(project, signed);
+  return signed;
+}
+
+/**
+ * The receipt of an accepted append: the project's head after it (which covers its events:
+ * the store answers an append once its commit is anchored), what it added, and the token the
+ * request authenticated with (id and label, never the secret); recorded before it is answered.
+ */
+export async function receiptOfAppend(request: FastifyRequest, context: HubContext, project: string, stream: string, result: AppendResult, events: EventStore): Promise<SignedReceipt | undefined> {
+  const receipts = context.receipts;
+  const first = result.events[0];
+  const last = result.events.at(-1);
+  if (!receipts || !first || !last) return undefined;
+  const { tokenId } = authenticate(request, context.tokens);
+  const label = context.tokens.list(project).find((t) => t.id === tokenId)?.label;
+  const token = { id: tokenId, ...(label === undefined ? {} : { label }) };
+  const head = signedHead(context, project, events);
+  if (!head) return undefined;
+  const receipt: SignedReceipt = { ...head, append: { stream, fromRevision: first.revision, toRevision: last.revision, lastHash: last.hash, token } };
+  await receipts.record(project, receipt);
+  return receipt;
+}
+
+const ReceiptsQuerySchema = z.object({ stream: z.string().min(1).optional() }).strict();
+
+/** GET …/head: the project's head, signed now; GET …/receipts[?stream=]: who appended what (read role). */
+export function registerReceiptRoutes(app: FastifyInstance, context: HubContext): void {
+  app.get(hubRoutes.head, async (request, reply) => {
+    const { params, stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
+    const receipt = signedHead(context, params.project, stores.events);
+    if (!receipt) return reply.status(404).send({ code: 'NO_SIGNED_HEAD', message: 'this hub keeps no signing key or its store keeps no log head' });
+    return receipt;
+  });
+
+  app.get(hubRoutes.receipts, async (request) => {
+    const { params } = await context.enter(request, wire.ProjectParamsSchema, 'read');
+    const query = parseInput(ReceiptsQuerySchema, request.query, 'query');
+    const all = (await context.receipts?.read(params.project)) ?? [];
+    return { receipts: query.stream === undefined ? all : all.filter((r) => r.append?.stream === query.stream) };
+  });
+}

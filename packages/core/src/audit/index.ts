@@ -1,0 +1,3 @@
+export * from './log-chain.js';
+export * from './anchor-verification.js';
+export * from './signed-receipt.js';
