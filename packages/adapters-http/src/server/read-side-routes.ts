@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { lineageOf, parseInput, resolveLineageNode, runQuery, selectionQuery, type RunView } from '@dotscience/core';
+import { lineageOf, parseInput, resolveLineageNode, runQuery, selectionQuery, withParent, withoutWrappingWorkloads, type RunView } from '@dotscience/core';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import type { HubContext } from './hub-server.js';
@@ -15,22 +15,27 @@ export function findRun(runs: Record<string, RunView>, ref: string): RunView {
   throw new HubRefusal(400, 'AMBIGUOUS_RUN', `runId: ${JSON.stringify(ref)} is the prefix of ${matches.length} runs — give more characters`);
 }
 
-/** The read side: runs through the query language, one run, lineage, datasets and models, from the project's projections. */
+/**
+ * The read side: runs through the query language (without the workload runs
+ * that wrap their program's runs unless `workloads=true`, as `ds runs`), one run,
+ * lineage, datasets and models, from the project's projections.
+ */
 export function registerReadSideRoutes(app: FastifyInstance, context: HubContext): void {
   app.get(hubRoutes.runs, async (request) => {
     const { params, stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
     const query = parseInput(wire.RunsQuerySchema, request.query, 'query');
     const selection = selectionQuery(query.filter, query.sort);
     const state = await context.readModel(params.project, stores).current();
-    const selected = runQuery(Object.values(state.runs), selection);
+    const all = Object.values(state.runs);
+    const selected = runQuery(query.workloads ? all : withoutWrappingWorkloads(all), selection);
     const offset = query.offset ?? 0;
-    return { runs: selected.slice(offset, query.limit === undefined ? undefined : offset + query.limit), total: selected.length };
+    return { runs: selected.slice(offset, query.limit === undefined ? undefined : offset + query.limit).map(withParent), total: selected.length };
   });
 
   app.get(hubRoutes.run, async (request) => {
     const { params, stores } = await context.enter(request, wire.RunParamsSchema, 'read');
     const state = await context.readModel(params.project, stores).current();
-    return findRun(state.runs, params.runId);
+    return withParent(findRun(state.runs, params.runId));
   });
 
   app.get(hubRoutes.lineage, async (request) => {

@@ -1,8 +1,8 @@
+import { withParent } from '@dotscience/core';
 import type { Command } from 'commander';
 import { printJson, printText } from '../output/json-output.js';
 import { runDetails } from '../output/run-details.js';
 import { datasetsState } from '../runs/data-versions.js';
-import { runJson } from '../runs/run-json.js';
 import { resolveRunId } from '../runs/run-reference.js';
 import { runsState } from '../runs/run-selection.js';
 import { withStoreForReading } from '../store-access.js';
@@ -18,7 +18,7 @@ export function registerShowCommand(program: Command): void {
       await withStoreForReading(command, async (ds) => {
         const runs = await runsState(ds);
         const run = runs[resolveRunId(Object.keys(runs), ref)]!;
-        if (options.json) printJson(runJson(run));
+        if (options.json) printJson(withParent(run));
         else printText(runDetails(run, await datasetsState(ds)));
       });
     });
