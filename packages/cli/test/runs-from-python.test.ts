@@ -78,6 +78,21 @@ describe('ds runs, show and compare on runs recorded from Python run blocks', ()
     expect(row).toMatch(/depth=5\s+accuracy=0\.93\s+depth 5$/);
   });
 
+  it("given a workload's row, then its exit code is no metric: the METRICS column is empty, and ds show still lists it under summary", () => {
+    const result = ds(['runs', '--workloads'], { cwd: project });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).not.toContain('exitCode');
+    const row = result.stdout.split('\n').find((l) => l.startsWith(plainWorkload.slice(0, 8)));
+    expect(row).toMatch(/^\S+\s+published\s+\S+ \S+\s+ds run -- python3 -c /);
+    const listed = dsJson<ListedRun[]>(['runs', '--workloads'], { cwd: project });
+    for (const workloadId of [plainWorkload, trainWorkload]) {
+      const workload = listed.find((r) => r.runId === workloadId)!;
+      expect(workload.metrics).toEqual({});
+      expect(workload.summary).toEqual({ exitCode: 0 });
+    }
+    expect(ds(['show', plainWorkload], { cwd: project }).stdout).toMatch(/^summary\n\s+NAME\s+VALUE\n\s+exitCode\s+0$/m);
+  });
+
   it('given ds show, then the summary value is listed among the metrics, marked as from the summary, and under summary as recorded', () => {
     const result = ds(['show', SECOND], { cwd: project });
     expect(result.code, result.stderr).toBe(0);

@@ -17,7 +17,8 @@ export class HubError extends Error {
 }
 
 export interface RunsPage {
-  runs: RunView[];
+  /** Each with the id of the workload run it was recorded under, or null. */
+  runs: Array<RunView & { parent: string | null }>;
   total: number;
 }
 export interface MetricSeries {
@@ -74,9 +75,11 @@ export class HubApi {
     return `/v1/projects/${seg(this.project)}`;
   }
 
-  runs(filter: string, sort: string, offset: number, limit: number): Promise<RunsPage> {
+  /** `workloads`: also the workload runs that wrap the runs their program recorded (the hub hides them by default, as `ds runs`). */
+  runs(filter: string, sort: string, offset: number, limit: number, workloads = false): Promise<RunsPage> {
     const query = new URLSearchParams({ filter, offset: String(offset), limit: String(limit) });
     if (sort !== '') query.set('sort', sort);
+    if (workloads) query.set('workloads', 'true');
     return request(this.token, `${this.base}/runs?${query}`);
   }
   run(runId: string): Promise<RunView> {

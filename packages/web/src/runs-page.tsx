@@ -27,12 +27,13 @@ export function RunsPage({ api }: { api: HubApi }) {
   const [applied, setApplied] = useState(filter);
   const [columnsText, setColumnsText] = useState(() => sessionStorage.getItem('runs.columns') ?? '');
   const [sort, setSort] = useState('');
+  const [workloads, setWorkloads] = useState(false);
   const [data, setData] = useState<RunPages | null>(null);
   const [error, setError] = useState<HubErrorBody | null>(null);
   const [selected, setSelected] = useState<string[]>([]);
   const viewport = useRef<HTMLDivElement>(null);
   const loading = useRef(new Set<string>());
-  const key = `${applied}\u0000${sort}`;
+  const key = `${applied}\u0000${sort}\u0000${workloads}`;
 
   const columns: RunColumn[] = [...FIXED_COLUMNS, ...columnsText.split(',').map(chosenColumn).filter((c): c is RunColumn => c !== null)];
   const template = `32px ${columns.map((c) => c.width).join(' ')}`;
@@ -41,7 +42,7 @@ export function RunsPage({ api }: { api: HubApi }) {
     const id = `${forKey}\u0000${page}`;
     if (loading.current.has(id)) return;
     loading.current.add(id);
-    api.runs(applied, sort, page * PAGE, PAGE).then(
+    api.runs(applied, sort, page * PAGE, PAGE, workloads).then(
       (result) => {
         setError(null);
         setData((previous) => {
@@ -81,6 +82,9 @@ export function RunsPage({ api }: { api: HubApi }) {
       <form class="toolbar" onSubmit={(e) => (e.preventDefault(), setApplied(filter))}>
         <input class="filter" name="filter" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} placeholder="metrics.rmse < 1 and params.model = 'tree' order by metrics.rmse" spellcheck={false} />
         <button type="submit">Filter</button>
+        <label title="also the ds run workloads that wrap the runs their program recorded">
+          <input type="checkbox" name="workloads" checked={workloads} onChange={(e) => setWorkloads(e.currentTarget.checked)} /> workloads
+        </label>
         <input class="columns" name="columns" value={columnsText} onChange={(e) => setColumnsText(e.currentTarget.value)} placeholder="columns: params.depth, metrics.rmse" />
         <a class={selected.length >= 2 ? '' : 'disabled'} href={selected.length >= 2 ? href.compare(selected) : undefined}>
           compare {selected.length} selected

@@ -34,8 +34,10 @@ describe.skipIf(chromiumMissing)('web UI in headless Chromium over ds ui with th
   let ui: Awaited<ReturnType<typeof startUi>>;
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   /** Open the runs page, apply a filter and wait until it shows `rows` runs. */
-  const filterRuns = async (filter: string, rows: number) => {
+  /** `workloads`: also the ds run workloads wrapping their program's runs (hidden by default, as in `ds runs`). */
+  const filterRuns = async (filter: string, rows: number, workloads = false) => {
     await page.goto(`${ui.url.split('#')[0]}#/runs`);
+    await page.setChecked('input[name=workloads]', workloads);
     await page.fill('input.filter', filter);
     await page.press('input.filter', 'Enter');
     await page.waitForFunction((n) => document.querySelectorAll('.run-row a').length === n, rows);
@@ -117,7 +119,7 @@ describe.skipIf(chromiumMissing)('web UI in headless Chromium over ds ui with th
   });
 
   it("shows a ds run workload's captured stdout", async () => {
-    await filterRuns("outputs.path = 'ds-run:log' and attributes.description LIKE '%python3%'", 1);
+    await filterRuns("outputs.path = 'ds-run:log' and attributes.description LIKE '%python3%'", 1, true);
     await page.click('.run-row a');
     await page.waitForSelector('.workload-log pre.log-stdout');
     expect(await page.textContent('.workload-log pre.log-stdout')).toContain('mean petal length');

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { lineageOf, parseInput, resolveLineageNode, runQuery, selectionQuery, type RunView, type SkippedEvent } from '@dotscience/core';
+import { lineageOf, parseInput, resolveLineageNode, runQuery, selectionQuery, withParent, withoutWrappingWorkloads, type RunView, type SkippedEvent } from '@dotscience/core';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import type { HubContext } from './hub-server.js';
@@ -16,16 +16,21 @@ export function findRun(runs: Record<string, RunView>, ref: string): RunView {
   throw new HubRefusal(400, 'AMBIGUOUS_RUN', `runId: ${JSON.stringify(ref)} is the prefix of ${matches.length} runs — give more characters`);
 }
 
-/** The read side: runs through the query language, one run, lineage, datasets and models, from the project's projections. */
+/**
+ * The read side: runs through the query language (without the workload runs
+ * that wrap their program's runs unless `workloads=true`, as `ds runs`), one run,
+ * lineage, datasets and models, from the project's projections.
+ */
 export function registerReadSideRoutes(app: FastifyInstance, context: HubContext): void {
   app.get(hubRoutes.runs, async (request) => {
     const { params, stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
     const query = parseInput(wire.RunsQuerySchema, request.query, 'query');
     const selection = selectionQuery(query.filter, query.sort);
     const model = context.readModel(params.project, stores);
-    const selected = runQuery(Object.values((await model.current()).runs), selection);
+    const all = Object.values((await model.current()).runs);
+    const selected = runQuery(query.workloads ? all : withoutWrappingWorkloads(all), selection);
     const offset = query.offset ?? 0;
-    return withSkipped(model, { runs: selected.slice(offset, query.limit === undefined ? undefined : offset + query.limit), total: selected.length });
+    return withSkipped(model, { runs: selected.slice(offset, query.limit === undefined ? undefined : offset + query.limit).map(withParent), total: selected.length });
   });
 
   app.get(hubRoutes.run, async (request, reply) => {
@@ -34,7 +39,7 @@ export function registerReadSideRoutes(app: FastifyInstance, context: HubContext
     const run = findRun((await model.current()).runs, params.runId);
     // A run view's keys are the run's: the report goes in a header.
     if (model.skipped.count > 0) void reply.header(SKIPPED_HEADER, String(model.skipped.count));
-    return run;
+    return withParent(run);
   });
 
   app.get(hubRoutes.lineage, async (request) => {

@@ -137,9 +137,15 @@ export const RunsQuerySchema = z
     offset: z.coerce.number().int().nonnegative().optional(),
     /** Order keys in the query language's `order by` syntax ("metrics.rmse desc, params.depth"); they come before the filter's own. */
     sort: z.string().max(4096).optional(),
+    /** "true": also the workload runs that wrap the runs their program recorded (hidden by default, as in `ds runs`). */
+    workloads: z
+      .enum(['true', 'false'])
+      .transform((value) => value === 'true')
+      .optional(),
   })
   .strict();
 export const RunsPageSchema = z.object({
+  /** Runs of the runs projection, each with `parent`: the id of the workload run it was recorded under, or null. */
   runs: z.array(z.record(z.string(), z.unknown())),
   /** How many runs the filter selects in all (the page is `offset`…`offset + limit` of them). */
   total: z.number().int().nonnegative(),

@@ -1,8 +1,8 @@
+import { withParent } from '@dotscience/core';
 import type { Command } from 'commander';
 import { nonNegativeInteger } from '../command-arguments.js';
 import { printJson, printText } from '../output/json-output.js';
 import { runTable } from '../output/run-table.js';
-import { runJson } from '../runs/run-json.js';
 import { distinctPrefixLength } from '../runs/run-reference.js';
 import { selectRuns } from '../runs/run-selection.js';
 import { withStoreForReading } from '../store-access.js';
@@ -20,7 +20,7 @@ export function registerRunsCommand(program: Command): void {
     .action(async (options: { filter?: string; sort?: string; limit?: number; workloads?: boolean; json?: boolean }, command: Command) => {
       await withStoreForReading(command, async (ds) => {
         const { runs, all } = await selectRuns(ds, options);
-        if (options.json) printJson(runs.map(runJson));
+        if (options.json) printJson(runs.map(withParent));
         else printText(runTable(runs, distinctPrefixLength(Object.keys(all))));
       });
     });

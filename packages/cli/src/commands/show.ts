@@ -1,10 +1,10 @@
+import { withParent } from '@dotscience/core';
 import type { Command } from 'commander';
 import { streamReceipts } from '@dotscience/sdk';
 import { pushLines, runPushes } from '../output/push-receipts.js';
 import { printJson, printText } from '../output/json-output.js';
 import { runDetails } from '../output/run-details.js';
 import { datasetsState } from '../runs/data-versions.js';
-import { runJson } from '../runs/run-json.js';
 import { resolveRunId } from '../runs/run-reference.js';
 import { runsState } from '../runs/run-selection.js';
 import { withStoreForReading } from '../store-access.js';
@@ -22,7 +22,7 @@ export function registerShowCommand(program: Command): void {
         const run = runs[resolveRunId(Object.keys(runs), ref)]!;
         // Who pushed it, as a hub signed it (the token it authenticated), not what the client claimed.
         const pushes = runPushes(await streamReceipts(ds.events, ds.configuration, `run-${run.runId}`));
-        if (options.json) printJson(pushes.length === 0 ? runJson(run) : { ...runJson(run), pushes });
+        if (options.json) printJson(pushes.length === 0 ? withParent(run) : { ...withParent(run), pushes });
         else printText([runDetails(run, await datasetsState(ds)), ...pushLines(pushes)].join('\n'));
       });
     });

@@ -1,7 +1,16 @@
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Clock, DataStore, Environment, type WriterMeta } from '@dotscience/core';
-import { CodeVersionAtStart, ENVIRONMENT_VARIABLES, StoreLease, createContainer, resolveConfiguration, type Settings } from '@dotscience/sdk';
+import {
+  CaptureProgressDataStore,
+  CodeVersionAtStart,
+  ENVIRONMENT_VARIABLES,
+  StoreLease,
+  createContainer,
+  resolveConfiguration,
+  type CaptureProgressOptions,
+  type Settings,
+} from '@dotscience/sdk';
 import { passThrough } from './passthrough.js';
 import type { CaptureServices } from './protocol-block-capture.js';
 import { PROJECT_DOT_ROOT_VARIABLE, ProtocolDataRoot } from './protocol-data-root.js';
@@ -38,6 +47,12 @@ export interface RunWorkloadOptions {
   stdout?: Writable;
   stderr?: Writable;
   writer?: WriterMeta;
+  /**
+   * When a capture of the runner's own (a block's data, the workload's log)
+   * draws a progress bar: on `stderr` when it is a terminal, once the capture
+   * has run ~1 s, as the SDK's captures do. Default: that.
+   */
+  captureProgress?: Omit<CaptureProgressOptions, 'target'>;
 }
 
 export interface WorkloadOutcome {
@@ -92,6 +107,7 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
   const env = options.env ?? process.env;
   const stderr = options.stderr ?? process.stderr;
   const report = (message: string) => void stderr.write(`ds run: ${message}\n`);
+  const withProgress = (data: DataStore): DataStore => new CaptureProgressDataStore(data, { ...options.captureProgress, target: stderr });
   const openOptions = { cwd, env, ...(options.settings ? { settings: options.settings } : {}) };
   const lease = new StoreLease({ open: { ...openOptions, waitForLock: true }, lockTimeoutMs: LOCK_TIMEOUT_MS, log: (line) => report(line.replace(/^dotscience: /, '')) });
 
@@ -109,7 +125,7 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
     let exit: WorkloadExit;
     try {
       const capture: CaptureServices = {
-        data: await container.getAsync<DataStore>(DataStore),
+        data: withProgress(await container.getAsync<DataStore>(DataStore)),
         code: new CodeVersionAtStart(workload.codeVersion),
         environment: container.get<Environment>(Environment),
         clock: container.get<Clock>(Clock),
@@ -143,7 +159,7 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
       const errors = [...stdout.errors, ...blocks!.errors];
       const protocolRuns = [...blocks!.recorded];
       const linkedRuns = await settleLinkedRuns(ds, workload, new Set(protocolRuns), exit, options.writer);
-      const logRef = await ds.data.capture(log.directory, { label: `run-${workloadId}` });
+      const logRef = await withProgress(ds.data).capture(log.directory, { label: `run-${workloadId}` });
       await finishWorkloadRun(ds, workloadId, { exit, errors, log: logRef, writer: options.writer });
       const exitCode = exit.exitCode === 0 && errors.length > 0 ? UNRECORDED_BLOCK_EXIT_CODE : exit.exitCode;
       return { workloadId, exit, protocolRuns, linkedRuns, errors, exitCode };

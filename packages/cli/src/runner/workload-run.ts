@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import {
   RunRecorder,
   RunStartedSchema,
+  WORKLOAD_EXIT_CODE_SUMMARY,
   type CodeVersion,
   type RunCommandInput,
   type RunServices,
@@ -16,7 +17,7 @@ import type { WorkloadExit } from './workload-process.js';
  * A workload (one `ds run` of a command) is recorded as a run of its own, in
  * script mode, whose `workload.workloadId` is its own run id; the runs the
  * program records (SDK runs, protocol blocks) carry the same workloadId. Its
- * summary holds the exit code, its errors the exit status and every block that
+ * summary holds the exit code (not shown as a metric), its errors the exit status and every block that
  * could not be recorded, and its one output is the program's log. It is the
  * parent of the runs the program recorded: they name it as their workloadId.
  */
@@ -107,7 +108,7 @@ export interface WorkloadEnd {
  */
 export async function finishWorkloadRun(services: RunServices, workloadId: string, end: WorkloadEnd): Promise<void> {
   const recorder = await RunRecorder.open(services, workloadId, end.writer);
-  const commands: RunCommandInput[] = [{ kind: 'recordSummary', name: 'exitCode', value: end.exit.exitCode }];
+  const commands: RunCommandInput[] = [{ kind: 'recordSummary', name: WORKLOAD_EXIT_CODE_SUMMARY, value: end.exit.exitCode }];
   if (end.exit.signal) commands.push({ kind: 'recordSummary', name: 'signal', value: end.exit.signal });
   for (const error of end.errors) commands.push({ kind: 'error', ...error });
   const exited = exitError(end.exit);

@@ -17,7 +17,8 @@ export interface RawResult {
   stderr: string;
 }
 
-function cleanEnv(extra: Record<string, string>): Record<string, string> {
+/** The test process environment without DOTSCIENCE_* variables, with the Python protocol stand-in importable, plus `extra`. */
+export function cleanEnv(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('DOTSCIENCE_')) env[key] = value;
   return { ...env, PYTHONPATH: PYTHON_PROTOCOL, ...extra };

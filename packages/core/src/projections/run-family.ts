@@ -19,6 +19,11 @@ export function parentRunOf(run: RunView): string | null {
   return workloadId === undefined || workloadId === run.runId ? null : workloadId;
 }
 
+/** A run as listings give it (`ds runs --json`, the hub's runs): with `parent`, its workload run's id or null. */
+export type RunWithParent = RunView & { parent: string | null };
+
+export const withParent = (run: RunView): RunWithParent => ({ ...run, parent: parentRunOf(run) });
+
 /** The ids of the workloads some run was recorded under: workloads that are parents. */
 export function parentWorkloads(runs: Iterable<RunView>): Set<string> {
   const parents = new Set<string>();

@@ -4,7 +4,7 @@ import { categoryOf, idOf } from '../events/streams.js';
 import { ownEntry, putEntry } from './own-keys.js';
 import { defineProjection, type ProjectedEvent, type ProjectionHandler } from './projection.js';
 import type { DeclaredData, DeclaredModel, MetricAggregate, RunView } from './run-view.js';
-import { applySummaryAsMetric, seriesSoFar } from './summary-metrics.js';
+import { applySummaryAsMetric, seriesSoFar, summaryIsMetric } from './summary-metrics.js';
 
 /** runId → the current state of that run. */
 export type RunsState = Record<string, RunView>;
@@ -51,11 +51,12 @@ function aggregate(series: MetricAggregate | undefined, value: JsonValue, step: 
  * errored; an errored run stays errored when it is published). Metrics keep
  * aggregates (last recorded value, numeric min/max, count); the full series
  * is the `metricSeries` projection. A numeric summary value stands in as the
- * metric of its name while no series of that name exists (summary-metrics.ts).
+ * metric of its name while no series of that name exists, except a
+ * workload's own exit code (summary-metrics.ts).
  */
 export const runsProjection = defineProjection<RunsState>({
   name: 'runs',
-  version: 3,
+  version: 4,
   initial: {},
   handlers: {
     RunStarted: (state, e) => {
@@ -108,7 +109,7 @@ export const runsProjection = defineProjection<RunsState>({
     }),
     SummaryRecorded: onRun((run, e) => {
       putEntry(run.summary, e.data.name, e.data.value);
-      applySummaryAsMetric(run.metrics, e.data.name, e.data.value);
+      if (summaryIsMetric(run, e.data.name)) applySummaryAsMetric(run.metrics, e.data.name, e.data.value);
     }),
     LabelAdded: onRun((run, e) => {
       putEntry(run.labels, e.data.name, e.data.value);

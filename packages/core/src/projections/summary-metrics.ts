@@ -1,6 +1,10 @@
 import type { JsonValue } from '../events/json.js';
 import { ownEntry, putEntry } from './own-keys.js';
-import type { MetricAggregate } from './run-view.js';
+import { isWorkloadRun } from './run-family.js';
+import type { MetricAggregate, RunView } from './run-view.js';
+
+/** The summary entry in which a workload's own run (`ds run`) records its command's exit code. */
+export const WORKLOAD_EXIT_CODE_SUMMARY = 'exitCode';
 
 const NUMERIC = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
@@ -29,6 +33,17 @@ export function applySummaryAsMetric(metrics: Record<string, MetricAggregate>, n
   const n = asNumber(value);
   if (n !== undefined) putEntry(metrics, name, { last: n, min: n, max: n, count: 1, lastStep: null, source: 'summary' });
   else if (existing !== undefined) delete metrics[name];
+}
+
+/**
+ * Whether a summary value of the run may stand in as a metric: every one but
+ * the exit code a workload's own run records — that is the command's exit
+ * status, not a figure of the user's, and would otherwise fill the METRICS
+ * column of every workload row. It stays in the summary (`ds show`,
+ * `summary.exitCode`). A run of the user's may still call a figure exitCode.
+ */
+export function summaryIsMetric(run: RunView, name: string): boolean {
+  return !(name === WORKLOAD_EXIT_CODE_SUMMARY && isWorkloadRun(run));
 }
 
 /** The aggregate a series of `name` continues from: a summary's stand-in is replaced by the first recorded point. */

@@ -58,3 +58,39 @@ describe('summary values as metrics (the original Python library records its met
     expect(ids('metrics.accuracy.count = 1')).toHaveLength(3);
   });
 });
+
+describe("a workload's exit code is not a metric (it is the command's status, not a figure of the user's)", () => {
+  const startUnder = (h: History, runId: string, workloadId: string | undefined) =>
+    h.emit(`run-${runId}`, 'RunStarted', {
+      runId,
+      projectId: 'churn',
+      mode: 'script',
+      workload: { command: ['python3', 'train.py'], ...(workloadId === undefined ? {} : { workloadId }) },
+      codeVersion: { gitCommit: 'abc123', dirty: false },
+      environment: { runtime: 'python 3.12', os: 'linux', host: 'lab', user: 'ada' },
+      startedAt: h.timeAt(0),
+    });
+
+  it("given a workload's own run with its exitCode summary, then it has no exitCode metric and the summary keeps the value", async () => {
+    const h = new History();
+    await startUnder(h, 'w1', 'w1');
+    await summary(h, 'w1', 'exitCode', 3);
+    await summary(h, 'w1', 'retries', 2);
+    const run = (await runsOf(h)).w1!;
+    expect(run.metrics).toEqual({ retries: { last: 2, min: 2, max: 2, count: 1, lastStep: null, source: 'summary' } });
+    expect(run.summary).toEqual({ exitCode: 3, retries: 2 });
+    expect(runQuery([run], 'summary.exitCode = 3')).toHaveLength(1);
+    expect(runQuery([run], 'metrics.exitCode = 3')).toHaveLength(0);
+  });
+
+  it('given runs of the user (recorded under a workload or not) with a summary named exitCode, then it is their metric as any other', async () => {
+    const h = new History();
+    await startUnder(h, 'child', 'w1');
+    await summary(h, 'child', 'exitCode', '0');
+    await startUnder(h, 'alone', undefined);
+    await summary(h, 'alone', 'exitCode', 1);
+    const runs = await runsOf(h);
+    expect(runs.child!.metrics.exitCode).toMatchObject({ last: 0, source: 'summary' });
+    expect(runs.alone!.metrics.exitCode).toMatchObject({ last: 1, source: 'summary' });
+  });
+});
