@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsDataStore, FsEventStore } from '@dotscience/adapters-fs';
-import { HubServer, ProjectDirectories, TokenRegistry, type Role } from '../src/index.js';
+import { HubServer, ProjectDirectories, TokenRegistry, type HubServerOptions, type Role } from '../src/index.js';
 
 /** A real hub on 127.0.0.1 (ephemeral port) backed by the fs adapters in a temp directory. */
 export interface RunningHub {
@@ -17,7 +17,7 @@ export interface RunningHub {
   cleanup(): Promise<void>;
 }
 
-export function hubOver(root: string): HubServer {
+export function hubOver(root: string, options: Partial<HubServerOptions> = {}): HubServer {
   return new HubServer({
     tokens: TokenRegistry.inDirectory(root),
     projects: new ProjectDirectories({
@@ -26,6 +26,7 @@ export function hubOver(root: string): HubServer {
       openEvents: (dir) => FsEventStore.open(dir),
       openData: (dir) => new FsDataStore({ directory: dir, workers: 1 }),
     }),
+    ...options,
   });
 }
 

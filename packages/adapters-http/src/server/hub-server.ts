@@ -6,6 +6,7 @@ import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import { authenticate, authorize } from './access-control.js';
 import { chainOf, receiptsOf } from './append-answers.js';
+import { capConnections, hubLimits, serverTimeoutOptions, type HubLimits } from './connection-limits.js';
 import { appendBody } from './body-append.js';
 import { answerMalformedRequest, errorResponse } from './http-errors.js';
 import { acceptOnlyUtf8Json } from './json-body-parser.js';
@@ -18,6 +19,7 @@ import { registerWebAppRoutes } from './web-app-routes.js';
 import { registerReadSideRoutes } from './read-side-routes.js';
 import { registerSubscriptionRoute } from './subscription-route.js';
 import { registerTokenRoutes } from './token-routes.js';
+import { guardRequests } from './request-guard.js';
 
 export interface HubServerOptions {
   projects: ProjectStoreProvider;
@@ -28,6 +30,8 @@ export interface HubServerOptions {
   heartbeatMs?: number;
   /** The built web UI (`packages/web` → `dist`): served under /ui/, with / redirecting there. Absent: no UI. */
   webApp?: string;
+  /** Timeouts, connection and body caps, subscriptions per token (see connection-limits.ts for the defaults). */
+  limits?: Partial<HubLimits>;
 }
 
 const DEFAULT_PAGE = 1000;
@@ -40,6 +44,7 @@ export interface HubContext {
   runStreams(project: string, stores: ProjectStores): RunStreamReader;
   tokens: TokenRegistry;
   heartbeatMs: number;
+  limits: HubLimits;
 }
 
 /** The hub: JSON/HTTP over a project's event log and data objects, with tokens scoped per project. */
@@ -50,7 +55,11 @@ export class HubServer {
   private readonly context: HubContext;
 
   constructor(private readonly options: HubServerOptions) {
-    this.app = Fastify({ bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024, forceCloseConnections: true, logger: false, clientErrorHandler: answerMalformedRequest });
+    const limits = hubLimits(options.limits);
+    const bodyLimit = options.bodyLimit ?? 32 * 1024 * 1024;
+    this.app = Fastify({ bodyLimit, forceCloseConnections: true, logger: false, clientErrorHandler: answerMalformedRequest, ...serverTimeoutOptions(limits) });
+    capConnections(this.app.server, limits);
+    guardRequests(this.app, options.tokens, limits, bodyLimit);
     acceptOnlyUtf8Json(this.app);
     this.app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
     this.app.setErrorHandler((error, _request, reply) => {
@@ -79,6 +88,7 @@ export class HubServer {
       },
       tokens: options.tokens,
       heartbeatMs: options.heartbeatMs ?? 15_000,
+      limits,
     };
     this.context = context;
     this.registerRoutes(context);
