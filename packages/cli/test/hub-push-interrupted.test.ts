@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,34 +7,10 @@ import { verifyChain, type JsonValue, type NewEvent, type RecordedEvent } from '
 import { openDotscience } from '@dotscience/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI_ENTRY, ds } from './fixtures/cli-process.js';
+import { startHubProcess, type HubProcess } from './fixtures/hub-process.js';
 
 const STREAMS = 300;
 const EVENTS_PER_STREAM = 20;
-
-interface HubProcess {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-}
-
-/** `ds serve` as a real child process; resolves once it prints its URL. */
-async function startHubProcess(hubDir: string): Promise<HubProcess> {
-  if (!existsSync(CLI_ENTRY)) throw new Error(`${CLI_ENTRY} is missing — build first: pnpm exec tsc -b`);
-  const child = spawn(process.execPath, [CLI_ENTRY, 'serve', '--store', hubDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolveExit) => child.on('close', resolveExit));
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const match = /hub listening on (\S+)/.exec(out);
-      if (match) resolveUrl(match[1]!);
-    });
-    void exited.then((code) => reject(new Error(`ds serve exited (${code}): ${stderr}`)));
-  });
-  return { child, url, exited };
-}
 
 async function collect(events: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> {
   const out: RecordedEvent[] = [];
