@@ -131,7 +131,7 @@ async function main() {
     { name: 'ds.metric() × N', args: [join(repo, 'packages/sdk/bench/metric-calls-run.mjs'), String(s.metricCalls.value)] },
   ];
   const hub = join(repo, 'packages/adapters-http/bench/hub-run.mjs');
-  if (existsSync(hub)) steps.push({ name: 'hub ingest and latency', args: [hub] });
+  if (existsSync(hub)) steps.push({ name: 'hub ingest and latency', args: [hub] }, { name: 'hub under attack', args: [hub, 'under-attack'] });
   else skip('adapters-http: hub', 'hub', 'hub', 'packages/adapters-http/bench/hub-run.mjs is not there');
   const zfs = zfsStep();
   if (zfs) steps.push(zfs);

@@ -16,7 +16,7 @@ export interface HubLimits {
   idleTimeoutMs: number;
   /** How often node:http checks the header and request deadlines. Default 1 s. */
   timeoutCheckIntervalMs: number;
-  /** Open connections at most; more are closed as they arrive. Default 10,000, or ¾ of the process's descriptor limit when that is lower. */
+  /** Open connections at most; more are closed as they arrive. Default 16,384, or ¾ of the process's descriptor limit when that is lower (the rest stays for the stores' files). */
   maxConnections: number;
   /** JSON body bytes being received across all requests at most (declared length, or the body limit when none is declared); over it: 503. Default 128 MiB. */
   bodiesInFlightBytes: number;
@@ -42,7 +42,7 @@ export function hubLimits(given: Partial<HubLimits> = {}): HubLimits {
     keepAliveTimeoutMs: 30_000,
     idleTimeoutMs: 120_000,
     timeoutCheckIntervalMs: 1_000,
-    maxConnections: Math.min(10_000, descriptors === undefined ? Infinity : Math.floor(descriptors * 0.75)),
+    maxConnections: Math.min(16_384, descriptors === undefined ? Infinity : Math.floor(descriptors * 0.75)),
     bodiesInFlightBytes: 128 * 1024 * 1024,
     subscriptionsPerToken: 16,
     ...given,
