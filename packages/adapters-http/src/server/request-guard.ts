@@ -58,8 +58,7 @@ class BodiesInFlight {
 export function guardRequests(app: FastifyInstance, tokens: TokenRegistry, limits: HubLimits, bodyLimit: number): void {
   const inFlight = new BodiesInFlight(limits.bodiesInFlightBytes);
   app.decorateRequest('grantedAccess', null);
-  app.addHook('onRequest', (request, reply, done) => {
-    if (!needsToken(request.routeOptions.url)) return done();
+  const guard = (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
     try {
       request.grantedAccess = authenticate(request, tokens);
     } catch (error) {
@@ -77,6 +76,12 @@ export function guardRequests(app: FastifyInstance, tokens: TokenRegistry, limit
     }
     reply.raw.once('close', () => inFlight.give(size));
     done();
+  };
+  // Decided once per route as it is registered (routes are registered after this), not per request.
+  app.addHook('onRoute', (route) => {
+    if (!needsToken(route.url)) return;
+    const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    route.onRequest = [guard, ...own];
   });
 }
 

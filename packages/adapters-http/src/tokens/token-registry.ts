@@ -20,6 +20,8 @@ type StoredToken = z.infer<typeof StoredTokenSchema>;
 const TokenFileSchema = z.object({ version: z.literal(1), tokens: z.array(StoredTokenSchema) });
 
 const TOKEN_PATTERN = /^dst_([0-9a-f]{16})_[A-Za-z0-9_-]{43}$/;
+/** Verified secrets remembered at most (forgotten all at once beyond it). */
+const VERIFIED_KEPT = 1024;
 
 export class UnknownTokenError extends DotscienceError {
   readonly code = 'TOKEN_NOT_FOUND';
@@ -57,6 +59,8 @@ const info = ({ sha256: _hash, ...rest }: StoredToken): TokenInfo => rest;
  */
 export class TokenRegistry {
   private cache: (TokenFile & { ino: number; mtimeMs: number; size: number }) | undefined;
+  /** Secrets that authenticated, with the version of the file they were checked against (any change of the file makes them count for nothing). */
+  private readonly verified = new Map<string, { file: TokenFile; access: GrantedAccess }>();
   /** This process's changes, one after another (the lock file orders them against other processes'). */
   private changes: Promise<unknown> = Promise.resolve();
 
@@ -104,12 +108,19 @@ export class TokenRegistry {
 
   /** The access a presented secret grants, or undefined (unknown, malformed or revoked). */
   authenticate(presented: string): GrantedAccess | undefined {
+    const file = this.current();
+    // A secret already verified against this very version of the file needs no hashing again.
+    const verified = this.verified.get(presented);
+    if (verified?.file === file) return verified.access;
     const match = TOKEN_PATTERN.exec(presented);
     if (!match) return undefined;
-    const stored = this.current().byId.get(match[1]!);
+    const stored = file.byId.get(match[1]!);
     if (!stored || stored.revokedAt !== undefined) return undefined;
     if (!timingSafeEqual(hashOf(presented), Buffer.from(stored.sha256, 'hex'))) return undefined;
-    return { tokenId: stored.id, project: stored.project, role: stored.role };
+    const access = { tokenId: stored.id, project: stored.project, role: stored.role };
+    if (this.verified.size >= VERIFIED_KEPT) this.verified.clear();
+    this.verified.set(presented, { file, access });
+    return access;
   }
 
   /** The tokens as a copy the caller may change (and write back). */
