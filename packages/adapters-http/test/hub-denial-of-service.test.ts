@@ -50,6 +50,15 @@ describe('hub under a denial-of-service attempt', () => {
     expect(answer).toContain('"code":"UNAUTHORIZED"');
   });
 
+  it('given no token, when a request for no route announces a 32 MiB body, then it is answered 404 at once and its connection closed, the body never read', async () => {
+    await start({});
+    const c = await connection();
+    c.socket.write(requestHead('POST', '/v1/nothing-here', { 'content-type': 'application/json', 'content-length': 32 * 1024 * 1024 }) + ' '.repeat(1024));
+    const answer = await c.closed();
+    expect(answer).toMatch(/^HTTP\/1\.1 404 /);
+    expect(answer).toContain('"code":"NOT_FOUND"');
+  });
+
   it('given a token, when its body trickles in slower than the request timeout allows, then the hub answers 408 and closes the connection', async () => {
     await start({ requestTimeoutMs: 600, headersTimeoutMs: 600 });
     const c = await connection();

@@ -26,6 +26,7 @@ export const unauthorized = (): HubRefusal =>
   new HubRefusal(401, 'UNAUTHORIZED', 'missing, unknown or revoked bearer token — send "Authorization: Bearer <token>" with a token from ds token create');
 export const forbidden = (why: string): HubRefusal => new HubRefusal(403, 'FORBIDDEN', why);
 export const notFound = (what: string): HubRefusal => new HubRefusal(404, 'NOT_FOUND', what);
+export const noRoute = (method: string, url: string): HubRefusal => notFound(`no route ${method} ${url.split('?')[0]} — see GET /v1/openapi.json`);
 
 /** How the hub answers an error: typed errors become 4xx with their code, anything else a 500 without internals. */
 export function errorResponse(error: unknown): { status: number; body: ErrorBody | DuplicateEventIdBody } {

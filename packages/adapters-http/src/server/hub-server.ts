@@ -8,7 +8,7 @@ import { authenticate, authorize } from './access-control.js';
 import { chainOf, receiptsOf } from './append-answers.js';
 import { capConnections, hubLimits, serverTimeoutOptions, type HubLimits } from './connection-limits.js';
 import { appendBody } from './body-append.js';
-import { answerMalformedRequest, errorResponse } from './http-errors.js';
+import { answerMalformedRequest, errorResponse, noRoute } from './http-errors.js';
 import { acceptOnlyUtf8Json } from './json-body-parser.js';
 import { openApiDocument } from './openapi.js';
 import type { ProjectStoreProvider, ProjectStores } from './project-stores.js';
@@ -66,8 +66,8 @@ export class HubServer {
       const { status, body } = errorResponse(error);
       void reply.status(status).send(body);
     });
-    this.app.setNotFoundHandler((request, reply) => {
-      void reply.status(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]} — see GET /v1/openapi.json` });
+    this.app.setNotFoundHandler((request) => {
+      throw noRoute(request.method, request.url);
     });
     const context: HubContext = {
       enter: async (request, params, role) => {

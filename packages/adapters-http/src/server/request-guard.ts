@@ -3,7 +3,7 @@ import type { GrantedAccess, TokenRegistry } from '../tokens/token-registry.js';
 import { API_PREFIX, hubRoutes } from '../wire/hub-routes.js';
 import { authenticate } from './access-control.js';
 import type { HubLimits } from './connection-limits.js';
-import { errorResponse, HubRefusal } from './http-errors.js';
+import { errorResponse, HubRefusal, noRoute } from './http-errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -47,6 +47,7 @@ class BodiesInFlight {
  * Checks made when a request's headers have arrived, before a byte of its body is
  * read (fastify's onRequest runs before body parsing):
  *
+ * - a request for no route with a body: 404 at once, the connection closed;
  * - the token, on every route that needs one: a request without a valid token is
  *   answered 401 at once, and when it carries a body the connection is closed after
  *   the answer, so the body is never read, buffered or parsed;
@@ -77,6 +78,11 @@ export function guardRequests(app: FastifyInstance, tokens: TokenRegistry, limit
     reply.raw.once('close', () => inFlight.give(size));
     done();
   };
+  // A request for no route is answered before its body is read too (fastify would parse it for the not-found handler).
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.is404 && carriesBody(request)) refuse(request, reply, noRoute(request.method, request.url));
+    else done();
+  });
   // Decided once per route as it is registered (routes are registered after this), not per request.
   app.addHook('onRoute', (route) => {
     if (!needsToken(route.url)) return;
