@@ -64,7 +64,7 @@ export function registerSubscriptionRoute(app: FastifyInstance, context: HubCont
     raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     raw.write(': subscribed\n\n');
     const heartbeat = setInterval(() => {
-      if (!raw.writableNeedDrain) raw.write(': keep-alive\n\n');
+      if (!raw.writableEnded && !raw.writableNeedDrain) raw.write(': keep-alive\n\n');
     }, context.heartbeatMs);
     heartbeat.unref();
 
@@ -73,11 +73,12 @@ export function registerSubscriptionRoute(app: FastifyInstance, context: HubCont
     let paused = false;
     let closed = false;
     const send = (event: RecordedEvent): void => {
+      if (raw.writableEnded) return; // a write after end() would be an error event, not a no-op
       next = event.position + 1;
       raw.write(`id: ${event.position}\ndata: ${JSON.stringify(event)}\n\n`);
     };
     const fail = (error: unknown): void => {
-      if (closed) return;
+      if (closed || raw.writableEnded) return;
       raw.write(`event: error\ndata: ${JSON.stringify(errorResponse(error).body)}\n\n`);
       raw.end();
     };
