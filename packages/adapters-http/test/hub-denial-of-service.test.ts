@@ -68,10 +68,17 @@ describe('hub under a denial-of-service attempt', () => {
     expect(answer).toContain('"code":"REQUEST_TIMEOUT"');
   });
 
-  it('given a connection that never sends a request, when the headers timeout passes, then the hub closes it', async () => {
+  it('given a connection that never sends a request, when the headers timeout passes, then the hub closes it unanswered', async () => {
     await start({ headersTimeoutMs: 300 });
     const c = await connection();
-    await c.closed();
+    expect(await c.closed()).toBe('');
+  });
+
+  it('given a request whose headers stop half-way, when the headers timeout passes, then the hub answers 408 and closes the connection', async () => {
+    await start({ headersTimeoutMs: 300 });
+    const c = await connection();
+    c.socket.write(`GET ${hubPaths.openapi()} HTTP/1.1\r\nHost: 127.0.0.1\r\n`);
+    expect(await c.closed()).toMatch(/^HTTP\/1\.1 408 /);
   });
 
   it('given a keep-alive connection left idle after its answer, when the keep-alive timeout passes, then the hub closes it', async () => {

@@ -59,7 +59,9 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
  * can no longer be trusted.
  */
 export function answerMalformedRequest(error: Error & { code?: string }, socket: Socket): void {
-  if (socket.writable && socket.bytesWritten === 0) {
+  // A connection that timed out without sending a byte (an idle one held open) asked nothing: it is closed unanswered.
+  const silent = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' && socket.bytesRead === 0;
+  if (socket.writable && socket.bytesWritten === 0 && !silent) {
     const [status, code, message] = refusalOfMalformed(error.code);
     const body = JSON.stringify({ code, message });
     socket.write(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
