@@ -203,7 +203,8 @@ function mergeIntoCommitted(results, fresh) {
   results.rows = evaluateRows(comparisonRows(settings), measurements, skips, fresh.missingReason).map((r) => {
     if (r.group) return r;
     const old = before.get(r.measure);
-    return reMeasured.has(r.measure) || !old ? { ...r, machine: results.rows.find((n) => n.measure === r.measure)?.machine, date: results.run.date } : { ...r, machine: old.machine, date: old.date };
+    if (reMeasured.has(r.measure)) return { ...r, machine: results.rows.find((n) => n.measure === r.measure)?.machine, date: results.run.date };
+    return { ...r, machine: old?.machine ?? `${committed.machine.cpu} × ${committed.machine.cores}`, date: old?.date ?? committed.run.date };
   });
   results.measurements = measurements.map(({ rates, ...rest }) => rest);
   results.skips = skips;
