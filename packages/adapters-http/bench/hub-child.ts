@@ -83,6 +83,8 @@ export interface ServerChild {
 /** Spawn `script` (the bundled bench itself) with `args`; resolves once it prints its URL. */
 export async function startChild(script: string, args: string[]): Promise<ServerChild> {
   const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  let exited = false;
+  child.once('exit', () => (exited = true));
   const url = await new Promise<string>((resolveUrl) => {
     let out = '';
     child.stdout!.setEncoding('utf8').on('data', (c: string) => {
@@ -92,7 +94,8 @@ export async function startChild(script: string, args: string[]): Promise<Server
     });
   });
   const usage = () =>
-    new Promise<Usage>((resolveUsage) => {
+    new Promise<Usage>((resolveUsage, reject) => {
+      if (exited) return reject(new Error(`the child ${args.join(' ')} has exited`));
       child.once('message', (u) => resolveUsage(u as Usage));
       child.send('usage');
     });

@@ -3,16 +3,18 @@
  * `node packages/adapters-http/bench/hub-run.mjs under-attack`.
  *
  * A hub child process (default limits, as `ds serve` runs) serves 20 legitimate
- * clients, each appending one event every 20 ms (1,000 appends/s in all; latency
- * counted from when a request was due, so a client held back still counts its
- * wait). First alone, then while this process holds 10,000 idle connections (opened
- * in waves, reopened as the hub closes them) and 200 clients without a token that
- * each announce a 32 MiB JSON body and trickle it a KiB a second (trying again a
- * second after the hub hangs up: a slow client, not a request flood — a flood of
- * refused requests is a matter for rate limiting in front of the hub). Targets (issue 20): p99 ≤ 50 ms under attack, the
- * hub's memory (RSS, sampled every 200 ms) under 512 MB. Every loop is bounded in
- * count and time; everything stops when the measurement ends.
+ * clients in this process, each appending one event every 20 ms (1,000 appends/s
+ * in all; latency counted from when a request was due, so a client held back still
+ * counts its wait). First alone, then while an attacker — a third process, as it
+ * would be — holds 10,000 idle connections (opened in waves, reopened as the hub
+ * closes them) and 200 clients without a token that each announce a 32 MiB JSON
+ * body and trickle it a KiB a second (trying again a second after the hub hangs up:
+ * a slow client, not a request flood — a flood of refused requests is a matter for
+ * rate limiting in front of the hub). Targets (issue 20): p99 ≤ 50 ms under attack,
+ * the hub's memory (RSS, sampled every 200 ms) under 512 MB. Every loop is bounded
+ * in count and time; everything stops when the measurement ends.
  */
+import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -56,8 +58,15 @@ async function pacedRun(clients: HttpEventStore[], streams: string[], revisions:
   return latencies.sort((a, b) => a - b);
 }
 
+interface AttackFigures {
+  idleOpen: number;
+  idleRefused: number;
+  slowAnswered401: number;
+  slowOther: number;
+}
+
 /** The attack: idle connections and slow bodies without a token, kept up until stopped. */
-class Attack {
+class Attack implements AttackFigures {
   private running = true;
   private readonly sockets = new Set<Socket>();
   idleOpen = 0;
@@ -130,6 +139,49 @@ class Attack {
     this.running = false;
     for (const socket of this.sockets) socket.destroy();
   }
+
+  figures(): AttackFigures {
+    return { idleOpen: this.idleOpen, idleRefused: this.idleRefused, slowAnswered401: this.slowAnswered401, slowOther: this.slowOther };
+  }
+}
+
+/** The attacker's own process (as an attacker would be): opens the flood, answers each IPC message with its figures, stops on 'stop'. */
+async function attackFrom(port: number): Promise<void> {
+  const attack = new Attack(port);
+  const opening = attack.openIdle();
+  attack.startSlowBodies();
+  await opening;
+  process.on('message', (message) => {
+    if (message === 'stop') attack.stop();
+    process.send!(attack.figures(), () => message === 'stop' && process.exit(0));
+  });
+  process.send!(attack.figures());
+}
+
+/** Start the attacker in a child process; resolves once its flood is open. */
+async function startAttacker(port: number): Promise<{ figures(): Promise<AttackFigures>; stop(): Promise<AttackFigures> }> {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'attack', String(port)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  child.on('error', () => undefined); // a send to an attacker that is gone: answered by the timeout below
+  const next = () => new Promise<AttackFigures>((resolve) => child.once('message', (m) => resolve(m as AttackFigures)));
+  await next();
+  // Bounded: an attacker that died answers nothing, and is then killed.
+  const ask = (message: string) => {
+    if (exited) return Promise.reject(new Error('the attacker process has exited'));
+    return new Promise<AttackFigures>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error('the attacker process did not answer'));
+      }, 10_000);
+      void next().then((figures) => {
+        clearTimeout(timer);
+        resolve(figures);
+      });
+      child.send(message);
+    });
+  };
+  return { figures: () => ask('figures'), stop: () => ask('stop') };
 }
 
 /** The process's soft limit on open descriptors (Linux), or undefined. */
@@ -155,46 +207,56 @@ async function main(): Promise<void> {
   const clients = Array.from({ length: LEGIT }, () => new HttpEventStore({ url: hub.url, token }));
   const streams = clients.map(() => `run-legit-${randomUUID()}`);
   const revisions = clients.map(() => -1);
-  const attack = new Attack(Number(new URL(hub.url).port));
+  let attacker: Awaited<ReturnType<typeof startAttacker>> | undefined;
+  let peakRss = 0;
+  let sampling = false;
+  let sampler: Promise<void> = Promise.resolve();
   try {
     const baseline: number[] = [];
     await pacedRun(clients, streams, revisions); // warm-up: connections, the project's store
     for (let run = 0; run < RUNS; run++) baseline.push(percentile(await pacedRun(clients, streams, revisions), 99));
     summarise(BENCH, `${LEGIT} clients paced at ${(LEGIT * 1000) / INTERVAL_MS} appends/s in all, no attack: p99 latency`, 'ms', baseline, 1, 'hub.attack.baseline.p99');
 
-    let peakRss = await hub.rssBytes();
-    let sampling = true;
-    const sampler = (async () => {
+    peakRss = await hub.rssBytes();
+    sampling = true;
+    sampler = (async () => {
       while (sampling) {
         peakRss = Math.max(peakRss, await hub.rssBytes());
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
-    const opening = attack.openIdle();
-    attack.startSlowBodies();
-    await opening;
-    console.log(`attack up: ${attack.idleOpen.toLocaleString('en-US')} idle connections held (${attack.idleRefused} refused), ${SLOW} slow-body clients`);
+    attacker = await startAttacker(Number(new URL(hub.url).port));
+    const up = await attacker.figures();
+    console.log(`attack up: ${up.idleOpen.toLocaleString('en-US')} idle connections held (${up.idleRefused} refused), ${SLOW} slow-body clients`);
     const underAttack: number[] = [];
     const held: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       underAttack.push(percentile(await pacedRun(clients, streams, revisions), 99));
-      held.push(attack.idleOpen);
+      held.push((await attacker.figures()).idleOpen);
     }
     sampling = false;
-    await sampler;
+    await sampler.catch(() => undefined);
+    const last = await attacker.stop();
+    attacker = undefined;
     const name = `${LEGIT} clients paced at ${(LEGIT * 1000) / INTERVAL_MS} appends/s in all, under ${IDLE.toLocaleString('en-US')} idle connections + ${SLOW} slow-body clients without tokens`;
     summarise(BENCH, `${name}: p99 latency`, 'ms', underAttack, 1, 'hub.attack.p99');
     summarise(BENCH, `${name}: hub peak memory (RSS)`, 'MB', [peakRss / 1e6], 1, 'hub.attack.rss');
     summarise(BENCH, `${name}: idle connections held open`, 'connections', held, 1, 'hub.attack.idle-held');
-    console.log(`slow-body attempts answered 401 and closed: ${attack.slowAnswered401.toLocaleString('en-US')}; closed otherwise: ${attack.slowOther.toLocaleString('en-US')}`);
+    console.log(`slow-body attempts answered 401 and closed: ${last.slowAnswered401.toLocaleString('en-US')}; closed otherwise: ${last.slowOther.toLocaleString('en-US')}`);
+  } catch (error) {
+    console.error('hub under attack: the measurement failed:', error);
+    throw error;
   } finally {
-    attack.stop();
-    await Promise.all(clients.map((c) => c.close()));
+    sampling = false;
+    await sampler.catch(() => undefined);
     hub.stop();
+    await attacker?.stop().catch(() => undefined);
+    await Promise.all(clients.map((c) => c.close()));
     await new Promise((r) => setTimeout(r, 300));
     await rm(root, { recursive: true, force: true });
   }
 }
 
 if (process.argv[2] === 'hub') await serveHub(process.argv[3]!);
+else if (process.argv[2] === 'attack') await attackFrom(Number(process.argv[3]));
 else await main();
