@@ -208,7 +208,9 @@ function mergeIntoCommitted(results, fresh) {
   });
   results.measurements = measurements.map(({ rates, ...rest }) => rest);
   results.skips = skips;
-  results.partialRuns = [...(committed.partialRuns ?? []), { ...results.run, command: `pnpm bench --only ${JSON.stringify(results.run.steps.map((step) => step.name).join(', '))}` }];
+  const command = `pnpm bench --only ${JSON.stringify(results.run.steps.map((step) => step.name).join(', '))}`;
+  // The same steps run again replace the earlier partial run's figures, and so its entry.
+  results.partialRuns = [...(committed.partialRuns ?? []).filter((p) => p.command !== command), { ...results.run, command }];
   results.run = committed.run;
   results.machine = committed.machine;
   results.peers = committed.peers;
