@@ -72,8 +72,11 @@ export function comparisonRows(s) {
   // p99 is queueing by construction — 100 requests in flight ÷ throughput — so its row is shown beside the loopback floor.
   compare('hub: p99 latency, 100 clients paced at 4,000 appends/s in all (issue 6)', byKey('hub.paced-4000.p99'), bound(10, 'ms'), 'bound: 10 ms', 'time', { min: 1, text: '≤ 10 ms' });
   compare('hub: p99 latency, 100 clients paced at 1,000 appends/s in all (issue 6)', byKey('hub.paced-1000.p99'), bound(10, 'ms'), 'bound: 10 ms', 'time', { min: 1, text: '≤ 10 ms' });
-  compare('hub: 100 clients saturating (closed loop), appends/s', byKey('hub.concurrent'), byKey('hub.concurrent.limit'), 'limit: bare node:http, same clients', 'rate', null);
+  compare('hub: 100 clients saturating (closed loop), appends/s (issue 20)', byKey('hub.concurrent'), byKey('hub.concurrent.limit'), 'limit: bare node:http, same clients', 'rate', { min: 0.8, text: '≥ 0.8 × bare node:http' });
   compare('hub: 100 clients saturating (closed loop), p99', byKey('hub.concurrent.p99'), byKey('hub.concurrent.limit.p99'), 'limit: bare node:http, same clients', 'time', null);
+  compare('hub under attack: p99 of 20 clients paced at 1,000 appends/s, with 10,000 idle connections + 200 slow-body clients without tokens (issue 20)', byKey('hub.attack.p99'), bound(50, 'ms'), 'bound: 50 ms', 'time', { min: 1, text: '≤ 50 ms' });
+  compare('hub under attack: the same clients’ p99, under attack vs alone', byKey('hub.attack.p99'), byKey('hub.attack.baseline.p99'), 'the same clients, no attack', 'time', null);
+  compare('hub under attack: hub peak memory (RSS) (issue 20)', byKey('hub.attack.rss'), bound(512, 'MB'), 'bound: 512 MB', 'time', { min: 1, text: '< 512 MB' });
 
   group('ZFS data store');
   compare('ZFS capture (snapshot) vs fs store first capture, largest size', byName('adapters-zfs: capture scaling', /^ZFS capture/, true), byName('adapters-zfs: capture scaling', /^fs store first capture/, true), 'fs store first capture, same data', 'time', null);

@@ -66,4 +66,18 @@ describe('the benchmark table', () => {
     const rows = rowsFor([]);
     expect(row(rows, 'first capture, 400 × 4 KiB').measure).toContain('sized down from 100k × 4 KB');
   });
+
+  it('given the hub under attack at a 30 ms p99 and 300 MB, and saturating clients at 0.75× bare node:http, then both attack targets are met and the 0.8× target is missed', () => {
+    const rows = rowsFor([
+      figure('hub.attack.p99', 30, 'ms'),
+      figure('hub.attack.rss', 300, 'MB'),
+      figure('hub.concurrent', 7_500, 'events/s'),
+      figure('hub.concurrent.limit', 10_000, 'events/s'),
+    ]);
+    expect(row(rows, 'hub under attack: p99').met).toBe(true);
+    expect(row(rows, 'hub under attack: hub peak memory').met).toBe(true);
+    const saturating = row(rows, 'hub: 100 clients saturating (closed loop), appends/s');
+    expect(saturating.ratio).toBeCloseTo(0.75);
+    expect(saturating.met).toBe(false);
+  });
 });

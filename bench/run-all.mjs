@@ -131,13 +131,19 @@ async function main() {
     { name: 'ds.metric() × N', args: [join(repo, 'packages/sdk/bench/metric-calls-run.mjs'), String(s.metricCalls.value)] },
   ];
   const hub = join(repo, 'packages/adapters-http/bench/hub-run.mjs');
-  if (existsSync(hub)) steps.push({ name: 'hub ingest and latency', args: [hub] });
+  if (existsSync(hub)) steps.push({ name: 'hub ingest and latency', args: [hub] }, { name: 'hub under attack', args: [hub, 'under-attack'] });
   else skip('adapters-http: hub', 'hub', 'hub', 'packages/adapters-http/bench/hub-run.mjs is not there');
   const zfs = zfsStep();
   if (zfs) steps.push(zfs);
 
+  // `--only <text>`: run just the steps whose name contains it and merge their figures into the committed results.
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+  const chosen = only === undefined ? steps : steps.filter((step) => step.name.includes(only));
+  if (chosen.length === 0) throw new Error(`--only ${only}: no step's name contains it (steps: ${steps.map((step) => step.name).join(', ')})`);
+  // Only the chosen steps' figures count in a partial run (the skips noted while listing the steps are not).
+  if (only !== undefined) rmSync(resultsFile, { force: true });
   const done = [];
-  for (const step of steps) {
+  for (const step of chosen) {
     const result = await runStep(step);
     if (step.after && result.outcome === 'ok') {
       try {
@@ -175,9 +181,40 @@ async function main() {
     measurements: measurements.map(({ rates, ...rest }) => rest),
     skips,
   };
+  if (only !== undefined) mergeIntoCommitted(results, { measurements, skips, missingReason });
   writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(repo, 'docs/benchmarks.md'), renderBenchmarks(results, join(here, 'benchmark-notes.md')));
-  log(`wrote bench/results.json and docs/benchmarks.md (${results.run.seconds.toFixed(0)} s; ${rows.filter((r) => r.met === false).length} targets missed, ${rows.filter((r) => r.skipped).length} rows skipped)`);
+  log(`wrote bench/results.json and docs/benchmarks.md (${((finished - started) / 1000).toFixed(0)} s; ${results.rows.filter((r) => r.met === false).length} targets missed, ${results.rows.filter((r) => r.skipped).length} rows skipped)`);
+}
+
+/**
+ * A partial run (`--only`) keeps the committed run's figures for every bench it did not run: the
+ * benches it measured replace theirs, each row re-measured now carries today's date (the others keep
+ * theirs), and the run records the partial run beside the full one it was merged into.
+ */
+function mergeIntoCommitted(results, fresh) {
+  const committed = JSON.parse(readFileSync(join(here, 'results.json'), 'utf8'));
+  const measured = new Set([...fresh.measurements, ...fresh.skips].map((f) => f.bench));
+  const keep = (list) => list.filter((f) => !measured.has(f.bench));
+  const measurements = [...keep(committed.measurements), ...fresh.measurements];
+  const skips = [...keep(committed.skips), ...fresh.skips];
+  const reMeasured = new Set(evaluateRows(comparisonRows(settings), fresh.measurements, fresh.skips, fresh.missingReason).filter((r) => !r.group && !r.skipped).map((r) => r.measure));
+  const before = new Map(committed.rows.filter((r) => !r.group).map((r) => [r.measure, r]));
+  results.rows = evaluateRows(comparisonRows(settings), measurements, skips, fresh.missingReason).map((r) => {
+    if (r.group) return r;
+    const old = before.get(r.measure);
+    if (reMeasured.has(r.measure)) return { ...r, machine: results.rows.find((n) => n.measure === r.measure)?.machine, date: results.run.date };
+    return { ...r, machine: old?.machine ?? `${committed.machine.cpu} × ${committed.machine.cores}`, date: old?.date ?? committed.run.date };
+  });
+  results.measurements = measurements.map(({ rates, ...rest }) => rest);
+  results.skips = skips;
+  const command = `pnpm bench --only ${JSON.stringify(results.run.steps.map((step) => step.name).join(', '))}`;
+  // The same steps run again replace the earlier partial run's figures, and so its entry.
+  results.partialRuns = [...(committed.partialRuns ?? []).filter((p) => p.command !== command), { ...results.run, command }];
+  results.run = committed.run;
+  results.machine = committed.machine;
+  results.peers = committed.peers;
+  results.settings = committed.settings;
 }
 
 try {

@@ -18,20 +18,18 @@
  * clients do (the full recorded events in the answer), with each side's CPU time per
  * 1,000 events. `--batched-only` stops after those rows.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FsDataStore, FsEventStore } from '@dotscience/adapters-fs';
 import type { NewEvent } from '@dotscience/core';
 import { machineLine, measure, summarise, timed, type Timed } from '../../core/bench/measurement.js';
 import { parseAppendAnswer } from '../src/client/append-answer.js';
 import { HubConnection } from '../src/client/hub-connection.js';
 import { KeepAliveJsonClient } from '../src/client/keep-alive-json.js';
-import { HttpEventStore, hubPaths, HubServer, ProjectDirectories, TokenRegistry } from '../src/index.js';
+import { HttpEventStore, hubPaths, TokenRegistry } from '../src/index.js';
+import { metric, opening, serveFloor, serveHub, startChild as startScript, type ServerChild } from './hub-child.js';
 
 const BENCH = 'adapters-http: hub';
 const RUN_MS = 1500;
@@ -40,102 +38,7 @@ const CLIENTS = 100;
 /** Each paced client's interval: 100 clients × 10/s and × 40/s (half the loopback floor's saturated rate here). */
 const PACED_INTERVALS_MS = [100, 25];
 
-function metric(step: number): NewEvent {
-  return {
-    id: randomUUID(),
-    type: 'MetricRecorded',
-    schemaVersion: 1,
-    data: { name: 'loss', value: Math.random(), step, at: new Date().toISOString() },
-    meta: { correlationId: 'bench', actor: { user: 'bench', host: 'localhost' }, sdkVersion: '0.1.0' },
-  };
-}
-
-/**
- * The hub's gate admits a run's events once it is started: a stream's first append opens
- * with RunStarted (then the stream's metrics, as the SDK writes them).
- */
-function opening(stream: string, events: NewEvent[], lastRevision: number): NewEvent[] {
-  if (lastRevision !== -1) return events;
-  const runStarted: NewEvent = {
-    id: randomUUID(),
-    type: 'RunStarted',
-    schemaVersion: 1,
-    data: { runId: stream.slice('run-'.length), projectId: 'bench', mode: 'script', workload: {}, codeVersion: {}, environment: { runtime: 'node', os: 'linux', host: 'localhost', user: 'bench' }, startedAt: new Date().toISOString() },
-    meta: { correlationId: 'bench', actor: { user: 'bench', host: 'localhost' }, sdkVersion: '0.1.0' },
-  };
-  return [runStarted, ...events];
-}
-
-/** `--gate-off`: the hub appends without its gate (HubServerOptions.admitAnyEvent), for an A/B of what the gate costs. */
-async function serve(root: string, gateOff: boolean): Promise<void> {
-  const server = new HubServer({
-    admitAnyEvent: gateOff,
-    tokens: TokenRegistry.inDirectory(root),
-    projects: new ProjectDirectories({
-      eventsRoot: join(root, 'events'),
-      dataRoot: join(root, 'data'),
-      openEvents: (dir) => FsEventStore.open(dir),
-      openData: (dir) => new FsDataStore({ directory: dir, workers: 1 }),
-    }),
-  });
-  console.log(`url ${await server.listen(0)}`);
-  reportCpuOnRequest();
-  process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
-}
-
-/** A child answers each IPC message with the CPU time it has used so far (user + system, ms). */
-function reportCpuOnRequest(): void {
-  process.on('message', () => {
-    const { user, system } = process.cpuUsage();
-    process.send!((user + system) / 1000);
-  });
-}
-
-/** The floor: read the JSON body, parse it, answer with JSON as large as the hub's answer to a one-event append. */
-async function serveFloor(): Promise<void> {
-  const recorded = { ...metric(0), stream: `run-client-${randomUUID()}`, revision: 0, position: 0, recordedAt: new Date().toISOString(), prevHash: '0'.repeat(64), hash: 'f'.repeat(64) };
-  const answer = JSON.stringify({ nextExpectedRevision: 0, position: 0, events: [recorded] });
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
-      JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      response.writeHead(200, { 'content-type': 'application/json' }).end(answer);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  console.log(`url http://127.0.0.1:${(server.address() as { port: number }).port}`);
-  reportCpuOnRequest();
-  process.on('SIGTERM', () => server.close(() => process.exit(0)));
-}
-
-interface ServerChild {
-  url: string;
-  /** CPU time the child has used so far, in ms. */
-  cpuMs(): Promise<number>;
-  stop(): void;
-}
-
-async function startChild(args: string[]): Promise<ServerChild> {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  const url = await new Promise<string>((resolveUrl) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (c: string) => {
-      out += c;
-      const m = /url (\S+)/.exec(out);
-      if (m) resolveUrl(m[1]!);
-    });
-  });
-  return {
-    url,
-    cpuMs: () =>
-      new Promise<number>((resolveCpu) => {
-        child.once('message', (ms) => resolveCpu(ms as number));
-        child.send('cpu');
-      }),
-    stop: () => child.kill('SIGTERM'),
-  };
-}
+const startChild = (args: string[]): Promise<ServerChild> => startScript(fileURLToPath(import.meta.url), args);
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
@@ -363,6 +266,6 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === 'hub') await serve(process.argv[3]!, process.argv.includes('--gate-off'));
+if (process.argv[2] === 'hub') await serveHub(process.argv[3]!, process.argv.includes('--gate-off'));
 else if (process.argv[2] === 'floor') await serveFloor();
 else await main();

@@ -4,6 +4,7 @@ export * from './tokens/token-registry.js';
 export * from './server/project-stores.js';
 export * from './server/hub-server.js';
 export type { HubReceipts } from './server/append-receipts-signing.js';
+export type { HubLimits } from './server/connection-limits.js';
 export { openApiDocument } from './server/openapi.js';
 export { HubRefusal } from './server/http-errors.js';
 export * from './client/hub-connection.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsDataStore, FsEventStore } from '@dotscience/adapters-fs';
-import { HubServer, ProjectDirectories, TokenRegistry, type Role } from '../src/index.js';
+import { HubServer, ProjectDirectories, TokenRegistry, type HubServerOptions, type Role } from '../src/index.js';
 
 /** A real hub on 127.0.0.1 (ephemeral port) backed by the fs adapters in a temp directory. */
 export interface RunningHub {
@@ -17,14 +17,11 @@ export interface RunningHub {
   cleanup(): Promise<void>;
 }
 
-/** What a fixture hub is started with: `admitAnyEvent` for tests whose probe events are not domain events (see HubServerOptions). */
-export interface FixtureHubOptions {
-  admitAnyEvent?: boolean;
-}
+/** What a fixture hub is started with: any HubServer option, e.g. `admitAnyEvent` for tests whose probe events are not domain events, or `limits`. */
+export type FixtureHubOptions = Partial<HubServerOptions>;
 
 export function hubOver(root: string, options: FixtureHubOptions = {}): HubServer {
   return new HubServer({
-    ...options,
     tokens: TokenRegistry.inDirectory(root),
     projects: new ProjectDirectories({
       eventsRoot: join(root, 'events'),
@@ -32,6 +29,7 @@ export function hubOver(root: string, options: FixtureHubOptions = {}): HubServe
       openEvents: (dir) => FsEventStore.open(dir),
       openData: (dir) => new FsDataStore({ directory: dir, workers: 1 }),
     }),
+    ...options,
   });
 }
 

@@ -57,6 +57,7 @@ describe('hub read side for the web UI (real hub on 127.0.0.1)', () => {
     await mkdir(join(webApp, 'assets'), { recursive: true });
     await writeFile(join(webApp, 'index.html'), '<!doctype html><title>dotscience</title>');
     await writeFile(join(webApp, 'assets', 'app-1234.js'), 'console.log(1)');
+    await writeFile(join(webApp, '100%.txt'), 'a file named with a percent sign');
     await writeFile(join(root, 'secret.txt'), 'outside the app');
     const tokens = TokenRegistry.inDirectory(root);
     hub = new HubServer({
@@ -153,5 +154,18 @@ describe('hub read side for the web UI (real hub on 127.0.0.1)', () => {
     const root = await fetch(`${url}/`, { redirect: 'manual' });
     expect(root.status).toBe(302);
     expect(root.headers.get('location')).toBe('/ui/');
+  });
+
+  it('given a /ui/ path with an escaped percent sign and no token, then the hub decodes it once: the file of that name, or the app — never a 500', async () => {
+    const lone = await fetch(`${url}/ui/%25`);
+    expect(lone.status).toBe(200);
+    expect(await lone.text()).toContain('<title>dotscience</title>');
+    const named = await fetch(`${url}/ui/100%25.txt`);
+    expect(named.status).toBe(200);
+    expect(await named.text()).toBe('a file named with a percent sign');
+    // `100%2525.txt` names "100%25.txt" (no such file), not "100%.txt": decoding twice would serve another file.
+    const twice = await fetch(`${url}/ui/100%2525.txt`);
+    expect(twice.status).toBe(200);
+    expect(await twice.text()).toContain('<title>dotscience</title>');
   });
 });

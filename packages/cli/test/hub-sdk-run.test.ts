@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hubTokens, serveHub, type RunningHubServer } from '@dotscience/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI_ENTRY, ds } from './fixtures/cli-process.js';
+import { ds, dsAsync } from './fixtures/cli-process.js';
 
 const SDK_ENTRY = fileURLToPath(new URL('../../sdk/dist/index.js', import.meta.url));
 
@@ -24,19 +24,6 @@ const run = await ds.publish('trained on the hub');
 console.log(run.runId);
 `;
 
-/** `ds` as a child without blocking this process (which serves the hub). */
-function dsAsync(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('DOTSCIENCE_')) env[k] = v;
-    const proc = spawn(process.execPath, [CLI_ENTRY, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    proc.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    proc.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 async function hubGet(hub: RunningHubServer, token: string, path: string): Promise<{ status: number; body: any }> {
   const response = await fetch(hub.url + path, { headers: { authorization: `Bearer ${token}` } });

@@ -5,8 +5,9 @@ import { forbidden, unauthorized } from './http-errors.js';
 
 const RANK: Record<Role, number> = { read: 0, write: 1, admin: 2 };
 
-/** The access the request's bearer token grants, or a 401. */
+/** The access the request's bearer token grants (checked once, before its body was read: see request-guard.ts), or a 401. */
 export function authenticate(request: FastifyRequest, tokens: TokenRegistry): GrantedAccess {
+  if (request.grantedAccess) return request.grantedAccess;
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   const access = match ? tokens.authenticate(match[1]!) : undefined;

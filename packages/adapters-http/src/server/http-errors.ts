@@ -28,6 +28,7 @@ export const unauthorized = (): HubRefusal =>
   new HubRefusal(401, 'UNAUTHORIZED', 'missing, unknown or revoked bearer token — send "Authorization: Bearer <token>" with a token from ds token create');
 export const forbidden = (why: string): HubRefusal => new HubRefusal(403, 'FORBIDDEN', why);
 export const notFound = (what: string): HubRefusal => new HubRefusal(404, 'NOT_FOUND', what);
+export const noRoute = (method: string, url: string): HubRefusal => notFound(`no route ${method} ${url.split('?')[0]} — see GET /v1/openapi.json`);
 
 /** How the hub answers an error: typed errors become 4xx with their code, anything else a 500 without internals. */
 export function errorResponse(error: unknown): { status: number; body: ErrorBody | DuplicateEventIdBody | AppendRefusedBody } {
@@ -64,18 +65,19 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
  * can no longer be trusted.
  */
 export function answerMalformedRequest(error: Error & { code?: string }, socket: Socket): void {
-  if (socket.writable && socket.bytesWritten === 0) {
-    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const body = JSON.stringify({
-      code: tooLarge ? 'HEADERS_TOO_LARGE' : 'MALFORMED_REQUEST',
-      message: tooLarge
-        ? 'request headers are larger than the hub accepts (16 KiB) — send a shorter token or fewer headers'
-        : `the HTTP request could not be parsed (${error.code ?? 'malformed'}) — send a well-formed HTTP/1.1 request`,
-    });
-    socket.write(
-      `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+  // A connection that timed out without sending a byte (an idle one held open) asked nothing: it is closed unanswered.
+  const silent = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' && socket.bytesRead === 0;
+  if (socket.writable && socket.bytesWritten === 0 && !silent) {
+    const [status, code, message] = refusalOfMalformed(error.code);
+    const body = JSON.stringify({ code, message });
+    socket.write(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   }
   socket.destroy(error);
+}
+
+function refusalOfMalformed(errorCode: string | undefined): [status: string, code: string, message: string] {
+  if (errorCode === 'HPE_HEADER_OVERFLOW') return ['431 Request Header Fields Too Large', 'HEADERS_TOO_LARGE', 'request headers are larger than the hub accepts (16 KiB) — send a shorter token or fewer headers'];
+  // node:http's headers and request timeouts (see connection-limits.ts).
+  if (errorCode === 'ERR_HTTP_REQUEST_TIMEOUT') return ['408 Request Timeout', 'REQUEST_TIMEOUT', "the request did not arrive whole within the hub's time limit — send it without pausing, or split a large upload"];
+  return ['400 Bad Request', 'MALFORMED_REQUEST', `the HTTP request could not be parsed (${errorCode ?? 'malformed'}) — send a well-formed HTTP/1.1 request`];
 }

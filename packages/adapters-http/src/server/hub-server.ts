@@ -7,8 +7,9 @@ import * as wire from '../wire/wire-schemas.js';
 import { authenticate, authorize } from './access-control.js';
 import { chainOf, receiptsOf } from './append-answers.js';
 import { receiptOfAppend, registerReceiptRoutes, type HubReceipts } from './append-receipts-signing.js';
+import { capConnections, hubLimits, serverTimeoutOptions, type HubLimits } from './connection-limits.js';
 import { appendBody } from './body-append.js';
-import { answerMalformedRequest, errorResponse } from './http-errors.js';
+import { answerMalformedRequest, errorResponse, noRoute } from './http-errors.js';
 import { acceptOnlyUtf8Json } from './json-body-parser.js';
 import { openApiDocument } from './openapi.js';
 import type { ProjectStoreProvider, ProjectStores } from './project-stores.js';
@@ -19,6 +20,7 @@ import { registerWebAppRoutes } from './web-app-routes.js';
 import { registerReadSideRoutes } from './read-side-routes.js';
 import { registerSubscriptionRoute } from './subscription-route.js';
 import { registerTokenRoutes } from './token-routes.js';
+import { guardRequests } from './request-guard.js';
 
 export interface HubServerOptions {
   projects: ProjectStoreProvider;
@@ -37,6 +39,8 @@ export interface HubServerOptions {
   admitAnyEvent?: boolean;
   /** Signs every accepted append's receipt and keeps who made it. Absent: appends are answered without receipts. */
   receipts?: HubReceipts;
+  /** Timeouts, connection and body caps, subscriptions per token (see connection-limits.ts for the defaults). */
+  limits?: Partial<HubLimits>;
 }
 
 const DEFAULT_PAGE = 1000;
@@ -54,6 +58,7 @@ export interface HubContext {
   /** The last head signed per project (appends answered by one commit share it). */
   signedHeads: Map<string, SignedReceipt>;
   heartbeatMs: number;
+  limits: HubLimits;
 }
 
 /** The hub: JSON/HTTP over a project's event log and data objects, with tokens scoped per project. */
@@ -65,15 +70,19 @@ export class HubServer {
   private readonly context: HubContext;
 
   constructor(private readonly options: HubServerOptions) {
-    this.app = Fastify({ bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024, forceCloseConnections: true, logger: false, clientErrorHandler: answerMalformedRequest });
+    const limits = hubLimits(options.limits);
+    const bodyLimit = options.bodyLimit ?? 32 * 1024 * 1024;
+    this.app = Fastify({ bodyLimit, forceCloseConnections: true, logger: false, clientErrorHandler: answerMalformedRequest, ...serverTimeoutOptions(limits) });
+    capConnections(this.app.server, limits);
+    guardRequests(this.app, options.tokens, limits, bodyLimit);
     acceptOnlyUtf8Json(this.app);
     this.app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
     this.app.setErrorHandler((error, _request, reply) => {
       const { status, body } = errorResponse(error);
       void reply.status(status).send(body);
     });
-    this.app.setNotFoundHandler((request, reply) => {
-      void reply.status(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]} — see GET /v1/openapi.json` });
+    this.app.setNotFoundHandler((request) => {
+      throw noRoute(request.method, request.url);
     });
     const context: HubContext = {
       enter: async (request, params, role) => {
@@ -102,6 +111,7 @@ export class HubServer {
       receipts: options.receipts,
       signedHeads: new Map(),
       heartbeatMs: options.heartbeatMs ?? 15_000,
+      limits,
     };
     this.context = context;
     this.registerRoutes(context);

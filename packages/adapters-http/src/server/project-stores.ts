@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DataStore, EventStore } from '@dotscience/core';
 import { ProjectIdSchema } from '../wire/wire-schemas.js';
@@ -50,10 +50,13 @@ export class ProjectDirectories implements ProjectStoreProvider {
   open(project: string): Promise<ProjectStores> {
     let stores = this.opened.get(project);
     if (!stores) {
-      stores = (async () => ({
-        events: await this.options.openEvents(join(this.options.eventsRoot, project)),
-        data: this.options.openData(join(this.options.dataRoot, project)),
-      }))();
+      stores = (async () => {
+        const events = join(this.options.eventsRoot, project);
+        const data = join(this.options.dataRoot, project);
+        // The hub's own directories are its user's only (0700): a project's log and objects are not for other local users.
+        await Promise.all([mkdir(events, { recursive: true, mode: 0o700 }), mkdir(data, { recursive: true, mode: 0o700 })]);
+        return { events: await this.options.openEvents(events), data: this.options.openData(data) };
+      })();
       stores.catch(() => this.opened.delete(project));
       this.opened.set(project, stores);
     }

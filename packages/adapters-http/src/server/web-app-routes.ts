@@ -27,7 +27,8 @@ export function registerWebAppRoutes(app: FastifyInstance, directory: string): v
   app.get('/', async (_request, reply) => reply.redirect(WEB_APP_PREFIX));
   app.get('/ui', async (_request, reply) => reply.redirect(WEB_APP_PREFIX));
   app.get(`${WEB_APP_PREFIX}*`, async (request, reply) => {
-    const wanted = decodeURIComponent((request.params as { '*': string })['*'] ?? '');
+    // The router has decoded the path once already: decoding it again would read `%25` as an escape (and throw on a lone `%`).
+    const wanted = (request.params as { '*': string })['*'] ?? '';
     const file = resolve(root, wanted);
     const inside = file.startsWith(root + sep);
     const stat = inside ? await fsp.stat(file).catch(() => undefined) : undefined;

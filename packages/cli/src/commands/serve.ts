@@ -2,6 +2,7 @@ import { InvalidOptionArgumentError, type Command } from 'commander';
 import { serveHub } from '@dotscience/sdk';
 import { printText } from '../output/json-output.js';
 import { webAppDirectory } from '../web-app-directory.js';
+import { keepHubFilesPrivate, plainHttpWarning } from './hub-file-modes.js';
 
 const localDirectory = (value: string | undefined, option: string): string | undefined => {
   if (value === undefined) return undefined;
@@ -27,6 +28,9 @@ export function registerServeCommand(program: Command): void {
       const store = localDirectory(globals.store, '--store');
       if (store === undefined) throw new InvalidOptionArgumentError('ds serve needs --store <dir>: the directory the hub keeps its projects and tokens in');
       const data = localDirectory(globals.data, '--data');
+      keepHubFilesPrivate();
+      const warning = plainHttpWarning(options.host);
+      if (warning !== undefined) process.stderr.write(`${warning}\n`);
       const webApp = webAppDirectory();
       const hub = await serveHub({
         store,

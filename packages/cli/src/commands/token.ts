@@ -2,6 +2,7 @@ import { InvalidOptionArgumentError, type Command } from 'commander';
 import { hubTokens } from '@dotscience/sdk';
 import { printJson, printText } from '../output/json-output.js';
 import { renderTable } from '../output/text-table.js';
+import { keepHubFilesPrivate } from './hub-file-modes.js';
 
 const ROLES = ['read', 'write', 'admin'] as const;
 type Role = (typeof ROLES)[number];
@@ -9,6 +10,7 @@ type Role = (typeof ROLES)[number];
 function hubDirectory(command: Command): string {
   const { store } = command.optsWithGlobals<{ store?: string }>();
   if (store === undefined) throw new InvalidOptionArgumentError('ds token needs --store <dir>: the hub directory given to ds serve');
+  keepHubFilesPrivate();
   return store.startsWith('file:') ? store.slice('file:'.length) : store;
 }
 

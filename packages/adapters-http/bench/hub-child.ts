@@ -1,0 +1,128 @@
+/**
+ * The processes the hub benchmarks measure: a hub over FsEventStore (as `ds serve`
+ * runs one) and the bare node:http floor, each in a child process that answers an
+ * IPC message with its CPU time and memory so far. A bench script starts them by
+ * spawning itself (bundled) with `hub <dir>` or `floor`.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { FsDataStore, FsEventStore } from '@dotscience/adapters-fs';
+import type { NewEvent } from '@dotscience/core';
+import { HubServer, ProjectDirectories, TokenRegistry } from '../src/index.js';
+
+export function metric(step: number): NewEvent {
+  return {
+    id: randomUUID(),
+    type: 'MetricRecorded',
+    schemaVersion: 1,
+    data: { name: 'loss', value: Math.random(), step, at: new Date().toISOString() },
+    meta: { correlationId: 'bench', actor: { user: 'bench', host: 'localhost' }, sdkVersion: '0.1.0' },
+  };
+}
+
+/**
+ * The hub's gate admits a run's events once it is started: a stream's first append opens
+ * with RunStarted (then the stream's metrics, as the SDK writes them).
+ */
+export function opening(stream: string, events: NewEvent[], lastRevision: number): NewEvent[] {
+  if (lastRevision !== -1) return events;
+  const runStarted: NewEvent = {
+    id: randomUUID(),
+    type: 'RunStarted',
+    schemaVersion: 1,
+    data: { runId: stream.slice('run-'.length), projectId: 'bench', mode: 'script', workload: {}, codeVersion: {}, environment: { runtime: 'node', os: 'linux', host: 'localhost', user: 'bench' }, startedAt: new Date().toISOString() },
+    meta: { correlationId: 'bench', actor: { user: 'bench', host: 'localhost' }, sdkVersion: '0.1.0' },
+  };
+  return [runStarted, ...events];
+}
+
+/**
+ * The hub over `root`, with its default limits and its append gate, as `ds serve` would run it;
+ * `gateOff` (`--gate-off`) appends without the gate (HubServerOptions.admitAnyEvent), for an A/B of what it costs.
+ */
+export async function serveHub(root: string, gateOff = false): Promise<void> {
+  const server = new HubServer({
+    admitAnyEvent: gateOff,
+    tokens: TokenRegistry.inDirectory(root),
+    projects: new ProjectDirectories({
+      eventsRoot: join(root, 'events'),
+      dataRoot: join(root, 'data'),
+      openEvents: (dir) => FsEventStore.open(dir),
+      openData: (dir) => new FsDataStore({ directory: dir, workers: 1 }),
+    }),
+  });
+  console.log(`url ${await server.listen(0)}`);
+  reportUsageOnRequest();
+  process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
+}
+
+interface Usage {
+  /** CPU time used so far (user + system), ms. */
+  cpuMs: number;
+  /** Resident set size now, bytes. */
+  rssBytes: number;
+}
+
+/** A child answers each IPC message with its usage so far. */
+function reportUsageOnRequest(): void {
+  process.on('message', () => {
+    const { user, system } = process.cpuUsage();
+    process.send!({ cpuMs: (user + system) / 1000, rssBytes: process.memoryUsage.rss() } satisfies Usage);
+  });
+}
+
+/** The floor: read the JSON body, parse it, answer with JSON as large as the hub's answer to a one-event append. */
+export async function serveFloor(): Promise<void> {
+  const recorded = { ...metric(0), stream: `run-client-${randomUUID()}`, revision: 0, position: 0, recordedAt: new Date().toISOString(), prevHash: '0'.repeat(64), hash: 'f'.repeat(64) };
+  const answer = JSON.stringify({ nextExpectedRevision: 0, position: 0, events: [recorded] });
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c: Buffer) => chunks.push(c));
+    request.on('end', () => {
+      JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      response.writeHead(200, { 'content-type': 'application/json' }).end(answer);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  console.log(`url http://127.0.0.1:${(server.address() as { port: number }).port}`);
+  reportUsageOnRequest();
+  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+}
+
+export interface ServerChild {
+  url: string;
+  /** CPU time the child has used so far, in ms. */
+  cpuMs(): Promise<number>;
+  /** The child's resident set size now, in bytes. */
+  rssBytes(): Promise<number>;
+  stop(): void;
+}
+
+/** Spawn `script` (the bundled bench itself) with `args`; resolves once it prints its URL. */
+export async function startChild(script: string, args: string[]): Promise<ServerChild> {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const url = await new Promise<string>((resolveUrl) => {
+    let out = '';
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => {
+      out += c;
+      const m = /url (\S+)/.exec(out);
+      if (m) resolveUrl(m[1]!);
+    });
+  });
+  const usage = () =>
+    new Promise<Usage>((resolveUsage, reject) => {
+      if (exited) return reject(new Error(`the child ${args.join(' ')} has exited`));
+      child.once('message', (u) => resolveUsage(u as Usage));
+      child.send('usage');
+    });
+  return {
+    url,
+    cpuMs: async () => (await usage()).cpuMs,
+    rssBytes: async () => (await usage()).rssBytes,
+    stop: () => child.kill('SIGTERM'),
+  };
+}
