@@ -65,7 +65,7 @@ describe('ds token and ds serve on one hub directory', () => {
     const append = await fetch(`${hub.url}/v1/projects/p/streams/run-a`, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ events: [{ id: randomUUID(), type: 'Probe', schemaVersion: 1, data: {}, meta: {} }], expectedRevision: 'no_stream' }),
+      body: JSON.stringify({ events: [runStarted('a')], expectedRevision: 'no_stream' }),
     });
     expect(append.status).toBe(200);
     const bytes = Buffer.from('an object');
@@ -77,3 +77,9 @@ describe('ds token and ds serve on one hub directory', () => {
     expect((await modesUnder(hubDir)).some((e) => e.path.endsWith('tokens.json'))).toBe(true);
   });
 });
+
+/** The first event of a run stream, as the SDK writes it: the hub's append gate admits nothing else first. */
+function runStarted(runId: string): object {
+  const data = { runId, projectId: 'p', mode: 'script', workload: {}, codeVersion: {}, environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' }, startedAt: new Date().toISOString() };
+  return { id: randomUUID(), type: 'RunStarted', schemaVersion: 1, data, meta: { correlationId: 'c', actor: { user: 'u', host: 'h' }, sdkVersion: '0.1.0' } };
+}
