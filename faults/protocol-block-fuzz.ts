@@ -134,11 +134,13 @@ export interface FieldMutation {
   field: string;
 }
 
-const badPaths = ['/etc/passwd', '../outside', 'a/../../b', '', 'nul\0byte', '..'];
+// Absolute and `..` paths are valid: the library makes paths relative to its root, so data outside it
+// comes as `../…` (or absolute), and the runner records it as an external dataset.
+const badPaths = ['', 'nul\0byte'];
 const notString = fc.oneof(fc.integer(), fc.constant(null), fc.constant(true), fc.array(fc.string(), { maxLength: 2 }), fc.constant({ nested: 'x' }));
 const badTimestamps = ['2019-05-17T14:22:33Z', '20191317T000000', '20190230T000000.1', '20190517T142233.1234567890', '', 'now'];
 
-/** A valid block with exactly one field made invalid (wrong type, path outside the directory, impossible time, …). */
+/** A valid block with exactly one field made invalid (wrong type, empty or NUL path, impossible time, …). */
 export const fieldMutation: fc.Arbitrary<FieldMutation> = fc
   .tuple(
     validRunBlock,
