@@ -61,23 +61,40 @@ async function newestModification(path: string): Promise<number> {
   return newest;
 }
 
+/** A run block as the runner read it, with what is known about when it was printed. */
+export interface BlockToCapture {
+  runId: string;
+  block: RunBlock;
+  line: number;
+  /** When the runner read the block (ISO-8601). */
+  readAt: string;
+  /**
+   * The earliest time (ms since the epoch) known to be after the block was
+   * printed: when it was read, or the start of a run block printed after it
+   * (the library starts the next run only once it printed this one). Asked
+   * when the captured paths are checked, so blocks read since count.
+   */
+  printedBy: () => number;
+}
+
 /**
  * Capture what a run block names, at the moment it is read: its inputs,
  * outputs and model files (paths as the library means them, relative to the
  * root; the workload file too), the code version and the environment (of
  * the program's working directory). A path that holds nothing is
- * listed as missing; one modified after the block's end gets a
- * `changedAfterPublish` note (the program rewrote it before the block could be
- * read or captured, so the version may hold later bytes).
+ * listed as missing; one modified after the block was printed (see
+ * `printedBy`) gets a `changedAfterPublish` note (the program rewrote it
+ * before the block could be read or captured, so the version may hold later
+ * bytes). A file written after the run's `end()` but before its block was
+ * printed is what the run produced, and gets no note.
  */
 export async function captureProtocolBlock(
   services: CaptureServices,
   where: { root: ProtocolDataRoot; cwd: string },
-  block: { runId: string; block: RunBlock; line: number },
+  block: BlockToCapture,
 ): Promise<CapturedProtocolRun> {
-  const readAt = services.clock.now();
   const plan = planProtocolRun(block.runId, block.block);
-  const publishedAt = plan.endedAt ?? readAt;
+  const publishedAt = plan.endedAt ?? block.readAt;
   const { root, cwd } = where;
   const missing: MissingData[] = [];
   const label = `run-${block.runId}`;
@@ -88,7 +105,7 @@ export async function captureProtocolBlock(
       const version = await services.data.capture(where.absolute, { label });
       const captured: CapturedData = { path: where.recorded, dataset: where.recorded, version };
       const modifiedMs = await newestModification(where.absolute).catch(() => undefined);
-      if (modifiedMs !== undefined && modifiedMs > Date.parse(publishedAt)) {
+      if (modifiedMs !== undefined && modifiedMs > block.printedBy()) {
         captured.changedAfterPublish = { modifiedAt: new Date(modifiedMs).toISOString(), publishedAt };
       }
       return captured;

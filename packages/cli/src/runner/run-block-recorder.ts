@@ -1,4 +1,4 @@
-import { WriteQueue, type RunBlock, type Workload, type WriterMeta } from '@dotscience/core';
+import { WriteQueue, planProtocolRun, type RunBlock, type Workload, type WriterMeta } from '@dotscience/core';
 import type { StoreLease } from '@dotscience/sdk';
 import { captureProtocolBlock, type CaptureServices, type CapturedProtocolRun } from './protocol-block-capture.js';
 import type { ProtocolDataRoot } from './protocol-data-root.js';
@@ -38,6 +38,8 @@ export class RunBlockRecorder {
   /** Captures run one after another as blocks are read, never behind a recording that waits for the store. */
   private readonly captures = new WriteQueue();
   private readonly records = new WriteQueue();
+  /** When each accepted block's run started (ms since the epoch, NaN when the block has no start), in print order. */
+  private readonly starts: number[] = [];
   private waiting = 0;
   private settled: Promise<unknown> = Promise.resolve();
 
@@ -52,7 +54,10 @@ export class RunBlockRecorder {
   accept(block: ReadRunBlock): void {
     this.waiting++;
     const { root, cwd } = this.context;
-    const captured = this.captures.run(() => captureProtocolBlock(this.capture, { root, cwd }, block));
+    const readAt = this.capture.clock.now();
+    const index = this.starts.push(Date.parse(planProtocolRun(block.runId, block.block).startedAt ?? '')) - 1;
+    const printedBy = () => Math.min(Date.parse(readAt), ...this.starts.slice(index + 1).filter((start) => !Number.isNaN(start)));
+    const captured = this.captures.run(() => captureProtocolBlock(this.capture, { root, cwd }, { ...block, readAt, printedBy }));
     captured.catch(() => undefined); // its failure is reported when its turn to be recorded comes
     this.settled = this.records.run(async () => {
       try {
