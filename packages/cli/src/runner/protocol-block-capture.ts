@@ -1,6 +1,7 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  DataPathNotFoundError,
   planProtocolRun,
   type ChangedAfterPublish,
   type CodeVersion,
@@ -61,6 +62,18 @@ async function newestModification(path: string): Promise<number> {
   return newest;
 }
 
+/**
+ * Whether a capture failed because the path does not exist (the store's typed
+ * error, or Node's ENOENT/ENOTDIR): that is a missing input or output. Any
+ * other failure (unreadable, a special file, a full store) is no fact about
+ * the run's data, so the block cannot be recorded as it was printed.
+ */
+function isMissingPath(error: unknown): boolean {
+  if (error instanceof DataPathNotFoundError) return true;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'DATA_PATH_NOT_FOUND';
+}
+
 /** A run block as the runner read it, with what is known about when it was printed. */
 export interface BlockToCapture {
   runId: string;
@@ -81,8 +94,9 @@ export interface BlockToCapture {
  * Capture what a run block names, at the moment it is read: its inputs,
  * outputs and model files (paths as the library means them, relative to the
  * root; the workload file too), the code version and the environment (of
- * the program's working directory). A path that holds nothing is
- * listed as missing; one modified after the block was printed (see
+ * the program's working directory). A path that does not exist is
+ * listed as missing (any other capture failure rejects: the block cannot be
+ * recorded); one modified after the block was printed (see
  * `printedBy`) gets a `changedAfterPublish` note (the program rewrote it
  * before the block could be read or captured, so the version may hold later
  * bytes). A file written after the run's `end()` but before its block was
@@ -110,6 +124,7 @@ export async function captureProtocolBlock(
       }
       return captured;
     } catch (error) {
+      if (!isMissingPath(error)) throw error;
       missing.push({ path: where.recorded, declaredAs, reason: (error as Error).message });
       return undefined;
     }
