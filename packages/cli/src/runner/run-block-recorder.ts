@@ -2,7 +2,7 @@ import { WriteQueue, planProtocolRun, type RunBlock, type Workload, type WriterM
 import type { StoreLease } from '@dotscience/sdk';
 import { captureProtocolBlock, type CaptureServices, type CapturedProtocolRun } from './protocol-block-capture.js';
 import type { ProtocolDataRoot } from './protocol-data-root.js';
-import { recordProtocolRun, type WorkloadError } from './protocol-run-recording.js';
+import { BlockRunNotRecordedError, recordProtocolRun, type WorkloadError } from './protocol-run-recording.js';
 
 export interface RunBlockContext {
   projectId: string;
@@ -31,7 +31,7 @@ export interface ReadRunBlock {
  * be recorded is reported (run id and reason) and kept in `errors`.
  */
 export class RunBlockRecorder {
-  /** Ids of the runs recorded, in print order. */
+  /** Ids of the runs recorded, in print order (with those started and then marked errored because the rest could not be recorded). */
   readonly recorded: string[] = [];
   /** Blocks that could not be recorded. */
   readonly errors: WorkloadError[] = [];
@@ -63,8 +63,13 @@ export class RunBlockRecorder {
       try {
         await this.record(await captured);
       } catch (error) {
-        const message = `the run block ${block.runId} at line ${block.line} could not be recorded: ${(error as Error).message}`;
-        this.errors.push({ message, detail: { runId: block.runId, line: block.line } });
+        const started = error instanceof BlockRunNotRecordedError ? error.runId : undefined;
+        // A run started before the failure is one of the block runs (errored with the reason), not a run the program left open.
+        if (started !== undefined) this.recorded.push(started);
+        const runId = started ?? block.runId;
+        const where = started !== undefined && started !== block.runId.toLowerCase() ? ` (printed as ${block.runId})` : '';
+        const message = `the run block ${runId}${where} at line ${block.line} could not be recorded: ${(error as Error).message}`;
+        this.errors.push({ message, detail: { runId, line: block.line, ...(started !== undefined ? { runRecorded: 'errored' } : {}) } });
         this.report(message);
       } finally {
         if (--this.waiting === 0) await this.lease.release().catch(() => undefined);

@@ -30,3 +30,28 @@ describe('ds run reports a run block it cannot record, keeps it on the workload 
     expect(workload.error?.message).toMatch(/could not be recorded: cannot capture \S*data\/server\.sock: it is a socket/);
   });
 });
+
+describe('ds run marks a block run that fails after it was started as errored with the reason (issue 19, finding 2)', () => {
+  it('a run started in the store whose input cannot be recorded is a block run, errored with the real reason, and ds run exits 65', () => {
+    // given a script whose run declares an input with a path longer than a dataset name may be
+    const project = freshProject();
+
+    // when it runs through ds run (the run's start is recorded, its input is refused)
+    const result = dsRun(['python3', 'long_path_input.py'], project);
+
+    // then it is reported as a run from a block, not as a run the program left open, and ds run exits 65
+    expect(result.code, result.stderr).toBe(65);
+    const { workloadId, blockRuns, programRuns } = reportedRuns(result.stderr);
+    expect(programRuns).toEqual([]);
+    expect(blockRuns).toHaveLength(1);
+    const runId = blockRuns[0]!;
+    expect(result.stderr).toContain(`ds run: the run block ${runId} at line 1 could not be recorded: invalid declareInput command`);
+
+    // and the run is errored with that reason, not "the program ended before the run was published"
+    const run = show(project, runId);
+    expect(run).toMatchObject({ status: 'errored', workload: { workloadId } });
+    expect(run.error?.message).toMatch(/^the run block could not be recorded: invalid declareInput command .*dataset/);
+    expect(JSON.stringify(run)).not.toMatch(/ended before the run was published/);
+    expect(show(project, workloadId).error?.message).toContain(`the run block ${runId} at line 1 could not be recorded`);
+  });
+});
