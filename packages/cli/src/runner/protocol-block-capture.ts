@@ -155,12 +155,14 @@ export async function captureProtocolBlock(
   }
 
   const problems: string[] = [];
+  // The run's own data is never its code (an untracked input the project did not know yet).
+  const exclude = { exclude: [...plan.inputs, ...plan.outputs, ...plan.models.map((m) => m.path)].map((path) => root.locate(path).absolute) };
   const inspectCode =
     plan.script === undefined
-      ? services.code.inspect(root.directory)
-      : services.code.inspect(root.directory, plan.script).catch((error: Error) => {
+      ? services.code.inspect(root.directory, undefined, exclude)
+      : services.code.inspect(root.directory, plan.script, exclude).catch((error: Error) => {
           problems.push(`workload-file ${plan.script}: ${error.message}`);
-          return services.code.inspect(root.directory);
+          return services.code.inspect(root.directory, undefined, exclude);
         });
   const [codeVersion, environment] = await Promise.all([inspectCode, services.environment.describe(cwd)]);
   return { plan, line: block.line, publishedAt, codeVersion, environment, inputs, outputs, models, captured, missing, problems };
