@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { reportFailure } from '../src/failure-report.js';
 import { buildProgram } from '../src/program.js';
+import { UNRECORDED_BLOCK_EXIT_CODE } from '../src/runner/index.js';
 import { ds } from './fixtures/cli-process.js';
 
 /** The exit codes README.md documents ("Exit codes"). */
@@ -132,5 +133,19 @@ describe('the commands that failed silently, through the built ds', () => {
     const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     const result = ds(['--version'], { cwd: scratch });
     expect(result).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+});
+
+describe('README "Exit codes" documents every code ds exits with', () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('**Exit codes.**'));
+  const documented = [...section.slice(0, section.indexOf('\n\n', section.indexOf('| code |'))).matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
+
+  it('given the table, then it lists done, failed, usage, a bug, and ds run\'s unrecorded block', () => {
+    expect(documented).toEqual(expect.arrayContaining([0, FAILED, USAGE, 70, UNRECORDED_BLOCK_EXIT_CODE]));
+  });
+
+  it('given a filter or sort that does not parse, then the README says the query and a caret follow the line, as ds prints them', () => {
+    expect(section.slice(0, section.indexOf('| code |'))).toMatch(/filter or sort that does not parse adds .*the query.*caret/);
   });
 });

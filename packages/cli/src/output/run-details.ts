@@ -4,6 +4,7 @@ import { renderTable } from './text-table.js';
 import { byteSize, shortDigest, timeText, valueText } from './value-text.js';
 
 function codeText(code: CodeVersion): string {
+  if (code.notRecorded !== undefined) return `code version not recorded: ${code.notRecorded}`;
   const parts: string[] = [];
   if (code.gitCommit) parts.push(`git ${code.gitCommit}${code.gitBranch ? ` (${code.gitBranch})` : ''}`);
   if (code.dirty) parts.push(`uncommitted changes${code.diffDigest ? ` ${shortDigest(code.diffDigest)}` : ''}`);

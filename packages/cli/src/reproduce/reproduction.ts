@@ -78,7 +78,8 @@ export async function reproduceRun(ds: Dotscience, run: RunView, target: string,
       );
     }
   } else {
-    warnings.push('the run recorded no git commit (its code was not under version control): only its inputs are restored');
+    const why = run.codeVersion.notRecorded === undefined ? 'its code was not under version control' : `its code version was not recorded: ${run.codeVersion.notRecorded}`;
+    warnings.push(`the run recorded no git commit (${why}): only its inputs are restored`);
   }
   await mkdir(workingDirectory, { recursive: true });
 

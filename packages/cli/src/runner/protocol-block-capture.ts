@@ -1,6 +1,7 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  DataPathNotFoundError,
   planProtocolRun,
   type ChangedAfterPublish,
   type CodeVersion,
@@ -62,22 +63,52 @@ async function newestModification(path: string): Promise<number> {
 }
 
 /**
+ * Whether a capture failed because the path does not exist (the store's typed
+ * error, or Node's ENOENT/ENOTDIR): that is a missing input or output. Any
+ * other failure (unreadable, a special file, a full store) is no fact about
+ * the run's data, so the block cannot be recorded as it was printed.
+ */
+function isMissingPath(error: unknown): boolean {
+  if (error instanceof DataPathNotFoundError) return true;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'DATA_PATH_NOT_FOUND';
+}
+
+/** A run block as the runner read it, with what is known about when it was printed. */
+export interface BlockToCapture {
+  runId: string;
+  block: RunBlock;
+  line: number;
+  /** When the runner read the block (ISO-8601). */
+  readAt: string;
+  /**
+   * The earliest time (ms since the epoch) known to be after the block was
+   * printed: when it was read, or the start of a run block printed after it
+   * (the library starts the next run only once it printed this one). Asked
+   * when the captured paths are checked, so blocks read since count.
+   */
+  printedBy: () => number;
+}
+
+/**
  * Capture what a run block names, at the moment it is read: its inputs,
  * outputs and model files (paths as the library means them, relative to the
  * root; the workload file too), the code version and the environment (of
- * the program's working directory). A path that holds nothing is
- * listed as missing; one modified after the block's end gets a
- * `changedAfterPublish` note (the program rewrote it before the block could be
- * read or captured, so the version may hold later bytes).
+ * the program's working directory). A path that does not exist is
+ * listed as missing (any other capture failure rejects: the block cannot be
+ * recorded); one modified after the block was printed (see
+ * `printedBy`) gets a `changedAfterPublish` note (the program rewrote it
+ * before the block could be read or captured, so the version may hold later
+ * bytes). A file written after the run's `end()` but before its block was
+ * printed is what the run produced, and gets no note.
  */
 export async function captureProtocolBlock(
   services: CaptureServices,
   where: { root: ProtocolDataRoot; cwd: string },
-  block: { runId: string; block: RunBlock; line: number },
+  block: BlockToCapture,
 ): Promise<CapturedProtocolRun> {
-  const readAt = services.clock.now();
   const plan = planProtocolRun(block.runId, block.block);
-  const publishedAt = plan.endedAt ?? readAt;
+  const publishedAt = plan.endedAt ?? block.readAt;
   const { root, cwd } = where;
   const missing: MissingData[] = [];
   const label = `run-${block.runId}`;
@@ -88,11 +119,12 @@ export async function captureProtocolBlock(
       const version = await services.data.capture(where.absolute, { label });
       const captured: CapturedData = { path: where.recorded, dataset: where.recorded, version };
       const modifiedMs = await newestModification(where.absolute).catch(() => undefined);
-      if (modifiedMs !== undefined && modifiedMs > Date.parse(publishedAt)) {
+      if (modifiedMs !== undefined && modifiedMs > block.printedBy()) {
         captured.changedAfterPublish = { modifiedAt: new Date(modifiedMs).toISOString(), publishedAt };
       }
       return captured;
     } catch (error) {
+      if (!isMissingPath(error)) throw error;
       missing.push({ path: where.recorded, declaredAs, reason: (error as Error).message });
       return undefined;
     }
@@ -123,12 +155,14 @@ export async function captureProtocolBlock(
   }
 
   const problems: string[] = [];
+  // The run's own data is never its code (an untracked input the project did not know yet).
+  const exclude = { exclude: [...plan.inputs, ...plan.outputs, ...plan.models.map((m) => m.path)].map((path) => root.locate(path).absolute) };
   const inspectCode =
     plan.script === undefined
-      ? services.code.inspect(root.directory)
-      : services.code.inspect(root.directory, plan.script).catch((error: Error) => {
+      ? services.code.inspect(root.directory, undefined, exclude)
+      : services.code.inspect(root.directory, plan.script, exclude).catch((error: Error) => {
           problems.push(`workload-file ${plan.script}: ${error.message}`);
-          return services.code.inspect(root.directory);
+          return services.code.inspect(root.directory, undefined, exclude);
         });
   const [codeVersion, environment] = await Promise.all([inspectCode, services.environment.describe(cwd)]);
   return { plan, line: block.line, publishedAt, codeVersion, environment, inputs, outputs, models, captured, missing, problems };

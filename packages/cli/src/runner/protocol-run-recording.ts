@@ -73,15 +73,49 @@ export async function recordProtocolRun(
     startedAt: plan.startedAt ?? run.publishedAt,
   });
 
-  const commands: RunCommandInput[] = run.inputs.map((input) => ({ kind: 'declareInput', ...input }));
-  for (const problem of run.problems) commands.push({ kind: 'error', message: `not captured: ${problem}` });
-  commands.push(...protocolRunCommands(plan));
-  await recorder.recordBatch(commands);
+  try {
+    const commands: RunCommandInput[] = run.inputs.map((input) => ({ kind: 'declareInput', ...input }));
+    for (const problem of run.problems) commands.push({ kind: 'error', message: `not captured: ${problem}` });
+    commands.push(...protocolRunCommands(plan));
+    await recorder.recordBatch(commands);
 
-  const publication = new PublicationPlan(runId);
-  for (const output of run.outputs) publication.addOutput(output.path, output.dataset, output.changedAfterPublish);
-  for (const model of run.models) publication.addModel(model);
-  const asPrinted: RunServices = { ...services, data: new PreCapturedDataStore(services.data, run.captured), clock: { now: () => run.publishedAt } };
-  await publishRun(asPrinted, recorder, publication, { missing: run.missing });
+    const publication = new PublicationPlan(runId);
+    for (const output of run.outputs) publication.addOutput(output.path, output.dataset, output.changedAfterPublish);
+    for (const model of run.models) publication.addModel(model);
+    const asPrinted: RunServices = { ...services, data: new PreCapturedDataStore(services.data, run.captured), clock: { now: () => run.publishedAt } };
+    await publishRun(asPrinted, recorder, publication, { missing: run.missing });
+  } catch (error) {
+    throw await runLeftUnrecorded(services, runId, error as Error, context.writer);
+  }
   return runId;
+}
+
+/** A block whose run was started in the store but could not be recorded to the end: the run is marked errored with the reason. */
+export class BlockRunNotRecordedError extends Error {
+  constructor(
+    /** The run the block was recorded under, left errored (or running, when even that failed). */
+    readonly runId: string,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'BlockRunNotRecordedError';
+  }
+}
+
+/**
+ * Mark a block's run errored with why it could not be recorded to the end
+ * (a fresh recorder: the failed append may have left the other one stale),
+ * so it is never taken for a run the program left open.
+ */
+async function runLeftUnrecorded(services: RunServices, runId: string, error: Error, writer: WriterMeta | undefined): Promise<BlockRunNotRecordedError> {
+  const reason = error.message;
+  try {
+    const recorder = await RunRecorder.open(services, runId, writer);
+    if (recorder.state.lifecycle === 'running') {
+      await recorder.record({ kind: 'error', message: `the run block could not be recorded: ${reason}`, detail: { reason: error.name } });
+    }
+    return new BlockRunNotRecordedError(runId, reason);
+  } catch (marking) {
+    return new BlockRunNotRecordedError(runId, `${reason} (and it could not be marked errored: ${(marking as Error).message})`);
+  }
 }

@@ -1,8 +1,8 @@
-import { WriteQueue, type RunBlock, type Workload, type WriterMeta } from '@dotscience/core';
+import { WriteQueue, planProtocolRun, type RunBlock, type Workload, type WriterMeta } from '@dotscience/core';
 import type { StoreLease } from '@dotscience/sdk';
 import { captureProtocolBlock, type CaptureServices, type CapturedProtocolRun } from './protocol-block-capture.js';
 import type { ProtocolDataRoot } from './protocol-data-root.js';
-import { recordProtocolRun, type WorkloadError } from './protocol-run-recording.js';
+import { BlockRunNotRecordedError, recordProtocolRun, type WorkloadError } from './protocol-run-recording.js';
 
 export interface RunBlockContext {
   projectId: string;
@@ -31,13 +31,15 @@ export interface ReadRunBlock {
  * be recorded is reported (run id and reason) and kept in `errors`.
  */
 export class RunBlockRecorder {
-  /** Ids of the runs recorded, in print order. */
+  /** Ids of the runs recorded, in print order (with those started and then marked errored because the rest could not be recorded). */
   readonly recorded: string[] = [];
   /** Blocks that could not be recorded. */
   readonly errors: WorkloadError[] = [];
   /** Captures run one after another as blocks are read, never behind a recording that waits for the store. */
   private readonly captures = new WriteQueue();
   private readonly records = new WriteQueue();
+  /** When each accepted block's run started (ms since the epoch, NaN when the block has no start), in print order. */
+  private readonly starts: number[] = [];
   private waiting = 0;
   private settled: Promise<unknown> = Promise.resolve();
 
@@ -52,14 +54,22 @@ export class RunBlockRecorder {
   accept(block: ReadRunBlock): void {
     this.waiting++;
     const { root, cwd } = this.context;
-    const captured = this.captures.run(() => captureProtocolBlock(this.capture, { root, cwd }, block));
+    const readAt = this.capture.clock.now();
+    const index = this.starts.push(Date.parse(planProtocolRun(block.runId, block.block).startedAt ?? '')) - 1;
+    const printedBy = () => Math.min(Date.parse(readAt), ...this.starts.slice(index + 1).filter((start) => !Number.isNaN(start)));
+    const captured = this.captures.run(() => captureProtocolBlock(this.capture, { root, cwd }, { ...block, readAt, printedBy }));
     captured.catch(() => undefined); // its failure is reported when its turn to be recorded comes
     this.settled = this.records.run(async () => {
       try {
         await this.record(await captured);
       } catch (error) {
-        const message = `the run block ${block.runId} at line ${block.line} could not be recorded: ${(error as Error).message}`;
-        this.errors.push({ message, detail: { runId: block.runId, line: block.line } });
+        const started = error instanceof BlockRunNotRecordedError ? error.runId : undefined;
+        // A run started before the failure is one of the block runs (errored with the reason), not a run the program left open.
+        if (started !== undefined) this.recorded.push(started);
+        const runId = started ?? block.runId;
+        const where = started !== undefined && started !== block.runId.toLowerCase() ? ` (printed as ${block.runId})` : '';
+        const message = `the run block ${runId}${where} at line ${block.line} could not be recorded: ${(error as Error).message}`;
+        this.errors.push({ message, detail: { runId, line: block.line, ...(started !== undefined ? { runRecorded: 'errored' } : {}) } });
         this.report(message);
       } finally {
         if (--this.waiting === 0) await this.lease.release().catch(() => undefined);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { Clock, DataStore, Environment, type WriterMeta } from '@dotscience/core';
+import { Clock, CodeInspector, DataStore, Environment, type WriterMeta } from '@dotscience/core';
 import {
   CaptureProgressDataStore,
   CodeVersionAtStart,
@@ -19,7 +19,8 @@ import { ProtocolStdout } from './protocol-stdout.js';
 import { RunBlockRecorder } from './run-block-recorder.js';
 import { WorkloadLog } from './workload-log.js';
 import { runWorkloadProcess, type WorkloadExit } from './workload-process.js';
-import { finishWorkloadRun, settleLinkedRuns, startWorkloadRun } from './workload-run.js';
+import { knownDataPaths } from './known-data-paths.js';
+import { WORKLOAD_LOG_PATH, finishWorkloadRun, settleLinkedRuns, startWorkloadRun } from './workload-run.js';
 
 /** The variable a child reads to join the workload (the SDK records it as `workload.workloadId`). */
 export const WORKLOAD_ID_VARIABLE = 'DOTSCIENCE_WORKLOAD_ID';
@@ -113,7 +114,11 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
 
   const starting = await lease.acquire();
   const { projectId, projectRoot } = starting.configuration;
-  const workload = await startWorkloadRun(starting, { command: options.command, cwd, projectId, writer: options.writer }).finally(() => lease.release());
+  const startedWorkload = async () => {
+    const exclude = await knownDataPaths(starting, WORKLOAD_LOG_PATH);
+    return { exclude, ...(await startWorkloadRun(starting, { command: options.command, cwd, projectId, exclude, writer: options.writer })) };
+  };
+  const workload = await startedWorkload().finally(() => lease.release());
   const { workloadId } = workload;
   const root = ProtocolDataRoot.forWorkload(env, cwd, projectRoot);
 
@@ -126,7 +131,7 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
     try {
       const capture: CaptureServices = {
         data: withProgress(await container.getAsync<DataStore>(DataStore)),
-        code: new CodeVersionAtStart(workload.codeVersion),
+        code: new CodeVersionAtStart(workload.codeVersion, { inspector: await container.getAsync<CodeInspector>(CodeInspector), exclude: workload.exclude }),
         environment: container.get<Environment>(Environment),
         clock: container.get<Clock>(Clock),
       };

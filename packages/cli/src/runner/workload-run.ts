@@ -31,6 +31,8 @@ export interface WorkloadStart {
   command: readonly string[];
   cwd: string;
   projectId: string;
+  /** Paths the code inspection leaves out: data the project already knows (see knownDataPaths). */
+  exclude?: readonly string[];
   writer?: WriterMeta;
 }
 
@@ -63,7 +65,7 @@ export function workloadDescription(command: readonly string[]): string {
 export async function startWorkloadRun(services: RunServices, start: WorkloadStart): Promise<StartedWorkload> {
   const workloadId = services.ids.newId();
   const script = workloadScript(start.command, start.cwd);
-  const [codeVersion, environment] = await Promise.all([services.code.inspect(start.cwd, script), services.environment.describe(start.cwd)]);
+  const [codeVersion, environment] = await Promise.all([services.code.inspect(start.cwd, script, { exclude: start.exclude ?? [] }), services.environment.describe(start.cwd)]);
   const recorder = RunRecorder.create(services, workloadId, start.writer);
   const events = await recorder.recordBatch([
     {

@@ -159,6 +159,24 @@ describe('ds run records each run block when it is printed (issue 19, finding 1)
     expect(second.outputs[0]!.changedAfterPublish).toBeUndefined();
     expect(ds(['show', firstId!], { cwd: project }).stdout).toMatch(/out\/preds\.csv \(changed after publish, at /);
   });
+
+  it('adds no note to an output written after the run ended but before it was published (end(), then save the model)', () => {
+    // given a script that ends its run, then writes its model file, declares it and publishes
+    const project = freshProject();
+
+    // when it runs through ds run
+    const result = dsRun(['python3', 'end_then_write.py'], project);
+
+    // then the model is recorded as the run's output with no changedAfterPublish note and no warning
+    expect(result.code, result.stderr).toBe(0);
+    const [runId] = reportedRuns(result.stderr).blockRuns;
+    const run = show(project, runId!);
+    expect(run).toMatchObject({ description: 'trained', status: 'published' });
+    const [output] = run.outputs;
+    expect(output).toMatchObject({ path: 'model.txt', version: { digest: sha256('the trained model\n') } });
+    expect(output!.changedAfterPublish).toBeUndefined();
+    expect(result.stderr).not.toMatch(/warning/);
+  });
 });
 
 describe('ds run records paths as the library means them and drops no block (issue 19, finding 2)', () => {

@@ -59,7 +59,67 @@ ds.output("out/report.txt")
 ds.publish("report")
 `;
 
+/** A run that reads an input the repository does not track and writes an output. */
+const READS_UNTRACKED_INPUT = `import os
+import dotscience_protocol as ds
+
+ds.script()
+ds.start()
+ds.input("data/x.csv")
+os.makedirs("out", exist_ok=True)
+with open("out/preds.csv", "w") as f:
+    f.write("id,p\\n" + "".join("%d,0.5\\n" % i for i in range(20)))
+ds.output("out/preds.csv")
+ds.publish("predict")
+`;
+
+/** A committed project holding READS_UNTRACKED_INPUT as train.py and data/x.csv, untracked. */
+function projectWithUntrackedInput(): string {
+  const project = committedProject();
+  writeFileSync(join(project, 'train.py'), READS_UNTRACKED_INPUT);
+  git(project, 'add', 'train.py');
+  git(project, 'commit', '-q', '-m', 'train');
+  writeFileSync(join(project, 'data/x.csv'), 'x,y\n1,2\n');
+  return project;
+}
+
 describe('ds run in a git repository holding data (issue 19, finding 5)', () => {
+  it('given an untracked input the project does not know yet and nothing else changed, then the run that declares it records clean code, not a patch of its input', () => {
+    const project = projectWithUntrackedInput();
+    const head = git(project, 'rev-parse', 'HEAD');
+
+    const result = dsRun(['python3', 'train.py'], project);
+
+    expect(result.code, result.stderr).toBe(0);
+    const [runId] = reportedRuns(result.stderr).blockRuns;
+    const { codeVersion } = show(project, runId!);
+    expect(codeVersion).toMatchObject({ gitCommit: head, dirty: false });
+    expect(codeVersion.patch).toBeUndefined();
+    expect(codeVersion.scriptDigest).toMatch(/^sha256:/);
+
+    // and the next ds run knows both paths as data: its workload and its run are clean too
+    const again = dsRun(['python3', 'train.py'], project);
+    expect(again.code, again.stderr).toBe(0);
+    const next = reportedRuns(again.stderr);
+    for (const id of [next.workloadId, ...next.blockRuns]) expect(show(project, id).codeVersion, id).toMatchObject({ gitCommit: head, dirty: false });
+  });
+
+  it('given a tracked edit beside untracked data, when ds run runs twice, then the patch holds the edit alone both times (not the data nor the first run\'s outputs)', () => {
+    const project = projectWithUntrackedInput();
+    writeFileSync(join(project, 'several_runs.py'), '# edited\n', { flag: 'a' });
+
+    const first = dsRun(['python3', 'train.py'], project);
+    const second = dsRun(['python3', 'train.py'], project);
+
+    expect(first.code, first.stderr).toBe(0);
+    expect(second.code, second.stderr).toBe(0);
+    const [one, two] = [reportedRuns(first.stderr), reportedRuns(second.stderr)];
+    const patches = [one.blockRuns[0]!, two.workloadId, two.blockRuns[0]!].map((id) => show(project, id).codeVersion);
+    for (const codeVersion of patches) expect(codeVersion).toMatchObject({ dirty: true });
+    expect(new Set(patches.map((c) => c.patch?.digest)).size, JSON.stringify(patches.map((c) => c.patch))).toBe(1);
+    expect(patches[0]!.diffDigest).toBe(patches[2]!.diffDigest);
+  });
+
   it('given a clean committed tree, when a script writes and publishes outputs, then its runs record the clean code, not a patch of their own outputs', () => {
     const project = committedProject();
     writeFileSync(join(project, 'outputs.py'), WRITES_OUTPUTS);

@@ -10,7 +10,8 @@ import type { RunServices, WriterMeta } from './run-services.js';
  * the process knew of it synchronously when start() returned (DESIGN §6 exit
  * handling; docs/decisions.md "Open-run notes"). The code version is not part
  * of it — inspecting it takes asynchronous work the process may not have lived
- * through — so a start recorded from it has none (unversioned, never "clean").
+ * through — so a start recorded from it says the code version was not recorded
+ * (unknown: neither "clean" nor "not under version control").
  */
 export const RunLeftOpenSchema = RunStartedSchema.omit({ codeVersion: true, projectId: true }).extend({
   /** Undefined when the project was to be asked of the store (a hub token's project). */
@@ -19,6 +20,9 @@ export const RunLeftOpenSchema = RunStartedSchema.omit({ codeVersion: true, proj
   exitCode: z.number().int().optional(),
 });
 export type RunLeftOpen = z.infer<typeof RunLeftOpenSchema>;
+
+/** Why a run settled from an open-run note has no code version. */
+export const CODE_VERSION_NOT_INSPECTED = 'the process ended before it was inspected';
 
 function endMessage(left: RunLeftOpen): string {
   const how = left.exitCode === undefined ? 'ended (killed, or crashed without running its exit handlers)' : `exited with code ${left.exitCode}`;
@@ -36,7 +40,7 @@ export function runLeftOpenCommands(state: RunState, left: RunLeftOpen, projectI
   const startLost = state.lifecycle === 'not-started';
   if (startLost) {
     const { mode, workload, environment, startedAt } = left;
-    commands.push({ kind: 'start', projectId, mode, workload, codeVersion: {}, environment, startedAt });
+    commands.push({ kind: 'start', projectId, mode, workload, codeVersion: { notRecorded: CODE_VERSION_NOT_INSPECTED }, environment, startedAt });
   }
   const detail = {
     ...(left.exitCode === undefined ? {} : { exitCode: left.exitCode }),

@@ -49,6 +49,12 @@ export const CodeVersionSchema = z.object({
     .optional(),
   /** sha256 of the script / notebook file. */
   scriptDigest: z.string().optional(),
+  /**
+   * Why there is no code version at all (optional, added to schema v1 compatibly): set when the
+   * run's start was recorded from what its process left behind, before its code was inspected. An
+   * empty code version without it means the code was not under version control.
+   */
+  notRecorded: z.string().min(1).optional(),
 });
 export type CodeVersion = z.infer<typeof CodeVersionSchema>;
 

@@ -30,10 +30,18 @@ describe('a run left open by a process that is gone', () => {
     given(started).when(commands[0]!).then([{ type: 'RunErrored', data }]);
   });
 
-  it('given nothing was recorded, when it is settled, then its start is recorded without a code version and then RunErrored', () => {
+  it('given nothing was recorded, when it is settled, then its start is recorded with its code version as not recorded (not as unversioned) and then RunErrored', () => {
     const commands = runLeftOpenCommands(given().state, { ...left, exitCode: undefined }, 'proj');
     expect(commands).toEqual([
-      { kind: 'start', projectId: 'proj', mode: 'script', workload: left.workload, codeVersion: {}, environment: left.environment, startedAt: T0 },
+      {
+        kind: 'start',
+        projectId: 'proj',
+        mode: 'script',
+        workload: left.workload,
+        codeVersion: { notRecorded: 'the process ended before it was inspected' },
+        environment: left.environment,
+        startedAt: T0,
+      },
       expect.objectContaining({ kind: 'error', message: expect.stringMatching(/^the process ended \(killed, or crashed .*\) before the run was published$/), detail: expect.objectContaining({ startRecordedBeforeExit: false }) }),
     ]);
   });
@@ -48,7 +56,7 @@ describe('a run left open by a process that is gone', () => {
     await recordRunLeftOpen(services, left, 'default');
     const events = await services.events.streamEvents(`run-${TEST_RUN_ID}`);
     expect(types(events)).toEqual(['RunStarted', 'RunErrored']);
-    expect(events[0]!.data).toMatchObject({ runId: TEST_RUN_ID, codeVersion: {}, startedAt: T0, workload: { workloadId: 'w1' } });
+    expect(events[0]!.data).toMatchObject({ runId: TEST_RUN_ID, codeVersion: { notRecorded: 'the process ended before it was inspected' }, startedAt: T0, workload: { workloadId: 'w1' } });
     expect(services.events.appends).toHaveLength(1);
     expect(await recordRunLeftOpen(services, left, 'default')).toEqual([]);
     expect(services.events.appends).toHaveLength(1);

@@ -2,7 +2,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, r
 import { hostname } from 'node:os';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { holderIsAlive, thisProcess } from '@dotscience/adapters-fs';
+import { STORE_DIRECTORY_MODE, STORE_FILE_MODE, holderIsAlive, thisProcess } from '@dotscience/adapters-fs';
 import { RunLeftOpenSchema } from '@dotscience/core';
 import { z } from 'zod';
 import { STORE_GITIGNORE } from '../configuration/store-git-ignore.js';
@@ -48,7 +48,7 @@ function isMissing(error: unknown): boolean {
 /** Write `text` to `path` so that it is whole or absent after any crash: temp file, fsync, rename, fsync the directory. */
 function writeDurably(directory: string, path: string, text: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
+  const fd = openSync(tmp, 'w', STORE_FILE_MODE);
   try {
     writeSync(fd, text);
     fsyncSync(fd);
@@ -86,7 +86,10 @@ export class OpenRunNotes {
   /** Note a run this process has just started (before any of it is written to the store). */
   write(run: Omit<OpenRunNote, 'process'>): void {
     // Git ignores the notes (with a hub store, nothing else may make it ignore .dotscience/): a run's code stays clean.
-    if (mkdirSync(this.directory, { recursive: true }) !== undefined) writeFileSync(join(this.directory, '.gitignore'), STORE_GITIGNORE);
+    // Notes name the user, host and pid: the store's modes (every directory the mkdir creates, .dotscience/ too, and each file).
+    if (mkdirSync(this.directory, { recursive: true, mode: STORE_DIRECTORY_MODE }) !== undefined) {
+      writeFileSync(join(this.directory, '.gitignore'), STORE_GITIGNORE, { mode: STORE_FILE_MODE });
+    }
     const note: OpenRunNote = { ...run, process: { ...thisProcess(), host: hostname() } };
     writeDurably(this.directory, this.path(run.runId), `${JSON.stringify(note)}\n`);
   }
