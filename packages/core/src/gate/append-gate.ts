@@ -45,13 +45,17 @@ export class AppendGate {
    * event that breaks a rule (or, for an event that is not even an event envelope, the
    * InvalidInputError every store's append gives). Streams in `pending` (what a caller
    * checking a whole import admitted so far: it keeps `atHead(admitted, hash)` there) are
-   * taken from it, not from the store. Returns the state the events lead to.
+   * taken from it, not from the store. `expectedRevision`: the revision the append will
+   * be written at only if the stream is still there (the store refuses it otherwise), so a
+   * state kept at that revision is used without reading the store. Returns the state the
+   * events lead to.
    */
-  async check(stream: string, events: readonly unknown[], pending?: PendingStreams): Promise<AdmittedEvents> {
+  async check(stream: string, events: readonly unknown[], pending?: PendingStreams, expectedRevision?: number): Promise<AdmittedEvents> {
     const proposed = events.every(isEnvelope) ? (events as ProposedEvent[]) : parseAppendedEvents(stream, events, 0);
     let state: StreamGateState;
     try {
-      state = await this.stateOf(stream, pending);
+      const kept = pending?.has(stream) ? undefined : this.states.get(stream);
+      state = kept !== undefined && kept.revision === expectedRevision ? kept : await this.stateOf(stream, pending);
     } catch (error) {
       const first = proposed[0];
       if (!first) throw error;

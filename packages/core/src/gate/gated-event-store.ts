@@ -39,7 +39,9 @@ export class GatedEventStore implements EventStore {
   private async checkedAppend(stream: string, events: readonly NewEvent[], options: AppendOptions | undefined): Promise<AppendResult> {
     let admitted;
     try {
-      admitted = await this.gate.check(stream, events);
+      // A numeric expected revision is enforced by the store at the write, so a state kept at it needs no read first.
+      const expected = typeof options?.expectedRevision === 'number' ? options.expectedRevision : undefined;
+      admitted = await this.gate.check(stream, events, undefined, expected);
     } catch (error) {
       if (error instanceof AppendRefusedError) {
         const retried = await this.recordedRetry(stream, events, options);
