@@ -155,11 +155,9 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** The first event's id is already in the stream: the core's rule decides between the original result and a conflict. */
   private async answerRetry(stream: string, ledger: StreamLedger, start: number, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    const server = this.names.toServer(stream);
-    const recorded = await this.readRevisions(stream, server, start, events.length);
-    const placeholder = { id: '' } as RecordedEvent;
-    const existing = Array.from({ length: ledger.head + 1 }, (_, r) => recorded[r - start] ?? placeholder);
-    return idempotentRetry(stream, existing, events, expected)!;
+    // Up to the head the ledger holds: what the decision is taken on.
+    const recorded = await this.readRevisions(stream, this.names.toServer(stream), start, Math.min(events.length, ledger.head + 1 - start));
+    return idempotentRetry(stream, { headRevision: ledger.head, startRevision: start, recorded }, events, expected)!;
   }
 
   /** The stream's ledger, with every event written since this store last looked. */

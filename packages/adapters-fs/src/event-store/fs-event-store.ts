@@ -5,9 +5,7 @@ import {
   checkExpected,
   checkIdsUnrecorded,
   idempotentRetry,
-  meetsExpected,
   parseAppend,
-  parseAppendTarget,
   type AnchorEntry,
   type AnchoredLog,
   type AppendOptions,
@@ -15,12 +13,15 @@ import {
   type HeadKeepingLog,
   type LogHead,
   type EventStore,
+  type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type RetryCandidate,
   type SubscribeOptions,
 } from '@dotscience/core';
+import { AppendTurns, type AppendTurn } from './append-turn.js';
 import { EventStoreClosedError, ReadOnlyEventStoreError } from './event-store-errors.js';
 import { GroupCommitLog } from './group-commit.js';
 import { loadIndexSnapshot, saveIndexSnapshot } from './index-snapshot.js';
@@ -28,10 +29,11 @@ import { LogAnchorWriter, readAnchors } from './log-anchors.js';
 import { LogWatch } from './log-watch.js';
 import { recoverLog, scanForward } from './log-recovery.js';
 import { eventsOf, readRecordBatches, readRecords, type ChunkVerifier } from './record-reader.js';
-import { EventsParsedByJob, sealAndEncode, sealAndEncodeInParallel, type EncodedRecords, type StreamHead } from './record-batch.js';
+import type { EncodedRecords } from './record-batch.js';
 import { RecordWorker } from './record-worker.js';
+import { InThreadSealer, WorkerSealer, type Sealer } from './sealer.js';
 import { listSegments } from './segment-files.js';
-import { idPrints, type PrintMatches, type StreamIndex } from './stream-index.js';
+import { idPrints, type StreamEntry, type StreamIndex } from './stream-index.js';
 import { subscribeToLog } from './log-subscription.js';
 import { WriterLock, type WriterLockOptions } from './writer-lock.js';
 import { STORE_DIRECTORY_MODE } from '../store-file-modes.js';
@@ -76,12 +78,15 @@ export const LOCK_FILE = 'writer.lock';
 export const INDEX_SNAPSHOT_FILE = 'stream-index.snapshot';
 /** The index is snapshotted again once the log has grown by this fraction of what the last snapshot held (or `snapshotEveryEvents`, if more). */
 const SNAPSHOT_GROWTH = 8;
-const PLACEHOLDER = { id: '' } as RecordedEvent;
 
-/** An append handed to the log (wrapped: an async function cannot resolve to a promise without waiting for it). */
-interface Enqueued {
-  durable: Promise<AppendResult>;
-}
+/**
+ * What an append's pass through the pipeline comes to: its answer (once enqueued, a promise
+ * that resolves when it is durable; wrapped, as an async function cannot resolve to a promise
+ * without waiting for it), or to go through again once `lookAgainAfter` settles.
+ */
+type Outcome = { answer: AppendResult | Promise<AppendResult> } | { lookAgainAfter: Promise<void> };
+/** The log moved while the append held the turn over a wait (a failed write dropped what was queued, or the index was rebuilt): what it looked at is stale. */
+const LOG_MOVED: Outcome = { lookAgainAfter: Promise.resolve() };
 
 /** The embedded event log: append-only, checksummed segment files in one directory. */
 export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
@@ -90,9 +95,10 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
   private refreshing: Promise<void> | undefined;
   private snapshotCount: number;
   private snapshotting: Promise<void> = Promise.resolve();
-  /** Set while an append is sealed on the worker: every other append waits for it before it looks at a stream head. */
-  private sealingTurn: Promise<void> | undefined;
+  private readonly turns = new AppendTurns();
   private readonly worker = new RecordWorker();
+  private readonly inThread: Sealer = new InThreadSealer();
+  private readonly onWorker: WorkerSealer;
 
   private constructor(
     readonly dir: string,
@@ -105,6 +111,7 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     readonly openReport: FsEventStoreOpenReport,
   ) {
     this.snapshotCount = openReport.indexFromSnapshot ? openReport.events : -1;
+    this.onWorker = new WorkerSealer(this.worker, options.sealOnWorkerFromEvents ?? 256);
   }
 
   static async open(dir: string, options: FsEventStoreOptions = {}): Promise<FsEventStore> {
@@ -145,99 +152,125 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     this.assertOpen();
     if (!this.log) throw new ReadOnlyEventStoreError(this.dir, stream);
-    const whileSealing = this.appendParsedWhileSealing(stream, events, options);
-    if (whileSealing) {
-      const result = await whileSealing;
-      if (result) return result;
-    }
     const { events: parsed, expected } = parseAppend(stream, events, options);
     if (this.rebuilding) await this.rebuilding;
-    const prints = idPrints(parsed);
-    const loaded = new Map<number, RecordedEvent>();
-    /** Committed events read to confirm an id print match, by position. */
-    const confirmed = new Map<number, RecordedEvent>();
-    for (;;) {
-      if (this.sealingTurn) {
-        await this.sealingTurn;
-        continue;
-      }
-      const missing = this.retryCandidatesNotLoaded(stream, parsed, loaded);
-      if (missing.length > 0) {
-        await this.loadRevisions(stream, missing, parsed.length, loaded);
-        continue;
-      }
-      // From here to enqueue nothing awaits (reading the records an id print matched is followed
-      // by a fresh look), so neither the stream head nor the recorded ids can change under us
-      // (an append sealed on the worker holds the turn until it is enqueued).
-      const existing = this.existingForRetry(stream, parsed[0]?.id, loaded);
-      const retry = existing && idempotentRetry(stream, existing, parsed, expected);
-      if (retry) {
-        if (retry.position < this.index.committedCount) return retry;
-        await this.log.idle(); // the original append is still being written: answer once it is durable
-        continue;
-      }
-      const head = this.index.head(stream);
-      checkExpected(stream, head.revision, expected);
-      if (parsed.length === 0) return { nextExpectedRevision: head.revision, position: this.log.nextPosition - 1, events: [] };
-      // An id recorded anywhere in the store (committed or queued) or twice in this append is refused.
-      // The common case costs one print lookup per event; records are read only on a print match.
-      const matches = this.index.printMatches(prints);
-      if (matches.positions.length > 0 || matches.withinAppend) {
-        const unread = matches.positions.filter((p) => p < this.index.committedCount && !confirmed.has(p));
-        if (unread.length > 0) {
-          for await (const event of readRecords(this.dir, this.index.table, unread.sort((a, b) => a - b))) confirmed.set(event.position, event);
-          continue;
-        }
-        this.checkIdsUnrecorded(stream, parsed, matches, confirmed);
-      }
-      if (this.sealOnWorker(parsed.length)) {
-        const sealed = await this.takeTurn(() => this.sealOnWorkerAndEnqueue(stream, head, parsed, () => prints));
-        if (sealed) return sealed;
-        continue; // the head moved while sealing (a failed write dropped what it chained onto): look again
-      }
-      return this.enqueue(stream, head, parsed, prints);
-    }
+    return this.appendParsed(stream, parsed, expected);
   }
 
   /**
-   * The common large append, its events parsed one seal job at a time while the worker seals
-   * the jobs before (parsing a 1,000-event append takes ~0.6 ms that the worker would otherwise
-   * wait through). Taken only when nothing but parsing can refuse the append: no turn held, no
-   * rebuild running, the expected revision met (looked at first), and no id of it recorded,
-   * queued or repeated (so it cannot be a retry either). The ids' prints are looked up once
-   * every job is on its way, while this thread would otherwise wait for the worker's last ones;
-   * a match sends the append the usual way. Anything else is undefined, and
-   * `append` goes the usual way, which parses everything first: errors come in the same order
-   * either way. Undefined too when the head moved while sealing.
+   * The append pipeline: wait for the turn, then pass through (`appendInTurn`) holding it.
+   * Two rare outcomes send the append through again: a retry of an append still being
+   * written (answered once it is durable, or looked at anew if its write failed), and the
+   * log moving under a wait (LOG_MOVED).
    */
-  private appendParsedWhileSealing(stream: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult | undefined> | undefined {
-    if (!Array.isArray(events) || this.sealingTurn || this.rebuilding || !this.sealOnWorker(events.length)) return undefined;
-    const expected = parseAppendTarget(stream, options);
+  private async appendParsed(stream: string, parsed: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    while (this.turns.held) await this.turns.held; // wait for the turn
+    const turn = this.turns.begin();
+    let outcome: Outcome;
+    try {
+      outcome = await this.appendInTurn(turn, stream, parsed, expected);
+    } finally {
+      turn.end();
+    }
+    if ('answer' in outcome) return outcome.answer;
+    await outcome.lookAgainAfter;
+    return this.appendParsed(stream, parsed, expected);
+  }
+
+  /**
+   * Answer a retry → check the expected revision → check the ids → seal → enqueue, each
+   * step by core's rule. A step that must wait (records read to confirm an id print match,
+   * sealing on the worker) holds the turn over the wait, so nothing else appends meanwhile;
+   * in the common case nothing waits, and the append is enqueued before this returns.
+   */
+  private async appendInTurn(turn: AppendTurn, stream: string, parsed: NewEvent[], expected: ExpectedRevision): Promise<Outcome> {
+    const log = this.log!;
+    const position = log.nextPosition;
+    const moved = (): boolean => this.log !== log || log.nextPosition !== position;
+
+    // Answer a retry.
+    const finding = this.retryCandidate(stream, parsed);
+    const candidate = finding instanceof Promise ? await turn.over(finding) : finding;
+    if (moved()) return LOG_MOVED;
+    const retry = idempotentRetry(stream, candidate, parsed, expected);
+    if (retry) return retry.position < this.index.committedCount ? { answer: retry } : { lookAgainAfter: log.idle() };
+
+    // Check the expected revision.
     const head = this.index.head(stream);
-    if (!meetsExpected(head.revision, expected)) return undefined;
-    const byJob = new EventsParsedByJob(stream, events);
-    // Asked once every event is parsed: the prints are of the ids parsed (and recorded), not read again from the caller's objects.
-    const unmatchedPrints = (): Uint32Array | undefined => {
-      const prints = idPrints(byJob.parsed);
-      const matches = this.index.printMatches(prints);
-      return matches.positions.length > 0 || matches.withinAppend ? undefined : prints;
-    };
-    // Nothing awaits from here until the turn is held (takeTurn runs the work's first part at once).
-    return this.takeTurn(() => this.sealOnWorkerAndEnqueue(stream, head, byJob, unmatchedPrints));
+    checkExpected(stream, head.revision, expected);
+    if (parsed.length === 0) return { answer: { nextExpectedRevision: head.revision, position: position - 1, events: [] } };
+
+    // Check the ids.
+    const prints = idPrints(parsed);
+    const matching = this.eventsMatchingPrints(prints);
+    const matched = matching instanceof Promise ? await turn.over(matching) : matching;
+    if (moved()) return LOG_MOVED;
+    if (matched) checkIdsUnrecorded(stream, parsed, (id) => matched.get(id));
+
+    // Seal.
+    const sealer = this.onWorker.takes(parsed.length) ? this.onWorker : this.inThread;
+    const sealing = sealer.seal(stream, head, parsed, position, this.recordedAt());
+    const sealed = sealing instanceof Promise ? await turn.over(sealing) : sealing;
+    if (moved()) return LOG_MOVED;
+
+    // Enqueue: durable once the group commit it joins is.
+    return { answer: this.enqueue(stream, sealed, prints) };
   }
 
   /**
-   * Core's rule (an id is recorded at most once per store) over the events an append's
-   * id prints matched: committed ones read into `confirmed`, queued ones still pending.
-   * No await: the caller enqueues right after, so nothing can be recorded in between.
+   * Core's RetryCandidate, when the stream holds the append's first id: queued events are
+   * at hand; committed revisions whose id print matches are read, newest first, until one
+   * holds the id (a print may collide). Undefined when the stream does not hold it.
    */
-  private checkIdsUnrecorded(stream: string, parsed: NewEvent[], matches: PrintMatches, confirmed: Map<number, RecordedEvent>): void {
-    const held = new Map<string, RecordedEvent>();
-    for (const p of matches.positions) {
-      const event = confirmed.get(p) ?? this.index.pendingAt(p);
-      if (event) held.set(event.id, event);
+  private retryCandidate(stream: string, parsed: readonly NewEvent[]): RetryCandidate | undefined | Promise<RetryCandidate | undefined> {
+    const first = parsed[0];
+    const s = this.index.stream(stream);
+    if (!first || !s) return undefined;
+    const headRevision = s.positions.length + s.pending.length - 1;
+    // Ids are recorded once per store: an id queued is committed nowhere.
+    const queuedAt = s.pending.findIndex((e) => e.id === first.id);
+    if (queuedAt !== -1) return { headRevision, startRevision: s.positions.length + queuedAt, recorded: s.pending.slice(queuedAt, queuedAt + parsed.length) };
+    const revisions = this.index.committedRevisionsWithId(stream, first.id);
+    return revisions.length === 0 ? undefined : this.committedRetryCandidate(s, revisions, first.id, parsed.length, headRevision);
+  }
+
+  private async committedRetryCandidate(s: StreamEntry, revisions: number[], firstId: string, count: number, headRevision: number): Promise<RetryCandidate | undefined> {
+    // What is queued now and committed so far: queued events committed during a read are the same events.
+    const queued = [...s.pending];
+    const committed = s.positions.length;
+    const table = this.index.table;
+    for (const r of revisions) {
+      const recorded: RecordedEvent[] = [];
+      for await (const event of readRecords(this.dir, table, s.positions.slice(r, Math.min(r + count, committed)))) recorded.push(event);
+      if (recorded[0]?.id !== firstId) continue;
+      for (const event of queued.slice(0, count - recorded.length)) recorded.push(event);
+      return { headRevision, startRevision: r, recorded };
     }
-    checkIdsUnrecorded(stream, parsed, (id) => held.get(id));
+    return undefined;
+  }
+
+  /**
+   * The recorded events (committed or queued) whose ids have one of an append's id prints, by
+   * id, for core's rule that an id is recorded once per store; undefined when no print matched
+   * and none repeats within the append (then no id can be refused). The common case costs
+   * one print lookup per event; committed records are read only on a print match.
+   */
+  private eventsMatchingPrints(prints: Uint32Array): Map<string, RecordedEvent> | undefined | Promise<Map<string, RecordedEvent>> {
+    const matches = this.index.printMatches(prints);
+    if (matches.positions.length === 0 && !matches.withinAppend) return undefined;
+    const held = new Map<string, RecordedEvent>();
+    const unread: number[] = [];
+    const committed = this.index.committedCount;
+    for (const p of matches.positions) {
+      const queued = p < committed ? undefined : this.index.pendingAt(p);
+      if (queued) held.set(queued.id, queued);
+      else if (p < committed) unread.push(p);
+    }
+    if (unread.length === 0) return held;
+    return (async () => {
+      for await (const event of readRecords(this.dir, this.index.table, unread.sort((a, b) => a - b))) held.set(event.id, event);
+      return held;
+    })();
   }
 
   readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
@@ -277,21 +310,13 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
   async rebuildIndex(): Promise<FsEventStoreOpenReport> {
     this.assertOpen();
     const run = (async () => {
-      while (this.sealingTurn) await this.sealingTurn;
-      await this.log?.idle();
-      const recovered = await recoverLog(this.dir, join(this.dir, INDEX_SNAPSHOT_FILE), {
-        role: this.readOnly ? 'reader' : 'writer',
-        verifyChecksums: true,
-        useSnapshot: false,
-      });
-      this.index = recovered.index;
-      this.tailSize = recovered.tailSize;
-      if (this.log) {
-        await this.log.close();
-        this.log = this.newLog(await LogAnchorWriter.resume(this.dir, this.index.table));
-        await this.persistIndex();
+      while (this.turns.held) await this.turns.held;
+      const turn = this.turns.begin();
+      try {
+        return await turn.over(this.rebuildFromLog());
+      } finally {
+        turn.end();
       }
-      return { events: this.index.committedCount, streams: this.index.streams.size, indexFromSnapshot: false, truncatedTornTailBytes: recovered.truncatedBytes };
     })();
     this.rebuilding = run.then(() => undefined, () => undefined);
     try {
@@ -301,13 +326,30 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     }
   }
 
+  private async rebuildFromLog(): Promise<FsEventStoreOpenReport> {
+    await this.log?.idle();
+    const recovered = await recoverLog(this.dir, join(this.dir, INDEX_SNAPSHOT_FILE), {
+      role: this.readOnly ? 'reader' : 'writer',
+      verifyChecksums: true,
+      useSnapshot: false,
+    });
+    this.index = recovered.index;
+    this.tailSize = recovered.tailSize;
+    if (this.log) {
+      await this.log.close();
+      this.log = this.newLog(await LogAnchorWriter.resume(this.dir, this.index.table));
+      await this.persistIndex();
+    }
+    return { events: this.index.committedCount, streams: this.index.streams.size, indexFromSnapshot: false, truncatedTornTailBytes: recovered.truncatedBytes };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.watch.notify();
     this.watch.stop();
     try {
-      while (this.sealingTurn) await this.sealingTurn;
+      while (this.turns.held) await this.turns.held;
       await this.worker.close();
       if (this.log) {
         await this.log.close();
@@ -358,101 +400,15 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     this.snapshotCount = count;
   }
 
-  private enqueue(stream: string, head: StreamHead, parsed: NewEvent[], prints: Uint32Array): Promise<AppendResult> {
-    return this.enqueueSealed(stream, sealAndEncode(stream, head, parsed, this.log!.nextPosition, this.recordedAt()), prints);
-  }
-
-  private enqueueSealed(stream: string, { events, chunks, lengths }: EncodedRecords, prints: Uint32Array): Promise<AppendResult> {
+  private enqueue(stream: string, { events, chunks, lengths }: EncodedRecords, prints: Uint32Array): Promise<AppendResult> {
     const log = this.log!;
     log.nextPosition += events.length;
     this.index.queue(stream, events, prints);
     return new Promise((resolve, reject) => log.enqueue({ stream, events, chunks, lengths, prints, resolve, reject }));
   }
 
-  private sealOnWorker(events: number): boolean {
-    const from = this.options.sealOnWorkerFromEvents ?? 256;
-    return from > 0 && events >= from && this.worker.ready();
-  }
-
-  /**
-   * Seal on the worker, then enqueue, unless the head or the log's next position moved
-   * meanwhile (only a failed write, which drops what was pending, moves them: other appends
-   * wait for the turn). Then nothing is enqueued and the result is undefined.
-   */
-  private async sealOnWorkerAndEnqueue(
-    stream: string,
-    head: StreamHead,
-    parsed: NewEvent[] | EventsParsedByJob,
-    /** The events' id prints, or undefined when one matched (then nothing is enqueued); asked once, while the worker seals. */
-    printsOf: () => Uint32Array | undefined,
-  ): Promise<Enqueued | undefined> {
-    const log = this.log!;
-    const position = log.nextPosition;
-    const ids: { asked: boolean; prints?: Uint32Array | undefined } = { asked: false };
-    const ask = (): void => {
-      ids.asked = true;
-      ids.prints = printsOf();
-    };
-    const encoded = await sealAndEncodeInParallel(this.worker, stream, head, parsed, position, this.recordedAt(), ask);
-    if (!ids.asked) ask(); // sealed on this thread after a worker failure
-    const prints = ids.prints;
-    if (!prints) return undefined;
-    const now = this.index.head(stream);
-    if (this.log !== log || log.nextPosition !== position || now.revision !== head.revision || now.hash !== head.hash) return undefined;
-    return { durable: this.enqueueSealed(stream, encoded, prints) };
-  }
-
-  /** Run `work` holding the sealing turn; the turn ends once it has enqueued (not when the append is durable). */
-  private async takeTurn(work: () => Promise<Enqueued | undefined>): Promise<AppendResult | undefined> {
-    let enqueued: Enqueued | undefined;
-    const turn = (async () => {
-      enqueued = await work();
-    })();
-    this.sealingTurn = turn.then(
-      () => undefined,
-      () => undefined,
-    );
-    try {
-      await turn;
-    } finally {
-      this.sealingTurn = undefined;
-    }
-    return enqueued?.durable;
-  }
-
   private recordedAt(): string {
     return (this.options.now ?? (() => new Date().toISOString()))();
-  }
-
-  /** Committed revisions whose id fingerprint matches the first new event's id and that are not loaded yet. */
-  private retryCandidatesNotLoaded(stream: string, parsed: NewEvent[], loaded: Map<number, RecordedEvent>): number[] {
-    const first = parsed[0];
-    if (!first) return [];
-    return [...this.index.committedRevisionsWithId(stream, first.id)].filter((r) => !loaded.has(r));
-  }
-
-  private async loadRevisions(stream: string, revisions: number[], count: number, loaded: Map<number, RecordedEvent>): Promise<void> {
-    const positions = this.index.stream(stream)!.positions;
-    for (const r of revisions) {
-      const wanted = positions.slice(r, r + count);
-      let k = r;
-      for await (const event of readRecords(this.dir, this.index.table, wanted)) loaded.set(k++, event);
-    }
-  }
-
-  /**
-   * The stream as `idempotentRetry` wants it (index = revision) when a retry is
-   * possible; only the revisions that could match are real events, the rest are
-   * placeholders that match no id. Undefined when the first id is nowhere in the stream.
-   */
-  private existingForRetry(stream: string, firstId: string | undefined, loaded: Map<number, RecordedEvent>): RecordedEvent[] | undefined {
-    const s = this.index.stream(stream);
-    if (!s || firstId === undefined) return undefined;
-    if (loaded.size === 0 && !s.pending.some((e) => e.id === firstId)) return undefined;
-    const existing = new Array<RecordedEvent>(s.positions.length + s.pending.length).fill(PLACEHOLDER);
-    for (const [r, e] of loaded) if (r < s.positions.length) existing[r] = e;
-    s.pending.forEach((e, i) => (existing[s.positions.length + i] = e));
-    return existing;
   }
 
   private readPositions(positions: () => Iterable<number>): AsyncIterable<RecordedEvent> {

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { BatchCanonicalFields, bodyOf, InvalidInputError, parseAppendedEvents, type CanonicalFields, type NewEvent, type RecordedEvent } from '@dotscience/core';
+import { BatchCanonicalFields, bodyOf, type CanonicalFields, type NewEvent, type RecordedEvent } from '@dotscience/core';
 import { FRAME_HEADER_BYTES, lengthChecksum } from './record-frame.js';
 import { metaRecordText } from './record-meta.js';
 import type { RecordWorker } from './record-worker.js';
@@ -47,82 +47,29 @@ export function sealAndEncode(stream: string, head: StreamHead, events: readonly
 }
 
 /**
- * An append's events parsed one seal job at a time, just before the job is encoded, so
- * that the worker seals the first jobs while this thread parses the rest (parsing takes
- * about a quarter of this thread's part of a large append). Parts are parsed in order by
- * core's `parseAppendedEvents`, so an invalid event is refused as `parseAppend` refuses it
- * (the first one, named by its place in the append), and each part's data is written
- * natively as a whole parsed append's is.
- */
-export class EventsParsedByJob {
-  /** The events parsed so far (all of them once `parsedUpTo` is their count). */
-  readonly parsed: NewEvent[];
-  parsedUpTo = 0;
-
-  constructor(
-    private readonly stream: string,
-    private readonly raw: readonly unknown[],
-  ) {
-    this.parsed = new Array<NewEvent>(raw.length);
-  }
-
-  get count(): number {
-    return this.raw.length;
-  }
-
-  /** Parse events [parsedUpTo, to): the part as parsed (its array carries parseNewEvents' mark). */
-  parseUpTo(to: number): NewEvent[] {
-    const from = this.parsedUpTo;
-    const part = parseAppendedEvents(this.stream, this.raw.slice(from, to), from);
-    for (let k = 0; k < part.length; k++) this.parsed[from + k] = part[k]!;
-    this.parsedUpTo = to;
-    return part;
-  }
-}
-
-/**
  * `sealAndEncode` with the chaining and framing done by `sealer` on its worker thread,
- * one job of SEAL_JOB_EVENTS events at a time (the last one smaller), while this thread writes the next job's
- * canonical texts (and, given events still to parse, parses them). Gives the same bytes; when the sealer fails, the append is sealed
- * here instead. Only one append may be sealed this way at a time (the store's turn).
- * An invalid event (events parsed by job) throws before anything is returned; jobs already sent are left to finish unread.
+ * one job of SEAL_JOB_EVENTS events at a time (the last one smaller), while this thread
+ * writes the next job's canonical texts. Gives the same bytes; when the sealer fails, the
+ * append is sealed here instead. Only one append may be sealed this way at a time (the
+ * store's turn: a job chains onto the last one the worker sealed).
  */
-export async function sealAndEncodeInParallel(
-  sealer: RecordWorker,
-  stream: string,
-  head: StreamHead,
-  input: readonly NewEvent[] | EventsParsedByJob,
-  firstPosition: number,
-  recordedAt: string,
-  /** Called once every job is on its way, before waiting for the worker (this thread would be idle then). */
-  whileSealing?: () => void,
-): Promise<EncodedRecords> {
-  const byJob = input instanceof EventsParsedByJob ? input : undefined;
-  const events = byJob ? byJob.parsed : (input as readonly NewEvent[]);
-  const count = byJob ? byJob.count : events.length;
-  let canonical = byJob ? undefined : new BatchCanonicalFields(stream, events);
+export async function sealAndEncodeInParallel(sealer: RecordWorker, stream: string, head: StreamHead, events: readonly NewEvent[], firstPosition: number, recordedAt: string): Promise<EncodedRecords> {
+  const canonical = new BatchCanonicalFields(stream, events);
   const recordedAtJson = JSON.stringify(recordedAt);
   const jobs: Promise<SealedRecords>[] = [];
   try {
-    for (let from = 0, to = 0; from < count && sealer.usable; from = to) {
-      to = sealJobEnd(from, count);
-      // A part's own BatchCanonicalFields: it trusts the data of the part it was built on, in order.
-      if (byJob) canonical = new BatchCanonicalFields(stream, byJob.parseUpTo(to));
-      const job = jobOf(canonical!, head, events, from, to, firstPosition, recordedAtJson, Buffer.allocUnsafeSlow);
+    for (let from = 0, to = 0; from < events.length && sealer.usable; from = to) {
+      to = sealJobEnd(from, events.length);
+      const job = jobOf(canonical, head, events, from, to, firstPosition, recordedAtJson, Buffer.allocUnsafeSlow);
       job.prevHash = from === 0 ? head.hash : null;
       const sealed = sealer.seal(job);
       sealed.catch(() => undefined); // awaited below, in order
       jobs.push(sealed);
     }
-    if (sealer.usable) {
-      whileSealing?.();
-      return encodedRecords(stream, head, events, firstPosition, recordedAt, await Promise.all(jobs));
-    }
-  } catch (error) {
-    if (error instanceof InvalidInputError) throw error; // an invalid event refuses the append: not a worker failure
+    if (sealer.usable) return encodedRecords(stream, head, events, firstPosition, recordedAt, await Promise.all(jobs));
+  } catch {
     // The worker failed: below, on this thread.
   }
-  if (byJob && byJob.parsedUpTo < count) byJob.parseUpTo(count);
   return sealAndEncode(stream, head, events, firstPosition, recordedAt);
 }
 

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { DuplicateEventIdError, verifyChain } from '@dotscience/core';
+import { DuplicateEventIdError, verifyChain, WrongExpectedRevisionError } from '@dotscience/core';
 import { FsEventStore, INDEX_SNAPSHOT_FILE } from '../../src/event-store/index.js';
 import { collect, idsOf, metricEvent, storePerTest } from './fixtures.js';
 
@@ -59,6 +59,16 @@ describe('FsEventStore: an event id is recorded at most once', () => {
     const e = await refusal(store.append('run-new', [metricEvent(0, b), metricEvent(1), recorded], { expectedRevision: 'no_stream' }));
     expect({ id: e.id, index: e.index, existing: e.existing }).toEqual({ id: recorded.id, index: 2, existing: { stream: 'run-held', revision: 1 } });
     expect((await collect(store.readAll())).length).toBe(2);
+  });
+
+  it('given a stream whose later event has an id of the same print as an earlier append\'s first id, when that earlier append is retried, then it is answered from where its id is (the later print match is read and passed over)', async () => {
+    const { store } = subject;
+    const [[a, b]] = COLLIDING;
+    const first = await store.append('run-one', [metricEvent(0, b), metricEvent(1)], { expectedRevision: 'no_stream' });
+    await store.append('run-one', [metricEvent(2, a)]);
+    expect(await store.append('run-one', [metricEvent(0, b), metricEvent(1, first.events[1]!.id)], { expectedRevision: 'no_stream' })).toEqual(first);
+    await expect(store.append('run-one', [metricEvent(0, b), metricEvent(1, a)], { expectedRevision: 'no_stream' })).rejects.toThrow(WrongExpectedRevisionError);
+    expect(store.eventCount).toBe(3);
   });
 
   it('given a store reopened with and without its index snapshot, when an append repeats a recorded id, then it is refused and nothing is written', async () => {

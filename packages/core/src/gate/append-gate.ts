@@ -51,7 +51,7 @@ export class AppendGate {
    * events lead to.
    */
   async check(stream: string, events: readonly unknown[], pending?: PendingStreams, expectedRevision?: number): Promise<AdmittedEvents> {
-    const proposed = events.every(isEnvelope) ? (events as ProposedEvent[]) : parseAppendedEvents(stream, events, 0);
+    const proposed = events.every(isEnvelope) ? (events as ProposedEvent[]) : parseAppendedEvents(stream, events);
     let state: StreamGateState;
     try {
       const kept = pending?.has(stream) ? undefined : this.states.get(stream);
@@ -67,7 +67,7 @@ export class AppendGate {
       return admitted;
     } catch (error) {
       // An event that is not a well-formed envelope is named as every store names it.
-      if (error instanceof AppendRefusedError) parseAppendedEvents(stream, events, 0);
+      if (error instanceof AppendRefusedError) parseAppendedEvents(stream, events);
       throw error;
     }
   }

@@ -1,7 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { NewEvent, RecordedEvent } from '../events/envelope.js';
 import type { AppendOptions, AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../ports/event-store.js';
-import { idempotentRetry, parseAppend } from '../store/append-rules.js';
+import { idempotentRetry, parseAppend, retryCandidateIn } from '../store/append-rules.js';
 import { AppendGate, type AppendGateOptions } from './append-gate.js';
 import { AppendRefusedError } from './gate-errors.js';
 import { atHead } from './stream-rules.js';
@@ -61,7 +61,7 @@ export class GatedEventStore implements EventStore {
     const existing: RecordedEvent[] = [];
     for await (const e of this.inner.readStream(stream)) existing.push(e);
     try {
-      return idempotentRetry(stream, existing, parsed.events, parsed.expected) === undefined ? undefined : await this.inner.append(stream, events, options);
+      return idempotentRetry(stream, retryCandidateIn(existing, parsed.events), parsed.events, parsed.expected) === undefined ? undefined : await this.inner.append(stream, events, options);
     } catch {
       return undefined;
     }

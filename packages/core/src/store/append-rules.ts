@@ -27,62 +27,69 @@ export function parseAppend(
   events: readonly NewEvent[],
   options: AppendOptions = {},
 ): { events: NewEvent[]; expected: ExpectedRevision } {
-  const expected = parseAppendTarget(stream, options);
-  return { events: parseAppendedEvents(stream, events, 0), expected };
+  const { expectedRevision } = parseInput(AppendTargetSchema, { stream, expectedRevision: options.expectedRevision }, `append to stream ${JSON.stringify(stream)}`);
+  return { events: parseAppendedEvents(stream, events), expected: expectedRevision };
 }
 
-/** `parseAppend`'s first half: the stream name and the expected revision (default 'any'). */
-export function parseAppendTarget(stream: string, options: AppendOptions = {}): ExpectedRevision {
-  return parseInput(AppendTargetSchema, { stream, expectedRevision: options.expectedRevision }, `append to stream ${JSON.stringify(stream)}`).expectedRevision;
-}
-
-/**
- * `parseAppend`'s second half for some of an append's events, the first of which is the
- * append's event `first`: errors name each by its place in the whole append. A store may
- * parse an append in parts (each part's array marked as parseNewEvents marks it), in order.
- */
-export function parseAppendedEvents(stream: string, events: readonly unknown[], first: number): NewEvent[] {
-  return parseNewEvents(events, (i) => `event ${first + i} appended to ${stream}`);
+/** `parseAppend`'s events alone: errors name each by its place in the append. */
+export function parseAppendedEvents(stream: string, events: readonly unknown[]): NewEvent[] {
+  return parseNewEvents(events, (i) => `event ${i} appended to ${stream}`);
 }
 
 /** The rule every adapter shares: does the stream's revision satisfy `expected`? Throws if not. */
 export function checkExpected(stream: string, actual: number, expected: ExpectedRevision): void {
-  if (!meetsExpected(actual, expected)) throw new WrongExpectedRevisionError(stream, expected, actual);
-}
-
-/** `checkExpected`'s verdict, for a store that looks before it decides which way to go. */
-export function meetsExpected(actual: number, expected: ExpectedRevision): boolean {
-  return (
+  const met =
     expected === 'any' ||
     (expected === 'no_stream' && actual === -1) ||
     (expected === 'stream_exists' && actual >= 0) ||
-    (typeof expected === 'number' && expected === actual)
-  );
+    (typeof expected === 'number' && expected === actual);
+  if (!met) throw new WrongExpectedRevisionError(stream, expected, actual);
 }
 
 /**
- * When the first new event's id is already recorded in the stream, the append
- * is a retry: if every id matches the recorded events from there on, and the
+ * What `idempotentRetry` needs of a stream whose events include the first new event's id:
+ * its head, the revision holding that id, and the events recorded from there on (as many as
+ * the append has, fewer where the stream ends first). A store finds them its own way.
+ */
+export interface RetryCandidate {
+  /** The stream's head revision. */
+  headRevision: number;
+  /** The revision at which the append's first event id is recorded. */
+  startRevision: number;
+  /** The events recorded from `startRevision` on, in revision order. */
+  recorded: readonly RecordedEvent[];
+}
+
+/** The retry candidate of `events` in a stream held whole (index = revision); undefined when the first id is not in it. */
+export function retryCandidateIn(streamEvents: readonly RecordedEvent[], events: readonly NewEvent[]): RetryCandidate | undefined {
+  const first = events[0];
+  const start = first === undefined ? -1 : streamEvents.findIndex((e) => e.id === first.id);
+  if (start === -1) return undefined;
+  return { headRevision: streamEvents.length - 1, startRevision: start, recorded: streamEvents.slice(start, start + events.length) };
+}
+
+/**
+ * When the first new event's id is already recorded in the stream (`candidate`), the
+ * append is a retry: if every id matches the recorded events from there on, and the
  * expectation agrees with where they were written, return the original result;
- * otherwise it is a conflict.
+ * otherwise it is a conflict. Undefined (not a retry) without a candidate.
  */
 export function idempotentRetry(
   stream: string,
-  existing: readonly RecordedEvent[],
+  candidate: RetryCandidate | undefined,
   events: readonly NewEvent[],
   expected: ExpectedRevision,
 ): AppendResult | undefined {
-  if (events.length === 0) return undefined;
-  const start = existing.findIndex((e) => e.id === events[0]!.id);
-  if (start === -1) return undefined;
-  const matched = existing.slice(start, start + events.length);
+  if (events.length === 0 || candidate === undefined) return undefined;
+  const start = candidate.startRevision;
+  const matched = candidate.recorded.slice(0, events.length);
   const sameIds = matched.length === events.length && matched.every((e, i) => e.id === events[i]!.id);
   const sameExpectation =
     expected === 'any' ||
     (expected === 'no_stream' && start === 0) ||
     (expected === 'stream_exists' && start > 0) ||
     expected === start - 1;
-  if (!sameIds || !sameExpectation) throw new WrongExpectedRevisionError(stream, expected, existing.length - 1);
+  if (!sameIds || !sameExpectation) throw new WrongExpectedRevisionError(stream, expected, candidate.headRevision);
   return appendResult(matched);
 }
 

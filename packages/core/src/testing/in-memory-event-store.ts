@@ -1,7 +1,7 @@
 import { Observable, Subject } from 'rxjs';
 import { chainEvents } from '../events/hash-chain.js';
 import { GENESIS_HASH, type NewEvent, type RecordedEvent } from '../events/envelope.js';
-import { checkExpected, checkIdsUnrecorded, idempotentRetry, appendResult, parseAppend } from '../store/append-rules.js';
+import { checkExpected, checkIdsUnrecorded, idempotentRetry, appendResult, parseAppend, retryCandidateIn } from '../store/append-rules.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -30,7 +30,7 @@ export class InMemoryEventStore implements EventStore {
     this.assertOpen();
     const { events: parsed, expected } = parseAppend(stream, events, options);
     const existing = this.streams.get(stream) ?? [];
-    const retry = idempotentRetry(stream, existing, parsed, expected);
+    const retry = idempotentRetry(stream, retryCandidateIn(existing, parsed), parsed, expected);
     if (retry) return retry;
     checkExpected(stream, existing.length - 1, expected);
     checkIdsUnrecorded(stream, parsed, (id) => this.byId.get(id));

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkExpected, checkIdsUnrecorded, DuplicateEventIdError, InvalidInputError, meetsExpected, parseAppend, parseAppendedEvents, WrongExpectedRevisionError, type ExpectedRevision, type NewEvent } from '../../src/index.js';
+import { chainEvents } from '../../src/events/hash-chain.js';
+import { appendResult, retryCandidateIn } from '../../src/store/append-rules.js';
+import { checkExpected, checkIdsUnrecorded, DuplicateEventIdError, GENESIS_HASH, idempotentRetry, InvalidInputError, parseAppend, WrongExpectedRevisionError, type ExpectedRevision, type NewEvent, type RecordedEvent } from '../../src/index.js';
 
 const event = (n: number): NewEvent => ({
   id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
@@ -8,6 +10,18 @@ const event = (n: number): NewEvent => ({
   data: { name: 'loss', value: n },
   meta: { actor: { user: 'u', host: 'h' } },
 });
+
+/** The error `run` throws, asserted to be an `errorClass`. */
+function thrownBy<E extends Error>(run: () => unknown, errorClass: new (...args: never[]) => E): E {
+  let error: unknown;
+  try {
+    run();
+  } catch (err) {
+    error = err;
+  }
+  expect(error).toBeInstanceOf(errorClass);
+  return error as E;
+}
 
 describe('parseAppend', () => {
   it('given valid events, when parsed, then each comes back as an equal copy and the expected revision defaults to any', () => {
@@ -30,57 +44,76 @@ describe('parseAppend', () => {
   });
 });
 
-describe('parseAppendedEvents (an append parsed in parts)', () => {
-  it('given the part of an append from its event 5, when an event of it is invalid, then the error names it by its place in the whole append, as parseAppend does', () => {
-    const events = Array.from({ length: 8 }, (_, i) => event(i));
-    events[6] = { ...events[6]!, schemaVersion: 0 };
-    const whole = (() => {
+describe('checkExpected', () => {
+  const verdicts = (expected: ExpectedRevision): boolean[] =>
+    [-1, 0, 1, 7].map((actual) => {
       try {
-        parseAppend('run-x', events);
+        checkExpected('run-x', actual, expected);
+        return true;
       } catch (err) {
-        return err as InvalidInputError;
+        expect(err).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(err).toMatchObject({ stream: 'run-x', expected, actual });
+        return false;
       }
-      throw new Error('accepted');
-    })();
-    expect(() => parseAppendedEvents('run-x', events.slice(5), 5)).toThrow(whole.message);
-    expect(whole.message).toContain('event 6 appended to run-x');
-    expect(parseAppendedEvents('run-x', events.slice(0, 5), 0)).toEqual(events.slice(0, 5));
+    });
+
+  it('given a stream at revision -1, 0, 1 or 7, when an append expects each kind of revision, then exactly the matching ones pass and the rest are revision conflicts', () => {
+    expect(verdicts('any')).toEqual([true, true, true, true]);
+    expect(verdicts('no_stream')).toEqual([true, false, false, false]);
+    expect(verdicts('stream_exists')).toEqual([false, true, true, true]);
+    expect(verdicts(-1)).toEqual([true, false, false, false]);
+    expect(verdicts(1)).toEqual([false, false, true, false]);
+    expect(verdicts(7)).toEqual([false, false, false, true]);
   });
 });
 
-describe('meetsExpected', () => {
-  it('given every expectation and stream revision, then its verdict is checkExpected\'s (true exactly when checkExpected does not throw)', () => {
-    const expectations: ExpectedRevision[] = ['any', 'no_stream', 'stream_exists', -1, 0, 1, 7];
-    for (const expected of expectations) {
-      for (const actual of [-1, 0, 1, 7]) {
-        let thrown: unknown;
-        try {
-          checkExpected('run-x', actual, expected);
-        } catch (err) {
-          thrown = err;
-        }
-        expect(meetsExpected(actual, expected)).toBe(thrown === undefined);
-        if (thrown !== undefined) expect(thrown).toBeInstanceOf(WrongExpectedRevisionError);
-      }
-    }
-    expect(meetsExpected(-1, 'no_stream')).toBe(true);
-    expect(meetsExpected(0, 'no_stream')).toBe(false);
-    expect(meetsExpected(3, 'stream_exists')).toBe(true);
-    expect(meetsExpected(3, 2)).toBe(false);
+describe('idempotentRetry', () => {
+  /** A stream of `count` recorded events (revisions 0..count-1). */
+  const stream = (count: number): RecordedEvent[] =>
+    chainEvents('run-x', -1, GENESIS_HASH, Array.from({ length: count }, (_, i) => event(i))).map((e, i) => ({ ...e, position: 10 + i, recordedAt: '2026-01-01T00:00:00.000Z' }));
+  const conflict = (run: () => unknown): WrongExpectedRevisionError => thrownBy(run, WrongExpectedRevisionError);
+
+  it('given no candidate (the first id is not in the stream), when an append is checked, then it is not a retry', () => {
+    expect(idempotentRetry('run-x', undefined, [event(5)], 'any')).toBeUndefined();
+  });
+
+  it('given events 2 and 3 recorded after revision 1, when the same append is retried expecting revision 1, then the original result comes back', () => {
+    const recorded = stream(5);
+    const candidate = { headRevision: 4, startRevision: 2, recorded: recorded.slice(2, 4) };
+    expect(idempotentRetry('run-x', candidate, [event(2), event(3)], 1)).toEqual(appendResult(recorded.slice(2, 4)));
+    expect(idempotentRetry('run-x', candidate, [event(2), event(3)], 'stream_exists')).toEqual(appendResult(recorded.slice(2, 4)));
+  });
+
+  it('given a candidate only the first id of which matches, when checked, then it is a conflict reporting the stream head', () => {
+    const recorded = stream(5);
+    const e = conflict(() => idempotentRetry('run-x', { headRevision: 4, startRevision: 2, recorded: recorded.slice(2, 4) }, [event(2), event(9)], 'any'));
+    expect({ expected: e.expected, actual: e.actual }).toEqual({ expected: 'any', actual: 4 });
+  });
+
+  it('given a retry longer than what the stream holds from its first id, when checked, then it is a conflict', () => {
+    const recorded = stream(3);
+    conflict(() => idempotentRetry('run-x', { headRevision: 2, startRevision: 2, recorded: recorded.slice(2) }, [event(2), event(3)], 'any'));
+  });
+
+  it('given the same events, when the retry expects another revision than they were written at, then it is a conflict', () => {
+    const recorded = stream(5);
+    const candidate = { headRevision: 4, startRevision: 2, recorded: recorded.slice(2, 4) };
+    conflict(() => idempotentRetry('run-x', candidate, [event(2), event(3)], 'no_stream'));
+    conflict(() => idempotentRetry('run-x', candidate, [event(2), event(3)], 0));
+  });
+});
+
+describe('retryCandidateIn', () => {
+  it('given a whole stream, when the first new id is at revision 1, then the candidate starts there with as many events as the append, within the stream', () => {
+    const recorded = chainEvents('run-x', -1, GENESIS_HASH, [event(0), event(1), event(2)]).map((e, i) => ({ ...e, position: i, recordedAt: 't' }));
+    expect(retryCandidateIn(recorded, [event(1), event(7), event(8)])).toEqual({ headRevision: 2, startRevision: 1, recorded: recorded.slice(1) });
+    expect(retryCandidateIn(recorded, [event(7)])).toBeUndefined();
+    expect(retryCandidateIn(recorded, [])).toBeUndefined();
   });
 });
 
 describe('checkIdsUnrecorded', () => {
-  const refusal = (run: () => void): DuplicateEventIdError => {
-    let error: unknown;
-    try {
-      run();
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(DuplicateEventIdError);
-    return error as DuplicateEventIdError;
-  };
+  const refusal = (run: () => void): DuplicateEventIdError => thrownBy(run, DuplicateEventIdError);
 
   it('given ids the store does not hold, when checked, then nothing is refused and every id is asked about once', () => {
     const asked: string[] = [];
