@@ -1,4 +1,4 @@
-import { DataStore, EventStore } from '@dotscience/core';
+import { DataStore, EventStore, ObjectStorage } from '@dotscience/core';
 import { ContainerModule } from 'inversify';
 import { HttpDataStore } from './client/http-data-store.js';
 import { HttpEventStore } from './client/http-event-store.js';
@@ -14,11 +14,12 @@ export function hubEventStoreModule(options: HubClientOptions): ContainerModule 
   });
 }
 
-/** Binds `DataStore` to a hub's data objects (`HttpDataStore`). */
+/** Binds `DataStore` to a hub's data objects (`HttpDataStore`), which is also the deployment's `ObjectStorage`. */
 export function hubDataStoreModule(options: HubClientOptions): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind<DataStore>(DataStore)
       .toDynamicValue(() => new HttpDataStore(options))
       .inSingletonScope();
+    bind<ObjectStorage>(ObjectStorage).toService(DataStore);
   });
 }

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { DataStore, EventStore } from '@dotscience/core';
+import type { DataStore, EventStore, ObjectStorage } from '@dotscience/core';
 import { FsDataStore, FsEventStore, ReceiptLedger, ReceiptSigner } from '@dotscience/adapters-fs';
-import type { HubReceipts, ObjectStorage, Role, TokenInfo } from '@dotscience/adapters-http';
+import type { HubReceipts, Role, TokenInfo } from '@dotscience/adapters-http';
 
 /** The hub's server side (fastify and its plugins) is loaded only by the commands that serve. */
 const hubAdapters = () => import('@dotscience/adapters-http');

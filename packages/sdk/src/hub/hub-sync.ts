@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { AppendGate, type DataStore } from '@dotscience/core';
-import type { ObjectStorage } from '@dotscience/adapters-http';
+import type { ObjectStorage } from '@dotscience/core';
 import { openDotscience, refuseMissingConfiguredStore, type Dotscience } from '../composition-root.js';
 import { ConfigurationError } from '../configuration/configuration-errors.js';
 import { resolveConfiguration, type ResolveOptions } from '../configuration/resolve-configuration.js';

@@ -10,7 +10,7 @@ import {
   type JsonValue,
   type RecordedEvent,
 } from '@dotscience/core';
-import type { ObjectStorage } from '@dotscience/adapters-http';
+import type { ObjectStorage } from '@dotscience/core';
 
 /** Events and data objects of one side of a sync. */
 export interface SyncSide {
