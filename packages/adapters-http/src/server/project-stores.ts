@@ -6,7 +6,9 @@ import { ProjectIdSchema } from '../wire/wire-schemas.js';
 /** The stores of one project on the hub. Projects never share a store. */
 export interface ProjectStores {
   events: EventStore;
-  data: DataStore & ObjectStorage;
+  data: DataStore;
+  /** The data store's objects by digest (uploads and downloads); for an fs store, the store itself. */
+  objects: ObjectStorage;
 }
 
 export interface ProjectStoreProvider {
@@ -41,7 +43,8 @@ export class ProjectDirectories implements ProjectStoreProvider {
         const data = join(this.options.dataRoot, project);
         // The hub's own directories are its user's only (0700): a project's log and objects are not for other local users.
         await Promise.all([mkdir(events, { recursive: true, mode: 0o700 }), mkdir(data, { recursive: true, mode: 0o700 })]);
-        return { events: await this.options.openEvents(events), data: this.options.openData(data) };
+        const store = this.options.openData(data);
+        return { events: await this.options.openEvents(events), data: store, objects: store };
       })();
       stores.catch(() => this.opened.delete(project));
       this.opened.set(project, stores);
