@@ -9,7 +9,7 @@ import {
   type RunServices,
   type Workload,
   type WriterMeta,
-} from '@dotscience/core';
+} from '@dotscience/sdk';
 import type { CapturedProtocolRun } from './protocol-block-capture.js';
 
 export interface WorkloadError {

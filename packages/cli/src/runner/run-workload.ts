@@ -1,14 +1,15 @@
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import type { DataStore, WriterMeta } from '@dotscience/core';
 import {
   CaptureProgressDataStore,
   CodeVersionAtStart,
   ENVIRONMENT_VARIABLES,
-  StoreLease,
   openCapturePorts,
+  StoreLease,
   type CaptureProgressOptions,
+  type DataStore,
   type Settings,
+  type WriterMeta,
 } from '@dotscience/sdk';
 import { passThrough } from './passthrough.js';
 import type { CaptureServices } from './protocol-block-capture.js';
