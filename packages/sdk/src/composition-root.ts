@@ -340,7 +340,12 @@ export async function composeStoreHubServer(
   tokenDirectory: string,
   options: { webApp?: string } = {},
 ): Promise<{ server: HubServer; tokens: TokenRegistry }> {
-  const { build, http } = await hubServerFactory();
-  const tokens = http.TokenRegistry.inDirectory(tokenDirectory);
+  const { build } = await hubServerFactory();
+  const tokens = await composeHubTokens(tokenDirectory);
   return { server: build({ tokens, projects, ...(options.webApp === undefined ? {} : { webApp: options.webApp }) }), tokens };
+}
+
+/** The tokens of the hub whose directory is `directory` (`tokens.json`). */
+export async function composeHubTokens(directory: string): Promise<TokenRegistry> {
+  return (await import('@dotscience/adapters-http')).TokenRegistry.inDirectory(directory);
 }

@@ -3,10 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DataStore, EventStore, ObjectStorage } from '@dotscience/core';
 import type { Role, TokenInfo } from '@dotscience/adapters-http';
-import { composeHubServer, composeStoreHubServer } from '../composition-root.js';
-
-/** The hub's server side (fastify and its plugins) is loaded only by the commands that serve. */
-const hubAdapters = () => import('@dotscience/adapters-http');
+import { composeHubServer, composeHubTokens, composeStoreHubServer } from '../composition-root.js';
 
 export interface HubServeOptions {
   /** The hub's directory: per-project event logs under `events/`, tokens in `tokens.json`. */
@@ -121,8 +118,7 @@ export async function hubTokens(store: string): Promise<{
   list(project?: string): TokenInfo[];
   revoke(tokenId: string): Promise<TokenInfo>;
 }> {
-  const { TokenRegistry } = await hubAdapters();
-  const registry = TokenRegistry.inDirectory(resolve(store));
+  const registry = await composeHubTokens(resolve(store));
   return {
     create: (project, role, label) => registry.create(project, role, label),
     list: (project) => registry.list(project),
