@@ -1,7 +1,7 @@
-import { CheckpointStore, Clock, CodeInspector, DataStore, Environment, EventStore, IdGenerator } from '@dotscience/core';
+import { CheckpointStore, Clock, CodeInspector, DataMaintenance, DataStore, Environment, EventStore, IdGenerator, ObjectStorage } from '@dotscience/core';
 import { ContainerModule } from 'inversify';
 import { FsCheckpointStore } from './checkpoint/index.js';
-import { FsDataStore, type FsDataStoreOptions } from './data-store/index.js';
+import { FsDataMaintenance, FsDataStore, type FsDataStoreOptions } from './data-store/index.js';
 import { FsEventStore, type FsEventStoreOptions } from './event-store/index.js';
 import {
   GitCodeInspector,
@@ -19,6 +19,15 @@ import {
  * closed when the container is unbound (`container.unbindAllAsync()`).
  */
 
+/**
+ * How a module binds its adapter: unnamed, it is the deployment's port; named,
+ * it is one of several the composition root combines (the fs store beside a ZFS
+ * dataset, the git inspector a patch-recording one wraps), resolved by that name.
+ */
+export interface PortBinding {
+  name?: string;
+}
+
 /** Binds `EventStore` to an `FsEventStore` in `directory` (e.g. `.dotscience/events`). */
 export function fsEventStoreModule(directory: string, options: FsEventStoreOptions = {}): ContainerModule {
   return new ContainerModule(({ bind }) => {
@@ -29,13 +38,19 @@ export function fsEventStoreModule(directory: string, options: FsEventStoreOptio
   });
 }
 
-/** Binds `DataStore` to an `FsDataStore` (e.g. `.dotscience/data`). */
-export function fsDataStoreModule(options: FsDataStoreOptions): ContainerModule {
+/**
+ * Binds `DataStore` to an `FsDataStore` (e.g. `.dotscience/data`) and its
+ * `DataMaintenance`; unnamed, the store is also the deployment's `ObjectStorage`.
+ */
+export function fsDataStoreModule(options: FsDataStoreOptions, binding: PortBinding = {}): ContainerModule {
+  const { name } = binding;
   return new ContainerModule(({ bind }) => {
-    bind<FsDataStore>(DataStore)
-      .toDynamicValue(() => new FsDataStore(options))
-      .inSingletonScope()
-      .onDeactivation((store) => store.close());
+    const store = bind<FsDataStore>(DataStore).toDynamicValue(() => new FsDataStore(options)).inSingletonScope();
+    (name === undefined ? store : store.whenNamed(name)).onDeactivation((opened) => opened.close());
+    bind<DataMaintenance>(DataMaintenance)
+      .toResolvedValue((opened: FsDataStore) => new FsDataMaintenance(opened), [{ serviceIdentifier: DataStore, ...(name === undefined ? {} : { name }) }])
+      .inSingletonScope();
+    if (name === undefined) bind<ObjectStorage>(ObjectStorage).toService(DataStore);
   });
 }
 
@@ -49,16 +64,22 @@ export function fsCheckpointStoreModule(directory: string): ContainerModule {
 }
 
 export interface WorkstationModuleOptions {
-  git?: GitCodeInspectorOptions;
   environment?: NodeEnvironmentOptions;
 }
 
-/** Binds `Clock`, `IdGenerator`, `CodeInspector` and `Environment` to this machine's clock, UUID v7 ids, git and Node. */
+/** Binds `Clock`, `IdGenerator` and `Environment` to this machine's clock, UUID v7 ids and Node. */
 export function workstationModule(options: WorkstationModuleOptions = {}): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind<Clock>(Clock).toDynamicValue(() => new SystemClock()).inSingletonScope();
     bind<IdGenerator>(IdGenerator).toDynamicValue(() => new RandomIdGenerator()).inSingletonScope();
-    bind<CodeInspector>(CodeInspector).toDynamicValue(() => new GitCodeInspector(options.git)).inSingletonScope();
     bind<Environment>(Environment).toDynamicValue(() => new NodeEnvironment(options.environment)).inSingletonScope();
+  });
+}
+
+/** Binds `CodeInspector` to git in the working tree, within `options`' limits. */
+export function gitCodeInspectorModule(options: GitCodeInspectorOptions = {}, binding: PortBinding = {}): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    const inspector = bind<CodeInspector>(CodeInspector).toDynamicValue(() => new GitCodeInspector(options)).inSingletonScope();
+    if (binding.name !== undefined) inspector.whenNamed(binding.name);
   });
 }

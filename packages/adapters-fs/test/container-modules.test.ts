@@ -1,10 +1,20 @@
 import 'reflect-metadata';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CheckpointStore, Clock, CodeInspector, DataStore, Environment, EventStore, IdGenerator } from '@dotscience/core';
+import { CheckpointStore, Clock, CodeInspector, DataMaintenance, DataStore, Environment, EventStore, IdGenerator, ObjectStorage } from '@dotscience/core';
 import { Container } from 'inversify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FsDataStore, FsEventStore, fsCheckpointStoreModule, fsDataStoreModule, fsEventStoreModule, workstationModule } from '../src/index.js';
+import {
+  FsDataMaintenance,
+  FsDataStore,
+  FsEventStore,
+  GitCodeInspector,
+  fsCheckpointStoreModule,
+  fsDataStoreModule,
+  fsEventStoreModule,
+  gitCodeInspectorModule,
+  workstationModule,
+} from '../src/index.js';
 import { collect, metricEvent, tempStoreDir } from './event-store/fixtures.js';
 
 describe('adapters-fs container modules', () => {
@@ -22,6 +32,7 @@ describe('adapters-fs container modules', () => {
       fsDataStoreModule({ directory: join(dir, 'data'), workers: 1 }),
       fsCheckpointStoreModule(join(dir, 'checkpoints')),
       workstationModule(),
+      gitCodeInspectorModule(),
     );
     return { container, dir };
   }
@@ -31,10 +42,15 @@ describe('adapters-fs container modules', () => {
     const events = await container.getAsync<EventStore>(EventStore);
     expect(events).toBeInstanceOf(FsEventStore);
     expect(await container.getAsync<EventStore>(EventStore)).toBe(events);
-    expect(await container.getAsync<DataStore>(DataStore)).toBeInstanceOf(FsDataStore);
+    const data = await container.getAsync<DataStore>(DataStore);
+    expect(data).toBeInstanceOf(FsDataStore);
+    expect(container.get<ObjectStorage>(ObjectStorage)).toBe(data);
+    const maintenance = container.getAll<DataMaintenance>(DataMaintenance);
+    expect(maintenance).toHaveLength(1);
+    expect(maintenance[0]).toBeInstanceOf(FsDataMaintenance);
     expect(typeof container.get<Clock>(Clock).now()).toBe('string');
     expect(container.get<IdGenerator>(IdGenerator).newId()).toMatch(/^[0-9a-f-]{36}$/);
-    expect(container.get<CodeInspector>(CodeInspector)).toBeDefined();
+    expect(container.get<CodeInspector>(CodeInspector)).toBeInstanceOf(GitCodeInspector);
     expect(container.get<Environment>(Environment)).toBeDefined();
     expect(container.get<CheckpointStore>(CheckpointStore)).toBeDefined();
     await container.unbindAllAsync();
@@ -58,6 +74,17 @@ describe('adapters-fs container modules', () => {
     const ref = await data.capture(join(dir, 'work', 'a.csv'));
     expect(ref.store).toBe('fs');
     expect(await new FsDataStore({ directory: join(dir, 'data'), workers: 1 }).has(ref)).toBe(true);
+    await container.unbindAllAsync();
+  });
+
+  it('given the data module bound by name, when resolved, then the store is found by that name only and is not the ObjectStorage of the deployment', async () => {
+    const { dir, cleanup } = await tempStoreDir();
+    cleanups.push(cleanup);
+    const container = new Container();
+    container.load(fsDataStoreModule({ directory: join(dir, 'data'), workers: 1 }, { name: 'beside-zfs' }));
+    expect(await container.getAsync<DataStore>(DataStore, { name: 'beside-zfs' })).toBeInstanceOf(FsDataStore);
+    expect(container.isBound(ObjectStorage)).toBe(false);
+    expect((await container.getAllAsync<DataMaintenance>(DataMaintenance)).map((m) => m.kind)).toEqual(['fs']);
     await container.unbindAllAsync();
   });
 });

@@ -5,4 +5,5 @@ export * from './snapshot-version.js';
 export * from './durability.js';
 export * from './zfs-garbage-collection.js';
 export * from './zfs-data-store.js';
+export * from './zfs-data-maintenance.js';
 export * from './container-modules.js';

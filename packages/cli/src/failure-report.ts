@@ -1,5 +1,5 @@
 import { CommanderError, InvalidArgumentError } from 'commander';
-import { DotscienceError, QueryParseError } from '@dotscience/core';
+import { DotscienceError, QueryParseError } from '@dotscience/sdk';
 import { UsageError } from './usage-error.js';
 
 /** Errors of Node and of our packages that carry a stable code are the user's to fix, not bugs. */

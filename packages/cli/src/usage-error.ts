@@ -1,4 +1,4 @@
-import { DotscienceError } from '@dotscience/core';
+import { DotscienceError } from '@dotscience/sdk';
 
 /** The command line asks for something the command cannot do as given: a missing or wrong command, argument or option (exit code 2). */
 export class UsageError extends DotscienceError {

@@ -3,21 +3,29 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   FsDataStore,
-  GitCodeInspector,
+  FsEventStore,
+  ReceiptLedger,
+  ReceiptSigner,
   fsCheckpointStoreModule,
   fsDataStoreModule,
   fsEventStoreModule,
+  gitCodeInspectorModule,
   workstationModule,
   type FsEventStoreOptions,
+  type GitCodeInspector,
 } from '@dotscience/adapters-fs';
+import type { HubReceipts, HubServer, HubServerFactory, ProjectDirectories, ProjectStoreProvider, TokenRegistry } from '@dotscience/adapters-http';
+import type { ZfsDataStore } from '@dotscience/adapters-zfs';
 import {
   CheckpointStore,
   Clock,
   CodeInspector,
+  DataMaintenance,
   DataStore,
   Environment,
   EventStore,
   IdGenerator,
+  ObjectStorage,
   type RunServices,
 } from '@dotscience/core';
 import { Container, ContainerModule } from 'inversify';
@@ -85,7 +93,7 @@ function eventStoreModule(store: StoreLocation, options: OpenOptions, configurat
 function dataStoreModule(data: DataLocation, options: OpenOptions, configuration: Configuration): ContainerModule {
   switch (data.kind) {
     case 'fs':
-      return fsDataStoreModule({ directory: data.directory, ...(options.hashWorkers === undefined ? {} : { workers: options.hashWorkers }) });
+      return fsDataStoreModule({ directory: data.directory, ...hashWorkersOf(options) });
     case 'zfs':
       return zfsWithFsDataModule(data.dataset, options, configuration);
     case 'hub':
@@ -93,45 +101,82 @@ function dataStoreModule(data: DataLocation, options: OpenOptions, configuration
   }
 }
 
+/** The names the stores of a per-path mix are bound under. */
+const ZFS_ROUTE = 'zfs';
+const FS_BESIDE_ZFS = 'fs-beside-zfs';
+
 /**
  * `zfs:pool/dataset`: paths on that dataset (or a dataset below it) are versioned
  * by ZFS snapshots, every other path by the fs store next to the log (mixing per
  * path prefix: the prefixes are the datasets' mountpoints, read at each capture).
+ * Each store is bound by its adapter's module under a name, with its DataMaintenance;
+ * the mix is the DataStore. The mix hands out no objects (no ObjectStorage).
  */
 function zfsWithFsDataModule(dataset: string, options: OpenOptions, configuration: Configuration): ContainerModule {
   const smallData = join(dirname(configuration.checkpointsDirectory), 'data');
-  return new ContainerModule(({ bind }) => {
+  const zfs = deferredModule(async () =>
+    (await import('@dotscience/adapters-zfs')).zfsDataStoreModule(
+      { dataset, onWarning: (warning) => process.stderr.write(`ds: warning: ${warning.message}\n`) },
+      { name: ZFS_ROUTE },
+    ),
+  );
+  const fs = fsDataStoreModule({ directory: smallData, ...hashWorkersOf(options) }, { name: FS_BESIDE_ZFS });
+  const mix = new ContainerModule(({ bind }) => {
     bind<PathRoutedDataStore>(DataStore)
-      .toDynamicValue(async () => {
-        const { ZfsDataStore } = await import('@dotscience/adapters-zfs');
-        const zfs = new ZfsDataStore({ dataset, onWarning: (warning) => process.stderr.write(`ds: warning: ${warning.message}\n`) });
-        await zfs.open();
-        const fs = new FsDataStore({ directory: smallData, ...(options.hashWorkers === undefined ? {} : { workers: options.hashWorkers }) });
-        return new PathRoutedDataStore([{ store: zfs, holds: (path) => zfs.holds(path) }], fs);
-      })
+      .toResolvedValue(
+        (zfsStore: ZfsDataStore, fsStore: FsDataStore) => new PathRoutedDataStore([{ store: zfsStore, holds: (path) => zfsStore.holds(path) }], fsStore),
+        [
+          { serviceIdentifier: DataStore, name: ZFS_ROUTE },
+          { serviceIdentifier: DataStore, name: FS_BESIDE_ZFS },
+        ],
+      )
       .inSingletonScope()
-      .onDeactivation((store) => store.close());
+      .whenDefault();
+  });
+  return new ContainerModule(async (loading) => {
+    for (const module of [fs, zfs, mix]) await module.load(loading);
   });
 }
 
+const hashWorkersOf = (options: OpenOptions): { workers?: number } => (options.hashWorkers === undefined ? {} : { workers: options.hashWorkers });
+
+/** The name the plain git inspector is bound under, for the patch-recording one to wrap. */
+const PLAIN_GIT = 'git';
+
 /**
  * CodeInspector: git within the configured limits, with a dirty tree's patch stored through
- * the DataStore (replaces the workstation's plain git inspector). Local store and data
- * directories are data, never code.
+ * the DataStore. Local store and data directories are data, never code.
  */
 function codeInspectorModule(configuration: Configuration): ContainerModule {
   const { maxUntrackedFileBytes, maxUntrackedBytes, gitTimeoutMs, gitTimeoutSetting } = configuration.codeInspection;
   const git = { maxUntrackedFileBytes, maxUntrackedBytes, timeoutMs: gitTimeoutMs, timeoutSetting: gitTimeoutSetting };
   const stores = [configuration.store, configuration.data].flatMap((location) => (location.kind === 'fs' ? [location.directory] : []));
-  return new ContainerModule(({ rebind }) => {
-    rebind<CodeInspector>(CodeInspector)
-      .toResolvedValue((data: DataStore) => new PatchRecordingCodeInspector(new GitCodeInspector(git), data, { exclude: stores }), [DataStore])
-      .inSingletonScope();
+  const patchRecording = new ContainerModule(({ bind }) => {
+    bind<CodeInspector>(CodeInspector)
+      .toResolvedValue((plain: GitCodeInspector, data: DataStore) => new PatchRecordingCodeInspector(plain, data, { exclude: stores }), [
+        { serviceIdentifier: CodeInspector, name: PLAIN_GIT },
+        DataStore,
+      ])
+      .inSingletonScope()
+      .whenDefault();
+  });
+  return new ContainerModule(async (loading) => {
+    for (const module of [gitCodeInspectorModule(git, { name: PLAIN_GIT }), patchRecording]) await module.load(loading);
   });
 }
 
+/**
+ * The plain git inspector with no size limit, nothing stored (`ds reproduce`
+ * checks a restored tree's diff digest with it).
+ */
+export async function unlimitedCodeInspector(): Promise<CodeInspector> {
+  const container = new Container();
+  await container.loadAsync(gitCodeInspectorModule({ maxUntrackedFileBytes: Number.POSITIVE_INFINITY, maxUntrackedBytes: Number.POSITIVE_INFINITY }));
+  return container.get<CodeInspector>(CodeInspector);
+}
+
 /** A container with every port bound as `configuration` says. Nothing is opened until resolved. */
-export async function createContainer(configuration: Configuration, options: OpenOptions = {}): Promise<Container> {
+async function createContainer(configuration: Configuration, options: OpenOptions = {}): Promise<Container> {
   const container = new Container();
   await container.loadAsync(
     eventStoreModule(configuration.store, options, configuration),
@@ -146,8 +191,11 @@ export async function createContainer(configuration: Configuration, options: Ope
 /** The opened ports of one configuration; `close()` releases locks, files and workers. */
 export interface Dotscience extends RunServices {
   readonly configuration: Configuration;
-  readonly container: Container;
   readonly checkpoints: CheckpointStore;
+  /** The data store's objects by digest, when it hands them out (fs, hub): what push, pull and `ds ui` copy or serve. */
+  readonly objects: ObjectStorage | undefined;
+  /** The upkeep of each data store of the configuration (two for ZFS data beside the fs store; none for a hub's). */
+  readonly maintenance: readonly DataMaintenance[];
   close(): Promise<void>;
 }
 
@@ -186,9 +234,10 @@ export async function openDotscience(options: OpenOptions = {}): Promise<Dotscie
     let closed: Promise<void> | undefined;
     const ds: Dotscience = {
       configuration,
-      container,
       events,
       data,
+      objects: container.isBound(ObjectStorage) ? await container.getAsync<ObjectStorage>(ObjectStorage) : undefined,
+      maintenance: container.isBound(DataMaintenance) ? await container.getAllAsync<DataMaintenance>(DataMaintenance) : [],
       checkpoints: container.get<CheckpointStore>(CheckpointStore),
       clock: container.get<Clock>(Clock),
       ids: container.get<IdGenerator>(IdGenerator),
@@ -202,4 +251,101 @@ export async function openDotscience(options: OpenOptions = {}): Promise<Dotscie
     await container.unbindAllAsync().catch(() => undefined);
     throw err;
   }
+}
+
+/** The ports a capture needs without the event log: what `ds run` holds while the program runs. */
+export interface CapturePorts extends Pick<RunServices, 'data' | 'code' | 'environment' | 'clock'> {
+  close(): Promise<void>;
+}
+
+/**
+ * Bind the adapters of the configuration `options` resolve to and open the data
+ * store, code inspector, environment and clock only: the event log (and its
+ * writer lock) is left to whoever opens it.
+ */
+export async function openCapturePorts(options: OpenOptions = {}): Promise<CapturePorts> {
+  const container = await createContainer(resolveConfiguration(options), options);
+  try {
+    let closed: Promise<void> | undefined;
+    return {
+      data: await container.getAsync<DataStore>(DataStore),
+      code: await container.getAsync<CodeInspector>(CodeInspector),
+      environment: container.get<Environment>(Environment),
+      clock: container.get<Clock>(Clock),
+      close: () => (closed ??= container.unbindAllAsync()),
+    };
+  } catch (err) {
+    await container.unbindAllAsync().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The hub's signing key (`hub-signing-key.pem`, made 0600 on first start) and its receipts (`receipts/<project>.ndjson`). */
+export const HUB_SIGNING_KEY_FILE = 'hub-signing-key.pem';
+
+/** Where a hub keeps its projects, tokens, key and receipts (`ds serve`). */
+export interface HubSite {
+  /** The hub's directory: per-project event logs under `events/`, tokens in `tokens.json`. */
+  directory: string;
+  /** Where per-project data objects live. */
+  dataDirectory: string;
+  bodyLimit?: number;
+  webApp?: string;
+}
+
+async function hubReceipts(root: string): Promise<HubReceipts> {
+  const signer = await ReceiptSigner.fromKeyFile(join(root, HUB_SIGNING_KEY_FILE));
+  const ledger = new ReceiptLedger(join(root, 'receipts'));
+  return {
+    sign: (receipt) => signer.sign(receipt),
+    record: (project, receipt) => ledger.append(project, [{ receipt }]),
+    read: async (project) => (await ledger.read(project)).lines.map((line) => line.receipt),
+  };
+}
+
+/** The hub server factory, from the http adapter's module (loaded only by the commands that serve). */
+async function hubServerFactory(): Promise<{ build: HubServerFactory; http: typeof import('@dotscience/adapters-http') }> {
+  const http = await import('@dotscience/adapters-http');
+  const container = new Container();
+  await container.loadAsync(http.hubServerModule());
+  return { build: container.get<HubServerFactory>(http.HubServerFactory), http };
+}
+
+/**
+ * A hub over the projects of a directory: one FsEventStore and one FsDataStore
+ * per project, the site's tokens, and every accepted append's receipt signed
+ * with the site's key.
+ */
+export async function composeHubServer(site: HubSite): Promise<{ server: HubServer; projects: ProjectDirectories }> {
+  const { build, http } = await hubServerFactory();
+  const projects = new http.ProjectDirectories({
+    eventsRoot: join(site.directory, 'events'),
+    dataRoot: site.dataDirectory,
+    openEvents: (dir) => FsEventStore.open(dir),
+    openData: (dir) => new FsDataStore({ directory: dir }),
+  });
+  const server = build({
+    tokens: http.TokenRegistry.inDirectory(site.directory),
+    projects,
+    receipts: await hubReceipts(site.directory),
+    ...(site.bodyLimit === undefined ? {} : { bodyLimit: site.bodyLimit }),
+    ...(site.webApp === undefined ? {} : { webApp: site.webApp }),
+  });
+  return { server, projects };
+}
+
+/** A hub over stores already opened (`ds ui`), with the tokens of `tokenDirectory`. */
+export async function composeStoreHubServer(
+  projects: ProjectStoreProvider,
+  tokenDirectory: string,
+  options: { webApp?: string } = {},
+): Promise<{ server: HubServer; tokens: TokenRegistry }> {
+  const { build } = await hubServerFactory();
+  const tokens = await composeHubTokens(tokenDirectory);
+  return { server: build({ tokens, projects, ...(options.webApp === undefined ? {} : { webApp: options.webApp }) }), tokens };
+}
+
+/** The tokens of the hub whose directory is `directory` (`tokens.json`). */
+export async function composeHubTokens(directory: string): Promise<TokenRegistry> {
+  return (await import('@dotscience/adapters-http')).TokenRegistry.inDirectory(directory);
 }

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStoreDbEventStore } from '@dotscience/adapters-eventstore';
-import { FsDataStore, FsEventStore } from '@dotscience/adapters-fs';
+import { FsDataMaintenance, FsDataStore, FsEventStore } from '@dotscience/adapters-fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AdapterUnavailableError, StoreNotFoundError, openDotscience } from '../src/index.js';
 
@@ -57,6 +57,23 @@ describe('composition root', () => {
     for await (const _ of again.events.readAll()) count++;
     expect(count).toBe(1);
     await again.close();
+  });
+
+  it('given the default configuration, when opened, then the fs store is also the ObjectStorage and its DataMaintenance is the only upkeep, and no container is handed out', async () => {
+    const ds = await openDotscience({ cwd: root, env: {}, hashWorkers: 1 });
+    expect(ds.objects).toBe(ds.data);
+    expect(ds.maintenance.map((m) => m.kind)).toEqual(['fs']);
+    expect(ds.maintenance[0]).toBeInstanceOf(FsDataMaintenance);
+    expect('container' in ds).toBe(false);
+    await ds.close();
+  });
+
+  it('given a hub for events and data, when opened, then the hub client hands out objects and there is no local upkeep', async () => {
+    const ds = await openDotscience({ cwd: root, env: { DOTSCIENCE_HUB: 'http://127.0.0.1:1', DOTSCIENCE_TOKEN: 'not-checked-until-used' } });
+    expect(ds.objects).toBe(ds.data);
+    expect(ds.data.kind).toBe('hub');
+    expect(ds.maintenance).toEqual([]);
+    await ds.close();
   });
 
   it('given a KurrentDB store, when opened, then an EventStoreDbEventStore serves EventStore (it connects on first use)', async () => {

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { MaterializeOptionsSchema, parseInput, VersionRefSchema } from '@dotscience/core';
-import type { CaptureOptions, CaptureProgress, DataStore, MaterializeOptions, VersionRef, VersionStat } from '@dotscience/core';
+import type { CaptureOptions, CaptureProgress, DataStore, MaterializeOptions, ObjectStorage, StoredObject, VersionRef, VersionStat } from '@dotscience/core';
 import { captureTree } from './capture.js';
 import { DataVersionNotFoundError } from './data-store-errors.js';
 import { collectGarbage, type GcOptions, type GcResult } from './garbage-collection.js';
@@ -53,7 +53,7 @@ const CaptureOptionsSchema = z
  * stat cache so unchanged files are never re-read, hashing on every core when it
  * pays, and copy-on-write materialization where the file system offers it.
  */
-export class FsDataStore implements DataStore {
+export class FsDataStore implements DataStore, ObjectStorage {
   readonly kind = 'fs';
   readonly stats: FsDataStoreStats = { filesRead: 0, bytesRead: 0, objectsStored: 0 };
   readonly directory: string;
@@ -142,7 +142,7 @@ export class FsDataStore implements DataStore {
   }
 
   /** The stored object's bytes as a stream (with its size), or undefined when absent. */
-  async readObject(digest: string): Promise<{ size: number; stream: NodeJS.ReadableStream } | undefined> {
+  async readObject(digest: string): Promise<StoredObject | undefined> {
     await this.open();
     return openObject(this.objects, objectHex(digest));
   }

@@ -41,7 +41,7 @@ function reading<T>(path: string, call: () => T): T {
  * fingerprint is kept as strings, not the BigIntStats (a 100k-file scan would
  * otherwise hold 100k of them).
  */
-class LocalTree implements TreeSource<BigIntStats, FileStatDetail> {
+export class LocalTree implements TreeSource<BigIntStats, FileStatDetail> {
   /** Wall clock just before the entries being stat'ed were listed: what "racily fresh" is measured against. */
   private listedAtNs = nowNs();
 

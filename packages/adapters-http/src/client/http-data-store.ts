@@ -8,11 +8,12 @@ import {
   type CaptureOptions,
   type DataStore,
   type MaterializeOptions,
+  type ObjectStorage,
+  type StoredObject,
   type VersionRef,
   type VersionStat,
 } from '@dotscience/core';
 import { z } from 'zod';
-import type { ObjectStorage } from '../server/project-stores.js';
 import { hubPaths } from '../wire/hub-routes.js';
 import { MissingObjectsResponseSchema, VersionStatResponseSchema } from '../wire/wire-schemas.js';
 import { HubConnection, type HubClientOptions } from './hub-connection.js';
@@ -100,7 +101,7 @@ export class HttpDataStore implements DataStore, ObjectStorage {
     return (await this.missing([digest])).length === 0;
   }
 
-  async readObject(digest: string): Promise<{ size: number; stream: NodeJS.ReadableStream } | undefined> {
+  async readObject(digest: string): Promise<StoredObject | undefined> {
     const project = await this.connection.project();
     const response = await this.connection.send({ method: 'GET', path: hubPaths.object(project, hexOf(digest)) }, true);
     if (!response?.body) return undefined;

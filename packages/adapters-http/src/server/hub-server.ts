@@ -182,20 +182,20 @@ export class HubServer {
     app.post(hubRoutes.missingObjects, async (request) => {
       const { stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
       const body = parseInput(wire.MissingObjectsBodySchema, request.body, 'missing-objects body');
-      const present = await Promise.all(body.digests.map((d) => stores.data.hasObject(d)));
+      const present = await Promise.all(body.digests.map((d) => stores.objects.hasObject(d)));
       return { missing: body.digests.filter((_, i) => !present[i]) };
     });
 
     app.put(hubRoutes.object, async (request, reply) => {
       const { params, stores } = await context.enter(request, wire.ObjectParamsSchema, 'write');
       if (!isStream(request.body)) return reply.status(415).send({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'content-type: an object upload must be sent as application/octet-stream' });
-      const stored = await stores.data.writeObject(`sha256:${params.hex}`, request.body);
+      const stored = await stores.objects.writeObject(`sha256:${params.hex}`, request.body);
       return reply.status(stored ? 201 : 200).send({ stored });
     });
 
     app.get(hubRoutes.object, async (request, reply) => {
       const { params, stores } = await context.enter(request, wire.ObjectParamsSchema, 'read');
-      const found = await stores.data.readObject(`sha256:${params.hex}`);
+      const found = await stores.objects.readObject(`sha256:${params.hex}`);
       if (!found) return reply.status(404).send({ code: 'OBJECT_NOT_FOUND', message: `the hub holds no object sha256:${params.hex} — push it first` });
       return reply.header('content-type', 'application/octet-stream').header('content-length', found.size).send(found.stream);
     });

@@ -1,26 +1,14 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DataStore, EventStore } from '@dotscience/core';
+import type { DataStore, EventStore, ObjectStorage } from '@dotscience/core';
 import { ProjectIdSchema } from '../wire/wire-schemas.js';
-
-/**
- * Object-level access to a content-addressed data store, for replication: the
- * hub receives uploads through it and push/pull copy objects with it. A digest
- * is `sha256:<hex>`; the object's content is a file's bytes or a directory's
- * canonical manifest text (`core/src/data/manifest.ts`). `FsDataStore` has it.
- */
-export interface ObjectStorage {
-  hasObject(digest: string): Promise<boolean>;
-  /** The object's bytes as a stream, or undefined when absent. */
-  readObject(digest: string): Promise<{ size: number; stream: NodeJS.ReadableStream } | undefined>;
-  /** Store an object, verified against `digest` before it is kept; false when it was already there. */
-  writeObject(digest: string, content: AsyncIterable<Uint8Array>): Promise<boolean>;
-}
 
 /** The stores of one project on the hub. Projects never share a store. */
 export interface ProjectStores {
   events: EventStore;
-  data: DataStore & ObjectStorage;
+  data: DataStore;
+  /** The data store's objects by digest (uploads and downloads); for an fs store, the store itself. */
+  objects: ObjectStorage;
 }
 
 export interface ProjectStoreProvider {
@@ -55,7 +43,8 @@ export class ProjectDirectories implements ProjectStoreProvider {
         const data = join(this.options.dataRoot, project);
         // The hub's own directories are its user's only (0700): a project's log and objects are not for other local users.
         await Promise.all([mkdir(events, { recursive: true, mode: 0o700 }), mkdir(data, { recursive: true, mode: 0o700 })]);
-        return { events: await this.options.openEvents(events), data: this.options.openData(data) };
+        const store = this.options.openData(data);
+        return { events: await this.options.openEvents(events), data: store, objects: store };
       })();
       stores.catch(() => this.opened.delete(project));
       this.opened.set(project, stores);

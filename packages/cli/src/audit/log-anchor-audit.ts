@@ -1,4 +1,4 @@
-import { AnchorVerifier, isAnchoredLog, type AnchorBreak, type AnchoredLog, type AnchorReport, type EventStore, type RecordedEvent } from '@dotscience/core';
+import { AnchorVerifier, isAnchoredLog, type AnchorBreak, type AnchoredLog, type AnchorReport, type EventStore, type RecordedEvent } from '@dotscience/sdk';
 
 /**
  * The anchor part of `ds audit verify`: the log chain recomputed over the records as the

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LogChain, parseInput, receiptSignatureHolds, SignedReceiptSchema, type RecordedEvent, type SignedReceipt } from '@dotscience/core';
+import { LogChain, parseInput, receiptSignatureHolds, SignedReceiptSchema, type RecordedEvent, type SignedReceipt } from '@dotscience/sdk';
 
 export interface PublishedAnchorVerdict {
   file: string;

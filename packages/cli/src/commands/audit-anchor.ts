@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { LogChain } from '@dotscience/core';
-import { localFolderOf, signLocalHead } from '@dotscience/sdk';
+import { localFolderOf, LogChain, signLocalHead } from '@dotscience/sdk';
 import { printJson } from '../output/json-output.js';
 import { withStoreForReading } from '../store-access.js';
 

@@ -1,6 +1,18 @@
 import type { Command } from 'commander';
-import { ChainVerifier, StreamAudit, type AnchorReport, type ChainBreak, type RuleViolation } from '@dotscience/core';
-import { auditReceipts, checkReferencedData, verifyDataObjects, type DataPresenceReport, type DataVerifyReport, type MissingVersion, type ReceiptAuditReport } from '@dotscience/sdk';
+import {
+  auditReceipts,
+  ChainVerifier,
+  checkReferencedData,
+  StreamAudit,
+  verifyDataObjects,
+  type AnchorReport,
+  type ChainBreak,
+  type DataPresenceReport,
+  type DataVerifyReport,
+  type MissingVersion,
+  type ReceiptAuditReport,
+  type RuleViolation,
+} from '@dotscience/sdk';
 import { anchorLines, LogAnchorAudit } from '../audit/log-anchor-audit.js';
 import { PublishedAnchorCheck, type PublishedAnchorVerdict } from '../audit/published-anchor.js';
 import { receiptLines } from '../audit/receipt-lines.js';

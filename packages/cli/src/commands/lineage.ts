@@ -10,7 +10,7 @@ import {
   UnknownLineageNodeError,
   type LineageDirection,
   type ProvenanceGraph,
-} from '@dotscience/core';
+} from '@dotscience/sdk';
 import { printJson, printText } from '../output/json-output.js';
 import { lineageText } from '../output/lineage-text.js';
 import { currentState } from '../projections/current-state.js';

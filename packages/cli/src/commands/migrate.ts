@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { ChainVerifier, DotscienceError, type ChainBreak, type EventStore } from '@dotscience/core';
-import { openDotscience, openForReading, type Dotscience } from '@dotscience/sdk';
+import { ChainVerifier, DotscienceError, openDotscience, openForReading, type ChainBreak, type Dotscience, type EventStore } from '@dotscience/sdk';
 import { printJson, printText } from '../output/json-output.js';
 import { ProgressBar } from '../output/progress-bar.js';
 import { importEvents, type ImportReport } from '../transfer/event-import.js';

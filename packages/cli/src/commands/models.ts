@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { modelsProjection } from '@dotscience/core';
+import { modelsProjection } from '@dotscience/sdk';
 import { printJson, printText } from '../output/json-output.js';
 import { modelTable } from '../output/model-table.js';
 import { currentState } from '../projections/current-state.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { datasetsProjection, modelsProjection, replay, runsProjection, type EventStore, type Projection, type ReplayResult } from '@dotscience/core';
+import { datasetsProjection, modelsProjection, replay, runsProjection, type EventStore, type Projection, type ReplayResult } from '@dotscience/sdk';
 import { printJson, printText } from '../output/json-output.js';
 import { ProgressBar } from '../output/progress-bar.js';
 import { loadProjectionModule } from '../replay/projection-module.js';

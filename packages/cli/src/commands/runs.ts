@@ -1,4 +1,4 @@
-import { withParent } from '@dotscience/core';
+import { withParent } from '@dotscience/sdk';
 import type { Command } from 'commander';
 import { nonNegativeInteger } from '../command-arguments.js';
 import { printJson, printText } from '../output/json-output.js';

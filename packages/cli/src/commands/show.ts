@@ -1,6 +1,5 @@
-import { withParent } from '@dotscience/core';
+import { streamReceipts, withParent } from '@dotscience/sdk';
 import type { Command } from 'commander';
-import { streamReceipts } from '@dotscience/sdk';
 import { pushLines, runPushes } from '../output/push-receipts.js';
 import { printJson, printText } from '../output/json-output.js';
 import { runDetails } from '../output/run-details.js';

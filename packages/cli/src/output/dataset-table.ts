@@ -1,4 +1,4 @@
-import type { DatasetsState } from '@dotscience/core';
+import type { DatasetsState } from '@dotscience/sdk';
 import { renderTable } from './text-table.js';
 import { byteSize, shortDigest, timeText } from './value-text.js';
 

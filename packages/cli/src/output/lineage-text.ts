@@ -1,4 +1,4 @@
-import { nodeKind, type LineageDirection, type ProvenanceGraph } from '@dotscience/core';
+import { nodeKind, type LineageDirection, type ProvenanceGraph } from '@dotscience/sdk';
 
 function describe(graph: ProvenanceGraph, id: string, idLength: number): string {
   if (Object.hasOwn(graph.entities, id)) {

@@ -1,4 +1,4 @@
-import type { ModelsState } from '@dotscience/core';
+import type { ModelsState } from '@dotscience/sdk';
 import { renderTable } from './text-table.js';
 import { byteSize, shortDigest, timeText, valueText } from './value-text.js';
 

@@ -1,4 +1,4 @@
-import { parentRunOf, type CodeVersion, type DatasetsState, type DeclaredData, type RunView } from '@dotscience/core';
+import { parentRunOf, type CodeVersion, type DatasetsState, type DeclaredData, type RunView } from '@dotscience/sdk';
 import { versionNumberOf } from '../runs/data-versions.js';
 import { renderTable } from './text-table.js';
 import { byteSize, shortDigest, timeText, valueText } from './value-text.js';

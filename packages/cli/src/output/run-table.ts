@@ -1,4 +1,4 @@
-import { parentRunOf, type RunView } from '@dotscience/core';
+import { parentRunOf, type RunView } from '@dotscience/sdk';
 import { renderTable } from './text-table.js';
 import { timeText, valueText } from './value-text.js';
 

@@ -1,4 +1,4 @@
-import type { JsonValue } from '@dotscience/core';
+import type { JsonValue } from '@dotscience/sdk';
 
 /** A recorded value as a table cell: strings as written, numbers to 6 significant digits, other JSON compact. */
 export function valueText(value: JsonValue | undefined): string {

@@ -1,5 +1,4 @@
-import { ProjectionRunner, type Projection } from '@dotscience/core';
-import type { Dotscience } from '@dotscience/sdk';
+import { ProjectionRunner, type Dotscience, type Projection } from '@dotscience/sdk';
 
 /**
  * The current state of a projection: resumed from its checkpoint, caught up

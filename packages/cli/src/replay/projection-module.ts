@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defineProjection, DotscienceError, type Projection, type ProjectionDefinition } from '@dotscience/core';
+import { defineProjection, DotscienceError, type Projection, type ProjectionDefinition } from '@dotscience/sdk';
 
 /** A --projection file that cannot be loaded or exports no projection. */
 export class ProjectionModuleError extends DotscienceError {

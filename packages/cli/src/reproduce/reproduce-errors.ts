@@ -1,4 +1,4 @@
-import { DotscienceError } from '@dotscience/core';
+import { DotscienceError } from '@dotscience/sdk';
 
 export class ReproduceTargetNotEmptyError extends DotscienceError {
   readonly code = 'REPRODUCE_TARGET_NOT_EMPTY';

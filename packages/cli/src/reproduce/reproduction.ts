@@ -1,8 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { DeclaredData, MaterializeOptions, RunView } from '@dotscience/core';
-import type { Dotscience } from '@dotscience/sdk';
+import type { DeclaredData, Dotscience, MaterializeOptions, RunView } from '@dotscience/sdk';
 import type { ProgressBar } from '../output/progress-bar.js';
 import { checkoutCommit, placeInTree, repositoryWithCommit, workingTreeOf } from './code-checkout.js';
 import { CommitNotFoundError, MissingDataVersionError, ReproduceTargetNotEmptyError } from './reproduce-errors.js';

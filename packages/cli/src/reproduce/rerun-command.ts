@@ -1,4 +1,4 @@
-import type { RunView } from '@dotscience/core';
+import type { RunView } from '@dotscience/sdk';
 
 /** A word as a POSIX shell reads it back unchanged. */
 export function shellWord(word: string): string {

@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CodeVersion, VersionRef } from '@dotscience/core';
-import { uncommittedChangeDigest, type Dotscience } from '@dotscience/sdk';
+import { uncommittedChangeDigest, type CodeVersion, type Dotscience, type VersionRef } from '@dotscience/sdk';
 import { applyPatch } from './code-checkout.js';
 import { PatchApplyError, PatchMissingError } from './reproduce-errors.js';
 

@@ -12,7 +12,7 @@ import {
   type RunBlock,
   type RunServices,
   type VersionRef,
-} from '@dotscience/core';
+} from '@dotscience/sdk';
 import type { ProtocolDataRoot } from './protocol-data-root.js';
 
 /** The ports a block needs to capture its data (the event store is opened only to record it). */

@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { normalizeDataPath } from '@dotscience/core';
+import { normalizeDataPath } from '@dotscience/sdk';
 
 /** The variable the original Python library reads its root from (paths in its blocks are relative to it). */
 export const PROJECT_DOT_ROOT_VARIABLE = 'DOTSCIENCE_PROJECT_DOT_ROOT';

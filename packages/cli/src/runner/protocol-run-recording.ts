@@ -9,8 +9,7 @@ import {
   type RunServices,
   type Workload,
   type WriterMeta,
-} from '@dotscience/core';
-import { PreCapturedDataStore } from './pre-captured-data-store.js';
+} from '@dotscience/sdk';
 import type { CapturedProtocolRun } from './protocol-block-capture.js';
 
 export interface WorkloadError {
@@ -82,8 +81,9 @@ export async function recordProtocolRun(
     const publication = new PublicationPlan(runId);
     for (const output of run.outputs) publication.addOutput(output.path, output.dataset, output.changedAfterPublish);
     for (const model of run.models) publication.addModel(model);
-    const asPrinted: RunServices = { ...services, data: new PreCapturedDataStore(services.data, run.captured), clock: { now: () => run.publishedAt } };
-    await publishRun(asPrinted, recorder, publication, { missing: run.missing });
+    // Published as printed: at the block's end, with the versions captured when the block was read.
+    const asPrinted: RunServices = { ...services, clock: { now: () => run.publishedAt } };
+    await publishRun(asPrinted, recorder, publication, { missing: run.missing, captured: run.captured });
   } catch (error) {
     throw await runLeftUnrecorded(services, runId, error as Error, context.writer);
   }

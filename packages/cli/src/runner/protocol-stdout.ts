@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { ProtocolStreamParser, type ProtocolBlockError, type ProtocolStreamEvent } from '@dotscience/core';
+import { ProtocolStreamParser, type ProtocolBlockError, type ProtocolStreamEvent } from '@dotscience/sdk';
 import { passThrough } from './passthrough.js';
 import type { WorkloadError } from './protocol-run-recording.js';
 import type { ReadRunBlock } from './run-block-recorder.js';

@@ -1,5 +1,4 @@
-import { WriteQueue, planProtocolRun, type RunBlock, type Workload, type WriterMeta } from '@dotscience/core';
-import type { StoreLease } from '@dotscience/sdk';
+import { planProtocolRun, WriteQueue, type RunBlock, type StoreLease, type Workload, type WriterMeta } from '@dotscience/sdk';
 import { captureProtocolBlock, type CaptureServices, type CapturedProtocolRun } from './protocol-block-capture.js';
 import type { ProtocolDataRoot } from './protocol-data-root.js';
 import { BlockRunNotRecordedError, recordProtocolRun, type WorkloadError } from './protocol-run-recording.js';

@@ -1,15 +1,15 @@
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { Clock, CodeInspector, DataStore, Environment, type WriterMeta } from '@dotscience/core';
 import {
   CaptureProgressDataStore,
   CodeVersionAtStart,
   ENVIRONMENT_VARIABLES,
+  openCapturePorts,
   StoreLease,
-  createContainer,
-  resolveConfiguration,
   type CaptureProgressOptions,
+  type DataStore,
   type Settings,
+  type WriterMeta,
 } from '@dotscience/sdk';
 import { passThrough } from './passthrough.js';
 import type { CaptureServices } from './protocol-block-capture.js';
@@ -122,7 +122,7 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
   const { workloadId } = workload;
   const root = ProtocolDataRoot.forWorkload(env, cwd, projectRoot);
 
-  const container = await createContainer(resolveConfiguration(openOptions));
+  const ports = await openCapturePorts(openOptions);
   const log = await WorkloadLog.create();
   try {
     let stdout: ProtocolStdout;
@@ -130,10 +130,10 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
     let exit: WorkloadExit;
     try {
       const capture: CaptureServices = {
-        data: withProgress(await container.getAsync<DataStore>(DataStore)),
-        code: new CodeVersionAtStart(workload.codeVersion, { inspector: await container.getAsync<CodeInspector>(CodeInspector), exclude: workload.exclude }),
-        environment: container.get<Environment>(Environment),
-        clock: container.get<Clock>(Clock),
+        data: withProgress(ports.data),
+        code: new CodeVersionAtStart(workload.codeVersion, { inspector: ports.code, exclude: workload.exclude }),
+        environment: ports.environment,
+        clock: ports.clock,
       };
       const parent = { command: [...options.command], cwd, workloadId };
       const recorder = new RunBlockRecorder(capture, lease, { projectId, workload: parent, root, cwd, writer: options.writer }, report);
@@ -155,7 +155,7 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
       if (exit.spawnError) report(`cannot run ${options.command[0]}: ${exit.spawnError}`);
     } finally {
       await blocks?.drain();
-      await container.unbindAllAsync();
+      await ports.close();
       await log.close();
     }
 

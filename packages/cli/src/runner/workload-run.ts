@@ -9,7 +9,7 @@ import {
   type RunServices,
   type VersionRef,
   type WriterMeta,
-} from '@dotscience/core';
+} from '@dotscience/sdk';
 import type { WorkloadError } from './protocol-run-recording.js';
 import type { WorkloadExit } from './workload-process.js';
 

@@ -1,5 +1,4 @@
-import { contentKey, datasetsProjection, type DatasetsState, type DeclaredData } from '@dotscience/core';
-import type { Dotscience } from '@dotscience/sdk';
+import { contentKey, datasetsProjection, type DatasetsState, type DeclaredData, type Dotscience } from '@dotscience/sdk';
 import { currentState } from '../projections/current-state.js';
 
 export async function datasetsState(ds: Dotscience): Promise<DatasetsState> {

@@ -1,5 +1,5 @@
-import type { DeclaredData, JsonValue, RunView } from '@dotscience/core';
-import { canonicalJson } from '@dotscience/core';
+import type { DeclaredData, JsonValue, RunView } from '@dotscience/sdk';
+import { canonicalJson } from '@dotscience/sdk';
 
 /** One named value side by side: one per run, in the order given; null where the run has none. */
 export interface ValueComparison {

@@ -1,4 +1,4 @@
-import { DotscienceError } from '@dotscience/core';
+import { DotscienceError } from '@dotscience/sdk';
 
 export class UnknownRunError extends DotscienceError {
   readonly code = 'UNKNOWN_RUN';

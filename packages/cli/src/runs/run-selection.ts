@@ -1,5 +1,4 @@
-import { runQuery, runsProjection, selectionQuery, withoutWrappingWorkloads, type RunView, type RunsState } from '@dotscience/core';
-import type { Dotscience } from '@dotscience/sdk';
+import { runQuery, runsProjection, selectionQuery, withoutWrappingWorkloads, type Dotscience, type RunsState, type RunView } from '@dotscience/sdk';
 import { currentState } from '../projections/current-state.js';
 
 export interface RunSelection {

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { once } from 'node:events';
-import type { EventStore } from '@dotscience/core';
+import type { EventStore } from '@dotscience/sdk';
 
 export interface ExportReport {
   events: number;

@@ -1,4 +1,4 @@
-import { AppendGate, AppendRefusedError, atHead, DotscienceError, type EventStore, type NewEvent, type PendingStreams } from '@dotscience/core';
+import { AppendGate, AppendRefusedError, atHead, DotscienceError, type EventStore, type NewEvent, type PendingStreams } from '@dotscience/sdk';
 import type { ProgressBar } from '../output/progress-bar.js';
 import { ImportRefusedError } from './import-errors.js';
 import { planImport, type ImportedEvent } from './import-plan.js';

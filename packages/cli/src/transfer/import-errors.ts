@@ -1,4 +1,4 @@
-import { DotscienceError } from '@dotscience/core';
+import { DotscienceError } from '@dotscience/sdk';
 
 /** A line of an import file that is not a recorded event; nothing was imported. */
 export class ImportLineError extends DotscienceError {

@@ -6,7 +6,7 @@ import {
   InvalidInputError,
   type EventStore,
   type RecordedEvent,
-} from '@dotscience/core';
+} from '@dotscience/sdk';
 import { ImportChainError, ImportConflictError, ImportLineError } from './import-errors.js';
 
 export interface ImportedEvent {

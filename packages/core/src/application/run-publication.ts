@@ -1,5 +1,7 @@
 import { GENESIS_HASH } from '../events/envelope.js';
 import type { MissingData, VersionRef } from '../events/catalogue.js';
+import { normalizeDataPath } from './data-paths.js';
+import { VersionNotCapturedError } from './session-errors.js';
 import { decideRunBatch } from '../run/decide.js';
 import type { RunCommandInput } from '../run/run-commands.js';
 import { metricsAtPublish } from '../run/run-state.js';
@@ -30,12 +32,33 @@ export interface PublishedRun {
   models: PublishedModel[];
 }
 
+export interface PublishOptions {
+  description?: string;
+  endedAt?: string;
+  missing?: readonly MissingData[];
+  /**
+   * The versions of the plan's outputs and model files, by normalized path, when they
+   * were captured before publishing (`ds run` captures a run block's data the moment
+   * it reads the block): they are recorded as they are and nothing is captured now.
+   */
+  captured?: ReadonlyMap<string, VersionRef>;
+}
+
+
+/** The version of a planned path: captured now, or the one taken earlier. */
+function versionOf(services: RunServices, path: string, label: string, captured: ReadonlyMap<string, VersionRef> | undefined): Promise<VersionRef> {
+  if (captured === undefined) return services.data.capture(path, { label });
+  const ref = captured.get(normalizeDataPath(path));
+  return ref === undefined ? Promise.reject(new VersionNotCapturedError(path)) : Promise.resolve(ref);
+}
+
 /**
  * Publish a run. The order, and what a crash between two steps leaves:
  *
  * 1. Check the run may be published (started, not yet published) — else throw, nothing written.
  * 2. Capture every output and model with the DataStore (a missing path → DataPathNotFoundError
- *    naming it). Captures only add content-addressed data; no event is written yet.
+ *    naming it), or take its version from `options.captured` when the caller captured it
+ *    earlier. Captures only add content-addressed data; no event is written yet.
  * 3. Decide the run-stream commands (description, OutputDeclared, ModelDeclared) against the
  *    current state, so a conflict is refused before any stream is touched.
  * 4. Append the version events: DatasetVersionCreated for each input whose content is not yet a
@@ -51,21 +74,16 @@ export interface PublishedRun {
  * a recorder opened on the run) is safe: a version whose content equals the latest is not created
  * twice, so the retry reuses the versions already written and then seals the run.
  */
-export async function publishRun(
-  services: RunServices,
-  recorder: RunRecorder,
-  plan: PublicationPlan,
-  options: { description?: string; endedAt?: string; missing?: readonly MissingData[] } = {},
-): Promise<PublishedRun> {
+export async function publishRun(services: RunServices, recorder: RunRecorder, plan: PublicationPlan, options: PublishOptions = {}): Promise<PublishedRun> {
   const runId = recorder.runId;
   await recorder.sync();
   recorder.check({ kind: 'publish', endedAt: services.clock.now(), headHash: GENESIS_HASH });
 
   const label = `run-${runId}`;
   const outputs: Array<PlannedOutput & { ref: VersionRef }> = [];
-  for (const o of plan.outputs) outputs.push({ ...o, ref: await services.data.capture(o.path, { label }) });
+  for (const o of plan.outputs) outputs.push({ ...o, ref: await versionOf(services, o.path, label, options.captured) });
   const models: Array<PlannedModel & { ref: VersionRef }> = [];
-  for (const m of plan.models) models.push({ ...m, ref: await services.data.capture(m.path, { label }) });
+  for (const m of plan.models) models.push({ ...m, ref: await versionOf(services, m.path, label, options.captured) });
 
   const commands: RunCommandInput[] = [];
   if (options.description !== undefined) commands.push({ kind: 'describe', description: options.description });

@@ -22,3 +22,11 @@ export class NoOpenRunError extends DotscienceError {
     super(`${command}(): no run is open in this process — call start() (or record an annotation, which starts one) first`);
   }
 }
+
+/** publish() given the versions captured earlier, and a planned output or model that has none among them. */
+export class VersionNotCapturedError extends DotscienceError {
+  readonly code = 'VERSION_NOT_CAPTURED';
+  constructor(readonly path: string) {
+    super(`${path} was not captured before the run was published, so it cannot be versioned now — capture every planned output and model first`);
+  }
+}

@@ -1,4 +1,4 @@
-import type { EntryStat, TreeSource } from './tree-scan.js';
+import type { EntryStat, TreeSource } from '../ports/tree-source.js';
 
 /**
  * The synchronous calls a scan makes, shaped like Node's `node:fs` (pass the

@@ -5,3 +5,6 @@ export * from './id-generator.js';
 export * from './code-inspector.js';
 export * from './environment.js';
 export * from './checkpoint-store.js';
+export * from './object-storage.js';
+export * from './data-maintenance.js';
+export * from './tree-source.js';

@@ -6,3 +6,6 @@ export * from './data-store-contract.js';
 export * from './event-store-contract.js';
 export * from './workstation-contracts.js';
 export * from './parsed-shape.js';
+export * from './tree-source-contract.js';
+export * from './object-storage-contract.js';
+export * from './data-maintenance-contract.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AnnotationSession, PublicationPlan, RunRecorder, publishRun } from '../../src/application/index.js';
+import { AnnotationSession, PublicationPlan, RunRecorder, VersionNotCapturedError, publishRun } from '../../src/application/index.js';
 import { DataPathNotFoundError } from '../../src/errors/data-errors.js';
 import { verifyChain } from '../../src/events/hash-chain.js';
 import { ModelConflictError } from '../../src/run/index.js';
@@ -195,5 +195,45 @@ describe('publish', () => {
     expect(await services.events.streamEvents('dataset-out.csv')).toHaveLength(1);
     expect(types(await services.events.streamEvents(`run-${runId}`))).toEqual(['RunStarted', 'OutputDeclared', 'RunPublished']);
     expect(verifyChain(await services.events.allEvents())).toMatchObject({ ok: true });
+  });
+
+  it('given versions captured before publishing, when published with them, then they are recorded as captured and nothing is captured now', async () => {
+    const { services, session: s } = session();
+    const runId = await s.start();
+    services.data.write('out/clean.csv', 'as the block said');
+    services.data.write('out/clf.onnx', 'weights as printed');
+    const captured = new Map([
+      ['out/clean.csv', await services.data.capture('out/clean.csv')],
+      ['out/clf.onnx', await services.data.capture('out/clf.onnx')],
+    ]);
+    // The program rewrites its files before the run is recorded.
+    services.data.write('out/clean.csv', 'rewritten later');
+    services.data.write('out/clf.onnx', 'later weights');
+    services.data.captured.length = 0;
+
+    const recorder = await RunRecorder.open(services, runId);
+    const plan = new PublicationPlan(runId);
+    plan.addOutput('./out/clean.csv');
+    plan.addModel({ name: 'clf', path: 'out/clf.onnx' });
+    const published = await publishRun(services, recorder, plan, { captured });
+
+    expect(services.data.captured).toEqual([]);
+    expect(published.outputs.map((o) => o.ref)).toEqual([captured.get('out/clean.csv')]);
+    expect(published.models.map((m) => m.ref)).toEqual([captured.get('out/clf.onnx')]);
+    expect(types(await services.events.streamEvents(`run-${runId}`))).toEqual(['RunStarted', 'OutputDeclared', 'ModelDeclared', 'RunPublished']);
+  });
+
+  it('given versions captured before publishing that miss a planned output, when published with them, then VersionNotCapturedError names it and nothing is written', async () => {
+    const { services, session: s } = session();
+    const runId = await s.start();
+    services.data.write('out/clean.csv', 'here now');
+    const before = (await services.events.allEvents()).length;
+    const recorder = await RunRecorder.open(services, runId);
+    const plan = new PublicationPlan(runId);
+    plan.addOutput('out/clean.csv');
+    await expect(publishRun(services, recorder, plan, { captured: new Map() })).rejects.toThrow(VersionNotCapturedError);
+    await expect(publishRun(services, recorder, plan, { captured: new Map() })).rejects.toThrow(/out\/clean\.csv was not captured before the run was published/);
+    expect(services.data.captured).toEqual([]);
+    expect((await services.events.allEvents()).length).toBe(before);
   });
 });

@@ -1,4 +1,4 @@
-import type { EntryStat, TreeSource } from '../../src/data/tree-scan.js';
+import type { EntryStat, TreeSource } from '../../src/ports/tree-source.js';
 
 /** An entry of an in-memory tree; names and link targets are bytes, as on disk. */
 export type MemoryEntry =
@@ -38,6 +38,9 @@ function statOf(entry: MemoryEntry): EntryStat {
   };
 }
 
+/** An error as Node's fs throws it: `code` says what went wrong. */
+const fsError = (code: string, path: string): Error => Object.assign(new Error(`${code}: ${path}`), { code });
+
 /**
  * A tree held in memory, mounted at `/mnt`, read the way Node reads a disk: names
  * and targets decoded leniently (bad bytes → U+FFFD) unless asked for raw bytes.
@@ -53,21 +56,45 @@ export class InMemoryTree implements TreeSource<EntryStat, string> {
   private find(path: string): MemoryEntry {
     let entry = this.root;
     for (const part of path.split('/').slice(2).filter((p) => p !== '')) {
-      if (entry.type !== 'directory') throw new Error(`ENOTDIR: ${path}`);
+      if (entry.type !== 'directory') throw fsError('ENOTDIR', path);
       const next = [...entry.children].find(([name]) => decode(name) === part)?.[1];
-      if (!next) throw new Error(`ENOENT: ${path}`);
+      if (!next) throw fsError('ENOENT', path);
       entry = next;
     }
     return entry;
   }
   private children(path: string): Array<[Uint8Array, MemoryEntry]> {
     const entry = this.find(path);
-    if (entry.type !== 'directory') throw new Error(`ENOTDIR: ${path}`);
+    if (entry.type !== 'directory') throw fsError('ENOTDIR', path);
     return [...entry.children];
   }
 
-  realpath = (path: string): string => path;
-  realpathRaw = (path: string): Uint8Array => encoder.encode(path);
+  /** `path` with every symlink on the way resolved (relative targets from the link's directory), as the OS does. */
+  private resolve(path: string): string {
+    const pending = path.split('/').slice(2).filter((p) => p !== '' && p !== '.');
+    const resolved: string[] = [];
+    let hops = 0;
+    while (pending.length > 0) {
+      const part = pending.shift()!;
+      if (part === '..') {
+        resolved.pop();
+        continue;
+      }
+      const entry = this.find(['/mnt', ...resolved, part].join('/'));
+      if (entry.type !== 'symlink') {
+        resolved.push(part);
+        continue;
+      }
+      if ((hops += 1) > 40) throw fsError('ELOOP', path);
+      const target = decode(entry.target);
+      if (target.startsWith('/')) resolved.length = 0;
+      pending.unshift(...(target.startsWith('/') ? target.split('/').slice(2) : target.split('/')).filter((p) => p !== '' && p !== '.'));
+    }
+    return ['/mnt', ...resolved].join('/');
+  }
+
+  realpath = (path: string): string => this.resolve(path);
+  realpathRaw = (path: string): Uint8Array => encoder.encode(this.resolve(path));
   list = (path: string): string[] => this.children(path).map(([name]) => decode(name));
   listRaw = (path: string): Uint8Array[] => {
     this.rawReads.push(path);
@@ -77,7 +104,7 @@ export class InMemoryTree implements TreeSource<EntryStat, string> {
   readlink = (path: string): string => decode(this.readlinkRaw(path));
   readlinkRaw = (path: string): Uint8Array => {
     const entry = this.find(path);
-    if (entry.type !== 'symlink') throw new Error(`EINVAL: ${path}`);
+    if (entry.type !== 'symlink') throw fsError('EINVAL', path);
     return entry.target;
   };
   /** A file's text, so the test can hash it as its "content". */

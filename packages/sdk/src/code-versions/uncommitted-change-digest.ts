@@ -1,4 +1,4 @@
-import { GitCodeInspector } from '@dotscience/adapters-fs';
+import { unlimitedCodeInspector } from '../composition-root.js';
 
 /**
  * The diff digest of the working tree holding `directory`, computed exactly as
@@ -9,6 +9,5 @@ import { GitCodeInspector } from '@dotscience/adapters-fs';
  * the run's limits, whatever they were: here no limit applies.
  */
 export async function uncommittedChangeDigest(directory: string): Promise<string | undefined> {
-  const unlimited = new GitCodeInspector({ maxUntrackedFileBytes: Number.POSITIVE_INFINITY, maxUntrackedBytes: Number.POSITIVE_INFINITY });
-  return (await unlimited.inspect(directory)).diffDigest;
+  return (await (await unlimitedCodeInspector()).inspect(directory)).diffDigest;
 }

@@ -1,12 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { DataStore, EventStore } from '@dotscience/core';
-import { FsDataStore, FsEventStore, ReceiptLedger, ReceiptSigner } from '@dotscience/adapters-fs';
-import type { HubReceipts, ObjectStorage, Role, TokenInfo } from '@dotscience/adapters-http';
-
-/** The hub's server side (fastify and its plugins) is loaded only by the commands that serve. */
-const hubAdapters = () => import('@dotscience/adapters-http');
+import type { DataStore, EventStore, ObjectStorage } from '@dotscience/core';
+import type { Role, TokenInfo } from '@dotscience/adapters-http';
+import { composeHubServer, composeHubTokens, composeStoreHubServer } from '../composition-root.js';
 
 export interface HubServeOptions {
   /** The hub's directory: per-project event logs under `events/`, tokens in `tokens.json`. */
@@ -29,19 +26,6 @@ export interface RunningHubServer {
 /** A project whose read model the hub brought up to date at start-up, or why it could not. */
 export type ProjectPrepared = { project: string; runs: number; ms: number } | { project: string; error: string };
 
-/** The hub's signing key (`hub-signing-key.pem`, made 0600 on first start) and its receipts (`receipts/<project>.ndjson`). */
-export const HUB_SIGNING_KEY_FILE = 'hub-signing-key.pem';
-
-async function hubReceipts(root: string): Promise<HubReceipts> {
-  const signer = await ReceiptSigner.fromKeyFile(join(root, HUB_SIGNING_KEY_FILE));
-  const ledger = new ReceiptLedger(join(root, 'receipts'));
-  return {
-    sign: (receipt) => signer.sign(receipt),
-    record: (project, receipt) => ledger.append(project, [{ receipt }]),
-    read: async (project) => (await ledger.read(project)).lines.map((line) => line.receipt),
-  };
-}
-
 /**
  * Start a hub backed by the embedded fs adapters: one FsEventStore and one
  * FsDataStore per project. Once it listens, the projects already in the store are
@@ -54,18 +38,10 @@ async function hubReceipts(root: string): Promise<HubReceipts> {
 export async function serveHub(
   options: HubServeOptions & { onPrepared?: (outcome: ProjectPrepared) => void },
 ): Promise<RunningHubServer & { prepared: Promise<ProjectPrepared[]> }> {
-  const { HubServer, ProjectDirectories, TokenRegistry } = await hubAdapters();
   const root = resolve(options.store);
-  const projects = new ProjectDirectories({
-    eventsRoot: join(root, 'events'),
-    dataRoot: resolve(options.data ?? join(root, 'data')),
-    openEvents: (dir) => FsEventStore.open(dir),
-    openData: (dir) => new FsDataStore({ directory: dir }),
-  });
-  const server = new HubServer({
-    tokens: TokenRegistry.inDirectory(root),
-    projects,
-    receipts: await hubReceipts(root),
+  const { server, projects } = await composeHubServer({
+    directory: root,
+    dataDirectory: resolve(options.data ?? join(root, 'data')),
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
     ...(options.webApp === undefined ? {} : { webApp: options.webApp }),
   });
@@ -107,24 +83,22 @@ export async function serveHub(
  * the caller; `close()` stops the hub and removes the tokens.
  */
 export async function serveLocalStore(
-  ds: { events: EventStore; data: DataStore; configuration: { projectId: string } },
+  ds: { events: EventStore; data: DataStore; objects: ObjectStorage | undefined; configuration: { projectId: string } },
   options: { port?: number; host?: string; webApp?: string } = {},
 ): Promise<RunningHubServer & { token: string; project: string }> {
-  const { HubServer, TokenRegistry } = await hubAdapters();
   const project = ds.configuration.projectId;
-  const data = ds.data as DataStore & Partial<ObjectStorage>;
-  if (typeof data.readObject !== 'function' || typeof data.hasObject !== 'function' || typeof data.writeObject !== 'function') {
-    throw new Error(`ds ui serves a local fs data store; this configuration's data store (${data.kind}) cannot hand out objects`);
+  const { objects } = ds;
+  if (objects === undefined) {
+    throw new Error(`ds ui serves a local fs data store; this configuration's data store (${ds.data.kind}) cannot hand out objects`);
   }
   const tokenDirectory = await mkdtemp(join(tmpdir(), 'ds-ui-'));
-  const tokens = TokenRegistry.inDirectory(tokenDirectory);
+  const stores = { events: ds.events, data: ds.data, objects };
+  const { server, tokens } = await composeStoreHubServer(
+    { open: async (id) => (id === project ? stores : Promise.reject(new Error(`ds ui serves project ${project} only, not ${id}`))), close: async () => undefined },
+    tokenDirectory,
+    options,
+  );
   const { token } = await tokens.create(project, 'read', 'ds ui');
-  const stores = { events: ds.events, data: data as DataStore & ObjectStorage };
-  const server = new HubServer({
-    tokens,
-    projects: { open: async (id) => (id === project ? stores : Promise.reject(new Error(`ds ui serves project ${project} only, not ${id}`))), close: async () => undefined },
-    ...(options.webApp === undefined ? {} : { webApp: options.webApp }),
-  });
   await server.prepare(project);
   const url = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   return {
@@ -144,8 +118,7 @@ export async function hubTokens(store: string): Promise<{
   list(project?: string): TokenInfo[];
   revoke(tokenId: string): Promise<TokenInfo>;
 }> {
-  const { TokenRegistry } = await hubAdapters();
-  const registry = TokenRegistry.inDirectory(resolve(store));
+  const registry = await composeHubTokens(resolve(store));
   return {
     create: (project, role, label) => registry.create(project, role, label),
     list: (project) => registry.list(project),

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { AppendGate, type DataStore } from '@dotscience/core';
-import type { ObjectStorage } from '@dotscience/adapters-http';
+import { AppendGate } from '@dotscience/core';
 import { openDotscience, refuseMissingConfiguredStore, type Dotscience } from '../composition-root.js';
 import { ConfigurationError } from '../configuration/configuration-errors.js';
 import { resolveConfiguration, type ResolveOptions } from '../configuration/resolve-configuration.js';
@@ -23,12 +22,9 @@ interface SyncEnds {
 }
 
 function sideOf(ds: Dotscience): SyncSide {
-  const data = ds.data as DataStore & Partial<ObjectStorage>;
-  // The fs and hub data stores hand out objects by digest; the hub client is only loaded when a hub is configured.
-  if ((data.kind === 'fs' || data.kind === 'hub') && typeof data.readObject === 'function' && typeof data.hasObject === 'function' && typeof data.writeObject === 'function') {
-    return { events: ds.events, objects: data as DataStore & ObjectStorage };
-  }
-  throw new ConfigurationError('data', ds.configuration.sources.data, `push/pull copies data objects of an fs or hub data store, not of a ${data.kind} store`);
+  // The fs and hub data stores hand out objects by digest (bound as ObjectStorage); ZFS and a per-path mix do not.
+  if (ds.objects !== undefined) return { events: ds.events, objects: ds.objects };
+  throw new ConfigurationError('data', ds.configuration.sources.data, `push/pull copies data objects of an fs or hub data store, not of a ${ds.data.kind} store`);
 }
 
 /** The local fs store (never the hub, whatever DOTSCIENCE_HUB says) and the hub. */

@@ -8,9 +8,9 @@ import {
   type AppendGate,
   type EventStore,
   type JsonValue,
+  type ObjectStorage,
   type RecordedEvent,
 } from '@dotscience/core';
-import type { ObjectStorage } from '@dotscience/adapters-http';
 
 /** Events and data objects of one side of a sync. */
 export interface SyncSide {

@@ -1,9 +1,6 @@
-import { FsDataStore } from '@dotscience/adapters-fs';
-import type { ZfsDataStore, ZfsGcResult } from '@dotscience/adapters-zfs';
-import { DataStore } from '@dotscience/core';
+import type { GarbageCollected, SnapshotsCollected, VersionRef } from '@dotscience/core';
 import type { Dotscience } from '../composition-root.js';
 import { MaintenanceUnsupportedError } from './maintenance-errors.js';
-import { dataStoresOf } from './referenced-data-presence.js';
 import { referencedVersions } from './referenced-versions.js';
 
 export interface DataGcReport {
@@ -16,7 +13,7 @@ export interface DataGcReport {
   bytesFreed: number;
   tempFilesRemoved: number;
   /** The ZFS part, when ZFS data is configured: snapshots and clones dotscience made that no event needs. */
-  zfs?: ZfsGcResult & { versionsReferenced: number };
+  zfs?: Omit<SnapshotsCollected, 'holds'> & { versionsReferenced: number };
 }
 
 export interface DataVerifyReport {
@@ -25,38 +22,39 @@ export interface DataVerifyReport {
   corrupt: Array<{ digest: string; path: string; actual: string }>;
 }
 
-/** The embedded fs store among the bound stores (the one with object gc and verify). */
-function fsDataStoreOf(ds: Dotscience, operation: string): FsDataStore {
-  const store = dataStoresOf(ds).find((s) => s instanceof FsDataStore);
-  if (store === undefined) throw new MaintenanceUnsupportedError(operation, ds.container.get<DataStore>(DataStore).kind);
-  return store;
-}
+const NOTHING_COLLECTED = { objectsKept: 0, objectsRemoved: 0, bytesFreed: 0, tempFilesRemoved: 0 };
 
 /**
- * Delete the data objects no recorded event refers to (`ds gc`). Open the
+ * Delete the data objects no recorded event refers to (`ds gc`): each data store's
+ * upkeep (its DataMaintenance) is given the versions of its kind. Open the
  * Dotscience read-write: the writer lock keeps SDK processes from capturing
  * while objects are swept.
  */
 export async function collectUnreferencedData(ds: Dotscience, options: { dryRun?: boolean } = {}): Promise<DataGcReport> {
-  const stores = dataStoresOf(ds);
-  const fs = stores.find((s) => s instanceof FsDataStore);
-  // By kind, not instanceof: the ZFS adapter is only loaded when the configuration selects it.
-  const zfs = stores.find((s): s is ZfsDataStore => s.kind === 'zfs' && typeof (s as Partial<ZfsDataStore>).gc === 'function');
-  if (fs === undefined && zfs === undefined) throw new MaintenanceUnsupportedError('gc', stores[0]!.kind);
+  if (ds.maintenance.length === 0) throw new MaintenanceUnsupportedError('gc', ds.data.kind);
   const all = await referencedVersions(ds.events);
   const dryRun = options.dryRun ?? false;
-  const referenced = all.filter((ref) => ref.store === fs?.kind);
-  const fsResult = fs ? await fs.gc(referenced, { dryRun }) : { objectsKept: 0, objectsRemoved: 0, bytesFreed: 0, tempFilesRemoved: 0 };
-  const report: DataGcReport = { dryRun, versionsReferenced: referenced.length, ...fsResult };
-  if (zfs) {
-    const zfsReferenced = all.filter((ref) => ref.store === zfs.kind);
-    report.zfs = { versionsReferenced: zfsReferenced.length, ...(await zfs.gc(zfsReferenced, { dryRun })) };
+  const collected: Array<{ referenced: VersionRef[]; result: GarbageCollected }> = [];
+  for (const upkeep of ds.maintenance) {
+    const referenced = all.filter((ref) => ref.store === upkeep.kind);
+    collected.push({ referenced, result: await upkeep.collectGarbage(referenced, { dryRun }) });
+  }
+  const objects = collected.find((c) => c.result.holds === 'objects');
+  const snapshots = collected.find((c) => c.result.holds === 'snapshots');
+  const { holds: _objects, ...objectsResult } = objects?.result.holds === 'objects' ? objects.result : { holds: 'objects', ...NOTHING_COLLECTED };
+  const report: DataGcReport = { dryRun, versionsReferenced: objects?.referenced.length ?? 0, ...objectsResult };
+  if (snapshots?.result.holds === 'snapshots') {
+    const { holds: _snapshots, ...snapshotsResult } = snapshots.result;
+    report.zfs = { versionsReferenced: snapshots.referenced.length, ...snapshotsResult };
   }
   return report;
 }
 
 /** Rehash every stored data object; report those whose bytes no longer match their digest. */
 export async function verifyDataObjects(ds: Dotscience): Promise<DataVerifyReport> {
-  const result = await fsDataStoreOf(ds, 'data verification').verify();
-  return { objectsChecked: result.objectsChecked, bytesChecked: result.bytesChecked, corrupt: [...result.corrupt] };
+  for (const upkeep of ds.maintenance) {
+    const result = await upkeep.verifyContent();
+    if (result !== undefined) return { objectsChecked: result.objectsChecked, bytesChecked: result.bytesChecked, corrupt: [...result.corrupt] };
+  }
+  throw new MaintenanceUnsupportedError('data verification', ds.data.kind);
 }

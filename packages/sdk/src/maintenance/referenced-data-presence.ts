@@ -1,4 +1,4 @@
-import { DataStore } from '@dotscience/core';
+import type { DataStore } from '@dotscience/core';
 import type { Dotscience } from '../composition-root.js';
 import { PathRoutedDataStore } from '../data-routing/index.js';
 import { versionReferences, type VersionReference } from './referenced-versions.js';
@@ -22,10 +22,9 @@ export interface DataPresenceReport {
   missing: MissingVersion[];
 }
 
-/** The stores bound in the container: the store itself, or each store of a per-path mix. */
-export function dataStoresOf(ds: Dotscience): DataStore[] {
-  const store = ds.container.get<DataStore>(DataStore);
-  return store instanceof PathRoutedDataStore ? store.stores : [store];
+/** The data stores of an opened Dotscience: the store itself, or each store of a per-path mix. */
+export function dataStoresOf(ds: Pick<Dotscience, 'data'>): DataStore[] {
+  return ds.data instanceof PathRoutedDataStore ? ds.data.stores : [ds.data];
 }
 
 /**
