@@ -14,7 +14,7 @@ import { renderBenchmarks } from './report-markdown.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
-const cli = join(repo, 'packages/cli/dist/main.js');
+const cli = join(repo, 'packages/cli/bundle/ds.mjs');
 const started = new Date();
 const loadStart = loadavg();
 const settings = benchSettings();
@@ -111,7 +111,7 @@ function zfsStep() {
 }
 
 async function main() {
-  if (!existsSync(cli)) throw new Error(`${relative(repo, cli)} is missing: build first (pnpm bench runs tsc -b before this script)`);
+  if (!existsSync(cli)) throw new Error(`${relative(repo, cli)} is missing: build it first (pnpm bench runs tsc -b and pnpm bundle before this script)`);
   log(`load average at start: ${loadStart.map((l) => l.toFixed(2)).join(' ')}`);
   const peers = ensurePeerTools((t) => log(t));
   log(`peers: ${JSON.stringify(peers.versions)}${peers.note ? ` — ${peers.note}` : ''}`);
