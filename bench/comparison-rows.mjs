@@ -66,6 +66,11 @@ export function comparisonRows(s) {
   compare(`\`ds.metric()\` × ${s.metricCalls.value.toLocaleString('en-US')} + publish, amortized (issue 4)`, byKey('metric.amortized'), bound(2, 'µs/call'), 'bound: 2 µs/call', 'time', { min: 1, text: '≤ 2 µs/call' });
   compare(`\`ds.metric()\` × ${s.metricCalls.value.toLocaleString('en-US')} + publish, total (issue 4)`, byKey('metric.total'), bound(3, 's'), 'bound: 3 s', 'time', { min: 1, text: '≤ 3 s' });
 
+  compare(
+    `SDK sweep: ${s.sweepRuns.value.toLocaleString('en-US')} runs from one process, per run (2 parameters, 5 metric points, summary, label, durable publish) (issue 22)`,
+    byKey('sweep.per-run'), bound(3, 'ms'), 'bound: 3 ms', 'time', { min: 1, text: '≤ 3 ms per run' },
+  );
+
   group('Hub (adapters-http over FsEventStore, loopback)');
   compare('hub: batched ingest, 1,000 events per request (issue 6)', byName('adapters-http: hub', /^batched appends/), bound(50_000, 'events/s'), 'bound: 50,000/s', 'rate', { min: 1, text: '≥ 50,000/s' });
   // p99 with 100 clients is judged at a stated pace: in a closed loop (each client sends again the moment it is answered)

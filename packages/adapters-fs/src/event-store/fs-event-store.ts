@@ -151,6 +151,7 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
       if (result) return result;
     }
     const { events: parsed, expected } = parseAppend(stream, events, options);
+    const durable = options.durability !== 'deferred';
     if (this.rebuilding) await this.rebuilding;
     const prints = idPrints(parsed);
     const loaded = new Map<number, RecordedEvent>();
@@ -191,11 +192,11 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
         this.checkIdsUnrecorded(stream, parsed, matches, confirmed);
       }
       if (this.sealOnWorker(parsed.length)) {
-        const sealed = await this.takeTurn(() => this.sealOnWorkerAndEnqueue(stream, head, parsed, () => prints));
+        const sealed = await this.takeTurn(() => this.sealOnWorkerAndEnqueue(stream, head, parsed, () => prints, durable));
         if (sealed) return sealed;
         continue; // the head moved while sealing (a failed write dropped what it chained onto): look again
       }
-      return this.enqueue(stream, head, parsed, prints);
+      return this.enqueue(stream, head, parsed, prints, durable);
     }
   }
 
@@ -223,7 +224,7 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
       return matches.positions.length > 0 || matches.withinAppend ? undefined : prints;
     };
     // Nothing awaits from here until the turn is held (takeTurn runs the work's first part at once).
-    return this.takeTurn(() => this.sealOnWorkerAndEnqueue(stream, head, byJob, unmatchedPrints));
+    return this.takeTurn(() => this.sealOnWorkerAndEnqueue(stream, head, byJob, unmatchedPrints, options.durability !== 'deferred'));
   }
 
   /**
@@ -345,7 +346,8 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
       // leaves at most an eighth of the log for the next open to index from the records.
       const taken = Math.max(0, this.snapshotCount);
       const every = Math.max(this.options.snapshotEveryEvents ?? 100_000, Math.floor(taken / SNAPSHOT_GROWTH));
-      if (this.index.committedCount - taken >= every) {
+      // Not while deferred records wait for their sync: a snapshot must count only durable ones.
+      if (this.index.committedCount - taken >= every && !this.log?.holdsUnsyncedRecords) {
         this.snapshotCount = this.index.committedCount;
         this.snapshotting = this.snapshotting.then(() => this.persistIndex()).catch(() => undefined);
       }
@@ -358,15 +360,15 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     this.snapshotCount = count;
   }
 
-  private enqueue(stream: string, head: StreamHead, parsed: NewEvent[], prints: Uint32Array): Promise<AppendResult> {
-    return this.enqueueSealed(stream, sealAndEncode(stream, head, parsed, this.log!.nextPosition, this.recordedAt()), prints);
+  private enqueue(stream: string, head: StreamHead, parsed: NewEvent[], prints: Uint32Array, durable: boolean): Promise<AppendResult> {
+    return this.enqueueSealed(stream, sealAndEncode(stream, head, parsed, this.log!.nextPosition, this.recordedAt()), prints, durable);
   }
 
-  private enqueueSealed(stream: string, { events, chunks, lengths }: EncodedRecords, prints: Uint32Array): Promise<AppendResult> {
+  private enqueueSealed(stream: string, { events, chunks, lengths }: EncodedRecords, prints: Uint32Array, durable: boolean): Promise<AppendResult> {
     const log = this.log!;
     log.nextPosition += events.length;
     this.index.queue(stream, events, prints);
-    return new Promise((resolve, reject) => log.enqueue({ stream, events, chunks, lengths, prints, resolve, reject }));
+    return new Promise((resolve, reject) => log.enqueue({ stream, events, chunks, lengths, prints, durable, resolve, reject }));
   }
 
   private sealOnWorker(events: number): boolean {
@@ -385,6 +387,7 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     parsed: NewEvent[] | EventsParsedByJob,
     /** The events' id prints, or undefined when one matched (then nothing is enqueued); asked once, while the worker seals. */
     printsOf: () => Uint32Array | undefined,
+    durable: boolean,
   ): Promise<Enqueued | undefined> {
     const log = this.log!;
     const position = log.nextPosition;
@@ -399,7 +402,7 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     if (!prints) return undefined;
     const now = this.index.head(stream);
     if (this.log !== log || log.nextPosition !== position || now.revision !== head.revision || now.hash !== head.hash) return undefined;
-    return { durable: this.enqueueSealed(stream, encoded, prints) };
+    return { durable: this.enqueueSealed(stream, encoded, prints, durable) };
   }
 
   /** Run `work` holding the sealing turn; the turn ends once it has enqueued (not when the append is durable). */
