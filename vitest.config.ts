@@ -11,6 +11,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // The CLI tests run the bundled ds: rebuilt here when its sources changed.
+    globalSetup: ['./scripts/bundle-setup.mjs'],
     reporters: ['default', new PlainSummaryReporter()],
   },
 });

@@ -23,6 +23,7 @@ export function benchSettings() {
     projectionEvents: setting('BENCH_PROJECTION_EVENTS', 1_000_000, 1_000_000, 'projection rebuild, events'),
     metricCalls: setting('BENCH_METRIC_CALLS', 1_000_000, 1_000_000, 'ds.metric() calls per run'),
     coldStartRuns: setting('BENCH_COLD_START_RUNS', 1_000, 1_000, '`ds runs` cold start: runs in the store'),
+    sweepRuns: setting('BENCH_SWEEP_RUNS', 10_000, 10_000, 'SDK sweep: runs one process records'),
   };
 }
 

@@ -22,7 +22,9 @@ function rowLine(r, runDate) {
   const peer = r.peer?.median === undefined ? '—' : r.peer.bound ? escape(r.peer.label) : `${escape(r.peer.label)}: ${withUnit(r.peer.median, r.peer.unit)}<br><sub>${figure(r.peer.min)} … ${figure(r.peer.max)}</sub>`;
   const ratio = r.ratio === null ? '—' : `${figure(r.ratio)}×`;
   const met = r.met === null ? '—' : r.met ? '✅ met' : '❌ **missed**';
-  return `| ${measure} | ${ours} | ${peer} | ${ratio} | ${r.target ?? '—'} | ${met} |`;
+  // The absolute target, judged for information beside the ratio's verdict (issue 22: the ratio is what counts).
+  const absolute = r.absolute ? `<br>absolute ${r.absolute.text}: ${r.absolute.met === null ? '—' : r.absolute.met ? 'met' : 'missed'}` : '';
+  return `| ${measure} | ${ours} | ${peer} | ${ratio} | ${r.target ?? '—'}${absolute} | ${met} |`;
 }
 
 export function renderBenchmarks(results, notesFile) {

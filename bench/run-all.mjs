@@ -14,7 +14,7 @@ import { renderBenchmarks } from './report-markdown.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
-const cli = join(repo, 'packages/cli/dist/main.js');
+const cli = join(repo, 'packages/cli/bundle/ds.mjs');
 const started = new Date();
 const loadStart = loadavg();
 const settings = benchSettings();
@@ -111,7 +111,7 @@ function zfsStep() {
 }
 
 async function main() {
-  if (!existsSync(cli)) throw new Error(`${relative(repo, cli)} is missing: build first (pnpm bench runs tsc -b before this script)`);
+  if (!existsSync(cli)) throw new Error(`${relative(repo, cli)} is missing: build it first (pnpm bench runs tsc -b and pnpm bundle before this script)`);
   log(`load average at start: ${loadStart.map((l) => l.toFixed(2)).join(' ')}`);
   const peers = ensurePeerTools((t) => log(t));
   log(`peers: ${JSON.stringify(peers.versions)}${peers.note ? ` — ${peers.note}` : ''}`);
@@ -128,7 +128,9 @@ async function main() {
     { name: 'core: projection replay', args: [join(repo, 'packages/core/bench/core-bench-run.mjs'), 'projection-replay', String(s.projectionEvents.value)] },
     { name: 'core: run query (vitest bench)', args: [join(repo, 'node_modules/vitest/vitest.mjs'), 'bench', '--run', 'packages/core/bench/query.bench.ts', '--outputJson', queryJson], after: () => appendFigures(vitestFigures(queryJson, 'core: run query')) },
     { name: '`ds runs` cold start', args: [join(here, 'run-bundled.mjs'), 'runs-cold-start', cli, String(s.coldStartRuns.value)] },
+    { name: 'ds start', args: [join(here, 'run-bundled.mjs'), 'cli-start', cli] },
     { name: 'ds.metric() × N', args: [join(repo, 'packages/sdk/bench/metric-calls-run.mjs'), String(s.metricCalls.value)] },
+    { name: 'SDK sweep of runs', args: [join(repo, 'packages/sdk/bench/sweep-run.mjs'), String(s.sweepRuns.value)] },
   ];
   const hub = join(repo, 'packages/adapters-http/bench/hub-run.mjs');
   if (existsSync(hub)) steps.push({ name: 'hub ingest and latency', args: [hub] }, { name: 'hub under attack', args: [hub, 'under-attack'] });

@@ -324,7 +324,7 @@ describe('malformed input', () => {
       try {
         await fc.assert(
           fc.asyncProperty(fc.constantFrom(...commands), fc.array(fc.oneof(fc.constantFrom(...tokens), fc.string({ maxLength: 8 })), { maxLength: 6 }), async (command, args) => {
-            const program = buildProgram().exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+            const program = (await buildProgram()).exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
             for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
             for (const sub of program.commands.flatMap((c) => c.commands)) sub.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
             process.stdout.write = (() => true) as typeof process.stdout.write;

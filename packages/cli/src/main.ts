@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
-import { reportFailure } from './failure-report.js';
 
 try {
-  await buildProgram().parseAsync(process.argv);
+  await (await buildProgram(process.argv.slice(2))).parseAsync(process.argv);
 } catch (error) {
-  process.exitCode = reportFailure(error, process.stderr, process.env);
+  // --help and --version end here too (exitOverride): nothing failed and nothing more is loaded.
+  if (error instanceof CommanderError && error.exitCode === 0) process.exitCode = 0;
+  else {
+    // Loaded only on failure: the error types it tells apart are not needed by a command that succeeds.
+    const { reportFailure } = await import('./failure-report.js');
+    process.exitCode = reportFailure(error, process.stderr, process.env);
+  }
 }

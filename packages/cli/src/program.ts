@@ -1,27 +1,34 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
-import { registerAuditCommand } from './commands/audit.js';
-import { registerCompareCommand } from './commands/compare.js';
-import { registerDatasetsCommand } from './commands/datasets.js';
-import { registerDemoCommand } from './commands/demo.js';
-import { registerExportCommand } from './commands/export.js';
-import { registerGcCommand } from './commands/gc.js';
-import { registerImportCommand } from './commands/import.js';
-import { registerInitCommand } from './commands/init.js';
-import { registerLineageCommand } from './commands/lineage.js';
-import { registerMigrateCommand } from './commands/migrate.js';
-import { registerModelsCommand } from './commands/models.js';
-import { registerReplayCommand } from './commands/replay.js';
-import { registerReproduceCommand } from './commands/reproduce.js';
-import { registerRunCommand } from './commands/run.js';
-import { registerRunsCommand } from './commands/runs.js';
-import { registerShowCommand } from './commands/show.js';
-import { registerServeCommand } from './commands/serve.js';
-import { registerTokenCommand } from './commands/token.js';
-import { registerUiCommand } from './commands/ui.js';
-import { registerPushCommand } from './commands/push.js';
-import { registerPullCommand } from './commands/pull.js';
-import { UsageError } from './usage-error.js';
+
+/**
+ * Each command's module, loaded only when that command runs (or when the whole tree is
+ * listed: `ds --help`, a missing or unknown command): `ds --version` loads none, `ds runs`
+ * only what runs needs. The order is the order `ds --help` lists them in.
+ */
+const commandModules: Record<string, () => Promise<(program: Command) => void>> = {
+  init: async () => (await import('./commands/init.js')).registerInitCommand,
+  run: async () => (await import('./commands/run.js')).registerRunCommand,
+  runs: async () => (await import('./commands/runs.js')).registerRunsCommand,
+  show: async () => (await import('./commands/show.js')).registerShowCommand,
+  compare: async () => (await import('./commands/compare.js')).registerCompareCommand,
+  lineage: async () => (await import('./commands/lineage.js')).registerLineageCommand,
+  datasets: async () => (await import('./commands/datasets.js')).registerDatasetsCommand,
+  models: async () => (await import('./commands/models.js')).registerModelsCommand,
+  reproduce: async () => (await import('./commands/reproduce.js')).registerReproduceCommand,
+  replay: async () => (await import('./commands/replay.js')).registerReplayCommand,
+  audit: async () => (await import('./commands/audit.js')).registerAuditCommand,
+  export: async () => (await import('./commands/export.js')).registerExportCommand,
+  import: async () => (await import('./commands/import.js')).registerImportCommand,
+  migrate: async () => (await import('./commands/migrate.js')).registerMigrateCommand,
+  gc: async () => (await import('./commands/gc.js')).registerGcCommand,
+  demo: async () => (await import('./commands/demo.js')).registerDemoCommand,
+  serve: async () => (await import('./commands/serve.js')).registerServeCommand,
+  ui: async () => (await import('./commands/ui.js')).registerUiCommand,
+  token: async () => (await import('./commands/token.js')).registerTokenCommand,
+  push: async () => (await import('./commands/push.js')).registerPushCommand,
+  pull: async () => (await import('./commands/pull.js')).registerPullCommand,
+};
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -39,18 +46,38 @@ function failInOneLine(command: Command): void {
     outputError: (text, write) => write(`${text.trim().replace(/^error: /, 'ds: ').replace(/\s*\n\s*/g, ' ')} (${line} --help shows its usage)\n`),
   });
   if (command.commands.length > 0) {
-    command.helpCommand(true).allowExcessArguments().action((_options: unknown, self: Command) => {
+    command.helpCommand(true).allowExcessArguments().action(async (_options: unknown, self: Command) => {
       const names = self.commands.map((c) => c.name()).join(', ');
       const [given] = self.args;
       const what = given === undefined ? `missing command after '${line}'` : `unknown command '${given}' after '${line}'`;
+      const { UsageError } = await import('./usage-error.js');
       throw new UsageError(`${what}: use one of ${names} (${line} --help describes them)`);
     });
   }
   for (const sub of command.commands) failInOneLine(sub);
 }
 
-/** The `ds` command: global options, then one registration line per command. */
-export function buildProgram(): Command {
+/**
+ * The command `args` (the words after `ds`) name: the first word no global option takes
+ * as its value. Undefined when there is none, or it is not a command of ds.
+ */
+function invokedCommand(program: Command, args: readonly string[]): string | undefined {
+  const takingValue = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short]));
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return undefined;
+    if (!arg.startsWith('-')) return Object.hasOwn(commandModules, arg) ? arg : undefined;
+    if (takingValue.has(arg)) i++;
+  }
+  return undefined;
+}
+
+/**
+ * The `ds` command: global options, then the commands `args` (the words after `ds`)
+ * need — the one they name, none for a bare `--version`, else every command (for help
+ * and for the one-line errors naming them). No `args`: the whole tree.
+ */
+export async function buildProgram(args?: readonly string[]): Promise<Command> {
   const program = new Command('ds')
     .description('dotscience: version everything a data-science run touches')
     .option('--store <url>', 'event store: file:<dir>, http(s)://<hub>, kurrentdb://<host:port> (default: .dotscience found walking up)')
@@ -58,27 +85,10 @@ export function buildProgram(): Command {
     .option('--project <id>', 'project id (default: from the config file, else "default")')
     .version(version, '-V, --version', 'print the version of ds')
     .exitOverride();
-  registerInitCommand(program);
-  registerRunCommand(program);
-  registerRunsCommand(program);
-  registerShowCommand(program);
-  registerCompareCommand(program);
-  registerLineageCommand(program);
-  registerDatasetsCommand(program);
-  registerModelsCommand(program);
-  registerReproduceCommand(program);
-  registerReplayCommand(program);
-  registerAuditCommand(program);
-  registerExportCommand(program);
-  registerImportCommand(program);
-  registerMigrateCommand(program);
-  registerGcCommand(program);
-  registerDemoCommand(program);
-  registerServeCommand(program);
-  registerUiCommand(program);
-  registerTokenCommand(program);
-  registerPushCommand(program);
-  registerPullCommand(program);
+  const named = args === undefined ? undefined : invokedCommand(program, args);
+  const versionOnly = args !== undefined && named === undefined && args.length > 0 && args.every((a) => a === '-V' || a === '--version');
+  const chosen = named !== undefined ? [commandModules[named]!] : versionOnly ? [] : Object.values(commandModules);
+  for (const register of await Promise.all(chosen.map((load) => load()))) register(program);
   failInOneLine(program);
   return program;
 }

@@ -22,7 +22,7 @@ class ActionReached extends Error {}
 
 /** `ds <args>` parsed in this process exactly as main.ts does: what reaches stderr and the exit code. */
 async function run(args: readonly string[]): Promise<{ code: number; stderr: string }> {
-  const program = buildProgram();
+  const program = await buildProgram();
   program.hook('preAction', (_self, action) => {
     if (action.commands.length === 0) throw new ActionReached(`ds ${args.join(' ')} reached its action`);
   });
@@ -41,8 +41,11 @@ async function run(args: readonly string[]): Promise<{ code: number; stderr: str
 
 const oneLine = /^ds: \S.*\n$/;
 
+/** The whole command tree, every command loaded (buildProgram without the words after `ds`). */
+const wholeTree = await buildProgram();
+
 describe('every command fails in one line with the documented exit code', () => {
-  const commands = everyCommand(buildProgram());
+  const commands = everyCommand(wholeTree);
   const leaves = commands.filter(({ command }) => command.commands.length === 0);
   const groups = commands.filter(({ command }) => command.commands.length > 0);
 

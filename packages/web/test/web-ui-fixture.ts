@@ -7,7 +7,7 @@ import { build } from 'vite';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const SCREENSHOTS = join(REPO, 'test-output', 'screenshots');
-const CLI = join(REPO, 'packages/cli/dist/main.js');
+const CLI = join(REPO, 'packages/cli/bundle/ds.mjs');
 
 /** Headless Chromium for the UI tests: CHROMIUM_PATH, else Debian's /usr/bin/chromium. DOTSCIENCE_WEB_E2E=required makes a missing one a failure (CI). */
 export const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';

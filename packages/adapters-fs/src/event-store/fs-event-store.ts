@@ -153,8 +153,9 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     this.assertOpen();
     if (!this.log) throw new ReadOnlyEventStoreError(this.dir, stream);
     const { events: parsed, expected } = parseAppend(stream, events, options);
+    const durable = options.durability !== 'deferred';
     if (this.rebuilding) await this.rebuilding;
-    return this.appendParsed(stream, parsed, expected);
+    return this.appendParsed(stream, parsed, expected, durable);
   }
 
   /**
@@ -163,18 +164,18 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
    * written (answered once it is durable, or looked at anew if its write failed), and the
    * log moving under a wait (LOG_MOVED).
    */
-  private async appendParsed(stream: string, parsed: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  private async appendParsed(stream: string, parsed: NewEvent[], expected: ExpectedRevision, durable: boolean): Promise<AppendResult> {
     while (this.turns.held) await this.turns.held; // wait for the turn
     const turn = this.turns.begin();
     let outcome: Outcome;
     try {
-      outcome = await this.appendInTurn(turn, stream, parsed, expected);
+      outcome = await this.appendInTurn(turn, stream, parsed, expected, durable);
     } finally {
       turn.end();
     }
     if ('answer' in outcome) return outcome.answer;
     await outcome.lookAgainAfter;
-    return this.appendParsed(stream, parsed, expected);
+    return this.appendParsed(stream, parsed, expected, durable);
   }
 
   /**
@@ -183,7 +184,7 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
    * sealing on the worker) holds the turn over the wait, so nothing else appends meanwhile;
    * in the common case nothing waits, and the append is enqueued before this returns.
    */
-  private async appendInTurn(turn: AppendTurn, stream: string, parsed: NewEvent[], expected: ExpectedRevision): Promise<Outcome> {
+  private async appendInTurn(turn: AppendTurn, stream: string, parsed: NewEvent[], expected: ExpectedRevision, durable: boolean): Promise<Outcome> {
     const log = this.log!;
     const position = log.nextPosition;
     const moved = (): boolean => this.log !== log || log.nextPosition !== position;
@@ -214,7 +215,7 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     if (moved()) return LOG_MOVED;
 
     // Enqueue: durable once the group commit it joins is.
-    return { answer: this.enqueue(stream, sealed, prints) };
+    return { answer: this.enqueue(stream, sealed, prints, durable) };
   }
 
   /**
@@ -387,7 +388,8 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
       // leaves at most an eighth of the log for the next open to index from the records.
       const taken = Math.max(0, this.snapshotCount);
       const every = Math.max(this.options.snapshotEveryEvents ?? 100_000, Math.floor(taken / SNAPSHOT_GROWTH));
-      if (this.index.committedCount - taken >= every) {
+      // Not while deferred records wait for their sync: a snapshot must count only durable ones.
+      if (this.index.committedCount - taken >= every && !this.log?.holdsUnsyncedRecords) {
         this.snapshotCount = this.index.committedCount;
         this.snapshotting = this.snapshotting.then(() => this.persistIndex()).catch(() => undefined);
       }
@@ -400,11 +402,11 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     this.snapshotCount = count;
   }
 
-  private enqueue(stream: string, { events, chunks, lengths }: EncodedRecords, prints: Uint32Array): Promise<AppendResult> {
+  private enqueue(stream: string, { events, chunks, lengths }: EncodedRecords, prints: Uint32Array, durable: boolean): Promise<AppendResult> {
     const log = this.log!;
     log.nextPosition += events.length;
     this.index.queue(stream, events, prints);
-    return new Promise((resolve, reject) => log.enqueue({ stream, events, chunks, lengths, prints, resolve, reject }));
+    return new Promise((resolve, reject) => log.enqueue({ stream, events, chunks, lengths, prints, durable, resolve, reject }));
   }
 
   private recordedAt(): string {

@@ -18,6 +18,8 @@ export interface QueuedAppend {
   lengths: number[];
   /** The events' id prints (see stream-index.ts), computed when they were appended. */
   prints: Uint32Array;
+  /** False for a deferred append (AppendOptions.durability): written now, made durable by the next durable commit or close. */
+  durable: boolean;
   resolve: (result: AppendResult) => void;
   reject: (error: Error) => void;
 }
@@ -26,7 +28,9 @@ export interface QueuedAppend {
  * The single writer's durable tail. Appends queue here; whenever no write is in
  * flight, everything queued goes to disk in one write and one fdatasync (group
  * commit). A lone append starts its write at once — nothing waits for a timer —
- * and appends arriving while a sync runs share the next one.
+ * and appends arriving while a sync runs share the next one. A batch of deferred
+ * appends only is written without a sync: the next durable commit's fdatasync (or
+ * close's) covers it, the segment left behind when the log moves to a new one included.
  */
 export class GroupCommitLog {
   private queue: QueuedAppend[] = [];
@@ -37,6 +41,8 @@ export class GroupCommitLog {
   private broken: Error | undefined;
   /** Global position the next queued event takes. */
   nextPosition: number;
+  /** Records written by deferred commits and not synced yet (in the open segment). */
+  private unsynced = false;
 
   constructor(
     private readonly dir: string,
@@ -72,8 +78,18 @@ export class GroupCommitLog {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** True while deferred commits wait for a sync (the index snapshot must not count them yet). */
+  get holdsUnsyncedRecords(): boolean {
+    return this.unsynced;
+  }
+
   async close(): Promise<void> {
     await this.idle();
+    if (this.unsynced && this.fh && !this.broken) {
+      await this.fh.datasync();
+      this.unsynced = false;
+      this.anchors.synced();
+    }
     await this.fh?.close();
     this.fh = undefined;
     this.anchors.close();
@@ -90,12 +106,13 @@ export class GroupCommitLog {
   }
 
   private async writeBatch(batch: QueuedAppend[]): Promise<void> {
+    const durable = batch.some((append) => append.durable);
     const chunks = batch.length === 1 ? batch[0]!.chunks : batch.flatMap((a) => a.chunks);
     let segment = this.index.table.lastSegment?.name ?? segmentName(0);
     try {
       if (!this.fh || this.size >= this.segmentMaxBytes) segment = await this.openTail();
       writeAll(this.fh!.fd, chunks, this.size);
-      await this.fh!.datasync();
+      if (durable) await this.fh!.datasync();
     } catch (err) {
       await this.fail(batch, segment, err);
       return;
@@ -108,8 +125,9 @@ export class GroupCommitLog {
       for (const event of append.events) committed.push(event);
     }
     this.size = offset;
+    this.unsynced = !durable;
     // Anchored before any append is answered, so the head a caller asks for next covers its events.
-    this.anchors.commit(committed);
+    this.anchors.commit(committed, durable);
     for (const append of batch) append.resolve(appendResult(append.events));
     this.onCommitted(committed);
   }
@@ -124,6 +142,8 @@ export class GroupCommitLog {
     const segment = { name: segmentName(this.index.committedCount), firstPosition: this.index.committedCount };
     const fh = await open(join(this.dir, segment.name), 'wx', STORE_FILE_MODE);
     await syncDirectory(this.dir);
+    // Deferred records of the segment left behind are made durable before its handle goes.
+    if (this.unsynced) await this.fh?.datasync();
     await this.fh?.close();
     this.fh = fh;
     this.size = 0;

@@ -78,6 +78,8 @@ export class LogAnchorWriter {
   private fd: number | undefined;
   /** Set once a line could not be written: nothing more is (a torn line mid-file would be worse). */
   private stopped = false;
+  /** Block lines of commits not synced yet (see commit). */
+  private readonly heldBack: string[] = [];
 
   private constructor(
     private readonly dir: string,
@@ -131,11 +133,20 @@ export class LogAnchorWriter {
     return this.chain.head();
   }
 
-  /** Take in a commit's records (in log order) and append its anchor lines. */
-  commit(events: readonly RecordedEvent[]): void {
-    const lines = this.chain.addAll(events).map((block) => `b ${block.index} ${block.blockHash}`);
+  /**
+   * Take in a commit's records (in log order) and append its anchor lines. A commit not synced
+   * (deferred) keeps its lines back until a synced one: an anchor never vouches for records a
+   * power cut could still take away.
+   */
+  commit(events: readonly RecordedEvent[], synced = true): void {
+    this.heldBack.push(...this.chain.addAll(events).map((block) => `b ${block.index} ${block.blockHash}`));
+    if (synced) this.synced();
+  }
+
+  /** The records committed so far are durable: write the lines held back and the head. */
+  synced(): void {
     const head = this.chain.head();
-    lines.push(`h ${head.count} ${head.logHash}`);
+    const lines = [...this.heldBack.splice(0), `h ${head.count} ${head.logHash}`];
     this.write(lines);
   }
 

@@ -5,8 +5,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 
-/** The repository's examples, next to this package (packages/cli/dist/commands → examples). */
-const EXAMPLES = fileURLToPath(new URL('../../../../examples/', import.meta.url));
+/** The repository's examples, next to this package (packages/cli/dist/commands or the bundle's packages/cli/bundle → examples). */
+const EXAMPLES =
+  ['../../../../examples/', '../../../examples/'].map((path) => fileURLToPath(new URL(path, import.meta.url))).find((dir) => existsSync(join(dir, 'package.json'))) ??
+  fileURLToPath(new URL('../../../../examples/', import.meta.url));
 
 class DemoStepError extends Error {
   readonly code = 'DEMO_STEP_FAILED';

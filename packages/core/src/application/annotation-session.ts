@@ -39,6 +39,15 @@ export interface MetricPointInput {
   at?: string;
 }
 
+
+/**
+ * A run's start and annotations need not be durable one by one: the run's seal (publish) or
+ * its error is appended durably after them, in log order, which makes them durable too — a
+ * process that publishes many runs pays one fdatasync per run. (The open-run note, written
+ * durably by the SDK at start, records a run whose process dies before either.)
+ */
+const ANNOTATION_DURABILITY = 'deferred' as const;
+
 /** A run's id and start time, fixed by the caller before its start is written. */
 export interface PreparedStart {
   runId: string;
@@ -121,7 +130,7 @@ export class AnnotationSession {
       const run = await this.ensureRun('input');
       const normalized = normalizeDataPath(request.path);
       this.declaredData.add(normalized);
-      await run.recorder.record({ kind: 'declareInput', path: normalized, dataset: request.dataset ?? datasetNameForPath(normalized), version });
+      await run.recorder.record({ kind: 'declareInput', path: normalized, dataset: request.dataset ?? datasetNameForPath(normalized), version }, ANNOTATION_DURABILITY);
       return version;
     });
   }
@@ -201,7 +210,9 @@ export class AnnotationSession {
     // Bad input is refused before a run is auto-started for it: nothing is written.
     const runId = this.open?.recorder.runId ?? '(not yet started)';
     for (const c of commands) parseRunCommand(runId, c);
-    return this.annotate(command, async (run) => void (await run.recorder.recordBatch(commands)));
+    // Durable at the latest with the run's seal (publish) or its error, which are appended durably: one fdatasync per run.
+    const durability = command === 'error' ? undefined : ANNOTATION_DURABILITY;
+    return this.annotate(command, async (run) => void (await run.recorder.recordBatch(commands, durability)));
   }
 
   /**
@@ -247,7 +258,7 @@ export class AnnotationSession {
     ]);
     const runId = prepared?.runId ?? services.ids.newId();
     const recorder = RunRecorder.create(services, runId, options.writer);
-    await recorder.record({ kind: 'start', projectId, mode, workload, codeVersion, environment, startedAt: prepared?.startedAt ?? services.clock.now() });
+    await recorder.record({ kind: 'start', projectId, mode, workload, codeVersion, environment, startedAt: prepared?.startedAt ?? services.clock.now() }, ANNOTATION_DURABILITY);
     this.open = { recorder, plan: new PublicationPlan(runId) };
     return runId;
   }

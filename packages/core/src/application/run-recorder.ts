@@ -3,7 +3,7 @@ import type { MissingData } from '../events/catalogue.js';
 import { GENESIS_HASH, type EventMeta, type NewEvent, type RecordedEvent } from '../events/envelope.js';
 import { chainEvents } from '../events/hash-chain.js';
 import { runStream } from '../events/streams.js';
-import type { ExpectedRevision } from '../ports/event-store.js';
+import type { AppendOptions, ExpectedRevision } from '../ports/event-store.js';
 import { decideRun, decideRunBatch } from '../run/decide.js';
 import { evolveRunAll } from '../run/evolve.js';
 import type { RunCommand, RunCommandInput } from '../run/run-commands.js';
@@ -86,17 +86,20 @@ export class RunRecorder {
   }
 
   /** Decide one command and append its events; returns them as recorded (none when the command changes nothing). */
-  record(command: Command): Promise<RecordedEvent[]> {
-    return this.recordBatch([command]);
+  record(command: Command, durability?: AppendOptions['durability']): Promise<RecordedEvent[]> {
+    return this.recordBatch([command], durability);
   }
 
-  /** Decide a batch of commands and append all their events in ONE append (group commit). All or nothing. */
-  recordBatch(commands: readonly Command[]): Promise<RecordedEvent[]> {
+  /**
+   * Decide a batch of commands and append all their events in ONE append (group commit). All or nothing.
+   * `durability` 'deferred': the store may answer before the events are durable (a later seal makes them so).
+   */
+  recordBatch(commands: readonly Command[], durability?: AppendOptions['durability']): Promise<RecordedEvent[]> {
     return this.queue.run(() =>
       this.appendDecided((state) => {
         const { events, state: next } = decideRunBatch(state, commands);
         return { events: proposeEvents(events, this.services.ids, this.meta), state: next };
-      }),
+      }, durability),
     );
   }
 
@@ -141,13 +144,14 @@ export class RunRecorder {
 
   private async appendDecided(
     decide: (state: RunState) => { events: NewEvent[]; state: RunState },
+    durability?: AppendOptions['durability'],
   ): Promise<RecordedEvent[]> {
     if (this.stale) await this.catchUp();
     for (let attempt = 0; ; attempt++) {
       const decision = decide(this.current);
       if (decision.events.length === 0) return [];
       try {
-        const result = await this.services.events.append(this.stream, decision.events, { expectedRevision: this.expected() });
+        const result = await this.services.events.append(this.stream, decision.events, { expectedRevision: this.expected(), ...(durability === undefined ? {} : { durability }) });
         this.current = decision.state;
         this.lastRevision = result.nextExpectedRevision;
         this.head = result.events[result.events.length - 1]!.hash;

@@ -12,6 +12,13 @@ export type ExpectedRevision = number | 'no_stream' | 'stream_exists' | 'any';
 
 export interface AppendOptions {
   expectedRevision?: ExpectedRevision;
+  /**
+   * 'deferred': the store may answer once the events are written, before they are durable;
+   * they become durable with the next durable append (or the store's close), in log order.
+   * For writes a later durable append completes (a run's annotations, sealed by its publish).
+   * Stores without such a mode make every append durable. Default: durable.
+   */
+  durability?: 'deferred';
 }
 
 export interface AppendResult {

@@ -186,3 +186,30 @@ describe('AnnotationSession: annotations', () => {
     expect(types(await services.events.streamEvents(`run-${runId}`))).toEqual(['RunStarted', 'RunDescribed', 'RunPublished']);
   });
 });
+
+describe('AnnotationSession: one durable commit per run', () => {
+  it('given a run with parameters, metrics, a summary and a label, when it is published, then every append before the seal is deferred and the seal is durable', async () => {
+    const { services, session: s } = session();
+    await s.start();
+    await s.parameter('lr', 0.1);
+    await s.recordMetrics([{ name: 'loss', value: 0.5, step: 0 }]);
+    await s.summary('accuracy', 0.9);
+    await s.label('sweep', 'a');
+    await s.publish();
+    expect(services.events.durabilities).toEqual([
+      { first: 'RunStarted', durability: 'deferred' },
+      { first: 'ParameterRecorded', durability: 'deferred' },
+      { first: 'MetricsRecorded', durability: 'deferred' },
+      { first: 'SummaryRecorded', durability: 'deferred' },
+      { first: 'LabelAdded', durability: 'deferred' },
+      { first: 'RunPublished', durability: 'durable' },
+    ]);
+  });
+
+  it('given a run marked errored, then its error is appended durably (nothing seals it later)', async () => {
+    const { services, session: s } = session();
+    await s.start();
+    await s.error('boom');
+    expect(services.events.durabilities.at(-1)).toEqual({ first: 'RunErrored', durability: 'durable' });
+  });
+});

@@ -48,6 +48,8 @@ export class MemoryDataStore implements DataStore {
  */
 export class InterceptedEventStore extends InMemoryEventStore {
   appends: Array<{ stream: string; count: number }> = [];
+  /** Each append's first event type and whether it asked to be durable at once ('durable') or deferred. */
+  durabilities: Array<{ first: string; durability: 'durable' | 'deferred' }> = [];
   reads = 0;
   beforeAppend: ((stream: string, events: readonly NewEvent[]) => Promise<void> | void) | undefined;
 
@@ -56,6 +58,7 @@ export class InterceptedEventStore extends InMemoryEventStore {
     if (hook) await hook(stream, events);
     const result = await super.append(stream, events, options);
     this.appends.push({ stream, count: events.length });
+    this.durabilities.push({ first: events[0]?.type ?? '', durability: options?.durability ?? 'durable' });
     return result;
   }
 

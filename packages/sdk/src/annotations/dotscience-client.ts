@@ -41,6 +41,7 @@ import { StoreLease } from './store-lease.js';
 import { AnnotationWriteError, WriteBacklog } from './write-backlog.js';
 import { writerIdentity } from './writer-identity.js';
 import { projectOfRuns } from '../hub/hub-project.js';
+import { RecheckedCodeVersions } from '../code-versions/rechecked-code-versions.js';
 import { CaptureProgressDataStore, type CaptureProgressOptions } from '../progress/capture-progress.js';
 
 export interface DotscienceClientOptions extends OpenOptions {
@@ -54,6 +55,13 @@ export interface DotscienceClientOptions extends OpenOptions {
   lockTimeoutMs?: number;
   /** Mark open runs errored when the process fails or ends without publishing. Default true. */
   exitHandling?: boolean;
+  /**
+   * Keep the stores (and the event store's writer lock) open this long after a publish when no
+   * run is open, so that the next run of a sweep reuses them instead of opening them again.
+   * Default 500 ms; 0 releases them as soon as a publish is done. They are released when the
+   * process runs out of work (beforeExit), by close(), and by the next writer only after this.
+   */
+  keepStoreOpenMs?: number;
   /** The script recorded in script mode. Default: the script Node runs (process.argv[1]). */
   scriptPath?: string;
   /**
@@ -129,6 +137,9 @@ export class DotscienceClient implements ExitGuarded {
   private noted: { store: string; projectId: string | undefined };
   private readonly configuration: Configuration;
   private flushTimer: NodeJS.Timeout | undefined;
+  private readonly keepStoreOpenMs: number;
+  /** Releases the stores kept open after a publish (cancelled when the next run begins). */
+  private releaseTimer: NodeJS.Timeout | undefined;
   private mode: 'script' | 'interactive' | undefined;
   /** The run calls are writing to; undefined between publish() and the next annotation. */
   private run: RunInProgress | undefined;
@@ -142,6 +153,7 @@ export class DotscienceClient implements ExitGuarded {
     this.batchSize = options.metricBatchSize ?? 10_000;
     this.flushMs = options.metricFlushMs ?? 200;
     this.exitHandling = options.exitHandling ?? true;
+    this.keepStoreOpenMs = options.keepStoreOpenMs ?? 500;
     this.captureProgress = options.captureProgress ?? {};
     this.backlog = new WriteBacklog(this.log);
     const configuration = isOpened(source) ? source.configuration : resolveConfiguration(options);
@@ -181,6 +193,8 @@ export class DotscienceClient implements ExitGuarded {
       if (!ds) throw new Error('dotscience: a write ran while the stores were closed (a bug in the SDK)');
       return ds;
     };
+    // One git inspection for a sweep of runs: handed out again while the script and git's files are unchanged.
+    const code = new RecheckedCodeVersions(() => open().code);
     const progress = this.captureProgress;
     const drawing = new WeakMap<DataStore, DataStore>();
     const withProgress = (data: DataStore): DataStore => {
@@ -203,7 +217,7 @@ export class DotscienceClient implements ExitGuarded {
         return open().ids;
       },
       get code() {
-        return open().code;
+        return code;
       },
       get environment() {
         return open().environment;
@@ -460,6 +474,7 @@ export class DotscienceClient implements ExitGuarded {
   /** Write what is queued and release the stores (a run left open stays open; the exit handling still applies). */
   async close(): Promise<void> {
     await this.flush();
+    this.cancelRelease();
     await this.lease.release();
     if (!this.run) processExitGuard.unwatch(this);
   }
@@ -479,6 +494,7 @@ export class DotscienceClient implements ExitGuarded {
       this.log(`dotscience: run ${run.runId} marked errored: ${message}`);
     }
     await this.backlog.settled();
+    this.cancelRelease();
     await this.lease.release();
     processExitGuard.unwatch(this);
   }
@@ -504,6 +520,7 @@ export class DotscienceClient implements ExitGuarded {
    */
   private beginRun(prepared?: RunInProgress, description?: string): RunInProgress {
     const run = prepared ?? new RunInProgress();
+    this.cancelRelease(); // a sweep's next run: the stores kept open after the last publish are used again
     run.runId = this.runIds.newId();
     const startedAt = new Date().toISOString();
     this.noteOpen(run.runId, startedAt);
@@ -611,10 +628,33 @@ export class DotscienceClient implements ExitGuarded {
     });
   }
 
-  /** After a publish: release the stores and the exit handlers when no run is open and nothing is queued. */
+  /**
+   * After a publish, when no run is open and nothing is queued: release the exit handlers, and the
+   * stores after keepStoreOpenMs (at once when it is 0) unless a run begins meanwhile.
+   */
   private async idle(): Promise<void> {
     if (this.run || this.backlog.pending > 0) return;
-    await this.lease.release();
+    if (this.keepStoreOpenMs > 0) this.releaseLater();
+    else await this.lease.release();
     if (!this.run && this.backlog.pending === 0) processExitGuard.unwatch(this);
+  }
+
+  private releaseLater(): void {
+    this.cancelRelease();
+    this.releaseTimer = setTimeout(this.releaseKept, this.keepStoreOpenMs);
+    this.releaseTimer.unref(); // stores kept open do not keep the process alive: beforeExit releases them
+    process.once('beforeExit', this.releaseKept);
+  }
+
+  private readonly releaseKept = (): void => {
+    this.cancelRelease();
+    if (!this.run && this.backlog.pending === 0) void this.lease.release();
+  };
+
+  private cancelRelease(): void {
+    if (this.releaseTimer === undefined) return;
+    clearTimeout(this.releaseTimer);
+    this.releaseTimer = undefined;
+    process.off('beforeExit', this.releaseKept);
   }
 }

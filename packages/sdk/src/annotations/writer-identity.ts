@@ -2,14 +2,20 @@ import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import type { WriterMeta } from '@dotscience/core';
 
-/** This package's version, from its package.json (src/ and dist/ are both one level below it). */
+/**
+ * This package's version, from the package.json of the dotscience package this code runs from:
+ * one level up from src/ and dist/ folders (../../), or from a bundle's own folder (../).
+ */
 function sdkVersion(): string | undefined {
-  try {
-    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof manifest.version === 'string' ? manifest.version : undefined;
-  } catch {
-    return undefined;
+  for (const path of ['../../package.json', '../package.json']) {
+    try {
+      const manifest = JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as { name?: unknown; version?: unknown };
+      if (typeof manifest.name === 'string' && manifest.name.startsWith('@dotscience/') && typeof manifest.version === 'string') return manifest.version;
+    } catch {
+      // not this one
+    }
   }
+  return undefined;
 }
 
 function userName(): string {

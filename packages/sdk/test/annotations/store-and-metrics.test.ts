@@ -11,10 +11,23 @@ describe('the store lease: one writer process at a time', () => {
   const ws = useWorkspace();
 
   it('given a published run and no open one, when another writer opens the store, then it gets the lock (the client released it)', async () => {
-    const client = ws.client();
+    const client = ws.client({ keepStoreOpenMs: 0 });
     client.parameter('a', 1);
     await client.publish();
     const other = await FsEventStore.open(join(ws.dir, '.dotscience', 'events'));
+    await other.close();
+  });
+
+  it('given a sweep, when a run is published, then the stores stay open for the next run (same writer lock) and are released keepStoreOpenMs later', async () => {
+    const client = ws.client({ keepStoreOpenMs: 300 });
+    const events = join(ws.dir, '.dotscience', 'events');
+    client.parameter('a', 1);
+    await client.publish();
+    await expect(FsEventStore.open(events)).rejects.toMatchObject({ code: 'WRITER_LOCKED' });
+    client.parameter('a', 2);
+    const second = await client.publish();
+    expect(await ws.runTypes(second.runId)).toEqual(['RunStarted', 'ParameterRecorded', 'RunPublished']);
+    const other = await FsEventStore.open(events, { lock: { wait: true, timeoutMs: 10_000 } });
     await other.close();
   });
 
