@@ -20,17 +20,22 @@ describe('FsEventStore under SIGKILL', () => {
   it(`given a process appending in a loop, when it is killed at random moments ${KILLS} times, then every acknowledged event is there exactly once, the chain verifies and appends continue`, async () => {
     const acknowledged = new Set<string>();
     let parentAppends = 0;
+    let roundsWithAcks = 0;
     for (let round = 0; round < KILLS; round++) {
       const child = startChild(bundle, ['crash-loop', dir]);
       if (round % 10 === 9) {
         await sleep(Math.random() * 150); // anywhere, also while it is still opening and recovering
       } else {
-        while (!child.lines.includes('open') && child.exitCode === null) await sleep(2);
+        // Half the rounds are killed only after the child acknowledged something, so kills land
+        // amid appends however loaded the machine is; the others anywhere after the open.
+        const ready = round % 2 === 0 ? (line: string) => line.startsWith('ack ') : (line: string) => line === 'open';
+        while (!child.lines.some(ready) && child.exitCode === null) await sleep(2);
         await sleep(Math.random() * 40);
       }
       child.kill('SIGKILL');
       await child.exited;
       for (const line of child.lines) if (line.startsWith('ack ')) for (const id of line.slice(4).split(' ')) acknowledged.add(id);
+      if (child.lines.some((line) => line.startsWith('ack '))) roundsWithAcks++;
 
       const store = await FsEventStore.open(dir); // takes over the dead child's lock
       try {
@@ -49,6 +54,8 @@ describe('FsEventStore under SIGKILL', () => {
         await store.close();
       }
     }
-    expect(acknowledged.size).toBeGreaterThan(KILLS * 2);
+    // Every round that waited for an acknowledgement killed a child that had made progress.
+    expect(roundsWithAcks).toBeGreaterThanOrEqual(KILLS * 0.45);
+    expect(acknowledged.size).toBeGreaterThan(KILLS + roundsWithAcks - 1);
   }, 120_000);
 });
