@@ -1,4 +1,5 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SignedReceiptSchema, type SignedReceipt } from '@dotscience/core';
 import { z } from 'zod';
@@ -14,51 +15,72 @@ export type LedgerLine = z.infer<typeof LedgerLineSchema>;
  * last line after a crash) is skipped and counted.
  */
 export class ReceiptLedger {
-  /** Per file: the lines waiting for the write in flight to end, and who waits for them. */
+  /** Per file: the lines given since the last write, and who waits for them (written together at the end of this turn of the event loop). */
   private readonly pending = new Map<string, { text: string; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }>();
+  /** The file of each name written so far (a hub writes one project's file again and again). */
+  private readonly files = new Map<string, string>();
+  /** Whether this ledger made (or found) `dir`: its writes need not make it again, unless it is gone. */
+  private dirMade = false;
 
   constructor(readonly dir: string) {}
 
   fileOf(name: string): string {
-    return join(this.dir, `${encodeURIComponent(name)}.ndjson`);
+    let file = this.files.get(name);
+    if (file === undefined) {
+      file = join(this.dir, `${encodeURIComponent(name)}.ndjson`);
+      if (this.files.size >= 10_000) this.files.clear();
+      this.files.set(name, file);
+    }
+    return file;
   }
 
   /**
-   * Append lines to the file of `name`; resolves once they are written. Lines given while a
-   * write to that file is in flight go together in the next one (a hub under load writes
-   * one file append per batch of answers, not one per append).
+   * Append lines to the file of `name`; resolves once they are written (to the file, not
+   * synced). Lines given in one turn of the event loop are written together, in the order
+   * given, by one write at its end: a hub under load writes one file append per group commit
+   * it answers, not one per append, and no request waits on the thread pool for it.
    */
   append(name: string, lines: readonly LedgerLine[]): Promise<void> {
     if (lines.length === 0) return Promise.resolve();
-    const text = lines.map((l) => `${JSON.stringify(l)}\n`).join('');
+    let text = '';
+    for (const line of lines) text += `${JSON.stringify(line)}\n`;
     const file = this.fileOf(name);
     return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) setImmediate(() => this.writePending());
       const queued = this.pending.get(file);
       if (queued) {
         queued.text += text;
         queued.waiters.push({ resolve, reject });
-        return;
-      }
-      this.pending.set(file, { text: '', waiters: [] });
-      void this.write(file, text, [{ resolve, reject }]);
+      } else this.pending.set(file, { text, waiters: [{ resolve, reject }] });
     });
   }
 
-  private async write(file: string, text: string, waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }>): Promise<void> {
+  private writePending(): void {
+    const all = [...this.pending];
+    this.pending.clear();
+    for (const [file, { text, waiters }] of all) {
+      try {
+        this.appendMakingDir(file, text);
+        for (const w of waiters) w.resolve();
+      } catch (error) {
+        for (const w of waiters) w.reject(error);
+      }
+    }
+  }
+
+  /** Append `text` to `file` (0600 when made), making the directory (0700) first if this ledger has not yet, or it is gone. */
+  private appendMakingDir(file: string, text: string): void {
+    if (!this.dirMade) {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      this.dirMade = true;
+    }
     try {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      await appendFile(file, text, { mode: 0o600 });
-      for (const w of waiters) w.resolve();
+      appendFileSync(file, text, { mode: 0o600 });
     } catch (error) {
-      for (const w of waiters) w.reject(error);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 }); // the directory was removed: make it again
+      appendFileSync(file, text, { mode: 0o600 });
     }
-    const next = this.pending.get(file)!;
-    if (next.waiters.length === 0) {
-      this.pending.delete(file);
-      return;
-    }
-    this.pending.set(file, { text: '', waiters: [] });
-    await this.write(file, next.text, next.waiters);
   }
 
   async read(name: string): Promise<{ lines: LedgerLine[]; unreadable: number }> {

@@ -33,6 +33,12 @@ export function parseAppend(
 
 /** `parseAppend`'s first half: the stream name and the expected revision (default 'any'). */
 export function parseAppendTarget(stream: string, options: AppendOptions = {}): ExpectedRevision {
+  // AppendTargetSchema's verdict on the plainly valid (every append makes this check): zod parses the rest, to name what is wrong.
+  const expected: unknown = options.expectedRevision;
+  if (typeof stream === 'string' && stream.length > 0) {
+    if (expected === undefined) return 'any';
+    if (typeof expected === 'number' ? Number.isSafeInteger(expected) && expected >= -1 : expected === 'no_stream' || expected === 'stream_exists' || expected === 'any') return expected as ExpectedRevision;
+  }
   return parseInput(AppendTargetSchema, { stream, expectedRevision: options.expectedRevision }, `append to stream ${JSON.stringify(stream)}`).expectedRevision;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkExpected, checkIdsUnrecorded, DuplicateEventIdError, InvalidInputError, meetsExpected, parseAppend, parseAppendedEvents, WrongExpectedRevisionError, type ExpectedRevision, type NewEvent } from '../../src/index.js';
+import { checkExpected, checkIdsUnrecorded, DuplicateEventIdError, InvalidInputError, meetsExpected, parseAppend, parseAppendedEvents, parseAppendTarget, WrongExpectedRevisionError, type ExpectedRevision, type NewEvent } from '../../src/index.js';
 
 const event = (n: number): NewEvent => ({
   id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
@@ -27,6 +27,36 @@ describe('parseAppend', () => {
     }
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as Error).message).toMatch(/event 2 appended to run-x.*id/);
+  });
+});
+
+describe('parseAppendTarget (the stream and expected revision of every append)', () => {
+  it.each([
+    ['run-x', undefined, 'any'],
+    ['run-x', -1, -1],
+    ['run-x', 0, 0],
+    ['run-x', 41, 41],
+    ['run-x', 'no_stream', 'no_stream'],
+    ['run-x', 'stream_exists', 'stream_exists'],
+    ['run-x', 'any', 'any'],
+  ] as const)('given stream %j and expected revision %j, when parsed, then it is %j', (stream, expectedRevision, expected) => {
+    expect(parseAppendTarget(stream, expectedRevision === undefined ? {} : { expectedRevision })).toBe(expected);
+  });
+
+  it.each([
+    ['', 0, /stream/],
+    [42, 0, /stream/],
+    ['run-x', -2, /expectedRevision/],
+    ['run-x', 1.5, /expectedRevision/],
+    ['run-x', Number.NaN, /expectedRevision/],
+    ['run-x', Number.POSITIVE_INFINITY, /expectedRevision/],
+    ['run-x', 2 ** 53, /expectedRevision/],
+    ['run-x', 'latest', /expectedRevision/],
+    ['run-x', null, /expectedRevision/],
+    ['run-x', '3', /expectedRevision/],
+  ])('given stream %j and expected revision %j, when parsed, then InvalidInputError names the field', (stream, expectedRevision, field) => {
+    expect(() => parseAppendTarget(stream as string, { expectedRevision: expectedRevision as ExpectedRevision })).toThrow(InvalidInputError);
+    expect(() => parseAppendTarget(stream as string, { expectedRevision: expectedRevision as ExpectedRevision })).toThrow(field);
   });
 });
 
