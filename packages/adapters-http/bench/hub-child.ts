@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { FsDataStore, FsEventStore } from '@dotscience/adapters-fs';
+import { FsDataStore, FsEventStore, ReceiptLedger, ReceiptSigner } from '@dotscience/adapters-fs';
 import type { NewEvent } from '@dotscience/core';
 import { HubServer, ProjectDirectories, TokenRegistry } from '../src/index.js';
 
@@ -39,12 +39,25 @@ export function opening(stream: string, events: NewEvent[], lastRevision: number
 }
 
 /**
- * The hub over `root`, with its default limits and its append gate, as `ds serve` would run it;
- * `gateOff` (`--gate-off`) appends without the gate (HubServerOptions.admitAnyEvent), for an A/B of what it costs.
+ * The hub over `root`, with its default limits, its append gate and its signed receipts (a key
+ * and a receipts ledger under `root`), as `ds serve` runs it; `gateOff` (`--gate-off`) appends
+ * without the gate (HubServerOptions.admitAnyEvent) and `receiptsOff` (`--receipts-off`)
+ * without receipts, for an A/B of what each costs.
  */
-export async function serveHub(root: string, gateOff = false): Promise<void> {
+export async function serveHub(root: string, { gateOff = false, receiptsOff = false } = {}): Promise<void> {
+  const signer = await ReceiptSigner.fromKeyFile(join(root, 'hub-signing-key.pem'));
+  const ledger = new ReceiptLedger(join(root, 'receipts'));
   const server = new HubServer({
     admitAnyEvent: gateOff,
+    ...(receiptsOff
+      ? {}
+      : {
+          receipts: {
+            sign: (receipt) => signer.sign(receipt),
+            record: (project, receipt) => ledger.append(project, [{ receipt }]),
+            read: async (project) => (await ledger.read(project)).lines.map((line) => line.receipt),
+          },
+        }),
     tokens: TokenRegistry.inDirectory(root),
     projects: new ProjectDirectories({
       eventsRoot: join(root, 'events'),
@@ -100,9 +113,14 @@ export interface ServerChild {
   stop(): void;
 }
 
-/** Spawn `script` (the bundled bench itself) with `args`; resolves once it prints its URL. */
+/**
+ * Spawn `script` (the bundled bench itself) with `args`; resolves once it prints its URL. A hub
+ * child is given the node flags in DS_BENCH_HUB_NODE_FLAGS (space-separated), such as
+ * `--cpu-prof --cpu-prof-dir=/tmp/hub-profile` to profile the hub while the bench runs.
+ */
 export async function startChild(script: string, args: string[]): Promise<ServerChild> {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const flags = args[0] === 'hub' ? (process.env.DS_BENCH_HUB_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '') : [];
+  const child = spawn(process.execPath, [...flags, script, ...args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   let exited = false;
   child.once('exit', () => (exited = true));
   const url = await new Promise<string>((resolveUrl) => {

@@ -17,6 +17,11 @@
  * answers with its chain — compact receipts — and the client proves them by the hash chain) and as older
  * clients do (the full recorded events in the answer), with each side's CPU time per
  * 1,000 events. `--batched-only` stops after those rows.
+ *
+ * The 100 saturating clients and the bare node:http limit are measured in turns, run for
+ * run, with their ratio round by round; `--concurrent-only` measures only those rows. The hub
+ * runs as `ds serve` does (gate, signed receipts); `--gate-off` and `--receipts-off` leave
+ * either out, for an A/B of what it costs.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -42,7 +47,7 @@ const startChild = (args: string[]): Promise<ServerChild> => startScript(fileURL
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-/** p50 and p99 of each run's request latencies; the first run is the warm-up and is left out of the summary. */
+/** p50 and p99 of each run's request latencies; warm-up runs are left out of the summary. */
 class LatencyPercentiles {
   private readonly p50s: number[] = [];
   private readonly p99s: number[] = [];
@@ -53,52 +58,84 @@ class LatencyPercentiles {
     this.p99s.push(percentile(latencies, 99));
   }
 
-  summarise(name: string, key: string): void {
-    summarise(BENCH, `${name}: p50 latency`, 'ms', this.p50s.slice(1), 1, `${key}.p50`);
-    summarise(BENCH, `${name}: p99 latency`, 'ms', this.p99s.slice(1), 1, `${key}.p99`);
+  /** `warmups`: how many of the first runs are warm-ups, left out. */
+  summarise(name: string, key: string, warmups = 1): void {
+    summarise(BENCH, `${name}: p50 latency`, 'ms', this.p50s.slice(warmups), 1, `${key}.p50`);
+    summarise(BENCH, `${name}: p99 latency`, 'ms', this.p99s.slice(warmups), 1, `${key}.p99`);
   }
 }
 
+/** A closed-loop row: `CLIENTS` clients against one server. */
+interface ClosedLoopRow {
+  name: string;
+  key: string;
+  server: ServerChild;
+  clients: Array<(n: number) => Promise<unknown>>;
+}
+
 /**
- * `CLIENTS` clients, each sending its next request as soon as the last is answered, for
- * RUN_MS: the rate over all of them (measured), then p50 and p99 of every request's
- * latency and the server's and the clients' CPU time per request, over the timed runs
- * (the warm-up run's are left out). The CPU figures do not depend on how the two
- * processes share the cores: they say what one request costs each side.
+ * One closed-loop run: `CLIENTS` clients, each sending its next request as soon as the last
+ * is answered, for RUN_MS. Its rate, every request's latency, and the server's and the
+ * clients' CPU time per request — which do not depend on how the two processes share the
+ * cores: they say what one request costs each side.
  */
-async function closedLoop(name: string, key: string, server: ServerChild, clients: Array<(n: number) => Promise<unknown>>): Promise<void> {
-  const percentiles = new LatencyPercentiles();
-  const serverCpu: number[] = [];
-  const clientCpu: number[] = [];
-  await measure(BENCH, `${name} (1 event / request each)`, 'events/s', async () => {
-    const latencies: number[] = [];
-    const serverBefore = await server.cpuMs();
-    const clientBefore = process.cpuUsage();
-    const result = await timed(async () => {
-      const until = performance.now() + RUN_MS;
-      const counts = await Promise.all(
-        clients.map(async (send) => {
-          let n = 0;
-          while (performance.now() < until) {
-            const start = performance.now();
-            await send(n);
-            latencies.push(performance.now() - start);
-            n++;
-          }
-          return n;
-        }),
-      );
-      return counts.reduce((a, b) => a + b, 0);
-    });
-    const { user, system } = process.cpuUsage(clientBefore);
-    serverCpu.push(((await server.cpuMs()) - serverBefore) * 1000 / result.count);
-    clientCpu.push((user + system) / result.count);
-    percentiles.add(latencies);
-    return result;
-  }, { key });
-  percentiles.summarise(name, key);
-  summarise(BENCH, `${name}: server CPU per request`, 'µs', serverCpu.slice(1), 1, `${key}.server-cpu`);
-  summarise(BENCH, `${name}: client CPU per request`, 'µs', clientCpu.slice(1), 1, `${key}.client-cpu`);
+async function closedLoopRun(row: ClosedLoopRow): Promise<{ timed: Timed; latencies: number[]; serverCpu: number; clientCpu: number }> {
+  const latencies: number[] = [];
+  const serverBefore = await row.server.cpuMs();
+  const clientBefore = process.cpuUsage();
+  const result = await timed(async () => {
+    const until = performance.now() + RUN_MS;
+    const counts = await Promise.all(
+      row.clients.map(async (send) => {
+        let n = 0;
+        while (performance.now() < until) {
+          const start = performance.now();
+          await send(n);
+          latencies.push(performance.now() - start);
+          n++;
+        }
+        return n;
+      }),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  });
+  const { user, system } = process.cpuUsage(clientBefore);
+  const serverCpu = (((await row.server.cpuMs()) - serverBefore) * 1000) / result.count;
+  return { timed: result, latencies, serverCpu, clientCpu: (user + system) / result.count };
+}
+
+/**
+ * Closed-loop rows measured in turns — one warm-up run each, then five rounds of one run of
+ * each row — so that a machine shared with other work slows them alike: the hub and the bare
+ * node:http limit are compared run for run, not minutes apart. Each row: the rate (median and
+ * spread), p50 and p99 latency, and each side's CPU time per request; with two rows, also the
+ * first's rate over the second's, round by round.
+ */
+async function closedLoopsInTurns(rows: ClosedLoopRow[]): Promise<void> {
+  const figures = rows.map(() => ({ rates: [] as number[], counts: [] as number[], serverCpu: [] as number[], clientCpu: [] as number[], percentiles: new LatencyPercentiles() }));
+  for (const row of rows) await closedLoopRun(row);
+  for (let round = 0; round < 5; round++) {
+    for (const [i, row] of rows.entries()) {
+      const run = await closedLoopRun(row);
+      const f = figures[i]!;
+      f.rates.push((run.timed.count / run.timed.ms) * 1000);
+      f.counts.push(run.timed.count);
+      f.serverCpu.push(run.serverCpu);
+      f.clientCpu.push(run.clientCpu);
+      f.percentiles.add(run.latencies);
+    }
+  }
+  for (const [i, row] of rows.entries()) {
+    const f = figures[i]!;
+    summarise(BENCH, `${row.name} (1 event / request each)`, 'events/s', f.rates, f.counts.sort((a, b) => a - b)[2], row.key);
+    f.percentiles.summarise(row.name, row.key, 0);
+    summarise(BENCH, `${row.name}: server CPU per request`, 'µs', f.serverCpu, 1, `${row.key}.server-cpu`);
+    summarise(BENCH, `${row.name}: client CPU per request`, 'µs', f.clientCpu, 1, `${row.key}.client-cpu`);
+  }
+  if (rows.length === 2) {
+    const [a, b] = figures as [(typeof figures)[0], (typeof figures)[0]];
+    summarise(BENCH, `${rows[0]!.name} ÷ ${rows[1]!.name}, round by round`, '×', a.rates.map((r, i) => r / b.rates[i]!), 1, `${rows[0]!.key}.ratio`);
+  }
 }
 
 /**
@@ -180,69 +217,77 @@ function appendingClients(clients: HttpEventStore[], next: () => number): Array<
   });
 }
 
+/** One client appending one event at a time, then batched appends as HttpEventStore and as older clients make them, in turns. */
+async function singleAndBatched(hub: ServerChild, store: HttpEventStore, token: string, next: () => number): Promise<void> {
+  await measure(BENCH, 'single appends (1 event / request, sequential)', 'events/s', () =>
+    timed(async () => {
+      let n = 0;
+      const stream = `run-single-${randomUUID()}`;
+      const until = performance.now() + RUN_MS;
+      while (performance.now() < until) {
+        const last = n === 0 ? -1 : n; // revision 0 is the run's RunStarted
+        await store.append(stream, opening(stream, [metric(next())], last), { expectedRevision: last });
+        n++;
+      }
+      return n;
+    }),
+  );
+
+  // Only the requests are timed: the caller's events (a random UUID and a timestamp each) are made before each
+  // request, outside the clock, as in the event-store bench — making them is not the hub's work.
+  const batchedRun = (append: (stream: string, events: NewEvent[], expectedRevision: number) => Promise<unknown>) => async (): Promise<Timed> => {
+    let n = 0;
+    let ms = 0;
+    let revision = -1;
+    const stream = `run-batched-${randomUUID()}`;
+    while (ms < RUN_MS) {
+      const events = opening(stream, Array.from({ length: BATCH }, () => metric(next())), revision);
+      const start = performance.now();
+      await append(stream, events, revision);
+      ms += performance.now() - start;
+      revision += events.length;
+      n += BATCH;
+    }
+    return { count: n, ms };
+  };
+  const fullAnswers = new HubConnection({ url: hub.url, token, project: 'bench' });
+  await interleaved(hub, [
+    { name: `batched appends (${BATCH} events / request, sequential; events made outside the timed requests)`, key: 'hub.batched', run: batchedRun((stream, events, expectedRevision) => store.append(stream, events, { expectedRevision })) },
+    {
+      name: `older clients: full-answer appends (${BATCH} events / request, sequential)`,
+      key: 'hub.batched.full-answer',
+      run: batchedRun(async (stream, events, expectedRevision) => {
+        const path = hubPaths.stream('bench', stream);
+        parseAppendAnswer(stream, events, await fullAnswers.jsonAnswer({ method: 'POST', path, json: { events, expectedRevision } }), `hub answer to POST ${path}`);
+      }),
+    },
+  ]);
+  fullAnswers.close();
+}
+
 async function main(): Promise<void> {
+  const concurrentOnly = process.argv.includes('--concurrent-only');
+  const batchedOnly = process.argv.includes('--batched-only');
   console.log(`${BENCH} — ${machineLine()}`);
   const root = await mkdtemp(join(tmpdir(), 'ds-hub-bench-'));
   const token = (await TokenRegistry.inDirectory(root).create('bench', 'write')).token;
   let step = 0;
-  const hub = await startChild(['hub', root, ...(process.argv.includes('--gate-off') ? ['--gate-off'] : [])]);
+  const hub = await startChild(['hub', root, ...process.argv.filter((a) => a === '--gate-off' || a === '--receipts-off')]);
   try {
     const store = new HttpEventStore({ url: hub.url, token });
-
-    await measure(BENCH, 'single appends (1 event / request, sequential)', 'events/s', () =>
-      timed(async () => {
-        let n = 0;
-        const stream = `run-single-${randomUUID()}`;
-        const until = performance.now() + RUN_MS;
-        while (performance.now() < until) {
-          const last = n === 0 ? -1 : n; // revision 0 is the run's RunStarted
-          await store.append(stream, opening(stream, [metric(step++)], last), { expectedRevision: last });
-          n++;
-        }
-        return n;
-      }),
-    );
-
-    // Only the requests are timed: the caller's events (a random UUID and a timestamp each) are made before each
-    // request, outside the clock, as in the event-store bench — making them is not the hub's work.
-    const batchedRun = (append: (stream: string, events: NewEvent[], expectedRevision: number) => Promise<unknown>) => async (): Promise<Timed> => {
-      let n = 0;
-      let ms = 0;
-      let revision = -1;
-      const stream = `run-batched-${randomUUID()}`;
-      while (ms < RUN_MS) {
-        const events = opening(stream, Array.from({ length: BATCH }, () => metric(step++)), revision);
-        const start = performance.now();
-        await append(stream, events, revision);
-        ms += performance.now() - start;
-        revision += events.length;
-        n += BATCH;
-      }
-      return { count: n, ms };
-    };
-    const fullAnswers = new HubConnection({ url: hub.url, token, project: 'bench' });
-    await interleaved(hub, [
-      { name: `batched appends (${BATCH} events / request, sequential; events made outside the timed requests)`, key: 'hub.batched', run: batchedRun((stream, events, expectedRevision) => store.append(stream, events, { expectedRevision })) },
-      {
-        name: `older clients: full-answer appends (${BATCH} events / request, sequential)`,
-        key: 'hub.batched.full-answer',
-        run: batchedRun(async (stream, events, expectedRevision) => {
-          const path = hubPaths.stream('bench', stream);
-          parseAppendAnswer(stream, events, await fullAnswers.jsonAnswer({ method: 'POST', path, json: { events, expectedRevision } }), `hub answer to POST ${path}`);
-        }),
-      },
-    ]);
-    fullAnswers.close();
-    if (process.argv.includes('--batched-only')) {
+    if (!concurrentOnly) await singleAndBatched(hub, store, token, () => step++);
+    if (batchedOnly) {
       await store.close();
       return;
     }
 
     const clients = Array.from({ length: CLIENTS }, () => new HttpEventStore({ url: hub.url, token }));
-    await closedLoop(`${CLIENTS} concurrent clients`, 'hub.concurrent', hub, appendingClients(clients, () => step++));
-    for (const intervalMs of PACED_INTERVALS_MS) {
-      const offered = (CLIENTS * 1000) / intervalMs;
-      await pacedLoop(`${CLIENTS} clients paced, ${offered.toLocaleString('en-US')} appends/s offered`, `hub.paced-${offered}`, intervalMs, appendingClients(clients, () => step++));
+    await saturatingClientsInTurns(hub, clients, token, () => step++);
+    if (!concurrentOnly) {
+      for (const intervalMs of PACED_INTERVALS_MS) {
+        const offered = (CLIENTS * 1000) / intervalMs;
+        await pacedLoop(`${CLIENTS} clients paced, ${offered.toLocaleString('en-US')} appends/s offered`, `hub.paced-${offered}`, intervalMs, appendingClients(clients, () => step++));
+      }
     }
     await Promise.all([store, ...clients].map((c) => c.close()));
   } finally {
@@ -250,22 +295,28 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 200));
     await rm(root, { recursive: true, force: true });
   }
+}
 
+/** The hub's saturating clients and the bare node:http floor (its own child) with as many clients, in turns. */
+async function saturatingClientsInTurns(hub: ServerChild, clients: HttpEventStore[], token: string, next: () => number): Promise<void> {
   const floor = await startChild(['floor']);
+  const transports = Array.from({ length: CLIENTS }, () => new KeepAliveJsonClient(new URL(floor.url)));
   try {
-    const transports = Array.from({ length: CLIENTS }, () => new KeepAliveJsonClient(new URL(floor.url)));
-    await closedLoop(
-      `limit: bare node:http × ${CLIENTS} clients`,
-      'hub.concurrent.limit',
-      floor,
-      transports.map((transport) => (n) => transport.exchange('POST', '/floor', { authorization: `Bearer ${token}` }, JSON.stringify({ events: [metric(step++)], expectedRevision: n - 1 }))),
-    );
-    for (const transport of transports) transport.close();
+    await closedLoopsInTurns([
+      { name: `${CLIENTS} concurrent clients`, key: 'hub.concurrent', server: hub, clients: appendingClients(clients, next) },
+      {
+        name: `limit: bare node:http × ${CLIENTS} clients`,
+        key: 'hub.concurrent.limit',
+        server: floor,
+        clients: transports.map((transport) => (n) => transport.exchange('POST', '/floor', { authorization: `Bearer ${token}` }, JSON.stringify({ events: [metric(next())], expectedRevision: n - 1 }))),
+      },
+    ]);
   } finally {
+    for (const transport of transports) transport.close();
     floor.stop();
   }
 }
 
-if (process.argv[2] === 'hub') await serveHub(process.argv[3]!, process.argv.includes('--gate-off'));
+if (process.argv[2] === 'hub') await serveHub(process.argv[3]!, { gateOff: process.argv.includes('--gate-off'), receiptsOff: process.argv.includes('--receipts-off') });
 else if (process.argv[2] === 'floor') await serveFloor();
 else await main();

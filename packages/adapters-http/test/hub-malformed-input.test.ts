@@ -97,6 +97,19 @@ describe('hub boundary: malformed input', () => {
     expect(await treeFingerprint(hub.root)).toBe(before);
   });
 
+  it('given a bad common field that every event states for itself, then it is refused all the same, named, and nothing is written', async () => {
+    const before = await treeFingerprint(hub.root);
+    const append = JSON_ENDPOINTS.find((s) => s.name === 'append')!;
+    const unused = await send(hub.url, append, token, JSON.stringify({ common: { meta: { actor: 'me' }, type: 7 }, events: [validEvent()] }));
+    expect(unused.status).toBe(400);
+    expect(JSON.parse(unused.body)).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/common\.meta\.actor/) });
+    expect(JSON.parse(unused.body)).toMatchObject({ message: expect.stringMatching(/common\.type/) });
+    const unknownField = await send(hub.url, append, token, JSON.stringify({ common: { data: 1 }, events: [validEvent()] }));
+    expect(unknownField.status).toBe(400);
+    expect(JSON.parse(unknownField.body)).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/common/) });
+    expect(await treeFingerprint(hub.root)).toBe(before);
+  });
+
   it('given a batch whose third event has a bad field, then the error names that event and field in the body, and nothing of the batch is written', async () => {
     const before = await treeFingerprint(hub.root);
     const append = JSON_ENDPOINTS.find((s) => s.name === 'append')!;

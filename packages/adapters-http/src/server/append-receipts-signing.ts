@@ -42,8 +42,8 @@ export async function receiptOfAppend(request: FastifyRequest, context: HubConte
   const first = result.events[0];
   const last = result.events.at(-1);
   if (!receipts || !first || !last) return undefined;
-  const { tokenId } = authenticate(request, context.tokens);
-  const label = context.tokens.list(project).find((t) => t.id === tokenId)?.label;
+  // The access the request authenticated with before its body was read: its token's id and label, looked up once.
+  const { tokenId, label } = authenticate(request, context.tokens);
   const token = { id: tokenId, ...(label === undefined ? {} : { label }) };
   const head = signedHead(context, project, events);
   if (!head) return undefined;

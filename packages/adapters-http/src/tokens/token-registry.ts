@@ -34,6 +34,8 @@ export interface GrantedAccess {
   tokenId: string;
   project: string;
   role: Role;
+  /** The token's label, when it has one (what receipts name besides its id: who pushed). */
+  label?: string;
 }
 
 interface TokenFile {
@@ -117,7 +119,7 @@ export class TokenRegistry {
     const stored = file.byId.get(match[1]!);
     if (!stored || stored.revokedAt !== undefined) return undefined;
     if (!timingSafeEqual(hashOf(presented), Buffer.from(stored.sha256, 'hex'))) return undefined;
-    const access = { tokenId: stored.id, project: stored.project, role: stored.role };
+    const access: GrantedAccess = { tokenId: stored.id, project: stored.project, role: stored.role, ...(stored.label === undefined ? {} : { label: stored.label }) };
     if (this.verified.size >= VERIFIED_KEPT) this.verified.clear();
     this.verified.set(presented, { file, access });
     return access;

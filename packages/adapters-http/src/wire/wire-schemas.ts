@@ -47,8 +47,22 @@ export const AppendBodySchema = z
     }
   });
 export type AppendBody = z.infer<typeof AppendBodySchema>;
-/** `AppendBodySchema` as the hub parses it: the envelope here, each event (with `common` filled in) by the store's append (core's `parseNewEvent`: NewEventSchema's verdict, faster). */
-export const AppendEnvelopeSchema = z.object({ ...appendBodyFields, events: z.array(z.unknown()).max(100_000) }).strict();
+/**
+ * `AppendBodySchema` as the hub parses it: the envelope here, each event (with `common` filled in) by the
+ * store's append (core's `parseNewEvent`: NewEventSchema's verdict, faster). Here `common` is an object of
+ * common fields only; each field's value is judged where it goes — by the store's parse of each event that
+ * takes it (NewEventSchema's verdict on a field is CommonEventFieldsSchema's), and by AppendCommonSchema
+ * when no event takes it (server/body-append.ts) — not once more here for every append.
+ */
+export const AppendEnvelopeSchema = z
+  .object({
+    ...appendBodyFields,
+    events: z.array(z.unknown()).max(100_000),
+    common: z.object({ type: z.unknown(), schemaVersion: z.unknown(), meta: z.unknown() }).partial().strict().optional(),
+  })
+  .strict();
+/** An append body's `common`, judged field by field (the error names `common.<field>…`). */
+export const AppendCommonSchema = z.object({ common: CommonEventFieldsSchema });
 export type AppendEnvelope = z.infer<typeof AppendEnvelopeSchema>;
 
 export const AppendResponseSchema = z.object({

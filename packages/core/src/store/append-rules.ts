@@ -27,8 +27,21 @@ export function parseAppend(
   events: readonly NewEvent[],
   options: AppendOptions = {},
 ): { events: NewEvent[]; expected: ExpectedRevision } {
-  const { expectedRevision } = parseInput(AppendTargetSchema, { stream, expectedRevision: options.expectedRevision }, `append to stream ${JSON.stringify(stream)}`);
-  return { events: parseAppendedEvents(stream, events), expected: expectedRevision };
+  const expected =
+    plainAppendTarget(stream, options.expectedRevision) ??
+    parseInput(AppendTargetSchema, { stream, expectedRevision: options.expectedRevision }, `append to stream ${JSON.stringify(stream)}`).expectedRevision;
+  return { events: parseAppendedEvents(stream, events), expected };
+}
+
+/**
+ * AppendTargetSchema's verdict on a plainly valid stream name and expected revision (every
+ * append makes this check), or undefined: then zod parses it, to name what is wrong.
+ */
+function plainAppendTarget(stream: unknown, expected: unknown): ExpectedRevision | undefined {
+  if (typeof stream !== 'string' || stream.length === 0) return undefined;
+  if (expected === undefined) return 'any';
+  if (typeof expected === 'number') return Number.isSafeInteger(expected) && expected >= -1 ? expected : undefined;
+  return expected === 'no_stream' || expected === 'stream_exists' || expected === 'any' ? expected : undefined;
 }
 
 /** `parseAppend`'s events alone: errors name each by its place in the append. */

@@ -142,3 +142,34 @@ describe('checkIdsUnrecorded', () => {
     expect(e.message).toMatch(/as does event 1 of the same append/);
   });
 });
+
+describe('parseAppend of the stream and expected revision (every append makes this check)', () => {
+  it.each([
+    ['run-x', undefined, 'any'],
+    ['run-x', -1, -1],
+    ['run-x', 0, 0],
+    ['run-x', 41, 41],
+    ['run-x', 'no_stream', 'no_stream'],
+    ['run-x', 'stream_exists', 'stream_exists'],
+    ['run-x', 'any', 'any'],
+  ] as const)('given stream %j and expected revision %j, when parsed, then it is %j', (stream, expectedRevision, expected) => {
+    expect(parseAppend(stream, [], expectedRevision === undefined ? {} : { expectedRevision }).expected).toBe(expected);
+  });
+
+  it.each([
+    ['', 0, /stream/],
+    [42, 0, /stream/],
+    ['run-x', -2, /expectedRevision/],
+    ['run-x', 1.5, /expectedRevision/],
+    ['run-x', Number.NaN, /expectedRevision/],
+    ['run-x', Number.POSITIVE_INFINITY, /expectedRevision/],
+    ['run-x', 2 ** 53, /expectedRevision/],
+    ['run-x', 'latest', /expectedRevision/],
+    ['run-x', null, /expectedRevision/],
+    ['run-x', '3', /expectedRevision/],
+  ])('given stream %j and expected revision %j, when parsed, then InvalidInputError names the field', (stream, expectedRevision, field) => {
+    const parse = () => parseAppend(stream as string, [], { expectedRevision: expectedRevision as ExpectedRevision });
+    expect(parse).toThrow(InvalidInputError);
+    expect(parse).toThrow(field);
+  });
+});
