@@ -5,7 +5,7 @@ import { withoutUndefined } from '../run/json-payload.js';
 import type { RunCommandInput } from '../run/run-commands.js';
 import { modelsFromArtefactLabels } from './artefact-labels.js';
 import { protocolTimestampToIso } from './protocol-timestamp.js';
-import { RUN_BLOCK_KEYS, metricPointsOf, type RunBlock } from './run-block.js';
+import { RUN_BLOCK_KEYS, blockMetricPoints, type RunBlock } from './run-block.js';
 
 /**
  * What one run block asks to be recorded, in the terms of the run commands.
@@ -58,7 +58,7 @@ export function planProtocolRun(runId: string, block: RunBlock): ProtocolRunPlan
     parameters: block.parameters,
     summary: block.summary,
     labels: block.labels,
-    metrics: metricPointsOf(block).map((p) => withoutUndefined({ name: p.name, value: p.value, step: p.step, at: protocolTimestampToIso(p.at)! })),
+    metrics: blockMetricPoints(block).map((p) => withoutUndefined({ name: p.name, value: p.value, step: p.step, at: protocolTimestampToIso(p.at)! })),
     inputs: distinctPaths(block.input),
     outputs: distinctPaths(block.output),
     models: modelsFromArtefactLabels(block.labels),

@@ -120,7 +120,7 @@ export const RunBlockSchema = z.looseObject(RunBlockShape).transform((block, ctx
 });
 
 /** The metric points of a block: those of a version "2" block, none of a version "1" block (the original library had no series). */
-export function metricPointsOf(block: RunBlock): ProtocolMetricPoint[] {
+export function blockMetricPoints(block: RunBlock): ProtocolMetricPoint[] {
   return block.version === '2' && Array.isArray(block.metrics) ? (block.metrics as ProtocolMetricPoint[]) : [];
 }
 
