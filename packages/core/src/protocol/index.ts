@@ -6,3 +6,4 @@ export { MAX_RUN_ID_LENGTH } from './run-marker.js';
 export * from './protocol-stream-parser.js';
 export { ARTEFACT_LABEL_PREFIX, modelsFromArtefactLabels } from './artefact-labels.js';
 export * from './protocol-run-plan.js';
+export * from './notebook-run-blocks.js';
