@@ -48,7 +48,8 @@ export interface NotebookRunBlock {
 export interface NotebookBlockError {
   cell: number;
   runId?: string;
-  reason: ProtocolBlockErrorReason;
+  /** Why the block could not be read, or `not-recorded` when it was read but could not be recorded. */
+  reason: ProtocolBlockErrorReason | 'not-recorded';
   message: string;
 }
 
