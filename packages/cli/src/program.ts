@@ -22,6 +22,7 @@ import { registerUiCommand } from './commands/ui.js';
 import { registerPushCommand } from './commands/push.js';
 import { registerPullCommand } from './commands/pull.js';
 import { registerNotebookCommand } from './commands/notebook.js';
+import { registerWatchCommand } from './commands/watch.js';
 import { UsageError } from './usage-error.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -81,6 +82,7 @@ export function buildProgram(): Command {
   registerPushCommand(program);
   registerPullCommand(program);
   registerNotebookCommand(program);
+  registerWatchCommand(program);
   failInOneLine(program);
   return program;
 }
