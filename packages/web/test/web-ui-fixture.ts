@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const SCREENSHOTS = join(REPO, 'test-output', 'screenshots');
@@ -57,4 +58,10 @@ export async function startUi(project: string, webApp: string): Promise<{ url: s
 
 export function removeAll(...dirs: Array<string | undefined>): void {
   for (const dir of dirs) if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Headless Chromium with one page the size the screenshots are taken at. */
+export async function openBrowserPage(): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+  return { browser, page: await browser.newPage({ viewport: { width: 1280, height: 900 } }) };
 }
