@@ -106,6 +106,36 @@ class HubClient:
         """Append ``events`` at ``expected_revision``; the recorded events as the hub answers them."""
         return self.request("POST", self.stream_path(stream), {"events": events, "expectedRevision": expected_revision})["events"]
 
+    def read_stream(self, stream):
+        """Every event of ``stream`` (none when it does not exist yet), paging as the hub answers."""
+        events, start = [], 0
+        while True:
+            page = self.request("GET", "%s?fromRevision=%d&maxCount=1000" % (self.stream_path(stream), start))
+            events.extend(page["events"])
+            if page.get("next") is None:
+                return events
+            start = page["next"]
+
+    def append_version(self, stream, kind, data, policy, meta):
+        """A dataset or model version, numbered as every dotscience writer numbers it: the latest + 1, unless
+        the content is already the latest version (``changed``) or any version (``unseen``). Renumbered when
+        another writer appended meanwhile. The version number the content is."""
+        for _attempt in range(10):
+            versions = [(e["data"]["version"], e["data"]["ref"].get("digest")) for e in self.read_stream(stream) if e["type"] == kind]
+            latest = max(versions, default=None)
+            candidates = versions if policy == "unseen" else ([latest] if latest else [])
+            same = [v for v, digest in candidates if digest is not None and digest == data["ref"]["digest"]]
+            if same:
+                return max(same)
+            number = (latest[0] if latest else 0) + 1
+            try:
+                self.append(stream, [_event(kind, dict(data, version=number), meta)], len(versions) - 1 if versions else "no_stream")
+                return number
+            except HubError as error:
+                if error.code != "WRONG_EXPECTED_REVISION":
+                    raise
+        raise HubError("could not number a version of %s: other writers kept appending" % stream)
+
     def upload(self, path):
         """Upload one file's bytes unless the hub holds them; its version reference."""
         digest = hashlib.sha256()
@@ -234,6 +264,17 @@ def publish_to_hub(client, run, project_id, mode, workload):
         chunk = first[i : i + MAX_EVENTS_PER_APPEND]
         recorded = client.append(stream, chunk, "no_stream" if revision == -1 else revision)
         revision += len(chunk)
+    # The version streams, as the TypeScript SDK's publish writes them: inputs first seen, outputs, models.
+    for data in inputs:
+        client.append_version("dataset-" + data["dataset"], "DatasetVersionCreated", _dataset_version(data), "unseen", meta)
+    for data in outputs:
+        client.append_version("dataset-" + data["dataset"], "DatasetVersionCreated", dict(_dataset_version(data), producedBy=run.run_id), "changed", meta)
+    metrics_at_publish = {point["name"]: point["value"] for point in run.metrics}
+    metrics_at_publish.update(run.summaries)
+    for model in models:
+        if "version" in model:
+            version = {"name": model["name"], "ref": model["version"], "producedBy": run.run_id, "framework": model["framework"], "path": model["path"], "metrics": metrics_at_publish, "extra": model["extra"]}
+            client.append_version("model-" + model["name"], "ModelVersionCreated", version, "changed", meta)
     last = [_event("OutputDeclared", data, meta) for data in outputs]
     last += [_event("ModelDeclared", data, meta) for data in models]
     sealed = {"endedAt": iso(run.ended), "headHash": recorded[-1]["hash"]}
@@ -246,6 +287,11 @@ def publish_to_hub(client, run, project_id, mode, workload):
         sealed["headHash"] = recorded[-1]["hash"]
     client.append(stream, [_event("RunPublished", sealed, meta)], revision)
     return run.run_id
+
+
+def _dataset_version(declared):
+    ref = declared["version"]
+    return {"name": declared["dataset"], "ref": ref, "bytes": ref["bytes"], "files": ref["files"], "path": declared["path"]}
 
 
 def _code_version(root, workload):

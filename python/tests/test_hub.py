@@ -57,10 +57,30 @@ def test_a_published_run_lands_on_the_hub_with_its_series_data_and_model(hub, wo
     assert run["metrics"]["loss"]["lastStep"] == 2
     assert run["parameters"] == {"max_depth": "4"} and run["summary"] == {"accuracy": "0.95"}
 
+    status, lineage = hub.get("/v1/projects/team/lineage/%s" % "tree")
+    assert status == 200, lineage
+    assert "run:" + run_id in lineage["graph"]["activities"]
+    assert any(entity.startswith("dataset:train.csv") for entity in lineage["graph"]["entities"]), lineage["graph"]["entities"]
+    [model] = hub.stream("model-tree")
+    assert model["data"]["version"] == 1 and model["data"]["producedBy"] == run_id and model["data"]["metrics"]["loss"] == 0.1
+
     [declared] = [e for e in events if e["type"] == "InputDeclared"]
     digest = declared["data"]["version"]["digest"].split(":")[1]
     status, _ = hub.get("/v1/projects/team/versions/file/sha256/%s" % digest)
     assert status == 200, "the input's bytes were uploaded"
+
+
+def test_publishing_the_same_data_again_reuses_its_versions_and_new_content_is_the_next_version(hub, workdir):
+    (workdir / "shared.csv").write_text("same\n")
+    for content in ("out 1", "out 1", "out 2"):
+        lib = connected(hub, workdir)
+        with lib.run():
+            lib.input("shared.csv")
+            (workdir / "result.txt").write_text(content)
+            lib.output("result.txt")
+    versions = [e["data"]["version"] for e in hub.stream("dataset-result.txt")]
+    assert versions == [1, 2], "identical bytes are the same version; changed bytes the next"
+    assert [e["data"]["version"] for e in hub.stream("dataset-shared.csv")] == [1]
 
 
 def test_the_original_connect_signature_takes_the_key_as_token_and_hostname_as_hub(hub, workdir):

@@ -94,6 +94,13 @@ describe('ds notebook ingest', () => {
     expect(report!.errors).toEqual([expect.objectContaining({ cell: 1, reason: 'malformed-json', message: expect.stringContaining('cell 1: ') })]);
   });
 
+  it('ds import of a notebook says to use ds notebook ingest, and records nothing', () => {
+    const result = ds(['import', 'train.ipynb'], { cwd: project });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('ds notebook ingest train.ipynb');
+    expect(JSON.parse(ds(['runs', '--json'], { cwd: project }).stdout)).toEqual([]);
+  });
+
   it('refuses a file that is not an nbformat 4 notebook, naming it, and records nothing', () => {
     writeFileSync(join(project, 'old.ipynb'), JSON.stringify({ nbformat: 3, worksheets: [] }));
     const result = ds(['notebook', 'ingest', 'old.ipynb'], { cwd: project });
