@@ -49,7 +49,7 @@ describe.skipIf(chromiumMissing)('web UI in headless Chromium over ds ui with th
     ui = await startUi(project, webApp);
     browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  }, 300_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -22,11 +22,11 @@ export async function buildWebApp(): Promise<string> {
   return outDir;
 }
 
-/** A project made by `ds demo` (the built CLI: `tsc -b` first). */
+/** A project made by `ds demo` without its notebook step (the built CLI: `tsc -b` first); the notebook page has its own test. */
 export function demoProject(): string {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing — run pnpm exec tsc -b first`);
   const project = join(mkdtempSync(join(tmpdir(), 'ds-web-demo-')), 'project');
-  const demo = spawnSync(process.execPath, [CLI, 'demo', project], { encoding: 'utf8' });
+  const demo = spawnSync(process.execPath, [CLI, 'demo', '--no-notebook', project], { encoding: 'utf8' });
   if (demo.status !== 0) throw new Error(`ds demo failed: ${demo.stderr}`);
   return project;
 }

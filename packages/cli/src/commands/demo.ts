@@ -52,7 +52,8 @@ export function registerDemoCommand(program: Command): void {
     .command('demo')
     .description('create a fresh project (a temporary directory, or [dir]) and run the examples end to end through ds run, then show runs, lineage and the audit')
     .argument('[dir]', 'a new or empty directory for the project (default: a temporary directory)')
-    .action(async (dir: string | undefined) => {
+    .option('--no-notebook', 'skip the Jupyter notebook example (it starts a Python kernel: ~20 s)')
+    .action(async (dir: string | undefined, options: { notebook: boolean }) => {
       const scripts = join(EXAMPLES, 'dist');
       if (!existsSync(join(scripts, 'train-tree.js'))) {
         throw new DemoStepError(`the compiled examples are missing in ${scripts} — run pnpm exec tsc -b (or pnpm demo) first`);
@@ -69,7 +70,7 @@ export function registerDemoCommand(program: Command): void {
         process.stdout.write('\n(skipped) python3 is not installed: the Dotscience stdout-protocol example (examples/python) did not run\n');
       }
       // scikit-learn in a real notebook, executed headless by Jupyter's nbconvert under ds run, recorded with the repository's Python client.
-      const jupyter = notebookPython();
+      const jupyter = options.notebook ? notebookPython() : { missing: 'ds demo --no-notebook' };
       if ('python' in jupyter) {
         copyFileSync(join(EXAMPLES, 'notebooks', 'iris-tree.ipynb'), join(project, 'iris-tree.ipynb'));
         const env = { ...process.env, PYTHONPATH: [join(EXAMPLES, '..', 'python'), process.env.PYTHONPATH].filter(Boolean).join(':') };
