@@ -100,10 +100,12 @@ class Dotscience:
         ``connect(hub_url, token=..., project=None)``, or the original
         ``connect(user, apikey, project, hostname)``: the API key is a hub token and the hostname the hub.
         """
-        if "token" in kwargs or (len(args) >= 1 and str(args[0]).startswith(("http://", "https://"))):
-            url = kwargs.pop("hub_url", None) or args[0]
-            token = kwargs.pop("token", None) or (args[1] if len(args) > 1 else None)
-            project = kwargs.pop("project", None) or (args[2] if len(args) > 2 else None)
+        if "token" in kwargs or "hub_url" in kwargs or (len(args) >= 1 and str(args[0]).startswith(("http://", "https://"))):
+            given = dict(zip(("hub_url", "token", "project"), args))
+            given.update(kwargs)
+            if given.get("hub_url") is None or given.get("token") is None:
+                raise TypeError("connect(hub_url, token=...) needs the hub's URL and a token (ds token create --role write)")
+            url, token, project = given["hub_url"], given["token"], given.get("project")
         else:
             names = ("user", "apikey", "project", "hostname")
             given = dict(zip(names, args))

@@ -215,10 +215,13 @@ def publish_to_hub(client, run, project_id, mode, workload):
     """Record ``run`` on the hub: data uploaded first, then its events in two appends (see the module). Its run id."""
     meta = _meta()
     root = run.root
-    inputs = []
+    inputs, missing = [], []
     for path in sorted(run.inputs):
+        if not os.path.isfile(os.path.join(root, path)):
+            missing.append({"path": path, "declaredAs": "input", "reason": "it does not exist"})
+            continue
         inputs.append({"path": path, "dataset": path, "version": client.upload(os.path.join(root, path))})
-    outputs, missing = [], []
+    outputs = []
     for path in sorted(run.outputs):
         full = os.path.join(root, path)
         if not os.path.exists(full):

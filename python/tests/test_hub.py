@@ -83,6 +83,22 @@ def test_publishing_the_same_data_again_reuses_its_versions_and_new_content_is_t
     assert [e["data"]["version"] for e in hub.stream("dataset-shared.csv")] == [1]
 
 
+def test_a_declared_file_that_does_not_exist_is_recorded_as_missing_not_a_crash(hub, workdir):
+    lib = connected(hub, workdir)
+    with lib.run():
+        lib.input("never-written.csv")
+        lib.output("not-either.bin")
+    [run_id] = lib.published
+    sealed = hub.stream("run-" + run_id)[-1]
+    assert sealed["type"] == "RunPublished"
+    assert sorted((m["declaredAs"], m["path"]) for m in sealed["data"]["missing"]) == [("input", "never-written.csv"), ("output", "not-either.bin")]
+
+
+def test_connect_needs_a_url_and_a_token(workdir):
+    with pytest.raises(TypeError, match="needs the hub's URL and a token"):
+        dotscience.Dotscience().connect(token="dst_x")
+
+
 def test_the_original_connect_signature_takes_the_key_as_token_and_hostname_as_hub(hub, workdir):
     lib = dotscience.Dotscience()
     lib.connect("alice", hub.token, "team", hub.url)
