@@ -145,7 +145,7 @@ export const fieldMutation: fc.Arbitrary<FieldMutation> = fc
   .tuple(
     validRunBlock,
     fc.oneof(
-      fc.constantFrom('2', '', 'v1').map((v) => ({ key: 'version', value: v as unknown })),
+      fc.constantFrom('3', '', 'v1').map((v) => ({ key: 'version', value: v as unknown })),
       fc.constantFrom(1, null).map((v) => ({ key: 'version', value: v as unknown })),
       fc.tuple(fc.constantFrom('input', 'output'), fc.constantFrom(...badPaths)).map(([key, bad]) => ({ key, bad })),
       fc.tuple(fc.constantFrom('parameters', 'summary', 'labels'), notString).map(([key, v]) => ({ key, entry: v })),

@@ -28,6 +28,8 @@ const commandModules: Record<string, () => Promise<(program: Command) => void>> 
   token: async () => (await import('./commands/token.js')).registerTokenCommand,
   push: async () => (await import('./commands/push.js')).registerPushCommand,
   pull: async () => (await import('./commands/pull.js')).registerPullCommand,
+  notebook: async () => (await import('./commands/notebook.js')).registerNotebookCommand,
+  watch: async () => (await import('./commands/watch.js')).registerWatchCommand,
 };
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };

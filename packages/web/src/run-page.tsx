@@ -6,6 +6,7 @@ import { MetricChart } from './metric-chart.js';
 import { href } from './routes.js';
 import { KeyValues } from './key-values.js';
 import { WORKLOAD_LOG_PATH, WorkloadLog } from './workload-log.js';
+import { NotebookView } from './notebook-view.js';
 
 /** Points asked of the hub per chart: a few per pixel column, the hub keeps each bucket's min and max. */
 export const CHART_POINTS = 2000;
@@ -113,6 +114,9 @@ export function RunPage({ api, runId }: { api: HubApi; runId: string }) {
           </table>
         </div>
       </div>
+      {run.codeVersion.notebook?.digest && (
+        <NotebookView api={api} notebook={run.codeVersion.notebook} path={run.workload.notebook ?? 'notebook'} {...(run.workload.cell === undefined ? {} : { cell: run.workload.cell })} />
+      )}
       {run.outputs
         .filter((d) => d.path === WORKLOAD_LOG_PATH && d.version.kind === 'directory')
         .map((log) => (

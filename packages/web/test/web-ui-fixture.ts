@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const SCREENSHOTS = join(REPO, 'test-output', 'screenshots');
@@ -21,11 +22,11 @@ export async function buildWebApp(): Promise<string> {
   return outDir;
 }
 
-/** A project made by `ds demo` (the built CLI: `tsc -b` first). */
+/** A project made by `ds demo` without its notebook step (the built CLI: `tsc -b` first); the notebook page has its own test. */
 export function demoProject(): string {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing — run pnpm exec tsc -b first`);
   const project = join(mkdtempSync(join(tmpdir(), 'ds-web-demo-')), 'project');
-  const demo = spawnSync(process.execPath, [CLI, 'demo', project], { encoding: 'utf8' });
+  const demo = spawnSync(process.execPath, [CLI, 'demo', '--no-notebook', project], { encoding: 'utf8' });
   if (demo.status !== 0) throw new Error(`ds demo failed: ${demo.stderr}`);
   return project;
 }
@@ -57,4 +58,10 @@ export async function startUi(project: string, webApp: string): Promise<{ url: s
 
 export function removeAll(...dirs: Array<string | undefined>): void {
   for (const dir of dirs) if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Headless Chromium with one page the size the screenshots are taken at. */
+export async function openBrowserPage(): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+  return { browser, page: await browser.newPage({ viewport: { width: 1280, height: 900 } }) };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { notebookPython } from '../notebook/demo-notebook.js';
 
 /** The repository's examples, next to this package (packages/cli/dist/commands or the bundle's packages/cli/bundle → examples). */
 const EXAMPLES =
@@ -30,10 +31,10 @@ function pythonAvailable(): boolean {
 }
 
 /** Run `ds <args…>` (this very CLI) in the project, showing the command and its output; a failure stops the demo. */
-function ds(project: string, args: readonly string[]): Promise<void> {
+function ds(project: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   process.stdout.write(`\n$ ds ${args.map((a) => (/\s/.test(a) ? `"${a}"` : a)).join(' ')}\n`);
   return new Promise((resolveStep, rejectStep) => {
-    const child = spawn(process.execPath, [process.argv[1]!, ...args], { cwd: project, stdio: 'inherit' });
+    const child = spawn(process.execPath, [process.argv[1]!, ...args], { cwd: project, stdio: 'inherit', env });
     child.once('error', rejectStep);
     child.once('exit', (code, signal) => {
       if (code === 0) resolveStep();
@@ -45,7 +46,7 @@ function ds(project: string, args: readonly string[]): Promise<void> {
 /**
  * `ds demo [dir]`: a fresh project running the examples end to end through
  * `ds run` — iris preparation, two decision-tree trainings (depth 2 and 3),
- * the Python protocol script — then the runs table, the lineage of the model
+ * the Python protocol script, a scikit-learn notebook executed by nbconvert — then the runs table, the lineage of the model
  * and the audit of the hash chains.
  */
 export function registerDemoCommand(program: Command): void {
@@ -53,7 +54,8 @@ export function registerDemoCommand(program: Command): void {
     .command('demo')
     .description('create a fresh project (a temporary directory, or [dir]) and run the examples end to end through ds run, then show runs, lineage and the audit')
     .argument('[dir]', 'a new or empty directory for the project (default: a temporary directory)')
-    .action(async (dir: string | undefined) => {
+    .option('--no-notebook', 'skip the Jupyter notebook example (it starts a Python kernel: ~20 s)')
+    .action(async (dir: string | undefined, options: { notebook: boolean }) => {
       const scripts = join(EXAMPLES, 'dist');
       if (!existsSync(join(scripts, 'train-tree.js'))) {
         throw new DemoStepError(`the compiled examples are missing in ${scripts} — run pnpm exec tsc -b (or pnpm demo) first`);
@@ -68,6 +70,16 @@ export function registerDemoCommand(program: Command): void {
         await ds(project, ['run', '--', 'python3', 'feature_statistics.py']);
       } else {
         process.stdout.write('\n(skipped) python3 is not installed: the Dotscience stdout-protocol example (examples/python) did not run\n');
+      }
+      // scikit-learn in a real notebook, executed headless by Jupyter's nbconvert under ds run, recorded with the repository's Python client.
+      const jupyter = options.notebook ? notebookPython() : { missing: 'ds demo --no-notebook' };
+      if ('python' in jupyter) {
+        copyFileSync(join(EXAMPLES, 'notebooks', 'iris-tree.ipynb'), join(project, 'iris-tree.ipynb'));
+        const env = { ...process.env, PYTHONPATH: [join(EXAMPLES, '..', 'python'), process.env.PYTHONPATH].filter(Boolean).join(':') };
+        await ds(project, ['run', '--', jupyter.python, '-m', 'nbconvert', '--to', 'notebook', '--execute', '--output', 'iris-tree.executed.ipynb', 'iris-tree.ipynb'], env);
+        await ds(project, ['lineage', 'iris-tree-sklearn']);
+      } else {
+        process.stdout.write(`\n(skipped) the Jupyter notebook example (examples/notebooks/iris-tree.ipynb: scikit-learn, executed by nbconvert) did not run: ${jupyter.missing}\n`);
       }
       await ds(project, ['runs']);
       await ds(project, ['runs', '--filter', 'metrics.accuracy > 0.8 and params.depth = 3']);

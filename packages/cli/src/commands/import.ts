@@ -5,6 +5,7 @@ import { ProgressBar } from '../output/progress-bar.js';
 import { withStoreForWriting } from '../store-access.js';
 import { importEvents } from '../transfer/event-import.js';
 import { parseExport } from '../transfer/import-plan.js';
+import { UsageError } from '../usage-error.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -20,6 +21,7 @@ export function registerImportCommand(program: Command): void {
     .argument('[file]', 'the NDJSON file (default: stdin)')
     .option('--json', 'print the counts as JSON')
     .action(async (file: string | undefined, options: { json?: boolean }, command: Command) => {
+      if (file?.endsWith('.ipynb')) throw new UsageError(`${file} is a Jupyter notebook: ds import reads what ds export wrote; record a notebook's runs with ds notebook ingest ${file}`);
       const text = file === undefined || file === '-' ? await readStdin() : await readFile(file, 'utf8');
       const source = file === undefined || file === '-' ? 'stdin' : file;
       const imported = parseExport(text, source); // the whole file is checked before the store is even opened

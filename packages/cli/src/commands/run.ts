@@ -6,6 +6,7 @@ import { settingsOf } from '../store-access.js';
 export function workloadReport(outcome: WorkloadOutcome): string {
   const lines = [`ds run: workload ${outcome.workloadId} — exit code ${outcome.exit.exitCode}${outcome.exit.signal ? ` (${outcome.exit.signal})` : ''}`];
   for (const runId of outcome.protocolRuns) lines.push(`ds run: run ${runId} from a Dotscience run block`);
+  for (const run of outcome.notebookRuns) lines.push(`ds run: run ${run.runId} from the notebook ${run.notebook} (cell ${run.cell})`);
   for (const runId of outcome.linkedRuns) lines.push(`ds run: run ${runId} recorded by the program`);
   if (outcome.errors.length > 0) lines.push(`ds run: ${outcome.errors.length} problem(s) recorded as errors of the workload (ds show ${outcome.workloadId})`);
   if (outcome.exitCode !== outcome.exit.exitCode) {

@@ -21,6 +21,8 @@ import { WorkloadLog } from './workload-log.js';
 import { runWorkloadProcess, type WorkloadExit } from './workload-process.js';
 import { knownDataPaths } from './known-data-paths.js';
 import { WORKLOAD_LOG_PATH, finishWorkloadRun, settleLinkedRuns, startWorkloadRun } from './workload-run.js';
+import { ingestNotebook } from '../notebook/notebook-ingest.js';
+import { notebooksUnder, notebooksWrittenSince } from '../notebook/written-notebooks.js';
 
 /** The variable a child reads to join the workload (the SDK records it as `workload.workloadId`). */
 export const WORKLOAD_ID_VARIABLE = 'DOTSCIENCE_WORKLOAD_ID';
@@ -61,6 +63,8 @@ export interface WorkloadOutcome {
   exit: WorkloadExit;
   /** Runs recorded from the program's run blocks, in print order. */
   protocolRuns: string[];
+  /** Runs recorded from the run blocks of notebooks the program wrote (jupyter nbconvert --execute), by notebook and cell. */
+  notebookRuns: Array<{ runId: string; notebook: string; cell: number }>;
   /** Runs the program recorded itself through the SDK. */
   linkedRuns: string[];
   /** What could not be recorded (also recorded as errors of the workload). */
@@ -121,6 +125,9 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
   const workload = await startedWorkload().finally(() => lease.release());
   const { workloadId } = workload;
   const root = ProtocolDataRoot.forWorkload(env, cwd, projectRoot);
+  // Notebooks the program writes (an executed notebook) hold the run blocks its kernel printed.
+  const notebookDirectories = [cwd, projectRoot];
+  const notebooksBefore = await notebooksUnder(notebookDirectories);
 
   const ports = await openCapturePorts(openOptions);
   const log = await WorkloadLog.create();
@@ -163,11 +170,27 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
     try {
       const errors = [...stdout.errors, ...blocks!.errors];
       const protocolRuns = [...blocks!.recorded];
-      const linkedRuns = await settleLinkedRuns(ds, workload, new Set(protocolRuns), exit, options.writer);
+      const notebookRuns: WorkloadOutcome['notebookRuns'] = [];
+      for (const notebook of await notebooksWrittenSince(notebooksBefore, notebookDirectories)) {
+        const parent = { command: [...options.command], cwd, workloadId };
+        try {
+          const ingested = await ingestNotebook(ds, notebook, { projectId, projectRoot, root, workload: parent, writer: options.writer });
+          for (const run of ingested.recorded) notebookRuns.push({ runId: run.runId, notebook: ingested.notebook, cell: run.cell });
+          for (const error of ingested.errors) {
+            report(`notebook ${ingested.notebook}: ${error.message}`);
+            errors.push({ message: `notebook ${ingested.notebook}: ${error.message}`, detail: { notebook: ingested.notebook, cell: error.cell, reason: error.reason } });
+          }
+        } catch (error) {
+          report(`the notebook ${notebook} it wrote could not be read: ${(error as Error).message}`);
+          errors.push({ message: `the notebook ${notebook} could not be read: ${(error as Error).message}`, detail: { notebook } });
+        }
+      }
+      const ownRuns = new Set([...protocolRuns, ...notebookRuns.map((r) => r.runId)]);
+      const linkedRuns = await settleLinkedRuns(ds, workload, ownRuns, exit, options.writer);
       const logRef = await withProgress(ds.data).capture(log.directory, { label: `run-${workloadId}` });
       await finishWorkloadRun(ds, workloadId, { exit, errors, log: logRef, writer: options.writer });
       const exitCode = exit.exitCode === 0 && errors.length > 0 ? UNRECORDED_BLOCK_EXIT_CODE : exit.exitCode;
-      return { workloadId, exit, protocolRuns, linkedRuns, errors, exitCode };
+      return { workloadId, exit, protocolRuns, notebookRuns, linkedRuns, errors, exitCode };
     } finally {
       await lease.release();
     }

@@ -55,6 +55,11 @@ export const CodeVersionSchema = z.object({
    * empty code version without it means the code was not under version control.
    */
   notRecorded: z.string().min(1).optional(),
+  /**
+   * The notebook file itself, captured in the data store (optional, added to schema v1
+   * compatibly): set on runs a notebook published, so the notebook can be shown as it was.
+   */
+  notebook: VersionRefSchema.optional(),
 });
 export type CodeVersion = z.infer<typeof CodeVersionSchema>;
 
@@ -74,6 +79,8 @@ export const WorkloadSchema = z.object({
   cwd: z.string().optional(),
   /** Id of the `ds run` workload this run belongs to, if any. */
   workloadId: z.string().optional(),
+  /** The 0-based index of the notebook cell that published the run (optional, added to schema v1 compatibly). */
+  cell: z.number().int().nonnegative().optional(),
 });
 export type Workload = z.infer<typeof WorkloadSchema>;
 

@@ -5,7 +5,7 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Parse the text between a block's markers (bytes as printed, or a string):
- * UTF-8, then JSON, then the version "1" schema. Throws a ProtocolBlockError
+ * UTF-8, then JSON, then the run block schema (version "1" or "2"). Throws a ProtocolBlockError
  * (`malformed-json` or `invalid-block`, located at `location`) when it is not
  * a run block. Pure: nothing is recorded.
  */
@@ -29,7 +29,7 @@ export function parseRunBlock(json: Uint8Array | string, location: ProtocolBlock
   if (result.success) return result.data;
   throw new ProtocolBlockError(
     'invalid-block',
-    'the block is not a version "1" Dotscience run block',
+    'the block is not a Dotscience run block (version "1", or "2" with metric series)',
     location,
     result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
   );

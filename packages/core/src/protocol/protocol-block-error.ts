@@ -3,7 +3,7 @@ import { DotscienceError } from '../errors/store-errors.js';
 /**
  * Why a Dotscience run block on a program's stdout was refused:
  * - `malformed-json`: the text between the markers is not JSON (or not UTF-8);
- * - `invalid-block`: it is JSON but not a version "1" run block (see `problems`);
+ * - `invalid-block`: it is JSON but not a run block of version "1" or "2" (see `problems`);
  * - `mismatched-id`: the closing marker names another run than the opening one;
  * - `unterminated`: the stream ended, or another block opened, before the closing marker;
  * - `too-large`: the block grew beyond the parser's `maxBlockBytes`.

@@ -5,7 +5,7 @@ import { withoutUndefined } from '../run/json-payload.js';
 import type { RunCommandInput } from '../run/run-commands.js';
 import { modelsFromArtefactLabels } from './artefact-labels.js';
 import { protocolTimestampToIso } from './protocol-timestamp.js';
-import { RUN_BLOCK_KEYS, type RunBlock } from './run-block.js';
+import { RUN_BLOCK_KEYS, blockMetricPoints, type RunBlock } from './run-block.js';
 
 /**
  * What one run block asks to be recorded, in the terms of the run commands.
@@ -31,6 +31,8 @@ export interface ProtocolRunPlan {
   parameters: Record<string, string>;
   summary: Record<string, string>;
   labels: Record<string, string>;
+  /** Metric points of a version "2" block, in the order recorded (`at` as ISO-8601 UTC); none for version "1". */
+  metrics: Array<{ name: string; value: number; step?: number; at: string }>;
   /** Normalized relative paths, each once, in block order. */
   inputs: string[];
   outputs: string[];
@@ -56,22 +58,24 @@ export function planProtocolRun(runId: string, block: RunBlock): ProtocolRunPlan
     parameters: block.parameters,
     summary: block.summary,
     labels: block.labels,
+    metrics: blockMetricPoints(block).map((p) => withoutUndefined({ name: p.name, value: p.value, step: p.step, at: protocolTimestampToIso(p.at)! })),
     inputs: distinctPaths(block.input),
     outputs: distinctPaths(block.output),
     models: modelsFromArtefactLabels(block.labels),
-    ignoredKeys: Object.keys(block).filter((key) => !RUN_BLOCK_KEYS.has(key)),
+    ignoredKeys: Object.keys(block).filter((key) => !RUN_BLOCK_KEYS.has(key) || (key === 'metrics' && block.version === '1')),
   });
 }
 
 /**
  * The annotations of a plan as run commands, in the order an SDK script would
- * make them: description, parameters, summaries, labels, then the error.
+ * make them: description, parameters, metric points, summaries, labels, then the error.
  * Inputs, outputs, models, start and publish need I/O and are left to the caller.
  */
 export function protocolRunCommands(plan: ProtocolRunPlan): RunCommandInput[] {
   const commands: RunCommandInput[] = [];
   if (plan.description !== undefined) commands.push({ kind: 'describe', description: plan.description });
   for (const [name, value] of Object.entries(plan.parameters)) commands.push({ kind: 'recordParameter', name, value });
+  for (const point of plan.metrics) commands.push({ kind: 'recordMetric', ...point });
   for (const [name, value] of Object.entries(plan.summary)) commands.push({ kind: 'recordSummary', name, value });
   for (const [name, value] of Object.entries(plan.labels)) commands.push({ kind: 'addLabel', name, value });
   if (plan.error !== undefined) commands.push({ kind: 'error', message: plan.error });

@@ -75,8 +75,20 @@ const ProtocolTimestampSchema = z
   .string()
   .refine((t) => protocolTimestampToIso(t) !== undefined, 'must be a UTC time written %Y%m%dT%H%M%S.%f, e.g. 20190517T142233.123456');
 
-export const RunBlockSchema = z.looseObject({
-  version: z.literal('1', { error: 'must be "1", the only version of the Dotscience run block' }),
+/**
+ * One point of a metric series in a version "2" block (our Python client's extension):
+ * a finite number, an optional step (a non-negative integer) and when it was recorded.
+ */
+const ProtocolMetricPointSchema = z.object({
+  name: z.string().min(1, 'must be a metric name').max(MAX_NAME, `must have at most ${MAX_NAME} characters`),
+  value: z.number().refine(Number.isFinite, 'must be a finite number'),
+  step: z.number().int('must be an integer').nonnegative('must not be negative').max(Number.MAX_SAFE_INTEGER).optional(),
+  at: ProtocolTimestampSchema,
+});
+
+const RunBlockShape = {
+  /** "1": the original library's block; "2": ours, version "1" plus `metrics` (series with steps). */
+  version: z.enum(['1', '2'], { error: 'must be "1" (the original library) or "2" (ours, with metric series)' }),
   input: z.array(ProtocolDataPathSchema).default([]),
   output: z.array(ProtocolDataPathSchema).default([]),
   parameters: stringMap('parameter').default({}),
@@ -92,10 +104,28 @@ export const RunBlockSchema = z.looseObject({
     .min(1, 'must be the script path')
     .refine((p) => !p.includes('\0'), 'must not contain a NUL character')
     .optional(),
+  /** Version "2" only (see ProtocolMetricsSchema); a version "1" block's `metrics` is an unknown key, kept and ignored. */
+  metrics: z.unknown().optional(),
+};
+
+const ProtocolMetricsSchema = z.array(ProtocolMetricPointSchema).max(100_000, 'must hold at most 100000 points: publish more often');
+export type ProtocolMetricPoint = z.output<typeof ProtocolMetricPointSchema>;
+
+export const RunBlockSchema = z.looseObject(RunBlockShape).transform((block, ctx) => {
+  if (block.version !== '2' || block.metrics === undefined) return block;
+  const metrics = ProtocolMetricsSchema.safeParse(block.metrics);
+  if (metrics.success) return { ...block, metrics: metrics.data };
+  for (const issue of metrics.error.issues) ctx.addIssue({ code: 'custom', path: ['metrics', ...issue.path], message: issue.message });
+  return z.NEVER;
 });
+
+/** The metric points of a block: those of a version "2" block, none of a version "1" block (the original library had no series). */
+export function blockMetricPoints(block: RunBlock): ProtocolMetricPoint[] {
+  return block.version === '2' && Array.isArray(block.metrics) ? (block.metrics as ProtocolMetricPoint[]) : [];
+}
 
 /** A parsed run block: the wire fields as printed, plus any unknown keys. */
 export type RunBlock = z.output<typeof RunBlockSchema>;
 
-/** The keys the version "1" block defines; anything else in a block is kept and ignored. */
-export const RUN_BLOCK_KEYS: ReadonlySet<string> = new Set(Object.keys(RunBlockSchema.shape));
+/** The keys the blocks define; anything else in a block is kept and ignored. */
+export const RUN_BLOCK_KEYS: ReadonlySet<string> = new Set(Object.keys(RunBlockShape));

@@ -44,12 +44,13 @@ describe('planProtocolRun', () => {
       inputs: ['data/iris.csv'],
       outputs: ['model.json'],
       models: [],
+      metrics: [],
       ignoredKeys: [],
     });
   });
 
   it('given a block without a workload file, the run is interactive and has no start, end, description or error', () => {
-    expect(plan({})).toEqual({ runId: RUN, mode: 'interactive', parameters: {}, summary: {}, labels: {}, inputs: [], outputs: [], models: [], ignoredKeys: [] });
+    expect(plan({})).toEqual({ runId: RUN, mode: 'interactive', parameters: {}, summary: {}, labels: {}, metrics: [], inputs: [], outputs: [], models: [], ignoredKeys: [] });
   });
 
   it('normalizes data paths and lists each once, in block order', () => {
@@ -101,6 +102,24 @@ describe('protocolRunCommands', () => {
     expect(events[2]).toEqual({ type: 'ParameterRecorded', data: { name: '__proto__', value: 'odd' } });
     expect(events[3]).toEqual({ type: 'SummaryRecorded', data: { name: 'accuracy', value: '0.953' } });
     expect(state.errored).toBe(true);
+  });
+
+  it('given a version "2" block, its metric points become MetricRecorded events with their steps and times, in order', () => {
+    const json = JSON.stringify({
+      version: '2',
+      parameters: { lr: '0.1' },
+      metrics: [
+        { name: 'loss', value: 0.9, step: 0, at: '20260102T030405.000000' },
+        { name: 'loss', value: 0.4, step: 1, at: '20260102T030406.500000' },
+        { name: 'accuracy', value: 0.8, at: '20260102T030407.000000' },
+      ],
+    });
+    const p = planProtocolRun(RUN, parseRunBlock(json));
+    expect(p.ignoredKeys).toEqual([]);
+    const { events } = decideRunBatch(initialRunState(RUN), [START, ...protocolRunCommands(p)]);
+    expect(events.map((e) => e.type)).toEqual(['RunStarted', 'ParameterRecorded', 'MetricRecorded', 'MetricRecorded', 'MetricRecorded']);
+    expect(events[3]).toEqual({ type: 'MetricRecorded', data: { name: 'loss', value: 0.4, step: 1, at: '2026-01-02T03:04:06.500Z' } });
+    expect(events[4]).toEqual({ type: 'MetricRecorded', data: { name: 'accuracy', value: 0.8, at: '2026-01-02T03:04:07.000Z' } });
   });
 
   it('numeric strings from a block still compare as numbers in run queries', () => {

@@ -174,7 +174,7 @@ describe('ProtocolStreamParser: bad blocks are reported and the stream goes on',
   });
 
   it('given JSON that breaks the schema, it reports invalid-block naming each field', () => {
-    const r = recordStream([pythonBlock(RUN_A, { version: '2', parameters: { lr: 0.1 }, input: ['a\u0000b'] }), 'after']);
+    const r = recordStream([pythonBlock(RUN_A, { version: '3', parameters: { lr: 0.1 }, input: ['a\u0000b'] }), 'after']);
     expect(text(r.output)).toBe('after');
     const [error] = r.errors;
     expect(error).toMatchObject({ reason: 'invalid-block', runId: RUN_A });

@@ -33,7 +33,7 @@ const SAMPLE = bytesOf(
   `[[DOTSCIENCE-RUN:${RUN_C}]]{"version": "1"}[[/DOTSCIENCE-RUN:${RUN_A}]]tail on line\n`,
   pythonBlock(RUN_D, { description: 'z'.repeat(LIMIT) }),
   `interrupted: [[DOTSCIENCE-RUN:${RUN_A}]]{"version": `,
-  pythonBlock(RUN_B, { version: '2' }),
+  pythonBlock(RUN_B, { version: '3' }),
   'last line\r',
   `[[DOTSCIENCE-RUN:${RUN_D}]]{"version": "1", "input": ["never closed`,
 );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProtocolBlockError, parseRunBlock, protocolTimestampToIso, RunBlockSchema } from '../../src/protocol/index.js';
+import { ProtocolBlockError, blockMetricPoints, parseRunBlock, protocolTimestampToIso, RunBlockSchema } from '../../src/protocol/index.js';
 
 /** The empty block exactly as the library prints it (its own test_run_null). */
 const NULL_RUN = `{
@@ -60,10 +60,22 @@ describe('RunBlockSchema: what the library prints is accepted', () => {
 });
 
 describe('RunBlockSchema: strict where it matters', () => {
-  it('the version must be the string "1"', () => {
-    expect(problemsOf(block({ version: '2' }))).toEqual([{ path: 'version', message: expect.stringContaining('must be "1"') }]);
+  it('the version must be the string "1" (the original library) or "2" (ours)', () => {
+    expect(problemsOf(block({ version: '3' }))).toEqual([{ path: 'version', message: expect.stringContaining('must be "1"') }]);
     expect(problemsOf(block({ version: 1 }))[0]!.path).toBe('version');
     expect(problemsOf('{"input": []}')[0]!.path).toBe('version');
+  });
+
+  it('a version "2" block carries metric points: finite numbers, non-negative integer steps, library times', () => {
+    const parsed = parseRunBlock(block({ version: '2', metrics: [{ name: 'loss', value: 0.5, step: 0, at: '20260101T000000.000001' }, { name: 'loss', value: 0.25, at: '20260101T000001.000000' }] }));
+    expect(blockMetricPoints(parsed)).toEqual([{ name: 'loss', value: 0.5, step: 0, at: '20260101T000000.000001' }, { name: 'loss', value: 0.25, at: '20260101T000001.000000' }]);
+    const problems = problemsOf(block({ version: '2', metrics: [{ name: '', value: 'NaN', step: -1, at: 'yesterday' }] }));
+    expect(problems.map((p) => p.path).sort()).toEqual(['metrics.0.at', 'metrics.0.name', 'metrics.0.step', 'metrics.0.value']);
+  });
+
+  it('a version "1" block has no metric points: its `metrics` key is unknown, kept and ignored as the original reader did', () => {
+    const parsed = parseRunBlock(block({ version: '1', metrics: 'anything' }));
+    expect(blockMetricPoints(parsed)).toEqual([]);
   });
 
   it.each([
