@@ -55,6 +55,8 @@ export {
   toProvJson,
   withParent,
   withoutWrappingWorkloads,
+  notebookRunBlocks,
+  parseNotebook,
 } from '@dotscience/core';
 
 export type {
@@ -95,4 +97,6 @@ export type {
   VersionRef,
   Workload,
   WriterMeta,
+  NotebookBlockError,
+  NotebookRunBlock,
 } from '@dotscience/core';

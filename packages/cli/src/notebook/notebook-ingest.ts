@@ -10,7 +10,7 @@ import {
   type NotebookRunBlock,
   type RunServices,
   type WriterMeta,
-} from '@dotscience/core';
+} from '@dotscience/sdk';
 import { captureProtocolBlock, type CaptureServices } from '../runner/protocol-block-capture.js';
 import { ProtocolDataRoot } from '../runner/protocol-data-root.js';
 import { recordProtocolRun } from '../runner/protocol-run-recording.js';
