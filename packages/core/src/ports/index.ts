@@ -5,3 +5,4 @@ export * from './id-generator.js';
 export * from './code-inspector.js';
 export * from './environment.js';
 export * from './checkpoint-store.js';
+export * from './read-model.js';
