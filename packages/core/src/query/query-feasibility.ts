@@ -43,7 +43,7 @@ function checkMetricAggregate(field: FieldRef, hasMetric: (name: string) => bool
   const series = field.key.slice(0, dot);
   const aggregate = field.key.slice(dot + 1);
   if (dot > 0 && !hasMetric(field.key) && hasMetric(series)) {
-    throw new QueryFieldError(printField(field), `no aggregate '${aggregate}' of metric ${series}; the aggregates are ${AGGREGATES.join(', ')} (e.g. metrics.${series}.max)`);
+    throw new QueryFieldError(`metrics.${field.key}`, `no aggregate '${aggregate}' of metric ${series}; the aggregates are ${AGGREGATES.join(', ')} (e.g. metrics.${series}.max)`);
   }
 }
 
