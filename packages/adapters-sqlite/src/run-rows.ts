@@ -83,8 +83,10 @@ export class RunRows {
   }
 
   /** Run ids that start with `prefix`, in id order, at most `max`. */
-  idsStartingWith(prefix: string, max: number): string[] {
-    const rows = this.db.prepare('SELECT run_id FROM runs WHERE run_id >= ? AND substr(run_id, 1, ?) = ? ORDER BY run_id LIMIT ?').all(prefix, prefix.length, prefix, max);
-    return (rows as Array<{ run_id: string }>).map((r) => r.run_id);
+  idsStartingWith(prefix: string, max: number): { ids: string[]; total: number } {
+    const matching = 'FROM runs WHERE run_id >= ? AND substr(run_id, 1, ?) = ?';
+    const rows = this.db.prepare(`SELECT run_id ${matching} ORDER BY run_id LIMIT ?`).all(prefix, prefix.length, prefix, max) as Array<{ run_id: string }>;
+    const total = rows.length < max ? rows.length : (this.db.prepare(`SELECT count(*) AS n ${matching}`).get(prefix, prefix.length, prefix) as { n: number }).n;
+    return { ids: rows.map((r) => r.run_id), total };
   }
 }

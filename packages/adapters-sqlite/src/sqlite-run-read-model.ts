@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   categoryOf,
@@ -68,7 +69,14 @@ export class SqliteRunReadModel implements RunReadModel {
   }
 
   static open(options: SqliteRunReadModelOptions): SqliteRunReadModel {
-    return new SqliteRunReadModel(options, !existsSync(options.file));
+    const created = !existsSync(options.file);
+    if (created) {
+      // The owner's alone whatever the umask, like the rest of the store; SQLite gives its -wal / -shm files the same mode.
+      mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
+      closeSync(openSync(options.file, 'a', 0o600));
+      chmodSync(options.file, 0o600);
+    }
+    return new SqliteRunReadModel(options, created);
   }
 
   private checkpoint(): Checkpoint {
@@ -91,15 +99,19 @@ export class SqliteRunReadModel implements RunReadModel {
     }).immediate();
   }
 
-  /** Keeps the read model when its checkpoint is the log's; otherwise discards it (with a notice when it was on another log or missing). */
+  /**
+   * Keeps the read model when its checkpoint is the log's; otherwise discards it,
+   * with a notice when it was taken on another log. A missing file (first use, or
+   * deleted) is built without one: it cannot be told from a store's first read,
+   * and nothing it held is lost (it is derived from the log).
+   */
   private async verify(): Promise<Pick<ReadModelCatchUp, 'origin' | 'notice'>> {
     const saved = this.checkpoint();
     if (saved.version !== READ_MODEL_VERSION) {
       this.discard();
-      const notice = this.created && (await this.logHasEvents()) ? `the read model ${this.options.file} was missing (first use, or deleted); built from the log` : undefined;
-      return { origin: 'rebuilt', ...(notice === undefined ? {} : { notice }) };
+      return { origin: 'rebuilt' };
     }
-    if (saved.position < 0) return { origin: 'resumed' };
+    if (saved.position < 0) return { origin: this.created ? 'rebuilt' : 'resumed' };
     const discard = await checkpointDiscard(
       this.options.events,
       { name: 'read-model', version: 1, position: saved.position, ...(saved.hash === undefined ? {} : { hash: saved.hash }), state: null },
@@ -108,11 +120,6 @@ export class SqliteRunReadModel implements RunReadModel {
     if (discard === undefined) return { origin: 'resumed' };
     this.discard();
     return { origin: 'rebuilt', notice: discard.notice.replace('the checkpoint of projection read-model', `the read model ${this.options.file}`) };
-  }
-
-  private async logHasEvents(): Promise<boolean> {
-    for await (const _ of this.options.events.readAll({ maxCount: 1 })) return true;
-    return false;
   }
 
   async catchUp(): Promise<ReadModelCatchUp> {
@@ -200,7 +207,7 @@ export class SqliteRunReadModel implements RunReadModel {
     }
   }
 
-  async runIdsStartingWith(prefix: string, max: number): Promise<string[]> {
+  async runIdsStartingWith(prefix: string, max: number): Promise<{ ids: string[]; total: number }> {
     return this.rows.idsStartingWith(prefix, max);
   }
 

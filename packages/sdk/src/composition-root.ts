@@ -18,6 +18,7 @@ import {
   Environment,
   EventStore,
   IdGenerator,
+  RunReadModel,
   type RunServices,
 } from '@dotscience/core';
 import { Container, ContainerModule } from 'inversify';
@@ -130,6 +131,27 @@ function codeInspectorModule(configuration: Configuration): ContainerModule {
   });
 }
 
+/** The runs read model's file, beside the projections' checkpoints (`.dotscience/read-model.sqlite`). */
+export const READ_MODEL_FILE = 'read-model.sqlite';
+
+/**
+ * RunReadModel: the runs projection in SQLite, fed by the bound EventStore. The
+ * adapter (and its native module) is imported when a read command resolves it,
+ * never by a script that only records runs.
+ */
+function runReadModelModule(configuration: Configuration): ContainerModule {
+  const file = join(dirname(configuration.checkpointsDirectory), READ_MODEL_FILE);
+  return new ContainerModule(({ bind }) => {
+    bind<RunReadModel>(RunReadModel)
+      .toDynamicValue(async (context) => {
+        const { SqliteRunReadModel } = await import('@dotscience/adapters-sqlite');
+        return SqliteRunReadModel.open({ file, events: await context.getAsync<EventStore>(EventStore) });
+      })
+      .inSingletonScope()
+      .onDeactivation((model) => model.close());
+  });
+}
+
 /** A container with every port bound as `configuration` says. Nothing is opened until resolved. */
 export async function createContainer(configuration: Configuration, options: OpenOptions = {}): Promise<Container> {
   const container = new Container();
@@ -137,6 +159,7 @@ export async function createContainer(configuration: Configuration, options: Ope
     eventStoreModule(configuration.store, options, configuration),
     dataStoreModule(configuration.data, options, configuration),
     fsCheckpointStoreModule(configuration.checkpointsDirectory),
+    runReadModelModule(configuration),
     workstationModule(),
     codeInspectorModule(configuration),
   );

@@ -45,8 +45,8 @@ export interface RunReadModel {
   runs(request: RunPageRequest): Promise<RunPage>;
   /** Every run a query selects, in its order, a page at a time (constant memory for `--json` of 100k runs). */
   eachRun(request: RunPageRequest): AsyncIterable<RunView>;
-  /** The run whose id is `ref` or starts with it (UnknownRunError / AmbiguousRunError otherwise, from the caller's resolver). */
-  runIdsStartingWith(prefix: string, max: number): Promise<string[]>;
+  /** The ids of runs that start with `prefix` (at most `max`, in id order) and how many there are in all. */
+  runIdsStartingWith(prefix: string, max: number): Promise<{ ids: string[]; total: number }>;
   run(runId: string): Promise<RunView | undefined>;
   /** How many leading characters of a run id tell every recorded run apart (at least 8). */
   distinctPrefixLength(): Promise<number>;

@@ -1,0 +1,33 @@
+import { RunReadModel, type RunView } from '@dotscience/core';
+import type { Dotscience } from '@dotscience/sdk';
+import { AmbiguousRunError, UnknownRunError } from './run-reference.js';
+
+/**
+ * The runs read model (`.dotscience/read-model.sqlite`), caught up with the
+ * log's tail. A read model that does not match the log (deleted, or the log
+ * restored since) is rebuilt, with one line on stderr; so are events the
+ * catalogue refuses (as `currentState` reports them).
+ */
+export async function runReadModel(ds: Dotscience): Promise<RunReadModel> {
+  const model = await ds.container.getAsync<RunReadModel>(RunReadModel);
+  const report = await model.catchUp();
+  if (report.notice) process.stderr.write(`ds: ${report.notice}\n`);
+  const first = report.skipped[0];
+  if (first) {
+    process.stderr.write(
+      `ds: passed over ${report.skipped.length} stored event(s) that break the event catalogue — first ${first.type} at ${first.stream} revision ${first.revision}: ${first.reason}; run ds audit verify\n`,
+    );
+  }
+  return model;
+}
+
+/** The run a user means: its full id, or a prefix that exactly one run id starts with (as `resolveRunId`). */
+export async function resolveRun(model: RunReadModel, ref: string): Promise<RunView> {
+  const wanted = ref.trim().toLowerCase();
+  const exact = wanted.length > 0 ? await model.run(wanted) : undefined;
+  if (exact !== undefined) return exact;
+  const { ids, total } = wanted.length > 0 ? await model.runIdsStartingWith(wanted, 11) : { ids: [], total: 0 };
+  if (total === 0) throw new UnknownRunError(ref);
+  if (total > 1) throw new AmbiguousRunError(ref, ids, total);
+  return (await model.run(ids[0]!))!;
+}
