@@ -128,6 +128,7 @@ async function main() {
     { name: 'core: projection replay', args: [join(repo, 'packages/core/bench/core-bench-run.mjs'), 'projection-replay', String(s.projectionEvents.value)] },
     { name: 'core: run query (vitest bench)', args: [join(repo, 'node_modules/vitest/vitest.mjs'), 'bench', '--run', 'packages/core/bench/query.bench.ts', '--outputJson', queryJson], after: () => appendFigures(vitestFigures(queryJson, 'core: run query')) },
     { name: '`ds runs` cold start', args: [join(here, 'run-bundled.mjs'), 'runs-cold-start', cli, String(s.coldStartRuns.value)] },
+    { name: 'runs read model', args: [join(here, 'run-bundled.mjs'), 'read-model', cli, process.env.BENCH_READ_MODEL_SIZES || '1000,10000,100000'] },
     { name: 'ds.metric() × N', args: [join(repo, 'packages/sdk/bench/metric-calls-run.mjs'), String(s.metricCalls.value)] },
   ];
   const hub = join(repo, 'packages/adapters-http/bench/hub-run.mjs');

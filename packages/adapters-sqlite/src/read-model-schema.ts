@@ -5,7 +5,7 @@ import { runsProjection } from '@dotscience/core';
  * derived change; a file of another revision (or of another runs projection
  * version) is rebuilt from the log.
  */
-const SCHEMA_REVISION = 1;
+const SCHEMA_REVISION = 2;
 export const READ_MODEL_VERSION = `${SCHEMA_REVISION}.${runsProjection.version}`;
 
 export const READ_MODEL_TABLES = `
@@ -22,10 +22,17 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE INDEX IF NOT EXISTS runs_newest ON runs (started_ms DESC, started_position DESC, run_id);
 CREATE INDEX IF NOT EXISTS runs_parent ON runs (parent) WHERE parent IS NOT NULL;
-CREATE TABLE IF NOT EXISTS run_fields (run INTEGER NOT NULL, field TEXT NOT NULL, num REAL, txt TEXT NOT NULL, json TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS run_fields_of_run ON run_fields (run);
-CREATE INDEX IF NOT EXISTS run_fields_by_number ON run_fields (field, num, run) WHERE num IS NOT NULL;
-CREATE INDEX IF NOT EXISTS run_fields_by_text ON run_fields (field, txt, run);
+CREATE TABLE IF NOT EXISTS run_fields (
+  run INTEGER NOT NULL,
+  field TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  num REAL,
+  txt TEXT NOT NULL,
+  json TEXT NOT NULL,
+  PRIMARY KEY (run, field, seq)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS run_fields_by_number ON run_fields (field, num) WHERE num IS NOT NULL;
+CREATE INDEX IF NOT EXISTS run_fields_by_text ON run_fields (field, txt);
 CREATE TABLE IF NOT EXISTS metric_names (name TEXT PRIMARY KEY) WITHOUT ROWID;
 `;
 

@@ -1,9 +1,11 @@
 import type Database from 'better-sqlite3';
 import { asInstant, isWorkloadRun, parentRunOf, type RunView } from '@dotscience/core';
-import { fieldRowsOf } from './run-fields.js';
+import { fieldRowsOf, type FieldRow } from './run-fields.js';
 
 /** Fewest leading characters of a run id shown (as `distinctPrefixLength`). */
 const MINIMUM_PREFIX = 8;
+/** Rows of run_fields one INSERT writes at most. */
+const ROWS_PER_INSERT = 64;
 
 function commonPrefix(a: string, b: string): number {
   let n = 0;
@@ -15,7 +17,8 @@ function commonPrefix(a: string, b: string): number {
 export class RunRows {
   private readonly upsert: Database.Statement;
   private readonly deleteFields: Database.Statement;
-  private readonly insertField: Database.Statement;
+  /** INSERT statements of n rows of run_fields, by n (one call per run instead of one per value). */
+  private readonly insertFields = new Map<number, Database.Statement>();
   private readonly insertMetricName: Database.Statement;
   private readonly markWrapper: Database.Statement;
   private readonly markParent: Database.Statement;
@@ -31,7 +34,6 @@ export class RunRows {
        RETURNING rid`,
     );
     this.deleteFields = db.prepare('DELETE FROM run_fields WHERE run = ?');
-    this.insertField = db.prepare('INSERT INTO run_fields (run, field, num, txt, json) VALUES (?, ?, ?, ?, ?)');
     this.insertMetricName = db.prepare('INSERT OR IGNORE INTO metric_names (name) VALUES (?)');
     this.markWrapper = db.prepare('UPDATE runs SET wrapper = (is_workload AND EXISTS (SELECT 1 FROM runs c WHERE c.parent = runs.run_id)) WHERE run_id = ?');
     this.markParent = db.prepare('UPDATE runs SET wrapper = 1 WHERE run_id = ? AND is_workload = 1');
@@ -49,13 +51,12 @@ export class RunRows {
   write(runs: readonly RunView[]): void {
     let prefix = this.prefixLength();
     for (const run of runs) {
-      const existed = this.selectView.get(run.runId) !== undefined;
       const started = asInstant(run.startedAt) ?? null;
       const { rid } = this.upsert.get(run.runId, started, run.startedPosition, parentRunOf(run), isWorkloadRun(run) ? 1 : 0, JSON.stringify(run)) as { rid: number };
-      if (existed) this.deleteFields.run(rid);
-      for (const row of fieldRowsOf(run)) this.insertField.run(rid, row.field, row.num, row.txt, row.json);
+      this.deleteFields.run(rid);
+      this.insertRows(rid, fieldRowsOf(run));
       for (const name of Object.keys(run.metrics)) this.insertMetricName.run(name);
-      if (!existed) prefix = Math.max(prefix, this.prefixNeeded(run.runId));
+      prefix = Math.max(prefix, this.prefixNeeded(run.runId));
     }
     for (const run of runs) {
       const parent = parentRunOf(run);
@@ -63,6 +64,18 @@ export class RunRows {
       if (isWorkloadRun(run)) this.markWrapper.run(run.runId);
     }
     this.db.prepare("INSERT OR REPLACE INTO read_model (key, value) VALUES ('prefix', ?)").run(prefix);
+  }
+
+  private insertRows(rid: number, rows: readonly FieldRow[]): void {
+    for (let from = 0; from < rows.length; from += ROWS_PER_INSERT) {
+      const chunk = rows.slice(from, from + ROWS_PER_INSERT);
+      let insert = this.insertFields.get(chunk.length);
+      if (insert === undefined) {
+        insert = this.db.prepare(`INSERT INTO run_fields (run, field, seq, num, txt, json) VALUES ${Array.from({ length: chunk.length }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`);
+        this.insertFields.set(chunk.length, insert);
+      }
+      insert.run(chunk.flatMap((row, i) => [rid, row.field, from + i, row.num, row.txt, row.json]));
+    }
   }
 
   private prefixNeeded(runId: string): number {

@@ -62,6 +62,8 @@ export class SqliteRunReadModel implements RunReadModel {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 10000');
+    // Enough page cache for a batch's index updates; a read touches a few pages of it.
+    this.db.pragma('cache_size = -65536');
     this.db.exec(READ_MODEL_TABLES);
     this.db.function('ds_value_test', { deterministic: true }, (i, json) => (this.valueTests[Number(i)]!(JSON.parse(String(json))) ? 1 : 0));
     this.rows = new RunRows(this.db);
