@@ -1,5 +1,6 @@
 import { RunReadModel, type RunView } from '@dotscience/core';
 import type { Dotscience } from '@dotscience/sdk';
+import { reportSkipped } from '../projections/current-state.js';
 import { AmbiguousRunError, UnknownRunError } from './run-reference.js';
 
 /**
@@ -12,12 +13,7 @@ export async function runReadModel(ds: Dotscience): Promise<RunReadModel> {
   const model = await ds.container.getAsync<RunReadModel>(RunReadModel);
   const report = await model.catchUp();
   if (report.notice) process.stderr.write(`ds: ${report.notice}\n`);
-  const first = report.skipped[0];
-  if (first) {
-    process.stderr.write(
-      `ds: passed over ${report.skipped.length} stored event(s) that break the event catalogue — first ${first.type} at ${first.stream} revision ${first.revision}: ${first.reason}; run ds audit verify\n`,
-    );
-  }
+  reportSkipped(report.skipped.length, report.skipped[0]);
   return model;
 }
 
