@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { QueryFieldError, parseQuery, type EventType } from '@dotscience/core';
+import { setTimeout } from 'node:timers/promises';
+import { QueryFieldError, parseQuery, type EventStore, type EventType, type ReadAllOptions } from '@dotscience/core';
 import { InMemoryEventStore } from '@dotscience/core/testing';
 import { SqliteRunReadModel } from '../src/index.js';
 import { append, historyEvents, type RunSpec } from './run-history.js';
@@ -89,6 +90,37 @@ describe('the runs read model file', () => {
     expect(report).toMatchObject({ origin: 'rebuilt', read: 8 });
     expect(await rebuilt.runs(all)).toEqual(answer);
     await rebuilt.close();
+  });
+
+  it('given two processes catching up the same file at once, when their batches interleave, then the one overtaken starts again from the other\'s checkpoint and both answer every run once', async () => {
+    const runs = Array.from({ length: 12 }, (_, i) => trained(i / 12, i % 3));
+    const events = eventsOf(runs);
+    // Checkpointed in the middle of run 5 (its start and parameter before, its metric after).
+    const store = await storeWith(events.slice(0, 22));
+    const file = fileName();
+    const one = SqliteRunReadModel.open({ file, events: store, batchRuns: 1 });
+    await one.catchUp();
+    await append(store, events.slice(22));
+    // The other reads the log's tail slowly, so the first commits the runs it is applying ahead of it, and it must notice.
+    const slowly: EventStore = Object.assign(Object.create(store) as EventStore, {
+      async *readAll(options?: ReadAllOptions) {
+        for await (const e of store.readAll(options)) {
+          if (options?.maxCount === undefined) await setTimeout(5);
+          yield e;
+        }
+      },
+    });
+    const other = SqliteRunReadModel.open({ file, events: slowly, batchRuns: 1 });
+    const [a, b] = await Promise.all([one.catchUp(), other.catchUp()]);
+    expect(a.position).toBe(b.position);
+    const expected = runs.map((_, i) => `0190${i.toString(16).padStart(4, '0')}-run`).reverse();
+    expect(await ids(one)).toEqual(expected);
+    expect(await ids(other)).toEqual(expected);
+    expect((await one.runs({ query: parseQuery('params.depth = 2'), workloads: true })).total).toBe(4);
+    // No event applied twice: each run recorded its one accuracy point once.
+    expect((await one.runs({ query: parseQuery('metrics.accuracy.count = 1'), workloads: true })).total).toBe(12);
+    await one.close();
+    await other.close();
   });
 
   it('refuses an aggregate of a metric that does not exist, naming the field', async () => {
