@@ -35,6 +35,13 @@ interface Checkpoint {
   hash: string | undefined;
 }
 
+const MEMORY = ':memory:';
+
+/** SQLite's answers for a file it cannot create or write: full disk, I/O error, read-only, no access. */
+const CANNOT_WRITE = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|PERM)/;
+const cannotWrite = (error: unknown): boolean =>
+  (error instanceof Database.SqliteError && CANNOT_WRITE.test(error.code)) || (error as NodeJS.ErrnoException)?.code === 'ENOSPC' || (error as NodeJS.ErrnoException)?.code === 'EACCES' || (error as NodeJS.ErrnoException)?.code === 'EROFS';
+
 /** Another process wrote the read model while this one was catching up: start again from where that one got. */
 class OvertakenCatchUp extends Error {}
 
@@ -48,37 +55,64 @@ class OvertakenCatchUp extends Error {}
  * (summary values as metrics, workload exit codes, ...) are the read model's.
  */
 export class SqliteRunReadModel implements RunReadModel {
-  private readonly db: Database.Database;
-  private readonly rows: RunRows;
+  private db: Database.Database;
+  private rows: RunRows;
   private readonly batchRuns: number;
   /** The closure tests of the query being run, which `ds_value_test(i, json)` calls. */
   private valueTests: ReadonlyArray<(value: unknown) => boolean> = [];
 
   private constructor(
     private readonly options: SqliteRunReadModelOptions,
-    private readonly created: boolean,
+    private created: boolean,
   ) {
-    this.db = new Database(options.file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 10000');
-    // Enough page cache for a batch's index updates; a read touches a few pages of it.
-    this.db.pragma('cache_size = -65536');
-    this.db.exec(READ_MODEL_TABLES);
-    this.db.function('ds_value_test', { deterministic: true }, (i, json) => (this.valueTests[Number(i)]!(JSON.parse(String(json))) ? 1 : 0));
+    this.db = this.connect(options.file);
     this.rows = new RunRows(this.db);
     this.batchRuns = options.batchRuns ?? 2_000;
   }
 
-  static open(options: SqliteRunReadModelOptions): SqliteRunReadModel {
-    const created = !existsSync(options.file);
-    if (created) {
-      // The owner's alone whatever the umask, like the rest of the store; SQLite gives its -wal / -shm files the same mode.
-      mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
-      closeSync(openSync(options.file, 'a', 0o600));
-      chmodSync(options.file, 0o600);
+  private connect(file: string): Database.Database {
+    const db = new Database(file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 10000');
+      // Enough page cache for a batch's index updates; a read touches a few pages of it.
+      db.pragma('cache_size = -65536');
+      db.exec(READ_MODEL_TABLES);
+      db.function('ds_value_test', { deterministic: true }, (i, json) => (this.valueTests[Number(i)]!(JSON.parse(String(json))) ? 1 : 0));
+      return db;
+    } catch (error) {
+      db.close();
+      throw error;
     }
-    return new SqliteRunReadModel(options, created);
+  }
+
+  /**
+   * Where the file cannot be written (a full disk, a read-only store), the read
+   * model is built in memory for this process from the whole log, as a projection
+   * whose checkpoint cannot be saved is: the command still answers.
+   */
+  private inMemory(): void {
+    if (this.db.open) this.db.close();
+    this.db = this.connect(MEMORY);
+    this.rows = new RunRows(this.db);
+    this.created = true;
+  }
+
+  static open(options: SqliteRunReadModelOptions): SqliteRunReadModel {
+    const created = options.file !== MEMORY && !existsSync(options.file);
+    try {
+      if (created) {
+        // The owner's alone whatever the umask, like the rest of the store; SQLite gives its -wal / -shm files the same mode.
+        mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
+        closeSync(openSync(options.file, 'a', 0o600));
+        chmodSync(options.file, 0o600);
+      }
+      return new SqliteRunReadModel(options, created);
+    } catch (error) {
+      if (!cannotWrite(error)) throw error;
+      return new SqliteRunReadModel({ ...options, file: MEMORY }, true);
+    }
   }
 
   private checkpoint(): Checkpoint {
@@ -125,6 +159,16 @@ export class SqliteRunReadModel implements RunReadModel {
   }
 
   async catchUp(): Promise<ReadModelCatchUp> {
+    try {
+      return await this.catchUpHere();
+    } catch (error) {
+      if (!cannotWrite(error) || this.db.name === MEMORY) throw error;
+      this.inMemory();
+      return this.catchUpHere();
+    }
+  }
+
+  private async catchUpHere(): Promise<ReadModelCatchUp> {
     const { origin, notice } = await this.verify();
     const skipped: ReadModelCatchUp['skipped'] = [];
     const apply = eventApplier(runsProjection, defaultUpcasters, (s) => skipped.push({ stream: s.stream, revision: s.revision, type: s.type, reason: s.reason }));
