@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetView, ModelView, ProvJsonDocument, RunView } from '@dotscience/core';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ds, dsJson } from './fixtures/cli-process.js';
 import { seedTwoStagePipeline, type TwoStagePipeline } from './fixtures/two-stage-pipeline.js';
@@ -162,19 +163,24 @@ describe('ds read commands on a two-stage pipeline', () => {
     expect(result.stderr).toMatch(/^ds: no dotscience store at .*nowhere — run ds init here.*\[STORE_NOT_FOUND\]\n$/);
   });
 
-  it('given a checkpoint of the runs projection, when ds runs runs again, then it resumes from the checkpoint instead of replaying the log', () => {
+  it('given the runs read model, when ds show runs again, then it answers from the read model at the log\'s last position instead of replaying the log', () => {
     expect(ds(['runs'], { cwd: p.project }).code).toBe(0);
-    const dir = join(p.project, '.dotscience/projections');
-    const file = join(dir, readdirSync(dir).find((f) => f.startsWith('runs.'))!);
-    const checkpoint = JSON.parse(readFileSync(file, 'utf8')) as { position: number; state: Record<string, RunView> };
+    const file = join(p.project, '.dotscience/read-model.sqlite');
     const events = ds(['export'], { cwd: p.project }).stdout.trim().split('\n');
-    expect(checkpoint.position).toBe((JSON.parse(events[events.length - 1]!) as { position: number }).position);
-    // A marker only the checkpoint holds: seen again, so the log was not replayed.
-    checkpoint.state[p.prepRunId]!.description = 'from the checkpoint';
-    writeFileSync(file, JSON.stringify(checkpoint));
+    const lastPosition = (JSON.parse(events[events.length - 1]!) as { position: number }).position;
+    const db = new Database(file);
+    try {
+      expect(db.prepare("SELECT value FROM read_model WHERE key = 'position'").get()).toEqual({ value: lastPosition });
+      // A marker only the read model holds: seen again, so the log was not replayed.
+      db.prepare("UPDATE runs SET view = json_set(view, '$.description', 'from the read model') WHERE run_id = ?").run(p.prepRunId);
+    } finally {
+      db.close();
+    }
     const resumed = dsJson<RunView>(['show', p.prepRunId], { cwd: p.project });
-    expect(resumed.description).toBe('from the checkpoint');
+    expect(resumed.description).toBe('from the read model');
     rmSync(file);
-    expect(dsJson<RunView>(['show', p.prepRunId], { cwd: p.project }).description).toBe('prep');
+    const rebuilt = ds(['show', p.prepRunId, '--json'], { cwd: p.project });
+    expect((JSON.parse(rebuilt.stdout) as RunView).description).toBe('prep');
+    expect(rebuilt.stderr).toBe('');
   });
 });

@@ -26,6 +26,7 @@ import {
   EventStore,
   IdGenerator,
   ObjectStorage,
+  RunReadModel,
   type RunServices,
 } from '@dotscience/core';
 import { Container, ContainerModule } from 'inversify';
@@ -175,6 +176,27 @@ export async function unlimitedCodeInspector(): Promise<CodeInspector> {
   return container.get<CodeInspector>(CodeInspector);
 }
 
+/** The runs read model's file, beside the projections' checkpoints (`.dotscience/read-model.sqlite`). */
+export const READ_MODEL_FILE = 'read-model.sqlite';
+
+/**
+ * RunReadModel: the runs projection in SQLite, fed by the bound EventStore. The
+ * adapter (and its native module) is imported when a read command resolves it,
+ * never by a script that only records runs.
+ */
+function runReadModelModule(configuration: Configuration): ContainerModule {
+  const file = join(dirname(configuration.checkpointsDirectory), READ_MODEL_FILE);
+  return new ContainerModule(({ bind }) => {
+    bind<RunReadModel>(RunReadModel)
+      .toDynamicValue(async (context) => {
+        const { SqliteRunReadModel } = await import('@dotscience/adapters-sqlite');
+        return SqliteRunReadModel.open({ file, events: await context.getAsync<EventStore>(EventStore) });
+      })
+      .inSingletonScope()
+      .onDeactivation((model) => model.close());
+  });
+}
+
 /** A container with every port bound as `configuration` says. Nothing is opened until resolved. */
 async function createContainer(configuration: Configuration, options: OpenOptions = {}): Promise<Container> {
   const container = new Container();
@@ -182,6 +204,7 @@ async function createContainer(configuration: Configuration, options: OpenOption
     eventStoreModule(configuration.store, options, configuration),
     dataStoreModule(configuration.data, options, configuration),
     fsCheckpointStoreModule(configuration.checkpointsDirectory),
+    runReadModelModule(configuration),
     workstationModule(),
     codeInspectorModule(configuration),
   );
@@ -196,6 +219,8 @@ export interface Dotscience extends RunServices {
   readonly objects: ObjectStorage | undefined;
   /** The upkeep of each data store of the configuration (two for ZFS data beside the fs store; none for a hub's). */
   readonly maintenance: readonly DataMaintenance[];
+  /** The runs read model (SQLite), opened on first ask: read commands use it, recording scripts never load it. */
+  runReadModel(): Promise<RunReadModel>;
   close(): Promise<void>;
 }
 
@@ -243,6 +268,7 @@ export async function openDotscience(options: OpenOptions = {}): Promise<Dotscie
       ids: container.get<IdGenerator>(IdGenerator),
       code: container.get<CodeInspector>(CodeInspector),
       environment: container.get<Environment>(Environment),
+      runReadModel: () => container.getAsync<RunReadModel>(RunReadModel),
       close: () => (closed ??= container.unbindAllAsync()),
     };
     if (!options.readOnly) await settleRunsLeftOpen(ds);

@@ -99,4 +99,6 @@ export type {
   WriterMeta,
   NotebookBlockError,
   NotebookRunBlock,
+  RunPageRequest,
+  RunReadModel,
 } from '@dotscience/core';

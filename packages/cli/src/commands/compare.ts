@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { comparisonTable } from '../output/comparison-table.js';
 import { printJson, printText } from '../output/json-output.js';
 import { compareRuns } from '../runs/run-comparison.js';
-import { distinctPrefixLength, resolveRunId } from '../runs/run-reference.js';
-import { runsState } from '../runs/run-selection.js';
+import { resolveRun, runReadModel } from '../runs/run-read-model.js';
 import { withStoreForReading } from '../store-access.js';
 
 /** `ds compare <run> <run>…`: what the runs recorded, side by side. */
@@ -16,11 +15,12 @@ export function registerCompareCommand(program: Command): void {
     .action(async (refs: string[], options: { json?: boolean }, command: Command) => {
       if (refs.length < 2) command.error('error: compare needs at least two runs, e.g. ds compare 01a2 01b3', { exitCode: 2, code: 'ds.compare.arguments' });
       await withStoreForReading(command, async (ds) => {
-        const state = await runsState(ds);
-        const ids = Object.keys(state);
-        const comparison = compareRuns(refs.map((ref) => state[resolveRunId(ids, ref)]!));
+        const model = await runReadModel(ds);
+        const runs = [];
+        for (const ref of refs) runs.push(await resolveRun(model, ref));
+        const comparison = compareRuns(runs);
         if (options.json) printJson(comparison);
-        else printText(comparisonTable(comparison, distinctPrefixLength(ids)));
+        else printText(comparisonTable(comparison, await model.distinctPrefixLength()));
       });
     });
 }

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { datasetTable } from '../output/dataset-table.js';
 import { printJson, printText } from '../output/json-output.js';
 import { datasetsState } from '../runs/data-versions.js';
-import { distinctPrefixLength } from '../runs/run-reference.js';
-import { runsState } from '../runs/run-selection.js';
+import { runReadModel } from '../runs/run-read-model.js';
 import { withStoreForReading } from '../store-access.js';
 
 /** `ds datasets`: every dataset version. */
@@ -16,7 +15,7 @@ export function registerDatasetsCommand(program: Command): void {
       await withStoreForReading(command, async (ds) => {
         const state = await datasetsState(ds);
         if (options.json) printJson(Object.values(state.datasets).sort((a, b) => a.name.localeCompare(b.name)));
-        else printText(datasetTable(state, distinctPrefixLength(Object.keys(await runsState(ds)))));
+        else printText(datasetTable(state, await (await runReadModel(ds)).distinctPrefixLength()));
       });
     });
 }

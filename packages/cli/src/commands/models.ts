@@ -3,8 +3,7 @@ import { modelsProjection } from '@dotscience/sdk';
 import { printJson, printText } from '../output/json-output.js';
 import { modelTable } from '../output/model-table.js';
 import { currentState } from '../projections/current-state.js';
-import { distinctPrefixLength } from '../runs/run-reference.js';
-import { runsState } from '../runs/run-selection.js';
+import { runReadModel } from '../runs/run-read-model.js';
 import { withStoreForReading } from '../store-access.js';
 
 /** `ds models`: every model version. */
@@ -17,7 +16,7 @@ export function registerModelsCommand(program: Command): void {
       await withStoreForReading(command, async (ds) => {
         const state = await currentState(ds, modelsProjection);
         if (options.json) printJson(Object.values(state).sort((a, b) => a.name.localeCompare(b.name)));
-        else printText(modelTable(state, distinctPrefixLength(Object.keys(await runsState(ds)))));
+        else printText(modelTable(state, await (await runReadModel(ds)).distinctPrefixLength()));
       });
     });
 }

@@ -3,8 +3,7 @@ import { printJson, printText } from '../output/json-output.js';
 import { ProgressBar } from '../output/progress-bar.js';
 import { reproduceRun } from '../reproduce/reproduction.js';
 import { shellWord } from '../reproduce/rerun-command.js';
-import { resolveRunId } from '../runs/run-reference.js';
-import { runsState } from '../runs/run-selection.js';
+import { resolveRun, runReadModel } from '../runs/run-read-model.js';
 import { withStoreForReading } from '../store-access.js';
 
 /** `ds reproduce <run> <dir>`: the run's code and inputs at their versions, and the command to re-run it. */
@@ -19,8 +18,7 @@ export function registerReproduceCommand(program: Command): void {
     .action(async (ref: string, dir: string, options: { json?: boolean; specialModes?: boolean }, command: Command) => {
       const progress = new ProgressBar('materializing', undefined, 'bytes');
       const result = await withStoreForReading(command, async (ds) => {
-        const runs = await runsState(ds);
-        return reproduceRun(ds, runs[resolveRunId(Object.keys(runs), ref)]!, dir, progress, { specialModes: options.specialModes === true });
+        return reproduceRun(ds, await resolveRun(await runReadModel(ds), ref), dir, progress, { specialModes: options.specialModes === true });
       }).finally(() => progress.finish());
       if (options.json) return printJson(result);
       for (const warning of result.warnings) process.stderr.write(`ds: warning: ${warning}\n`);

@@ -4,8 +4,7 @@ import { pushLines, runPushes } from '../output/push-receipts.js';
 import { printJson, printText } from '../output/json-output.js';
 import { runDetails } from '../output/run-details.js';
 import { datasetsState } from '../runs/data-versions.js';
-import { resolveRunId } from '../runs/run-reference.js';
-import { runsState } from '../runs/run-selection.js';
+import { resolveRun, runReadModel } from '../runs/run-read-model.js';
 import { withStoreForReading } from '../store-access.js';
 
 /** `ds show <run>`: one run in full. */
@@ -17,8 +16,7 @@ export function registerShowCommand(program: Command): void {
     .option('--json', 'print the run as JSON')
     .action(async (ref: string, options: { json?: boolean }, command: Command) => {
       await withStoreForReading(command, async (ds) => {
-        const runs = await runsState(ds);
-        const run = runs[resolveRunId(Object.keys(runs), ref)]!;
+        const run = await resolveRun(await runReadModel(ds), ref);
         // Who pushed it, as a hub signed it (the token it authenticated), not what the client claimed.
         const pushes = runPushes(await streamReceipts(ds.events, ds.configuration, `run-${run.runId}`));
         if (options.json) printJson(pushes.length === 0 ? withParent(run) : { ...withParent(run), pushes });

@@ -14,12 +14,14 @@ export async function currentState<S>(ds: Dotscience, projection: Projection<S>)
   if (report.notice) process.stderr.write(`ds: ${report.notice}\n`);
   const state = runner.state;
   await runner.stop();
-  const { count, events } = runner.skipped;
-  const first = events[0];
-  if (first) {
-    process.stderr.write(
-      `ds: passed over ${count} stored event(s) that break the event catalogue — first ${first.type} at ${first.stream} revision ${first.revision}: ${first.reason}; run ds audit verify\n`,
-    );
-  }
+  reportSkipped(runner.skipped.count, runner.skipped.events[0]);
   return state;
+}
+
+/** One line on stderr for stored events the catalogue refuses, passed over by a read model. */
+export function reportSkipped(count: number, first: { type: string; stream: string; revision: number; reason: string } | undefined): void {
+  if (first === undefined) return;
+  process.stderr.write(
+    `ds: passed over ${count} stored event(s) that break the event catalogue — first ${first.type} at ${first.stream} revision ${first.revision}: ${first.reason}; run ds audit verify\n`,
+  );
 }

@@ -12,9 +12,11 @@ export class AmbiguousRunError extends DotscienceError {
   constructor(
     readonly ref: string,
     readonly candidates: readonly string[],
+    /** How many runs have the prefix (more than `candidates` when only the first are listed). */
+    count = candidates.length,
   ) {
     const shown = candidates.slice(0, 10).join(', ');
-    super(`"${ref}" is the prefix of ${candidates.length} runs (${shown}${candidates.length > 10 ? ', …' : ''}) — give more of the id`);
+    super(`"${ref}" is the prefix of ${count} runs (${shown}${count > 10 ? ', …' : ''}) — give more of the id`);
   }
 }
 

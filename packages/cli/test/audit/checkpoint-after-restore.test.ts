@@ -48,7 +48,7 @@ describe('projection checkpoints tied to the log', () => {
     expect(ids).not.toContain(gone);
     expect(ids).toContain(after);
     expect(ids).toHaveLength(5);
-    expect(result.stderr).toMatch(/^ds: the checkpoint of projection runs \(position \d+\) [^\n]*rebuilt from the log\n$/);
+    expect(result.stderr).toMatch(/^ds: the read model \S+read-model\.sqlite \(position \d+\) [^\n]*rebuilt from the log\n$/);
     // Rebuilt and checkpointed again: the next read resumes quietly.
     expect(ds(['runs', '--json'], { cwd: p.project }).stderr).toBe('');
   });

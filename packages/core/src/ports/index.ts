@@ -8,3 +8,4 @@ export * from './checkpoint-store.js';
 export * from './object-storage.js';
 export * from './data-maintenance.js';
 export * from './tree-source.js';
+export * from './read-model.js';

@@ -12,4 +12,4 @@ export * from './version-matching.js';
 export * from './provenance/index.js';
 export * from './built-ins.js';
 export * from './run-family.js';
-export { WORKLOAD_EXIT_CODE_SUMMARY } from './summary-metrics.js';
+export { WORKLOAD_EXIT_CODE_SUMMARY, asNumber } from './summary-metrics.js';

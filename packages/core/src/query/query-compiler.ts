@@ -46,7 +46,8 @@ function compilePredicate(predicate: Predicate): RunPredicate {
   return (run) => exists(run, test);
 }
 
-function valueTest(predicate: Predicate, domain: Domain): (value: FieldValue) => boolean {
+/** The test one value of the predicate's field must pass (a missing value passes none, IS NULL aside: see compilePredicate). */
+export function valueTest(predicate: Predicate, domain: Domain): (value: FieldValue) => boolean {
   switch (predicate.kind) {
     case 'compare':
       return comparisonTest(predicate.op, predicate.value, domain);

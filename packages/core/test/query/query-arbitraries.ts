@@ -41,39 +41,49 @@ const instant: fc.Arbitrary<Literal> = fc.oneof(
   fc.date({ min: new Date(0), max: new Date('2100-01-01T00:00:00.000Z'), noInvalidDate: true }).map((d) => d.toISOString()),
 );
 
-const literalFor = (field: FieldRef): fc.Arbitrary<Literal> => (isTimeField(field) ? instant : literal);
+/** What a query's leaves are drawn from: its fields, literals (times apart) and LIKE patterns. */
+export interface QueryLeaves {
+  field: fc.Arbitrary<FieldRef>;
+  literal: fc.Arbitrary<Literal>;
+  instant: fc.Arbitrary<Literal>;
+  pattern: fc.Arbitrary<string>;
+  escape: fc.Arbitrary<string>;
+}
 
-const predicateArbitrary: fc.Arbitrary<Predicate> = fieldArbitrary.chain((field) =>
-  fc.oneof(
-    fc.record({ kind: fc.constant('compare' as const), field: fc.constant(field), op: fc.constantFrom('=' as const, '!=' as const, '<' as const, '<=' as const, '>' as const, '>=' as const), value: literalFor(field) }),
-    fc.record({ kind: fc.constant('in' as const), field: fc.constant(field), negated: fc.boolean(), values: fc.array(literalFor(field), { minLength: 1, maxLength: 4 }) }),
-    fc.record({ kind: fc.constant('null' as const), field: fc.constant(field), negated: fc.boolean() }),
-    fc.record({
-      kind: fc.constant('like' as const),
-      field: fc.constant(field),
-      negated: fc.boolean(),
-      caseInsensitive: fc.boolean(),
-      pattern: fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('models/%', 'a\\%', '_x_', "%'%")),
-      escape: fc.constantFrom('\\', '!', '', "'"),
-    }),
-  ),
-);
+/** Filters and queries (with `order by` of up to 3 keys) over the given leaves. */
+export function queryArbitraries(leaves: QueryLeaves): { filter: fc.Arbitrary<Filter>; query: fc.Arbitrary<Query> } {
+  const literalFor = (field: FieldRef): fc.Arbitrary<Literal> => (isTimeField(field) ? leaves.instant : leaves.literal);
+  const predicateArbitrary: fc.Arbitrary<Predicate> = leaves.field.chain((field) =>
+    fc.oneof(
+      fc.record({ kind: fc.constant('compare' as const), field: fc.constant(field), op: fc.constantFrom('=' as const, '!=' as const, '<' as const, '<=' as const, '>' as const, '>=' as const), value: literalFor(field) }),
+      fc.record({ kind: fc.constant('in' as const), field: fc.constant(field), negated: fc.boolean(), values: fc.array(literalFor(field), { minLength: 1, maxLength: 4 }) }),
+      fc.record({ kind: fc.constant('null' as const), field: fc.constant(field), negated: fc.boolean() }),
+      fc.record({ kind: fc.constant('like' as const), field: fc.constant(field), negated: fc.boolean(), caseInsensitive: fc.boolean(), pattern: leaves.pattern, escape: leaves.escape }),
+    ),
+  );
+  const { filter } = fc.letrec<{ filter: Filter; and: Filter; or: Filter; not: Filter }>((tie) => ({
+    filter: fc.oneof({ depthSize: 'small' }, predicateArbitrary, tie('and'), tie('or'), tie('not')),
+    and: fc.record({ kind: fc.constant('and' as const), left: tie('filter'), right: tie('filter') }),
+    or: fc.record({ kind: fc.constant('or' as const), left: tie('filter'), right: tie('filter') }),
+    not: fc.record({ kind: fc.constant('not' as const), operand: tie('filter') }),
+  }));
+  const orderKeyArbitrary: fc.Arbitrary<OrderKey> = fc.record({
+    field: leaves.field.filter((f) => !isCollectionField(f)),
+    direction: fc.constantFrom('asc' as const, 'desc' as const),
+  });
+  const query: fc.Arbitrary<Query> = fc.record({
+    filter: fc.option(filter, { nil: null }),
+    orderBy: fc.array(orderKeyArbitrary, { maxLength: 3 }),
+  });
+  return { filter, query };
+}
 
-export const { filter: filterArbitrary } = fc.letrec<{ filter: Filter; and: Filter; or: Filter; not: Filter }>((tie) => ({
-  filter: fc.oneof({ depthSize: 'small' }, predicateArbitrary, tie('and'), tie('or'), tie('not')),
-  and: fc.record({ kind: fc.constant('and' as const), left: tie('filter'), right: tie('filter') }),
-  or: fc.record({ kind: fc.constant('or' as const), left: tie('filter'), right: tie('filter') }),
-  not: fc.record({ kind: fc.constant('not' as const), operand: tie('filter') }),
-}));
-
-const orderKeyArbitrary: fc.Arbitrary<OrderKey> = fc.record({
-  field: fieldArbitrary.filter((f) => !isCollectionField(f)),
-  direction: fc.constantFrom('asc' as const, 'desc' as const),
-});
-
-export const queryArbitrary: fc.Arbitrary<Query> = fc.record({
-  filter: fc.option(filterArbitrary, { nil: null }),
-  orderBy: fc.array(orderKeyArbitrary, { maxLength: 3 }),
+export const { filter: filterArbitrary, query: queryArbitrary } = queryArbitraries({
+  field: fieldArbitrary,
+  literal,
+  instant,
+  pattern: fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('models/%', 'a\\%', '_x_', "%'%")),
+  escape: fc.constantFrom('\\', '!', '', "'"),
 });
 
 /** Text built from the language's own pieces (and some that are not), to reach deep into the parser. */

@@ -1,0 +1,2 @@
+export { SqliteRunReadModel, type SqliteRunReadModelOptions } from './sqlite-run-read-model.js';
+export { runQuerySql, type RunQuerySql } from './run-query-sql.js';

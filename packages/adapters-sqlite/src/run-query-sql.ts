@@ -1,0 +1,141 @@
+import {
+  fieldAccess,
+  sortRuns,
+  valueTest,
+  type Comparator,
+  type FieldRef,
+  type FieldValue,
+  type Filter,
+  type OrderKey,
+  type Predicate,
+  type Query,
+} from '@dotscience/core';
+import { fieldKey, numberIn, textIn } from './run-fields.js';
+
+type SqlValue = string | number;
+
+/** A query as SQL over `runs r`: a WHERE clause, the joins its order needs, and the ORDER BY. */
+export interface RunQuerySql {
+  where: string;
+  joins: string;
+  orderBy: string;
+  /** Parameters in the order of joins, then where. */
+  params: SqlValue[];
+  /**
+   * Value tests the SQL calls through `ds_value_test(i, json)` where a predicate
+   * has no exact plain-SQL form (LIKE, mixed-kind comparisons): the closure
+   * evaluator's own tests, so the answer stays the oracle's.
+   */
+  valueTests: Array<(value: FieldValue) => boolean>;
+}
+
+const NUMERIC_COMPARATORS: readonly Comparator[] = ['=', '<', '<=', '>', '>='];
+
+class SqlBuilder {
+  readonly params: SqlValue[] = [];
+  readonly valueTests: Array<(value: FieldValue) => boolean> = [];
+
+  param(value: SqlValue): string {
+    this.params.push(value);
+    return '?';
+  }
+
+  /** Runs with a value of `field` that passes `test` (a condition on run_fields f). */
+  some(field: FieldRef, test: () => string | null): string {
+    const key = this.param(fieldKey(field)); // placeholders are numbered in the order they are written
+    const condition = test();
+    return `r.rid IN (SELECT f.run FROM run_fields f WHERE f.field = ${key}${condition === null ? '' : ` AND ${condition}`})`;
+  }
+
+  /** Runs without any value of `field`. */
+  none(field: FieldRef): string {
+    return `r.rid NOT IN (SELECT f.run FROM run_fields f WHERE f.field = ${this.param(fieldKey(field))})`;
+  }
+
+  /** The plain-SQL form of a predicate's value test where one is exact; null where only the closure is. */
+  private plainTest(predicate: Predicate): string | null {
+    const { domain } = fieldAccess(predicate.field);
+    if (predicate.kind === 'null') return null;
+    if (predicate.kind === 'compare') {
+      const { op, value } = predicate;
+      if ((domain === 'json' && typeof value === 'number') || domain === 'time') {
+        const n = numberIn(domain, value);
+        if (n === null) return null;
+        if (op === '!=') return `(f.num IS NULL OR f.num != ${this.param(n)})`;
+        return NUMERIC_COMPARATORS.includes(op) ? `f.num ${op} ${this.param(n)}` : null;
+      }
+      if ((domain === 'text' || domain === 'enum') && op === '=') return `f.txt = ${this.param(textIn(domain, String(value)))}`;
+      return null;
+    }
+    if (predicate.kind === 'in' && domain === 'json' && predicate.values.every((v) => typeof v === 'number')) {
+      const list = predicate.values.map((v) => this.param(v as number)).join(', ');
+      return predicate.negated ? `(f.num IS NULL OR f.num NOT IN (${list}))` : `f.num IN (${list})`;
+    }
+    return null;
+  }
+
+  /** Whether some value of the predicate's field passes its value test (a metric's count is 0 where the run has no row). */
+  private passes(predicate: Predicate): string {
+    const { field } = predicate;
+    const { domain } = fieldAccess(field);
+    const test = valueTest(predicate, domain);
+    const some = this.some(field, () => {
+      if (predicate.kind === 'null') return null;
+      const plain = this.plainTest(predicate);
+      if (plain !== null) return plain;
+      this.valueTests.push(test);
+      return `ds_value_test(${this.param(this.valueTests.length - 1)}, f.json)`;
+    });
+    const countOfNone = field.scope === 'metrics' && field.aggregate === 'count';
+    return countOfNone && test(0) ? `(${some} OR ${this.none(field)})` : some;
+  }
+
+  predicate(predicate: Predicate): string {
+    if (predicate.kind === 'null' && !predicate.negated) return `NOT ${this.passes(predicate)}`;
+    return this.passes(predicate);
+  }
+
+  filter(filter: Filter): string {
+    switch (filter.kind) {
+      case 'and':
+        return `(${this.filter(filter.left)} AND ${this.filter(filter.right)})`;
+      case 'or':
+        return `(${this.filter(filter.left)} OR ${this.filter(filter.right)})`;
+      case 'not':
+        return `NOT (${this.filter(filter.operand)})`;
+      default:
+        return this.predicate(filter);
+    }
+  }
+}
+
+/**
+ * The ORDER BY of `sortRuns`: each key's value as it sorts (numbers before
+ * text ascending, after it descending, missing values last either way), then
+ * newest first by start time and log position, then run id.
+ */
+function orderSql(orderBy: readonly OrderKey[], params: SqlValue[]): { joins: string; orderBy: string } {
+  sortRuns([], orderBy); // refuses keys with many values per run, as the closure evaluator does
+  const joins: string[] = [];
+  const terms: string[] = [];
+  orderBy.forEach(({ field, direction }, i) => {
+    const o = `o${i}`;
+    params.push(fieldKey(field));
+    joins.push(`LEFT JOIN run_fields ${o} ON ${o}.run = r.rid AND ${o}.field = ?`);
+    const dir = direction === 'desc' ? 'DESC' : 'ASC';
+    const count = field.scope === 'metrics' && field.aggregate === 'count';
+    const num = count ? `COALESCE(${o}.num, 0)` : `${o}.num`;
+    if (!count) terms.push(`(${o}.run IS NULL)`);
+    terms.push(`(${num} IS NULL) ${dir}`, `${num} ${dir}`, `CASE WHEN ${num} IS NULL THEN ${o}.txt END ${dir}`);
+  });
+  terms.push('r.started_ms DESC', 'r.started_position DESC', 'r.run_id');
+  return { joins: joins.join(' '), orderBy: terms.join(', ') };
+}
+
+/** Compiles a query for the runs read model; its answers are those of `runQuery` over the runs projection. */
+export function runQuerySql(query: Query): RunQuerySql {
+  const builder = new SqlBuilder();
+  const { joins, orderBy } = orderSql(query.orderBy, builder.params);
+  const where = query.filter === null ? '1' : builder.filter(query.filter);
+  return { where, joins, orderBy, params: builder.params, valueTests: builder.valueTests };
+}

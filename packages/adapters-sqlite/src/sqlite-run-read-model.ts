@@ -1,0 +1,276 @@
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  categoryOf,
+  checkpointDiscard,
+  checkQueryFields,
+  defaultUpcasters,
+  eventApplier,
+  idOf,
+  runsProjection,
+  type EventStore,
+  type ReadModelCatchUp,
+  type RunPage,
+  type RunPageRequest,
+  type RunReadModel,
+  type RunsState,
+  type RunView,
+} from '@dotscience/core';
+import { READ_MODEL_CONTENT_TABLES, READ_MODEL_TABLES, READ_MODEL_VERSION } from './read-model-schema.js';
+import { RunRows } from './run-rows.js';
+import { runQuerySql } from './run-query-sql.js';
+
+export interface SqliteRunReadModelOptions {
+  /** The database file, e.g. `.dotscience/read-model.sqlite`. */
+  file: string;
+  events: EventStore;
+  /** Runs changed in memory before they are written (with the checkpoint) in one transaction. Default 2,000. */
+  batchRuns?: number;
+}
+
+interface Checkpoint {
+  version: string | undefined;
+  position: number;
+  hash: string | undefined;
+}
+
+const MEMORY = ':memory:';
+
+/** SQLite's answers for a file it cannot create or write: full disk, I/O error, read-only, no access. */
+const CANNOT_WRITE = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|PERM)/;
+const cannotWrite = (error: unknown): boolean =>
+  (error instanceof Database.SqliteError && CANNOT_WRITE.test(error.code)) || (error as NodeJS.ErrnoException)?.code === 'ENOSPC' || (error as NodeJS.ErrnoException)?.code === 'EACCES' || (error as NodeJS.ErrnoException)?.code === 'EROFS';
+
+/** Another process wrote the read model while this one was catching up: start again from where that one got. */
+class OvertakenCatchUp extends Error {}
+
+/**
+ * The runs projection materialized in SQLite (docs/decisions.md, "An indexed
+ * read model"). Each run's RunView is kept as JSON beside its queryable values
+ * (run_fields, one row per value, indexed by field and number / text); the
+ * position and hash of the last event applied are written in the same
+ * transaction as the rows, so the file never describes a state between two
+ * events. The runs projection's own handlers evolve each run, so its rules
+ * (summary values as metrics, workload exit codes, ...) are the read model's.
+ */
+export class SqliteRunReadModel implements RunReadModel {
+  private db: Database.Database;
+  private rows: RunRows;
+  private readonly batchRuns: number;
+  /** The closure tests of the query being run, which `ds_value_test(i, json)` calls. */
+  private valueTests: ReadonlyArray<(value: unknown) => boolean> = [];
+
+  private constructor(
+    private readonly options: SqliteRunReadModelOptions,
+    private created: boolean,
+  ) {
+    this.db = this.connect(options.file);
+    this.rows = new RunRows(this.db);
+    this.batchRuns = options.batchRuns ?? 2_000;
+  }
+
+  private connect(file: string): Database.Database {
+    const db = new Database(file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 10000');
+      // Enough page cache for a batch's index updates; a read touches a few pages of it.
+      db.pragma('cache_size = -65536');
+      db.exec(READ_MODEL_TABLES);
+      db.function('ds_value_test', { deterministic: true }, (i, json) => (this.valueTests[Number(i)]!(JSON.parse(String(json))) ? 1 : 0));
+      return db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Where the file cannot be written (a full disk, a read-only store), the read
+   * model is built in memory for this process from the whole log, as a projection
+   * whose checkpoint cannot be saved is: the command still answers.
+   */
+  private inMemory(): void {
+    if (this.db.open) this.db.close();
+    this.db = this.connect(MEMORY);
+    this.rows = new RunRows(this.db);
+    this.created = true;
+  }
+
+  static open(options: SqliteRunReadModelOptions): SqliteRunReadModel {
+    const created = options.file !== MEMORY && !existsSync(options.file);
+    try {
+      if (created) {
+        // The owner's alone whatever the umask, like the rest of the store; SQLite gives its -wal / -shm files the same mode.
+        mkdirSync(dirname(options.file), { recursive: true, mode: 0o700 });
+        closeSync(openSync(options.file, 'a', 0o600));
+        chmodSync(options.file, 0o600);
+      }
+      return new SqliteRunReadModel(options, created);
+    } catch (error) {
+      if (!cannotWrite(error)) throw error;
+      return new SqliteRunReadModel({ ...options, file: MEMORY }, true);
+    }
+  }
+
+  private checkpoint(): Checkpoint {
+    const value = (key: string): unknown => (this.db.prepare('SELECT value FROM read_model WHERE key = ?').get(key) as { value: unknown } | undefined)?.value;
+    const position = value('position');
+    const hash = value('hash');
+    const version = value('version');
+    return {
+      version: typeof version === 'string' ? version : undefined,
+      position: typeof position === 'number' ? position : -1,
+      hash: typeof hash === 'string' ? hash : undefined,
+    };
+  }
+
+  /** Empties the read model (one transaction) so it is rebuilt from position 0. */
+  private discard(): void {
+    this.db.transaction(() => {
+      for (const table of READ_MODEL_CONTENT_TABLES) this.db.exec(`DELETE FROM ${table}`);
+      this.db.prepare("INSERT INTO read_model (key, value) VALUES ('version', ?)").run(READ_MODEL_VERSION);
+    }).immediate();
+  }
+
+  /**
+   * Keeps the read model when its checkpoint is the log's; otherwise discards it,
+   * with a notice when it was taken on another log. A missing file (first use, or
+   * deleted) is built without one: it cannot be told from a store's first read,
+   * and nothing it held is lost (it is derived from the log).
+   */
+  private async verify(): Promise<Pick<ReadModelCatchUp, 'origin' | 'notice'>> {
+    const saved = this.checkpoint();
+    if (saved.version !== READ_MODEL_VERSION) {
+      this.discard();
+      return { origin: 'rebuilt' };
+    }
+    if (saved.position < 0) return { origin: this.created ? 'rebuilt' : 'resumed' };
+    const discard = await checkpointDiscard(
+      this.options.events,
+      { name: 'read-model', version: 1, position: saved.position, ...(saved.hash === undefined ? {} : { hash: saved.hash }), state: null },
+      1,
+    );
+    if (discard === undefined) return { origin: 'resumed' };
+    this.discard();
+    return { origin: 'rebuilt', notice: discard.notice.replace('the checkpoint of projection read-model', `the read model ${this.options.file}`) };
+  }
+
+  async catchUp(): Promise<ReadModelCatchUp> {
+    try {
+      return await this.catchUpHere();
+    } catch (error) {
+      if (!cannotWrite(error) || this.db.name === MEMORY) throw error;
+      this.inMemory();
+      return this.catchUpHere();
+    }
+  }
+
+  private async catchUpHere(): Promise<ReadModelCatchUp> {
+    const { origin, notice } = await this.verify();
+    const skipped: ReadModelCatchUp['skipped'] = [];
+    const apply = eventApplier(runsProjection, defaultUpcasters, (s) => skipped.push({ stream: s.stream, revision: s.revision, type: s.type, reason: s.reason }));
+    let read = 0;
+    for (;;) {
+      try {
+        read += await this.applyTail(apply);
+        break;
+      } catch (error) {
+        if (!(error instanceof OvertakenCatchUp)) throw error;
+      }
+    }
+    return { read, position: this.checkpoint().position, origin, ...(notice === undefined ? {} : { notice }), skipped };
+  }
+
+  /** Applies the events after the checkpoint, writing every `batchRuns` changed runs with the checkpoint of the last event applied. */
+  private async applyTail(apply: (state: RunsState, e: Parameters<ReturnType<typeof eventApplier<RunsState>>>[1]) => RunsState): Promise<number> {
+    const from = this.checkpoint();
+    let expected = from.position;
+    let working: RunsState = {};
+    let changed = 0;
+    let read = 0;
+    let at: { position: number; hash: string } | undefined;
+    const flush = (): void => {
+      if (at === undefined) return;
+      const upTo = at;
+      this.db.transaction(() => {
+        if (this.checkpoint().position !== expected) throw new OvertakenCatchUp();
+        this.rows.write(Object.values(working));
+        this.db.prepare("INSERT OR REPLACE INTO read_model (key, value) VALUES ('position', ?), ('hash', ?)").run(upTo.position, upTo.hash);
+      }).immediate();
+      expected = upTo.position;
+      working = {};
+      changed = 0;
+      at = undefined;
+    };
+    for await (const e of this.options.events.readAll({ fromPosition: from.position + 1 })) {
+      read++;
+      if (Object.hasOwn(runsProjection.handlers, e.type) && categoryOf(e.stream) === 'run') {
+        const id = idOf(e.stream);
+        if (!Object.hasOwn(working, id)) {
+          const view = this.rows.view(id);
+          if (view !== undefined) Object.defineProperty(working, id, { value: view, enumerable: true, writable: true, configurable: true });
+        }
+        const before = Object.hasOwn(working, id);
+        working = apply(working, e);
+        if (!before && Object.hasOwn(working, id)) changed++;
+      }
+      at = { position: e.position, hash: e.hash };
+      if (changed >= this.batchRuns) flush();
+    }
+    flush();
+    return read;
+  }
+
+  private select(request: RunPageRequest, count: boolean): { sql: string; params: Array<string | number> } {
+    checkQueryFields(request.query, (name) => this.rows.hasMetric(name));
+    const compiled = runQuerySql(request.query);
+    this.valueTests = compiled.valueTests as ReadonlyArray<(value: unknown) => boolean>;
+    const where = request.workloads ? compiled.where : `r.wrapper = 0 AND ${compiled.where}`;
+    if (count) return { sql: `SELECT count(*) AS n FROM runs r WHERE ${where}`, params: compiled.params.slice(compiled.params.length - countParams(compiled)) };
+    return { sql: `SELECT r.view FROM runs r ${compiled.joins} WHERE ${where} ORDER BY ${compiled.orderBy}`, params: compiled.params };
+  }
+
+  async runs(request: RunPageRequest): Promise<RunPage> {
+    const offset = request.offset ?? 0;
+    const { sql, params } = this.select(request, false);
+    const paged = request.limit === undefined ? `${sql} LIMIT -1 OFFSET ?` : `${sql} LIMIT ? OFFSET ?`;
+    const pageParams = request.limit === undefined ? [...params, offset] : [...params, request.limit, offset];
+    const runs = (this.db.prepare(paged).all(...pageParams) as Array<{ view: string }>).map((row) => JSON.parse(row.view) as RunView);
+    const counted = this.select(request, true);
+    const { n } = this.db.prepare(counted.sql).get(...counted.params) as { n: number };
+    return { runs, total: n, offset };
+  }
+
+  async *eachRun(request: RunPageRequest): AsyncIterable<RunView> {
+    const { sql, params } = this.select(request, false);
+    const offset = request.offset ?? 0;
+    const statement = this.db.prepare(`${sql} LIMIT ? OFFSET ?`);
+    for (const row of statement.iterate(...params, request.limit ?? -1, offset) as Iterable<{ view: string }>) {
+      yield JSON.parse(row.view) as RunView;
+    }
+  }
+
+  async runIdsStartingWith(prefix: string, max: number): Promise<{ ids: string[]; total: number }> {
+    return this.rows.idsStartingWith(prefix, max);
+  }
+
+  async run(runId: string): Promise<RunView | undefined> {
+    return this.rows.view(runId);
+  }
+
+  async distinctPrefixLength(): Promise<number> {
+    return this.rows.prefixLength();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Parameters of the WHERE clause alone (the joins' come first and a count needs none of them). */
+function countParams(compiled: ReturnType<typeof runQuerySql>): number {
+  return compiled.params.length - (compiled.joins.match(/\?/g)?.length ?? 0);
+}

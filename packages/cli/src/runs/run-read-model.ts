@@ -1,0 +1,28 @@
+import type { Dotscience, RunReadModel, RunView } from '@dotscience/sdk';
+import { reportSkipped } from '../projections/current-state.js';
+import { AmbiguousRunError, UnknownRunError } from './run-reference.js';
+
+/**
+ * The runs read model (`.dotscience/read-model.sqlite`), caught up with the
+ * log's tail. A read model that does not match the log (deleted, or the log
+ * restored since) is rebuilt, with one line on stderr; so are events the
+ * catalogue refuses (as `currentState` reports them).
+ */
+export async function runReadModel(ds: Dotscience): Promise<RunReadModel> {
+  const model = await ds.runReadModel();
+  const report = await model.catchUp();
+  if (report.notice) process.stderr.write(`ds: ${report.notice}\n`);
+  reportSkipped(report.skipped.length, report.skipped[0]);
+  return model;
+}
+
+/** The run a user means: its full id, or a prefix that exactly one run id starts with (as `resolveRunId`). */
+export async function resolveRun(model: RunReadModel, ref: string): Promise<RunView> {
+  const wanted = ref.trim().toLowerCase();
+  const exact = wanted.length > 0 ? await model.run(wanted) : undefined;
+  if (exact !== undefined) return exact;
+  const { ids, total } = wanted.length > 0 ? await model.runIdsStartingWith(wanted, 11) : { ids: [], total: 0 };
+  if (total === 0) throw new UnknownRunError(ref);
+  if (total > 1) throw new AmbiguousRunError(ref, ids, total);
+  return (await model.run(ids[0]!))!;
+}
