@@ -55,6 +55,12 @@ export const CodeVersionSchema = z.object({
    * empty code version without it means the code was not under version control.
    */
   notRecorded: z.string().min(1).optional(),
+  /**
+   * The code itself when it is not in git (optional, added to schema v1 compatibly): the script
+   * and the code files beside it, captured from `directory` as one directory version, so that
+   * `ds reproduce` can restore code that no commit holds. `script` is its path inside the version.
+   */
+  snapshot: z.object({ directory: z.string().min(1), files: VersionRefSchema, script: z.string().min(1).optional() }).optional(),
 });
 export type CodeVersion = z.infer<typeof CodeVersionSchema>;
 
@@ -64,6 +70,24 @@ export const EnvironmentInfoSchema = z.object({
   host: z.string(),
   user: z.string(),
   packages: z.record(z.string(), z.string()).optional(),
+  /**
+   * The workload's own interpreter when it is not ds's Node (optional, added to schema v1
+   * compatibly): e.g. `python`, the interpreter's resolved path and its version; `packages` then
+   * holds the distributions that interpreter had installed.
+   */
+  interpreter: z.object({ language: z.string().min(1), path: z.string().min(1), version: z.string().min(1) }).optional(),
+  /** The hardware the run ran on (optional, added to schema v1 compatibly); `gpus` only where nvidia-smi answered. */
+  machine: z
+    .object({ cpu: z.string(), cores: z.number().int().nonnegative(), memoryBytes: z.number().int().nonnegative(), gpus: z.array(z.string()).optional() })
+    .optional(),
+  /** Environment variables on the allow-list (DOTSCIENCE_ENV_ALLOW plus a few harmless defaults), by name (optional, added compatibly). */
+  variables: z.record(z.string(), z.string()).optional(),
+  /**
+   * The dependency manifests found at the project roots (package.json and lockfiles,
+   * requirements*.txt, pyproject.toml and its lock files, environment.yml), each stored as a
+   * file version; `path` is where it was, absolute (optional, added to schema v1 compatibly).
+   */
+  manifests: z.array(z.object({ path: z.string().min(1), version: VersionRefSchema })).optional(),
 });
 export type EnvironmentInfo = z.infer<typeof EnvironmentInfoSchema>;
 
@@ -86,6 +110,8 @@ export const RunStartedSchema = z.object({
   codeVersion: CodeVersionSchema,
   environment: EnvironmentInfoSchema,
   startedAt: TimestampSchema,
+  /** The run this one re-executes (`ds rerun`); optional, added to schema v1 compatibly. */
+  rerunOf: runId.optional(),
 });
 export const RunDescribedSchema = z.object({ description: z.string() });
 /**
@@ -212,6 +238,19 @@ export const RunPublishedSchema = z.object({
   /** Declared paths that could not be captured (optional, added to schema v1 compatibly; absent when none). */
   missing: z.array(MissingDataSchema).min(1).optional(),
 });
+/**
+ * The run's writer is gone and never published it (optional event, added to schema v1
+ * compatibly): recorded by the next writer that opens the store, from the store's lease and
+ * lock information (the process that held the run is no longer alive). Nothing follows it.
+ */
+export const RunAbandonedSchema = z.object({
+  /** Why the writer is known to be gone (e.g. its process no longer exists). */
+  reason: z.string().min(1),
+  /** When it was found abandoned. */
+  at: TimestampSchema,
+  /** The process that held the run, when known. */
+  pid: z.number().int().positive().optional(),
+});
 export const DatasetVersionCreatedSchema = z.object({
   name,
   version: z.number().int().positive(),
@@ -249,6 +288,7 @@ export const eventSchemas = {
   RunPublished: RunPublishedSchema,
   DatasetVersionCreated: DatasetVersionCreatedSchema,
   ModelVersionCreated: ModelVersionCreatedSchema,
+  RunAbandoned: RunAbandonedSchema,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -276,6 +316,7 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('RunPublished'), data: RunPublishedSchema }),
   z.object({ type: z.literal('DatasetVersionCreated'), data: DatasetVersionCreatedSchema }),
   z.object({ type: z.literal('ModelVersionCreated'), data: ModelVersionCreatedSchema }),
+  z.object({ type: z.literal('RunAbandoned'), data: RunAbandonedSchema }),
 ]);
 export type DomainEvent = z.infer<typeof DomainEventSchema>;
 export type EventData<T extends EventType> = Extract<DomainEvent, { type: T }>['data'];

@@ -10,6 +10,7 @@ import {
   ModelDeclaredSchema,
   ParameterRecordedSchema,
   RunDescribedSchema,
+  RunAbandonedSchema,
   RunErroredSchema,
   RunPublishedSchema,
   RunStartedSchema,
@@ -36,6 +37,7 @@ export const RunCommandSchema = z.discriminatedUnion('kind', [
   LabelAddedSchema.extend({ kind: z.literal('addLabel') }),
   ModelDeclaredSchema.extend({ kind: z.literal('declareModel') }),
   RunErroredSchema.extend({ kind: z.literal('error') }),
+  RunAbandonedSchema.extend({ kind: z.literal('abandon') }),
   RunPublishedSchema.extend({
     kind: z.literal('publish'),
     headHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the sha256 hex hash of the run stream’s last event'),
