@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import {
   FsDataStore,
   GitCodeInspector,
+  NodeEnvironment,
   fsCheckpointStoreModule,
   fsDataStoreModule,
   fsEventStoreModule,
@@ -21,7 +22,8 @@ import {
   type RunServices,
 } from '@dotscience/core';
 import { Container, ContainerModule } from 'inversify';
-import { PatchRecordingCodeInspector } from './code-versions/index.js';
+import { PatchRecordingCodeInspector, ScriptSnapshotCodeInspector } from './code-versions/index.js';
+import { ManifestRecordingEnvironment } from './environment/index.js';
 import { StoreNotFoundError } from './configuration/configuration-errors.js';
 import { ensureGitIgnoresStore } from './configuration/store-git-ignore.js';
 import { resolveConfiguration, type Configuration, type ResolveOptions } from './configuration/resolve-configuration.js';
@@ -125,7 +127,16 @@ function codeInspectorModule(configuration: Configuration): ContainerModule {
   const stores = [configuration.store, configuration.data].flatMap((location) => (location.kind === 'fs' ? [location.directory] : []));
   return new ContainerModule(({ rebind }) => {
     rebind<CodeInspector>(CodeInspector)
-      .toResolvedValue((data: DataStore) => new PatchRecordingCodeInspector(new GitCodeInspector(git), data, { exclude: stores }), [DataStore])
+      .toResolvedValue((data: DataStore) => new ScriptSnapshotCodeInspector(new PatchRecordingCodeInspector(new GitCodeInspector(git), data, { exclude: stores }), data), [DataStore])
+      .inSingletonScope();
+  });
+}
+
+/** Environment: this machine and the workload's runtime, with the project's dependency manifests stored through the DataStore. */
+function environmentModule(): ContainerModule {
+  return new ContainerModule(({ rebind }) => {
+    rebind<Environment>(Environment)
+      .toResolvedValue((data: DataStore) => new ManifestRecordingEnvironment(new NodeEnvironment(), data), [DataStore])
       .inSingletonScope();
   });
 }
@@ -139,6 +150,7 @@ export async function createContainer(configuration: Configuration, options: Ope
     fsCheckpointStoreModule(configuration.checkpointsDirectory),
     workstationModule(),
     codeInspectorModule(configuration),
+    environmentModule(),
   );
   return container;
 }

@@ -6,3 +6,4 @@ export * from './data-routing/index.js';
 export * from './code-versions/index.js';
 export * from './hub/index.js';
 export * from './progress/index.js';
+export * from './environment/index.js';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { Clock, CodeInspector, DataStore, Environment, type WriterMeta } from '@dotscience/core';
+import { Clock, CodeInspector, DataStore, type WriterMeta } from '@dotscience/core';
 import {
   CaptureProgressDataStore,
   CodeVersionAtStart,
@@ -54,7 +54,23 @@ export interface RunWorkloadOptions {
    * has run ~1 s, as the SDK's captures do. Default: that.
    */
   captureProgress?: Omit<CaptureProgressOptions, 'target'>;
+  /** Under `ds rerun`: what this workload re-executes (see RerunLinks). */
+  rerunOf?: RerunLinks;
 }
+
+/**
+ * The runs a rerun re-executes: the original workload (when there was one), the runs its run
+ * blocks recorded and the runs its program recorded with the SDK, each list in the order they
+ * were recorded; the n-th new run of each kind is linked (`rerunOf`) to the n-th original.
+ */
+export interface RerunLinks {
+  workload?: string;
+  protocolRuns: readonly string[];
+  sdkRuns: readonly string[];
+}
+
+/** The variable an SDK child reads under `ds rerun`: the runs it re-executes, comma-separated, in the order it starts runs. */
+export const RERUN_OF_VARIABLE = 'DOTSCIENCE_RERUN_OF';
 
 export interface WorkloadOutcome {
   workloadId: string;
@@ -78,8 +94,10 @@ const WORKLOAD_TYPE_VARIABLE = 'DOTSCIENCE_WORKLOAD_TYPE';
  * (unless the user chose): Python block-buffers stdout into a pipe, so its run
  * blocks would arrive only at exit, after the files they name were rewritten.
  */
-function childEnvironment(env: NodeJS.ProcessEnv, settings: Settings | undefined, workloadId: string, root: ProtocolDataRoot): NodeJS.ProcessEnv {
+function childEnvironment(env: NodeJS.ProcessEnv, settings: Settings | undefined, workloadId: string, root: ProtocolDataRoot, rerunOf: RerunLinks | undefined): NodeJS.ProcessEnv {
   const child: NodeJS.ProcessEnv = { ...env, [WORKLOAD_ID_VARIABLE]: workloadId };
+  delete child[RERUN_OF_VARIABLE];
+  if (rerunOf !== undefined && rerunOf.sdkRuns.length > 0) child[RERUN_OF_VARIABLE] = rerunOf.sdkRuns.join(',');
   if (child[PROJECT_DOT_ROOT_VARIABLE] === undefined) child[PROJECT_DOT_ROOT_VARIABLE] = root.directory;
   if (child.PYTHONUNBUFFERED === undefined) child.PYTHONUNBUFFERED = '1';
   if (child[WORKLOAD_TYPE_VARIABLE] === undefined) child[WORKLOAD_TYPE_VARIABLE] = 'command';
@@ -116,7 +134,7 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
   const { projectId, projectRoot } = starting.configuration;
   const startedWorkload = async () => {
     const exclude = await knownDataPaths(starting, WORKLOAD_LOG_PATH);
-    return { exclude, ...(await startWorkloadRun(starting, { command: options.command, cwd, projectId, exclude, writer: options.writer })) };
+    return { exclude, ...(await startWorkloadRun(starting, { command: options.command, cwd, projectId, exclude, writer: options.writer, ...(options.rerunOf?.workload === undefined ? {} : { rerunOf: options.rerunOf.workload }) })) };
   };
   const workload = await startedWorkload().finally(() => lease.release());
   const { workloadId } = workload;
@@ -132,16 +150,18 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
       const capture: CaptureServices = {
         data: withProgress(await container.getAsync<DataStore>(DataStore)),
         code: new CodeVersionAtStart(workload.codeVersion, { inspector: await container.getAsync<CodeInspector>(CodeInspector), exclude: workload.exclude }),
-        environment: container.get<Environment>(Environment),
+        // The program's blocks ran in the environment described at its start (the same process).
+        environment: { describe: () => Promise.resolve(workload.environment) },
         clock: container.get<Clock>(Clock),
       };
       const parent = { command: [...options.command], cwd, workloadId };
-      const recorder = new RunBlockRecorder(capture, lease, { projectId, workload: parent, root, cwd, writer: options.writer }, report);
+      const rerunBlocks = options.rerunOf === undefined ? {} : { rerunOf: options.rerunOf.protocolRuns };
+      const recorder = new RunBlockRecorder(capture, lease, { projectId, workload: parent, root, cwd, writer: options.writer, ...rerunBlocks }, report);
       blocks = recorder;
       stdout = new ProtocolStdout(options.stdout ?? process.stdout, (block) => recorder.accept(block), report);
       exit = await runWorkloadProcess(options.command, {
         cwd,
-        env: childEnvironment(env, options.settings, workloadId, root),
+        env: childEnvironment(env, options.settings, workloadId, root, options.rerunOf),
         onStdout: (chunk) => {
           log.stdout(chunk);
           return stdout.write(chunk);
