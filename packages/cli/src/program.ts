@@ -13,6 +13,8 @@ import { registerMigrateCommand } from './commands/migrate.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerReplayCommand } from './commands/replay.js';
 import { registerReproduceCommand } from './commands/reproduce.js';
+import { registerRerunCommand } from './commands/rerun.js';
+import { registerLogsCommand } from './commands/logs.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerShowCommand } from './commands/show.js';
@@ -67,6 +69,8 @@ export function buildProgram(): Command {
   registerDatasetsCommand(program);
   registerModelsCommand(program);
   registerReproduceCommand(program);
+  registerRerunCommand(program);
+  registerLogsCommand(program);
   registerReplayCommand(program);
   registerAuditCommand(program);
   registerExportCommand(program);

@@ -47,7 +47,7 @@ export class NodeEnvironment implements Environment {
       describeMachine(env),
     ]);
     const variables = allowedVariables(env);
-    const common = { ...this.describeProcess(), machine, ...(Object.keys(variables).length > 0 ? { variables } : {}) };
+    const common = { ...this.describeProcess(), machine, variables };
     if (python !== undefined) return { ...common, runtime: python.runtime, interpreter: python.interpreter, packages: python.packages };
     const packages = await this.packages(resolve(cwd));
     return { ...common, ...(packages.size > 0 ? { packages: Object.fromEntries(packages) } : {}) };

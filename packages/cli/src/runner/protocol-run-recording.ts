@@ -69,7 +69,7 @@ export async function recordProtocolRun(
     kind: 'start',
     projectId: context.projectId,
     mode: plan.mode,
-    workload: { ...context.workload, ...(plan.script === undefined ? {} : { script: plan.script }) },
+    workload: { ...context.workload, recordedBy: 'run-block', ...(plan.script === undefined ? {} : { script: plan.script }) },
     codeVersion: run.codeVersion,
     environment: run.environment,
     startedAt: plan.startedAt ?? run.publishedAt,

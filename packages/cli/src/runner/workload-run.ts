@@ -77,7 +77,7 @@ export async function startWorkloadRun(services: RunServices, start: WorkloadSta
       kind: 'start',
       projectId: start.projectId,
       mode: 'script',
-      workload: { command: [...start.command], cwd: start.cwd, workloadId, ...(script === undefined ? {} : { script }) },
+      workload: { command: [...start.command], cwd: start.cwd, workloadId, recordedBy: 'ds-run', ...(script === undefined ? {} : { script }) },
       codeVersion,
       environment,
       startedAt: services.clock.now(),

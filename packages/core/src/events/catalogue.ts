@@ -98,6 +98,11 @@ export const WorkloadSchema = z.object({
   cwd: z.string().optional(),
   /** Id of the `ds run` workload this run belongs to, if any. */
   workloadId: z.string().optional(),
+  /**
+   * What recorded the run (optional, added to schema v1 compatibly): the SDK in the program,
+   * `ds run` from a run block the program printed, or `ds run` for the workload itself.
+   */
+  recordedBy: z.enum(['sdk', 'run-block', 'ds-run']).optional(),
 });
 export type Workload = z.infer<typeof WorkloadSchema>;
 

@@ -165,6 +165,7 @@ export class DotscienceClient implements ExitGuarded {
     const workload: Workload = {
       cwd,
       ...(command.length > 0 ? { command: [...command] } : {}),
+      recordedBy: 'sdk',
       ...(script === undefined ? {} : { script }),
       ...(workloadId ? { workloadId } : {}),
     };
