@@ -4,10 +4,12 @@ import { Clock, CodeInspector, DataStore, type WriterMeta } from '@dotscience/co
 import {
   CaptureProgressDataStore,
   CodeVersionAtStart,
+  OpenRunNotes,
   ENVIRONMENT_VARIABLES,
   StoreLease,
   createContainer,
   resolveConfiguration,
+  storeKey,
   type CaptureProgressOptions,
   type Settings,
 } from '@dotscience/sdk';
@@ -138,6 +140,9 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
   };
   const workload = await startedWorkload().finally(() => lease.release());
   const { workloadId } = workload;
+  // Noted as open while the program runs: if ds run itself is killed, the next opener marks the workload abandoned.
+  const notes = new OpenRunNotes(starting.configuration.openRunsDirectory);
+  notes.write({ runId: workloadId, store: storeKey(starting.configuration.store), mode: 'script', workload: workload.workload, environment: workload.environment, startedAt: workload.startedAt, projectId });
   const root = ProtocolDataRoot.forWorkload(env, cwd, projectRoot);
 
   const container = await createContainer(resolveConfiguration(openOptions));
@@ -186,6 +191,7 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
       const linkedRuns = await settleLinkedRuns(ds, workload, new Set(protocolRuns), exit, options.writer);
       const logRef = await withProgress(ds.data).capture(log.directory, { label: `run-${workloadId}` });
       await finishWorkloadRun(ds, workloadId, { exit, errors, log: logRef, writer: options.writer });
+      notes.remove(workloadId);
       const exitCode = exit.exitCode === 0 && errors.length > 0 ? UNRECORDED_BLOCK_EXIT_CODE : exit.exitCode;
       return { workloadId, exit, protocolRuns, linkedRuns, errors, exitCode };
     } finally {
