@@ -19,6 +19,10 @@ describe('a ds run whose own process is killed', () => {
     expect(abandoned).toHaveLength(1);
     expect(abandoned[0]).toMatchObject({ status: 'abandoned', abandoned: { reason: expect.stringMatching(/^its process \(pid \d+\) is gone and never published the run$/) } });
     expect(abandoned[0]!.description).toMatch(/kill -9/);
+    const shown = ds(['show', abandoned[0]!.runId], { cwd: project }).stdout;
+    expect(shown).toMatch(/^status +abandoned$/m);
+    expect(shown).toMatch(/^abandoned +its process \(pid \d+\) is gone and never published the run/m);
+    expect(shown).toMatch(/^head hash +[0-9a-f]{64}$/m);
     expect(readdirSync(join(project, '.dotscience', 'open-runs')).filter((n) => n.endsWith('.json'))).toHaveLength(0);
 
     // a workload that ends normally is not abandoned, and leaves no note behind
