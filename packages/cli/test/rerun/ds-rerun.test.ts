@@ -1,10 +1,11 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { RunView } from '@dotscience/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ds, dsJson } from '../fixtures/cli-process.js';
+import { runRaw, SDK_ENTRY } from '../run/ds-run-process.js';
 
 const PROTOCOL = fileURLToPath(new URL('../../../../examples/python/dotscience_protocol.py', import.meta.url));
 
@@ -181,5 +182,39 @@ describe('ds rerun and ds reproduce of Python runs', () => {
     expect(reproduced.code, reproduced.stderr).toBe(0);
     expect(reproduced.stdout).toMatch(/packages: requirements\.txt restored; installed package versions differ from the run's: dotscience-fake-dependency 2\.0\.1 here, 1\.0\.2 then/);
     expect(readFileSync(join(target, 'requirements.txt'), 'utf8')).toBe('dotscience-fake-dependency==1.0.2\n');
+  }, 120_000);
+});
+
+describe('ds rerun of an SDK run recorded outside ds run', () => {
+  it('records the full command line, re-runs it with its arguments and checks its output', () => {
+    const { project, env } = pythonProject();
+    const sdk = JSON.stringify(pathToFileURL(SDK_ENTRY).href);
+    writeFileSync(
+      join(project, 'train.mjs'),
+      [
+        `import * as ds from ${sdk};`,
+        "import { writeFileSync } from 'node:fs';",
+        'ds.script();',
+        'ds.start();',
+        "const depth = ds.parameter('depth', Number(process.argv[process.argv.indexOf('--depth') + 1]));",
+        "writeFileSync(ds.output('model.txt'), `depth ${depth}`);",
+        "ds.summary('depth_seen', depth);",
+        "await ds.publish('trained');",
+        '',
+      ].join('\n'),
+    );
+    const recorded = runRaw(process.execPath, ['train.mjs', '--depth', '4'], project, env);
+    expect(recorded.code, recorded.stderr).toBe(0);
+    const [original] = dsJson<RunView[]>(['runs'], { cwd: project });
+    expect(original!.workload.command).toEqual([process.execPath, join(project, 'train.mjs'), '--depth', '4']);
+    expect(original!.workload.recordedBy).toBe('sdk');
+
+    const rerun = ds(['rerun', original!.runId, '--check', '--in', join(project, '..', 'rerun')], { cwd: project, env });
+
+    expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0);
+    expect(rerun.stdout).toMatch(/identical {2}output model\.txt {2}sha256:[0-9a-f]{64}/);
+    expect(rerun.stdout).toMatch(/identical {2}summary depth_seen {2}4/);
+    const again = dsJson<RunView[]>(['runs'], { cwd: project }).find((r) => r.rerunOf === original!.runId);
+    expect(again).toMatchObject({ parameters: { depth: 4 }, workload: { recordedBy: 'sdk' } });
   }, 120_000);
 });
