@@ -142,7 +142,11 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
   const { workloadId } = workload;
   // Noted as open while the program runs: if ds run itself is killed, the next opener marks the workload abandoned.
   const notes = new OpenRunNotes(starting.configuration.openRunsDirectory);
-  notes.write({ runId: workloadId, store: storeKey(starting.configuration.store), mode: 'script', workload: workload.workload, environment: workload.environment, startedAt: workload.startedAt, projectId });
+  try {
+    notes.write({ runId: workloadId, store: storeKey(starting.configuration.store), mode: 'script', workload: workload.workload, environment: workload.environment, startedAt: workload.startedAt, projectId });
+  } catch (error) {
+    report(`warning: could not note workload ${workloadId} as open in ${notes.directory} (${(error as Error).message}); if ds run is killed, its run stays running`);
+  }
   const root = ProtocolDataRoot.forWorkload(env, cwd, projectRoot);
 
   const container = await createContainer(resolveConfiguration(openOptions));
@@ -191,7 +195,11 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
       const linkedRuns = await settleLinkedRuns(ds, workload, new Set(protocolRuns), exit, options.writer);
       const logRef = await withProgress(ds.data).capture(log.directory, { label: `run-${workloadId}` });
       await finishWorkloadRun(ds, workloadId, { exit, errors, log: logRef, writer: options.writer });
-      notes.remove(workloadId);
+      try {
+        notes.remove(workloadId);
+      } catch {
+        // The workload is published: a note left behind is settled as nothing to do.
+      }
       const exitCode = exit.exitCode === 0 && errors.length > 0 ? UNRECORDED_BLOCK_EXIT_CODE : exit.exitCode;
       return { workloadId, exit, protocolRuns, linkedRuns, errors, exitCode };
     } finally {
