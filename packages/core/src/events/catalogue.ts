@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JsonValueSchema, TimestampSchema } from './json.js';
+import { InterpreterSchema, MachineSchema, RunAbandonedSchema } from './run-context-schemas.js';
 
 /**
  * The v1 event catalogue (DESIGN §2). The event type names are the contract;
@@ -55,11 +56,7 @@ export const CodeVersionSchema = z.object({
    * empty code version without it means the code was not under version control.
    */
   notRecorded: z.string().min(1).optional(),
-  /**
-   * The code itself when it is not in git (optional, added to schema v1 compatibly): the script
-   * and the code files beside it, captured from `directory` as one directory version, so that
-   * `ds reproduce` can restore code that no commit holds. `script` is its path inside the version.
-   */
+  /** Code not in git (optional, added compatibly): the script (`script`) and the code beside it in `directory`, as one version. */
   snapshot: z.object({ directory: z.string().min(1), files: VersionRefSchema, script: z.string().min(1).optional() }).optional(),
 });
 export type CodeVersion = z.infer<typeof CodeVersionSchema>;
@@ -70,23 +67,13 @@ export const EnvironmentInfoSchema = z.object({
   host: z.string(),
   user: z.string(),
   packages: z.record(z.string(), z.string()).optional(),
-  /**
-   * The workload's own interpreter when it is not ds's Node (optional, added to schema v1
-   * compatibly): e.g. `python`, the interpreter's resolved path and its version; `packages` then
-   * holds the distributions that interpreter had installed.
-   */
-  interpreter: z.object({ language: z.string().min(1), path: z.string().min(1), version: z.string().min(1) }).optional(),
-  /** The hardware the run ran on (optional, added to schema v1 compatibly); `gpus` only where nvidia-smi answered. */
-  machine: z
-    .object({ cpu: z.string(), cores: z.number().int().nonnegative(), memoryBytes: z.number().int().nonnegative(), gpus: z.array(z.string()).optional() })
-    .optional(),
-  /** Environment variables on the allow-list (DOTSCIENCE_ENV_ALLOW plus a few harmless defaults), by name (optional, added compatibly). */
+  /** The workload's own interpreter when not ds's Node (optional, added compatibly); `packages` are then its distributions. */
+  interpreter: InterpreterSchema.optional(),
+  /** The hardware the run ran on (optional, added compatibly). */
+  machine: MachineSchema.optional(),
+  /** Allow-listed environment variables (DOTSCIENCE_ENV_ALLOW plus harmless defaults), by name (optional, added compatibly). */
   variables: z.record(z.string(), z.string()).optional(),
-  /**
-   * The dependency manifests found at the project roots (package.json and lockfiles,
-   * requirements*.txt, pyproject.toml and its lock files, environment.yml), each stored as a
-   * file version; `path` is where it was, absolute (optional, added to schema v1 compatibly).
-   */
+  /** The dependency manifests of the project roots, each a file version of its absolute `path` (optional, added compatibly). */
   manifests: z.array(z.object({ path: z.string().min(1), version: VersionRefSchema })).optional(),
 });
 export type EnvironmentInfo = z.infer<typeof EnvironmentInfoSchema>;
@@ -98,10 +85,7 @@ export const WorkloadSchema = z.object({
   cwd: z.string().optional(),
   /** Id of the `ds run` workload this run belongs to, if any. */
   workloadId: z.string().optional(),
-  /**
-   * What recorded the run (optional, added to schema v1 compatibly): the SDK in the program,
-   * `ds run` from a run block the program printed, or `ds run` for the workload itself.
-   */
+  /** What recorded the run: the SDK, ds run from a printed run block, ds run for the workload (optional, added compatibly). */
   recordedBy: z.enum(['sdk', 'run-block', 'ds-run']).optional(),
 });
 export type Workload = z.infer<typeof WorkloadSchema>;
@@ -242,19 +226,6 @@ export const RunPublishedSchema = z.object({
   headHash: z.string(),
   /** Declared paths that could not be captured (optional, added to schema v1 compatibly; absent when none). */
   missing: z.array(MissingDataSchema).min(1).optional(),
-});
-/**
- * The run's writer is gone and never published it (optional event, added to schema v1
- * compatibly): recorded by the next writer that opens the store, from the store's lease and
- * lock information (the process that held the run is no longer alive). Nothing follows it.
- */
-export const RunAbandonedSchema = z.object({
-  /** Why the writer is known to be gone (e.g. its process no longer exists). */
-  reason: z.string().min(1),
-  /** When it was found abandoned. */
-  at: TimestampSchema,
-  /** The process that held the run, when known. */
-  pid: z.number().int().positive().optional(),
 });
 export const DatasetVersionCreatedSchema = z.object({
   name,

@@ -10,12 +10,12 @@ import {
   ModelDeclaredSchema,
   ParameterRecordedSchema,
   RunDescribedSchema,
-  RunAbandonedSchema,
   RunErroredSchema,
   RunPublishedSchema,
   RunStartedSchema,
   SummaryRecordedSchema,
 } from '../events/catalogue.js';
+import { RunAbandonedSchema } from '../events/run-context-schemas.js';
 import { TimestampSchema } from '../events/json.js';
 import { parseInput } from '../errors/parse-input.js';
 
