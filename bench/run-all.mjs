@@ -132,6 +132,7 @@ async function main() {
     { name: 'runs read model', args: [join(here, 'run-bundled.mjs'), 'read-model', cli, process.env.BENCH_READ_MODEL_SIZES || '1000,10000,100000'] },
     { name: 'ds.metric() × N', args: [join(repo, 'packages/sdk/bench/metric-calls-run.mjs'), String(s.metricCalls.value)] },
     { name: 'SDK sweep of runs', args: [join(repo, 'packages/sdk/bench/sweep-run.mjs'), String(s.sweepRuns.value)] },
+    { name: 'environment capture', args: [join(here, 'run-bundled.mjs'), 'environment-capture'] },
   ];
   const hub = join(repo, 'packages/adapters-http/bench/hub-run.mjs');
   if (existsSync(hub)) steps.push({ name: 'hub ingest and latency', args: [hub] }, { name: 'hub under attack', args: [hub, 'under-attack'] });

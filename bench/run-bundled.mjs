@@ -1,6 +1,6 @@
 // Run one TypeScript bench of bench/ (Node 20 cannot run TypeScript): bundle it with the
 // vite that vitest brings, then run it in a fresh Node process with the given arguments.
-// `node bench/run-bundled.mjs <runner-overhead|durable-appends|runs-cold-start> [args…]`
+// `node bench/run-bundled.mjs <runner-overhead|durable-appends|runs-cold-start|environment-capture> [args…]`
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

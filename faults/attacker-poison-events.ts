@@ -81,6 +81,7 @@ export const validData: Record<EventType, (t: AttackTargets, at: { runId: string
   ModelDeclared: (_t, at) => ({ name: `net-${at.nonce}`, path: 'model.bin', version: versionRef(`model ${at.nonce}`) }),
   RunErrored: () => ({ message: 'boom' }),
   RunPublished: (_t, at) => ({ endedAt: AT, headHash: at.head }),
+  RunAbandoned: () => ({ reason: 'the writer is gone', at: AT }),
   DatasetVersionCreated: (t, at) => ({ name: t.dataset, version: 2, ref: versionRef(`dataset ${at.nonce}`), bytes: 9, files: 1 }),
   ModelVersionCreated: (t, at) => ({ name: t.model, version: 2, ref: versionRef(`model version ${at.nonce}`), producedBy: t.open.runId, metrics: {} }),
 };

@@ -65,6 +65,8 @@ export function fsCheckpointStoreModule(directory: string): ContainerModule {
 
 export interface WorkstationModuleOptions {
   environment?: NodeEnvironmentOptions;
+  /** Bind the Node `Environment` under this name (for a root that decorates it as the default). */
+  environmentName?: string;
 }
 
 /** Binds `Clock`, `IdGenerator` and `Environment` to this machine's clock, UUID v7 ids and Node. */
@@ -72,7 +74,8 @@ export function workstationModule(options: WorkstationModuleOptions = {}): Conta
   return new ContainerModule(({ bind }) => {
     bind<Clock>(Clock).toDynamicValue(() => new SystemClock()).inSingletonScope();
     bind<IdGenerator>(IdGenerator).toDynamicValue(() => new RandomIdGenerator()).inSingletonScope();
-    bind<Environment>(Environment).toDynamicValue(() => new NodeEnvironment(options.environment)).inSingletonScope();
+    const environment = bind<Environment>(Environment).toDynamicValue(() => new NodeEnvironment(options.environment)).inSingletonScope();
+    if (options.environmentName !== undefined) environment.whenNamed(options.environmentName);
   });
 }
 

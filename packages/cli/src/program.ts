@@ -16,6 +16,8 @@ const commandModules: Record<string, () => Promise<(program: Command) => void>> 
   datasets: async () => (await import('./commands/datasets.js')).registerDatasetsCommand,
   models: async () => (await import('./commands/models.js')).registerModelsCommand,
   reproduce: async () => (await import('./commands/reproduce.js')).registerReproduceCommand,
+  rerun: async () => (await import('./commands/rerun.js')).registerRerunCommand,
+  logs: async () => (await import('./commands/logs.js')).registerLogsCommand,
   replay: async () => (await import('./commands/replay.js')).registerReplayCommand,
   audit: async () => (await import('./commands/audit.js')).registerAuditCommand,
   export: async () => (await import('./commands/export.js')).registerExportCommand,

@@ -30,7 +30,8 @@ import {
   type RunServices,
 } from '@dotscience/core';
 import { Container, ContainerModule } from 'inversify';
-import { PatchRecordingCodeInspector } from './code-versions/index.js';
+import { PatchRecordingCodeInspector, ScriptSnapshotCodeInspector } from './code-versions/index.js';
+import { ManifestRecordingEnvironment } from './environment/index.js';
 import { StoreNotFoundError } from './configuration/configuration-errors.js';
 import { ensureGitIgnoresStore } from './configuration/store-git-ignore.js';
 import { resolveConfiguration, type Configuration, type ResolveOptions } from './configuration/resolve-configuration.js';
@@ -154,7 +155,7 @@ function codeInspectorModule(configuration: Configuration): ContainerModule {
   const stores = [configuration.store, configuration.data].flatMap((location) => (location.kind === 'fs' ? [location.directory] : []));
   const patchRecording = new ContainerModule(({ bind }) => {
     bind<CodeInspector>(CodeInspector)
-      .toResolvedValue((plain: GitCodeInspector, data: DataStore) => new PatchRecordingCodeInspector(plain, data, { exclude: stores }), [
+      .toResolvedValue((plain: GitCodeInspector, data: DataStore) => new ScriptSnapshotCodeInspector(new PatchRecordingCodeInspector(plain, data, { exclude: stores }), data), [
         { serviceIdentifier: CodeInspector, name: PLAIN_GIT },
         DataStore,
       ])
@@ -197,6 +198,21 @@ function runReadModelModule(configuration: Configuration): ContainerModule {
   });
 }
 
+const PLAIN_ENVIRONMENT = 'node';
+
+/** Environment: this machine and the workload's runtime, with the project's dependency manifests stored through the DataStore. */
+function environmentModule(): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<Environment>(Environment)
+      .toResolvedValue((plain: Environment, data: DataStore) => new ManifestRecordingEnvironment(plain, data), [
+        { serviceIdentifier: Environment, name: PLAIN_ENVIRONMENT },
+        DataStore,
+      ])
+      .inSingletonScope()
+      .whenDefault();
+  });
+}
+
 /** A container with every port bound as `configuration` says. Nothing is opened until resolved. */
 async function createContainer(configuration: Configuration, options: OpenOptions = {}): Promise<Container> {
   const container = new Container();
@@ -205,8 +221,9 @@ async function createContainer(configuration: Configuration, options: OpenOption
     dataStoreModule(configuration.data, options, configuration),
     fsCheckpointStoreModule(configuration.checkpointsDirectory),
     runReadModelModule(configuration),
-    workstationModule(),
+    workstationModule({ environmentName: PLAIN_ENVIRONMENT }),
     codeInspectorModule(configuration),
+    environmentModule(),
   );
   return container;
 }

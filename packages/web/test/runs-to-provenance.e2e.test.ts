@@ -60,10 +60,11 @@ describe.skipIf(chromiumMissing)('web UI in headless Chromium over ds ui with th
   it('filters the runs table with the query language, showing a parse error at its column', async () => {
     await page.goto(ui.url);
     await page.waitForSelector('.run-row a');
-    // The demo's four scripts' runs; the ds run workloads wrapping them are hidden, as in `ds runs`, until asked for.
-    expect(await page.locator('.run-row a').count()).toBe(4);
-    await filterRuns('', 8, true);
-    await filterRuns('', 4);
+    // The demo's four scripts' runs and the rerun of its depth-3 training (ds rerun --check ends the demo); the ds run
+    // workloads wrapping them are hidden, as in `ds runs`, until asked for.
+    expect(await page.locator('.run-row a').count()).toBe(5);
+    await filterRuns('', 10, true);
+    await filterRuns('', 5);
     await page.fill('input.filter', 'metrics.accuracy > and');
     await page.press('input.filter', 'Enter');
     await page.waitForSelector('.parse-error');
@@ -71,13 +72,14 @@ describe.skipIf(chromiumMissing)('web UI in headless Chromium over ds ui with th
     await shot('runs-parse-error');
     await page.fill('input.filter', 'metrics.accuracy > 0.8 and params.depth = 3');
     await page.press('input.filter', 'Enter');
-    await page.waitForFunction(() => document.querySelectorAll('.run-row a').length === 1);
-    expect(await page.textContent('.count')).toBe('1 runs');
+    await page.waitForFunction(() => document.querySelectorAll('.run-row a').length === 2);
+    expect(await page.textContent('.count')).toBe('2 runs');
     await shot('runs-filtered');
   });
 
   it('opens the run and draws its metric charts and verified history', async () => {
-    await page.click('.run-row a');
+    // The older of the two depth-3 runs: the original, whose model version the rerun's identical model did not replace.
+    await page.locator('.run-row a').last().click();
     await page.waitForSelector('.chart canvas');
     await page.waitForSelector('.badge.ok');
     expect(await page.locator('.chart').count()).toBe(2);
@@ -112,8 +114,10 @@ describe.skipIf(chromiumMissing)('web UI in headless Chromium over ds ui with th
   });
 
   it('compares two ticked runs: overlaid series and the parameters that differ', async () => {
-    await filterRuns('params.depth IN (2, 3)', 2);
-    for (const box of await page.locator('.run-row input[type=checkbox]').all()) await box.check();
+    // Depth 3 twice (the demo reran it) and depth 2: tick the newest of depth 3 and the one of depth 2.
+    await filterRuns('params.depth IN (2, 3)', 3);
+    const boxes = await page.locator('.run-row input[type=checkbox]').all();
+    for (const box of [boxes[0]!, boxes[boxes.length - 1]!]) await box.check();
     await page.click('text=compare 2 selected');
     await page.waitForSelector('.chart[data-metric="cv_accuracy"] canvas');
     expect(await page.locator('.chart[data-metric="cv_accuracy"] .u-legend .u-series').count()).toBe(3);

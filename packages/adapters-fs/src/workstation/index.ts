@@ -13,3 +13,8 @@ export { GitCommandError, ScriptNotFoundError, UncommittedChangeTooLargeError, W
 export { NodeEnvironment, type NodeEnvironmentOptions } from './node-environment.js';
 export { SystemClock, type SystemClockOptions } from './system-clock.js';
 export { RandomIdGenerator, type RandomIdGeneratorOptions } from './random-id-generator.js';
+export { findDependencyManifests, isDependencyManifest } from './dependency-manifests.js';
+export { allowedVariables, DEFAULT_ALLOWED_VARIABLES, ENVIRONMENT_ALLOW_VARIABLE } from './environment-allow-list.js';
+export { executableOnPath } from './executable-path.js';
+export { cacheDirectory, InterpreterCache } from './interpreter-cache.js';
+export { describePython, isPythonProgram, type PythonDescription } from './python-interpreter.js';

@@ -1,31 +1,56 @@
 import { arch, hostname, platform, release, userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import type { Environment, EnvironmentInfo } from '@dotscience/core';
+import type { Environment, EnvironmentInfo, WorkloadProgram } from '@dotscience/core';
+import { allowedVariables } from './environment-allow-list.js';
 import { resolvePackageVersions } from './installed-packages.js';
+import { cacheDirectory, InterpreterCache } from './interpreter-cache.js';
+import { describeMachine } from './machine-description.js';
 import { nearestPackageManifest } from './package-manifest.js';
 import { findUp, readProjectFile } from './project-files.js';
 import { parseRequirements } from './python-requirements.js';
+import { describePython, isPythonProgram } from './python-interpreter.js';
 
 export interface NodeEnvironmentOptions {
   /** Told about project files that could not be used (a malformed package.json); the description goes on without them. */
   readonly onProblem?: (message: string) => void;
   /** The account running the process; default `os.userInfo().username`. */
   readonly accountName?: () => string;
-  /** Environment variables consulted when the account has no name (`USER`, `USERNAME`); default `process.env`. */
+  /**
+   * The environment the workload runs in: consulted when the account has no name (`USER`,
+   * `USERNAME`), for the allow-listed variables (DOTSCIENCE_ENV_ALLOW) and to find a
+   * workload's interpreter on its PATH; default `process.env`.
+   */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Where interpreter answers are cached; default DOTSCIENCE_CACHE_DIR, $XDG_CACHE_HOME/dotscience or ~/.cache/dotscience. */
+  readonly cacheDirectory?: string;
 }
 
 /**
- * Environment of the local Node process: runtime, OS, host, user, and the package
- * versions of the project around `cwd` (nearest package.json, resolved to installed
- * versions, and the nearest requirements.txt for Python projects).
+ * Environment of the local Node process: runtime, OS, host, user, machine, allow-listed
+ * variables, and the package versions of the project around `cwd` (nearest package.json,
+ * resolved to installed versions, and the nearest requirements.txt for Python projects). A
+ * workload run by Python is described by its own interpreter instead: its version and the
+ * distributions it has installed (asked once per interpreter, then cached).
  */
 export class NodeEnvironment implements Environment {
-  constructor(private readonly options: NodeEnvironmentOptions = {}) {}
+  private readonly cache: InterpreterCache;
 
-  async describe(cwd: string): Promise<EnvironmentInfo> {
+  constructor(private readonly options: NodeEnvironmentOptions = {}) {
+    this.cache = new InterpreterCache(options.cacheDirectory ?? cacheDirectory(options.env ?? process.env));
+  }
+
+  async describe(cwd: string, workload: WorkloadProgram = {}): Promise<EnvironmentInfo> {
+    const env = this.options.env ?? process.env;
+    const program = workload.command?.[0];
+    const [python, machine] = await Promise.all([
+      program !== undefined && isPythonProgram(program) ? describePython(program, resolve(cwd), env, this.cache) : undefined,
+      describeMachine(env),
+    ]);
+    const variables = allowedVariables(env);
+    const common = { ...this.describeProcess(), machine, variables };
+    if (python !== undefined) return { ...common, runtime: python.runtime, interpreter: python.interpreter, packages: python.packages };
     const packages = await this.packages(resolve(cwd));
-    return { ...this.describeProcess(), ...(packages.size > 0 ? { packages: Object.fromEntries(packages) } : {}) };
+    return { ...common, ...(packages.size > 0 ? { packages: Object.fromEntries(packages) } : {}) };
   }
 
   /** Runtime, OS, host and user, read synchronously (no package versions: those take reading project files). */

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,16 +43,30 @@ function ds(project: string, args: readonly string[], env: NodeJS.ProcessEnv = p
   });
 }
 
+/** The id of the newest run that trained a tree (depth 3): what the demo reruns to show it reproduces. */
+function latestTrainingRun(project: string): Promise<string> {
+  return new Promise((resolveId, rejectId) => {
+    const args = [process.argv[1]!, 'runs', '--filter', 'params.depth = 3', '--limit', '1', '--json'];
+    execFile(process.execPath, args, { cwd: project }, (error, stdout) => {
+      if (error) return rejectId(new DemoStepError(`ds runs could not find the training run to rerun: ${error.message}`));
+      const [run] = JSON.parse(stdout) as Array<{ runId: string }>;
+      if (run === undefined) return rejectId(new DemoStepError('ds runs found no training run of depth 3 to rerun'));
+      resolveId(run.runId);
+    });
+  });
+}
+
 /**
  * `ds demo [dir]`: a fresh project running the examples end to end through
  * `ds run` — iris preparation, two decision-tree trainings (depth 2 and 3),
- * the Python protocol script, a scikit-learn notebook executed by nbconvert — then the runs table, the lineage of the model
- * and the audit of the hash chains.
+ * the Python protocol script, a scikit-learn notebook executed by nbconvert — then the runs
+ * table, the lineage of the model, the audit of the hash chains, and `ds rerun --check` of the
+ * depth-3 training, which re-executes it from what was recorded and checks that it reproduces.
  */
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('create a fresh project (a temporary directory, or [dir]) and run the examples end to end through ds run, then show runs, lineage and the audit')
+    .description('create a fresh project (a temporary directory, or [dir]) and run the examples end to end through ds run, then show runs, lineage and the audit, and rerun a training with --check')
     .argument('[dir]', 'a new or empty directory for the project (default: a temporary directory)')
     .option('--no-notebook', 'skip the Jupyter notebook example (it starts a Python kernel: ~20 s)')
     .action(async (dir: string | undefined, options: { notebook: boolean }) => {
@@ -85,6 +99,7 @@ export function registerDemoCommand(program: Command): void {
       await ds(project, ['runs', '--filter', 'metrics.accuracy > 0.8 and params.depth = 3']);
       await ds(project, ['lineage', 'iris-tree']);
       await ds(project, ['audit', 'verify']);
+      await ds(project, ['rerun', '--check', '--in', join(project, 'rerun'), await latestTrainingRun(project)]);
       process.stdout.write(`\nThe project is in ${project}; run ds commands there (e.g. ds show <run>, ds reproduce <run> <dir>).\n`);
     });
 }

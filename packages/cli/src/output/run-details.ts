@@ -12,6 +12,7 @@ function codeText(code: CodeVersion): string {
   const omitted = code.omittedUntracked;
   if (omitted) parts.push(`${omitted.files} untracked file${omitted.files === 1 ? '' : 's'} (${byteSize(omitted.bytes)}) over the size limits, not captured`);
   if (code.scriptDigest) parts.push(`script ${shortDigest(code.scriptDigest)}`);
+  if (code.snapshot) parts.push(`${code.snapshot.files.files} file(s) kept with the run`);
   return parts.length === 0 ? 'not under version control' : parts.join(', ');
 }
 
@@ -50,8 +51,12 @@ export function runDetails(run: RunView, datasets: DatasetsState): string {
   if (parent !== null) head.push(['workload run', parent]);
   head.push(['code', codeText(run.codeVersion)]);
   head.push(['environment', `${env.runtime} on ${env.os}, ${env.user}@${env.host}`]);
+  if (env.interpreter) head.push(['interpreter', `${env.interpreter.language} ${env.interpreter.version} at ${env.interpreter.path}`]);
+  if (env.machine) head.push(['machine', `${env.machine.cpu}, ${env.machine.cores} cores, ${byteSize(env.machine.memoryBytes)}${env.machine.gpus ? `, ${env.machine.gpus.join('; ')}` : ''}`]);
+  if (run.rerunOf) head.push(['rerun of', run.rerunOf]);
   if (run.error) head.push(['error', run.error.message]);
-  head.push([run.status === 'running' ? 'head hash' : 'seal', run.headHash]);
+  if (run.abandoned) head.push(['abandoned', `${run.abandoned.reason} (found ${timeText(run.abandoned.at)})`]);
+  head.push([run.status === 'running' || run.status === 'abandoned' ? 'head hash' : 'seal', run.headHash]);
   const out = [renderTable(['', ''], head).split('\n').slice(1).join('\n')];
 
   const params = Object.keys(run.parameters).sort();

@@ -22,6 +22,8 @@ export interface ProtocolRunContext {
   /** The workload the block was printed by (command, cwd, workloadId): the run's parent. */
   workload: Workload;
   writer?: WriterMeta;
+  /** The run this block's run re-executes (`ds rerun`). */
+  rerunOf?: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -66,10 +68,11 @@ export async function recordProtocolRun(
     kind: 'start',
     projectId: context.projectId,
     mode: plan.mode,
-    workload: { ...context.workload, ...(plan.script === undefined ? {} : { script: plan.script }) },
+    workload: { ...context.workload, recordedBy: 'run-block', ...(plan.script === undefined ? {} : { script: plan.script }) },
     codeVersion: run.codeVersion,
     environment: run.environment,
     startedAt: plan.startedAt ?? run.publishedAt,
+    ...(context.rerunOf === undefined ? {} : { rerunOf: context.rerunOf }),
   });
 
   try {

@@ -10,6 +10,8 @@ export interface RunBlockContext {
   root: ProtocolDataRoot;
   cwd: string;
   writer?: WriterMeta;
+  /** Under `ds rerun`: the runs the original workload's blocks recorded, in print order; the n-th block re-executes the n-th. */
+  rerunOf?: readonly string[];
 }
 
 /** A parsed run block as the stream parser hands it over. */
@@ -83,7 +85,8 @@ export class RunBlockRecorder {
 
   private async record(captured: CapturedProtocolRun): Promise<void> {
     const ds = await this.lease.acquire();
-    const context = { projectId: this.context.projectId, workload: this.context.workload, writer: this.context.writer };
+    const rerunOf = this.context.rerunOf?.[this.recorded.length];
+    const context = { projectId: this.context.projectId, workload: this.context.workload, writer: this.context.writer, ...(rerunOf === undefined ? {} : { rerunOf }) };
     const runId = await recordProtocolRun(ds, captured, context, new Set(this.recorded));
     this.recorded.push(runId);
     this.warn(runId, captured);

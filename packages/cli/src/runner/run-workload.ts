@@ -3,9 +3,11 @@ import type { Writable } from 'node:stream';
 import {
   CaptureProgressDataStore,
   CodeVersionAtStart,
+  OpenRunNotes,
   ENVIRONMENT_VARIABLES,
   openCapturePorts,
   StoreLease,
+  storeKey,
   type CaptureProgressOptions,
   type DataStore,
   type Settings,
@@ -56,7 +58,23 @@ export interface RunWorkloadOptions {
    * has run ~1 s, as the SDK's captures do. Default: that.
    */
   captureProgress?: Omit<CaptureProgressOptions, 'target'>;
+  /** Under `ds rerun`: what this workload re-executes (see RerunLinks). */
+  rerunOf?: RerunLinks;
 }
+
+/**
+ * The runs a rerun re-executes: the original workload (when there was one), the runs its run
+ * blocks recorded and the runs its program recorded with the SDK, each list in the order they
+ * were recorded; the n-th new run of each kind is linked (`rerunOf`) to the n-th original.
+ */
+export interface RerunLinks {
+  workload?: string;
+  protocolRuns: readonly string[];
+  sdkRuns: readonly string[];
+}
+
+/** The variable an SDK child reads under `ds rerun`: the runs it re-executes, comma-separated, in the order it starts runs. */
+export const RERUN_OF_VARIABLE = 'DOTSCIENCE_RERUN_OF';
 
 export interface WorkloadOutcome {
   workloadId: string;
@@ -82,8 +100,10 @@ const WORKLOAD_TYPE_VARIABLE = 'DOTSCIENCE_WORKLOAD_TYPE';
  * (unless the user chose): Python block-buffers stdout into a pipe, so its run
  * blocks would arrive only at exit, after the files they name were rewritten.
  */
-function childEnvironment(env: NodeJS.ProcessEnv, settings: Settings | undefined, workloadId: string, root: ProtocolDataRoot): NodeJS.ProcessEnv {
+function childEnvironment(env: NodeJS.ProcessEnv, settings: Settings | undefined, workloadId: string, root: ProtocolDataRoot, rerunOf: RerunLinks | undefined): NodeJS.ProcessEnv {
   const child: NodeJS.ProcessEnv = { ...env, [WORKLOAD_ID_VARIABLE]: workloadId };
+  delete child[RERUN_OF_VARIABLE];
+  if (rerunOf !== undefined && rerunOf.sdkRuns.length > 0) child[RERUN_OF_VARIABLE] = rerunOf.sdkRuns.join(',');
   if (child[PROJECT_DOT_ROOT_VARIABLE] === undefined) child[PROJECT_DOT_ROOT_VARIABLE] = root.directory;
   if (child.PYTHONUNBUFFERED === undefined) child.PYTHONUNBUFFERED = '1';
   if (child[WORKLOAD_TYPE_VARIABLE] === undefined) child[WORKLOAD_TYPE_VARIABLE] = 'command';
@@ -120,10 +140,17 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
   const { projectId, projectRoot } = starting.configuration;
   const startedWorkload = async () => {
     const exclude = await knownDataPaths(starting, WORKLOAD_LOG_PATH);
-    return { exclude, ...(await startWorkloadRun(starting, { command: options.command, cwd, projectId, exclude, writer: options.writer })) };
+    return { exclude, ...(await startWorkloadRun(starting, { command: options.command, cwd, projectId, exclude, writer: options.writer, ...(options.rerunOf?.workload === undefined ? {} : { rerunOf: options.rerunOf.workload }) })) };
   };
   const workload = await startedWorkload().finally(() => lease.release());
   const { workloadId } = workload;
+  // Noted as open while the program runs: if ds run itself is killed, the next opener marks the workload abandoned.
+  const notes = new OpenRunNotes(starting.configuration.openRunsDirectory);
+  try {
+    notes.write({ runId: workloadId, store: storeKey(starting.configuration.store), mode: 'script', workload: workload.workload, environment: workload.environment, startedAt: workload.startedAt, projectId });
+  } catch (error) {
+    report(`warning: could not note workload ${workloadId} as open in ${notes.directory} (${(error as Error).message}); if ds run is killed, its run stays running`);
+  }
   const root = ProtocolDataRoot.forWorkload(env, cwd, projectRoot);
   // Notebooks the program writes (an executed notebook) hold the run blocks its kernel printed.
   const notebookDirectories = [cwd, projectRoot];
@@ -139,16 +166,18 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
       const capture: CaptureServices = {
         data: withProgress(ports.data),
         code: new CodeVersionAtStart(workload.codeVersion, { inspector: ports.code, exclude: workload.exclude }),
-        environment: ports.environment,
+        // The program's blocks ran in the environment described at its start (the same process).
+        environment: { describe: () => Promise.resolve(workload.environment) },
         clock: ports.clock,
       };
       const parent = { command: [...options.command], cwd, workloadId };
-      const recorder = new RunBlockRecorder(capture, lease, { projectId, workload: parent, root, cwd, writer: options.writer }, report);
+      const rerunBlocks = options.rerunOf === undefined ? {} : { rerunOf: options.rerunOf.protocolRuns };
+      const recorder = new RunBlockRecorder(capture, lease, { projectId, workload: parent, root, cwd, writer: options.writer, ...rerunBlocks }, report);
       blocks = recorder;
       stdout = new ProtocolStdout(options.stdout ?? process.stdout, (block) => recorder.accept(block), report);
       exit = await runWorkloadProcess(options.command, {
         cwd,
-        env: childEnvironment(env, options.settings, workloadId, root),
+        env: childEnvironment(env, options.settings, workloadId, root, options.rerunOf),
         onStdout: (chunk) => {
           log.stdout(chunk);
           return stdout.write(chunk);
@@ -189,6 +218,11 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
       const linkedRuns = await settleLinkedRuns(ds, workload, ownRuns, exit, options.writer);
       const logRef = await withProgress(ds.data).capture(log.directory, { label: `run-${workloadId}` });
       await finishWorkloadRun(ds, workloadId, { exit, errors, log: logRef, writer: options.writer });
+      try {
+        notes.remove(workloadId);
+      } catch {
+        // The workload is published: a note left behind is settled as nothing to do.
+      }
       const exitCode = exit.exitCode === 0 && errors.length > 0 ? UNRECORDED_BLOCK_EXIT_CODE : exit.exitCode;
       return { workloadId, exit, protocolRuns, notebookRuns, linkedRuns, errors, exitCode };
     } finally {

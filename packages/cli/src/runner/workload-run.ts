@@ -5,6 +5,8 @@ import {
   RunStartedSchema,
   WORKLOAD_EXIT_CODE_SUMMARY,
   type CodeVersion,
+  type EnvironmentInfo,
+  type Workload,
   type RunCommandInput,
   type RunServices,
   type VersionRef,
@@ -34,6 +36,8 @@ export interface WorkloadStart {
   /** Paths the code inspection leaves out: data the project already knows (see knownDataPaths). */
   exclude?: readonly string[];
   writer?: WriterMeta;
+  /** The workload this one re-executes (`ds rerun`). */
+  rerunOf?: string;
 }
 
 export interface StartedWorkload {
@@ -42,6 +46,11 @@ export interface StartedWorkload {
   position: number;
   /** The code as inspected before the program started (its blocks' runs record this tree). */
   codeVersion: CodeVersion;
+  /** The environment as described before the program started (its blocks' runs ran in it). */
+  environment: EnvironmentInfo;
+  /** The workload's own run as its RunStarted says it: what an open-run note of it repeats. */
+  workload: Workload;
+  startedAt: string;
 }
 
 /** The script a command runs: its first argument after the program that names an existing file (`python3 train.py`, `node dist/prep.js`). */
@@ -65,21 +74,24 @@ export function workloadDescription(command: readonly string[]): string {
 export async function startWorkloadRun(services: RunServices, start: WorkloadStart): Promise<StartedWorkload> {
   const workloadId = services.ids.newId();
   const script = workloadScript(start.command, start.cwd);
-  const [codeVersion, environment] = await Promise.all([services.code.inspect(start.cwd, script, { exclude: start.exclude ?? [] }), services.environment.describe(start.cwd)]);
+  const [codeVersion, environment] = await Promise.all([services.code.inspect(start.cwd, script, { exclude: start.exclude ?? [] }), services.environment.describe(start.cwd, { command: start.command, ...(script === undefined ? {} : { script }) })]);
   const recorder = RunRecorder.create(services, workloadId, start.writer);
+  const workload: Workload = { command: [...start.command], cwd: start.cwd, workloadId, recordedBy: 'ds-run', ...(script === undefined ? {} : { script }) };
+  const startedAt = services.clock.now();
   const events = await recorder.recordBatch([
     {
       kind: 'start',
       projectId: start.projectId,
       mode: 'script',
-      workload: { command: [...start.command], cwd: start.cwd, workloadId, ...(script === undefined ? {} : { script }) },
+      workload,
       codeVersion,
       environment,
-      startedAt: services.clock.now(),
+      startedAt,
+      ...(start.rerunOf === undefined ? {} : { rerunOf: start.rerunOf }),
     },
     { kind: 'describe', description: workloadDescription(start.command) },
   ]);
-  return { workloadId, position: events[events.length - 1]!.position, codeVersion };
+  return { workloadId, position: events[events.length - 1]!.position, codeVersion, environment, workload, startedAt };
 }
 
 /** What a workload's exit means for its runs: undefined for exit code 0. */

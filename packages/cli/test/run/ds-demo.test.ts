@@ -15,8 +15,12 @@ describe('ds demo', () => {
     expect(result.stdout).toMatch(/model iris-tree@2/);
     expect(result.stdout).toMatch(/used dataset data\/iris\.csv@1/);
     expect(result.stdout).toMatch(/^ok: \d+ events in \d+ streams/m);
-    const runs = dsJson<RunView[]>(['runs', '--filter', 'metrics.accuracy > 0.8 and params.depth = 3'], { cwd: project });
-    expect(runs.map((r) => r.description)).toEqual(['CART decision tree, depth 3']);
+    const runs = dsJson<RunView[]>(['runs', '--filter', 'metrics.accuracy > 0.8 and params.depth = 3', '--sort', 'started_at'], { cwd: project });
+    expect(runs.map((r) => r.description)).toEqual(['CART decision tree, depth 3', 'CART decision tree, depth 3']);
+    // The demo ends with `ds rerun --check` of the depth-3 training: the rerun is linked to it and reproduced it.
+    expect(runs[1]!.rerunOf).toBe(runs[0]!.runId);
+    expect(result.stdout).toMatch(/identical {2}model iris-tree {2}sha256:[0-9a-f]{64}/);
+    expect(result.stdout).toMatch(/reproduced: all \d+ items identical\s*\n[\s\S]*The project is in/);
     const all = dsJson<RunView[]>(['runs'], { cwd: project });
     expect(all.filter((r) => r.labels.language === 'python')).toHaveLength(1);
     // The notebook step: run when Python with Jupyter and scikit-learn is there, else skipped saying why.

@@ -64,7 +64,7 @@ describe('ds run -- python3 script.py (Dotscience run blocks on stdout)', () => 
     // and the log is the workload's record, not a dataset
     const datasets = dsJson<DatasetView[]>(['datasets'], { cwd: project });
     expect(datasets.map((d) => d.name).sort()).toEqual(['data/raw/a.csv', 'data/raw/b.csv', 'out/model/weights.txt', 'out/report.txt']);
-  });
+  }, 120_000); // the first ds run of python3 in a cold cache asks the interpreter for its packages (issue 25)
 
   it('records interactive-mode blocks (no workload file) as interactive runs with their labels', () => {
     const project = freshProject();

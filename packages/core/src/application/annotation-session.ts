@@ -52,6 +52,8 @@ const ANNOTATION_DURABILITY = 'deferred' as const;
 export interface PreparedStart {
   runId: string;
   startedAt: string;
+  /** The run this one re-executes (`ds rerun`), when it does. */
+  rerunOf?: string;
 }
 
 interface OpenRun {
@@ -253,12 +255,13 @@ export class AnnotationSession {
     const { mode, workload } = this.nextStart();
     const [codeVersion, environment, projectId] = await Promise.all([
       services.code.inspect(options.cwd, workload.script, { exclude: [...this.declaredData] }),
-      services.environment.describe(options.cwd),
+      services.environment.describe(options.cwd, { ...(workload.command ? { command: workload.command } : {}), ...(workload.script ? { script: workload.script } : {}) }),
       typeof options.projectId === 'function' ? options.projectId() : (options.projectId ?? 'default'),
     ]);
     const runId = prepared?.runId ?? services.ids.newId();
     const recorder = RunRecorder.create(services, runId, options.writer);
-    await recorder.record({ kind: 'start', projectId, mode, workload, codeVersion, environment, startedAt: prepared?.startedAt ?? services.clock.now() }, ANNOTATION_DURABILITY);
+    const rerunOf = prepared?.rerunOf === undefined ? {} : { rerunOf: prepared.rerunOf };
+    await recorder.record({ kind: 'start', projectId, mode, workload, codeVersion, environment, startedAt: prepared?.startedAt ?? services.clock.now(), ...rerunOf }, ANNOTATION_DURABILITY);
     this.open = { recorder, plan: new PublicationPlan(runId) };
     return runId;
   }

@@ -29,12 +29,20 @@ function endMessage(left: RunLeftOpen): string {
   return `the process ${how} before the run was published`;
 }
 
+/** When and how a run left open was found: the writer that settles it, and the gone process's id when known. */
+export interface LeftOpenFinding {
+  at: string;
+  pid?: number;
+}
+
 /**
  * What a run left open by a process that is gone still needs: its start when
- * the store never got it, then RunErrored saying how the process ended. A run
- * already published or errored needs nothing (its own record of the end wins).
+ * the store never got it, then RunErrored saying how the process ended, and —
+ * when the process ended without saying so (killed, or crashed without its exit
+ * handlers: no exit code) — RunAbandoned: its writer is gone. A run already
+ * published or errored needs nothing (its own record of the end wins).
  */
-export function runLeftOpenCommands(state: RunState, left: RunLeftOpen, projectId: string): RunCommandInput[] {
+export function runLeftOpenCommands(state: RunState, left: RunLeftOpen, projectId: string, found?: LeftOpenFinding): RunCommandInput[] {
   if (state.lifecycle === 'published' || state.errored) return [];
   const commands: RunCommandInput[] = [];
   const startLost = state.lifecycle === 'not-started';
@@ -48,13 +56,17 @@ export function runLeftOpenCommands(state: RunState, left: RunLeftOpen, projectI
     note: 'recorded from the open-run note the process left; annotations it had not written yet are lost',
   };
   commands.push({ kind: 'error', message: endMessage(left), detail });
+  if (left.exitCode === undefined && found !== undefined) {
+    const process = found.pid === undefined ? 'its process' : `its process (pid ${found.pid})`;
+    commands.push({ kind: 'abandon', reason: `${process} is gone and never published the run`, at: found.at, ...(found.pid === undefined ? {} : { pid: found.pid }) });
+  }
   return commands;
 }
 
 /** Record what a run left open needs (see runLeftOpenCommands), in one append; returns what was written. */
-export async function recordRunLeftOpen(services: RunServices, left: RunLeftOpen, projectId: string, writer?: WriterMeta): Promise<RunCommandInput[]> {
+export async function recordRunLeftOpen(services: RunServices, left: RunLeftOpen, projectId: string, writer?: WriterMeta, pid?: number): Promise<RunCommandInput[]> {
   const recorder = await RunRecorder.open(services, left.runId, writer);
-  const commands = runLeftOpenCommands(recorder.state, left, projectId);
+  const commands = runLeftOpenCommands(recorder.state, left, projectId, { at: services.clock.now(), ...(pid === undefined ? {} : { pid }) });
   if (commands.length > 0) await recorder.recordBatch(commands);
   return commands;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JsonValueSchema, TimestampSchema } from './json.js';
+import { InterpreterSchema, MachineSchema, RunAbandonedSchema } from './run-context-schemas.js';
 
 /**
  * The v1 event catalogue (DESIGN §2). The event type names are the contract;
@@ -60,6 +61,8 @@ export const CodeVersionSchema = z.object({
    * compatibly): set on runs a notebook published, so the notebook can be shown as it was.
    */
   notebook: VersionRefSchema.optional(),
+  /** Code not in git (optional, added compatibly): the script (`script`) and the code beside it in `directory`, as one version. */
+  snapshot: z.object({ directory: z.string().min(1), files: VersionRefSchema, script: z.string().min(1).optional() }).optional(),
 });
 export type CodeVersion = z.infer<typeof CodeVersionSchema>;
 
@@ -69,6 +72,14 @@ export const EnvironmentInfoSchema = z.object({
   host: z.string(),
   user: z.string(),
   packages: z.record(z.string(), z.string()).optional(),
+  /** The workload's own interpreter when not ds's Node (optional, added compatibly); `packages` are then its distributions. */
+  interpreter: InterpreterSchema.optional(),
+  /** The hardware the run ran on (optional, added compatibly). */
+  machine: MachineSchema.optional(),
+  /** Allow-listed environment variables (DOTSCIENCE_ENV_ALLOW plus harmless defaults), by name (optional, added compatibly). */
+  variables: z.record(z.string(), z.string()).optional(),
+  /** The dependency manifests of the project roots, each a file version of its absolute `path` (optional, added compatibly). */
+  manifests: z.array(z.object({ path: z.string().min(1), version: VersionRefSchema })).optional(),
 });
 export type EnvironmentInfo = z.infer<typeof EnvironmentInfoSchema>;
 
@@ -81,6 +92,8 @@ export const WorkloadSchema = z.object({
   workloadId: z.string().optional(),
   /** The 0-based index of the notebook cell that published the run (optional, added to schema v1 compatibly). */
   cell: z.number().int().nonnegative().optional(),
+  /** What recorded the run: the SDK, ds run from a printed run block, ds run for the workload (optional, added compatibly). */
+  recordedBy: z.enum(['sdk', 'run-block', 'ds-run']).optional(),
 });
 export type Workload = z.infer<typeof WorkloadSchema>;
 
@@ -93,6 +106,8 @@ export const RunStartedSchema = z.object({
   codeVersion: CodeVersionSchema,
   environment: EnvironmentInfoSchema,
   startedAt: TimestampSchema,
+  /** The run this one re-executes (`ds rerun`); optional, added to schema v1 compatibly. */
+  rerunOf: runId.optional(),
 });
 export const RunDescribedSchema = z.object({ description: z.string() });
 /**
@@ -256,6 +271,7 @@ export const eventSchemas = {
   RunPublished: RunPublishedSchema,
   DatasetVersionCreated: DatasetVersionCreatedSchema,
   ModelVersionCreated: ModelVersionCreatedSchema,
+  RunAbandoned: RunAbandonedSchema,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -283,6 +299,7 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('RunPublished'), data: RunPublishedSchema }),
   z.object({ type: z.literal('DatasetVersionCreated'), data: DatasetVersionCreatedSchema }),
   z.object({ type: z.literal('ModelVersionCreated'), data: ModelVersionCreatedSchema }),
+  z.object({ type: z.literal('RunAbandoned'), data: RunAbandonedSchema }),
 ]);
 export type DomainEvent = z.infer<typeof DomainEventSchema>;
 export type EventData<T extends EventType> = Extract<DomainEvent, { type: T }>['data'];

@@ -6,3 +6,4 @@ export * from './streams.js';
 export * from './hash-chain.js';
 export * from './upcasting.js';
 export * from './batch-canonical-fields.js';
+export * from './run-context-schemas.js';

@@ -37,6 +37,8 @@ export function runCommandOf(event: DomainEvent): RunCommand | undefined {
       return { kind: 'error', ...event.data };
     case 'RunPublished':
       return { kind: 'publish', ...event.data };
+    case 'RunAbandoned':
+      return { kind: 'abandon', ...event.data };
     default:
       return undefined;
   }

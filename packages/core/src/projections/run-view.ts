@@ -34,7 +34,9 @@ export interface DeclaredModel {
   extra?: Record<string, JsonValue>;
 }
 
-export type RunStatus = 'running' | 'published' | 'errored';
+/** Every status a run can have, in lifecycle order. */
+export const RUN_STATUSES = ['running', 'published', 'errored', 'abandoned'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** The current state of one run, as the runs projection derives it. The query language evaluates over this. */
 export interface RunView {
@@ -64,4 +66,8 @@ export interface RunView {
   lastPosition: number;
   /** Global position of the run's RunStarted: the order runs started in, where their start times tie. */
   startedPosition: number;
+  /** The run this one re-executes (`ds rerun`); absent for an original run. */
+  rerunOf?: string;
+  /** Why and when the run was found abandoned (status 'abandoned'); absent otherwise. */
+  abandoned?: { reason: string; at: string };
 }

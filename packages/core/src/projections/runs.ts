@@ -56,7 +56,7 @@ function aggregate(series: MetricAggregate | undefined, value: JsonValue, step: 
  */
 export const runsProjection = defineProjection<RunsState>({
   name: 'runs',
-  version: 4,
+  version: 5,
   initial: {},
   handlers: {
     RunStarted: (state, e) => {
@@ -84,6 +84,7 @@ export const runsProjection = defineProjection<RunsState>({
         lastRevision: e.revision,
         lastPosition: e.position,
         startedPosition: e.position,
+        ...(d.rerunOf === undefined ? {} : { rerunOf: d.rerunOf }),
       });
       return state;
     },
@@ -125,6 +126,10 @@ export const runsProjection = defineProjection<RunsState>({
     RunErrored: onRun((run, e) => {
       run.status = 'errored';
       run.error = e.data.detail === undefined ? { message: e.data.message } : { message: e.data.message, detail: e.data.detail };
+    }),
+    RunAbandoned: onRun((run, e) => {
+      run.status = 'abandoned';
+      run.abandoned = { reason: e.data.reason, at: e.data.at };
     }),
     RunPublished: onRun((run, e) => {
       run.status = run.error ? 'errored' : 'published';

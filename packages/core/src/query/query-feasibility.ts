@@ -2,6 +2,7 @@ import { DotscienceError } from '../errors/store-errors.js';
 import type { FieldRef, Filter, Literal, MetricAggregateName, Predicate, Query } from './ast.js';
 import { printField } from './query-printer.js';
 import { asInstant } from './value-comparison.js';
+import { RUN_STATUSES } from '../projections/run-view.js';
 
 /** A query that names a field it cannot mean, or compares a field with a value it can never hold. */
 export class QueryFieldError extends DotscienceError {
@@ -19,7 +20,7 @@ const AGGREGATES: readonly MetricAggregateName[] = ['last', 'min', 'max', 'count
 
 /** The values an enumerated attribute can hold; comparing it for equality with anything else cannot match. */
 const ENUMERATED: Record<string, readonly string[]> = {
-  status: ['running', 'published', 'errored'],
+  status: RUN_STATUSES,
   mode: ['script', 'interactive'],
 };
 

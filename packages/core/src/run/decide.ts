@@ -7,6 +7,7 @@ import {
   MetricStepOrderError,
   ModelConflictError,
   ParameterConflictError,
+  RunAbandonedError,
   RunAlreadyPublishedError,
   RunAlreadyStartedError,
   RunNotStartedError,
@@ -16,6 +17,7 @@ import { initialRunState, type RunState } from './run-state.js';
 /** Refuse any command the run's lifecycle does not allow now. */
 function guardLifecycle(state: RunState, kind: RunCommandKind): void {
   if (state.lifecycle === 'published') throw new RunAlreadyPublishedError(state.runId, kind, state.publishedAt);
+  if (state.lifecycle === 'abandoned') throw new RunAbandonedError(state.runId, kind);
   if (kind === 'start') {
     if (state.lifecycle === 'running') throw new RunAlreadyStartedError(state.runId);
   } else if (state.lifecycle === 'not-started') {
@@ -124,6 +126,8 @@ export function decideParsedRun(state: RunState, c: RunCommand): DomainEvent[] {
       return declareModel(state, c);
     case 'error':
       return [{ type: 'RunErrored', data: withoutUndefined({ message: c.message, detail: c.detail }) }];
+    case 'abandon':
+      return [{ type: 'RunAbandoned', data: withoutUndefined({ reason: c.reason, at: c.at, pid: c.pid }) }];
     case 'publish':
       return [{ type: 'RunPublished', data: withoutUndefined({ endedAt: c.endedAt, headHash: c.headHash, missing: c.missing }) }];
   }

@@ -85,6 +85,9 @@ export class RunStateDraft {
       case 'RunErrored':
         s.errored = true;
         break;
+      case 'RunAbandoned':
+        s.lifecycle = 'abandoned';
+        break;
       case 'RunPublished':
         s.lifecycle = 'published';
         s.publishedAt = event.data.endedAt;

@@ -15,6 +15,7 @@ import {
   RunStartedSchema,
   SummaryRecordedSchema,
 } from '../events/catalogue.js';
+import { RunAbandonedSchema } from '../events/run-context-schemas.js';
 import { TimestampSchema } from '../events/json.js';
 import { parseInput } from '../errors/parse-input.js';
 
@@ -36,6 +37,7 @@ export const RunCommandSchema = z.discriminatedUnion('kind', [
   LabelAddedSchema.extend({ kind: z.literal('addLabel') }),
   ModelDeclaredSchema.extend({ kind: z.literal('declareModel') }),
   RunErroredSchema.extend({ kind: z.literal('error') }),
+  RunAbandonedSchema.extend({ kind: z.literal('abandon') }),
   RunPublishedSchema.extend({
     kind: z.literal('publish'),
     headHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the sha256 hex hash of the run stream’s last event'),

@@ -36,6 +36,17 @@ export class RunAlreadyPublishedError extends DotscienceError {
   }
 }
 
+/** Nothing is recorded on a run after it was found abandoned (its writer gone). */
+export class RunAbandonedError extends DotscienceError {
+  readonly code = 'RUN_ABANDONED';
+  constructor(
+    readonly runId: string,
+    readonly command: string,
+  ) {
+    super(`run ${runId}: cannot ${command} — the run was marked abandoned (its writer was gone before it was published); start() a new run to record more`);
+  }
+}
+
 /** A parameter is immutable within a run. */
 export class ParameterConflictError extends DotscienceError {
   readonly code = 'PARAMETER_CONFLICT';

@@ -2,8 +2,8 @@ import type { VersionRef } from '../events/catalogue.js';
 import type { JsonValue } from '../events/json.js';
 import { putEntry } from '../projections/own-keys.js';
 
-/** Where a run is in its lifecycle: it is started once and published (sealed) once. */
-export type RunLifecycle = 'not-started' | 'running' | 'published';
+/** Where a run is in its lifecycle: it is started once and published (sealed) once, or abandoned when its writer is gone. */
+export type RunLifecycle = 'not-started' | 'running' | 'published' | 'abandoned';
 
 /** A recorded JSON value together with its canonical JSON text, for cheap equality checks. */
 export interface RecordedValue {

@@ -46,6 +46,18 @@ describe('a run left open by a process that is gone', () => {
     ]);
   });
 
+  it('given its start was recorded and the process was killed (no exit code), when it is settled, then RunErrored and RunAbandoned are decided, naming the gone process', () => {
+    const commands = runLeftOpenCommands(given(started).state, { ...left, exitCode: undefined }, 'default', { at: T0, pid: 4242 });
+    expect(commands.map((c) => c.kind)).toEqual(['error', 'abandon']);
+    expect(commands[1]).toEqual({ kind: 'abandon', reason: 'its process (pid 4242) is gone and never published the run', at: T0, pid: 4242 });
+    const { kind: _kind, ...data } = commands[1] as { kind: 'abandon'; reason: string; at: string; pid: number };
+    given(started, { type: 'RunErrored', data: { message: 'gone' } }).when(commands[1]!).then([{ type: 'RunAbandoned', data }]);
+  });
+
+  it('given the process exited with a code, when it is settled, then it is errored, not abandoned (it said how it ended)', () => {
+    expect(runLeftOpenCommands(given(started).state, left, 'default', { at: T0, pid: 4242 }).map((c) => c.kind)).toEqual(['error']);
+  });
+
   it('given the run was published or errored by its process, when it is settled, then nothing is decided', () => {
     expect(runLeftOpenCommands(given(started, published).state, left, 'default')).toEqual([]);
     expect(runLeftOpenCommands(given(started, errored).state, left, 'default')).toEqual([]);

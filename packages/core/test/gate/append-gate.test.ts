@@ -174,3 +174,19 @@ describe('the append gate: state folded once per stream', () => {
     expect(state.revision).toBe(1);
   });
 });
+
+describe('the append gate: abandoned runs', () => {
+  const abandoned: DomainEvent = { type: 'RunAbandoned', data: { reason: 'its writer is gone', at: T1 } };
+
+  it('given a running run, when RunAbandoned is appended, then it is admitted, and nothing after it is', async () => {
+    const { whenAppended, gated } = await given(started);
+    expect(await whenAppended(abandoned)).toBeUndefined();
+    expect(await refusal(gated.append(RUN, [proposed(parameter('depth', 1))]))).toMatchObject({ rule: 'RUN_ABANDONED' });
+  });
+
+  it('given a published run, when RunAbandoned is appended, then it is refused', async () => {
+    const { gated, store } = await given(started);
+    await gated.append(RUN, [proposed(sealOf(await headOf(store, RUN)))]);
+    expect(await refusal(gated.append(RUN, [proposed(abandoned)]))).toMatchObject({ rule: 'RUN_ALREADY_PUBLISHED', eventType: 'RunAbandoned' });
+  });
+});

@@ -64,6 +64,8 @@ export interface DotscienceClientOptions extends OpenOptions {
   keepStoreOpenMs?: number;
   /** The script recorded in script mode. Default: the script Node runs (process.argv[1]). */
   scriptPath?: string;
+  /** The command line recorded as the run's workload command. Default: this process's (process.argv: node, the script, its arguments). */
+  command?: readonly string[];
   /**
    * Progress of captures (input(), outputs and models at publish) on a terminal: a bar on stderr once
    * a capture has run `showAfterMs` (default 1 s); `false` turns it off. Never drawn when stderr is not a TTY.
@@ -131,6 +133,8 @@ export class DotscienceClient implements ExitGuarded {
   private readonly exitHandling: boolean;
   /** Run ids are drawn here, not from the stores: start() fixes the id before the stores are open. */
   private readonly runIds = new RandomIdGenerator();
+  /** Under `ds rerun` (DOTSCIENCE_RERUN_OF): the runs this process's runs re-execute, in the order it starts them. */
+  private readonly rerunOf: string[];
   private readonly notes: OpenRunNotes;
   private readonly captureProgress: CaptureProgressOptions | false;
   /** Where new runs are written and their project, as their notes say (the project is undefined when asked of the hub). */
@@ -168,8 +172,12 @@ export class DotscienceClient implements ExitGuarded {
 
     const script = recordedScriptPath(cwd, options.scriptPath ?? process.argv[1]);
     const workloadId = env.DOTSCIENCE_WORKLOAD_ID;
+    this.rerunOf = (env.DOTSCIENCE_RERUN_OF ?? '').split(',').filter((id) => id !== '');
+    const command = options.command ?? process.argv;
     const workload: Workload = {
       cwd,
+      ...(command.length > 0 ? { command: [...command] } : {}),
+      recordedBy: 'sdk',
       ...(script === undefined ? {} : { script }),
       ...(workloadId ? { workloadId } : {}),
     };
@@ -523,13 +531,14 @@ export class DotscienceClient implements ExitGuarded {
     this.cancelRelease(); // a sweep's next run: the stores kept open after the last publish are used again
     run.runId = this.runIds.newId();
     const startedAt = new Date().toISOString();
+    const rerunOf = this.rerunOf.shift();
     this.noteOpen(run.runId, startedAt);
     this.run = run;
     this.sealing = undefined;
     if (this.exitHandling) processExitGuard.watch(this);
     this.backlog.add('start', async () => {
       await this.lease.acquire();
-      await this.session.start({ runId: run.runId, startedAt });
+      await this.session.start({ runId: run.runId, startedAt, ...(rerunOf === undefined ? {} : { rerunOf }) });
       if (description !== undefined) await this.session.describe(description);
     });
     return run;

@@ -27,10 +27,13 @@ export async function settleRunsLeftOpen(ds: Dotscience, log: (line: string) => 
   const settled: string[] = [];
   for (const note of left) {
     try {
-      const written = await recordRunLeftOpen(ds, note, note.projectId ?? (await projectOfRuns(ds)), writerIdentity());
+      const written = await recordRunLeftOpen(ds, note, note.projectId ?? (await projectOfRuns(ds)), writerIdentity(), note.process.pid);
       notes.remove(note.runId);
       settled.push(note.runId);
-      for (const c of written) if (c.kind === 'error') log(`dotscience: run ${note.runId} marked errored: ${c.message}`);
+      for (const c of written) {
+        if (c.kind === 'error') log(`dotscience: run ${note.runId} marked errored: ${c.message}`);
+        if (c.kind === 'abandon') log(`dotscience: run ${note.runId} marked abandoned: ${c.reason}`);
+      }
     } catch (error) {
       log(`dotscience: could not record the end of run ${note.runId}, left open by process ${note.process.pid}: ${(error as Error).message} (the next writer tries again)`);
     }

@@ -93,6 +93,7 @@ export const provenanceProjection = defineProjection<ProvenanceState>({
     },
     RunDescribed: (state, e) => onActivity(state, e, (a) => (a.description = e.data.description)),
     RunErrored: (state, e) => onActivity(state, e, (a) => (a.status = 'errored')),
+    RunAbandoned: (state, e) => onActivity(state, e, (a) => (a.status = 'abandoned')),
     RunPublished: (state, e) =>
       onActivity(state, e, (a) => {
         a.endedAt = e.data.endedAt;
