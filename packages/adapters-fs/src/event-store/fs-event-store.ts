@@ -2,12 +2,6 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Observable } from 'rxjs';
 import {
-  checkExpected,
-  checkIdsUnrecorded,
-  idempotentRetry,
-  meetsExpected,
-  parseAppend,
-  parseAppendTarget,
   type AnchorEntry,
   type AnchoredLog,
   type AppendOptions,
@@ -21,6 +15,14 @@ import {
   type RecordedEvent,
   type SubscribeOptions,
 } from '@dotscience/core';
+import {
+  checkExpected,
+  checkIdsUnrecorded,
+  idempotentRetry,
+  meetsExpected,
+  parseAppend,
+  parseAppendTarget,
+} from '@dotscience/core/store-kit';
 import { EventStoreClosedError, ReadOnlyEventStoreError } from './event-store-errors.js';
 import { GroupCommitLog } from './group-commit.js';
 import { loadIndexSnapshot, saveIndexSnapshot } from './index-snapshot.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { parseNewEvents, type NewEvent, type RecordedEvent } from '../events/envelope.js';
+import type { NewEvent, RecordedEvent } from '../events/envelope.js';
+import { parseNewEvents } from '../events/new-event-parsing.js';
 import { parseInput } from '../errors/parse-input.js';
 import { DuplicateEventIdError, WrongExpectedRevisionError, type EventIdSite } from '../errors/store-errors.js';
 import type { AppendOptions, AppendResult, ExpectedRevision } from '../ports/event-store.js';

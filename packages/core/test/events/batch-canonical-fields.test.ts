@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { BatchCanonicalFields, canonicalFields, canonicalJson, parseNewEvent, parseNewEvents, type JsonValue, type NewEvent } from '../../src/events/index.js';
+import { BatchCanonicalFields, parseNewEvent, parseNewEvents } from '../../src/store-kit.js';
+import { canonicalFields } from '../../src/events/hash-chain.js';
+import { canonicalJson, type JsonValue, type NewEvent } from '../../src/index.js';
 
 const meta = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
   correlationId: 'run-1',

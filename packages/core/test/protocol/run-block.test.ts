@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProtocolBlockError, parseRunBlock, protocolTimestampToIso, RunBlockSchema } from '../../src/protocol/index.js';
+import { ProtocolBlockError, parseRunBlock, RunBlockSchema } from '../../src/index.js';
+import { protocolTimestampToIso } from '../../src/protocol/protocol-timestamp.js';
 
 /** The empty block exactly as the library prints it (its own test_run_null). */
 const NULL_RUN = `{

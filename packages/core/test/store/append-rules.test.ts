@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkExpected, checkIdsUnrecorded, DuplicateEventIdError, InvalidInputError, meetsExpected, parseAppend, parseAppendedEvents, WrongExpectedRevisionError, type ExpectedRevision, type NewEvent } from '../../src/index.js';
+import { checkExpected, checkIdsUnrecorded, meetsExpected, parseAppend, parseAppendedEvents } from '../../src/store-kit.js';
+import { DuplicateEventIdError, InvalidInputError, WrongExpectedRevisionError, type ExpectedRevision, type NewEvent } from '../../src/index.js';
 
 const event = (n: number): NewEvent => ({
   id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
