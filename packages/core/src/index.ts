@@ -61,6 +61,7 @@ export { metricSeriesProjection } from './projections/metric-series.js';
 export { modelsProjection, type ModelsState, type ModelView } from './projections/models.js';
 export { InvalidProjectionError, ProjectionHandlerError, ProjectionRunnerStateError, ProjectionStateError, type SkippedEvent, SkippedEvents } from './projections/projection-errors.js';
 export { ProjectionRunner } from './projections/projection-runner.js';
+export { type CatchUpReport, type ProjectionOrigin, type ProjectionRunnerOptions, type ProjectionUpdate } from './projections/projection-runner-options.js';
 export { defineProjection, eventApplier, initialStateOf, type Projection, type ProjectionDefinition } from './projections/projection.js';
 export { nodeKind, type ProvenanceGraph, runActivityId } from './projections/provenance/graph.js';
 export { toDot } from './projections/provenance/graphviz.js';
@@ -88,7 +89,8 @@ export { runQuery, selectionQuery } from './query/run-query.js';
 export { parseRunBlock } from './protocol/parse-run-block.js';
 export { ProtocolBlockError } from './protocol/protocol-block-error.js';
 export { planProtocolRun, protocolRunCommands, type ProtocolRunPlan } from './protocol/protocol-run-plan.js';
-export { type ProtocolStreamEvent, ProtocolStreamParser } from './protocol/protocol-stream-parser.js';
+export { ProtocolStreamParser } from './protocol/protocol-stream-parser.js';
+export { DEFAULT_MAX_BLOCK_BYTES, type ProtocolStreamEvent, type ProtocolStreamParserOptions, ProtocolStreamParserOptionsSchema } from './protocol/protocol-stream-events.js';
 export { RUN_BLOCK_KEYS, type RunBlock, RunBlockSchema } from './protocol/run-block.js';
 
 // gate
