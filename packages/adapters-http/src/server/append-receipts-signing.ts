@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isHeadKeepingLog, parseInput, type AppendResult, type EventStore, type SignedReceipt, type UnsignedReceipt } from '@dotscience/core';
+import { isHeadKeepingLog, parseInput, type AppendResult, type EventStore, type SignedReceipt } from '@dotscience/core';
 import { z } from 'zod';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';

@@ -1,6 +1,5 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { GatedEventStore, parseInput, type EventStore, type RecordedEvent, type SignedReceipt } from '@dotscience/core';
-import type { z } from 'zod';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { GatedEventStore, parseInput, type EventStore, type RecordedEvent } from '@dotscience/core';
 import type { TokenRegistry } from '../tokens/token-registry.js';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
@@ -13,7 +12,7 @@ import { answerMalformedRequest, errorResponse, noRoute } from './http-errors.js
 import type { HubContext, HubReceipts } from './hub-context.js';
 import { acceptOnlyUtf8Json } from './json-body-parser.js';
 import { openApiDocument } from './openapi.js';
-import type { ProjectStoreProvider, ProjectStores } from './project-stores.js';
+import type { ProjectStoreProvider } from './project-stores.js';
 import { ProjectReadModel } from './project-read-model.js';
 import { RunStreamReader } from './run-stream-reader.js';
 import { registerRunDetailRoutes } from './run-detail-routes.js';

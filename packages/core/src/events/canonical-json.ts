@@ -20,6 +20,7 @@ export function canonicalJson(value: unknown): string {
     if (err !== UNREPRESENTABLE) throw err;
     const found = firstUnrepresentable(value, '$');
     const what = typeof found?.value === 'number' ? `${found.value}` : `a ${typeof found?.value}`;
+    // eslint-disable-next-line preserve-caught-error -- what was caught is the writer's sentinel, not an error worth keeping
     throw new TypeError(`canonicalJson: ${found?.path ?? '$'} is ${what}, which JSON cannot represent`);
   }
 }

@@ -1,4 +1,5 @@
 /** Characters JSON.stringify escapes (quote, backslash, controls) and surrogates, which it escapes when unpaired. */
+// eslint-disable-next-line no-control-regex -- the control characters are what JSON escapes
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
