@@ -71,7 +71,7 @@ export class EventsParsedByJob {
     return this.raw.length;
   }
 
-  /** Parse events [parsedUpTo, to): the part as parsed (its array carries parseNewEvents' mark). */
+  /** Parse events [parsedUpTo, to): the part as parsed (its array carries parseNewEvents' `dataTextIsCanonical`). */
   parseUpTo(to: number): NewEvent[] {
     const from = this.parsedUpTo;
     const part = parseAppendedEvents(this.stream, this.raw.slice(from, to), from);

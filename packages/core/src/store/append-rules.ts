@@ -40,7 +40,7 @@ export function parseAppendTarget(stream: string, options: AppendOptions = {}): 
 /**
  * `parseAppend`'s second half for some of an append's events, the first of which is the
  * append's event `first`: errors name each by its place in the whole append. A store may
- * parse an append in parts (each part's array marked as parseNewEvents marks it), in order.
+ * parse an append in parts (each part's array carrying parseNewEvents' `dataTextIsCanonical`), in order.
  */
 export function parseAppendedEvents(stream: string, events: readonly unknown[], first: number): NewEvent[] {
   return parseNewEvents(events, (i) => `event ${first + i} appended to ${stream}`);
