@@ -53,7 +53,7 @@ function write(value: JsonValue | undefined): string {
         const k = keys[i]!;
         const v = value[k];
         if (v === undefined) continue;
-        out += `${separator}${jsonString(k)}:${write(v)}`;
+        out += separator + jsonString(k) + ':' + write(v);
         separator = ',';
       }
       return out + '}';
