@@ -14,7 +14,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { decideRun, decideRunBatch, initialRunState, type NewEvent, type RunCommandInput } from '../packages/core/src/index.js';
 import { FsEventStore } from '../packages/adapters-fs/src/event-store/index.js';
 import { digest, metricCommands, startCommand } from '../packages/core/bench/run-history.js';

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainVerifier, DotscienceError, ManifestSchema } from '@dotscience/core';
 import { CorruptLogError, FsDataStore, FsEventStore, SpecialFileError } from '@dotscience/adapters-fs';
-import { DotscienceClient, openDotscience } from '@dotscience/sdk';
+import { DotscienceClient } from '@dotscience/sdk';
 import { FULL_SCALE } from './campaign-scale.js';
 import { recordFigures } from './campaign-figures.js';
 import { withoutDotscienceSettings } from './fault-child-process.js';
@@ -83,8 +83,10 @@ describe('corruption', () => {
       writeFileSync(join(copy, segment), damaged);
       const verdict = await auditVerdict(copy);
       if (verdict.startsWith('untyped')) verdicts.untyped++;
-      else if (verdict === 'ok') at >= lastRecordStart ? verdicts.lastRecordCut++ : verdicts.undetected++;
-      else verdicts.named++;
+      else if (verdict === 'ok') {
+        if (at >= lastRecordStart) verdicts.lastRecordCut++;
+        else verdicts.undetected++;
+      } else verdicts.named++;
       rmSync(copy, { recursive: true, force: true });
     }
     rows.push(['event log: single-byte flips', FLIPS]);

@@ -152,7 +152,7 @@ function zfsTool(tool: 'zfs' | 'zpool', args: string[]): string {
     return execFileSync(tool, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
   } catch (err) {
     const stderr = String((err as { stderr?: string }).stderr ?? '').trim();
-    throw new Error(`${tool} ${args.join(' ')} failed: ${stderr || (err as Error).message}`);
+    throw new Error(`${tool} ${args.join(' ')} failed: ${stderr || (err as Error).message}`, { cause: err });
   }
 }
 

@@ -6,6 +6,7 @@
 // packages a bundle imports are dependencies (better-sqlite3) or optional peers (the KurrentDB
 // client, needed only for kurrentdb:// stores). Prints the tarballs' paths, one a line.
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -14,6 +15,35 @@ import { BUNDLES, NATIVE_DEPENDENCIES, buildBundles } from './bundle.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const manifest = (path) => JSON.parse(readFileSync(join(repo, path), 'utf8'));
+
+/**
+ * Native packages shipped inside the tarball, built as this workspace built them, with the
+ * pure-JavaScript packages they load at run time: installing needs no compiler and no
+ * download (prebuilt binaries cannot be fetched everywhere), on the platform and Node ABI
+ * the tarball was packed on (linux x64, Node 20 here); elsewhere, `npm rebuild` rebuilds it.
+ */
+const BUNDLED_NATIVE = { 'better-sqlite3': ['bindings', 'file-uri-to-path'] };
+
+/** Copy `name` (and what it loads) from the workspace's install into `stage`/node_modules, without install scripts. */
+function stageNative(name, stage) {
+  const fromSqlite = createRequire(join(repo, 'packages/adapters-sqlite/package.json'));
+  const dir = dirname(fromSqlite.resolve(`${name}/package.json`));
+  const copy = (from, to) => cpSync(from, to, { recursive: true, dereference: true });
+  copy(dir, join(stage, 'node_modules', name));
+  const own = createRequire(join(dir, 'package.json'));
+  for (const runtime of BUNDLED_NATIVE[name]) {
+    const runtimeDir = dirname(own.resolve(`${runtime}/package.json`));
+    copy(runtimeDir, join(stage, 'node_modules', runtime));
+  }
+  const pkgPath = join(stage, 'node_modules', name, 'package.json');
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
+  delete pkg.scripts; // the binary is built: nothing to fetch or compile at install
+  delete pkg.devDependencies;
+  if (Array.isArray(pkg.files)) pkg.files = [...pkg.files.filter((f) => !f.startsWith('src') && !f.startsWith('deps')), 'build/Release/*.node'];
+  pkg.dependencies = Object.fromEntries(BUNDLED_NATIVE[name].filter((d) => d === 'bindings').map((d) => [d, '*']));
+  writeFileSync(pkgPath, `${JSON.stringify(pkg, null, 2)}\n`);
+  return [name, ...BUNDLED_NATIVE[name]];
+}
 
 /** Optional native packages: installed by the user only for the store that needs them. */
 const OPTIONAL_NATIVE = new Set(['@kurrent/kurrentdb-client', '@kurrent/bridge']);
@@ -44,7 +74,8 @@ function nativeImports(dir) {
 
 function packageJson(base, bundle, fields) {
   const natives = nativeImports(bundle.outDir);
-  const required = natives.filter((n) => !OPTIONAL_NATIVE.has(n));
+  const required = natives.filter((n) => !OPTIONAL_NATIVE.has(n) && !(n in BUNDLED_NATIVE));
+  const bundled = natives.filter((n) => n in BUNDLED_NATIVE).flatMap((n) => [n, ...BUNDLED_NATIVE[n]]);
   const optional = natives.filter((n) => OPTIONAL_NATIVE.has(n));
   const range = (name) => declaredRange(name) ?? '*';
   return {
@@ -55,7 +86,8 @@ function packageJson(base, bundle, fields) {
     engines: { node: '>=20' },
     ...fields.entry,
     files: ['bundle'],
-    ...(required.length ? { dependencies: Object.fromEntries(required.map((n) => [n, range(n)])) } : {}),
+    ...(required.length || bundled.length ? { dependencies: Object.fromEntries([...required.map((n) => [n, range(n)]), ...bundled.map((n) => [n, '*'])]) } : {}),
+    ...(bundled.length ? { bundleDependencies: bundled } : {}),
     ...(optional.length
       ? { peerDependencies: Object.fromEntries(optional.map((n) => [n, range(n)])), peerDependenciesMeta: Object.fromEntries(optional.map((n) => [n, { optional: true }])) }
       : {}),
@@ -67,6 +99,7 @@ function pack(bundle, base, fields, outDir, scratch) {
   const stage = join(scratch, bundle.name);
   mkdirSync(stage, { recursive: true });
   cpSync(bundle.outDir, join(stage, 'bundle'), { recursive: true });
+  for (const name of nativeImports(bundle.outDir)) if (name in BUNDLED_NATIVE) stageNative(name, stage);
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(packageJson(base, bundle, fields), null, 2)}\n`);
   writeFileSync(join(stage, 'README.md'), `# ${base.name}\n\n${fields.description}\n\nBuilt by pnpm pack:release in the dotscience repository (its README: "Install outside this repository").\n`);
   const out = execFileSync('npm', ['pack', '--json', '--pack-destination', outDir], { cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

@@ -5,8 +5,8 @@ import {
   RecordedEventSchema,
   type EventMeta,
   type RecordedEvent,
-  type SealedEvent,
 } from '@dotscience/core';
+import { type SealedEvent } from '@dotscience/core/store-kit';
 import { jsonEvent, type EventData, type JSONType, type RecordedEvent as ServerRecordedEvent } from '@kurrent/kurrentdb-client';
 import { corePositionOf } from './positions.js';
 import { revisionOf } from './revisions.js';

@@ -1,10 +1,4 @@
 import {
-  appendResult,
-  chainEvents,
-  checkExpected,
-  checkIdsUnrecorded,
-  idempotentRetry,
-  parseAppend,
   WrongExpectedRevisionError,
   type AppendOptions,
   type AppendResult,
@@ -16,6 +10,14 @@ import {
   type RecordedEvent,
   type SubscribeOptions,
 } from '@dotscience/core';
+import {
+  appendResult,
+  chainEvents,
+  checkExpected,
+  checkIdsUnrecorded,
+  idempotentRetry,
+  parseAppend,
+} from '@dotscience/core/store-kit';
 import {
   BACKWARDS,
   END,

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
-  chainEvents,
   GENESIS_HASH,
   InvalidInputError,
   verifyChain,
   type NewEvent,
   type RecordedEvent,
 } from '@dotscience/core';
+import { chainEvents } from '@dotscience/core/store-kit';
 import { NO_STREAM, WrongExpectedVersionError, ErrorType, type RecordedEvent as ServerRecordedEvent } from '@kurrent/kurrentdb-client';
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,18 +1,5 @@
-import {
-  ATTRIBUTE_NAMES,
-  DATA_PROPERTIES,
-  MODEL_PROPERTIES,
-  asInstant,
-  asNumber,
-  asText,
-  fieldAccess,
-  present,
-  type Domain,
-  type FieldRef,
-  type JsonValue,
-  type MetricAggregateName,
-  type RunView,
-} from '@dotscience/core';
+import { type JsonValue, type RunView } from '@dotscience/core';
+import { ATTRIBUTE_NAMES, DATA_PROPERTIES, MODEL_PROPERTIES, asInstant, asNumber, asText, fieldAccess, present, type Domain, type FieldRef, type MetricAggregateName } from '@dotscience/core/store-kit';
 
 /**
  * A run's queryable values as rows of `run_fields` (one row per value; inputs,

@@ -1,15 +1,5 @@
-import {
-  fieldAccess,
-  sortRuns,
-  valueTest,
-  type Comparator,
-  type FieldRef,
-  type FieldValue,
-  type Filter,
-  type OrderKey,
-  type Predicate,
-  type Query,
-} from '@dotscience/core';
+import { type Filter, type Query } from '@dotscience/core';
+import { fieldAccess, sortRuns, valueTest, type Comparator, type FieldRef, type FieldValue, type OrderKey, type Predicate } from '@dotscience/core/store-kit';
 import { fieldKey, numberIn, textIn } from './run-fields.js';
 
 type SqlValue = string | number;

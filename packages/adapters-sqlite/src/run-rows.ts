@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { asInstant, isWorkloadRun, parentRunOf, type RunView } from '@dotscience/core';
+import { isWorkloadRun, parentRunOf, type RunView } from '@dotscience/core';
+import { asInstant } from '@dotscience/core/store-kit';
 import { fieldRowsOf, type FieldRow } from './run-fields.js';
 
 /** Fewest leading characters of a run id shown (as `distinctPrefixLength`). */

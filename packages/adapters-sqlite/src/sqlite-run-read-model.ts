@@ -1,22 +1,8 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import {
-  categoryOf,
-  checkpointDiscard,
-  checkQueryFields,
-  defaultUpcasters,
-  eventApplier,
-  idOf,
-  runsProjection,
-  type EventStore,
-  type ReadModelCatchUp,
-  type RunPage,
-  type RunPageRequest,
-  type RunReadModel,
-  type RunsState,
-  type RunView,
-} from '@dotscience/core';
+import { categoryOf, checkQueryFields, defaultUpcasters, eventApplier, runsProjection, type EventStore, type ReadModelCatchUp, type RunPage, type RunPageRequest, type RunReadModel, type RunsState, type RunView } from '@dotscience/core';
+import { checkpointDiscard, idOf } from '@dotscience/core/store-kit';
 import { READ_MODEL_CONTENT_TABLES, READ_MODEL_TABLES, READ_MODEL_VERSION } from './read-model-schema.js';
 import { RunRows } from './run-rows.js';
 import { runQuerySql } from './run-query-sql.js';

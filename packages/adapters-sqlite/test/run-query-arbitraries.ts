@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { ATTRIBUTE_NAMES, DATA_PROPERTIES, MODEL_PROPERTIES, type FieldRef, type Literal } from '@dotscience/core';
+import { ATTRIBUTE_NAMES, DATA_PROPERTIES, MODEL_PROPERTIES, type FieldRef } from '@dotscience/core/store-kit';
+import type { Literal } from '../../core/src/query/ast.js';
 import { queryArbitraries } from '../../core/test/query/query-arbitraries.js';
 import { INSTANTS, KEYS, TEXTS } from './run-history.js';
 

@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { restoredMode } from '@dotscience/core';
+import { restoredMode } from '@dotscience/core/store-kit';
 
 /**
  * Clear setuid, setgid and sticky bits below `path` (the path itself included),

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
-import { buildVersion, hashContent, fileSystemTree, filesOf, scanTree, type FileContent } from '@dotscience/core';
+import { type FileContent } from '@dotscience/core';
+import { buildVersion, hashContent, fileSystemTree, filesOf, scanTree } from '@dotscience/core/store-kit';
 
 /** A version's totals (regular files only, as the DataStore port counts) and, when hashed, its digest. */
 export interface WalkedVersion {

@@ -7,7 +7,6 @@ import {
   MaterializeOptionsSchema,
   MaterializeTargetExistsError,
   parseInput,
-  refuseNonUtf8Path,
   type CaptureOptions,
   type CaptureProgress,
   type DataStore,
@@ -15,6 +14,7 @@ import {
   type VersionRef,
   type VersionStat,
 } from '@dotscience/core';
+import { refuseNonUtf8Path } from '@dotscience/core/store-kit';
 import { durabilityWarnings, type ZfsDurabilityWarning } from './durability.js';
 import { SnapshotClones } from './snapshot-clones.js';
 import { clearSpecialModes } from './special-modes.js';

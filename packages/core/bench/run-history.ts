@@ -4,17 +4,8 @@
  * steps, and publish; each output and model also gets a dataset / model version.
  * Events are decided by the real run rules and sealed by the real hash chain.
  */
-import {
-  GENESIS_HASH,
-  chainEvents,
-  decideRun,
-  decideRunBatch,
-  initialRunState,
-  type DomainEvent,
-  type RecordedEvent,
-  type RunCommandInput,
-  type VersionRef,
-} from '../src/index.js';
+import { GENESIS_HASH, decideRun, decideRunBatch, initialRunState, type DomainEvent, type RecordedEvent, type RunCommandInput, type VersionRef } from '../src/index.js';
+import { chainEvents } from '../src/store-kit.js';
 
 export const T0 = '2026-01-31T12:00:00.000Z';
 const META = { correlationId: 'bench', actor: { user: 'ada', host: 'lab' }, sdkVersion: '0.1.0' };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { EventStoreDbEventStore } from '@dotscience/adapters-eventstore';
 import { FsDataMaintenance, FsDataStore, FsEventStore } from '@dotscience/adapters-fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AdapterUnavailableError, StoreNotFoundError, openDotscience } from '../src/index.js';
+import { StoreNotFoundError, openDotscience } from '../src/index.js';
 
 describe('composition root', () => {
   let root: string;

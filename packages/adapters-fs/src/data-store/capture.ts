@@ -1,4 +1,5 @@
-import { buildVersion, filesOf, type CaptureOptions, type CaptureProgress, type VersionRef } from '@dotscience/core';
+import { type CaptureOptions, type CaptureProgress, type VersionRef } from '@dotscience/core';
+import { buildVersion, filesOf } from '@dotscience/core/store-kit';
 import { ManifestWriter } from './manifest-writer.js';
 import { ingestFiles, type IngestTally } from './ingestion.js';
 import type { HashPool } from './hash-pool.js';

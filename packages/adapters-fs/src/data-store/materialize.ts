@@ -1,7 +1,8 @@
 import { constants, promises as fsp } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { restoredMode, type MaterializeOptions, type VersionRef } from '@dotscience/core';
+import { type MaterializeOptions, type VersionRef } from '@dotscience/core';
+import { restoredMode } from '@dotscience/core/store-kit';
 import { MaterializeTargetExistsError } from './data-store-errors.js';
 import { hexOf, type ObjectStore } from './object-store.js';
 import { loadComplete, type VersionTree } from './version-tree.js';

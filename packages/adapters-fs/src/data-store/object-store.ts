@@ -1,7 +1,8 @@
 import { constants, promises as fsp } from 'node:fs';
 import { randomBytes, createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { ManifestSchema, manifestText, type Manifest } from '@dotscience/core';
+import { ManifestSchema, type Manifest } from '@dotscience/core';
+import { manifestText } from '@dotscience/core/store-kit';
 import { DataStoreFullError } from './data-store-errors.js';
 import { STORE_DIRECTORY_MODE, STORE_OBJECT_MODE } from '../store-file-modes.js';
 

@@ -1,11 +1,11 @@
 import { lstatSync, readdirSync, readlinkSync, realpathSync, type BigIntStats } from 'node:fs';
+import { type TreeSource } from '@dotscience/core';
 import {
   scanTree as scanTreeFrom,
   type ScannedDirectory,
   type ScannedFile,
   type ScannedRoot,
-  type TreeSource,
-} from '@dotscience/core';
+} from '@dotscience/core/store-kit';
 import { DataReadError } from './data-store-errors.js';
 import { isRacilyFresh, statFingerprint } from './stat-cache.js';
 

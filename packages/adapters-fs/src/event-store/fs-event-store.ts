@@ -2,10 +2,6 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Observable } from 'rxjs';
 import {
-  checkExpected,
-  checkIdsUnrecorded,
-  idempotentRetry,
-  parseAppend,
   type AnchorEntry,
   type AnchoredLog,
   type AppendOptions,
@@ -18,9 +14,9 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
-  type RetryCandidate,
   type SubscribeOptions,
 } from '@dotscience/core';
+import { checkExpected, checkIdsUnrecorded, idempotentRetry, parseAppend, type RetryCandidate } from '@dotscience/core/store-kit';
 import { AppendTurns, type AppendTurn } from './append-turn.js';
 import { EventStoreClosedError, ReadOnlyEventStoreError } from './event-store-errors.js';
 import { GroupCommitLog } from './group-commit.js';

@@ -2,7 +2,7 @@ import { writevSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AppendResult, RecordedEvent } from '@dotscience/core';
-import { appendResult } from '@dotscience/core';
+import { appendResult } from '@dotscience/core/store-kit';
 import { syncDirectory } from './atomic-file.js';
 import { DiskFullError, EventLogWriteError, isDiskFull } from './event-store-errors.js';
 import type { LogAnchorWriter } from './log-anchors.js';

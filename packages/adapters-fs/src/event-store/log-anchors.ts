@@ -1,7 +1,8 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GENESIS_HASH, LOG_BLOCK_RECORDS, LogChain, type AnchorEntry, type LogHead, type RecordedEvent } from '@dotscience/core';
+import { GENESIS_HASH, LogChain, type AnchorEntry, type LogHead, type RecordedEvent } from '@dotscience/core';
+import { LOG_BLOCK_RECORDS } from '@dotscience/core/store-kit';
 import type { EventTable } from './event-table.js';
 import { readRecords } from './record-reader.js';
 

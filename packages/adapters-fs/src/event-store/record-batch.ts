@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { BatchCanonicalFields, bodyOf, type CanonicalFields, type NewEvent, type RecordedEvent } from '@dotscience/core';
+import type { NewEvent, RecordedEvent } from '@dotscience/core';
+import { BatchCanonicalFields, bodyOf, type CanonicalFields } from '@dotscience/core/store-kit';
 import { FRAME_HEADER_BYTES, lengthChecksum } from './record-frame.js';
 import { metaRecordText } from './record-meta.js';
 import type { RecordWorker } from './record-worker.js';

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataPathNotFoundError, makeManifest, manifestDigest, sha256Digest, type CaptureProgress } from '@dotscience/core';
+import { DataPathNotFoundError, type CaptureProgress } from '@dotscience/core';
+import { makeManifest, manifestDigest, sha256Digest } from '@dotscience/core/store-kit';
 import { SpecialFileError } from '../../src/data-store/index.js';
 import { scratchPerTest, storeIn, writeTree } from './data-trees.js';
 

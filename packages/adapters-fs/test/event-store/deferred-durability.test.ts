@@ -2,7 +2,7 @@ import { open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { logHashOf } from '@dotscience/core';
+import { logHashOf } from '@dotscience/core/store-kit';
 import { FsEventStore } from '../../src/event-store/index.js';
 import { ANCHORS_FILE } from '../../src/event-store/log-anchors.js';
 import { collect, metricEvent, storePerTest } from './fixtures.js';

@@ -3,7 +3,7 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import type { NewEvent, RecordedEvent } from '@dotscience/core';
+import type { NewEvent } from '@dotscience/core';
 import { FsEventStore, type FsEventStoreOptions } from '../../src/event-store/index.js';
 
 export function metricEvent(step: number, id: string = randomUUID()): NewEvent {

@@ -1,7 +1,8 @@
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AnchorVerifier, LOG_BLOCK_RECORDS, logHashOf } from '@dotscience/core';
+import { AnchorVerifier } from '@dotscience/core';
+import { LOG_BLOCK_RECORDS, logHashOf } from '@dotscience/core/store-kit';
 import { FsEventStore } from '../../src/event-store/index.js';
 import { ANCHORS_FILE } from '../../src/event-store/log-anchors.js';
 import { collect, metricEvent, storePerTest } from './fixtures.js';

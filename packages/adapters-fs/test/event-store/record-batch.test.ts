@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { chainEvents, GENESIS_HASH, parseAppend, type JsonValue, type NewEvent } from '@dotscience/core';
+import { GENESIS_HASH, type JsonValue, type NewEvent } from '@dotscience/core';
+import { chainEvents, parseAppend } from '@dotscience/core/store-kit';
 import { LAST_SEAL_JOB_EVENTS, sealAndEncode, sealAndEncodeInParallel, sealJobEnd, SEAL_JOB_EVENTS, type EncodedRecords } from '../../src/event-store/record-batch.js';
 import { decodeRecord } from '../../src/event-store/record-codec.js';
 import { readFrame } from '../../src/event-store/record-frame.js';

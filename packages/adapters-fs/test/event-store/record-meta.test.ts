@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, chainEvents, GENESIS_HASH, verifyChain, type EventMeta, type NewEvent } from '@dotscience/core';
+import { canonicalJson, GENESIS_HASH, verifyChain, type EventMeta, type NewEvent } from '@dotscience/core';
+import { chainEvents } from '@dotscience/core/store-kit';
 import { sealAndEncode } from '../../src/event-store/record-batch.js';
 import { decodeRecord } from '../../src/event-store/record-codec.js';
 import { readFrame } from '../../src/event-store/record-frame.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseAppend } from '@dotscience/core';
+import { parseAppend } from '@dotscience/core/store-kit';
 import { RecordWorker } from '../../src/event-store/record-worker.js';
 import { InThreadSealer, WorkerSealer, type Sealer } from '../../src/event-store/sealer.js';
 import { metricEvent } from './fixtures.js';

@@ -1,15 +1,13 @@
 import {
-  BatchCanonicalFields,
   canonicalJson,
-  chainHashOfFields,
   eventHash,
   parseInput,
   type AppendResult,
-  type CanonicalFields,
   type ExpectedRevision,
   type NewEvent,
   type RecordedEvent,
 } from '@dotscience/core';
+import { BatchCanonicalFields, chainHashOfFields, type CanonicalFields } from '@dotscience/core/store-kit';
 import { AppendChainResponseSchema, type AppendChainResponse } from '../wire/wire-schemas.js';
 import { parseAppendAnswer, refusalOf, type Refusal } from './append-answer.js';
 

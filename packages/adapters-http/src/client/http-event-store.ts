@@ -1,6 +1,5 @@
 import {
   SignedReceiptSchema,
-  parseAppend,
   parseInput,
   type AppendOptions,
   type AppendResult,
@@ -12,6 +11,7 @@ import {
   type SignedReceipt,
   type SubscribeOptions,
 } from '@dotscience/core';
+import { parseAppend } from '@dotscience/core/store-kit';
 import { Observable, type Subscriber } from 'rxjs';
 import { z } from 'zod';
 import { hubPaths } from '../wire/hub-routes.js';

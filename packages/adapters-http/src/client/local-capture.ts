@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
-import { buildVersion, hashContent, fileSystemTree, filesOf, manifestText, scanTree, sha256Digest, type CaptureProgress, type FileContent } from '@dotscience/core';
+import { type CaptureProgress, type FileContent } from '@dotscience/core';
+import { buildVersion, hashContent, fileSystemTree, filesOf, manifestText, scanTree, sha256Digest } from '@dotscience/core/store-kit';
 
 /** Where an object's bytes come from when it is uploaded. */
 export type ObjectSource = { file: string; size: number } | { text: string };

@@ -1,4 +1,5 @@
-import { InvalidInputError, parseNewEvent, RecordedEventSchema, TimestampSchema, type RecordedEvent } from '@dotscience/core';
+import { InvalidInputError, RecordedEventSchema, TimestampSchema, type RecordedEvent } from '@dotscience/core';
+import { parseNewEvent } from '@dotscience/core/store-kit';
 import { z } from 'zod';
 
 const HASH = /^[0-9a-f]{64}$/;

@@ -3,7 +3,8 @@ import { createWriteStream, promises as fsp } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ManifestSchema, MaterializeTargetExistsError, parseInput, restoredMode, type Manifest, type MaterializeOptions } from '@dotscience/core';
+import { ManifestSchema, MaterializeTargetExistsError, parseInput, type Manifest, type MaterializeOptions } from '@dotscience/core';
+import { restoredMode } from '@dotscience/core/store-kit';
 
 
 /** How the download reaches objects: a stream of an object's bytes (throws when absent). */

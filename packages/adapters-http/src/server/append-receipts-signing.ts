@@ -1,21 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isHeadKeepingLog, parseInput, type AppendResult, type EventStore, type SignedReceipt, type UnsignedReceipt } from '@dotscience/core';
+import { isHeadKeepingLog, parseInput, type AppendResult, type EventStore, type SignedReceipt } from '@dotscience/core';
 import { z } from 'zod';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import { authenticate } from './access-control.js';
-import type { HubContext } from './hub-server.js';
-
-/**
- * How a hub signs and keeps receipts (DESIGN §9 "Anchors"): `sign` with the hub's Ed25519
- * key, `record` one line per accepted append in the project's receipts (with the token that
- * made it: who pushed what), `read` them back.
- */
-export interface HubReceipts {
-  sign(receipt: UnsignedReceipt): SignedReceipt;
-  record(project: string, receipt: SignedReceipt): Promise<void>;
-  read(project: string): Promise<SignedReceipt[]>;
-}
+import type { HubContext } from './hub-context.js';
 
 /**
  * The signed head of a project's log now, or undefined when its store keeps no head. A head

@@ -1,4 +1,5 @@
-import { InvalidInputError, parseInput, parseNewEvent, type AppendResult, type EventStore, type NewEvent } from '@dotscience/core';
+import { InvalidInputError, parseInput, type AppendResult, type EventStore, type NewEvent } from '@dotscience/core';
+import { parseNewEvent } from '@dotscience/core/store-kit';
 import { AppendCommonSchema, COMMON_EVENT_FIELDS, type AppendEnvelope } from '../wire/wire-schemas.js';
 
 /**

@@ -1,18 +1,18 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { GatedEventStore, parseInput, type EventStore, type RecordedEvent, type SignedReceipt } from '@dotscience/core';
-import type { z } from 'zod';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { GatedEventStore, parseInput, type EventStore, type RecordedEvent } from '@dotscience/core';
 import type { TokenRegistry } from '../tokens/token-registry.js';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import { authenticate, authorize } from './access-control.js';
 import { chainOf, receiptsOf } from './append-answers.js';
-import { receiptOfAppend, registerReceiptRoutes, type HubReceipts } from './append-receipts-signing.js';
+import { receiptOfAppend, registerReceiptRoutes } from './append-receipts-signing.js';
 import { capConnections, hubLimits, serverTimeoutOptions, type HubLimits } from './connection-limits.js';
 import { appendBody } from './body-append.js';
 import { answerMalformedRequest, errorResponse, noRoute } from './http-errors.js';
+import type { HubContext, HubReceipts } from './hub-context.js';
 import { acceptOnlyUtf8Json } from './json-body-parser.js';
 import { openApiDocument } from './openapi.js';
-import type { ProjectStoreProvider, ProjectStores } from './project-stores.js';
+import type { ProjectStoreProvider } from './project-stores.js';
 import { ProjectReadModel } from './project-read-model.js';
 import { RunStreamReader } from './run-stream-reader.js';
 import { registerRunDetailRoutes } from './run-detail-routes.js';
@@ -46,21 +46,6 @@ export interface HubServerOptions {
 const DEFAULT_PAGE = 1000;
 
 /** What every route handler is given: the project's stores once the token was checked against it. */
-export interface HubContext {
-  /** Parse params (and query/body) with zod, check the token's project and role, open the project's stores. */
-  enter<P extends { project: string }>(request: FastifyRequest, params: z.ZodType<P>, role: wire.Role): Promise<{ params: P; stores: ProjectStores }>;
-  readModel(project: string, stores: ProjectStores): ProjectReadModel;
-  runStreams(project: string, stores: ProjectStores): RunStreamReader;
-  /** The project's event store behind the append gate: where appends from clients go. */
-  gatedEvents(project: string, stores: ProjectStores): EventStore;
-  tokens: TokenRegistry;
-  receipts: HubReceipts | undefined;
-  /** The last head signed per project (appends answered by one commit share it). */
-  signedHeads: Map<string, SignedReceipt>;
-  heartbeatMs: number;
-  limits: HubLimits;
-}
-
 /** The hub: JSON/HTTP over a project's event log and data objects, with tokens scoped per project. */
 export class HubServer {
   readonly app: FastifyInstance;

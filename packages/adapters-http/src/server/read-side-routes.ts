@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { lineageOf, parseInput, resolveLineageNode, runQuery, selectionQuery, withParent, withoutWrappingWorkloads, type RunView, type SkippedEvent } from '@dotscience/core';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
-import type { HubContext } from './hub-server.js';
+import type { HubContext } from './hub-context.js';
 import { HubRefusal, notFound } from './http-errors.js';
 import type { ProjectReadModel } from './project-read-model.js';
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseInput, runStream } from '@dotscience/core';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
-import type { HubContext } from './hub-server.js';
+import type { HubContext } from './hub-context.js';
 import { notFound } from './http-errors.js';
 import { findRun } from './read-side-routes.js';
 import { downsampleMinMax } from './series-downsampling.js';

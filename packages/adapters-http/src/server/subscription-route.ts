@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import { authenticate } from './access-control.js';
-import type { HubContext } from './hub-server.js';
+import type { HubContext } from './hub-context.js';
 import { errorResponse, HubRefusal } from './http-errors.js';
 
 const LastEventIdSchema = z.coerce.number().int().nonnegative();

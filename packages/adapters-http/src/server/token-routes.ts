@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseInput } from '@dotscience/core';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
-import type { HubContext } from './hub-server.js';
+import type { HubContext } from './hub-context.js';
 
 /** Token management of a project by its admins (the hub's operator uses ds token on the hub's machine). */
 export function registerTokenRoutes(app: FastifyInstance, context: HubContext): void {

@@ -1,4 +1,5 @@
-import { ExpectedRevisionSchema, NewEventSchema, RecordedEventSchema, TimestampSchema } from '@dotscience/core';
+import { NewEventSchema, RecordedEventSchema, TimestampSchema } from '@dotscience/core';
+import { ExpectedRevisionSchema } from '@dotscience/core/store-kit';
 import { z } from 'zod';
 
 /**

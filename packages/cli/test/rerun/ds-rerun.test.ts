@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -46,7 +46,7 @@ const scriptWriting = (what: string): string =>
 
 /** The demo's run recorded from the Python program's run block. */
 function protocolRunOf(project: string): RunView {
-  const runs = dsJson<RunView[]>(['runs'], { cwd: project }).filter((r) => r.workload.recordedBy === 'run-block' && r.rerunOf === undefined);
+  const runs = dsJson<RunView[]>(['runs'], { cwd: project }).filter((r) => r.workload.recordedBy === 'run-block' && r.workload.cell === undefined && r.rerunOf === undefined); // not the notebook's
   expect(runs).toHaveLength(1);
   return runs[0]!;
 }

@@ -282,24 +282,15 @@ export const currentSchemaVersion: Record<EventType, number> = Object.fromEntrie
   eventTypes.map((t) => [t, 1]),
 ) as Record<EventType, number>;
 
-/** One discriminated union of every domain event (type + data). */
-export const DomainEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ProjectCreated'), data: ProjectCreatedSchema }),
-  z.object({ type: z.literal('RunStarted'), data: RunStartedSchema }),
-  z.object({ type: z.literal('RunDescribed'), data: RunDescribedSchema }),
-  z.object({ type: z.literal('InputDeclared'), data: DataDeclaredSchema }),
-  z.object({ type: z.literal('OutputDeclared'), data: DataDeclaredSchema }),
-  z.object({ type: z.literal('ParameterRecorded'), data: ParameterRecordedSchema }),
-  z.object({ type: z.literal('MetricRecorded'), data: MetricRecordedSchema }),
-  z.object({ type: z.literal('MetricsRecorded'), data: MetricsRecordedSchema }),
-  z.object({ type: z.literal('SummaryRecorded'), data: SummaryRecordedSchema }),
-  z.object({ type: z.literal('LabelAdded'), data: LabelAddedSchema }),
-  z.object({ type: z.literal('ModelDeclared'), data: ModelDeclaredSchema }),
-  z.object({ type: z.literal('RunErrored'), data: RunErroredSchema }),
-  z.object({ type: z.literal('RunPublished'), data: RunPublishedSchema }),
-  z.object({ type: z.literal('DatasetVersionCreated'), data: DatasetVersionCreatedSchema }),
-  z.object({ type: z.literal('ModelVersionCreated'), data: ModelVersionCreatedSchema }),
-  z.object({ type: z.literal('RunAbandoned'), data: RunAbandonedSchema }),
-]);
+/** The schema of one domain event of type T: its type and its data. */
+type DomainEventSchemaOf<T extends EventType> = z.ZodObject<{ type: z.ZodLiteral<T>; data: (typeof eventSchemas)[T] }>;
+type AnyDomainEventSchema = { [T in EventType]: DomainEventSchemaOf<T> }[EventType];
+
+function domainEventSchemaOf<T extends EventType>(type: T): DomainEventSchemaOf<T> {
+  return z.object({ type: z.literal(type), data: eventSchemas[type] }) as unknown as DomainEventSchemaOf<T>;
+}
+
+/** One discriminated union of every domain event (type + data), one member per entry of `eventSchemas`. */
+export const DomainEventSchema = z.discriminatedUnion('type', eventTypes.map(domainEventSchemaOf) as [AnyDomainEventSchema, ...AnyDomainEventSchema[]]);
 export type DomainEvent = z.infer<typeof DomainEventSchema>;
 export type EventData<T extends EventType> = Extract<DomainEvent, { type: T }>['data'];

@@ -1,5 +1,6 @@
 import { hash as digest } from 'node:crypto';
-import { canonicalJson, flattened } from './canonical-json.js';
+import { canonicalJson } from './canonical-json.js';
+import { flattened } from './fast/flat-string.js';
 import { GENESIS_HASH, type NewEvent, type RecordedEvent } from './envelope.js';
 
 /** The fields the hash covers. Position and recordedAt are store-local and excluded, so a migrated event keeps its hash. */

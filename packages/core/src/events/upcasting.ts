@@ -1,6 +1,6 @@
 import { currentSchemaVersion, eventSchemas, type DomainEvent, type EventType } from './catalogue.js';
 import type { RecordedEvent } from './envelope.js';
-import { metricDataFastPath } from './metric-data-fast-path.js';
+import { plainlyValidMetricData } from './fast/metric-data.js';
 
 /** Turns the data of `type` at `fromVersion` into the data of `fromVersion + 1`. */
 export type Upcaster = (data: unknown) => unknown;
@@ -58,7 +58,7 @@ export class UpcasterRegistry {
     }
     if (e.schemaVersion > target) throw new UnknownEventVersionError(e.type, e.schemaVersion, e.stream, e.revision);
     // Metric events (most of a history) are checked without zod when they are plainly valid.
-    const fast = metricDataFastPath(e.type, data);
+    const fast = plainlyValidMetricData(e.type, data);
     if (fast !== undefined) return { type: e.type, data: fast } as DomainEvent;
     // The type's own schema (not the union): same verdict, no dispatch or wrapper object per event.
     const parsed = eventSchemas[e.type as EventType].safeParse(data);

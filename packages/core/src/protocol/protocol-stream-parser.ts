@@ -1,60 +1,16 @@
-import { z } from 'zod';
 import { parseInput } from '../errors/parse-input.js';
+import { concatBytes, OpenBlock } from './open-block.js';
 import { parseRunBlock } from './parse-run-block.js';
-import { ProtocolBlockError, type ProtocolBlockLocation } from './protocol-block-error.js';
-import type { RunBlock } from './run-block.js';
+import { ProtocolBlockError } from './protocol-block-error.js';
+import { TextChunkEncoder } from './text-chunk-encoder.js';
+import { DEFAULT_MAX_BLOCK_BYTES, ProtocolStreamParserOptionsSchema, type ProtocolStreamEvent, type ProtocolStreamParserOptions } from './protocol-stream-events.js';
 import { CLOSE_MARKER_PREFIX, OPEN_MARKER_PREFIX, RunMarkerMatcher } from './run-marker.js';
-
-/** What the parser found in the stream, in stream order. */
-export type ProtocolStreamEvent =
-  /** Bytes that are not part of a block, exactly as the program wrote them. */
-  | { kind: 'output'; bytes: Uint8Array }
-  /** A run block that parsed; `offset`/`line` locate its opening marker. */
-  | { kind: 'run'; runId: string; block: RunBlock; offset: number; line: number }
-  /** A block that could not be recorded; the stream goes on after it. */
-  | { kind: 'error'; error: ProtocolBlockError };
-
-export const DEFAULT_MAX_BLOCK_BYTES = 64 * 1024 * 1024;
-
-export const ProtocolStreamParserOptionsSchema = z.object({
-  /** Largest block accepted (its JSON, in bytes). Default 64 MiB. */
-  maxBlockBytes: z.number().int().positive().optional(),
-});
-export type ProtocolStreamParserOptions = z.input<typeof ProtocolStreamParserOptionsSchema>;
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const LEFT_BRACKET = 0x5b;
 
 type Mode = 'output' | 'block' | 'after-close' | 'after-close-cr';
-
-interface OpenBlock {
-  runId: string;
-  offset: number;
-  line: number;
-  /** Body bytes kept from earlier chunks. */
-  parts: Uint8Array[];
-  storedBytes: number;
-  /** Body bytes seen so far, including any closing marker in progress. */
-  seenBytes: number;
-  /** JSON string state, so that markers quoted inside a string are not taken for structure. */
-  inString: boolean;
-  escaped: boolean;
-}
-
-function concatBytes(parts: readonly Uint8Array[], length = parts.reduce((n, p) => n + p.length, 0)): Uint8Array {
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    if (at >= length) break;
-    const piece = part.length <= length - at ? part : part.subarray(0, length - at);
-    out.set(piece, at);
-    at += piece.length;
-  }
-  return out;
-}
 
 /**
  * Splits a program's stdout into plain output and Dotscience run blocks
@@ -88,8 +44,7 @@ export class ProtocolStreamParser {
   private offset = 0;
   private line = 1;
   private ended = false;
-  /** A high surrogate that ended the last string chunk, waiting for its pair. */
-  private pendingSurrogate = '';
+  private readonly text = new TextChunkEncoder();
   private readonly encoder = new TextEncoder();
   private events: ProtocolStreamEvent[] = [];
   private pendingOutput: Uint8Array[] = [];
@@ -102,7 +57,7 @@ export class ProtocolStreamParser {
   /** Feed the next chunk of the stream; returns the events it completes. */
   write(chunk: Uint8Array | string): ProtocolStreamEvent[] {
     if (this.ended) throw new Error('ProtocolStreamParser.write() after end(): create a new parser for a new stream');
-    this.scan(typeof chunk === 'string' ? this.encodeText(chunk) : chunk);
+    this.scan(typeof chunk === 'string' ? this.text.encode(chunk) : chunk);
     return this.takeEvents();
   }
 
@@ -110,10 +65,8 @@ export class ProtocolStreamParser {
   end(): ProtocolStreamEvent[] {
     if (this.ended) return [];
     this.ended = true;
-    if (this.pendingSurrogate) {
-      this.scan(this.encoder.encode(this.pendingSurrogate));
-      this.pendingSurrogate = '';
-    }
+    const heldText = this.text.end();
+    if (heldText.length > 0) this.scan(heldText);
     switch (this.mode) {
       case 'output':
         if (this.matcher.active) this.output(this.matcher.heldBytes());
@@ -129,17 +82,6 @@ export class ProtocolStreamParser {
     }
     this.matcher.reset();
     return this.takeEvents();
-  }
-
-  private encodeText(text: string): Uint8Array {
-    let all = this.pendingSurrogate + text;
-    this.pendingSurrogate = '';
-    const last = all.charCodeAt(all.length - 1);
-    if (last >= 0xd800 && last <= 0xdbff) {
-      this.pendingSurrogate = all.slice(-1);
-      all = all.slice(0, -1);
-    }
-    return this.encoder.encode(all);
   }
 
   private takeEvents(): ProtocolStreamEvent[] {
@@ -238,7 +180,7 @@ export class ProtocolStreamParser {
       }
     }
     if (this.mode === 'output') this.output(bytes.subarray(start, this.matcher.active ? Math.max(start, this.heldStart - base) : n));
-    if (this.mode === 'block' && start < n) this.store(bytes.subarray(start, n));
+    if (this.mode === 'block' && start < n) this.block!.store(bytes.subarray(start, n));
     this.offset = base + n;
   }
 
@@ -251,13 +193,7 @@ export class ProtocolStreamParser {
   private openBlock(runId: string, offset: number): void {
     this.mode = 'block';
     this.matcher.acceptClose = true;
-    this.block = { runId, offset, line: this.line, parts: [], storedBytes: 0, seenBytes: 0, inString: false, escaped: false };
-  }
-
-  private store(bytes: Uint8Array): void {
-    const block = this.block!;
-    block.parts.push(bytes.slice());
-    block.storedBytes += bytes.length;
+    this.block = new OpenBlock(runId, offset, this.line);
   }
 
   /** Scan block bytes from `i` until the block ends or the chunk does; returns where to go on. */
@@ -268,14 +204,8 @@ export class ProtocolStreamParser {
     const n = bytes.length;
     for (; i < n; i += 1) {
       const b = bytes[i]!;
-      block.seenBytes += 1;
+      block.see(b);
       if (b === NEWLINE) this.line += 1;
-      if (block.inString) {
-        if (block.escaped) block.escaped = false;
-        else if (b === BACKSLASH) block.escaped = true;
-        // A raw line break cannot be inside a JSON string: the JSON is broken, stop tracking the string.
-        else if (b === QUOTE || b === NEWLINE || b === CARRIAGE_RETURN) block.inString = false;
-      } else if (b === QUOTE) block.inString = true;
 
       const step = this.matcher.push(b);
       if (step === 'complete') {
@@ -289,7 +219,7 @@ export class ProtocolStreamParser {
         if (block.inString) continue;
         if (marker.kind === 'close') {
           this.finishBlock(
-            new ProtocolBlockError('mismatched-id', `it was opened for run ${block.runId} but closed for run ${marker.id}`, this.locate(block)),
+            new ProtocolBlockError('mismatched-id', `it was opened for run ${block.runId} but closed for run ${marker.id}`, block.location),
           );
           return { next: i + 1, start: i + 1 };
         }
@@ -307,20 +237,9 @@ export class ProtocolStreamParser {
     return { next: n, start };
   }
 
-  private locate(block: OpenBlock): ProtocolBlockLocation {
-    return { runId: block.runId, offset: block.offset, line: block.line };
-  }
-
-  /** The block's JSON bytes: what was stored plus this chunk's part, without the trailing marker. */
-  private blockJson(tail: Uint8Array, markerLength: number): Uint8Array {
-    const block = this.block!;
-    const length = block.storedBytes + tail.length - markerLength;
-    return concatBytes([...block.parts, tail], length);
-  }
-
   private closeBlock(body: { bytes: Uint8Array; start: number; end: number; markerLength: number }): void {
     const block = this.block!;
-    const location = this.locate(block);
+    const location = block.location;
     const tail = body.bytes.subarray(body.start, body.end);
     const jsonLength = block.storedBytes + tail.length - body.markerLength;
     if (jsonLength > this.maxBlockBytes) {
@@ -328,7 +247,7 @@ export class ProtocolStreamParser {
       return;
     }
     try {
-      const parsed = parseRunBlock(this.blockJson(tail, body.markerLength), location);
+      const parsed = parseRunBlock(block.body([tail], body.markerLength), location); // the JSON: without the closing marker
       this.finishBlock({ kind: 'run', runId: block.runId, block: parsed, offset: block.offset, line: block.line });
     } catch (e) {
       if (!(e instanceof ProtocolBlockError)) throw e;
@@ -348,7 +267,7 @@ export class ProtocolStreamParser {
   /** The open block is not a block after all: report it and pass its bytes (minus `dropTail` trailing bytes) through as output. */
   private abandonBlock(detail: string, tail: Uint8Array[], dropTail = 0): void {
     const block = this.block!;
-    this.emit({ kind: 'error', error: new ProtocolBlockError('unterminated', detail, this.locate(block)) });
+    this.emit({ kind: 'error', error: new ProtocolBlockError('unterminated', detail, block.location) });
     this.releaseBlock(tail, dropTail);
   }
 
@@ -356,7 +275,7 @@ export class ProtocolStreamParser {
     const block = this.block!;
     this.emit({
       kind: 'error',
-      error: new ProtocolBlockError('too-large', `the block is larger than the limit of ${this.maxBlockBytes} bytes; its text was passed through as output`, this.locate(block)),
+      error: new ProtocolBlockError('too-large', `the block is larger than the limit of ${this.maxBlockBytes} bytes; its text was passed through as output`, block.location),
     });
     this.releaseBlock(tail, 0);
   }
@@ -365,8 +284,7 @@ export class ProtocolStreamParser {
     const block = this.block!;
     const marker = concatBytes([OPEN_MARKER_PREFIX, this.encoder.encode(`${block.runId}]]`)]);
     this.output(marker);
-    const stored = block.storedBytes + tail.reduce((n, t) => n + t.length, 0) - dropTail;
-    this.output(concatBytes([...block.parts, ...tail], stored));
+    this.output(block.body(tail, dropTail));
     this.block = undefined;
     this.mode = 'output';
     this.matcher.acceptClose = false;

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import {
-  MAX_METRIC_BATCH_POINTS,
   MetricsRecordedFieldsSchema,
   checkMetricBatch,
-  metricBatchIssues,
   DataDeclaredSchema,
   LabelAddedSchema,
   MetricRecordedSchema,
@@ -16,8 +14,8 @@ import {
   SummaryRecordedSchema,
 } from '../events/catalogue.js';
 import { RunAbandonedSchema } from '../events/run-context-schemas.js';
-import { TimestampSchema } from '../events/json.js';
 import { parseInput } from '../errors/parse-input.js';
+import { isPlainMetricCommand } from './fast/metric-command.js';
 
 /**
  * The commands of the run lifecycle, one per run-stream event of the catalogue.
@@ -51,66 +49,14 @@ export type RunCommandOf<K extends RunCommandKind> = Extract<RunCommand, { kind:
 /** A RunCommand as a caller writes it (optional fields may be left out). */
 export type RunCommandInput = z.input<typeof RunCommandSchema>;
 
-const MAX_NAME = 1024;
-
 /**
- * The hot path: a metric with a plain finite number, a valid step and timestamp
- * is accepted without building a zod result. The check is strictly narrower than
- * the schema, so anything it does not accept goes through the schema, which either
- * accepts it or says which field is wrong.
+ * Parse a command for run `runId`; throws InvalidInputError naming each bad field. A plain
+ * metric command (fast/metric-command.ts) is taken as it is, without building a zod result.
  */
-function isPlainNumericMetric(c: Record<string, unknown>): c is RunCommandOf<'recordMetric'> {
-  const { name, value, step, at } = c;
-  return (
-    typeof name === 'string' &&
-    name.length > 0 &&
-    name.length <= MAX_NAME &&
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    (step === undefined || (Number.isSafeInteger(step) && (step as number) >= 0)) &&
-    typeof at === 'string' &&
-    TimestampSchema.safeParse(at).success
-  );
-}
-
-const isStep = (s: unknown): boolean => s === null || (Number.isSafeInteger(s) && (s as number) >= 0);
-
-/**
- * The hot path of a batch: columns of plain finite numbers (values, steps,
- * time deltas) are checked in one pass each, without zod. Like
- * isPlainNumericMetric it is strictly narrower than the schema: a batch with
- * JSON values, or anything it does not accept, goes through the schema.
- */
-function isPlainNumericBatch(c: Record<string, unknown>): c is RunCommandOf<'recordMetrics'> {
-  const { series } = c;
-  if (!Array.isArray(series) || series.length === 0) return false;
-  let points = 0;
-  for (const s of series as unknown[]) {
-    if (typeof s !== 'object' || s === null) return false;
-    const { name, values, steps, at } = s as Record<string, unknown>;
-    if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME) return false;
-    if (!Array.isArray(values) || values.length === 0) return false;
-    for (let i = 0; i < values.length; i++) if (typeof values[i] !== 'number' || !Number.isFinite(values[i])) return false;
-    if (steps !== undefined) {
-      if (!Array.isArray(steps)) return false;
-      for (let i = 0; i < steps.length; i++) if (!isStep(steps[i])) return false;
-    }
-    if (typeof at !== 'object' || at === null) return false;
-    const { start, deltasMs } = at as Record<string, unknown>;
-    if (typeof start !== 'string' || !TimestampSchema.safeParse(start).success || !Array.isArray(deltasMs)) return false;
-    for (let i = 0; i < deltasMs.length; i++) if (!Number.isSafeInteger(deltasMs[i])) return false;
-    points += values.length;
-    if (points > MAX_METRIC_BATCH_POINTS) return false;
-  }
-  return metricBatchIssues(c as RunCommandOf<'recordMetrics'>).length === 0;
-}
-
-/** Parse a command for run `runId`; throws InvalidInputError naming each bad field. */
 export function parseRunCommand(runId: string, command: unknown): RunCommand {
   if (typeof command === 'object' && command !== null) {
     const c = command as Record<string, unknown>;
-    if (c.kind === 'recordMetric' && isPlainNumericMetric(c)) return c;
-    if (c.kind === 'recordMetrics' && isPlainNumericBatch(c)) return c;
+    if (isPlainMetricCommand(c)) return c as RunCommand;
     const kind = typeof c.kind === 'string' ? c.kind : 'unknown';
     return parseInput(RunCommandSchema, command, `${kind} command for run ${runId}`);
   }

@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { parseNewEvents, type NewEvent, type RecordedEvent } from '../events/envelope.js';
+import type { NewEvent, RecordedEvent } from '../events/envelope.js';
+import { parseNewEvents } from '../events/new-event-parsing.js';
 import { parseInput } from '../errors/parse-input.js';
 import { DuplicateEventIdError, WrongExpectedRevisionError, type EventIdSite } from '../errors/store-errors.js';
 import type { AppendOptions, AppendResult, ExpectedRevision } from '../ports/event-store.js';
+import { plainAppendTarget } from './fast/append-target.js';
 
 const expectedRevisionRule = "must be a revision (an integer >= -1), 'no_stream', 'stream_exists' or 'any'";
 
@@ -12,7 +14,8 @@ export const ExpectedRevisionSchema = z.union(
   { error: expectedRevisionRule },
 );
 
-const AppendTargetSchema = z.object({
+/** The stream and expected revision of an append (exported for the fast path's property test). */
+export const AppendTargetSchema = z.object({
   stream: z.string().min(1, 'must name a stream (a non-empty string)'),
   expectedRevision: ExpectedRevisionSchema.default('any'),
 });
@@ -31,17 +34,6 @@ export function parseAppend(
     plainAppendTarget(stream, options.expectedRevision) ??
     parseInput(AppendTargetSchema, { stream, expectedRevision: options.expectedRevision }, `append to stream ${JSON.stringify(stream)}`).expectedRevision;
   return { events: parseAppendedEvents(stream, events), expected };
-}
-
-/**
- * AppendTargetSchema's verdict on a plainly valid stream name and expected revision (every
- * append makes this check), or undefined: then zod parses it, to name what is wrong.
- */
-function plainAppendTarget(stream: unknown, expected: unknown): ExpectedRevision | undefined {
-  if (typeof stream !== 'string' || stream.length === 0) return undefined;
-  if (expected === undefined) return 'any';
-  if (typeof expected === 'number') return Number.isSafeInteger(expected) && expected >= -1 ? expected : undefined;
-  return expected === 'no_stream' || expected === 'stream_exists' || expected === 'any' ? expected : undefined;
 }
 
 /** `parseAppend`'s events alone: errors name each by its place in the append. */

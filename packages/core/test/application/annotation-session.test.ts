@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AnnotationSession, ModeConflictError, NoOpenRunError, type AnnotationSessionOptions } from '../../src/application/index.js';
+import { AnnotationSession, ModeConflictError, NoOpenRunError } from '../../src/index.js';
+import { type AnnotationSessionOptions } from '../../src/application/annotation-session.js';
 import { DataPathNotFoundError } from '../../src/errors/data-errors.js';
 import { InvalidInputError } from '../../src/errors/store-errors.js';
-import { RunAlreadyPublishedError, RunAlreadyStartedError } from '../../src/run/index.js';
+import { RunAlreadyPublishedError, RunAlreadyStartedError } from '../../src/index.js';
 import { testServices, types } from './run-services-fixture.js';
 
 function session(options: Partial<AnnotationSessionOptions> = {}) {

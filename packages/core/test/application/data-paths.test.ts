@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { datasetNameForPath, normalizeDataPath } from '../../src/application/index.js';
+import { datasetNameForPath } from '../../src/application/data-paths.js';
+import { normalizeDataPath } from '../../src/index.js';
 
 describe('data paths and default dataset names', () => {
   it.each([

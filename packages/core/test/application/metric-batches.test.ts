@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AnnotationSession, metricBatchCommands } from '../../src/application/index.js';
+import { AnnotationSession } from '../../src/index.js';
+import { metricBatchCommands } from '../../src/application/metric-batch-builder.js';
 import { InvalidInputError } from '../../src/errors/store-errors.js';
 import { MAX_METRIC_BATCH_POINTS } from '../../src/events/catalogue.js';
-import { defaultUpcasters, type RecordedEvent } from '../../src/events/index.js';
-import { MetricStepOrderError, metricPointsOf } from '../../src/run/index.js';
+import { defaultUpcasters, type RecordedEvent } from '../../src/index.js';
+import { MetricStepOrderError, metricPointsOf } from '../../src/index.js';
 import { testServices, types } from './run-services-fixture.js';
 
 /** The points a recorded event holds, read as the read side reads it (upcast to its domain form). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { recordRunLeftOpen, runLeftOpenCommands, type RunLeftOpen } from '../../src/application/index.js';
+import { recordRunLeftOpen } from '../../src/index.js';
+import { runLeftOpenCommands, type RunLeftOpen } from '../../src/application/run-left-open.js';
 import { given, TEST_RUN_ID } from '../../src/testing/given-when-then.js';
 import { T0, published, started } from '../run/run-fixtures.js';
 import { testServices, types } from './run-services-fixture.js';

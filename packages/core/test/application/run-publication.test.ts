@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AnnotationSession, PublicationPlan, RunRecorder, VersionNotCapturedError, publishRun } from '../../src/application/index.js';
+import { AnnotationSession, PublicationPlan, RunRecorder, publishRun } from '../../src/index.js';
+import { VersionNotCapturedError } from '../../src/application/session-errors.js';
 import { DataPathNotFoundError } from '../../src/errors/data-errors.js';
 import { verifyChain } from '../../src/events/hash-chain.js';
-import { ModelConflictError } from '../../src/run/index.js';
+import { ModelConflictError } from '../../src/index.js';
 import { testServices, types, type TestServices } from './run-services-fixture.js';
 
 function session(services: TestServices = testServices()) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { RunRecorder } from '../../src/application/index.js';
+import { RunRecorder } from '../../src/index.js';
 import { WrongExpectedRevisionError } from '../../src/errors/store-errors.js';
 import { verifyChain } from '../../src/events/hash-chain.js';
-import { MetricStepOrderError, ParameterConflictError } from '../../src/run/index.js';
+import { MetricStepOrderError, ParameterConflictError } from '../../src/index.js';
 import { testServices, types } from './run-services-fixture.js';
 
 const T = '2026-02-01T00:00:00.000Z';

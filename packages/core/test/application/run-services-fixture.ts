@@ -2,7 +2,7 @@ import { DataPathNotFoundError } from '../../src/errors/data-errors.js';
 import type { VersionRef } from '../../src/events/catalogue.js';
 import type { RecordedEvent } from '../../src/events/envelope.js';
 import { sha256Digest } from '../../src/data/manifest.js';
-import type { RunServices } from '../../src/application/index.js';
+import type { RunServices } from '../../src/index.js';
 import type { DataStore, VersionStat } from '../../src/ports/data-store.js';
 import type { AppendOptions, AppendResult, EventStore } from '../../src/ports/event-store.js';
 import type { NewEvent } from '../../src/events/envelope.js';

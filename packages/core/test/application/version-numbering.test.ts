@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideVersion, sameContent, type RecordedVersion } from '../../src/application/index.js';
+import { decideVersion, sameContent, type RecordedVersion } from '../../src/application/version-numbering.js';
 import type { VersionRef } from '../../src/events/catalogue.js';
 
 const ref = (n: number): VersionRef => ({ store: 'fs', digest: `sha256:${n.toString(16).padStart(64, '0')}`, kind: 'file', bytes: 1, files: 1 });

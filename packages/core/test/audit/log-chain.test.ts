@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AnchorVerifier, GENESIS_HASH, LOG_BLOCK_RECORDS, LogChain, logHashOf, type AnchorEntry } from '../../src/index.js';
+import { AnchorVerifier, GENESIS_HASH, LogChain, type AnchorEntry } from '../../src/index.js';
+import { LOG_BLOCK_RECORDS, logHashOf } from '../../src/store-kit.js';
 
 const sha = (text: string) => createHash('sha256').update(text, 'latin1').digest('hex');
 const hashes = (n: number, salt = 'r') => Array.from({ length: n }, (_, i) => sha(`${salt}${i}`));

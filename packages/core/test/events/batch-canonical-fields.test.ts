@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { BatchCanonicalFields, canonicalFields, canonicalJson, parseNewEvent, parseNewEvents, type JsonValue, type NewEvent } from '../../src/events/index.js';
+import { BatchCanonicalFields, parseNewEvent, parseNewEvents } from '../../src/store-kit.js';
+import { canonicalFields } from '../../src/events/hash-chain.js';
+import { canonicalJson, type JsonValue, type NewEvent } from '../../src/index.js';
 
 const meta = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
   correlationId: 'run-1',
@@ -112,7 +114,7 @@ describe('events parsed for an append are written by the native JSON writer (the
     expect(written(new BatchCanonicalFields('s', events), events)).toEqual({ texts: ['{"a":[{"c":"x","d":1}],"b":1}', '{"y":"é","z":null}', '{"step":3}'], native: 3 });
   });
 
-  it('given a marked append of ids of every UUID form (versions, variants, either case, nil, max), when written, then each id text is its canonical JSON', () => {
+  it('given a parsed append of ids of every UUID form (versions, variants, either case, nil, max), when written, then each id text is its canonical JSON', () => {
     const ids = ['0190a6b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b', 'C56A4180-65AA-42EC-A945-5FD21DEC0538', '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff'];
     const events = parseNewEvents(ids.map((id) => ({ ...raw({ a: 1 }), id })), (i) => `event ${i}`);
     const writer = new BatchCanonicalFields('s', events);
@@ -124,7 +126,7 @@ describe('events parsed for an append are written by the native JSON writer (the
     expect(written(new BatchCanonicalFields('s', events), events)).toEqual({ texts: ['{"a":2,"b":1}', '{"10":"x","9":"y"}'], native: 0 });
   });
 
-  it('given parsed events written once, when the caller then changes their data and writes them again, then the second write is canonical (the mark is taken by the first)', () => {
+  it('given parsed events written once, when the caller then changes their data and writes them again, then the second write is canonical (the first takes dataTextIsCanonical)', () => {
     const events = parsedWith({ b: 1, a: 2 });
     expect(written(new BatchCanonicalFields('s', events), events).native).toBe(1);
     const data = events[0]!.data as Record<string, unknown>;
@@ -133,7 +135,7 @@ describe('events parsed for an append are written by the native JSON writer (the
     expect(written(new BatchCanonicalFields('s', events), events)).toEqual({ texts: ['{"a":3,"b":1}'], native: 0 });
   });
 
-  it('given a marked append, when of() is given data the array does not hold at that place, then that data is written canonically', () => {
+  it('given a parsed append, when of() is given data the array does not hold at that place, then that data is written canonically', () => {
     const events = parsedWith({ b: 1, a: 2 }, { d: 1, c: 2 });
     const writer = new BatchCanonicalFields('s', events);
     const foreign = { y: 1, x: 2 };
@@ -141,7 +143,7 @@ describe('events parsed for an append are written by the native JSON writer (the
     expect(writer.of({ ...events[1]!, data: foreign, revision: 1 }).data).toBe('{"x":2,"y":1}');
   });
 
-  it('given events parsed one by one (parseNewEvent), when written, then their data is written canonically (only parseNewEvents marks an append)', () => {
+  it('given events parsed one by one (parseNewEvent), when written, then their data is written canonically (only parseNewEvents vouches for an append)', () => {
     const events = [parseNewEvent(raw({ b: 1, a: 2 }), 'event')];
     expect(written(new BatchCanonicalFields('s', events), events)).toEqual({ texts: ['{"a":2,"b":1}'], native: 0 });
   });

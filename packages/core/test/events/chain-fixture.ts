@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { chainEvents, GENESIS_HASH, type NewEvent, type RecordedEvent } from '../../src/events/index.js';
+import { chainEvents } from '../../src/store-kit.js';
+import { GENESIS_HASH, type NewEvent, type RecordedEvent } from '../../src/index.js';
 
 export function newEvent(type: string, data: NewEvent['data']): NewEvent {
   return { id: randomUUID(), type, schemaVersion: 1, data, meta: { actor: { user: 'ada', host: 'lab' } } };

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/events/canonical-json.js';
-import { chainEvents, eventHash, GENESIS_HASH, hashedBody, verifyChain, type RecordedEvent } from '../../src/events/index.js';
+import { chainEvents } from '../../src/store-kit.js';
+import { eventHash, GENESIS_HASH, hashedBody, verifyChain, type RecordedEvent } from '../../src/index.js';
 import { newEvent, recordHistory, sampleHistory } from './chain-fixture.js';
 
 const clone = (events: RecordedEvent[]): RecordedEvent[] => structuredClone(events);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventSchemas, InvalidEventDataError, MAX_METRIC_BATCH_POINTS, UpcasterRegistry, type RecordedEvent } from '../../src/events/index.js';
-import { metricDataFastPath } from '../../src/events/metric-data-fast-path.js';
+import { eventSchemas, InvalidEventDataError, MAX_METRIC_BATCH_POINTS, UpcasterRegistry, type RecordedEvent } from '../../src/index.js';
+import { plainlyValidMetricData } from '../../src/events/fast/metric-data.js';
 import { newEvent, recordHistory } from './chain-fixture.js';
 
 type MetricType = 'MetricRecorded' | 'MetricsRecorded';
@@ -11,8 +11,8 @@ const AT = '2026-11-25T10:00:00.000Z';
 const viaZod = (type: MetricType, data: unknown) => eventSchemas[type].safeParse(data);
 
 /** The fast path's answer, which must be zod's output exactly (values, key order, no shared arrays) whenever it answers. */
-function expectSameAsZod(type: MetricType, data: unknown): ReturnType<typeof metricDataFastPath> {
-  const fast = metricDataFastPath(type, data);
+function expectSameAsZod(type: MetricType, data: unknown): ReturnType<typeof plainlyValidMetricData> {
+  const fast = plainlyValidMetricData(type, data);
   if (fast === undefined) return undefined;
   const zod = viaZod(type, data);
   expect(zod.success, `zod refuses what the fast path accepted: ${JSON.stringify(data)}`).toBe(true);
@@ -28,7 +28,7 @@ describe('metric event data checked without zod', () => {
     expect(fast).not.toBe(data);
     expect(Object.keys(fast!)).toEqual(['name', 'value', 'step', 'at']);
     expect(expectSameAsZod('MetricRecorded', { name: 'acc', value: 'n/a', at: AT })).toEqual({ name: 'acc', value: 'n/a', at: AT });
-    expect(Object.keys(metricDataFastPath('MetricRecorded', JSON.parse(`{"value":null,"name":"x","at":"${AT}"}`))!)).toEqual(['name', 'value', 'at']);
+    expect(Object.keys(plainlyValidMetricData('MetricRecorded', JSON.parse(`{"value":null,"name":"x","at":"${AT}"}`))!)).toEqual(['name', 'value', 'at']);
   });
 
   it('given a batch of series, when checked, then the answer is zod\'s output with every column copied (never the recorded arrays)', () => {
@@ -51,7 +51,7 @@ describe('metric event data checked without zod', () => {
       ['MetricsRecorded', { series: [{ name: 'mixed', values: [1, 'two'], at: { start: AT, deltasMs: [0, 0] } }] }],
       ['LabelAdded', { name: 'team', value: 'vision' }],
     ];
-    for (const [type, data] of unsure) expect(metricDataFastPath(type, data), JSON.stringify(data)).toBeUndefined();
+    for (const [type, data] of unsure) expect(plainlyValidMetricData(type, data), JSON.stringify(data)).toBeUndefined();
   });
 
   it('given data breaking a rule, when checked, then it answers undefined and zod refuses it, naming the rule', () => {
@@ -75,7 +75,7 @@ describe('metric event data checked without zod', () => {
       ['MetricsRecorded', series({ values: new Array(MAX_METRIC_BATCH_POINTS + 1).fill(0), at: { start: AT, deltasMs: new Array(MAX_METRIC_BATCH_POINTS + 1).fill(0) } }), /at most/],
     ];
     for (const [type, data, rule] of broken) {
-      expect(metricDataFastPath(type, data)).toBeUndefined();
+      expect(plainlyValidMetricData(type, data)).toBeUndefined();
       const zod = viaZod(type, data);
       expect(zod.success).toBe(false);
       expect(zod.error!.issues.map((i) => i.message).join('; ')).toMatch(rule);

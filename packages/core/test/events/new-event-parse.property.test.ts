@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { InvalidInputError, NewEventSchema, parseInput, parseNewEvent } from '../../src/index.js';
+import { InvalidInputError, NewEventSchema, parseInput } from '../../src/index.js';
+import { parseNewEvent } from '../../src/store-kit.js';
+import { canonicalJson } from '../../src/events/canonical-json.js';
+import { plainlyValidNewEvent } from '../../src/events/fast/new-event.js';
 import { parsedShape } from '../../src/testing/parsed-shape.js';
 
 
@@ -161,5 +164,25 @@ describe('parseNewEvent (the append fast path)', () => {
     }
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).problems).toEqual([{ path: 'data.params.0.__proto__', message: expect.stringContaining('rename the key') }]);
+  });
+});
+
+describe('a new event checked without zod (fast/new-event.ts)', () => {
+  it('given any input, when it is plainly valid, then zod accepts it with the same output, and its data\'s native text is canonical when so said', () => {
+    let plain = 0;
+    const mostlyValid = fc.record({ id: validId, type: fc.constantFrom('MetricRecorded', 'T'), schemaVersion: fc.integer({ min: 1, max: 3 }), data: jsonish, meta: fc.oneof(fc.constant({}), metaish) });
+    fc.assert(
+      fc.property(fc.oneof(eventish, mostlyValid), (input) => {
+        const fast = plainlyValidNewEvent(input);
+        if (fast === undefined) return;
+        plain++;
+        const zod = outcome(() => parseInput(NewEventSchema, input, 'event'));
+        expect(zod.ok).toBe(true);
+        expect(parsedShape(fast.event)).toEqual((zod as { shape: unknown }).shape);
+        if (fast.dataTextIsCanonical) expect(JSON.stringify(fast.event.data)).toBe(canonicalJson(fast.event.data));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(plain).toBeGreaterThan(300);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidEventDataError, UnknownEventVersionError, UpcasterRegistry, currentSchemaVersion, type RecordedEvent } from '../../src/events/index.js';
+import { InvalidEventDataError, UnknownEventVersionError, UpcasterRegistry, currentSchemaVersion, type RecordedEvent } from '../../src/index.js';
 import { newEvent, recordHistory } from './chain-fixture.js';
 
 function recorded(type: string, schemaVersion: number, data: RecordedEvent['data']): RecordedEvent {

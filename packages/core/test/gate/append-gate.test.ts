@@ -113,7 +113,7 @@ describe('the append gate: the run lifecycle (the decider’s rules)', () => {
   it('a seal in the same append as the events it seals is checked against the hash the last of them gets', async () => {
     const { gated, store } = await given(started);
     // The SDK's seal: the hash the event before RunPublished will have (chainEvents), known before the append.
-    const { chainEvents } = await import('../../src/index.js');
+    const { chainEvents } = await import('../../src/store-kit.js');
     const label = proposed({ type: 'LabelAdded', data: { name: 'stage', value: 'final' } });
     const [sealed] = chainEvents(RUN, 0, await headOf(store, RUN), [label]);
     const { events } = await gated.append(RUN, [label, proposed(sealOf(sealed!.hash))]);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AnnotationSession } from '../../src/application/index.js';
+import { AnnotationSession } from '../../src/index.js';
 import { DotscienceError, GatedEventStore, StreamAudit, type RecordedEvent } from '../../src/index.js';
 import { InMemoryEventStore } from '../../src/testing/index.js';
 import { testServices } from '../application/run-services-fixture.js';

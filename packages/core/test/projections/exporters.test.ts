@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { provQualifiedName, provenanceProjection, replay, toDot, toMermaid, toProvJson, type ProvenanceGraph } from '../../src/index.js';
+import { provQualifiedName } from '../../src/projections/provenance/prov-json.js';
+import { provenanceProjection, replay, toDot, toMermaid, toProvJson, type ProvenanceGraph } from '../../src/index.js';
 import { History, twoStagePipeline } from './history.js';
 
 const pipelineGraph = async (): Promise<ProvenanceGraph> => (await replay((await twoStagePipeline()).store, provenanceProjection)).state.graph;

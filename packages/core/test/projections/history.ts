@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { MAX_METRIC_BATCH_POINTS, eventSchemas, metricBatchCommands, type EventData, type EventType, type JsonValue, type RecordedEvent, type VersionRef } from '../../src/index.js';
+import { MAX_METRIC_BATCH_POINTS, eventSchemas, type EventData, type EventType, type JsonValue, type RecordedEvent, type VersionRef } from '../../src/index.js';
+import { metricBatchCommands } from '../../src/application/metric-batch-builder.js';
 import { InMemoryEventStore } from '../../src/testing/index.js';
 
 export const digestOf = (content: string): string => `sha256:${createHash('sha256').update(content).digest('hex')}`;

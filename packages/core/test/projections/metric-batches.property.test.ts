@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AnnotationSession } from '../../src/application/index.js';
+import { AnnotationSession } from '../../src/index.js';
 import { builtInProjections, replay, runQuery, type JsonValue, type RunView } from '../../src/index.js';
 import { testServices } from '../application/run-services-fixture.js';
 import { History, type BatchedPoint } from './history.js';

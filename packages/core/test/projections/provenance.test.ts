@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AmbiguousLineageNodeError,
-  UnknownLineageNodeError,
-  lineageOf,
-  provEdges,
-  provenanceProjection,
-  replay,
-  resolveLineageNode,
-  type ProvenanceGraph,
-} from '../../src/index.js';
+import { AmbiguousLineageNodeError, UnknownLineageNodeError, lineageOf, provenanceProjection, replay, resolveLineageNode, type ProvenanceGraph } from '../../src/index.js';
+import { provEdges } from '../../src/projections/provenance/graph.js';
 import { History, twoStagePipeline } from './history.js';
 
 const graphOf = async (h: History): Promise<ProvenanceGraph> => (await replay(h.store, provenanceProjection)).state.graph;

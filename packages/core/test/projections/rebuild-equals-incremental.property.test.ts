@@ -12,7 +12,7 @@ async function incrementally(h: History, steps: ReturnType<typeof planHistory>, 
   const checkpoints = new InMemoryCheckpointStore();
   let next = 0;
   let chunk = 0;
-  let live: Array<ProjectionRunner<unknown>> = [];
+  let live: Array<ProjectionRunner<unknown>>;
   do {
     live = projections.map((p) => new ProjectionRunner(h.store, checkpoints, p, { checkpointEvery }));
     for (const runner of live) await runner.start();

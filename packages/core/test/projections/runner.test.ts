@@ -1,15 +1,6 @@
 import { firstValueFrom, filter } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
-import {
-  ProjectionHandlerError,
-  ProjectionRunner,
-  InvalidInputError,
-  ProjectionStateError,
-  defineProjection,
-  replay,
-  runsProjection,
-  type Projection,
-} from '../../src/index.js';
+import { ProjectionHandlerError, ProjectionRunner, InvalidInputError, ProjectionStateError, defineProjection, replay, runsProjection, type Projection } from '../../src/index.js';
 import { InMemoryCheckpointStore } from '../../src/testing/index.js';
 import { History } from './history.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { notebookRunBlocks, parseNotebook, type NotebookRunBlocks } from '../../src/protocol/index.js';
+import { notebookRunBlocks, parseNotebook, type NotebookRunBlocks } from '../../src/protocol/notebook-run-blocks.js';
 import { pythonBlock } from './protocol-stream-recording.js';
 
 /** What a cell's output text holds, piece by piece. */

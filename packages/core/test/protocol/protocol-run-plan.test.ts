@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runQuery } from '../../src/query/index.js';
-import { decideRunBatch, initialRunState, type RunCommandInput } from '../../src/run/index.js';
-import { parseRunBlock, planProtocolRun, protocolRunCommands, type ProtocolRunPlan } from '../../src/protocol/index.js';
+import { runQuery } from '../../src/index.js';
+import { decideRunBatch, initialRunState, type RunCommandInput } from '../../src/index.js';
+import { parseRunBlock, planProtocolRun, protocolRunCommands, type ProtocolRunPlan } from '../../src/index.js';
 import { aRun } from '../query/run-view-builder.js';
 
 const RUN = '0b7c4c2e-9d3e-4a51-8f63-2f4f1a6f8d01';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors/store-errors.js';
-import { ProtocolBlockError, ProtocolStreamParser } from '../../src/protocol/index.js';
+import { ProtocolBlockError, ProtocolStreamParser } from '../../src/index.js';
 import { pythonBlock, recordStream, text, utf8 } from './protocol-stream-recording.js';
 
 const RUN_A = '0b7c4c2e-9d3e-4a51-8f63-2f4f1a6f8d01';

@@ -1,4 +1,5 @@
-import { ProtocolBlockError, ProtocolStreamParser, type ProtocolStreamEvent, type ProtocolStreamParserOptions, type RunBlock } from '../../src/protocol/index.js';
+import { ProtocolBlockError, ProtocolStreamParser, type ProtocolStreamEvent, type RunBlock } from '../../src/index.js';
+import { type ProtocolStreamParserOptions } from '../../src/protocol/protocol-stream-events.js';
 
 /** Everything a parser reported for one stream: the output bytes joined, and the other events in order. */
 export interface StreamRecording {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { planProtocolRun, type RunBlock } from '../../src/protocol/index.js';
+import { planProtocolRun, type RunBlock } from '../../src/index.js';
 import { recordStream } from './protocol-stream-recording.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');

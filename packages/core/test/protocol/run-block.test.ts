@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ProtocolBlockError, blockMetricPoints, parseRunBlock, protocolTimestampToIso, RunBlockSchema } from '../../src/protocol/index.js';
+import { ProtocolBlockError, parseRunBlock, RunBlockSchema } from '../../src/index.js';
+import { blockMetricPoints } from '../../src/protocol/run-block.js';
+import { protocolTimestampToIso } from '../../src/protocol/protocol-timestamp.js';
 
 /** The empty block exactly as the library prints it (its own test_run_null). */
 const NULL_RUN = `{

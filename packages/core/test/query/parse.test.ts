@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compileQuery,
-  DotscienceError,
-  MAX_QUERY_CONDITIONS,
-  MAX_QUERY_NESTING,
-  parseQuery,
-  parseSortKeys,
-  printField,
-  printQuery,
-  QueryParseError,
-  selectionQuery,
-  type Filter,
-} from '../../src/index.js';
+import { compileQuery, DotscienceError, MAX_QUERY_CONDITIONS, MAX_QUERY_NESTING, parseQuery, parseSortKeys, printQuery, QueryParseError, selectionQuery, type Filter } from '../../src/index.js';
+import { printField } from '../../src/query/query-printer.js';
 import { aRun } from './run-view-builder.js';
 
 const filterOf = (text: string): Filter | null => parseQuery(text).filter;

@@ -1,17 +1,6 @@
 import fc from 'fast-check';
-import {
-  ATTRIBUTE_NAMES,
-  DATA_PROPERTIES,
-  isCollectionField,
-  isTimeField,
-  MODEL_PROPERTIES,
-  type FieldRef,
-  type Filter,
-  type Literal,
-  type OrderKey,
-  type Predicate,
-  type Query,
-} from '../../src/index.js';
+import { ATTRIBUTE_NAMES, DATA_PROPERTIES, isCollectionField, isTimeField, MODEL_PROPERTIES, type FieldRef, type Literal, type OrderKey, type Predicate } from '../../src/query/ast.js';
+import { type Filter, type Query } from '../../src/index.js';
 
 /** Names of every shape: quotes, backticks, dots, spaces, keywords, lone surrogates. */
 const name = fc.oneof(

@@ -1,4 +1,5 @@
-import type { DeclaredData, DeclaredModel, JsonValue, MetricAggregate, RunView } from '../../src/index.js';
+import type { DeclaredData, JsonValue, RunView } from '../../src/index.js';
+import type { DeclaredModel, MetricAggregate } from '../../src/projections/run-view.js';
 
 /** The aggregates the runs projection keeps for a series recorded in this order. */
 export function series(...values: JsonValue[]): MetricAggregate {

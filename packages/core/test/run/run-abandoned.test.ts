@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../src/events/catalogue.js';
-import { RunAbandonedError, RunAlreadyPublishedError, RunNotStartedError, type RunCommandInput } from '../../src/run/index.js';
+import { RunAbandonedError, RunAlreadyPublishedError, RunNotStartedError } from '../../src/run/run-errors.js';
+import type { RunCommandInput } from '../../src/run/run-commands.js';
 import { given } from '../../src/testing/given-when-then.js';
 import { HEAD, T1, published, started } from './run-fixtures.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors/store-errors.js';
-import { MetricStepOrderError, ModelConflictError, ParameterConflictError, metricsAtPublish } from '../../src/run/index.js';
+import { MetricStepOrderError, ModelConflictError, ParameterConflictError } from '../../src/index.js';
+import { metricsAtPublish } from '../../src/run/run-state.js';
 import { given } from '../../src/testing/given-when-then.js';
 import { T0, metric, ref, started } from './run-fixtures.js';
 

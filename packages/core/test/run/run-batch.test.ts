@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MetricStepOrderError, decideRunBatch, evolveRun, evolveRunAll, initialRunState } from '../../src/run/index.js';
+import { MetricStepOrderError, decideRunBatch, evolveRun, evolveRunAll, initialRunState } from '../../src/index.js';
 import { TEST_RUN_ID } from '../../src/testing/given-when-then.js';
 import { T0, metric, started } from './run-fixtures.js';
 

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors/store-errors.js';
-import {
-  RunAlreadyPublishedError,
-  RunAlreadyStartedError,
-  RunNotStartedError,
-  decideRun,
-  evolveRun,
-  initialRunState,
-  type RunCommandInput,
-} from '../../src/run/index.js';
+import { RunAlreadyPublishedError, RunAlreadyStartedError, RunNotStartedError, decideRun, evolveRun, initialRunState, type RunCommandInput } from '../../src/index.js';
 import { given, TEST_RUN_ID } from '../../src/testing/given-when-then.js';
 import { HEAD, T0, T1, metric, published, ref, startCommand, started } from './run-fixtures.js';
 

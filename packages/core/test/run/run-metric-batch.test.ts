@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors/store-errors.js';
 import { MAX_METRIC_BATCH_POINTS } from '../../src/events/catalogue.js';
-import {
-  MetricStepOrderError,
-  RunAlreadyPublishedError,
-  RunNotStartedError,
-  evolveRunAll,
-  initialRunState,
-  metricsAtPublish,
-} from '../../src/run/index.js';
+import { MetricStepOrderError, RunAlreadyPublishedError, RunNotStartedError, evolveRunAll, initialRunState } from '../../src/index.js';
+import { metricsAtPublish } from '../../src/run/run-state.js';
 import { TEST_RUN_ID, given } from '../../src/testing/given-when-then.js';
 import { T0, metric, metricBatch, published, recordMetricBatch, started } from './run-fixtures.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { chainEvents } from '../../src/events/hash-chain.js';
 import { appendResult, retryCandidateIn } from '../../src/store/append-rules.js';
-import { checkExpected, checkIdsUnrecorded, DuplicateEventIdError, GENESIS_HASH, idempotentRetry, InvalidInputError, parseAppend, WrongExpectedRevisionError, type ExpectedRevision, type NewEvent, type RecordedEvent } from '../../src/index.js';
+import { checkExpected, checkIdsUnrecorded, idempotentRetry, parseAppend } from '../../src/store-kit.js';
+import { DuplicateEventIdError, GENESIS_HASH, InvalidInputError, WrongExpectedRevisionError, type ExpectedRevision, type NewEvent, type RecordedEvent } from '../../src/index.js';
 
 const event = (n: number): NewEvent => ({
   id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,

@@ -1,5 +1,5 @@
-import { recordRunLeftOpen } from '@dotscience/core';
-import type { Dotscience } from '../composition-root.js';
+import { recordRunLeftOpen, type RunServices } from '@dotscience/core';
+import type { Configuration } from '../configuration/resolve-configuration.js';
 import { projectOfRuns } from '../hub/hub-project.js';
 import type { StoreLocation } from '../configuration/storage-locations.js';
 import { OpenRunNotes, storeKey } from './open-run-notes.js';
@@ -13,7 +13,7 @@ import { writerIdentity } from './writer-identity.js';
  * removed once what it needed is durable; one that fails stays for the next
  * writer. Returns the ids of the runs settled.
  */
-export async function settleRunsLeftOpen(ds: Dotscience, log: (line: string) => void = (line) => void process.stderr.write(`${line}\n`)): Promise<string[]> {
+export async function settleRunsLeftOpen(ds: RunServices & { readonly configuration: Configuration }, log: (line: string) => void = (line) => void process.stderr.write(`${line}\n`)): Promise<string[]> {
   const notes = new OpenRunNotes(ds.configuration.openRunsDirectory);
   let found: ReturnType<OpenRunNotes['leftByGoneProcesses']>;
   try {

@@ -1,5 +1,6 @@
 import type { HttpEventStore } from '@dotscience/adapters-http';
-import type { Dotscience } from '../composition-root.js';
+import type { EventStore } from '@dotscience/core';
+import type { Configuration } from '../configuration/resolve-configuration.js';
 
 /**
  * The project runs written through these stores belong to. Configured (explicitly,
@@ -8,7 +9,7 @@ import type { Dotscience } from '../composition-root.js';
  * exactly one project, so recording 'default' there would name a project the run is
  * not in.
  */
-export async function projectOfRuns(ds: Dotscience): Promise<string> {
+export async function projectOfRuns(ds: { readonly configuration: Configuration; readonly events: EventStore }): Promise<string> {
   const { configuration } = ds;
   if (configuration.store.kind !== 'hub' || configuration.sources.project !== 'default') return configuration.projectId;
   return (ds.events as HttpEventStore).connection.project();

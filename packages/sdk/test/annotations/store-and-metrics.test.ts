@@ -3,7 +3,7 @@ import { FsEventStore } from '@dotscience/adapters-fs';
 import { describe, expect, it } from 'vitest';
 import { DotscienceClient, RunOpenError, StoreNotOwnedError, defaultClient, openDotscience, setDefaultClient } from '../../src/index.js';
 import * as ds from '../../src/index.js';
-import { metricPoints, ofType, useWorkspace } from './client-fixture.js';
+import { metricPoints, useWorkspace } from './client-fixture.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

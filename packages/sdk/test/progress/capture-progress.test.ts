@@ -32,6 +32,7 @@ describe('progress of the SDK captures on a terminal', () => {
     await ds.publish();
 
     const drawn = writes.filter((w) => w !== '\r\x1b[2K');
+    // eslint-disable-next-line no-control-regex -- the terminal's escape sequence is what is tested
     expect(drawn.some((w) => /^\r\x1b\[2Kdotscience: versioning data\/big \[[#-]{30}\] \d+% [\d.]+ KiB \/ [\d.]+ KiB$/.test(w))).toBe(true);
     expect(drawn.some((w) => w.includes('dotscience: versioning out/preds'))).toBe(true);
     expect(writes.at(-1)).toBe('\r\x1b[2K');

@@ -1,6 +1,6 @@
-import { canonicalJson, canonicalString } from './canonical-json.js';
-import { takeCanonicalOrder } from './canonical-order.js';
-import { canonicalFields, type CanonicalFields, type HashedFields } from './hash-chain.js';
+import { canonicalJson } from '../canonical-json.js';
+import { canonicalFields, type CanonicalFields, type HashedFields } from '../hash-chain.js';
+import { jsonString } from './json-string.js';
 
 /**
  * `canonicalFields` for the events of one append, in order. An append's events share
@@ -8,7 +8,8 @@ import { canonicalFields, type CanonicalFields, type HashedFields } from './hash
  * SDK version per run): the stream is written once, and a type or meta equal in value
  * to the previous event's reuses that event's text. Writing a meta object as canonical
  * JSON costs about as much as writing a metric's data; comparing it costs a few
- * string comparisons. The texts are exactly canonicalFields' (tested).
+ * string comparisons. The texts are exactly canonicalFields' (checked by
+ * test/events/batch-canonical-fields.test.ts).
  */
 export class BatchCanonicalFields {
   private readonly streamText: string;
@@ -19,19 +20,19 @@ export class BatchCanonicalFields {
   private lastSchemaVersion: unknown = NONE_YET;
   private lastSchemaVersionText = '';
 
-  /** The events of the append when parseNewEvents marked them (their data written natively), in order; else undefined. */
+  /** The events of the append when parseNewEvents vouched for their data's native text, in order; else undefined. */
   private readonly parsed: readonly { id: unknown; data: unknown }[] | undefined;
   private next = 0;
 
   /**
    * `events`: the append's events as parseNewEvents returned them, when `of` is to be called
-   * for them in order: while the array carries parseNewEvents' mark (taken here), the data
+   * for them in order: while the array's `dataTextIsCanonical` holds (taken here), the data
    * objects it holds are written by the native JSON writer, and its ids (UUIDs, checked) are
    * quoted without an escaping check.
    */
-  constructor(readonly stream: string, events?: readonly { id: unknown; data: unknown }[]) {
+  constructor(readonly stream: string, events?: readonly { id: unknown; data: unknown }[] & { dataTextIsCanonical?: boolean }) {
     this.streamText = canonicalJson(stream);
-    this.parsed = events !== undefined && takeCanonicalOrder(events) ? events : undefined;
+    this.parsed = events !== undefined && takeDataTextIsCanonical(events) ? events : undefined;
   }
 
   /** The canonical texts of one event's hashed fields (its stream is this batch's). */
@@ -50,7 +51,7 @@ export class BatchCanonicalFields {
         this.lastSchemaVersionText = canonicalJson(schemaVersion);
         this.lastSchemaVersion = schemaVersion;
       }
-      // A data copy made by parseNewEvents (the one the marked array holds next) is already in canonical order:
+      // A data copy made by parseNewEvents (the one the trusted array holds next) is already in canonical order:
       // the native writer writes its text. Anything else (a primitive, another object) is written by canonicalJson.
       const parsed = this.parsed?.[this.next++];
       return {
@@ -58,7 +59,7 @@ export class BatchCanonicalFields {
         // A string's and a safe integer's canonical texts, written without canonicalJson's checks and flattening
         // (the store flattens the texts it builds from these when it encodes them).
         // An id parseNewEvents checked is a UUID (hex digits and dashes): its text needs no escaping.
-        id: parsed?.id === id ? `"${id}"` : typeof id === 'string' ? canonicalString(id) : canonicalJson(id),
+        id: parsed?.id === id ? `"${id}"` : typeof id === 'string' ? jsonString(id) : canonicalJson(id),
         meta: this.lastMetaText,
         revision: Number.isSafeInteger(revision) ? `${revision}` : canonicalJson(revision),
         schemaVersion: this.lastSchemaVersionText,
@@ -72,6 +73,18 @@ export class BatchCanonicalFields {
       return canonicalFields({ ...e, stream: this.stream }); // throws again, naming the path from $
     }
   }
+}
+
+/**
+ * Whether parseNewEvents vouched that JSON.stringify writes the data of `events` as canonical
+ * JSON, and take that (so a second writer built on the same array, whose data the caller may
+ * have changed since, writes them canonically). False too when a `toJSON` on Object.prototype
+ * or Array.prototype would make JSON.stringify write something else.
+ */
+function takeDataTextIsCanonical(events: { dataTextIsCanonical?: boolean }): boolean {
+  if (events.dataTextIsCanonical !== true) return false;
+  events.dataTextIsCanonical = false;
+  return !('toJSON' in Object.prototype) && !('toJSON' in Array.prototype);
 }
 
 const NONE_YET: unique symbol = Symbol('none yet');

@@ -1,0 +1,36 @@
+import type { FastifyRequest } from 'fastify';
+import type { EventStore, SignedReceipt, UnsignedReceipt } from '@dotscience/core';
+import type { z } from 'zod';
+import type { TokenRegistry } from '../tokens/token-registry.js';
+import type * as wire from '../wire/wire-schemas.js';
+import type { HubLimits } from './connection-limits.js';
+import type { ProjectReadModel } from './project-read-model.js';
+import type { ProjectStores } from './project-stores.js';
+import type { RunStreamReader } from './run-stream-reader.js';
+
+/**
+ * How a hub signs and keeps receipts (DESIGN §9 "Anchors"): `sign` with the hub's Ed25519
+ * key, `record` one line per accepted append in the project's receipts (with the token that
+ * made it: who pushed what), `read` them back.
+ */
+export interface HubReceipts {
+  sign(receipt: UnsignedReceipt): SignedReceipt;
+  record(project: string, receipt: SignedReceipt): Promise<void>;
+  read(project: string): Promise<SignedReceipt[]>;
+}
+
+/** What the hub's route modules are given: the request gate, the per-project read sides and stores, and its settings. */
+export interface HubContext {
+  /** Parse params (and query/body) with zod, check the token's project and role, open the project's stores. */
+  enter<P extends { project: string }>(request: FastifyRequest, params: z.ZodType<P>, role: wire.Role): Promise<{ params: P; stores: ProjectStores }>;
+  readModel(project: string, stores: ProjectStores): ProjectReadModel;
+  runStreams(project: string, stores: ProjectStores): RunStreamReader;
+  /** The project's event store behind the append gate: where appends from clients go. */
+  gatedEvents(project: string, stores: ProjectStores): EventStore;
+  tokens: TokenRegistry;
+  receipts: HubReceipts | undefined;
+  /** The last head signed per project (appends answered by one commit share it). */
+  signedHeads: Map<string, SignedReceipt>;
+  heartbeatMs: number;
+  limits: HubLimits;
+}

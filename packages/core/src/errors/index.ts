@@ -1,3 +1,0 @@
-export * from './store-errors.js';
-export * from './parse-input.js';
-export * from './data-errors.js';

@@ -1,1 +1,0 @@
-export * from './append-rules.js';
