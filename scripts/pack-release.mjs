@@ -39,7 +39,10 @@ function stageNative(name, stage) {
   const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
   delete pkg.scripts; // the binary is built: nothing to fetch or compile at install
   delete pkg.devDependencies;
-  if (Array.isArray(pkg.files)) pkg.files = [...pkg.files.filter((f) => !f.startsWith('src') && !f.startsWith('deps')), 'build/Release/*.node'];
+  // Its JavaScript and the built binary only: a binding.gyp would make npm compile it again.
+  pkg.files = ['lib/**', 'build/Release/better_sqlite3.node'];
+  rmSync(join(stage, 'node_modules', name, 'binding.gyp'), { force: true });
+  pkg.gypfile = false;
   pkg.dependencies = Object.fromEntries(BUNDLED_NATIVE[name].filter((d) => d === 'bindings').map((d) => [d, '*']));
   writeFileSync(pkgPath, `${JSON.stringify(pkg, null, 2)}\n`);
   return [name, ...BUNDLED_NATIVE[name]];
