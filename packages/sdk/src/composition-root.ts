@@ -194,6 +194,8 @@ export async function openDotscience(options: OpenOptions = {}): Promise<Dotscie
       ids: container.get<IdGenerator>(IdGenerator),
       code: container.get<CodeInspector>(CodeInspector),
       environment: container.get<Environment>(Environment),
+      // The hub is the shared store: the versions written through it are numbered by it (D230).
+      numbersVersions: configuration.store.kind === 'hub' ? 'hub' : 'local',
       close: () => (closed ??= container.unbindAllAsync()),
     };
     if (!options.readOnly) await settleRunsLeftOpen(ds);

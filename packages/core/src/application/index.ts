@@ -11,3 +11,4 @@ export * from './session-errors.js';
 export * from './metric-batch-builder.js';
 export * from './annotation-session.js';
 export * from './run-left-open.js';
+export * from './version-settlement.js';

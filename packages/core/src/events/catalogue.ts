@@ -212,6 +212,15 @@ export const RunPublishedSchema = z.object({
   /** Declared paths that could not be captured (optional, added to schema v1 compatibly; absent when none). */
   missing: z.array(MissingDataSchema).min(1).optional(),
 });
+/**
+ * Who gave a version its number (added to schema v1 compatibly; absent on events written
+ * before teams could merge version streams, whose numbers stand as recorded):
+ * - 'local': a store that shares nothing yet numbered it — provisional until a hub settles it;
+ * - 'hub': the shared store numbered it, in the order it recorded it — settled. `settles`
+ *   names the local event this one settles (same content and producing run), when it is a copy.
+ */
+export const VersionNumberingSchema = z.object({ by: z.enum(['local', 'hub']), settles: z.uuid().optional() });
+export type VersionNumbering = z.infer<typeof VersionNumberingSchema>;
 export const DatasetVersionCreatedSchema = z.object({
   name,
   version: z.number().int().positive(),
@@ -221,6 +230,7 @@ export const DatasetVersionCreatedSchema = z.object({
   /** The run that wrote it; absent for data that entered from outside (first seen as an input). */
   producedBy: runId.optional(),
   path: z.string().optional(),
+  numbering: VersionNumberingSchema.optional(),
 });
 export const ModelVersionCreatedSchema = z.object({
   name,
@@ -231,6 +241,7 @@ export const ModelVersionCreatedSchema = z.object({
   path: z.string().optional(),
   metrics: z.record(z.string(), JsonValueSchema),
   extra: z.record(z.string(), JsonValueSchema).optional(),
+  numbering: VersionNumberingSchema.optional(),
 });
 
 export const eventSchemas = {

@@ -208,6 +208,9 @@ export class DotscienceClient implements ExitGuarded {
       get environment() {
         return open().environment;
       },
+      get numbersVersions() {
+        return open().numbersVersions;
+      },
     };
   }
 
