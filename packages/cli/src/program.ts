@@ -22,6 +22,7 @@ import { registerUiCommand } from './commands/ui.js';
 import { registerPushCommand } from './commands/push.js';
 import { registerPullCommand } from './commands/pull.js';
 import { registerSyncCommand } from './commands/push.js';
+import { registerProjectsCommand } from './commands/projects.js';
 import { UsageError } from './usage-error.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -81,6 +82,7 @@ export function buildProgram(): Command {
   registerPushCommand(program);
   registerPullCommand(program);
   registerSyncCommand(program);
+  registerProjectsCommand(program);
   failInOneLine(program);
   return program;
 }

@@ -19,7 +19,29 @@ export async function runsState(ds: Dotscience): Promise<RunsState> {
 export async function selectRuns(ds: Dotscience, selection: RunSelection): Promise<{ runs: RunView[]; all: RunsState }> {
   const all = await runsState(ds);
   const query = selectionQuery(selection.filter, selection.sort);
-  const candidates = selection.workloads ? Object.values(all) : withoutWrappingWorkloads(Object.values(all));
+  const inProject = projectRuns(ds, Object.values(all));
+  const candidates = selection.workloads ? inProject : withoutWrappingWorkloads(inProject);
   const runs = runQuery(candidates, query, selection.limit === undefined ? {} : { limit: selection.limit });
   return { runs, all };
+}
+
+/**
+ * The runs of the project named by --project, DOTSCIENCE_PROJECT or the config file (a store
+ * may hold several projects' runs); every run when no project is named.
+ */
+export function projectRuns(ds: Dotscience, runs: readonly RunView[]): RunView[] {
+  const { projectId, sources } = ds.configuration;
+  return sources.project === 'default' ? [...runs] : runs.filter((r) => r.projectId === projectId);
+}
+
+/** The ids of the named project's runs, or undefined when no project is named (nothing to scope). */
+export async function projectRunIds(ds: Dotscience): Promise<Set<string> | undefined> {
+  if (ds.configuration.sources.project === 'default') return undefined;
+  return new Set(projectRuns(ds, Object.values(await runsState(ds))).map((r) => r.runId));
+}
+
+/** Versions of a dataset or model in the named project: produced by one of its runs (or, external data, read by one). */
+export function inProject<V extends { producedBy: string | null; consumedBy?: string[] }>(versions: readonly V[], runIds: Set<string> | undefined): V[] {
+  if (runIds === undefined) return [...versions];
+  return versions.filter((v) => (v.producedBy !== null ? runIds.has(v.producedBy) : (v.consumedBy ?? []).some((id) => runIds.has(id))));
 }

@@ -35,15 +35,16 @@ export class Workstation {
 
   /**
    * Record, offline, a run that writes a new version of dataset `preds` and model `clf` with
-   * `content` (the same names on every workstation: the versions of a team's shared dataset).
+   * `content` (the same names on every workstation: the versions of a team's shared dataset), in
+   * `project` (default: the store's).
    */
-  async recordRun(content: string): Promise<string> {
+  async recordRun(content: string, project?: string): Promise<string> {
     mkdirSync(join(this.dir, 'out'), { recursive: true });
     writeFileSync(join(this.dir, 'out', 'preds.csv'), `id,p\n1,${content}\n`);
     writeFileSync(join(this.dir, 'out', 'model.json'), JSON.stringify({ weights: content }));
-    const store = await openDotscience({ cwd: this.dir, env: {}, hashWorkers: 1 });
+    const store = await openDotscience({ cwd: this.dir, env: project === undefined ? {} : { DOTSCIENCE_PROJECT: project }, hashWorkers: 1 });
     try {
-      const session = new AnnotationSession(store, { cwd: this.dir, workload: { command: ['node', 'train.js'] } });
+      const session = new AnnotationSession(store, { cwd: this.dir, workload: { command: ['node', 'train.js'] }, projectId: store.configuration.projectId });
       await session.start();
       await session.parameter('content', content);
       await session.output(join(this.dir, 'out', 'preds.csv'), 'preds');

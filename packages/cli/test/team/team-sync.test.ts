@@ -99,4 +99,30 @@ describe('a team sharing one hub (docs/decisions.md D230)', () => {
     },
     300_000,
   );
+
+  it('given a hub with A’s run, when C runs `ds init && ds pull` in a fresh directory, then it pulls it; and B’s offline version shows as provisional after a pull until B pushes', async () => {
+    const a = Workstation.create('a', hub!.url, token);
+    const runA = await a.recordRun('from-a');
+    expect(a.ds(['push']).code).toBe(0);
+
+    const c = Workstation.create('c', hub!.url, token);
+    const pulled = c.ds(['pull']);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    expect(c.local<{ runId: string }[]>(['runs']).map((r) => r.runId)).toEqual([runA]);
+
+    const b = Workstation.create('b', hub!.url, token);
+    const runB = await b.recordRun('from-b');
+    expect(b.ds(['pull']).code).toBe(0);
+    const before = ds(['datasets'], { cwd: b.dir }).stdout;
+    expect(before).toMatch(/preds@1 /);
+    expect(before).toMatch(/preds@local-[0-9a-f]{4} /);
+    expect(b.ds(['sync']).code).toBe(0);
+    const after = b.local<{ name: string; versions: VersionJson[] }[]>(['datasets']).find((d) => d.name === 'preds')!;
+    expect(after.versions.map((v) => [v.version, v.producedBy, v.numbering])).toEqual([
+      [1, runA, 'hub'],
+      [2, runB, 'hub'],
+    ]);
+    expect(ds(['datasets'], { cwd: b.dir }).stdout).not.toMatch(/local-/);
+    for (const dir of [a.dir, b.dir, c.dir]) await fsp.rm(dir, { recursive: true, force: true });
+  }, 300_000);
 });
