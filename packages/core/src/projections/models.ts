@@ -58,7 +58,6 @@ export const modelsProjection = defineProjection<ModelsState>({
         model.versions.push(view);
         sortVersionViews(model.versions, view);
       }
-      
       return state;
     },
   },
