@@ -30,13 +30,14 @@ export async function selectRuns(ds: Dotscience, selection: RunSelection): Promi
  * may hold several projects' runs); every run when no project is named.
  */
 export function projectRuns(ds: Dotscience, runs: readonly RunView[]): RunView[] {
-  const { projectId, sources } = ds.configuration;
-  return sources.project === 'default' ? [...runs] : runs.filter((r) => r.projectId === projectId);
+  const { projectId, sources, store } = ds.configuration;
+  // A hub serves one project's store (the token's): every run pushed there is in it, whatever project its workstation named.
+  return sources.project === 'default' || store.kind === 'hub' ? [...runs] : runs.filter((r) => r.projectId === projectId);
 }
 
 /** The ids of the named project's runs, or undefined when no project is named (nothing to scope). */
 export async function projectRunIds(ds: Dotscience): Promise<Set<string> | undefined> {
-  if (ds.configuration.sources.project === 'default') return undefined;
+  if (ds.configuration.sources.project === 'default' || ds.configuration.store.kind === 'hub') return undefined;
   return new Set(projectRuns(ds, Object.values(await runsState(ds))).map((r) => r.runId));
 }
 

@@ -56,7 +56,7 @@ export function admitVersionEvent(rules: VersionStreamRules, event: DomainEvent,
     if (key !== null && rules.versions.some((v) => v.settled && contentKey(v.ref) === key && (v.producedBy ?? '') === (data.producedBy ?? ''))) {
       throw new StreamRuleError('VERSION_ALREADY_SETTLED', `${rules.category} ${rules.name} already holds a settled version with this content from this producing run; a version is settled once`);
     }
-    const next = Math.max(0, ...rules.versions.filter((v) => v.settled).map((v) => v.version)) + 1;
+    const next = rules.versions.reduce((max, v) => (v.settled && v.version > max ? v.version : max), 0) + 1;
     if (!merging && data.version !== next) {
       throw new StreamRuleError('VERSION_NUMBER', `it is numbered ${data.version}, but the next settled version of ${rules.category} ${rules.name} is ${next}`);
     }

@@ -58,7 +58,7 @@ export async function planStream(stream: string, events: readonly RecordedEvent[
 function planMerge(stream: string, events: readonly RecordedEvent[], held: readonly RecordedEvent[], settle: boolean): PlannedStream {
   const ids = new Set(held.map((e) => e.id));
   const settled = new Set(held.filter(isSettledVersion).map(versionIdentity).filter((k) => k !== null));
-  let next = Math.max(0, ...held.filter(isSettledVersion).map((e) => (e.data as { version: number }).version)) + 1;
+  let next = held.filter(isSettledVersion).reduce((max, e) => Math.max(max, (e.data as { version: number }).version), 0) + 1;
   const merged: MergedEvent[] = [];
   let present = 0;
   for (const source of events) {
