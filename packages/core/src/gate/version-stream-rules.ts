@@ -10,6 +10,8 @@ export interface GateVersion extends RecordedVersion {
   producedBy?: string;
   /** 'hub' and events before numbering was recorded: settled; 'local': provisional. */
   settled: boolean;
+  /** Numbered by the hub (not only recorded before numbering was). */
+  byHub: boolean;
 }
 
 /** A dataset or model stream as the gate knows it: its name and the versions recorded so far. */
@@ -53,7 +55,9 @@ export function admitVersionEvent(rules: VersionStreamRules, event: DomainEvent,
   }
   if (settling || merging) {
     const key = contentKey(data.ref);
-    if (key !== null && rules.versions.some((v) => v.settled && contentKey(v.ref) === key && (v.producedBy ?? '') === (data.producedBy ?? ''))) {
+    // A pull may settle a version this store recorded before numbering was recorded; the hub settles each once.
+    const settledBefore = (v: GateVersion): boolean => (merging ? v.byHub : v.settled);
+    if (key !== null && rules.versions.some((v) => settledBefore(v) && contentKey(v.ref) === key && (v.producedBy ?? '') === (data.producedBy ?? ''))) {
       throw new StreamRuleError('VERSION_ALREADY_SETTLED', `${rules.category} ${rules.name} already holds a settled version with this content from this producing run; a version is settled once`);
     }
     const next = rules.versions.reduce((max, v) => (v.settled && v.version > max ? v.version : max), 0) + 1;
@@ -76,7 +80,8 @@ export function admitVersionEvent(rules: VersionStreamRules, event: DomainEvent,
 }
 
 function gateVersionOf(data: VersionData): GateVersion {
-  return { version: data.version, ref: data.ref, ...(data.producedBy === undefined ? {} : { producedBy: data.producedBy }), settled: data.numbering?.by !== 'local' };
+  const by = data.numbering?.by;
+  return { version: data.version, ref: data.ref, ...(data.producedBy === undefined ? {} : { producedBy: data.producedBy }), settled: by !== 'local', byHub: by === 'hub' };
 }
 
 /** A recorded version event (already in a store) added to what the gate knows, without judging it. */

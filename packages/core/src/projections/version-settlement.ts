@@ -59,7 +59,9 @@ export function placeVersionEvent<V extends NumberedVersionView>(
     if (v.producedBy === producer && contentKey(v.ref) === content) same = v;
   }
   if (!same) return { kind: 'new' };
-  return same.numbering === 'local' && by === 'hub' ? { kind: 'settles', view: same } : { kind: 'present', view: same };
+  // The hub's event settles a local claim, and its copy of a version recorded before numbering was (an older store's) too.
+  const settles = by === 'hub' && (same.numbering === 'local' || (same.numbering === 'recorded' && event.numbering?.settles !== undefined));
+  return settles ? { kind: 'settles', view: same } : { kind: 'present', view: same };
 }
 
 /** Settle a locally numbered view with the hub's number. */

@@ -57,14 +57,16 @@ export async function planStream(stream: string, events: readonly RecordedEvent[
 
 function planMerge(stream: string, events: readonly RecordedEvent[], held: readonly RecordedEvent[], settle: boolean): PlannedStream {
   const ids = new Set(held.map((e) => e.id));
-  const settled = new Set(held.filter(isSettledVersion).map(versionIdentity).filter((k) => k !== null));
+  // Toward the hub, any version it holds settled is there; from the hub, only one it numbered settles ours.
+  const settledThere = settle ? isSettledVersion : (e: RecordedEvent) => (e.data as { numbering?: { by?: string } }).numbering?.by === 'hub';
+  const settled = new Set(held.filter(settledThere).map(versionIdentity).filter((k) => k !== null));
   let next = held.filter(isSettledVersion).reduce((max, e) => Math.max(max, (e.data as { version: number }).version), 0) + 1;
   const merged: MergedEvent[] = [];
   let present = 0;
   for (const source of events) {
     const identity = versionIdentity(source);
-    const settledThere = identity !== null && settled.has(identity);
-    if (ids.has(source.id) || (settle && ids.has(settledCopyId(source.id))) || (settledThere && (settle || isSettledVersion(source)))) {
+    const alreadySettled = identity !== null && settled.has(identity);
+    if (ids.has(source.id) || (settle && ids.has(settledCopyId(source.id))) || (alreadySettled && (settle || isSettledVersion(source)))) {
       present++;
       continue;
     }
@@ -73,7 +75,7 @@ function planMerge(stream: string, events: readonly RecordedEvent[], held: reado
       if (identity !== null) settled.add(identity);
     } else {
       merged.push({ source, event: asNew(source) });
-      if (identity !== null && isSettledVersion(source)) settled.add(identity);
+      if (identity !== null && settledThere(source)) settled.add(identity);
     }
   }
   const after = held.length === 0 ? -1 : held[held.length - 1]!.revision;

@@ -45,18 +45,20 @@ function workstation(): SyncSide {
   return { events: new InMemoryEventStore(() => AT), objects: new MemoryObjects() };
 }
 
+function startedRun(runId: string) {
+  return {
+    id: randomUUID(),
+    type: 'RunStarted',
+    schemaVersion: 1,
+    data: { runId, projectId: 'team', mode: 'script', workload: {}, codeVersion: {}, environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' }, startedAt: AT },
+    meta: {},
+  };
+}
+
 /** Record, offline, a run that writes a version of `preds` and `clf` with `content`, as the SDK's publication does. */
 async function recordRun(events: EventStore, content: number): Promise<void> {
   const runId = randomUUID();
-  await events.append(`run-${runId}`, [
-    {
-      id: randomUUID(),
-      type: 'RunStarted',
-      schemaVersion: 1,
-      data: { runId, projectId: 'team', mode: 'script', workload: {}, codeVersion: {}, environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' }, startedAt: AT },
-      meta: {},
-    },
-  ]);
+  await events.append(`run-${runId}`, [startedRun(runId)]);
   const services = { events, ids: { newId: () => randomUUID() } } as unknown as RunServices;
   await recordDatasetVersion(services, {}, { name: 'preds', ref: ref(content), path: 'out/preds.csv', producedBy: runId, policy: 'changed' });
   await recordModelVersion(services, {}, { name: 'clf', ref: ref(100 + content), path: 'model', producedBy: runId, metrics: {} });
@@ -113,4 +115,28 @@ describe('a team of three workstations and a hub (docs/decisions.md D230)', () =
       { numRuns: 60 },
     );
   }, 300_000);
+
+  it('given a store and a hub that each recorded version 1 of preds before numbering was recorded (an older dotscience), when the store pushes and pulls, then both list the hub’s 1 and the store’s version settled as 2', async () => {
+    const hubStore = new InMemoryEventStore(() => AT);
+    const hub: SyncSide = { events: new GatedEventStore(hubStore), objects: new MemoryObjects() };
+    const store = workstation();
+    const legacyVersion = async (events: EventStore, content: number): Promise<void> => {
+      const runId = randomUUID();
+      await events.append(`run-${runId}`, [startedRun(runId)]);
+      await events.append('dataset-preds', [
+        { id: randomUUID(), type: 'DatasetVersionCreated', schemaVersion: 1, data: { name: 'preds', version: 1, ref: ref(content) as never, bytes: 1, files: 1, producedBy: runId }, meta: {} },
+      ]);
+    };
+    await legacyVersion(hubStore, 1);
+    await legacyVersion(store.events, 2);
+    expect((await push(store, hub)).refused).toEqual([]);
+    expect((await pull(hub, store)).refused).toEqual([]);
+    const expected = await listings(hubStore);
+    expect(await listings(store.events)).toEqual(expected);
+    const versions = (expected as { datasets: Record<string, { versions: { version: number; numbering: string }[] }> }).datasets.preds!.versions;
+    expect(versions.map((v) => [v.version, v.numbering])).toEqual([
+      [1, 'recorded'],
+      [2, 'hub'],
+    ]);
+  });
 });
