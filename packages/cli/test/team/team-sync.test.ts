@@ -78,7 +78,7 @@ describe('a team sharing one hub (docs/decisions.md D230)', () => {
       expect(runs.map((r) => r.runId).sort()).toEqual([runA, runB1, runB2].sort());
 
       for (const w of [a, b]) {
-        const audit = ds(['audit', 'verify'], { cwd: w.dir });
+        const audit = ds(['audit', 'verify', '--receipts'], { cwd: w.dir });
         expect(audit.code, audit.stdout + audit.stderr).toBe(0);
       }
       // Through the hub, audit verify reads its log (the hub's data is not an fs store here: the data check is the workstations').
