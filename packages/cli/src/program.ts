@@ -30,6 +30,8 @@ const commandModules: Record<string, () => Promise<(program: Command) => void>> 
   token: async () => (await import('./commands/token.js')).registerTokenCommand,
   push: async () => (await import('./commands/push.js')).registerPushCommand,
   pull: async () => (await import('./commands/pull.js')).registerPullCommand,
+  sync: async () => (await import('./commands/push.js')).registerSyncCommand,
+  projects: async () => (await import('./commands/projects.js')).registerProjectsCommand,
   notebook: async () => (await import('./commands/notebook.js')).registerNotebookCommand,
   watch: async () => (await import('./commands/watch.js')).registerWatchCommand,
 };

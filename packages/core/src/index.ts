@@ -116,3 +116,7 @@ export { type NotebookBlockError, type NotebookRunBlock, notebookRunBlocks, pars
 export { checkQueryFields, QueryFieldError } from './query/query-feasibility.js';
 export { RUN_STATUSES, type RunStatus } from './projections/run-view.js';
 
+// team sync: settling version numbers (D104)
+export { isSettledVersion, settledCopyId, settledCopyOf, versionIdentity } from './application/version-settlement.js';
+export { type VersionNumbering, VersionNumberingSchema } from './events/version-numbering.js';
+export { recordDatasetVersion, recordModelVersion } from './application/version-streams.js';

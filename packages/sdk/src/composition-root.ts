@@ -286,6 +286,8 @@ export async function openDotscience(options: OpenOptions = {}): Promise<Dotscie
       code: container.get<CodeInspector>(CodeInspector),
       environment: container.get<Environment>(Environment),
       runReadModel: () => container.getAsync<RunReadModel>(RunReadModel),
+      // The hub is the shared store: the versions written through it are numbered by it (D104).
+      numbersVersions: configuration.store.kind === 'hub' ? 'hub' : 'local',
       close: () => (closed ??= container.unbindAllAsync()),
     };
     if (!options.readOnly) await settleRunsLeftOpen(ds);

@@ -101,4 +101,5 @@ export type {
   NotebookRunBlock,
   RunPageRequest,
   RunReadModel,
+  Filter,
 } from '@dotscience/core';

@@ -5,6 +5,10 @@ import { href } from './routes.js';
 
 const RunLink = ({ runId }: { runId: string }) => <a href={href.run(runId)}>{runId.slice(0, 13)} </a>;
 
+/** A version number a workstation gave and no hub settled yet is provisional (docs/decisions.md D104). */
+const Provisional = ({ numbering }: { numbering: string }) =>
+  numbering === 'local' ? <span class="provisional" title="numbered by this store; the hub gives the settled number on push"> (local, provisional)</span> : null;
+
 /** Datasets and models with their versions, the run that produced each and the runs that used it. */
 export function CatalogPage({ api }: { api: HubApi }) {
   const [datasets, setDatasets] = useState<DatasetsState | null>(null);
@@ -25,9 +29,9 @@ export function CatalogPage({ api }: { api: HubApi }) {
         <tbody>
           {Object.values(models).flatMap((model) =>
             model.versions.map((v) => (
-              <tr key={`${model.name}@${v.version}`}>
+              <tr key={`${model.name}@${v.version}:${v.numbering}`}>
                 <td>{model.name}</td>
-                <td><a class="lineage-link" href={href.lineage(`model:${model.name}@${v.version}`)}>v{v.version}</a></td>
+                <td><a class="lineage-link" href={href.lineage(`model:${model.name}@${v.version}`)}>v{v.version}</a><Provisional numbering={v.numbering} /></td>
                 <td>{v.framework ?? ''}</td>
                 <td><RunLink runId={v.producedBy} /></td>
                 <td class="mono">{JSON.stringify(v.metrics)}</td>
@@ -45,9 +49,9 @@ export function CatalogPage({ api }: { api: HubApi }) {
         <tbody>
           {Object.values(datasets.datasets).flatMap((dataset) =>
             dataset.versions.map((v) => (
-              <tr key={`${dataset.name}@${v.version}`}>
+              <tr key={`${dataset.name}@${v.version}:${v.numbering}`}>
                 <td>{dataset.name}</td>
-                <td><a class="lineage-link" href={href.lineage(`dataset:${dataset.name}@${v.version}`)}>v{v.version}</a></td>
+                <td><a class="lineage-link" href={href.lineage(`dataset:${dataset.name}@${v.version}`)}>v{v.version}</a><Provisional numbering={v.numbering} /></td>
                 <td class="mono">{v.ref.digest?.slice(0, 19)}</td>
                 <td>{v.bytes}</td>
                 <td>{v.producedBy ? <RunLink runId={v.producedBy} /> : 'outside'}</td>

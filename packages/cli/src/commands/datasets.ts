@@ -3,6 +3,7 @@ import { datasetTable } from '../output/dataset-table.js';
 import { printJson, printText } from '../output/json-output.js';
 import { datasetsState } from '../runs/data-versions.js';
 import { runReadModel } from '../runs/run-read-model.js';
+import { inProject, projectRunIds } from '../runs/run-selection.js';
 import { withStoreForReading } from '../store-access.js';
 
 /** `ds datasets`: every dataset version. */
@@ -13,7 +14,14 @@ export function registerDatasetsCommand(program: Command): void {
     .option('--json', 'print the datasets as JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       await withStoreForReading(command, async (ds) => {
-        const state = await datasetsState(ds);
+        const all = await datasetsState(ds);
+        const scope = await projectRunIds(ds);
+        const datasets = Object.fromEntries(
+          Object.entries(all.datasets)
+            .map(([name, d]) => [name, { ...d, versions: inProject(d.versions, scope) }] as const)
+            .filter(([, d]) => d.versions.length > 0),
+        );
+        const state = { ...all, datasets };
         if (options.json) printJson(Object.values(state.datasets).sort((a, b) => a.name.localeCompare(b.name)));
         else printText(datasetTable(state, await (await runReadModel(ds)).distinctPrefixLength()));
       });

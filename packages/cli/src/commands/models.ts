@@ -4,6 +4,7 @@ import { printJson, printText } from '../output/json-output.js';
 import { modelTable } from '../output/model-table.js';
 import { currentState } from '../projections/current-state.js';
 import { runReadModel } from '../runs/run-read-model.js';
+import { inProject, projectRunIds } from '../runs/run-selection.js';
 import { withStoreForReading } from '../store-access.js';
 
 /** `ds models`: every model version. */
@@ -14,7 +15,13 @@ export function registerModelsCommand(program: Command): void {
     .option('--json', 'print the models as JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       await withStoreForReading(command, async (ds) => {
-        const state = await currentState(ds, modelsProjection);
+        const all = await currentState(ds, modelsProjection);
+        const scope = await projectRunIds(ds);
+        const state = Object.fromEntries(
+          Object.entries(all)
+            .map(([name, m]) => [name, { ...m, versions: inProject(m.versions, scope) }] as const)
+            .filter(([, m]) => m.versions.length > 0),
+        );
         if (options.json) printJson(Object.values(state).sort((a, b) => a.name.localeCompare(b.name)));
         else printText(modelTable(state, await (await runReadModel(ds)).distinctPrefixLength()));
       });

@@ -5,7 +5,7 @@ import { printText } from '../output/json-output.js';
 import { runTable } from '../output/run-table.js';
 import { streamCsv, streamJsonArray, streamNdjson } from '../output/run-stream.js';
 import { runReadModel } from '../runs/run-read-model.js';
-import { selectionRequest } from '../runs/run-selection.js';
+import { scopedProject, selectionRequest } from '../runs/run-selection.js';
 import { withStoreForReading } from '../store-access.js';
 
 /** Rows of the table when no --limit / --all is given. */
@@ -53,7 +53,7 @@ export function registerRunsCommand(program: Command): void {
         const model = await runReadModel(ds);
         const limit = options.all ? undefined : (options.limit ?? (machine ? undefined : RUNS_PAGE));
         const request: RunPageRequest = {
-          ...selectionRequest(options),
+          ...selectionRequest(options, scopedProject(ds)),
           ...(limit === undefined ? {} : { limit }),
           ...(options.offset === undefined ? {} : { offset: options.offset }),
         };

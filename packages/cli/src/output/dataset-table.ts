@@ -1,6 +1,7 @@
 import type { DatasetsState } from '@dotscience/sdk';
 import { renderTable } from './text-table.js';
 import { byteSize, shortDigest, timeText } from './value-text.js';
+import { versionLabel } from './version-label.js';
 
 /** `ds datasets`: one row per dataset version, with the run that wrote it and how many runs read it. */
 export function datasetTable(state: DatasetsState, idLength: number): string {
@@ -8,7 +9,7 @@ export function datasetTable(state: DatasetsState, idLength: number): string {
   if (names.length === 0) return 'No datasets recorded yet.';
   const rows = names.flatMap((name) =>
     state.datasets[name]!.versions.map((v) => [
-      `${name}@${v.version}`,
+      versionLabel(name, v, state.datasets[name]!.versions),
       byteSize(v.bytes),
       String(v.files),
       shortDigest(v.ref.digest),

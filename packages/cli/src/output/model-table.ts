@@ -1,6 +1,7 @@
 import type { ModelsState } from '@dotscience/sdk';
 import { renderTable } from './text-table.js';
 import { byteSize, shortDigest, timeText, valueText } from './value-text.js';
+import { versionLabel } from './version-label.js';
 
 /** `ds models`: one row per model version, with its producing run and the metrics it was published with. */
 export function modelTable(state: ModelsState, idLength: number): string {
@@ -8,7 +9,7 @@ export function modelTable(state: ModelsState, idLength: number): string {
   if (names.length === 0) return 'No models recorded yet.';
   const rows = names.flatMap((name) =>
     state[name]!.versions.map((v) => [
-      `${name}@${v.version}`,
+      versionLabel(name, v, state[name]!.versions),
       v.framework ?? '',
       byteSize(v.ref.bytes),
       shortDigest(v.ref.digest),

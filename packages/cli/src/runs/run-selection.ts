@@ -1,4 +1,4 @@
-import { runsProjection, selectionQuery, type Dotscience, type RunPageRequest, type RunsState } from '@dotscience/sdk';
+import { runsProjection, selectionQuery, type Dotscience, type Filter, type RunPageRequest, type RunView, type RunsState } from '@dotscience/sdk';
 import { currentState } from '../projections/current-state.js';
 
 export interface RunSelection {
@@ -14,7 +14,39 @@ export async function runsState(ds: Dotscience): Promise<RunsState> {
   return currentState(ds, runsProjection);
 }
 
-/** The read model request a selection means: its filter and sort as one query; wrapping workload runs only when asked. */
-export function selectionRequest(selection: RunSelection): RunPageRequest {
-  return { query: selectionQuery(selection.filter, selection.sort), ...(selection.workloads ? { workloads: true } : {}) };
+/**
+ * The project named by --project, DOTSCIENCE_PROJECT or the config file, whose runs a read
+ * is scoped to; undefined when none is named, or for a hub (a hub serves one project's store,
+ * the token's: every run pushed there is in it, whatever project its workstation named).
+ */
+export function scopedProject(ds: Dotscience): string | undefined {
+  const { projectId, sources, store } = ds.configuration;
+  return sources.project === 'default' || store.kind === 'hub' ? undefined : projectId;
+}
+
+/** The read model request a selection means: its filter and sort as one query, within `project` when named; wrapping workload runs only when asked. */
+export function selectionRequest(selection: RunSelection, project?: string): RunPageRequest {
+  const query = selectionQuery(selection.filter, selection.sort);
+  const inProject: Filter | null =
+    project === undefined ? null : { kind: 'compare', field: { scope: 'attributes', key: 'project_id' }, op: '=', value: project };
+  const filter = inProject === null ? query.filter : query.filter === null ? inProject : { kind: 'and' as const, left: inProject, right: query.filter };
+  return { query: { ...query, filter }, ...(selection.workloads ? { workloads: true } : {}) };
+}
+
+/** The runs of the project `scopedProject` names (a store may hold several projects' runs); every run when none is. */
+export function projectRuns(ds: Dotscience, runs: readonly RunView[]): RunView[] {
+  const project = scopedProject(ds);
+  return project === undefined ? [...runs] : runs.filter((r) => r.projectId === project);
+}
+
+/** The ids of the named project's runs, or undefined when no project is named (nothing to scope). */
+export async function projectRunIds(ds: Dotscience): Promise<Set<string> | undefined> {
+  if (scopedProject(ds) === undefined) return undefined;
+  return new Set(projectRuns(ds, Object.values(await runsState(ds))).map((r) => r.runId));
+}
+
+/** Versions of a dataset or model in the named project: produced by one of its runs (or, external data, read by one). */
+export function inProject<V extends { producedBy: string | null; consumedBy?: string[] }>(versions: readonly V[], runIds: Set<string> | undefined): V[] {
+  if (runIds === undefined) return [...versions];
+  return versions.filter((v) => (v.producedBy !== null ? runIds.has(v.producedBy) : (v.consumedBy ?? []).some((id) => runIds.has(id))));
 }

@@ -20,6 +20,12 @@ export interface RunServices {
   readonly environment: Environment;
   /** Upcasters for events read back from streams; default: the ones dotscience ships. */
   readonly upcasters?: UpcasterRegistry;
+  /**
+   * Who numbers the dataset and model versions written here (D104): 'hub' when the event
+   * store is the shared store itself (its numbers are settled), 'local' (the default)
+   * for a store of one workstation (provisional until a push settles them).
+   */
+  readonly numbersVersions?: 'local' | 'hub';
 }
 
 /** What every event this process writes carries in `meta` (actor, SDK version). */

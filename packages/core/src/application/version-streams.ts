@@ -44,7 +44,9 @@ async function appendVersion<T extends 'DatasetVersionCreated' | 'ModelVersionCr
     const decision = decideVersion(versionsIn(events), ref, policy);
     if (!decision.create) return { version: decision.version, created: false };
     const version = decision.version;
-    const event = { type, data: withoutUndefined(payload(version)) } as DomainEvent;
+    const numbering = { by: services.numbersVersions ?? 'local' };
+    const data = { ...(payload(version) as object), numbering };
+    const event = { type, data: withoutUndefined(data) } as unknown as DomainEvent;
     try {
       await services.events.append(stream, proposeEvents([event], services.ids, meta), {
         expectedRevision: last ? last.revision : 'no_stream',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JsonValueSchema, TimestampSchema } from './json.js';
 import { InterpreterSchema, MachineSchema, RunAbandonedSchema } from './run-context-schemas.js';
+import { VersionNumberingSchema } from './version-numbering.js';
 
 /**
  * The v1 event catalogue (DESIGN §2). The event type names are the contract;
@@ -243,6 +244,7 @@ export const DatasetVersionCreatedSchema = z.object({
   /** The run that wrote it; absent for data that entered from outside (first seen as an input). */
   producedBy: runId.optional(),
   path: z.string().optional(),
+  numbering: VersionNumberingSchema.optional(),
 });
 export const ModelVersionCreatedSchema = z.object({
   name,
@@ -253,6 +255,7 @@ export const ModelVersionCreatedSchema = z.object({
   path: z.string().optional(),
   metrics: z.record(z.string(), JsonValueSchema),
   extra: z.record(z.string(), JsonValueSchema).optional(),
+  numbering: VersionNumberingSchema.optional(),
 });
 
 export const eventSchemas = {

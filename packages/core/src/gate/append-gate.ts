@@ -10,6 +10,8 @@ export interface AppendGateOptions {
   upcasters?: UpcasterRegistry;
   /** How many streams' folded states are kept (least recently used go first). Default 10,000. */
   streamsCached?: number;
+  /** The gate of a pull: version numbers are the hub's, taken as given (D104). */
+  merging?: boolean;
 }
 
 /**
@@ -31,6 +33,7 @@ export class AppendGate {
   private readonly states = new Map<string, StreamGateState>();
   private readonly upcasters: UpcasterRegistry;
   private readonly capacity: number;
+  private readonly merging: boolean;
 
   constructor(
     private readonly store: EventStore,
@@ -38,6 +41,7 @@ export class AppendGate {
   ) {
     this.upcasters = options.upcasters ?? defaultUpcasters;
     this.capacity = options.streamsCached ?? 10_000;
+    this.merging = options.merging ?? false;
   }
 
   /**
@@ -63,7 +67,7 @@ export class AppendGate {
     }
     const started = await this.producingRunsStarted(proposed, pending);
     try {
-      const admitted = admitEvents(state, proposed, { runStarted: (id) => started.has(id) }, this.upcasters);
+      const admitted = admitEvents(state, proposed, { runStarted: (id) => started.has(id), merging: this.merging }, this.upcasters);
       return admitted;
     } catch (error) {
       // An event that is not a well-formed envelope is named as every store names it.

@@ -37,6 +37,8 @@ export interface ProposedEvent {
 /** What the rules ask of the rest of the store: is a run with this id started there? */
 export interface GateLookups {
   runStarted(runId: string): boolean;
+  /** Version events come from the hub, which numbered them (a pull): their numbers are taken as given, once per version (D104). */
+  readonly merging?: boolean;
 }
 
 /** The state of a stream with no events. Throws a StreamRuleError for a stream of no known category. */
@@ -81,7 +83,7 @@ class StreamFold {
       this.rules = { ...rules, created: true };
       return;
     }
-    this.rules = { ...rules, versions: admitVersionEvent(rules, event, lookups.runStarted) };
+    this.rules = { ...rules, versions: admitVersionEvent(rules, event, lookups.runStarted, lookups.merging) };
   }
 
   /** A recorded event added without judging it (the store holds it already). */

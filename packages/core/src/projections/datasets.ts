@@ -3,6 +3,7 @@ import { categoryOf, idOf } from '../events/streams.js';
 import { ownEntry, putEntry } from './own-keys.js';
 import { defineProjection } from './projection.js';
 import { emptyVersionMatching, recordVersion, resolveInput, type VersionMatching } from './version-matching.js';
+import { numberedBy, placeVersionEvent, settleView, sortVersionViews, type VersionNumberedBy } from './version-settlement.js';
 
 export interface DatasetVersionView {
   version: number;
@@ -16,6 +17,8 @@ export interface DatasetVersionView {
   consumedBy: string[];
   createdAt: string;
   position: number;
+  /** Who numbered it: 'local' numbers are provisional until a hub settles them (D104). */
+  numbering: VersionNumberedBy;
 }
 
 export interface DatasetView {
@@ -47,14 +50,15 @@ function addConsumer(target: DatasetVersionView, runId: string): void {
  */
 export const datasetsProjection = defineProjection<DatasetsState>({
   name: 'datasets',
-  version: 1,
+  version: 2,
   initial: { datasets: {}, matching: emptyVersionMatching() },
   handlers: {
     DatasetVersionCreated: (state, e) => {
       const d = e.data;
       const dataset = ownEntry(state.datasets, d.name) ?? putEntry(state.datasets, d.name, { name: d.name, versions: [] });
-      let view = versionOf(state, d.name, d.version);
-      if (!view) {
+      const place = placeVersionEvent(dataset.versions, d);
+      let view: DatasetVersionView;
+      if (place.kind === 'new') {
         view = {
           version: d.version,
           ref: d.ref,
@@ -65,12 +69,15 @@ export const datasetsProjection = defineProjection<DatasetsState>({
           consumedBy: [],
           createdAt: e.recordedAt,
           position: e.position,
+          numbering: numberedBy(d.numbering),
         };
-        const last = dataset.versions[dataset.versions.length - 1];
         dataset.versions.push(view);
-        if (last && last.version > view.version) dataset.versions.sort((a, b) => a.version - b.version);
+      } else {
+        view = place.view;
+        if (place.kind === 'settles') settleView(view, d.version);
       }
-      for (const runId of recordVersion(state.matching, d.name, d.ref, d.version)) addConsumer(view, runId);
+      if (place.kind !== 'present') sortVersionViews(dataset.versions, view);
+      for (const runId of recordVersion(state.matching, d.name, d.ref, view.version)) addConsumer(view, runId);
       return state;
     },
     InputDeclared: (state, e) => {

@@ -21,6 +21,7 @@ describe('models projection', () => {
         extra: {},
         createdAt: v2.recordedAt,
         position: v2.position,
+        numbering: 'recorded',
       },
     ]);
   });

@@ -230,6 +230,9 @@ export class DotscienceClient implements ExitGuarded {
       get environment() {
         return open().environment;
       },
+      get numbersVersions() {
+        return open().numbersVersions;
+      },
     };
   }
 

@@ -68,7 +68,8 @@ export function pushToHub(options: HubSyncOptions = {}): Promise<SyncReport> {
   return withEnds(options, async ({ local, hub, hubUrl, localFolder }) => {
     startKeepingReceipts(hub.events);
     try {
-      return await syncStores(sideOf(local), sideOf(hub), { ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+      // Local versions go as the hub's copies settling them: the hub numbers them (D104).
+      return await syncStores(sideOf(local), sideOf(hub), { ...(options.onProgress ? { onProgress: options.onProgress } : {}), settleVersions: true });
     } finally {
       await keepReceipts(localFolder, hubUrl, hub.events);
     }
@@ -82,6 +83,13 @@ export function pushToHub(options: HubSyncOptions = {}): Promise<SyncReport> {
  */
 export function pullFromHub(options: HubSyncOptions = {}): Promise<SyncReport> {
   return withEnds(options, ({ local, hub }) =>
-    syncStores(sideOf(hub), sideOf(local), { ...(options.onProgress ? { onProgress: options.onProgress } : {}), gate: new AppendGate(local.events) }),
+    syncStores(sideOf(hub), sideOf(local), { ...(options.onProgress ? { onProgress: options.onProgress } : {}), gate: new AppendGate(local.events, { merging: true }) }),
   );
+}
+
+/** `ds sync`: push, then pull — every store ends with what the hub holds, its own versions settled. */
+export async function syncWithHub(options: HubSyncOptions = {}): Promise<{ push: SyncReport; pull: SyncReport }> {
+  const push = await pushToHub(options);
+  const pull = await pullFromHub(options);
+  return { push, pull };
 }

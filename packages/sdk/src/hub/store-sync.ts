@@ -7,10 +7,13 @@ import {
   type AdmittedEvents,
   type AppendGate,
   type EventStore,
+  WrongExpectedRevisionError,
   type JsonValue,
+  type NewEvent,
   type ObjectStorage,
   type RecordedEvent,
 } from '@dotscience/core';
+import { asNew, planStream, type StreamConflict, type StreamPlan } from './sync-plan.js';
 
 /** Events and data objects of one side of a sync. */
 export interface SyncSide {
@@ -39,6 +42,8 @@ export interface SyncReport {
    * the first refused event of its stream; it and the rest of that stream were not copied.
    */
   refused: RefusedEvent[];
+  /** Local dataset/model versions the target numbered and settled (a push; docs/decisions.md D104). */
+  versionsSettled: number;
 }
 
 /** An event of the source the target's append gate refused, and why. */
@@ -51,19 +56,6 @@ export interface RefusedEvent {
   reason: string;
   /** Events of the stream left out: this one and every one after it. */
   leftOut: number;
-}
-
-/** The target holds a different event at a revision the source also has: the two logs diverged. */
-export class SyncConflictError extends DotscienceError {
-  readonly code = 'SYNC_CONFLICT';
-  constructor(
-    readonly stream: string,
-    readonly revision: number,
-    readonly sourceId: string,
-    readonly targetId: string,
-  ) {
-    super(`stream ${stream} revision ${revision}: the source has event ${sourceId} but the target has ${targetId} — the logs diverged; nothing more of this stream was copied (inspect both with ds show / ds export)`);
-  }
 }
 
 /** The target sealed a copied event with another hash than the source: the chain would not be the same. */
@@ -141,6 +133,8 @@ export interface SyncOptions {
   onProgress?: (progress: SyncProgress) => void;
   /** The target's gate: each batch is checked before it is appended; a refused event and the rest of its stream are left out and reported. */
   gate?: AppendGate;
+  /** Toward the hub: each local dataset/model version goes as the hub's copy settling it (D104). */
+  settleVersions?: boolean;
 }
 
 /**
@@ -161,19 +155,18 @@ export async function syncStores(source: SyncSide, target: SyncSide, options: Sy
     if (list) list.push(e);
     else byStream.set(e.stream, [e]);
   }
-  const toCopy: RecordedEvent[][] = [];
+  const plans: StreamPlan[] = [];
+  const refused: RefusedEvent[] = [];
   let present = 0;
   for (const [stream, events] of byStream) {
-    let head = -1;
-    for await (const existing of target.events.readStream(stream)) {
-      const mine = events[existing.revision];
-      if (mine && (mine.id !== existing.id || mine.hash !== existing.hash)) throw new SyncConflictError(stream, existing.revision, mine.id, existing.id);
-      head = existing.revision;
-    }
-    const missing = events.slice(head + 1);
-    present += events.length - missing.length;
-    if (missing.length > 0) toCopy.push(missing);
+    const planned = await planStream(stream, events, target.events, options.settleVersions ?? false);
+    present += planned.present;
+    if (planned.plan) plans.push(planned.plan);
+    if (planned.conflict) refused.push(conflictRefusal(planned.conflict));
   }
+  // Streams with one writer first: a version's producing run is then on the target before the version.
+  plans.sort((x, y) => Number(x.kind === 'merge') - Number(y.kind === 'merge'));
+  const toCopy = plans.map((p) => (p.kind === 'exact' ? p.events : p.events.map((m) => m.source)));
 
   const unavailable: string[] = [];
   const wanted = await objectsToCopy(source.objects, referencedDigests(toCopy.flat()), unavailable);
@@ -193,48 +186,93 @@ export async function syncStores(source: SyncSide, target: SyncSide, options: Sy
 
   const total = toCopy.reduce((n, list) => n + list.length, 0);
   let copied = 0;
-  const refused: RefusedEvent[] = [];
   onProgress?.({ phase: 'events', done: 0, total });
-  const append = async (batch: readonly RecordedEvent[]): Promise<void> => {
-    if (batch.length === 0) return;
-    const result = await target.events.append(
-      batch[0]!.stream,
-      batch.map(({ id, type, schemaVersion, data, meta }) => ({ id, type, schemaVersion, data, meta })),
-      { expectedRevision: batch[0]!.revision - 1 },
-    );
-    result.events.forEach((recorded, k) => {
-      if (recorded.hash !== batch[k]!.hash || recorded.revision !== batch[k]!.revision) throw new SyncChainError(recorded.stream, recorded.revision);
-    });
-    copied += batch.length;
+  const progressed = (n: number): void => {
+    copied += n;
     onProgress?.({ phase: 'events', done: copied, total });
   };
-  for (const events of toCopy) {
-    for (let i = 0; i < events.length; i += APPEND_BATCH) {
-      const batch = events.slice(i, i + APPEND_BATCH);
-      if (!gate) {
-        await append(batch);
-        continue;
-      }
-      const verdict = await admission(gate, batch);
-      if (!(verdict instanceof AppendRefusedError)) {
-        await append(batch);
-        gate.remember(atHead(verdict, batch[batch.length - 1]!.hash));
-        continue;
-      }
-      const stop = verdict;
-      await append(batch.slice(0, stop.index));
-      const first = batch[stop.index]!;
-      refused.push({ stream: first.stream, revision: first.revision, id: first.id, type: first.type, rule: stop.rule, reason: stop.reason, leftOut: events.length - (i + stop.index) });
-      break;
-    }
+  let settled = 0;
+  for (const plan of plans) {
+    const refusal = await copyStream(plan, target.events, gate, progressed);
+    if (refusal) refused.push(refusal);
+    if (plan.kind === 'merge' && options.settleVersions) settled += plan.events.length - (refusal?.leftOut ?? 0);
   }
-  return { streams: byStream.size, eventsCopied: copied, eventsPresent: present, objectsCopied: objectsDone, bytesCopied, objectsUnavailable: unavailable, refused };
+  return { streams: byStream.size, eventsCopied: copied, eventsPresent: present, versionsSettled: settled, objectsCopied: objectsDone, bytesCopied, objectsUnavailable: unavailable, refused };
+}
+
+function conflictRefusal(c: StreamConflict): RefusedEvent {
+  return {
+    stream: c.stream,
+    revision: c.revision,
+    id: c.sourceId,
+    type: 'event',
+    rule: 'SYNC_CONFLICT',
+    reason: `the other side holds event ${c.targetId} at this revision: the logs of a stream with one writer diverged (was a run recorded in two stores under one id?); inspect both with ds show and ds export`,
+    leftOut: c.leftOut,
+  };
+}
+
+/**
+ * Append one stream's plan in batches: checked by the gate when there is one, or refused by
+ * the target's own gate (the hub's). A refusal stops this stream only: the report names the
+ * first event left out, the rule and what to do; the other streams are copied.
+ */
+async function copyStream(plan: StreamPlan, target: EventStore, gate: AppendGate | undefined, progressed: (n: number) => void): Promise<RefusedEvent | undefined> {
+  const sources = plan.kind === 'exact' ? plan.events : plan.events.map((m) => m.source);
+  const proposals = plan.kind === 'exact' ? plan.events.map(asNew) : plan.events.map((m) => m.event);
+  let after = plan.kind === 'exact' ? plan.events[0]!.revision - 1 : plan.after;
+  for (let i = 0; i < proposals.length; i += APPEND_BATCH) {
+    let batch = proposals.slice(i, i + APPEND_BATCH);
+    let stop: AppendRefusedError | undefined;
+    let admitted: AdmittedEvents | undefined;
+    if (gate) {
+      const verdict = await admission(gate, plan.stream, batch, after);
+      if (verdict instanceof AppendRefusedError) {
+        stop = verdict;
+        batch = batch.slice(0, verdict.index);
+      } else admitted = verdict;
+    }
+    try {
+      if (batch.length > 0) {
+        const result = await target.append(plan.stream, batch, { expectedRevision: after });
+        if (plan.kind === 'exact') {
+          result.events.forEach((recorded, k) => {
+            if (recorded.hash !== sources[i + k]!.hash || recorded.revision !== sources[i + k]!.revision) throw new SyncChainError(recorded.stream, recorded.revision);
+          });
+        }
+        const last = result.events[result.events.length - 1]!;
+        if (gate && admitted) gate.remember(atHead(admitted, last.hash));
+        after = last.revision;
+        progressed(batch.length);
+      }
+    } catch (error) {
+      if (error instanceof AppendRefusedError) stop = new AppendRefusedError(error.stream, i + error.index, error.eventId, error.eventType, error.rule, error.reason);
+      else if (error instanceof WrongExpectedRevisionError) stop = new AppendRefusedError(plan.stream, i, batch[0]!.id, batch[0]!.type, 'SYNC_CONFLICT', 'the other side was written while copying; run the command again');
+      else throw error;
+      const at = sources[stop.index];
+      return refusalOf(stop, at, proposals.length - stop.index);
+    }
+    if (stop) return refusalOf(stop, sources[i + stop.index], proposals.length - (i + stop.index));
+  }
+  return undefined;
+}
+
+function refusalOf(stop: AppendRefusedError, source: RecordedEvent | undefined, leftOut: number): RefusedEvent {
+  return { stream: stop.stream, revision: source?.revision ?? -1, id: source?.id ?? stop.eventId, type: stop.eventType, rule: stop.rule, reason: `${stop.reason} — ${advice(stop.rule)}`, leftOut };
+}
+
+/** What to do about a refused stream, by the rule that refused it. */
+function advice(rule: string): string {
+  if (rule === 'SYNC_CONFLICT') return 'run the command again; if it persists, compare the stream on both sides with ds show';
+  if (rule === 'PRODUCING_RUN_UNKNOWN') return 'the producing run was not copied (see its own refusal above); fix that run, then run the command again';
+  if (rule.startsWith('VERSION_')) return 'pull, then push again (the hub numbers versions as it records them)';
+  return 'the rest of the store was copied; fix or leave out this stream (ds export --stream) and run the command again';
 }
 
 /** What the gate admits of the batch: all of it (the stream's state after it), or the refusal (which event, which rule). */
-async function admission(gate: AppendGate, batch: readonly RecordedEvent[]): Promise<AdmittedEvents | AppendRefusedError> {
+async function admission(gate: AppendGate, stream: string, batch: readonly NewEvent[], after: number): Promise<AdmittedEvents | AppendRefusedError> {
   try {
-    return await gate.check(batch[0]!.stream, batch.map(({ id, type, schemaVersion, data, meta }) => ({ id, type, schemaVersion, data, meta })));
+    return await gate.check(stream, batch, undefined, after);
   } catch (error) {
     if (error instanceof AppendRefusedError) return error;
     throw error;

@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { printJson, printText } from '../output/json-output.js';
+import { renderTable } from '../output/text-table.js';
+import { runsState } from '../runs/run-selection.js';
+import { withStoreForReading } from '../store-access.js';
+
+interface ProjectSummary {
+  project: string;
+  runs: number;
+  /** The project --project, DOTSCIENCE_PROJECT or the config file names (the one new runs are recorded in). */
+  current: boolean;
+}
+
+/** `ds projects`: the projects the store's runs belong to, with how many runs each. */
+export function registerProjectsCommand(program: Command): void {
+  program
+    .command('projects')
+    .description('list the projects of the store with their run counts (scope other commands with --project or DOTSCIENCE_PROJECT)')
+    .option('--json', 'print the projects as JSON')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withStoreForReading(command, async (ds) => {
+        const counts = new Map<string, number>([[ds.configuration.projectId, 0]]);
+        for (const run of Object.values(await runsState(ds))) counts.set(run.projectId, (counts.get(run.projectId) ?? 0) + 1);
+        const projects: ProjectSummary[] = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([project, runs]) => ({ project, runs, current: project === ds.configuration.projectId }));
+        if (options.json) return printJson(projects);
+        printText(renderTable(['PROJECT', 'RUNS', ''], projects.map((p) => [p.project, String(p.runs), p.current ? '(current)' : ''])));
+      });
+    });
+}
