@@ -10,3 +10,4 @@ export * from './query/index.js';
 export * from './protocol/index.js';
 export * from './gate/index.js';
 export * from './audit/index.js';
+export * from './registry/index.js';

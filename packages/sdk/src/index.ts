@@ -7,3 +7,4 @@ export * from './code-versions/index.js';
 export * from './hub/index.js';
 export * from './progress/index.js';
 export * from './domain.js';
+export * from './registry/index.js';

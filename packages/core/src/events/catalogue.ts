@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JsonValueSchema, TimestampSchema } from './json.js';
+import * as after from './registry-catalogue.js';
 
 /**
  * The v1 event catalogue (DESIGN §2). The event type names are the contract;
@@ -249,6 +250,15 @@ export const eventSchemas = {
   RunPublished: RunPublishedSchema,
   DatasetVersionCreated: DatasetVersionCreatedSchema,
   ModelVersionCreated: ModelVersionCreatedSchema,
+  ModelAliasSet: after.ModelAliasSetSchema,
+  ModelAliasRemoved: after.ModelAliasRemovedSchema,
+  ModelVersionTagged: after.ModelVersionTaggedSchema,
+  ModelDescribed: after.ModelDescribedSchema,
+  RunTagged: after.RunTaggedSchema,
+  RunNoted: after.RunNotedSchema,
+  RunArchived: after.RunArchivedSchema,
+  RunRestored: after.RunRestoredSchema,
+  RunDeleted: after.RunDeletedSchema,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -276,6 +286,7 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('RunPublished'), data: RunPublishedSchema }),
   z.object({ type: z.literal('DatasetVersionCreated'), data: DatasetVersionCreatedSchema }),
   z.object({ type: z.literal('ModelVersionCreated'), data: ModelVersionCreatedSchema }),
+  ...after.registryEventUnion,
 ]);
 export type DomainEvent = z.infer<typeof DomainEventSchema>;
 export type EventData<T extends EventType> = Extract<DomainEvent, { type: T }>['data'];

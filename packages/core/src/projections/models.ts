@@ -1,7 +1,7 @@
 import type { VersionRef } from '../events/catalogue.js';
 import type { JsonValue } from '../events/json.js';
 import { ownEntry, putEntry } from './own-keys.js';
-import { defineProjection } from './projection.js';
+import { defineProjection, type ProjectedEnvelope } from './projection.js';
 
 export interface ModelVersionView {
   version: number;
@@ -12,6 +12,9 @@ export interface ModelVersionView {
   /** The producing run's metrics when the version was published. */
   metrics: Record<string, JsonValue>;
   extra: Record<string, JsonValue>;
+  /** Tags set on this version after it was created (ModelVersionTagged). */
+  tags: Record<string, string>;
+  description: string | null;
   createdAt: string;
   position: number;
 }
@@ -20,21 +23,44 @@ export interface ModelView {
   name: string;
   /** Ordered by version number. */
   versions: ModelVersionView[];
+  /** Alias → the version number it points at now. */
+  aliases: Record<string, number>;
+  description: string | null;
+  /** Every change of the model, oldest first: who (meta.actor), when, what. */
+  history: ModelHistoryEntry[];
+}
+
+export interface ModelHistoryEntry {
+  at: string;
+  /** `user@host` of the writer, when it said. */
+  by: string | null;
+  type: string;
+  data: Record<string, JsonValue>;
+}
+
+function entryOf(e: ProjectedEnvelope & { type: string; data: unknown }): ModelHistoryEntry {
+  const actor = e.meta.actor;
+  return { at: e.recordedAt, by: actor ? `${actor.user}@${actor.host}` : null, type: e.type, data: e.data as Record<string, JsonValue> };
+}
+
+function modelOf(state: ModelsState, name: string): ModelView {
+  return ownEntry(state, name) ?? putEntry(state, name, { name, versions: [], aliases: {}, description: null, history: [] });
 }
 
 /** Model name → its versions. */
 export type ModelsState = Record<string, ModelView>;
 
-/** Built-in `models`: name → versions, each with its producing run and the metrics at publish. */
+/** Built-in `models`: name → versions, each with its producing run and the metrics at publish; aliases, tags, descriptions and the registry's history. */
 export const modelsProjection = defineProjection<ModelsState>({
   name: 'models',
-  version: 1,
+  version: 2,
   initial: {},
   handlers: {
     ModelVersionCreated: (state, e) => {
       const d = e.data;
-      const model = ownEntry(state, d.name) ?? putEntry(state, d.name, { name: d.name, versions: [] });
+      const model = modelOf(state, d.name);
       if (model.versions.some((v) => v.version === d.version)) return state;
+      model.history.push(entryOf({ ...e, data: { version: d.version, producedBy: d.producedBy } }));
       const last = model.versions[model.versions.length - 1];
       model.versions.push({
         version: d.version,
@@ -44,11 +70,38 @@ export const modelsProjection = defineProjection<ModelsState>({
         path: d.path ?? null,
         metrics: d.metrics,
         extra: d.extra ?? {},
+        tags: {},
+        description: null,
         createdAt: e.recordedAt,
         position: e.position,
       });
       if (last && last.version > d.version) model.versions.sort((a, b) => a.version - b.version);
       return state;
+    },
+    ModelAliasSet: (state, e) => {
+      const model = modelOf(state, e.data.name);
+      putEntry(model.aliases, e.data.alias, e.data.version);
+      model.history.push(entryOf(e));
+    },
+    ModelAliasRemoved: (state, e) => {
+      const model = modelOf(state, e.data.name);
+      if (Object.hasOwn(model.aliases, e.data.alias)) delete model.aliases[e.data.alias];
+      model.history.push(entryOf(e));
+    },
+    ModelVersionTagged: (state, e) => {
+      const model = modelOf(state, e.data.name);
+      const version = model.versions.find((v) => v.version === e.data.version);
+      if (version && e.data.value === null) {
+        if (Object.hasOwn(version.tags, e.data.key)) delete version.tags[e.data.key];
+      } else if (version) putEntry(version.tags, e.data.key, e.data.value!);
+      model.history.push(entryOf(e));
+    },
+    ModelDescribed: (state, e) => {
+      const model = modelOf(state, e.data.name);
+      const version = e.data.version === undefined ? undefined : model.versions.find((v) => v.version === e.data.version);
+      if (version) version.description = e.data.description;
+      else if (e.data.version === undefined) model.description = e.data.description;
+      model.history.push(entryOf(e));
     },
   },
 });

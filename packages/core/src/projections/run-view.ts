@@ -64,4 +64,18 @@ export interface RunView {
   lastPosition: number;
   /** Global position of the run's RunStarted: the order runs started in, where their start times tie. */
   startedPosition: number;
+  /** Tags set after the fact (runmeta stream; absent when none were ever set). */
+  tags?: Record<string, string>;
+  /** Notes added after the fact, oldest first (absent when none). */
+  notes?: RunNote[];
+  /** Hidden from `ds runs` unless asked for (absent: never archived). */
+  archived?: boolean;
+  /** Deleted: hidden, its data collectable unless other runs use it; who and why stay (absent: not deleted). */
+  deleted?: { reason: string; at: string; by: string | null };
+}
+
+export interface RunNote {
+  note: string;
+  at: string;
+  by: string | null;
 }
