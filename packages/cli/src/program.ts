@@ -21,6 +21,7 @@ import { registerTokenCommand } from './commands/token.js';
 import { registerUiCommand } from './commands/ui.js';
 import { registerPushCommand } from './commands/push.js';
 import { registerPullCommand } from './commands/pull.js';
+import { registerRunAnnotationCommands } from './commands/run-annotations.js';
 import { UsageError } from './usage-error.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -79,6 +80,7 @@ export function buildProgram(): Command {
   registerTokenCommand(program);
   registerPushCommand(program);
   registerPullCommand(program);
+  registerRunAnnotationCommands(program);
   failInOneLine(program);
   return program;
 }

@@ -16,8 +16,9 @@ export function registerRunsCommand(program: Command): void {
     .option('--sort <keys>', 'order, e.g. "metrics.accuracy desc, params.depth"')
     .option('--limit <n>', 'show at most n runs', nonNegativeInteger)
     .option('--workloads', "also list each `ds run` workload's own run, with the runs its program recorded beneath it")
+    .option('--archived', 'also list archived runs (ds archive hides them)')
     .option('--json', 'print the runs as JSON (each with "parent": the workload run it was recorded under, or null)')
-    .action(async (options: { filter?: string; sort?: string; limit?: number; workloads?: boolean; json?: boolean }, command: Command) => {
+    .action(async (options: { filter?: string; sort?: string; limit?: number; workloads?: boolean; archived?: boolean; json?: boolean }, command: Command) => {
       await withStoreForReading(command, async (ds) => {
         const { runs, all } = await selectRuns(ds, options);
         if (options.json) printJson(runs.map(withParent));
