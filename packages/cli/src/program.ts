@@ -22,6 +22,7 @@ import { registerUiCommand } from './commands/ui.js';
 import { registerPushCommand } from './commands/push.js';
 import { registerPullCommand } from './commands/pull.js';
 import { registerRunAnnotationCommands } from './commands/run-annotations.js';
+import { registerDatasetFilesCommands } from './commands/dataset-files.js';
 import { UsageError } from './usage-error.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -81,6 +82,7 @@ export function buildProgram(): Command {
   registerPushCommand(program);
   registerPullCommand(program);
   registerRunAnnotationCommands(program);
+  registerDatasetFilesCommands(program);
   failInOneLine(program);
   return program;
 }

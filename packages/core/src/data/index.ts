@@ -4,3 +4,4 @@ export * from './tree-scan.js';
 export * from './manifest-builder.js';
 export * from './file-system-tree.js';
 export * from './restored-mode.js';
+export * from './version-files.js';
