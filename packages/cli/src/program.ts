@@ -23,6 +23,7 @@ import { registerPushCommand } from './commands/push.js';
 import { registerPullCommand } from './commands/pull.js';
 import { registerRunAnnotationCommands } from './commands/run-annotations.js';
 import { registerDatasetFilesCommands } from './commands/dataset-files.js';
+import { registerServeModelCommand } from './commands/serve-model.js';
 import { UsageError } from './usage-error.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -83,6 +84,7 @@ export function buildProgram(): Command {
   registerPullCommand(program);
   registerRunAnnotationCommands(program);
   registerDatasetFilesCommands(program);
+  registerServeModelCommand(program);
   failInOneLine(program);
   return program;
 }

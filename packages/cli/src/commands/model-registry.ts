@@ -1,9 +1,8 @@
-import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   changeModelRegistry,
-  DotscienceError,
   modelsProjection,
   parseModelReference,
   registryWriter,
@@ -16,6 +15,7 @@ import { printJson, printText } from '../output/json-output.js';
 import { renderTable } from '../output/text-table.js';
 import { byteSize, shortDigest, timeText } from '../output/value-text.js';
 import { currentState } from '../projections/current-state.js';
+import { materializeModelVersion, modelTargetIn } from '../serving/model-materialization.js';
 import { withStoreForReading, withStoreForWriting } from '../store-access.js';
 import { UsageError } from '../usage-error.js';
 import { tagArgument } from './tag-argument.js';
@@ -25,14 +25,6 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-/** The files written for a model version do not have its recorded digest (the store's copy is damaged). */
-export class ModelDigestMismatchError extends DotscienceError {
-  readonly code = 'MODEL_DIGEST_MISMATCH';
-  constructor(model: string, expected: string, found: string) {
-    super(`the files written for ${model} have digest ${found}, not the recorded ${expected}: nothing was written; run ds audit verify`);
-  }
 }
 
 /** The version number `name@<version|alias>` names now (an alias is looked up in the models projection). */
@@ -134,23 +126,9 @@ export function registerModelRegistryCommands(models: Command): void {
     .action(async (reference: string, dir: string, _options: unknown, command: Command) => {
       await withStoreForWriting(command, async (ds) => {
         const { model, version } = resolveModelReference(await currentState(ds, modelsProjection), reference);
-        const directory = resolve(dir);
-        // A directory version becomes the directory; a single file goes inside it, under the name it was declared with.
-        const target = version.ref.kind === 'directory' ? directory : join(directory, basename(version.path ?? model.name));
+        const target = modelTargetIn(resolve(dir), model.name, version);
         if (await exists(target)) throw new UsageError(`${target} exists already: ds models get writes only where nothing is`);
-        await mkdir(dirname(target), { recursive: true });
-        const scratch = await mkdtemp(join(dirname(target), `.${basename(target)}-`));
-        try {
-          const written = join(scratch, 'version');
-          await ds.data.materialize(version.ref, written);
-          const digest = (await ds.data.capture(written)).digest;
-          if (version.ref.digest !== undefined && digest !== version.ref.digest) {
-            throw new ModelDigestMismatchError(`${model.name}@${version.version}`, version.ref.digest, digest ?? 'none');
-          }
-          await rename(written, target);
-        } finally {
-          await rm(scratch, { recursive: true, force: true });
-        }
+        await materializeModelVersion(ds, model.name, version, target);
         printText(`${model.name}@${version.version} (${byteSize(version.ref.bytes)}, ${shortDigest(version.ref.digest)}, digest verified) → ${target}`);
       });
     });

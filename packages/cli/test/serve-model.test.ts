@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ds } from './fixtures/cli-process.js';
+import { startModelServer, type ModelServerProcess } from './fixtures/model-server-process.js';
+
+const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
+/** ml-cart, as the training example has it: the in-process predictions the server must match. */
+const { DecisionTreeClassifier } = createRequire(join(EXAMPLES, 'package.json'))('ml-cart') as {
+  DecisionTreeClassifier: { load(model: object): { predict(rows: number[][]): number[] } };
+};
+
+describe('ds serve-model on the iris tree the example trains', () => {
+  let project: string;
+  let server: ModelServerProcess;
+  beforeAll(async () => {
+    project = mkdtempSync(join(tmpdir(), 'ds-serve-model-'));
+    for (const args of [['init'], ['run', '--', 'node', join(EXAMPLES, 'dist/prepare-iris.js')], ['run', '--', 'node', join(EXAMPLES, 'dist/train-tree.js'), '--depth', '3'], ['models', 'alias', 'iris-tree', 'champion', '1']]) {
+      const result = ds(args, { cwd: project });
+      if (result.code !== 0) throw new Error(`ds ${args.join(' ')} failed: ${result.stderr}`);
+    }
+    server = await startModelServer('iris-tree@champion', project);
+  }, 180_000);
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(project, { recursive: true, force: true });
+  });
+
+  const post = (body: unknown) => fetch(`${server.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('answers the same class as the model gives in process for the 30 held-back rows', async () => {
+    const [header, ...lines] = readFileSync(join(project, 'data/iris/test.csv'), 'utf8').trimEnd().split('\n');
+    const names = header!.split(',').slice(0, 4);
+    const rows = lines.map((l) => l.split(',').slice(0, 4).map(Number));
+    expect(rows).toHaveLength(30);
+    const saved = JSON.parse(readFileSync(join(project, 'models/iris-tree.json'), 'utf8')) as { classes: string[]; tree: object };
+    const expected = DecisionTreeClassifier.load(saved.tree).predict(rows).map((i) => saved.classes[i]);
+
+    const byArray = await post({ instances: rows });
+    expect(byArray.status).toBe(200);
+    expect(await byArray.json()).toEqual({ predictions: expected, model: 'iris-tree', version: 1 });
+    const byName = await post({ instances: rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]]))) });
+    expect(((await byName.json()) as { predictions: string[] }).predictions).toEqual(expected);
+  });
+
+  it('refuses a malformed request with a 400 naming the field', async () => {
+    const missing = await post({ instances: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4 }] });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { error: string }).error).toMatch(/^instances\.0\.petal_width: missing/);
+    const wrongType = await post({ instances: [[5.1, 'x', 1.4, 0.2]] });
+    expect(wrongType.status).toBe(400);
+    expect(((await wrongType.json()) as { error: string }).error).toMatch(/^instances\.0/);
+    const noRows = await post({ rows: [] });
+    expect(((await noRows.json()) as { error: string }).error).toMatch(/^instances: /);
+    expect((await post({ instances: [[1, 2, 3]] })).status).toBe(400);
+  });
+
+  it('reports health and Prometheus metrics', async () => {
+    const health = await fetch(`${server.url}/health`);
+    expect(await health.json()).toMatchObject({ status: 'ok', model: { name: 'iris-tree', version: 1, framework: 'ml-cart', digest: expect.stringMatching(/^sha256:/) } });
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^ds_prediction_requests_total\{outcome="ok",model="iris-tree",version="1"\} [1-9]/m);
+    expect(metrics).toMatch(/^ds_prediction_requests_total\{outcome="bad_request",model="iris-tree",version="1"\} [1-9]/m);
+    expect(metrics).toContain('ds_prediction_duration_seconds_bucket');
+  });
+
+  it('refuses an alias the model does not have, before listening', () => {
+    const wrong = ds(['serve-model', 'iris-tree@nope'], { cwd: project });
+    expect(wrong).toMatchObject({ code: 1, stderr: expect.stringMatching(/MODEL_ALIAS_UNKNOWN/) });
+  });
+});
+
+describe('loading a model to serve', () => {
+  it('refuses a framework it does not serve, naming the ones it does', async () => {
+    const { loadPredictor, ModelNotServableError } = await import('../src/serving/model-loading.js');
+    const error = await loadPredictor('net@1', 'pytorch', '/nowhere').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelNotServableError);
+    expect((error as Error).message).toMatch(/net@1 is a pytorch; ds serve-model serves ml-cart, sklearn, scikit-learn/);
+  });
+});
