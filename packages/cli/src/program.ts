@@ -24,6 +24,7 @@ import { registerPullCommand } from './commands/pull.js';
 import { registerRunAnnotationCommands } from './commands/run-annotations.js';
 import { registerDatasetFilesCommands } from './commands/dataset-files.js';
 import { registerServeModelCommand } from './commands/serve-model.js';
+import { registerDeployCommand } from './commands/deploy.js';
 import { UsageError } from './usage-error.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -85,6 +86,7 @@ export function buildProgram(): Command {
   registerRunAnnotationCommands(program);
   registerDatasetFilesCommands(program);
   registerServeModelCommand(program);
+  registerDeployCommand(program);
   failInOneLine(program);
   return program;
 }

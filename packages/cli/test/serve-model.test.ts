@@ -1,9 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
+import { DockerfileParser } from 'dockerfile-ast';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { Service } from 'kubernetes-models/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ds } from './fixtures/cli-process.js';
 import { startModelServer, type ModelServerProcess } from './fixtures/model-server-process.js';
@@ -66,6 +69,46 @@ describe('ds serve-model on the iris tree the example trains', () => {
     expect(metrics).toMatch(/^ds_prediction_requests_total\{outcome="ok",model="iris-tree",version="1"\} [1-9]/m);
     expect(metrics).toMatch(/^ds_prediction_requests_total\{outcome="bad_request",model="iris-tree",version="1"\} [1-9]/m);
     expect(metrics).toContain('ds_prediction_duration_seconds_bucket');
+  });
+
+  it('ds deploy writes a Dockerfile and Kubernetes manifests, valid against their schemas and pinned to the digest, whose entrypoint serves the model', async () => {
+    const out = join(project, 'deploy');
+    const result = ds(['deploy', 'iris-tree@champion', '--out', out, '--image', 'registry.example/iris'], { cwd: project });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const digest = ((await (await fetch(`${server.url}/health`)).json()) as { model: { digest: string } }).model.digest;
+    const tag = `iris-tree-v1-${digest.slice(7, 19)}`;
+
+    const dockerfile = DockerfileParser.parse(readFileSync(join(out, 'Dockerfile'), 'utf8'));
+    const instructions = dockerfile.getInstructions().map((i) => i.getKeyword());
+    expect(instructions).toEqual(['ARG', 'FROM', 'LABEL', 'WORKDIR', 'COPY', 'USER', 'EXPOSE', 'HEALTHCHECK', 'ENTRYPOINT']);
+    const entrypoint = dockerfile.getInstructions().find((i) => i.getKeyword() === 'ENTRYPOINT')!;
+    const command = JSON.parse(entrypoint.getRawArgumentsContent()!) as string[];
+    expect(command.slice(0, 4)).toEqual(['ds', 'serve-model', '--model-dir', '/srv/model']);
+    expect(dockerfile.getInstructions().find((i) => i.getKeyword() === 'LABEL')!.getRawArgumentsContent()).toContain(digest);
+
+    const documents = readFileSync(join(out, 'kubernetes.yaml'), 'utf8').split('\n---\n').map((d) => JSON.parse(d) as { kind: string });
+    expect(documents.map((d) => d.kind)).toEqual(['Deployment', 'Service', 'ServiceMonitor']);
+    const deployment = new Deployment(documents[0] as never);
+    deployment.validate();
+    new Service(documents[1] as never).validate();
+    new ServiceMonitor(documents[2] as never).validate();
+    expect(deployment.spec!.template.spec!.containers[0]!.image).toBe(`registry.example/iris:${tag}`);
+    expect(deployment.metadata!.annotations!['dotscience.io/model-digest']).toBe(digest);
+    // The schemas do refuse a broken manifest (so the validations above can fail).
+    expect(() => new Deployment({ ...(documents[0] as object), spec: { replicas: 'two' } } as never).validate()).toThrow();
+
+    // What the image runs: ds serve-model --model-dir on the files ds deploy wrote.
+    const deployed = await startModelServer('', project, ['--model-dir', join(out, 'model')]);
+    try {
+      const answer = await fetch(`${deployed.url}/predict`, { method: 'POST', body: JSON.stringify({ instances: [[5.1, 3.5, 1.4, 0.2]] }) });
+      expect(await answer.json()).toEqual({ predictions: ['setosa'], model: 'iris-tree', version: 1 });
+    } finally {
+      await deployed.stop();
+    }
+    writeFileSync(join(out, 'model/iris-tree.json'), '{}');
+    expect(ds(['serve-model', '--model-dir', join(out, 'model')], { cwd: project })).toMatchObject({ code: 1, stderr: expect.stringMatching(/MODEL_DIGEST_MISMATCH/) });
+    expect(ds(['deploy', 'iris-tree', '--out', out], { cwd: project })).toMatchObject({ code: 2, stderr: expect.stringMatching(/is not empty/) });
   });
 
   it('refuses an alias the model does not have, before listening', () => {
