@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { serveTheChampion } from './demo-champion.js';
 
 /** The repository's examples, next to this package (packages/cli/dist/commands → examples). */
 const EXAMPLES = fileURLToPath(new URL('../../../../examples/', import.meta.url));
@@ -43,13 +44,14 @@ function ds(project: string, args: readonly string[]): Promise<void> {
 /**
  * `ds demo [dir]`: a fresh project running the examples end to end through
  * `ds run` — iris preparation, two decision-tree trainings (depth 2 and 3),
- * the Python protocol script — then the runs table, the lineage of the model
- * and the audit of the hash chains.
+ * the Python protocol script — then the runs table, the lineage of the model,
+ * the audit of the hash chains, and the most accurate model aliased champion,
+ * served and asked for one prediction.
  */
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('create a fresh project (a temporary directory, or [dir]) and run the examples end to end through ds run, then show runs, lineage and the audit')
+    .description('create a fresh project (a temporary directory, or [dir]) and run the examples end to end through ds run, then show runs, lineage and the audit, and serve the best model')
     .argument('[dir]', 'a new or empty directory for the project (default: a temporary directory)')
     .action(async (dir: string | undefined) => {
       const scripts = join(EXAMPLES, 'dist');
@@ -71,6 +73,7 @@ export function registerDemoCommand(program: Command): void {
       await ds(project, ['runs', '--filter', 'metrics.accuracy > 0.8 and params.depth = 3']);
       await ds(project, ['lineage', 'iris-tree']);
       await ds(project, ['audit', 'verify']);
+      await serveTheChampion(project, (args) => ds(project, args));
       process.stdout.write(`\nThe project is in ${project}; run ds commands there (e.g. ds show <run>, ds reproduce <run> <dir>).\n`);
     });
 }

@@ -15,6 +15,9 @@ describe('ds demo', () => {
     expect(result.stdout).toMatch(/model iris-tree@2/);
     expect(result.stdout).toMatch(/used dataset data\/iris\.csv@1/);
     expect(result.stdout).toMatch(/^ok: \d+ events in \d+ streams/m);
+    expect(result.stdout).toMatch(/^iris-tree@champion → version [12]$/m);
+    expect(result.stdout).toMatch(/^serving iris-tree@[12] \(ml-cart, digest verified\) at http:\/\/127\.0\.0\.1:\d+/m);
+    expect(result.stdout).toMatch(/^\{"predictions":\["virginica"\],"model":"iris-tree","version":[12]\}$/m);
     const runs = dsJson<RunView[]>(['runs', '--filter', 'metrics.accuracy > 0.8 and params.depth = 3'], { cwd: project });
     expect(runs.map((r) => r.description)).toEqual(['CART decision tree, depth 3']);
     const all = dsJson<RunView[]>(['runs'], { cwd: project });
