@@ -129,6 +129,7 @@ async function main() {
     { name: 'core: run query (vitest bench)', args: [join(repo, 'node_modules/vitest/vitest.mjs'), 'bench', '--run', 'packages/core/bench/query.bench.ts', '--outputJson', queryJson], after: () => appendFigures(vitestFigures(queryJson, 'core: run query')) },
     { name: '`ds runs` cold start', args: [join(here, 'run-bundled.mjs'), 'runs-cold-start', cli, String(s.coldStartRuns.value)] },
     { name: 'ds.metric() × N', args: [join(repo, 'packages/sdk/bench/metric-calls-run.mjs'), String(s.metricCalls.value)] },
+    { name: 'model serving', args: [join(here, 'model-serving-run.mjs'), '1000', '10'] },
   ];
   const hub = join(repo, 'packages/adapters-http/bench/hub-run.mjs');
   if (existsSync(hub)) steps.push({ name: 'hub ingest and latency', args: [hub] }, { name: 'hub under attack', args: [hub, 'under-attack'] });

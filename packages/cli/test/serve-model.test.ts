@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,5 +124,36 @@ describe('loading a model to serve', () => {
     const error = await loadPredictor('net@1', 'pytorch', '/nowhere').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelNotServableError);
     expect((error as Error).message).toMatch(/net@1 is a pytorch; ds serve-model serves ml-cart, sklearn, scikit-learn/);
+  });
+});
+
+const sklearnPython = spawnSync('/usr/bin/python3', ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0;
+
+describe.skipIf(!sklearnPython)('ds serve-model on a scikit-learn model the Python example trains (python3-sklearn present)', () => {
+  let project: string;
+  let server: ModelServerProcess;
+  beforeAll(async () => {
+    project = mkdtempSync(join(tmpdir(), 'ds-serve-sklearn-'));
+    for (const file of ['dotscience_protocol.py', 'train_sklearn.py']) copyFileSync(join(EXAMPLES, 'python', file), join(project, file));
+    for (const args of [['init'], ['run', '--', 'node', join(EXAMPLES, 'dist/prepare-iris.js')], ['run', '--', '/usr/bin/python3', 'train_sklearn.py']]) {
+      const result = ds(args, { cwd: project });
+      if (result.code !== 0) throw new Error(`ds ${args.join(' ')} failed: ${result.stderr}`);
+    }
+    server = await startModelServer('iris-sklearn', project);
+  }, 180_000);
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(project, { recursive: true, force: true });
+  });
+
+  it('answers what the pickled model predicts in python for the 30 held-back rows, and a 400 for a malformed request', async () => {
+    const rows = readFileSync(join(project, 'data/iris/test.csv'), 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split(',').slice(0, 4).map(Number));
+    const inPython = execFileSync('/usr/bin/python3', ['-c', 'import json,pickle,sys; m=pickle.load(open(sys.argv[1],"rb")); print(json.dumps(list(m.predict(json.loads(sys.argv[2])))))', join(project, 'models/iris-sklearn.pkl'), JSON.stringify(rows)], { encoding: 'utf8' });
+    const answer = await fetch(`${server.url}/predict`, { method: 'POST', body: JSON.stringify({ instances: rows }) });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ predictions: JSON.parse(inPython), model: 'iris-sklearn', version: 1 });
+    const bad = await fetch(`${server.url}/predict`, { method: 'POST', body: JSON.stringify({ instances: [{ sepal_length: 1 }] }) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/^instances\.0: this model knows no feature names/);
   });
 });
