@@ -19,12 +19,13 @@ export function registerDeployCommand(program: Command): void {
     .command('deploy')
     .description('write a Dockerfile and Kubernetes Deployment, Service and ServiceMonitor that serve a model version, pinned to its digest')
     .argument('<model>', 'name (latest), name@version or name@alias')
-    .requiredOption('--out <dir>', 'a new or empty directory for the files')
+    .option('--out <dir>', 'a new or empty directory for the files (required)')
     .option('--image <name>', 'the image to build, without a tag', 'registry.local/dotscience/models')
     .option('--base-image <image>', 'the image holding ds that the Dockerfile starts from', 'dotscience/ds:latest')
     .option('--replicas <n>', 'replicas of the Deployment', nonNegativeInteger, 2)
     .option('--port <n>', 'the port the container serves on', nonNegativeInteger, 8080)
-    .action(async (reference: string, options: { out: string; image: string; baseImage: string; replicas: number; port: number }, command: Command) => {
+    .action(async (reference: string, options: { out?: string; image: string; baseImage: string; replicas: number; port: number }, command: Command) => {
+      if (options.out === undefined) throw new UsageError(`ds deploy needs --out <dir>: a new or empty directory for the Dockerfile, kubernetes.yaml and model/`);
       const out = resolve(options.out);
       if (existsSync(out) && readdirSync(out).length > 0) throw new UsageError(`${out} is not empty: give ds deploy --out a new or empty directory`);
       const deployed = await withStoreForWriting(command, async (ds) => {

@@ -4,6 +4,7 @@ import { printText } from '../output/json-output.js';
 import { resolveRunId } from '../runs/run-reference.js';
 import { runsState } from '../runs/run-selection.js';
 import { withStoreForWriting } from '../store-access.js';
+import { UsageError } from '../usage-error.js';
 import { tagArgument } from './tag-argument.js';
 
 /** Record `changes` of the run `ref` names on its runmeta stream (its own sealed stream is untouched); says what was done. */
@@ -53,8 +54,9 @@ export function registerRunAnnotationCommands(program: Command): void {
     .command('delete')
     .description('delete a run: hidden everywhere, and ds gc may drop data no other run uses; who deleted it and why are kept')
     .argument('<run>', 'run id or a unique prefix of it')
-    .requiredOption('--reason <text>', 'why it is deleted (kept in the audit trail)')
-    .action(async (ref: string, options: { reason: string }, command: Command) => {
+    .option('--reason <text>', 'why it is deleted (kept in the audit trail; required)')
+    .action(async (ref: string, options: { reason?: string }, command: Command) => {
+      if (options.reason === undefined || options.reason.trim() === '') throw new UsageError(`ds delete needs --reason <text>: why run ${ref} is deleted (the audit trail keeps it)`);
       await annotate(command, ref, [{ kind: 'delete', reason: options.reason }], (runId) => `run ${runId} deleted; ds gc drops the data no other run uses`);
     });
 }
