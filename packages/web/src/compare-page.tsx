@@ -7,7 +7,7 @@ import { href } from './routes.js';
 
 const shown = (value: unknown): string => (value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value));
 
-/** 2–10 runs side by side: each metric's series overlaid, then every parameter with the differing ones marked. */
+/** 2–10 runs side by side: each metric's series overlaid, every parameter, then each metric's last/min/max, the differing ones marked. */
 export function ComparePage({ api, runIds }: { api: HubApi; runIds: string[] }) {
   const [runs, setRuns] = useState<RunView[] | null>(null);
   const [series, setSeries] = useState<MetricSeries[]>([]);
@@ -62,6 +62,42 @@ export function ComparePage({ api, runIds }: { api: HubApi; runIds: string[] }) 
           })}
         </tbody>
       </table>
+      <table class="kv diff card metrics-table">
+        <thead>
+          <tr>
+            <th>metric</th>
+            {runs.map((r) => (
+              <th key={r.runId}>{r.runId.slice(0, 13)}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {metricRows(runs).map(({ label, values }) => {
+            const differs = new Set(values).size > 1;
+            return (
+              <tr key={label}>
+                <td>{label}</td>
+                {values.map((v, i) => (
+                  <td key={i} class={differs ? 'differs mono' : 'mono'}>
+                    {v}
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
     </section>
   );
+}
+
+/** Each metric's last, min and max per run (last only for a summary value standing in as a metric), one row each. */
+export function metricRows(runs: readonly RunView[]): Array<{ label: string; values: string[] }> {
+  const names = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].sort();
+  return names.flatMap((name) => {
+    const of = (run: RunView) => (Object.hasOwn(run.metrics, name) ? run.metrics[name] : undefined);
+    const summaryOnly = runs.every((r) => of(r) === undefined || of(r)!.source === 'summary');
+    const aggregates = summaryOnly ? (['last'] as const) : (['last', 'min', 'max'] as const);
+    return aggregates.map((aggregate) => ({ label: aggregate === 'last' ? name : `${name}.${aggregate}`, values: runs.map((r) => shown(of(r)?.[aggregate] ?? undefined)) }));
+  });
 }
