@@ -45,22 +45,7 @@ export function ComparePage({ api, runIds }: { api: HubApi; runIds: string[] }) 
             ))}
           </tr>
         </thead>
-        <tbody>
-          {paramNames.map((name) => {
-            const values = runs.map((r) => shown(r.parameters[name]));
-            const differs = new Set(values).size > 1;
-            return (
-              <tr key={name}>
-                <td>{name}</td>
-                {values.map((v, i) => (
-                  <td key={i} class={differs ? 'differs mono' : 'mono'}>
-                    {v}
-                  </td>
-                ))}
-              </tr>
-            );
-          })}
-        </tbody>
+        <DiffRows rows={paramNames.map((name) => ({ label: name, values: runs.map((r) => shown(r.parameters[name])) }))} />
       </table>
       <table class="kv diff card metrics-table">
         <thead>
@@ -71,23 +56,30 @@ export function ComparePage({ api, runIds }: { api: HubApi; runIds: string[] }) 
             ))}
           </tr>
         </thead>
-        <tbody>
-          {metricRows(runs).map(({ label, values }) => {
-            const differs = new Set(values).size > 1;
-            return (
-              <tr key={label}>
-                <td>{label}</td>
-                {values.map((v, i) => (
-                  <td key={i} class={differs ? 'differs mono' : 'mono'}>
-                    {v}
-                  </td>
-                ))}
-              </tr>
-            );
-          })}
-        </tbody>
+        <DiffRows rows={metricRows(runs)} />
       </table>
     </section>
+  );
+}
+
+/** One row per label, one cell per run; a row whose cells differ is marked. */
+function DiffRows({ rows }: { rows: Array<{ label: string; values: string[] }> }) {
+  return (
+    <tbody>
+      {rows.map(({ label, values }) => {
+        const differs = new Set(values).size > 1;
+        return (
+          <tr key={label}>
+            <td>{label}</td>
+            {values.map((v, i) => (
+              <td key={i} class={differs ? 'differs mono' : 'mono'}>
+                {v}
+              </td>
+            ))}
+          </tr>
+        );
+      })}
+    </tbody>
   );
 }
 
