@@ -4,8 +4,7 @@ import type { HubApi, MetricSeries } from './hub-api.js';
 import { MetricChart } from './metric-chart.js';
 import { CHART_POINTS, seriesNames } from './run-page.js';
 import { href } from './routes.js';
-
-const shown = (value: unknown): string => (value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value));
+import { metricRows, shown } from './compare-rows.js';
 
 /** 2–10 runs side by side: each metric's series overlaid, every parameter, then each metric's last/min/max, the differing ones marked. */
 export function ComparePage({ api, runIds }: { api: HubApi; runIds: string[] }) {
@@ -81,15 +80,4 @@ function DiffRows({ rows }: { rows: Array<{ label: string; values: string[] }> }
       })}
     </tbody>
   );
-}
-
-/** Each metric's last, min and max per run (last only for a summary value standing in as a metric), one row each. */
-export function metricRows(runs: readonly RunView[]): Array<{ label: string; values: string[] }> {
-  const names = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].sort();
-  return names.flatMap((name) => {
-    const of = (run: RunView) => (Object.hasOwn(run.metrics, name) ? run.metrics[name] : undefined);
-    const summaryOnly = runs.every((r) => of(r) === undefined || of(r)!.source === 'summary');
-    const aggregates = summaryOnly ? (['last'] as const) : (['last', 'min', 'max'] as const);
-    return aggregates.map((aggregate) => ({ label: aggregate === 'last' ? name : `${name}.${aggregate}`, values: runs.map((r) => shown(of(r)?.[aggregate] ?? undefined)) }));
-  });
 }

@@ -15,7 +15,7 @@ describe('the runs table before columns are typed', () => {
 
 describe('the compare page metrics table', () => {
   it('gives last, min and max per run of a series, last only for a summary value, — where a run has none', async () => {
-    const { metricRows } = await import('../src/compare-page.js');
+    const { metricRows } = await import('../src/compare-rows.js');
     const a = { metrics: { loss: { last: 0.2, min: 0.1, max: 0.9, count: 3, lastStep: 2 }, auc: { last: 0.8, min: 0.8, max: 0.8, count: 1, lastStep: null, source: 'summary' } } } as unknown as RunView;
     const b = { metrics: { loss: { last: 0.3, min: 0.1, max: 0.7, count: 3, lastStep: 2 } } } as unknown as RunView;
     expect(metricRows([a, b])).toEqual([
