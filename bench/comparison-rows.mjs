@@ -97,6 +97,8 @@ export function comparisonRows(s) {
   // p99 is queueing by construction — 100 requests in flight ÷ throughput — so its row is shown beside the loopback floor.
   compare('hub: p99 latency, 100 clients paced at 4,000 appends/s in all (issue 6)', byKey('hub.paced-4000.p99'), bound(10, 'ms'), 'bound: 10 ms', 'time', { min: 1, text: '≤ 10 ms' });
   compare('hub: p99 latency, 100 clients paced at 1,000 appends/s in all (issue 6)', byKey('hub.paced-1000.p99'), bound(10, 'ms'), 'bound: 10 ms', 'time', { min: 1, text: '≤ 10 ms' });
+  compare('`ds serve-model`: /predict answered, paced at 1,000 requests/s on loopback (issue 26)', byKey('serving.paced-1000.rate'), bound(1000, 'requests/s'), 'bound: 1,000/s', 'rate', { min: 0.99, text: '≥ 1,000/s' });
+  compare('`ds serve-model`: p99 latency at 1,000 requests/s (issue 26)', byKey('serving.paced-1000.p99'), bound(20, 'ms'), 'bound: 20 ms', 'time', { min: 1, text: '≤ 20 ms' });
   compare('hub: 100 clients saturating (closed loop), appends/s (issue 20)', byKey('hub.concurrent'), byKey('hub.concurrent.limit'), 'limit: bare node:http, same clients', 'rate', { min: 0.8, text: '≥ 0.8 × bare node:http' });
   compare('hub: 100 clients saturating (closed loop), p99', byKey('hub.concurrent.p99'), byKey('hub.concurrent.limit.p99'), 'limit: bare node:http, same clients', 'time', null);
   compare('hub under attack: p99 of 20 clients paced at 1,000 appends/s, with 10,000 idle connections + 200 slow-body clients without tokens (issue 20)', byKey('hub.attack.p99'), bound(50, 'ms'), 'bound: 50 ms', 'time', { min: 1, text: '≤ 50 ms' });

@@ -133,6 +133,7 @@ async function main() {
     { name: 'ds.metric() × N', args: [join(repo, 'packages/sdk/bench/metric-calls-run.mjs'), String(s.metricCalls.value)] },
     { name: 'SDK sweep of runs', args: [join(repo, 'packages/sdk/bench/sweep-run.mjs'), String(s.sweepRuns.value)] },
     { name: 'environment capture', args: [join(here, 'run-bundled.mjs'), 'environment-capture'] },
+    { name: 'model serving', args: [join(here, 'model-serving-run.mjs'), '1000', '10'] },
   ];
   const hub = join(repo, 'packages/adapters-http/bench/hub-run.mjs');
   if (existsSync(hub)) steps.push({ name: 'hub ingest and latency', args: [hub] }, { name: 'hub under attack', args: [hub, 'under-attack'] });

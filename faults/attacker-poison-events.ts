@@ -84,9 +84,22 @@ export const validData: Record<EventType, (t: AttackTargets, at: { runId: string
   RunAbandoned: () => ({ reason: 'the writer is gone', at: AT }),
   DatasetVersionCreated: (t, at) => ({ name: t.dataset, version: 2, ref: versionRef(`dataset ${at.nonce}`), bytes: 9, files: 1 }),
   ModelVersionCreated: (t, at) => ({ name: t.model, version: 2, ref: versionRef(`model version ${at.nonce}`), producedBy: t.open.runId, metrics: {} }),
+  ModelAliasSet: (t) => ({ name: t.model, alias: 'champion', version: 1 }),
+  ModelAliasRemoved: (t) => ({ name: t.model, alias: 'champion' }),
+  ModelVersionTagged: (t, at) => ({ name: t.model, version: 1, key: 'stage', value: at.nonce }),
+  ModelDescribed: (t, at) => ({ name: t.model, description: `described ${at.nonce}` }),
+  RunTagged: (_t, at) => ({ runId: at.runId, key: 'team', value: at.nonce }),
+  RunNoted: (_t, at) => ({ runId: at.runId, note: `note ${at.nonce}` }),
+  RunArchived: (_t, at) => ({ runId: at.runId }),
+  RunRestored: (_t, at) => ({ runId: at.runId }),
+  RunDeleted: (_t, at) => ({ runId: at.runId, reason: `deleted ${at.nonce}` }),
 };
 
-const runTypes = eventTypes.filter((t) => !['ProjectCreated', 'DatasetVersionCreated', 'ModelVersionCreated'].includes(t));
+/** Types recorded after the fact: on the model stream (registry) or the run's runmeta stream. */
+const registryTypes: EventType[] = ['ModelAliasSet', 'ModelAliasRemoved', 'ModelVersionTagged', 'ModelDescribed'];
+const runMetaTypes: EventType[] = ['RunTagged', 'RunNoted', 'RunArchived', 'RunRestored', 'RunDeleted'];
+
+const runTypes = eventTypes.filter((t) => !['ProjectCreated', 'DatasetVersionCreated', 'ModelVersionCreated', ...registryTypes, ...runMetaTypes].includes(t));
 
 /** The live stream where `type`'s base event is admitted now (a fresh one for creations), and its base event. */
 export function baseAttack(type: EventType, t: AttackTargets): Pick<Attack, 'stream' | 'expectedRevision'> & { event: AttackEvent } {
@@ -97,6 +110,8 @@ export function baseAttack(type: EventType, t: AttackTargets): Pick<Attack, 'str
   if (type === 'RunStarted') return { stream: `run-${fresh}`, event: event(type, validData[type](t, { ...at, runId: fresh })) };
   if (type === 'DatasetVersionCreated') return { stream: `dataset-${t.dataset}`, expectedRevision: 0, event: event(type, validData[type](t, at)) };
   if (type === 'ModelVersionCreated') return { stream: `model-${t.model}`, expectedRevision: 0, event: event(type, validData[type](t, at)) };
+  if (registryTypes.includes(type)) return { stream: `model-${t.model}`, event: event(type, validData[type](t, at)) };
+  if (runMetaTypes.includes(type)) return { stream: `runmeta-${t.open.runId}`, event: event(type, validData[type](t, at)) };
   return { stream: `run-${t.open.runId}`, expectedRevision: t.open.revision, event: event(type, validData[type](t, at)) };
 }
 
@@ -204,6 +219,17 @@ function outOfOrder(type: EventType, t: AttackTargets): Array<fc.Arbitrary<Attac
       arbitraries.push(fc.uuid().map((runId) => attack('produced by an unknown run', stream, [event(type, data({ producedBy: runId }))], 0)));
       break;
     }
+    case 'ModelAliasSet':
+    case 'ModelVersionTagged':
+      arbitraries.push(fc.integer({ min: 3, max: 1_000_000 }).map((version) => attack('registry naming a version the model lacks', `model-${t.model}`, [event(type, data({ version }))])));
+      break;
+    case 'RunTagged':
+    case 'RunNoted':
+    case 'RunArchived':
+    case 'RunRestored':
+    case 'RunDeleted':
+      arbitraries.push(fc.uuid().map((runId) => attack('runmeta of a run the store lacks', `runmeta-${runId}`, [event(type, data({ runId }))])));
+      break;
     case 'ProjectCreated':
       arbitraries.push(fc.constant(attack('ProjectCreated twice', `project-${t.project}`, [event(type, { id: t.project, name: 'again' })], 0)));
       arbitraries.push(fc.uuid().map((id) => attack('ProjectCreated naming another project', `project-${id}`, [event(type, { id: t.project, name: 'other' })])));

@@ -64,7 +64,7 @@ function tamperings(history: readonly ExportedEvent[]): Tampering[] {
   const runStreams = [...new Set(history.filter((e) => e.stream.startsWith('run-')).map((e) => e.stream))];
   const sealed = history.filter((e) => e.type === 'RunPublished');
   const editable = history.filter((e) => edits[e.type as EventType] !== undefined);
-  const runTypes = eventTypes.filter((t) => !['ProjectCreated', 'DatasetVersionCreated', 'ModelVersionCreated'].includes(t));
+  const runTypes = eventTypes.filter((t) => !['ProjectCreated', 'DatasetVersionCreated', 'ModelVersionCreated'].includes(t) && !['ModelAliasSet', 'ModelAliasRemoved', 'ModelVersionTagged', 'ModelDescribed', 'RunTagged', 'RunNoted', 'RunArchived', 'RunRestored', 'RunDeleted'].includes(t));
   return [
     {
       kind: 'payload edited, its stream re-chained (seal included)',

@@ -34,7 +34,7 @@ import { Observable, type Subscriber } from 'rxjs';
 import { eventDataOf, recordedEventOf } from './envelope-metadata.js';
 import { serverPositionOf } from './positions.js';
 import { readRevisionFor, streamStateFor } from './revisions.js';
-import { appendFailureOf, conflictingRevisionOf, EventStoreClosedError, isStreamNotFound } from './server-errors.js';
+import { appendFailureOf, conflictingRevisionOf, EventStoreClosedError, isStreamNotFound, reachabilityFailureOf } from './server-errors.js';
 import { StreamLedger } from './stream-ledger.js';
 import { StreamNames } from './stream-names.js';
 
@@ -141,7 +141,7 @@ export class EventStoreDbEventStore implements EventStore {
       } catch (error) {
         for (const e of sealed) if (this.knownIds.get(e.id)?.stream === stream && ledger.revisionOf(e.id) === undefined) this.knownIds.delete(e.id);
         const actual = conflictingRevisionOf(error);
-        if (actual === undefined) throw appendFailureOf(error, stream, events.length);
+        if (actual === undefined) throw reachabilityFailureOf(appendFailureOf(error, stream, events.length), this.label);
         // Another writer moved the stream: re-read it and decide again (a retry of ours, a conflict, or a new chain for 'any').
         if (attempt < this.maxChainAttempts) continue;
         throw new WrongExpectedRevisionError(stream, expected, actual);
@@ -190,7 +190,7 @@ export class EventStoreDbEventStore implements EventStore {
         if (resolved.event) yield recordedEventOf(stream, resolved.event);
       }
     } catch (error) {
-      if (!isStreamNotFound(error)) throw error;
+      if (!isStreamNotFound(error)) throw reachabilityFailureOf(error, this.label);
     }
   }
 
@@ -204,12 +204,16 @@ export class EventStoreDbEventStore implements EventStore {
     const from = Math.max(0, options.fromPosition ?? 0);
     if (options.maxCount === 0) return;
     let count = 0;
-    const read = this.client.readAll({ fromPosition: await this.anchorBefore(from), direction: FORWARDS, filter: this.filter() });
-    for await (const resolved of read) {
-      const e = this.decode(resolved);
-      if (!e || e.position < from) continue;
-      yield e;
-      if (++count === options.maxCount) return;
+    try {
+      const read = this.client.readAll({ fromPosition: await this.anchorBefore(from), direction: FORWARDS, filter: this.filter() });
+      for await (const resolved of read) {
+        const e = this.decode(resolved);
+        if (!e || e.position < from) continue;
+        yield e;
+        if (++count === options.maxCount) return;
+      }
+    } catch (error) {
+      throw reachabilityFailureOf(error, this.label);
     }
   }
 
@@ -252,13 +256,13 @@ export class EventStoreDbEventStore implements EventStore {
           subscription.on('error', (error: Error) => {
             if (stopped) return;
             stop();
-            subscriber.error(error);
+            subscriber.error(reachabilityFailureOf(error, this.label));
           });
         },
         (error: unknown) => {
           if (stopped) return;
           stop();
-          subscriber.error(error);
+          subscriber.error(reachabilityFailureOf(error, this.label));
         },
       );
       return stop;

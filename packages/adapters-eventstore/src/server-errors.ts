@@ -51,3 +51,17 @@ export class EventStoreClosedError extends DotscienceError {
     super(`the KurrentDB event store (${connection}) is closed — open a new one with EventStoreDbEventStore.connect`);
   }
 }
+
+/** The server or cluster cannot be reached: a configuration or operations problem, not a bug (exit 3 in ds). */
+export class EventStoreUnreachableError extends DotscienceError {
+  readonly code = 'KURRENTDB_UNREACHABLE';
+  constructor(readonly connection: string) {
+    super(`cannot reach KurrentDB at ${connection} — check the URL (--store or DOTSCIENCE_STORE), that the server is running and listening there, and its TLS setting (?tls=false for an insecure node)`);
+  }
+}
+
+/** `error` as the caller sees it: an unavailable server or a deadline passed becomes EventStoreUnreachableError naming `connection`. */
+export function reachabilityFailureOf(error: unknown, connection: string): unknown {
+  const type = typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
+  return type === ErrorType.UNAVAILABLE || type === ErrorType.DEADLINE_EXCEEDED ? new EventStoreUnreachableError(connection) : error;
+}

@@ -171,7 +171,7 @@ describe('stream names', () => {
   it('prefixes our streams with the namespace and filters $all on the prefixes of our categories', () => {
     const names = new StreamNames('dstest1_');
     expect(names.toServer('run-abc')).toBe('dstest1_run-abc');
-    expect(names.categoryPrefixes()).toEqual(['dstest1_run-', 'dstest1_dataset-', 'dstest1_model-', 'dstest1_project-']);
+    expect(names.categoryPrefixes()).toEqual(['dstest1_run-', 'dstest1_dataset-', 'dstest1_model-', 'dstest1_project-', 'dstest1_runmeta-']);
     expect(names.fromServer('dstest1_model-team:resnet')).toBe('model-team:resnet');
     expect(names.fromServer('dstest2_run-abc')).toBeUndefined();
     expect(names.fromServer('$stats-127.0.0.1:2113')).toBeUndefined();

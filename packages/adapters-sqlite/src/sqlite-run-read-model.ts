@@ -1,8 +1,8 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { categoryOf, checkQueryFields, defaultUpcasters, eventApplier, runsProjection, type EventStore, type ReadModelCatchUp, type RunPage, type RunPageRequest, type RunReadModel, type RunsState, type RunView } from '@dotscience/core';
-import { checkpointDiscard, idOf } from '@dotscience/core/store-kit';
+import { categoryOf, checkQueryFields, idOf, defaultUpcasters, eventApplier, runsProjection, type EventStore, type ReadModelCatchUp, type RunPage, type RunPageRequest, type RunReadModel, type RunsState, type RunView } from '@dotscience/core';
+import { checkpointDiscard } from '@dotscience/core/store-kit';
 import { READ_MODEL_CONTENT_TABLES, READ_MODEL_TABLES, READ_MODEL_VERSION } from './read-model-schema.js';
 import { RunRows } from './run-rows.js';
 import { runQuerySql } from './run-query-sql.js';
@@ -193,7 +193,7 @@ export class SqliteRunReadModel implements RunReadModel {
     };
     for await (const e of this.options.events.readAll({ fromPosition: from.position + 1 })) {
       read++;
-      if (Object.hasOwn(runsProjection.handlers, e.type) && categoryOf(e.stream) === 'run') {
+      if (Object.hasOwn(runsProjection.handlers, e.type) && (categoryOf(e.stream) === 'run' || categoryOf(e.stream) === 'runmeta')) {
         const id = idOf(e.stream);
         if (!Object.hasOwn(working, id)) {
           const view = this.rows.view(id);
@@ -214,7 +214,9 @@ export class SqliteRunReadModel implements RunReadModel {
     checkQueryFields(request.query, (name) => this.rows.hasMetric(name));
     const compiled = runQuerySql(request.query);
     this.valueTests = compiled.valueTests as ReadonlyArray<(value: unknown) => boolean>;
-    const where = request.workloads ? compiled.where : `r.wrapper = 0 AND ${compiled.where}`;
+    // Deleted runs are never listed; archived ones only when asked (`ds runs --archived`), as the runs projection's callers hide them.
+    const hidden = request.archived ? "json_extract(r.view, '$.deleted') IS NULL" : "json_extract(r.view, '$.deleted') IS NULL AND json_extract(r.view, '$.archived') IS NOT 1";
+    const where = `${hidden} AND ${request.workloads ? compiled.where : `r.wrapper = 0 AND ${compiled.where}`}`;
     if (count) return { sql: `SELECT count(*) AS n FROM runs r WHERE ${where}`, params: compiled.params.slice(compiled.params.length - countParams(compiled)) };
     return { sql: `SELECT r.view FROM runs r ${compiled.joins} WHERE ${where} ORDER BY ${compiled.orderBy}`, params: compiled.params };
   }

@@ -14,7 +14,7 @@ function codeOf(error: Error): string | undefined {
  * filter's or sort's parse error names which it was and adds its text with a
  * caret under the column. Anything else is a bug: its message and a request to
  * report it, the stack only with DS_DEBUG=1. Exit codes (README "Exit codes"):
- * 1 a typed error, 2 usage (a missing or wrong command, argument or option; a
+ * 1 a typed error, 3 a service the configuration names cannot be reached (hub, KurrentDB), 2 usage (a missing or wrong command, argument or option; a
  * filter or sort that does not parse), 70 a bug.
  */
 export function reportFailure(error: unknown, stderr: NodeJS.WritableStream, env: Record<string, string | undefined>): number {
@@ -34,7 +34,7 @@ export function reportFailure(error: unknown, stderr: NodeJS.WritableStream, env
     if (code !== undefined) {
       stderr.write(`ds: ${error.message.replace(/\s*\n\s*/g, ' ')} [${code}]\n`);
       if (debug && error.stack) stderr.write(`${error.stack}\n`);
-      return 1;
+      return code.endsWith('_UNREACHABLE') ? 3 : 1;
     }
     stderr.write(`ds: unexpected error: ${error.message.replace(/\s*\n\s*/g, ' ')} — this is a bug, please report it${debug ? '' : ' (set DS_DEBUG=1 for the stack)'}\n`);
     if (debug && error.stack) stderr.write(`${error.stack}\n`);

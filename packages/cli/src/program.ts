@@ -6,7 +6,13 @@ import { Command } from 'commander';
  * listed: `ds --help`, a missing or unknown command): `ds --version` loads none, `ds runs`
  * only what runs needs. The order is the order `ds --help` lists them in.
  */
-const commandModules: Record<string, () => Promise<(program: Command) => void>> = {
+type CommandLoader = () => Promise<(program: Command) => void>;
+
+/** Modules that register several commands: each of their names loads the same module once. */
+const runAnnotations: CommandLoader = async () => (await import('./commands/run-annotations.js')).registerRunAnnotationCommands;
+const datasetFiles: CommandLoader = async () => (await import('./commands/dataset-files.js')).registerDatasetFilesCommands;
+
+const commandModules: Record<string, CommandLoader> = {
   init: async () => (await import('./commands/init.js')).registerInitCommand,
   run: async () => (await import('./commands/run.js')).registerRunCommand,
   runs: async () => (await import('./commands/runs.js')).registerRunsCommand,
@@ -34,6 +40,15 @@ const commandModules: Record<string, () => Promise<(program: Command) => void>> 
   projects: async () => (await import('./commands/projects.js')).registerProjectsCommand,
   notebook: async () => (await import('./commands/notebook.js')).registerNotebookCommand,
   watch: async () => (await import('./commands/watch.js')).registerWatchCommand,
+  tag: runAnnotations,
+  note: runAnnotations,
+  archive: runAnnotations,
+  restore: runAnnotations,
+  delete: runAnnotations,
+  ls: datasetFiles,
+  diff: datasetFiles,
+  'serve-model': async () => (await import('./commands/serve-model.js')).registerServeModelCommand,
+  deploy: async () => (await import('./commands/deploy.js')).registerDeployCommand,
 };
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -93,7 +108,7 @@ export async function buildProgram(args?: readonly string[]): Promise<Command> {
     .exitOverride();
   const named = args === undefined ? undefined : invokedCommand(program, args);
   const versionOnly = args !== undefined && named === undefined && args.length > 0 && args.every((a) => a === '-V' || a === '--version');
-  const chosen = named !== undefined ? [commandModules[named]!] : versionOnly ? [] : Object.values(commandModules);
+  const chosen = named !== undefined ? [commandModules[named]!] : versionOnly ? [] : [...new Set(Object.values(commandModules))];
   for (const register of await Promise.all(chosen.map((load) => load()))) register(program);
   failInOneLine(program);
   return program;

@@ -48,6 +48,8 @@ describe('every command fails in one line with the documented exit code', () => 
   const commands = everyCommand(wholeTree);
   const leaves = commands.filter(({ command }) => command.commands.length === 0);
   const groups = commands.filter(({ command }) => command.commands.length > 0);
+  /** The command a group runs when none is named (`ds models` lists, as `ds models list`), if it has one. */
+  const defaultOf = (command: Command): string | undefined => (command as unknown as { _defaultCommandName?: string })._defaultCommandName ?? undefined;
 
   it('given the program, when its commands are enumerated, then the known ones are all there (the enumeration is not empty)', () => {
     const names = commands.map(({ path }) => path.join(' '));
@@ -65,7 +67,9 @@ describe('every command fails in one line with the documented exit code', () => 
       const result = await run([...path, '--no-such-option']);
       expect(result.stderr).toMatch(oneLine);
       expect(result.stderr).toMatch(/'--no-such-option'|required option '--\w+/);
-      expect(result.stderr).toContain(`${['ds', ...path].join(' ')} --help`);
+      const command = commands.find((c) => c.path.join(' ') === path.join(' '))!.command;
+      const runs = defaultOf(command);
+      expect(result.stderr).toContain(`${['ds', ...path, ...(runs === undefined ? [] : [runs])].join(' ')} --help`);
       expect(result.code).toBe(USAGE);
     },
   );
@@ -89,7 +93,16 @@ describe('every command fails in one line with the documented exit code', () => 
     },
   );
 
-  it.each(groups.map(({ path }) => [path.join(' ') || '(ds)', path] as const))(
+  it.each(groups.filter(({ command }) => defaultOf(command) !== undefined).map(({ path }) => [path.join(' '), path] as const))(
+    'given the group ds %s, which runs a default command, with an unknown command, then one line says so, exit 2',
+    async (_name, path) => {
+      const result = await run([...path, 'no-such-command']);
+      expect(result.stderr).toMatch(oneLine);
+      expect(result.code).toBe(USAGE);
+    },
+  );
+
+  it.each(groups.filter(({ command }) => defaultOf(command) === undefined).map(({ path }) => [path.join(' ') || '(ds)', path] as const))(
     'given the group ds %s without a command or with an unknown one, then one line lists its commands, exit 2',
     async (_name, path) => {
       for (const args of [path, [...path, 'no-such-command']]) {

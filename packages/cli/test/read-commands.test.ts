@@ -14,7 +14,7 @@ describe('ds read commands on a two-stage pipeline', () => {
   afterAll(() => rmSync(p.project, { recursive: true, force: true }));
 
   it('given the pipeline, when ds lineage of the model runs, then it shows model ← train run ← split datasets ← prep run ← raw dataset', () => {
-    const result = ds(['lineage', 'classifier'], { cwd: p.project });
+    const result = ds(['lineage', 'classifier', '--up'], { cwd: p.project });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');

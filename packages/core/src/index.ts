@@ -11,7 +11,7 @@ export { type ChangedAfterPublish, ChangedAfterPublishSchema, checkMetricBatch, 
 export { type EventMeta, EventMetaSchema, GENESIS_HASH, type NewEvent, NewEventSchema, type RecordedEvent, RecordedEventSchema } from './events/envelope.js';
 export { type ChainBreak, type ChainBreakReason, chainHash, type ChainVerdict, ChainVerifier, eventHash, hashedBody, verifyChain } from './events/hash-chain.js';
 export { type JsonValue, JsonValueSchema, TIMESTAMP_PATTERN, TimestampSchema } from './events/json.js';
-export { categoryOf, projectStream, runStream, streamCategories } from './events/streams.js';
+export { categoryOf, idOf, modelStream, projectStream, runMetaStream, runStream, streamCategories } from './events/streams.js';
 export { defaultUpcasters, InvalidEventDataError, UnknownEventVersionError, UpcasterRegistry } from './events/upcasting.js';
 
 // errors
@@ -55,9 +55,9 @@ export { WriteQueue } from './application/write-queue.js';
 
 // projections
 export { builtInProjections } from './projections/built-ins.js';
-export { datasetsProjection, type DatasetsState, type DatasetView } from './projections/datasets.js';
+export { datasetsProjection, type DatasetsState, type DatasetVersionView, type DatasetView } from './projections/datasets.js';
 export { metricSeriesProjection } from './projections/metric-series.js';
-export { modelsProjection, type ModelsState, type ModelView } from './projections/models.js';
+export { type ModelHistoryEntry, modelsProjection, type ModelsState, type ModelVersionView, type ModelView } from './projections/models.js';
 export { InvalidProjectionError, ProjectionHandlerError, ProjectionRunnerStateError, ProjectionStateError, type SkippedEvent, SkippedEvents } from './projections/projection-errors.js';
 export { ProjectionRunner } from './projections/projection-runner.js';
 export { type CatchUpReport, type ProjectionOrigin, type ProjectionRunnerOptions, type ProjectionUpdate } from './projections/projection-runner-options.js';
@@ -70,7 +70,7 @@ export { type ProvJsonDocument, toProvJson } from './projections/provenance/prov
 export { provenanceProjection, type ProvenanceState } from './projections/provenance/provenance-projection.js';
 export { replay, type ReplayResult } from './projections/replay.js';
 export { isWorkloadRun, parentRunOf, withoutWrappingWorkloads, withParent } from './projections/run-family.js';
-export { type DeclaredData, type RunView } from './projections/run-view.js';
+export { type DeclaredData, type RunNote, type RunView } from './projections/run-view.js';
 export { runsProjection, type RunsState } from './projections/runs.js';
 export { WORKLOAD_EXIT_CODE_SUMMARY } from './projections/summary-metrics.js';
 export { contentKey } from './projections/version-matching.js';
@@ -120,3 +120,12 @@ export { RUN_STATUSES, type RunStatus } from './projections/run-view.js';
 export { isSettledVersion, settledCopyId, settledCopyOf, versionIdentity } from './application/version-settlement.js';
 export { type VersionNumbering, VersionNumberingSchema } from './events/version-numbering.js';
 export { recordDatasetVersion, recordModelVersion } from './application/version-streams.js';
+
+// model registry and run annotations (issue 26)
+export { ModelAliasRemovedSchema, ModelAliasSchema, ModelAliasSetSchema, ModelDescribedSchema, ModelVersionTaggedSchema, registryEventUnion, RunArchivedSchema, RunDeletedSchema, RunNotedSchema, RunRestoredSchema, RunTaggedSchema, TagKeySchema } from './events/registry-catalogue.js';
+export { diffVersionFiles, type FileChange, type VersionFile, versionFiles } from './data/version-files.js';
+export { RegistryError } from './registry/registry-errors.js';
+export { decideModelRegistry, evolveModelRegistry, type ModelRegistryCommand, modelRegistryDecider, type ModelRegistryState } from './registry/model-registry.js';
+export { type ModelReference, parseModelReference, resolveModelReference } from './registry/model-reference.js';
+export { decideRunAnnotation, evolveRunAnnotation, type RunAnnotationCommand, runAnnotationDecider, type RunAnnotationState } from './registry/run-annotation.js';
+export { annotateRun, changeModelRegistry, type RegistryWriter } from './registry/registry-writes.js';

@@ -24,7 +24,6 @@ export { appendResult, checkExpected, checkIdsUnrecorded, ExpectedRevisionSchema
 export { LOG_BLOCK_RECORDS, logHashOf } from './audit/log-chain.js';
 
 // the query language as a read model compiles it (adapters-sqlite)
-export { idOf } from './events/streams.js';
 export { checkpointDiscard } from './projections/checkpoint-verification.js';
 export { asNumber } from './projections/summary-metrics.js';
 export { ATTRIBUTE_NAMES, type Comparator, DATA_PROPERTIES, type FieldRef, MODEL_PROPERTIES, type MetricAggregateName, type OrderKey, type Predicate } from './query/ast.js';

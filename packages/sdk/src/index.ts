@@ -8,3 +8,4 @@ export * from './hub/index.js';
 export * from './progress/index.js';
 export * from './domain.js';
 export * from './environment/index.js';
+export * from './registry/index.js';

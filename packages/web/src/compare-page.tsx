@@ -4,10 +4,9 @@ import type { HubApi, MetricSeries } from './hub-api.js';
 import { MetricChart } from './metric-chart.js';
 import { CHART_POINTS, seriesNames } from './run-page.js';
 import { href } from './routes.js';
+import { metricRows, shown } from './compare-rows.js';
 
-const shown = (value: unknown): string => (value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value));
-
-/** 2–10 runs side by side: each metric's series overlaid, then every parameter with the differing ones marked. */
+/** 2–10 runs side by side: each metric's series overlaid, every parameter, then each metric's last/min/max, the differing ones marked. */
 export function ComparePage({ api, runIds }: { api: HubApi; runIds: string[] }) {
   const [runs, setRuns] = useState<RunView[] | null>(null);
   const [series, setSeries] = useState<MetricSeries[]>([]);
@@ -45,23 +44,40 @@ export function ComparePage({ api, runIds }: { api: HubApi; runIds: string[] }) 
             ))}
           </tr>
         </thead>
-        <tbody>
-          {paramNames.map((name) => {
-            const values = runs.map((r) => shown(r.parameters[name]));
-            const differs = new Set(values).size > 1;
-            return (
-              <tr key={name}>
-                <td>{name}</td>
-                {values.map((v, i) => (
-                  <td key={i} class={differs ? 'differs mono' : 'mono'}>
-                    {v}
-                  </td>
-                ))}
-              </tr>
-            );
-          })}
-        </tbody>
+        <DiffRows rows={paramNames.map((name) => ({ label: name, values: runs.map((r) => shown(r.parameters[name])) }))} />
+      </table>
+      <table class="kv diff card metrics-table">
+        <thead>
+          <tr>
+            <th>metric</th>
+            {runs.map((r) => (
+              <th key={r.runId}>{r.runId.slice(0, 13)}</th>
+            ))}
+          </tr>
+        </thead>
+        <DiffRows rows={metricRows(runs)} />
       </table>
     </section>
+  );
+}
+
+/** One row per label, one cell per run; a row whose cells differ is marked. */
+function DiffRows({ rows }: { rows: Array<{ label: string; values: string[] }> }) {
+  return (
+    <tbody>
+      {rows.map(({ label, values }) => {
+        const differs = new Set(values).size > 1;
+        return (
+          <tr key={label}>
+            <td>{label}</td>
+            {values.map((v, i) => (
+              <td key={i} class={differs ? 'differs mono' : 'mono'}>
+                {v}
+              </td>
+            ))}
+          </tr>
+        );
+      })}
+    </tbody>
   );
 }

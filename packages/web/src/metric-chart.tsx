@@ -21,7 +21,11 @@ function aligned(lines: ChartLine[]): uPlot.AlignedData {
   })];
 }
 
-/** One uPlot chart of one or more series (redrawn in place when the data changes). */
+/**
+ * One uPlot chart of one or more series (redrawn in place when the data changes),
+ * as wide as its container: it follows the card's width as the window changes, so
+ * a chart never spills out of its card (`width` is the first guess before layout).
+ */
 export function MetricChart({ title, lines, width = 420 }: { title: string; lines: ChartLine[]; width?: number }) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -34,8 +38,15 @@ export function MetricChart({ title, lines, width = 420 }: { title: string; line
       scales: { x: { time: false } },
       series: [{ label: 'step' }, ...lines.map((l, i) => ({ label: l.label, stroke: COLORS[i % COLORS.length]!, width: 1.5, spanGaps: true }))],
     };
-    plot.current = new uPlot(options, aligned(lines), container.current!);
-    return () => plot.current?.destroy();
+    const element = container.current!;
+    const fit = (): number => Math.max(120, Math.floor(element.clientWidth || width));
+    plot.current = new uPlot({ ...options, width: fit() }, aligned(lines), element);
+    const resize = new ResizeObserver(() => plot.current?.setSize({ width: fit(), height: 220 }));
+    resize.observe(element);
+    return () => {
+      resize.disconnect();
+      plot.current?.destroy();
+    };
   }, [shape, title, width]);
   useEffect(() => plot.current?.setData(aligned(lines)), [lines]);
   return <div class="chart" data-metric={title} ref={container} />;

@@ -33,3 +33,19 @@ export function chosenColumn(field: string): RunColumn | null {
   };
   return { title: field.trim(), sortField: field.trim(), value: (run) => show(pick(run)), width: '130px' };
 }
+
+/**
+ * The columns the runs table shows before any are typed: the parameters and the
+ * metrics most of `runs` have (up to `each` of each), most used first, ties by name.
+ */
+export function defaultColumnFields(runs: readonly RunView[], each = 3): string[] {
+  const mostUsed = (scope: string, keysOf: (run: RunView) => string[]): string[] => {
+    const counts = new Map<string, number>();
+    for (const run of runs) for (const key of keysOf(run)) counts.set(key, (counts.get(key) ?? 0) + 1);
+    return [...counts.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .slice(0, each)
+      .map(([key]) => `${scope}.${key}`);
+  };
+  return [...mostUsed('params', (r) => Object.keys(r.parameters)), ...mostUsed('metrics', (r) => Object.keys(r.metrics))];
+}

@@ -62,6 +62,13 @@ export function RunPage({ api, runId }: { api: HubApi; runId: string }) {
         {run.codeVersion.dirty ? ' (dirty)' : ''}
       </p>
       {run.error && <p class="error">{run.error.message}</p>}
+      {run.deleted && (
+        <p class="error">
+          deleted {run.deleted.at}
+          {run.deleted.by ? ` by ${run.deleted.by}` : ''}: {run.deleted.reason}
+        </p>
+      )}
+      {run.archived && <p>archived (ds restore brings it back into the runs table)</p>}
       <div class="grid charts">
         {Object.values(series).map((s) => (
           <div class="card" key={s.name}>
@@ -76,8 +83,25 @@ export function RunPage({ api, runId }: { api: HubApi; runId: string }) {
         <KeyValues title="Parameters" values={run.parameters} />
         <KeyValues title="Summary" values={run.summary} />
         <KeyValues title="Labels" values={run.labels} />
+        <KeyValues title="Tags" values={run.tags ?? {}} />
         <KeyValues title="Metrics (last)" values={Object.fromEntries(Object.entries(run.metrics).map(([k, m]) => [k, m.last]))} />
       </div>
+      {run.notes && run.notes.length > 0 && (
+        <div class="card">
+          <h3>Notes</h3>
+          <table class="kv">
+            <tbody>
+              {run.notes.map((n, i) => (
+                <tr key={i}>
+                  <td>{n.at.replace('T', ' ').slice(0, 19)}</td>
+                  <td>{n.by ?? ''}</td>
+                  <td>{n.note}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
       <div class="grid">
         {(['inputs', 'outputs'] as const).map((side) => (
           <div class="card" key={side}>

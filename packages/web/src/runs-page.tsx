@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { RunView } from '@dotscience/core';
 import { HubError, type HubApi, type HubErrorBody } from './hub-api.js';
 import { href } from './routes.js';
-import { chosenColumn, FIXED_COLUMNS, type RunColumn } from './run-columns.js';
+import { chosenColumn, defaultColumnFields, FIXED_COLUMNS, type RunColumn } from './run-columns.js';
 import { useVirtualRows } from './virtual-rows.js';
 
 const PAGE = 100;
@@ -35,7 +35,10 @@ export function RunsPage({ api }: { api: HubApi }) {
   const loading = useRef(new Set<string>());
   const key = `${applied}\u0000${sort}\u0000${workloads}`;
 
-  const columns: RunColumn[] = [...FIXED_COLUMNS, ...columnsText.split(',').map(chosenColumn).filter((c): c is RunColumn => c !== null)];
+  // Until columns are typed, the most used parameters and metrics of the first page loaded.
+  const firstPage = data?.pages.get(0) ?? [];
+  const fields = columnsText.trim() === '' ? defaultColumnFields(firstPage) : columnsText.split(',');
+  const columns: RunColumn[] = [...FIXED_COLUMNS, ...fields.map(chosenColumn).filter((c): c is RunColumn => c !== null)];
   const template = `32px ${columns.map((c) => c.width).join(' ')}`;
 
   const load = (page: number, forKey: string): void => {

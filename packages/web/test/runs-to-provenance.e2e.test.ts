@@ -113,7 +113,7 @@ describe.skipIf(chromiumMissing)('web UI in headless Chromium over ds ui with th
     await shot('producing-run');
   });
 
-  it('compares two ticked runs: overlaid series and the parameters that differ', async () => {
+  it('compares two ticked runs: overlaid series, the parameters that differ and a metrics table', async () => {
     // Depth 3 twice (the demo reran it) and depth 2: tick the newest of depth 3 and the one of depth 2.
     await filterRuns('params.depth IN (2, 3)', 3);
     const boxes = await page.locator('.run-row input[type=checkbox]').all();
@@ -121,7 +121,9 @@ describe.skipIf(chromiumMissing)('web UI in headless Chromium over ds ui with th
     await page.click('text=compare 2 selected');
     await page.waitForSelector('.chart[data-metric="cv_accuracy"] canvas');
     expect(await page.locator('.chart[data-metric="cv_accuracy"] .u-legend .u-series').count()).toBe(3);
-    expect((await page.locator('.diff td.differs').allTextContents()).sort()).toEqual(['2', '3']);
+    expect((await page.locator('.diff:not(.metrics-table) td.differs').allTextContents()).sort()).toEqual(['2', '3']);
+    // The metrics table: each metric's last/min/max per run, side by side.
+    expect(await page.locator('.metrics-table td:first-child').allTextContents()).toEqual(expect.arrayContaining(['accuracy', 'cv_accuracy', 'cv_accuracy.min', 'cv_accuracy.max']));
     await shot('compare');
   });
 

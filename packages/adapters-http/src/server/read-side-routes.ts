@@ -1,5 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { lineageOf, parseInput, resolveLineageNode, runQuery, selectionQuery, withParent, withoutWrappingWorkloads, type RunView, type SkippedEvent } from '@dotscience/core';
+import {
+  lineageOf,
+  parseInput,
+  parseModelReference,
+  resolveLineageNode,
+  resolveModelReference,
+  runQuery,
+  selectionQuery,
+  withParent,
+  withoutWrappingWorkloads,
+  type ModelsState,
+  type RunView,
+  type SkippedEvent,
+} from '@dotscience/core';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import type { HubContext } from './hub-context.js';
@@ -19,7 +32,9 @@ export function findRun(runs: Record<string, RunView>, ref: string): RunView {
 /**
  * The read side: runs through the query language (without the workload runs
  * that wrap their program's runs unless `workloads=true`, as `ds runs`), one run,
- * lineage, datasets and models, from the project's projections.
+ * lineage (a model named by `name@alias` too), datasets and models (with their
+ * aliases, tags and history), from the project's projections; archived runs only
+ * with `archived=true`, deleted runs never.
  */
 export function registerReadSideRoutes(app: FastifyInstance, context: HubContext): void {
   app.get(hubRoutes.runs, async (request) => {
@@ -27,7 +42,7 @@ export function registerReadSideRoutes(app: FastifyInstance, context: HubContext
     const query = parseInput(wire.RunsQuerySchema, request.query, 'query');
     const selection = selectionQuery(query.filter, query.sort);
     const model = context.readModel(params.project, stores);
-    const all = Object.values((await model.current()).runs);
+    const all = Object.values((await model.current()).runs).filter((run) => !run.deleted && (query.archived || !run.archived));
     const selected = runQuery(query.workloads ? all : withoutWrappingWorkloads(all), selection);
     const offset = query.offset ?? 0;
     return withSkipped(model, { runs: selected.slice(offset, query.limit === undefined ? undefined : offset + query.limit).map(withParent), total: selected.length });
@@ -46,8 +61,9 @@ export function registerReadSideRoutes(app: FastifyInstance, context: HubContext
     const { params, stores } = await context.enter(request, wire.LineageParamsSchema, 'read');
     const query = parseInput(wire.LineageQuerySchema, request.query, 'query');
     const model = context.readModel(params.project, stores);
-    const { graph } = (await model.current()).provenance;
-    const node = resolveLineageNode(graph, params.node);
+    const state = await model.current();
+    const { graph } = state.provenance;
+    const node = resolveLineageNode(graph, withoutModelAlias(state.models, params.node));
     return withSkipped(model, { node, graph: lineageOf(graph, node, query.direction ?? 'upstream') });
   });
 
@@ -65,6 +81,15 @@ export function registerReadSideRoutes(app: FastifyInstance, context: HubContext
     if (model.skipped.count > 0) void reply.header(SKIPPED_HEADER, String(model.skipped.count));
     return models;
   });
+}
+
+/** `name@alias` of a model as the version the alias points at now (`model:name@N`); any other node as given. */
+function withoutModelAlias(models: ModelsState, node: string): string {
+  if (!/@[A-Za-z]/.test(node) || node.includes(':')) return node;
+  const ref = parseModelReference(node);
+  if (!Object.hasOwn(models, ref.name)) return node;
+  const { model, version } = resolveModelReference(models, ref);
+  return `model:${model.name}@${version.version}`;
 }
 
 /** The header that counts the events a read model passed over (see `skipped` in the collection answers). */

@@ -157,6 +157,11 @@ export const RunsQuerySchema = z
       .enum(['true', 'false'])
       .transform((value) => value === 'true')
       .optional(),
+    /** "true": also the archived runs (hidden by default, as in `ds runs`); deleted runs are never listed. */
+    archived: z
+      .enum(['true', 'false'])
+      .transform((value) => value === 'true')
+      .optional(),
   })
   .strict();
 export const RunsPageSchema = z.object({

@@ -9,7 +9,7 @@ import { withStoreForReading } from '../store-access.js';
 export function registerCompareCommand(program: Command): void {
   program
     .command('compare')
-    .description('compare runs: parameters, metrics (last / min / max), summary values, labels, inputs and outputs side by side (differences marked *)')
+    .description('compare runs: parameters, metrics (last / min / max), summary values, labels, inputs, outputs, code version and tags side by side (differences marked *, coloured on a terminal)')
     .argument('<runs...>', 'two or more run ids or unique prefixes')
     .option('--json', 'print the comparison as JSON')
     .action(async (refs: string[], options: { json?: boolean }, command: Command) => {
@@ -20,7 +20,7 @@ export function registerCompareCommand(program: Command): void {
         for (const ref of refs) runs.push(await resolveRun(model, ref));
         const comparison = compareRuns(runs);
         if (options.json) printJson(comparison);
-        else printText(comparisonTable(comparison, await model.distinctPrefixLength()));
+        else printText(comparisonTable(comparison, await model.distinctPrefixLength(), process.stdout.isTTY === true && process.env.NO_COLOR === undefined));
       });
     });
 }

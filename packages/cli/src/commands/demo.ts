@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { notebookPython } from '../notebook/demo-notebook.js';
+import { serveTheChampion } from './demo-champion.js';
 
 /** The repository's examples, next to this package (packages/cli/dist/commands or the bundle's packages/cli/bundle → examples). */
 const EXAMPLES =
@@ -60,13 +61,14 @@ function latestTrainingRun(project: string): Promise<string> {
  * `ds demo [dir]`: a fresh project running the examples end to end through
  * `ds run` — iris preparation, two decision-tree trainings (depth 2 and 3),
  * the Python protocol script, a scikit-learn notebook executed by nbconvert — then the runs
- * table, the lineage of the model, the audit of the hash chains, and `ds rerun --check` of the
- * depth-3 training, which re-executes it from what was recorded and checks that it reproduces.
+ * table, the lineage of the model, the audit of the hash chains, `ds rerun --check` of the
+ * depth-3 training (re-executed from what was recorded, checked to reproduce), and the most
+ * accurate model aliased champion, served and asked for one prediction.
  */
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('create a fresh project (a temporary directory, or [dir]) and run the examples end to end through ds run, then show runs, lineage and the audit, and rerun a training with --check')
+    .description('create a fresh project (a temporary directory, or [dir]) and run the examples end to end through ds run, then show runs, lineage and the audit, rerun a training with --check, and serve the best model')
     .argument('[dir]', 'a new or empty directory for the project (default: a temporary directory)')
     .option('--no-notebook', 'skip the Jupyter notebook example (it starts a Python kernel: ~20 s)')
     .action(async (dir: string | undefined, options: { notebook: boolean }) => {
@@ -100,6 +102,7 @@ export function registerDemoCommand(program: Command): void {
       await ds(project, ['lineage', 'iris-tree']);
       await ds(project, ['audit', 'verify']);
       await ds(project, ['rerun', '--check', '--in', join(project, 'rerun'), await latestTrainingRun(project)]);
+      await serveTheChampion(project, (args) => ds(project, args));
       process.stdout.write(`\nThe project is in ${project}; run ds commands there (e.g. ds show <run>, ds reproduce <run> <dir>).\n`);
     });
 }

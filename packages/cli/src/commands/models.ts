@@ -6,12 +6,14 @@ import { currentState } from '../projections/current-state.js';
 import { runReadModel } from '../runs/run-read-model.js';
 import { inProject, projectRunIds } from '../runs/run-selection.js';
 import { withStoreForReading } from '../store-access.js';
+import { registerModelRegistryCommands } from './model-registry.js';
 
-/** `ds models`: every model version. */
+/** `ds models`: every model version (its `list`), and the registry's commands. */
 export function registerModelsCommand(program: Command): void {
-  program
-    .command('models')
-    .description('list model versions with their producing runs and metrics')
+  const models = program.command('models').description('the model registry: versions, aliases, tags, descriptions, history; files of a version');
+  models
+    .command('list', { isDefault: true })
+    .description('list model versions with their producing runs, aliases, tags and metrics (what `ds models` alone does)')
     .option('--json', 'print the models as JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       await withStoreForReading(command, async (ds) => {
@@ -26,4 +28,5 @@ export function registerModelsCommand(program: Command): void {
         else printText(modelTable(state, await (await runReadModel(ds)).distinctPrefixLength()));
       });
     });
+  registerModelRegistryCommands(models);
 }

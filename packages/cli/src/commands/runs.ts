@@ -18,6 +18,7 @@ interface RunsOptions {
   offset?: number;
   all?: boolean;
   workloads?: boolean;
+  archived?: boolean;
   json?: boolean;
   ndjson?: boolean;
   csv?: boolean;
@@ -40,6 +41,7 @@ export function registerRunsCommand(program: Command): void {
     .option('--offset <n>', 'skip the first n runs of the order (the next page: --offset 50)', nonNegativeInteger)
     .option('--all', 'show every run that matches')
     .option('--workloads', "also list each `ds run` workload's own run, with the runs its program recorded beneath it")
+    .option('--archived', 'also list archived runs (ds archive hides them; deleted runs are never listed)')
     .option('--json', 'print the runs as a JSON array (each with "parent": the workload run it was recorded under, or null), written as it is read')
     .option('--ndjson', 'print one JSON run per line')
     .option('--csv', 'print the runs as CSV: one column per parameter, metric (last value), summary value and label')

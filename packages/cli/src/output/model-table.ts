@@ -1,7 +1,15 @@
-import type { ModelsState } from '@dotscience/sdk';
+import type { ModelsState, ModelView } from '@dotscience/sdk';
 import { renderTable } from './text-table.js';
 import { byteSize, shortDigest, timeText, valueText } from './value-text.js';
 import { versionLabel } from './version-label.js';
+
+/** The aliases that point at `version` now, comma-separated. */
+function aliasesOf(model: ModelView, version: number): string {
+  return Object.keys(model.aliases ?? {})
+    .filter((alias) => model.aliases[alias] === version)
+    .sort()
+    .join(',');
+}
 
 /** `ds models`: one row per model version, with its producing run and the metrics it was published with. */
 export function modelTable(state: ModelsState, idLength: number): string {
@@ -15,11 +23,16 @@ export function modelTable(state: ModelsState, idLength: number): string {
       shortDigest(v.ref.digest),
       v.producedBy.slice(0, idLength),
       timeText(v.createdAt),
+      aliasesOf(state[name]!, v.version),
+      Object.keys(v.tags ?? {})
+        .sort()
+        .map((k) => `${k}=${v.tags[k]}`)
+        .join(' '),
       Object.keys(v.metrics)
         .sort()
         .map((k) => `${k}=${valueText(v.metrics[k])}`)
         .join(' '),
     ]),
   );
-  return renderTable(['MODEL', 'FRAMEWORK', 'SIZE', 'DIGEST', 'PRODUCED BY', 'CREATED', 'METRICS'], rows);
+  return renderTable(['MODEL', 'FRAMEWORK', 'SIZE', 'DIGEST', 'PRODUCED BY', 'CREATED', 'ALIASES', 'TAGS', 'METRICS'], rows);
 }

@@ -42,6 +42,8 @@ export function runDetails(run: RunView, datasets: DatasetsState): string {
     ['started', timeText(run.startedAt)],
     ['ended', timeText(run.endedAt)],
   ];
+  if (run.deleted) head.push(['deleted', `${timeText(run.deleted.at)}${run.deleted.by ? ` by ${run.deleted.by}` : ''}: ${run.deleted.reason}`]);
+  if (run.archived) head.push(['archived', 'yes (ds restore brings it back)']);
   if (run.description) head.push(['description', run.description]);
   if (workload.command) head.push(['command', workload.command.join(' ')]);
   if (workload.script) head.push(['script', workload.script]);
@@ -73,6 +75,9 @@ export function runDetails(run: RunView, datasets: DatasetsState): string {
   if (summary.length > 0) out.push(section('summary', renderTable(['NAME', 'VALUE'], summary.map((k) => [k, valueText(run.summary[k])]))));
   const labels = Object.keys(run.labels).sort();
   if (labels.length > 0) out.push(section('labels', renderTable(['NAME', 'VALUE'], labels.map((k) => [k, run.labels[k]!]))));
+  const tags = Object.keys(run.tags ?? {}).sort();
+  if (tags.length > 0) out.push(section('tags', renderTable(['NAME', 'VALUE'], tags.map((k) => [k, run.tags![k]!]))));
+  if (run.notes && run.notes.length > 0) out.push(section('notes', renderTable(['WHEN', 'WHO', 'NOTE'], run.notes.map((n) => [timeText(n.at), n.by ?? '', n.note]))));
   if (run.inputs.length > 0) out.push(section('inputs', renderTable(['PATH', 'DATASET', 'DIGEST', 'SIZE'], dataRows(run.inputs, datasets))));
   if (run.outputs.length > 0) out.push(section('outputs', renderTable(['PATH', 'DATASET', 'DIGEST', 'SIZE'], dataRows(run.outputs, datasets))));
   if (run.missing && run.missing.length > 0) {

@@ -1,4 +1,4 @@
-import type { VersionRef } from '@dotscience/core';
+import type { VersionRef } from '@dotscience/sdk';
 
 interface LabelledVersion {
   version: number;

@@ -27,6 +27,21 @@ export interface RunComparison {
   /** Per declared path, the digest of the data each run read there (several joined by ", "). */
   inputs: ValueComparison[];
   outputs: ValueComparison[];
+  /** The code each run ran: git commit, branch, uncommitted change, script digest. */
+  code: ValueComparison[];
+  /** Tags set after the fact (ds tag). */
+  tags: ValueComparison[];
+}
+
+/** The parts of a run's code version that tell two runs' code apart. */
+function codeOf(run: RunView): Record<string, JsonValue> {
+  const code = run.codeVersion;
+  const parts: Record<string, JsonValue> = {};
+  if (code.gitCommit !== undefined) parts.commit = code.gitCommit;
+  if (code.gitBranch !== undefined) parts.branch = code.gitBranch;
+  if (code.dirty !== undefined) parts.uncommitted = code.dirty ? (code.diffDigest ?? true) : false;
+  if (code.scriptDigest !== undefined) parts.script = code.scriptDigest;
+  return parts;
 }
 
 const same = (values: ReadonlyArray<JsonValue | null>): boolean => new Set(values.map((v) => canonicalJson(v))).size <= 1;
@@ -52,7 +67,7 @@ function digestsByPath(list: readonly DeclaredData[]): Record<string, string[]> 
   return byPath;
 }
 
-/** Every parameter, metric, summary value, label, input and output of the runs side by side, each marked when the runs disagree. */
+/** Every parameter, metric, summary value, label, input, output, code version part and tag of the runs side by side, each marked when the runs disagree. */
 export function compareRuns(runs: readonly RunView[]): RunComparison {
   const metrics = side(runs, (r) => r.metrics, (m) => m.last).map(({ name, values, differs }) => {
     const series = runs.map((r) => (Object.hasOwn(r.metrics, name) ? r.metrics[name]! : undefined));
@@ -69,5 +84,7 @@ export function compareRuns(runs: readonly RunView[]): RunComparison {
     labels: side(runs, (r) => r.labels, identity),
     inputs: side(runs, (r) => digestsByPath(r.inputs), digests),
     outputs: side(runs, (r) => digestsByPath(r.outputs), digests),
+    code: side(runs, codeOf, identity),
+    tags: side(runs, (r) => r.tags ?? {}, identity),
   };
 }

@@ -7,6 +7,8 @@ export interface RunSelection {
   sort?: string;
   /** Also the workload runs that wrap the runs their program recorded (hidden by default). */
   workloads?: boolean;
+  /** Also the archived runs (hidden by default; deleted runs are never listed). */
+  archived?: boolean;
 }
 
 /** The whole runs projection (commands that need every run's state at once; read commands use the read model). */
@@ -30,7 +32,7 @@ export function selectionRequest(selection: RunSelection, project?: string): Run
   const inProject: Filter | null =
     project === undefined ? null : { kind: 'compare', field: { scope: 'attributes', key: 'project_id' }, op: '=', value: project };
   const filter = inProject === null ? query.filter : query.filter === null ? inProject : { kind: 'and' as const, left: inProject, right: query.filter };
-  return { query: { ...query, filter }, ...(selection.workloads ? { workloads: true } : {}) };
+  return { query: { ...query, filter }, ...(selection.workloads ? { workloads: true } : {}), ...(selection.archived ? { archived: true } : {}) };
 }
 
 /** The runs of the project `scopedProject` names (a store may hold several projects' runs); every run when none is. */

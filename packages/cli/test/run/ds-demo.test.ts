@@ -21,6 +21,10 @@ describe('ds demo', () => {
     expect(runs[1]!.rerunOf).toBe(runs[0]!.runId);
     expect(result.stdout).toMatch(/identical {2}model iris-tree {2}sha256:[0-9a-f]{64}/);
     expect(result.stdout).toMatch(/reproduced: all \d+ items identical\s*\n[\s\S]*The project is in/);
+    // Then the most accurate tree is aliased champion, served and asked for one prediction.
+    expect(result.stdout).toMatch(/^iris-tree@champion → version [12]$/m);
+    expect(result.stdout).toMatch(/^serving iris-tree@[12] \(ml-cart, digest verified\) at http:\/\/127\.0\.0\.1:\d+/m);
+    expect(result.stdout).toMatch(/^\{"predictions":\["virginica"\],"model":"iris-tree","version":[12]\}$/m);
     const all = dsJson<RunView[]>(['runs'], { cwd: project });
     expect(all.filter((r) => r.labels.language === 'python')).toHaveLength(1);
     // The notebook step: run when Python with Jupyter and scikit-learn is there, else skipped saying why.

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { JsonValueSchema, TimestampSchema } from './json.js';
 import { InterpreterSchema, MachineSchema, RunAbandonedSchema } from './run-context-schemas.js';
 import { VersionNumberingSchema } from './version-numbering.js';
+import * as after from './registry-catalogue.js';
 
 /**
  * The v1 event catalogue (DESIGN §2). The event type names are the contract;
@@ -275,6 +276,15 @@ export const eventSchemas = {
   DatasetVersionCreated: DatasetVersionCreatedSchema,
   ModelVersionCreated: ModelVersionCreatedSchema,
   RunAbandoned: RunAbandonedSchema,
+  ModelAliasSet: after.ModelAliasSetSchema,
+  ModelAliasRemoved: after.ModelAliasRemovedSchema,
+  ModelVersionTagged: after.ModelVersionTaggedSchema,
+  ModelDescribed: after.ModelDescribedSchema,
+  RunTagged: after.RunTaggedSchema,
+  RunNoted: after.RunNotedSchema,
+  RunArchived: after.RunArchivedSchema,
+  RunRestored: after.RunRestoredSchema,
+  RunDeleted: after.RunDeletedSchema,
 } as const;
 
 export type EventType = keyof typeof eventSchemas;

@@ -1,5 +1,5 @@
 import { defaultUpcasters, type UpcasterRegistry } from '../events/upcasting.js';
-import { runStream } from '../events/streams.js';
+import { categoryOf, idOf, runStream } from '../events/streams.js';
 import type { RecordedEvent } from '../events/envelope.js';
 import type { EventStore } from '../ports/event-store.js';
 import { parseAppendedEvents } from '../store/append-rules.js';
@@ -65,7 +65,7 @@ export class AppendGate {
       if (!first) throw error;
       throw new AppendRefusedError(stream, 0, first.id, first.type, ruleOf(error), (error as Error).message);
     }
-    const started = await this.producingRunsStarted(proposed, pending);
+    const started = await this.producingRunsStarted(proposed, pending, stream);
     try {
       const admitted = admitEvents(state, proposed, { runStarted: (id) => started.has(id), merging: this.merging }, this.upcasters);
       return admitted;
@@ -95,12 +95,13 @@ export class AppendGate {
     if (this.states.size > this.capacity) this.states.delete(this.states.keys().next().value!);
   }
 
-  /** Which runs named as the producer of a proposed version event are started (in the store or pending). */
-  private async producingRunsStarted(events: readonly ProposedEvent[], pending: PendingStreams | undefined): Promise<Set<string>> {
+  /** Which runs named as the producer of a proposed version event (or owning the runmeta stream) are started (in the store or pending). */
+  private async producingRunsStarted(events: readonly ProposedEvent[], pending: PendingStreams | undefined, stream: string): Promise<Set<string>> {
     const started = new Set<string>();
     for (const e of events) {
-      if (e.type !== 'DatasetVersionCreated' && e.type !== 'ModelVersionCreated') continue;
-      const producer = (e.data as { producedBy?: unknown } | null)?.producedBy;
+      const runMeta = categoryOf(stream) === 'runmeta';
+      if (!runMeta && e.type !== 'DatasetVersionCreated' && e.type !== 'ModelVersionCreated') continue;
+      const producer = runMeta ? idOf(stream) : (e.data as { producedBy?: unknown } | null)?.producedBy;
       if (typeof producer !== 'string' || producer === '' || started.has(producer)) continue;
       const run = await this.stateOf(runStream(producer), pending).catch(() => undefined);
       if (run?.rules.category === 'run' && run.rules.run.lifecycle !== 'not-started') started.add(producer);

@@ -6,6 +6,7 @@ import type { UpcasterRegistry } from '../events/upcasting.js';
 import { RunStateDraft } from '../run/evolve.js';
 import { initialRunState, type RunState } from '../run/run-state.js';
 import { AppendRefusedError, ruleOf, StreamRuleError } from './gate-errors.js';
+import { admitModelRegistryEvent, admitRunMetaEvent, modelRegistryEventTypes, recordedRunMeta, type RunMetaStreamRules } from './registry-stream-rules.js';
 import { admitRunEvent } from './run-stream-rules.js';
 import { admitVersionEvent, recordedVersion, type VersionStreamRules } from './version-stream-rules.js';
 
@@ -13,6 +14,7 @@ import { admitVersionEvent, recordedVersion, type VersionStreamRules } from './v
 export type StreamRules =
   | { readonly category: 'run'; readonly run: RunState }
   | VersionStreamRules
+  | RunMetaStreamRules
   | { readonly category: 'project'; readonly projectId: string; readonly created: boolean };
 
 /** A stream's rules state at a revision, with the hash of its last event (for seals). */
@@ -51,8 +53,9 @@ export function emptyStreamState(stream: string): StreamGateState {
     if (category === 'dataset') return { ...base, rules: { category, eventType: 'DatasetVersionCreated', name: id, versions: [] } };
     if (category === 'model') return { ...base, rules: { category, eventType: 'ModelVersionCreated', name: id, versions: [] } };
     if (category === 'project') return { ...base, rules: { category, projectId: id, created: false } };
+    if (category === 'runmeta') return { ...base, rules: { category, runId: id, deleted: false } };
   }
-  throw new StreamRuleError('UNKNOWN_STREAM_CATEGORY', `stream ${JSON.stringify(stream)} is not run-<id>, dataset-<name>, model-<name> or project-<id>; the catalogue's events live in those streams only`);
+  throw new StreamRuleError('UNKNOWN_STREAM_CATEGORY', `stream ${JSON.stringify(stream)} is not run-<id>, dataset-<name>, model-<name>, project-<id> or runmeta-<runId>; the catalogue's events live in those streams only`);
 }
 
 /** `event` (type, schemaVersion, data) as the catalogue reads it: a known type, upcast to its current schema, its data valid. Throws. */
@@ -83,6 +86,11 @@ class StreamFold {
       this.rules = { ...rules, created: true };
       return;
     }
+    if (rules.category === 'runmeta') {
+      this.rules = admitRunMetaEvent(rules, event, lookups.runStarted);
+      return;
+    }
+    if (rules.category === 'model' && modelRegistryEventTypes.has(event.type)) return admitModelRegistryEvent(rules, event);
     this.rules = { ...rules, versions: admitVersionEvent(rules, event, lookups.runStarted, lookups.merging) };
   }
 
@@ -91,6 +99,7 @@ class StreamFold {
     const rules = this.rules;
     if (rules.category === 'run') this.draft!.apply(event);
     else if (rules.category === 'project') this.rules = event.type === 'ProjectCreated' ? { ...rules, created: true } : rules;
+    else if (rules.category === 'runmeta') this.rules = recordedRunMeta(rules, event);
     else this.rules = { ...rules, versions: recordedVersion(rules, event) };
   }
 

@@ -16,6 +16,8 @@ export interface RunPageRequest {
   offset?: number;
   /** Also the workload runs wrapping runs their program recorded (hidden by default, as `withoutWrappingWorkloads`). */
   workloads?: boolean;
+  /** Also archived runs (hidden by default); deleted runs are never listed. */
+  archived?: boolean;
 }
 
 /** What bringing a read model up to date with the log did. */

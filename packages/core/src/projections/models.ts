@@ -1,7 +1,7 @@
 import type { VersionRef } from '../events/catalogue.js';
 import type { JsonValue } from '../events/json.js';
 import { ownEntry, putEntry } from './own-keys.js';
-import { defineProjection } from './projection.js';
+import { defineProjection, type ProjectedEnvelope } from './projection.js';
 import { numberedBy, placeVersionEvent, settleView, sortVersionViews, type VersionNumberedBy } from './version-settlement.js';
 
 export interface ModelVersionView {
@@ -13,6 +13,9 @@ export interface ModelVersionView {
   /** The producing run's metrics when the version was published. */
   metrics: Record<string, JsonValue>;
   extra: Record<string, JsonValue>;
+  /** Tags set on this version after it was created (ModelVersionTagged). */
+  tags: Record<string, string>;
+  description: string | null;
   createdAt: string;
   position: number;
   /** Who numbered it: 'local' numbers are provisional until a hub settles them (D104). */
@@ -23,26 +26,49 @@ export interface ModelView {
   name: string;
   /** Ordered by version number. */
   versions: ModelVersionView[];
+  /** Alias → the version number it points at now. */
+  aliases: Record<string, number>;
+  description: string | null;
+  /** Every change of the model, oldest first: who (meta.actor), when, what. */
+  history: ModelHistoryEntry[];
+}
+
+export interface ModelHistoryEntry {
+  at: string;
+  /** `user@host` of the writer, when it said. */
+  by: string | null;
+  type: string;
+  data: Record<string, JsonValue>;
+}
+
+function entryOf(e: ProjectedEnvelope & { type: string; data: unknown }): ModelHistoryEntry {
+  const actor = e.meta.actor;
+  return { at: e.recordedAt, by: actor ? `${actor.user}@${actor.host}` : null, type: e.type, data: e.data as Record<string, JsonValue> };
+}
+
+function modelOf(state: ModelsState, name: string): ModelView {
+  return ownEntry(state, name) ?? putEntry(state, name, { name, versions: [], aliases: {}, description: null, history: [] });
 }
 
 /** Model name → its versions. */
 export type ModelsState = Record<string, ModelView>;
 
-/** Built-in `models`: name → versions, each with its producing run and the metrics at publish. */
+/** Built-in `models`: name → versions, each with its producing run and the metrics at publish; aliases, tags, descriptions and the registry's history. */
 export const modelsProjection = defineProjection<ModelsState>({
   name: 'models',
-  version: 2,
+  version: 3,
   initial: {},
   handlers: {
     ModelVersionCreated: (state, e) => {
       const d = e.data;
-      const model = ownEntry(state, d.name) ?? putEntry(state, d.name, { name: d.name, versions: [] });
+      const model = modelOf(state, d.name);
       const place = placeVersionEvent(model.versions, d);
       if (place.kind === 'settles') {
         settleView(place.view, d.version);
         sortVersionViews(model.versions, place.view);
       }
       if (place.kind === 'new') {
+        model.history.push(entryOf({ ...e, data: { version: d.version, producedBy: d.producedBy } }));
         const view: ModelVersionView = {
           version: d.version,
           ref: d.ref,
@@ -51,6 +77,8 @@ export const modelsProjection = defineProjection<ModelsState>({
           path: d.path ?? null,
           metrics: d.metrics,
           extra: d.extra ?? {},
+          tags: {},
+          description: null,
           createdAt: e.recordedAt,
           position: e.position,
           numbering: numberedBy(d.numbering),
@@ -59,6 +87,31 @@ export const modelsProjection = defineProjection<ModelsState>({
         sortVersionViews(model.versions, view);
       }
       return state;
+    },
+    ModelAliasSet: (state, e) => {
+      const model = modelOf(state, e.data.name);
+      putEntry(model.aliases, e.data.alias, e.data.version);
+      model.history.push(entryOf(e));
+    },
+    ModelAliasRemoved: (state, e) => {
+      const model = modelOf(state, e.data.name);
+      if (Object.hasOwn(model.aliases, e.data.alias)) delete model.aliases[e.data.alias];
+      model.history.push(entryOf(e));
+    },
+    ModelVersionTagged: (state, e) => {
+      const model = modelOf(state, e.data.name);
+      const version = model.versions.find((v) => v.version === e.data.version);
+      if (version && e.data.value === null) {
+        if (Object.hasOwn(version.tags, e.data.key)) delete version.tags[e.data.key];
+      } else if (version) putEntry(version.tags, e.data.key, e.data.value!);
+      model.history.push(entryOf(e));
+    },
+    ModelDescribed: (state, e) => {
+      const model = modelOf(state, e.data.name);
+      const version = e.data.version === undefined ? undefined : model.versions.find((v) => v.version === e.data.version);
+      if (version) version.description = e.data.description;
+      else if (e.data.version === undefined) model.description = e.data.description;
+      model.history.push(entryOf(e));
     },
   },
 });

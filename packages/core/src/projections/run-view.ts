@@ -70,4 +70,18 @@ export interface RunView {
   rerunOf?: string;
   /** Why and when the run was found abandoned (status 'abandoned'); absent otherwise. */
   abandoned?: { reason: string; at: string };
+  /** Tags set after the fact (runmeta stream; absent when none were ever set). */
+  tags?: Record<string, string>;
+  /** Notes added after the fact, oldest first (absent when none). */
+  notes?: RunNote[];
+  /** Hidden from `ds runs` unless asked for (absent: never archived). */
+  archived?: boolean;
+  /** Deleted: hidden, its data collectable unless other runs use it; who and why stay (absent: not deleted). */
+  deleted?: { reason: string; at: string; by: string | null };
+}
+
+export interface RunNote {
+  note: string;
+  at: string;
+  by: string | null;
 }

@@ -4,6 +4,7 @@ import { categoryOf, idOf } from '../events/streams.js';
 import { ownEntry, putEntry } from './own-keys.js';
 import { defineProjection, type ProjectedEvent, type ProjectionHandler } from './projection.js';
 import type { DeclaredData, DeclaredModel, MetricAggregate, RunView } from './run-view.js';
+import { runAnnotationHandlers } from './run-annotations.js';
 import { applySummaryAsMetric, seriesSoFar, summaryIsMetric } from './summary-metrics.js';
 
 /** runId → the current state of that run. */
@@ -56,7 +57,7 @@ function aggregate(series: MetricAggregate | undefined, value: JsonValue, step: 
  */
 export const runsProjection = defineProjection<RunsState>({
   name: 'runs',
-  version: 5,
+  version: 6,
   initial: {},
   handlers: {
     RunStarted: (state, e) => {
@@ -136,5 +137,6 @@ export const runsProjection = defineProjection<RunsState>({
       run.endedAt = e.data.endedAt;
       if (e.data.missing) run.missing = e.data.missing;
     }),
+    ...runAnnotationHandlers,
   },
 });

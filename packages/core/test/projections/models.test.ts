@@ -19,6 +19,8 @@ describe('models projection', () => {
         path: 'models/churn',
         metrics: { auc: 0.94, confusion: [[9, 1], [2, 8]] },
         extra: {},
+        tags: {},
+        description: null,
         createdAt: v2.recordedAt,
         position: v2.position,
         numbering: 'recorded',

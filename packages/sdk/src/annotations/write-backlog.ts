@@ -20,12 +20,15 @@ function asError(error: unknown): Error {
 /**
  * The writes annotations queue, performed one at a time in call order. A
  * write that fails does not stop the ones after it: the failure is said on
- * stderr at once and kept until `takeFailures()` (publish) reports it.
+ * stderr at once and kept until `takeFailures()` (publish) reports it; an
+ * unreachable store (a code ending in _UNREACHABLE) is said once, not per write.
  */
 export class WriteBacklog {
   private tail: Promise<void> = Promise.resolve();
   private queued = 0;
   private failures: Array<{ what: string; error: Error }> = [];
+  /** Messages of unreachable-service errors already said: an unreachable store fails every write alike, and is said once. */
+  private readonly saidUnreachable = new Set<string>();
 
   constructor(private readonly log: (line: string) => void) {}
 
@@ -43,7 +46,13 @@ export class WriteBacklog {
       } catch (error) {
         const failure = { what, error: asError(error) };
         this.failures.push(failure);
-        this.log(`dotscience: could not record ${what}: ${failure.error.message} (publish() will report it)`);
+        const code = (failure.error as { code?: unknown }).code;
+        const unreachable = typeof code === 'string' && code.endsWith('_UNREACHABLE');
+        if (!unreachable) this.log(`dotscience: could not record ${what}: ${failure.error.message} (publish() will report it)`);
+        else if (!this.saidUnreachable.has(failure.error.message)) {
+          this.saidUnreachable.add(failure.error.message);
+          this.log(`dotscience: could not record ${what}: ${failure.error.message} [${code}] (later writes failing alike are not said again; publish() reports them)`);
+        }
       } finally {
         this.queued--;
       }

@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { annotateRun, registryWriter, type RunAnnotationCommand } from '@dotscience/sdk';
+import { printText } from '../output/json-output.js';
+import { resolveRunId } from '../runs/run-reference.js';
+import { runsState } from '../runs/run-selection.js';
+import { withStoreForWriting } from '../store-access.js';
+import { UsageError } from '../usage-error.js';
+import { tagArgument } from './tag-argument.js';
+
+/** Record `changes` of the run `ref` names on its runmeta stream (its own sealed stream is untouched); says what was done. */
+async function annotate(command: Command, ref: string, changes: RunAnnotationCommand[], done: (runId: string) => string): Promise<void> {
+  await withStoreForWriting(command, async (ds) => {
+    const runId = resolveRunId(Object.keys(await runsState(ds)), ref);
+    let recorded = 0;
+    for (const change of changes) recorded += (await annotateRun(registryWriter(ds), runId, change)).length;
+    printText(recorded === 0 ? `${done(runId)} already; nothing recorded` : done(runId));
+  });
+}
+
+/** `ds tag`, `ds note`, `ds archive`, `ds restore`, `ds delete`: what is said of a run after it was published. */
+export function registerRunAnnotationCommands(program: Command): void {
+  program
+    .command('tag')
+    .description('set (key=value) or remove (key=) tags on a run, after the fact (its recorded events are not changed)')
+    .argument('<run>', 'run id or a unique prefix of it')
+    .argument('<tags...>', 'key=value pairs; key= removes the tag')
+    .action(async (ref: string, tags: string[], _options: unknown, command: Command) => {
+      const changes = tags.map((pair): RunAnnotationCommand => ({ kind: 'tag', ...tagArgument(pair) }));
+      await annotate(command, ref, changes, (runId) => `run ${runId} tagged ${tags.join(' ')}`);
+    });
+  program
+    .command('note')
+    .description('add a note to a run (kept with who wrote it and when)')
+    .argument('<run>', 'run id or a unique prefix of it')
+    .argument('<text>', 'the note')
+    .action(async (ref: string, note: string, _options: unknown, command: Command) => {
+      await annotate(command, ref, [{ kind: 'note', note }], (runId) => `note added to run ${runId}`);
+    });
+  program
+    .command('archive')
+    .description('hide a run from ds runs (ds runs --archived shows it; ds restore brings it back)')
+    .argument('<run>', 'run id or a unique prefix of it')
+    .action(async (ref: string, _options: unknown, command: Command) => {
+      await annotate(command, ref, [{ kind: 'archive' }], (runId) => `run ${runId} archived`);
+    });
+  program
+    .command('restore')
+    .description('bring an archived run back into ds runs')
+    .argument('<run>', 'run id or a unique prefix of it')
+    .action(async (ref: string, _options: unknown, command: Command) => {
+      await annotate(command, ref, [{ kind: 'restore' }], (runId) => `run ${runId} restored`);
+    });
+  program
+    .command('delete')
+    .description('delete a run: hidden everywhere, and ds gc may drop data no other run uses; who deleted it and why are kept')
+    .argument('<run>', 'run id or a unique prefix of it')
+    .option('--reason <text>', 'why it is deleted (kept in the audit trail; required)')
+    .action(async (ref: string, options: { reason?: string }, command: Command) => {
+      if (options.reason === undefined || options.reason.trim() === '') throw new UsageError(`ds delete needs --reason <text>: why run ${ref} is deleted (the audit trail keeps it)`);
+      await annotate(command, ref, [{ kind: 'delete', reason: options.reason }], (runId) => `run ${runId} deleted; ds gc drops the data no other run uses`);
+    });
+}
