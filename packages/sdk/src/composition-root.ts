@@ -30,7 +30,8 @@ import {
   type RunServices,
 } from '@dotscience/core';
 import { Container, ContainerModule } from 'inversify';
-import { PatchRecordingCodeInspector, ScriptSnapshotCodeInspector } from './code-versions/index.js';
+import { PatchRecordingCodeInspector } from './code-versions/patch-recording-code-inspector.js';
+import { ScriptSnapshotCodeInspector } from './code-versions/script-snapshot-code-inspector.js';
 import { ManifestRecordingEnvironment } from './environment/index.js';
 import { StoreNotFoundError } from './configuration/configuration-errors.js';
 import { ensureGitIgnoresStore } from './configuration/store-git-ignore.js';
