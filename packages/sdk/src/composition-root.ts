@@ -38,7 +38,7 @@ import { ensureGitIgnoresStore } from './configuration/store-git-ignore.js';
 import { resolveConfiguration, type Configuration, type ResolveOptions } from './configuration/resolve-configuration.js';
 import type { DataLocation, StoreLocation } from './configuration/storage-locations.js';
 import { runsWereLeftOpen, settleRunsLeftOpen } from './annotations/runs-left-open.js';
-import { PathRoutedDataStore } from './data-routing/index.js';
+import { PathRoutedDataStore } from './data-routing/path-routed-data-store.js';
 import { hubClientOptions } from './hub/hub-client-options.js';
 
 /**

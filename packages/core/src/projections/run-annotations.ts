@@ -2,8 +2,7 @@ import type { EventType } from '../events/catalogue.js';
 import { categoryOf, idOf } from '../events/streams.js';
 import { ownEntry, putEntry } from './own-keys.js';
 import type { ProjectedEnvelope, ProjectedEvent, ProjectionHandler, ProjectionHandlers } from './projection.js';
-import type { RunView } from './run-view.js';
-import type { RunsState } from './runs.js';
+import type { RunsState, RunView } from './run-view.js';
 
 /** Who wrote an event, as `user@host`, when its writer said. */
 export function writerOf(e: ProjectedEnvelope): string | null {

@@ -85,3 +85,6 @@ export interface RunNote {
   at: string;
   by: string | null;
 }
+
+/** Run id → its view: the runs projection's state. */
+export type RunsState = Record<string, RunView>;

@@ -8,7 +8,8 @@ import { runAnnotationHandlers } from './run-annotations.js';
 import { applySummaryAsMetric, seriesSoFar, summaryIsMetric } from './summary-metrics.js';
 
 /** runId → the current state of that run. */
-export type RunsState = Record<string, RunView>;
+export type { RunsState } from './run-view.js';
+import type { RunsState } from './run-view.js';
 
 /** A handler for an event of a run stream, given the run it belongs to (skipped when no RunStarted was seen). */
 function onRun<T extends EventType>(apply: (run: RunView, event: ProjectedEvent<T>) => void): ProjectionHandler<RunsState, T> {
