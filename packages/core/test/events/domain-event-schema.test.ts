@@ -5,7 +5,7 @@ describe('the union of domain events, built from the catalogue map', () => {
   it('given the catalogue, then the union has one member per event type, in the map\'s order, each with that type\'s data schema', () => {
     const members = DomainEventSchema.options.map((o) => [o.shape.type.value, o.shape.data]);
     expect(members).toEqual(eventTypes.map((t) => [t, eventSchemas[t]]));
-    expect(eventTypes).toHaveLength(15);
+    expect(new Set(eventTypes).size).toBe(eventTypes.length);
   });
 
   it('given an event of a type, when parsed, then its data is checked by that type\'s schema, and an unknown type is refused', () => {
