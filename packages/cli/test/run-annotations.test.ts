@@ -82,10 +82,10 @@ describe('ds runs --csv', () => {
 
   it('prints one CSV row per listed run with its parameters, last metric values and tags, quoting what needs it', () => {
     expect(ds(['tag', p.trainRunId, 'note=a, "quoted" one'], { cwd: p.project }).code).toBe(0);
-    const csv = ds(['runs', '--csv'], { cwd: p.project }).stdout.split('\r\n');
-    expect(csv[0]).toBe('run_id,status,started_at,ended_at,description,params.depth,params.split,metrics.accuracy,tags.note');
+    const csv = ds(['runs', '--csv'], { cwd: p.project }).stdout.split(/\r?\n/);
+    expect(csv[0]).toBe('run_id,parent,status,started_at,ended_at,description,params.depth,params.split,metrics.accuracy,tags.note');
     const train = csv.find((line) => line.startsWith(p.trainRunId))!;
-    expect(train).toMatch(/,published,.*,train depth 3,3,,0\.85,"a, ""quoted"" one"$/);
+    expect(train).toMatch(/,,published,.*,train depth 3,3,,0\.85,"a, ""quoted"" one"$/);
     expect(csv.filter((line) => line !== '')).toHaveLength(5);
   });
 });

@@ -26,24 +26,28 @@ const csvValue = (value: JsonValue): string => (typeof value === 'string' ? valu
 
 const csvCell = (text: string): string => (/[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 
-const KEYED = ['parameters', 'metrics', 'summary', 'labels'] as const;
-const COLUMN_PREFIX: Record<(typeof KEYED)[number], string> = { parameters: 'params', metrics: 'metrics', summary: 'summary', labels: 'labels' };
+const KEYED = ['parameters', 'metrics', 'summary', 'labels', 'tags'] as const;
+const COLUMN_PREFIX: Record<(typeof KEYED)[number], string> = { parameters: 'params', metrics: 'metrics', summary: 'summary', labels: 'labels', tags: 'tags' };
+
+/** A run's values of one part (tags are absent on a run never tagged). */
+const partOf = (run: RunView, part: (typeof KEYED)[number]): Record<string, unknown> => (part === 'tags' ? (run.tags ?? {}) : run[part]);
 
 /**
  * The runs as CSV for a spreadsheet: id, parent, status, times, description,
- * then one column per parameter, metric (last value), summary value and
- * label any of them has. Two passes over the runs (names, then rows), so
+ * then one column per parameter, metric (last value), summary value,
+ * label and tag any of them has. Two passes over the runs (names, then rows), so
  * memory holds the column names, not the runs.
  */
 export async function streamCsv(runs: () => AsyncIterable<RunView>): Promise<void> {
-  const names = { parameters: new Set<string>(), metrics: new Set<string>(), summary: new Set<string>(), labels: new Set<string>() };
-  for await (const run of runs()) for (const part of KEYED) for (const key of Object.keys(run[part])) names[part].add(key);
+  const names = { parameters: new Set<string>(), metrics: new Set<string>(), summary: new Set<string>(), labels: new Set<string>(), tags: new Set<string>() };
+  for await (const run of runs()) for (const part of KEYED) for (const key of Object.keys(partOf(run, part))) names[part].add(key);
   const keyed = KEYED.flatMap((part) => [...names[part]].sort().map((key) => ({ part, key })));
   await write(`${['run_id', 'parent', 'status', 'started_at', 'ended_at', 'description', ...keyed.map(({ part, key }) => `${COLUMN_PREFIX[part]}.${key}`)].map(csvCell).join(',')}\n`);
   for await (const run of runs()) {
     const cells = [run.runId, withParent(run).parent ?? '', run.status, run.startedAt, run.endedAt ?? '', run.description ?? ''];
     for (const { part, key } of keyed) {
-      const value = Object.hasOwn(run[part], key) ? (part === 'metrics' ? run.metrics[key]!.last : run[part][key]) : undefined;
+      const values = partOf(run, part);
+      const value = (Object.hasOwn(values, key) ? (part === 'metrics' ? run.metrics[key]!.last : values[key]) : undefined) as JsonValue | undefined;
       cells.push(value === undefined || value === null ? '' : csvValue(value));
     }
     await write(`${cells.map(csvCell).join(',')}\n`);
