@@ -80,6 +80,17 @@ async function play(steps: readonly Step[]): Promise<RecordedEvent[]> {
   return services.events.allEvents();
 }
 
+/** A history that writes each kind of stream: parameters, metrics, an input, an output, a model, then publish. */
+const everyStreamKind: Step[] = [
+  { kind: 'parameter', name: 0, value: 1 },
+  { kind: 'metric', name: 1, value: 0.5, step: 1 },
+  { kind: 'metrics', steps: [1, 2] },
+  { kind: 'input', file: 0, content: 0 },
+  { kind: 'output', file: 1, content: 1 },
+  { kind: 'model', content: 0 },
+  { kind: 'publish' },
+];
+
 describe('every stream the SDK decides passes the gate', () => {
   it('property: the SDK’s history, appended again through the gate event by event, is admitted whole, and the audit finds nothing', async () => {
     const seen = new Set<string>();
@@ -96,7 +107,9 @@ describe('every stream the SDK decides passes the gate', () => {
           expect(result.events[0]!.hash).toBe(e.hash);
         }
       }),
-      { numRuns: 60 },
+      // Random histories reach every kind of stream only most of the time; this one always does, so the check below cannot
+      // depend on the seed.
+      { numRuns: 60, examples: [[everyStreamKind]] },
     );
     // The histories exercised every kind of stream the SDK writes.
     for (const type of ['RunPublished', 'DatasetVersionCreated', 'ModelVersionCreated', 'MetricsRecorded', 'ParameterRecorded', 'InputDeclared']) expect(seen).toContain(type);
