@@ -12,7 +12,20 @@ const neverImports = (packages, why) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/bundle/**', 'release/**', 'python/**', '**/node_modules/**', '**/coverage/**', 'bench/out/**', 'test-output/**', '**/*.d.ts', '**/*.d.mts'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/bundle/**',
+      'release/**',
+      'python/**',
+      '**/node_modules/**',
+      '**/coverage/**',
+      'bench/out/**',
+      'test-output/**',
+      '**/*.d.ts',
+      '**/*.d.mts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,7 +3,8 @@ import { benchSettings } from './bench-settings.mjs';
 import { comparisonRows, evaluateRows } from './comparison-rows.mjs';
 
 const figure = (key, median, unit, extra = {}) => ({ bench: 'b', name: key, key, unit, median, min: median * 0.9, max: median * 1.1, runs: 5, ...extra });
-const rowsFor = (figures, skips = [], missing = 'not measured') => evaluateRows(comparisonRows(benchSettings()), figures, skips, missing).filter((r) => !r.group);
+const rowsFor = (figures, skips = [], missing = 'not measured') =>
+  evaluateRows(comparisonRows(benchSettings()), figures, skips, missing).filter((r) => !r.group);
 const row = (rows, measure, peerLabel) => rows.find((r) => r.measure.startsWith(measure) && (!peerLabel || r.peer?.label === peerLabel));
 
 describe('the benchmark table', () => {
@@ -50,7 +51,10 @@ describe('the benchmark table', () => {
   });
 
   it('given a peer the bench skipped, when the row is filled, then it is skipped with that reason and neither met nor missed', () => {
-    const rows = rowsFor([figure('capture.medium.first.ours', 1, 's')], [{ bench: 'b', key: 'capture.medium.first.git-annex', name: 'x', skipped: 'git is not installed' }]);
+    const rows = rowsFor(
+      [figure('capture.medium.first.ours', 1, 's')],
+      [{ bench: 'b', key: 'capture.medium.first.git-annex', name: 'x', skipped: 'git is not installed' }],
+    );
     const r = row(rows, 'first capture, 200 × 100 KiB', '`git annex add`');
     expect(r.skipped).toBe('git is not installed');
     expect(r.ratio).toBeNull();

@@ -66,12 +66,32 @@ const dir = mkdtempSync(join(tmpdir(), 'ds-appends-bench-'));
 try {
   console.log(machineLine());
   const store = await FsEventStore.open(join(dir, 'events'));
-  await measure(BENCH, 'ours: single durable appends (FsEventStore)', 'events/s', () => forAbout(RUN_MS, async () => (await store.append('run-single', [fresh(record())]), 1)), {
-    key: 'appends.single.ours',
-  });
-  await measure(BENCH, `ours: batched durable appends (${BATCH} per append)`, 'events/s', () =>
-    forAbout(RUN_MS, async () => (await store.append(`run-b${next % 10}`, Array.from({ length: BATCH }, () => fresh(record()))), BATCH)),
-  { key: 'appends.batched.ours' });
+  await measure(
+    BENCH,
+    'ours: single durable appends (FsEventStore)',
+    'events/s',
+    () => forAbout(RUN_MS, async () => (await store.append('run-single', [fresh(record())]), 1)),
+    {
+      key: 'appends.single.ours',
+    },
+  );
+  await measure(
+    BENCH,
+    `ours: batched durable appends (${BATCH} per append)`,
+    'events/s',
+    () =>
+      forAbout(
+        RUN_MS,
+        async () => (
+          await store.append(
+            `run-b${next % 10}`,
+            Array.from({ length: BATCH }, () => fresh(record())),
+          ),
+          BATCH
+        ),
+      ),
+    { key: 'appends.batched.ours' },
+  );
   await store.close();
 
   const db = openSqlite(join(dir, 'events.sqlite'));
@@ -84,12 +104,32 @@ try {
     const many = db.transaction((stream: string, events: NewEvent[]) => {
       for (const e of events) put(stream, e);
     });
-    await measure(BENCH, 'SQLite WAL, synchronous=FULL: single inserts (autocommit)', 'events/s', () => forAbout(RUN_MS, () => (put('run-single', fresh(record())), 1)), {
-      key: 'appends.single.sqlite',
-    });
-    await measure(BENCH, `SQLite WAL, synchronous=FULL: ${BATCH} inserts per transaction`, 'events/s', () =>
-      forAbout(RUN_MS, () => (many(`run-b${next % 10}`, Array.from({ length: BATCH }, () => fresh(record()))), BATCH)),
-    { key: 'appends.batched.sqlite' });
+    await measure(
+      BENCH,
+      'SQLite WAL, synchronous=FULL: single inserts (autocommit)',
+      'events/s',
+      () => forAbout(RUN_MS, () => (put('run-single', fresh(record())), 1)),
+      {
+        key: 'appends.single.sqlite',
+      },
+    );
+    await measure(
+      BENCH,
+      `SQLite WAL, synchronous=FULL: ${BATCH} inserts per transaction`,
+      'events/s',
+      () =>
+        forAbout(
+          RUN_MS,
+          () => (
+            many(
+              `run-b${next % 10}`,
+              Array.from({ length: BATCH }, () => fresh(record())),
+            ),
+            BATCH
+          ),
+        ),
+      { key: 'appends.batched.sqlite' },
+    );
     db.close();
   }
 } finally {

@@ -25,7 +25,8 @@ export function ensurePeerTools(log) {
   if (found['git-annex'] && found.datalad) return { versions: found, note: null };
   const missing = ['git-annex', 'datalad'].filter((p) => !found[p]);
   if (process.env.BENCH_NO_INSTALL) return { versions: found, note: `${missing.join(', ')} missing and BENCH_NO_INSTALL is set` };
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { versions: found, note: `${missing.join(', ')} missing; not root, so not installed (sudo apt-get install -y ${missing.join(' ')})` };
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0)
+    return { versions: found, note: `${missing.join(', ')} missing; not root, so not installed (sudo apt-get install -y ${missing.join(' ')})` };
   if (run('apt-get', ['--version']).status !== 0) return { versions: found, note: `${missing.join(', ')} missing and there is no apt-get to install them` };
   let policy = run('apt-cache', ['policy', ...missing]);
   if (/Candidate: \(none\)/.test(policy.stdout) || !/Candidate:/.test(policy.stdout)) {
@@ -34,7 +35,8 @@ export function ensurePeerTools(log) {
     policy = run('apt-cache', ['policy', ...missing]);
   }
   log(`peers missing (${missing.join(', ')}); apt-cache policy:\n${policy.stdout}`);
-  if (/Candidate: \(none\)/.test(policy.stdout) || !/Candidate:/.test(policy.stdout) || policy.status !== 0) return { versions: found, note: `${missing.join(', ')} missing and apt has no candidate for them` };
+  if (/Candidate: \(none\)/.test(policy.stdout) || !/Candidate:/.test(policy.stdout) || policy.status !== 0)
+    return { versions: found, note: `${missing.join(', ')} missing and apt has no candidate for them` };
   log(`apt-get install -y ${missing.join(' ')} …`);
   const begin = performance.now();
   const install = run('apt-get', ['install', '-y', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
@@ -42,5 +44,8 @@ export function ensurePeerTools(log) {
   found = versions();
   const still = ['git-annex', 'datalad'].filter((p) => !found[p]);
   if (still.length === 0) return { versions: found, note: null, installed: missing, installSeconds };
-  return { versions: found, note: `apt-get install -y ${still.join(' ')} failed (exit ${install.status}): ${firstLine(install.stderr.split('\n').filter(Boolean).pop())}` };
+  return {
+    versions: found,
+    note: `apt-get install -y ${still.join(' ')} failed (exit ${install.status}): ${firstLine(install.stderr.split('\n').filter(Boolean).pop())}`,
+  };
 }

@@ -28,13 +28,23 @@ const FILTER = 'metrics.accuracy > 0.9 and params.depth = 3';
 const META = { actor: { user: 'ada', host: 'lab' } };
 
 let ids = 0;
-const newEvent = (e: { type: string; data: unknown }): NewEvent => ({ id: `00000000-0000-4000-8000-${(ids++).toString(16).padStart(12, '0')}`, type: e.type, schemaVersion: 1, data: e.data as NewEvent['data'], meta: META });
+const newEvent = (e: { type: string; data: unknown }): NewEvent => ({
+  id: `00000000-0000-4000-8000-${(ids++).toString(16).padStart(12, '0')}`,
+  type: e.type,
+  schemaVersion: 1,
+  data: e.data as NewEvent['data'],
+  meta: META,
+});
 
 function commandsOf(run: number): RunCommandInput[] {
   const ref = (n: number, kind: 'file' | 'directory' = 'file') => ({ store: 'fs', digest: digest(n), kind, bytes: 1000 + n, files: 1 });
   return [
     startCommand(run),
-    ...['lr', 'depth', 'model', 'seed', 'batch'].map((name, k): RunCommandInput => ({ kind: 'recordParameter', name, value: name === 'model' ? ['tree', 'forest'][run % 2]! : (run * 7 + k) % 13 })),
+    ...['lr', 'depth', 'model', 'seed', 'batch'].map((name, k): RunCommandInput => ({
+      kind: 'recordParameter',
+      name,
+      value: name === 'model' ? ['tree', 'forest'][run % 2]! : (run * 7 + k) % 13,
+    })),
     { kind: 'declareInput', path: 'data/train.csv', dataset: 'train', version: ref(run % 10) },
     { kind: 'declareOutput', path: 'out/features', dataset: 'features', version: ref(1_000_000 + run, 'directory') },
     { kind: 'declareModel', name: 'churn-model', path: 'out/model.pkl', framework: 'sklearn', version: ref(2_000_000 + run) },
@@ -55,13 +65,24 @@ async function appendRuns(store: FsEventStore, from: number, to: number, modelVe
         const { events: decided, state } = decideRunBatch(initialRunState(runId), commandsOf(run));
         const written = await store.append(`run-${runId}`, decided.map(newEvent));
         const head = written.events[written.events.length - 1]!.hash;
-        await store.append(`run-${runId}`, decideRun(state, { kind: 'publish', endedAt: new Date(Date.UTC(2026, 0, 31, 13) + run * 1000).toISOString(), headHash: head }).map(newEvent));
+        await store.append(
+          `run-${runId}`,
+          decideRun(state, { kind: 'publish', endedAt: new Date(Date.UTC(2026, 0, 31, 13) + run * 1000).toISOString(), headHash: head }).map(newEvent),
+        );
         events += decided.length + 1;
       }),
     );
     const versions = runs.map((run) => ({
       type: 'ModelVersionCreated',
-      data: { name: 'churn-model', version: modelVersion.next++, ref: { store: 'fs', digest: digest(2_000_000 + run), kind: 'file', bytes: 1000, files: 1 }, producedBy: `r${run.toString().padStart(7, '0')}`, framework: 'sklearn', path: 'out/model.pkl', metrics: { loss: Math.sin(run) } },
+      data: {
+        name: 'churn-model',
+        version: modelVersion.next++,
+        ref: { store: 'fs', digest: digest(2_000_000 + run), kind: 'file', bytes: 1000, files: 1 },
+        producedBy: `r${run.toString().padStart(7, '0')}`,
+        framework: 'sklearn',
+        path: 'out/model.pkl',
+        metrics: { loss: Math.sin(run) },
+      },
     }));
     await store.append('model-churn-model', versions.map(newEvent));
     events += versions.length;
@@ -96,9 +117,18 @@ for (const runs of sizes) {
       if (existsSync(file)) rmSync(file);
       builds.push(events / (timeCommand(process.execPath, [cli, 'runs', '--limit', '1'], cwd) / 1000));
     }
-    summarise(BENCH, `read model built from nothing by \`ds runs\`, ${label} runs (events/s, CLI start included)`, 'events/s', builds, events, `read-model.build.${runs}`);
+    summarise(
+      BENCH,
+      `read model built from nothing by \`ds runs\`, ${label} runs (events/s, CLI start included)`,
+      'events/s',
+      builds,
+      events,
+      `read-model.build.${runs}`,
+    );
 
-    const shown = `r${Math.floor(runs / 2).toString().padStart(7, '0')}`;
+    const shown = `r${Math.floor(runs / 2)
+      .toString()
+      .padStart(7, '0')}`;
     const commands: Array<[key: string, name: string, args: string[]]> = [
       ['runs', '`ds runs` (first page of 50)', [cli, 'runs']],
       ['filter', `\`ds runs --filter "${FILTER}" --limit 50\``, [cli, 'runs', '--filter', FILTER, '--limit', '50']],
@@ -107,7 +137,9 @@ for (const runs of sizes) {
     ];
     const medians: Record<string, number> = {};
     for (const [key, name, args] of commands) {
-      const m = await measureSeconds(BENCH, `${name}, ${label} runs`, async () => timeCommand(process.execPath, args, cwd), { key: `read-model.${key}.${runs}` });
+      const m = await measureSeconds(BENCH, `${name}, ${label} runs`, async () => timeCommand(process.execPath, args, cwd), {
+        key: `read-model.${key}.${runs}`,
+      });
       medians[key] = m.median;
       summarise(BENCH, `${name}, ${label} runs: peak memory`, 'MB', [peakMegabytes(args, project)], 1, `read-model.${key}-memory.${runs}`);
     }

@@ -43,7 +43,12 @@ function runStep(step) {
   log(`${step.name}: ${shown}`);
   const begin = performance.now();
   return new Promise((resolveStep) => {
-    const child = spawn(step.command ?? process.execPath, step.args, { cwd: repo, env: { ...process.env, BENCH_RESULTS: resultsFile, ...step.env }, stdio: ['ignore', 'inherit', 'pipe'], detached: true });
+    const child = spawn(step.command ?? process.execPath, step.args, {
+      cwd: repo,
+      env: { ...process.env, BENCH_RESULTS: resultsFile, ...step.env },
+      stdio: ['ignore', 'inherit', 'pipe'],
+      detached: true,
+    });
     // Its own process group, so that stopping it also stops what it spawned (bundled bench, git-annex, DataLad …).
     const stopGroup = (signal) => {
       try {
@@ -69,8 +74,19 @@ function runStep(step) {
       clearTimeout(timer);
       process.off('SIGINT', onInterrupt);
       const seconds = (performance.now() - begin) / 1000;
-      const lastError = stderr.split('\n').map((l) => l.trim()).filter((l) => /error/i.test(l)).pop() ?? stderr.trim().split('\n').pop() ?? '';
-      const outcome = timedOut ? `stopped after its ${timeout} s share (BENCH_STEP_TIMEOUT_S); figures it had not reached are missing` : code === 0 ? 'ok' : `failed (exit ${code ?? signal}): ${lastError.slice(0, 300)}`;
+      const lastError =
+        stderr
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => /error/i.test(l))
+          .pop() ??
+        stderr.trim().split('\n').pop() ??
+        '';
+      const outcome = timedOut
+        ? `stopped after its ${timeout} s share (BENCH_STEP_TIMEOUT_S); figures it had not reached are missing`
+        : code === 0
+          ? 'ok'
+          : `failed (exit ${code ?? signal}): ${lastError.slice(0, 300)}`;
       resolveStep({ name: step.name, command: shown, seconds, outcome });
     });
   });
@@ -83,7 +99,17 @@ function vitestFigures(file, bench) {
     if (Array.isArray(node)) return node.forEach(walk);
     if (node && typeof node === 'object') {
       if (typeof node.name === 'string' && typeof node.mean === 'number' && typeof node.min === 'number')
-        found.push({ bench, name: node.name, unit: 'ms', median: node.median ?? node.p50 ?? node.mean, min: node.min, max: node.max, runs: node.sampleCount ?? node.samples?.length ?? 0, rates: [], count: 1 });
+        found.push({
+          bench,
+          name: node.name,
+          unit: 'ms',
+          median: node.median ?? node.p50 ?? node.mean,
+          min: node.min,
+          max: node.max,
+          runs: node.sampleCount ?? node.samples?.length ?? 0,
+          rates: [],
+          count: 1,
+        });
       else Object.values(node).forEach(walk);
     }
   };
@@ -107,7 +133,10 @@ function zfsStep() {
   if (pools.error) return skipBoth(`no ZFS here (zpool: ${pools.error.code ?? pools.error.message})`);
   const pool = process.env.DOTSCIENCE_ZFS_TEST_DATASET || pools.stdout.trim().split('\n').filter(Boolean)[0];
   if (pools.status !== 0 || !pool) return skipBoth(`no ZFS pool available (${(pools.stderr || 'zpool list shows none').trim().split('\n')[0]})`);
-  return { name: 'ZFS capture scaling', args: [join(repo, 'packages/adapters-zfs/bench/capture-scaling-run.mjs'), pool, ...(process.env.BENCH_ZFS_MIB || '1 200').split(/\s+/)] };
+  return {
+    name: 'ZFS capture scaling',
+    args: [join(repo, 'packages/adapters-zfs/bench/capture-scaling-run.mjs'), pool, ...(process.env.BENCH_ZFS_MIB || '1 200').split(/\s+/)],
+  };
 }
 
 async function main() {
@@ -119,14 +148,25 @@ async function main() {
   const s = settings;
   const queryJson = join(scratch, 'query.json');
   const steps = [
-    { name: 'dataset capture vs peers', args: [join(here, 'dataset-capture/dataset-capture-run.mjs'), String(s.bigFileMiB.value), String(s.mediumFiles.value), String(s.smallFiles.value)], env: peerEnv },
+    {
+      name: 'dataset capture vs peers',
+      args: [join(here, 'dataset-capture/dataset-capture-run.mjs'), String(s.bigFileMiB.value), String(s.mediumFiles.value), String(s.smallFiles.value)],
+      env: peerEnv,
+    },
     { name: 'runner overhead', args: [join(here, 'run-bundled.mjs'), 'runner-overhead', cli], env: peerEnv },
     { name: 'durable appends vs SQLite', args: [join(here, 'run-bundled.mjs'), 'durable-appends', repo] },
     { name: 'event store', args: [join(repo, 'packages/adapters-fs/bench/event-store-run.mjs'), String(s.replayEvents.value)] },
-    { name: 'data store', args: [join(repo, 'packages/adapters-fs/bench/data-store-run.mjs'), String(s.dataStoreMiB.value), String(s.dataStoreSmallFiles.value)] },
+    {
+      name: 'data store',
+      args: [join(repo, 'packages/adapters-fs/bench/data-store-run.mjs'), String(s.dataStoreMiB.value), String(s.dataStoreSmallFiles.value)],
+    },
     { name: 'core: run lifecycle', args: [join(repo, 'packages/core/bench/core-bench-run.mjs'), 'run-lifecycle'] },
     { name: 'core: projection replay', args: [join(repo, 'packages/core/bench/core-bench-run.mjs'), 'projection-replay', String(s.projectionEvents.value)] },
-    { name: 'core: run query (vitest bench)', args: [join(repo, 'node_modules/vitest/vitest.mjs'), 'bench', '--run', 'packages/core/bench/query.bench.ts', '--outputJson', queryJson], after: () => appendFigures(vitestFigures(queryJson, 'core: run query')) },
+    {
+      name: 'core: run query (vitest bench)',
+      args: [join(repo, 'node_modules/vitest/vitest.mjs'), 'bench', '--run', 'packages/core/bench/query.bench.ts', '--outputJson', queryJson],
+      after: () => appendFigures(vitestFigures(queryJson, 'core: run query')),
+    },
     { name: '`ds runs` cold start', args: [join(here, 'run-bundled.mjs'), 'runs-cold-start', cli, String(s.coldStartRuns.value)] },
     { name: 'ds start', args: [join(here, 'run-bundled.mjs'), 'cli-start', cli] },
     { name: 'runs read model', args: [join(here, 'run-bundled.mjs'), 'read-model', cli, process.env.BENCH_READ_MODEL_SIZES || '1000,10000,100000'] },
@@ -160,14 +200,23 @@ async function main() {
     done.push(result);
   }
 
-  const lines = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  const lines = existsSync(resultsFile)
+    ? readFileSync(resultsFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
   const measurements = lines.filter((l) => !l.skipped);
   const skips = lines.filter((l) => l.skipped);
   const failed = done.filter((d) => d.outcome !== 'ok');
-  const missingReason = failed.length ? `not measured: ${failed.map((d) => `${d.name} ${d.outcome.split(':')[0]}`).join('; ')}` : 'not measured (no figure was reported for it)';
+  const missingReason = failed.length
+    ? `not measured: ${failed.map((d) => `${d.name} ${d.outcome.split(':')[0]}`).join('; ')}`
+    : 'not measured (no figure was reported for it)';
   const finished = new Date();
   const m = machine();
-  const rows = evaluateRows(comparisonRows(settings), measurements, skips, missingReason).map((r) => (r.group ? r : { ...r, machine: `${m.cpu} × ${m.cores}`, date: started.toISOString().slice(0, 10) }));
+  const rows = evaluateRows(comparisonRows(settings), measurements, skips, missingReason).map((r) =>
+    r.group ? r : { ...r, machine: `${m.cpu} × ${m.cores}`, date: started.toISOString().slice(0, 10) },
+  );
   const results = {
     machine: m,
     run: {
@@ -189,7 +238,9 @@ async function main() {
   if (only !== undefined) mergeIntoCommitted(results, { measurements, skips, missingReason });
   writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(repo, 'docs/benchmarks.md'), renderBenchmarks(results, join(here, 'benchmark-notes.md')));
-  log(`wrote bench/results.json and docs/benchmarks.md (${((finished - started) / 1000).toFixed(0)} s; ${results.rows.filter((r) => r.met === false).length} targets missed, ${results.rows.filter((r) => r.skipped).length} rows skipped)`);
+  log(
+    `wrote bench/results.json and docs/benchmarks.md (${((finished - started) / 1000).toFixed(0)} s; ${results.rows.filter((r) => r.met === false).length} targets missed, ${results.rows.filter((r) => r.skipped).length} rows skipped)`,
+  );
 }
 
 /**
@@ -203,7 +254,11 @@ function mergeIntoCommitted(results, fresh) {
   const keep = (list) => list.filter((f) => !measured.has(f.bench));
   const measurements = [...keep(committed.measurements), ...fresh.measurements];
   const skips = [...keep(committed.skips), ...fresh.skips];
-  const reMeasured = new Set(evaluateRows(comparisonRows(settings), fresh.measurements, fresh.skips, fresh.missingReason).filter((r) => !r.group && !r.skipped).map((r) => r.measure));
+  const reMeasured = new Set(
+    evaluateRows(comparisonRows(settings), fresh.measurements, fresh.skips, fresh.missingReason)
+      .filter((r) => !r.group && !r.skipped)
+      .map((r) => r.measure),
+  );
   const before = new Map(committed.rows.filter((r) => !r.group).map((r) => [r.measure, r]));
   results.rows = evaluateRows(comparisonRows(settings), measurements, skips, fresh.missingReason).map((r) => {
     if (r.group) return r;

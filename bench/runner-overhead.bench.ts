@@ -20,16 +20,29 @@ try {
   await measureSeconds(BENCH, 'bare `true` (spawn to exit)', async () => timeCommand('true', []), { key: 'runner.true', runs: 9 });
 
   const project = gitProject(join(root, 'project'));
-  await measureSeconds(BENCH, '`ds run -- true` (embedded store, recorded run)', async () => timeCommand(process.execPath, [cli, 'run', '--', 'true'], { cwd: project }), {
-    key: 'runner.ours',
-  });
+  await measureSeconds(
+    BENCH,
+    '`ds run -- true` (embedded store, recorded run)',
+    async () => timeCommand(process.execPath, [cli, 'run', '--', 'true'], { cwd: project }),
+    {
+      key: 'runner.ours',
+    },
+  );
 
   const missing = unavailable('datalad', ['--version']);
-  if (missing) skipped(BENCH, 'runner.datalad', '`datalad run true`', `${missing}${process.env.BENCH_PEER_INSTALL_NOTE ? `; ${process.env.BENCH_PEER_INSTALL_NOTE}` : ''}`);
+  if (missing)
+    skipped(
+      BENCH,
+      'runner.datalad',
+      '`datalad run true`',
+      `${missing}${process.env.BENCH_PEER_INSTALL_NOTE ? `; ${process.env.BENCH_PEER_INSTALL_NOTE}` : ''}`,
+    );
   else {
     const dataset = join(root, 'dataset');
     runCommand('datalad', ['create', dataset]);
-    await measureSeconds(BENCH, '`datalad run true` (recorded run commit)', async () => timeCommand('datalad', ['run', 'true'], { cwd: dataset }), { key: 'runner.datalad' });
+    await measureSeconds(BENCH, '`datalad run true` (recorded run commit)', async () => timeCommand('datalad', ['run', 'true'], { cwd: dataset }), {
+      key: 'runner.datalad',
+    });
   }
 
   await measureUntrackedData(gitProject(join(root, 'without-data')), withUntrackedData(gitProject(join(root, 'with-data'))));

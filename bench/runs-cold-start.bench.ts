@@ -37,10 +37,17 @@ try {
   const listed = (JSON.parse(runCommand(process.execPath, [cli, 'runs', '--json'], { cwd: project })) as unknown[]).length;
   if (listed < runs) throw new Error(`ds runs listed ${listed} runs, expected ${runs}`);
   console.log(`store: ${history.length.toLocaleString('en-US')} events, ${listed} runs listed`);
-  await measureSeconds(BENCH, `\`ds runs\` on ${listed.toLocaleString("en-US")} runs (spawn to exit; projection checkpoint from the warm-up)`, async () => timeCommand(process.execPath, [cli, 'runs'], { cwd: project }), {
-    key: 'runs.cold-start',
-  });
-  await measureSeconds(BENCH, `\`ds runs --json\` on ${listed.toLocaleString("en-US")} runs (spawn to exit)`, async () => timeCommand(process.execPath, [cli, 'runs', '--json'], { cwd: project }));
+  await measureSeconds(
+    BENCH,
+    `\`ds runs\` on ${listed.toLocaleString('en-US')} runs (spawn to exit; projection checkpoint from the warm-up)`,
+    async () => timeCommand(process.execPath, [cli, 'runs'], { cwd: project }),
+    {
+      key: 'runs.cold-start',
+    },
+  );
+  await measureSeconds(BENCH, `\`ds runs --json\` on ${listed.toLocaleString('en-US')} runs (spawn to exit)`, async () =>
+    timeCommand(process.execPath, [cli, 'runs', '--json'], { cwd: project }),
+  );
   await measureSeconds(BENCH, '`node -e 0` (Node start alone, the floor)', async () => timeCommand(process.execPath, ['-e', '0']), { key: 'runs.node-floor' });
 } finally {
   rmSync(project, { recursive: true, force: true });

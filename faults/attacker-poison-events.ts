@@ -160,7 +160,20 @@ export function wrongShape(type: EventType, base: unknown): fc.Arbitrary<unknown
 const unknownTypeName = (type: EventType): fc.Arbitrary<string> =>
   fc
     .oneof(
-      fc.constantFrom(type.toLowerCase(), type.toUpperCase(), `${type}V2`, ` ${type}`, `${type} `, `${type}\u0000`, `${type.slice(0, -1)}`, '__proto__', 'constructor', 'toString', 'hasOwnProperty', ''),
+      fc.constantFrom(
+        type.toLowerCase(),
+        type.toUpperCase(),
+        `${type}V2`,
+        ` ${type}`,
+        `${type} `,
+        `${type}\u0000`,
+        `${type.slice(0, -1)}`,
+        '__proto__',
+        'constructor',
+        'toString',
+        'hasOwnProperty',
+        '',
+      ),
       fc.string({ minLength: 1, maxLength: 40 }),
     )
     .filter((name) => !(eventTypes as string[]).includes(name));
@@ -172,56 +185,122 @@ function outOfOrder(type: EventType, t: AttackTargets): Array<fc.Arbitrary<Attac
   const open = `run-${t.open.runId}`;
   const sealed = `run-${t.published.runId}`;
   const at = (runId: string, head: string) => ({ runId, projectId: t.project, head, nonce: randomUUID().slice(0, 8) });
-  const attack = (kind: string, stream: string, events: AttackEvent[], expectedRevision?: number): Attack => ({ kind, type, stream, events, refusedAs: 'rule', ...(expectedRevision === undefined ? {} : { expectedRevision }) });
+  const attack = (kind: string, stream: string, events: AttackEvent[], expectedRevision?: number): Attack => ({
+    kind,
+    type,
+    stream,
+    events,
+    refusedAs: 'rule',
+    ...(expectedRevision === undefined ? {} : { expectedRevision }),
+  });
   const arbitraries: Array<fc.Arbitrary<Attack>> = [];
   const runType = runTypes.includes(type);
   if (runType) {
     // Any event after the seal: with the right expected revision, or none.
-    arbitraries.push(fc.boolean().map((pinned) => attack('after the seal', sealed, [event(type, validData[type](t, at(t.published.runId, t.published.head)))], pinned ? t.published.revision : undefined)));
+    arbitraries.push(
+      fc
+        .boolean()
+        .map((pinned) =>
+          attack(
+            'after the seal',
+            sealed,
+            [event(type, validData[type](t, at(t.published.runId, t.published.head)))],
+            pinned ? t.published.revision : undefined,
+          ),
+        ),
+    );
     if (type !== 'RunStarted') {
       arbitraries.push(fc.uuid().map((id) => attack('before RunStarted', `run-${id}`, [event(type, validData[type](t, at(id, '0'.repeat(64))))])));
     }
     // In a dataset or model stream.
-    arbitraries.push(fc.constantFrom(`dataset-${t.dataset}`, `model-${t.model}`).map((stream) => attack('in the wrong stream', stream, [event(type, validData[type](t, at(t.open.runId, t.open.head)))], 0)));
+    arbitraries.push(
+      fc
+        .constantFrom(`dataset-${t.dataset}`, `model-${t.model}`)
+        .map((stream) => attack('in the wrong stream', stream, [event(type, validData[type](t, at(t.open.runId, t.open.head)))], 0)),
+    );
   } else {
-    arbitraries.push(fc.constant(attack('in the wrong stream', open, [event(type, { ...(validData[type](t, at(t.open.runId, t.open.head)) as object), ...(type === 'ProjectCreated' ? { id: t.open.runId } : {}) })], t.open.revision)));
+    arbitraries.push(
+      fc.constant(
+        attack(
+          'in the wrong stream',
+          open,
+          [event(type, { ...(validData[type](t, at(t.open.runId, t.open.head)) as object), ...(type === 'ProjectCreated' ? { id: t.open.runId } : {}) })],
+          t.open.revision,
+        ),
+      ),
+    );
   }
   const data = (overrides: Record<string, unknown>) => ({ ...(validData[type](t, at(t.open.runId, t.open.head)) as object), ...overrides });
   switch (type) {
     case 'RunStarted':
       arbitraries.push(fc.constant(attack('RunStarted twice', open, [event(type, runStartedData(t.open.runId, t.project))], t.open.revision)));
-      arbitraries.push(fc.tuple(fc.uuid(), fc.uuid()).map(([stream, named]) => attack('RunStarted naming another run', `run-${stream}`, [event(type, runStartedData(named, t.project))])));
+      arbitraries.push(
+        fc
+          .tuple(fc.uuid(), fc.uuid())
+          .map(([stream, named]) => attack('RunStarted naming another run', `run-${stream}`, [event(type, runStartedData(named, t.project))])),
+      );
       break;
     case 'ParameterRecorded':
-      arbitraries.push(fc.oneof(fc.integer(), fc.string(), fc.boolean()).filter((v) => v !== 3).map((value) => attack('parameter overwritten', open, [event(type, { name: 'depth', value })], t.open.revision)));
+      arbitraries.push(
+        fc
+          .oneof(fc.integer(), fc.string(), fc.boolean())
+          .filter((v) => v !== 3)
+          .map((value) => attack('parameter overwritten', open, [event(type, { name: 'depth', value })], t.open.revision)),
+      );
       break;
     case 'MetricRecorded':
       arbitraries.push(fc.nat(4).map((step) => attack('metric step going back', open, [event(type, data({ step }))], t.open.revision)));
       break;
     case 'MetricsRecorded':
       arbitraries.push(
-        fc.array(fc.nat(20), { minLength: 2, maxLength: 8 })
+        fc
+          .array(fc.nat(20), { minLength: 2, maxLength: 8 })
           .filter((steps) => [5, ...steps].some((s, i, all) => i > 0 && s < all[i - 1]!))
-          .map((steps) => attack('metric step going back', open, [event(type, { series: [{ name: 'loss', values: steps.map(() => 0.1), steps, at: { start: AT, deltasMs: steps.map(() => 1) } }] })], t.open.revision)),
+          .map((steps) =>
+            attack(
+              'metric step going back',
+              open,
+              [event(type, { series: [{ name: 'loss', values: steps.map(() => 0.1), steps, at: { start: AT, deltasMs: steps.map(() => 1) } }] })],
+              t.open.revision,
+            ),
+          ),
       );
       break;
     case 'ModelDeclared':
-      arbitraries.push(fc.string({ minLength: 1, maxLength: 20 }).filter((p) => p !== 'model/net.bin').map((path) => attack('model declared again elsewhere', open, [event(type, { name: 'net', path })], t.open.revision)));
+      arbitraries.push(
+        fc
+          .string({ minLength: 1, maxLength: 20 })
+          .filter((p) => p !== 'model/net.bin')
+          .map((path) => attack('model declared again elsewhere', open, [event(type, { name: 'net', path })], t.open.revision)),
+      );
       break;
     case 'RunPublished':
-      arbitraries.push(fc.stringMatching(/^[0-9a-f]{64}$/).filter((h) => h !== t.open.head).map((headHash) => attack('seal of the wrong head', open, [event(type, { endedAt: AT, headHash })], t.open.revision)));
+      arbitraries.push(
+        fc
+          .stringMatching(/^[0-9a-f]{64}$/)
+          .filter((h) => h !== t.open.head)
+          .map((headHash) => attack('seal of the wrong head', open, [event(type, { endedAt: AT, headHash })], t.open.revision)),
+      );
       break;
     case 'DatasetVersionCreated':
     case 'ModelVersionCreated': {
       const stream = type === 'DatasetVersionCreated' ? `dataset-${t.dataset}` : `model-${t.model}`;
-      arbitraries.push(fc.oneof(fc.integer({ min: 3, max: 1_000_000 }), fc.constant(1)).map((version) => attack('version number skipped or reused', stream, [event(type, data({ version }))], 0)));
+      arbitraries.push(
+        fc
+          .oneof(fc.integer({ min: 3, max: 1_000_000 }), fc.constant(1))
+          .map((version) => attack('version number skipped or reused', stream, [event(type, data({ version }))], 0)),
+      );
       arbitraries.push(fc.constant(attack('version of unchanged content', stream, [event(type, data({ ref: t.versionOne }))], 0)));
       arbitraries.push(fc.uuid().map((runId) => attack('produced by an unknown run', stream, [event(type, data({ producedBy: runId }))], 0)));
       break;
     }
     case 'ModelAliasSet':
     case 'ModelVersionTagged':
-      arbitraries.push(fc.integer({ min: 3, max: 1_000_000 }).map((version) => attack('registry naming a version the model lacks', `model-${t.model}`, [event(type, data({ version }))])));
+      arbitraries.push(
+        fc
+          .integer({ min: 3, max: 1_000_000 })
+          .map((version) => attack('registry naming a version the model lacks', `model-${t.model}`, [event(type, data({ version }))])),
+      );
       break;
     case 'RunTagged':
     case 'RunNoted':
@@ -232,7 +311,9 @@ function outOfOrder(type: EventType, t: AttackTargets): Array<fc.Arbitrary<Attac
       break;
     case 'ProjectCreated':
       arbitraries.push(fc.constant(attack('ProjectCreated twice', `project-${t.project}`, [event(type, { id: t.project, name: 'again' })], 0)));
-      arbitraries.push(fc.uuid().map((id) => attack('ProjectCreated naming another project', `project-${id}`, [event(type, { id: t.project, name: 'other' })])));
+      arbitraries.push(
+        fc.uuid().map((id) => attack('ProjectCreated naming another project', `project-${id}`, [event(type, { id: t.project, name: 'other' })])),
+      );
       break;
     default:
       break;
@@ -247,7 +328,14 @@ function outOfOrder(type: EventType, t: AttackTargets): Array<fc.Arbitrary<Attac
  */
 export function poisonsOf(type: EventType, t: AttackTargets): Array<fc.Arbitrary<Attack>> {
   const base = baseAttack(type, t);
-  const form = (kind: string, e: Partial<AttackEvent>): Attack => ({ kind, type, stream: base.stream, events: [{ ...base.event, id: randomUUID(), ...e }], refusedAs: 'schema', ...(base.expectedRevision === undefined ? {} : { expectedRevision: base.expectedRevision }) });
+  const form = (kind: string, e: Partial<AttackEvent>): Attack => ({
+    kind,
+    type,
+    stream: base.stream,
+    events: [{ ...base.event, id: randomUUID(), ...e }],
+    refusedAs: 'schema',
+    ...(base.expectedRevision === undefined ? {} : { expectedRevision: base.expectedRevision }),
+  });
   const forms = [
     wrongShape(type, base.event.data).map((data) => form('data of the wrong shape', { data })),
     notCurrentVersion.map((schemaVersion) => form('schemaVersion not 1', { schemaVersion })),
@@ -255,6 +343,10 @@ export function poisonsOf(type: EventType, t: AttackTargets): Array<fc.Arbitrary
   ];
   const families = [...forms, ...outOfOrder(type, t)];
   if (!runTypes.includes(type) || type === 'RunStarted') return families;
-  const behindValid = (a: Attack): Attack => ({ ...a, kind: `${a.kind}, behind a valid event`, events: [event('ParameterRecorded', { name: `p-${randomUUID().slice(0, 8)}`, value: 1 }), ...a.events] });
+  const behindValid = (a: Attack): Attack => ({
+    ...a,
+    kind: `${a.kind}, behind a valid event`,
+    events: [event('ParameterRecorded', { name: `p-${randomUUID().slice(0, 8)}`, value: 1 }), ...a.events],
+  });
   return [...families, fc.oneof(...forms).map(behindValid)];
 }

@@ -46,14 +46,24 @@ function verdictOf(project: string): Verdict {
   const anchors = line.match(/^BROKEN anchors at .*?\((\S+?);/)?.[1];
   const rule = line.match(/^VIOLATION .*?rule (\w+)/)?.[1];
   const chain = line.match(/^BROKEN at stream .*?\(position \d+, ([^)]+)\)/)?.[1];
-  const named = anchors ? `BROKEN anchors (${anchors})` : rule ? `VIOLATION ${rule}` : chain ? `BROKEN chain (${chain})` : line.startsWith('MISSING') ? 'MISSING' : 'none';
+  const named = anchors
+    ? `BROKEN anchors (${anchors})`
+    : rule
+      ? `VIOLATION ${rule}`
+      : chain
+        ? `BROKEN chain (${chain})`
+        : line.startsWith('MISSING')
+          ? 'MISSING'
+          : 'none';
   return { code: result.code, named, line: line || out.trim().split('\n')[0] || '' };
 }
 
 /** Byte offsets where records of the fs log start, per segment, in log order. */
 function recordBoundaries(events: string): Array<{ segment: string; offset: number }> {
   const boundaries: Array<{ segment: string; offset: number }> = [];
-  for (const segment of readdirSync(events).filter((n) => /^segment-\d+\.log$/.test(n)).sort()) {
+  for (const segment of readdirSync(events)
+    .filter((n) => /^segment-\d+\.log$/.test(n))
+    .sort()) {
     const log = readFileSync(join(events, segment));
     for (let at = 0; at + 8 <= log.length; at += 8 + log.readUInt32LE(at)) boundaries.push({ segment, offset: at });
   }
@@ -64,7 +74,21 @@ function tamperings(history: readonly ExportedEvent[]): Tampering[] {
   const runStreams = [...new Set(history.filter((e) => e.stream.startsWith('run-')).map((e) => e.stream))];
   const sealed = history.filter((e) => e.type === 'RunPublished');
   const editable = history.filter((e) => edits[e.type as EventType] !== undefined);
-  const runTypes = eventTypes.filter((t) => !['ProjectCreated', 'DatasetVersionCreated', 'ModelVersionCreated'].includes(t) && !['ModelAliasSet', 'ModelAliasRemoved', 'ModelVersionTagged', 'ModelDescribed', 'RunTagged', 'RunNoted', 'RunArchived', 'RunRestored', 'RunDeleted'].includes(t));
+  const runTypes = eventTypes.filter(
+    (t) =>
+      !['ProjectCreated', 'DatasetVersionCreated', 'ModelVersionCreated'].includes(t) &&
+      ![
+        'ModelAliasSet',
+        'ModelAliasRemoved',
+        'ModelVersionTagged',
+        'ModelDescribed',
+        'RunTagged',
+        'RunNoted',
+        'RunArchived',
+        'RunRestored',
+        'RunDeleted',
+      ].includes(t),
+  );
   return [
     {
       kind: 'payload edited, its stream re-chained (seal included)',
@@ -79,7 +103,11 @@ function tamperings(history: readonly ExportedEvent[]): Tampering[] {
       kind: 'run stream dropped, positions closed up',
       tamper: ({ events }, choose) => {
         const victim = pick(runStreams, choose);
-        rewriteLog(events, history.filter((e) => e.stream !== victim), { dropSnapshot: choose(2) === 0 });
+        rewriteLog(
+          events,
+          history.filter((e) => e.stream !== victim),
+          { dropSnapshot: choose(2) === 0 },
+        );
         return victim;
       },
       // Dropping the last stream of the log is a truncation too.
@@ -154,7 +182,9 @@ export async function tamperingCampaign(perKind: number): Promise<TamperingOutco
       for (let i = 0; i < perKind; i++) {
         const copy = join(scratch, `copy-${i}`);
         cpSync(seeded.project, copy, { recursive: true });
-        const target = await tampering.tamper({ events: join(copy, '.dotscience/events'), objects: join(copy, '.dotscience/data/objects/sha256') }, (n) => Math.floor(Math.random() * n));
+        const target = await tampering.tamper({ events: join(copy, '.dotscience/events'), objects: join(copy, '.dotscience/data/objects/sha256') }, (n) =>
+          Math.floor(Math.random() * n),
+        );
         const verdict = verdictOf(copy);
         if (verdict.code === 1 && tampering.names.test(verdict.named)) {
           detected++;

@@ -81,7 +81,10 @@ describe('attacker with a write token: poison appends over HTTP', () => {
       event('MetricRecorded', { name: 'loss', value: 0.9, step: 5, at: AT }),
       event('ModelDeclared', { name: 'net', path: 'model/net.bin' }),
     ]);
-    const started = await appended(`run-${publishedId}`, [event('RunStarted', runStartedData(publishedId, PROJECT)), event('ParameterRecorded', { name: 'depth', value: 3 })]);
+    const started = await appended(`run-${publishedId}`, [
+      event('RunStarted', runStartedData(publishedId, PROJECT)),
+      event('ParameterRecorded', { name: 'depth', value: 3 }),
+    ]);
     const published = await appended(`run-${publishedId}`, [event('RunPublished', { endedAt: AT, headHash: started.head })], started.revision);
     const versionOne = versionRef('version one');
     await appended('dataset-d', [event('DatasetVersionCreated', { name: 'd', version: 1, ref: versionOne, bytes: 11, files: 1 })]);
@@ -115,11 +118,14 @@ describe('attacker with a write token: poison appends over HTTP', () => {
                 (answer.status === 422 &&
                   answer.body.code === 'APPEND_REFUSED' &&
                   answer.body.type === attack.events[answer.body.index as number]?.type &&
-                  (attack.refusedAs === 'schema') === ['INVALID_EVENT_DATA', 'UNKNOWN_EVENT_VERSION', 'UNKNOWN_EVENT_TYPE'].includes(answer.body.rule as string));
+                  (attack.refusedAs === 'schema') ===
+                    ['INVALID_EVENT_DATA', 'UNKNOWN_EVENT_VERSION', 'UNKNOWN_EVENT_TYPE'].includes(answer.body.rule as string));
               if (now !== length) entry.written++;
               if (!refused || now !== length) {
                 failed ??= { attack, status: answer.status, body: answer.body };
-                expect.fail(`${attack.kind} (${type}) on ${attack.stream}: answered ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}; log ${length} → ${now} events`);
+                expect.fail(
+                  `${attack.kind} (${type}) on ${attack.stream}: answered ${answer.status} ${JSON.stringify(answer.body).slice(0, 300)}; log ${length} → ${now} events`,
+                );
               }
               entry.refused++;
               entry.kinds.add(attack.kind);
@@ -129,7 +135,10 @@ describe('attacker with a write token: poison appends over HTTP', () => {
             { numRuns: perFamily },
           )
           .catch((failure: unknown) => {
-            rows.push([`${type}: poison appends`, `FAILED: ${failed?.attack.kind ?? '?'} answered ${failed?.status ?? '?'} ${JSON.stringify(failed?.body ?? '').slice(0, 120)}`]);
+            rows.push([
+              `${type}: poison appends`,
+              `FAILED: ${failed?.attack.kind ?? '?'} answered ${failed?.status ?? '?'} ${JSON.stringify(failed?.body ?? '').slice(0, 120)}`,
+            ]);
             throw failure;
           });
       }
@@ -142,8 +151,14 @@ describe('attacker with a write token: poison appends over HTTP', () => {
     await readRoutesAnswer();
     const history = await request('GET', hubPaths.runHistory(PROJECT, targets.published.runId));
     expect(history.body).toMatchObject({ verified: true });
-    const total = [...tally.values()].reduce((sum, e) => ({ attempts: sum.attempts + e.attempts, refused: sum.refused + e.refused, written: sum.written + e.written }), { attempts: 0, refused: 0, written: 0 });
-    rows.push([`all ${eventTypes.length} catalogue types`, `${total.attempts} poison appends, ${total.refused} refused, ${total.written} written (missed: ${total.attempts - total.refused})`]);
+    const total = [...tally.values()].reduce(
+      (sum, e) => ({ attempts: sum.attempts + e.attempts, refused: sum.refused + e.refused, written: sum.written + e.written }),
+      { attempts: 0, refused: 0, written: 0 },
+    );
+    rows.push([
+      `all ${eventTypes.length} catalogue types`,
+      `${total.attempts} poison appends, ${total.refused} refused, ${total.written} written (missed: ${total.attempts - total.refused})`,
+    ]);
     expect(total).toEqual({ attempts: expected, refused: expected, written: 0 });
   });
 

@@ -41,7 +41,9 @@ describe('concurrency', () => {
     const dir = await mkdtemp(join(tmpdir(), 'ds-fault-concurrency-'));
     temps.push(dir);
     const started = performance.now();
-    const outputs = await Promise.all(Array.from({ length: SCALE.processes }, () => runFaultChild(['append-many', dir, String(SCALE.appendsPerProcess), String(BATCH)])));
+    const outputs = await Promise.all(
+      Array.from({ length: SCALE.processes }, () => runFaultChild(['append-many', dir, String(SCALE.appendsPerProcess), String(BATCH)])),
+    );
     const seconds = (performance.now() - started) / 1000;
     const acknowledged = outputs.flat().flatMap((line) => line.split(' ').slice(2));
     const all = await readBack(dir);
@@ -89,7 +91,7 @@ describe('concurrency', () => {
       ['contested revisions', SCALE.contestRounds],
       ['append attempts', attempts],
       ['revisions with other than exactly one winner', notExactlyOne],
-      ['revisions whose stored event is not the winner\'s', winnerNotInLog],
+      ["revisions whose stored event is not the winner's", winnerNotInLog],
     );
     expect(attempts).toBe(SCALE.processes * SCALE.contestRounds);
     expect(notExactlyOne).toBe(0);

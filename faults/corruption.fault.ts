@@ -40,8 +40,7 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-const ds = (cwd: string, args: string[]) =>
-  spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: withoutDotscienceSettings() });
+const ds = (cwd: string, args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: withoutDotscienceSettings() });
 
 /** What `ds audit verify` does, in process: open read-only, read everything, check every chain. */
 async function auditVerdict(events: string): Promise<string> {
@@ -94,7 +93,9 @@ describe('corruption', () => {
     rows.push(['… in the last record: read as a torn final write and cut (not reported)', verdicts.lastRecordCut]);
     rows.push(['… undetected elsewhere', verdicts.undetected]);
     rows.push(['… untyped failures', verdicts.untyped]);
-    notes.push(`The log is ${log.length} bytes; its last record starts at byte ${lastRecordStart}. A damaged final record cannot be told from a write cut short by a crash, so open treats it as a torn tail: that event (written, but damaged afterwards) is dropped without a report. Keep a replica (ds push) to recover from such damage.`);
+    notes.push(
+      `The log is ${log.length} bytes; its last record starts at byte ${lastRecordStart}. A damaged final record cannot be told from a write cut short by a crash, so open treats it as a torn tail: that event (written, but damaged afterwards) is dropped without a report. Keep a replica (ds push) to recover from such damage.`,
+    );
     expect(verdicts.undetected).toBe(0);
     expect(verdicts.untyped).toBe(0);
 
@@ -130,8 +131,19 @@ describe('corruption', () => {
     const verified = await store.verify();
     await store.close();
     const result = ds(copyProject, ['audit', 'verify', '--objects']);
-    rows.push(['data objects: flipped byte in one of', `${files.length} objects → verify reports ${verified.corrupt.length} corrupt, naming ${verified.corrupt[0]?.path === victim ? 'its path' : 'ANOTHER path'}`]);
-    rows.push(['`ds audit verify --objects`', `exit ${result.status}: ${result.stdout.split('\n').find((l) => l.startsWith('CORRUPT'))?.slice(0, 120) ?? '(no CORRUPT line)'}`]);
+    rows.push([
+      'data objects: flipped byte in one of',
+      `${files.length} objects → verify reports ${verified.corrupt.length} corrupt, naming ${verified.corrupt[0]?.path === victim ? 'its path' : 'ANOTHER path'}`,
+    ]);
+    rows.push([
+      '`ds audit verify --objects`',
+      `exit ${result.status}: ${
+        result.stdout
+          .split('\n')
+          .find((l) => l.startsWith('CORRUPT'))
+          ?.slice(0, 120) ?? '(no CORRUPT line)'
+      }`,
+    ]);
     expect(verified.corrupt.map((c) => c.path)).toEqual([victim]);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(`CORRUPT sha256:${victim.split('/').slice(-2).join('')}`);
@@ -154,7 +166,8 @@ describe('data capture safety', () => {
       const target = join(scratch, 'restored');
       await store.materialize(ref, target);
       const absLink = lstatSync(join(target, 'abs-link')).isSymbolicLink() && readlinkSync(join(target, 'abs-link')) === outside;
-      const relLink = lstatSync(join(target, 'sub', 'rel-link')).isSymbolicLink() && readlinkSync(join(target, 'sub', 'rel-link')) === '../../outside-secret.txt';
+      const relLink =
+        lstatSync(join(target, 'sub', 'rel-link')).isSymbolicLink() && readlinkSync(join(target, 'sub', 'rel-link')) === '../../outside-secret.txt';
       const stored = readdirSync(join(scratch, 'capture-store', 'objects', 'sha256'), { recursive: true }).map(String);
       const secretStored = stored.some((p) => {
         try {
@@ -163,19 +176,28 @@ describe('data capture safety', () => {
           return false;
         }
       });
-      rows.push(['symlinks leaving the tree (absolute, ../..)', absLink && relLink && !secretStored ? 'recorded as links, target bytes never read or stored' : 'FOLLOWED']);
+      rows.push([
+        'symlinks leaving the tree (absolute, ../..)',
+        absLink && relLink && !secretStored ? 'recorded as links, target bytes never read or stored' : 'FOLLOWED',
+      ]);
       expect({ absLink, relLink, secretStored }).toEqual({ absLink: true, relLink: true, secretStored: false });
 
       execFileSync('mkfifo', [join(tree, 'sub', 'pipe')]);
       const fifo = await store.capture(tree).catch((err: unknown) => err);
-      rows.push(['FIFO inside the tree', fifo instanceof SpecialFileError ? `refused: ${(fifo as Error).message.slice(0, 90)}…` : `NOT refused: ${String(fifo)}`]);
+      rows.push([
+        'FIFO inside the tree',
+        fifo instanceof SpecialFileError ? `refused: ${(fifo as Error).message.slice(0, 90)}…` : `NOT refused: ${String(fifo)}`,
+      ]);
       expect(fifo).toBeInstanceOf(SpecialFileError);
       expect((fifo as Error).message).toContain(join(tree, 'sub', 'pipe'));
       rmSync(join(tree, 'sub', 'pipe'));
 
       const dotdot = ManifestSchema.safeParse({ entries: [{ name: '..', type: 'file', mode: 0o644, bytes: 0, digest: `sha256:${'0'.repeat(64)}` }] });
       const slash = ManifestSchema.safeParse({ entries: [{ name: '/etc/passwd', type: 'file', mode: 0o644, bytes: 0, digest: `sha256:${'0'.repeat(64)}` }] });
-      rows.push(['manifest entries named ".." or an absolute path', !dotdot.success && !slash.success ? 'rejected by the manifest schema (never materialized outside the target)' : 'ACCEPTED']);
+      rows.push([
+        'manifest entries named ".." or an absolute path',
+        !dotdot.success && !slash.success ? 'rejected by the manifest schema (never materialized outside the target)' : 'ACCEPTED',
+      ]);
       expect(dotdot.success || slash.success).toBe(false);
 
       const odd = Buffer.concat([Buffer.from(join(tree, 'latin1-')), Buffer.from([0xe9, 0xff]), Buffer.from('.txt')]);

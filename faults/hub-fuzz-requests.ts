@@ -59,9 +59,19 @@ export function validRequest(endpoint: WriteEndpoint, hub: HubUnderFuzz): { meth
   const p = hub.project;
   switch (endpoint) {
     case 'append':
-      return { method: 'POST', path: hubPaths.stream(p, 'run-fuzz'), contentType: 'application/json', body: Buffer.from(JSON.stringify(validJsonBody(endpoint, hub))) };
+      return {
+        method: 'POST',
+        path: hubPaths.stream(p, 'run-fuzz'),
+        contentType: 'application/json',
+        body: Buffer.from(JSON.stringify(validJsonBody(endpoint, hub))),
+      };
     case 'missing objects':
-      return { method: 'POST', path: hubPaths.missingObjects(p), contentType: 'application/json', body: Buffer.from(JSON.stringify(validJsonBody(endpoint, hub))) };
+      return {
+        method: 'POST',
+        path: hubPaths.missingObjects(p),
+        contentType: 'application/json',
+        body: Buffer.from(JSON.stringify(validJsonBody(endpoint, hub))),
+      };
     case 'create token':
       return { method: 'POST', path: hubPaths.tokens(p), contentType: 'application/json', body: Buffer.from(JSON.stringify(validJsonBody(endpoint, hub))) };
     case 'upload object':
@@ -89,10 +99,25 @@ function rejectedFields(endpoint: JsonEndpoint, value: unknown): string[] | unde
   return verdict.success ? undefined : (verdict.error?.issues ?? []).map((i) => i.path.map(String).join('.'));
 }
 
-const deepNesting = fc.integer({ min: 1_000, max: 200_000 }).chain((depth) => fc.constantFrom('['.repeat(depth), '{"a":'.repeat(depth), `${'['.repeat(depth)}${']'.repeat(depth)}`));
+const deepNesting = fc
+  .integer({ min: 1_000, max: 200_000 })
+  .chain((depth) => fc.constantFrom('['.repeat(depth), '{"a":'.repeat(depth), `${'['.repeat(depth)}${']'.repeat(depth)}`));
 const notJsonText = fc.oneof(
   fc.string(),
-  fc.constantFrom('{', '{"events": [', '[1,2', 'nul', 'NaN', '{"role": "read",}', "{'role': 'read'}", '\u0000', ' ', '{"role": "read"} trailing', '1e999999', `"${'x'.repeat(5000)}`),
+  fc.constantFrom(
+    '{',
+    '{"events": [',
+    '[1,2',
+    'nul',
+    'NaN',
+    '{"role": "read",}',
+    "{'role': 'read'}",
+    '\u0000',
+    ' ',
+    '{"role": "read"} trailing',
+    '1e999999',
+    `"${'x'.repeat(5000)}`,
+  ),
   deepNesting,
 );
 const hostileJson = fc.constantFrom(
@@ -113,7 +138,17 @@ const hostileJson = fc.constantFrom(
 /** A valid body with one field replaced by any JSON value, removed, or an unknown key added. */
 function mutatedJsonBody(endpoint: JsonEndpoint, hub: HubUnderFuzz): fc.Arbitrary<string> {
   const fields: Record<JsonEndpoint, string[]> = {
-    append: ['events', 'expectedRevision', 'events.0.id', 'events.0.type', 'events.0.schemaVersion', 'events.0.data', 'events.0.meta', 'extra', 'events.0.extra'],
+    append: [
+      'events',
+      'expectedRevision',
+      'events.0.id',
+      'events.0.type',
+      'events.0.schemaVersion',
+      'events.0.data',
+      'events.0.meta',
+      'extra',
+      'events.0.extra',
+    ],
     'missing objects': ['digests', 'digests.0', 'extra'],
     'create token': ['role', 'label', 'extra'],
   };
@@ -131,38 +166,40 @@ function mutatedJsonBody(endpoint: JsonEndpoint, hub: HubUnderFuzz): fc.Arbitrar
 
 /** A malformed JSON body for a JSON endpoint: never one the wire schema accepts. */
 export function malformedJsonBodyCase(hub: HubUnderFuzz): fc.Arbitrary<HubFuzzCase> {
-  return fc
-    .constantFrom<JsonEndpoint>('append', 'missing objects', 'create token')
-    .chain((endpoint) =>
-      fc
-        .oneof(
-          { arbitrary: mutatedJsonBody(endpoint, hub).map((text) => ({ kind: 'body: one field wrong', text })), weight: 4 },
-          { arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => ({ kind: 'body: other JSON', text: JSON.stringify(v) })), weight: 2 },
-          { arbitrary: notJsonText.map((text) => ({ kind: 'body: not JSON', text })), weight: 2 },
-          { arbitrary: hostileJson.map((text) => ({ kind: 'body: hostile JSON', text })), weight: 1 },
-        )
-        .map(({ kind, text }) => ({ endpoint, kind, text })),
-    )
-    .map(({ endpoint, kind, text }) => {
-      let value: unknown;
-      let parses = true;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        parses = false;
-      }
-      const fields = parses ? rejectedFields(endpoint, value) : undefined;
-      return { endpoint, kind, text, parses, fields };
-    })
-    // fastify refuses prototype-poisoning keys before the schema sees the body, so such a refusal names no field.
-    .map((c) => ({ ...c, poisoned: /"(__proto__|constructor)"/.test(c.text) }))
-    .filter(({ parses, fields, text }) => !parses || fields !== undefined || text.includes('"__proto__"'))
-    .map(({ endpoint, kind, text, fields, poisoned }): HubFuzzCase => ({
-      endpoint,
-      kind,
-      request: request(endpoint, hub, Buffer.from(text)),
-      expect: { answer: 'json-4xx', ...(fields && fields.length > 0 && !poisoned ? { fields } : {}) },
-    }));
+  return (
+    fc
+      .constantFrom<JsonEndpoint>('append', 'missing objects', 'create token')
+      .chain((endpoint) =>
+        fc
+          .oneof(
+            { arbitrary: mutatedJsonBody(endpoint, hub).map((text) => ({ kind: 'body: one field wrong', text })), weight: 4 },
+            { arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => ({ kind: 'body: other JSON', text: JSON.stringify(v) })), weight: 2 },
+            { arbitrary: notJsonText.map((text) => ({ kind: 'body: not JSON', text })), weight: 2 },
+            { arbitrary: hostileJson.map((text) => ({ kind: 'body: hostile JSON', text })), weight: 1 },
+          )
+          .map(({ kind, text }) => ({ endpoint, kind, text })),
+      )
+      .map(({ endpoint, kind, text }) => {
+        let value: unknown;
+        let parses = true;
+        try {
+          value = JSON.parse(text);
+        } catch {
+          parses = false;
+        }
+        const fields = parses ? rejectedFields(endpoint, value) : undefined;
+        return { endpoint, kind, text, parses, fields };
+      })
+      // fastify refuses prototype-poisoning keys before the schema sees the body, so such a refusal names no field.
+      .map((c) => ({ ...c, poisoned: /"(__proto__|constructor)"/.test(c.text) }))
+      .filter(({ parses, fields, text }) => !parses || fields !== undefined || text.includes('"__proto__"'))
+      .map(({ endpoint, kind, text, fields, poisoned }): HubFuzzCase => ({
+        endpoint,
+        kind,
+        request: request(endpoint, hub, Buffer.from(text)),
+        expect: { answer: 'json-4xx', ...(fields && fields.length > 0 && !poisoned ? { fields } : {}) },
+      }))
+  );
 }
 
 /** Bytes sent as an object that do not hash to the name they are sent under. */
@@ -179,13 +216,21 @@ export function mismatchedObjectCase(hub: HubUnderFuzz): fc.Arbitrary<HubFuzzCas
       fc.nat(hub.object.bytes.length - 1).map((n) => hub.object.bytes.subarray(0, n)),
     )
     .filter((b) => !b.equals(hub.object.bytes))
-    .map((body) => ({ endpoint: 'upload object' as const, kind: 'body: object bytes not matching its name', request: request('upload object', hub, body), expect: { answer: 'json-4xx' as const } }));
+    .map((body) => ({
+      endpoint: 'upload object' as const,
+      kind: 'body: object bytes not matching its name',
+      request: request('upload object', hub, body),
+      expect: { answer: 'json-4xx' as const },
+    }));
 }
 
 /** Token ids in the revoke path that are not 16 hex digits. */
 export function malformedTokenIdCase(hub: HubUnderFuzz): fc.Arbitrary<HubFuzzCase> {
   return fc
-    .oneof(fc.string({ minLength: 1, maxLength: 40 }), fc.constantFrom('..', '%2e%2e', `${hub.victimTokenId}0`, hub.victimTokenId.toUpperCase(), hub.victimTokenId.slice(1), '0'.repeat(15)))
+    .oneof(
+      fc.string({ minLength: 1, maxLength: 40 }),
+      fc.constantFrom('..', '%2e%2e', `${hub.victimTokenId}0`, hub.victimTokenId.toUpperCase(), hub.victimTokenId.slice(1), '0'.repeat(15)),
+    )
     .filter((id) => !/^[0-9a-f]{16}$/.test(id) && id !== '.' && id !== '..')
     .map((id) => ({
       endpoint: 'revoke token' as const,
@@ -210,11 +255,16 @@ function badAuthorization(hub: HubUnderFuzz): fc.Arbitrary<string[]> {
   return fc.oneof(
     fc.constant<string[]>([]),
     fc.constantFrom('Basic', 'Token', 'Bearer:', 'Digest', 'bearer=', '').map((scheme) => [`Authorization: ${scheme} ${admin}`]),
-    fc.constantFrom('Bearer', 'Bearer ', `Bearer ${admin} extra`, `Bearer ${admin},${admin}`, `${admin}`, `Bearer "${admin}"`).map((v) => [`Authorization: ${v}`]),
+    fc
+      .constantFrom('Bearer', 'Bearer ', `Bearer ${admin} extra`, `Bearer ${admin},${admin}`, `${admin}`, `Bearer "${admin}"`)
+      .map((v) => [`Authorization: ${v}`]),
     changedChar.map((t) => [bearer(t)]),
     fc.nat(admin.length - 1).map((n) => [bearer(admin.slice(0, n))]),
     fc.constantFrom(...TOKEN_ALPHABET).map((c) => [bearer(`${admin}${c}`)]),
-    fc.stringMatching(/^[!-~]{1,80}$/).filter((s) => s !== admin).map((s) => [`Authorization: Bearer ${s}`]),
+    fc
+      .stringMatching(/^[!-~]{1,80}$/)
+      .filter((s) => s !== admin)
+      .map((s) => [`Authorization: Bearer ${s}`]),
     fc.constantFrom(hub.tokens.read, hub.tokens.otherProject, hub.tokens.revoked).map((t) => [bearer(t)]),
     fc.constant<string[]>([bearer('dst_0000000000000000_bad'), bearer('also-bad')]),
     fc.constant<string[]>([`Authorization: Bearer ${admin.slice(0, -1)}\u00e9`]),
@@ -224,36 +274,68 @@ function badAuthorization(hub: HubUnderFuzz): fc.Arbitrary<string[]> {
 
 /** A Content-Type under which the (otherwise valid) body must be refused. */
 function badContentType(endpoint: WriteEndpoint): fc.Arbitrary<{ headers: string[]; body?: (body: Buffer) => Buffer }> {
-  const wrong = endpoint === 'upload object'
-    ? ['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'image/png']
-    : ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/vnd.api+json', 'application/octet-stream', 'application/jsonx', 'json'];
+  const wrong =
+    endpoint === 'upload object'
+      ? ['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'image/png']
+      : [
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=x',
+          'application/xml',
+          'application/vnd.api+json',
+          'application/octet-stream',
+          'application/jsonx',
+          'json',
+        ];
   const utf16: Array<{ headers: string[]; body: (b: Buffer) => Buffer }> =
-    endpoint === 'upload object' ? [] : [{ headers: ['Content-Type: application/json; charset=utf-16le'], body: (b) => Buffer.from(b.toString('utf8'), 'utf16le') }];
-  return fc.oneof(fc.constant<{ headers: string[] }>({ headers: [] }), fc.constantFrom(...wrong).map((t) => ({ headers: [`Content-Type: ${t}`] })), ...(utf16.length ? [fc.constantFrom(...utf16)] : []));
+    endpoint === 'upload object'
+      ? []
+      : [{ headers: ['Content-Type: application/json; charset=utf-16le'], body: (b) => Buffer.from(b.toString('utf8'), 'utf16le') }];
+  return fc.oneof(
+    fc.constant<{ headers: string[] }>({ headers: [] }),
+    fc.constantFrom(...wrong).map((t) => ({ headers: [`Content-Type: ${t}`] })),
+    ...(utf16.length ? [fc.constantFrom(...utf16)] : []),
+  );
 }
 
-type Framing = { headers: (valid: { contentType?: string; body: Buffer }) => string[]; body?: (body: Buffer) => Buffer; halfClose?: boolean; lineEnd?: string; label: string };
+type Framing = {
+  headers: (valid: { contentType?: string; body: Buffer }) => string[];
+  body?: (body: Buffer) => Buffer;
+  halfClose?: boolean;
+  lineEnd?: string;
+  label: string;
+};
 
 /** Broken framing or header syntax: the HTTP parser must refuse the message. */
 function badFraming(endpoint: WriteEndpoint): fc.Arbitrary<Framing> {
   const ct = (v: { contentType?: string }): string[] => (v.contentType ? [`Content-Type: ${v.contentType}`] : []);
   const withBody = endpoint !== 'revoke token';
   const options: Array<fc.Arbitrary<Framing>> = [
-    fc.integer({ min: 1, max: 1_000 }).map((extra) => ({ label: 'Content-Length larger than the body', headers: (v) => [...ct(v), `Content-Length: ${v.body.length + extra}`], halfClose: true })),
-    fc.constantFrom('12x', '-1', '0x10', '1e2', '+5', 'abc', '18446744073709551616').map((n) => ({ label: 'Content-Length not a number', headers: (v) => [...ct(v), `Content-Length: ${n}`] })),
-    fc.integer({ min: 1, max: 50 }).map((d) => ({ label: 'two different Content-Lengths', headers: (v) => [...ct(v), contentLength(v.body), `Content-Length: ${v.body.length + d}`] })),
+    fc.integer({ min: 1, max: 1_000 }).map((extra) => ({
+      label: 'Content-Length larger than the body',
+      headers: (v) => [...ct(v), `Content-Length: ${v.body.length + extra}`],
+      halfClose: true,
+    })),
+    fc
+      .constantFrom('12x', '-1', '0x10', '1e2', '+5', 'abc', '18446744073709551616')
+      .map((n) => ({ label: 'Content-Length not a number', headers: (v) => [...ct(v), `Content-Length: ${n}`] })),
+    fc
+      .integer({ min: 1, max: 50 })
+      .map((d) => ({ label: 'two different Content-Lengths', headers: (v) => [...ct(v), contentLength(v.body), `Content-Length: ${v.body.length + d}`] })),
     fc.constant({ label: 'Content-Length with Transfer-Encoding: chunked', headers: (v) => [...ct(v), contentLength(v.body), 'Transfer-Encoding: chunked'] }),
     fc.constantFrom('zz', '-1', '1;', 'ffffffffffffffffff').map((size) => ({
       label: 'chunked body with a bad chunk size',
       headers: (v) => [...ct(v), 'Transfer-Encoding: chunked'],
       body: (b) => Buffer.concat([Buffer.from(`${size}\r\n`), b, Buffer.from('\r\n0\r\n\r\n')]),
     })),
-    fc.integer({ min: 16 * 1024 + 1, max: 200_000 }).chain((n) =>
-      fc.constantFrom<Framing>(
-        { label: 'headers over 16 KiB', headers: (v) => [...ct(v), contentLength(v.body), `X-Padding: ${'p'.repeat(n)}`] },
-        { label: 'headers over 16 KiB', headers: (v) => [...ct(v), contentLength(v.body), `Authorization: Bearer ${'t'.repeat(n)}`] },
+    fc
+      .integer({ min: 16 * 1024 + 1, max: 200_000 })
+      .chain((n) =>
+        fc.constantFrom<Framing>(
+          { label: 'headers over 16 KiB', headers: (v) => [...ct(v), contentLength(v.body), `X-Padding: ${'p'.repeat(n)}`] },
+          { label: 'headers over 16 KiB', headers: (v) => [...ct(v), contentLength(v.body), `Authorization: Bearer ${'t'.repeat(n)}`] },
+        ),
       ),
-    ),
     fc.constantFrom('X Bad: 1', ': no-name', 'X-Nul: a\u0000b', 'X-Cr: a\rb', 'NoColonAtAll', ' folded-continuation', 'X-Ctl: \u0001').map((line) => ({
       label: 'malformed header line',
       headers: (v) => [...ct(v), contentLength(v.body), line],
@@ -278,7 +360,12 @@ export function hostileHeaderCase(hub: HubUnderFuzz): fc.Arbitrary<HubFuzzCase> 
     const auth = badAuthorization(hub).map((authHeaders): HubFuzzCase => ({
       endpoint,
       kind: 'header: Authorization',
-      request: { method: valid.method, path: valid.path, headers: [...authHeaders, ...(valid.contentType ? [`Content-Type: ${valid.contentType}`] : []), contentLength(valid.body)], body: valid.body },
+      request: {
+        method: valid.method,
+        path: valid.path,
+        headers: [...authHeaders, ...(valid.contentType ? [`Content-Type: ${valid.contentType}`] : []), contentLength(valid.body)],
+        body: valid.body,
+      },
       expect: { answer: 'json-4xx', status: [401, 403] },
     }));
     const framing = badFraming(endpoint).map((f): HubFuzzCase => {
@@ -286,7 +373,14 @@ export function hostileHeaderCase(hub: HubUnderFuzz): fc.Arbitrary<HubFuzzCase> 
       return {
         endpoint,
         kind: `framing: ${f.label}`,
-        request: { method: valid.method, path: valid.path, headers: [bearer(hub.tokens.admin), ...f.headers({ ...valid, body })], body, halfClose: f.halfClose ?? false, ...(f.lineEnd ? { lineEnd: f.lineEnd } : {}) },
+        request: {
+          method: valid.method,
+          path: valid.path,
+          headers: [bearer(hub.tokens.admin), ...f.headers({ ...valid, body })],
+          body,
+          halfClose: f.halfClose ?? false,
+          ...(f.lineEnd ? { lineEnd: f.lineEnd } : {}),
+        },
         expect: { answer: 'refused-framing' },
       };
     });
@@ -307,7 +401,11 @@ export function hostileHeaderCase(hub: HubUnderFuzz): fc.Arbitrary<HubFuzzCase> 
 /** An otherwise valid JSON body with text that is not UTF-8 (Latin-1 bytes) inside a string, declared as UTF-8 or Latin-1. */
 export function latin1BodyCase(hub: HubUnderFuzz): fc.Arbitrary<HubFuzzCase> {
   return fc
-    .tuple(fc.constantFrom<JsonEndpoint>('append', 'create token'), fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/json; charset=iso-8859-1'), fc.string({ unit: 'binary-ascii', maxLength: 8 }).map((s) => `${s}caf\u00e9`))
+    .tuple(
+      fc.constantFrom<JsonEndpoint>('append', 'create token'),
+      fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/json; charset=iso-8859-1'),
+      fc.string({ unit: 'binary-ascii', maxLength: 8 }).map((s) => `${s}caf\u00e9`),
+    )
     .map(([endpoint, contentType, text]) => {
       const body = validJsonBody(endpoint, hub);
       if (endpoint === 'append') (body.events as Array<Record<string, unknown>>)[0]!.data = { name: text };
@@ -317,7 +415,12 @@ export function latin1BodyCase(hub: HubUnderFuzz): fc.Arbitrary<HubFuzzCase> {
       return {
         endpoint,
         kind: 'body: Latin-1 text (not UTF-8)',
-        request: { method: valid.method, path: valid.path, headers: [bearer(hub.tokens.admin), `Content-Type: ${contentType}`, contentLength(latin1)], body: latin1 },
+        request: {
+          method: valid.method,
+          path: valid.path,
+          headers: [bearer(hub.tokens.admin), `Content-Type: ${contentType}`, contentLength(latin1)],
+          body: latin1,
+        },
         expect: { answer: 'json-4xx' as const },
       };
     });

@@ -10,7 +10,16 @@ import { SCALE } from './campaign-scale.js';
 import { recordFigures } from './campaign-figures.js';
 import { directoryDigest } from './directory-digest.js';
 import { exchange, type RawAnswer } from './http-fuzz-exchange.js';
-import { hostileHeaderCase, latin1BodyCase, malformedJsonBodyCase, malformedTokenIdCase, mismatchedObjectCase, validRawRequest, type HubFuzzCase, type HubUnderFuzz } from './hub-fuzz-requests.js';
+import {
+  hostileHeaderCase,
+  latin1BodyCase,
+  malformedJsonBodyCase,
+  malformedTokenIdCase,
+  mismatchedObjectCase,
+  validRawRequest,
+  type HubFuzzCase,
+  type HubUnderFuzz,
+} from './hub-fuzz-requests.js';
 
 const RUNS = SCALE.fuzzRuns;
 const rows: Array<[string, string | number]> = [];
@@ -23,7 +32,7 @@ afterAll(() =>
       'Each request is written byte for byte on a raw socket (fetch would not send a wrong Content-Length or a bad header line), with an admin token unless the case is about the token.',
       'Bodies are sent to the write endpoints (append, missing objects, create token, object upload, token revoke); a body counts only if the wire schema refuses it (or it is not JSON). "naming the field" = the error message names a field path the schema rejects.',
       'Header cases are otherwise VALID requests to the write endpoints with one hostile aspect, so a header the hub wrongly accepted would write. Framing and header-syntax errors are refused by the HTTP parser itself (a 4xx or a closed connection); everything else must be a 4xx JSON {code, message}.',
-      'The hub\'s whole directory (event logs, objects, tokens.json) is hashed before and after each boundary; afterwards one valid request of the same raw client is accepted and changes the digest (the control).',
+      "The hub's whole directory (event logs, objects, tokens.json) is hashed before and after each boundary; afterwards one valid request of the same raw client is accepted and changes the digest (the control).",
     ],
   }),
 );
@@ -43,7 +52,10 @@ class Tally {
     return [...this.byKind.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([kind, e]) => {
-        const statuses = [...e.statuses.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s === 0 ? 'closed unanswered' : s} ×${n}`).join(', ');
+        const statuses = [...e.statuses.entries()]
+          .sort(([a], [b]) => a - b)
+          .map(([s, n]) => `${s === 0 ? 'closed unanswered' : s} ×${n}`)
+          .join(', ');
         const named = e.named ? ` (${e.named} naming the field)` : '';
         return [`${kind} → ${[...e.endpoints].sort().join(', ')}`, `${e.cases} cases: ${statuses}${named}, store ${unchanged ? 'byte-identical' : 'CHANGED'}`];
       });
@@ -118,7 +130,12 @@ describe('hub over HTTP: malformed bodies and hostile headers', () => {
     const bytes = Buffer.from('an object the hub never receives');
     hub = {
       project: 'alpha',
-      tokens: { admin: (await tokens.create('alpha', 'admin')).token, read: (await tokens.create('alpha', 'read')).token, otherProject: (await tokens.create('beta', 'admin')).token, revoked: revoked.token },
+      tokens: {
+        admin: (await tokens.create('alpha', 'admin')).token,
+        read: (await tokens.create('alpha', 'read')).token,
+        otherProject: (await tokens.create('beta', 'admin')).token,
+        revoked: revoked.token,
+      },
       victimTokenId: (await tokens.create('alpha', 'write', 'victim')).info.id,
       object: { bytes, hex: createHash('sha256').update(bytes).digest('hex') },
     };
@@ -154,7 +171,10 @@ describe('hub over HTTP: malformed bodies and hostile headers', () => {
     );
     // A broken guarantee still gets its row in the figures (then fails the run).
     await run.catch((failure: unknown) => {
-      rows.push([`${refusedWrongly?.kind ?? 'case'} → ${refusedWrongly?.endpoint ?? '?'}`, `FAILED: answered ${answeredWith?.status ?? '?'} ${answeredWith?.body.slice(0, 80) ?? ''}; store ${digest() === before ? 'byte-identical' : 'CHANGED'}`]);
+      rows.push([
+        `${refusedWrongly?.kind ?? 'case'} → ${refusedWrongly?.endpoint ?? '?'}`,
+        `FAILED: answered ${answeredWith?.status ?? '?'} ${answeredWith?.body.slice(0, 80) ?? ''}; store ${digest() === before ? 'byte-identical' : 'CHANGED'}`,
+      ]);
       throw failure;
     });
     const unchanged = digest() === before;

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DotscienceError, ProtocolBlockError, ProtocolStreamParser, RunBlockSchema, parseQuery, parseRunBlock, type ProtocolStreamEvent } from '@dotscience/core';
+import {
+  DotscienceError,
+  ProtocolBlockError,
+  ProtocolStreamParser,
+  RunBlockSchema,
+  parseQuery,
+  parseRunBlock,
+  type ProtocolStreamEvent,
+} from '@dotscience/core';
 import { FsEventStore } from '@dotscience/adapters-fs';
 import { openDotscience } from '@dotscience/sdk';
 import { buildProgram } from '@dotscience/cli/program';
@@ -25,7 +33,7 @@ afterAll(() =>
     title: 'Malformed input (fast-check)',
     rows,
     notes: [
-      'Every case must end in a typed error (a DotscienceError subclass naming the field, or commander\'s own usage error for unknown CLI options) or be valid input; any other exception fails the run.',
+      "Every case must end in a typed error (a DotscienceError subclass naming the field, or commander's own usage error for unknown CLI options) or be valid input; any other exception fails the run.",
       'Where the input reaches a store, the store directory is hashed (names, modes, bytes) before and after all the cases of that boundary: "byte-identical" means no case changed one byte.',
       'HTTP bodies and headers: see "Malformed input over HTTP" (faults/hub-http-fuzz.fault.ts, a real hub on 127.0.0.1).',
       'The stdout protocol fuzz also generates VALID blocks (as the Python library prints them, or compact; marker text inside strings; unknown keys) and mutations of them, so it reaches the schema, path and timestamp checks: a valid block must parse to exactly what was written, a damaged one must be a typed error or parse to what is now written.',
@@ -36,10 +44,37 @@ afterAll(() =>
 const typed = (err: unknown): boolean => err instanceof DotscienceError;
 /** commander's CommanderError (unknown option, missing argument…); commander itself is not a dependency of this folder. */
 const isUsageError = (err: unknown): boolean => err instanceof Error && err.name === 'CommanderError';
-const MARKER_BITS = ['[[DOTSCIENCE-RUN:', '[[/DOTSCIENCE-RUN:', ']]', 'abc', '{', '}', '"', ':', ',', '[', ']', '\n', '\\', 'null', '"runId"', '"parameters"', '\u0000', '\uFFFD'];
+const MARKER_BITS = [
+  '[[DOTSCIENCE-RUN:',
+  '[[/DOTSCIENCE-RUN:',
+  ']]',
+  'abc',
+  '{',
+  '}',
+  '"',
+  ':',
+  ',',
+  '[',
+  ']',
+  '\n',
+  '\\',
+  'null',
+  '"runId"',
+  '"parameters"',
+  '\u0000',
+  '\uFFFD',
+];
 /** A framed block whose body is random JSON or text, sometimes with a mismatched or missing closing marker. */
 const protocolBlock = fc
-  .tuple(fc.constantFrom('r1', 'run-2', 'x'), fc.oneof(fc.json(), fc.string(), fc.object().map((o) => JSON.stringify(o))), fc.constantFrom('same', 'other', 'none'))
+  .tuple(
+    fc.constantFrom('r1', 'run-2', 'x'),
+    fc.oneof(
+      fc.json(),
+      fc.string(),
+      fc.object().map((o) => JSON.stringify(o)),
+    ),
+    fc.constantFrom('same', 'other', 'none'),
+  )
   .map(([id, body, close]) => `[[DOTSCIENCE-RUN:${id}]]${body}${close === 'none' ? '' : `[[/DOTSCIENCE-RUN:${close === 'same' ? id : 'zz'}]]`}\n`);
 const protocolText = fc
   .array(fc.oneof(protocolBlock, fc.constantFrom(...MARKER_BITS), fc.string({ maxLength: 12 }), fc.json()), { maxLength: 40 })
@@ -76,15 +111,22 @@ describe('malformed input', () => {
     let typedBlocks = 0;
     let acceptedBlocks = 0;
     fc.assert(
-      fc.property(fc.oneof(fc.json(), fc.string(), fc.object().map((o) => JSON.stringify(o))), (json) => {
-        try {
-          parseRunBlock(json);
-          acceptedBlocks++;
-        } catch (err) {
-          expect(typed(err)).toBe(true);
-          typedBlocks++;
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.json(),
+          fc.string(),
+          fc.object().map((o) => JSON.stringify(o)),
+        ),
+        (json) => {
+          try {
+            parseRunBlock(json);
+            acceptedBlocks++;
+          } catch (err) {
+            expect(typed(err)).toBe(true);
+            typedBlocks++;
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
     tally('stdout protocol stream', RUNS, errors, blocks, 'not involved (parser only)');
@@ -174,32 +216,68 @@ describe('malformed input', () => {
       { numRuns: RUNS },
     );
 
-    rows.push(['stdout protocol valid blocks (Python-printed or compact, among output, random chunks)', `${RUNS} cases: ${valid} parsed to what was written, output around them byte-exact`]);
+    rows.push([
+      'stdout protocol valid blocks (Python-printed or compact, among output, random chunks)',
+      `${RUNS} cases: ${valid} parsed to what was written, output around them byte-exact`,
+    ]);
     rows.push([
       'stdout protocol valid blocks with damaged bytes (flip, delete, insert, truncate, duplicate)',
       `${RUNS} cases: ${byteOutcomes['malformed-json']} malformed-json + ${byteOutcomes['invalid-block']} invalid-block typed errors, ${byteOutcomes.accepted} still valid and parsed to what was written`,
     ]);
-    rows.push(['stdout protocol valid blocks with one field made invalid', `${RUNS} cases: ${namedField} invalid-block errors naming that field, store not involved (parser only)`]);
+    rows.push([
+      'stdout protocol valid blocks with one field made invalid',
+      `${RUNS} cases: ${namedField} invalid-block errors naming that field, store not involved (parser only)`,
+    ]);
     expect(valid).toBe(RUNS);
     expect(namedField).toBe(RUNS);
     expect(byteOutcomes['invalid-block']).toBeGreaterThan(0);
   });
 
   it(`query language: ${RUNS} random filters fail with a QueryParseError pointing at a column, or parse`, () => {
-    const pieces = ['metrics.', 'params.', 'tags.', 'inputs.path', 'rmse', ' < ', ' = ', ' and ', ' or ', ' not ', '(', ')', "'", '"', ' in ', ' like ', ' is null', ' order by ', '1e309', '-', '.min', ',', '`'];
+    const pieces = [
+      'metrics.',
+      'params.',
+      'tags.',
+      'inputs.path',
+      'rmse',
+      ' < ',
+      ' = ',
+      ' and ',
+      ' or ',
+      ' not ',
+      '(',
+      ')',
+      "'",
+      '"',
+      ' in ',
+      ' like ',
+      ' is null',
+      ' order by ',
+      '1e309',
+      '-',
+      '.min',
+      ',',
+      '`',
+    ];
     let errors = 0;
     let accepted = 0;
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 4 })), { maxLength: 20 }).map((p) => p.join(''))), (text) => {
-        try {
-          parseQuery(text);
-          accepted++;
-        } catch (err) {
-          expect(typed(err)).toBe(true);
-          expect((err as { position?: unknown }).position ?? (err as Error).message).toBeTruthy();
-          errors++;
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 4 })), { maxLength: 20 }).map((p) => p.join('')),
+        ),
+        (text) => {
+          try {
+            parseQuery(text);
+            accepted++;
+          } catch (err) {
+            expect(typed(err)).toBe(true);
+            expect((err as { position?: unknown }).position ?? (err as Error).message).toBeTruthy();
+            errors++;
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
     tally('query language', RUNS, errors, accepted, 'not involved (parser only)');
@@ -281,9 +359,20 @@ describe('malformed input', () => {
       try {
         await fc.assert(
           fc.asyncProperty(
-            fc.oneof(fc.string(), fc.json(), fc.dictionary(fc.constantFrom(...keys), fc.oneof(fc.string(), fc.jsonValue())).map((o) => JSON.stringify(o))),
+            fc.oneof(
+              fc.string(),
+              fc.json(),
+              fc.dictionary(fc.constantFrom(...keys), fc.oneof(fc.string(), fc.jsonValue())).map((o) => JSON.stringify(o)),
+            ),
             fc.dictionary(
-              fc.constantFrom('DOTSCIENCE_STORE', 'DOTSCIENCE_DATA', 'DOTSCIENCE_HUB', 'DOTSCIENCE_PROJECT', 'DOTSCIENCE_CODE_MAX_UNTRACKED_FILE_BYTES', 'DOTSCIENCE_CODE_GIT_TIMEOUT_MS'),
+              fc.constantFrom(
+                'DOTSCIENCE_STORE',
+                'DOTSCIENCE_DATA',
+                'DOTSCIENCE_HUB',
+                'DOTSCIENCE_PROJECT',
+                'DOTSCIENCE_CODE_MAX_UNTRACKED_FILE_BYTES',
+                'DOTSCIENCE_CODE_GIT_TIMEOUT_MS',
+              ),
               fc.oneof(fc.string(), fc.constantFrom('', ' ', 'kurrentdb://', 'zfs:', 'file:', 'http://', 'ftp://x', '0', '1048576', '99999999999999999999999')),
             ),
             async (config, env) => {
@@ -314,7 +403,24 @@ describe('malformed input', () => {
 
     it(`CLI arguments: ${RUNS} random argument vectors to the read commands end in a typed or usage error, or run, and leave the store byte-identical`, async () => {
       const commands = [['runs'], ['show'], ['datasets'], ['models'], ['lineage'], ['compare'], ['audit', 'verify']];
-      const tokens = ['--filter', '--json', '--limit', '--order-by', '-n', '--', '--objects', "metrics.loss <", 'params.lr = 0.1', 'nope', '-1', '1e999', "'", '--store', 'ftp://x', '--unknown'];
+      const tokens = [
+        '--filter',
+        '--json',
+        '--limit',
+        '--order-by',
+        '-n',
+        '--',
+        '--objects',
+        'metrics.loss <',
+        'params.lr = 0.1',
+        'nope',
+        '-1',
+        '1e999',
+        "'",
+        '--store',
+        'ftp://x',
+        '--unknown',
+      ];
       let errors = 0;
       let accepted = 0;
       const before = storeDigest();
@@ -323,22 +429,26 @@ describe('malformed input', () => {
       process.chdir(project);
       try {
         await fc.assert(
-          fc.asyncProperty(fc.constantFrom(...commands), fc.array(fc.oneof(fc.constantFrom(...tokens), fc.string({ maxLength: 8 })), { maxLength: 6 }), async (command, args) => {
-            const program = (await buildProgram()).exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
-            for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
-            for (const sub of program.commands.flatMap((c) => c.commands)) sub.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
-            process.stdout.write = (() => true) as typeof process.stdout.write;
-            try {
-              await program.parseAsync(['node', 'ds', ...command, ...args]);
-              accepted++;
-            } catch (err) {
-              if (!(typed(err) || isUsageError(err))) throw err;
-              errors++;
-            } finally {
-              process.stdout.write = write;
-              process.exitCode = 0;
-            }
-          }),
+          fc.asyncProperty(
+            fc.constantFrom(...commands),
+            fc.array(fc.oneof(fc.constantFrom(...tokens), fc.string({ maxLength: 8 })), { maxLength: 6 }),
+            async (command, args) => {
+              const program = (await buildProgram()).exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+              for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+              for (const sub of program.commands.flatMap((c) => c.commands)) sub.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
+              process.stdout.write = (() => true) as typeof process.stdout.write;
+              try {
+                await program.parseAsync(['node', 'ds', ...command, ...args]);
+                accepted++;
+              } catch (err) {
+                if (!(typed(err) || isUsageError(err))) throw err;
+                errors++;
+              } finally {
+                process.stdout.write = write;
+                process.exitCode = 0;
+              }
+            },
+          ),
           { numRuns: RUNS },
         );
       } finally {

@@ -35,7 +35,12 @@ beforeAll(async () => {
   if (!unusable) await bootAndCreatePools();
   if (unusable) {
     process.stderr.write(`power-loss faults ${REQUIRED ? 'FAIL' : 'skipped'}: ${unusable}\n`);
-    recordFigures({ id: FIGURES_ID, title: 'Power loss (zfs-fuse)', rows: [['result', REQUIRED ? 'failed: zfs-fuse required' : 'skipped']], notes: [unusable] });
+    recordFigures({
+      id: FIGURES_ID,
+      title: 'Power loss (zfs-fuse)',
+      rows: [['result', REQUIRED ? 'failed: zfs-fuse required' : 'skipped']],
+      notes: [unusable],
+    });
   }
 }, 120_000);
 
@@ -111,7 +116,17 @@ describe('power loss', () => {
     const zfs = machine!;
     const acknowledged = new Set<string>();
     const tally: PowerTally = {
-      cuts: 0, acknowledged: 0, lost: 0, repeated: 0, openFailures: [], corruptReads: 0, chainFailures: 0, canariesLost: 0, eventsInLog: 0, powerOnMs: [], openMs: [],
+      cuts: 0,
+      acknowledged: 0,
+      lost: 0,
+      repeated: 0,
+      openFailures: [],
+      corruptReads: 0,
+      chainFailures: 0,
+      canariesLost: 0,
+      eventsInLog: 0,
+      powerOnMs: [],
+      openMs: [],
     };
     let afterPowerOnAppends = 0;
     for (let round = 0; round < POWER_CUTS; round++) {

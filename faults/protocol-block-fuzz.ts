@@ -17,7 +17,9 @@ const MARKER_TEXT = [`[[/DOTSCIENCE-RUN:${OTHER_RUN}]]`, `[[DOTSCIENCE-RUN:${OTH
 /** Any text a value may hold: every code point, escapes, and marker text of another run. */
 const anyText = fc.oneof(
   { arbitrary: fc.string({ unit: 'binary', maxLength: 24 }), weight: 4 },
-  fc.array(fc.oneof(fc.constantFrom(...MARKER_TEXT, '"', '\\', '\n', '\r', '\t', '\u2028', '\u0000', 'é', '🚀'), fc.string({ maxLength: 4 })), { maxLength: 6 }).map((p) => p.join('')),
+  fc
+    .array(fc.oneof(fc.constantFrom(...MARKER_TEXT, '"', '\\', '\n', '\r', '\t', '\u2028', '\u0000', 'é', '🚀'), fc.string({ maxLength: 4 })), { maxLength: 6 })
+    .map((p) => p.join('')),
 );
 
 /** A name in parameters/summary/labels: 1–1024 UTF-16 units (the limit itself included). */
@@ -35,7 +37,11 @@ const dataPath = fc
 
 /** The library's `%Y%m%dT%H%M%S.%f` in UTC (the fraction 0–9 digits), any real date in years 1–9999. */
 const protocolTimestamp = fc
-  .tuple(fc.date({ min: new Date('0001-01-01T00:00:00.000Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }), fc.integer({ min: 0, max: 9 }), fc.nat(999_999_999))
+  .tuple(
+    fc.date({ min: new Date('0001-01-01T00:00:00.000Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }),
+    fc.integer({ min: 0, max: 9 }),
+    fc.nat(999_999_999),
+  )
   .map(([d, digits, fraction]) => {
     const two = (n: number): string => String(n).padStart(2, '0');
     const base = `${String(d.getUTCFullYear()).padStart(4, '0')}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}T${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}`;
@@ -44,10 +50,16 @@ const protocolTimestamp = fc
 
 /** Keys a later library might add: kept in the parsed block, ignored by the plan. */
 const unknownKeys = fc
-  .uniqueArray(fc.tuple(fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !RUN_BLOCK_KEYS.has(k) && k !== '__proto__'), fc.jsonValue({ maxDepth: 2 })), {
-    selector: ([k]) => k,
-    maxLength: 2,
-  })
+  .uniqueArray(
+    fc.tuple(
+      fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !RUN_BLOCK_KEYS.has(k) && k !== '__proto__'),
+      fc.jsonValue({ maxDepth: 2 }),
+    ),
+    {
+      selector: ([k]) => k,
+      maxLength: 2,
+    },
+  )
   .map((entries) => Object.fromEntries(entries));
 
 const optional = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined });
@@ -76,7 +88,11 @@ export const validRunBlock: fc.Arbitrary<WrittenBlock> = fc
 const sortedKeys = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(sortedKeys);
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, sortedKeys(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => [k, sortedKeys(v)]),
+  );
 };
 
 /** How a block is printed: as the Python library does (`json.dumps(sort_keys=True, indent=4)`, ASCII with \u escapes), or compact UTF-8. */
@@ -87,7 +103,14 @@ export function printBlock(value: unknown, style: PrintStyle): string {
 }
 
 /** What a parser must return for JSON text that is a valid block: the value as written, missing lists and maps empty. */
-export const asWritten = (json: string): WrittenBlock => ({ input: [], output: [], parameters: {}, summary: {}, labels: {}, ...(JSON.parse(json) as WrittenBlock) });
+export const asWritten = (json: string): WrittenBlock => ({
+  input: [],
+  output: [],
+  parameters: {},
+  summary: {},
+  labels: {},
+  ...(JSON.parse(json) as WrittenBlock),
+});
 
 /** Byte-level damage to a printed block (positions are taken modulo its length). */
 export type ByteMutation =
@@ -104,7 +127,10 @@ export const byteMutation: fc.Arbitrary<ByteMutation> = fc.oneof(
   fc.record({
     kind: fc.constant('insert' as const),
     at: fc.nat(),
-    bytes: fc.oneof(fc.constantFrom(...FRAGMENTS).map((f) => [...Buffer.from(f)]), fc.array(fc.nat(255), { minLength: 1, maxLength: 4 })),
+    bytes: fc.oneof(
+      fc.constantFrom(...FRAGMENTS).map((f) => [...Buffer.from(f)]),
+      fc.array(fc.nat(255), { minLength: 1, maxLength: 4 }),
+    ),
   }),
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 24 }) }),

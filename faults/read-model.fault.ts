@@ -27,7 +27,15 @@ async function appendRuns(store: FsEventStore, count: number, round: number): Pr
     const runId = randomUUID();
     const at = new Date(Date.UTC(2026, 0, 1) + (round * count + i) * 1000).toISOString();
     return store.append(`run-${runId}`, [
-      event('RunStarted', { runId, projectId: 'p', mode: 'script', workload: { script: 'sweep.py' }, codeVersion: {}, environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' }, startedAt: at }),
+      event('RunStarted', {
+        runId,
+        projectId: 'p',
+        mode: 'script',
+        workload: { script: 'sweep.py' },
+        codeVersion: {},
+        environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' },
+        startedAt: at,
+      }),
       event('ParameterRecorded', { name: 'depth', value: i % 5 }),
       event('MetricRecorded', { name: 'accuracy', value: (i % 100) / 100, at }),
       event('RunPublished', { endedAt: at, headHash: 'x' }),
@@ -114,10 +122,12 @@ describe('the runs read model under SIGKILL mid catch-up', () => {
       rows: [
         ['SIGKILLs', ROUNDS],
         ['runs appended before each', RUNS_PER_ROUND],
-        ['kills that left a read model between its start and the log\'s end', killedMidway],
+        ["kills that left a read model between its start and the log's end", killedMidway],
         ['read models differing from the runs projection at their checkpoint', mismatches],
       ],
-      notes: ['Even rounds kill ds runs as soon as it has committed its first batch (2,000 runs); odd rounds at a random moment. Every third round deletes the file first (a rebuild from the whole log is killed); the others kill a catch-up of the tail.'],
+      notes: [
+        'Even rounds kill ds runs as soon as it has committed its first batch (2,000 runs); odd rounds at a random moment. Every third round deletes the file first (a rebuild from the whole log is killed); the others kill a catch-up of the tail.',
+      ],
     });
     expect(mismatches).toBe(0);
   });

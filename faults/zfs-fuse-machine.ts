@@ -248,7 +248,8 @@ async function startDaemon(command: string[], pidFile: string | undefined): Prom
   for (let attempt = 1; ; attempt++) {
     const result = spawnSync(command[0]!, command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 30_000 });
     if (!result.error && result.status === 0) break;
-    if (attempt === 5) throw new Error(`${command.join(' ')} failed ${attempt} times (exit ${result.status}): ${result.error?.message ?? result.stderr.trim()}`);
+    if (attempt === 5)
+      throw new Error(`${command.join(' ')} failed ${attempt} times (exit ${result.status}): ${result.error?.message ?? result.stderr.trim()}`);
     await sleep(200 * attempt);
   }
   const deadline = Date.now() + 10_000;

@@ -66,7 +66,9 @@ export function bundlesAreStale() {
   const built = BUNDLES.map(({ outDir, entry }) => join(outDir, entry));
   if (!built.every((file) => existsSync(file))) return true;
   const oldest = Math.min(...built.map((file) => statSync(file).mtimeMs));
-  const sources = readdirSync(join(repo, 'packages')).filter((p) => p !== 'web').map((p) => join(repo, 'packages', p));
+  const sources = readdirSync(join(repo, 'packages'))
+    .filter((p) => p !== 'web')
+    .map((p) => join(repo, 'packages', p));
   const newest = Math.max(statSync(fileURLToPath(import.meta.url)).mtimeMs, ...sources.map(newestUnder));
   return newest > oldest;
 }
@@ -81,5 +83,9 @@ export async function buildBundles({ ifStale = false } = {}) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = performance.now();
   const built = await buildBundles({ ifStale: process.argv.includes('--if-stale') });
-  console.log(built ? `bundled ${BUNDLES.map((b) => b.name).join(' and ')} in ${((performance.now() - started) / 1000).toFixed(1)} s (${BUNDLES.map((b) => join(b.outDir, b.entry).slice(repo.length + 1)).join(', ')})` : 'bundles are up to date');
+  console.log(
+    built
+      ? `bundled ${BUNDLES.map((b) => b.name).join(' and ')} in ${((performance.now() - started) / 1000).toFixed(1)} s (${BUNDLES.map((b) => join(b.outDir, b.entry).slice(repo.length + 1)).join(', ')})`
+      : 'bundles are up to date',
+  );
 }

@@ -70,7 +70,8 @@ function nativeImports(dir) {
   const found = new Set();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.mjs'))) {
     const text = readFileSync(join(dir, file), 'utf8');
-    for (const name of NATIVE_DEPENDENCIES) if (text.includes(`from "${name}"`) || text.includes(`import("${name}")`) || text.includes(`require("${name}")`)) found.add(name);
+    for (const name of NATIVE_DEPENDENCIES)
+      if (text.includes(`from "${name}"`) || text.includes(`import("${name}")`) || text.includes(`require("${name}")`)) found.add(name);
   }
   return [...found].filter((name) => name !== '@kurrent/bridge'); // the client brings its bridge
 }
@@ -89,10 +90,15 @@ function packageJson(base, bundle, fields) {
     engines: { node: '>=20' },
     ...fields.entry,
     files: ['bundle'],
-    ...(required.length || bundled.length ? { dependencies: Object.fromEntries([...required.map((n) => [n, range(n)]), ...bundled.map((n) => [n, '*'])]) } : {}),
+    ...(required.length || bundled.length
+      ? { dependencies: Object.fromEntries([...required.map((n) => [n, range(n)]), ...bundled.map((n) => [n, '*'])]) }
+      : {}),
     ...(bundled.length ? { bundleDependencies: bundled } : {}),
     ...(optional.length
-      ? { peerDependencies: Object.fromEntries(optional.map((n) => [n, range(n)])), peerDependenciesMeta: Object.fromEntries(optional.map((n) => [n, { optional: true }])) }
+      ? {
+          peerDependencies: Object.fromEntries(optional.map((n) => [n, range(n)])),
+          peerDependenciesMeta: Object.fromEntries(optional.map((n) => [n, { optional: true }])),
+        }
       : {}),
   };
 }
@@ -104,7 +110,10 @@ function pack(bundle, base, fields, outDir, scratch) {
   cpSync(bundle.outDir, join(stage, 'bundle'), { recursive: true });
   for (const name of nativeImports(bundle.outDir)) if (name in BUNDLED_NATIVE) stageNative(name, stage);
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(packageJson(base, bundle, fields), null, 2)}\n`);
-  writeFileSync(join(stage, 'README.md'), `# ${base.name}\n\n${fields.description}\n\nBuilt by pnpm pack:release in the dotscience repository (its README: "Install outside this repository").\n`);
+  writeFileSync(
+    join(stage, 'README.md'),
+    `# ${base.name}\n\n${fields.description}\n\nBuilt by pnpm pack:release in the dotscience repository (its README: "Install outside this repository").\n`,
+  );
   const out = execFileSync('npm', ['pack', '--json', '--pack-destination', outDir], { cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   return join(outDir, JSON.parse(out)[0].filename);
 }
@@ -116,8 +125,20 @@ export async function packRelease(outDir) {
   try {
     const [cli, sdk] = BUNDLES;
     return [
-      pack(cli, manifest('packages/cli/package.json'), { description: 'dotscience: the ds command', entry: { bin: { ds: `./bundle/${cli.entry}` } } }, outDir, scratch),
-      pack(sdk, manifest('packages/sdk/package.json'), { description: 'dotscience: the SDK (annotate runs)', entry: { exports: { '.': `./bundle/${sdk.entry}` } } }, outDir, scratch),
+      pack(
+        cli,
+        manifest('packages/cli/package.json'),
+        { description: 'dotscience: the ds command', entry: { bin: { ds: `./bundle/${cli.entry}` } } },
+        outDir,
+        scratch,
+      ),
+      pack(
+        sdk,
+        manifest('packages/sdk/package.json'),
+        { description: 'dotscience: the SDK (annotate runs)', entry: { exports: { '.': `./bundle/${sdk.entry}` } } },
+        outDir,
+        scratch,
+      ),
     ];
   } finally {
     rmSync(scratch, { recursive: true, force: true });

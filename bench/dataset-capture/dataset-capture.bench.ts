@@ -30,7 +30,8 @@ const trees: TreeSpec[] = [
 const root = mkdtempSync(join(tmpdir(), 'ds-capture-bench-'));
 const annexMissing = unavailable('git', ['annex', 'version']);
 const dataladMissing = unavailable('datalad', ['--version']);
-const missingReason = (tool: string, why: string) => `${why}${process.env.BENCH_PEER_INSTALL_NOTE ? `; ${process.env.BENCH_PEER_INSTALL_NOTE}` : ''} — ${tool} rows not measured`;
+const missingReason = (tool: string, why: string) =>
+  `${why}${process.env.BENCH_PEER_INSTALL_NOTE ? `; ${process.env.BENCH_PEER_INSTALL_NOTE}` : ''} — ${tool} rows not measured`;
 
 /** An empty git-annex repository and an empty DataLad dataset, copied (untimed) for each first capture. */
 function templates(): { annex: string; datalad: string } {
@@ -59,54 +60,87 @@ async function benchTree(spec: TreeSpec, template: { annex: string; datalad: str
   const tree = join(root, `tree-${spec.id}`);
   generateTree(tree, spec);
   console.log(`tree: ${what}`);
-  const files = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name));
   const list = join(root, `list-${spec.id}`);
   writeFileSync(list, files(tree).join('\0'));
 
   let run = 0;
-  await measureSeconds(BENCH, `first capture, ${what}: ours (fs store, new process)`, async () => {
-    const store = join(root, `store-${spec.id}-${run++}`);
-    try {
-      return timeCommand(process.execPath, [captureScript!, store, tree]);
-    } finally {
-      rmSync(store, { recursive: true, force: true });
-    }
-  }, { key: `capture.${spec.id}.first.ours` });
+  await measureSeconds(
+    BENCH,
+    `first capture, ${what}: ours (fs store, new process)`,
+    async () => {
+      const store = join(root, `store-${spec.id}-${run++}`);
+      try {
+        return timeCommand(process.execPath, [captureScript!, store, tree]);
+      } finally {
+        rmSync(store, { recursive: true, force: true });
+      }
+    },
+    { key: `capture.${spec.id}.first.ours` },
+  );
 
-  await measureSeconds(BENCH, `first capture, ${what}: sha256sum (hashing limit, 1 core)`, async () =>
-    timeCommand('sh', ['-c', 'xargs -0 sha256sum < "$1" > /dev/null', 'sh', list]),
-  { key: `capture.${spec.id}.first.sha256sum` });
+  await measureSeconds(
+    BENCH,
+    `first capture, ${what}: sha256sum (hashing limit, 1 core)`,
+    async () => timeCommand('sh', ['-c', 'xargs -0 sha256sum < "$1" > /dev/null', 'sh', list]),
+    { key: `capture.${spec.id}.first.sha256sum` },
+  );
 
   if (annexMissing) skipped(BENCH, `capture.${spec.id}.first.git-annex`, `first capture, ${what}: git annex add`, missingReason('git-annex', annexMissing));
   else
-    await measureSeconds(BENCH, `first capture, ${what}: git annex add`, async () => {
-      const repo = freshRepository(template.annex, tree, `annex-${spec.id}`);
-      return timeCommand('git', ['annex', 'add', '--quiet', 'data'], { cwd: repo });
-    }, { key: `capture.${spec.id}.first.git-annex` });
+    await measureSeconds(
+      BENCH,
+      `first capture, ${what}: git annex add`,
+      async () => {
+        const repo = freshRepository(template.annex, tree, `annex-${spec.id}`);
+        return timeCommand('git', ['annex', 'add', '--quiet', 'data'], { cwd: repo });
+      },
+      { key: `capture.${spec.id}.first.git-annex` },
+    );
 
   if (dataladMissing) skipped(BENCH, `capture.${spec.id}.first.datalad`, `first capture, ${what}: datalad save`, missingReason('DataLad', dataladMissing));
   else
-    await measureSeconds(BENCH, `first capture, ${what}: datalad save`, async () => {
-      const dataset = freshRepository(template.datalad, tree, `datalad-${spec.id}`);
-      return timeCommand('datalad', ['save', '-m', 'bench'], { cwd: dataset });
-    }, { key: `capture.${spec.id}.first.datalad` });
+    await measureSeconds(
+      BENCH,
+      `first capture, ${what}: datalad save`,
+      async () => {
+        const dataset = freshRepository(template.datalad, tree, `datalad-${spec.id}`);
+        return timeCommand('datalad', ['save', '-m', 'bench'], { cwd: dataset });
+      },
+      { key: `capture.${spec.id}.first.datalad` },
+    );
 
   // Re-capture of the unchanged tree: each tool's repository/store from a first capture made here, untimed.
   const store = join(root, `store-${spec.id}-recapture`);
   runCommand(process.execPath, [captureScript!, store, tree]);
-  await measureSeconds(BENCH, `re-capture unchanged, ${what}: ours (fs store, new process)`, async () => timeCommand(process.execPath, [captureScript!, store, tree]), {
-    key: `capture.${spec.id}.again.ours`,
-  });
-  if (annexMissing) skipped(BENCH, `capture.${spec.id}.again.git-annex`, `re-capture unchanged, ${what}: git annex add`, missingReason('git-annex', annexMissing));
+  await measureSeconds(
+    BENCH,
+    `re-capture unchanged, ${what}: ours (fs store, new process)`,
+    async () => timeCommand(process.execPath, [captureScript!, store, tree]),
+    {
+      key: `capture.${spec.id}.again.ours`,
+    },
+  );
+  if (annexMissing)
+    skipped(BENCH, `capture.${spec.id}.again.git-annex`, `re-capture unchanged, ${what}: git annex add`, missingReason('git-annex', annexMissing));
   else {
     const repo = freshRepository(template.annex, tree, `annex-${spec.id}`);
     runCommand('git', ['annex', 'add', '--quiet', 'data'], { cwd: repo });
     runCommand('git', ['commit', '-q', '-m', 'bench'], { cwd: repo });
-    await measureSeconds(BENCH, `re-capture unchanged, ${what}: git annex add`, async () => timeCommand('git', ['annex', 'add', '--quiet', 'data'], { cwd: repo }), {
-      key: `capture.${spec.id}.again.git-annex`,
-    });
+    await measureSeconds(
+      BENCH,
+      `re-capture unchanged, ${what}: git annex add`,
+      async () => timeCommand('git', ['annex', 'add', '--quiet', 'data'], { cwd: repo }),
+      {
+        key: `capture.${spec.id}.again.git-annex`,
+      },
+    );
   }
-  if (dataladMissing) skipped(BENCH, `capture.${spec.id}.again.datalad`, `re-capture unchanged, ${what}: datalad save`, missingReason('DataLad', dataladMissing));
+  if (dataladMissing)
+    skipped(BENCH, `capture.${spec.id}.again.datalad`, `re-capture unchanged, ${what}: datalad save`, missingReason('DataLad', dataladMissing));
   else {
     const dataset = freshRepository(template.datalad, tree, `datalad-${spec.id}`);
     runCommand('datalad', ['save', '-m', 'bench'], { cwd: dataset });
@@ -114,7 +148,8 @@ async function benchTree(spec: TreeSpec, template: { annex: string; datalad: str
       key: `capture.${spec.id}.again.datalad`,
     });
   }
-  for (const entry of readdirSync(root)) if (entry.endsWith(`-${spec.id}`) || entry.includes(`-${spec.id}-`)) rmSync(join(root, entry), { recursive: true, force: true });
+  for (const entry of readdirSync(root))
+    if (entry.endsWith(`-${spec.id}`) || entry.includes(`-${spec.id}-`)) rmSync(join(root, entry), { recursive: true, force: true });
 }
 
 try {

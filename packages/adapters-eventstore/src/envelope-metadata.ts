@@ -1,11 +1,4 @@
-import {
-  canonicalJson,
-  DotscienceError,
-  EventMetaSchema,
-  RecordedEventSchema,
-  type EventMeta,
-  type RecordedEvent,
-} from '@dotscience/core';
+import { canonicalJson, DotscienceError, EventMetaSchema, RecordedEventSchema, type EventMeta, type RecordedEvent } from '@dotscience/core';
 import { type SealedEvent } from '@dotscience/core/store-kit';
 import { jsonEvent, type EventData, type JSONType, type RecordedEvent as ServerRecordedEvent } from '@kurrent/kurrentdb-client';
 import { corePositionOf } from './positions.js';

@@ -10,14 +10,7 @@ import {
   type RecordedEvent,
   type SubscribeOptions,
 } from '@dotscience/core';
-import {
-  appendResult,
-  chainEvents,
-  checkExpected,
-  checkIdsUnrecorded,
-  idempotentRetry,
-  parseAppend,
-} from '@dotscience/core/store-kit';
+import { appendResult, chainEvents, checkExpected, checkIdsUnrecorded, idempotentRetry, parseAppend } from '@dotscience/core/store-kit';
 import {
   BACKWARDS,
   END,

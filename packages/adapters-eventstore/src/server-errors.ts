@@ -56,7 +56,9 @@ export class EventStoreClosedError extends DotscienceError {
 export class EventStoreUnreachableError extends DotscienceError {
   readonly code = 'KURRENTDB_UNREACHABLE';
   constructor(readonly connection: string) {
-    super(`cannot reach KurrentDB at ${connection} — check the URL (--store or DOTSCIENCE_STORE), that the server is running and listening there, and its TLS setting (?tls=false for an insecure node)`);
+    super(
+      `cannot reach KurrentDB at ${connection} — check the URL (--store or DOTSCIENCE_STORE), that the server is running and listening there, and its TLS setting (?tls=false for an insecure node)`,
+    );
   }
 }
 

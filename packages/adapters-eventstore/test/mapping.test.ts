@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  GENESIS_HASH,
-  InvalidInputError,
-  verifyChain,
-  type NewEvent,
-  type RecordedEvent,
-} from '@dotscience/core';
+import { GENESIS_HASH, InvalidInputError, verifyChain, type NewEvent, type RecordedEvent } from '@dotscience/core';
 import { chainEvents } from '@dotscience/core/store-kit';
 import { NO_STREAM, WrongExpectedVersionError, ErrorType, type RecordedEvent as ServerRecordedEvent } from '@kurrent/kurrentdb-client';
 import { describe, expect, it } from 'vitest';
@@ -27,7 +21,13 @@ import {
 } from '../src/index.js';
 import { StreamLedger } from '../src/stream-ledger.js';
 
-const newEvent = (data: NewEvent['data'], meta: NewEvent['meta'] = {}): NewEvent => ({ id: randomUUID(), type: 'MetricRecorded', schemaVersion: 2, data, meta });
+const newEvent = (data: NewEvent['data'], meta: NewEvent['meta'] = {}): NewEvent => ({
+  id: randomUUID(),
+  type: 'MetricRecorded',
+  schemaVersion: 2,
+  data,
+  meta,
+});
 
 /** What the client hands back for an event it wrote: JSON data and metadata parsed again, server fields added. */
 function asServerReturns(serverStream: string, sealed: ReturnType<typeof chainEvents>[number], position: bigint, created: Date): ServerRecordedEvent {
@@ -111,7 +111,9 @@ describe('envelope ↔ KurrentDB event', () => {
     ];
     const sealed = chainEvents('dataset-images/train:ünï', -1, GENESIS_HASH, proposed);
     const created = new Date('2025-01-02T03:04:05.678Z');
-    const recorded = sealed.map((e, i) => recordedEventOf('dataset-images/train:ünï', asServerReturns('ns_dataset-images/train:ünï', e, BigInt(1000 + i * 200), created)));
+    const recorded = sealed.map((e, i) =>
+      recordedEventOf('dataset-images/train:ünï', asServerReturns('ns_dataset-images/train:ünï', e, BigInt(1000 + i * 200), created)),
+    );
 
     expect(recorded.map((e) => ({ id: e.id, type: e.type, schemaVersion: e.schemaVersion, data: e.data, meta: e.meta }))).toEqual(proposed);
     expect(recorded.map((e) => [e.stream, e.revision, e.position, e.recordedAt])).toEqual(
@@ -196,7 +198,12 @@ describe('stream names', () => {
 
 describe('stream ledger', () => {
   const recorded = (count: number, from = 0): RecordedEvent[] =>
-    chainEvents('run-l', from - 1, GENESIS_HASH, Array.from({ length: count }, () => newEvent({ n: 1 }))).map((e, i) => ({
+    chainEvents(
+      'run-l',
+      from - 1,
+      GENESIS_HASH,
+      Array.from({ length: count }, () => newEvent({ n: 1 })),
+    ).map((e, i) => ({
       ...e,
       position: 100 + from + i,
       recordedAt: '2025-01-01T00:00:00.000Z',

@@ -42,29 +42,55 @@ function smallTree(dir: string, count: number): void {
 }
 
 /** `count` (MiB or files) captured per second, each run into a fresh, empty store. */
-async function measureCapture(name: string, dir: string, count: number, unit: string, options: { workers?: number; useWorkers?: boolean }, key?: string): Promise<Measurement> {
+async function measureCapture(
+  name: string,
+  dir: string,
+  count: number,
+  unit: string,
+  options: { workers?: number; useWorkers?: boolean },
+  key?: string,
+): Promise<Measurement> {
   let run = 0;
-  return measure(BENCH, name, unit, async () => {
-    const directory = join(root, `store-${name.replace(/\W+/g, '-')}-${run++}`);
-    const store = new FsDataStore({ directory, ...options });
-    try {
-      return await timed(async () => (await store.capture(dir), count));
-    } finally {
-      await store.close();
-      rmSync(directory, { recursive: true, force: true });
-    }
-  }, key ? { key } : {});
+  return measure(
+    BENCH,
+    name,
+    unit,
+    async () => {
+      const directory = join(root, `store-${name.replace(/\W+/g, '-')}-${run++}`);
+      const store = new FsDataStore({ directory, ...options });
+      try {
+        return await timed(async () => (await store.capture(dir), count));
+      } finally {
+        await store.close();
+        rmSync(directory, { recursive: true, force: true });
+      }
+    },
+    key ? { key } : {},
+  );
 }
 
 async function firstCapture(files: string[], dir: string): Promise<void> {
   console.log(`first capture of ${files.length} files, ${totalMiB} MiB (hash + copy into the store + fsync):`);
-  const shaOne = await measure(BENCH, 'limit: sha256sum, 1 core', 'MiB/s', () => timed(() => (execFileSync('sha256sum', files, { stdio: 'ignore' }), totalMiB)), {
-    key: 'data-store.first.sha256sum-1core',
-  });
+  const shaOne = await measure(
+    BENCH,
+    'limit: sha256sum, 1 core',
+    'MiB/s',
+    () => timed(() => (execFileSync('sha256sum', files, { stdio: 'ignore' }), totalMiB)),
+    {
+      key: 'data-store.first.sha256sum-1core',
+    },
+  );
   const shaAll = await measure(BENCH, `limit: sha256sum, ${cores} cores (xargs -P)`, 'MiB/s', () =>
     timed(() => (spawnSync('sh', ['-c', `printf '%s\\n' "$@" | xargs -P ${cores} -n 1 sha256sum >/dev/null`, 'sh', ...files], { stdio: 'inherit' }), totalMiB)),
   );
-  const fsOne = await measureCapture('first capture, FsDataStore, 1 core', dir, totalMiB, 'MiB/s', { workers: 1, useWorkers: false }, 'data-store.first.fs-1core');
+  const fsOne = await measureCapture(
+    'first capture, FsDataStore, 1 core',
+    dir,
+    totalMiB,
+    'MiB/s',
+    { workers: 1, useWorkers: false },
+    'data-store.first.fs-1core',
+  );
   const fsAll = await measureCapture(`first capture, FsDataStore, ${cores} cores`, dir, totalMiB, 'MiB/s', { useWorkers: true });
   summarise(BENCH, 'first capture ÷ sha256sum, per core (median ratio)', 'ratio', [fsOne.median / shaOne.median]);
   summarise(BENCH, `first capture ÷ sha256sum, ${cores} cores (median ratio)`, 'ratio', [fsAll.median / shaAll.median]);

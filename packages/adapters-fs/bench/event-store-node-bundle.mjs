@@ -20,7 +20,12 @@ export async function bundleForNode(entry, outDir, fileName) {
     resolve: { conditions },
     // Native addons cannot be bundled; the KurrentDB client (gRPC + a native bridge) is only
     // imported when a kurrentdb:// store is configured, so it stays an external import.
-    ssr: { noExternal: true, external: ['@kurrent/kurrentdb-client', '@kurrent/bridge'], target: 'node', resolve: { conditions, externalConditions: ['source'] } },
+    ssr: {
+      noExternal: true,
+      external: ['@kurrent/kurrentdb-client', '@kurrent/bridge'],
+      target: 'node',
+      resolve: { conditions, externalConditions: ['source'] },
+    },
     build: {
       ssr: entry,
       outDir,

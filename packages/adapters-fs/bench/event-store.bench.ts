@@ -65,8 +65,11 @@ try {
   const recordBytes = Buffer.alloc(530, 0x61); // about one metric record with its frame
 
   let single = 0;
-  await measure(BENCH, 'single-event durable appends (sequential)', 'appends/s', () =>
-    forAbout(1000, async () => (await store.append('run-single', [metric(single++)]), 1)),
+  await measure(
+    BENCH,
+    'single-event durable appends (sequential)',
+    'appends/s',
+    () => forAbout(1000, async () => (await store.append('run-single', [metric(single++)]), 1)),
     { key: 'event-store.single' },
   );
   await measure(BENCH, 'limit: bare write + fdatasync of one record', 'writes/s', () => bareDurableWrites(join(dir, 'bare.dat'), recordBytes, 1000), {
@@ -93,58 +96,87 @@ try {
   const batch = 1000;
   // Only the appends are timed: the caller's events (a random UUID and a timestamp each, ~1 µs) are made
   // before each append, outside the clock, since creating them is not the store's work.
-  await measure(BENCH, `batched appends (${batch} events per append; events made outside the timed appends)`, 'events/s', async () => {
-    let ms = 0;
-    for (let i = 0; i < 60; i++) {
-      const events = Array.from({ length: batch }, (_, k) => metric(k));
-      const start = performance.now();
-      await store.append(`run-b${i % 10}`, events);
-      ms += performance.now() - start;
-    }
-    return { count: 60 * batch, ms };
-  }, { key: 'event-store.batched', runs: 9 }); // a run is ~0.3 s, and this machine's neighbours move single runs by ±20%: nine give a steadier median
+  await measure(
+    BENCH,
+    `batched appends (${batch} events per append; events made outside the timed appends)`,
+    'events/s',
+    async () => {
+      let ms = 0;
+      for (let i = 0; i < 60; i++) {
+        const events = Array.from({ length: batch }, (_, k) => metric(k));
+        const start = performance.now();
+        await store.append(`run-b${i % 10}`, events);
+        ms += performance.now() - start;
+      }
+      return { count: 60 * batch, ms };
+    },
+    { key: 'event-store.batched', runs: 9 },
+  ); // a run is ~0.3 s, and this machine's neighbours move single runs by ±20%: nine give a steadier median
   const batchBytes = Buffer.alloc(batch * recordBytes.length, 0x61);
-  await measure(BENCH, `limit: write + fdatasync of ${batch} records' bytes`, 'events/s', async () => {
-    const t = await bareDurableWrites(join(dir, 'bare.dat'), batchBytes, 1000);
-    return { count: t.count * batch, ms: t.ms };
-  }, { key: 'event-store.batched.limit' });
+  await measure(
+    BENCH,
+    `limit: write + fdatasync of ${batch} records' bytes`,
+    'events/s',
+    async () => {
+      const t = await bareDurableWrites(join(dir, 'bare.dat'), batchBytes, 1000);
+      return { count: t.count * batch, ms: t.ms };
+    },
+    { key: 'event-store.batched.limit' },
+  );
 
   const fill = Math.max(0, replayEvents - store.eventCount);
-  for (let i = 0; i < fill; i += batch) await store.append(`run-f${i % 100}`, Array.from({ length: Math.min(batch, fill - i) }, (_, k) => metric(k)));
+  for (let i = 0; i < fill; i += batch)
+    await store.append(
+      `run-f${i % 100}`,
+      Array.from({ length: Math.min(batch, fill - i) }, (_, k) => metric(k)),
+    );
   const total = store.eventCount;
 
-  await measure(BENCH, `full replay (readAll, ${total.toLocaleString('en-US')} events)`, 'events/s', () =>
-    timed(async () => {
-      let n = 0;
-      for await (const e of store.readAll()) if (e.position >= 0) n++;
-      return n;
-    }),
+  await measure(
+    BENCH,
+    `full replay (readAll, ${total.toLocaleString('en-US')} events)`,
+    'events/s',
+    () =>
+      timed(async () => {
+        let n = 0;
+        for await (const e of store.readAll()) if (e.position >= 0) n++;
+        return n;
+      }),
     { key: 'event-store.replay' },
   );
-  const segments = await Promise.all((await readdir(dir)).filter((f) => f.startsWith('segment-')).sort().map((f) => readFile(join(dir, f))));
+  const segments = await Promise.all(
+    (await readdir(dir))
+      .filter((f) => f.startsWith('segment-'))
+      .sort()
+      .map((f) => readFile(join(dir, f))),
+  );
   // A replay's chunks are read and their checksums checked on the record worker, so decoding is
   // what is left to this thread: its limit is decoding the same records from memory.
-  await measure(BENCH, "limit: decode of the same records in memory (this thread's share; checksums are checked on the worker)", 'events/s', () =>
-    timed(() => {
-      let n = 0;
-      for (const buf of segments) {
-        for (let at = 0; at + FRAME_HEADER_BYTES <= buf.length; ) {
-          const length = buf.readUInt32LE(at);
-          if (length === 0) break;
-          const start = at + FRAME_HEADER_BYTES;
-          if (decodeRecord(buf.toString('utf8', start, start + length)).position >= 0) n++;
-          at = start + length;
+  await measure(
+    BENCH,
+    "limit: decode of the same records in memory (this thread's share; checksums are checked on the worker)",
+    'events/s',
+    () =>
+      timed(() => {
+        let n = 0;
+        for (const buf of segments) {
+          for (let at = 0; at + FRAME_HEADER_BYTES <= buf.length;) {
+            const length = buf.readUInt32LE(at);
+            if (length === 0) break;
+            const start = at + FRAME_HEADER_BYTES;
+            if (decodeRecord(buf.toString('utf8', start, start + length)).position >= 0) n++;
+            at = start + length;
+          }
         }
-      }
-      return n;
-    }),
+        return n;
+      }),
     { key: 'event-store.replay.limit' },
   );
   await measure(BENCH, 'checksum + decode of the same records in memory, on one thread (a replay without the worker)', 'events/s', () =>
     timed(() => {
       let n = 0;
       for (const buf of segments) {
-        for (let at = 0; at < buf.length; ) {
+        for (let at = 0; at < buf.length;) {
           const frame = readFrame(buf, at);
           if (frame.kind !== 'record') break;
           if (decodeRecord(buf.toString('utf8', frame.payloadStart, frame.next)).position >= 0) n++;

@@ -45,7 +45,9 @@ export function fsEventStoreModule(directory: string, options: FsEventStoreOptio
 export function fsDataStoreModule(options: FsDataStoreOptions, binding: PortBinding = {}): ContainerModule {
   const { name } = binding;
   return new ContainerModule(({ bind }) => {
-    const store = bind<FsDataStore>(DataStore).toDynamicValue(() => new FsDataStore(options)).inSingletonScope();
+    const store = bind<FsDataStore>(DataStore)
+      .toDynamicValue(() => new FsDataStore(options))
+      .inSingletonScope();
     (name === undefined ? store : store.whenNamed(name)).onDeactivation((opened) => opened.close());
     bind<DataMaintenance>(DataMaintenance)
       .toResolvedValue((opened: FsDataStore) => new FsDataMaintenance(opened), [{ serviceIdentifier: DataStore, ...(name === undefined ? {} : { name }) }])
@@ -72,9 +74,15 @@ export interface WorkstationModuleOptions {
 /** Binds `Clock`, `IdGenerator` and `Environment` to this machine's clock, UUID v7 ids and Node. */
 export function workstationModule(options: WorkstationModuleOptions = {}): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    bind<Clock>(Clock).toDynamicValue(() => new SystemClock()).inSingletonScope();
-    bind<IdGenerator>(IdGenerator).toDynamicValue(() => new RandomIdGenerator()).inSingletonScope();
-    const environment = bind<Environment>(Environment).toDynamicValue(() => new NodeEnvironment(options.environment)).inSingletonScope();
+    bind<Clock>(Clock)
+      .toDynamicValue(() => new SystemClock())
+      .inSingletonScope();
+    bind<IdGenerator>(IdGenerator)
+      .toDynamicValue(() => new RandomIdGenerator())
+      .inSingletonScope();
+    const environment = bind<Environment>(Environment)
+      .toDynamicValue(() => new NodeEnvironment(options.environment))
+      .inSingletonScope();
     if (options.environmentName !== undefined) environment.whenNamed(options.environmentName);
   });
 }
@@ -82,7 +90,9 @@ export function workstationModule(options: WorkstationModuleOptions = {}): Conta
 /** Binds `CodeInspector` to git in the working tree, within `options`' limits. */
 export function gitCodeInspectorModule(options: GitCodeInspectorOptions = {}, binding: PortBinding = {}): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    const inspector = bind<CodeInspector>(CodeInspector).toDynamicValue(() => new GitCodeInspector(options)).inSingletonScope();
+    const inspector = bind<CodeInspector>(CodeInspector)
+      .toDynamicValue(() => new GitCodeInspector(options))
+      .inSingletonScope();
     if (binding.name !== undefined) inspector.whenNamed(binding.name);
   });
 }

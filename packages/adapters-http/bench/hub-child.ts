@@ -32,7 +32,15 @@ export function opening(stream: string, events: NewEvent[], lastRevision: number
     id: randomUUID(),
     type: 'RunStarted',
     schemaVersion: 1,
-    data: { runId: stream.slice('run-'.length), projectId: 'bench', mode: 'script', workload: {}, codeVersion: {}, environment: { runtime: 'node', os: 'linux', host: 'localhost', user: 'bench' }, startedAt: new Date().toISOString() },
+    data: {
+      runId: stream.slice('run-'.length),
+      projectId: 'bench',
+      mode: 'script',
+      workload: {},
+      codeVersion: {},
+      environment: { runtime: 'node', os: 'linux', host: 'localhost', user: 'bench' },
+      startedAt: new Date().toISOString(),
+    },
     meta: { correlationId: 'bench', actor: { user: 'bench', host: 'localhost' }, sdkVersion: '0.1.0' },
   };
   return [runStarted, ...events];
@@ -88,7 +96,15 @@ function reportUsageOnRequest(): void {
 
 /** The floor: read the JSON body, parse it, answer with JSON as large as the hub's answer to a one-event append. */
 export async function serveFloor(): Promise<void> {
-  const recorded = { ...metric(0), stream: `run-client-${randomUUID()}`, revision: 0, position: 0, recordedAt: new Date().toISOString(), prevHash: '0'.repeat(64), hash: 'f'.repeat(64) };
+  const recorded = {
+    ...metric(0),
+    stream: `run-client-${randomUUID()}`,
+    revision: 0,
+    position: 0,
+    recordedAt: new Date().toISOString(),
+    prevHash: '0'.repeat(64),
+    hash: 'f'.repeat(64),
+  };
   const answer = JSON.stringify({ nextExpectedRevision: 0, position: 0, events: [recorded] });
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];

@@ -78,7 +78,7 @@ class Attack implements AttackFigures {
 
   async openIdle(): Promise<void> {
     const deadline = performance.now() + FLOOD_OPEN_MS;
-    for (let opened = 0; opened < IDLE && this.running && performance.now() < deadline; ) {
+    for (let opened = 0; opened < IDLE && this.running && performance.now() < deadline;) {
       const wave = Math.min(250, IDLE - opened);
       await Promise.all(Array.from({ length: wave }, () => this.idle()));
       opened += wave;
@@ -121,7 +121,9 @@ class Attack implements AttackFigures {
     let answer = '';
     let trickle: NodeJS.Timeout | undefined;
     socket.once('connect', () => {
-      socket.write(`POST ${hubPaths.stream('bench', 'run-attack')} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${32 * 1024 * 1024}\r\n\r\n{"events":[`);
+      socket.write(
+        `POST ${hubPaths.stream('bench', 'run-attack')} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${32 * 1024 * 1024}\r\n\r\n{"events":[`,
+      );
       trickle = setInterval(() => socket.writable && socket.write(' '.repeat(1024)), 1000);
     });
     socket.setEncoding('latin1').on('data', (chunk: string) => (answer += chunk));
@@ -215,7 +217,14 @@ async function main(): Promise<void> {
     const baseline: number[] = [];
     await pacedRun(clients, streams, revisions); // warm-up: connections, the project's store
     for (let run = 0; run < RUNS; run++) baseline.push(percentile(await pacedRun(clients, streams, revisions), 99));
-    summarise(BENCH, `${LEGIT} clients paced at ${(LEGIT * 1000) / INTERVAL_MS} appends/s in all, no attack: p99 latency`, 'ms', baseline, 1, 'hub.attack.baseline.p99');
+    summarise(
+      BENCH,
+      `${LEGIT} clients paced at ${(LEGIT * 1000) / INTERVAL_MS} appends/s in all, no attack: p99 latency`,
+      'ms',
+      baseline,
+      1,
+      'hub.attack.baseline.p99',
+    );
 
     peakRss = await hub.rssBytes();
     sampling = true;
@@ -242,7 +251,9 @@ async function main(): Promise<void> {
     summarise(BENCH, `${name}: p99 latency`, 'ms', underAttack, 1, 'hub.attack.p99');
     summarise(BENCH, `${name}: hub peak memory (RSS)`, 'MB', [peakRss / 1e6], 1, 'hub.attack.rss');
     summarise(BENCH, `${name}: idle connections held open`, 'connections', held, 1, 'hub.attack.idle-held');
-    console.log(`slow-body attempts answered 401 and closed: ${last.slowAnswered401.toLocaleString('en-US')}; closed otherwise: ${last.slowOther.toLocaleString('en-US')}`);
+    console.log(
+      `slow-body attempts answered 401 and closed: ${last.slowAnswered401.toLocaleString('en-US')}; closed otherwise: ${last.slowOther.toLocaleString('en-US')}`,
+    );
   } catch (error) {
     console.error('hub under attack: the measurement failed:', error);
     throw error;

@@ -112,7 +112,13 @@ async function closedLoopRun(row: ClosedLoopRow): Promise<{ timed: Timed; latenc
  * first's rate over the second's, round by round.
  */
 async function closedLoopsInTurns(rows: ClosedLoopRow[]): Promise<void> {
-  const figures = rows.map(() => ({ rates: [] as number[], counts: [] as number[], serverCpu: [] as number[], clientCpu: [] as number[], percentiles: new LatencyPercentiles() }));
+  const figures = rows.map(() => ({
+    rates: [] as number[],
+    counts: [] as number[],
+    serverCpu: [] as number[],
+    clientCpu: [] as number[],
+    percentiles: new LatencyPercentiles(),
+  }));
   for (const row of rows) await closedLoopRun(row);
   for (let round = 0; round < 5; round++) {
     for (const [i, row] of rows.entries()) {
@@ -134,7 +140,14 @@ async function closedLoopsInTurns(rows: ClosedLoopRow[]): Promise<void> {
   }
   if (rows.length === 2) {
     const [a, b] = figures as [(typeof figures)[0], (typeof figures)[0]];
-    summarise(BENCH, `${rows[0]!.name} ÷ ${rows[1]!.name}, round by round`, '×', a.rates.map((r, i) => r / b.rates[i]!), 1, `${rows[0]!.key}.ratio`);
+    summarise(
+      BENCH,
+      `${rows[0]!.name} ÷ ${rows[1]!.name}, round by round`,
+      '×',
+      a.rates.map((r, i) => r / b.rates[i]!),
+      1,
+      `${rows[0]!.key}.ratio`,
+    );
   }
 }
 
@@ -148,29 +161,35 @@ async function closedLoopsInTurns(rows: ClosedLoopRow[]): Promise<void> {
  */
 async function pacedLoop(name: string, key: string, intervalMs: number, clients: Array<(n: number) => Promise<unknown>>): Promise<void> {
   const percentiles = new LatencyPercentiles();
-  await measure(BENCH, `${name} (1 event / request, one request every ${intervalMs} ms each)`, 'events/s', async () => {
-    const latencies: number[] = [];
-    const result = await timed(async () => {
-      const begin = performance.now();
-      const until = begin + RUN_MS;
-      const counts = await Promise.all(
-        clients.map(async (send, c) => {
-          let n = 0;
-          for (let due = begin + (c * intervalMs) / clients.length; due < until; due += intervalMs) {
-            const wait = due - performance.now();
-            if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-            await send(n);
-            latencies.push(performance.now() - due);
-            n++;
-          }
-          return n;
-        }),
-      );
-      return counts.reduce((a, b) => a + b, 0);
-    });
-    percentiles.add(latencies);
-    return result;
-  }, { key });
+  await measure(
+    BENCH,
+    `${name} (1 event / request, one request every ${intervalMs} ms each)`,
+    'events/s',
+    async () => {
+      const latencies: number[] = [];
+      const result = await timed(async () => {
+        const begin = performance.now();
+        const until = begin + RUN_MS;
+        const counts = await Promise.all(
+          clients.map(async (send, c) => {
+            let n = 0;
+            for (let due = begin + (c * intervalMs) / clients.length; due < until; due += intervalMs) {
+              const wait = due - performance.now();
+              if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+              await send(n);
+              latencies.push(performance.now() - due);
+              n++;
+            }
+            return n;
+          }),
+        );
+        return counts.reduce((a, b) => a + b, 0);
+      });
+      percentiles.add(latencies);
+      return result;
+    },
+    { key },
+  );
   percentiles.summarise(name, key);
 }
 
@@ -241,7 +260,11 @@ async function singleAndBatched(hub: ServerChild, store: HttpEventStore, token: 
     let revision = -1;
     const stream = `run-batched-${randomUUID()}`;
     while (ms < RUN_MS) {
-      const events = opening(stream, Array.from({ length: BATCH }, () => metric(next())), revision);
+      const events = opening(
+        stream,
+        Array.from({ length: BATCH }, () => metric(next())),
+        revision,
+      );
       const start = performance.now();
       await append(stream, events, revision);
       ms += performance.now() - start;
@@ -252,13 +275,22 @@ async function singleAndBatched(hub: ServerChild, store: HttpEventStore, token: 
   };
   const fullAnswers = new HubConnection({ url: hub.url, token, project: 'bench' });
   await interleaved(hub, [
-    { name: `batched appends (${BATCH} events / request, sequential; events made outside the timed requests)`, key: 'hub.batched', run: batchedRun((stream, events, expectedRevision) => store.append(stream, events, { expectedRevision })) },
+    {
+      name: `batched appends (${BATCH} events / request, sequential; events made outside the timed requests)`,
+      key: 'hub.batched',
+      run: batchedRun((stream, events, expectedRevision) => store.append(stream, events, { expectedRevision })),
+    },
     {
       name: `older clients: full-answer appends (${BATCH} events / request, sequential)`,
       key: 'hub.batched.full-answer',
       run: batchedRun(async (stream, events, expectedRevision) => {
         const path = hubPaths.stream('bench', stream);
-        parseAppendAnswer(stream, events, await fullAnswers.jsonAnswer({ method: 'POST', path, json: { events, expectedRevision } }), `hub answer to POST ${path}`);
+        parseAppendAnswer(
+          stream,
+          events,
+          await fullAnswers.jsonAnswer({ method: 'POST', path, json: { events, expectedRevision } }),
+          `hub answer to POST ${path}`,
+        );
       }),
     },
   ]);
@@ -286,7 +318,12 @@ async function main(): Promise<void> {
     if (!concurrentOnly) {
       for (const intervalMs of PACED_INTERVALS_MS) {
         const offered = (CLIENTS * 1000) / intervalMs;
-        await pacedLoop(`${CLIENTS} clients paced, ${offered.toLocaleString('en-US')} appends/s offered`, `hub.paced-${offered}`, intervalMs, appendingClients(clients, () => step++));
+        await pacedLoop(
+          `${CLIENTS} clients paced, ${offered.toLocaleString('en-US')} appends/s offered`,
+          `hub.paced-${offered}`,
+          intervalMs,
+          appendingClients(clients, () => step++),
+        );
       }
     }
     await Promise.all([store, ...clients].map((c) => c.close()));
@@ -308,7 +345,10 @@ async function saturatingClientsInTurns(hub: ServerChild, clients: HttpEventStor
         name: `limit: bare node:http × ${CLIENTS} clients`,
         key: 'hub.concurrent.limit',
         server: floor,
-        clients: transports.map((transport) => (n) => transport.exchange('POST', '/floor', { authorization: `Bearer ${token}` }, JSON.stringify({ events: [metric(next())], expectedRevision: n - 1 }))),
+        clients: transports.map(
+          (transport) => (n) =>
+            transport.exchange('POST', '/floor', { authorization: `Bearer ${token}` }, JSON.stringify({ events: [metric(next())], expectedRevision: n - 1 })),
+        ),
       },
     ]);
   } finally {
@@ -317,6 +357,7 @@ async function saturatingClientsInTurns(hub: ServerChild, clients: HttpEventStor
   }
 }
 
-if (process.argv[2] === 'hub') await serveHub(process.argv[3]!, { gateOff: process.argv.includes('--gate-off'), receiptsOff: process.argv.includes('--receipts-off') });
+if (process.argv[2] === 'hub')
+  await serveHub(process.argv[3]!, { gateOff: process.argv.includes('--gate-off'), receiptsOff: process.argv.includes('--receipts-off') });
 else if (process.argv[2] === 'floor') await serveFloor();
 else await main();

@@ -28,7 +28,7 @@ describe('hub access: projects, roles, revocation', () => {
     });
   }
 
-  it('given a token of project alpha, its own project is reachable and holds none of beta\'s streams', async () => {
+  it("given a token of project alpha, its own project is reachable and holds none of beta's streams", async () => {
     const alpha = new HttpEventStore({ url: hub.url, token: alphaAdmin });
     const seen = [];
     for await (const e of alpha.readAll()) seen.push(e);

@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpEventStore, hubPaths, openApiDocument } from '../src/index.js';
 import { startHub, type RunningHub } from './hub-fixture.js';
 
-const newEvents = (n: number): NewEvent[] => Array.from({ length: n }, (_, i) => ({ id: randomUUID(), type: 'MetricRecorded', schemaVersion: 1, data: { name: 'loss', value: i / 10, step: i }, meta: { sdkVersion: '0.1.0' } }));
+const newEvents = (n: number): NewEvent[] =>
+  Array.from({ length: n }, (_, i) => ({
+    id: randomUUID(),
+    type: 'MetricRecorded',
+    schemaVersion: 1,
+    data: { name: 'loss', value: i / 10, step: i },
+    meta: { sdkVersion: '0.1.0' },
+  }));
 
 type Answer = Record<string, unknown> & { nextExpectedRevision: number; position: number };
 interface ReceiptsAnswer extends Answer {
@@ -107,7 +114,15 @@ describe('HttpEventStore: the hub answers an append with its chain (compact rece
     const store = new HttpEventStore({ url: hub.url, token, project: 'answers' });
     try {
       const stream = `run-${randomUUID()}`;
-      const sent = newEvents(2).map((e, i) => ({ ...e, data: { text: `quote " backslash \\ newline \n tab \t emoji 😀 unpaired \ud800 ${i}`, big: 1e21, small: 5e-324, nested: { b: [1, 'x', null], a: true } } }));
+      const sent = newEvents(2).map((e, i) => ({
+        ...e,
+        data: {
+          text: `quote " backslash \\ newline \n tab \t emoji 😀 unpaired \ud800 ${i}`,
+          big: 1e21,
+          small: 5e-324,
+          nested: { b: [1, 'x', null], a: true },
+        },
+      }));
       let result!: Awaited<ReturnType<HttpEventStore['append']>>;
       const requests = await requestsDuring(async () => {
         result = await store.append(stream, sent, { expectedRevision: 'no_stream' });
@@ -147,13 +162,19 @@ describe('HttpEventStore: the hub answers an append with its chain (compact rece
     }
   });
 
-  it('given a body whose events state some of the common fields themselves, then each event keeps its own and takes common\'s for the rest', async () => {
+  it("given a body whose events state some of the common fields themselves, then each event keeps its own and takes common's for the rest", async () => {
     const stream = `run-${randomUUID()}`;
     const [a, b] = newEvents(2);
     const response = await fetch(`${hub.url}${hubPaths.stream('answers', stream)}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ common: { type: 'Probe', meta: { correlationId: 'c' } }, events: [{ id: a!.id, schemaVersion: 1, data: 1 }, { id: b!.id, type: 'Own', schemaVersion: 2, data: 2, meta: {} }] }),
+      body: JSON.stringify({
+        common: { type: 'Probe', meta: { correlationId: 'c' } },
+        events: [
+          { id: a!.id, schemaVersion: 1, data: 1 },
+          { id: b!.id, type: 'Own', schemaVersion: 2, data: 2, meta: {} },
+        ],
+      }),
     });
     expect(response.status).toBe(200);
     const store = new HttpEventStore({ url: hub.url, token, project: 'answers' });
@@ -194,7 +215,9 @@ describe('HttpEventStore: the hub answers an append with its chain (compact rece
         body: JSON.stringify({ events: newEvents(2), expectedRevision: 'any' }),
       });
     const full = (await (await post('')).json()) as EventsAnswer;
-    expect(full.events.map((e) => Object.keys(e).sort())).toEqual(Array(2).fill(['data', 'hash', 'id', 'meta', 'position', 'prevHash', 'recordedAt', 'revision', 'schemaVersion', 'stream', 'type']));
+    expect(full.events.map((e) => Object.keys(e).sort())).toEqual(
+      Array(2).fill(['data', 'hash', 'id', 'meta', 'position', 'prevHash', 'recordedAt', 'revision', 'schemaVersion', 'stream', 'type']),
+    );
     const receipts = (await (await post('?answer=receipts')).json()) as ReceiptsAnswer;
     expect(receipts.receipts.map((r) => Object.keys(r).sort())).toEqual(Array(2).fill(['hash', 'id', 'position', 'prevHash', 'recordedAt', 'revision']));
     expect(receipts.receipts[0]!.prevHash).toBe(full.events[1]!.hash);
@@ -205,7 +228,7 @@ describe('HttpEventStore: the hub answers an append with its chain (compact rece
     for await (const e of new HttpEventStore({ url: hub.url, token, project: 'answers' }).readStream(stream, { fromRevision: 4 })) recorded.push(e);
     expect(chain.lastHash).toBe(recorded[1]!['hash']);
     expect(chain.positions).toEqual([{ from: recorded[0]!['position'], count: 2 }]);
-    expect(recorded[1]!['position']).toBe(recorded[0]!['position'] as number + 1);
+    expect(recorded[1]!['position']).toBe((recorded[0]!['position'] as number) + 1);
     expect(chain.recordedAt).toEqual([{ at: recorded[0]!['recordedAt'], count: 2 }]);
     expect(chain).toMatchObject({ nextExpectedRevision: 5, position: recorded[1]!['position'] });
     const refused = await post('?answer=everything');
@@ -214,9 +237,14 @@ describe('HttpEventStore: the hub answers an append with its chain (compact rece
   });
 
   it('given the OpenAPI description, then the append operation offers answer=receipts and answer=chain and describes the three answers', () => {
-    const paths = openApiDocument()['paths'] as Record<string, Record<string, { parameters: Array<{ name: string; in: string; schema: unknown }>; responses: Record<string, unknown> }>>;
+    const paths = openApiDocument()['paths'] as Record<
+      string,
+      Record<string, { parameters: Array<{ name: string; in: string; schema: unknown }>; responses: Record<string, unknown> }>
+    >;
     const append = paths['/v1/projects/{project}/streams/{stream}']!['post']!;
-    expect(append.parameters).toContainEqual(expect.objectContaining({ name: 'answer', in: 'query', required: false, schema: expect.objectContaining({ enum: ['events', 'receipts', 'chain'] }) }));
+    expect(append.parameters).toContainEqual(
+      expect.objectContaining({ name: 'answer', in: 'query', required: false, schema: expect.objectContaining({ enum: ['events', 'receipts', 'chain'] }) }),
+    );
     const answers = JSON.stringify(append.responses['200']);
     expect(answers).toContain('"receipts"');
     expect(answers).toContain('"lastHash"');
@@ -234,7 +262,13 @@ describe('HttpEventStore: the hub answers an append with its chain (compact rece
     { what: 'starts at another revision', tamper: { append: (a) => (a.first!.revision = 5) }, field: 'nextExpectedRevision' },
     {
       what: 'goes back in position',
-      tamper: { append: (a) => (a.positions = [{ from: a.positions[0]!.from, count: 1 }, { from: 0, count: 2 }]) },
+      tamper: {
+        append: (a) =>
+          (a.positions = [
+            { from: a.positions[0]!.from, count: 1 },
+            { from: 0, count: 2 },
+          ]),
+      },
       field: 'positions.1.from',
     },
     { what: 'reports another next revision', tamper: { append: (a) => (a.nextExpectedRevision = 7) }, field: 'nextExpectedRevision' },
@@ -262,7 +296,7 @@ describe('HttpEventStore: the hub answers an append with its chain (compact rece
       readBack: true,
     },
     {
-      what: "replaces the last hash, and the read-back puts an event in another stream",
+      what: 'replaces the last hash, and the read-back puts an event in another stream',
       tamper: { append: (a) => (a.lastHash = 'e'.repeat(64)), read: (page) => (page.events[2]!.stream = 'run-elsewhere') },
       field: 'events.2.stream',
       readBack: true,
@@ -288,14 +322,20 @@ describe('HttpEventStore: the hub answers an append with its chain (compact rece
     });
   }
 
-  it('given a chain answer whose positions and recordedAt come in several runs, when the client appends, then each event gets its run\'s position and time, proven without a read-back', async () => {
+  it("given a chain answer whose positions and recordedAt come in several runs, when the client appends, then each event gets its run's position and time, proven without a read-back", async () => {
     const later = '2031-01-01T00:00:00.000Z';
     const proxy = await tamperingProxy(hub.url, {
       append: (a) => {
         const from = a.positions[0]!.from;
-        a.positions = [{ from, count: 1 }, { from: from + 10, count: 2 }];
+        a.positions = [
+          { from, count: 1 },
+          { from: from + 10, count: 2 },
+        ];
         a.position = from + 11;
-        a.recordedAt = [{ at: a.recordedAt[0]!.at, count: 1 }, { at: later, count: 2 }];
+        a.recordedAt = [
+          { at: a.recordedAt[0]!.at, count: 1 },
+          { at: later, count: 2 },
+        ];
       },
     });
     const store = new HttpEventStore({ url: proxy.url, token, project: 'answers' });

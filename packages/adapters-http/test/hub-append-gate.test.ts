@@ -10,7 +10,15 @@ const PROJECT = 'p';
 const AT = '2026-01-01T00:00:00.000Z';
 const event = (type: string, data: JsonValue) => ({ id: randomUUID(), type, schemaVersion: 1, data, meta: {} });
 const runStarted = (runId: string) =>
-  event('RunStarted', { runId, projectId: PROJECT, mode: 'script', workload: { script: 'train.py' }, codeVersion: {}, environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' }, startedAt: AT });
+  event('RunStarted', {
+    runId,
+    projectId: PROJECT,
+    mode: 'script',
+    workload: { script: 'train.py' },
+    codeVersion: {},
+    environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' },
+    startedAt: AT,
+  });
 
 describe('the hub’s append gate and read side (real hub on 127.0.0.1, gate on as ds serve runs it)', () => {
   let hub: RunningHub;
@@ -26,7 +34,8 @@ describe('the hub’s append gate and read side (real hub on 127.0.0.1, gate on 
     });
     return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
   };
-  const append = (events: unknown[], expectedRevision?: number) => request('POST', hubPaths.stream(PROJECT, stream), { events, ...(expectedRevision === undefined ? {} : { expectedRevision }) });
+  const append = (events: unknown[], expectedRevision?: number) =>
+    request('POST', hubPaths.stream(PROJECT, stream), { events, ...(expectedRevision === undefined ? {} : { expectedRevision }) });
   /** A published run with depth 3: RunStarted, ParameterRecorded, RunPublished sealing the parameter's hash. */
   const publishedRun = async () => {
     const first = await append([runStarted(runId), event('ParameterRecorded', { name: 'depth', value: 3 })]);
@@ -35,7 +44,13 @@ describe('the hub’s append gate and read side (real hub on 127.0.0.1, gate on 
     expect(seal.status).toBe(200);
   };
   /** Every read route of the project: the run list, the run, datasets, models, lineage. */
-  const readRoutes = () => [hubPaths.runs(PROJECT), hubPaths.run(PROJECT, runId), hubPaths.datasets(PROJECT), hubPaths.models(PROJECT), hubPaths.lineage(PROJECT, `run:${runId}`)];
+  const readRoutes = () => [
+    hubPaths.runs(PROJECT),
+    hubPaths.run(PROJECT, runId),
+    hubPaths.datasets(PROJECT),
+    hubPaths.models(PROJECT),
+    hubPaths.lineage(PROJECT, `run:${runId}`),
+  ];
 
   beforeEach(async () => {
     hub = await startHub();
@@ -62,7 +77,14 @@ describe('the hub’s append gate and read side (real hub on 127.0.0.1, gate on 
     const amendment = event('ParameterRecorded', { name: 'depth', value: 42 });
     const refused = await append([amendment], 2);
     expect(refused.status).toBe(422);
-    expect(refused.body).toMatchObject({ code: 'APPEND_REFUSED', stream, index: 0, id: amendment.id, type: 'ParameterRecorded', rule: 'RUN_ALREADY_PUBLISHED' });
+    expect(refused.body).toMatchObject({
+      code: 'APPEND_REFUSED',
+      stream,
+      index: 0,
+      id: amendment.id,
+      type: 'ParameterRecorded',
+      rule: 'RUN_ALREADY_PUBLISHED',
+    });
     const run = await request('GET', hubPaths.run(PROJECT, runId));
     expect(run.body).toMatchObject({ status: 'published', parameters: { depth: 3 } });
     expect((await request('GET', hubPaths.runHistory(PROJECT, runId))).body).toMatchObject({ verified: true });

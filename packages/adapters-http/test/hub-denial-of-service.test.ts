@@ -45,7 +45,9 @@ describe('hub under a denial-of-service attempt', () => {
   it('given no token, when a request announces a 32 MiB JSON body and sends 1 KiB of it, then it is answered 401 at once and its connection closed, the body never read', async () => {
     await start({});
     const c = await connection();
-    c.socket.write(requestHead('POST', hubPaths.stream('p', 'run-a'), { 'content-type': 'application/json', 'content-length': 32 * 1024 * 1024 }) + ' '.repeat(1024));
+    c.socket.write(
+      requestHead('POST', hubPaths.stream('p', 'run-a'), { 'content-type': 'application/json', 'content-length': 32 * 1024 * 1024 }) + ' '.repeat(1024),
+    );
     const answer = await c.closed();
     expect(answer).toMatch(/^HTTP\/1\.1 401 /);
     expect(answer).toContain('"code":"UNAUTHORIZED"');
@@ -63,7 +65,10 @@ describe('hub under a denial-of-service attempt', () => {
   it('given a token, when its body trickles in slower than the request timeout allows, then the hub answers 408 and closes the connection', async () => {
     await start({ requestTimeoutMs: 600, headersTimeoutMs: 600 });
     const c = await connection();
-    c.socket.write(requestHead('POST', hubPaths.stream('p', 'run-a'), { authorization: `Bearer ${write}`, 'content-type': 'application/json', 'content-length': 1000 }) + '{"events":');
+    c.socket.write(
+      requestHead('POST', hubPaths.stream('p', 'run-a'), { authorization: `Bearer ${write}`, 'content-type': 'application/json', 'content-length': 1000 }) +
+        '{"events":',
+    );
     const answer = await c.closed();
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(answer).toContain('"code":"REQUEST_TIMEOUT"');
@@ -125,12 +130,21 @@ describe('hub under a denial-of-service attempt', () => {
     const size = 40 * 1024;
     const first = await connection();
     // Expect: 100-continue — the hub's "go on" comes once it has taken the request in (and its share of the budget).
-    first.socket.write(requestHead('POST', hubPaths.stream('p', 'run-first'), { authorization: `Bearer ${write}`, 'content-type': 'application/json', 'content-length': size, expect: '100-continue' }));
+    first.socket.write(
+      requestHead('POST', hubPaths.stream('p', 'run-first'), {
+        authorization: `Bearer ${write}`,
+        'content-type': 'application/json',
+        'content-length': size,
+        expect: '100-continue',
+      }),
+    );
     await first.waitFor(/^HTTP\/1\.1 100 /);
     first.socket.write(body(size).slice(0, 1000));
 
     const second = await connection();
-    second.socket.write(requestHead('POST', hubPaths.stream('p', 'run-second'), { authorization: `Bearer ${write}`, 'content-type': 'application/json', 'content-length': size }));
+    second.socket.write(
+      requestHead('POST', hubPaths.stream('p', 'run-second'), { authorization: `Bearer ${write}`, 'content-type': 'application/json', 'content-length': size }),
+    );
     const refused = await second.closed();
     expect(refused).toMatch(/^HTTP\/1\.1 503 /);
     expect(refused).toMatch(/retry-after: 1/i);
@@ -138,7 +152,11 @@ describe('hub under a denial-of-service attempt', () => {
 
     first.socket.write(body(size).slice(1000));
     await first.waitFor(/HTTP\/1\.1 200 /);
-    const third = await fetch(url + hubPaths.stream('p', 'run-third'), { method: 'POST', headers: { authorization: `Bearer ${write}`, 'content-type': 'application/json' }, body: body(size) });
+    const third = await fetch(url + hubPaths.stream('p', 'run-third'), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${write}`, 'content-type': 'application/json' },
+      body: body(size),
+    });
     expect(third.status).toBe(200);
   });
 

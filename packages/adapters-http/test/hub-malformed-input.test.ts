@@ -23,18 +23,18 @@ const mutatedAppend = fc
     leaveToCommon: fc.boolean(),
   })
   .map(({ field, value, leaveToCommon }) => {
-  const event: Record<string, unknown> = validEvent();
-  const body: Record<string, unknown> = { events: [event], expectedRevision: 0 };
-  if (leaveToCommon) {
-    body['common'] = { type: event['type'], meta: event['meta'] };
-    delete event['type'];
-    delete event['meta'];
-  }
-  if (field === 'events' || field === 'expectedRevision' || field === 'extra' || field === 'common') body[field] = value;
-  else if (field.startsWith('common.')) body['common'] = { ...(body['common'] as object | undefined), [field.slice(7)]: value };
-  else event[field] = value;
-  return JSON.stringify(body);
-});
+    const event: Record<string, unknown> = validEvent();
+    const body: Record<string, unknown> = { events: [event], expectedRevision: 0 };
+    if (leaveToCommon) {
+      body['common'] = { type: event['type'], meta: event['meta'] };
+      delete event['type'];
+      delete event['meta'];
+    }
+    if (field === 'events' || field === 'expectedRevision' || field === 'extra' || field === 'common') body[field] = value;
+    else if (field.startsWith('common.')) body['common'] = { ...(body['common'] as object | undefined), [field.slice(7)]: value };
+    else event[field] = value;
+    return JSON.stringify(body);
+  });
 const anyJson = fc.jsonValue().map((v) => JSON.stringify(v));
 const notJson = fc.oneof(fc.string(), fc.constantFrom('{', '{"events": [', '[1,2', 'nul', '{"__proto__": {"x": 1}}', '', '\u0000'));
 
@@ -155,7 +155,10 @@ describe('hub boundary: malformed input', () => {
       });
     const broken = await raw('POST /v1/projects/alpha/streams/run-x HTTP/1.1\r\nHost: x\r\nthis is not a header\r\n\r\n');
     expect(broken).toMatch(/^HTTP\/1\.1 400 /);
-    expect(JSON.parse(broken.slice(broken.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 'MALFORMED_REQUEST', message: expect.stringMatching(/could not be parsed/) });
+    expect(JSON.parse(broken.slice(broken.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      code: 'MALFORMED_REQUEST',
+      message: expect.stringMatching(/could not be parsed/),
+    });
     const huge = await raw(`GET /v1/projects/alpha/runs HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     expect(huge).toMatch(/^HTTP\/1\.1 431 /);
     expect(JSON.parse(huge.slice(huge.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 'HEADERS_TOO_LARGE' });
@@ -163,12 +166,24 @@ describe('hub boundary: malformed input', () => {
 
   it('given object names and project ids that try to leave the store, then they are refused with 4xx and nothing is written outside', async () => {
     // The project's object area is created on first use; create it before looking.
-    expect((await send(hub.url, JSON_ENDPOINTS.find((s) => s.name === 'missing objects')!, token)).status).toBe(200);
+    expect(
+      (
+        await send(
+          hub.url,
+          JSON_ENDPOINTS.find((s) => s.name === 'missing objects')!,
+          token,
+        )
+      ).status,
+    ).toBe(200);
     const before = await treeFingerprint(hub.root);
     const escapes = ['..%2F..%2F..%2Fescaped', '..', '%2E%2E%2Fescaped', `${'0'.repeat(62)}%2F..`, '..%5C..%5Cescaped', 'a'.repeat(64)];
     for (const name of escapes) {
       for (const method of ['PUT', 'GET'] as const) {
-        const answer = await send(hub.url, { name, method, path: `/v1/projects/alpha/objects/sha256/${name}`, ...(method === 'PUT' ? { bytes: Buffer.from('x') } : {}) }, token);
+        const answer = await send(
+          hub.url,
+          { name, method, path: `/v1/projects/alpha/objects/sha256/${name}`, ...(method === 'PUT' ? { bytes: Buffer.from('x') } : {}) },
+          token,
+        );
         expect(answer.status, `${method} ${name}`).toBeGreaterThanOrEqual(400);
         expect(answer.status).toBeLessThan(500);
       }

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { HttpEventStore, TokenRegistry } from '../src/index.js';
 import { hubOver } from './hub-fixture.js';
 
-const events = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ id: randomUUID(), type: 'Probe', schemaVersion: 1, data: { tag, i }, meta: {} }));
+const events = (n: number, tag: string) =>
+  Array.from({ length: n }, (_, i) => ({ id: randomUUID(), type: 'Probe', schemaVersion: 1, data: { tag, i }, meta: {} }));
 
 async function until(check: () => boolean): Promise<void> {
   const deadline = Date.now() + 10_000;
@@ -60,7 +61,10 @@ describe('HttpEventStore.subscribe across a hub restart', () => {
     try {
       const appended = await store.append('run-b', events(4, 'x'), { expectedRevision: 'no_stream' });
       const abort = new AbortController();
-      const response = await fetch(`${url}/v1/projects/p/events/subscribe`, { headers: { authorization: `Bearer ${token}`, 'last-event-id': String(appended.events[1]!.position) }, signal: abort.signal });
+      const response = await fetch(`${url}/v1/projects/p/events/subscribe`, {
+        headers: { authorization: `Bearer ${token}`, 'last-event-id': String(appended.events[1]!.position) },
+        signal: abort.signal,
+      });
       expect(response.headers.get('content-type')).toContain('text/event-stream');
       let text = '';
       const reader = response.body!.getReader();

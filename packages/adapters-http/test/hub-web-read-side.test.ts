@@ -14,7 +14,15 @@ const event = (type: string, data: unknown) => ({ id: randomUUID(), type, schema
 function runEvents(runId: string, depth: number, points: number) {
   const values = Array.from({ length: points }, (_, i) => (i === Math.floor(points / 3) ? 1000 : Math.sin(i / 50)));
   return [
-    event('RunStarted', { runId, projectId: 'p', mode: 'script', workload: { script: 'train.py' }, codeVersion: {}, environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' }, startedAt: `2026-01-01T00:00:0${depth}.000Z` }),
+    event('RunStarted', {
+      runId,
+      projectId: 'p',
+      mode: 'script',
+      workload: { script: 'train.py' },
+      codeVersion: {},
+      environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' },
+      startedAt: `2026-01-01T00:00:0${depth}.000Z`,
+    }),
     event('ParameterRecorded', { name: 'depth', value: depth }),
     event('MetricsRecorded', { series: [{ name: 'loss', values, at: { start: AT, deltasMs: values.map(() => 0) } }] }),
     event('MetricRecorded', { name: 'rmse', value: 1 / depth, at: AT }),
@@ -63,7 +71,12 @@ describe('hub read side for the web UI (real hub on 127.0.0.1)', () => {
     hub = new HubServer({
       tokens,
       webApp,
-      projects: new ProjectDirectories({ eventsRoot: join(root, 'events'), dataRoot: join(root, 'data'), openEvents: (dir) => FsEventStore.open(dir), openData: (dir) => new FsDataStore({ directory: dir, workers: 1 }) }),
+      projects: new ProjectDirectories({
+        eventsRoot: join(root, 'events'),
+        dataRoot: join(root, 'data'),
+        openEvents: (dir) => FsEventStore.open(dir),
+        openData: (dir) => new FsDataStore({ directory: dir, workers: 1 }),
+      }),
     });
     url = await hub.listen(0);
     token = (await tokens.create('p', 'write')).token;

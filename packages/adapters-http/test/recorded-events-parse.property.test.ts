@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { parseRecordedEvents } from '../src/client/recorded-events.js';
 import { parsedShape } from '@dotscience/core/testing';
 
-
 function outcome(parse: () => unknown): { ok: true; value: unknown } | { ok: false; error: unknown } {
   try {
     return { ok: true, value: parse() };
@@ -31,7 +30,9 @@ function expectZodsVerdict(inputs: fc.Arbitrary<unknown>, parse: (input: unknown
         expect(parsedShape(ours.value)).toEqual(parsedShape(zods.data));
       } else if (!ours.ok && !zods.success) {
         expect(ours.error).toBeInstanceOf(InvalidInputError);
-        expect((ours.error as InvalidInputError).problems.map((p) => p.path)).toEqual(zods.error.issues.map((i) => [...prefix, ...i.path.map(String)].join('.')));
+        expect((ours.error as InvalidInputError).problems.map((p) => p.path)).toEqual(
+          zods.error.issues.map((i) => [...prefix, ...i.path.map(String)].join('.')),
+        );
       }
     }),
     { numRuns: 3000 },
@@ -61,7 +62,10 @@ const recordedish = fc.oneof(
         type: fc.oneof({ weight: 5, arbitrary: fc.constantFrom('MetricRecorded', 'RunStarted') }, fc.string(), odd),
         schemaVersion: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 3 }) }, odd),
         data: fc.oneof({ weight: 5, arbitrary: fc.json().map((t) => JSON.parse(t) as unknown) }, odd),
-        meta: fc.oneof({ weight: 5, arbitrary: fc.record({ sdkVersion: fc.string(), actor: fc.record({ user: fc.string(), host: fc.string() }) }, { requiredKeys: [] }) }, odd),
+        meta: fc.oneof(
+          { weight: 5, arbitrary: fc.record({ sdkVersion: fc.string(), actor: fc.record({ user: fc.string(), host: fc.string() }) }, { requiredKeys: [] }) },
+          odd,
+        ),
         stream: fc.oneof({ weight: 5, arbitrary: fc.string({ minLength: 1 }) }, odd),
         revision: count,
         position: count,
@@ -84,7 +88,19 @@ describe('parseRecordedEvents (the client fast path for hub answers)', () => {
 
   it('given a plainly valid answer, when its data is later mutated, then the parsed events are unchanged (a deep copy, as zod makes)', () => {
     const input = [
-      { id: '0190a6b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b', type: 'Probe', schemaVersion: 1, data: { series: [1, 2] }, meta: {}, stream: 'run-a', revision: 0, position: 3, recordedAt: '2026-01-31T12:00:00.000Z', prevHash: '0'.repeat(64), hash: 'a'.repeat(64) },
+      {
+        id: '0190a6b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b',
+        type: 'Probe',
+        schemaVersion: 1,
+        data: { series: [1, 2] },
+        meta: {},
+        stream: 'run-a',
+        revision: 0,
+        position: 3,
+        recordedAt: '2026-01-31T12:00:00.000Z',
+        prevHash: '0'.repeat(64),
+        hash: 'a'.repeat(64),
+      },
     ];
     const parsed = parseRecordedEvents(input, 'hub answer', 'events');
     input[0]!.data.series.push(3);

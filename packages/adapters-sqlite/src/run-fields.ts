@@ -1,5 +1,17 @@
 import { type JsonValue, type RunView } from '@dotscience/core';
-import { ATTRIBUTE_NAMES, DATA_PROPERTIES, MODEL_PROPERTIES, asInstant, asNumber, asText, fieldAccess, present, type Domain, type FieldRef, type MetricAggregateName } from '@dotscience/core/store-kit';
+import {
+  ATTRIBUTE_NAMES,
+  DATA_PROPERTIES,
+  MODEL_PROPERTIES,
+  asInstant,
+  asNumber,
+  asText,
+  fieldAccess,
+  present,
+  type Domain,
+  type FieldRef,
+  type MetricAggregateName,
+} from '@dotscience/core/store-kit';
 
 /**
  * A run's queryable values as rows of `run_fields` (one row per value; inputs,

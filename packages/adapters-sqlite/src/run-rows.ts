@@ -53,7 +53,9 @@ export class RunRows {
     let prefix = this.prefixLength();
     for (const run of runs) {
       const started = asInstant(run.startedAt) ?? null;
-      const { rid } = this.upsert.get(run.runId, started, run.startedPosition, parentRunOf(run), isWorkloadRun(run) ? 1 : 0, JSON.stringify(run)) as { rid: number };
+      const { rid } = this.upsert.get(run.runId, started, run.startedPosition, parentRunOf(run), isWorkloadRun(run) ? 1 : 0, JSON.stringify(run)) as {
+        rid: number;
+      };
       this.deleteFields.run(rid);
       this.insertRows(rid, fieldRowsOf(run));
       for (const name of Object.keys(run.metrics)) this.insertMetricName.run(name);
@@ -72,7 +74,9 @@ export class RunRows {
       const chunk = rows.slice(from, from + ROWS_PER_INSERT);
       let insert = this.insertFields.get(chunk.length);
       if (insert === undefined) {
-        insert = this.db.prepare(`INSERT INTO run_fields (run, field, seq, num, txt, json) VALUES ${Array.from({ length: chunk.length }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`);
+        insert = this.db.prepare(
+          `INSERT INTO run_fields (run, field, seq, num, txt, json) VALUES ${Array.from({ length: chunk.length }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+        );
         this.insertFields.set(chunk.length, insert);
       }
       insert.run(chunk.flatMap((row, i) => [rid, row.field, from + i, row.num, row.txt, row.json]));

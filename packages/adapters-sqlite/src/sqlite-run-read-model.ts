@@ -1,7 +1,21 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { categoryOf, checkQueryFields, idOf, defaultUpcasters, eventApplier, runsProjection, type EventStore, type ReadModelCatchUp, type RunPage, type RunPageRequest, type RunReadModel, type RunsState, type RunView } from '@dotscience/core';
+import {
+  categoryOf,
+  checkQueryFields,
+  idOf,
+  defaultUpcasters,
+  eventApplier,
+  runsProjection,
+  type EventStore,
+  type ReadModelCatchUp,
+  type RunPage,
+  type RunPageRequest,
+  type RunReadModel,
+  type RunsState,
+  type RunView,
+} from '@dotscience/core';
 import { checkpointDiscard } from '@dotscience/core/store-kit';
 import { READ_MODEL_CONTENT_TABLES, READ_MODEL_TABLES, READ_MODEL_VERSION } from './read-model-schema.js';
 import { RunRows } from './run-rows.js';
@@ -26,7 +40,10 @@ const MEMORY = ':memory:';
 /** SQLite's answers for a file it cannot create or write: full disk, I/O error, read-only, no access. */
 const CANNOT_WRITE = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|PERM)/;
 const cannotWrite = (error: unknown): boolean =>
-  (error instanceof Database.SqliteError && CANNOT_WRITE.test(error.code)) || (error as NodeJS.ErrnoException)?.code === 'ENOSPC' || (error as NodeJS.ErrnoException)?.code === 'EACCES' || (error as NodeJS.ErrnoException)?.code === 'EROFS';
+  (error instanceof Database.SqliteError && CANNOT_WRITE.test(error.code)) ||
+  (error as NodeJS.ErrnoException)?.code === 'ENOSPC' ||
+  (error as NodeJS.ErrnoException)?.code === 'EACCES' ||
+  (error as NodeJS.ErrnoException)?.code === 'EROFS';
 
 /** Another process wrote the read model while this one was catching up: start again from where that one got. */
 class OvertakenCatchUp extends Error {}
@@ -115,10 +132,12 @@ export class SqliteRunReadModel implements RunReadModel {
 
   /** Empties the read model (one transaction) so it is rebuilt from position 0. */
   private discard(): void {
-    this.db.transaction(() => {
-      for (const table of READ_MODEL_CONTENT_TABLES) this.db.exec(`DELETE FROM ${table}`);
-      this.db.prepare("INSERT INTO read_model (key, value) VALUES ('version', ?)").run(READ_MODEL_VERSION);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const table of READ_MODEL_CONTENT_TABLES) this.db.exec(`DELETE FROM ${table}`);
+        this.db.prepare("INSERT INTO read_model (key, value) VALUES ('version', ?)").run(READ_MODEL_VERSION);
+      })
+      .immediate();
   }
 
   /**
@@ -157,7 +176,9 @@ export class SqliteRunReadModel implements RunReadModel {
   private async catchUpHere(): Promise<ReadModelCatchUp> {
     const { origin, notice } = await this.verify();
     const skipped: ReadModelCatchUp['skipped'] = [];
-    const apply = eventApplier(runsProjection, defaultUpcasters, (s) => skipped.push({ stream: s.stream, revision: s.revision, type: s.type, reason: s.reason }));
+    const apply = eventApplier(runsProjection, defaultUpcasters, (s) =>
+      skipped.push({ stream: s.stream, revision: s.revision, type: s.type, reason: s.reason }),
+    );
     let read = 0;
     for (;;) {
       try {
@@ -181,11 +202,13 @@ export class SqliteRunReadModel implements RunReadModel {
     const flush = (): void => {
       if (at === undefined) return;
       const upTo = at;
-      this.db.transaction(() => {
-        if (this.checkpoint().position !== expected) throw new OvertakenCatchUp();
-        this.rows.write(Object.values(working));
-        this.db.prepare("INSERT OR REPLACE INTO read_model (key, value) VALUES ('position', ?), ('hash', ?)").run(upTo.position, upTo.hash);
-      }).immediate();
+      this.db
+        .transaction(() => {
+          if (this.checkpoint().position !== expected) throw new OvertakenCatchUp();
+          this.rows.write(Object.values(working));
+          this.db.prepare("INSERT OR REPLACE INTO read_model (key, value) VALUES ('position', ?), ('hash', ?)").run(upTo.position, upTo.hash);
+        })
+        .immediate();
       expected = upTo.position;
       working = {};
       changed = 0;
@@ -215,7 +238,9 @@ export class SqliteRunReadModel implements RunReadModel {
     const compiled = runQuerySql(request.query);
     this.valueTests = compiled.valueTests as ReadonlyArray<(value: unknown) => boolean>;
     // Deleted runs are never listed; archived ones only when asked (`ds runs --archived`), as the runs projection's callers hide them.
-    const hidden = request.archived ? "json_extract(r.view, '$.deleted') IS NULL" : "json_extract(r.view, '$.deleted') IS NULL AND json_extract(r.view, '$.archived') IS NOT 1";
+    const hidden = request.archived
+      ? "json_extract(r.view, '$.deleted') IS NULL"
+      : "json_extract(r.view, '$.deleted') IS NULL AND json_extract(r.view, '$.archived') IS NOT 1";
     const where = `${hidden} AND ${request.workloads ? compiled.where : `r.wrapper = 0 AND ${compiled.where}`}`;
     if (count) return { sql: `SELECT count(*) AS n FROM runs r WHERE ${where}`, params: compiled.params.slice(compiled.params.length - countParams(compiled)) };
     return { sql: `SELECT r.view FROM runs r ${compiled.joins} WHERE ${where} ORDER BY ${compiled.orderBy}`, params: compiled.params };

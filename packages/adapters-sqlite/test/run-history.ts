@@ -36,8 +36,14 @@ const text = fc.constantFrom(...TEXTS);
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ type: fc.constantFrom('ParameterRecorded' as const, 'SummaryRecorded' as const), name: key, value: jsonValue }),
   fc.record({ type: fc.constant('LabelAdded' as const), name: key, value: fc.oneof(text, fc.constantFrom('3', '0.95', 'true')) }),
-  fc.record({ type: fc.constant('MetricRecorded' as const), name: key, value: jsonValue, step: fc.option(fc.nat(5), { nil: undefined }) }).map(({ step, ...rest }) => (step === undefined ? rest : { ...rest, step })),
-  fc.record({ type: fc.constant('MetricsRecorded' as const), name: key, values: fc.array(fc.constantFrom(0.1, 0.9, 0.95, 2, -1), { minLength: 1, maxLength: 3 }) }),
+  fc
+    .record({ type: fc.constant('MetricRecorded' as const), name: key, value: jsonValue, step: fc.option(fc.nat(5), { nil: undefined }) })
+    .map(({ step, ...rest }) => (step === undefined ? rest : { ...rest, step })),
+  fc.record({
+    type: fc.constant('MetricsRecorded' as const),
+    name: key,
+    values: fc.array(fc.constantFrom(0.1, 0.9, 0.95, 2, -1), { minLength: 1, maxLength: 3 }),
+  }),
   fc.record({
     type: fc.constantFrom('InputDeclared' as const, 'OutputDeclared' as const),
     path: text.filter((t) => t !== ''),
@@ -46,9 +52,14 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     kind: fc.constantFrom('file' as const, 'directory' as const),
     bytes: fc.constantFrom(0, 10, 100),
   }),
-  fc.record({ type: fc.constant('ModelDeclared' as const), name: fc.constantFrom('clf', 'reg'), path: fc.constantFrom('models/clf', 'm'), framework: fc.option(fc.constantFrom('sklearn', 'torch'), { nil: undefined }) }).map(({ framework, ...rest }) =>
-    framework === undefined ? rest : { ...rest, framework },
-  ),
+  fc
+    .record({
+      type: fc.constant('ModelDeclared' as const),
+      name: fc.constantFrom('clf', 'reg'),
+      path: fc.constantFrom('models/clf', 'm'),
+      framework: fc.option(fc.constantFrom('sklearn', 'torch'), { nil: undefined }),
+    })
+    .map(({ framework, ...rest }) => (framework === undefined ? rest : { ...rest, framework })),
   fc.record({ type: fc.constant('RunDescribed' as const), description: text }),
   fc.record({ type: fc.constant('RunErrored' as const), message: fc.constant('boom') }),
   fc.record({ type: fc.constant('RunPublished' as const), endedAt: fc.constantFrom(...INSTANTS) }),
@@ -64,18 +75,25 @@ export interface RunSpec {
   ops: Op[];
 }
 
-const runSpec: fc.Arbitrary<RunSpec> = fc.record({
-  startedAt: fc.constantFrom(...INSTANTS),
-  mode: fc.constantFrom('script' as const, 'interactive' as const),
-  workload: fc.oneof(fc.constant('none' as const), fc.constant('self' as const), fc.nat(7)),
-  user: fc.constantFrom('ada', 'Bob'),
-  gitCommit: fc.option(fc.constantFrom('abc123', 'def456'), { nil: undefined }),
-  ops: fc.array(op, { maxLength: 8 }),
-}).map(({ gitCommit, ...rest }) => (gitCommit === undefined ? rest : { ...rest, gitCommit }));
+const runSpec: fc.Arbitrary<RunSpec> = fc
+  .record({
+    startedAt: fc.constantFrom(...INSTANTS),
+    mode: fc.constantFrom('script' as const, 'interactive' as const),
+    workload: fc.oneof(fc.constant('none' as const), fc.constant('self' as const), fc.nat(7)),
+    user: fc.constantFrom('ada', 'Bob'),
+    gitCommit: fc.option(fc.constantFrom('abc123', 'def456'), { nil: undefined }),
+    ops: fc.array(op, { maxLength: 8 }),
+  })
+  .map(({ gitCommit, ...rest }) => (gitCommit === undefined ? rest : { ...rest, gitCommit }));
 
 /** Runs and the order their events are appended in (run index per step; a run's first step starts it). */
 export const runHistoryArbitrary = fc.array(runSpec, { minLength: 1, maxLength: 8 }).chain((runs) =>
-  fc.shuffledSubarray(runs.flatMap((r, i) => Array.from({ length: r.ops.length + 1 }, () => i)), { minLength: runs.reduce((n, r) => n + r.ops.length + 1, 0) }).map((order) => ({ runs, order })),
+  fc
+    .shuffledSubarray(
+      runs.flatMap((r, i) => Array.from({ length: r.ops.length + 1 }, () => i)),
+      { minLength: runs.reduce((n, r) => n + r.ops.length + 1, 0) },
+    )
+    .map((order) => ({ runs, order })),
 );
 
 export const runIdOf = (i: number): string => `0190${i.toString(16).padStart(4, '0')}-run`;
@@ -84,7 +102,10 @@ function dataOf(o: Op): { type: EventType; data: unknown } {
   switch (o.type) {
     case 'InputDeclared':
     case 'OutputDeclared':
-      return { type: o.type, data: { path: o.path, dataset: o.dataset, version: { store: 'fs', digest: DIGESTS[o.digest], kind: o.kind, bytes: o.bytes, files: 1 } } };
+      return {
+        type: o.type,
+        data: { path: o.path, dataset: o.dataset, version: { store: 'fs', digest: DIGESTS[o.digest], kind: o.kind, bytes: o.bytes, files: 1 } },
+      };
     case 'MetricsRecorded':
       return { type: o.type, data: { series: [{ name: o.name, values: o.values, at: { start: INSTANTS[0], deltasMs: o.values.map(() => 1) } }] } };
     case 'MetricRecorded':

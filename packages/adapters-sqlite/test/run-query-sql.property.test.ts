@@ -3,15 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  checkQueryFields,
-  eventApplier,
-  runQuery,
-  runsProjection,
-  withoutWrappingWorkloads,
-  type Query,
-  type RunsState,
-} from '@dotscience/core';
+import { checkQueryFields, eventApplier, runQuery, runsProjection, withoutWrappingWorkloads, type Query, type RunsState } from '@dotscience/core';
 import { InMemoryEventStore } from '@dotscience/core/testing';
 import { SqliteRunReadModel } from '../src/index.js';
 import { append, historyEvents, runHistoryArbitrary } from './run-history.js';
@@ -52,35 +44,40 @@ describe('the runs read model answers as the closure evaluator over the runs pro
   it(`${RUN_SETS} random run histories × ${QUERIES_PER_SET} random queries (${RUN_SETS * QUERIES_PER_SET} in all)`, async () => {
     let queries = 0;
     await fc.assert(
-      fc.asyncProperty(runHistoryArbitrary, fc.nat(), fc.array(pagedQueryArbitrary, { minLength: QUERIES_PER_SET, maxLength: QUERIES_PER_SET }), async (history, split, requests) => {
-        const store = new InMemoryEventStore();
-        const events = historyEvents(history);
-        const cut = split % (events.length + 1);
-        const model = SqliteRunReadModel.open({ file: join(dir, `set-${sets++}.sqlite`), events: store, batchRuns: 2 });
-        try {
-          // Caught up in two steps with small batches: runs are re-read from the file and evolved further.
-          await append(store, events.slice(0, cut));
-          await model.catchUp();
-          await append(store, events.slice(cut));
-          await model.catchUp();
-          const state = await oracleState(store);
-          const everything = await model.runs({ query: { filter: null, orderBy: [] }, workloads: true });
-          expect(everything.runs).toEqual(runQuery(Object.values(state), ''));
-          for (const request of requests) {
-            queries++;
-            let answer: Answer;
-            try {
-              const page = await model.runs(request);
-              answer = { ids: page.runs.map((r) => r.runId), total: page.total };
-            } catch (error) {
-              answer = { error: (error as Error).message };
+      fc.asyncProperty(
+        runHistoryArbitrary,
+        fc.nat(),
+        fc.array(pagedQueryArbitrary, { minLength: QUERIES_PER_SET, maxLength: QUERIES_PER_SET }),
+        async (history, split, requests) => {
+          const store = new InMemoryEventStore();
+          const events = historyEvents(history);
+          const cut = split % (events.length + 1);
+          const model = SqliteRunReadModel.open({ file: join(dir, `set-${sets++}.sqlite`), events: store, batchRuns: 2 });
+          try {
+            // Caught up in two steps with small batches: runs are re-read from the file and evolved further.
+            await append(store, events.slice(0, cut));
+            await model.catchUp();
+            await append(store, events.slice(cut));
+            await model.catchUp();
+            const state = await oracleState(store);
+            const everything = await model.runs({ query: { filter: null, orderBy: [] }, workloads: true });
+            expect(everything.runs).toEqual(runQuery(Object.values(state), ''));
+            for (const request of requests) {
+              queries++;
+              let answer: Answer;
+              try {
+                const page = await model.runs(request);
+                answer = { ids: page.runs.map((r) => r.runId), total: page.total };
+              } catch (error) {
+                answer = { error: (error as Error).message };
+              }
+              expect(answer, JSON.stringify(request)).toEqual(oracleAnswer(state, request));
             }
-            expect(answer, JSON.stringify(request)).toEqual(oracleAnswer(state, request));
+          } finally {
+            await model.close();
           }
-        } finally {
-          await model.close();
-        }
-      }),
+        },
+      ),
       { numRuns: RUN_SETS },
     );
     expect(queries).toBeGreaterThanOrEqual(2_000);

@@ -31,7 +31,8 @@ async function storeWith(events: Events): Promise<InMemoryEventStore> {
 }
 
 const all = { query: parseQuery(''), workloads: true };
-const ids = async (model: SqliteRunReadModel, filter = ''): Promise<string[]> => (await model.runs({ query: parseQuery(filter), workloads: true })).runs.map((r) => r.runId);
+const ids = async (model: SqliteRunReadModel, filter = ''): Promise<string[]> =>
+  (await model.runs({ query: parseQuery(filter), workloads: true })).runs.map((r) => r.runId);
 
 describe('the runs read model file', () => {
   it('given a read model caught up, when runs are appended, then it reads only the tail and answers with them', async () => {
@@ -92,7 +93,7 @@ describe('the runs read model file', () => {
     await rebuilt.close();
   });
 
-  it('given two processes catching up the same file at once, when their batches interleave, then the one overtaken starts again from the other\'s checkpoint and both answer every run once', async () => {
+  it("given two processes catching up the same file at once, when their batches interleave, then the one overtaken starts again from the other's checkpoint and both answer every run once", async () => {
     const runs = Array.from({ length: 12 }, (_, i) => trained(i / 12, i % 3));
     const events = eventsOf(runs);
     // Checkpointed in the middle of run 5 (its start and parameter before, its metric after).
@@ -127,9 +128,16 @@ describe('the runs read model file', () => {
     const model = SqliteRunReadModel.open({ file: fileName(), events: await storeWith(eventsOf([trained(0.95, 3)])) });
     await model.catchUp();
     await expect(model.runs({ query: parseQuery('metrics.accuracy.mean > 0.5') })).rejects.toThrow(QueryFieldError);
-    await expect(model.runs({ query: parseQuery('metrics.accuracy.mean > 0.5') })).rejects.toThrow(/metrics\.accuracy\.mean: no aggregate 'mean' of metric accuracy/);
-    await expect(model.runs({ query: parseQuery("attributes.status = 'finished'") })).rejects.toThrow(/status "finished"; the values are running, published, errored/);
-    const yesterday = { filter: { kind: 'compare' as const, field: { scope: 'attributes' as const, key: 'started_at' as const }, op: '>' as const, value: 'yesterday' }, orderBy: [] };
+    await expect(model.runs({ query: parseQuery('metrics.accuracy.mean > 0.5') })).rejects.toThrow(
+      /metrics\.accuracy\.mean: no aggregate 'mean' of metric accuracy/,
+    );
+    await expect(model.runs({ query: parseQuery("attributes.status = 'finished'") })).rejects.toThrow(
+      /status "finished"; the values are running, published, errored/,
+    );
+    const yesterday = {
+      filter: { kind: 'compare' as const, field: { scope: 'attributes' as const, key: 'started_at' as const }, op: '>' as const, value: 'yesterday' },
+      orderBy: [],
+    };
     await expect(model.runs({ query: yesterday })).rejects.toThrow(/started_at: "yesterday" is not a time/);
     await model.close();
   });

@@ -39,7 +39,8 @@ export function snapshotVersionOf(ref: VersionRef): SnapshotVersion {
     throw new ZfsVersionNotHeldError(name, 'its snapshot id is not the JSON this store writes');
   }
   const parsed = SnapshotVersionSchema.safeParse(json);
-  if (!parsed.success) throw new ZfsVersionNotHeldError(name, `its snapshot id is malformed (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
+  if (!parsed.success)
+    throw new ZfsVersionNotHeldError(name, `its snapshot id is malformed (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
   return parsed.data;
 }
 

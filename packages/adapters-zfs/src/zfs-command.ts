@@ -1,12 +1,5 @@
 import { spawn } from 'node:child_process';
-import {
-  ZfsCommandError,
-  ZfsDatasetNotFoundError,
-  ZfsNotInstalledError,
-  ZfsPermissionError,
-  ZfsPoolNotFoundError,
-  ZfsUnavailableError,
-} from './zfs-errors.js';
+import { ZfsCommandError, ZfsDatasetNotFoundError, ZfsNotInstalledError, ZfsPermissionError, ZfsPoolNotFoundError, ZfsUnavailableError } from './zfs-errors.js';
 
 /**
  * How to run the ZFS programs: an argument vector prefix, e.g. `['zfs']` (the

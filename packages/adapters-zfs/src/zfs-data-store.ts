@@ -201,7 +201,9 @@ export class ZfsDataStore implements DataStore {
     const property = digestProperty(recorded.path);
     const known = (await this.datasets.properties(snapshot, [property])).get(property);
     if (known !== undefined) return known;
-    const walked = await this.clones.read(snapshot, (root) => walkVersion(join(root, recorded.path), true, recorded.path === '' ? snapshot : `${snapshot}/${recorded.path}`));
+    const walked = await this.clones.read(snapshot, (root) =>
+      walkVersion(join(root, recorded.path), true, recorded.path === '' ? snapshot : `${snapshot}/${recorded.path}`),
+    );
     await this.datasets.setProperty(snapshot, property, walked.digest!);
     return walked.digest!;
   }
@@ -300,7 +302,10 @@ export class ZfsDataStore implements DataStore {
   private async requireVersion(version: SnapshotVersion): Promise<RecordedVersion> {
     const recorded = await this.recordedVersion(version);
     if (recorded === undefined) {
-      throw new ZfsVersionNotHeldError(fullSnapshotName(version), `the snapshot records no capture of ${version.path === '' ? 'its whole file system' : version.path}`);
+      throw new ZfsVersionNotHeldError(
+        fullSnapshotName(version),
+        `the snapshot records no capture of ${version.path === '' ? 'its whole file system' : version.path}`,
+      );
     }
     return recorded;
   }

@@ -4,7 +4,9 @@ import { DotscienceError } from '@dotscience/core';
 export class ZfsNotInstalledError extends DotscienceError {
   readonly code = 'ZFS_NOT_INSTALLED';
   constructor(readonly program: string) {
-    super(`cannot run ${program}: it is not installed or not on PATH — install ZFS (OpenZFS, or zfs-fuse on Debian) or use the fs data store (unset DOTSCIENCE_DATA)`);
+    super(
+      `cannot run ${program}: it is not installed or not on PATH — install ZFS (OpenZFS, or zfs-fuse on Debian) or use the fs data store (unset DOTSCIENCE_DATA)`,
+    );
   }
 }
 
@@ -15,7 +17,9 @@ export class ZfsUnavailableError extends DotscienceError {
     readonly command: string,
     readonly detail: string,
   ) {
-    super(`${command} cannot reach ZFS (${detail}) — start the zfs-fuse daemon as root, or load the zfs kernel module (modprobe zfs), or use the fs data store (unset DOTSCIENCE_DATA)`);
+    super(
+      `${command} cannot reach ZFS (${detail}) — start the zfs-fuse daemon as root, or load the zfs kernel module (modprobe zfs), or use the fs data store (unset DOTSCIENCE_DATA)`,
+    );
   }
 }
 

@@ -58,7 +58,12 @@ function referencedGuids(referenced: readonly VersionRef[]): Set<string> {
  * Then every `ds-` snapshot no ref names (by guid) is destroyed, unless a clone
  * dotscience did not make depends on it.
  */
-export async function collectZfsGarbage(datasets: ZfsDatasets, root: string, referenced: readonly VersionRef[], options: ZfsGcOptions = {}): Promise<ZfsGcResult> {
+export async function collectZfsGarbage(
+  datasets: ZfsDatasets,
+  root: string,
+  referenced: readonly VersionRef[],
+  options: ZfsGcOptions = {},
+): Promise<ZfsGcResult> {
   const all = byName(await datasets.propertiesBelow(root, ['guid', 'origin', 'creation', 'mountpoint', ROLE_PROPERTY]));
   const wanted = referencedGuids(referenced);
   const now = options.nowSeconds ?? Date.now() / 1000;

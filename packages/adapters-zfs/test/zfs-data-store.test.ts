@@ -66,7 +66,10 @@ if (reportZfsAvailability()) {
       // Clones, not copies: each target is a ZFS file system whose origin is its version's snapshot.
       const clones = await origins(dataset.name);
       const mountpoints = new Map(
-        (await zfs.zfs(['list', '-H', '-o', 'name,mountpoint', '-r', dataset.name])).split('\n').filter(Boolean).map((r) => r.split('\t').reverse() as [string, string]),
+        (await zfs.zfs(['list', '-H', '-o', 'name,mountpoint', '-r', dataset.name]))
+          .split('\n')
+          .filter(Boolean)
+          .map((r) => r.split('\t').reverse() as [string, string]),
       );
       expect(clones.get(mountpoints.get(join(outside, 'v1'))!)).toBe(`${dataset.name}@ds-run-one-1`);
       expect(clones.get(mountpoints.get(join(outside, 'v2'))!)).toBe(`${dataset.name}@ds-run-one-2`);
@@ -165,7 +168,10 @@ if (reportZfsAvailability()) {
       });
 
       it('given a zfs command run without privileges, when capturing, then ZfsPermissionError says how to grant them', async () => {
-        const unprivileged = new ZfsDataStore({ dataset: dataset.name, programs: { zfs: ['runuser', '-u', 'nobody', '--', 'zfs'], zpool: ['runuser', '-u', 'nobody', '--', 'zpool'] } });
+        const unprivileged = new ZfsDataStore({
+          dataset: dataset.name,
+          programs: { zfs: ['runuser', '-u', 'nobody', '--', 'zfs'], zpool: ['runuser', '-u', 'nobody', '--', 'zpool'] },
+        });
         const error = await unprivileged.capture(dataset.mountpoint).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ZfsPermissionError);
         expect((error as Error).message).toMatch(/zfs allow/);

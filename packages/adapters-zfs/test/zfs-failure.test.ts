@@ -6,14 +6,20 @@ describe('classifying a failed zfs command', () => {
   const argv = ['zfs', 'get', '-H', '-o', 'value', 'type', 'tank/x'];
 
   it('given zfs-fuse without its daemon, then the error says to start the daemon', () => {
-    const error = zfsFailure(argv, 'connect: No such file or directory\nPlease make sure that the zfs-fuse daemon is running.\ninternal error: failed to initialize ZFS library\n');
+    const error = zfsFailure(
+      argv,
+      'connect: No such file or directory\nPlease make sure that the zfs-fuse daemon is running.\ninternal error: failed to initialize ZFS library\n',
+    );
     expect(error).toBeInstanceOf(ZfsUnavailableError);
     expect(error.message).toMatch(/start the zfs-fuse daemon/);
     expect(error.message).toContain('zfs get -H -o value type tank/x');
   });
 
   it('given OpenZFS without its kernel module, then the error says to load it', () => {
-    const error = zfsFailure(argv, 'The ZFS modules are not loaded.\nTry running \'/sbin/modprobe zfs\' as root to load them.\n/dev/zfs and /proc/self/mounts are required.\n');
+    const error = zfsFailure(
+      argv,
+      "The ZFS modules are not loaded.\nTry running '/sbin/modprobe zfs' as root to load them.\n/dev/zfs and /proc/self/mounts are required.\n",
+    );
     expect(error).toBeInstanceOf(ZfsUnavailableError);
     expect(error.message).toMatch(/modprobe zfs/);
   });

@@ -26,7 +26,14 @@ export function reportFailure(error: unknown, stderr: NodeJS.WritableStream, env
   }
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2; // commander already printed it (help, version, or a usage error)
   if (error instanceof QueryParseError) {
-    stderr.write(`ds: invalid ${error.part} (${error.code}), ${error.located}\n${error.render().split('\n').slice(0, 2).map((l) => `  ${l}`).join('\n')}\n`);
+    stderr.write(
+      `ds: invalid ${error.part} (${error.code}), ${error.located}\n${error
+        .render()
+        .split('\n')
+        .slice(0, 2)
+        .map((l) => `  ${l}`)
+        .join('\n')}\n`,
+    );
     return 2;
   }
   if (error instanceof Error) {
@@ -36,7 +43,9 @@ export function reportFailure(error: unknown, stderr: NodeJS.WritableStream, env
       if (debug && error.stack) stderr.write(`${error.stack}\n`);
       return code.endsWith('_UNREACHABLE') ? 3 : 1;
     }
-    stderr.write(`ds: unexpected error: ${error.message.replace(/\s*\n\s*/g, ' ')} — this is a bug, please report it${debug ? '' : ' (set DS_DEBUG=1 for the stack)'}\n`);
+    stderr.write(
+      `ds: unexpected error: ${error.message.replace(/\s*\n\s*/g, ' ')} — this is a bug, please report it${debug ? '' : ' (set DS_DEBUG=1 for the stack)'}\n`,
+    );
     if (debug && error.stack) stderr.write(`${error.stack}\n`);
     return 70;
   }

@@ -64,16 +64,25 @@ const commandLine = (command: Command): string => (command.parent ? `${commandLi
 function failInOneLine(command: Command): void {
   const line = commandLine(command);
   command.showHelpAfterError(false).configureOutput({
-    outputError: (text, write) => write(`${text.trim().replace(/^error: /, 'ds: ').replace(/\s*\n\s*/g, ' ')} (${line} --help shows its usage)\n`),
+    outputError: (text, write) =>
+      write(
+        `${text
+          .trim()
+          .replace(/^error: /, 'ds: ')
+          .replace(/\s*\n\s*/g, ' ')} (${line} --help shows its usage)\n`,
+      ),
   });
   if (command.commands.length > 0) {
-    command.helpCommand(true).allowExcessArguments().action(async (_options: unknown, self: Command) => {
-      const names = self.commands.map((c) => c.name()).join(', ');
-      const [given] = self.args;
-      const what = given === undefined ? `missing command after '${line}'` : `unknown command '${given}' after '${line}'`;
-      const { UsageError } = await import('./usage-error.js');
-      throw new UsageError(`${what}: use one of ${names} (${line} --help describes them)`);
-    });
+    command
+      .helpCommand(true)
+      .allowExcessArguments()
+      .action(async (_options: unknown, self: Command) => {
+        const names = self.commands.map((c) => c.name()).join(', ');
+        const [given] = self.args;
+        const what = given === undefined ? `missing command after '${line}'` : `unknown command '${given}' after '${line}'`;
+        const { UsageError } = await import('./usage-error.js');
+        throw new UsageError(`${what}: use one of ${names} (${line} --help describes them)`);
+      });
   }
   for (const sub of command.commands) failInOneLine(sub);
 }

@@ -84,14 +84,15 @@ describe('every command fails in one line with the documented exit code', () => 
     },
   );
 
-  it.each(leaves.filter(({ command }) => !command.registeredArguments.some((a) => a.variadic)).map(({ path, command }) => [path.join(' '), path, command.registeredArguments.length] as const))(
-    'given ds %s with more arguments than it takes, then one line says so, exit 2',
-    async (_name, path, declared) => {
-      const result = await run([...path, ...Array.from({ length: declared + 1 }, (_, i) => `extra-${i}`)]);
-      expect(result.stderr).toMatch(oneLine);
-      expect(result.code).toBe(USAGE);
-    },
-  );
+  it.each(
+    leaves
+      .filter(({ command }) => !command.registeredArguments.some((a) => a.variadic))
+      .map(({ path, command }) => [path.join(' '), path, command.registeredArguments.length] as const),
+  )('given ds %s with more arguments than it takes, then one line says so, exit 2', async (_name, path, declared) => {
+    const result = await run([...path, ...Array.from({ length: declared + 1 }, (_, i) => `extra-${i}`)]);
+    expect(result.stderr).toMatch(oneLine);
+    expect(result.code).toBe(USAGE);
+  });
 
   it.each(groups.filter(({ command }) => defaultOf(command) !== undefined).map(({ path }) => [path.join(' '), path] as const))(
     'given the group ds %s, which runs a default command, with an unknown command, then one line says so, exit 2',
@@ -157,7 +158,7 @@ describe('README "Exit codes" documents every code ds exits with', () => {
   const section = readme.slice(readme.indexOf('**Exit codes.**'));
   const documented = [...section.slice(0, section.indexOf('\n\n', section.indexOf('| code |'))).matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
 
-  it('given the table, then it lists done, failed, usage, a bug, and ds run\'s unrecorded block', () => {
+  it("given the table, then it lists done, failed, usage, a bug, and ds run's unrecorded block", () => {
     expect(documented).toEqual(expect.arrayContaining([0, FAILED, USAGE, 70, UNRECORDED_BLOCK_EXIT_CODE]));
   });
 

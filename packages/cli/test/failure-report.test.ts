@@ -19,7 +19,7 @@ describe('failure report', () => {
     expect(report(new SampleError('stream x:\n do this'))).toEqual({ code: 1, text: 'ds: stream x: do this [SAMPLE]\n' });
   });
 
-  it('given a system error with a code, when reported, then it is the user\'s to fix: one line, no request to report it', () => {
+  it("given a system error with a code, when reported, then it is the user's to fix: one line, no request to report it", () => {
     const error = Object.assign(new Error("ENOENT: no such file or directory, open 'x.ndjson'"), { code: 'ENOENT' });
     expect(report(error)).toEqual({ code: 1, text: "ds: ENOENT: no such file or directory, open 'x.ndjson' [ENOENT]\n" });
   });
@@ -34,7 +34,10 @@ describe('failure report', () => {
 
   it('given an InvalidArgumentError or a UsageError thrown by an action (commander never printed it), when reported, then it is one line with exit code 2', () => {
     expect(report(new InvalidArgumentError('ds serve needs --store <dir>'))).toEqual({ code: 2, text: 'ds: ds serve needs --store <dir>\n' });
-    expect(report(new UsageError("missing command after 'ds token':\n use one of create"))).toEqual({ code: 2, text: "ds: missing command after 'ds token': use one of create\n" });
+    expect(report(new UsageError("missing command after 'ds token':\n use one of create"))).toEqual({
+      code: 2,
+      text: "ds: missing command after 'ds token': use one of create\n",
+    });
   });
 
   it('given an error commander raised after printing it, when reported, then nothing more is written: exit 2, or 0 for help and version', () => {
@@ -45,13 +48,18 @@ describe('failure report', () => {
   it('given a query parse error, when reported, then the query and a caret under the column follow the message', () => {
     let error: unknown;
     try {
-      parseQuery("params.depth = = 3");
+      parseQuery('params.depth = = 3');
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(QueryParseError);
     const { code, text } = report(error);
     expect(code).toBe(2);
-    expect(text.split('\n')).toEqual([expect.stringMatching(/^ds: invalid filter \(QUERY_PARSE\), column 16: /), '  params.depth = = 3', '                 ^', '']);
+    expect(text.split('\n')).toEqual([
+      expect.stringMatching(/^ds: invalid filter \(QUERY_PARSE\), column 16: /),
+      '  params.depth = = 3',
+      '                 ^',
+      '',
+    ]);
   });
 });

@@ -51,7 +51,11 @@ describe('every entry point keeps the rules: ds audit verify, ds import, ds pull
     const copy = await plantedCopy('post-seal', [[trainStream, [amendment()]]]);
     const result = ds(['audit', 'verify'], { cwd: copy });
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(new RegExp(`^VIOLATION at stream ${trainStream} revision \\d+ \\(position \\d+, rule RUN_ALREADY_PUBLISHED\\): .*ParameterRecorded.*after the run was published`));
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^VIOLATION at stream ${trainStream} revision \\d+ \\(position \\d+, rule RUN_ALREADY_PUBLISHED\\): .*ParameterRecorded.*after the run was published`,
+      ),
+    );
     const report = JSON.parse(ds(['audit', 'verify', '--json'], { cwd: copy }).stdout) as { ok: boolean; violation: { stream: string; rule: string } };
     expect(report).toMatchObject({ ok: false, violation: { stream: trainStream, rule: 'RUN_ALREADY_PUBLISHED' } });
   });
@@ -71,11 +75,19 @@ describe('every entry point keeps the rules: ds audit verify, ds import, ds pull
     const copy = await plantedCopy('export-source', [[trainStream, [amendment()]]]);
     const file = join(scratch, 'amended.ndjson');
     expect(ds(['export', '--out', file], { cwd: copy }).code).toBe(0);
-    const line = readFileSync(file, 'utf8').trim().split('\n').findIndex((l) => l.includes('"value":42')) + 1;
+    const line =
+      readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .findIndex((l) => l.includes('"value":42')) + 1;
     const store = join(scratch, 'import-target');
     const result = ds(['--store', `file:${store}`, 'import', file], { cwd: scratch });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`amended\\.ndjson line ${line}: stream ${trainStream} revision \\d+ breaks rule RUN_ALREADY_PUBLISHED: .*nothing was imported.*\\[IMPORT_REFUSED\\]`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `amended\\.ndjson line ${line}: stream ${trainStream} revision \\d+ breaks rule RUN_ALREADY_PUBLISHED: .*nothing was imported.*\\[IMPORT_REFUSED\\]`,
+      ),
+    );
     expect(ds(['--store', `file:${store}`, 'export'], { cwd: scratch }).stdout).toBe('');
   });
 
@@ -93,10 +105,26 @@ describe('every entry point keeps the rules: ds audit verify, ds import, ds pull
       const asLocal = join(scratch, 'hub-log-as-local');
       mkdirSync(asLocal);
       symlinkSync(join(hubDir, 'events', 'default'), join(asLocal, 'events'));
-      const onHub = await openDotscience({ cwd: scratch, env: {}, settings: { store: `file:${asLocal}`, data: `file:${join(asLocal, 'data')}` }, hashWorkers: 1 });
+      const onHub = await openDotscience({
+        cwd: scratch,
+        env: {},
+        settings: { store: `file:${asLocal}`, data: `file:${join(asLocal, 'data')}` },
+        hashWorkers: 1,
+      });
       try {
         await plant(onHub.events, trainStream, [amendment()]);
-        await plant(onHub.events, 'run-planted', [event('RunStarted', { runId: 'planted', projectId: 'default', mode: 'script', workload: {}, codeVersion: {}, environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' }, startedAt: AT }), poison()]);
+        await plant(onHub.events, 'run-planted', [
+          event('RunStarted', {
+            runId: 'planted',
+            projectId: 'default',
+            mode: 'script',
+            workload: {},
+            codeVersion: {},
+            environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' },
+            startedAt: AT,
+          }),
+          poison(),
+        ]);
       } finally {
         await onHub.close();
       }

@@ -57,7 +57,18 @@ describe('ds push against a hub killed in the middle', () => {
       const runId = `r${s}`;
       const data = (i: number): { type: string; data: JsonValue } =>
         i === 0
-          ? { type: 'RunStarted', data: { runId, projectId: 'team', mode: 'script', workload: {}, codeVersion: {}, environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' }, startedAt: AT } }
+          ? {
+              type: 'RunStarted',
+              data: {
+                runId,
+                projectId: 'team',
+                mode: 'script',
+                workload: {},
+                codeVersion: {},
+                environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' },
+                startedAt: AT,
+              },
+            }
           : s === 0 && i === 1
             ? { type: 'InputDeclared', data: { path: 'data', dataset: 'data', version: ref as unknown as JsonValue } }
             : { type: 'MetricRecorded', data: { name: 'loss', value: i, step: i, at: AT } };
@@ -71,7 +82,11 @@ describe('ds push against a hub killed in the middle', () => {
     const env = { DOTSCIENCE_TOKEN: token };
     hub = await startHubProcess(hubDir);
 
-    const push = spawn(process.execPath, [CLI_ENTRY, 'push', '--hub', hub.url], { cwd: project, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const push = spawn(process.execPath, [CLI_ENTRY, 'push', '--hub', hub.url], {
+      cwd: project,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let pushErr = '';
     push.stderr!.setEncoding('utf8').on('data', (c: string) => (pushErr += c));
     const pushExit = new Promise<number | null>((r) => push.on('close', r));

@@ -30,7 +30,11 @@ describe('the registry and run annotations through a hub', () => {
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('DOTSCIENCE_')) env[k] = v;
     for (const seed of ['1', '2']) {
       const out = await new Promise<string>((done, fail) => {
-        const proc = spawn(process.execPath, ['train.mjs', seed], { cwd: root, env: { ...env, DOTSCIENCE_HUB: hub.url, DOTSCIENCE_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const proc = spawn(process.execPath, ['train.mjs', seed], {
+          cwd: root,
+          env: { ...env, DOTSCIENCE_HUB: hub.url, DOTSCIENCE_TOKEN: token },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stdout = '';
         let stderr = '';
         proc.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -76,7 +80,11 @@ function dsAsyncWithToken(args: string[], cwd: string, token: string): Promise<{
   return new Promise((done) => {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('DOTSCIENCE_')) env[k] = v;
-    const proc = spawn(process.execPath, [fileURLToPath(new URL('../dist/main.js', import.meta.url)), ...args], { cwd, env: { ...env, DOTSCIENCE_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [fileURLToPath(new URL('../dist/main.js', import.meta.url)), ...args], {
+      cwd,
+      env: { ...env, DOTSCIENCE_TOKEN: token },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     proc.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));

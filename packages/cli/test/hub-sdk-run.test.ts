@@ -24,7 +24,6 @@ const run = await ds.publish('trained on the hub');
 console.log(run.runId);
 `;
 
-
 async function hubGet(hub: RunningHubServer, token: string, path: string): Promise<{ status: number; body: any }> {
   const response = await fetch(hub.url + path, { headers: { authorization: `Bearer ${token}` } });
   return { status: response.status, body: await response.json() };
@@ -53,7 +52,11 @@ describe('an SDK script with DOTSCIENCE_HUB set', () => {
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('DOTSCIENCE_')) env[k] = v;
     // Asynchronously: the hub answering the script runs in this process.
     const child = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
-      const proc = spawn(process.execPath, ['train.mjs'], { cwd: work, env: { ...env, DOTSCIENCE_HUB: hub.url, DOTSCIENCE_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const proc = spawn(process.execPath, ['train.mjs'], {
+        cwd: work,
+        env: { ...env, DOTSCIENCE_HUB: hub.url, DOTSCIENCE_TOKEN: token },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       proc.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -73,7 +76,11 @@ describe('an SDK script with DOTSCIENCE_HUB set', () => {
     const detail = await hubGet(hub, token, `/v1/projects/team/runs/${runId.slice(0, 8)}`);
     expect(detail.body).toMatchObject({ runId, parameters: { depth: 3 } });
     // No project configured: the run belongs to the project the token is scoped to.
-    const [started] = await (await fetch(`${hub.url}/v1/projects/team/streams/run-${runId}`, { headers: { authorization: `Bearer ${token}` } })).json().then((page: { events: Array<{ type: string; data: { projectId: string } }> }) => page.events);
+    const [started] = await (
+      await fetch(`${hub.url}/v1/projects/team/streams/run-${runId}`, { headers: { authorization: `Bearer ${token}` } })
+    )
+      .json()
+      .then((page: { events: Array<{ type: string; data: { projectId: string } }> }) => page.events);
     expect(started).toMatchObject({ type: 'RunStarted', data: { projectId: 'team' } });
 
     const lineage = await hubGet(hub, token, `/v1/projects/team/lineage/${encodeURIComponent('model.bin')}`);
@@ -105,6 +112,8 @@ describe('an SDK script with DOTSCIENCE_HUB set', () => {
     expect(doc.openapi).toBe('3.1.0');
     const append = doc.paths['/v1/projects/{project}/streams/{stream}']!.post!;
     expect(JSON.stringify(append.requestBody)).toContain('expectedRevision');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/projects/{project}/runs', '/v1/projects/{project}/events/subscribe', '/v1/projects/{project}/objects/sha256/{hex}']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/projects/{project}/runs', '/v1/projects/{project}/events/subscribe', '/v1/projects/{project}/objects/sha256/{hex}']),
+    );
   });
 });

@@ -50,7 +50,10 @@ describe('ds token and ds serve on one hub directory', () => {
   });
 
   it('given ds token revoke racing 6 ds token create, when the revoke exited 0, then the running hub refuses the token from the next request on', async () => {
-    const victim = JSON.parse(ds(['token', 'create', '--store', hubDir, '--project', 'p', '--json'], { cwd: root }).stdout) as { token: string; info: { id: string } };
+    const victim = JSON.parse(ds(['token', 'create', '--store', hubDir, '--project', 'p', '--json'], { cwd: root }).stdout) as {
+      token: string;
+      info: { id: string };
+    };
     hub = await startHubProcess(hubDir);
     expect(await whoami(victim.token)).toBe(200);
     const [revoked] = await Promise.all([dsAsync(['token', 'revoke', victim.info.id, '--store', hubDir], root), ...Array.from({ length: 6 }, create)]);
@@ -69,7 +72,11 @@ describe('ds token and ds serve on one hub directory', () => {
     });
     expect(append.status).toBe(200);
     const bytes = Buffer.from('an object');
-    const upload = await fetch(`${hub.url}/v1/projects/p/objects/sha256/${createHash('sha256').update(bytes).digest('hex')}`, { method: 'PUT', headers: { ...headers, 'content-type': 'application/octet-stream' }, body: bytes });
+    const upload = await fetch(`${hub.url}/v1/projects/p/objects/sha256/${createHash('sha256').update(bytes).digest('hex')}`, {
+      method: 'PUT',
+      headers: { ...headers, 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
     expect(upload.status).toBe(201);
 
     const open = (await modesUnder(hubDir)).filter((entry) => (entry.mode & 0o077) !== 0).map((e) => `${e.path.slice(hubDir.length)} ${e.mode.toString(8)}`);
@@ -80,6 +87,14 @@ describe('ds token and ds serve on one hub directory', () => {
 
 /** The first event of a run stream, as the SDK writes it: the hub's append gate admits nothing else first. */
 function runStarted(runId: string): object {
-  const data = { runId, projectId: 'p', mode: 'script', workload: {}, codeVersion: {}, environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' }, startedAt: new Date().toISOString() };
+  const data = {
+    runId,
+    projectId: 'p',
+    mode: 'script',
+    workload: {},
+    codeVersion: {},
+    environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' },
+    startedAt: new Date().toISOString(),
+  };
   return { id: randomUUID(), type: 'RunStarted', schemaVersion: 1, data, meta: { correlationId: 'c', actor: { user: 'u', host: 'h' }, sdkVersion: '0.1.0' } };
 }

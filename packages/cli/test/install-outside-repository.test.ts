@@ -37,8 +37,14 @@ describe('ds and the SDK installed outside the repository (npm pack tarballs)', 
     mkdirSync(project);
     // Nothing of the clone on the way: only the prefix's bin, node and npm on PATH; npm's cache in the temp dir.
     const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('DOTSCIENCE_') && !key.startsWith('npm_')));
-    env = { ...cleanEnv, PATH: [join(prefix, 'bin'), dirname(process.execPath), process.env.PATH ?? ''].join(delimiter), npm_config_cache: join(root, 'npm-cache') };
-    const tarballs = succeed(process.execPath, [join(REPO, 'scripts/pack-release.mjs'), join(root, 'release')], root, env).trim().split('\n');
+    env = {
+      ...cleanEnv,
+      PATH: [join(prefix, 'bin'), dirname(process.execPath), process.env.PATH ?? ''].join(delimiter),
+      npm_config_cache: join(root, 'npm-cache'),
+    };
+    const tarballs = succeed(process.execPath, [join(REPO, 'scripts/pack-release.mjs'), join(root, 'release')], root, env)
+      .trim()
+      .split('\n');
     const [cli, sdk] = tarballs as [string, string];
     expect(cli).toMatch(/dotscience-cli-.*\.tgz$/);
     expect(sdk).toMatch(/dotscience-sdk-.*\.tgz$/);
@@ -52,17 +58,32 @@ describe('ds and the SDK installed outside the repository (npm pack tarballs)', 
 
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('given the installed ds and SDK in a new project, when ds init runs and a script records a run, then ds runs --json lists it with its parameter and metric', () => {
-    expect(succeed('ds', ['--version'], project, env).trim()).toMatch(/^\d+\.\d+\.\d+/);
-    succeed('ds', ['init'], project, env);
-    writeFileSync(
-      join(project, 'train.mjs'),
-      ["import * as ds from '@dotscience/sdk';", 'ds.start();', "ds.parameter('depth', 3);", "ds.metric('loss', 0.25, 0);", "await ds.publish('installed outside the repository');", ''].join('\n'),
-    );
-    succeed(process.execPath, ['train.mjs'], project, env);
-    const runs = JSON.parse(succeed('ds', ['runs', '--json'], project, env)) as Array<{ description?: string; parameters: Record<string, unknown>; workload: { script?: string } }>;
-    expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ parameters: { depth: 3 }, workload: { script: 'train.mjs' } });
-    expect(JSON.stringify(runs[0])).toContain('installed outside the repository');
-  }, 5 * MINUTES);
+  it(
+    'given the installed ds and SDK in a new project, when ds init runs and a script records a run, then ds runs --json lists it with its parameter and metric',
+    () => {
+      expect(succeed('ds', ['--version'], project, env).trim()).toMatch(/^\d+\.\d+\.\d+/);
+      succeed('ds', ['init'], project, env);
+      writeFileSync(
+        join(project, 'train.mjs'),
+        [
+          "import * as ds from '@dotscience/sdk';",
+          'ds.start();',
+          "ds.parameter('depth', 3);",
+          "ds.metric('loss', 0.25, 0);",
+          "await ds.publish('installed outside the repository');",
+          '',
+        ].join('\n'),
+      );
+      succeed(process.execPath, ['train.mjs'], project, env);
+      const runs = JSON.parse(succeed('ds', ['runs', '--json'], project, env)) as Array<{
+        description?: string;
+        parameters: Record<string, unknown>;
+        workload: { script?: string };
+      }>;
+      expect(runs).toHaveLength(1);
+      expect(runs[0]).toMatchObject({ parameters: { depth: 3 }, workload: { script: 'train.mjs' } });
+      expect(JSON.stringify(runs[0])).toContain('installed outside the repository');
+    },
+    5 * MINUTES,
+  );
 });

@@ -42,7 +42,9 @@ describe('ds reproduce, audit, export/import, gc, replay, init', () => {
   it('given the inputs changed on disk since, when the prep run is reproduced, then the recorded version comes back, not the current file', () => {
     writeFileSync(join(p.project, 'data/raw.csv'), 'changed since\n');
     const target = join(scratch, 'repro-prep');
-    const result = dsJson<{ inputs: Array<{ path: string; target: string }>; code: { commit: string } }>(['reproduce', p.prepRunId, target], { cwd: p.project });
+    const result = dsJson<{ inputs: Array<{ path: string; target: string }>; code: { commit: string } }>(['reproduce', p.prepRunId, target], {
+      cwd: p.project,
+    });
     expect(result.inputs.map((i) => i.path)).toEqual(['data/raw.csv']);
     expect(readFileSync(join(target, 'data/raw.csv'), 'utf8')).toBe(p.files.raw);
     expect(result.code.commit).toBe(p.commit);
@@ -61,7 +63,9 @@ describe('ds reproduce, audit, export/import, gc, replay, init', () => {
     const result = ds(['audit', 'verify'], { cwd: p.project });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^ok: \d+ events in \d+ streams/);
-    const report = dsJson<{ ok: boolean; streams: number; data: { corrupt: unknown[]; objectsChecked: number } }>(['audit', 'verify', '--objects'], { cwd: p.project });
+    const report = dsJson<{ ok: boolean; streams: number; data: { corrupt: unknown[]; objectsChecked: number } }>(['audit', 'verify', '--objects'], {
+      cwd: p.project,
+    });
     expect(report.ok).toBe(true);
     expect(report.data.objectsChecked).toBeGreaterThan(0);
     expect(report.data.corrupt).toEqual([]);
@@ -72,7 +76,9 @@ describe('ds reproduce, audit, export/import, gc, replay, init', () => {
     cpSync(p.project, copy, { recursive: true });
     const events = parseLines(ds(['export'], { cwd: copy }).stdout);
     const victim = events.find((e) => e.stream === `run-${p.trainRunId}` && e.type === 'ParameterRecorded')!;
-    expect(tamperWithRecord(join(copy, '.dotscience/events'), `"name":"depth","value":3},"${victim.id}"`, `"name":"depth","value":4},"${victim.id}"`)).toBe(true);
+    expect(tamperWithRecord(join(copy, '.dotscience/events'), `"name":"depth","value":3},"${victim.id}"`, `"name":"depth","value":4},"${victim.id}"`)).toBe(
+      true,
+    );
 
     const result = ds(['audit', 'verify'], { cwd: copy });
     expect(result.code).toBe(1);
@@ -136,7 +142,9 @@ describe('ds reproduce, audit, export/import, gc, replay, init', () => {
     const store = join(scratch, 'altered-store');
     const result = ds(['--store', `file:${store}`, 'import', file], { cwd: scratch });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`altered\\.ndjson line ${index + 1}: stream run-${p.deepRunId} revision \\d+ .*content does not match its hash.*\\[IMPORT_CHAIN_BROKEN\\]`));
+    expect(result.stderr).toMatch(
+      new RegExp(`altered\\.ndjson line ${index + 1}: stream run-${p.deepRunId} revision \\d+ .*content does not match its hash.*\\[IMPORT_CHAIN_BROKEN\\]`),
+    );
     expect(existsSync(join(store, 'events'))).toBe(false);
   });
 
@@ -184,12 +192,17 @@ describe('ds reproduce, audit, export/import, gc, replay, init', () => {
         RunStarted: (s) => { s.runs++; },
       } };\n`,
     );
-    const all = dsJson<{ projection: string; state: { points: number; runs: number }; position: number }>(['replay', '--projection', module], { cwd: p.project });
+    const all = dsJson<{ projection: string; state: { points: number; runs: number }; position: number }>(['replay', '--projection', module], {
+      cwd: p.project,
+    });
     expect(all.projection).toBe('metricCount');
     expect(all.state).toEqual({ points: 6, runs: 4 });
     const events = parseLines(ds(['export'], { cwd: p.project }).stdout);
     const secondStart = events.filter((e) => e.type === 'RunStarted')[1]!;
-    const early = dsJson<{ state: { points: number; runs: number }; position: number }>(['replay', '--projection', module, '--until', String(secondStart.position)], { cwd: p.project });
+    const early = dsJson<{ state: { points: number; runs: number }; position: number }>(
+      ['replay', '--projection', module, '--until', String(secondStart.position)],
+      { cwd: p.project },
+    );
     expect(early).toMatchObject({ state: { points: 0, runs: 2 }, position: secondStart.position });
     const atTime = dsJson<{ state: { runs: number } }>(['replay', '--projection', module, '--until', '2000-01-01T00:00:00Z'], { cwd: p.project });
     expect(atTime.state.runs).toBe(0);
@@ -200,7 +213,9 @@ describe('ds reproduce, audit, export/import, gc, replay, init', () => {
   it('given a bad projection module or until, when replayed, then the error is one line naming it', () => {
     const bad = join(scratch, 'no-projection.mjs');
     writeFileSync(bad, 'export const answer = 42;\n');
-    expect(ds(['replay', '--projection', bad], { cwd: p.project }).stderr).toMatch(/^ds: projection module .*no-projection\.mjs: exports no projection.*\[PROJECTION_MODULE\]\n$/);
+    expect(ds(['replay', '--projection', bad], { cwd: p.project }).stderr).toMatch(
+      /^ds: projection module .*no-projection\.mjs: exports no projection.*\[PROJECTION_MODULE\]\n$/,
+    );
     expect(ds(['replay', '--until', 'yesterday'], { cwd: p.project }).stderr).toMatch(/^ds: invalid replay --until .*ISO-8601.*\[INVALID_INPUT\]\n$/);
   });
 

@@ -30,7 +30,11 @@ async function seedInterleavedRuns(): Promise<string> {
         sessions.map((s, run) =>
           s.recordAll(
             'parameters',
-            Array.from({ length: PARAMETERS_PER_APPEND }, (_, k) => ({ kind: 'recordParameter' as const, name: `p${round}.${k}`, value: run * 1000 + round * 10 + k })),
+            Array.from({ length: PARAMETERS_PER_APPEND }, (_, k) => ({
+              kind: 'recordParameter' as const,
+              name: `p${round}.${k}`,
+              value: run * 1000 + round * 10 + k,
+            })),
           ),
         ),
       );
@@ -84,7 +88,11 @@ async function migrateKilledMidway(
   fraction: number,
   env: Record<string, string> = {},
 ): Promise<{ killed: boolean; stderr: string }> {
-  const child = spawn(process.execPath, [CLI_ENTRY, 'migrate', '--from', from, '--to', to], { cwd: tmpdir(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_ENTRY, 'migrate', '--from', from, '--to', to], {
+    cwd: tmpdir(),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
@@ -132,7 +140,7 @@ describe('ds migrate', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('given 10k events in an fs store, when a migration to another fs store is killed midway and run again, then the target holds every event with its id, order and hash, its audit passes and every projection equals the source\'s — and the same holds migrating back', async () => {
+  it("given 10k events in an fs store, when a migration to another fs store is killed midway and run again, then the target holds every event with its id, order and hash, its audit passes and every projection equals the source's — and the same holds migrating back", async () => {
     const original = exported(source);
     expect(original.length).toBeGreaterThanOrEqual(10_000);
     const target = join(scratch, 'target');
@@ -167,7 +175,7 @@ describe('ds migrate', () => {
     expect(projections(back)).toEqual(projections(source));
   }, 180_000);
 
-  it('given 10k events in an fs store, when migrated to a hub (killed midway, then again) and from the hub to a new fs store, then ids, order, hashes and every projection equal the source\'s', async () => {
+  it("given 10k events in an fs store, when migrated to a hub (killed midway, then again) and from the hub to a new fs store, then ids, order, hashes and every projection equal the source's", async () => {
     const original = exported(source);
     const hubDirectory = join(scratch, 'hub');
     const hub = await serveHub({ store: hubDirectory, port: 0 });

@@ -59,7 +59,9 @@ describe('ds read commands on a two-stage pipeline', () => {
   });
 
   it('given the pipeline, when the lineage is asked as dot and mermaid, then both name the model node', () => {
-    expect(ds(['lineage', 'classifier', '--format', 'dot'], { cwd: p.project }).stdout).toMatch(/^digraph .*\n[\s\S]*"model:classifier@1" \[label="classifier@1"/);
+    expect(ds(['lineage', 'classifier', '--format', 'dot'], { cwd: p.project }).stdout).toMatch(
+      /^digraph .*\n[\s\S]*"model:classifier@1" \[label="classifier@1"/,
+    );
     expect(ds(['lineage', 'classifier', '--format', 'mermaid'], { cwd: p.project }).stdout).toMatch(/^flowchart BT\n[\s\S]*%% n\d+ = model:classifier@1/);
   });
 
@@ -118,16 +120,19 @@ describe('ds read commands on a two-stage pipeline', () => {
   });
 
   it('given two train runs, when compared, then differing parameters are marked and metrics sit side by side', () => {
-    const comparison = dsJson<{ runs: string[]; parameters: Array<{ name: string; values: unknown[]; differs: boolean }>; metrics: Array<{ name: string; last: unknown[]; min: unknown[]; max: unknown[] }> }>(
-      ['compare', p.trainRunId, p.deepRunId, p.prepRunId],
-      { cwd: p.project },
-    );
+    const comparison = dsJson<{
+      runs: string[];
+      parameters: Array<{ name: string; values: unknown[]; differs: boolean }>;
+      metrics: Array<{ name: string; last: unknown[]; min: unknown[]; max: unknown[] }>;
+    }>(['compare', p.trainRunId, p.deepRunId, p.prepRunId], { cwd: p.project });
     expect(comparison.runs).toEqual([p.trainRunId, p.deepRunId, p.prepRunId]);
     expect(comparison.parameters).toEqual([
       { name: 'depth', values: [3, 5, null], differs: true },
       { name: 'split', values: [null, null, 0.8], differs: true },
     ]);
-    expect(comparison.metrics).toEqual([{ name: 'accuracy', last: [0.85, 0.9, null], min: [0.7, 0.8, null], max: [0.85, 0.9, null], differs: true, fromSummary: false }]);
+    expect(comparison.metrics).toEqual([
+      { name: 'accuracy', last: [0.85, 0.9, null], min: [0.7, 0.8, null], max: [0.85, 0.9, null], differs: true, fromSummary: false },
+    ]);
     const text = ds(['compare', p.trainRunId, p.weakRunId], { cwd: p.project }).stdout;
     expect(text).toMatch(/^\s+params\.depth\s+3\s+3$/m);
     expect(text).toMatch(/^\*\s+metrics\.accuracy\s+0\.85\s+0\.75$/m);
@@ -163,7 +168,7 @@ describe('ds read commands on a two-stage pipeline', () => {
     expect(result.stderr).toMatch(/^ds: no dotscience store at .*nowhere — run ds init here.*\[STORE_NOT_FOUND\]\n$/);
   });
 
-  it('given the runs read model, when ds show runs again, then it answers from the read model at the log\'s last position instead of replaying the log', () => {
+  it("given the runs read model, when ds show runs again, then it answers from the read model at the log's last position instead of replaying the log", () => {
     expect(ds(['runs'], { cwd: p.project }).code).toBe(0);
     const file = join(p.project, '.dotscience/read-model.sqlite');
     const events = ds(['export'], { cwd: p.project }).stdout.trim().split('\n');

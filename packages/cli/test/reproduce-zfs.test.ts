@@ -11,7 +11,10 @@ import { ds } from './fixtures/cli-process.js';
 
 /** The dataset mounted at `mountpoint` below `root`, and the snapshot it was cloned from (empty for a plain dataset or a copy). */
 async function mountedFrom(mountpoint: string, root: string): Promise<string | undefined> {
-  const rows = (await zfs.zfs(['get', '-H', '-r', '-o', 'name,property,value', 'mountpoint,origin', root])).split('\n').filter(Boolean).map((r) => r.split('\t'));
+  const rows = (await zfs.zfs(['get', '-H', '-r', '-o', 'name,property,value', 'mountpoint,origin', root]))
+    .split('\n')
+    .filter(Boolean)
+    .map((r) => r.split('\t'));
   const name = rows.find(([, property, value]) => property === 'mountpoint' && value === mountpoint)?.[0];
   return rows.find(([n, property]) => n === name && property === 'origin')?.[2];
 }
@@ -41,7 +44,8 @@ if (reportZfsAvailability()) {
       client.input(dataset.mountpoint);
       const { runId } = await client.publish();
       let captured: ReturnType<typeof VersionRefSchema.parse> | undefined;
-      for await (const e of opened.events.readStream(`run-${runId}`)) if (e.type === 'InputDeclared') captured = VersionRefSchema.parse((e.data as { version: unknown }).version);
+      for await (const e of opened.events.readStream(`run-${runId}`))
+        if (e.type === 'InputDeclared') captured = VersionRefSchema.parse((e.data as { version: unknown }).version);
       await opened.close();
       // The live dataset moves on after the run: reproduce must give the captured version back.
       await writeFile(join(dataset.mountpoint, 'images.bin'), 'changed after the run');

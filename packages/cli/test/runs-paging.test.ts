@@ -40,7 +40,12 @@ describe('ds runs pages its table and streams its machine output', () => {
   }, 120_000);
   afterAll(() => rmSync(project, { recursive: true, force: true }));
 
-  const tableIds = (stdout: string): string[] => stdout.split('\n').slice(1).filter((l) => /^[0-9a-f]{8}/.test(l)).map((l) => l.split(/\s+/)[0]!);
+  const tableIds = (stdout: string): string[] =>
+    stdout
+      .split('\n')
+      .slice(1)
+      .filter((l) => /^[0-9a-f]{8}/.test(l))
+      .map((l) => l.split(/\s+/)[0]!);
 
   it('given 53 runs, when ds runs runs, then the table shows the newest 50 and says how many more match and how to see them', () => {
     const result = ds(['runs'], { cwd: project });

@@ -23,7 +23,12 @@ describe('ds serve-model on the iris tree the example trains', () => {
   let server: ModelServerProcess;
   beforeAll(async () => {
     project = mkdtempSync(join(tmpdir(), 'ds-serve-model-'));
-    for (const args of [['init'], ['run', '--', 'node', join(EXAMPLES, 'dist/prepare-iris.js')], ['run', '--', 'node', join(EXAMPLES, 'dist/train-tree.js'), '--depth', '3'], ['models', 'alias', 'iris-tree', 'champion', '1']]) {
+    for (const args of [
+      ['init'],
+      ['run', '--', 'node', join(EXAMPLES, 'dist/prepare-iris.js')],
+      ['run', '--', 'node', join(EXAMPLES, 'dist/train-tree.js'), '--depth', '3'],
+      ['models', 'alias', 'iris-tree', 'champion', '1'],
+    ]) {
       const result = ds(args, { cwd: project });
       if (result.code !== 0) throw new Error(`ds ${args.join(' ')} failed: ${result.stderr}`);
     }
@@ -34,7 +39,8 @@ describe('ds serve-model on the iris tree the example trains', () => {
     rmSync(project, { recursive: true, force: true });
   });
 
-  const post = (body: unknown) => fetch(`${server.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (body: unknown) =>
+    fetch(`${server.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   it('answers the same class as the model gives in process for the 30 held-back rows', async () => {
     const [header, ...lines] = readFileSync(join(project, 'data/iris/test.csv'), 'utf8').trimEnd().split('\n');
@@ -42,7 +48,9 @@ describe('ds serve-model on the iris tree the example trains', () => {
     const rows = lines.map((l) => l.split(',').slice(0, 4).map(Number));
     expect(rows).toHaveLength(30);
     const saved = JSON.parse(readFileSync(join(project, 'models/iris-tree.json'), 'utf8')) as { classes: string[]; tree: object };
-    const expected = DecisionTreeClassifier.load(saved.tree).predict(rows).map((i) => saved.classes[i]);
+    const expected = DecisionTreeClassifier.load(saved.tree)
+      .predict(rows)
+      .map((i) => saved.classes[i]);
 
     const byArray = await post({ instances: rows });
     expect(byArray.status).toBe(200);
@@ -65,7 +73,10 @@ describe('ds serve-model on the iris tree the example trains', () => {
 
   it('reports health and Prometheus metrics', async () => {
     const health = await fetch(`${server.url}/health`);
-    expect(await health.json()).toMatchObject({ status: 'ok', model: { name: 'iris-tree', version: 1, framework: 'ml-cart', digest: expect.stringMatching(/^sha256:/) } });
+    expect(await health.json()).toMatchObject({
+      status: 'ok',
+      model: { name: 'iris-tree', version: 1, framework: 'ml-cart', digest: expect.stringMatching(/^sha256:/) },
+    });
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/^ds_prediction_requests_total\{outcome="ok",model="iris-tree",version="1"\} [1-9]/m);
     expect(metrics).toMatch(/^ds_prediction_requests_total\{outcome="bad_request",model="iris-tree",version="1"\} [1-9]/m);
@@ -86,9 +97,16 @@ describe('ds serve-model on the iris tree the example trains', () => {
     const entrypoint = dockerfile.getInstructions().find((i) => i.getKeyword() === 'ENTRYPOINT')!;
     const command = JSON.parse(entrypoint.getRawArgumentsContent()!) as string[];
     expect(command.slice(0, 4)).toEqual(['ds', 'serve-model', '--model-dir', '/srv/model']);
-    expect(dockerfile.getInstructions().find((i) => i.getKeyword() === 'LABEL')!.getRawArgumentsContent()).toContain(digest);
+    expect(
+      dockerfile
+        .getInstructions()
+        .find((i) => i.getKeyword() === 'LABEL')!
+        .getRawArgumentsContent(),
+    ).toContain(digest);
 
-    const documents = readFileSync(join(out, 'kubernetes.yaml'), 'utf8').split('\n---\n').map((d) => JSON.parse(d) as { kind: string });
+    const documents = readFileSync(join(out, 'kubernetes.yaml'), 'utf8')
+      .split('\n---\n')
+      .map((d) => JSON.parse(d) as { kind: string });
     expect(documents.map((d) => d.kind)).toEqual(['Deployment', 'Service', 'ServiceMonitor']);
     const deployment = new Deployment(documents[0] as never);
     deployment.validate();
@@ -108,7 +126,10 @@ describe('ds serve-model on the iris tree the example trains', () => {
       await deployed.stop();
     }
     writeFileSync(join(out, 'model/iris-tree.json'), '{}');
-    expect(ds(['serve-model', '--model-dir', join(out, 'model')], { cwd: project })).toMatchObject({ code: 1, stderr: expect.stringMatching(/MODEL_DIGEST_MISMATCH/) });
+    expect(ds(['serve-model', '--model-dir', join(out, 'model')], { cwd: project })).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/MODEL_DIGEST_MISMATCH/),
+    });
     expect(ds(['deploy', 'iris-tree', '--out', out], { cwd: project })).toMatchObject({ code: 2, stderr: expect.stringMatching(/is not empty/) });
   });
 
@@ -147,8 +168,21 @@ describe.skipIf(!sklearnPython)('ds serve-model on a scikit-learn model the Pyth
   });
 
   it('answers what the pickled model predicts in python for the 30 held-back rows, and a 400 for a malformed request', async () => {
-    const rows = readFileSync(join(project, 'data/iris/test.csv'), 'utf8').trimEnd().split('\n').slice(1).map((l) => l.split(',').slice(0, 4).map(Number));
-    const inPython = execFileSync('/usr/bin/python3', ['-c', 'import json,pickle,sys; m=pickle.load(open(sys.argv[1],"rb")); print(json.dumps(list(m.predict(json.loads(sys.argv[2])))))', join(project, 'models/iris-sklearn.pkl'), JSON.stringify(rows)], { encoding: 'utf8' });
+    const rows = readFileSync(join(project, 'data/iris/test.csv'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').slice(0, 4).map(Number));
+    const inPython = execFileSync(
+      '/usr/bin/python3',
+      [
+        '-c',
+        'import json,pickle,sys; m=pickle.load(open(sys.argv[1],"rb")); print(json.dumps(list(m.predict(json.loads(sys.argv[2])))))',
+        join(project, 'models/iris-sklearn.pkl'),
+        JSON.stringify(rows),
+      ],
+      { encoding: 'utf8' },
+    );
     const answer = await fetch(`${server.url}/predict`, { method: 'POST', body: JSON.stringify({ instances: rows }) });
     expect(answer.status).toBe(200);
     expect(await answer.json()).toEqual({ predictions: JSON.parse(inPython), model: 'iris-sklearn', version: 1 });

@@ -25,12 +25,16 @@ const exposedEntries = (entries: ReturnType<typeof modesBelow>) =>
 /** Every entry below `root` (itself included) with its permission bits in octal. */
 function modesBelow(root: string, base = root): Array<{ path: string; kind: 'file' | 'directory'; mode: string }> {
   const stat = lstatSync(root);
-  const here = { path: relative(base, root) || '.', kind: stat.isDirectory() ? ('directory' as const) : ('file' as const), mode: (stat.mode & 0o7777).toString(8) };
+  const here = {
+    path: relative(base, root) || '.',
+    kind: stat.isDirectory() ? ('directory' as const) : ('file' as const),
+    mode: (stat.mode & 0o7777).toString(8),
+  };
   if (!stat.isDirectory()) return [here];
   return [here, ...readdirSync(root).flatMap((name) => modesBelow(join(root, name), base))];
 }
 
-describe('the files of a store are its owner\'s alone', () => {
+describe("the files of a store are its owner's alone", () => {
   const project = mkdtempSync(join(tmpdir(), 'ds-cli-file-modes-'));
   afterAll(() => rmSync(project, { recursive: true, force: true }));
 
@@ -48,7 +52,7 @@ describe('the files of a store are its owner\'s alone', () => {
     expect(entries.filter((e) => e.kind === 'file' && e.path.startsWith('data/') && e.mode === '400').length).toBeGreaterThan(0);
   });
 
-  it('given umask 000, when an SDK script starts runs in a project with no store yet (one publishes, one exits before publishing), then the open-run notes, .dotscience/ and the rest are the owner\'s alone', () => {
+  it("given umask 000, when an SDK script starts runs in a project with no store yet (one publishes, one exits before publishing), then the open-run notes, .dotscience/ and the rest are the owner's alone", () => {
     const fresh = mkdtempSync(join(tmpdir(), 'ds-sdk-file-modes-'));
     try {
       const sdk = JSON.stringify(pathToFileURL(SDK_ENTRY).href);

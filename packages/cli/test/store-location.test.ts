@@ -14,7 +14,9 @@ describe('a configured store path that names no store', () => {
 
   it('given a config file with a mistyped store path, when ds run starts, then it refuses in one line naming the path and the file, runs nothing and creates nothing', () => {
     const result = ds(['run', '--', 'node', '-e', "require('fs').writeFileSync('ran', '')"], { cwd: project });
-    expect(result.stderr).toBe(`ds: no dotscience store at ${mistyped} — run ds init here, or correct "store" in ${configFile} (it names no store; ds init creates one) [STORE_NOT_FOUND]\n`);
+    expect(result.stderr).toBe(
+      `ds: no dotscience store at ${mistyped} — run ds init here, or correct "store" in ${configFile} (it names no store; ds init creates one) [STORE_NOT_FOUND]\n`,
+    );
     expect(result.code).toBe(1);
     expect(existsSync(join(project, 'ran'))).toBe(false);
     expect(existsSync(mistyped)).toBe(false);

@@ -104,7 +104,18 @@ export function skipped(bench: string, key: string, name: string, reason: string
 
 /** Record a figure measured once per run elsewhere (e.g. seconds for a re-capture) with the same median/spread treatment. */
 export function summarise(bench: string, name: string, unit: string, values: number[], count = 1, key?: string): Measurement {
-  const m: Measurement = { bench, name, unit, median: median(values), min: Math.min(...values), max: Math.max(...values), runs: values.length, rates: values, count, ...(key ? { key } : {}) };
+  const m: Measurement = {
+    bench,
+    name,
+    unit,
+    median: median(values),
+    min: Math.min(...values),
+    max: Math.max(...values),
+    runs: values.length,
+    rates: values,
+    count,
+    ...(key ? { key } : {}),
+  };
   report(m);
   return m;
 }

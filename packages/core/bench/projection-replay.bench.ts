@@ -18,23 +18,31 @@ const log = recordedHistory(total);
 console.log(`history: ${log.length.toLocaleString('en-US')} events (${Math.round(performance.now() - t)} ms to decide and seal)`);
 
 for (const [name, projection] of Object.entries(builtInProjections) as Array<[string, Projection<unknown>]>) {
-  await measure(BENCH, `rebuild ${name} from ${log.length.toLocaleString('en-US')} events`, 'events/s', () =>
-    timed(() => {
-      const apply = eventApplier(projection);
-      let state = initialStateOf(projection);
-      for (const e of log) state = apply(state, e);
-      return log.length;
-    }),
+  await measure(
+    BENCH,
+    `rebuild ${name} from ${log.length.toLocaleString('en-US')} events`,
+    'events/s',
+    () =>
+      timed(() => {
+        const apply = eventApplier(projection);
+        let state = initialStateOf(projection);
+        for (const e of log) state = apply(state, e);
+        return log.length;
+      }),
     { key: `projection.${name}` },
   );
 }
-await measure(BENCH, `rebuild all ${Object.keys(builtInProjections).length} built-ins in one pass`, 'events/s', () =>
-  timed(() => {
-    const all = Object.values(builtInProjections) as Array<Projection<unknown>>;
-    const appliers = all.map((p) => eventApplier(p));
-    const states = all.map((p) => initialStateOf(p));
-    for (const e of log) for (let k = 0; k < appliers.length; k++) states[k] = appliers[k]!(states[k], e);
-    return log.length;
-  }),
+await measure(
+  BENCH,
+  `rebuild all ${Object.keys(builtInProjections).length} built-ins in one pass`,
+  'events/s',
+  () =>
+    timed(() => {
+      const all = Object.values(builtInProjections) as Array<Projection<unknown>>;
+      const appliers = all.map((p) => eventApplier(p));
+      const states = all.map((p) => initialStateOf(p));
+      for (const e of log) for (let k = 0; k < appliers.length; k++) states[k] = appliers[k]!(states[k], e);
+      return log.length;
+    }),
   { key: 'projection.all-built-ins' },
 );

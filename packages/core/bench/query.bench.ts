@@ -19,7 +19,10 @@ const runs: RunView[] = Array.from({ length: 100_000 }, (_, i) => ({
   endedAt: null,
   description: null,
   parameters: { model: ['tree', 'forest', 'linear'][i % 3]!, depth: i % 2 === 0 ? i % 12 : String(i % 12), lr: 0.001 * (i % 100) },
-  metrics: { rmse: { last: (i % 997) / 997, min: (i % 503) / 997, max: 1, count: 10, lastStep: 9 }, accuracy: { last: (i % 1000) / 1000, min: 0, max: 1, count: 1, lastStep: null } },
+  metrics: {
+    rmse: { last: (i % 997) / 997, min: (i % 503) / 997, max: 1, count: 10, lastStep: 9 },
+    accuracy: { last: (i % 1000) / 1000, min: 0, max: 1, count: 1, lastStep: null },
+  },
   summary: { best: (i % 991) / 991 },
   labels: { team: i % 2 === 0 ? 'vision' : 'nlp' },
   inputs: [{ path: `data/shard-${i % 20}.csv`, dataset: 'shards', version: { store: 'fs', digest: digest(i % 20), kind: 'file', bytes: 1, files: 1 } }],
@@ -32,7 +35,8 @@ const runs: RunView[] = Array.from({ length: 100_000 }, (_, i) => ({
   startedPosition: i * 10,
 }));
 
-const filter = "metrics.rmse < 0.5 and params.model IN ('tree', 'forest') and params.depth >= 4 and not attributes.status = 'running' or inputs.path LIKE 'data/shard-1%'";
+const filter =
+  "metrics.rmse < 0.5 and params.model IN ('tree', 'forest') and params.depth >= 4 and not attributes.status = 'running' or inputs.path LIKE 'data/shard-1%'";
 
 describe('100k runs', () => {
   const matches = compileQuery(filter);

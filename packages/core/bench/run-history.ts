@@ -4,7 +4,16 @@
  * steps, and publish; each output and model also gets a dataset / model version.
  * Events are decided by the real run rules and sealed by the real hash chain.
  */
-import { GENESIS_HASH, decideRun, decideRunBatch, initialRunState, type DomainEvent, type RecordedEvent, type RunCommandInput, type VersionRef } from '../src/index.js';
+import {
+  GENESIS_HASH,
+  decideRun,
+  decideRunBatch,
+  initialRunState,
+  type DomainEvent,
+  type RecordedEvent,
+  type RunCommandInput,
+  type VersionRef,
+} from '../src/index.js';
 import { chainEvents } from '../src/store-kit.js';
 
 export const T0 = '2026-01-31T12:00:00.000Z';
@@ -34,7 +43,11 @@ export function metricCommands(count: number): RunCommandInput[] {
 function runCommands(run: number, metrics: number): RunCommandInput[] {
   return [
     startCommand(run),
-    ...['lr', 'depth', 'model', 'seed', 'batch'].map((name, k): RunCommandInput => ({ kind: 'recordParameter', name, value: name === 'model' ? ['tree', 'forest'][run % 2]! : (run * 7 + k) % 13 })),
+    ...['lr', 'depth', 'model', 'seed', 'batch'].map((name, k): RunCommandInput => ({
+      kind: 'recordParameter',
+      name,
+      value: name === 'model' ? ['tree', 'forest'][run % 2]! : (run * 7 + k) % 13,
+    })),
     { kind: 'declareInput', path: 'data/train.csv', dataset: 'train', version: ref(run % 10, 'file') },
     { kind: 'declareOutput', path: 'out/features', dataset: 'features', version: ref(1_000_000 + run, 'directory') },
     { kind: 'declareModel', name: 'churn-model', path: 'out/model.pkl', framework: 'sklearn', version: ref(2_000_000 + run) },
@@ -50,7 +63,13 @@ function seal(log: RecordedEvent[], stream: string, head: { revision: number; ha
     stream,
     head.revision,
     head.hash,
-    events.map((e, k) => ({ id: `00000000-0000-4000-8000-${(log.length + k).toString(16).padStart(12, '0')}`, type: e.type, schemaVersion: 1, data: e.data, meta: META })),
+    events.map((e, k) => ({
+      id: `00000000-0000-4000-8000-${(log.length + k).toString(16).padStart(12, '0')}`,
+      type: e.type,
+      schemaVersion: 1,
+      data: e.data,
+      meta: META,
+    })),
   );
   for (const e of sealed) log.push({ ...e, position: log.length, recordedAt: timeAt(log.length) });
   const last = sealed[sealed.length - 1]!;
@@ -70,12 +89,40 @@ export function recordedHistory(total: number, perRun = 500): RecordedEvent[] {
     let head = seal(log, stream, headOf(stream), events);
     head = seal(log, stream, head, decideRun(state, { kind: 'publish', endedAt: timeAt(run + 1), headHash: head.hash }));
     heads.set(stream, head);
-    heads.set('dataset-features', seal(log, 'dataset-features', headOf('dataset-features'), [
-      { type: 'DatasetVersionCreated', data: { name: 'features', version: run + 1, ref: ref(1_000_000 + run, 'directory'), bytes: 1000 + run, files: 1, producedBy: runId, path: 'out/features' } },
-    ]));
-    heads.set('model-churn-model', seal(log, 'model-churn-model', headOf('model-churn-model'), [
-      { type: 'ModelVersionCreated', data: { name: 'churn-model', version: run + 1, ref: ref(2_000_000 + run), producedBy: runId, framework: 'sklearn', path: 'out/model.pkl', metrics: { loss: Math.sin(run) } } },
-    ]));
+    heads.set(
+      'dataset-features',
+      seal(log, 'dataset-features', headOf('dataset-features'), [
+        {
+          type: 'DatasetVersionCreated',
+          data: {
+            name: 'features',
+            version: run + 1,
+            ref: ref(1_000_000 + run, 'directory'),
+            bytes: 1000 + run,
+            files: 1,
+            producedBy: runId,
+            path: 'out/features',
+          },
+        },
+      ]),
+    );
+    heads.set(
+      'model-churn-model',
+      seal(log, 'model-churn-model', headOf('model-churn-model'), [
+        {
+          type: 'ModelVersionCreated',
+          data: {
+            name: 'churn-model',
+            version: run + 1,
+            ref: ref(2_000_000 + run),
+            producedBy: runId,
+            framework: 'sklearn',
+            path: 'out/model.pkl',
+            metrics: { loss: Math.sin(run) },
+          },
+        },
+      ]),
+    );
   }
   return log;
 }

@@ -7,9 +7,59 @@
 
 // events
 export { canonicalJson } from './events/canonical-json.js';
-export { type ChangedAfterPublish, ChangedAfterPublishSchema, checkMetricBatch, type CodeVersion, CodeVersionSchema, currentSchemaVersion, DataDeclaredSchema, DatasetVersionCreatedSchema, type DomainEvent, DomainEventSchema, type EnvironmentInfo, EnvironmentInfoSchema, type EventData, eventSchemas, type EventType, eventTypes, LabelAddedSchema, MAX_METRIC_BATCH_POINTS, type MetricBatchIssue, metricBatchIssues, MetricRecordedSchema, type MetricSeriesColumns, MetricSeriesColumnsSchema, MetricsRecordedFieldsSchema, MetricsRecordedSchema, type MissingData, MissingDataSchema, ModelDeclaredSchema, ModelVersionCreatedSchema, ParameterRecordedSchema, ProjectCreatedSchema, RunDescribedSchema, RunErroredSchema, RunPublishedSchema, RunStartedSchema, SummaryRecordedSchema, type VersionRef, VersionRefSchema, type Workload, WorkloadSchema } from './events/catalogue.js';
+export {
+  type ChangedAfterPublish,
+  ChangedAfterPublishSchema,
+  checkMetricBatch,
+  type CodeVersion,
+  CodeVersionSchema,
+  currentSchemaVersion,
+  DataDeclaredSchema,
+  DatasetVersionCreatedSchema,
+  type DomainEvent,
+  DomainEventSchema,
+  type EnvironmentInfo,
+  EnvironmentInfoSchema,
+  type EventData,
+  eventSchemas,
+  type EventType,
+  eventTypes,
+  LabelAddedSchema,
+  MAX_METRIC_BATCH_POINTS,
+  type MetricBatchIssue,
+  metricBatchIssues,
+  MetricRecordedSchema,
+  type MetricSeriesColumns,
+  MetricSeriesColumnsSchema,
+  MetricsRecordedFieldsSchema,
+  MetricsRecordedSchema,
+  type MissingData,
+  MissingDataSchema,
+  ModelDeclaredSchema,
+  ModelVersionCreatedSchema,
+  ParameterRecordedSchema,
+  ProjectCreatedSchema,
+  RunDescribedSchema,
+  RunErroredSchema,
+  RunPublishedSchema,
+  RunStartedSchema,
+  SummaryRecordedSchema,
+  type VersionRef,
+  VersionRefSchema,
+  type Workload,
+  WorkloadSchema,
+} from './events/catalogue.js';
 export { type EventMeta, EventMetaSchema, GENESIS_HASH, type NewEvent, NewEventSchema, type RecordedEvent, RecordedEventSchema } from './events/envelope.js';
-export { type ChainBreak, type ChainBreakReason, chainHash, type ChainVerdict, ChainVerifier, eventHash, hashedBody, verifyChain } from './events/hash-chain.js';
+export {
+  type ChainBreak,
+  type ChainBreakReason,
+  chainHash,
+  type ChainVerdict,
+  ChainVerifier,
+  eventHash,
+  hashedBody,
+  verifyChain,
+} from './events/hash-chain.js';
 export { type JsonValue, JsonValueSchema, TIMESTAMP_PATTERN, TimestampSchema } from './events/json.js';
 export { categoryOf, idOf, modelStream, projectStream, runMetaStream, runStream, streamCategories } from './events/streams.js';
 export { defaultUpcasters, InvalidEventDataError, UnknownEventVersionError, UpcasterRegistry } from './events/upcasting.js';
@@ -25,7 +75,15 @@ export { Clock } from './ports/clock.js';
 export { type CodeInspectionOptions, CodeInspector } from './ports/code-inspector.js';
 export { type CaptureOptions, type CaptureProgress, DataStore, type VersionStat } from './ports/data-store.js';
 export { Environment } from './ports/environment.js';
-export { type AppendOptions, type AppendResult, EventStore, type ExpectedRevision, type ReadAllOptions, type ReadStreamOptions, type SubscribeOptions } from './ports/event-store.js';
+export {
+  type AppendOptions,
+  type AppendResult,
+  EventStore,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type SubscribeOptions,
+} from './ports/event-store.js';
 export { IdGenerator } from './ports/id-generator.js';
 
 // data
@@ -38,7 +96,14 @@ export { decideRun, decideRunBatch } from './run/decide.js';
 export { evolveRun, evolveRunAll } from './run/evolve.js';
 export { metricPointsOf, type RecordedMetricPoint } from './run/metric-batch-points.js';
 export { parseRunCommand, type RunCommand, type RunCommandInput, type RunCommandKind, type RunCommandOf, RunCommandSchema } from './run/run-commands.js';
-export { MetricStepOrderError, ModelConflictError, ParameterConflictError, RunAlreadyPublishedError, RunAlreadyStartedError, RunNotStartedError } from './run/run-errors.js';
+export {
+  MetricStepOrderError,
+  ModelConflictError,
+  ParameterConflictError,
+  RunAlreadyPublishedError,
+  RunAlreadyStartedError,
+  RunNotStartedError,
+} from './run/run-errors.js';
 export { initialRunState, type RunState } from './run/run-state.js';
 
 // application
@@ -58,7 +123,14 @@ export { builtInProjections } from './projections/built-ins.js';
 export { datasetsProjection, type DatasetsState, type DatasetVersionView, type DatasetView } from './projections/datasets.js';
 export { metricSeriesProjection } from './projections/metric-series.js';
 export { type ModelHistoryEntry, modelsProjection, type ModelsState, type ModelVersionView, type ModelView } from './projections/models.js';
-export { InvalidProjectionError, ProjectionHandlerError, ProjectionRunnerStateError, ProjectionStateError, type SkippedEvent, SkippedEvents } from './projections/projection-errors.js';
+export {
+  InvalidProjectionError,
+  ProjectionHandlerError,
+  ProjectionRunnerStateError,
+  ProjectionStateError,
+  type SkippedEvent,
+  SkippedEvents,
+} from './projections/projection-errors.js';
 export { ProjectionRunner } from './projections/projection-runner.js';
 export { type CatchUpReport, type ProjectionOrigin, type ProjectionRunnerOptions, type ProjectionUpdate } from './projections/projection-runner-options.js';
 export { defineProjection, eventApplier, initialStateOf, type Projection, type ProjectionDefinition } from './projections/projection.js';
@@ -89,7 +161,12 @@ export { parseRunBlock } from './protocol/parse-run-block.js';
 export { ProtocolBlockError } from './protocol/protocol-block-error.js';
 export { planProtocolRun, protocolRunCommands, type ProtocolRunPlan } from './protocol/protocol-run-plan.js';
 export { ProtocolStreamParser } from './protocol/protocol-stream-parser.js';
-export { DEFAULT_MAX_BLOCK_BYTES, type ProtocolStreamEvent, type ProtocolStreamParserOptions, ProtocolStreamParserOptionsSchema } from './protocol/protocol-stream-events.js';
+export {
+  DEFAULT_MAX_BLOCK_BYTES,
+  type ProtocolStreamEvent,
+  type ProtocolStreamParserOptions,
+  ProtocolStreamParserOptionsSchema,
+} from './protocol/protocol-stream-events.js';
 export { RUN_BLOCK_KEYS, type RunBlock, RunBlockSchema } from './protocol/run-block.js';
 
 // gate
@@ -100,12 +177,29 @@ export { type RuleViolation, StreamAudit } from './gate/stream-audit.js';
 export { type AdmittedEvents, atHead } from './gate/stream-rules.js';
 
 // audit
-export { type AnchorBreak, type AnchoredLog, type AnchorEntry, type AnchorReport, AnchorVerifier, type HeadKeepingLog, isAnchoredLog, isHeadKeepingLog } from './audit/anchor-verification.js';
+export {
+  type AnchorBreak,
+  type AnchoredLog,
+  type AnchorEntry,
+  type AnchorReport,
+  AnchorVerifier,
+  type HeadKeepingLog,
+  isAnchoredLog,
+  isHeadKeepingLog,
+} from './audit/anchor-verification.js';
 export { LogChain, type LogHead } from './audit/log-chain.js';
 export { receiptMessage, receiptSignatureHolds, type SignedReceipt, SignedReceiptSchema, type UnsignedReceipt } from './audit/signed-receipt.js';
 
 // ports added since
-export { type ContentVerified, type CorruptObject, DataMaintenance, type GarbageCollected, type GarbageCollectionOptions, type ObjectsCollected, type SnapshotsCollected } from './ports/data-maintenance.js';
+export {
+  type ContentVerified,
+  type CorruptObject,
+  DataMaintenance,
+  type GarbageCollected,
+  type GarbageCollectionOptions,
+  type ObjectsCollected,
+  type SnapshotsCollected,
+} from './ports/data-maintenance.js';
 export { type WorkloadProgram } from './ports/environment.js';
 export { ObjectStorage, type StoredObject } from './ports/object-storage.js';
 export { type ReadModelCatchUp, type RunPage, type RunPageRequest, RunReadModel } from './ports/read-model.js';
@@ -122,10 +216,35 @@ export { type VersionNumbering, VersionNumberingSchema } from './events/version-
 export { recordDatasetVersion, recordModelVersion } from './application/version-streams.js';
 
 // model registry and run annotations (issue 26)
-export { ModelAliasRemovedSchema, ModelAliasSchema, ModelAliasSetSchema, ModelDescribedSchema, ModelVersionTaggedSchema, registryEventUnion, RunArchivedSchema, RunDeletedSchema, RunNotedSchema, RunRestoredSchema, RunTaggedSchema, TagKeySchema } from './events/registry-catalogue.js';
+export {
+  ModelAliasRemovedSchema,
+  ModelAliasSchema,
+  ModelAliasSetSchema,
+  ModelDescribedSchema,
+  ModelVersionTaggedSchema,
+  registryEventUnion,
+  RunArchivedSchema,
+  RunDeletedSchema,
+  RunNotedSchema,
+  RunRestoredSchema,
+  RunTaggedSchema,
+  TagKeySchema,
+} from './events/registry-catalogue.js';
 export { diffVersionFiles, type FileChange, type VersionFile, versionFiles } from './data/version-files.js';
 export { RegistryError } from './registry/registry-errors.js';
-export { decideModelRegistry, evolveModelRegistry, type ModelRegistryCommand, modelRegistryDecider, type ModelRegistryState } from './registry/model-registry.js';
+export {
+  decideModelRegistry,
+  evolveModelRegistry,
+  type ModelRegistryCommand,
+  modelRegistryDecider,
+  type ModelRegistryState,
+} from './registry/model-registry.js';
 export { type ModelReference, parseModelReference, resolveModelReference } from './registry/model-reference.js';
-export { decideRunAnnotation, evolveRunAnnotation, type RunAnnotationCommand, runAnnotationDecider, type RunAnnotationState } from './registry/run-annotation.js';
+export {
+  decideRunAnnotation,
+  evolveRunAnnotation,
+  type RunAnnotationCommand,
+  runAnnotationDecider,
+  type RunAnnotationState,
+} from './registry/run-annotation.js';
 export { annotateRun, changeModelRegistry, type RegistryWriter } from './registry/registry-writes.js';

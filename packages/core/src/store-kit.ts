@@ -18,7 +18,17 @@ export { restoredMode } from './data/restored-mode.js';
 export { filesOf, refuseNonUtf8Path, type ScannedDirectory, type ScannedFile, type ScannedRoot, scanTree } from './data/tree-scan.js';
 
 // store
-export { appendResult, checkExpected, checkIdsUnrecorded, ExpectedRevisionSchema, idempotentRetry, parseAppend, parseAppendedEvents, type RetryCandidate, retryCandidateIn } from './store/append-rules.js';
+export {
+  appendResult,
+  checkExpected,
+  checkIdsUnrecorded,
+  ExpectedRevisionSchema,
+  idempotentRetry,
+  parseAppend,
+  parseAppendedEvents,
+  type RetryCandidate,
+  retryCandidateIn,
+} from './store/append-rules.js';
 
 // audit
 export { LOG_BLOCK_RECORDS, logHashOf } from './audit/log-chain.js';
@@ -26,9 +36,17 @@ export { LOG_BLOCK_RECORDS, logHashOf } from './audit/log-chain.js';
 // the query language as a read model compiles it (adapters-sqlite)
 export { checkpointDiscard } from './projections/checkpoint-verification.js';
 export { asNumber } from './projections/summary-metrics.js';
-export { ATTRIBUTE_NAMES, type Comparator, DATA_PROPERTIES, type FieldRef, MODEL_PROPERTIES, type MetricAggregateName, type OrderKey, type Predicate } from './query/ast.js';
+export {
+  ATTRIBUTE_NAMES,
+  type Comparator,
+  DATA_PROPERTIES,
+  type FieldRef,
+  MODEL_PROPERTIES,
+  type MetricAggregateName,
+  type OrderKey,
+  type Predicate,
+} from './query/ast.js';
 export { type Domain, type FieldValue, fieldAccess } from './query/field-access.js';
 export { valueTest } from './query/query-compiler.js';
 export { sortRuns } from './query/query-order.js';
 export { asInstant, asText, present } from './query/value-comparison.js';
-

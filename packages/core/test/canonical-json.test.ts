@@ -18,10 +18,17 @@ describe('canonical JSON', () => {
       if (v === null || typeof v !== 'object') return JSON.stringify(v);
       if (Array.isArray(v)) return `[${v.map(reference).join(',')}]`;
       const o = v as Record<string, unknown>;
-      return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${reference(o[k])}`).join(',')}}`;
+      return `{${Object.keys(o)
+        .sort()
+        .filter((k) => o[k] !== undefined)
+        .map((k) => `${JSON.stringify(k)}:${reference(o[k])}`)
+        .join(',')}}`;
     };
     const primitives = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), fc.string(), fc.boolean(), fc.constant(null));
-    fc.assert(fc.property(fc.oneof(fc.jsonValue(), fc.array(primitives, { maxLength: 50 })), (value) => canonicalJson(value) === reference(value)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), fc.array(primitives, { maxLength: 50 })), (value) => canonicalJson(value) === reference(value)),
+      { numRuns: 2000 },
+    );
   });
   it('refuses a non-finite number inside an array of numbers, naming its index', () => {
     expect(() => canonicalJson({ values: [0.5, 0.25, Number.POSITIVE_INFINITY] })).toThrow(/\$\.values\[2\]/);

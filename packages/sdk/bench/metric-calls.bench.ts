@@ -44,7 +44,35 @@ const timings: Timing[] = [];
 for (let run = 0; run < RUNS; run++) timings.push(await oneRun());
 const timed = timings.slice(1);
 const label = `${calls.toLocaleString('en-US')} ds.metric() calls`;
-summarise(BENCH, `${label}: caller's time per call`, 'µs/call', timed.map((t) => (t.callsMs * 1000) / calls), calls, 'metric.call');
-summarise(BENCH, `${label} + publish: amortized per call`, 'µs/call', timed.map((t) => ((t.callsMs + t.publishMs) * 1000) / calls), calls, 'metric.amortized');
-summarise(BENCH, `${label} + publish: total`, 's', timed.map((t) => (t.callsMs + t.publishMs) / 1000), calls, 'metric.total');
-summarise(BENCH, 'publish (flush + seal, durable)', 's', timed.map((t) => t.publishMs / 1000), calls, 'metric.publish');
+summarise(
+  BENCH,
+  `${label}: caller's time per call`,
+  'µs/call',
+  timed.map((t) => (t.callsMs * 1000) / calls),
+  calls,
+  'metric.call',
+);
+summarise(
+  BENCH,
+  `${label} + publish: amortized per call`,
+  'µs/call',
+  timed.map((t) => ((t.callsMs + t.publishMs) * 1000) / calls),
+  calls,
+  'metric.amortized',
+);
+summarise(
+  BENCH,
+  `${label} + publish: total`,
+  's',
+  timed.map((t) => (t.callsMs + t.publishMs) / 1000),
+  calls,
+  'metric.total',
+);
+summarise(
+  BENCH,
+  'publish (flush + seal, durable)',
+  's',
+  timed.map((t) => t.publishMs / 1000),
+  calls,
+  'metric.publish',
+);

@@ -18,7 +18,10 @@ const runs = Number(process.argv[2] ?? 10_000);
 const BLOCKS = 10;
 
 function git(cwd: string, ...args: string[]): void {
-  const result = spawnSync('git', args, { cwd, env: { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@localhost', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@localhost' } });
+  const result = spawnSync('git', args, {
+    cwd,
+    env: { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@localhost', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@localhost' },
+  });
   if (result.status !== 0) throw new Error(`git ${args.join(' ')}: ${result.stderr}`);
 }
 
@@ -78,7 +81,14 @@ try {
   git(project, 'commit', '-q', '-m', 'sweep');
   const limit = writeAndSync(project, Math.max(20, Math.floor(runs / BLOCKS / 10)));
   const perRun = await sweep(project);
-  summarise(BENCH, `${runs.toLocaleString('en-US')} runs (2 parameters, 5 metric points, summary, label, durable publish): per run`, 'ms', perRun, runs, 'sweep.per-run');
+  summarise(
+    BENCH,
+    `${runs.toLocaleString('en-US')} runs (2 parameters, 5 metric points, summary, label, durable publish): per run`,
+    'ms',
+    perRun,
+    runs,
+    'sweep.per-run',
+  );
   summarise(BENCH, 'limit: one 2 kB write + fdatasync (the least a durable publish costs)', 'ms', limit, BLOCKS, 'sweep.fdatasync');
 } finally {
   rmSync(project, { recursive: true, force: true });

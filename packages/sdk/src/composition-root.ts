@@ -156,10 +156,10 @@ function codeInspectorModule(configuration: Configuration): ContainerModule {
   const stores = [configuration.store, configuration.data].flatMap((location) => (location.kind === 'fs' ? [location.directory] : []));
   const patchRecording = new ContainerModule(({ bind }) => {
     bind<CodeInspector>(CodeInspector)
-      .toResolvedValue((plain: GitCodeInspector, data: DataStore) => new ScriptSnapshotCodeInspector(new PatchRecordingCodeInspector(plain, data, { exclude: stores }), data), [
-        { serviceIdentifier: CodeInspector, name: PLAIN_GIT },
-        DataStore,
-      ])
+      .toResolvedValue(
+        (plain: GitCodeInspector, data: DataStore) => new ScriptSnapshotCodeInspector(new PatchRecordingCodeInspector(plain, data, { exclude: stores }), data),
+        [{ serviceIdentifier: CodeInspector, name: PLAIN_GIT }, DataStore],
+      )
       .inSingletonScope()
       .whenDefault();
   });
@@ -205,10 +205,10 @@ const PLAIN_ENVIRONMENT = 'node';
 function environmentModule(): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind<Environment>(Environment)
-      .toResolvedValue((plain: Environment, data: DataStore) => new ManifestRecordingEnvironment(plain, data), [
-        { serviceIdentifier: Environment, name: PLAIN_ENVIRONMENT },
-        DataStore,
-      ])
+      .toResolvedValue(
+        (plain: Environment, data: DataStore) => new ManifestRecordingEnvironment(plain, data),
+        [{ serviceIdentifier: Environment, name: PLAIN_ENVIRONMENT }, DataStore],
+      )
       .inSingletonScope()
       .whenDefault();
   });

@@ -26,7 +26,9 @@ describe('composition root', () => {
     expect(existsSync(mistyped)).toBe(false);
 
     const elsewhere = join(root, 'nowhere');
-    await expect(openDotscience({ cwd: root, env: { DOTSCIENCE_STORE: elsewhere }, hashWorkers: 1 })).rejects.toThrow(/no dotscience store at .*nowhere — run ds init here, or correct DOTSCIENCE_STORE/);
+    await expect(openDotscience({ cwd: root, env: { DOTSCIENCE_STORE: elsewhere }, hashWorkers: 1 })).rejects.toThrow(
+      /no dotscience store at .*nowhere — run ds init here, or correct DOTSCIENCE_STORE/,
+    );
     await expect(openDotscience({ cwd: root, env: {}, settings: { store: `file:${elsewhere}` }, hashWorkers: 1 })).rejects.toThrow(/correct --store/);
     expect(existsSync(elsewhere)).toBe(false);
 
@@ -48,7 +50,11 @@ describe('composition root', () => {
     const ds = await openDotscience({ cwd: root, env: {}, hashWorkers: 1 });
     expect(ds.events).toBeInstanceOf(FsEventStore);
     expect(ds.data).toBeInstanceOf(FsDataStore);
-    await ds.events.append('project-default', [{ id: ds.ids.newId(), type: 'ProjectCreated', schemaVersion: 1, data: { id: 'default', name: 'default' }, meta: {} }], { expectedRevision: 'no_stream' });
+    await ds.events.append(
+      'project-default',
+      [{ id: ds.ids.newId(), type: 'ProjectCreated', schemaVersion: 1, data: { id: 'default', name: 'default' }, meta: {} }],
+      { expectedRevision: 'no_stream' },
+    );
     await writeFile(join(root, 'x.txt'), 'x');
     expect((await ds.data.capture(join(root, 'x.txt'))).store).toBe('fs');
     await ds.close();
@@ -77,7 +83,11 @@ describe('composition root', () => {
   });
 
   it('given a KurrentDB store, when opened, then an EventStoreDbEventStore serves EventStore (it connects on first use)', async () => {
-    const ds = await openDotscience({ cwd: root, env: { DOTSCIENCE_STORE: 'kurrentdb://127.0.0.1:1?tls=false', DOTSCIENCE_DATA: join(root, 'data') }, hashWorkers: 1 });
+    const ds = await openDotscience({
+      cwd: root,
+      env: { DOTSCIENCE_STORE: 'kurrentdb://127.0.0.1:1?tls=false', DOTSCIENCE_DATA: join(root, 'data') },
+      hashWorkers: 1,
+    });
     expect(ds.events).toBeInstanceOf(EventStoreDbEventStore);
     await ds.close();
   });

@@ -105,9 +105,13 @@ describe('configuration resolution (DESIGN §7)', () => {
   });
 
   it('given a code setting that is not a whole number, or an unknown one, then the error names the variable or the key', async () => {
-    expect(() => resolveConfiguration({ cwd: root, env: { DOTSCIENCE_CODE_GIT_TIMEOUT_MS: '10s' } })).toThrow(/DOTSCIENCE_CODE_GIT_TIMEOUT_MS: "10s" is not a whole number/);
+    expect(() => resolveConfiguration({ cwd: root, env: { DOTSCIENCE_CODE_GIT_TIMEOUT_MS: '10s' } })).toThrow(
+      /DOTSCIENCE_CODE_GIT_TIMEOUT_MS: "10s" is not a whole number/,
+    );
     expect(() => resolveConfiguration({ cwd: root, env: { DOTSCIENCE_CODE_GIT_TIMEOUT_MS: '0' } })).toThrow(/DOTSCIENCE_CODE_GIT_TIMEOUT_MS/);
-    expect(() => resolveConfiguration({ cwd: root, env: { DOTSCIENCE_CODE_MAX_UNTRACKED_FILE_BYTES: '-1' } })).toThrow(/DOTSCIENCE_CODE_MAX_UNTRACKED_FILE_BYTES/);
+    expect(() => resolveConfiguration({ cwd: root, env: { DOTSCIENCE_CODE_MAX_UNTRACKED_FILE_BYTES: '-1' } })).toThrow(
+      /DOTSCIENCE_CODE_MAX_UNTRACKED_FILE_BYTES/,
+    );
     await configFile(root, { code: { maxUntrackedFileBytes: 1.5 } });
     expect(() => resolveConfiguration({ cwd: root, env: {} })).toThrow(/code\.maxUntrackedFileBytes/);
     await configFile(root, { code: { timeoutMs: 1000 } });

@@ -9,7 +9,10 @@ import { collectUnreferencedData, DotscienceClient, openDotscience, type Dotscie
 import { freshDataset, reportZfsAvailability, zfs, type TestDataset } from '../../adapters-zfs/test/zfs-test-pool.js';
 
 const originOf = async (mountpoint: string, root: string): Promise<string | undefined> => {
-  const rows = (await zfs.zfs(['get', '-H', '-r', '-o', 'name,property,value', 'mountpoint,origin', root])).split('\n').filter(Boolean).map((r) => r.split('\t'));
+  const rows = (await zfs.zfs(['get', '-H', '-r', '-o', 'name,property,value', 'mountpoint,origin', root]))
+    .split('\n')
+    .filter(Boolean)
+    .map((r) => r.split('\t'));
   const name = rows.find(([, property, value]) => property === 'mountpoint' && value === mountpoint)?.[0];
   return rows.find(([n, property]) => n === name && property === 'origin')?.[2];
 };
@@ -33,7 +36,8 @@ if (reportZfsAvailability()) {
 
     const inputsOf = async (runId: string): Promise<VersionRef[]> => {
       const refs: VersionRef[] = [];
-      for await (const e of opened.events.readStream(`run-${runId}`)) if (e.type === 'InputDeclared') refs.push(VersionRefSchema.parse((e.data as { version: unknown }).version));
+      for await (const e of opened.events.readStream(`run-${runId}`))
+        if (e.type === 'InputDeclared') refs.push(VersionRefSchema.parse((e.data as { version: unknown }).version));
       return refs;
     };
 

@@ -17,7 +17,9 @@ import { HubServer, ProjectDirectories, TokenRegistry } from '@dotscience/adapte
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 
-const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '100000' }, points: { type: 'string', default: '1000000' }, repeat: { type: 'string', default: '5' } } });
+const { values: args } = parseArgs({
+  options: { runs: { type: 'string', default: '100000' }, points: { type: 'string', default: '1000000' }, repeat: { type: 'string', default: '5' } },
+});
 const RUNS = Number(args.runs);
 const POINTS = Number(args.points);
 const REPEAT = Number(args.repeat);
@@ -35,7 +37,15 @@ function generatedRun(i) {
   return {
     runId,
     events: [
-      event('RunStarted', { runId, projectId: PROJECT, mode: 'script', workload: { script: 'train.py' }, codeVersion: { gitCommit: 'a'.repeat(40) }, environment: { runtime: 'python 3.12', os: 'linux', host: 'bench', user: 'bench' }, startedAt: at(i) }),
+      event('RunStarted', {
+        runId,
+        projectId: PROJECT,
+        mode: 'script',
+        workload: { script: 'train.py' },
+        codeVersion: { gitCommit: 'a'.repeat(40) },
+        environment: { runtime: 'python 3.12', os: 'linux', host: 'bench', user: 'bench' },
+        startedAt: at(i),
+      }),
       event('ParameterRecorded', { name: 'depth', value: i % 12 }),
       event('ParameterRecorded', { name: 'model', value: i % 3 === 0 ? 'tree' : 'forest' }),
       event('MetricRecorded', { name: 'rmse', value: ((i * 7919) % 1000) / 1000, at: at(i) }),
@@ -48,10 +58,23 @@ function generatedRun(i) {
 /** The 1M-point run: `loss` in batches of 100k points (the SDK's largest MetricsRecorded batch). */
 function bigMetricRun() {
   const runId = randomUUID();
-  const events = [event('RunStarted', { runId, projectId: PROJECT, mode: 'script', workload: { script: 'long.py' }, codeVersion: {}, environment: { runtime: 'python 3.12', os: 'linux', host: 'bench', user: 'bench' }, startedAt: at(RUNS + 1) })];
+  const events = [
+    event('RunStarted', {
+      runId,
+      projectId: PROJECT,
+      mode: 'script',
+      workload: { script: 'long.py' },
+      codeVersion: {},
+      environment: { runtime: 'python 3.12', os: 'linux', host: 'bench', user: 'bench' },
+      startedAt: at(RUNS + 1),
+    }),
+  ];
   for (let start = 0; start < POINTS; start += 100_000) {
     const n = Math.min(100_000, POINTS - start);
-    const values = Array.from({ length: n }, (_, k) => Math.exp(-(start + k) / POINTS) + 0.05 * Math.sin((start + k) / 300) + ((start + k) % 99_991 === 0 ? 2 : 0));
+    const values = Array.from(
+      { length: n },
+      (_, k) => Math.exp(-(start + k) / POINTS) + 0.05 * Math.sin((start + k) / 300) + ((start + k) % 99_991 === 0 ? 2 : 0),
+    );
     const steps = Array.from({ length: n }, (_, k) => start + k);
     events.push(event('MetricsRecorded', { series: [{ name: 'loss', values, steps, at: { start: at(RUNS + 2), deltasMs: values.map(() => 0) } }] }));
   }
@@ -84,7 +107,12 @@ async function main() {
   const hub = new HubServer({
     tokens,
     webApp,
-    projects: new ProjectDirectories({ eventsRoot: join(root, 'events'), dataRoot: join(root, 'data'), openEvents: (dir) => FsEventStore.open(dir, { readOnly: true }), openData: (dir) => new FsDataStore({ directory: dir, workers: 1 }) }),
+    projects: new ProjectDirectories({
+      eventsRoot: join(root, 'events'),
+      dataRoot: join(root, 'data'),
+      openEvents: (dir) => FsEventStore.open(dir, { readOnly: true }),
+      openData: (dir) => new FsDataStore({ directory: dir, workers: 1 }),
+    }),
   });
   const url = await hub.listen(0);
   const prepareStarted = performance.now();
@@ -132,7 +160,9 @@ async function main() {
       await page.goto(`${url}/ui/?r=${Math.random()}#/runs`);
       await firstRow();
       const expected = `${Math.ceil(RUNS / 3)} runs`;
-      await timed('runs page, filtered + sorted first page (warm)', sorted, () => page.waitForFunction((text) => document.querySelector('.count')?.textContent === text && document.querySelector('.run-row a') !== null, expected));
+      await timed('runs page, filtered + sorted first page (warm)', sorted, () =>
+        page.waitForFunction((text) => document.querySelector('.count')?.textContent === text && document.querySelector('.run-row a') !== null, expected),
+      );
     }
     const runPage = () => page.goto(`${url}/ui/?r=${Math.random()}#/runs/${bigRunId}`);
     await timed(`${POINTS}-point chart (cold: hub reads the series from the log)`, runPage, chartDrawn);

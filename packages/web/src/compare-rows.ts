@@ -10,6 +10,9 @@ export function metricRows(runs: readonly RunView[]): Array<{ label: string; val
     const of = (run: RunView) => (Object.hasOwn(run.metrics, name) ? run.metrics[name] : undefined);
     const summaryOnly = runs.every((r) => of(r) === undefined || of(r)!.source === 'summary');
     const aggregates = summaryOnly ? (['last'] as const) : (['last', 'min', 'max'] as const);
-    return aggregates.map((aggregate) => ({ label: aggregate === 'last' ? name : `${name}.${aggregate}`, values: runs.map((r) => shown(of(r)?.[aggregate] ?? undefined)) }));
+    return aggregates.map((aggregate) => ({
+      label: aggregate === 'last' ? name : `${name}.${aggregate}`,
+      values: runs.map((r) => shown(of(r)?.[aggregate] ?? undefined)),
+    }));
   });
 }

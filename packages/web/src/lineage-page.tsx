@@ -10,12 +10,16 @@ cytoscape.use(dagre);
 /** Cytoscape elements of a PROV graph: entities and runs as nodes, used / wasGeneratedBy as edges (data flows left to right). */
 function elementsOf(graph: ProvenanceGraph, focus: string): cytoscape.ElementDefinition[] {
   const nodes: cytoscape.ElementDefinition[] = [
-    ...Object.values(graph.entities).map((e) => ({ data: { id: e.id, label: `${e.kind === 'model' ? '◆' : '▤'} ${e.name} v${e.version}`, kind: e.kind, focus: e.id === focus ? 1 : 0 } })),
+    ...Object.values(graph.entities).map((e) => ({
+      data: { id: e.id, label: `${e.kind === 'model' ? '◆' : '▤'} ${e.name} v${e.version}`, kind: e.kind, focus: e.id === focus ? 1 : 0 },
+    })),
     ...Object.values(graph.activities).map((a) => ({ data: { id: a.id, label: `run ${a.runId.slice(0, 13)}`, kind: 'run', focus: a.id === focus ? 1 : 0 } })),
   ];
   const edges: cytoscape.ElementDefinition[] = [
     ...Object.values(graph.used).map((u) => ({ data: { id: `used:${u.activity}:${u.entity}`, source: u.entity, target: u.activity, label: 'used' } })),
-    ...Object.values(graph.wasGeneratedBy).map((g) => ({ data: { id: `gen:${g.entity}:${g.activity}`, source: g.activity, target: g.entity, label: 'generated' } })),
+    ...Object.values(graph.wasGeneratedBy).map((g) => ({
+      data: { id: `gen:${g.entity}:${g.activity}`, source: g.activity, target: g.entity, label: 'generated' },
+    })),
   ];
   return [...nodes, ...edges];
 }
@@ -40,12 +44,26 @@ export function LineagePage({ api, node }: { api: HubApi; node: string }) {
           elements: elementsOf(graph, id),
           layout: { name: 'dagre', rankDir: 'LR', nodeSep: 30, rankSep: 80 } as cytoscape.LayoutOptions,
           style: [
-            { selector: 'node', style: { label: 'data(label)', 'font-size': 11, 'text-valign': 'bottom', 'text-margin-y': 4, width: 26, height: 26, 'background-color': '#7a8aa0' } },
+            {
+              selector: 'node',
+              style: {
+                label: 'data(label)',
+                'font-size': 11,
+                'text-valign': 'bottom',
+                'text-margin-y': 4,
+                width: 26,
+                height: 26,
+                'background-color': '#7a8aa0',
+              },
+            },
             { selector: 'node[kind = "run"]', style: { shape: 'round-rectangle', 'background-color': '#1c5fd1' } },
             { selector: 'node[kind = "model"]', style: { shape: 'diamond', 'background-color': '#d1491c' } },
             { selector: 'node[kind = "dataset"]', style: { shape: 'barrel', 'background-color': '#17733a' } },
             { selector: 'node[focus = 1]', style: { 'border-width': 4, 'border-color': '#f2b600' } },
-            { selector: 'edge', style: { width: 1.5, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', label: 'data(label)', 'font-size': 9, color: '#777' } },
+            {
+              selector: 'edge',
+              style: { width: 1.5, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', label: 'data(label)', 'font-size': 9, color: '#777' },
+            },
           ],
           wheelSensitivity: 0.3,
         });

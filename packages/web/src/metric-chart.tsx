@@ -14,11 +14,14 @@ function aligned(lines: ChartLine[]): uPlot.AlignedData {
   if (lines.length === 1) return [lines[0]!.x, lines[0]!.y];
   const xs = [...new Set(lines.flatMap((l) => l.x))].sort((a, b) => a - b);
   const index = new Map(xs.map((x, i) => [x, i]));
-  return [xs, ...lines.map((l) => {
-    const ys: Array<number | null> = new Array<number | null>(xs.length).fill(null);
-    l.x.forEach((x, i) => (ys[index.get(x)!] = l.y[i]!));
-    return ys;
-  })];
+  return [
+    xs,
+    ...lines.map((l) => {
+      const ys: Array<number | null> = new Array<number | null>(xs.length).fill(null);
+      l.x.forEach((x, i) => (ys[index.get(x)!] = l.y[i]!));
+      return ys;
+    }),
+  ];
 }
 
 /**

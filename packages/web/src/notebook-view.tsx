@@ -62,7 +62,13 @@ function Markdown({ source }: { source: string }) {
       const items: string[] = [];
       for (; i < lines.length && /^\s*[-*]\s+/.test(lines[i]!); i++) items.push(lines[i]!.replace(/^\s*[-*]\s+/, ''));
       i--;
-      blocks.push(<ul>{items.map((item) => <li>{inline(item)}</li>)}</ul>);
+      blocks.push(
+        <ul>
+          {items.map((item) => (
+            <li>{inline(item)}</li>
+          ))}
+        </ul>,
+      );
     } else if (line.trim() !== '') {
       const paragraph: string[] = [];
       for (; i < lines.length && lines[i]!.trim() !== '' && !/^(#|```|\s*[-*]\s)/.test(lines[i]!); i++) paragraph.push(lines[i]!);

@@ -1,10 +1,6 @@
 /** The app's pages, addressed by the URL fragment so the hub serves one index.html. */
 export type Route =
-  | { page: 'runs' }
-  | { page: 'run'; runId: string }
-  | { page: 'compare'; runIds: string[] }
-  | { page: 'catalog' }
-  | { page: 'lineage'; node: string };
+  { page: 'runs' } | { page: 'run'; runId: string } | { page: 'compare'; runIds: string[] } | { page: 'catalog' } | { page: 'lineage'; node: string };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');

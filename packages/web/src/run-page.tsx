@@ -36,7 +36,7 @@ function useRunData(api: HubApi, runId: string) {
         let timer: ReturnType<typeof setTimeout> | undefined;
         stop = subscribeToEvents(api, loaded.lastPosition + 1, (event) => {
           if (event.stream !== `run-${loaded.runId}` || timer) return;
-          timer = setTimeout(() => (timer = undefined, void refresh()), 1000);
+          timer = setTimeout(() => ((timer = undefined), void refresh()), 1000);
         });
       },
       (failure: Error) => setError(failure.message),
@@ -58,7 +58,8 @@ export function RunPage({ api, runId }: { api: HubApi; runId: string }) {
       <p>{run.description}</p>
       <p>
         <a href={href.lineage(`run:${run.runId}`)}>provenance graph</a> · started {run.startedAt}
-        {run.endedAt ? ` · ended ${run.endedAt}` : ''} · {run.environment.user}@{run.environment.host} · code {run.codeVersion.gitCommit?.slice(0, 12) ?? 'no git commit'}
+        {run.endedAt ? ` · ended ${run.endedAt}` : ''} · {run.environment.user}@{run.environment.host} · code{' '}
+        {run.codeVersion.gitCommit?.slice(0, 12) ?? 'no git commit'}
         {run.codeVersion.dirty ? ' (dirty)' : ''}
       </p>
       {run.error && <p class="error">{run.error.message}</p>}
@@ -139,7 +140,12 @@ export function RunPage({ api, runId }: { api: HubApi; runId: string }) {
         </div>
       </div>
       {run.codeVersion.notebook?.digest && (
-        <NotebookView api={api} notebook={run.codeVersion.notebook} path={run.workload.notebook ?? 'notebook'} {...(run.workload.cell === undefined ? {} : { cell: run.workload.cell })} />
+        <NotebookView
+          api={api}
+          notebook={run.codeVersion.notebook}
+          path={run.workload.notebook ?? 'notebook'}
+          {...(run.workload.cell === undefined ? {} : { cell: run.workload.cell })}
+        />
       )}
       {run.outputs
         .filter((d) => d.path === WORKLOAD_LOG_PATH && d.version.kind === 'directory')

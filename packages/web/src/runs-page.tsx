@@ -78,17 +78,31 @@ export function RunsPage({ api }: { api: HubApi }) {
   });
 
   const toggleSort = (field: string): void => setSort(sort === `${field} desc` ? `${field} asc` : `${field} desc`);
-  const toggleSelected = (runId: string): void => setSelected(selected.includes(runId) ? selected.filter((id) => id !== runId) : [...selected, runId].slice(-10));
+  const toggleSelected = (runId: string): void =>
+    setSelected(selected.includes(runId) ? selected.filter((id) => id !== runId) : [...selected, runId].slice(-10));
 
   return (
     <section>
       <form class="toolbar" onSubmit={(e) => (e.preventDefault(), setApplied(filter))}>
-        <input class="filter" name="filter" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} placeholder="metrics.rmse < 1 and params.model = 'tree' order by metrics.rmse" spellcheck={false} />
+        <input
+          class="filter"
+          name="filter"
+          value={filter}
+          onInput={(e) => setFilter(e.currentTarget.value)}
+          placeholder="metrics.rmse < 1 and params.model = 'tree' order by metrics.rmse"
+          spellcheck={false}
+        />
         <button type="submit">Filter</button>
         <label title="also the ds run workloads that wrap the runs their program recorded">
           <input type="checkbox" name="workloads" checked={workloads} onChange={(e) => setWorkloads(e.currentTarget.checked)} /> workloads
         </label>
-        <input class="columns" name="columns" value={columnsText} onChange={(e) => setColumnsText(e.currentTarget.value)} placeholder="columns: params.depth, metrics.rmse" />
+        <input
+          class="columns"
+          name="columns"
+          value={columnsText}
+          onChange={(e) => setColumnsText(e.currentTarget.value)}
+          placeholder="columns: params.depth, metrics.rmse"
+        />
         <a class={selected.length >= 2 ? '' : 'disabled'} href={selected.length >= 2 ? href.compare(selected) : undefined}>
           compare {selected.length} selected
         </a>

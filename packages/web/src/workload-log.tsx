@@ -22,7 +22,12 @@ export function WorkloadLog({ api, log }: { api: HubApi; log: DeclaredData }) {
       const manifest = JSON.parse(await api.objectText(log.version.digest!)) as { entries: ManifestEntry[] };
       const files = manifest.entries.filter((e) => e.type === 'file');
       setStreams(
-        await Promise.all(files.map(async (e) => ({ name: e.name, text: e.size > LARGEST_SHOWN ? `(${e.size} bytes — too large to show here; ds show fetches it)` : await api.objectText(e.digest) }))),
+        await Promise.all(
+          files.map(async (e) => ({
+            name: e.name,
+            text: e.size > LARGEST_SHOWN ? `(${e.size} bytes — too large to show here; ds show fetches it)` : await api.objectText(e.digest),
+          })),
+        ),
       );
     })().catch((failure: Error) => setError(failure.message));
   }, [log.version.digest]);

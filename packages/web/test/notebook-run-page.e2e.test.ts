@@ -16,8 +16,23 @@ const NOTEBOOK = {
   metadata: {},
   cells: [
     { cell_type: 'markdown', metadata: {}, source: ['# Iris tree\n', '\n', 'Depth **3**, see `max_depth`.\n', '- one\n', '- two\n'] },
-    { cell_type: 'code', execution_count: 1, metadata: {}, source: ['x = 41 + 1\n', 'print(x)'], outputs: [{ output_type: 'stream', name: 'stdout', text: ['42\n'] }] },
-    { cell_type: 'code', execution_count: 2, metadata: {}, source: 'ds.publish()', outputs: [{ output_type: 'stream', name: 'stdout', text: BLOCK }, { output_type: 'execute_result', execution_count: 2, metadata: {}, data: { 'text/plain': "'done'" } }] },
+    {
+      cell_type: 'code',
+      execution_count: 1,
+      metadata: {},
+      source: ['x = 41 + 1\n', 'print(x)'],
+      outputs: [{ output_type: 'stream', name: 'stdout', text: ['42\n'] }],
+    },
+    {
+      cell_type: 'code',
+      execution_count: 2,
+      metadata: {},
+      source: 'ds.publish()',
+      outputs: [
+        { output_type: 'stream', name: 'stdout', text: BLOCK },
+        { output_type: 'execute_result', execution_count: 2, metadata: {}, data: { 'text/plain': "'done'" } },
+      ],
+    },
   ],
 };
 
@@ -56,7 +71,11 @@ describe.skipIf(chromiumMissing)('the run page of a run published from a noteboo
     await page.goto(`${ui.url.split('#')[0]}#/runs/${RUN}`);
     await page.waitForSelector('.notebook .cell', { timeout: 60_000 });
     expect(await page.$eval('.notebook h3', (h) => h.textContent)).toContain('iris.ipynb');
-    expect(await page.$$eval('.notebook .cell', (cells) => cells.map((c) => c.className))).toEqual(['cell cell-markdown', 'cell cell-code', 'cell cell-code published']);
+    expect(await page.$$eval('.notebook .cell', (cells) => cells.map((c) => c.className))).toEqual([
+      'cell cell-markdown',
+      'cell cell-code',
+      'cell cell-code published',
+    ]);
     expect(await page.$eval('.notebook .markdown h3', (h) => h.textContent)).toBe('Iris tree');
     expect(await page.$eval('.notebook .markdown strong', (s) => s.textContent)).toBe('3');
     expect(await page.$$eval('.notebook .markdown li', (items) => items.map((i) => i.textContent))).toEqual(['one', 'two']);

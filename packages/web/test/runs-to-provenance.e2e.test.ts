@@ -5,7 +5,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { DotscienceClient } from '@dotscience/sdk';
 import { buildWebApp, chromiumMissing, chromiumPath, chromiumRequired, demoProject, removeAll, SCREENSHOTS, startUi } from './web-ui-fixture.js';
 
-if (chromiumMissing && !chromiumRequired) console.log(`web UI e2e skipped: no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH); DOTSCIENCE_WEB_E2E=required makes this a failure`);
+if (chromiumMissing && !chromiumRequired)
+  console.log(
+    `web UI e2e skipped: no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH); DOTSCIENCE_WEB_E2E=required makes this a failure`,
+  );
 
 /** Pixels of a chart's canvas in its first series' colour (#1c5fd1): the line uPlot drew, not the axes or grid. */
 async function seriesPixels(page: Page, selector: string): Promise<number> {
@@ -123,7 +126,9 @@ describe.skipIf(chromiumMissing)('web UI in headless Chromium over ds ui with th
     expect(await page.locator('.chart[data-metric="cv_accuracy"] .u-legend .u-series').count()).toBe(3);
     expect((await page.locator('.diff:not(.metrics-table) td.differs').allTextContents()).sort()).toEqual(['2', '3']);
     // The metrics table: each metric's last/min/max per run, side by side.
-    expect(await page.locator('.metrics-table td:first-child').allTextContents()).toEqual(expect.arrayContaining(['accuracy', 'cv_accuracy', 'cv_accuracy.min', 'cv_accuracy.max']));
+    expect(await page.locator('.metrics-table td:first-child').allTextContents()).toEqual(
+      expect.arrayContaining(['accuracy', 'cv_accuracy', 'cv_accuracy.min', 'cv_accuracy.max']),
+    );
     await shot('compare');
   });
 
@@ -151,7 +156,9 @@ describe.skipIf(chromiumMissing)('web UI in headless Chromium over ds ui with th
       for (let step = 20; step < 60; step++) script.addMetric('loss', 1 / (step + 1), step);
       await script.flush();
       // No reload: the page hears the new events on the hub's subscription and redraws.
-      await page.waitForFunction(() => document.querySelector('.chart[data-metric="loss"] + small')?.textContent?.startsWith('60 points'), undefined, { timeout: 15_000 });
+      await page.waitForFunction(() => document.querySelector('.chart[data-metric="loss"] + small')?.textContent?.startsWith('60 points'), undefined, {
+        timeout: 15_000,
+      });
       expect(await seriesPixels(page, '.chart[data-metric="loss"] canvas')).toBeGreaterThan(200);
       await shot('live-run');
     } finally {

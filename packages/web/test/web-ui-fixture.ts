@@ -33,7 +33,11 @@ export function demoProject(): string {
 
 /** `ds ui` running in `project` over its local store, serving `webApp`; resolves with the URL it printed. */
 export async function startUi(project: string, webApp: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [CLI, 'ui', '--port', '0'], { cwd: project, env: { ...process.env, DOTSCIENCE_WEB_APP: webApp }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'ui', '--port', '0'], {
+    cwd: project,
+    env: { ...process.env, DOTSCIENCE_WEB_APP: webApp },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const url = await new Promise<string>((resolveUrl, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {

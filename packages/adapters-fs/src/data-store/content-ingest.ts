@@ -53,7 +53,8 @@ export async function ingestBatch(
       fs.fsync(fd, (syncError) => {
         fs.close(fd, () => {
           if (syncError) return fs.rm(temp, { force: true }, () => reject(syncError));
-          fs.mkdir(fanOut, { recursive: true, mode: 0o700 }, (mkdirError) => { // STORE_DIRECTORY_MODE (no imports here: see above)
+          fs.mkdir(fanOut, { recursive: true, mode: 0o700 }, (mkdirError) => {
+            // STORE_DIRECTORY_MODE (no imports here: see above)
             if (mkdirError) return fs.rm(temp, { force: true }, () => reject(mkdirError));
             fs.rename(temp, finalPath, (renameError) => (renameError ? fs.rm(temp, { force: true }, () => reject(renameError)) : resolve()));
           });
@@ -75,7 +76,7 @@ export async function ingestBatch(
         if (n === 0) break;
         const piece = n === chunk.length ? chunk : chunk.subarray(0, n);
         hash.update(piece);
-        for (let written = 0; output !== -1 && written < n; ) written += fs.writeSync(output, piece, written, n - written);
+        for (let written = 0; output !== -1 && written < n;) written += fs.writeSync(output, piece, written, n - written);
         bytes += n;
         onProgress(n, 0);
       }

@@ -21,7 +21,9 @@ export class DataVersionNotFoundError extends DotscienceError {
     readonly directory: string,
     readonly detail = '',
   ) {
-    super(`version ${digest} is not in the data store at ${directory}${detail ? ` (${detail})` : ''} — capture it here first, or point at the store that holds it`);
+    super(
+      `version ${digest} is not in the data store at ${directory}${detail ? ` (${detail})` : ''} — capture it here first, or point at the store that holds it`,
+    );
   }
 }
 
@@ -29,7 +31,9 @@ export class DataVersionNotFoundError extends DotscienceError {
 export class MissingDigestError extends DotscienceError {
   readonly code = 'DATA_REF_WITHOUT_DIGEST';
   constructor(readonly store: string) {
-    super(`the version ref from store "${store}" has no digest, so the fs data store cannot find it — ask the "${store}" store for its digest (digestOf) first`);
+    super(
+      `the version ref from store "${store}" has no digest, so the fs data store cannot find it — ask the "${store}" store for its digest (digestOf) first`,
+    );
   }
 }
 
@@ -40,7 +44,9 @@ export class ObjectDigestMismatchError extends DotscienceError {
     readonly expected: string,
     readonly actual: string,
   ) {
-    super(`object ${expected} arrived with content hashing to ${actual} — nothing was stored; capture the data again (it changed since it was hashed) and retry`);
+    super(
+      `object ${expected} arrived with content hashing to ${actual} — nothing was stored; capture the data again (it changed since it was hashed) and retry`,
+    );
   }
 }
 

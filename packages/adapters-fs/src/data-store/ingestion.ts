@@ -70,7 +70,10 @@ export async function ingestFiles(
   const useWorkers = (options.useWorkers ?? poolPays(requests)) && pool.size > 1 && jobs.length > 0;
   let outcomes: IngestOutcome[];
   if (useWorkers) {
-    const batches = batchesOf(jobs, requests.map((r) => r.size));
+    const batches = batchesOf(
+      jobs,
+      requests.map((r) => r.size),
+    );
     outcomes = (await pool.run(batches, options.onProgress)).flat();
   } else {
     outcomes = await ingestBatch(fs, createHash, jobs, Buffer.allocUnsafe(INGEST_CHUNK_BYTES), options.onProgress);

@@ -1,11 +1,6 @@
 import { lstatSync, readdirSync, readlinkSync, realpathSync, type BigIntStats } from 'node:fs';
 import { type TreeSource } from '@dotscience/core';
-import {
-  scanTree as scanTreeFrom,
-  type ScannedDirectory,
-  type ScannedFile,
-  type ScannedRoot,
-} from '@dotscience/core/store-kit';
+import { scanTree as scanTreeFrom, type ScannedDirectory, type ScannedFile, type ScannedRoot } from '@dotscience/core/store-kit';
 import { DataReadError } from './data-store-errors.js';
 import { isRacilyFresh, statFingerprint } from './stat-cache.js';
 

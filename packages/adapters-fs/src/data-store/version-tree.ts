@@ -24,9 +24,7 @@ export async function loadTree(objects: ObjectStore, hex: string, rootHex = hex)
   }
   const subdirectories = new Map<string, VersionTree>();
   await Promise.all(
-    manifest.entries
-      .filter((e) => e.type === 'directory')
-      .map(async (e) => subdirectories.set(e.name, await loadTree(objects, hexOf(e.digest), rootHex))),
+    manifest.entries.filter((e) => e.type === 'directory').map(async (e) => subdirectories.set(e.name, await loadTree(objects, hexOf(e.digest), rootHex))),
   );
   return { hex, manifest, subdirectories };
 }

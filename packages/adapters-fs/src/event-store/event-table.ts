@@ -22,7 +22,11 @@ export class EventTable {
     this.idPrint = new Uint32Array(capacity);
   }
 
-  static fromColumns(count: number, segments: SegmentFile[], columns: { offset: Uint32Array; length: Uint32Array; streamOf: Uint32Array; idPrint: Uint32Array }): EventTable {
+  static fromColumns(
+    count: number,
+    segments: SegmentFile[],
+    columns: { offset: Uint32Array; length: Uint32Array; streamOf: Uint32Array; idPrint: Uint32Array },
+  ): EventTable {
     const table = new EventTable(0);
     Object.assign(table, columns, { count });
     table.segments.push(...segments);

@@ -231,7 +231,13 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     return revisions.length === 0 ? undefined : this.committedRetryCandidate(s, revisions, first.id, parsed.length, headRevision);
   }
 
-  private async committedRetryCandidate(s: StreamEntry, revisions: number[], firstId: string, count: number, headRevision: number): Promise<RetryCandidate | undefined> {
+  private async committedRetryCandidate(
+    s: StreamEntry,
+    revisions: number[],
+    firstId: string,
+    count: number,
+    headRevision: number,
+  ): Promise<RetryCandidate | undefined> {
     // What is queued now and committed so far: queued events committed during a read are the same events.
     const queued = [...s.pending];
     const committed = s.positions.length;
@@ -265,7 +271,12 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     }
     if (unread.length === 0) return held;
     return (async () => {
-      for await (const event of readRecords(this.dir, this.index.table, unread.sort((a, b) => a - b))) held.set(event.id, event);
+      for await (const event of readRecords(
+        this.dir,
+        this.index.table,
+        unread.sort((a, b) => a - b),
+      ))
+        held.set(event.id, event);
       return held;
     })();
   }
@@ -315,7 +326,10 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
         turn.end();
       }
     })();
-    this.rebuilding = run.then(() => undefined, () => undefined);
+    this.rebuilding = run.then(
+      () => undefined,
+      () => undefined,
+    );
     try {
       return await run;
     } finally {
@@ -376,20 +390,27 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
   }
 
   private newLog(anchors: LogAnchorWriter): GroupCommitLog {
-    return new GroupCommitLog(this.dir, this.index, this.tailSize, this.options.segmentMaxBytes ?? 64 * 1024 * 1024, () => {
-      this.watch.notify();
-      // A snapshot holds a row per event (16 bytes): taken every fixed number of events, the snapshots of a
-      // store's life would add up to O(n²) bytes (8 GB by 10M events, more than the log). So the interval
-      // grows with the store, to an eighth of it: ≤ 128 snapshot bytes per event appended, and a crash
-      // leaves at most an eighth of the log for the next open to index from the records.
-      const taken = Math.max(0, this.snapshotCount);
-      const every = Math.max(this.options.snapshotEveryEvents ?? 100_000, Math.floor(taken / SNAPSHOT_GROWTH));
-      // Not while deferred records wait for their sync: a snapshot must count only durable ones.
-      if (this.index.committedCount - taken >= every && !this.log?.holdsUnsyncedRecords) {
-        this.snapshotCount = this.index.committedCount;
-        this.snapshotting = this.snapshotting.then(() => this.persistIndex()).catch(() => undefined);
-      }
-    }, anchors);
+    return new GroupCommitLog(
+      this.dir,
+      this.index,
+      this.tailSize,
+      this.options.segmentMaxBytes ?? 64 * 1024 * 1024,
+      () => {
+        this.watch.notify();
+        // A snapshot holds a row per event (16 bytes): taken every fixed number of events, the snapshots of a
+        // store's life would add up to O(n²) bytes (8 GB by 10M events, more than the log). So the interval
+        // grows with the store, to an eighth of it: ≤ 128 snapshot bytes per event appended, and a crash
+        // leaves at most an eighth of the log for the next open to index from the records.
+        const taken = Math.max(0, this.snapshotCount);
+        const every = Math.max(this.options.snapshotEveryEvents ?? 100_000, Math.floor(taken / SNAPSHOT_GROWTH));
+        // Not while deferred records wait for their sync: a snapshot must count only durable ones.
+        if (this.index.committedCount - taken >= every && !this.log?.holdsUnsyncedRecords) {
+          this.snapshotCount = this.index.committedCount;
+          this.snapshotting = this.snapshotting.then(() => this.persistIndex()).catch(() => undefined);
+        }
+      },
+      anchors,
+    );
   }
 
   private async persistIndex(): Promise<void> {

@@ -168,7 +168,8 @@ export class GroupCommitLog {
       this.broken = new EventLogWriteError(segment, '(any)', truncateErr);
     }
     if (!diskFull && !this.broken) this.broken = new EventLogWriteError(segment, '(any)', err);
-    for (const a of rejected) a.reject(diskFull ? new DiskFullError(segment, `the append to stream ${a.stream} was not written`) : new EventLogWriteError(segment, a.stream, err));
+    for (const a of rejected)
+      a.reject(diskFull ? new DiskFullError(segment, `the append to stream ${a.stream} was not written`) : new EventLogWriteError(segment, a.stream, err));
   }
 }
 

@@ -43,7 +43,9 @@ function parseAnchorLines(text: string, firstLine: number): AnchorEntry[] {
     const m = LINE.exec(text);
     if (!m) return; // not an anchor: holds nothing (a head it replaced is what verification misses)
     const n = Number(m[2]);
-    entries.push(m[1] === 'b' ? { kind: 'block', line, index: n, blockHash: m[3]! } : { kind: 'head', line, count: n, logHash: m[3]!, recovered: m[1] === 'r' });
+    entries.push(
+      m[1] === 'b' ? { kind: 'block', line, index: n, blockHash: m[3]! } : { kind: 'head', line, count: n, logHash: m[3]!, recovered: m[1] === 'r' },
+    );
   });
   return entries;
 }

@@ -54,7 +54,14 @@ export function sealAndEncode(stream: string, head: StreamHead, events: readonly
  * append is sealed here instead. Only one append may be sealed this way at a time (the
  * store's turn: a job chains onto the last one the worker sealed).
  */
-export async function sealAndEncodeInParallel(sealer: RecordWorker, stream: string, head: StreamHead, events: readonly NewEvent[], firstPosition: number, recordedAt: string): Promise<EncodedRecords> {
+export async function sealAndEncodeInParallel(
+  sealer: RecordWorker,
+  stream: string,
+  head: StreamHead,
+  events: readonly NewEvent[],
+  firstPosition: number,
+  recordedAt: string,
+): Promise<EncodedRecords> {
   const canonical = new BatchCanonicalFields(stream, events);
   const recordedAtJson = JSON.stringify(recordedAt);
   const jobs: Promise<SealedRecords>[] = [];
@@ -88,7 +95,16 @@ const EXPECTED_BODY_BYTES = 448;
 type Allocate = (size: number) => Buffer<ArrayBuffer>;
 
 /** Events [from, to) as a seal job: each body written after a 64-byte prevHash slot, with where its fields end and its shape (prevHash to be set by the caller). */
-function jobOf(canonical: BatchCanonicalFields, head: StreamHead, events: readonly NewEvent[], from: number, to: number, firstPosition: number, recordedAtJson: string, allocate: Allocate): SealJob {
+function jobOf(
+  canonical: BatchCanonicalFields,
+  head: StreamHead,
+  events: readonly NewEvent[],
+  from: number,
+  to: number,
+  firstPosition: number,
+  recordedAtJson: string,
+  allocate: Allocate,
+): SealJob {
   const count = to - from;
   let bodies = allocate(count * EXPECTED_BODY_BYTES);
   const ends = new Uint32Array(SEAL_JOB_STRIDE * count);
@@ -128,7 +144,8 @@ function jobOf(canonical: BatchCanonicalFields, head: StreamHead, events: readon
 function shapeFor(fields: CanonicalFields, meta: unknown): RecordShape {
   // Consecutive appends (a run's) usually have the same shape: the last one is kept, with its byte counts.
   const last = lastShape;
-  if (last && fields.meta === last.meta && fields.schemaVersion === last.schemaVersion && fields.stream === last.stream && fields.type === last.type) return last.shape;
+  if (last && fields.meta === last.meta && fields.schemaVersion === last.schemaVersion && fields.stream === last.stream && fields.type === last.type)
+    return last.shape;
   const afterId = `,${metaRecordText(meta, fields.meta)},`;
   const afterRevision = `,${fields.schemaVersion},${fields.stream},${fields.type},"`;
   const shape: RecordShape = {
@@ -160,7 +177,14 @@ function grown(allocate: Allocate, bytes: Buffer, used: number, size: number): B
 }
 
 /** The recorded events and their frames, from the sealed jobs (in order). */
-function encodedRecords(stream: string, head: StreamHead, events: readonly NewEvent[], firstPosition: number, recordedAt: string, sealed: readonly SealedRecords[]): EncodedRecords {
+function encodedRecords(
+  stream: string,
+  head: StreamHead,
+  events: readonly NewEvent[],
+  firstPosition: number,
+  recordedAt: string,
+  sealed: readonly SealedRecords[],
+): EncodedRecords {
   const recorded = new Array<RecordedEvent>(events.length);
   const lengths = new Array<number>(events.length);
   let prevHash = head.hash;

@@ -147,12 +147,35 @@ export function sealRecords(fns: SealingFunctions, job: SealJob, prevHash: strin
     const r = B + metaEnd;
     const v = B + revisionEnd;
     const keysHeld =
-      bodyStart + 72 <= dataEnd && dataEnd + 6 <= idEnd && idEnd + 8 <= metaEnd && metaEnd + 12 < revisionEnd && out[B + bodyEnd - 1] === 125 &&
-      out[B + bodyStart + 64] === 123 && out[B + bodyStart + 66] === 100 && out[B + bodyStart + 70] === 34 && out[B + bodyStart + 71] === 58 && // {"data":
-      out[d] === 44 && out[d + 2] === 105 && out[d + 3] === 100 && out[d + 4] === 34 && out[d + 5] === 58 && // ,"id":
-      out[m] === 44 && out[m + 2] === 109 && out[m + 5] === 97 && out[m + 6] === 34 && out[m + 7] === 58 && // ,"meta":
-      out[r] === 44 && out[r + 2] === 114 && out[r + 9] === 110 && out[r + 10] === 34 && out[r + 11] === 58 && // ,"revision":
-      out[v] === 44 && out[v + 2] === 115 && out[v + 8] === 86 && out[v + 15] === 34 && out[v + 16] === 58; // ,"schemaVersion":
+      bodyStart + 72 <= dataEnd &&
+      dataEnd + 6 <= idEnd &&
+      idEnd + 8 <= metaEnd &&
+      metaEnd + 12 < revisionEnd &&
+      out[B + bodyEnd - 1] === 125 &&
+      out[B + bodyStart + 64] === 123 &&
+      out[B + bodyStart + 66] === 100 &&
+      out[B + bodyStart + 70] === 34 &&
+      out[B + bodyStart + 71] === 58 && // {"data":
+      out[d] === 44 &&
+      out[d + 2] === 105 &&
+      out[d + 3] === 100 &&
+      out[d + 4] === 34 &&
+      out[d + 5] === 58 && // ,"id":
+      out[m] === 44 &&
+      out[m + 2] === 109 &&
+      out[m + 5] === 97 &&
+      out[m + 6] === 34 &&
+      out[m + 7] === 58 && // ,"meta":
+      out[r] === 44 &&
+      out[r + 2] === 114 &&
+      out[r + 9] === 110 &&
+      out[r + 10] === 34 &&
+      out[r + 11] === 58 && // ,"revision":
+      out[v] === 44 &&
+      out[v + 2] === 115 &&
+      out[v + 8] === 86 &&
+      out[v + 15] === 34 &&
+      out[v + 16] === 58; // ,"schemaVersion":
     if (!keysHeld) throw new Error(`internal: the body of event ${i} of a seal job does not hold its keys where the job says its fields end`);
     if (chainedAt < 0) out.write(chained, B + bodyStart, 64, 'latin1');
     else out.copyWithin(B + bodyStart, chainedAt, chainedAt + 64);

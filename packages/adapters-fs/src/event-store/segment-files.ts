@@ -46,11 +46,7 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
  * `onRecord` for each whole record whose checksum matches. Stops at the first
  * record that is incomplete or damaged and says where.
  */
-export async function scanSegment(
-  path: string,
-  from: number,
-  onRecord: (record: ScannedRecord) => void,
-): Promise<ScanEnd> {
+export async function scanSegment(path: string, from: number, onRecord: (record: ScannedRecord) => void): Promise<ScanEnd> {
   const fh = await open(path, 'r');
   try {
     const size = (await fh.stat()).size;

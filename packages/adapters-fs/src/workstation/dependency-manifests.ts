@@ -29,7 +29,10 @@ export const isDependencyManifest = (name: string): boolean => MANIFEST_NAMES.ha
 
 async function manifestsIn(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile() && isDependencyManifest(e.name)).map((e) => join(dir, e.name)).sort();
+  return entries
+    .filter((e) => e.isFile() && isDependencyManifest(e.name))
+    .map((e) => join(dir, e.name))
+    .sort();
 }
 
 /**

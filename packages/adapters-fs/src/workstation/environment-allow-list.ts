@@ -29,7 +29,8 @@ export function allowedVariables(env: Readonly<Record<string, string | undefined
     const value = env[name];
     if (value === undefined) continue;
     // Defined, not assigned: a variable named __proto__ is just a name.
-    if (exact.has(name) || prefixes.some((prefix) => name.startsWith(prefix))) Object.defineProperty(variables, name, { value, enumerable: true, writable: true, configurable: true });
+    if (exact.has(name) || prefixes.some((prefix) => name.startsWith(prefix)))
+      Object.defineProperty(variables, name, { value, enumerable: true, writable: true, configurable: true });
   }
   return variables;
 }

@@ -17,7 +17,11 @@ export interface GitWorkingTree {
 /** Messages (under LC_ALL=C) by which git says there is no working tree here: not an error for the inspector. */
 const NO_WORKING_TREE = /not a git repository|must be run in a work tree/i;
 
-const lines = (out: Buffer): string[] => out.toString('utf8').split('\n').filter((line) => line.length > 0);
+const lines = (out: Buffer): string[] =>
+  out
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.length > 0);
 
 /**
  * The working tree containing `cwd`, or `undefined` when `cwd` is in none or git is not installed.

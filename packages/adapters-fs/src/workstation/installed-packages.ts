@@ -8,8 +8,7 @@ import { ancestors, findUp, parseJson, readProjectFile } from './project-files.j
 const InstalledPackageSchema = z.object({ version: z.string().min(1) });
 
 /** `name` or `@scope/name`, with no segment that would lead out of node_modules. */
-const isPackageName = (name: string): boolean =>
-  /^(@[^/\\]+\/)?[^/\\]+$/.test(name) && name.split('/').every((segment) => segment !== '.' && segment !== '..');
+const isPackageName = (name: string): boolean => /^(@[^/\\]+\/)?[^/\\]+$/.test(name) && name.split('/').every((segment) => segment !== '.' && segment !== '..');
 
 /** The version in `node_modules/<name>/package.json`, searched from `dir` upwards as Node resolves it. */
 async function installedVersion(dir: string, name: string): Promise<string | undefined> {
@@ -30,9 +29,7 @@ async function lockedVersions(manifest: PackageManifest): Promise<Map<string, st
   const pnpmLock = await findUp(manifest.dir, 'pnpm-lock.yaml');
   const npmLock = await findUp(manifest.dir, 'package-lock.json');
   // The nearer lockfile governs; pnpm's wins a tie.
-  const lockfile = [pnpmLock, npmLock]
-    .filter((path): path is string => path !== undefined)
-    .sort((a, b) => b.length - a.length)[0];
+  const lockfile = [pnpmLock, npmLock].filter((path): path is string => path !== undefined).sort((a, b) => b.length - a.length)[0];
   if (lockfile === undefined) return new Map();
   const text = await readProjectFile(lockfile);
   if (text === undefined) return new Map();

@@ -14,7 +14,10 @@ async function nvidiaGpus(env: Readonly<Record<string, string | undefined>>): Pr
   if (smi === undefined) return undefined;
   try {
     const { stdout } = await run(smi, ['--query-gpu=name,memory.total', '--format=csv,noheader'], { timeout: 10_000 });
-    const gpus = stdout.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+    const gpus = stdout
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
     return gpus.length > 0 ? gpus : undefined;
   } catch {
     return undefined;

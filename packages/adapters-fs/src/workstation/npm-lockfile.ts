@@ -22,8 +22,7 @@ export function npmLockedVersions(text: string, importer: string, names: Iterabl
   for (const name of names) {
     const candidates = [importer === '' ? undefined : `${importer}/node_modules/${name}`, `node_modules/${name}`];
     const version =
-      candidates.map((path) => (path === undefined ? undefined : packages?.[path]?.version)).find((v) => v !== undefined) ??
-      dependencies?.[name]?.version;
+      candidates.map((path) => (path === undefined ? undefined : packages?.[path]?.version)).find((v) => v !== undefined) ?? dependencies?.[name]?.version;
     if (version !== undefined) versions.set(name, version);
   }
   return versions;

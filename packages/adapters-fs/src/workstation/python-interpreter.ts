@@ -50,7 +50,12 @@ export interface PythonDescription {
  * (names PEP 503-normalised). Asked once per interpreter and import path, then cached.
  * Undefined when there is no such interpreter or it does not answer.
  */
-export async function describePython(program: string, cwd: string, env: Readonly<Record<string, string | undefined>>, cache: InterpreterCache): Promise<PythonDescription | undefined> {
+export async function describePython(
+  program: string,
+  cwd: string,
+  env: Readonly<Record<string, string | undefined>>,
+  cache: InterpreterCache,
+): Promise<PythonDescription | undefined> {
   const path = executableOnPath(program, env, cwd);
   if (path === undefined) return undefined;
   const key = [path, ...IMPORT_VARIABLES.map((name) => `${name}=${env[name] ?? ''}`)].join('\n');
@@ -63,7 +68,12 @@ export async function describePython(program: string, cwd: string, env: Readonly
       return undefined;
     }
     // The script's own directory (sys.path[0] is '' under -c) is not where packages come from.
-    cache.put(path, key, answer.path.filter((dir) => dir !== ''), answer);
+    cache.put(
+      path,
+      key,
+      answer.path.filter((dir) => dir !== ''),
+      answer,
+    );
   }
   const packages: Record<string, string> = {};
   for (const name of Object.keys(answer.packages).sort()) packages[normalizePythonName(name)] ??= answer.packages[name]!;

@@ -20,7 +20,12 @@ describe('FsDataStore capture', () => {
   });
 
   it('given a directory, when captured, then its digest is the digest of its Merkle manifest', async () => {
-    writeTree(join(space.dir, 'd'), { 'b.txt': { content: 'bb', mode: 0o600 }, sub: { dir: true, mode: 0o755 }, 'sub/a.txt': { content: 'a', mode: 0o644 }, link: { link: 'b.txt' } });
+    writeTree(join(space.dir, 'd'), {
+      'b.txt': { content: 'bb', mode: 0o600 },
+      sub: { dir: true, mode: 0o755 },
+      'sub/a.txt': { content: 'a', mode: 0o644 },
+      link: { link: 'b.txt' },
+    });
     const ref = await storeIn(space.dir).capture(join(space.dir, 'd'));
     const sub = makeManifest([{ name: 'a.txt', type: 'file', mode: 0o644, size: 1, digest: sha('a') }]);
     const root = makeManifest([
@@ -63,7 +68,9 @@ describe('FsDataStore capture', () => {
   });
 
   it('given a missing path, when captured, then DataPathNotFoundError names the path', async () => {
-    const error = await storeIn(space.dir).capture(join(space.dir, 'nope')).catch((e: unknown) => e);
+    const error = await storeIn(space.dir)
+      .capture(join(space.dir, 'nope'))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DataPathNotFoundError);
     expect((error as Error).message).toContain(join(space.dir, 'nope'));
   });

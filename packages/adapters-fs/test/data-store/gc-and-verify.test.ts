@@ -6,7 +6,9 @@ import { scratchPerTest, settle, storeIn, writeTree } from './data-trees.js';
 
 function objectNames(dir: string): string[] {
   const root = join(dir, 'store/objects/sha256');
-  return readdirSync(root).flatMap((p) => readdirSync(join(root, p)).map((rest) => p + rest)).sort();
+  return readdirSync(root)
+    .flatMap((p) => readdirSync(join(root, p)).map((rest) => p + rest))
+    .sort();
 }
 
 describe('FsDataStore gc and verify', () => {

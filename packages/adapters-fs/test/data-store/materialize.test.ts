@@ -14,10 +14,10 @@ describe('FsDataStore materialize', () => {
       'données/été.csv': 'a,b\n',
       'données/日本語.txt': '名前',
       'empty/': { dir: true },
-      'locked': { dir: true, mode: 0o555 },
+      locked: { dir: true, mode: 0o555 },
       'nested/deeper/x.bin': Buffer.from([0, 1, 2, 255]),
-      'latest': { link: 'données/été.csv' },
-      'dangling': { link: '../nowhere' },
+      latest: { link: 'données/été.csv' },
+      dangling: { link: '../nowhere' },
     });
     const store = storeIn(space.dir);
     const ref = await store.capture(join(space.dir, 'src'));

@@ -38,7 +38,9 @@ describe('FsDataStore capture of names that are not UTF-8', () => {
     writeTree(tree, { 'ok.txt': 'ok' });
     symlinkSync(rawPath('..', [0xe9], 't'), join(tree, 'link'));
 
-    const error = await storeIn(space.dir).capture(tree).catch((e: unknown) => e);
+    const error = await storeIn(space.dir)
+      .capture(tree)
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(NonUtf8NameError);
     expect(error).toMatchObject({ path: join(tree, 'link'), part: 'symlink target', target: '../\\xe9t' });
@@ -51,7 +53,9 @@ describe('FsDataStore capture of names that are not UTF-8', () => {
     writeFileSync(Buffer.concat([target, Buffer.from('/a.txt')]), 'a');
     symlinkSync(target, join(space.dir, 'alias'));
 
-    const error = await storeIn(space.dir).capture(join(space.dir, 'alias')).catch((e: unknown) => e);
+    const error = await storeIn(space.dir)
+      .capture(join(space.dir, 'alias'))
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(NonUtf8NameError);
     expect((error as NonUtf8NameError).path).toBe(`${space.dir}/data-\\xe9`);

@@ -7,7 +7,8 @@ import { FsEventStore } from '../../src/event-store/index.js';
 import { ANCHORS_FILE } from '../../src/event-store/log-anchors.js';
 import { collect, metricEvent, storePerTest } from './fixtures.js';
 
-const anchorLines = async (dir: string): Promise<string[]> => (await readFile(join(dir, ANCHORS_FILE), 'latin1').catch(() => '')).trimEnd().split('\n').filter(Boolean);
+const anchorLines = async (dir: string): Promise<string[]> =>
+  (await readFile(join(dir, ANCHORS_FILE), 'latin1').catch(() => '')).trimEnd().split('\n').filter(Boolean);
 
 describe('FsEventStore: deferred appends (AppendOptions.durability)', () => {
   const t = storePerTest();

@@ -61,13 +61,15 @@ describe('FsEventStore: an event id is recorded at most once', () => {
     expect((await collect(store.readAll())).length).toBe(2);
   });
 
-  it('given a stream whose later event has an id of the same print as an earlier append\'s first id, when that earlier append is retried, then it is answered from where its id is (the later print match is read and passed over)', async () => {
+  it("given a stream whose later event has an id of the same print as an earlier append's first id, when that earlier append is retried, then it is answered from where its id is (the later print match is read and passed over)", async () => {
     const { store } = subject;
     const [[a, b]] = COLLIDING;
     const first = await store.append('run-one', [metricEvent(0, b), metricEvent(1)], { expectedRevision: 'no_stream' });
     await store.append('run-one', [metricEvent(2, a)]);
     expect(await store.append('run-one', [metricEvent(0, b), metricEvent(1, first.events[1]!.id)], { expectedRevision: 'no_stream' })).toEqual(first);
-    await expect(store.append('run-one', [metricEvent(0, b), metricEvent(1, a)], { expectedRevision: 'no_stream' })).rejects.toThrow(WrongExpectedRevisionError);
+    await expect(store.append('run-one', [metricEvent(0, b), metricEvent(1, a)], { expectedRevision: 'no_stream' })).rejects.toThrow(
+      WrongExpectedRevisionError,
+    );
     expect(store.eventCount).toBe(3);
   });
 

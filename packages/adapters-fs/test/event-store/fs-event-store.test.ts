@@ -36,7 +36,10 @@ describe('FsEventStore', () => {
     const after = await collect(store.readAll());
     expect(after).toEqual(before);
     expect(after.map((e) => [e.stream, e.revision, e.position])).toEqual([
-      ['run-a', 0, 0], ['run-a', 1, 1], ['run-b', 0, 2], ['run-a', 2, 3],
+      ['run-a', 0, 0],
+      ['run-a', 1, 1],
+      ['run-b', 0, 2],
+      ['run-a', 2, 3],
     ]);
     expect(verifyChain(after)).toEqual({ ok: true, streams: 2, events: 4 });
     expect((await collect(store.readStream('run-a', { fromRevision: 1 }))).map((e) => e.revision)).toEqual([1, 2]);

@@ -20,7 +20,10 @@ describe('FsEventStore anchors', () => {
 
   it('given appends small and large (sealed on the worker) across blocks, then each commit leaves a head line, each block a block line, and the head is the log hash over every record', async () => {
     await t.store.append('run-a', [metricEvent(0)]);
-    await t.store.append('run-b', Array.from({ length: LOG_BLOCK_RECORDS + 300 }, (_, i) => metricEvent(i)));
+    await t.store.append(
+      'run-b',
+      Array.from({ length: LOG_BLOCK_RECORDS + 300 }, (_, i) => metricEvent(i)),
+    );
     await Promise.all([t.store.append('run-c', [metricEvent(0)]), t.store.append('run-d', [metricEvent(0), metricEvent(1)])]);
     const all = await collect(t.store.readAll());
     expect(t.store.logHead()).toEqual({ count: all.length, position: all.length - 1, logHash: logHashOf(all.map((e) => e.hash)) });
@@ -33,7 +36,10 @@ describe('FsEventStore anchors', () => {
   });
 
   it('given a reopen, then the chain resumes where it was: no line is added, and the next commit chains on', async () => {
-    await t.store.append('run-a', Array.from({ length: LOG_BLOCK_RECORDS + 10 }, (_, i) => metricEvent(i)));
+    await t.store.append(
+      'run-a',
+      Array.from({ length: LOG_BLOCK_RECORDS + 10 }, (_, i) => metricEvent(i)),
+    );
     await t.store.close();
     const before = await lines(t.dir);
     t.store = await FsEventStore.open(t.dir);

@@ -60,7 +60,10 @@ describe('FsEventStore shared by processes', () => {
       while (!follower.lines.includes('subscribed') && follower.exitCode === null) await new Promise((r) => setTimeout(r, 5));
       for (let i = 3; i < 8; i++) await store.append('run-a', [metricEvent(i)]);
       await new Promise((r) => setTimeout(r, 50));
-      await store.append('run-b', [3, 4, 5, 6, 7].map((n) => metricEvent(n)));
+      await store.append(
+        'run-b',
+        [3, 4, 5, 6, 7].map((n) => metricEvent(n)),
+      );
       expect(await follower.exited).toBe(0);
       const seen = follower.lines.filter((l) => l.startsWith('event ')).map((l) => Number(l.split(' ')[1]));
       expect(seen).toEqual(Array.from({ length: 13 }, (_, i) => i));

@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, type JsonValue, type NewEvent } from '@dotscience/core';
 import { chainEvents, parseAppend } from '@dotscience/core/store-kit';
-import { LAST_SEAL_JOB_EVENTS, sealAndEncode, sealAndEncodeInParallel, sealJobEnd, SEAL_JOB_EVENTS, type EncodedRecords } from '../../src/event-store/record-batch.js';
+import {
+  LAST_SEAL_JOB_EVENTS,
+  sealAndEncode,
+  sealAndEncodeInParallel,
+  sealJobEnd,
+  SEAL_JOB_EVENTS,
+  type EncodedRecords,
+} from '../../src/event-store/record-batch.js';
 import { decodeRecord } from '../../src/event-store/record-codec.js';
 import { readFrame } from '../../src/event-store/record-frame.js';
 import { RecordWorker } from '../../src/event-store/record-worker.js';
@@ -57,7 +64,7 @@ function eventsOfManyShapes(count: number): NewEvent[] {
     type: types[Math.floor(i / 3) % types.length]!,
     schemaVersion: 1 + (Math.floor(i / 5) % 2),
     meta: metas[Math.floor(i / 2) % metas.length]!,
-    data: (i % 4 === 0 ? { 'ключ': 'значение 🙂', deep: { a: [1, 'b', { c: '"\\\u0001' }] } } : { step: i, s: 'x'.repeat(i % 7) }) as JsonValue,
+    data: (i % 4 === 0 ? { ключ: 'значение 🙂', deep: { a: [1, 'b', { c: '"\\\u0001' }] } } : { step: i, s: 'x'.repeat(i % 7) }) as JsonValue,
   }));
 }
 
@@ -71,7 +78,6 @@ describe('sealAndEncode', () => {
       expectFramesHold(encoded);
     }
   });
-
 
   it('given records far larger than the first guess at their size, some of multi-byte text, when a batch is sealed, then the buffers grow and every frame decodes to its event with the chain core computes', () => {
     const events = largeEvents(40);
@@ -89,7 +95,9 @@ describe('sealAndEncode', () => {
   });
 
   it('given an empty stream, when one event is sealed, then it links to the genesis hash at revision 0', () => {
-    const { events: [e] } = sealAndEncode('run-a', { revision: -1, hash: GENESIS_HASH }, [metricEvent(0)], 0, recordedAt);
+    const {
+      events: [e],
+    } = sealAndEncode('run-a', { revision: -1, hash: GENESIS_HASH }, [metricEvent(0)], 0, recordedAt);
     expect([e!.revision, e!.prevHash, e!.hash]).toEqual([0, GENESIS_HASH, chainEvents('run-a', -1, GENESIS_HASH, [metricEvent(0, e!.id)])[0]!.hash]);
   });
 });
@@ -121,7 +129,12 @@ describe('sealAndEncodeInParallel (chaining and framing on a worker thread)', ()
 
   const appendsOfSeveralJobs = [
     { what: 'some records multi-byte and larger than guessed', stream: 'run-big', events: largeEvents(3 * SEAL_JOB_EVENTS + 7), position: 100 },
-    { what: 'of many shapes and widths, on a stream of multi-byte name', stream: 'flux-é-🙂', events: eventsOfManyShapes(2 * SEAL_JOB_EVENTS + 30), position: 9_007_199_254_740 },
+    {
+      what: 'of many shapes and widths, on a stream of multi-byte name',
+      stream: 'flux-é-🙂',
+      events: eventsOfManyShapes(2 * SEAL_JOB_EVENTS + 30),
+      position: 9_007_199_254_740,
+    },
   ];
   for (const { what, stream, events, position } of appendsOfSeveralJobs) {
     it(`given an append of several jobs, ${what}, when sealed on the worker, then the bytes and events are exactly those sealed on this thread`, async () => {
@@ -176,7 +189,9 @@ describe('sealAndEncodeInParallel (chaining and framing on a worker thread)', ()
   });
 
   it('given a worker that answers a job with an error, when an append is sealed, then it is sealed on this thread with the same bytes, and the sealer is not used again', async () => {
-    const failing = sealer(`const { parentPort } = require('node:worker_threads'); parentPort.on('message', ({ id }) => parentPort.postMessage({ id, error: 'broken' }));`);
+    const failing = sealer(
+      `const { parentPort } = require('node:worker_threads'); parentPort.on('message', ({ id }) => parentPort.postMessage({ id, error: 'broken' }));`,
+    );
     const events = largeEvents(SEAL_JOB_EVENTS);
     const encoded = await sealAndEncodeInParallel(failing, 'run-y', bigHead, events, 5, recordedAt);
     expect(bytesOf(encoded).equals(bytesOf(sealAndEncode('run-y', bigHead, events, 5, recordedAt)))).toBe(true);

@@ -102,7 +102,10 @@ describe('FsEventStore record layouts', () => {
   it('given a record damaged after the store opened, when read, then the records before it are handed out and CorruptLogError names its segment and offset', async () => {
     const store = await FsEventStore.open(dir);
     try {
-      const { events } = await store.append('run-a', Array.from({ length: 20 }, (_, i) => metricEvent(i)));
+      const { events } = await store.append(
+        'run-a',
+        Array.from({ length: 20 }, (_, i) => metricEvent(i)),
+      );
       const bytes = await readFile(join(dir, SEGMENT));
       let at = 0;
       for (let p = 0; p < 12; p++) at += 8 + bytes.readUInt32LE(at);
@@ -130,17 +133,20 @@ describe('FsEventStore record layouts', () => {
       const recordableJson = fc.jsonValue().filter((data) => !JSON.stringify(data).includes('"__proto__":'));
       let n = 0;
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.record({ data: recordableJson, meta, type: fc.string({ minLength: 1 }) }), { minLength: 1, maxLength: 5 }), async (drafts) => {
-          const stream = `run-p${n++}`;
-          const events = drafts.map((d, i): NewEvent => ({ ...metricEvent(i), type: d.type, data: d.data as NewEvent['data'], meta: d.meta }));
-          const appended = await store.append(stream, events);
-          const read = await collect(store.readStream(stream));
-          // JSON cannot tell -0 from 0 (fc.jsonValue makes -0 now and then, and toEqual tells them apart); everything else comes back as given.
-          const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
-          expect(read).toEqual(appended.events.map((e) => ({ ...e, data: asJson(e.data) })));
-          expect(read.map((e) => e.data)).toEqual(events.map((e) => asJson(e.data)));
-          expect(verifyChain(read).ok).toBe(true);
-        }),
+        fc.asyncProperty(
+          fc.array(fc.record({ data: recordableJson, meta, type: fc.string({ minLength: 1 }) }), { minLength: 1, maxLength: 5 }),
+          async (drafts) => {
+            const stream = `run-p${n++}`;
+            const events = drafts.map((d, i): NewEvent => ({ ...metricEvent(i), type: d.type, data: d.data as NewEvent['data'], meta: d.meta }));
+            const appended = await store.append(stream, events);
+            const read = await collect(store.readStream(stream));
+            // JSON cannot tell -0 from 0 (fc.jsonValue makes -0 now and then, and toEqual tells them apart); everything else comes back as given.
+            const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+            expect(read).toEqual(appended.events.map((e) => ({ ...e, data: asJson(e.data) })));
+            expect(read.map((e) => e.data)).toEqual(events.map((e) => asJson(e.data)));
+            expect(verifyChain(read).ok).toBe(true);
+          },
+        ),
         { numRuns: 60 },
       );
     } finally {

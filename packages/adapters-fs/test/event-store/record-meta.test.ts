@@ -12,7 +12,7 @@ function roundTrip(metas: unknown[]): { stored: unknown[]; read: ReturnType<type
   const bytes = Buffer.concat(sealAndEncode('run-m', { revision: -1, hash: GENESIS_HASH }, events, 0, '2026-11-25T16:00:00.000Z').chunks);
   const stored: unknown[] = [];
   const read: ReturnType<typeof decodeRecord>[] = [];
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const frame = readFrame(bytes, at);
     if (frame.kind !== 'record') throw new Error(`frame at ${at}: ${frame.kind}`);
     const text = bytes.toString('utf8', frame.payloadStart, frame.next);
@@ -34,7 +34,14 @@ describe("a record's meta", () => {
       { correlationId: 'c', causationId: undefined }, // the same canonical text again: the remembered form
     ];
     const { stored, read } = roundTrip(metas);
-    expect(stored).toEqual([['c', 'k', 'ann', 'box', '0.1.0'], [null, null, null, null, null], [null, null, null, null, '1'], [null, null, 'u"\\ é', 'h', null], ['c', null, null, null, null], ['c', null, null, null, null]]);
+    expect(stored).toEqual([
+      ['c', 'k', 'ann', 'box', '0.1.0'],
+      [null, null, null, null, null],
+      [null, null, null, null, '1'],
+      [null, null, 'u"\\ é', 'h', null],
+      ['c', null, null, null, null],
+      ['c', null, null, null, null],
+    ]);
     expect(read.map((e) => e.meta)).toEqual(metas.map((m) => JSON.parse(canonicalJson(m))));
     expect(read.map((e) => Object.keys(e.meta))).toEqual(metas.map((m) => Object.keys(JSON.parse(canonicalJson(m)) as object)));
     expect(verifyChain(read).ok).toBe(true);

@@ -55,12 +55,15 @@ describe('FsEventStore recovery on open', () => {
     ['half of a record', async () => (await readFile(segment)).subarray(0, 8 + (await readFile(segment)).readUInt32LE(0) / 2)],
     ['a header only', async () => (await readFile(segment)).subarray(0, 6)],
     ['zeros', async () => Buffer.alloc(300)],
-    ['a whole-length record with a bad checksum', async () => {
-      const first = (await readFile(segment)).subarray(0, 8 + (await readFile(segment)).readUInt32LE(0));
-      const copy = Buffer.from(first);
-      copy[copy.length - 3]! ^= 0x01;
-      return copy;
-    }],
+    [
+      'a whole-length record with a bad checksum',
+      async () => {
+        const first = (await readFile(segment)).subarray(0, 8 + (await readFile(segment)).readUInt32LE(0));
+        const copy = Buffer.from(first);
+        copy[copy.length - 3]! ^= 0x01;
+        return copy;
+      },
+    ],
   ];
   for (const [what, tail] of tornTails) {
     it(`given a torn last record (${what}), when opened, then it is truncated silently and appends continue`, async () => {

@@ -19,7 +19,10 @@ describe('Sealer: in-thread and on the worker', () => {
   };
 
   it('given the same append, when sealed by either sealer through the interface, then the records and their bytes are the same, the in-thread one at once', async () => {
-    const events = parseAppend('run-s', Array.from({ length: 300 }, (_, i) => metricEvent(i))).events;
+    const events = parseAppend(
+      'run-s',
+      Array.from({ length: 300 }, (_, i) => metricEvent(i)),
+    ).events;
     const w = worker();
     expect(await w.whenOnline()).toBe(true);
     const sealers: Sealer[] = [new InThreadSealer(), new WorkerSealer(w, 100)];

@@ -21,7 +21,12 @@ describe('StreamIndex id prints', () => {
   it('given committed and queued events, when an append has one of their ids, then its print matches their positions (queued ones until they are dropped)', () => {
     const index = new StreamIndex();
     const committed = Array.from({ length: 3000 }, (_, p) => recorded('run-a', p));
-    index.commitAppend(committed, 0, committed.map(() => 10), idPrints(committed));
+    index.commitAppend(
+      committed,
+      0,
+      committed.map(() => 10),
+      idPrints(committed),
+    );
     const queued = [recorded('run-b', 3000), recorded('run-b', 3001)];
     index.queue('run-b', queued, idPrints(queued));
 
@@ -41,7 +46,12 @@ describe('StreamIndex id prints', () => {
     const events = Array.from({ length: 5 }, (_, p) => recorded('run-a', p));
     const prints = idPrints(events);
     index.queue('run-a', events, prints);
-    index.commitAppend(events, 0, events.map(() => 10), prints);
+    index.commitAppend(
+      events,
+      0,
+      events.map(() => 10),
+      prints,
+    );
     expect(index.printMatches(idPrints([events[4]!])).positions.filter((p) => p === 4)).toEqual([4]);
     expect(index.committedRevisionsWithId('run-a', events[2]!.id)).toEqual([2]);
   });

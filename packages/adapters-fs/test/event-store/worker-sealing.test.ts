@@ -38,14 +38,14 @@ describe('FsEventStore: large appends sealed on a worker thread', () => {
     expect(idsOf(await collect(subject.store.readStream('run-a')))).toEqual([...big.map((e) => e.id), appendedIds(next)[0]]);
   });
 
-  it('given a large append being sealed, when the same events are appended again at once (a retry), then the retry answers with the first append\'s events and nothing is written twice', async () => {
+  it("given a large append being sealed, when the same events are appended again at once (a retry), then the retry answers with the first append's events and nothing is written twice", async () => {
     const big = batch(300);
     const [first, retry] = await Promise.all([subject.store.append('run-a', big), subject.store.append('run-a', big)]);
     expect(retry).toEqual(first);
     expect(subject.store.eventCount).toBe(300);
   });
 
-  it('given a large append recorded already, when it is appended again while another large append is being sealed, then the retry answers with the first append\'s events and a repeated id is refused, writing nothing', async () => {
+  it("given a large append recorded already, when it is appended again while another large append is being sealed, then the retry answers with the first append's events and a repeated id is refused, writing nothing", async () => {
     const big = batch(300);
     const first = await subject.store.append('run-a', big); // expected revision 'any': a retry meets it too
     const sealing = subject.store.append('run-c', batch(300, 5000));

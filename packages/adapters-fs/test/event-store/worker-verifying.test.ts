@@ -13,7 +13,11 @@ const SEGMENT = 'segment-0000000000000000.log';
 const EVENTS = 9_000;
 
 async function fill(store: FsEventStore): Promise<void> {
-  for (let i = 0; i < EVENTS; i += 1000) await store.append(`run-${(i / 1000) % 3}`, Array.from({ length: 1000 }, (_, k) => metricEvent(i + k)));
+  for (let i = 0; i < EVENTS; i += 1000)
+    await store.append(
+      `run-${(i / 1000) % 3}`,
+      Array.from({ length: 1000 }, (_, k) => metricEvent(i + k)),
+    );
 }
 
 /** Byte offset of the record at `position` in the (only) segment. */
@@ -97,7 +101,10 @@ describe('readRecords with a failing worker', () => {
 
   const failing: Array<[string, string]> = [
     ['dies on its first job (taking the chunk it was sent with it)', `require('node:worker_threads').parentPort.on('message', () => process.exit(7));`],
-    ['answers with an error', `const { parentPort } = require('node:worker_threads'); parentPort.on('message', ({ id }) => parentPort.postMessage({ id, error: 'broken' }));`],
+    [
+      'answers with an error',
+      `const { parentPort } = require('node:worker_threads'); parentPort.on('message', ({ id }) => parentPort.postMessage({ id, error: 'broken' }));`,
+    ],
   ];
   for (const [what, source] of failing) {
     it(`given a worker that ${what}, when a replay is read, then every event is read (checked on this thread) and the worker is not used again`, async () => {
@@ -108,7 +115,14 @@ describe('readRecords with a failing worker', () => {
       const worker = new RecordWorker(source);
       workers.push(worker);
       expect(await worker.whenOnline()).toBe(true);
-      const read = await collect(readRecords(subject.dir, index.table, expected.map((e) => e.position), { worker, fromRecords: 1 }));
+      const read = await collect(
+        readRecords(
+          subject.dir,
+          index.table,
+          expected.map((e) => e.position),
+          { worker, fromRecords: 1 },
+        ),
+      );
       expect(read).toEqual(expected);
       expect(worker.usable).toBe(false);
       subject.store = await FsEventStore.open(subject.dir);

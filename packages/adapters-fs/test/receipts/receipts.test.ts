@@ -46,7 +46,9 @@ describe('ReceiptLedger under concurrent appends', () => {
   it('given 200 appends at once, then every line is written once, whole, in the order given', async () => {
     const signer = await ReceiptSigner.fromKeyFile(join(dir, 'key.pem'));
     const ledger = new ReceiptLedger(join(dir, 'receipts'));
-    const receipts = Array.from({ length: 200 }, (_, i) => signer.sign({ version: 1, project: 'p', head: { count: i + 1, position: i, logHash: 'a'.repeat(64) }, signedAt: 'now' }));
+    const receipts = Array.from({ length: 200 }, (_, i) =>
+      signer.sign({ version: 1, project: 'p', head: { count: i + 1, position: i, logHash: 'a'.repeat(64) }, signedAt: 'now' }),
+    );
     await Promise.all(receipts.map((receipt) => ledger.append('p', [{ receipt }])));
     const read = await ledger.read('p');
     expect(read.unreadable).toBe(0);
@@ -56,7 +58,8 @@ describe('ReceiptLedger under concurrent appends', () => {
   it('given the receipts directory removed after a write, when more receipts are appended, then it is made again (0700) and holds them', async () => {
     const signer = await ReceiptSigner.fromKeyFile(join(dir, 'key.pem'));
     const ledger = new ReceiptLedger(join(dir, 'receipts'));
-    const receipt = (count: number) => signer.sign({ version: 1, project: 'p', head: { count, position: count - 1, logHash: 'a'.repeat(64) }, signedAt: 'now' });
+    const receipt = (count: number) =>
+      signer.sign({ version: 1, project: 'p', head: { count, position: count - 1, logHash: 'a'.repeat(64) }, signedAt: 'now' });
     await ledger.append('p', [{ receipt: receipt(1) }]);
     await rm(ledger.dir, { recursive: true });
     await ledger.append('p', [{ receipt: receipt(2) }]);

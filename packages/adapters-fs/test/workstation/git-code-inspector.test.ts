@@ -6,12 +6,7 @@ import { join } from 'node:path';
 import { CodeVersionSchema } from '@dotscience/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GitCodeInspector } from '../../src/workstation/index.js';
-import {
-  GitCommandError,
-  ScriptNotFoundError,
-  UncommittedChangeTooLargeError,
-  WorkingDirectoryNotFoundError,
-} from '../../src/workstation/index.js';
+import { GitCommandError, ScriptNotFoundError, UncommittedChangeTooLargeError, WorkingDirectoryNotFoundError } from '../../src/workstation/index.js';
 import { GitRepository } from './git-repository.js';
 
 const sha256 = (bytes: Uint8Array | string): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
@@ -197,11 +192,18 @@ describe('diff digest identity', () => {
     expect((await inspector.inspect(repo.dir)).diffDigest).toBe(sha256(change.patch));
   });
 
-  it('does not depend on the user\'s diff configuration (prefixes, algorithm, colour, abbreviation)', async () => {
+  it("does not depend on the user's diff configuration (prefixes, algorithm, colour, abbreviation)", async () => {
     const repo = await repository();
     await dirtyState(repo, 'B');
     const before = await inspector.inspect(repo.dir);
-    for (const [key, value] of [['diff.noprefix', 'true'], ['diff.algorithm', 'patience'], ['color.ui', 'always'], ['diff.context', '7'], ['core.abbrev', '12'], ['diff.renames', 'copies']]) {
+    for (const [key, value] of [
+      ['diff.noprefix', 'true'],
+      ['diff.algorithm', 'patience'],
+      ['color.ui', 'always'],
+      ['diff.context', '7'],
+      ['core.abbrev', '12'],
+      ['diff.renames', 'copies'],
+    ]) {
       repo.git('config', key!, value!);
     }
     expect(await inspector.inspect(repo.dir)).toEqual(before);
@@ -242,7 +244,12 @@ describe('GitCodeInspector.captureDiff', () => {
   it('gives an empty patch and no digest for a clean tree', async () => {
     const repo = await repository({ 'a.py': '1\n' });
     const change = await inspector.captureDiff(repo.dir);
-    expect(change).toEqual({ repository: repo.git('rev-parse', '--show-toplevel'), baseCommit: repo.git('rev-parse', 'HEAD'), patch: Buffer.alloc(0), omitted: [] });
+    expect(change).toEqual({
+      repository: repo.git('rev-parse', '--show-toplevel'),
+      baseCommit: repo.git('rev-parse', 'HEAD'),
+      patch: Buffer.alloc(0),
+      omitted: [],
+    });
   });
 
   it('leaves untracked files above the size limit out of the patch, counting them in the digest by path and size', async () => {

@@ -39,4 +39,3 @@ export class GitRepository {
     return rm(this.dir, { recursive: true, force: true });
   }
 }
-

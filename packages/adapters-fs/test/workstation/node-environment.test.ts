@@ -38,7 +38,12 @@ describe('NodeEnvironment.describe', () => {
 
   it('falls back to $USER when the account has no name', async () => {
     const dir = await project({});
-    const noAccount = new NodeEnvironment({ accountName: () => { throw new Error('no passwd entry'); }, env: { USER: 'ada' } });
+    const noAccount = new NodeEnvironment({
+      accountName: () => {
+        throw new Error('no passwd entry');
+      },
+      env: { USER: 'ada' },
+    });
     expect((await noAccount.describe(dir)).user).toBe('ada');
   });
 
@@ -108,7 +113,8 @@ describe('NodeEnvironment.describe', () => {
   it('reads a pnpm v5 single-project lockfile', async () => {
     const dir = await project({
       'package.json': { dependencies: { 'ml-cart': '^2.0.0' }, devDependencies: { vitest: '^1.0.0' } },
-      'pnpm-lock.yaml': "lockfileVersion: 5.4\n\nspecifiers:\n  ml-cart: ^2.0.0\n  vitest: ^1.0.0\n\ndependencies:\n  ml-cart: 2.0.3\n\ndevDependencies:\n  vitest: 1.6.0_@types+node@20.1.0\n\npackages:\n\n  /ml-cart/2.0.3:\n    resolution: {integrity: sha512-x}\n",
+      'pnpm-lock.yaml':
+        'lockfileVersion: 5.4\n\nspecifiers:\n  ml-cart: ^2.0.0\n  vitest: ^1.0.0\n\ndependencies:\n  ml-cart: 2.0.3\n\ndevDependencies:\n  vitest: 1.6.0_@types+node@20.1.0\n\npackages:\n\n  /ml-cart/2.0.3:\n    resolution: {integrity: sha512-x}\n',
     });
     expect((await environment.describe(dir)).packages).toEqual({ 'ml-cart': '2.0.3', vitest: '1.6.0' });
   });

@@ -38,13 +38,19 @@ async function sparse(repo: GitRepository, path: string, bytes: number): Promise
 
 /** Bytes this process has read through read(2) and friends so far (Linux `rchar`). */
 function bytesReadByThisProcess(): number {
-  const line = readFileSync('/proc/self/io', 'utf8').split('\n').find((l) => l.startsWith('rchar:'));
+  const line = readFileSync('/proc/self/io', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('rchar:'));
   return Number(line!.slice('rchar:'.length));
 }
 
 /** Files in a patch, from its `diff --git a/<path> b/<path>` headers. */
 const patchedFiles = (patch: Uint8Array): string[] =>
-  [...Buffer.from(patch).toString('utf8').matchAll(/^diff --git a\/(\S+) b\//gm)].map((m) => m[1]!);
+  [
+    ...Buffer.from(patch)
+      .toString('utf8')
+      .matchAll(/^diff --git a\/(\S+) b\//gm),
+  ].map((m) => m[1]!);
 
 describe('GitCodeInspector and untracked data', () => {
   it('given 4 GiB of untracked data, when inspected, then not one byte of it is read and it is listed by path and size', async () => {

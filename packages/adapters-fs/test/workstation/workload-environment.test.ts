@@ -61,7 +61,15 @@ describe('the environment of a Python workload', () => {
 
 describe('allow-listed environment variables', () => {
   it('records the harmless defaults and what DOTSCIENCE_ENV_ALLOW names (exact and PREFIX_*), nothing else', () => {
-    const env = { PYTHONHASHSEED: '0', AWS_SECRET_ACCESS_KEY: 'secret', MY_SEED: '7', TRAIN_A: 'a', TRAIN_B: 'b', OTHER: 'x', DOTSCIENCE_ENV_ALLOW: 'MY_SEED, TRAIN_*' };
+    const env = {
+      PYTHONHASHSEED: '0',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      MY_SEED: '7',
+      TRAIN_A: 'a',
+      TRAIN_B: 'b',
+      OTHER: 'x',
+      DOTSCIENCE_ENV_ALLOW: 'MY_SEED, TRAIN_*',
+    };
     expect(allowedVariables(env)).toEqual({ PYTHONHASHSEED: '0', MY_SEED: '7', TRAIN_A: 'a', TRAIN_B: 'b' });
     expect(allowedVariables({ AWS_SECRET_ACCESS_KEY: 'secret', HOME: '/root' })).toEqual({});
   });
@@ -73,7 +81,8 @@ describe('dependency manifests', () => {
     await mkdir(join(root, 'project', 'src'), { recursive: true });
     await writeFile(join(root, 'workspace', 'pnpm-lock.yaml'), 'lockfileVersion: 9\n');
     await writeFile(join(root, 'workspace', 'examples', 'package.json'), '{}');
-    for (const name of ['requirements.txt', 'requirements-dev.txt', 'pyproject.toml', 'environment.yml', 'notes.txt']) await writeFile(join(root, 'project', name), '');
+    for (const name of ['requirements.txt', 'requirements-dev.txt', 'pyproject.toml', 'environment.yml', 'notes.txt'])
+      await writeFile(join(root, 'project', name), '');
     const found = await findDependencyManifests([join(root, 'project', 'src'), join(root, 'workspace', 'examples', 'dist')]);
     expect(found.sort()).toEqual(
       [

@@ -1,12 +1,4 @@
-import {
-  canonicalJson,
-  eventHash,
-  parseInput,
-  type AppendResult,
-  type ExpectedRevision,
-  type NewEvent,
-  type RecordedEvent,
-} from '@dotscience/core';
+import { canonicalJson, eventHash, parseInput, type AppendResult, type ExpectedRevision, type NewEvent, type RecordedEvent } from '@dotscience/core';
 import { BatchCanonicalFields, chainHashOfFields, type CanonicalFields } from '@dotscience/core/store-kit';
 import { AppendChainResponseSchema, type AppendChainResponse } from '../wire/wire-schemas.js';
 import { parseAppendAnswer, refusalOf, type Refusal } from './append-answer.js';
@@ -57,7 +49,8 @@ export function appendRequestBody(texts: readonly CanonicalFields[], expectedRev
   const events = new Array<string>(texts.length);
   for (let i = 0; i < texts.length; i++) {
     const f = texts[i]!;
-    events[i] = `{"data":${f.data},"id":${f.id}${sameMeta ? '' : `,"meta":${f.meta}`}${sameVersion ? '' : `,"schemaVersion":${f.schemaVersion}`}${sameType ? '' : `,"type":${f.type}`}}`;
+    events[i] =
+      `{"data":${f.data},"id":${f.id}${sameMeta ? '' : `,"meta":${f.meta}`}${sameVersion ? '' : `,"schemaVersion":${f.schemaVersion}`}${sameType ? '' : `,"type":${f.type}`}}`;
   }
   return `{"common":{${common.join(',')}},"events":[${events.join(',')}],${expected}}`;
 }
@@ -100,7 +93,8 @@ export async function acceptAppendChain(
   for (let i = 0; i < recorded.events.length; i++) {
     const event = recorded.events[i]!;
     const recomputed = eventHash(event.prevHash, event);
-    if (recomputed !== event.hash) refusalOf(readSubject)(`events.${i}.hash`, `must be the hash of the event's content (${recomputed}): the hub's record does not verify`);
+    if (recomputed !== event.hash)
+      refusalOf(readSubject)(`events.${i}.hash`, `must be the hash of the event's content (${recomputed}): the hub's record does not verify`);
     const place = places[i]!;
     const stated: Array<[string, unknown, unknown]> = [
       ['first.revision', place.revision, event.revision],
@@ -162,7 +156,13 @@ function placesOfChain(sent: readonly NewEvent[], chain: AppendChainResponse, re
  * recomputed from the events sent (their `texts`, at each place's revision) from
  * `first.prevHash`, when the recomputed chain ends at the answer's `lastHash`; else undefined.
  */
-function eventsIfChainEnds(stream: string, sent: readonly NewEvent[], texts: CanonicalFields[], places: readonly ChainPlace[], chain: AppendChainResponse): RecordedEvent[] | undefined {
+function eventsIfChainEnds(
+  stream: string,
+  sent: readonly NewEvent[],
+  texts: CanonicalFields[],
+  places: readonly ChainPlace[],
+  chain: AppendChainResponse,
+): RecordedEvent[] | undefined {
   const events = new Array<RecordedEvent>(places.length);
   let prevHash = chain.first?.prevHash ?? '';
   for (let i = 0; i < places.length; i++) {

@@ -11,7 +11,12 @@ const RECONNECT_LIMIT = 20;
  * event delivered, so nothing is missed or repeated; it gives up after
  * RECONNECT_LIMIT failed reconnections in a row. Resolves when `signal` aborts.
  */
-export async function followEvents(connection: HubConnection, fromPosition: number, signal: AbortSignal, deliver: (event: RecordedEvent) => void): Promise<void> {
+export async function followEvents(
+  connection: HubConnection,
+  fromPosition: number,
+  signal: AbortSignal,
+  deliver: (event: RecordedEvent) => void,
+): Promise<void> {
   let next = fromPosition;
   let failures = 0;
   while (!signal.aborted) {

@@ -75,7 +75,10 @@ export class HttpDataStore implements DataStore, ObjectStorage {
   async stat(ref: VersionRef): Promise<VersionStat | undefined> {
     const version = parseInput(VersionRefSchema, ref, 'version ref');
     const project = await this.connection.project();
-    const response = await this.connection.send({ method: 'GET', path: hubPaths.versionStat(project, version.kind, hexOf(await this.digestOf(version))) }, true);
+    const response = await this.connection.send(
+      { method: 'GET', path: hubPaths.versionStat(project, version.kind, hexOf(await this.digestOf(version))) },
+      true,
+    );
     if (!response) return undefined;
     return parseInput(VersionStatResponseSchema, await response.json(), 'hub version stat');
   }
@@ -91,7 +94,10 @@ export class HttpDataStore implements DataStore, ObjectStorage {
     const project = await this.connection.project();
     const out: string[] = [];
     for (let i = 0; i < digests.length; i += MISSING_BATCH) {
-      const answer = await this.connection.json({ method: 'POST', path: hubPaths.missingObjects(project), json: { digests: digests.slice(i, i + MISSING_BATCH) } }, MissingObjectsResponseSchema);
+      const answer = await this.connection.json(
+        { method: 'POST', path: hubPaths.missingObjects(project), json: { digests: digests.slice(i, i + MISSING_BATCH) } },
+        MissingObjectsResponseSchema,
+      );
       out.push(...answer.missing);
     }
     return out;

@@ -28,7 +28,11 @@ const collect = async (events: AsyncIterable<RecordedEvent>): Promise<RecordedEv
   for await (const event of events) out.push(event);
   return out;
 };
-const ReadOptionsSchema = z.object({ fromRevision: z.number().int().nonnegative().optional(), fromPosition: z.number().int().nonnegative().optional(), maxCount: z.number().int().nonnegative().optional() });
+const ReadOptionsSchema = z.object({
+  fromRevision: z.number().int().nonnegative().optional(),
+  fromPosition: z.number().int().nonnegative().optional(),
+  maxCount: z.number().int().nonnegative().optional(),
+});
 
 /**
  * The EventStore port over a hub: appends are one POST each (the batch is the
@@ -53,7 +57,9 @@ export class HttpEventStore implements EventStore {
     const path = `${hubPaths.stream(project, stream)}?${CHAIN_ANSWER}`;
     const texts = canonicalTextsOf(stream, parsed);
     const answer = await this.connection.jsonAnswer({ method: 'POST', path, body: appendRequestBody(texts, expected) });
-    const result = await acceptAppendChain(stream, parsed, texts, answer, `hub answer to POST ${path}`, (fromRevision, maxCount) => collect(this.readStream(stream, { fromRevision, maxCount })));
+    const result = await acceptAppendChain(stream, parsed, texts, answer, `hub answer to POST ${path}`, (fromRevision, maxCount) =>
+      collect(this.readStream(stream, { fromRevision, maxCount })),
+    );
     if (this.kept) {
       const receipt = receiptOfAnswer(answer, stream, result);
       if (receipt) this.kept.push(receipt);
@@ -87,7 +93,11 @@ export class HttpEventStore implements EventStore {
     this.assertOpen();
     const project = await this.connection.project();
     try {
-      return parseInput(SignedReceiptSchema, await this.connection.jsonAnswer({ method: 'GET', path: hubPaths.head(project) }), `hub answer to GET ${hubPaths.head(project)}`);
+      return parseInput(
+        SignedReceiptSchema,
+        await this.connection.jsonAnswer({ method: 'GET', path: hubPaths.head(project) }),
+        `hub answer to GET ${hubPaths.head(project)}`,
+      );
     } catch (error) {
       if ((error as { status?: number }).status === 404) return undefined;
       throw error;
@@ -151,4 +161,3 @@ export class HttpEventStore implements EventStore {
     if (this.connection.isClosed) throw new HubClientClosedError();
   }
 }
-

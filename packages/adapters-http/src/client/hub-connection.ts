@@ -240,7 +240,8 @@ function errorFromAnswer(status: number, answer: unknown, what: string): Error {
   }
   if (body.code === 'APPEND_REFUSED') {
     const refused = AppendRefusedBodySchema.safeParse(answer);
-    if (refused.success) return new AppendRefusedError(refused.data.stream, refused.data.index, refused.data.id, refused.data.type, refused.data.rule, refused.data.reason);
+    if (refused.success)
+      return new AppendRefusedError(refused.data.stream, refused.data.index, refused.data.id, refused.data.type, refused.data.rule, refused.data.reason);
   }
   if (body.code === 'INVALID_INPUT' && body.problems) return new InvalidInputError(`request to the hub (${what})`, body.problems);
   return new HubRequestError(status, body.code, `the hub refused ${what}: ${body.message}`);

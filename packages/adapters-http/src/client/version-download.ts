@@ -6,7 +6,6 @@ import { pipeline } from 'node:stream/promises';
 import { ManifestSchema, MaterializeTargetExistsError, parseInput, type Manifest, type MaterializeOptions } from '@dotscience/core';
 import { restoredMode } from '@dotscience/core/store-kit';
 
-
 /** How the download reaches objects: a stream of an object's bytes (throws when absent). */
 export type ObjectFetcher = (digest: string) => Promise<ReadableStream<Uint8Array>>;
 
@@ -60,7 +59,13 @@ async function writeTree(fetchObject: ObjectFetcher, tree: Tree, dir: string, mo
  * temp sibling that is renamed into place — a failed download leaves nothing.
  * Setuid, setgid and sticky bits only with `options.specialModes`.
  */
-export async function downloadVersion(fetchObject: ObjectFetcher, kind: 'file' | 'directory', digest: string, target: string, options: MaterializeOptions = {}): Promise<void> {
+export async function downloadVersion(
+  fetchObject: ObjectFetcher,
+  kind: 'file' | 'directory',
+  digest: string,
+  target: string,
+  options: MaterializeOptions = {},
+): Promise<void> {
   const path = resolve(target);
   if (await exists(path)) throw new MaterializeTargetExistsError(path);
   const tree = kind === 'directory' ? await loadTree(fetchObject, digest) : undefined;

@@ -17,6 +17,8 @@ export function authenticate(request: FastifyRequest, tokens: TokenRegistry): Gr
 
 /** The request may touch `project` with `role` only if its token is scoped to that project with at least that role. */
 export function authorize(access: GrantedAccess, project: string, role: Role): void {
-  if (access.project !== project) throw forbidden(`this token is scoped to another project and cannot reach project ${JSON.stringify(project)} — use a token of that project`);
-  if (RANK[access.role] < RANK[role]) throw forbidden(`this token has the ${access.role} role; this request needs ${role} — ask a project admin for a ${role} token`);
+  if (access.project !== project)
+    throw forbidden(`this token is scoped to another project and cannot reach project ${JSON.stringify(project)} — use a token of that project`);
+  if (RANK[access.role] < RANK[role])
+    throw forbidden(`this token has the ${access.role} role; this request needs ${role} — ask a project admin for a ${role} token`);
 }

@@ -26,7 +26,14 @@ function signedHead(context: HubContext, project: string, events: EventStore): S
  * the store answers an append once its commit is anchored), what it added, and the token the
  * request authenticated with (id and label, never the secret); recorded before it is answered.
  */
-export async function receiptOfAppend(request: FastifyRequest, context: HubContext, project: string, stream: string, result: AppendResult, events: EventStore): Promise<SignedReceipt | undefined> {
+export async function receiptOfAppend(
+  request: FastifyRequest,
+  context: HubContext,
+  project: string,
+  stream: string,
+  result: AppendResult,
+  events: EventStore,
+): Promise<SignedReceipt | undefined> {
   const receipts = context.receipts;
   const first = result.events[0];
   const last = result.events.at(-1);

@@ -47,7 +47,10 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
   if (error instanceof InvalidInputError) return { status: 400, body: { code: error.code, message: error.message, problems: [...error.problems] } };
   if (error instanceof UnknownLineageNodeError) return { status: 404, body: { code: error.code, message: error.message } };
   if (error instanceof QueryParseError) {
-    return { status: 400, body: { code: error.code, message: error.message, at: { line: error.line, column: error.column, offset: error.offset, length: error.token.length } } };
+    return {
+      status: 400,
+      body: { code: error.code, message: error.message, at: { line: error.line, column: error.column, offset: error.offset, length: error.token.length } },
+    };
   }
   if (error instanceof AmbiguousLineageNodeError) return { status: 400, body: { code: error.code, message: error.message } };
   if (error instanceof DotscienceError) return { status: 422, body: { code: error.code, message: error.message } };
@@ -70,14 +73,26 @@ export function answerMalformedRequest(error: Error & { code?: string }, socket:
   if (socket.writable && socket.bytesWritten === 0 && !silent) {
     const [status, code, message] = refusalOfMalformed(error.code);
     const body = JSON.stringify({ code, message });
-    socket.write(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy(error);
 }
 
 function refusalOfMalformed(errorCode: string | undefined): [status: string, code: string, message: string] {
-  if (errorCode === 'HPE_HEADER_OVERFLOW') return ['431 Request Header Fields Too Large', 'HEADERS_TOO_LARGE', 'request headers are larger than the hub accepts (16 KiB) — send a shorter token or fewer headers'];
+  if (errorCode === 'HPE_HEADER_OVERFLOW')
+    return [
+      '431 Request Header Fields Too Large',
+      'HEADERS_TOO_LARGE',
+      'request headers are larger than the hub accepts (16 KiB) — send a shorter token or fewer headers',
+    ];
   // node:http's headers and request timeouts (see connection-limits.ts).
-  if (errorCode === 'ERR_HTTP_REQUEST_TIMEOUT') return ['408 Request Timeout', 'REQUEST_TIMEOUT', "the request did not arrive whole within the hub's time limit — send it without pausing, or split a large upload"];
+  if (errorCode === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return [
+      '408 Request Timeout',
+      'REQUEST_TIMEOUT',
+      "the request did not arrive whole within the hub's time limit — send it without pausing, or split a large upload",
+    ];
   return ['400 Bad Request', 'MALFORMED_REQUEST', `the HTTP request could not be parsed (${errorCode ?? 'malformed'}) — send a well-formed HTTP/1.1 request`];
 }

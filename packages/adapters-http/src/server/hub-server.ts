@@ -173,7 +173,8 @@ export class HubServer {
 
     app.put(hubRoutes.object, async (request, reply) => {
       const { params, stores } = await context.enter(request, wire.ObjectParamsSchema, 'write');
-      if (!isStream(request.body)) return reply.status(415).send({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'content-type: an object upload must be sent as application/octet-stream' });
+      if (!isStream(request.body))
+        return reply.status(415).send({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'content-type: an object upload must be sent as application/octet-stream' });
       const stored = await stores.objects.writeObject(`sha256:${params.hex}`, request.body);
       return reply.status(stored ? 201 : 200).send({ stored });
     });
@@ -188,7 +189,10 @@ export class HubServer {
     app.get(hubRoutes.versionStat, async (request, reply) => {
       const { params, stores } = await context.enter(request, wire.VersionParamsSchema, 'read');
       const stat = await stores.data.stat({ store: stores.data.kind, kind: params.kind, digest: `sha256:${params.hex}`, bytes: 0, files: 0 });
-      if (!stat) return reply.status(404).send({ code: 'VERSION_NOT_FOUND', message: `the hub does not hold every object of ${params.kind} version sha256:${params.hex}` });
+      if (!stat)
+        return reply
+          .status(404)
+          .send({ code: 'VERSION_NOT_FOUND', message: `the hub does not hold every object of ${params.kind} version sha256:${params.hex}` });
       return stat;
     });
 

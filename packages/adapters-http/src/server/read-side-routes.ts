@@ -45,7 +45,10 @@ export function registerReadSideRoutes(app: FastifyInstance, context: HubContext
     const all = Object.values((await model.current()).runs).filter((run) => !run.deleted && (query.archived || !run.archived));
     const selected = runQuery(query.workloads ? all : withoutWrappingWorkloads(all), selection);
     const offset = query.offset ?? 0;
-    return withSkipped(model, { runs: selected.slice(offset, query.limit === undefined ? undefined : offset + query.limit).map(withParent), total: selected.length });
+    return withSkipped(model, {
+      runs: selected.slice(offset, query.limit === undefined ? undefined : offset + query.limit).map(withParent),
+      total: selected.length,
+    });
   });
 
   app.get(hubRoutes.run, async (request, reply) => {

@@ -72,7 +72,11 @@ export function guardRequests(app: FastifyInstance, tokens: TokenRegistry, limit
     if (!inFlight.take(size)) {
       const held = Math.round(inFlight.held / 2 ** 20);
       void reply.header('retry-after', '1');
-      refuse(request, reply, new HubRefusal(503, 'HUB_BUSY', `the hub is receiving ${held} MiB of request bodies already (its limit) — retry shortly, or send smaller batches`));
+      refuse(
+        request,
+        reply,
+        new HubRefusal(503, 'HUB_BUSY', `the hub is receiving ${held} MiB of request bodies already (its limit) — retry shortly, or send smaller batches`),
+      );
       return;
     }
     reply.raw.once('close', () => inFlight.give(size));

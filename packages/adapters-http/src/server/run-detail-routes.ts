@@ -14,7 +14,8 @@ export function registerRunDetailRoutes(app: FastifyInstance, context: HubContex
     const query = parseInput(wire.MetricSeriesQuerySchema, request.query, 'query');
     const run = findRun((await context.readModel(params.project, stores).current()).runs, params.runId);
     const series = await context.runStreams(params.project, stores).series(run.runId, params.name);
-    if (!series) throw notFound(`run ${run.runId} recorded no metric ${JSON.stringify(params.name)} — its metrics are ${Object.keys(run.metrics).join(', ') || 'none'}`);
+    if (!series)
+      throw notFound(`run ${run.runId} recorded no metric ${JSON.stringify(params.name)} — its metrics are ${Object.keys(run.metrics).join(', ') || 'none'}`);
     const points = query.points ?? series.length;
     const { x, y } = downsampleMinMax(series, points);
     return { runId: run.runId, name: params.name, total: series.length, downsampled: series.length > points, x, y };

@@ -86,7 +86,14 @@ export class RunStreamReader {
   }
 
   private async catchUp(runId: string, part: Part): Promise<RunStreamDigest> {
-    const run: RunStreamDigest = this.runs.get(runId) ?? { seriesRevision: 0, historyRevision: 0, series: new Map<string, GrowingSeries>(), history: [], verifier: new ChainVerifier(), audit: new StreamAudit() };
+    const run: RunStreamDigest = this.runs.get(runId) ?? {
+      seriesRevision: 0,
+      historyRevision: 0,
+      series: new Map<string, GrowingSeries>(),
+      history: [],
+      verifier: new ChainVerifier(),
+      audit: new StreamAudit(),
+    };
     this.runs.delete(runId);
     this.runs.set(runId, run);
     if (this.runs.size > this.keepRuns) this.runs.delete(this.runs.keys().next().value!);
@@ -97,7 +104,14 @@ export class RunStreamReader {
         run.seriesRevision = event.revision + 1;
       } else {
         run.problem ??= run.verifier.check(event)?.message ?? run.audit.check(event)?.message;
-        run.history.push({ revision: event.revision, position: event.position, type: event.type, recordedAt: event.recordedAt, prevHash: event.prevHash, hash: event.hash });
+        run.history.push({
+          revision: event.revision,
+          position: event.position,
+          type: event.type,
+          recordedAt: event.recordedAt,
+          prevHash: event.prevHash,
+          hash: event.hash,
+        });
         run.historyRevision = event.revision + 1;
       }
     }

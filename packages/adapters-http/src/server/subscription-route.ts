@@ -56,7 +56,11 @@ export function registerSubscriptionRoute(app: FastifyInstance, context: HubCont
     const fromPosition = Math.max(query.fromPosition ?? 0, resumeAfter === undefined ? 0 : resumeAfter + 1);
     const { tokenId } = authenticate(request, context.tokens);
     if (!held.take(tokenId)) {
-      throw new HubRefusal(429, 'TOO_MANY_SUBSCRIPTIONS', `this token holds ${context.limits.subscriptionsPerToken} event subscriptions open already (the hub's limit per token) — close one first`);
+      throw new HubRefusal(
+        429,
+        'TOO_MANY_SUBSCRIPTIONS',
+        `this token holds ${context.limits.subscriptionsPerToken} event subscriptions open already (the hub's limit per token) — close one first`,
+      );
     }
 
     reply.hijack();

@@ -6,8 +6,13 @@ import { DotscienceError } from '@dotscience/core';
 /** Another writer kept the token file's lock longer than a change ever takes. */
 export class TokenRegistryBusyError extends DotscienceError {
   readonly code = 'TOKEN_REGISTRY_BUSY';
-  constructor(readonly lockFile: string, holder: string) {
-    super(`the token file is being changed by ${holder || 'another process'} (lock ${lockFile}) — try again; if no ds process is running, remove the lock file`);
+  constructor(
+    readonly lockFile: string,
+    holder: string,
+  ) {
+    super(
+      `the token file is being changed by ${holder || 'another process'} (lock ${lockFile}) — try again; if no ds process is running, remove the lock file`,
+    );
   }
 }
 

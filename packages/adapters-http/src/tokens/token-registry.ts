@@ -74,7 +74,11 @@ export class TokenRegistry {
 
   /** Make a token; the secret is returned once and never stored. */
   async create(project: string, role: Role, label?: string): Promise<{ token: string; info: TokenInfo }> {
-    const parsed = parseInput(z.object({ project: ProjectIdSchema, role: RoleSchema, label: z.string().max(200).optional() }), { project, role, label }, 'token');
+    const parsed = parseInput(
+      z.object({ project: ProjectIdSchema, role: RoleSchema, label: z.string().max(200).optional() }),
+      { project, role, label },
+      'token',
+    );
     const id = randomBytes(8).toString('hex');
     const token = `dst_${id}_${randomBytes(32).toString('base64url')}`;
     const stored: StoredToken = {
@@ -119,7 +123,12 @@ export class TokenRegistry {
     const stored = file.byId.get(match[1]!);
     if (!stored || stored.revokedAt !== undefined) return undefined;
     if (!timingSafeEqual(hashOf(presented), Buffer.from(stored.sha256, 'hex'))) return undefined;
-    const access: GrantedAccess = { tokenId: stored.id, project: stored.project, role: stored.role, ...(stored.label === undefined ? {} : { label: stored.label }) };
+    const access: GrantedAccess = {
+      tokenId: stored.id,
+      project: stored.project,
+      role: stored.role,
+      ...(stored.label === undefined ? {} : { label: stored.label }),
+    };
     if (this.verified.size >= VERIFIED_KEPT) this.verified.clear();
     this.verified.set(presented, { file, access });
     return access;

@@ -13,10 +13,7 @@ export const DuplicateEventIdBodySchema = z.object({
   stream: z.string(),
   index: z.number().int().min(0),
   existing: z
-    .union([
-      z.object({ stream: z.string(), revision: z.number().int().min(0) }).strict(),
-      z.object({ appendIndex: z.number().int().min(0) }).strict(),
-    ])
+    .union([z.object({ stream: z.string(), revision: z.number().int().min(0) }).strict(), z.object({ appendIndex: z.number().int().min(0) }).strict()])
     .optional(),
 });
 export type DuplicateEventIdBody = z.infer<typeof DuplicateEventIdBodySchema>;

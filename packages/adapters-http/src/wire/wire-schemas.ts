@@ -43,7 +43,12 @@ export const AppendBodySchema = z
   .superRefine((body, ctx) => {
     for (const [i, event] of body.events.entries()) {
       for (const field of COMMON_EVENT_FIELDS) {
-        if (event[field] === undefined && body.common?.[field] === undefined) ctx.addIssue({ code: 'custom', path: ['events', i, field], message: `is required: state it in the event, or once for all events in common.${field}` });
+        if (event[field] === undefined && body.common?.[field] === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['events', i, field],
+            message: `is required: state it in the event, or once for all events in common.${field}`,
+          });
       }
     }
   });
@@ -143,7 +148,11 @@ export const MissingObjectsBodySchema = z.object({ digests: z.array(DigestSchema
 export const MissingObjectsResponseSchema = z.object({ missing: z.array(DigestSchema) });
 
 export const VersionParamsSchema = z.object({ project: ProjectIdSchema, kind: z.enum(['file', 'directory']), hex: ObjectHexSchema }).strict();
-export const VersionStatResponseSchema = z.object({ kind: z.enum(['file', 'directory']), bytes: z.number().int().nonnegative(), files: z.number().int().nonnegative() });
+export const VersionStatResponseSchema = z.object({
+  kind: z.enum(['file', 'directory']),
+  bytes: z.number().int().nonnegative(),
+  files: z.number().int().nonnegative(),
+});
 
 export const RunsQuerySchema = z
   .object({
@@ -192,7 +201,9 @@ export type MetricSeriesResponse = z.infer<typeof MetricSeriesResponseSchema>;
 export const RunHistoryResponseSchema = z.object({
   runId: z.string(),
   stream: z.string(),
-  events: z.array(z.object({ revision: z.number().int(), position: z.number().int(), type: z.string(), recordedAt: z.string(), prevHash: z.string(), hash: z.string() })),
+  events: z.array(
+    z.object({ revision: z.number().int(), position: z.number().int(), type: z.string(), recordedAt: z.string(), prevHash: z.string(), hash: z.string() }),
+  ),
   /** The hash chain recomputed over every event of the run stream (and the seal, once published). */
   verified: z.boolean(),
   /** Why it is not verified: the first event that breaks the chain. */
@@ -207,7 +218,9 @@ export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
 export const CreateTokenBodySchema = z.object({ role: RoleSchema, label: z.string().max(200).optional() }).strict();
-export const TokenParamsSchema = z.object({ project: ProjectIdSchema, tokenId: z.string().regex(/^[0-9a-f]{16}$/, 'must be a token id (16 hex digits)') }).strict();
+export const TokenParamsSchema = z
+  .object({ project: ProjectIdSchema, tokenId: z.string().regex(/^[0-9a-f]{16}$/, 'must be a token id (16 hex digits)') })
+  .strict();
 export const TokenInfoSchema = z.object({
   id: z.string(),
   project: ProjectIdSchema,

@@ -34,8 +34,11 @@ export function anchorLines(report: AnchorReport | undefined): string[] {
     const positions = b.to >= 0 ? `positions ${b.from}..${b.to}` : `after position ${b.from - 1}`;
     return [`BROKEN anchors at ${where} (${b.reason}; ${positions}): ${b.message}`];
   }
-  const lines = [`anchors: ${report.verifiedRecords} of ${report.head.count} records hold against ${report.anchors} anchor lines; log hash ${report.head.logHash}`];
-  if (report.recoveredRecords > 0) lines.push(`note: the first ${report.recoveredRecords} records were anchored when a writer opened the log, not as they were appended`);
+  const lines = [
+    `anchors: ${report.verifiedRecords} of ${report.head.count} records hold against ${report.anchors} anchor lines; log hash ${report.head.logHash}`,
+  ];
+  if (report.recoveredRecords > 0)
+    lines.push(`note: the first ${report.recoveredRecords} records were anchored when a writer opened the log, not as they were appended`);
   if (report.unanchoredRecords > 0) lines.push(`note: the last ${report.unanchoredRecords} records have no anchor line yet (the next writer adds it)`);
   return lines;
 }

@@ -46,8 +46,14 @@ export class PublishedAnchorCheck {
     const { count, logHash } = this.anchor.head;
     const base = { file: this.file, count, logHash };
     if (!receiptSignatureHolds(this.anchor)) return { ...base, holds: false, message: 'its signature does not hold: the anchor was altered' };
-    if (this.logHashAtCount === undefined) return { ...base, holds: false, message: `it vouches for ${count} records; the log holds ${this.chain.count}: records were removed since` };
-    if (this.logHashAtCount !== logHash) return { ...base, holds: false, message: `the log's first ${count} records hash to ${this.logHashAtCount}, the anchor says ${logHash}: records were rewritten, removed or re-chained since` };
+    if (this.logHashAtCount === undefined)
+      return { ...base, holds: false, message: `it vouches for ${count} records; the log holds ${this.chain.count}: records were removed since` };
+    if (this.logHashAtCount !== logHash)
+      return {
+        ...base,
+        holds: false,
+        message: `the log's first ${count} records hash to ${this.logHashAtCount}, the anchor says ${logHash}: records were rewritten, removed or re-chained since`,
+      };
     return { ...base, holds: true, message: `the log's first ${count} records are those it was signed over` };
   }
 }

@@ -14,7 +14,9 @@ import { withStoreForReading } from '../store-access.js';
 export function registerAuditAnchorCommand(audit: Command): void {
   audit
     .command('anchor')
-    .description("print this store's log head signed with its own key (JSON), to publish elsewhere; ds audit verify --anchor <file> checks the log against it later")
+    .description(
+      "print this store's log head signed with its own key (JSON), to publish elsewhere; ds audit verify --anchor <file> checks the log against it later",
+    )
     .action(async (_options: unknown, command: Command) => {
       const receipt = await withStoreForReading(command, async (ds) => {
         const chain = new LogChain();

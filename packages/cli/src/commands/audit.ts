@@ -50,10 +50,15 @@ export function registerAuditCommand(program: Command): void {
   const audit = program.command('audit').description('check that the record was not altered');
   audit
     .command('verify')
-    .description("recompute every stream's hash chain and each published run's seal, check every event's schema and its stream's rules (nothing after a run's seal, parameters never change, versions numbered in order...), the log's anchors, and that every data version the events refer to is present; names the first break (exit code 1)")
+    .description(
+      "recompute every stream's hash chain and each published run's seal, check every event's schema and its stream's rules (nothing after a run's seal, parameters never change, versions numbered in order...), the log's anchors, and that every data version the events refer to is present; names the first break (exit code 1)",
+    )
     .option('--objects', 'also rehash every data object and report those whose bytes changed')
     .option('--receipts', "check the receipts hubs signed for this store's pushes: each signature, and that what was pushed is still here unchanged")
-    .option('--against <hub>', "also read the hub's log and hold it against every receipt of it and its signed head now: proves neither side rewrote, truncated or dropped anything since")
+    .option(
+      '--against <hub>',
+      "also read the hub's log and hold it against every receipt of it and its signed head now: proves neither side rewrote, truncated or dropped anything since",
+    )
     .option('--anchor <file>', 'also hold the log against a head published with ds audit anchor')
     .option('--json', 'print the verdict as JSON')
     .action(async (options: { objects?: boolean; receipts?: boolean; against?: string; anchor?: string; json?: boolean }, command: Command) => {
@@ -89,7 +94,15 @@ export function registerAuditCommand(program: Command): void {
         const present = references.missing.length === 0;
         if (!options.objects) return { ok: anchored && present, streams, events, ...(anchors ? { anchors } : {}), ...(anchor ? { anchor } : {}), references };
         const data = await verifyDataObjects(ds);
-        return { ok: anchored && present && data.corrupt.length === 0, streams, events, ...(anchors ? { anchors } : {}), ...(anchor ? { anchor } : {}), references, data };
+        return {
+          ok: anchored && present && data.corrupt.length === 0,
+          streams,
+          events,
+          ...(anchors ? { anchors } : {}),
+          ...(anchor ? { anchor } : {}),
+          references,
+          data,
+        };
       });
       const report = options.receipts || options.against !== undefined ? await withReceipts(command, verdict, options.against) : verdict;
       if (!report.ok) process.exitCode = 1;
@@ -102,12 +115,19 @@ export function registerAuditCommand(program: Command): void {
         const v = report.violation;
         return printText(`VIOLATION at stream ${v.stream} revision ${v.revision} (position ${v.position}, rule ${v.rule}): ${v.message}`);
       }
-      const lines = [`${report.ok ? 'ok' : 'FAILED'}: ${report.events} events in ${report.streams} streams; every hash chain and run seal verified, every event keeps its schema and its stream's rules`];
+      const lines = [
+        `${report.ok ? 'ok' : 'FAILED'}: ${report.events} events in ${report.streams} streams; every hash chain and run seal verified, every event keeps its schema and its stream's rules`,
+      ];
       lines.push(...anchorLines(report.anchors));
-      if (report.anchor) lines.push(`${report.anchor.holds ? 'anchor' : 'BROKEN anchor'} ${report.anchor.file} (${report.anchor.count} records, log hash ${report.anchor.logHash}): ${report.anchor.message}`);
+      if (report.anchor)
+        lines.push(
+          `${report.anchor.holds ? 'anchor' : 'BROKEN anchor'} ${report.anchor.file} (${report.anchor.count} records, log hash ${report.anchor.logHash}): ${report.anchor.message}`,
+        );
       const references = report.references!;
       const { missing } = references;
-      lines.push(`data: ${references.versionsReferenced - missing.length} of ${references.versionsReferenced} referenced versions present, ${missing.length} missing`);
+      lines.push(
+        `data: ${references.versionsReferenced - missing.length} of ${references.versionsReferenced} referenced versions present, ${missing.length} missing`,
+      );
       lines.push(...missing.map(missingLine));
       if (report.data) {
         lines.push(`data: ${report.data.objectsChecked} objects checked, ${report.data.corrupt.length} corrupt`);
@@ -121,6 +141,8 @@ export function registerAuditCommand(program: Command): void {
 
 /** The verdict with the kept receipts checked (and, given a hub, the hub's log against them). */
 async function withReceipts(command: Command, verdict: AuditReport, against: string | undefined): Promise<AuditReport> {
-  const receipts = await withStoreForReading(command, (ds) => auditReceipts(ds, { settings: settingsOf(command), ...(against === undefined ? {} : { against }) }));
+  const receipts = await withStoreForReading(command, (ds) =>
+    auditReceipts(ds, { settings: settingsOf(command), ...(against === undefined ? {} : { against }) }),
+  );
   return { ...verdict, ok: verdict.ok && receipts.failures.length === 0, receipts };
 }

@@ -9,7 +9,9 @@ import { withStoreForReading } from '../store-access.js';
 export function registerCompareCommand(program: Command): void {
   program
     .command('compare')
-    .description('compare runs: parameters, metrics (last / min / max), summary values, labels, inputs, outputs, code version and tags side by side (differences marked *, coloured on a terminal)')
+    .description(
+      'compare runs: parameters, metrics (last / min / max), summary values, labels, inputs, outputs, code version and tags side by side (differences marked *, coloured on a terminal)',
+    )
     .argument('<runs...>', 'two or more run ids or unique prefixes')
     .option('--json', 'print the comparison as JSON')
     .action(async (refs: string[], options: { json?: boolean }, command: Command) => {

@@ -12,7 +12,8 @@ function datasetVersion(state: DatasetsState, reference: string): { name: string
   const at = reference.lastIndexOf('@');
   const name = at === -1 ? reference : reference.slice(0, at);
   const number = at === -1 ? undefined : reference.slice(at + 1);
-  if (number !== undefined && !/^[1-9][0-9]*$/.test(number)) throw new UsageError(`${JSON.stringify(reference)} is not <dataset> or <dataset>@<version number>`);
+  if (number !== undefined && !/^[1-9][0-9]*$/.test(number))
+    throw new UsageError(`${JSON.stringify(reference)} is not <dataset> or <dataset>@<version number>`);
   const dataset = Object.hasOwn(state.datasets, name) ? state.datasets[name] : undefined;
   if (!dataset || dataset.versions.length === 0) {
     throw new UsageError(`there is no dataset ${JSON.stringify(name)} (datasets: ${Object.keys(state.datasets).sort().join(', ') || 'none'})`);
@@ -36,7 +37,13 @@ export function registerDatasetFilesCommands(program: Command): void {
         const { version } = datasetVersion(await datasetsState(ds), reference);
         const files = await filesOfVersion(ds, version.ref, version.path);
         if (options.json) printJson(files);
-        else printText(renderTable(['PATH', 'SIZE', 'DIGEST'], files.map((f) => [f.type === 'symlink' ? `${f.path} (symlink)` : f.path, byteSize(f.size), shortDigest(f.digest)])));
+        else
+          printText(
+            renderTable(
+              ['PATH', 'SIZE', 'DIGEST'],
+              files.map((f) => [f.type === 'symlink' ? `${f.path} (symlink)` : f.path, byteSize(f.size), shortDigest(f.digest)]),
+            ),
+          );
       });
     });
   program
@@ -54,11 +61,17 @@ export function registerDatasetFilesCommands(program: Command): void {
         const changes = diffVersionFiles(await filesOfVersion(ds, a.version.ref, a.version.path), await filesOfVersion(ds, b.version.ref, b.version.path));
         const count = (change: FileChange['change']) => changes.filter((c) => c.change === change).length;
         const stat = { added: count('added'), removed: count('removed'), changed: count('changed'), bytesBefore: a.version.bytes, bytesAfter: b.version.bytes };
-        if (options.json) return printJson(options.stat ? stat : { from: `${a.name}@${a.version.version}`, to: `${b.name}@${b.version.version}`, changes, ...stat });
+        if (options.json)
+          return printJson(options.stat ? stat : { from: `${a.name}@${a.version.version}`, to: `${b.name}@${b.version.version}`, changes, ...stat });
         const summary = `${stat.added} added, ${stat.removed} removed, ${stat.changed} changed (${byteSize(stat.bytesBefore)} → ${byteSize(stat.bytesAfter)})`;
         if (options.stat || changes.length === 0) return printText(changes.length === 0 ? `no differences; ${summary}` : summary);
         const size = (bytes: number | null) => (bytes === null ? '' : byteSize(bytes));
-        printText(`${renderTable(['', 'PATH', 'BEFORE', 'AFTER'], changes.map((c) => [signOf[c.change], c.path, size(c.before), size(c.after)]))}\n${summary}`);
+        printText(
+          `${renderTable(
+            ['', 'PATH', 'BEFORE', 'AFTER'],
+            changes.map((c) => [signOf[c.change], c.path, size(c.before), size(c.after)]),
+          )}\n${summary}`,
+        );
       });
     });
 }

@@ -7,7 +7,10 @@ function dsOutput(project: string, args: readonly string[]): string {
 
 /** The iris-tree version with the best test accuracy. */
 function bestVersion(project: string): number {
-  const models = JSON.parse(dsOutput(project, ['models', '--json'])) as Array<{ name: string; versions: Array<{ version: number; metrics: Record<string, unknown> }> }>;
+  const models = JSON.parse(dsOutput(project, ['models', '--json'])) as Array<{
+    name: string;
+    versions: Array<{ version: number; metrics: Record<string, unknown> }>;
+  }>;
   const versions = models.find((m) => m.name === 'iris-tree')?.versions ?? [];
   const accuracy = (v: { metrics: Record<string, unknown> }): number => (typeof v.metrics.accuracy === 'number' ? v.metrics.accuracy : -1);
   const best = versions.reduce<(typeof versions)[number] | undefined>((a, v) => (a === undefined || accuracy(v) > accuracy(a) ? v : a), undefined);
@@ -23,7 +26,10 @@ function bestVersion(project: string): number {
 export async function serveTheChampion(project: string, step: (args: readonly string[]) => Promise<void>): Promise<void> {
   await step(['models', 'alias', 'iris-tree', 'champion', String(bestVersion(project))]);
   process.stdout.write('\n$ ds serve-model iris-tree@champion --port 0\n');
-  const server = spawn(process.execPath, [process.argv[1]!, 'serve-model', 'iris-tree@champion', '--port', '0'], { cwd: project, stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, [process.argv[1]!, 'serve-model', 'iris-tree@champion', '--port', '0'], {
+    cwd: project,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -37,7 +43,11 @@ export async function serveTheChampion(project: string, step: (args: readonly st
     });
     const flower = { sepal_length: 6.3, sepal_width: 3.3, petal_length: 6.0, petal_width: 2.5 };
     process.stdout.write(`\n$ curl -s -X POST ${url}/predict -d '${JSON.stringify({ instances: [flower] })}'\n`);
-    const answer = await fetch(`${url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances: [flower] }) });
+    const answer = await fetch(`${url}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ instances: [flower] }),
+    });
     process.stdout.write(`${await answer.text()}\n`);
     if (!answer.ok) throw new Error(`the champion answered ${answer.status}`);
   } finally {

@@ -9,8 +9,9 @@ import { serveTheChampion } from './demo-champion.js';
 
 /** The repository's examples, next to this package (packages/cli/dist/commands or the bundle's packages/cli/bundle → examples). */
 const EXAMPLES =
-  ['../../../../examples/', '../../../examples/'].map((path) => fileURLToPath(new URL(path, import.meta.url))).find((dir) => existsSync(join(dir, 'package.json'))) ??
-  fileURLToPath(new URL('../../../../examples/', import.meta.url));
+  ['../../../../examples/', '../../../examples/']
+    .map((path) => fileURLToPath(new URL(path, import.meta.url)))
+    .find((dir) => existsSync(join(dir, 'package.json'))) ?? fileURLToPath(new URL('../../../../examples/', import.meta.url));
 
 class DemoStepError extends Error {
   readonly code = 'DEMO_STEP_FAILED';
@@ -68,7 +69,9 @@ function latestTrainingRun(project: string): Promise<string> {
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('create a fresh project (a temporary directory, or [dir]) and run the examples end to end through ds run, then show runs, lineage and the audit, rerun a training with --check, and serve the best model')
+    .description(
+      'create a fresh project (a temporary directory, or [dir]) and run the examples end to end through ds run, then show runs, lineage and the audit, rerun a training with --check, and serve the best model',
+    )
     .argument('[dir]', 'a new or empty directory for the project (default: a temporary directory)')
     .option('--no-notebook', 'skip the Jupyter notebook example (it starts a Python kernel: ~20 s)')
     .action(async (dir: string | undefined, options: { notebook: boolean }) => {
@@ -92,10 +95,16 @@ export function registerDemoCommand(program: Command): void {
       if ('python' in jupyter) {
         copyFileSync(join(EXAMPLES, 'notebooks', 'iris-tree.ipynb'), join(project, 'iris-tree.ipynb'));
         const env = { ...process.env, PYTHONPATH: [join(EXAMPLES, '..', 'python'), process.env.PYTHONPATH].filter(Boolean).join(':') };
-        await ds(project, ['run', '--', jupyter.python, '-m', 'nbconvert', '--to', 'notebook', '--execute', '--output', 'iris-tree.executed.ipynb', 'iris-tree.ipynb'], env);
+        await ds(
+          project,
+          ['run', '--', jupyter.python, '-m', 'nbconvert', '--to', 'notebook', '--execute', '--output', 'iris-tree.executed.ipynb', 'iris-tree.ipynb'],
+          env,
+        );
         await ds(project, ['lineage', 'iris-tree-sklearn']);
       } else {
-        process.stdout.write(`\n(skipped) the Jupyter notebook example (examples/notebooks/iris-tree.ipynb: scikit-learn, executed by nbconvert) did not run: ${jupyter.missing}\n`);
+        process.stdout.write(
+          `\n(skipped) the Jupyter notebook example (examples/notebooks/iris-tree.ipynb: scikit-learn, executed by nbconvert) did not run: ${jupyter.missing}\n`,
+        );
       }
       await ds(project, ['runs']);
       await ds(project, ['runs', '--filter', 'metrics.accuracy > 0.8 and params.depth = 3']);

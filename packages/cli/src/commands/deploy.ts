@@ -25,19 +25,29 @@ export function registerDeployCommand(program: Command): void {
     .option('--replicas <n>', 'replicas of the Deployment', nonNegativeInteger, 2)
     .option('--port <n>', 'the port the container serves on', nonNegativeInteger, 8080)
     .action(async (reference: string, options: { out?: string; image: string; baseImage: string; replicas: number; port: number }, command: Command) => {
-      if (options.out === undefined) throw new UsageError(`ds deploy needs --out <dir>: a new or empty directory for the Dockerfile, kubernetes.yaml and model/`);
+      if (options.out === undefined)
+        throw new UsageError(`ds deploy needs --out <dir>: a new or empty directory for the Dockerfile, kubernetes.yaml and model/`);
       const out = resolve(options.out);
       if (existsSync(out) && readdirSync(out).length > 0) throw new UsageError(`${out} is not empty: give ds deploy --out a new or empty directory`);
       const deployed = await withStoreForWriting(command, async (ds) => {
         const { model, version } = resolveModelReference(await currentState(ds, modelsProjection), reference);
         const framework = version.framework ?? '';
         if (!(servableFrameworks as readonly string[]).includes(framework)) {
-          throw new ModelNotServableError(`${model.name}@${version.version} is a ${framework || 'model of no declared framework'}; ds deploy serves ${servableFrameworks.join(', ')}`);
+          throw new ModelNotServableError(
+            `${model.name}@${version.version} is a ${framework || 'model of no declared framework'}; ds deploy serves ${servableFrameworks.join(', ')}`,
+          );
         }
-        if (version.ref.kind !== 'file' || version.ref.digest === undefined) throw new ModelNotServableError(`${model.name}@${version.version} is not a single file with a digest; ds deploy serves model files`);
+        if (version.ref.kind !== 'file' || version.ref.digest === undefined)
+          throw new ModelNotServableError(`${model.name}@${version.version} is not a single file with a digest; ds deploy serves model files`);
         const file = modelTargetIn(join(out, 'model'), model.name, version);
         await materializeModelVersion(ds, model.name, version, file);
-        return { name: model.name, version: version.version, digest: version.ref.digest, framework, file: file.slice(join(out, 'model').length + 1) } satisfies DeployedModel;
+        return {
+          name: model.name,
+          version: version.version,
+          digest: version.ref.digest,
+          framework,
+          file: file.slice(join(out, 'model').length + 1),
+        } satisfies DeployedModel;
       });
       await mkdir(out, { recursive: true });
       await writeFile(join(out, 'model', SERVING_MANIFEST), `${JSON.stringify(deployed, null, 2)}\n`);

@@ -20,7 +20,10 @@ export function registerGcCommand(program: Command): void {
       );
       const { zfs } = report;
       if (zfs) {
-        const pinned = zfs.snapshotsPinned.length > 0 ? `; ${zfs.snapshotsPinned.length} unreferenced snapshots pinned by clones dotscience did not make: ${zfs.snapshotsPinned.join(', ')}` : '';
+        const pinned =
+          zfs.snapshotsPinned.length > 0
+            ? `; ${zfs.snapshotsPinned.length} unreferenced snapshots pinned by clones dotscience did not make: ${zfs.snapshotsPinned.join(', ')}`
+            : '';
         printText(
           `zfs: ${verb} ${zfs.snapshotsRemoved.length} snapshots and ${zfs.clonesRemoved.length} clones; kept ${zfs.snapshotsKept} snapshots of ${zfs.versionsReferenced} referenced versions${pinned}`,
         );

@@ -21,7 +21,8 @@ export function registerImportCommand(program: Command): void {
     .argument('[file]', 'the NDJSON file (default: stdin)')
     .option('--json', 'print the counts as JSON')
     .action(async (file: string | undefined, options: { json?: boolean }, command: Command) => {
-      if (file?.endsWith('.ipynb')) throw new UsageError(`${file} is a Jupyter notebook: ds import reads what ds export wrote; record a notebook's runs with ds notebook ingest ${file}`);
+      if (file?.endsWith('.ipynb'))
+        throw new UsageError(`${file} is a Jupyter notebook: ds import reads what ds export wrote; record a notebook's runs with ds notebook ingest ${file}`);
       const text = file === undefined || file === '-' ? await readStdin() : await readFile(file, 'utf8');
       const source = file === undefined || file === '-' ? 'stdin' : file;
       const imported = parseExport(text, source); // the whole file is checked before the store is even opened

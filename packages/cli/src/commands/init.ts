@@ -15,7 +15,14 @@ export function registerInitCommand(program: Command): void {
       const storeText = store.kind === 'fs' ? store.directory : store.kind === 'hub' ? store.url : store.connectionString;
       const dataText = data.kind === 'fs' ? data.directory : data.kind === 'zfs' ? `zfs:${data.dataset}` : data.url;
       if (options.json) {
-        printJson({ configFile: result.configFile, configCreated: result.configCreated, projectCreated: result.projectCreated, projectId, store: storeText, data: dataText });
+        printJson({
+          configFile: result.configFile,
+          configCreated: result.configCreated,
+          projectCreated: result.projectCreated,
+          projectId,
+          store: storeText,
+          data: dataText,
+        });
         return;
       }
       printText(

@@ -59,7 +59,13 @@ export function registerLineageCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'dot', 'mermaid', 'prov-json']).default('text'))
     .option('--up', 'only what it came from (upstream)')
     .option('--down', 'only what came of it: the runs that used it and what they made (downstream)')
-    .addOption(new Option('--direction <direction>', 'upstream, downstream or both (the default; --up and --down say the same)').choices(['upstream', 'downstream', 'both']))
+    .addOption(
+      new Option('--direction <direction>', 'upstream, downstream or both (the default; --up and --down say the same)').choices([
+        'upstream',
+        'downstream',
+        'both',
+      ]),
+    )
     .option('--json', 'same as --format prov-json')
     .action(async (ref: string, options: { format: string; direction?: LineageDirection; up?: boolean; down?: boolean; json?: boolean }, command: Command) => {
       await withStoreForReading(command, async (ds) => {

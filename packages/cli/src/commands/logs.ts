@@ -8,7 +8,9 @@ import { withStoreForReading } from '../store-access.js';
 export function registerLogsCommand(program: Command): void {
   program
     .command('logs')
-    .description("print the captured output of a run's program: its stdout on stdout, its stderr on stderr (runs of ds run and the runs their program recorded)")
+    .description(
+      "print the captured output of a run's program: its stdout on stdout, its stderr on stderr (runs of ds run and the runs their program recorded)",
+    )
     .argument('<run>', 'run id or a unique prefix of it')
     .option('--stdout', 'only the stdout')
     .option('--stderr', 'only the stderr (printed on stdout)')

@@ -48,7 +48,10 @@ async function verifyTarget(events: EventStore, copied: readonly ImportedEvent[]
     const source = wanted.get(e.id);
     if (!source) continue;
     if (source.stream !== e.stream || source.revision !== e.revision || source.hash !== e.hash) {
-      throw new MigrationVerifyError(target, `event ${e.id} is stream ${e.stream} revision ${e.revision} here but ${source.stream} revision ${source.revision} in the source`);
+      throw new MigrationVerifyError(
+        target,
+        `event ${e.id} is stream ${e.stream} revision ${e.revision} here but ${source.stream} revision ${source.revision} in the source`,
+      );
     }
     found++;
   }
@@ -86,7 +89,9 @@ export async function migrateStore(from: string, to: string, progress?: Progress
 export function registerMigrateCommand(program: Command): void {
   program
     .command('migrate')
-    .description('copy every stream from one store to another (ids, order and hashes kept; re-run to finish an interrupted migration), then verify the audit chain on the target')
+    .description(
+      'copy every stream from one store to another (ids, order and hashes kept; re-run to finish an interrupted migration), then verify the audit chain on the target',
+    )
     .requiredOption('--from <url>', 'the store to copy: file:<dir>, http(s)://<hub>, kurrentdb://<host:port>')
     .requiredOption('--to <url>', 'the store to copy into (created if it is a new local store)')
     .option('--json', 'print the counts as JSON')

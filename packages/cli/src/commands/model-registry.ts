@@ -35,7 +35,12 @@ async function versionNumberOf(ds: Dotscience, reference: string): Promise<{ nam
   return { name: model.name, version: version.version };
 }
 
-async function record(command: Command, name: string, change: ModelRegistryCommand | ((ds: Dotscience) => Promise<ModelRegistryCommand>), done: string): Promise<void> {
+async function record(
+  command: Command,
+  name: string,
+  change: ModelRegistryCommand | ((ds: Dotscience) => Promise<ModelRegistryCommand>),
+  done: string,
+): Promise<void> {
   await withStoreForWriting(command, async (ds) => {
     const decided = await changeModelRegistry(registryWriter(ds), name, typeof change === 'function' ? await change(ds) : change);
     printText(decided.length === 0 ? `${done} already; nothing recorded` : done);
@@ -53,7 +58,9 @@ function changeText(entry: ModelHistoryEntry): string {
     case 'ModelAliasRemoved':
       return `alias ${String(d.alias)} removed`;
     case 'ModelVersionTagged':
-      return d.value === null ? `version ${String(d.version)} tag ${String(d.key)} removed` : `version ${String(d.version)} tag ${String(d.key)}=${String(d.value)}`;
+      return d.value === null
+        ? `version ${String(d.version)} tag ${String(d.key)} removed`
+        : `version ${String(d.version)} tag ${String(d.key)}=${String(d.value)}`;
     default:
       return `${d.version === undefined ? 'model' : `version ${String(d.version)}`} described: ${String(d.description)}`;
   }
@@ -94,7 +101,7 @@ export function registerModelRegistryCommands(models: Command): void {
     });
   models
     .command('describe')
-    .description("set the description of a model (name) or one of its versions (name@version)")
+    .description('set the description of a model (name) or one of its versions (name@version)')
     .argument('<reference>', 'name, name@version or name@alias')
     .argument('<description>', 'the text')
     .action(async (reference: string, description: string, _options: unknown, command: Command) => {
@@ -102,7 +109,8 @@ export function registerModelRegistryCommands(models: Command): void {
       await record(
         command,
         ref.name,
-        async (ds) => (ref.selector ? { kind: 'describe', version: (await versionNumberOf(ds, reference)).version, description } : { kind: 'describe', description }),
+        async (ds) =>
+          ref.selector ? { kind: 'describe', version: (await versionNumberOf(ds, reference)).version, description } : { kind: 'describe', description },
         `${reference} described`,
       );
     });
@@ -115,7 +123,13 @@ export function registerModelRegistryCommands(models: Command): void {
       await withStoreForReading(command, async (ds) => {
         const { model } = resolveModelReference(await currentState(ds, modelsProjection), name);
         if (options.json) printJson(model.history);
-        else printText(renderTable(['WHEN', 'WHO', 'CHANGE'], model.history.map((h) => [timeText(h.at), h.by ?? '', changeText(h)])));
+        else
+          printText(
+            renderTable(
+              ['WHEN', 'WHO', 'CHANGE'],
+              model.history.map((h) => [timeText(h.at), h.by ?? '', changeText(h)]),
+            ),
+          );
       });
     });
   models

@@ -21,9 +21,16 @@ export function registerProjectsCommand(program: Command): void {
       await withStoreForReading(command, async (ds) => {
         const counts = new Map<string, number>([[ds.configuration.projectId, 0]]);
         for (const run of Object.values(await runsState(ds))) counts.set(run.projectId, (counts.get(run.projectId) ?? 0) + 1);
-        const projects: ProjectSummary[] = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([project, runs]) => ({ project, runs, current: project === ds.configuration.projectId }));
+        const projects: ProjectSummary[] = [...counts]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([project, runs]) => ({ project, runs, current: project === ds.configuration.projectId }));
         if (options.json) return printJson(projects);
-        printText(renderTable(['PROJECT', 'RUNS', ''], projects.map((p) => [p.project, String(p.runs), p.current ? '(current)' : ''])));
+        printText(
+          renderTable(
+            ['PROJECT', 'RUNS', ''],
+            projects.map((p) => [p.project, String(p.runs), p.current ? '(current)' : '']),
+          ),
+        );
       });
     });
 }

@@ -23,7 +23,11 @@ function progressOf(direction: Direction): { onProgress: (p: SyncProgress) => vo
   const bars: Partial<Record<SyncProgress['phase'], ProgressBar>> = {};
   return {
     onProgress: (p) => {
-      const bar = (bars[p.phase] ??= new ProgressBar(p.phase === 'objects' ? `${direction} data` : `${direction} events`, p.total, p.phase === 'objects' ? 'files' : 'events'));
+      const bar = (bars[p.phase] ??= new ProgressBar(
+        p.phase === 'objects' ? `${direction} data` : `${direction} events`,
+        p.total,
+        p.phase === 'objects' ? 'files' : 'events',
+      ));
       bar.update(p.done, p.total);
     },
     finish: () => {
@@ -46,8 +50,11 @@ async function runDirection(direction: Direction, options: HubSyncOptions): Prom
 function describe(direction: Direction, report: SyncReport): void {
   const where = direction === 'push' ? 'to the hub' : 'from the hub';
   const settled = report.versionsSettled > 0 ? `; ${report.versionsSettled} local versions numbered by the hub` : '';
-  process.stderr.write(`${direction}: ${report.eventsCopied} events and ${report.objectsCopied} data objects copied ${where}; ${report.eventsPresent} events were already there${settled}\n`);
-  if (report.objectsUnavailable.length > 0) process.stderr.write(`${direction}: ${report.objectsUnavailable.length} referenced data objects are not held by the source and were not copied\n`);
+  process.stderr.write(
+    `${direction}: ${report.eventsCopied} events and ${report.objectsCopied} data objects copied ${where}; ${report.eventsPresent} events were already there${settled}\n`,
+  );
+  if (report.objectsUnavailable.length > 0)
+    process.stderr.write(`${direction}: ${report.objectsUnavailable.length} referenced data objects are not held by the source and were not copied\n`);
   for (const r of report.refused) {
     process.stderr.write(
       `${direction}: REFUSED stream ${r.stream} revision ${r.revision} (${r.type} ${r.id}) breaks rule ${r.rule}: ${r.reason} — it and ${r.leftOut - 1} later events of the stream were not copied; every other stream was\n`,

@@ -38,7 +38,11 @@ interface Replayed {
 }
 
 function builtInSummary(replayed: readonly Replayed[]): string {
-  const [runs, datasets, models] = replayed.map((r) => r.result.state) as [Record<string, { status: string }>, { datasets: Record<string, { versions: unknown[] }> }, Record<string, { versions: unknown[] }>];
+  const [runs, datasets, models] = replayed.map((r) => r.result.state) as [
+    Record<string, { status: string }>,
+    { datasets: Record<string, { versions: unknown[] }> },
+    Record<string, { versions: unknown[] }>,
+  ];
   const byStatus = new Map<string, number>();
   for (const run of Object.values(runs)) byStatus.set(run.status, (byStatus.get(run.status) ?? 0) + 1);
   const statusText = [...byStatus].map(([s, n]) => `${n} ${s}`).join(', ');

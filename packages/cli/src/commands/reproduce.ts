@@ -13,9 +13,12 @@ export function reproductionText(result: Reproduction): string {
   const lines = [`Reproduced run ${result.runId} in ${result.target}`];
   if (result.code) lines.push(`code    git ${result.code.commit} (from ${result.code.repository})`);
   const change = result.uncommittedChange;
-  if (change) lines.push(`change  patch ${change.patch} applied, ${change.verified === true ? 'verified: the tree matches the run\'s diff digest' : change.verified === false ? 'NOT verified: the tree differs from the run\'s diff digest' : 'not verifiable'}`);
+  if (change)
+    lines.push(
+      `change  patch ${change.patch} applied, ${change.verified === true ? "verified: the tree matches the run's diff digest" : change.verified === false ? "NOT verified: the tree differs from the run's diff digest" : 'not verifiable'}`,
+    );
   if (result.snapshot) lines.push(`code    ${result.snapshot.files} file(s) kept with the run (not in git) in ${result.snapshot.directory}`);
-  for (const manifest of result.manifests) lines.push(`deps    ${manifest.target}${manifest.kept ? ' (the checkout\'s own)' : ''}`);
+  for (const manifest of result.manifests) lines.push(`deps    ${manifest.target}${manifest.kept ? " (the checkout's own)" : ''}`);
   for (const input of result.inputs) lines.push(`input   ${input.path}  ${input.digest ?? ''}`);
   if (result.notRestored.length > 0) lines.push('', 'Not restored:', ...result.notRestored.map((line) => `  ${line}`));
   lines.push('', 'To re-run it:', `  cd ${shellWord(result.workingDirectory)}${result.command ? ` && ${result.command}` : ''}`);
@@ -26,7 +29,9 @@ export function reproductionText(result: Reproduction): string {
 export function registerReproduceCommand(program: Command): void {
   program
     .command('reproduce')
-    .description("restore a run's code (its git commit, or the copy kept when it was not in git), dependency manifests and inputs (their recorded versions) into a directory, and print how to re-run it")
+    .description(
+      "restore a run's code (its git commit, or the copy kept when it was not in git), dependency manifests and inputs (their recorded versions) into a directory, and print how to re-run it",
+    )
     .argument('<run>', 'run id or a unique prefix of it')
     .argument('<dir>', 'a new or empty directory')
     .option('--json', 'print what was restored as JSON')

@@ -13,15 +13,31 @@ export const RERUN_DIFFERS_EXIT_CODE = 1;
 export function registerRerunCommand(program: Command): void {
   program
     .command('rerun')
-    .description('re-execute a run (in a reproduced copy by default), record the new runs linked to it (rerunOf), and compare every output, model, summary and metric')
+    .description(
+      're-execute a run (in a reproduced copy by default), record the new runs linked to it (rerunOf), and compare every output, model, summary and metric',
+    )
     .argument('<run>', 'run id or a unique prefix of it')
-    .option('--in <dir>', 'run there: a new or empty directory is reproduced into first; an existing one is run in as it is (default: a temporary reproduced copy)')
+    .option(
+      '--in <dir>',
+      'run there: a new or empty directory is reproduced into first; an existing one is run in as it is (default: a temporary reproduced copy)',
+    )
     .option('--check', `exit with ${RERUN_DIFFERS_EXIT_CODE} when any item differs`)
-    .option('--tolerance <metric=number>', 'count a numeric metric or summary value identical within this absolute difference (repeatable)', collectTolerance, new Map<string, number>())
+    .option(
+      '--tolerance <metric=number>',
+      'count a numeric metric or summary value identical within this absolute difference (repeatable)',
+      collectTolerance,
+      new Map<string, number>(),
+    )
     .option('--json', 'print the comparison as JSON')
     .action(async (ref: string, options: { in?: string; check?: boolean; tolerance: Map<string, number>; json?: boolean }, command: Command) => {
       const progress = new ProgressBar('materializing', undefined, 'bytes');
-      const outcome = await rerunRun({ settings: settingsOf(command), ref, tolerances: options.tolerance, progress, ...(options.in === undefined ? {} : { in: options.in }) }).finally(() => progress.finish());
+      const outcome = await rerunRun({
+        settings: settingsOf(command),
+        ref,
+        tolerances: options.tolerance,
+        progress,
+        ...(options.in === undefined ? {} : { in: options.in }),
+      }).finally(() => progress.finish());
       if (options.json) printJson(outcome);
       else printText(rerunReport(outcome));
       if (options.check && !outcome.identical) process.exitCode = RERUN_DIFFERS_EXIT_CODE;

@@ -56,7 +56,8 @@ export function registerRunAnnotationCommands(program: Command): void {
     .argument('<run>', 'run id or a unique prefix of it')
     .option('--reason <text>', 'why it is deleted (kept in the audit trail; required)')
     .action(async (ref: string, options: { reason?: string }, command: Command) => {
-      if (options.reason === undefined || options.reason.trim() === '') throw new UsageError(`ds delete needs --reason <text>: why run ${ref} is deleted (the audit trail keeps it)`);
+      if (options.reason === undefined || options.reason.trim() === '')
+        throw new UsageError(`ds delete needs --reason <text>: why run ${ref} is deleted (the audit trail keeps it)`);
       await annotate(command, ref, [{ kind: 'delete', reason: options.reason }], (runId) => `run ${runId} deleted; ds gc drops the data no other run uses`);
     });
 }

@@ -10,7 +10,9 @@ export function workloadReport(outcome: WorkloadOutcome): string {
   for (const runId of outcome.linkedRuns) lines.push(`ds run: run ${runId} recorded by the program`);
   if (outcome.errors.length > 0) lines.push(`ds run: ${outcome.errors.length} problem(s) recorded as errors of the workload (ds show ${outcome.workloadId})`);
   if (outcome.exitCode !== outcome.exit.exitCode) {
-    lines.push(`ds run: exiting with ${outcome.exitCode}: the program exited ${outcome.exit.exitCode}, but a run block it printed could not be recorded (see above)`);
+    lines.push(
+      `ds run: exiting with ${outcome.exitCode}: the program exited ${outcome.exit.exitCode}, but a run block it printed could not be recorded (see above)`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

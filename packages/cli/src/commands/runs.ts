@@ -50,7 +50,8 @@ export function registerRunsCommand(program: Command): void {
       if ([options.json, options.ndjson, options.csv].filter(Boolean).length > 1) {
         command.error('error: choose one of --json, --ndjson and --csv', { exitCode: 2, code: 'ds.runs.format' });
       }
-      if (options.all && options.limit !== undefined) command.error('error: --all and --limit contradict each other; give one', { exitCode: 2, code: 'ds.runs.limit' });
+      if (options.all && options.limit !== undefined)
+        command.error('error: --all and --limit contradict each other; give one', { exitCode: 2, code: 'ds.runs.limit' });
       await withStoreForReading(command, async (ds) => {
         const model = await runReadModel(ds);
         const limit = options.all ? undefined : (options.limit ?? (machine ? undefined : RUNS_PAGE));

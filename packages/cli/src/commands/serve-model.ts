@@ -33,15 +33,21 @@ export function registerServeModelCommand(program: Command): void {
     .option('--port <n>', 'port to listen on (0: any free port)', nonNegativeInteger, 8080)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action(async (reference: string | undefined, options: { modelDir?: string; port: number; host: string }, command: Command) => {
-      if ((reference === undefined) === (options.modelDir === undefined)) throw new UsageError('name one model to serve: ds serve-model <name>@<alias>, or ds serve-model --model-dir <dir>');
+      if ((reference === undefined) === (options.modelDir === undefined))
+        throw new UsageError('name one model to serve: ds serve-model <name>@<alias>, or ds serve-model --model-dir <dir>');
       const scratch = await mkdtemp(join(tmpdir(), 'ds-serve-model-'));
       try {
-        const served = reference !== undefined ? await fromStore(command, reference, scratch) : await servedModelDirectory(resolve(options.modelDir!)).then(({ manifest, file }) => ({ model: manifest as ServedModel, file }));
+        const served =
+          reference !== undefined
+            ? await fromStore(command, reference, scratch)
+            : await servedModelDirectory(resolve(options.modelDir!)).then(({ manifest, file }) => ({ model: manifest as ServedModel, file }));
         const { model, file } = served;
         const predictor = await loadPredictor(`${model.name}@${model.version}`, model.framework, file);
         const server = new PredictionServer({ name: model.name, version: model.version, digest: model.digest, framework: model.framework }, predictor);
         const url = await server.listen(options.port, options.host);
-        printText(`serving ${model.name}@${model.version} (${model.framework}, digest verified) at ${url}: POST ${url}/predict, GET ${url}/health, GET ${url}/metrics`);
+        printText(
+          `serving ${model.name}@${model.version} (${model.framework}, digest verified) at ${url}: POST ${url}/predict, GET ${url}/health, GET ${url}/metrics`,
+        );
         await new Promise<void>((resolveStop) => {
           process.once('SIGINT', () => resolveStop());
           process.once('SIGTERM', () => resolveStop());

@@ -6,7 +6,8 @@ import { keepHubFilesPrivate, plainHttpWarning } from './hub-file-modes.js';
 
 const localDirectory = (value: string | undefined, option: string): string | undefined => {
   if (value === undefined) return undefined;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !value.startsWith('file:')) throw new InvalidOptionArgumentError(`${option} ${value}: the hub keeps its stores in local directories; give a path or file:<dir>`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && !value.startsWith('file:'))
+    throw new InvalidOptionArgumentError(`${option} ${value}: the hub keeps its stores in local directories; give a path or file:<dir>`);
   return value.startsWith('file:') ? value.slice('file:'.length) : value;
 };
 

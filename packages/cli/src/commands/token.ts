@@ -37,13 +37,18 @@ export function registerTokenCommand(program: Command): void {
     });
   token
     .command('list')
-    .description("list tokens (never their secrets), of --project when given")
+    .description('list tokens (never their secrets), of --project when given')
     .option('--json', 'print as JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       const { project } = command.optsWithGlobals<{ project?: string }>();
       const tokens = (await hubTokens(hubDirectory(command))).list(project);
       if (options.json) return printJson(tokens);
-      printText(renderTable(['id', 'project', 'role', 'label', 'created', 'revoked'], tokens.map((t) => [t.id, t.project, t.role, t.label ?? '', t.createdAt, t.revokedAt ?? ''])));
+      printText(
+        renderTable(
+          ['id', 'project', 'role', 'label', 'created', 'revoked'],
+          tokens.map((t) => [t.id, t.project, t.role, t.label ?? '', t.createdAt, t.revokedAt ?? '']),
+        ),
+      );
     });
   token
     .command('revoke <id>')

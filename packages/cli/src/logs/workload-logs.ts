@@ -8,7 +8,9 @@ import { WORKLOAD_LOG_PATH } from '../runner/index.js';
 export class NoWorkloadLogError extends DotscienceError {
   readonly code = 'NO_WORKLOAD_LOG';
   constructor(readonly runId: string) {
-    super(`run ${runId} has no captured output: only runs of ds run (and the runs their program recorded) keep a log — run the program with ds run -- <command> to capture it`);
+    super(
+      `run ${runId} has no captured output: only runs of ds run (and the runs their program recorded) keep a log — run the program with ds run -- <command> to capture it`,
+    );
   }
 }
 

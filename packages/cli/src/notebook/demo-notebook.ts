@@ -14,7 +14,17 @@ export function notebookPython(): { python: string } | { missing: string } {
   for (const python of ['python3', '/usr/bin/python3']) {
     const probe = spawnSync(python, ['-c', `import ${MODULES.join(', ')}`], { encoding: 'utf8' });
     if (probe.error === undefined && probe.status === 0) return { python };
-    reasons.push(probe.error ? `${python} is not installed` : `${python} cannot import ${probe.stderr.trim().split('\n').pop()?.replace(/^ModuleNotFoundError: /, '') ?? MODULES.join(', ')}`);
+    reasons.push(
+      probe.error
+        ? `${python} is not installed`
+        : `${python} cannot import ${
+            probe.stderr
+              .trim()
+              .split('\n')
+              .pop()
+              ?.replace(/^ModuleNotFoundError: /, '') ?? MODULES.join(', ')
+          }`,
+    );
   }
   return { missing: `${reasons.join('; ')} — on Debian: apt-get install ${NOTEBOOK_DEMO_PACKAGES}` };
 }

@@ -82,7 +82,12 @@ export async function ingestNotebook(services: RunServices, path: string, contex
   const pending: NotebookRunBlock[] = [];
   for (const run of found.runs) {
     if (!UUID.test(run.runId)) {
-      report.errors.push({ cell: run.cell, runId: run.runId, reason: 'not-recorded', message: `cell ${run.cell}: run id ${run.runId} is not a UUID, so a second ingest could not know it was recorded; print blocks with ds.publish()` });
+      report.errors.push({
+        cell: run.cell,
+        runId: run.runId,
+        reason: 'not-recorded',
+        message: `cell ${run.cell}: run id ${run.runId} is not a UUID, so a second ingest could not know it was recorded; print blocks with ds.publish()`,
+      });
     } else if (await streamExists(services, runStream(run.runId.toLowerCase()))) report.alreadyRecorded.push(run.runId.toLowerCase());
     else pending.push(run);
   }
@@ -95,26 +100,45 @@ export async function ingestNotebook(services: RunServices, path: string, contex
     services.code.inspect(inspectedIn, relative(inspectedIn, absolute)),
   ]);
   const codeVersion: CodeVersion = { ...tree, notebook: notebookVersion };
-  const capture: CaptureServices = { data: services.data, environment: services.environment, clock: services.clock, code: { inspect: async () => codeVersion } };
+  const capture: CaptureServices = {
+    data: services.data,
+    environment: services.environment,
+    clock: services.clock,
+    code: { inspect: async () => codeVersion },
+  };
   const taken = new Set<string>();
   for (const run of pending) {
     try {
-      const captured = await captureProtocolBlock(capture, { root: context.root ?? ProtocolDataRoot.forWorkload({}, dirname(absolute), dirname(absolute)), cwd: dirname(absolute) }, {
-        runId: run.runId,
-        block: run.block,
-        line: 0,
-        readAt: new Date(savedAt).toISOString(),
-        // The block was printed before the notebook holding it was saved.
-        printedBy: () => savedAt,
-      });
+      const captured = await captureProtocolBlock(
+        capture,
+        { root: context.root ?? ProtocolDataRoot.forWorkload({}, dirname(absolute), dirname(absolute)), cwd: dirname(absolute) },
+        {
+          runId: run.runId,
+          block: run.block,
+          line: 0,
+          readAt: new Date(savedAt).toISOString(),
+          // The block was printed before the notebook holding it was saved.
+          printedBy: () => savedAt,
+        },
+      );
       // A notebook's runs are interactive whatever mode the library was in (under ds run the kernel inherits "command").
       const { script: _script, ...plan } = captured.plan;
       const workload = { ...(context.workload ?? { cwd: dirname(absolute) }), notebook: recordedPath, cell: run.cell };
-      const runId = await recordProtocolRun(services, { ...captured, plan: { ...plan, mode: 'interactive' } }, { projectId: context.projectId, workload, writer: context.writer }, taken);
+      const runId = await recordProtocolRun(
+        services,
+        { ...captured, plan: { ...plan, mode: 'interactive' } },
+        { projectId: context.projectId, workload, writer: context.writer },
+        taken,
+      );
       taken.add(runId);
       report.recorded.push({ runId, cell: run.cell });
     } catch (error) {
-      report.errors.push({ cell: run.cell, runId: run.runId, reason: 'not-recorded', message: `cell ${run.cell}: the run block ${run.runId} could not be recorded: ${(error as Error).message}` });
+      report.errors.push({
+        cell: run.cell,
+        runId: run.runId,
+        reason: 'not-recorded',
+        message: `cell ${run.cell}: the run block ${run.runId} could not be recorded: ${(error as Error).message}`,
+      });
     }
   }
   return report;

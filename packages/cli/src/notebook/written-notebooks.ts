@@ -27,7 +27,9 @@ export async function notebooksUnder(directories: readonly string[]): Promise<No
       if (entry.isDirectory()) {
         if (depth < MAX_DEPTH && !SKIPPED.has(entry.name) && !entry.name.startsWith('.')) await walk(path, depth + 1);
       } else if (entry.isFile() && entry.name.endsWith('.ipynb') && !found.has(path)) {
-        const modified = await stat(path).then((s) => s.mtimeMs).catch(() => undefined);
+        const modified = await stat(path)
+          .then((s) => s.mtimeMs)
+          .catch(() => undefined);
         if (modified !== undefined) found.set(path, modified);
       }
     }
@@ -42,5 +44,8 @@ export async function notebooksUnder(directories: readonly string[]): Promise<No
  */
 export async function notebooksWrittenSince(before: NotebookTimes, directories: readonly string[]): Promise<string[]> {
   const now = await notebooksUnder(directories);
-  return [...now].filter(([path, modified]) => before.get(path) !== modified).map(([path]) => path).sort();
+  return [...now]
+    .filter(([path, modified]) => before.get(path) !== modified)
+    .map(([path]) => path)
+    .sort();
 }

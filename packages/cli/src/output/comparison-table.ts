@@ -28,11 +28,16 @@ export function comparisonTable(comparison: RunComparison, idLength: number, hig
     rows.push(['', `metrics.${m.name}.min`, ...m.min.map(cell)]);
     rows.push(['', `metrics.${m.name}.max`, ...m.max.map(cell)]);
   }
-  values('summary', comparison.summary.filter((s) => !shownAsMetric.has(s.name)));
+  values(
+    'summary',
+    comparison.summary.filter((s) => !shownAsMetric.has(s.name)),
+  );
   values('labels', comparison.labels);
   values('inputs', comparison.inputs, digestCell);
   values('outputs', comparison.outputs, digestCell);
-  values('code', comparison.code, (v) => (typeof v === 'string' && v.startsWith('sha256:') ? shortDigest(v) : typeof v === 'string' && /^[0-9a-f]{40}$/.test(v) ? v.slice(0, 12) : cell(v)));
+  values('code', comparison.code, (v) =>
+    typeof v === 'string' && v.startsWith('sha256:') ? shortDigest(v) : typeof v === 'string' && /^[0-9a-f]{40}$/.test(v) ? v.slice(0, 12) : cell(v),
+  );
   values('tags', comparison.tags);
   if (rows.length === 0) return 'The runs record no parameters, metrics, summary values, labels, inputs or outputs.';
   const table = renderTable(headers, rows);

@@ -11,7 +11,17 @@ export interface RunPush {
 
 export function runPushes(lines: readonly LedgerLine[]): RunPush[] {
   return lines.flatMap(({ hub, receipt }) =>
-    receipt.append ? [{ hub: hub ?? '(unknown hub)', token: receipt.append.token, fromRevision: receipt.append.fromRevision, toRevision: receipt.append.toRevision, signedAt: receipt.signedAt }] : [],
+    receipt.append
+      ? [
+          {
+            hub: hub ?? '(unknown hub)',
+            token: receipt.append.token,
+            fromRevision: receipt.append.fromRevision,
+            toRevision: receipt.append.toRevision,
+            signedAt: receipt.signedAt,
+          },
+        ]
+      : [],
   );
 }
 

@@ -54,7 +54,11 @@ export function runDetails(run: RunView, datasets: DatasetsState): string {
   head.push(['code', codeText(run.codeVersion)]);
   head.push(['environment', `${env.runtime} on ${env.os}, ${env.user}@${env.host}`]);
   if (env.interpreter) head.push(['interpreter', `${env.interpreter.language} ${env.interpreter.version} at ${env.interpreter.path}`]);
-  if (env.machine) head.push(['machine', `${env.machine.cpu}, ${env.machine.cores} cores, ${byteSize(env.machine.memoryBytes)}${env.machine.gpus ? `, ${env.machine.gpus.join('; ')}` : ''}`]);
+  if (env.machine)
+    head.push([
+      'machine',
+      `${env.machine.cpu}, ${env.machine.cores} cores, ${byteSize(env.machine.memoryBytes)}${env.machine.gpus ? `, ${env.machine.gpus.join('; ')}` : ''}`,
+    ]);
   if (run.rerunOf) head.push(['rerun of', run.rerunOf]);
   if (run.error) head.push(['error', run.error.message]);
   if (run.abandoned) head.push(['abandoned', `${run.abandoned.reason} (found ${timeText(run.abandoned.at)})`]);
@@ -62,26 +66,85 @@ export function runDetails(run: RunView, datasets: DatasetsState): string {
   const out = [renderTable(['', ''], head).split('\n').slice(1).join('\n')];
 
   const params = Object.keys(run.parameters).sort();
-  if (params.length > 0) out.push(section('parameters', renderTable(['NAME', 'VALUE'], params.map((k) => [k, valueText(run.parameters[k])]))));
+  if (params.length > 0)
+    out.push(
+      section(
+        'parameters',
+        renderTable(
+          ['NAME', 'VALUE'],
+          params.map((k) => [k, valueText(run.parameters[k])]),
+        ),
+      ),
+    );
   const metrics = Object.keys(run.metrics).sort();
   if (metrics.length > 0) {
     const rows = metrics.map((k) => {
       const m = run.metrics[k]!;
-      return [k, valueText(m.last), m.min === null ? '' : valueText(m.min), m.max === null ? '' : valueText(m.max), m.source === 'summary' ? 'summary' : String(m.count)];
+      return [
+        k,
+        valueText(m.last),
+        m.min === null ? '' : valueText(m.min),
+        m.max === null ? '' : valueText(m.max),
+        m.source === 'summary' ? 'summary' : String(m.count),
+      ];
     });
     out.push(section('metrics', renderTable(['NAME', 'LAST', 'MIN', 'MAX', 'POINTS'], rows)));
   }
   const summary = Object.keys(run.summary).sort();
-  if (summary.length > 0) out.push(section('summary', renderTable(['NAME', 'VALUE'], summary.map((k) => [k, valueText(run.summary[k])]))));
+  if (summary.length > 0)
+    out.push(
+      section(
+        'summary',
+        renderTable(
+          ['NAME', 'VALUE'],
+          summary.map((k) => [k, valueText(run.summary[k])]),
+        ),
+      ),
+    );
   const labels = Object.keys(run.labels).sort();
-  if (labels.length > 0) out.push(section('labels', renderTable(['NAME', 'VALUE'], labels.map((k) => [k, run.labels[k]!]))));
+  if (labels.length > 0)
+    out.push(
+      section(
+        'labels',
+        renderTable(
+          ['NAME', 'VALUE'],
+          labels.map((k) => [k, run.labels[k]!]),
+        ),
+      ),
+    );
   const tags = Object.keys(run.tags ?? {}).sort();
-  if (tags.length > 0) out.push(section('tags', renderTable(['NAME', 'VALUE'], tags.map((k) => [k, run.tags![k]!]))));
-  if (run.notes && run.notes.length > 0) out.push(section('notes', renderTable(['WHEN', 'WHO', 'NOTE'], run.notes.map((n) => [timeText(n.at), n.by ?? '', n.note]))));
+  if (tags.length > 0)
+    out.push(
+      section(
+        'tags',
+        renderTable(
+          ['NAME', 'VALUE'],
+          tags.map((k) => [k, run.tags![k]!]),
+        ),
+      ),
+    );
+  if (run.notes && run.notes.length > 0)
+    out.push(
+      section(
+        'notes',
+        renderTable(
+          ['WHEN', 'WHO', 'NOTE'],
+          run.notes.map((n) => [timeText(n.at), n.by ?? '', n.note]),
+        ),
+      ),
+    );
   if (run.inputs.length > 0) out.push(section('inputs', renderTable(['PATH', 'DATASET', 'DIGEST', 'SIZE'], dataRows(run.inputs, datasets))));
   if (run.outputs.length > 0) out.push(section('outputs', renderTable(['PATH', 'DATASET', 'DIGEST', 'SIZE'], dataRows(run.outputs, datasets))));
   if (run.missing && run.missing.length > 0) {
-    out.push(section('missing (declared, nothing to capture)', renderTable(['PATH', 'AS', 'WHY'], run.missing.map((m) => [m.path, m.declaredAs, m.reason]))));
+    out.push(
+      section(
+        'missing (declared, nothing to capture)',
+        renderTable(
+          ['PATH', 'AS', 'WHY'],
+          run.missing.map((m) => [m.path, m.declaredAs, m.reason]),
+        ),
+      ),
+    );
   }
   if (run.models.length > 0) {
     const rows = run.models.map((m) => [m.name, m.path, m.framework ?? '', shortDigest(m.version?.digest), m.version ? byteSize(m.version.bytes) : '']);

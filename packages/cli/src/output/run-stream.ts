@@ -42,7 +42,9 @@ export async function streamCsv(runs: () => AsyncIterable<RunView>): Promise<voi
   const names = { parameters: new Set<string>(), metrics: new Set<string>(), summary: new Set<string>(), labels: new Set<string>(), tags: new Set<string>() };
   for await (const run of runs()) for (const part of KEYED) for (const key of Object.keys(partOf(run, part))) names[part].add(key);
   const keyed = KEYED.flatMap((part) => [...names[part]].sort().map((key) => ({ part, key })));
-  await write(`${['run_id', 'parent', 'status', 'started_at', 'ended_at', 'description', ...keyed.map(({ part, key }) => `${COLUMN_PREFIX[part]}.${key}`)].map(csvCell).join(',')}\n`);
+  await write(
+    `${['run_id', 'parent', 'status', 'started_at', 'ended_at', 'description', ...keyed.map(({ part, key }) => `${COLUMN_PREFIX[part]}.${key}`)].map(csvCell).join(',')}\n`,
+  );
   for await (const run of runs()) {
     const cells = [run.runId, withParent(run).parent ?? '', run.status, run.startedAt, run.endedAt ?? '', run.description ?? ''];
     for (const { part, key } of keyed) {

@@ -37,7 +37,10 @@ export async function loadProjectionModule(file: string): Promise<Array<Projecti
   }
   const candidates = looksLikeProjection(module.default) ? [module.default] : Object.values(module).filter(looksLikeProjection);
   if (candidates.length === 0) {
-    throw new ProjectionModuleError(file, 'exports no projection — export default defineProjection({ name, version, initial, handlers }) (or the plain object)');
+    throw new ProjectionModuleError(
+      file,
+      'exports no projection — export default defineProjection({ name, version, initial, handlers }) (or the plain object)',
+    );
   }
   return candidates.map((c) => defineProjection(c));
 }

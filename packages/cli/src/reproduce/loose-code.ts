@@ -11,7 +11,10 @@ export function codeRootOf(run: RunView): string | undefined {
   const cwd = run.workload.cwd;
   if (snapshot === undefined || cwd === undefined) return undefined;
   if (!relative(cwd, snapshot.directory).startsWith('..')) return undefined;
-  const projects = (run.environment.manifests ?? []).map((m) => m.path).filter((p) => /(^|\/)(package\.json|pyproject\.toml)$/.test(p)).map(dirname);
+  const projects = (run.environment.manifests ?? [])
+    .map((m) => m.path)
+    .filter((p) => /(^|\/)(package\.json|pyproject\.toml)$/.test(p))
+    .map(dirname);
   const above = projects.filter((dir) => !relative(dir, snapshot.directory).startsWith('..')).sort((a, b) => b.length - a.length);
   return above[0] ?? snapshot.directory;
 }

@@ -40,9 +40,14 @@ export async function packageDifferences(run: RunView, codeDirectory: string, en
   if (recorded.interpreter?.language === 'python') {
     const program = existsSync(recorded.interpreter.path) ? recorded.interpreter.path : 'python3';
     const python = await describePython(program, codeDirectory, env, new InterpreterCache(cacheDirectory(env)));
-    if (python === undefined) return { here: program, differences: [`no Python interpreter answers here as ${program} (the run used python ${recorded.interpreter.version} at ${recorded.interpreter.path})`] };
+    if (python === undefined)
+      return {
+        here: program,
+        differences: [`no Python interpreter answers here as ${program} (the run used python ${recorded.interpreter.version} at ${recorded.interpreter.path})`],
+      };
     const differences: string[] = [];
-    if (python.interpreter.version !== recorded.interpreter.version) differences.push(`python ${python.interpreter.version} here, ${recorded.interpreter.version} then`);
+    if (python.interpreter.version !== recorded.interpreter.version)
+      differences.push(`python ${python.interpreter.version} here, ${recorded.interpreter.version} then`);
     differences.push(...summarized('package', versionDifferences(then, python.packages)));
     return { here: `python ${python.interpreter.version} at ${python.interpreter.path}`, differences };
   }

@@ -32,7 +32,9 @@ export class MissingDataVersionError extends DotscienceError {
 export class PatchMissingError extends DotscienceError {
   readonly code = 'PATCH_MISSING';
   constructor(readonly digest: string) {
-    super(`the run's uncommitted change (patch ${digest}) is not in this data store — it was removed by gc or recorded elsewhere; point --data at the store that holds it`);
+    super(
+      `the run's uncommitted change (patch ${digest}) is not in this data store — it was removed by gc or recorded elsewhere; point --data at the store that holds it`,
+    );
   }
 }
 

@@ -123,7 +123,10 @@ export async function reproduceRun(
       );
     }
   } else if (run.codeVersion.snapshot === undefined) {
-    const why = run.codeVersion.notRecorded === undefined ? 'its code was not under version control' : `its code version was not recorded: ${run.codeVersion.notRecorded}`;
+    const why =
+      run.codeVersion.notRecorded === undefined
+        ? 'its code was not under version control'
+        : `its code version was not recorded: ${run.codeVersion.notRecorded}`;
     warnings.push(`the run recorded no git commit (${why}): only its inputs are restored`);
     notRestored.push(`code: the run recorded no git commit and no copy of its code (${why})`);
   } else {
@@ -162,7 +165,9 @@ export async function reproduceRun(
   const listed = restoredNames.length > 0 ? `${restoredNames.join(', ')} restored` : 'no dependency manifest was recorded';
   if (packages.differences.length > 0) notRestored.push(`packages: ${listed}; ${packages.differences.join('; ')}`);
   if (linkedNodeModules.length > 0) {
-    notRestored.push(`packages: Node packages are not stored with a run; node_modules linked to ${linkedNodeModules.join(', ')} (install from the restored lockfile for a copy of your own)`);
+    notRestored.push(
+      `packages: Node packages are not stored with a run; node_modules linked to ${linkedNodeModules.join(', ')} (install from the restored lockfile for a copy of your own)`,
+    );
   }
   for (const d of environment) {
     const then = d.then === null ? 'unset then' : `${d.name}=${d.then} then`;

@@ -40,7 +40,11 @@ async function materializedPatch<T>(ds: Dotscience, patch: VersionRef, digest: s
  * diff digest is computed the way the run's was and compared with the recorded one —
  * well defined when the patch's digest equals `diffDigest`, i.e. no untracked file was left out.
  */
-export async function restoreUncommittedChange(ds: Dotscience, code: CodeVersion & { patch: VersionRef }, tree: string): Promise<{ change: RestoredChange; warnings: string[] }> {
+export async function restoreUncommittedChange(
+  ds: Dotscience,
+  code: CodeVersion & { patch: VersionRef },
+  tree: string,
+): Promise<{ change: RestoredChange; warnings: string[] }> {
   const digest = code.patch.digest ?? (await ds.data.digestOf(code.patch));
   const warnings: string[] = [];
   if (code.patch.bytes > 0) {
@@ -58,7 +62,8 @@ export async function restoreUncommittedChange(ds: Dotscience, code: CodeVersion
     verified = reproduced === recorded;
     if (!verified) warnings.push(`the reproduced tree's uncommitted change (${reproduced ?? 'none'}) differs from the run's (${recorded})`);
   } else {
-    const omitted = code.omittedUntracked === undefined ? '' : ` (${code.omittedUntracked.files}, ${code.omittedUntracked.bytes} bytes: see codeVersion.omittedUntracked)`;
+    const omitted =
+      code.omittedUntracked === undefined ? '' : ` (${code.omittedUntracked.files}, ${code.omittedUntracked.bytes} bytes: see codeVersion.omittedUntracked)`;
     warnings.push(
       `the run's diff digest (${recorded ?? 'not recorded'}) also covers untracked files left out of the stored patch (${digest}) by the code inspector's size limits${omitted}; they are not restored and the code is not verified`,
     );

@@ -58,7 +58,15 @@ export async function rerunRun(options: RerunOptions): Promise<RerunOutcome> {
         argv = reproduction.argv ?? undefined;
       }
       if (argv === undefined || argv.length === 0) throw new NothingToRerunError(family.run.runId);
-      return { family, plan, reproduction, cwd, argv: [...argv], settings: { ...options.settings, ...settingsOfConfiguration(ds.configuration) }, variables: reproduction?.environment ?? [] };
+      return {
+        family,
+        plan,
+        reproduction,
+        cwd,
+        argv: [...argv],
+        settings: { ...options.settings, ...settingsOfConfiguration(ds.configuration) },
+        variables: reproduction?.environment ?? [],
+      };
     } finally {
       await ds.close();
     }
@@ -71,7 +79,14 @@ export async function rerunRun(options: RerunOptions): Promise<RerunOutcome> {
     else env[d.name] = d.then;
   }
   // The program's output goes to stderr: stdout is the report's.
-  const workload = await runWorkload({ command: prepared.argv, cwd: prepared.cwd, settings: prepared.settings, env, stdout: process.stderr, rerunOf: prepared.plan.links });
+  const workload = await runWorkload({
+    command: prepared.argv,
+    cwd: prepared.cwd,
+    settings: prepared.settings,
+    env,
+    stdout: process.stderr,
+    rerunOf: prepared.plan.links,
+  });
 
   const ds = await openForReading({ settings: prepared.settings });
   try {

@@ -6,7 +6,10 @@ const shown = (value: JsonValue | null): string => (value === null ? '(none)' : 
 
 /** The rerun's report: where and what ran, then one line per compared item, identical or different, and the verdict. */
 export function rerunReport(outcome: RerunOutcome): string {
-  const lines = [`Reran run ${outcome.runId} as workload ${outcome.workload.workloadId} (exit code ${outcome.workload.exitCode})`, `  in ${outcome.directory}: ${commandLine(outcome.argv)}`];
+  const lines = [
+    `Reran run ${outcome.runId} as workload ${outcome.workload.workloadId} (exit code ${outcome.workload.exitCode})`,
+    `  in ${outcome.directory}: ${commandLine(outcome.argv)}`,
+  ];
   for (const line of outcome.reproduction?.notRestored ?? []) lines.push(`  not restored: ${line}`);
   lines.push('');
   let runId: string | undefined;
@@ -17,9 +20,16 @@ export function rerunReport(outcome: RerunOutcome): string {
     }
     const what = `${item.kind} ${item.name}`;
     const tolerance = item.tolerance === undefined ? '' : ` (within ${item.tolerance})`;
-    lines.push(item.identical ? `  identical  ${what}  ${shown(item.now)}${tolerance}` : `  different  ${what}  ${shown(item.then)} then, ${shown(item.now)} now${tolerance}`);
+    lines.push(
+      item.identical
+        ? `  identical  ${what}  ${shown(item.now)}${tolerance}`
+        : `  different  ${what}  ${shown(item.then)} then, ${shown(item.now)} now${tolerance}`,
+    );
   }
   const differing = outcome.items.filter((item) => !item.identical).length;
-  lines.push('', differing === 0 ? `reproduced: all ${outcome.items.length} items identical` : `NOT reproduced: ${differing} of ${outcome.items.length} items differ`);
+  lines.push(
+    '',
+    differing === 0 ? `reproduced: all ${outcome.items.length} items identical` : `NOT reproduced: ${differing} of ${outcome.items.length} items differ`,
+  );
   return lines.join('\n');
 }

@@ -44,14 +44,36 @@ export function compareRerun(original: RunView, rerun: RunView | undefined, tole
       const a = then.get(key) ?? null;
       const b = now.get(key) ?? null;
       const tolerance = tolerant ? tolerances.get(key) : undefined;
-      items.push({ ...base, kind, name: key, then: a, now: b, identical: then.has(key) && now.has(key) && sameValue(a, b, tolerance), ...(tolerance === undefined ? {} : { tolerance }) });
+      items.push({
+        ...base,
+        kind,
+        name: key,
+        then: a,
+        now: b,
+        identical: then.has(key) && now.has(key) && sameValue(a, b, tolerance),
+        ...(tolerance === undefined ? {} : { tolerance }),
+      });
     }
   };
-  items.push({ ...base, kind: 'run', name: 'status', then: original.status, now: rerun?.status ?? null, identical: rerun !== undefined && original.status === rerun.status });
-  const outputs = (run: RunView | undefined) => byName<JsonValue>((run?.outputs ?? []).filter((o) => !RECORD_OUTPUTS.has(o.path)).map((o) => [o.path, digestOf(o)] as const));
-  const models = (run: RunView | undefined) => byName<JsonValue>((run?.models ?? []).map((m) => [m.name, m.version?.digest ?? m.version?.snapshotId ?? null] as const));
+  items.push({
+    ...base,
+    kind: 'run',
+    name: 'status',
+    then: original.status,
+    now: rerun?.status ?? null,
+    identical: rerun !== undefined && original.status === rerun.status,
+  });
+  const outputs = (run: RunView | undefined) =>
+    byName<JsonValue>((run?.outputs ?? []).filter((o) => !RECORD_OUTPUTS.has(o.path)).map((o) => [o.path, digestOf(o)] as const));
+  const models = (run: RunView | undefined) =>
+    byName<JsonValue>((run?.models ?? []).map((m) => [m.name, m.version?.digest ?? m.version?.snapshotId ?? null] as const));
   const summaries = (run: RunView | undefined) => byName<JsonValue>(Object.entries(run?.summary ?? {}));
-  const metrics = (run: RunView | undefined) => byName<JsonValue>(Object.entries(run?.metrics ?? {}).filter(([, m]) => m.source !== 'summary').map(([name, m]) => [name, m.last] as const));
+  const metrics = (run: RunView | undefined) =>
+    byName<JsonValue>(
+      Object.entries(run?.metrics ?? {})
+        .filter(([, m]) => m.source !== 'summary')
+        .map(([name, m]) => [name, m.last] as const),
+    );
   add('output', outputs(original), outputs(rerun));
   add('model', models(original), models(rerun));
   add('summary', summaries(original), summaries(rerun), true);

@@ -86,7 +86,12 @@ export class RunBlockRecorder {
   private async record(captured: CapturedProtocolRun): Promise<void> {
     const ds = await this.lease.acquire();
     const rerunOf = this.context.rerunOf?.[this.recorded.length];
-    const context = { projectId: this.context.projectId, workload: this.context.workload, writer: this.context.writer, ...(rerunOf === undefined ? {} : { rerunOf }) };
+    const context = {
+      projectId: this.context.projectId,
+      workload: this.context.workload,
+      writer: this.context.writer,
+      ...(rerunOf === undefined ? {} : { rerunOf }),
+    };
     const runId = await recordProtocolRun(ds, captured, context, new Set(this.recorded));
     this.recorded.push(runId);
     this.warn(runId, captured);
@@ -94,7 +99,10 @@ export class RunBlockRecorder {
 
   private warn(runId: string, run: CapturedProtocolRun): void {
     for (const m of run.missing) this.report(`warning: run ${runId}: its ${m.declaredAs} ${m.path} was recorded as missing: ${m.reason}`);
-    for (const [role, list] of [['input', run.inputs], ['output', run.outputs]] as const) {
+    for (const [role, list] of [
+      ['input', run.inputs],
+      ['output', run.outputs],
+    ] as const) {
       for (const d of list) {
         if (!d.changedAfterPublish) continue;
         const { modifiedAt, publishedAt } = d.changedAfterPublish;

@@ -100,7 +100,13 @@ const WORKLOAD_TYPE_VARIABLE = 'DOTSCIENCE_WORKLOAD_TYPE';
  * (unless the user chose): Python block-buffers stdout into a pipe, so its run
  * blocks would arrive only at exit, after the files they name were rewritten.
  */
-function childEnvironment(env: NodeJS.ProcessEnv, settings: Settings | undefined, workloadId: string, root: ProtocolDataRoot, rerunOf: RerunLinks | undefined): NodeJS.ProcessEnv {
+function childEnvironment(
+  env: NodeJS.ProcessEnv,
+  settings: Settings | undefined,
+  workloadId: string,
+  root: ProtocolDataRoot,
+  rerunOf: RerunLinks | undefined,
+): NodeJS.ProcessEnv {
   const child: NodeJS.ProcessEnv = { ...env, [WORKLOAD_ID_VARIABLE]: workloadId };
   delete child[RERUN_OF_VARIABLE];
   if (rerunOf !== undefined && rerunOf.sdkRuns.length > 0) child[RERUN_OF_VARIABLE] = rerunOf.sdkRuns.join(',');
@@ -134,22 +140,46 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
   const report = (message: string) => void stderr.write(`ds run: ${message}\n`);
   const withProgress = (data: DataStore): DataStore => new CaptureProgressDataStore(data, { ...options.captureProgress, target: stderr });
   const openOptions = { cwd, env, ...(options.settings ? { settings: options.settings } : {}) };
-  const lease = new StoreLease({ open: { ...openOptions, waitForLock: true }, lockTimeoutMs: LOCK_TIMEOUT_MS, log: (line) => report(line.replace(/^dotscience: /, '')) });
+  const lease = new StoreLease({
+    open: { ...openOptions, waitForLock: true },
+    lockTimeoutMs: LOCK_TIMEOUT_MS,
+    log: (line) => report(line.replace(/^dotscience: /, '')),
+  });
 
   const starting = await lease.acquire();
   const { projectId, projectRoot } = starting.configuration;
   const startedWorkload = async () => {
     const exclude = await knownDataPaths(starting, WORKLOAD_LOG_PATH);
-    return { exclude, ...(await startWorkloadRun(starting, { command: options.command, cwd, projectId, exclude, writer: options.writer, ...(options.rerunOf?.workload === undefined ? {} : { rerunOf: options.rerunOf.workload }) })) };
+    return {
+      exclude,
+      ...(await startWorkloadRun(starting, {
+        command: options.command,
+        cwd,
+        projectId,
+        exclude,
+        writer: options.writer,
+        ...(options.rerunOf?.workload === undefined ? {} : { rerunOf: options.rerunOf.workload }),
+      })),
+    };
   };
   const workload = await startedWorkload().finally(() => lease.release());
   const { workloadId } = workload;
   // Noted as open while the program runs: if ds run itself is killed, the next opener marks the workload abandoned.
   const notes = new OpenRunNotes(starting.configuration.openRunsDirectory);
   try {
-    notes.write({ runId: workloadId, store: storeKey(starting.configuration.store), mode: 'script', workload: workload.workload, environment: workload.environment, startedAt: workload.startedAt, projectId });
+    notes.write({
+      runId: workloadId,
+      store: storeKey(starting.configuration.store),
+      mode: 'script',
+      workload: workload.workload,
+      environment: workload.environment,
+      startedAt: workload.startedAt,
+      projectId,
+    });
   } catch (error) {
-    report(`warning: could not note workload ${workloadId} as open in ${notes.directory} (${(error as Error).message}); if ds run is killed, its run stays running`);
+    report(
+      `warning: could not note workload ${workloadId} as open in ${notes.directory} (${(error as Error).message}); if ds run is killed, its run stays running`,
+    );
   }
   const root = ProtocolDataRoot.forWorkload(env, cwd, projectRoot);
   // Notebooks the program writes (an executed notebook) hold the run blocks its kernel printed.
@@ -207,7 +237,10 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
           for (const run of ingested.recorded) notebookRuns.push({ runId: run.runId, notebook: ingested.notebook, cell: run.cell });
           for (const error of ingested.errors) {
             report(`notebook ${ingested.notebook}: ${error.message}`);
-            errors.push({ message: `notebook ${ingested.notebook}: ${error.message}`, detail: { notebook: ingested.notebook, cell: error.cell, reason: error.reason } });
+            errors.push({
+              message: `notebook ${ingested.notebook}: ${error.message}`,
+              detail: { notebook: ingested.notebook, cell: error.cell, reason: error.reason },
+            });
           }
         } catch (error) {
           report(`the notebook ${notebook} it wrote could not be read: ${(error as Error).message}`);

@@ -59,9 +59,7 @@ export async function runWorkloadProcess(command: readonly string[], options: Wo
   try {
     const exited = new Promise<WorkloadExit>((resolveExit) => {
       child.once('error', (error: NodeJS.ErrnoException) => resolveExit({ exitCode: 127, signal: null, spawnError: error.message }));
-      child.once('exit', (code, signal) =>
-        resolveExit({ exitCode: code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0), signal }),
-      );
+      child.once('exit', (code, signal) => resolveExit({ exitCode: code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0), signal }));
     });
     const [exit] = await Promise.all([exited, pump(child.stdout, options.onStdout), pump(child.stderr, options.onStderr)]);
     return exit;

@@ -74,7 +74,10 @@ export function workloadDescription(command: readonly string[]): string {
 export async function startWorkloadRun(services: RunServices, start: WorkloadStart): Promise<StartedWorkload> {
   const workloadId = services.ids.newId();
   const script = workloadScript(start.command, start.cwd);
-  const [codeVersion, environment] = await Promise.all([services.code.inspect(start.cwd, script, { exclude: start.exclude ?? [] }), services.environment.describe(start.cwd, { command: start.command, ...(script === undefined ? {} : { script }) })]);
+  const [codeVersion, environment] = await Promise.all([
+    services.code.inspect(start.cwd, script, { exclude: start.exclude ?? [] }),
+    services.environment.describe(start.cwd, { command: start.command, ...(script === undefined ? {} : { script }) }),
+  ]);
   const recorder = RunRecorder.create(services, workloadId, start.writer);
   const workload: Workload = { command: [...start.command], cwd: start.cwd, workloadId, recordedBy: 'ds-run', ...(script === undefined ? {} : { script }) };
   const startedAt = services.clock.now();

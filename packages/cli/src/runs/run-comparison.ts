@@ -69,7 +69,11 @@ function digestsByPath(list: readonly DeclaredData[]): Record<string, string[]> 
 
 /** Every parameter, metric, summary value, label, input, output, code version part and tag of the runs side by side, each marked when the runs disagree. */
 export function compareRuns(runs: readonly RunView[]): RunComparison {
-  const metrics = side(runs, (r) => r.metrics, (m) => m.last).map(({ name, values, differs }) => {
+  const metrics = side(
+    runs,
+    (r) => r.metrics,
+    (m) => m.last,
+  ).map(({ name, values, differs }) => {
     const series = runs.map((r) => (Object.hasOwn(r.metrics, name) ? r.metrics[name]! : undefined));
     const fromSummary = series.every((s) => s === undefined || s.source === 'summary');
     return { name, last: values, min: series.map((s) => s?.min ?? null), max: series.map((s) => s?.max ?? null), differs, fromSummary };

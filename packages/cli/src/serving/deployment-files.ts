@@ -55,7 +55,11 @@ ENTRYPOINT ["ds", "serve-model", "--model-dir", "/srv/model", "--host", "0.0.0.0
 export function kubernetesManifests(model: DeployedModel, options: DeploymentOptions): Array<Record<string, JsonValue>> {
   const name = kubernetesName(`${model.name}-v${model.version}`);
   const labels = { 'app.kubernetes.io/name': kubernetesName(model.name), 'app.kubernetes.io/instance': name, 'app.kubernetes.io/managed-by': 'dotscience' };
-  const annotations = { 'dotscience.io/model': `${model.name}@${model.version}`, 'dotscience.io/model-digest': model.digest, 'dotscience.io/framework': model.framework };
+  const annotations = {
+    'dotscience.io/model': `${model.name}@${model.version}`,
+    'dotscience.io/model-digest': model.digest,
+    'dotscience.io/framework': model.framework,
+  };
   const probe = (path: string, period: number) => ({ httpGet: { path, port: 'http' }, periodSeconds: period, timeoutSeconds: 3 });
   return [
     {

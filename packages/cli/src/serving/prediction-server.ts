@@ -22,7 +22,10 @@ export interface ServedModel {
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 const RequestSchema = z.object({
-  instances: z.array(z.union([z.array(z.number()), z.record(z.string(), z.number())])).min(1, 'must hold at least one row').max(10_000, 'at most 10,000 rows per request'),
+  instances: z
+    .array(z.union([z.array(z.number()), z.record(z.string(), z.number())]))
+    .min(1, 'must hold at least one row')
+    .max(10_000, 'at most 10,000 rows per request'),
 });
 
 class BadRequest extends Error {}
@@ -32,11 +35,14 @@ function rowsOf(body: unknown, features: readonly string[] | undefined): number[
   const parsed = RequestSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new BadRequest(`${issue.path.length === 0 ? 'body' : issue.path.join('.')}: ${issue.message} (send {"instances": [[...features], ...]}${features ? ` or rows of ${features.join(', ')}` : ''})`);
+    throw new BadRequest(
+      `${issue.path.length === 0 ? 'body' : issue.path.join('.')}: ${issue.message} (send {"instances": [[...features], ...]}${features ? ` or rows of ${features.join(', ')}` : ''})`,
+    );
   }
   return parsed.data.instances.map((row, i) => {
     if (Array.isArray(row)) {
-      if (features && row.length !== features.length) throw new BadRequest(`instances.${i}: has ${row.length} values; the model takes ${features.length} (${features.join(', ')})`);
+      if (features && row.length !== features.length)
+        throw new BadRequest(`instances.${i}: has ${row.length} values; the model takes ${features.length} (${features.join(', ')})`);
       return row;
     }
     if (!features) throw new BadRequest(`instances.${i}: this model knows no feature names; send an array of numbers`);
@@ -75,7 +81,12 @@ function send(response: ServerResponse, status: number, body: unknown, type = 'a
  */
 export class PredictionServer {
   private readonly registry = new Registry();
-  private readonly requests = new Counter({ name: 'ds_prediction_requests_total', help: 'prediction requests by outcome', labelNames: ['outcome'], registers: [this.registry] });
+  private readonly requests = new Counter({
+    name: 'ds_prediction_requests_total',
+    help: 'prediction requests by outcome',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   private readonly rows = new Counter({ name: 'ds_predicted_rows_total', help: 'rows predicted', registers: [this.registry] });
   private readonly latency = new Histogram({
     name: 'ds_prediction_duration_seconds',

@@ -10,7 +10,10 @@ export const ServingManifestSchema = z.object({
   version: z.number().int().positive(),
   digest: z.string().regex(/^sha256:[0-9a-f]{64}$/),
   framework: z.string().min(1),
-  file: z.string().min(1).refine((f) => !f.includes('/') && f !== '..', 'must be a file name inside the directory'),
+  file: z
+    .string()
+    .min(1)
+    .refine((f) => !f.includes('/') && f !== '..', 'must be a file name inside the directory'),
 });
 export type ServingManifest = z.infer<typeof ServingManifestSchema>;
 
@@ -25,7 +28,12 @@ export class ServedModelDigestError extends DotscienceError {
 export async function servedModelDirectory(dir: string): Promise<{ manifest: ServingManifest; file: string }> {
   const manifest = parseInput(ServingManifestSchema, JSON.parse(await readFile(join(dir, SERVING_MANIFEST), 'utf8')), `${join(dir, SERVING_MANIFEST)}`);
   const file = join(dir, manifest.file);
-  const digest = `sha256:${createHash('sha256').update(await readFile(file)).digest('hex')}`;
-  if (digest !== manifest.digest) throw new ServedModelDigestError(`${file} has digest ${digest}, not ${manifest.digest} that ${SERVING_MANIFEST} pins for ${manifest.name}@${manifest.version}: refusing to serve it`);
+  const digest = `sha256:${createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex')}`;
+  if (digest !== manifest.digest)
+    throw new ServedModelDigestError(
+      `${file} has digest ${digest}, not ${manifest.digest} that ${SERVING_MANIFEST} pins for ${manifest.name}@${manifest.version}: refusing to serve it`,
+    );
   return { manifest, file };
 }

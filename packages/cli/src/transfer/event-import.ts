@@ -10,7 +10,9 @@ export class ImportHashMismatchError extends DotscienceError {
     readonly stream: string,
     readonly revision: number,
   ) {
-    super(`stream ${stream} revision ${revision} got a different hash in this store than in the file — the stores disagree on the hash rule; stop and report this`);
+    super(
+      `stream ${stream} revision ${revision} got a different hash in this store than in the file — the stores disagree on the hash rule; stop and report this`,
+    );
   }
 }
 

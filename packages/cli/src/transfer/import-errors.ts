@@ -55,6 +55,8 @@ export class ImportRefusedError extends DotscienceError {
     readonly rule: string,
     reason: string,
   ) {
-    super(`${source} line ${line}: stream ${stream} revision ${revision} breaks rule ${rule}: ${reason} — nothing was imported; this event was never admitted by dotscience (run ds audit verify on the store it came from)`);
+    super(
+      `${source} line ${line}: stream ${stream} revision ${revision} breaks rule ${rule}: ${reason} — nothing was imported; this event was never admitted by dotscience (run ds audit verify on the store it came from)`,
+    );
   }
 }

@@ -1,12 +1,4 @@
-import {
-  ChainVerifier,
-  defaultUpcasters,
-  parseInput,
-  RecordedEventSchema,
-  InvalidInputError,
-  type EventStore,
-  type RecordedEvent,
-} from '@dotscience/sdk';
+import { ChainVerifier, defaultUpcasters, parseInput, RecordedEventSchema, InvalidInputError, type EventStore, type RecordedEvent } from '@dotscience/sdk';
 import { ImportChainError, ImportConflictError, ImportLineError } from './import-errors.js';
 
 export interface ImportedEvent {

@@ -40,7 +40,9 @@ describe('receipts: the hub signs every accepted append, the client keeps them, 
   beforeAll(async () => {
     p = await seedTwoStagePipeline();
     hubDir = join(p.project, 'hub');
-    const token = ds(['token', 'create', '--store', hubDir, '--project', 'team', '--role', 'write', '--label', 'alice-laptop'], { cwd: p.project }).stdout.trim();
+    const token = ds(['token', 'create', '--store', hubDir, '--project', 'team', '--role', 'write', '--label', 'alice-laptop'], {
+      cwd: p.project,
+    }).stdout.trim();
     env = { DOTSCIENCE_TOKEN: token };
     hub = await startHubProcess(hubDir);
     const push = ds(['push', '--hub', hub.url], { cwd: p.project, env });
@@ -53,7 +55,9 @@ describe('receipts: the hub signs every accepted append, the client keeps them, 
 
   it("given a first ds serve, then the hub made its Ed25519 key readable by its owner only, and signs the project's head on request", async () => {
     expect(statSync(join(hubDir, 'hub-signing-key.pem')).mode & 0o777).toBe(0o600);
-    const head = (await (await fetch(`${hub!.url}/v1/projects/team/head`, { headers: { authorization: `Bearer ${env.DOTSCIENCE_TOKEN}` } })).json()) as SignedReceipt;
+    const head = (await (
+      await fetch(`${hub!.url}/v1/projects/team/head`, { headers: { authorization: `Bearer ${env.DOTSCIENCE_TOKEN}` } })
+    ).json()) as SignedReceipt;
     expect(receiptSignatureHolds(head)).toBe(true);
     expect(head.head.count).toBe(exportOf(p.project).length);
     expect(receiptSignatureHolds({ ...head, head: { ...head.head, count: head.head.count - 1 } })).toBe(false);
@@ -62,7 +66,9 @@ describe('receipts: the hub signs every accepted append, the client keeps them, 
   it('given a push, then every append left a signed receipt naming the token that made it, kept locally and on the hub, and ds show says who pushed the run', async () => {
     const kept = readFileSync(join(p.project, '.dotscience/receipts/team.ndjson'), 'utf8').trim().split('\n');
     expect(kept.length).toBeGreaterThan(0);
-    const onHub = (await (await fetch(`${hub!.url}/v1/projects/team/receipts?stream=run-${p.trainRunId}`, { headers: { authorization: `Bearer ${env.DOTSCIENCE_TOKEN}` } })).json()) as { receipts: SignedReceipt[] };
+    const onHub = (await (
+      await fetch(`${hub!.url}/v1/projects/team/receipts?stream=run-${p.trainRunId}`, { headers: { authorization: `Bearer ${env.DOTSCIENCE_TOKEN}` } })
+    ).json()) as { receipts: SignedReceipt[] };
     expect(onHub.receipts).toHaveLength(1);
     expect(onHub.receipts[0]!.append).toMatchObject({ stream: `run-${p.trainRunId}`, token: { label: 'alice-laptop' } });
     expect(JSON.stringify(onHub.receipts)).not.toContain(env.DOTSCIENCE_TOKEN!.slice(21)); // never the secret
@@ -71,7 +77,9 @@ describe('receipts: the hub signs every accepted append, the client keeps them, 
     expect(shown.stdout).toMatch(/^pushed {2}by token alice-laptop \([0-9a-f]{16}\) to http:\/\/127\.0\.0\.1:\d+, revisions 0–\d+, /m);
     const json = JSON.parse(ds(['show', p.trainRunId, '--json'], { cwd: p.project, env }).stdout) as { pushes: Array<{ token: { label: string } }> };
     expect(json.pushes.map((push) => push.token.label)).toEqual(['alice-laptop']);
-    const onHubShow = JSON.parse(ds(['--store', hub!.url, 'show', p.trainRunId, '--json'], { cwd: p.project, env }).stdout) as { pushes: Array<{ token: { label: string } }> };
+    const onHubShow = JSON.parse(ds(['--store', hub!.url, 'show', p.trainRunId, '--json'], { cwd: p.project, env }).stdout) as {
+      pushes: Array<{ token: { label: string } }>;
+    };
     expect(onHubShow.pushes.map((push) => push.token.label)).toEqual(['alice-laptop']);
   });
 
@@ -100,18 +108,32 @@ describe('receipts: the hub signs every accepted append, the client keeps them, 
     const hubEvents = join(hubDir, 'events', 'team');
     expect(readdirSync(hubEvents)).toContain('anchors.log');
     // The hub's log, as the owner would leave it: the weak run gone, positions closed up, its anchors made anew on open.
-    rewriteLog(hubEvents, onHub.filter((e) => e.stream !== `run-${p.weakRunId}`), { dropSnapshot: true });
+    rewriteLog(
+      hubEvents,
+      onHub.filter((e) => e.stream !== `run-${p.weakRunId}`),
+      { dropSnapshot: true },
+    );
     rmSync(join(hubEvents, 'anchors.log'));
     hub = await startHubProcess(hubDir);
     const result = audit('--against', hub.url);
     expect(result.code, JSON.stringify(result.json.receipts)).toBe(1);
     expect(result.json.receipts.failures.some((f) => f.side === 'hub' && /rewrote or dropped|truncated or dropped/.test(f.message))).toBe(true);
-    expect(result.json.receipts.failures).toContainEqual(expect.objectContaining({ side: 'hub', stream: `run-${p.weakRunId}`, message: expect.stringMatching(/holds no revision \d+ of stream run-\S+, which it accepted: it dropped it/) }));
+    expect(result.json.receipts.failures).toContainEqual(
+      expect.objectContaining({
+        side: 'hub',
+        stream: `run-${p.weakRunId}`,
+        message: expect.stringMatching(/holds no revision \d+ of stream run-\S+, which it accepted: it dropped it/),
+      }),
+    );
   });
 
   it('given this store rewrote a pushed parameter and re-chained its run, when verified with --receipts and against the published anchor, then both name it', () => {
     const victim = exportOf(p.project).find((e) => e.stream === `run-${p.trainRunId}` && e.type === 'ParameterRecorded')!;
-    rewriteLog(join(p.project, '.dotscience/events'), editAndRechain(exportOf(p.project), victim, (data) => ({ ...(data as object), value: 4 })), { dropSnapshot: true });
+    rewriteLog(
+      join(p.project, '.dotscience/events'),
+      editAndRechain(exportOf(p.project), victim, (data) => ({ ...(data as object), value: 4 })),
+      { dropSnapshot: true },
+    );
     const result = audit('--receipts', '--anchor', join(p.project, 'anchor.json'));
     expect(result.code).toBe(1);
     expect(result.json.receipts.failures).toContainEqual(expect.objectContaining({ side: 'local', stream: `run-${p.trainRunId}` }));

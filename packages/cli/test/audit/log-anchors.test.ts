@@ -42,7 +42,9 @@ describe('ds audit verify holds the log against its anchors', () => {
   it('given the log as written, when audited, then every anchor holds and the head is the log hash over every record', () => {
     const text = ds(['audit', 'verify'], { cwd: p.project });
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(new RegExp(`^anchors: ${events.length} of ${events.length} records hold against \\d+ anchor lines; log hash [0-9a-f]{64}$`, 'm'));
+    expect(text.stdout).toMatch(
+      new RegExp(`^anchors: ${events.length} of ${events.length} records hold against \\d+ anchor lines; log hash [0-9a-f]{64}$`, 'm'),
+    );
     const json = JSON.parse(ds(['audit', 'verify', '--json'], { cwd: p.project }).stdout) as AuditJson;
     expect(json.anchors).toMatchObject({ verifiedRecords: events.length, unanchoredRecords: 0, head: { count: events.length } });
     expect(json.anchors!.break).toBeUndefined();
@@ -51,7 +53,11 @@ describe('ds audit verify holds the log against its anchors', () => {
   it('given a published parameter edited and its run stream re-chained (seal included), when audited, then every stream chain passes but the anchors break and it exits 1', () => {
     const victim = events.find((e) => e.stream === `run-${p.trainRunId}` && e.type === 'ParameterRecorded')!;
     const result = auditAfter('rechained', (dir) =>
-      rewriteLog(dir, editAndRechain(events, victim, (data) => ({ ...(data as object), value: 4 })), { dropSnapshot: true }),
+      rewriteLog(
+        dir,
+        editAndRechain(events, victim, (data) => ({ ...(data as object), value: 4 })),
+        { dropSnapshot: true },
+      ),
     );
     expect(result.json.break).toBeUndefined(); // the per-stream chains and the seal were made anew
     expect(result.code).toBe(1);
@@ -61,7 +67,13 @@ describe('ds audit verify holds the log against its anchors', () => {
   });
 
   it('given a whole run stream deleted and the positions closed up, when audited, then the anchors break', () => {
-    const result = auditAfter('dropped-stream', (dir) => rewriteLog(dir, events.filter((e) => e.stream !== `run-${p.weakRunId}`), { dropSnapshot: true }));
+    const result = auditAfter('dropped-stream', (dir) =>
+      rewriteLog(
+        dir,
+        events.filter((e) => e.stream !== `run-${p.weakRunId}`),
+        { dropSnapshot: true },
+      ),
+    );
     expect(result.code).toBe(1);
     expect(result.json.break).toBeUndefined();
     expect(result.json.anchors?.break?.reason).toBe('log-hash-mismatch');

@@ -42,12 +42,11 @@ describe('ds audit verify checks the data the events refer to', () => {
 
     const text = ds(['audit', 'verify', '--objects'], { cwd: copy });
     expect(text.code).toBe(1);
-    const prepInput = (
-      ds(['export'], { cwd: copy })
-        .stdout.trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as RecordedEvent)
-    ).find((e) => e.stream === `run-${p.prepRunId}` && e.type === 'InputDeclared')!;
+    const prepInput = ds(['export'], { cwd: copy })
+      .stdout.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RecordedEvent)
+      .find((e) => e.stream === `run-${p.prepRunId}` && e.type === 'InputDeclared')!;
     const digest = (prepInput.data as { version: { digest: string } }).version.digest;
     expect(text.stdout).toContain(`MISSING file ${digest} referenced by stream run-${p.prepRunId} revision ${prepInput.revision}`);
     expect(text.stdout).not.toMatch(/^ok/);

@@ -27,7 +27,9 @@ describe.skipIf(missing !== undefined)(`ds run -- jupyter nbconvert --execute${m
   it('records the runs of the executed notebook: parameters, metric series, summary, inputs, outputs and model, with lineage', () => {
     const project = freshProject();
     copyFileSync(NOTEBOOK, join(project, 'iris-tree.ipynb'));
-    const result = dsRun([SYSTEM_PYTHON, '-m', 'nbconvert', '--to', 'notebook', '--execute', '--output', 'executed.ipynb', 'iris-tree.ipynb'], project, { PYTHONPATH: PYTHON_CLIENT });
+    const result = dsRun([SYSTEM_PYTHON, '-m', 'nbconvert', '--to', 'notebook', '--execute', '--output', 'executed.ipynb', 'iris-tree.ipynb'], project, {
+      PYTHONPATH: PYTHON_CLIENT,
+    });
     expect(result.code, result.stderr).toBe(0);
     const found = /ds run: run (\S+) from the notebook executed\.ipynb \(cell (\d+)\)/.exec(result.stderr);
     expect(found, result.stderr).not.toBeNull();

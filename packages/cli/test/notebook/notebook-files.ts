@@ -4,7 +4,15 @@ import { readFileSync } from 'node:fs';
 /** A run block as the Python library prints it (sorted keys, indent 4), with its newline. */
 export function printedBlock(runId: string, metadata: Record<string, unknown>): string {
   const sorted = (value: unknown): unknown =>
-    Array.isArray(value) ? value.map(sorted) : typeof value === 'object' && value !== null ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, sorted((value as Record<string, unknown>)[k])])) : value;
+    Array.isArray(value)
+      ? value.map(sorted)
+      : typeof value === 'object' && value !== null
+        ? Object.fromEntries(
+            Object.keys(value)
+              .sort()
+              .map((k) => [k, sorted((value as Record<string, unknown>)[k])]),
+          )
+        : value;
   const json = JSON.stringify(sorted({ version: '1', input: [], output: [], labels: {}, summary: {}, parameters: {}, ...metadata }), null, 4);
   return `[[DOTSCIENCE-RUN:${runId}]]${json}[[/DOTSCIENCE-RUN:${runId}]]\n`;
 }

@@ -48,7 +48,10 @@ describe('ds notebook ingest', () => {
       notebookJson([
         // The first run printed twice: its cell was run again and both outputs kept.
         { source: 'ds.publish()', outputs: [streamOutput(`loading\n${first}`), streamOutput(first, false)] },
-        { source: 'ds.publish()', outputs: [{ output_type: 'execute_result', execution_count: 2, metadata: {}, data: { 'text/plain': second.split(/(?<=\n)/) } }] },
+        {
+          source: 'ds.publish()',
+          outputs: [{ output_type: 'execute_result', execution_count: 2, metadata: {}, data: { 'text/plain': second.split(/(?<=\n)/) } }],
+        },
       ]),
     );
   });
@@ -57,7 +60,10 @@ describe('ds notebook ingest', () => {
     const first = ingest(project, 'train.ipynb');
     expect(first.code, first.stderr).toBe(0);
     const [report] = JSON.parse(first.stdout) as IngestReport[];
-    expect(report!.recorded).toEqual([{ runId: FIRST, cell: 1 }, { runId: SECOND, cell: 2 }]);
+    expect(report!.recorded).toEqual([
+      { runId: FIRST, cell: 1 },
+      { runId: SECOND, cell: 2 },
+    ]);
     expect(report!.repeated).toEqual([{ runId: FIRST, cell: 1 }]);
     expect(report!.errors).toEqual([]);
 

@@ -31,21 +31,24 @@ interface ShownRun {
   outputs: Array<{ path: string }>;
 }
 
-describe.skipIf(missing !== undefined)(`ds run of a script using the repository's Python client${missing === undefined ? '' : ` (skipped: ${missing})`}`, () => {
-  it('records its version 2 block: the metric series point by point with steps, beside the original fields', () => {
-    const project = freshProject();
-    writeFileSync(join(project, 'data.csv'), 'x\n1\n');
-    writeFileSync(join(project, 'train_client.py'), TRAIN);
-    const result = dsRun([SYSTEM_PYTHON, 'train_client.py'], project, { PYTHONPATH: PYTHON_CLIENT });
-    expect(result.code, result.stderr).toBe(0);
-    const [runId] = reportedRuns(result.stderr).blockRuns;
-    expect(runId).toBeDefined();
-    const run = dsJson<ShownRun>(['show', runId!, '--json'], { cwd: project });
-    expect(run.mode).toBe('script');
-    expect(run.metrics.loss).toMatchObject({ last: 0.25, count: 3, lastStep: 2 });
-    expect(run.parameters).toEqual({ lr: '0.1' });
-    expect(run.summary).toEqual({ verdict: 'fine' });
-    expect(run.inputs.map((i) => i.path)).toEqual(['data.csv']);
-    expect(run.outputs.map((o) => o.path)).toEqual(['model.bin']);
-  });
-});
+describe.skipIf(missing !== undefined)(
+  `ds run of a script using the repository's Python client${missing === undefined ? '' : ` (skipped: ${missing})`}`,
+  () => {
+    it('records its version 2 block: the metric series point by point with steps, beside the original fields', () => {
+      const project = freshProject();
+      writeFileSync(join(project, 'data.csv'), 'x\n1\n');
+      writeFileSync(join(project, 'train_client.py'), TRAIN);
+      const result = dsRun([SYSTEM_PYTHON, 'train_client.py'], project, { PYTHONPATH: PYTHON_CLIENT });
+      expect(result.code, result.stderr).toBe(0);
+      const [runId] = reportedRuns(result.stderr).blockRuns;
+      expect(runId).toBeDefined();
+      const run = dsJson<ShownRun>(['show', runId!, '--json'], { cwd: project });
+      expect(run.mode).toBe('script');
+      expect(run.metrics.loss).toMatchObject({ last: 0.25, count: 3, lastStep: 2 });
+      expect(run.parameters).toEqual({ lr: '0.1' });
+      expect(run.summary).toEqual({ verdict: 'fine' });
+      expect(run.inputs.map((i) => i.path)).toEqual(['data.csv']);
+      expect(run.outputs.map((o) => o.path)).toEqual(['model.bin']);
+    });
+  },
+);

@@ -21,7 +21,8 @@ export function pythonMissing(modules: readonly string[]): string | undefined {
   if (!existsSync(SYSTEM_PYTHON)) reason = `${SYSTEM_PYTHON} is missing (apt-get install python3)`;
   else {
     const probe = spawnSync(SYSTEM_PYTHON, ['-c', `import ${['sys', ...modules].join(', ')}`], { encoding: 'utf8' });
-    if (probe.status !== 0) reason = `${SYSTEM_PYTHON} cannot import ${modules.join(', ')} (${probe.stderr.trim().split('\n').pop()}); CI installs them: see .ci/run`;
+    if (probe.status !== 0)
+      reason = `${SYSTEM_PYTHON} cannot import ${modules.join(', ')} (${probe.stderr.trim().split('\n').pop()}); CI installs them: see .ci/run`;
   }
   if (reason !== undefined && process.env.DOTSCIENCE_PYTHON_TESTS === 'required') throw new Error(`DOTSCIENCE_PYTHON_TESTS=required but ${reason}`);
   return reason;

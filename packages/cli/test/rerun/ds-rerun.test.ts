@@ -46,7 +46,9 @@ const scriptWriting = (what: string): string =>
 
 /** The demo's run recorded from the Python program's run block. */
 function protocolRunOf(project: string): RunView {
-  const runs = dsJson<RunView[]>(['runs'], { cwd: project }).filter((r) => r.workload.recordedBy === 'run-block' && r.workload.cell === undefined && r.rerunOf === undefined); // not the notebook's
+  const runs = dsJson<RunView[]>(['runs'], { cwd: project }).filter(
+    (r) => r.workload.recordedBy === 'run-block' && r.workload.cell === undefined && r.rerunOf === undefined,
+  ); // not the notebook's
   expect(runs).toHaveLength(1);
   return runs[0]!;
 }
@@ -180,7 +182,9 @@ describe('ds rerun and ds reproduce of Python runs', () => {
     const reproduced = ds(['reproduce', original.runId, target], { cwd: project, env: pythonEnv });
 
     expect(reproduced.code, reproduced.stderr).toBe(0);
-    expect(reproduced.stdout).toMatch(/packages: requirements\.txt restored; installed package versions differ from the run's: dotscience-fake-dependency 2\.0\.1 here, 1\.0\.2 then/);
+    expect(reproduced.stdout).toMatch(
+      /packages: requirements\.txt restored; installed package versions differ from the run's: dotscience-fake-dependency 2\.0\.1 here, 1\.0\.2 then/,
+    );
     expect(readFileSync(join(target, 'requirements.txt'), 'utf8')).toBe('dotscience-fake-dependency==1.0.2\n');
   }, 120_000);
 });

@@ -17,7 +17,10 @@ describe('a ds run whose own process is killed', () => {
 
     const abandoned = dsJson<RunView[]>(['runs', '--workloads', '--filter', "status = 'abandoned'"], { cwd: project });
     expect(abandoned).toHaveLength(1);
-    expect(abandoned[0]).toMatchObject({ status: 'abandoned', abandoned: { reason: expect.stringMatching(/^its process \(pid \d+\) is gone and never published the run$/) } });
+    expect(abandoned[0]).toMatchObject({
+      status: 'abandoned',
+      abandoned: { reason: expect.stringMatching(/^its process \(pid \d+\) is gone and never published the run$/) },
+    });
     expect(abandoned[0]!.description).toMatch(/kill -9/);
     const shown = ds(['show', abandoned[0]!.runId], { cwd: project }).stdout;
     expect(shown).toMatch(/^status +abandoned$/m);

@@ -31,13 +31,23 @@ function clockStepping(stepMs: number): () => number {
 /** A project whose script publishes one run block with a 256 KiB input, as the Python library prints it. */
 function projectWithBlock(): string {
   const project = freshProject();
-  writeFileSync(join(project, 'data/raw/big.csv'), `x\n${'1,2,3\n'.repeat(256 * 1024 / 6)}`);
-  writeFileSync(join(project, 'with_data.py'), 'import dotscience_protocol as ds\nds.script()\nds.start()\nds.input("data/raw/big.csv")\nds.publish("with data")\n');
+  writeFileSync(join(project, 'data/raw/big.csv'), `x\n${'1,2,3\n'.repeat((256 * 1024) / 6)}`);
+  writeFileSync(
+    join(project, 'with_data.py'),
+    'import dotscience_protocol as ds\nds.script()\nds.start()\nds.input("data/raw/big.csv")\nds.publish("with data")\n',
+  );
   return project;
 }
 
 const run = (project: string, stderr: Writable, now: () => number) =>
-  runWorkload({ command: ['python3', 'with_data.py'], cwd: project, env: cleanEnv({}), stdout: discard(), stderr, captureProgress: { showAfterMs: 1000, now } });
+  runWorkload({
+    command: ['python3', 'with_data.py'],
+    cwd: project,
+    env: cleanEnv({}),
+    stdout: discard(),
+    stderr,
+    captureProgress: { showAfterMs: 1000, now },
+  });
 
 describe("progress of ds run's own captures (a block's data, the workload's log) on a terminal", () => {
   it('given a terminal and captures that run past the threshold, when a block is recorded, then a bar names the data and its bytes, and is erased at the end', async () => {
@@ -47,7 +57,9 @@ describe("progress of ds run's own captures (a block's data, the workload's log)
 
     expect(outcome.protocolRuns).toHaveLength(1);
     const bars = writes.filter((w) => w !== ERASE);
-    const dataBar = new RegExp(`^\\r\\x1b\\[2Kdotscience: versioning ${join(project, 'data/raw/big.csv').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\[[#-]{30}\\] \\d+% [\\d.]+ KiB / 256\\.\\d KiB$`);
+    const dataBar = new RegExp(
+      `^\\r\\x1b\\[2Kdotscience: versioning ${join(project, 'data/raw/big.csv').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\[[#-]{30}\\] \\d+% [\\d.]+ KiB / 256\\.\\d KiB$`,
+    );
     expect(bars.some((w) => dataBar.test(w))).toBe(true);
     expect(writes.at(-1)).toBe(ERASE);
   });

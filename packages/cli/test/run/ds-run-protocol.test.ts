@@ -44,7 +44,10 @@ describe('ds run -- python3 script.py (Dotscience run blocks on stdout)', () => 
       workload: { script: 'several_runs.py', workloadId, cwd: project, command: ['python3', 'several_runs.py'] },
     });
     // (the library expands an input directory into its files when declared, an output directory when published)
-    expect(first!.inputs.map((i) => [i.path, i.version.kind])).toEqual([['data/raw/a.csv', 'file'], ['data/raw/b.csv', 'file']]);
+    expect(first!.inputs.map((i) => [i.path, i.version.kind])).toEqual([
+      ['data/raw/a.csv', 'file'],
+      ['data/raw/b.csv', 'file'],
+    ]);
     expect(first!.outputs.map((o) => [o.path, o.version.kind])).toEqual([['out/model/weights.txt', 'file']]);
     expect(second).toMatchObject({ status: 'errored', description: 'second run', parameters: { depth: '5' }, error: { message: 'diverged' } });
     expect(second!.inputs.map((i) => [i.path, i.version.kind])).toEqual([['data/raw/a.csv', 'file']]);
@@ -83,7 +86,13 @@ describe('ds run -- python3 script.py (Dotscience run blocks on stdout)', () => 
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.toString('utf8')).toBe("You have not called ds.start() yet, so I'm doing it for you!\n");
     const run = show(project, reportedRuns(result.stderr).blockRuns[0]!);
-    expect(run).toMatchObject({ mode: 'script', status: 'published', description: 'no mode chosen', parameters: { k: '3' }, workload: { script: 'no_mode.py' } });
+    expect(run).toMatchObject({
+      mode: 'script',
+      status: 'published',
+      description: 'no mode chosen',
+      parameters: { k: '3' },
+      workload: { script: 'no_mode.py' },
+    });
   });
 
   it('reports a malformed and an unterminated block, records them on the workload, still records the good block, and exits 65', () => {
@@ -155,7 +164,9 @@ describe('ds run records each run block when it is printed (issue 19, finding 1)
     const [output] = first.outputs;
     expect(output).toMatchObject({ path: 'out/preds.csv', changedAfterPublish: { publishedAt: first.endedAt } });
     expect(Date.parse(output!.changedAfterPublish!.modifiedAt)).toBeGreaterThan(Date.parse(first.endedAt!));
-    expect(result.stderr).toContain(`ds run: warning: run ${firstId}: its output out/preds.csv was modified at ${output!.changedAfterPublish!.modifiedAt}, after the run was published`);
+    expect(result.stderr).toContain(
+      `ds run: warning: run ${firstId}: its output out/preds.csv was modified at ${output!.changedAfterPublish!.modifiedAt}, after the run was published`,
+    );
     expect(second.outputs[0]!.changedAfterPublish).toBeUndefined();
     expect(ds(['show', firstId!], { cwd: project }).stdout).toMatch(/out\/preds\.csv \(changed after publish, at /);
   });
@@ -229,8 +240,8 @@ describe('ds run records paths as the library means them and drops no block (iss
   });
 });
 
-describe('ds run keeps a run\'s status as its block said (issue 19, finding 3)', () => {
-  it('publish then crash: the published run stays published, error() text is its run\'s error, a missing output is noted, and ds run exits with the code', () => {
+describe("ds run keeps a run's status as its block said (issue 19, finding 3)", () => {
+  it("publish then crash: the published run stays published, error() text is its run's error, a missing output is noted, and ds run exits with the code", () => {
     const project = freshProject();
     const result = dsRun(['python3', 'failing.py'], project);
 
@@ -251,7 +262,8 @@ describe('ds run shares the store with a program that writes through the SDK', (
   it('records a block printed while the program holds the store for its own run, once the program lets go, and both runs are its children', () => {
     // given a Node program that starts an SDK run (taking the store), prints a run block, then publishes its run
     const project = freshProject();
-    const block = (id: string) => `[[DOTSCIENCE-RUN:${id}]]${JSON.stringify({ version: '1', parameters: { from: 'block' }, labels: {}, summary: {}, input: [], output: [] }, null, 4)}[[/DOTSCIENCE-RUN:${id}]]`;
+    const block = (id: string) =>
+      `[[DOTSCIENCE-RUN:${id}]]${JSON.stringify({ version: '1', parameters: { from: 'block' }, labels: {}, summary: {}, input: [], output: [] }, null, 4)}[[/DOTSCIENCE-RUN:${id}]]`;
     const body = [
       `ds.start();`,
       `ds.parameter('from', 'sdk');`,

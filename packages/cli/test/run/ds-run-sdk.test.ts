@@ -15,7 +15,11 @@ function sdkScript(project: string, name: string, body: string): string {
 describe('ds run -- node script.js (a child using the TypeScript SDK)', () => {
   it('links the runs the program records to the workload through DOTSCIENCE_WORKLOAD_ID', () => {
     const project = freshProject();
-    const script = sdkScript(project, 'train.mjs', `ds.start();\nds.parameter('depth', 3);\nds.metric('accuracy', 0.9);\nconsole.log('trained');\nawait ds.publish('sdk run');`);
+    const script = sdkScript(
+      project,
+      'train.mjs',
+      `ds.start();\nds.parameter('depth', 3);\nds.metric('accuracy', 0.9);\nconsole.log('trained');\nawait ds.publish('sdk run');`,
+    );
 
     const result = dsRun(['node', script], project);
 
@@ -70,7 +74,10 @@ describe('a started run is never lost, with both cores saturated by another proc
     const runs = dsJson<RunView[]>(['runs'], { cwd: project });
     for (const { script } of scripts) {
       const ofScript = runs.filter((r) => r.workload.script === script);
-      expect(ofScript.map((r) => r.status), script).toEqual(Array(REPEATS).fill('errored'));
+      expect(
+        ofScript.map((r) => r.status),
+        script,
+      ).toEqual(Array(REPEATS).fill('errored'));
     }
   }, 600_000);
 

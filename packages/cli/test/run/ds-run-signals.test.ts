@@ -17,9 +17,15 @@ const PROGRAM = [
  * `ds run -- python3 -c <program>` without a terminal (detached: its own session, with no
  * controlling terminal, whatever the test runs in), once the program has printed "ready".
  */
-async function startedRun(program: string): Promise<{ runner: ChildProcess; output: () => { stdout: string; stderr: string }; exited: Promise<number | null> }> {
+async function startedRun(
+  program: string,
+): Promise<{ runner: ChildProcess; output: () => { stdout: string; stderr: string }; exited: Promise<number | null> }> {
   const project = freshProject();
-  const runner = spawn(process.execPath, [CLI_ENTRY, 'run', '--', 'python3', '-c', program], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const runner = spawn(process.execPath, [CLI_ENTRY, 'run', '--', 'python3', '-c', program], {
+    cwd: project,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let stdout = '';
   let stderr = '';
   runner.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
@@ -96,7 +102,11 @@ describe('ds run and signals', () => {
     ].join('\n');
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !key.startsWith('DOTSCIENCE_')) env[key] = value;
-    const result = spawnSync('python3', ['-c', driver, project, process.execPath, CLI_ENTRY, 'run', '--', 'python3', '-c', program], { env, encoding: 'utf8', timeout: 30_000 });
+    const result = spawnSync('python3', ['-c', driver, project, process.execPath, CLI_ENTRY, 'run', '--', 'python3', '-c', program], {
+      env,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     const transcript = result.stdout.replace(/\r\n/g, '\n');
     expect(transcript).toContain('ready\n');
     expect(transcript.match(/got SIGINT \d+/g)).toEqual(['got SIGINT 1']);

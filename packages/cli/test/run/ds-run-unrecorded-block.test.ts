@@ -17,9 +17,7 @@ describe('ds run reports a run block it cannot record, keeps it on the workload 
     const { workloadId, blockRuns, programRuns } = reportedRuns(result.stderr);
     expect(result.code, result.stderr).toBe(65);
     expect(result.stderr).toMatch(/ds run: workload \S+ — exit code 0\n/);
-    expect(result.stderr).toMatch(
-      /ds run: the run block [0-9a-f-]{36} at line 1 could not be recorded: cannot capture \S*data\/server\.sock: it is a socket/,
-    );
+    expect(result.stderr).toMatch(/ds run: the run block [0-9a-f-]{36} at line 1 could not be recorded: cannot capture \S*data\/server\.sock: it is a socket/);
     expect(result.stderr).not.toMatch(/recorded as missing/);
     expect(blockRuns).toEqual([]);
     expect(programRuns).toEqual([]);

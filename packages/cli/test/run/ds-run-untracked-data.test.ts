@@ -15,7 +15,10 @@ const GiB = 1024 * MiB;
 const show = (project: string, runId: string) => dsJson<RunView>(['show', runId], { cwd: project });
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' }).trim();
+  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    encoding: 'utf8',
+  }).trim();
 }
 
 const projects: string[] = [];
@@ -104,7 +107,7 @@ describe('ds run in a git repository holding data (issue 19, finding 5)', () => 
     for (const id of [next.workloadId, ...next.blockRuns]) expect(show(project, id).codeVersion, id).toMatchObject({ gitCommit: head, dirty: false });
   });
 
-  it('given a tracked edit beside untracked data, when ds run runs twice, then the patch holds the edit alone both times (not the data nor the first run\'s outputs)', () => {
+  it("given a tracked edit beside untracked data, when ds run runs twice, then the patch holds the edit alone both times (not the data nor the first run's outputs)", () => {
     const project = projectWithUntrackedInput();
     writeFileSync(join(project, 'several_runs.py'), '# edited\n', { flag: 'a' });
 
@@ -181,7 +184,9 @@ describe('ds run in a git repository holding data (issue 19, finding 5)', () => 
 
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.toString('utf8')).toBe('hi\n');
-    expect(result.stderr).toMatch(/41 untracked file\(s\) of .* left out of the stored patch, unread .*data\/big\/huge\.bin \(4294967296 bytes\).* and 36 more/);
+    expect(result.stderr).toMatch(
+      /41 untracked file\(s\) of .* left out of the stored patch, unread .*data\/big\/huge\.bin \(4294967296 bytes\).* and 36 more/,
+    );
     const [runId] = reportedRuns(result.stderr).blockRuns;
     const { codeVersion } = show(project, runId!);
     expect(codeVersion).toMatchObject({ dirty: true, omittedUntracked: { files: 41, bytes: 4 * GiB + 40 * 8 * MiB } });
@@ -229,6 +234,8 @@ describe('ds run in a git repository holding data (issue 19, finding 5)', () => 
 
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/GIT_COMMAND_FAILED|no answer within 500 ms/);
-    expect(result.stderr).toMatch(/no answer within 500 ms — for a very large repository raise DOTSCIENCE_CODE_GIT_TIMEOUT_MS \(or "code": \{ "gitTimeoutMs": … \} in \.dotscience\/config\.json\)/);
+    expect(result.stderr).toMatch(
+      /no answer within 500 ms — for a very large repository raise DOTSCIENCE_CODE_GIT_TIMEOUT_MS \(or "code": \{ "gitTimeoutMs": … \} in \.dotscience\/config\.json\)/,
+    );
   }, 120_000);
 });

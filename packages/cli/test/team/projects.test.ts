@@ -20,7 +20,11 @@ describe('projects in one local store', () => {
     };
     expect(json<{ runId: string }[]>(['--project', 'exp2', 'runs']).map((r) => r.runId)).toEqual([inExp2]);
     expect(json<{ runId: string }[]>(['runs'], { DOTSCIENCE_PROJECT: 'default' }).map((r) => r.runId)).toEqual([inDefault]);
-    expect(json<{ runId: string }[]>(['runs']).map((r) => r.runId).sort()).toEqual([inDefault, inExp2].sort());
+    expect(
+      json<{ runId: string }[]>(['runs'])
+        .map((r) => r.runId)
+        .sort(),
+    ).toEqual([inDefault, inExp2].sort());
     const producers = (listing: { versions: { producedBy: string }[] }[]) => listing.flatMap((d) => d.versions.map((v) => v.producedBy));
     expect(producers(json(['--project', 'exp2', 'datasets']))).toEqual([inExp2]);
     expect(producers(json(['--project', 'exp2', 'models']))).toEqual([inExp2]);

@@ -72,7 +72,9 @@ describe('a team sharing one hub (docs/decisions.md D104)', () => {
       // The hub numbered the versions in the order it recorded them; every one is settled.
       const [, datasets, models] = onHub as [unknown, { name: string; versions: VersionJson[] }[], { name: string; versions: VersionJson[] }[]];
       const expected = order === 'A first' ? [runA, runB1, runB2] : [runB1, runB2, runA];
-      expect(datasets.find((d) => d.name === 'preds')!.versions.map((v) => [v.version, v.producedBy, v.numbering])).toEqual(expected.map((run, i) => [i + 1, run, 'hub']));
+      expect(datasets.find((d) => d.name === 'preds')!.versions.map((v) => [v.version, v.producedBy, v.numbering])).toEqual(
+        expected.map((run, i) => [i + 1, run, 'hub']),
+      );
       expect(models.find((m) => m.name === 'clf')!.versions.map((v) => [v.version, v.producedBy])).toEqual(expected.map((run, i) => [i + 1, run]));
       const runs = onHub[0] as { runId: string }[];
       expect(runs.map((r) => r.runId).sort()).toEqual([runA, runB1, runB2].sort());

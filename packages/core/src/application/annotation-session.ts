@@ -39,7 +39,6 @@ export interface MetricPointInput {
   at?: string;
 }
 
-
 /**
  * A run's start and annotations need not be durable one by one: the run's seal (publish) or
  * its error is appended durably after them, in log order, which makes them durable too — a
@@ -132,7 +131,10 @@ export class AnnotationSession {
       const run = await this.ensureRun('input');
       const normalized = normalizeDataPath(request.path);
       this.declaredData.add(normalized);
-      await run.recorder.record({ kind: 'declareInput', path: normalized, dataset: request.dataset ?? datasetNameForPath(normalized), version }, ANNOTATION_DURABILITY);
+      await run.recorder.record(
+        { kind: 'declareInput', path: normalized, dataset: request.dataset ?? datasetNameForPath(normalized), version },
+        ANNOTATION_DURABILITY,
+      );
       return version;
     });
   }
@@ -255,13 +257,19 @@ export class AnnotationSession {
     const { mode, workload } = this.nextStart();
     const [codeVersion, environment, projectId] = await Promise.all([
       services.code.inspect(options.cwd, workload.script, { exclude: [...this.declaredData] }),
-      services.environment.describe(options.cwd, { ...(workload.command ? { command: workload.command } : {}), ...(workload.script ? { script: workload.script } : {}) }),
+      services.environment.describe(options.cwd, {
+        ...(workload.command ? { command: workload.command } : {}),
+        ...(workload.script ? { script: workload.script } : {}),
+      }),
       typeof options.projectId === 'function' ? options.projectId() : (options.projectId ?? 'default'),
     ]);
     const runId = prepared?.runId ?? services.ids.newId();
     const recorder = RunRecorder.create(services, runId, options.writer);
     const rerunOf = prepared?.rerunOf === undefined ? {} : { rerunOf: prepared.rerunOf };
-    await recorder.record({ kind: 'start', projectId, mode, workload, codeVersion, environment, startedAt: prepared?.startedAt ?? services.clock.now(), ...rerunOf }, ANNOTATION_DURABILITY);
+    await recorder.record(
+      { kind: 'start', projectId, mode, workload, codeVersion, environment, startedAt: prepared?.startedAt ?? services.clock.now(), ...rerunOf },
+      ANNOTATION_DURABILITY,
+    );
     this.open = { recorder, plan: new PublicationPlan(runId) };
     return runId;
   }

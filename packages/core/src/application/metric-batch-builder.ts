@@ -64,7 +64,10 @@ export function metricBatchCommands(columns: MetricColumns, limit = MAX_METRIC_B
   const { names, values, steps, atMs } = columns;
   if (values.length !== names.length || steps.length !== names.length || atMs.length !== names.length) {
     throw new InvalidInputError('metric columns', [
-      { path: '(root)', message: `names, values, steps and atMs must have the same length (${names.length}, ${values.length}, ${steps.length}, ${atMs.length})` },
+      {
+        path: '(root)',
+        message: `names, values, steps and atMs must have the same length (${names.length}, ${values.length}, ${steps.length}, ${atMs.length})`,
+      },
     ]);
   }
   const commands: Array<RunCommandOf<'recordMetrics'>> = [];

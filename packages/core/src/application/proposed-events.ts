@@ -22,12 +22,7 @@ export interface StreamHistory {
 }
 
 /** Read a stream (from a revision on) as domain events. */
-export async function readHistory(
-  store: EventStore,
-  stream: string,
-  fromRevision = 0,
-  upcasters: UpcasterRegistry = defaultUpcasters,
-): Promise<StreamHistory> {
+export async function readHistory(store: EventStore, stream: string, fromRevision = 0, upcasters: UpcasterRegistry = defaultUpcasters): Promise<StreamHistory> {
   const events: DomainEvent[] = [];
   let last: RecordedEvent | undefined;
   for await (const recorded of store.readStream(stream, { fromRevision })) {

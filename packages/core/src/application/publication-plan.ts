@@ -51,7 +51,8 @@ export class PublicationPlan {
     const request = parseInput(DataRequestSchema, { path: outputPath, dataset }, `output of run ${this.runId}`);
     const normalized = normalizeDataPath(request.path);
     const planned: PlannedOutput = { path: normalized, dataset: request.dataset ?? datasetNameForPath(normalized) };
-    if (changedAfterPublish) planned.changedAfterPublish = parseInput(ChangedAfterPublishSchema, changedAfterPublish, `output ${normalized} of run ${this.runId}`);
+    if (changedAfterPublish)
+      planned.changedAfterPublish = parseInput(ChangedAfterPublishSchema, changedAfterPublish, `output ${normalized} of run ${this.runId}`);
     this.outputsByPath.set(normalized, planned);
     return planned;
   }

@@ -58,13 +58,24 @@ export function runLeftOpenCommands(state: RunState, left: RunLeftOpen, projectI
   commands.push({ kind: 'error', message: endMessage(left), detail });
   if (left.exitCode === undefined && found !== undefined) {
     const process = found.pid === undefined ? 'its process' : `its process (pid ${found.pid})`;
-    commands.push({ kind: 'abandon', reason: `${process} is gone and never published the run`, at: found.at, ...(found.pid === undefined ? {} : { pid: found.pid }) });
+    commands.push({
+      kind: 'abandon',
+      reason: `${process} is gone and never published the run`,
+      at: found.at,
+      ...(found.pid === undefined ? {} : { pid: found.pid }),
+    });
   }
   return commands;
 }
 
 /** Record what a run left open needs (see runLeftOpenCommands), in one append; returns what was written. */
-export async function recordRunLeftOpen(services: RunServices, left: RunLeftOpen, projectId: string, writer?: WriterMeta, pid?: number): Promise<RunCommandInput[]> {
+export async function recordRunLeftOpen(
+  services: RunServices,
+  left: RunLeftOpen,
+  projectId: string,
+  writer?: WriterMeta,
+  pid?: number,
+): Promise<RunCommandInput[]> {
   const recorder = await RunRecorder.open(services, left.runId, writer);
   const commands = runLeftOpenCommands(recorder.state, left, projectId, { at: services.clock.now(), ...(pid === undefined ? {} : { pid }) });
   if (commands.length > 0) await recorder.recordBatch(commands);

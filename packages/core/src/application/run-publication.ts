@@ -44,7 +44,6 @@ export interface PublishOptions {
   captured?: ReadonlyMap<string, VersionRef>;
 }
 
-
 /** The version of a planned path: captured now, or the one taken earlier. */
 function versionOf(services: RunServices, path: string, label: string, captured: ReadonlyMap<string, VersionRef> | undefined): Promise<VersionRef> {
   if (captured === undefined) return services.data.capture(path, { label });

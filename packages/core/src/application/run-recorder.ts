@@ -116,7 +116,10 @@ export class RunRecorder {
         const proposed = proposeEvents(before.events, this.services.ids, this.meta);
         const chained = chainEvents(this.stream, this.lastRevision, this.head, proposed);
         const headHash = chained.length > 0 ? chained[chained.length - 1]!.hash : this.head;
-        const publish = missing === undefined || missing.length === 0 ? { kind: 'publish' as const, endedAt, headHash } : { kind: 'publish' as const, endedAt, headHash, missing: [...missing] };
+        const publish =
+          missing === undefined || missing.length === 0
+            ? { kind: 'publish' as const, endedAt, headHash }
+            : { kind: 'publish' as const, endedAt, headHash, missing: [...missing] };
         const sealing = decideRunBatch(before.state, [publish]);
         return {
           events: [...proposed, ...proposeEvents(sealing.events, this.services.ids, this.meta)],
@@ -151,7 +154,10 @@ export class RunRecorder {
       const decision = decide(this.current);
       if (decision.events.length === 0) return [];
       try {
-        const result = await this.services.events.append(this.stream, decision.events, { expectedRevision: this.expected(), ...(durability === undefined ? {} : { durability }) });
+        const result = await this.services.events.append(this.stream, decision.events, {
+          expectedRevision: this.expected(),
+          ...(durability === undefined ? {} : { durability }),
+        });
         this.current = decision.state;
         this.lastRevision = result.nextExpectedRevision;
         this.head = result.events[result.events.length - 1]!.hash;

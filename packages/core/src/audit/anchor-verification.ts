@@ -9,8 +9,7 @@ import { LogChain, type LogHead } from './log-chain.js';
  * - a block: B(index) (see log-chain.ts), so a writer resumes without rereading the log.
  */
 export type AnchorEntry =
-  | { kind: 'head'; line: number; count: number; logHash: string; recovered: boolean }
-  | { kind: 'block'; line: number; index: number; blockHash: string };
+  { kind: 'head'; line: number; count: number; logHash: string; recovered: boolean } | { kind: 'block'; line: number; index: number; blockHash: string };
 
 export type AnchorBreakReason = 'log-hash-mismatch' | 'block-mismatch' | 'log-shorter' | 'anchors-go-back' | 'index-snapshot-longer';
 
@@ -67,7 +66,12 @@ export class AnchorVerifier {
     if (completed) {
       const expected = this.blocks.get(completed.index);
       if (expected && expected.blockHash !== completed.blockHash) {
-        return this.breakAt('block-mismatch', expected.line, record.position, `block ${completed.index} of the log hashes to ${completed.blockHash}, the anchors say ${expected.blockHash}`);
+        return this.breakAt(
+          'block-mismatch',
+          expected.line,
+          record.position,
+          `block ${completed.index} of the log hashes to ${completed.blockHash}, the anchors say ${expected.blockHash}`,
+        );
       }
     }
     return this.matchHeads(record.position);
@@ -112,12 +116,22 @@ export class AnchorVerifier {
     const count = this.chain.count;
     for (let anchor = this.heads[this.next]; anchor && anchor.count <= count; anchor = this.heads[this.next]) {
       if (anchor.count < count) {
-        return this.breakAt('anchors-go-back', anchor.line, position, `anchor line ${anchor.line} says the log held ${anchor.count} records after an earlier line said more: the log was cut back and written on`);
+        return this.breakAt(
+          'anchors-go-back',
+          anchor.line,
+          position,
+          `anchor line ${anchor.line} says the log held ${anchor.count} records after an earlier line said more: the log was cut back and written on`,
+        );
       }
       const { logHash } = this.chain.head();
       if (anchor.logHash !== logHash) {
         const kind = anchor.recovered ? 'recovered anchor' : 'anchor';
-        return this.breakAt('log-hash-mismatch', anchor.line, position, `the first ${count} records hash to log hash ${logHash}, the ${kind} on line ${anchor.line} says ${anchor.logHash}: a record was changed, removed, inserted or re-chained`);
+        return this.breakAt(
+          'log-hash-mismatch',
+          anchor.line,
+          position,
+          `the first ${count} records hash to log hash ${logHash}, the ${kind} on line ${anchor.line} says ${anchor.logHash}: a record was changed, removed, inserted or re-chained`,
+        );
       }
       if (anchor.recovered) this.recoveredUpTo = count;
       this.verified = { count, position };

@@ -55,7 +55,15 @@ async function buildDirectory<F>(dir: ScannedDirectory<F>, steps: ManifestBuildS
         const { name, mode, target } = child;
         return { name, type: 'symlink', mode, size: utf8Length(target), digest: sha256Digest(target), target, files: 0, bytes: 0 };
       }
-      return buildDirectory(child, steps).then(({ digest, bytes, files }): BuiltEntry => ({ name: child.name, type: 'directory', mode: child.mode, size: bytes, digest, files, bytes }));
+      return buildDirectory(child, steps).then(({ digest, bytes, files }): BuiltEntry => ({
+        name: child.name,
+        type: 'directory',
+        mode: child.mode,
+        size: bytes,
+        digest,
+        files,
+        bytes,
+      }));
     }),
   );
   const manifest = makeManifest(built.map(({ files: _files, bytes: _bytes, ...entry }) => entry));

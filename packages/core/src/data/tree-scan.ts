@@ -154,7 +154,11 @@ class Scan<S extends EntryStat, F> {
  * could not give the same bytes back. Nothing is read but metadata, so a refusal
  * comes before anything is stored.
  */
-export async function scanTree<S extends EntryStat, F>(source: TreeSource<S, F>, path: string, options: ScanOptions = {}): Promise<{ root: string; node: ScannedRoot<F> }> {
+export async function scanTree<S extends EntryStat, F>(
+  source: TreeSource<S, F>,
+  path: string,
+  options: ScanOptions = {},
+): Promise<{ root: string; node: ScannedRoot<F> }> {
   const root = resolveRoot(source, path);
   refuseNonUtf8Path(root, () => source.realpathRaw(path));
   const node = await new Scan(source, root, options.shownRoot ?? root).node(root, '', '', source.lstat(root));

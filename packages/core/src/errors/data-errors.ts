@@ -8,9 +8,7 @@ export class DataPathNotFoundError extends DotscienceError {
     /** Where relative paths were resolved from, when the adapter knows it. */
     readonly cwd?: string,
   ) {
-    super(
-      `data path ${path} does not exist${cwd ? ` (resolved from ${cwd})` : ''} — write the file or directory before declaring it, or fix the path`,
-    );
+    super(`data path ${path} does not exist${cwd ? ` (resolved from ${cwd})` : ''} — write the file or directory before declaring it, or fix the path`);
   }
 }
 
@@ -32,7 +30,9 @@ export class SpecialFileError extends DotscienceError {
     readonly path: string,
     readonly fileKind: SpecialFileKind,
   ) {
-    super(`cannot capture ${path}: it is a ${fileKind}, not a regular file, directory or symlink — move it out of the captured tree or capture a narrower path`);
+    super(
+      `cannot capture ${path}: it is a ${fileKind}, not a regular file, directory or symlink — move it out of the captured tree or capture a narrower path`,
+    );
   }
 }
 

@@ -17,7 +17,10 @@ export const VersionRefSchema = z.object({
   /** Which data store holds it: 'fs', 'zfs', 'http', ... */
   store: z.string().min(1),
   /** Content digest, `sha256:<hex>`. Absent only when the store defers digests. */
-  digest: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex digits>').optional(),
+  digest: z
+    .string()
+    .regex(/^sha256:[0-9a-f]{64}$/, 'must be sha256:<64 hex digits>')
+    .optional(),
   /** Store-specific snapshot identifier (e.g. a ZFS snapshot name and guid). */
   snapshotId: z.string().optional(),
   kind: z.enum(['file', 'directory']),
@@ -187,8 +190,10 @@ export function metricBatchIssues(data: z.infer<typeof MetricsRecordedFieldsSche
     points += n;
     if (names.has(s.name)) issues.push({ path: ['series', i, 'name'], message: `series "${s.name}" appears twice — one series per name in a batch` });
     names.add(s.name);
-    if (s.steps !== undefined && s.steps.length !== n) issues.push({ path: ['series', i, 'steps'], message: `must have one entry per value (${n}), not ${s.steps.length}` });
-    if (s.at.deltasMs.length !== n) issues.push({ path: ['series', i, 'at', 'deltasMs'], message: `must have one entry per value (${n}), not ${s.at.deltasMs.length}` });
+    if (s.steps !== undefined && s.steps.length !== n)
+      issues.push({ path: ['series', i, 'steps'], message: `must have one entry per value (${n}), not ${s.steps.length}` });
+    if (s.at.deltasMs.length !== n)
+      issues.push({ path: ['series', i, 'at', 'deltasMs'], message: `must have one entry per value (${n}), not ${s.at.deltasMs.length}` });
     let ms = Date.parse(s.at.start);
     for (let p = 0; p < s.at.deltasMs.length; p++) {
       ms += s.at.deltasMs[p]!;
@@ -198,7 +203,8 @@ export function metricBatchIssues(data: z.infer<typeof MetricsRecordedFieldsSche
       }
     }
   });
-  if (points > MAX_METRIC_BATCH_POINTS) issues.push({ path: ['series'], message: `holds ${points} points; at most ${MAX_METRIC_BATCH_POINTS} per event — split the batch` });
+  if (points > MAX_METRIC_BATCH_POINTS)
+    issues.push({ path: ['series'], message: `holds ${points} points; at most ${MAX_METRIC_BATCH_POINTS} per event — split the batch` });
   return issues;
 }
 
@@ -291,9 +297,7 @@ export type EventType = keyof typeof eventSchemas;
 export const eventTypes = Object.keys(eventSchemas) as EventType[];
 
 /** The current schemaVersion of each event type. Bump it and register an upcaster together. */
-export const currentSchemaVersion: Record<EventType, number> = Object.fromEntries(
-  eventTypes.map((t) => [t, 1]),
-) as Record<EventType, number>;
+export const currentSchemaVersion: Record<EventType, number> = Object.fromEntries(eventTypes.map((t) => [t, 1])) as Record<EventType, number>;
 
 /** The schema of one domain event of type T: its type and its data. */
 type DomainEventSchemaOf<T extends EventType> = z.ZodObject<{ type: z.ZodLiteral<T>; data: (typeof eventSchemas)[T] }>;

@@ -55,7 +55,15 @@ export function bodyOf(f: CanonicalFields): string {
 /** The canonical JSON the hash covers: id, type, schemaVersion, stream, revision, data, meta (keys sorted). */
 export function hashedBody(e: HashedFields): string {
   const { id, type, schemaVersion, stream, revision, data, meta } = e;
-  if (id === undefined || type === undefined || schemaVersion === undefined || stream === undefined || revision === undefined || data === undefined || meta === undefined) {
+  if (
+    id === undefined ||
+    type === undefined ||
+    schemaVersion === undefined ||
+    stream === undefined ||
+    revision === undefined ||
+    data === undefined ||
+    meta === undefined
+  ) {
     // A missing field is left out, as canonicalJson leaves out undefined values.
     return canonicalJson({ id, type, schemaVersion, stream, revision, data, meta });
   }
@@ -100,13 +108,7 @@ export function chainEvents(stream: string, headRevision: number, headHash: stri
   return sealed;
 }
 
-export type ChainBreakReason =
-  | 'hash-mismatch'
-  | 'prev-hash-mismatch'
-  | 'revision-gap'
-  | 'revision-out-of-order'
-  | 'duplicate-revision'
-  | 'seal-mismatch';
+export type ChainBreakReason = 'hash-mismatch' | 'prev-hash-mismatch' | 'revision-gap' | 'revision-out-of-order' | 'duplicate-revision' | 'seal-mismatch';
 
 export interface ChainBreak {
   stream: string;
@@ -157,16 +159,25 @@ export class ChainVerifier {
       return fail('revision-gap', `expected revision ${head.revision + 1} — ${e.revision - head.revision - 1} event(s) are missing before it`);
     }
     if (e.prevHash !== head.hash) {
-      return fail('prev-hash-mismatch', `prevHash ${e.prevHash.slice(0, 12)}… does not match the previous event's hash ${head.hash.slice(0, 12)}… — an event before it was removed, replaced or reordered`);
+      return fail(
+        'prev-hash-mismatch',
+        `prevHash ${e.prevHash.slice(0, 12)}… does not match the previous event's hash ${head.hash.slice(0, 12)}… — an event before it was removed, replaced or reordered`,
+      );
     }
     const expected = eventHash(e.prevHash, e);
     if (expected !== e.hash) {
-      return fail('hash-mismatch', `content does not match its hash (recomputed ${expected.slice(0, 12)}…, recorded ${e.hash.slice(0, 12)}…) — the event was altered after it was recorded`);
+      return fail(
+        'hash-mismatch',
+        `content does not match its hash (recomputed ${expected.slice(0, 12)}…, recorded ${e.hash.slice(0, 12)}…) — the event was altered after it was recorded`,
+      );
     }
     if (e.type === 'RunPublished') {
       const seal = (e.data as { headHash?: unknown } | null)?.headHash;
       if (seal !== e.prevHash) {
-        return fail('seal-mismatch', `the run's seal (headHash ${String(seal).slice(0, 12)}…) does not match the hash of the event before it (${e.prevHash.slice(0, 12)}…) — the run was altered after it was published`);
+        return fail(
+          'seal-mismatch',
+          `the run's seal (headHash ${String(seal).slice(0, 12)}…) does not match the hash of the event before it (${e.prevHash.slice(0, 12)}…) — the run was altered after it was published`,
+        );
       }
     }
     this.heads.set(e.stream, { revision: e.revision, hash: e.hash });

@@ -18,6 +18,4 @@ export const JsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
 export const TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** ISO-8601 timestamp in UTC with milliseconds, e.g. 2026-11-24T05:31:00.000Z */
-export const TimestampSchema = z
-  .string()
-  .regex(TIMESTAMP_PATTERN, 'must be an ISO-8601 UTC timestamp with milliseconds, e.g. 2026-01-31T12:00:00.000Z');
+export const TimestampSchema = z.string().regex(TIMESTAMP_PATTERN, 'must be an ISO-8601 UTC timestamp with milliseconds, e.g. 2026-01-31T12:00:00.000Z');

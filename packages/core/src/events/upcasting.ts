@@ -63,11 +63,7 @@ export class UpcasterRegistry {
     // The type's own schema (not the union): same verdict, no dispatch or wrapper object per event.
     const parsed = eventSchemas[e.type as EventType].safeParse(data);
     if (!parsed.success) {
-      throw new InvalidEventDataError(
-        e.stream,
-        e.revision,
-        parsed.error.issues.map((i) => `${['data', ...i.path].join('.')}: ${i.message}`).join('; '),
-      );
+      throw new InvalidEventDataError(e.stream, e.revision, parsed.error.issues.map((i) => `${['data', ...i.path].join('.')}: ${i.message}`).join('; '));
     }
     return { type: e.type, data: parsed.data } as DomainEvent;
   }

@@ -61,7 +61,9 @@ export class GatedEventStore implements EventStore {
     const existing: RecordedEvent[] = [];
     for await (const e of this.inner.readStream(stream)) existing.push(e);
     try {
-      return idempotentRetry(stream, retryCandidateIn(existing, parsed.events), parsed.events, parsed.expected) === undefined ? undefined : await this.inner.append(stream, events, options);
+      return idempotentRetry(stream, retryCandidateIn(existing, parsed.events), parsed.events, parsed.expected) === undefined
+        ? undefined
+        : await this.inner.append(stream, events, options);
     } catch {
       return undefined;
     }

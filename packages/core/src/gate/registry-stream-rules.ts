@@ -23,7 +23,10 @@ export interface RunMetaStreamRules {
 export function admitModelRegistryEvent(rules: VersionStreamRules, event: DomainEvent): void {
   const data = event.data as { name: string; version?: number };
   if (data.name !== rules.name) {
-    throw new StreamRuleError('VERSION_NAME_MISMATCH', `the ${event.type} names model ${JSON.stringify(data.name)} but the stream is ${JSON.stringify(rules.name)}'s`);
+    throw new StreamRuleError(
+      'VERSION_NAME_MISMATCH',
+      `the ${event.type} names model ${JSON.stringify(data.name)} but the stream is ${JSON.stringify(rules.name)}'s`,
+    );
   }
   if (data.version !== undefined && !rules.versions.some((v) => v.version === data.version)) {
     const known = rules.versions.map((v) => v.version).join(', ') || 'none';
@@ -40,7 +43,8 @@ export function admitRunMetaEvent(rules: RunMetaStreamRules, event: DomainEvent,
     throw new StreamRuleError('EVENT_NOT_IN_STREAM', `a runmeta stream holds ${[...runMetaEventTypes].join(', ')} only, not ${event.type}`);
   }
   const { runId } = event.data as { runId: string };
-  if (runId !== rules.runId) throw new StreamRuleError('RUN_ID_MISMATCH', `the ${event.type} names run ${JSON.stringify(runId)} but the stream is run ${JSON.stringify(rules.runId)}'s`);
+  if (runId !== rules.runId)
+    throw new StreamRuleError('RUN_ID_MISMATCH', `the ${event.type} names run ${JSON.stringify(runId)} but the stream is run ${JSON.stringify(rules.runId)}'s`);
   if (!runStarted(runId)) throw new StreamRuleError('RUN_UNKNOWN', `this store holds no run ${JSON.stringify(runId)} to tag, note, archive or delete`);
   if (rules.deleted) throw new StreamRuleError('RUN_DELETED', `run ${runId} is deleted; nothing more is recorded of it`);
   return event.type === 'RunDeleted' ? { ...rules, deleted: true } : rules;

@@ -56,17 +56,26 @@ export function admitRunEvent(draft: RunStateDraft, event: DomainEvent, hashBefo
   const state = draft.state;
   const command = runCommandOf(event);
   if (command === undefined) {
-    throw new StreamRuleError('EVENT_NOT_IN_STREAM', `a run stream holds the events of one run; ${event.type} belongs in a ${event.type === 'ProjectCreated' ? 'project' : event.type === 'DatasetVersionCreated' ? 'dataset' : 'model'} stream`);
+    throw new StreamRuleError(
+      'EVENT_NOT_IN_STREAM',
+      `a run stream holds the events of one run; ${event.type} belongs in a ${event.type === 'ProjectCreated' ? 'project' : event.type === 'DatasetVersionCreated' ? 'dataset' : 'model'} stream`,
+    );
   }
   if (event.type === 'RunStarted' && event.data.runId !== state.runId) {
-    throw new StreamRuleError('RUN_ID_MISMATCH', `RunStarted names run ${JSON.stringify(event.data.runId)} but the stream is run ${JSON.stringify(state.runId)}'s`);
+    throw new StreamRuleError(
+      'RUN_ID_MISMATCH',
+      `RunStarted names run ${JSON.stringify(event.data.runId)} but the stream is run ${JSON.stringify(state.runId)}'s`,
+    );
   }
   // The event's data was parsed by its catalogue schema, the command's fields' schema.
   decideParsedRun(state, command);
   if (event.type === 'RunPublished') {
     const head = hashBefore();
     if (event.data.headHash !== head) {
-      throw new StreamRuleError('SEAL_MISMATCH', `the seal (headHash ${event.data.headHash.slice(0, 12)}…) is not the hash of the run's event before it (${head.slice(0, 12)}…)`);
+      throw new StreamRuleError(
+        'SEAL_MISMATCH',
+        `the seal (headHash ${event.data.headHash.slice(0, 12)}…) is not the hash of the run's event before it (${head.slice(0, 12)}…)`,
+      );
     }
   }
   draft.apply(event);

@@ -55,13 +55,24 @@ export function emptyStreamState(stream: string): StreamGateState {
     if (category === 'project') return { ...base, rules: { category, projectId: id, created: false } };
     if (category === 'runmeta') return { ...base, rules: { category, runId: id, deleted: false } };
   }
-  throw new StreamRuleError('UNKNOWN_STREAM_CATEGORY', `stream ${JSON.stringify(stream)} is not run-<id>, dataset-<name>, model-<name>, project-<id> or runmeta-<runId>; the catalogue's events live in those streams only`);
+  throw new StreamRuleError(
+    'UNKNOWN_STREAM_CATEGORY',
+    `stream ${JSON.stringify(stream)} is not run-<id>, dataset-<name>, model-<name>, project-<id> or runmeta-<runId>; the catalogue's events live in those streams only`,
+  );
 }
 
 /** `event` (type, schemaVersion, data) as the catalogue reads it: a known type, upcast to its current schema, its data valid. Throws. */
-export function catalogueEvent(stream: string, revision: number, event: Pick<ProposedEvent, 'type' | 'schemaVersion' | 'data'>, upcasters: UpcasterRegistry): DomainEvent {
+export function catalogueEvent(
+  stream: string,
+  revision: number,
+  event: Pick<ProposedEvent, 'type' | 'schemaVersion' | 'data'>,
+  upcasters: UpcasterRegistry,
+): DomainEvent {
   if (!Object.hasOwn(eventSchemas, event.type)) {
-    throw new StreamRuleError('UNKNOWN_EVENT_TYPE', `${JSON.stringify(event.type)} is not an event type of the catalogue (${Object.keys(eventSchemas).join(', ')})`);
+    throw new StreamRuleError(
+      'UNKNOWN_EVENT_TYPE',
+      `${JSON.stringify(event.type)} is not an event type of the catalogue (${Object.keys(eventSchemas).join(', ')})`,
+    );
   }
   return upcasters.upcast({ type: event.type, schemaVersion: event.schemaVersion, data: event.data, stream, revision } as RecordedEvent);
 }
@@ -82,7 +93,11 @@ class StreamFold {
     if (rules.category === 'project') {
       if (event.type !== 'ProjectCreated') throw new StreamRuleError('EVENT_NOT_IN_STREAM', `a project stream holds ProjectCreated only, not ${event.type}`);
       if (rules.created) throw new StreamRuleError('PROJECT_ALREADY_CREATED', `project ${rules.projectId} is already created; a project is created once`);
-      if (event.data.id !== rules.projectId) throw new StreamRuleError('PROJECT_ID_MISMATCH', `ProjectCreated names project ${JSON.stringify(event.data.id)} but the stream is project ${JSON.stringify(rules.projectId)}'s`);
+      if (event.data.id !== rules.projectId)
+        throw new StreamRuleError(
+          'PROJECT_ID_MISMATCH',
+          `ProjectCreated names project ${JSON.stringify(event.data.id)} but the stream is project ${JSON.stringify(rules.projectId)}'s`,
+        );
       this.rules = { ...rules, created: true };
       return;
     }

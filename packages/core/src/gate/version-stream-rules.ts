@@ -48,18 +48,27 @@ export function admitVersionEvent(rules: VersionStreamRules, event: DomainEvent,
   }
   const data = event.data as VersionData;
   if (data.name !== rules.name) {
-    throw new StreamRuleError('VERSION_NAME_MISMATCH', `the version names ${rules.category} ${JSON.stringify(data.name)} but the stream is ${JSON.stringify(rules.name)}'s`);
+    throw new StreamRuleError(
+      'VERSION_NAME_MISMATCH',
+      `the version names ${rules.category} ${JSON.stringify(data.name)} but the stream is ${JSON.stringify(rules.name)}'s`,
+    );
   }
   const settling = data.numbering?.settles !== undefined;
   if (settling && data.numbering?.by !== 'hub') {
-    throw new StreamRuleError('VERSION_NUMBERING', `only the hub settles a version; numbering ${JSON.stringify(data.numbering)} names the local event it settles but is not by 'hub'`);
+    throw new StreamRuleError(
+      'VERSION_NUMBERING',
+      `only the hub settles a version; numbering ${JSON.stringify(data.numbering)} names the local event it settles but is not by 'hub'`,
+    );
   }
   if (settling || merging) {
     const key = contentKey(data.ref);
     // A pull may settle a version this store recorded before numbering was recorded; the hub settles each once.
     const settledBefore = (v: GateVersion): boolean => (merging ? v.byHub : v.settled);
     if (key !== null && rules.versions.some((v) => settledBefore(v) && contentKey(v.ref) === key && (v.producedBy ?? '') === (data.producedBy ?? ''))) {
-      throw new StreamRuleError('VERSION_ALREADY_SETTLED', `${rules.category} ${rules.name} already holds a settled version with this content from this producing run; a version is settled once`);
+      throw new StreamRuleError(
+        'VERSION_ALREADY_SETTLED',
+        `${rules.category} ${rules.name} already holds a settled version with this content from this producing run; a version is settled once`,
+      );
     }
     const next = rules.versions.reduce((max, v) => (v.settled && v.version > max ? v.version : max), 0) + 1;
     if (!merging && data.version !== next) {
@@ -68,21 +77,36 @@ export function admitVersionEvent(rules: VersionStreamRules, event: DomainEvent,
   } else {
     const decision = decideVersion(rules.versions, data.ref, 'changed');
     if (!decision.create) {
-      throw new StreamRuleError('VERSION_UNCHANGED', `its content is already the latest version (${decision.version}) of ${rules.category} ${rules.name}; a new version needs new content`);
+      throw new StreamRuleError(
+        'VERSION_UNCHANGED',
+        `its content is already the latest version (${decision.version}) of ${rules.category} ${rules.name}; a new version needs new content`,
+      );
     }
     if (data.version !== decision.version) {
-      throw new StreamRuleError('VERSION_NUMBER', `it is numbered ${data.version}, but the next version of ${rules.category} ${rules.name} is ${decision.version}`);
+      throw new StreamRuleError(
+        'VERSION_NUMBER',
+        `it is numbered ${data.version}, but the next version of ${rules.category} ${rules.name} is ${decision.version}`,
+      );
     }
   }
   if (data.producedBy !== undefined && !runStarted(data.producedBy)) {
-    throw new StreamRuleError('PRODUCING_RUN_UNKNOWN', `it names run ${JSON.stringify(data.producedBy)} as its producer, and this store holds no such started run`);
+    throw new StreamRuleError(
+      'PRODUCING_RUN_UNKNOWN',
+      `it names run ${JSON.stringify(data.producedBy)} as its producer, and this store holds no such started run`,
+    );
   }
   return [...rules.versions, gateVersionOf(data)];
 }
 
 function gateVersionOf(data: VersionData): GateVersion {
   const by = data.numbering?.by;
-  return { version: data.version, ref: data.ref, ...(data.producedBy === undefined ? {} : { producedBy: data.producedBy }), settled: by !== 'local', byHub: by === 'hub' };
+  return {
+    version: data.version,
+    ref: data.ref,
+    ...(data.producedBy === undefined ? {} : { producedBy: data.producedBy }),
+    settled: by !== 'local',
+    byHub: by === 'hub',
+  };
 }
 
 /** A recorded version event (already in a store) added to what the gate knows, without judging it. */

@@ -35,7 +35,10 @@ export async function checkpointDiscard(store: EventStore, saved: ProjectionChec
     return { reason: 'log-shorter', notice: `${subject} is past the end of the log (restored or truncated since); rebuilt from the log` };
   }
   if (found.position !== saved.position || found.hash !== saved.hash) {
-    return { reason: 'log-differs', notice: `${subject} was taken on another log (the event there differs: restored or rewritten since); rebuilt from the log` };
+    return {
+      reason: 'log-differs',
+      notice: `${subject} was taken on another log (the event there differs: restored or rewritten since); rebuilt from the log`,
+    };
   }
   return undefined;
 }

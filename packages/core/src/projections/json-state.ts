@@ -10,7 +10,14 @@ import { ProjectionStateError } from './projection-errors.js';
 export function detachedJson(projection: string, state: unknown): JsonValue {
   const path: Array<string | number> = [];
   const fail = (found: string): never => {
-    throw new ProjectionStateError(projection, path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').slice(1), found);
+    throw new ProjectionStateError(
+      projection,
+      path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+        .join('')
+        .slice(1),
+      found,
+    );
   };
   const copy = (value: unknown): JsonValue => {
     switch (typeof value) {

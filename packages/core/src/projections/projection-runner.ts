@@ -178,7 +178,8 @@ export class ProjectionRunner<S> {
     this.loaded = true;
     if (saved === undefined) return { origin: 'fresh' };
     const discard = await checkpointDiscard(this.store, saved, this.projection.version);
-    if (discard) return { origin: 'rebuilt', discardedVersion: saved.version, discardedReason: discard.reason, ...(discard.notice ? { notice: discard.notice } : {}) };
+    if (discard)
+      return { origin: 'rebuilt', discardedVersion: saved.version, discardedReason: discard.reason, ...(discard.notice ? { notice: discard.notice } : {}) };
     this.current = detachedJson(this.projection.name, saved.state) as S;
     this.at = saved.position;
     this.atHash = saved.hash;

@@ -49,11 +49,12 @@ export interface Projection<S> extends Readonly<ProjectionDefinition<S>> {
 }
 
 const DefinitionSchema = z.object({
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit'),
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit'),
   version: z.number().int().positive(),
-  handlers: z.record(z.string(), z.custom<(...args: unknown[]) => unknown>((h) => typeof h === 'function', 'must be a function')),
+  handlers: z.record(
+    z.string(),
+    z.custom<(...args: unknown[]) => unknown>((h) => typeof h === 'function', 'must be a function'),
+  ),
 });
 
 /** Declare a projection; refuses bad names, versions, handler types that do not exist, and initial state that is not JSON. */
@@ -97,7 +98,11 @@ export type EventApplier<S> = (state: S, event: RecordedEvent) => S;
  * stops a read model. A handler that throws on a valid event is a bug in the
  * handler: that still fails (ProjectionHandlerError).
  */
-export function eventApplier<S>(projection: Projection<S>, upcasters: UpcasterRegistry = defaultUpcasters, onSkipped?: (skipped: SkippedEvent) => void): EventApplier<S> {
+export function eventApplier<S>(
+  projection: Projection<S>,
+  upcasters: UpcasterRegistry = defaultUpcasters,
+  onSkipped?: (skipped: SkippedEvent) => void,
+): EventApplier<S> {
   const handlers = new Map<string, ProjectionHandler<S>>();
   for (const [type, handler] of Object.entries(projection.handlers)) handlers.set(type, handler as ProjectionHandler<S>);
   return (state, e) => {

@@ -23,10 +23,7 @@ export interface ReplayResult<S> {
   events: number;
 }
 
-const UntilSchema = z.union([
-  z.number().int().nonnegative(),
-  z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time such as 2026-01-31T12:00:00Z' }),
-]);
+const UntilSchema = z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true, error: 'must be an ISO-8601 time such as 2026-01-31T12:00:00Z' })]);
 
 /**
  * Rebuild a projection from position 0 into a fresh state, without

@@ -71,7 +71,8 @@ export function settleView(view: NumberedVersionView, version: number): void {
   view.numbering = 'hub';
 }
 
-const inOrder = (a: NumberedVersionView, b: NumberedVersionView): number => a.version - b.version || Number(a.numbering === 'local') - Number(b.numbering === 'local');
+const inOrder = (a: NumberedVersionView, b: NumberedVersionView): number =>
+  a.version - b.version || Number(a.numbering === 'local') - Number(b.numbering === 'local');
 
 /**
  * Keep a name's views ordered after `changed` was added at the end or renumbered: by number;

@@ -79,7 +79,8 @@ export function cellOutputTexts(cell: NotebookCell): string[] {
       streams.set(name, (streams.get(name) ?? '') + joinedText(output.text));
     } else if (output.output_type === 'display_data' || output.output_type === 'execute_result') {
       const plain = output.data?.['text/plain'];
-      if (typeof plain === 'string' || (Array.isArray(plain) && plain.every((line) => typeof line === 'string'))) shown.push(joinedText(plain as string | string[]));
+      if (typeof plain === 'string' || (Array.isArray(plain) && plain.every((line) => typeof line === 'string')))
+        shown.push(joinedText(plain as string | string[]));
     }
   }
   return [...streams.values(), ...shown];
@@ -98,7 +99,12 @@ export function notebookRunBlocks(notebook: Notebook): NotebookRunBlocks {
       for (const found of [...parser.write(text), ...parser.end()]) {
         if (found.kind === 'error') {
           const { error } = found;
-          errors.push({ cell: index, ...(error.runId === undefined ? {} : { runId: error.runId }), reason: error.reason, message: `cell ${index}: ${error.message}` });
+          errors.push({
+            cell: index,
+            ...(error.runId === undefined ? {} : { runId: error.runId }),
+            reason: error.reason,
+            message: `cell ${index}: ${error.message}`,
+          });
         } else if (found.kind === 'run') {
           const key = found.runId.toLowerCase();
           if (seen.has(key)) repeated.push({ runId: found.runId, cell: index });

@@ -3,7 +3,12 @@ import { concatBytes, OpenBlock } from './open-block.js';
 import { parseRunBlock } from './parse-run-block.js';
 import { ProtocolBlockError } from './protocol-block-error.js';
 import { TextChunkEncoder } from './text-chunk-encoder.js';
-import { DEFAULT_MAX_BLOCK_BYTES, ProtocolStreamParserOptionsSchema, type ProtocolStreamEvent, type ProtocolStreamParserOptions } from './protocol-stream-events.js';
+import {
+  DEFAULT_MAX_BLOCK_BYTES,
+  ProtocolStreamParserOptionsSchema,
+  type ProtocolStreamEvent,
+  type ProtocolStreamParserOptions,
+} from './protocol-stream-events.js';
 import { CLOSE_MARKER_PREFIX, OPEN_MARKER_PREFIX, RunMarkerMatcher } from './run-marker.js';
 
 const NEWLINE = 0x0a;
@@ -218,9 +223,7 @@ export class ProtocolStreamParser {
         // Inside a JSON string a marker is just text; outside one it ends this block.
         if (block.inString) continue;
         if (marker.kind === 'close') {
-          this.finishBlock(
-            new ProtocolBlockError('mismatched-id', `it was opened for run ${block.runId} but closed for run ${marker.id}`, block.location),
-          );
+          this.finishBlock(new ProtocolBlockError('mismatched-id', `it was opened for run ${block.runId} but closed for run ${marker.id}`, block.location));
           return { next: i + 1, start: i + 1 };
         }
         // Another block opens before this one closed.
@@ -275,7 +278,11 @@ export class ProtocolStreamParser {
     const block = this.block!;
     this.emit({
       kind: 'error',
-      error: new ProtocolBlockError('too-large', `the block is larger than the limit of ${this.maxBlockBytes} bytes; its text was passed through as output`, block.location),
+      error: new ProtocolBlockError(
+        'too-large',
+        `the block is larger than the limit of ${this.maxBlockBytes} bytes; its text was passed through as output`,
+        block.location,
+      ),
     });
     this.releaseBlock(tail, 0);
   }

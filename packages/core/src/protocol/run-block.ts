@@ -39,8 +39,7 @@ function dataPathProblem(path: string): string | undefined {
   return undefined;
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * A JSON object of names to string values. Built by hand rather than with

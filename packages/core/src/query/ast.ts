@@ -56,11 +56,7 @@ export type Predicate =
       escape: string;
     };
 
-export type Filter =
-  | Predicate
-  | { kind: 'and'; left: Filter; right: Filter }
-  | { kind: 'or'; left: Filter; right: Filter }
-  | { kind: 'not'; operand: Filter };
+export type Filter = Predicate | { kind: 'and'; left: Filter; right: Filter } | { kind: 'or'; left: Filter; right: Filter } | { kind: 'not'; operand: Filter };
 
 export interface OrderKey {
   field: FieldRef;

@@ -63,8 +63,7 @@ export class FieldNameError extends Error {
   }
 }
 
-const lookup = <V>(table: Record<string, V>, key: string): V | undefined =>
-  Object.hasOwn(table, key) ? table[key] : undefined;
+const lookup = <V>(table: Record<string, V>, key: string): V | undefined => (Object.hasOwn(table, key) ? table[key] : undefined);
 
 /** `startedAt`, `started_at` and `start_time` all name the started_at attribute. */
 export function attributeNamed(name: string): AttributeName | undefined {
@@ -91,7 +90,14 @@ export function resolveField(segments: readonly NameSegment[]): FieldRef {
   }
   const first = rest[0]!;
   const single = (what: string, example: string): NameSegment => {
-    if (rest.length > 1) throw new FieldNameError(rest[1]!, `${what} has no field '${rest.slice(1).map((s) => s.name).join('.')}' (e.g. ${example})`);
+    if (rest.length > 1)
+      throw new FieldNameError(
+        rest[1]!,
+        `${what} has no field '${rest
+          .slice(1)
+          .map((s) => s.name)
+          .join('.')}' (e.g. ${example})`,
+      );
     return first;
   };
   switch (scope) {

@@ -44,7 +44,10 @@ function checkMetricAggregate(field: FieldRef, hasMetric: (name: string) => bool
   const series = field.key.slice(0, dot);
   const aggregate = field.key.slice(dot + 1);
   if (dot > 0 && !hasMetric(field.key) && hasMetric(series)) {
-    throw new QueryFieldError(`metrics.${field.key}`, `no aggregate '${aggregate}' of metric ${series}; the aggregates are ${AGGREGATES.join(', ')} (e.g. metrics.${series}.max)`);
+    throw new QueryFieldError(
+      `metrics.${field.key}`,
+      `no aggregate '${aggregate}' of metric ${series}; the aggregates are ${AGGREGATES.join(', ')} (e.g. metrics.${series}.max)`,
+    );
   }
 }
 
@@ -55,7 +58,10 @@ function checkPredicate(predicate: Predicate, hasMetric: (name: string) => boole
   const equality = predicate.kind === 'in' || (predicate.kind === 'compare' && (predicate.op === '=' || predicate.op === '!='));
   for (const literal of literalsOf(predicate)) {
     if ((field.key === 'started_at' || field.key === 'ended_at') && asInstant(literal) === undefined) {
-      throw new QueryFieldError(printField(field), `${JSON.stringify(literal)} is not a time; give an ISO-8601 time ('2026-12-01T10:00:00Z') or epoch milliseconds`);
+      throw new QueryFieldError(
+        printField(field),
+        `${JSON.stringify(literal)} is not a time; give an ISO-8601 time ('2026-12-01T10:00:00Z') or epoch milliseconds`,
+      );
     }
     const valid = ENUMERATED[field.key];
     if (valid !== undefined && equality && !valid.includes(String(literal).toLowerCase())) {

@@ -44,7 +44,10 @@ export function sortRuns(runs: readonly RunView[], orderBy: readonly OrderKey[])
     const { read, domain } = fieldAccess(field);
     if (read === null) {
       throw new InvalidInputError('run query', [
-        { path: `orderBy.${i}.field`, message: `cannot order by ${field.scope}.${field.key}: a run can have many ${field.scope}; order by a field with one value per run` },
+        {
+          path: `orderBy.${i}.field`,
+          message: `cannot order by ${field.scope}.${field.key}: a run can have many ${field.scope}; order by a field with one value per run`,
+        },
       ]);
     }
     return { read, domain, descending: direction === 'desc' };

@@ -122,7 +122,11 @@ class QueryParser {
   private nested(inner: () => Filter): Filter {
     const opener = this.next();
     if (this.nesting === MAX_QUERY_NESTING) {
-      this.fail(opener, `the query nests parentheses and NOT more than ${MAX_QUERY_NESTING} levels deep; write it with fewer levels (AND / OR chains and IN lists need none)`, true);
+      this.fail(
+        opener,
+        `the query nests parentheses and NOT more than ${MAX_QUERY_NESTING} levels deep; write it with fewer levels (AND / OR chains and IN lists need none)`,
+        true,
+      );
     }
     this.nesting++;
     const filter = inner();
@@ -196,7 +200,7 @@ class QueryParser {
     if (tok.type === 'number' || tok.type === 'string') value = tok.value;
     else if (this.isWord(tok, 'true') || this.isWord(tok, 'false')) value = tok.text.toLowerCase() === 'true';
     else if (this.isWord(tok, 'null')) return this.fail(tok, 'to test for a missing value write IS NULL or IS NOT NULL');
-    else if (tok.type === '(') return this.fail(tok, 'a list of values needs IN, e.g. params.model IN (\'tree\', \'forest\')');
+    else if (tok.type === '(') return this.fail(tok, "a list of values needs IN, e.g. params.model IN ('tree', 'forest')");
     else return this.fail(tok, `expected a value ${where} (${VALUE_KINDS})`);
     if (isTimeField(field) && (typeof value === 'boolean' || (typeof value === 'string' && !Number.isFinite(Date.parse(value))))) {
       this.fail(tok, `attributes.${field.key} compares with a timestamp: milliseconds since 1970 or an ISO-8601 string such as '2026-01-31T12:00:00Z'`, false);

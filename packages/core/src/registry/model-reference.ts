@@ -29,11 +29,18 @@ export function resolveModelReference(models: ModelsState, reference: ModelRefer
   if (ref.selector && 'alias' in ref.selector) {
     const pointed = ownEntry(model.aliases, ref.selector.alias);
     if (pointed === undefined) {
-      throw new RegistryError('MODEL_ALIAS_UNKNOWN', `model ${model.name} has no alias ${JSON.stringify(ref.selector.alias)} (aliases: ${Object.keys(model.aliases).join(', ') || 'none'}); \`ds models alias\` sets one`);
+      throw new RegistryError(
+        'MODEL_ALIAS_UNKNOWN',
+        `model ${model.name} has no alias ${JSON.stringify(ref.selector.alias)} (aliases: ${Object.keys(model.aliases).join(', ') || 'none'}); \`ds models alias\` sets one`,
+      );
     }
     number = pointed;
   } else if (ref.selector) number = ref.selector.version;
   const version = model.versions.find((v) => v.version === number);
-  if (!version) throw new RegistryError('MODEL_VERSION_UNKNOWN', `model ${model.name} has no version ${number} (versions: ${model.versions.map((v) => v.version).join(', ')})`);
+  if (!version)
+    throw new RegistryError(
+      'MODEL_VERSION_UNKNOWN',
+      `model ${model.name} has no version ${number} (versions: ${model.versions.map((v) => v.version).join(', ')})`,
+    );
   return { model, version };
 }

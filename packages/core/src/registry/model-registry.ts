@@ -33,7 +33,10 @@ export function evolveModelRegistry(state: ModelRegistryState, event: DomainEven
 function requireVersion(state: ModelRegistryState, version: number): void {
   if (state.versions.length === 0) throw new RegistryError('MODEL_UNKNOWN', `there is no model ${JSON.stringify(state.name)}; \`ds models\` lists the models`);
   if (!state.versions.includes(version)) {
-    throw new RegistryError('MODEL_VERSION_UNKNOWN', `model ${state.name} has no version ${version} (versions: ${state.versions.join(', ')}); \`ds models\` lists them`);
+    throw new RegistryError(
+      'MODEL_VERSION_UNKNOWN',
+      `model ${state.name} has no version ${version} (versions: ${state.versions.join(', ')}); \`ds models\` lists them`,
+    );
   }
 }
 
@@ -52,7 +55,10 @@ export function decideModelRegistry(state: ModelRegistryState, command: ModelReg
       return [{ type: 'ModelAliasSet', data: { name, alias: command.alias, version: command.version } }];
     case 'removeAlias':
       if (!Object.hasOwn(state.aliases, command.alias)) {
-        throw new RegistryError('MODEL_ALIAS_UNKNOWN', `model ${name} has no alias ${JSON.stringify(command.alias)} to remove (aliases: ${Object.keys(state.aliases).join(', ') || 'none'})`);
+        throw new RegistryError(
+          'MODEL_ALIAS_UNKNOWN',
+          `model ${name} has no alias ${JSON.stringify(command.alias)} to remove (aliases: ${Object.keys(state.aliases).join(', ') || 'none'})`,
+        );
       }
       return [{ type: 'ModelAliasRemoved', data: { name, alias: command.alias } }];
     case 'tagVersion':
@@ -60,8 +66,11 @@ export function decideModelRegistry(state: ModelRegistryState, command: ModelReg
       return [{ type: 'ModelVersionTagged', data: { name, version: command.version, key: command.key, value: command.value } }];
     case 'describe':
       if (command.version !== undefined) requireVersion(state, command.version);
-      else if (state.versions.length === 0) throw new RegistryError('MODEL_UNKNOWN', `there is no model ${JSON.stringify(name)}; \`ds models\` lists the models`);
-      return [{ type: 'ModelDescribed', data: { name, ...(command.version === undefined ? {} : { version: command.version }), description: command.description } }];
+      else if (state.versions.length === 0)
+        throw new RegistryError('MODEL_UNKNOWN', `there is no model ${JSON.stringify(name)}; \`ds models\` lists the models`);
+      return [
+        { type: 'ModelDescribed', data: { name, ...(command.version === undefined ? {} : { version: command.version }), description: command.description } },
+      ];
   }
 }
 

@@ -29,7 +29,8 @@ export function evolveRunAnnotation(state: RunAnnotationState, event: DomainEven
  */
 export function decideRunAnnotation(state: RunAnnotationState, command: RunAnnotationCommand): DomainEvent[] {
   const runId = state.runId;
-  if (state.deleted) throw new RegistryError('RUN_DELETED', `run ${runId} is deleted; nothing more is recorded of it (\`ds audit\` keeps who deleted it and why)`);
+  if (state.deleted)
+    throw new RegistryError('RUN_DELETED', `run ${runId} is deleted; nothing more is recorded of it (\`ds audit\` keeps who deleted it and why)`);
   switch (command.kind) {
     case 'tag':
       return [{ type: 'RunTagged', data: { runId, key: command.key, value: command.value } }];

@@ -117,9 +117,7 @@ export function decideParsedRun(state: RunState, c: RunCommand): DomainEvent[] {
     case 'recordMetrics':
       return recordMetrics(state, c);
     case 'recordSummary':
-      return state.summaries.get(c.name)?.canonical === canonicalJson(c.value)
-        ? []
-        : [{ type: 'SummaryRecorded', data: { name: c.name, value: c.value } }];
+      return state.summaries.get(c.name)?.canonical === canonicalJson(c.value) ? [] : [{ type: 'SummaryRecorded', data: { name: c.name, value: c.value } }];
     case 'addLabel':
       return state.labels.get(c.name) === c.value ? [] : [{ type: 'LabelAdded', data: { name: c.name, value: c.value } }];
     case 'declareModel':

@@ -25,11 +25,7 @@ export const AppendTargetSchema = z.object({
  * (default 'any') and each event, parsed before anything is checked or written.
  * Bad input is an InvalidInputError naming the field, never a revision conflict.
  */
-export function parseAppend(
-  stream: string,
-  events: readonly NewEvent[],
-  options: AppendOptions = {},
-): { events: NewEvent[]; expected: ExpectedRevision } {
+export function parseAppend(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): { events: NewEvent[]; expected: ExpectedRevision } {
   const expected =
     plainAppendTarget(stream, options.expectedRevision) ??
     parseInput(AppendTargetSchema, { stream, expectedRevision: options.expectedRevision }, `append to stream ${JSON.stringify(stream)}`).expectedRevision;
@@ -90,10 +86,7 @@ export function idempotentRetry(
   const matched = candidate.recorded.slice(0, events.length);
   const sameIds = matched.length === events.length && matched.every((e, i) => e.id === events[i]!.id);
   const sameExpectation =
-    expected === 'any' ||
-    (expected === 'no_stream' && start === 0) ||
-    (expected === 'stream_exists' && start > 0) ||
-    expected === start - 1;
+    expected === 'any' || (expected === 'no_stream' && start === 0) || (expected === 'stream_exists' && start > 0) || expected === start - 1;
   if (!sameIds || !sameExpectation) throw new WrongExpectedRevisionError(stream, expected, candidate.headRevision);
   return appendResult(matched);
 }

@@ -2,14 +2,7 @@ import { Observable, Subject } from 'rxjs';
 import { chainEvents } from '../events/hash-chain.js';
 import { GENESIS_HASH, type NewEvent, type RecordedEvent } from '../events/envelope.js';
 import { checkExpected, checkIdsUnrecorded, idempotentRetry, appendResult, parseAppend, retryCandidateIn } from '../store/append-rules.js';
-import type {
-  AppendOptions,
-  AppendResult,
-  EventStore,
-  ReadAllOptions,
-  ReadStreamOptions,
-  SubscribeOptions,
-} from '../ports/event-store.js';
+import type { AppendOptions, AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../ports/event-store.js';
 
 /**
  * An EventStore in memory: the reference implementation of the port's
@@ -39,9 +32,11 @@ export class InMemoryEventStore implements EventStore {
     }
     const head = existing[existing.length - 1];
     const recordedAt = this.now();
-    const recorded = chainEvents(stream, existing.length - 1, head?.hash ?? GENESIS_HASH, parsed).map(
-      (e, i): RecordedEvent => ({ ...e, position: this.all.length + i, recordedAt }),
-    );
+    const recorded = chainEvents(stream, existing.length - 1, head?.hash ?? GENESIS_HASH, parsed).map((e, i): RecordedEvent => ({
+      ...e,
+      position: this.all.length + i,
+      recordedAt,
+    }));
     this.all.push(...recorded);
     for (const e of recorded) this.byId.set(e.id, e);
     this.streams.set(stream, [...existing, ...recorded]);
@@ -95,4 +90,3 @@ export class InMemoryEventStore implements EventStore {
     if (this.closed) throw new Error('the in-memory event store is closed');
   }
 }
-

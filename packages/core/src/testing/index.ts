@@ -5,7 +5,14 @@ export { given, type Given, scenario, TEST_RUN_ID, type Then } from './given-whe
 export { type DataTree, type DataTreeDescription, type DataTreeEntry, DataWorkspace, describeDataTree } from './data-workspace.js';
 export { dataStoreContract, type DataStoreFixture } from './data-store-contract.js';
 export { eventStoreContract, type EventStoreFixture } from './event-store-contract.js';
-export { clockContract, codeInspectorContract, environmentContract, type GitRunner, idGeneratorContract, type IdGeneratorContractOptions } from './workstation-contracts.js';
+export {
+  clockContract,
+  codeInspectorContract,
+  environmentContract,
+  type GitRunner,
+  idGeneratorContract,
+  type IdGeneratorContractOptions,
+} from './workstation-contracts.js';
 export { parsedShape } from './parsed-shape.js';
 export { treeSourceContract, type TreeSourceFixture } from './tree-source-contract.js';
 export { objectStorageContract, type ObjectStorageFixture } from './object-storage-contract.js';

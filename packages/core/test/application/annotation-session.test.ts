@@ -111,7 +111,12 @@ describe('AnnotationSession: starting runs', () => {
     const { services, session: s, autoStarts } = session();
     await Promise.all([s.parameter('a', 1), s.parameter('b', 2), s.metric('m', 1, 0)]);
     expect(autoStarts).toHaveLength(1);
-    expect(types(await services.events.streamEvents(`run-${autoStarts[0]!.runId}`))).toEqual(['RunStarted', 'ParameterRecorded', 'ParameterRecorded', 'MetricRecorded']);
+    expect(types(await services.events.streamEvents(`run-${autoStarts[0]!.runId}`))).toEqual([
+      'RunStarted',
+      'ParameterRecorded',
+      'ParameterRecorded',
+      'MetricRecorded',
+    ]);
   });
 });
 

@@ -40,16 +40,26 @@ describe('metricBatchCommands: points in columns → recordMetrics commands', ()
     const names = ['a', 'b', 'a', 'b', 'a'];
     const commands = metricBatchCommands({ names, values: [1, 2, 3, 4, 5], steps: [0, 0, 1, 1, 2], atMs: names.map(() => T) }, 2);
     expect(commands.map((c) => c.series.map((s) => [s.name, s.values]))).toEqual([
-      [['a', [1]], ['b', [2]]],
-      [['a', [3]], ['b', [4]]],
+      [
+        ['a', [1]],
+        ['b', [2]],
+      ],
+      [
+        ['a', [3]],
+        ['b', [4]],
+      ],
       [['a', [5]]],
     ]);
   });
 
   it('refuses columns of different lengths and a time that is not whole milliseconds, naming the point', () => {
-    expect(() => metricBatchCommands({ names: ['a'], values: [], steps: [], atMs: [] })).toThrow(/names, values, steps and atMs must have the same length \(1, 0, 0, 0\)/);
+    expect(() => metricBatchCommands({ names: ['a'], values: [], steps: [], atMs: [] })).toThrow(
+      /names, values, steps and atMs must have the same length \(1, 0, 0, 0\)/,
+    );
     expect(() => metricBatchCommands({ names: ['a', 'a'], values: [1, 2], steps: [undefined, undefined], atMs: [T, 1.5] })).toThrow(InvalidInputError);
-    expect(() => metricBatchCommands({ names: ['a', 'a'], values: [1, 2], steps: [undefined, undefined], atMs: [T, Number.NaN] })).toThrow(/invalid metric point 1: at: must be a time in whole milliseconds, not NaN/);
+    expect(() => metricBatchCommands({ names: ['a', 'a'], values: [1, 2], steps: [undefined, undefined], atMs: [T, Number.NaN] })).toThrow(
+      /invalid metric point 1: at: must be a time in whole milliseconds, not NaN/,
+    );
   });
 
   it('gives no command for no points', () => {
@@ -104,13 +114,20 @@ describe('AnnotationSession.recordMetrics', () => {
     const { services, session: s } = session();
     const runId = await s.start();
     await s.metric('loss', 0.9, 5);
-    await expect(s.recordMetrics([{ name: 'loss', value: 0.1, step: 6 }, { name: 'loss', value: 0.2, step: 4 }])).rejects.toThrow(MetricStepOrderError);
+    await expect(
+      s.recordMetrics([
+        { name: 'loss', value: 0.1, step: 6 },
+        { name: 'loss', value: 0.2, step: 4 },
+      ]),
+    ).rejects.toThrow(MetricStepOrderError);
     expect(types(await services.events.streamEvents(`run-${runId}`))).toEqual(['RunStarted', 'MetricRecorded']);
   });
 
   it('refuses a bad value or time before a run is started for it', async () => {
     const { services, session: s } = session();
-    await expect(s.recordMetrics([{ name: 'loss', value: Number.NaN }])).rejects.toThrow(/recordMetrics command for run \(not yet started\): series\.0\.values/);
+    await expect(s.recordMetrics([{ name: 'loss', value: Number.NaN }])).rejects.toThrow(
+      /recordMetrics command for run \(not yet started\): series\.0\.values/,
+    );
     await expect(s.recordMetrics([{ name: 'loss', value: 1, at: 'soon' }])).rejects.toThrow(/invalid metric point 0 at/);
     expect(await services.events.allEvents()).toEqual([]);
   });

@@ -28,7 +28,9 @@ describe('a run left open by a process that is gone', () => {
     ]);
     // The decision is one the run's rules accept: it errors the running run.
     const { kind: _kind, ...data } = commands[0] as { kind: 'error'; message: string; detail: never };
-    given(started).when(commands[0]!).then([{ type: 'RunErrored', data }]);
+    given(started)
+      .when(commands[0]!)
+      .then([{ type: 'RunErrored', data }]);
   });
 
   it('given nothing was recorded, when it is settled, then its start is recorded with its code version as not recorded (not as unversioned) and then RunErrored', () => {
@@ -43,7 +45,11 @@ describe('a run left open by a process that is gone', () => {
         environment: left.environment,
         startedAt: T0,
       },
-      expect.objectContaining({ kind: 'error', message: expect.stringMatching(/^the process ended \(killed, or crashed .*\) before the run was published$/), detail: expect.objectContaining({ startRecordedBeforeExit: false }) }),
+      expect.objectContaining({
+        kind: 'error',
+        message: expect.stringMatching(/^the process ended \(killed, or crashed .*\) before the run was published$/),
+        detail: expect.objectContaining({ startRecordedBeforeExit: false }),
+      }),
     ]);
   });
 
@@ -52,7 +58,9 @@ describe('a run left open by a process that is gone', () => {
     expect(commands.map((c) => c.kind)).toEqual(['error', 'abandon']);
     expect(commands[1]).toEqual({ kind: 'abandon', reason: 'its process (pid 4242) is gone and never published the run', at: T0, pid: 4242 });
     const { kind: _kind, ...data } = commands[1] as { kind: 'abandon'; reason: string; at: string; pid: number };
-    given(started, { type: 'RunErrored', data: { message: 'gone' } }).when(commands[1]!).then([{ type: 'RunAbandoned', data }]);
+    given(started, { type: 'RunErrored', data: { message: 'gone' } })
+      .when(commands[1]!)
+      .then([{ type: 'RunAbandoned', data }]);
   });
 
   it('given the process exited with a code, when it is settled, then it is errored, not abandoned (it said how it ended)', () => {
@@ -69,7 +77,12 @@ describe('a run left open by a process that is gone', () => {
     await recordRunLeftOpen(services, left, 'default');
     const events = await services.events.streamEvents(`run-${TEST_RUN_ID}`);
     expect(types(events)).toEqual(['RunStarted', 'RunErrored']);
-    expect(events[0]!.data).toMatchObject({ runId: TEST_RUN_ID, codeVersion: { notRecorded: 'the process ended before it was inspected' }, startedAt: T0, workload: { workloadId: 'w1' } });
+    expect(events[0]!.data).toMatchObject({
+      runId: TEST_RUN_ID,
+      codeVersion: { notRecorded: 'the process ended before it was inspected' },
+      startedAt: T0,
+      workload: { workloadId: 'w1' },
+    });
     expect(services.events.appends).toHaveLength(1);
     expect(await recordRunLeftOpen(services, left, 'default')).toEqual([]);
     expect(services.events.appends).toHaveLength(1);

@@ -139,7 +139,13 @@ describe('publish', () => {
           id: '99999999-0000-4000-8000-000000000000',
           type: 'DatasetVersionCreated',
           schemaVersion: 1,
-          data: { name: 'shared.csv', version: 1, ref: { store: 'mem', digest: `sha256:${'e'.repeat(64)}`, kind: 'file', bytes: 1, files: 1 }, bytes: 1, files: 1 },
+          data: {
+            name: 'shared.csv',
+            version: 1,
+            ref: { store: 'mem', digest: `sha256:${'e'.repeat(64)}`, kind: 'file', bytes: 1, files: 1 },
+            bytes: 1,
+            files: 1,
+          },
           meta: {},
         },
       ]);
@@ -233,7 +239,9 @@ describe('publish', () => {
     const plan = new PublicationPlan(runId);
     plan.addOutput('out/clean.csv');
     await expect(publishRun(services, recorder, plan, { captured: new Map() })).rejects.toThrow(VersionNotCapturedError);
-    await expect(publishRun(services, recorder, plan, { captured: new Map() })).rejects.toThrow(/out\/clean\.csv was not captured before the run was published/);
+    await expect(publishRun(services, recorder, plan, { captured: new Map() })).rejects.toThrow(
+      /out\/clean\.csv was not captured before the run was published/,
+    );
     expect(services.data.captured).toEqual([]);
     expect((await services.events.allEvents()).length).toBe(before);
   });

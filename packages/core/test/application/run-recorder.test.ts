@@ -43,7 +43,12 @@ describe('RunRecorder', () => {
     expect(services.events.appends.at(-1)).toEqual({ stream: 'run-r1', count: 50 });
 
     const appendsBefore = services.events.appends.length;
-    await expect(recorder.recordBatch([{ kind: 'recordMetric', name: 'loss', value: 0, step: 60, at: T }, { kind: 'recordMetric', name: 'loss', value: 0, step: 10, at: T }])).rejects.toThrow(MetricStepOrderError);
+    await expect(
+      recorder.recordBatch([
+        { kind: 'recordMetric', name: 'loss', value: 0, step: 60, at: T },
+        { kind: 'recordMetric', name: 'loss', value: 0, step: 10, at: T },
+      ]),
+    ).rejects.toThrow(MetricStepOrderError);
     expect(services.events.appends.length).toBe(appendsBefore);
     expect(recorder.state.metrics.get('loss')?.lastStep).toBe(49);
   });

@@ -61,7 +61,12 @@ describe('AnchorVerifier', () => {
   it('given the log its anchors were written for, then every anchor holds', () => {
     const report = verify(log, anchors);
     expect(report.break).toBeUndefined();
-    expect(report).toMatchObject({ anchors: anchors.length, verifiedRecords: log.length, unanchoredRecords: 0, head: { count: log.length, logHash: logHashOf(log) } });
+    expect(report).toMatchObject({
+      anchors: anchors.length,
+      verifiedRecords: log.length,
+      unanchoredRecords: 0,
+      head: { count: log.length, logHash: logHashOf(log) },
+    });
   });
 
   it('given one record changed (a payload edited and its stream re-chained), then the first anchor after it breaks, naming the positions since the last one that held', () => {

@@ -55,7 +55,10 @@ export class InMemoryTree implements TreeSource<EntryStat, string> {
 
   private find(path: string): MemoryEntry {
     let entry = this.root;
-    for (const part of path.split('/').slice(2).filter((p) => p !== '')) {
+    for (const part of path
+      .split('/')
+      .slice(2)
+      .filter((p) => p !== '')) {
       if (entry.type !== 'directory') throw fsError('ENOTDIR', path);
       const next = [...entry.children].find(([name]) => decode(name) === part)?.[1];
       if (!next) throw fsError('ENOENT', path);
@@ -71,7 +74,10 @@ export class InMemoryTree implements TreeSource<EntryStat, string> {
 
   /** `path` with every symlink on the way resolved (relative targets from the link's directory), as the OS does. */
   private resolve(path: string): string {
-    const pending = path.split('/').slice(2).filter((p) => p !== '' && p !== '.');
+    const pending = path
+      .split('/')
+      .slice(2)
+      .filter((p) => p !== '' && p !== '.');
     const resolved: string[] = [];
     let hops = 0;
     while (pending.length > 0) {

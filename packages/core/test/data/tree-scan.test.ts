@@ -14,7 +14,7 @@ const names = (node: ScannedNode<unknown>): string[] => (node.type === 'director
 describe('scanning a tree for capture', () => {
   it('given files, directories and links, when scanned, then every entry is there with its mode, and totals count regular files only', async () => {
     const { node } = await scan(
-      dir({ 'a.csv': file('12345'), sub: dir({ 'b.sh': file('go', 0o755), 'up': link('../a.csv') }, 0o700), out: link('/etc/passwd') }),
+      dir({ 'a.csv': file('12345'), sub: dir({ 'b.sh': file('go', 0o755), up: link('../a.csv') }, 0o700), out: link('/etc/passwd') }),
     );
     const root = node as ScannedDirectory<string>;
     expect(root).toMatchObject({ type: 'directory', rel: '', files: 2, bytes: 7 });
@@ -67,7 +67,15 @@ describe('scanning a tree for capture', () => {
   });
 
   it('given a root that is itself a file, when scanned, then it is one file with an empty relative path', async () => {
-    expect((await scanTree(new InMemoryTree(file('abc', 0o600)), '/mnt')).node).toEqual({ type: 'file', name: '', rel: '', path: '/mnt', mode: 0o600, size: 3, detail: 'abc' });
+    expect((await scanTree(new InMemoryTree(file('abc', 0o600)), '/mnt')).node).toEqual({
+      type: 'file',
+      name: '',
+      rel: '',
+      path: '/mnt',
+      mode: 0o600,
+      size: 3,
+      detail: 'abc',
+    });
   });
 
   it('given a root whose resolved path is not UTF-8, when scanned, then it is refused naming the resolved path', async () => {

@@ -40,7 +40,9 @@ describe('canonical texts for the events of one append (BatchCanonicalFields)', 
       {},
       null,
     );
-    const batch = fc.array(fc.record({ m: fc.oneof(metaPool, fc.jsonValue()), type: fc.constantFrom('A', 'B', 'ünï"code'), data: fc.jsonValue() }), { maxLength: 30 });
+    const batch = fc.array(fc.record({ m: fc.oneof(metaPool, fc.jsonValue()), type: fc.constantFrom('A', 'B', 'ünï"code'), data: fc.jsonValue() }), {
+      maxLength: 30,
+    });
     fc.assert(
       fc.property(fc.string(), batch, (stream, events) => {
         const writer = new BatchCanonicalFields(stream);
@@ -56,7 +58,9 @@ describe('canonical texts for the events of one append (BatchCanonicalFields)', 
   it('given two events whose metas differ only in a nested value, writes each its own meta', () => {
     const writer = new BatchCanonicalFields('run-a');
     expect(writer.of(event(0, meta())).meta).toBe('{"actor":{"host":"lab-1","user":"ada"},"correlationId":"run-1","sdkVersion":"0.1.0"}');
-    expect(writer.of(event(1, meta({ actor: { user: 'ada', host: 'lab-2' } }))).meta).toBe('{"actor":{"host":"lab-2","user":"ada"},"correlationId":"run-1","sdkVersion":"0.1.0"}');
+    expect(writer.of(event(1, meta({ actor: { user: 'ada', host: 'lab-2' } }))).meta).toBe(
+      '{"actor":{"host":"lab-2","user":"ada"},"correlationId":"run-1","sdkVersion":"0.1.0"}',
+    );
   });
 
   it('given one meta object reused and changed between two events, writes the changed value (the same object is never taken as unchanged)', () => {
@@ -94,10 +98,18 @@ describe('events parsed for an append are written by the native JSON writer (the
 
   it('given any JSON data, also with array-index keys ("10", "9") and unicode keys, when parsed and written, then the text is its canonical JSON', () => {
     // (An own "__proto__" key is refused by parsing: the other property test's subject.)
-    const key = fc.oneof(fc.string().filter((k) => k !== '__proto__'), fc.constantFrom('0', '9', '10', '01', '4294967294', '4294967295', '-1', '1.5', 'é', '\ud83d\ude00', '__proto_'));
+    const key = fc.oneof(
+      fc.string().filter((k) => k !== '__proto__'),
+      fc.constantFrom('0', '9', '10', '01', '4294967294', '4294967295', '-1', '1.5', 'é', '\ud83d\ude00', '__proto_'),
+    );
     const json = fc
       .letrec<{ value: unknown }>((tie) => ({
-        value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 1 }), fc.dictionary(key, tie('value'), { maxKeys: 6 }), fc.array(tie('value'), { maxLength: 4 })),
+        value: fc.oneof(
+          { depthSize: 'small' },
+          fc.jsonValue({ maxDepth: 1 }),
+          fc.dictionary(key, tie('value'), { maxKeys: 6 }),
+          fc.array(tie('value'), { maxLength: 4 }),
+        ),
       }))
       .value.filter((data) => !JSON.stringify(data).includes('"__proto__":')); // fc.jsonValue makes such keys too
     fc.assert(
@@ -111,12 +123,23 @@ describe('events parsed for an append are written by the native JSON writer (the
 
   it('given an append of plain objects without array-index keys, when written, then every data text is written by JSON.stringify', () => {
     const events = parsedWith({ b: 1, a: [{ d: 1, c: 'x' }] }, { z: null, y: 'é' }, { step: 3 });
-    expect(written(new BatchCanonicalFields('s', events), events)).toEqual({ texts: ['{"a":[{"c":"x","d":1}],"b":1}', '{"y":"é","z":null}', '{"step":3}'], native: 3 });
+    expect(written(new BatchCanonicalFields('s', events), events)).toEqual({
+      texts: ['{"a":[{"c":"x","d":1}],"b":1}', '{"y":"é","z":null}', '{"step":3}'],
+      native: 3,
+    });
   });
 
   it('given a parsed append of ids of every UUID form (versions, variants, either case, nil, max), when written, then each id text is its canonical JSON', () => {
-    const ids = ['0190a6b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b', 'C56A4180-65AA-42EC-A945-5FD21DEC0538', '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff'];
-    const events = parseNewEvents(ids.map((id) => ({ ...raw({ a: 1 }), id })), (i) => `event ${i}`);
+    const ids = [
+      '0190a6b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b',
+      'C56A4180-65AA-42EC-A945-5FD21DEC0538',
+      '00000000-0000-0000-0000-000000000000',
+      'ffffffff-ffff-ffff-ffff-ffffffffffff',
+    ];
+    const events = parseNewEvents(
+      ids.map((id) => ({ ...raw({ a: 1 }), id })),
+      (i) => `event ${i}`,
+    );
     const writer = new BatchCanonicalFields('s', events);
     expect(events.map((e, revision) => writer.of({ ...e, revision }).id)).toEqual(ids.map((id) => canonicalJson(id)));
   });

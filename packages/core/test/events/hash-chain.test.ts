@@ -23,11 +23,21 @@ describe('the per-stream hash chain', () => {
     const data = { name: 'ünïcode-ключ', value: { nested: [1, 'two', { '3': true, b: null, a: [] }] } };
     const meta = { sdkVersion: '0.1.0', correlationId: 'run-1', causationId: 'cmd-7', actor: { user: 'ada', host: 'lab-1' } };
     const e = { id: '0190a000-0000-7000-8000-000000000006', type: 'SummaryRecorded', schemaVersion: 1, stream: 'run-a', revision: 4, data, meta };
-    expect(eventHash('9207d9c85e61e4d1edcc68720e24d28bf550018b6a1b4d76a7d4e7e28b002508', e)).toBe('cbfe3bfbbd899c581cbe30ad5f7fc908bd47f754b195d18f48ffa26d83c4ea1b');
+    expect(eventHash('9207d9c85e61e4d1edcc68720e24d28bf550018b6a1b4d76a7d4e7e28b002508', e)).toBe(
+      'cbfe3bfbbd899c581cbe30ad5f7fc908bd47f754b195d18f48ffa26d83c4ea1b',
+    );
   });
 
   it('hashes the canonical JSON of exactly the seven hashed fields, written field by field (as stores build it)', () => {
-    const fields = fc.record({ id: fc.string(), type: fc.string(), schemaVersion: fc.integer(), stream: fc.string(), revision: fc.nat(), data: fc.jsonValue(), meta: fc.jsonValue() });
+    const fields = fc.record({
+      id: fc.string(),
+      type: fc.string(),
+      schemaVersion: fc.integer(),
+      stream: fc.string(),
+      revision: fc.nat(),
+      data: fc.jsonValue(),
+      meta: fc.jsonValue(),
+    });
     fc.assert(
       fc.property(fields, fc.jsonValue(), (e, extra) => {
         expect(hashedBody({ ...e, position: 3, extra } as never)).toBe(canonicalJson(e));

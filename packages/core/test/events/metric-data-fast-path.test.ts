@@ -22,7 +22,7 @@ function expectSameAsZod(type: MetricType, data: unknown): ReturnType<typeof pla
 }
 
 describe('metric event data checked without zod', () => {
-  it('given a metric point with its keys in any order, when checked, then the answer is zod\'s output: a new object, keys in the schema\'s order', () => {
+  it("given a metric point with its keys in any order, when checked, then the answer is zod's output: a new object, keys in the schema's order", () => {
     const data = { at: AT, step: 3, value: 0.25, name: 'loss' };
     const fast = expectSameAsZod('MetricRecorded', data);
     expect(fast).not.toBe(data);
@@ -31,9 +31,14 @@ describe('metric event data checked without zod', () => {
     expect(Object.keys(plainlyValidMetricData('MetricRecorded', JSON.parse(`{"value":null,"name":"x","at":"${AT}"}`))!)).toEqual(['name', 'value', 'at']);
   });
 
-  it('given a batch of series, when checked, then the answer is zod\'s output with every column copied (never the recorded arrays)', () => {
+  it("given a batch of series, when checked, then the answer is zod's output with every column copied (never the recorded arrays)", () => {
     const values = [0.5, 0.25];
-    const data = { series: [{ at: { deltasMs: [0, 1000], start: AT }, steps: [1, null], values, name: 'loss' }, { name: 'acc', values: [1], at: { start: AT, deltasMs: [5] } }] };
+    const data = {
+      series: [
+        { at: { deltasMs: [0, 1000], start: AT }, steps: [1, null], values, name: 'loss' },
+        { name: 'acc', values: [1], at: { start: AT, deltasMs: [5] } },
+      ],
+    };
     const fast = expectSameAsZod('MetricsRecorded', data) as { series: Array<{ values: number[]; at: { deltasMs: number[] } }> };
     expect(fast.series[0]!.values).not.toBe(values);
     expect(fast.series[0]!.at.deltasMs).not.toBe(data.series[0]!.at.deltasMs);
@@ -72,7 +77,11 @@ describe('metric event data checked without zod', () => {
       ['MetricsRecorded', series({ values: [1, Number.NaN] }), /./],
       ['MetricsRecorded', series({ steps: [0, -1] }), />=0|greater/],
       ['MetricsRecorded', { series: [series({}).series[0], series({}).series[0]] }, /appears twice/],
-      ['MetricsRecorded', series({ values: new Array(MAX_METRIC_BATCH_POINTS + 1).fill(0), at: { start: AT, deltasMs: new Array(MAX_METRIC_BATCH_POINTS + 1).fill(0) } }), /at most/],
+      [
+        'MetricsRecorded',
+        series({ values: new Array(MAX_METRIC_BATCH_POINTS + 1).fill(0), at: { start: AT, deltasMs: new Array(MAX_METRIC_BATCH_POINTS + 1).fill(0) } }),
+        /at most/,
+      ],
     ];
     for (const [type, data, rule] of broken) {
       expect(plainlyValidMetricData(type, data)).toBeUndefined();
@@ -82,20 +91,27 @@ describe('metric event data checked without zod', () => {
     }
   });
 
-  it('given any data near the schemas (valid, mutated, from JSON or not), when checked, then the fast path answers only what zod accepts, and exactly zod\'s output', () => {
+  it("given any data near the schemas (valid, mutated, from JSON or not), when checked, then the fast path answers only what zod accepts, and exactly zod's output", () => {
     /** Mostly what the schema allows, sometimes anything near it. */
     const mostly = <T>(valid: fc.Arbitrary<T>, other: fc.Arbitrary<unknown>) => fc.oneof({ arbitrary: valid, weight: 7 }, { arbitrary: other, weight: 1 });
     const anyNumber = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(-0, 2 ** 53, 2 ** 53 - 1, Number.NaN, Number.POSITIVE_INFINITY));
     const number = mostly(fc.double({ noNaN: true, noDefaultInfinity: true }), anyNumber);
-    const name = mostly(fc.constantFrom('loss', 'acc', 'x'.repeat(1024), 'ünï'), fc.oneof(fc.constantFrom('', 'x'.repeat(1025)), fc.string({ maxLength: 4 }), fc.integer()));
+    const name = mostly(
+      fc.constantFrom('loss', 'acc', 'x'.repeat(1024), 'ünï'),
+      fc.oneof(fc.constantFrom('', 'x'.repeat(1025)), fc.string({ maxLength: 4 }), fc.integer()),
+    );
     const at = mostly(
       fc.date({ min: new Date('0000-01-01T00:00:00.000Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }).map((d) => d.toISOString()),
       fc.oneof(fc.constantFrom('2026-11-25T10:00:00Z', '2026-11-25 10:00:00.000Z', '+012026-11-25T10:00:00.000Z', ''), anyNumber),
     );
     const step = mostly(fc.nat(10), fc.oneof(fc.integer({ min: -3, max: 3 }), anyNumber, fc.constantFrom(null, '3', undefined)));
-    const value = mostly(fc.oneof(number, fc.string({ maxLength: 3 }), fc.boolean(), fc.constant(null)), fc.oneof(fc.constant(undefined), fc.jsonValue({ maxDepth: 1 })));
+    const value = mostly(
+      fc.oneof(number, fc.string({ maxLength: 3 }), fc.boolean(), fc.constant(null)),
+      fc.oneof(fc.constant(undefined), fc.jsonValue({ maxDepth: 1 })),
+    );
     const extraKey = fc.constantFrom('extra', 'steps', 'Name', '__proto__');
-    const maybeJson = <T>(arb: fc.Arbitrary<T>) => fc.tuple(arb, fc.boolean()).map(([v, viaJson]) => (viaJson ? (JSON.parse(JSON.stringify(v) ?? 'null') as T) : v));
+    const maybeJson = <T>(arb: fc.Arbitrary<T>) =>
+      fc.tuple(arb, fc.boolean()).map(([v, viaJson]) => (viaJson ? (JSON.parse(JSON.stringify(v) ?? 'null') as T) : v));
     const withKeys = (fields: Record<string, fc.Arbitrary<unknown>>, required: string[]) =>
       fc
         .tuple(
@@ -113,7 +129,8 @@ describe('metric event data checked without zod', () => {
         });
 
     const point = maybeJson(withKeys({ name, value, step, at }, ['name', 'value', 'at']));
-    const column = <T>(arb: fc.Arbitrary<T>) => mostly(fc.array(arb, { minLength: 2, maxLength: 2 }), fc.oneof(fc.array(arb, { maxLength: 4 }), fc.constant('not an array')));
+    const column = <T>(arb: fc.Arbitrary<T>) =>
+      mostly(fc.array(arb, { minLength: 2, maxLength: 2 }), fc.oneof(fc.array(arb, { maxLength: 4 }), fc.constant('not an array')));
     const series = withKeys(
       {
         name: mostly(fc.constantFrom('loss', 'acc', 'lr'), name),
@@ -127,9 +144,15 @@ describe('metric event data checked without zod', () => {
 
     const accepted = { MetricRecorded: 0, MetricsRecorded: 0 };
     fc.assert(
-      fc.property(fc.oneof(point.map((d) => ['MetricRecorded', d] as const), batch.map((d) => ['MetricsRecorded', d] as const)), ([type, data]) => {
-        if (expectSameAsZod(type, data) !== undefined) accepted[type]++;
-      }),
+      fc.property(
+        fc.oneof(
+          point.map((d) => ['MetricRecorded', d] as const),
+          batch.map((d) => ['MetricsRecorded', d] as const),
+        ),
+        ([type, data]) => {
+          if (expectSameAsZod(type, data) !== undefined) accepted[type]++;
+        },
+      ),
       { numRuns: 3000 },
     );
     // The property is about the fast path's answers, so there must be many of each type.

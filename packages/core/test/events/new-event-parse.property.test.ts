@@ -6,7 +6,6 @@ import { canonicalJson } from '../../src/events/canonical-json.js';
 import { plainlyValidNewEvent } from '../../src/events/fast/new-event.js';
 import { parsedShape } from '../../src/testing/parsed-shape.js';
 
-
 function outcome(parse: () => unknown): { ok: true; value: unknown; shape: unknown } | { ok: false; error: unknown } {
   try {
     const value = parse();
@@ -18,14 +17,31 @@ function outcome(parse: () => unknown): { ok: true; value: unknown; shape: unkno
 
 const validId = fc.uuid({ version: [1, 4, 7] });
 const oddValue = fc.oneof(
-  fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withSparseArray: true, withTypedArray: true, withBoxedValues: true, withObjectString: true }),
+  fc.anything({
+    withBigInt: true,
+    withDate: true,
+    withMap: true,
+    withSet: true,
+    withNullPrototype: true,
+    withSparseArray: true,
+    withTypedArray: true,
+    withBoxedValues: true,
+    withObjectString: true,
+  }),
   fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, undefined, () => 1, Symbol('s'), 2 ** 53, 1.5, 0, -1),
   fc.constant(JSON.parse('{"__proto__": 1, "a": 2}') as unknown),
   fc.constant({ [Symbol('k')]: 1, a: 2 }),
   fc.constant(Object.defineProperty({ a: 1 }, 'hidden', { value: Number.NaN, enumerable: false })),
-  fc.constant(new (class Payload { a = 1 })()),
+  fc.constant(
+    new (class Payload {
+      a = 1;
+    })(),
+  ),
 );
-const jsonish = fc.oneof(fc.json().map((t) => JSON.parse(t) as unknown), oddValue);
+const jsonish = fc.oneof(
+  fc.json().map((t) => JSON.parse(t) as unknown),
+  oddValue,
+);
 const metaish = fc.oneof(
   fc.record(
     {
@@ -72,14 +88,17 @@ function ownProtoKeyPath(input: unknown): string | undefined {
 /** Ids next to valid ones: one character replaced (at the dashes, the version and variant digits most often), one added or one removed. */
 const nearId = fc
   .tuple(
-    fc.oneof(fc.uuid(), fc.constantFrom('00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', 'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF')),
+    fc.oneof(
+      fc.uuid(),
+      fc.constantFrom('00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', 'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF'),
+    ),
     fc.oneof(fc.constantFrom(8, 13, 14, 18, 19, 23, 0, 35), fc.nat({ max: 35 })),
     fc.constantFrom('-', '0', '1', '8', '9', 'a', 'A', 'b', 'B', 'c', 'C', 'f', 'F', 'g', 'G', '\n', ' ', 'é', '٣'),
     fc.constantFrom('replace', 'insert', 'remove'),
   )
   .map(([id, at, char, edit]) => id.slice(0, at) + (edit === 'remove' ? '' : char) + id.slice(edit === 'insert' ? at : at + 1));
 
-describe('event ids (a check written out in place of z.uuid()\'s regex)', () => {
+describe("event ids (a check written out in place of z.uuid()'s regex)", () => {
   it('given ids next to valid ones, then parseNewEvent accepts exactly the ids NewEventSchema accepts, and those without calling zod', () => {
     const base = { type: 'MetricRecorded', schemaVersion: 1, data: { step: 1 }, meta: {} };
     let accepted = 0;
@@ -113,7 +132,10 @@ describe('parseNewEvent (the append fast path)', () => {
           expect(ours.ok).toBe(false);
           expect(!ours.ok && ours.error).toBeInstanceOf(InvalidInputError);
           const zodProblems = zods.ok ? [] : (zods.error as InvalidInputError).problems;
-          expect((ours as { error: InvalidInputError }).error.problems).toEqual([...zodProblems, { path: protoKey, message: expect.stringContaining('"__proto__"') }]);
+          expect((ours as { error: InvalidInputError }).error.problems).toEqual([
+            ...zodProblems,
+            { path: protoKey, message: expect.stringContaining('"__proto__"') },
+          ]);
           return;
         }
         expect(ours.ok).toBe(zods.ok);
@@ -130,7 +152,13 @@ describe('parseNewEvent (the append fast path)', () => {
   });
 
   it('given a valid event, when the caller later mutates its data, then the parsed event is unchanged (a deep copy, as zod makes)', () => {
-    const input = { id: '0190a6b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b', type: 'MetricRecorded', schemaVersion: 1, data: { series: [1, { a: 2 }] }, meta: { actor: { user: 'u', host: 'h' } } };
+    const input = {
+      id: '0190a6b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b',
+      type: 'MetricRecorded',
+      schemaVersion: 1,
+      data: { series: [1, { a: 2 }] },
+      meta: { actor: { user: 'u', host: 'h' } },
+    };
     const parsed = parseNewEvent(input, 'event');
     input.data.series.push(3);
     (input.data.series[1] as { a: number }).a = 9;
@@ -155,7 +183,13 @@ describe('parseNewEvent (the append fast path)', () => {
   });
 
   it('given data with an own "__proto__" key (as JSON.parse makes), when parsed, then it is refused naming the key, where zod would silently drop it', () => {
-    const input = { id: '0190a6b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b', type: 'ParameterRecorded', schemaVersion: 1, data: JSON.parse('{"params": [{"__proto__": 1, "a": 2}]}') as unknown, meta: {} };
+    const input = {
+      id: '0190a6b2-3c4d-7e8f-9a0b-1c2d3e4f5a6b',
+      type: 'ParameterRecorded',
+      schemaVersion: 1,
+      data: JSON.parse('{"params": [{"__proto__": 1, "a": 2}]}') as unknown,
+      meta: {},
+    };
     let error: unknown;
     try {
       parseNewEvent(input, 'event 0 appended to run-x');
@@ -168,9 +202,15 @@ describe('parseNewEvent (the append fast path)', () => {
 });
 
 describe('a new event checked without zod (fast/new-event.ts)', () => {
-  it('given any input, when it is plainly valid, then zod accepts it with the same output, and its data\'s native text is canonical when so said', () => {
+  it("given any input, when it is plainly valid, then zod accepts it with the same output, and its data's native text is canonical when so said", () => {
     let plain = 0;
-    const mostlyValid = fc.record({ id: validId, type: fc.constantFrom('MetricRecorded', 'T'), schemaVersion: fc.integer({ min: 1, max: 3 }), data: jsonish, meta: fc.oneof(fc.constant({}), metaish) });
+    const mostlyValid = fc.record({
+      id: validId,
+      type: fc.constantFrom('MetricRecorded', 'T'),
+      schemaVersion: fc.integer({ min: 1, max: 3 }),
+      data: jsonish,
+      meta: fc.oneof(fc.constant({}), metaish),
+    });
     fc.assert(
       fc.property(fc.oneof(eventish, mostlyValid), (input) => {
         const fast = plainlyValidNewEvent(input);

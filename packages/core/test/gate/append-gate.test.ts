@@ -11,21 +11,33 @@ const sealOf = (headHash: string): DomainEvent => ({ type: 'RunPublished', data:
 /** given: the run stream holds `history` (appended through the gate); when: `events` are appended; then: what the gate answers. */
 async function given(...history: DomainEvent[]) {
   const { gated, store } = gatedStore();
-  if (history.length > 0) await gated.append(RUN, history.map((e) => proposed(e)));
+  if (history.length > 0)
+    await gated.append(
+      RUN,
+      history.map((e) => proposed(e)),
+    );
   return {
     gated,
     store,
     async whenAppended(...events: DomainEvent[]) {
-      return gated.append(RUN, events.map((e) => proposed(e))).then(
-        () => undefined,
-        (error: unknown) => error,
-      );
+      return gated
+        .append(
+          RUN,
+          events.map((e) => proposed(e)),
+        )
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
     },
   };
 }
 
 async function refusal(pending: Promise<unknown>): Promise<AppendRefusedError> {
-  const error = await pending.then(() => undefined, (e: unknown) => e);
+  const error = await pending.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error, 'the append should have been refused').toBeInstanceOf(AppendRefusedError);
   return error as AppendRefusedError;
 }
@@ -34,18 +46,21 @@ async function refusal(pending: Promise<unknown>): Promise<AppendRefusedError> {
 const garbage = (type: EventType): unknown => (type === 'MetricsRecorded' ? { series: 'garbage' } : { garbage: true });
 
 describe('the append gate: the catalogue', () => {
-  it.each(eventTypes)('given any stream, when a %s whose data breaks its schema is appended, then it is refused naming the event and nothing is written', async (type) => {
-    const streams: Record<string, string> = { ProjectCreated: 'project-p', DatasetVersionCreated: 'dataset-d', ModelVersionCreated: 'model-m' };
-    const stream = streams[type] ?? RUN;
-    const { gated, store } = gatedStore();
-    if (stream === RUN && type !== 'RunStarted') await gated.append(RUN, [proposed(started)]);
-    const before = await headOf(store, stream);
-    const poison = proposed({ type, data: garbage(type) });
-    const error = await refusal(gated.append(stream, [poison]));
-    expect(error).toMatchObject({ stream, index: 0, eventId: poison.id, eventType: type, rule: 'INVALID_EVENT_DATA' });
-    expect(error.message).toMatch(new RegExp(`event 0 \\(${type} ${poison.id}\\) appended to stream ${stream} breaks rule INVALID_EVENT_DATA: .*data\\.`));
-    expect(await headOf(store, stream)).toBe(before);
-  });
+  it.each(eventTypes)(
+    'given any stream, when a %s whose data breaks its schema is appended, then it is refused naming the event and nothing is written',
+    async (type) => {
+      const streams: Record<string, string> = { ProjectCreated: 'project-p', DatasetVersionCreated: 'dataset-d', ModelVersionCreated: 'model-m' };
+      const stream = streams[type] ?? RUN;
+      const { gated, store } = gatedStore();
+      if (stream === RUN && type !== 'RunStarted') await gated.append(RUN, [proposed(started)]);
+      const before = await headOf(store, stream);
+      const poison = proposed({ type, data: garbage(type) });
+      const error = await refusal(gated.append(stream, [poison]));
+      expect(error).toMatchObject({ stream, index: 0, eventId: poison.id, eventType: type, rule: 'INVALID_EVENT_DATA' });
+      expect(error.message).toMatch(new RegExp(`event 0 \\(${type} ${poison.id}\\) appended to stream ${stream} breaks rule INVALID_EVENT_DATA: .*data\\.`));
+      expect(await headOf(store, stream)).toBe(before);
+    },
+  );
 
   it('refuses the poison event of finding 1 ({"series":"garbage"}) and keeps the good events before it in the batch out too', async () => {
     const { whenAppended, store } = await given(started);
@@ -103,11 +118,15 @@ describe('the append gate: the run lifecycle (the decider’s rules)', () => {
   it('RunStarted comes first and once, names the stream’s run, and a seal must be the hash before it', async () => {
     const empty = await given();
     expect(await empty.whenAppended(metric('loss', 1))).toMatchObject({ rule: 'RUN_NOT_STARTED' });
-    expect(await empty.whenAppended({ ...started, data: { ...started.data, runId: 'someone-else' } } as DomainEvent)).toMatchObject({ rule: 'RUN_ID_MISMATCH' });
+    expect(await empty.whenAppended({ ...started, data: { ...started.data, runId: 'someone-else' } } as DomainEvent)).toMatchObject({
+      rule: 'RUN_ID_MISMATCH',
+    });
     const running = await given(started);
     expect(await running.whenAppended(started)).toMatchObject({ rule: 'RUN_ALREADY_STARTED' });
     expect(await running.whenAppended(sealOf('b'.repeat(64)))).toMatchObject({ rule: 'SEAL_MISMATCH' });
-    expect(await running.whenAppended({ type: 'DatasetVersionCreated', data: { name: 'd', version: 1, ref: ref(1), bytes: 1, files: 1 } })).toMatchObject({ rule: 'EVENT_NOT_IN_STREAM' });
+    expect(await running.whenAppended({ type: 'DatasetVersionCreated', data: { name: 'd', version: 1, ref: ref(1), bytes: 1, files: 1 } })).toMatchObject({
+      rule: 'EVENT_NOT_IN_STREAM',
+    });
   });
 
   it('a seal in the same append as the events it seals is checked against the hash the last of them gets', async () => {
@@ -117,7 +136,10 @@ describe('the append gate: the run lifecycle (the decider’s rules)', () => {
     const label = proposed({ type: 'LabelAdded', data: { name: 'stage', value: 'final' } });
     const [sealed] = chainEvents(RUN, 0, await headOf(store, RUN), [label]);
     const { events } = await gated.append(RUN, [label, proposed(sealOf(sealed!.hash))]);
-    expect(events.map((e) => [e.type, e.prevHash])).toEqual([['LabelAdded', await headOf(store, RUN).then(() => events[0]!.prevHash)], ['RunPublished', sealed!.hash]]);
+    expect(events.map((e) => [e.type, e.prevHash])).toEqual([
+      ['LabelAdded', await headOf(store, RUN).then(() => events[0]!.prevHash)],
+      ['RunPublished', sealed!.hash],
+    ]);
     const wrong = proposed({ type: 'LabelAdded', data: { name: 'stage', value: 'other' } });
     const empty = await given(started);
     expect(await refusal(empty.gated.append(RUN, [wrong, proposed(sealOf(sealed!.hash))]))).toMatchObject({ index: 1, rule: 'SEAL_MISMATCH' });
@@ -158,9 +180,13 @@ describe('the append gate: dataset, model and project streams', () => {
 
   it('a project is created once, with its stream’s id', async () => {
     const { gated } = gatedStore();
-    expect(await refusal(gated.append('project-p', [proposed({ type: 'ProjectCreated', data: { id: 'q', name: 'q' } })]))).toMatchObject({ rule: 'PROJECT_ID_MISMATCH' });
+    expect(await refusal(gated.append('project-p', [proposed({ type: 'ProjectCreated', data: { id: 'q', name: 'q' } })]))).toMatchObject({
+      rule: 'PROJECT_ID_MISMATCH',
+    });
     await gated.append('project-p', [proposed({ type: 'ProjectCreated', data: { id: 'p', name: 'p' } })]);
-    expect(await refusal(gated.append('project-p', [proposed({ type: 'ProjectCreated', data: { id: 'p', name: 'p' } })]))).toMatchObject({ rule: 'PROJECT_ALREADY_CREATED' });
+    expect(await refusal(gated.append('project-p', [proposed({ type: 'ProjectCreated', data: { id: 'p', name: 'p' } })]))).toMatchObject({
+      rule: 'PROJECT_ALREADY_CREATED',
+    });
   });
 });
 

@@ -20,7 +20,12 @@ type Step =
 const name = fc.nat({ max: 2 });
 const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('parameter' as const), name, value: fc.nat({ max: 2 }) }),
-  fc.record({ kind: fc.constant('metric' as const), name, value: fc.double({ noNaN: true, noDefaultInfinity: true }), step: fc.option(fc.nat({ max: 20 }), { nil: undefined }) }),
+  fc.record({
+    kind: fc.constant('metric' as const),
+    name,
+    value: fc.double({ noNaN: true, noDefaultInfinity: true }),
+    step: fc.option(fc.nat({ max: 20 }), { nil: undefined }),
+  }),
   fc.record({ kind: fc.constant('metrics' as const), steps: fc.array(fc.nat({ max: 20 }), { minLength: 1, maxLength: 5 }) }),
   fc.record({ kind: fc.constantFrom('summary' as const, 'label' as const), name, value: fc.nat({ max: 3 }) }),
   fc.record({ kind: fc.constantFrom('input' as const, 'output' as const), file: fc.nat({ max: 2 }), content: fc.nat({ max: 2 }) }),
@@ -112,6 +117,7 @@ describe('every stream the SDK decides passes the gate', () => {
       { numRuns: 60, examples: [[everyStreamKind]] },
     );
     // The histories exercised every kind of stream the SDK writes.
-    for (const type of ['RunPublished', 'DatasetVersionCreated', 'ModelVersionCreated', 'MetricsRecorded', 'ParameterRecorded', 'InputDeclared']) expect(seen).toContain(type);
+    for (const type of ['RunPublished', 'DatasetVersionCreated', 'ModelVersionCreated', 'MetricsRecorded', 'ParameterRecorded', 'InputDeclared'])
+      expect(seen).toContain(type);
   });
 });

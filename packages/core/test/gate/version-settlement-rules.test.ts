@@ -12,7 +12,10 @@ const version = (n: number, content: number, numbering?: VersionNumbering): Doma
 });
 
 async function refusal(pending: Promise<unknown>): Promise<AppendRefusedError> {
-  const error = await pending.then(() => undefined, (e: unknown) => e);
+  const error = await pending.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error, 'the append should have been refused').toBeInstanceOf(AppendRefusedError);
   return error as AppendRefusedError;
 }
@@ -40,12 +43,16 @@ describe('the append gate: version numbers the hub settles (D104)', () => {
 
   it('given a settled version, when another copy of the same content and producing run settles again, then it is refused (a version is settled once)', async () => {
     const gated = await givenHubWithTwoVersions();
-    expect(await refusal(gated.append('dataset-preds', [proposed(version(3, 2, { by: 'hub', settles: randomUUID() }))]))).toMatchObject({ rule: 'VERSION_ALREADY_SETTLED' });
+    expect(await refusal(gated.append('dataset-preds', [proposed(version(3, 2, { by: 'hub', settles: randomUUID() }))]))).toMatchObject({
+      rule: 'VERSION_ALREADY_SETTLED',
+    });
   });
 
   it('when a version that settles another is not numbered by the hub, then it is refused with VERSION_NUMBERING', async () => {
     const gated = await givenHubWithTwoVersions();
-    expect(await refusal(gated.append('dataset-preds', [proposed(version(3, 3, { by: 'local', settles: randomUUID() }))]))).toMatchObject({ rule: 'VERSION_NUMBERING' });
+    expect(await refusal(gated.append('dataset-preds', [proposed(version(3, 3, { by: 'local', settles: randomUUID() }))]))).toMatchObject({
+      rule: 'VERSION_NUMBERING',
+    });
   });
 
   it('given a local store whose own version claims 1, when a pull (merging) brings the hub’s versions 1 and 2, then both are admitted; a garbage producer still is not', async () => {
@@ -53,10 +60,18 @@ describe('the append gate: version numbers the hub settles (D104)', () => {
     await store.append(RUN, [proposed(started)]);
     await store.append('dataset-preds', [proposed(version(1, 7, { by: 'local' }))]);
     const pull = new AppendGate(store, { merging: true });
-    await pull.check('dataset-preds', [proposed(version(1, 1, { by: 'hub', settles: randomUUID() })), proposed(version(2, 7, { by: 'hub', settles: randomUUID() }))]);
+    await pull.check('dataset-preds', [
+      proposed(version(1, 1, { by: 'hub', settles: randomUUID() })),
+      proposed(version(2, 7, { by: 'hub', settles: randomUUID() })),
+    ]);
     const strict = new AppendGate(store);
-    await expect(strict.check('dataset-preds', [proposed(version(2, 1, { by: 'hub', settles: randomUUID() }))])).rejects.toMatchObject({ rule: 'VERSION_NUMBER' });
-    const orphan: DomainEvent = { type: 'DatasetVersionCreated', data: { name: 'preds', version: 2, ref: ref(9), bytes: 9, files: 1, producedBy: 'nobody', numbering: { by: 'hub' } } };
+    await expect(strict.check('dataset-preds', [proposed(version(2, 1, { by: 'hub', settles: randomUUID() }))])).rejects.toMatchObject({
+      rule: 'VERSION_NUMBER',
+    });
+    const orphan: DomainEvent = {
+      type: 'DatasetVersionCreated',
+      data: { name: 'preds', version: 2, ref: ref(9), bytes: 9, files: 1, producedBy: 'nobody', numbering: { by: 'hub' } },
+    };
     await expect(pull.check('dataset-preds', [proposed(orphan)])).rejects.toMatchObject({ rule: 'PRODUCING_RUN_UNKNOWN' });
   });
 });

@@ -17,15 +17,25 @@ const expectedEdges = [
   ['model:churn@1', 'wasDerivedFrom', 'dataset:train@1'],
   ['run:prep', 'wasAssociatedWith', 'user:ada'],
   ['run:train', 'wasAssociatedWith', 'user:bob'],
-].map((e) => e.join(' ')).sort();
+]
+  .map((e) => e.join(' '))
+  .sort();
 
 describe('PROV-JSON export', () => {
   it('given the two-stage pipeline, then the document has the W3C sections and every relation', async () => {
     const doc = toProvJson(await pipelineGraph());
     expect(Object.keys(doc)).toEqual(['prefix', 'entity', 'activity', 'agent', 'used', 'wasGeneratedBy', 'wasDerivedFrom', 'wasAssociatedWith']);
     expect(doc.prefix).toMatchObject({ dataset: expect.any(String), model: expect.any(String), run: expect.any(String), user: expect.any(String) });
-    expect(doc.entity['model:churn@1']).toMatchObject({ 'prov:type': { $: 'ds:ModelVersion', type: 'prov:QUALIFIED_NAME' }, 'ds:name': 'churn', 'ds:version': 1 });
-    expect(doc.activity['run:prep']).toMatchObject({ 'prov:startTime': expect.stringMatching(/Z$/), 'prov:endTime': expect.stringMatching(/Z$/), 'ds:status': 'published' });
+    expect(doc.entity['model:churn@1']).toMatchObject({
+      'prov:type': { $: 'ds:ModelVersion', type: 'prov:QUALIFIED_NAME' },
+      'ds:name': 'churn',
+      'ds:version': 1,
+    });
+    expect(doc.activity['run:prep']).toMatchObject({
+      'prov:startTime': expect.stringMatching(/Z$/),
+      'prov:endTime': expect.stringMatching(/Z$/),
+      'ds:status': 'published',
+    });
     expect(doc.agent['user:ada']).toEqual({ 'prov:type': { $: 'prov:Person', type: 'prov:QUALIFIED_NAME' }, 'prov:label': 'ada' });
     const relations = [
       ...Object.values(doc.used).map((r) => `${r['prov:activity']} used ${r['prov:entity']}`),
@@ -70,7 +80,16 @@ describe('Mermaid export', () => {
     const mermaid = toMermaid(await pipelineGraph());
     expect(mermaid.split('\n')[0]).toBe('flowchart BT');
     const ids = new Map([...mermaid.matchAll(/^ {2}%% (n\d+) = (.+)$/gm)].map(([, short, id]) => [short!, id!]));
-    expect([...ids.values()].sort()).toEqual(['dataset:raw@1', 'dataset:test@1', 'dataset:train@1', 'model:churn@1', 'run:prep', 'run:train', 'user:ada', 'user:bob']);
+    expect([...ids.values()].sort()).toEqual([
+      'dataset:raw@1',
+      'dataset:test@1',
+      'dataset:train@1',
+      'model:churn@1',
+      'run:prep',
+      'run:train',
+      'user:ada',
+      'user:bob',
+    ]);
     const shortOf = (id: string) => [...ids].find(([, v]) => v === id)![0];
     expect(mermaid).toContain(`${shortOf('model:churn@1')}(["churn@1"])`);
     expect(mermaid).toContain(`${shortOf('run:train')}["train"]`);

@@ -74,7 +74,13 @@ export class History {
     });
   }
 
-  modelVersion(name: string, version: number, content: string, producedBy: string, metrics: EventData<'ModelVersionCreated'>['metrics'] = {}): Promise<RecordedEvent> {
+  modelVersion(
+    name: string,
+    version: number,
+    content: string,
+    producedBy: string,
+    metrics: EventData<'ModelVersionCreated'>['metrics'] = {},
+  ): Promise<RecordedEvent> {
     return this.emit(`model-${name}`, 'ModelVersionCreated', {
       name,
       version,

@@ -9,7 +9,13 @@ const T = Date.parse('2026-03-01T09:00:00.000Z');
 const names = ['loss', 'acc', 'constructor', '__proto__'];
 
 const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map((v) => (v === 0 ? 0 : v));
-const value: fc.Arbitrary<JsonValue> = fc.oneof({ arbitrary: finite, weight: 5 }, fc.integer(), fc.string({ maxLength: 4 }), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }));
+const value: fc.Arbitrary<JsonValue> = fc.oneof(
+  { arbitrary: finite, weight: 5 },
+  fc.integer(),
+  fc.string({ maxLength: 4 }),
+  fc.constant(null),
+  fc.array(fc.integer(), { maxLength: 2 }),
+);
 
 /** Points of one run (steps non-decreasing per series, times anywhere near T) and where to cut them into batches. */
 const pointsArbitrary = fc
@@ -87,7 +93,10 @@ describe('a run recorded with single MetricRecorded events and the same points a
     await h.start('other');
     await h.metrics('other', [{ name: 'loss', value: 0.7 }]);
     const runs = Object.values((await replay(h.store, builtInProjections.runs)).state);
-    const ids = (query: string) => runQuery(runs, query).map((r) => r.runId).sort();
+    const ids = (query: string) =>
+      runQuery(runs, query)
+        .map((r) => r.runId)
+        .sort();
     expect(ids('metrics.loss = 0.5')).toEqual(['batched', 'single']);
     expect(ids('metrics.loss.min < 0.3 and metrics.loss.max >= 0.9')).toEqual(['batched', 'single']);
     expect(ids('metrics.loss.last > 0.6')).toEqual(['other']);

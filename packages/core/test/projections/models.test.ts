@@ -7,7 +7,13 @@ describe('models projection', () => {
     const h = await twoStagePipeline();
     await h.start('retrain', 'bob');
     await h.publishRun('retrain');
-    const v2 = await h.modelVersion('churn', 2, 'better weights', 'retrain', { auc: 0.94, confusion: [[9, 1], [2, 8]] });
+    const v2 = await h.modelVersion('churn', 2, 'better weights', 'retrain', {
+      auc: 0.94,
+      confusion: [
+        [9, 1],
+        [2, 8],
+      ],
+    });
     const { state } = await replay(h.store, modelsProjection);
     expect(state.churn!.versions).toEqual([
       expect.objectContaining({ version: 1, producedBy: 'train', metrics: { auc: 0.91 }, framework: 'sklearn' }),
@@ -17,7 +23,13 @@ describe('models projection', () => {
         producedBy: 'retrain',
         framework: 'sklearn',
         path: 'models/churn',
-        metrics: { auc: 0.94, confusion: [[9, 1], [2, 8]] },
+        metrics: {
+          auc: 0.94,
+          confusion: [
+            [9, 1],
+            [2, 8],
+          ],
+        },
         extra: {},
         tags: {},
         description: null,

@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { AmbiguousLineageNodeError, UnknownLineageNodeError, lineageOf, provenanceProjection, replay, resolveLineageNode, type ProvenanceGraph } from '../../src/index.js';
+import {
+  AmbiguousLineageNodeError,
+  UnknownLineageNodeError,
+  lineageOf,
+  provenanceProjection,
+  replay,
+  resolveLineageNode,
+  type ProvenanceGraph,
+} from '../../src/index.js';
 import { provEdges } from '../../src/projections/provenance/graph.js';
 import { History, twoStagePipeline } from './history.js';
 
 const graphOf = async (h: History): Promise<ProvenanceGraph> => (await replay(h.store, provenanceProjection)).state.graph;
-const edges = (g: ProvenanceGraph) => provEdges(g).map((e) => `${e.from} -${e.relation}-> ${e.to}`).sort();
-
+const edges = (g: ProvenanceGraph) =>
+  provEdges(g)
+    .map((e) => `${e.from} -${e.relation}-> ${e.to}`)
+    .sort();
 
 describe('provenance projection', () => {
   it('given the two-stage pipeline, then entities, activities, agents and every relation are in the graph', async () => {

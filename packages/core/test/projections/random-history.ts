@@ -46,7 +46,11 @@ export const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
       kind: fc.constant('metrics' as const),
       run: index,
       points: fc.array(
-        fc.record({ name: fc.nat({ max: 3 }), value: fc.oneof({ arbitrary: finite, weight: 4 }, jsonValue), step: fc.option(fc.nat({ max: 100 }), { nil: undefined }) }),
+        fc.record({
+          name: fc.nat({ max: 3 }),
+          value: fc.oneof({ arbitrary: finite, weight: 4 }, jsonValue),
+          step: fc.option(fc.nat({ max: 100 }), { nil: undefined }),
+        }),
         { minLength: 1, maxLength: 12 },
       ),
     }),
@@ -54,7 +58,14 @@ export const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
   },
   fc.record({ kind: fc.constant('describe' as const), run: index, text: fc.string({ maxLength: 8 }) }),
   {
-    arbitrary: fc.record({ kind: fc.constant('input' as const), run: index, dataset: fc.nat({ max: 2 }), pick: index, external: fc.boolean(), declareFirst: fc.boolean() }),
+    arbitrary: fc.record({
+      kind: fc.constant('input' as const),
+      run: index,
+      dataset: fc.nat({ max: 2 }),
+      pick: index,
+      external: fc.boolean(),
+      declareFirst: fc.boolean(),
+    }),
     weight: 3,
   },
   { arbitrary: fc.record({ kind: fc.constant('output' as const), run: index, dataset: fc.nat({ max: 2 }), content: fc.nat({ max: 5 }) }), weight: 3 },
@@ -153,9 +164,8 @@ export function planHistory(actions: readonly Action[]): Step[] {
         const version = (models.get(model) ?? 0) + 1;
         models.set(model, version);
         const metrics = { ...run.metrics };
-        steps.push(
-          emit(stream, 'ModelDeclared', { name: model, path: `models/${model}`, framework: 'torch' }),
-          (h) => h.modelVersion(model, version, `${model}-weights-${version}`, run.id, metrics),
+        steps.push(emit(stream, 'ModelDeclared', { name: model, path: `models/${model}`, framework: 'torch' }), (h) =>
+          h.modelVersion(model, version, `${model}-weights-${version}`, run.id, metrics),
         );
         break;
       }

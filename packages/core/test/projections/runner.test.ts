@@ -1,6 +1,15 @@
 import { firstValueFrom, filter } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
-import { ProjectionHandlerError, ProjectionRunner, InvalidInputError, ProjectionStateError, defineProjection, replay, runsProjection, type Projection } from '../../src/index.js';
+import {
+  ProjectionHandlerError,
+  ProjectionRunner,
+  InvalidInputError,
+  ProjectionStateError,
+  defineProjection,
+  replay,
+  runsProjection,
+  type Projection,
+} from '../../src/index.js';
 import { InMemoryCheckpointStore } from '../../src/testing/index.js';
 import { History } from './history.js';
 
@@ -68,7 +77,12 @@ describe('ProjectionRunner', () => {
     const short = new History();
     await withParameters(short, 'r1', ['a', 'b']);
     const runner = new ProjectionRunner(short.store, checkpoints, parameterCounter());
-    expect(await runner.catchUp()).toMatchObject({ origin: 'rebuilt', discardedReason: 'log-shorter', events: 2, notice: expect.stringMatching(/past the end of the log/) });
+    expect(await runner.catchUp()).toMatchObject({
+      origin: 'rebuilt',
+      discardedReason: 'log-shorter',
+      events: 2,
+      notice: expect.stringMatching(/past the end of the log/),
+    });
     expect(runner.state.names).toEqual(['a', 'b']);
     expect(await checkpoints.load('parameter-counter')).toMatchObject({ position: 1, state: { names: ['a', 'b'] } });
   });
@@ -79,7 +93,11 @@ describe('ProjectionRunner', () => {
     const last = await withParameters(h, 'r1', ['a', 'b']);
     await checkpoints.save({ name: 'parameter-counter', version: 1, position: last, state: { parameters: 7, names: ['stale'] } });
     const runner = new ProjectionRunner(h.store, checkpoints, parameterCounter());
-    expect(await runner.catchUp()).toMatchObject({ origin: 'rebuilt', discardedReason: 'unverifiable', notice: expect.stringMatching(/does not record the event/) });
+    expect(await runner.catchUp()).toMatchObject({
+      origin: 'rebuilt',
+      discardedReason: 'unverifiable',
+      notice: expect.stringMatching(/does not record the event/),
+    });
     expect(runner.state).toEqual({ parameters: 2, names: ['a', 'b'] });
   });
 

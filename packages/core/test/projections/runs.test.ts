@@ -49,10 +49,22 @@ describe('runs projection', () => {
     await h.metric('r1', 'loss', 0.2, 2);
     await h.metric('r1', 'loss', { note: 'diverged' }, 3);
     await h.metric('r1', 'loss', 0.8);
-    await h.metric('r1', 'confusion', [[1, 0], [0, 1]]);
+    await h.metric('r1', 'confusion', [
+      [1, 0],
+      [0, 1],
+    ]);
     const run = (await runsOf(h)).r1!;
     expect(run.metrics.loss).toEqual({ last: 0.8, min: 0.2, max: 0.8, count: 4, lastStep: null });
-    expect(run.metrics.confusion).toEqual({ last: [[1, 0], [0, 1]], min: null, max: null, count: 1, lastStep: null });
+    expect(run.metrics.confusion).toEqual({
+      last: [
+        [1, 0],
+        [0, 1],
+      ],
+      min: null,
+      max: null,
+      count: 1,
+      lastStep: null,
+    });
   });
 
   it('when inputs, outputs and models are declared, then they are listed once each', async () => {

@@ -46,7 +46,11 @@ describe('summary values as metrics (the original Python library records its met
 
   it('given Python-style runs, then metrics.x filters and orders by the summary value, and summary.x still reads it as recorded', async () => {
     const h = new History();
-    for (const [id, accuracy] of [['low', '0.4'], ['high', '0.93'], ['mid', '0.61']] as const) {
+    for (const [id, accuracy] of [
+      ['low', '0.4'],
+      ['high', '0.93'],
+      ['mid', '0.61'],
+    ] as const) {
       await h.start(id);
       await summary(h, id, 'accuracy', accuracy);
     }

@@ -14,7 +14,8 @@ class NumberedHistory extends History {
   }
 }
 
-const numbers = (versions: readonly { version: number; producedBy: string | null; numbering: string }[]) => versions.map((v) => `${v.producedBy}@${v.version}:${v.numbering}`);
+const numbers = (versions: readonly { version: number; producedBy: string | null; numbering: string }[]) =>
+  versions.map((v) => `${v.producedBy}@${v.version}:${v.numbering}`);
 
 describe('version numbers settled by the hub (D104)', () => {
   it('given A’s local version 1, when the hub’s versions arrive (B’s as 1, A’s copy as 2), then A’s version is settled as 2 and no version is listed twice', async () => {

@@ -9,14 +9,23 @@ type Piece =
   | { kind: 'valid'; runId: string; depth: number }
   | { kind: 'malformed'; runId: string; reason: 'malformed-json' | 'invalid-block' };
 
-const VALID_IDS = ['0b7c4c2e-9d3e-4a51-8f63-2f4f1a6f8d01', '5e2a8f10-3c44-4b7e-9a2d-77c1e0b9f6a2', 'c9d2f0aa-1b2c-4d3e-8f40-5a6b7c8d9e0f', 'D1E2F3A4-B5C6-4D7E-8F90-A1B2C3D4E5F6'];
+const VALID_IDS = [
+  '0b7c4c2e-9d3e-4a51-8f63-2f4f1a6f8d01',
+  '5e2a8f10-3c44-4b7e-9a2d-77c1e0b9f6a2',
+  'c9d2f0aa-1b2c-4d3e-8f40-5a6b7c8d9e0f',
+  'D1E2F3A4-B5C6-4D7E-8F90-A1B2C3D4E5F6',
+];
 const BAD_IDS = ['11111111-2222-4333-8444-555555555555', '66666666-7777-4888-9999-aaaaaaaaaaaa'];
 
 const piece: fc.Arbitrary<Piece> = fc.oneof(
   // Anything but an opening bracket: garbage never forms a marker of its own.
   fc.string({ maxLength: 30 }).map((text) => ({ kind: 'garbage' as const, text: text.replace(/\[/g, '(') })),
   fc.record({ kind: fc.constant('valid' as const), runId: fc.constantFrom(...VALID_IDS), depth: fc.integer({ min: 1, max: 9 }) }),
-  fc.record({ kind: fc.constant('malformed' as const), runId: fc.constantFrom(...BAD_IDS), reason: fc.constantFrom('malformed-json' as const, 'invalid-block' as const) }),
+  fc.record({
+    kind: fc.constant('malformed' as const),
+    runId: fc.constantFrom(...BAD_IDS),
+    reason: fc.constantFrom('malformed-json' as const, 'invalid-block' as const),
+  }),
 );
 
 function textOf(p: Piece): string {
@@ -84,7 +93,11 @@ function notebookOf(plans: CellPlan[]): unknown {
       outputs.push({ output_type: 'display_data', data: { 'image/png': 'iVBORw0KGgo=' }, metadata: {} });
       plan.displays.forEach((pieces, i) => {
         const text = multiline(pieces.map(textOf).join(''), plan.lineCuts, plan.asArray);
-        outputs.push(i % 2 === 0 ? { output_type: 'execute_result', execution_count: 1, data: { 'text/plain': text }, metadata: {} } : { output_type: 'display_data', data: { 'text/plain': text }, metadata: {} });
+        outputs.push(
+          i % 2 === 0
+            ? { output_type: 'execute_result', execution_count: 1, data: { 'text/plain': text }, metadata: {} }
+            : { output_type: 'display_data', data: { 'text/plain': text }, metadata: {} },
+        );
       });
       outputs.push({ output_type: 'error', ename: 'ValueError', evalue: 'boom', traceback: [`[[DOTSCIENCE-RUN:${BAD_IDS[1]}]] in a traceback`] });
       return { cell_type: 'code', execution_count: 1, metadata: {}, source: 'ds.publish()', outputs };
@@ -131,6 +144,8 @@ describe('notebookRunBlocks on random notebooks', () => {
 describe('parseNotebook', () => {
   it('refuses what is not an nbformat 4 notebook, naming the field', () => {
     expect(() => parseNotebook({ nbformat: 3, worksheets: [] })).toThrow(/nbformat: must be 4/);
-    expect(() => parseNotebook({ nbformat: 4, cells: [{ cell_type: 'code', outputs: [{ output_type: 'stream', text: 7 }] }] })).toThrow(/cells\.0\.outputs\.0\.text/);
+    expect(() => parseNotebook({ nbformat: 4, cells: [{ cell_type: 'code', outputs: [{ output_type: 'stream', text: 7 }] }] })).toThrow(
+      /cells\.0\.outputs\.0\.text/,
+    );
   });
 });

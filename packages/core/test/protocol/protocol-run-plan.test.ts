@@ -50,7 +50,18 @@ describe('planProtocolRun', () => {
   });
 
   it('given a block without a workload file, the run is interactive and has no start, end, description or error', () => {
-    expect(plan({})).toEqual({ runId: RUN, mode: 'interactive', parameters: {}, summary: {}, labels: {}, metrics: [], inputs: [], outputs: [], models: [], ignoredKeys: [] });
+    expect(plan({})).toEqual({
+      runId: RUN,
+      mode: 'interactive',
+      parameters: {},
+      summary: {},
+      labels: {},
+      metrics: [],
+      inputs: [],
+      outputs: [],
+      models: [],
+      ignoredKeys: [],
+    });
   });
 
   it('normalizes data paths and lists each once, in block order', () => {
@@ -65,7 +76,14 @@ describe('planProtocolRun', () => {
 
   it('reads a model from an artefact:<name> label (later library versions) and keeps the label', () => {
     const artefact = JSON.stringify({ files: { classes: './classes.json', model: 'model/' }, type: 'tensorflow-model', version: '2.0.0' });
-    const p = plan({ labels: { 'artefact:roadsigns': artefact, 'artefact:broken': '{not json', 'artefact:': '{}', 'artefact:escape': JSON.stringify({ type: 't', files: { model: '../m' } }) } });
+    const p = plan({
+      labels: {
+        'artefact:roadsigns': artefact,
+        'artefact:broken': '{not json',
+        'artefact:': '{}',
+        'artefact:escape': JSON.stringify({ type: 't', files: { model: '../m' } }),
+      },
+    });
     expect(p.models).toEqual([
       {
         name: 'roadsigns',
@@ -94,7 +112,8 @@ describe('protocolRunCommands', () => {
   });
 
   it('given a started run, the commands decide into events whose values stay the printed strings', () => {
-    const json = '{"version": "1", "parameters": {"max_depth": "3", "__proto__": "odd"}, "summary": {"accuracy": "0.953"}, "labels": {"team": "ml"}, "error": "late failure"}';
+    const json =
+      '{"version": "1", "parameters": {"max_depth": "3", "__proto__": "odd"}, "summary": {"accuracy": "0.953"}, "labels": {"team": "ml"}, "error": "late failure"}';
     const p = planProtocolRun(RUN, parseRunBlock(json));
     const { events, state } = decideRunBatch(initialRunState(RUN), [START, ...protocolRunCommands(p)]);
     expect(events.map((e) => e.type)).toEqual(['RunStarted', 'ParameterRecorded', 'ParameterRecorded', 'SummaryRecorded', 'LabelAdded', 'RunErrored']);
@@ -125,7 +144,10 @@ describe('protocolRunCommands', () => {
   it('numeric strings from a block still compare as numbers in run queries', () => {
     const p = plan({ parameters: { max_depth: '3', model: 'tree' }, summary: { accuracy: '0.953' } });
     const other = plan({ parameters: { max_depth: '10', model: 'tree' }, summary: { accuracy: '0.81' } });
-    const runs = [aRun({ runId: 'a', parameters: p.parameters, summary: p.summary }), aRun({ runId: 'b', parameters: other.parameters, summary: other.summary })];
+    const runs = [
+      aRun({ runId: 'a', parameters: p.parameters, summary: p.summary }),
+      aRun({ runId: 'b', parameters: other.parameters, summary: other.summary }),
+    ];
     expect(runQuery(runs, 'params.max_depth = 3 and summary.accuracy > 0.9').map((r) => r.runId)).toEqual(['a']);
     expect(runQuery(runs, 'params.max_depth > 5').map((r) => r.runId)).toEqual(['b']);
     expect(runQuery(runs, "params.model = 'tree' order by params.max_depth desc").map((r) => r.runId)).toEqual(['b', 'a']);

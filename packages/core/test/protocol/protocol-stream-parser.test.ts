@@ -39,7 +39,9 @@ describe('ProtocolStreamParser: blocks and output', () => {
   });
 
   it('given a block on one line (no indentation), it is recognised too', () => {
-    const r = recordStream([`[[DOTSCIENCE-RUN:${RUN_A}]]{"version":"1","input":[],"output":[],"labels":{},"summary":{},"parameters":{}}[[/DOTSCIENCE-RUN:${RUN_A}]]\nafter`]);
+    const r = recordStream([
+      `[[DOTSCIENCE-RUN:${RUN_A}]]{"version":"1","input":[],"output":[],"labels":{},"summary":{},"parameters":{}}[[/DOTSCIENCE-RUN:${RUN_A}]]\nafter`,
+    ]);
     expect(text(r.output)).toBe('after');
     expect(r.findings).toMatchObject([{ kind: 'run', runId: RUN_A }]);
   });

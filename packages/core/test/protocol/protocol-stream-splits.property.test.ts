@@ -8,8 +8,7 @@ const RUN_C = 'c9d2f0aa-1b2c-4d3e-8f40-5a6b7c8d9e0f';
 const RUN_D = 'd1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6';
 const LIMIT = 600;
 
-const bytesOf = (...parts: Array<string | number[]>): Uint8Array =>
-  Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...utf8(p)] : p)));
+const bytesOf = (...parts: Array<string | number[]>): Uint8Array => Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...utf8(p)] : p)));
 
 /** A stream with every case the parser handles, to be cut at every position. */
 const SAMPLE = bytesOf(
@@ -80,7 +79,15 @@ describe('ProtocolStreamParser: where chunks split does not matter', () => {
   it('any random set of splits gives the same output and findings', () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.integer({ min: 1, max: SAMPLE.length - 1 }), { maxLength: 40 }), (cuts) => {
-        sameAsWhole(recordStream(splitAt(SAMPLE, [...cuts].sort((a, b) => a - b)), { maxBlockBytes: LIMIT }));
+        sameAsWhole(
+          recordStream(
+            splitAt(
+              SAMPLE,
+              [...cuts].sort((a, b) => a - b),
+            ),
+            { maxBlockBytes: LIMIT },
+          ),
+        );
       }),
       { numRuns: 1500 },
     );
@@ -108,7 +115,9 @@ const OPEN_MARKER = /\[\[DOTSCIENCE-RUN:[A-Za-z0-9._-]{1,128}\]\]/;
 const noisyBytes = fc
   .array(
     fc.oneof(
-      fc.constantFrom('[', '[[', ']]', ']', '[[DOTSCIENCE-RUN:', '[[/DOTSCIENCE-RUN:', 'DOTSCIENCE', `${RUN_A}]]`, '\n', '\r\n', ' ', '"', '\\', 'é', '🚀').map(utf8),
+      fc
+        .constantFrom('[', '[[', ']]', ']', '[[DOTSCIENCE-RUN:', '[[/DOTSCIENCE-RUN:', 'DOTSCIENCE', `${RUN_A}]]`, '\n', '\r\n', ' ', '"', '\\', 'é', '🚀')
+        .map(utf8),
       fc.string({ unit: 'binary', maxLength: 8 }).map(utf8),
       fc.uint8Array({ maxLength: 8 }),
     ),
@@ -117,7 +126,8 @@ const noisyBytes = fc
   .map((parts) => Uint8Array.from(parts.flatMap((p) => [...p])))
   .filter((bytes) => !OPEN_MARKER.test(Buffer.from(bytes).toString('latin1')));
 
-const cutsFor = (length: number) => fc.uniqueArray(fc.integer({ min: 1, max: Math.max(1, length - 1) }), { maxLength: 10 }).map((c) => c.filter((x) => x < length).sort((a, b) => a - b));
+const cutsFor = (length: number) =>
+  fc.uniqueArray(fc.integer({ min: 1, max: Math.max(1, length - 1) }), { maxLength: 10 }).map((c) => c.filter((x) => x < length).sort((a, b) => a - b));
 
 describe('ProtocolStreamParser: output without blocks is passed through unchanged', () => {
   it('for any text without an opening marker, however split, output == input and nothing is found', () => {
@@ -148,7 +158,10 @@ describe('ProtocolStreamParser: output without blocks is passed through unchange
         (pieces, last, rawCuts) => {
           const texts = [...pieces.map(([t]) => t), last];
           const stream = bytesOf(
-            ...pieces.flatMap(([t, b]) => [[...t], pythonBlock(b.runId, b.description === undefined ? { parameters: b.parameters } : { parameters: b.parameters, description: b.description })]),
+            ...pieces.flatMap(([t, b]) => [
+              [...t],
+              pythonBlock(b.runId, b.description === undefined ? { parameters: b.parameters } : { parameters: b.parameters, description: b.description }),
+            ]),
             [...last],
           );
           const cuts = [...new Set(rawCuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);

@@ -32,7 +32,9 @@ describe('the stdout of a Python script printing blocks exactly as the dotscienc
     expect(blocks).toHaveLength(3);
     const [first] = blocks;
     expect(first![1]).toMatch(UUID);
-    expect(first![2]).toMatch(/^\{\n {4}"description": "\\u00dcn\\u00efcode \\u2603 and \\"quotes\\" and a \\\\ backslash\\nsecond line",\n {4}"end": "\d{8}T\d{6}\.\d{6}",\n/);
+    expect(first![2]).toMatch(
+      /^\{\n {4}"description": "\\u00dcn\\u00efcode \\u2603 and \\"quotes\\" and a \\\\ backslash\\nsecond line",\n {4}"end": "\d{8}T\d{6}\.\d{6}",\n/,
+    );
     expect(first![2]).toMatch(/\n {4}"version": "1",\n {4}"workload-file": "dotscience_protocol.py"\n\}$/);
   });
 
@@ -64,7 +66,12 @@ describe('the stdout of a Python script printing blocks exactly as the dotscienc
 
     expect(failed).toMatchObject({ mode: 'script', error: 'loss diverged', parameters: { lr: '10' } });
     expect(model!.models).toEqual([
-      { name: 'iris', path: 'model', framework: 'tensorflow', extra: { artefactType: 'tensorflow-model', frameworkVersion: '2.0.0', files: { model: 'model' } } },
+      {
+        name: 'iris',
+        path: 'model',
+        framework: 'tensorflow',
+        extra: { artefactType: 'tensorflow-model', frameworkVersion: '2.0.0', files: { model: 'model' } },
+      },
     ]);
   });
 

@@ -69,8 +69,19 @@ describe('RunBlockSchema: strict where it matters', () => {
   });
 
   it('a version "2" block carries metric points: finite numbers, non-negative integer steps, library times', () => {
-    const parsed = parseRunBlock(block({ version: '2', metrics: [{ name: 'loss', value: 0.5, step: 0, at: '20260101T000000.000001' }, { name: 'loss', value: 0.25, at: '20260101T000001.000000' }] }));
-    expect(blockMetricPoints(parsed)).toEqual([{ name: 'loss', value: 0.5, step: 0, at: '20260101T000000.000001' }, { name: 'loss', value: 0.25, at: '20260101T000001.000000' }]);
+    const parsed = parseRunBlock(
+      block({
+        version: '2',
+        metrics: [
+          { name: 'loss', value: 0.5, step: 0, at: '20260101T000000.000001' },
+          { name: 'loss', value: 0.25, at: '20260101T000001.000000' },
+        ],
+      }),
+    );
+    expect(blockMetricPoints(parsed)).toEqual([
+      { name: 'loss', value: 0.5, step: 0, at: '20260101T000000.000001' },
+      { name: 'loss', value: 0.25, at: '20260101T000001.000000' },
+    ]);
     const problems = problemsOf(block({ version: '2', metrics: [{ name: '', value: 'NaN', step: -1, at: 'yesterday' }] }));
     expect(problems.map((p) => p.path).sort()).toEqual(['metrics.0.at', 'metrics.0.name', 'metrics.0.step', 'metrics.0.value']);
   });

@@ -142,7 +142,7 @@ describe('IN and NOT IN', () => {
     ['metrics.rmse.min NOT IN (0.5, 0.3)', ['r2']],
     ["labels.team IN ('nlp')", ['r2']],
     ["tags.team NOT IN ('nlp')", ['r1']],
-    ["summary.best IN (0.71)", ['r2']],
+    ['summary.best IN (0.71)', ['r2']],
     ["attributes.status IN ('published', 'errored')", ['r1', 'r3']],
     ["attributes.run_id NOT IN ('r1', 'r4')", ['r2', 'r3']],
     ["run_id IN ('r2')", ['r2']],

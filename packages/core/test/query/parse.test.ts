@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { compileQuery, DotscienceError, MAX_QUERY_CONDITIONS, MAX_QUERY_NESTING, parseQuery, parseSortKeys, printQuery, QueryParseError, selectionQuery, type Filter } from '../../src/index.js';
+import {
+  compileQuery,
+  DotscienceError,
+  MAX_QUERY_CONDITIONS,
+  MAX_QUERY_NESTING,
+  parseQuery,
+  parseSortKeys,
+  printQuery,
+  QueryParseError,
+  selectionQuery,
+  type Filter,
+} from '../../src/index.js';
 import { printField } from '../../src/query/query-printer.js';
 import { aRun } from './run-view-builder.js';
 
@@ -25,7 +36,7 @@ describe('MLflow search_runs syntax', () => {
     ["parameters.model = 'x'", { scope: 'params', key: 'model' }],
     ['metric.rmse = 1', { scope: 'metrics', key: 'rmse', aggregate: 'last' }],
     ["attributes.status = 'x'", { scope: 'attributes', key: 'status' }],
-    ["attribute.start_time = 0", { scope: 'attributes', key: 'started_at' }],
+    ['attribute.start_time = 0', { scope: 'attributes', key: 'started_at' }],
     ["attr.end_time = '2026-01-01'", { scope: 'attributes', key: 'ended_at' }],
     ["run.run_uuid = 'x'", { scope: 'attributes', key: 'run_id' }],
     ["run_id = 'x'", { scope: 'attributes', key: 'run_id' }],
@@ -114,12 +125,18 @@ describe('parse errors point at the column of the offending token', () => {
   it.each([
     ['metrics.rmse < and x', 1, 16, 'and', "expected a value after '<' (a number, a quoted string, true or false), found 'and'"],
     ['metrics.rmse <', 1, 15, '', "expected a value after '<'"],
-    ['metricz.rmse < 1', 1, 1, 'metricz', "unknown field prefix 'metricz'; valid prefixes: params., metrics., labels., tags., summary., attributes., inputs., outputs., models."],
+    [
+      'metricz.rmse < 1',
+      1,
+      1,
+      'metricz',
+      "unknown field prefix 'metricz'; valid prefixes: params., metrics., labels., tags., summary., attributes., inputs., outputs., models.",
+    ],
     ['rmse < 1', 1, 1, 'rmse', "unknown field 'rmse'; valid prefixes: params."],
     ['metrics < 1', 1, 1, 'metrics', "'metrics' needs a name after it"],
     ["attributes.colour = 'red'", 1, 12, 'colour', "unknown attribute 'colour'; valid attributes: run_id, project_id, status"],
     ["inputs.size = 'x'", 1, 8, 'size', "unknown inputs field 'size'; valid: path, dataset, digest"],
-    ["params.model = 'tree", 1, 16, "'tree", 'unterminated string: close it with \''],
+    ["params.model = 'tree", 1, 16, "'tree", "unterminated string: close it with '"],
     ['metrics.`my-metric = 1', 1, 9, '`my-metric = 1', 'unterminated quoted name'],
     ['metrics.my-metric > 1', 1, 9, 'my-metric', 'a name with special characters must be quoted with backticks: `my-metric`'],
     ['(metrics.a = 1 or metrics.b = 2', 1, 32, '', "expected ')' to close the '(' at column 1"],
@@ -168,7 +185,11 @@ describe('parse errors point at the column of the offending token', () => {
       rendered = (e as { render(): string }).render();
     }
     expect(rendered).toBe(
-      ['  and metrics.rmse < and x', '                     ^^^', "line 2, column 22: expected a value after '<' (a number, a quoted string, true or false), found 'and'"].join('\n'),
+      [
+        '  and metrics.rmse < and x',
+        '                     ^^^',
+        "line 2, column 22: expected a value after '<' (a number, a quoted string, true or false), found 'and'",
+      ].join('\n'),
     );
   });
 });

@@ -1,5 +1,15 @@
 import fc from 'fast-check';
-import { ATTRIBUTE_NAMES, DATA_PROPERTIES, isCollectionField, isTimeField, MODEL_PROPERTIES, type FieldRef, type Literal, type OrderKey, type Predicate } from '../../src/query/ast.js';
+import {
+  ATTRIBUTE_NAMES,
+  DATA_PROPERTIES,
+  isCollectionField,
+  isTimeField,
+  MODEL_PROPERTIES,
+  type FieldRef,
+  type Literal,
+  type OrderKey,
+  type Predicate,
+} from '../../src/query/ast.js';
 import { type Filter, type Query } from '../../src/index.js';
 
 /** Names of every shape: quotes, backticks, dots, spaces, keywords, lone surrogates. */
@@ -10,7 +20,11 @@ const name = fc.oneof(
 
 export const fieldArbitrary: fc.Arbitrary<FieldRef> = fc.oneof(
   fc.record({ scope: fc.constantFrom('params' as const, 'labels' as const, 'summary' as const), key: name }),
-  fc.record({ scope: fc.constant('metrics' as const), key: name, aggregate: fc.constantFrom('last' as const, 'min' as const, 'max' as const, 'count' as const) }),
+  fc.record({
+    scope: fc.constant('metrics' as const),
+    key: name,
+    aggregate: fc.constantFrom('last' as const, 'min' as const, 'max' as const, 'count' as const),
+  }),
   fc.record({ scope: fc.constant('attributes' as const), key: fc.constantFrom(...ATTRIBUTE_NAMES) }),
   fc.record({ scope: fc.constantFrom('inputs' as const, 'outputs' as const), key: fc.constantFrom(...DATA_PROPERTIES) }),
   fc.record({ scope: fc.constant('models' as const), key: fc.constantFrom(...MODEL_PROPERTIES) }),
@@ -44,10 +58,27 @@ export function queryArbitraries(leaves: QueryLeaves): { filter: fc.Arbitrary<Fi
   const literalFor = (field: FieldRef): fc.Arbitrary<Literal> => (isTimeField(field) ? leaves.instant : leaves.literal);
   const predicateArbitrary: fc.Arbitrary<Predicate> = leaves.field.chain((field) =>
     fc.oneof(
-      fc.record({ kind: fc.constant('compare' as const), field: fc.constant(field), op: fc.constantFrom('=' as const, '!=' as const, '<' as const, '<=' as const, '>' as const, '>=' as const), value: literalFor(field) }),
-      fc.record({ kind: fc.constant('in' as const), field: fc.constant(field), negated: fc.boolean(), values: fc.array(literalFor(field), { minLength: 1, maxLength: 4 }) }),
+      fc.record({
+        kind: fc.constant('compare' as const),
+        field: fc.constant(field),
+        op: fc.constantFrom('=' as const, '!=' as const, '<' as const, '<=' as const, '>' as const, '>=' as const),
+        value: literalFor(field),
+      }),
+      fc.record({
+        kind: fc.constant('in' as const),
+        field: fc.constant(field),
+        negated: fc.boolean(),
+        values: fc.array(literalFor(field), { minLength: 1, maxLength: 4 }),
+      }),
       fc.record({ kind: fc.constant('null' as const), field: fc.constant(field), negated: fc.boolean() }),
-      fc.record({ kind: fc.constant('like' as const), field: fc.constant(field), negated: fc.boolean(), caseInsensitive: fc.boolean(), pattern: leaves.pattern, escape: leaves.escape }),
+      fc.record({
+        kind: fc.constant('like' as const),
+        field: fc.constant(field),
+        negated: fc.boolean(),
+        caseInsensitive: fc.boolean(),
+        pattern: leaves.pattern,
+        escape: leaves.escape,
+      }),
     ),
   );
   const { filter } = fc.letrec<{ filter: Filter; and: Filter; or: Filter; not: Filter }>((tie) => ({

@@ -5,7 +5,14 @@ import { queryArbitrary, queryishText } from './query-arbitraries.js';
 import { aRun, declared, model, series } from './run-view-builder.js';
 
 const sampleRuns = [
-  aRun({ runId: 'r1', parameters: { model: 'tree', depth: '3' }, metrics: { rmse: series(0.5, 0.2) }, labels: { team: 'x' }, inputs: [declared('data/a.csv', 'a', 'a')], models: [model('clf', 'm.pkl', 'b')] }),
+  aRun({
+    runId: 'r1',
+    parameters: { model: 'tree', depth: '3' },
+    metrics: { rmse: series(0.5, 0.2) },
+    labels: { team: 'x' },
+    inputs: [declared('data/a.csv', 'a', 'a')],
+    models: [model('clf', 'm.pkl', 'b')],
+  }),
   aRun({ runId: 'r2', parameters: { flag: true, nested: { a: [1] } }, summary: { best: 'n/a' }, endedAt: '2026-01-02T00:00:00.000Z' }),
 ];
 

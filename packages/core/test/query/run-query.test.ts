@@ -71,7 +71,12 @@ describe('paging', () => {
 
   it('given a malformed query, then QueryParseError is thrown before any run is read', () => {
     let read = 0;
-    const counting = { *[Symbol.iterator]() { read++; yield* runs; } };
+    const counting = {
+      *[Symbol.iterator]() {
+        read++;
+        yield* runs;
+      },
+    };
     expect(() => runQuery(counting, 'metrics.accuracy >')).toThrow(QueryParseError);
     expect(read).toBe(0);
   });

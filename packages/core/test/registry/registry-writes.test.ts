@@ -20,7 +20,9 @@ describe('recording registry changes', () => {
     const w = writer();
     await w.events.append(`run-${TEST_RUN_ID}`, [proposed(started)]);
     for (const version of [1, 2]) {
-      await w.events.append('model-clf', [proposed({ type: 'ModelVersionCreated', data: { name: 'clf', version, ref: ref(version), producedBy: TEST_RUN_ID, metrics: {} } })]);
+      await w.events.append('model-clf', [
+        proposed({ type: 'ModelVersionCreated', data: { name: 'clf', version, ref: ref(version), producedBy: TEST_RUN_ID, metrics: {} } }),
+      ]);
     }
     await changeModelRegistry(w, 'clf', { kind: 'setAlias', alias: 'champion', version: 1 });
     await changeModelRegistry(w, 'clf', { kind: 'setAlias', alias: 'champion', version: 2 });

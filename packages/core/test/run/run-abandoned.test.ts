@@ -19,16 +19,22 @@ describe('run lifecycle: abandoned', () => {
       { kind: 'publish', endedAt: T1, headHash: HEAD },
       abandon,
     ] as RunCommandInput[]) {
-      const error = given(started, abandoned).when(command).thenThrows(RunAbandonedError, /was marked abandoned/);
+      const error = given(started, abandoned)
+        .when(command)
+        .thenThrows(RunAbandonedError, /was marked abandoned/);
       expect(error.code).toBe('RUN_ABANDONED');
     }
   });
 
   it('given a published run, when it is found abandoned, then it is refused (only an unsealed run is abandoned)', () => {
-    given(started, published).when(abandon).thenThrows(RunAlreadyPublishedError, /after the run was published/);
+    given(started, published)
+      .when(abandon)
+      .thenThrows(RunAlreadyPublishedError, /after the run was published/);
   });
 
   it('given no run, when it is abandoned, then it is refused', () => {
-    given().when(abandon).thenThrows(RunNotStartedError, /before the run is started/);
+    given()
+      .when(abandon)
+      .thenThrows(RunNotStartedError, /before the run is started/);
   });
 });

@@ -18,7 +18,9 @@ describe('parameters are immutable within a run', () => {
 
   it('the same JSON value with keys in another order is the same value', () => {
     const layers = { type: 'ParameterRecorded', data: { name: 'net', value: { depth: 3, act: 'relu' } } } as const;
-    given(started, layers).when({ kind: 'recordParameter', name: 'net', value: { act: 'relu', depth: 3 } }).then([]);
+    given(started, layers)
+      .when({ kind: 'recordParameter', name: 'net', value: { act: 'relu', depth: 3 } })
+      .then([]);
   });
 
   it('the same name with a different value is a ParameterConflictError naming run, parameter and both values', () => {
@@ -29,25 +31,35 @@ describe('parameters are immutable within a run', () => {
   });
 
   it('a parameter value must be JSON: NaN is refused naming the field', () => {
-    given(started).when({ kind: 'recordParameter', name: 'lr', value: Number.NaN }).thenThrows(InvalidInputError, /recordParameter command for run test-run: value/);
+    given(started)
+      .when({ kind: 'recordParameter', name: 'lr', value: Number.NaN })
+      .thenThrows(InvalidInputError, /recordParameter command for run test-run: value/);
   });
 
   it('a parameter name must not be empty', () => {
-    given(started).when({ kind: 'recordParameter', name: '', value: 1 }).thenThrows(InvalidInputError, /name: must not be empty/);
+    given(started)
+      .when({ kind: 'recordParameter', name: '', value: 1 })
+      .thenThrows(InvalidInputError, /name: must not be empty/);
   });
 });
 
 describe('metrics are append-only series', () => {
   it('a point is appended', () => {
-    given(started).when({ kind: 'recordMetric', name: 'loss', value: 0.9, step: 0, at: T0 }).then([metric('loss', 0.9, 0)]);
+    given(started)
+      .when({ kind: 'recordMetric', name: 'loss', value: 0.9, step: 0, at: T0 })
+      .then([metric('loss', 0.9, 0)]);
   });
 
   it('a later step is appended', () => {
-    given(started, metric('loss', 0.9, 0)).when({ kind: 'recordMetric', name: 'loss', value: 0.5, step: 5, at: T0 }).then([metric('loss', 0.5, 5)]);
+    given(started, metric('loss', 0.9, 0))
+      .when({ kind: 'recordMetric', name: 'loss', value: 0.5, step: 5, at: T0 })
+      .then([metric('loss', 0.5, 5)]);
   });
 
   it('a second point at the last step is appended too: nothing ever rewrites a point', () => {
-    const state = given(started, metric('loss', 0.9, 5)).when({ kind: 'recordMetric', name: 'loss', value: 0.4, step: 5, at: T0 }).then([metric('loss', 0.4, 5)]);
+    const state = given(started, metric('loss', 0.9, 5))
+      .when({ kind: 'recordMetric', name: 'loss', value: 0.4, step: 5, at: T0 })
+      .then([metric('loss', 0.4, 5)]);
     expect(state.metrics.get('loss')).toEqual({ last: 0.4, lastStep: 5 });
   });
 
@@ -65,14 +77,38 @@ describe('metrics are append-only series', () => {
   });
 
   it('each series has its own steps', () => {
-    given(started, metric('loss', 0.9, 5)).when({ kind: 'recordMetric', name: 'acc', value: 0.1, step: 0, at: T0 }).then([metric('acc', 0.1, 0)]);
+    given(started, metric('loss', 0.9, 5))
+      .when({ kind: 'recordMetric', name: 'acc', value: 0.1, step: 0, at: T0 })
+      .then([metric('acc', 0.1, 0)]);
   });
 
   it('a metric value may be JSON, but not an infinite number', () => {
-    given(started).when({ kind: 'recordMetric', name: 'cm', value: [[1, 0], [0, 1]], at: T0 }).then([
-      { type: 'MetricRecorded', data: { name: 'cm', value: [[1, 0], [0, 1]], at: T0 } },
-    ]);
-    given(started).when({ kind: 'recordMetric', name: 'loss', value: Number.POSITIVE_INFINITY, at: T0 }).thenThrows(InvalidInputError, /recordMetric command for run test-run: value/);
+    given(started)
+      .when({
+        kind: 'recordMetric',
+        name: 'cm',
+        value: [
+          [1, 0],
+          [0, 1],
+        ],
+        at: T0,
+      })
+      .then([
+        {
+          type: 'MetricRecorded',
+          data: {
+            name: 'cm',
+            value: [
+              [1, 0],
+              [0, 1],
+            ],
+            at: T0,
+          },
+        },
+      ]);
+    given(started)
+      .when({ kind: 'recordMetric', name: 'loss', value: Number.POSITIVE_INFINITY, at: T0 })
+      .thenThrows(InvalidInputError, /recordMetric command for run test-run: value/);
   });
 
   it('a negative or fractional step is refused naming the field', () => {
@@ -81,7 +117,9 @@ describe('metrics are append-only series', () => {
   });
 
   it('the time of a point must be an ISO-8601 UTC timestamp', () => {
-    given(started).when({ kind: 'recordMetric', name: 'loss', value: 1, at: 'yesterday' }).thenThrows(InvalidInputError, /at: must be an ISO-8601/);
+    given(started)
+      .when({ kind: 'recordMetric', name: 'loss', value: 1, at: 'yesterday' })
+      .thenThrows(InvalidInputError, /at: must be an ISO-8601/);
   });
 });
 
@@ -91,23 +129,34 @@ describe('summaries, labels and descriptions: the latest value wins, repeats rec
 
   it('summary', () => {
     given(started, acc).when({ kind: 'recordSummary', name: 'acc', value: 0.9 }).then([]);
-    given(started, acc).when({ kind: 'recordSummary', name: 'acc', value: 0.95 }).then([{ type: 'SummaryRecorded', data: { name: 'acc', value: 0.95 } }]);
+    given(started, acc)
+      .when({ kind: 'recordSummary', name: 'acc', value: 0.95 })
+      .then([{ type: 'SummaryRecorded', data: { name: 'acc', value: 0.95 } }]);
   });
 
   it('label', () => {
     given(started, team).when({ kind: 'addLabel', name: 'team', value: 'vision' }).then([]);
-    given(started, team).when({ kind: 'addLabel', name: 'team', value: 'nlp' }).then([{ type: 'LabelAdded', data: { name: 'team', value: 'nlp' } }]);
-    given(started).when({ kind: 'addLabel', name: 'team', value: 3 as unknown as string }).thenThrows(InvalidInputError, /addLabel command for run test-run: value/);
+    given(started, team)
+      .when({ kind: 'addLabel', name: 'team', value: 'nlp' })
+      .then([{ type: 'LabelAdded', data: { name: 'team', value: 'nlp' } }]);
+    given(started)
+      .when({ kind: 'addLabel', name: 'team', value: 3 as unknown as string })
+      .thenThrows(InvalidInputError, /addLabel command for run test-run: value/);
   });
 
   it('description', () => {
     const described = { type: 'RunDescribed', data: { description: 'first' } } as const;
     given(started, described).when({ kind: 'describe', description: 'first' }).then([]);
-    given(started, described).when({ kind: 'describe', description: 'second' }).then([{ type: 'RunDescribed', data: { description: 'second' } }]);
+    given(started, described)
+      .when({ kind: 'describe', description: 'second' })
+      .then([{ type: 'RunDescribed', data: { description: 'second' } }]);
   });
 
   it('metrics at publish: the last point of each series, summaries win on a shared name', () => {
-    const { state } = given(started, metric('loss', 0.9, 0), metric('loss', 0.3, 1), metric('acc', 0.5, 1), { type: 'SummaryRecorded', data: { name: 'acc', value: 0.97 } });
+    const { state } = given(started, metric('loss', 0.9, 0), metric('loss', 0.3, 1), metric('acc', 0.5, 1), {
+      type: 'SummaryRecorded',
+      data: { name: 'acc', value: 0.97 },
+    });
     expect(metricsAtPublish(state)).toEqual({ loss: 0.3, acc: 0.97 });
   });
 });
@@ -116,12 +165,18 @@ describe('inputs, outputs and models', () => {
   const input = { type: 'InputDeclared', data: { path: 'data/a.csv', dataset: 'data/a.csv', version: ref(1) } } as const;
 
   it('an input is declared with its version; the same version again records nothing', () => {
-    given(started).when({ kind: 'declareInput', ...input.data }).then([input]);
-    given(started, input).when({ kind: 'declareInput', ...input.data }).then([]);
+    given(started)
+      .when({ kind: 'declareInput', ...input.data })
+      .then([input]);
+    given(started, input)
+      .when({ kind: 'declareInput', ...input.data })
+      .then([]);
   });
 
   it('the same path read at another version is declared again (the run read both)', () => {
-    const state = given(started, input).when({ kind: 'declareInput', ...input.data, version: ref(2) }).then([{ type: 'InputDeclared', data: { ...input.data, version: ref(2) } }]);
+    const state = given(started, input)
+      .when({ kind: 'declareInput', ...input.data, version: ref(2) })
+      .then([{ type: 'InputDeclared', data: { ...input.data, version: ref(2) } }]);
     expect(state.inputs.get('data/a.csv')).toHaveLength(2);
   });
 
@@ -133,14 +188,22 @@ describe('inputs, outputs and models', () => {
 
   it('an output is declared once per path and version', () => {
     const output = { type: 'OutputDeclared', data: { path: 'out', dataset: 'out', version: ref(3) } } as const;
-    given(started).when({ kind: 'declareOutput', ...output.data }).then([output]);
-    given(started, output).when({ kind: 'declareOutput', ...output.data }).then([]);
+    given(started)
+      .when({ kind: 'declareOutput', ...output.data })
+      .then([output]);
+    given(started, output)
+      .when({ kind: 'declareOutput', ...output.data })
+      .then([]);
   });
 
   it('a model is declared once per name: identical again records nothing, different details conflict', () => {
     const model = { type: 'ModelDeclared', data: { name: 'clf', path: 'out/clf.onnx', framework: 'onnx', version: ref(4) } } as const;
-    given(started).when({ kind: 'declareModel', ...model.data }).then([model]);
-    given(started, model).when({ kind: 'declareModel', ...model.data }).then([]);
+    given(started)
+      .when({ kind: 'declareModel', ...model.data })
+      .then([model]);
+    given(started, model)
+      .when({ kind: 'declareModel', ...model.data })
+      .then([]);
     given(started, model)
       .when({ kind: 'declareModel', ...model.data, path: 'out/other.onnx' })
       .thenThrows(ModelConflictError, /run test-run: model "clf" is already declared with other details \(path out\/clf\.onnx; now path out\/other\.onnx\)/);
@@ -153,11 +216,15 @@ describe('inputs, outputs and models', () => {
   });
 
   it('an error is recorded and flags the run', () => {
-    const state = given(started).when({ kind: 'error', message: 'diverged', detail: { epoch: 3 } }).then([{ type: 'RunErrored', data: { message: 'diverged', detail: { epoch: 3 } } }]);
+    const state = given(started)
+      .when({ kind: 'error', message: 'diverged', detail: { epoch: 3 } })
+      .then([{ type: 'RunErrored', data: { message: 'diverged', detail: { epoch: 3 } } }]);
     expect(state.errored).toBe(true);
   });
 
   it('an unknown command kind is refused', () => {
-    given(started).when({ kind: 'rewriteHistory' } as never).thenThrows(InvalidInputError, /kind/);
+    given(started)
+      .when({ kind: 'rewriteHistory' } as never)
+      .thenThrows(InvalidInputError, /kind/);
   });
 });

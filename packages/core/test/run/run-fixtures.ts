@@ -32,7 +32,13 @@ export const metric = (name: string, value: number, step?: number): DomainEvent 
 /** A MetricsRecorded event of one series; every point at T0. */
 export const metricBatch = (name: string, values: number[], steps?: Array<number | null>): DomainEvent => ({
   type: 'MetricsRecorded',
-  data: { series: [steps === undefined ? { name, values, at: { start: T0, deltasMs: values.map(() => 0) } } : { name, values, steps, at: { start: T0, deltasMs: values.map(() => 0) } }] },
+  data: {
+    series: [
+      steps === undefined
+        ? { name, values, at: { start: T0, deltasMs: values.map(() => 0) } }
+        : { name, values, steps, at: { start: T0, deltasMs: values.map(() => 0) } },
+    ],
+  },
 });
 
 /** The recordMetrics command that decides `metricBatch(name, values, steps)`. */

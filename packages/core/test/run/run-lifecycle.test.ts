@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors/store-errors.js';
-import { RunAlreadyPublishedError, RunAlreadyStartedError, RunNotStartedError, decideRun, evolveRun, initialRunState, type RunCommandInput } from '../../src/index.js';
+import {
+  RunAlreadyPublishedError,
+  RunAlreadyStartedError,
+  RunNotStartedError,
+  decideRun,
+  evolveRun,
+  initialRunState,
+  type RunCommandInput,
+} from '../../src/index.js';
 import { given, TEST_RUN_ID } from '../../src/testing/given-when-then.js';
 import { HEAD, T0, T1, metric, published, ref, startCommand, started } from './run-fixtures.js';
 
@@ -24,18 +32,24 @@ describe('run lifecycle: start', () => {
   });
 
   it('a run is started once', () => {
-    given(started).when(startCommand).thenThrows(RunAlreadyStartedError, /run test-run is already started — publish\(\) it/);
+    given(started)
+      .when(startCommand)
+      .thenThrows(RunAlreadyStartedError, /run test-run is already started — publish\(\) it/);
   });
 
   it('a published run cannot be started again', () => {
-    given(started, published).when(startCommand).thenThrows(RunAlreadyPublishedError, /run test-run.*start\(\) a new run/);
+    given(started, published)
+      .when(startCommand)
+      .thenThrows(RunAlreadyPublishedError, /run test-run.*start\(\) a new run/);
   });
 });
 
 describe('run lifecycle: no annotation before start', () => {
   for (const command of annotations) {
     it(`${command.kind} before start is refused, naming the run and the command`, () => {
-      const error = given().when(command).thenThrows(RunNotStartedError, new RegExp(`run test-run: cannot ${command.kind} before the run is started — call start\\(\\) first`));
+      const error = given()
+        .when(command)
+        .thenThrows(RunNotStartedError, new RegExp(`run test-run: cannot ${command.kind} before the run is started — call start\\(\\) first`));
       expect(error.code).toBe('RUN_NOT_STARTED');
     });
   }
@@ -44,7 +58,9 @@ describe('run lifecycle: no annotation before start', () => {
 describe('run lifecycle: no annotation after publish', () => {
   for (const command of annotations.filter((c) => c.kind !== 'publish')) {
     it(`${command.kind} after publish is refused`, () => {
-      const error = given(started, published).when(command).thenThrows(RunAlreadyPublishedError, new RegExp(`run test-run: cannot ${command.kind} after the run was published at ${T1}`));
+      const error = given(started, published)
+        .when(command)
+        .thenThrows(RunAlreadyPublishedError, new RegExp(`run test-run: cannot ${command.kind} after the run was published at ${T1}`));
       expect(error.code).toBe('RUN_ALREADY_PUBLISHED');
     });
   }
@@ -58,7 +74,9 @@ describe('run lifecycle: no annotation after publish', () => {
 
 describe('run lifecycle: publish', () => {
   it('publish records RunPublished with the head hash it is given and seals the run', () => {
-    const state = given(started, metric('loss', 1, 0)).when({ kind: 'publish', endedAt: T1, headHash: HEAD }).then([published]);
+    const state = given(started, metric('loss', 1, 0))
+      .when({ kind: 'publish', endedAt: T1, headHash: HEAD })
+      .then([published]);
     expect(state.lifecycle).toBe('published');
     expect(state.publishedAt).toBe(T1);
   });
@@ -81,7 +99,9 @@ describe('run lifecycle: publish', () => {
 
   it('publish refuses a missing-data note that is no input or output, naming the field', () => {
     const missing = [{ path: 'x', declaredAs: 'model', reason: 'r' }];
-    given(started).when({ kind: 'publish', endedAt: T1, headHash: HEAD, missing } as never).thenThrows(InvalidInputError, /publish command for run test-run: missing\.0\.declaredAs/);
+    given(started)
+      .when({ kind: 'publish', endedAt: T1, headHash: HEAD, missing } as never)
+      .thenThrows(InvalidInputError, /publish command for run test-run: missing\.0\.declaredAs/);
   });
 
   it('an output declared with a changedAfterPublish note keeps it on OutputDeclared', () => {
@@ -92,7 +112,9 @@ describe('run lifecycle: publish', () => {
   });
 
   it('publish needs the head hash as 64 hex digits', () => {
-    given(started).when({ kind: 'publish', endedAt: T1, headHash: 'nope' }).thenThrows(InvalidInputError, /invalid publish command for run test-run: headHash/);
+    given(started)
+      .when({ kind: 'publish', endedAt: T1, headHash: 'nope' })
+      .thenThrows(InvalidInputError, /invalid publish command for run test-run: headHash/);
   });
 });
 

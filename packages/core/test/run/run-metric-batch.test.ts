@@ -8,17 +8,23 @@ import { T0, metric, metricBatch, published, recordMetricBatch, started } from '
 
 describe('a batch of metric points (MetricsRecorded) follows the rules of single points', () => {
   it('given a started run, when a batch is recorded, then one MetricsRecorded event holds it and the series head is its last point', () => {
-    const state = given(started).when(recordMetricBatch('loss', [0.9, 0.5, 0.4], [0, 1, 2])).then([metricBatch('loss', [0.9, 0.5, 0.4], [0, 1, 2])]);
+    const state = given(started)
+      .when(recordMetricBatch('loss', [0.9, 0.5, 0.4], [0, 1, 2]))
+      .then([metricBatch('loss', [0.9, 0.5, 0.4], [0, 1, 2])]);
     expect(state.metrics.get('loss')).toEqual({ last: 0.4, lastStep: 2 });
     expect(state.eventCount).toBe(2);
   });
 
   it('given no start, when a batch is recorded, then RunNotStartedError names the run', () => {
-    given().when(recordMetricBatch('loss', [1])).thenThrows(RunNotStartedError, /run test-run: cannot recordMetrics before the run is started/);
+    given()
+      .when(recordMetricBatch('loss', [1]))
+      .thenThrows(RunNotStartedError, /run test-run: cannot recordMetrics before the run is started/);
   });
 
   it('given a published run, when a batch is recorded, then RunAlreadyPublishedError', () => {
-    given(started, published).when(recordMetricBatch('loss', [1])).thenThrows(RunAlreadyPublishedError, /cannot recordMetrics after the run was published/);
+    given(started, published)
+      .when(recordMetricBatch('loss', [1]))
+      .thenThrows(RunAlreadyPublishedError, /cannot recordMetrics after the run was published/);
   });
 
   it('given a batch whose steps go back within a series, then MetricStepOrderError names the run, the series and the point index', () => {
@@ -29,7 +35,9 @@ describe('a batch of metric points (MetricsRecorded) follows the rules of single
   });
 
   it('given a series at step 5, when a batch starts below it, then it is refused at point 0', () => {
-    const error = given(started, metric('loss', 0.9, 5)).when(recordMetricBatch('loss', [0.8, 0.7], [4, 6])).thenThrows(MetricStepOrderError, /at step 5; step 4 \(point 0/);
+    const error = given(started, metric('loss', 0.9, 5))
+      .when(recordMetricBatch('loss', [0.8, 0.7], [4, 6]))
+      .thenThrows(MetricStepOrderError, /at step 5; step 4 \(point 0/);
     expect(error.pointIndex).toBe(0);
   });
 
@@ -40,10 +48,16 @@ describe('a batch of metric points (MetricsRecorded) follows the rules of single
   });
 
   it('given points without a step in a batch, then they do not reset the series’ step (as single points do not)', () => {
-    const state = given(started).when(recordMetricBatch('loss', [0.9, 0.8, 0.7], [5, null, 6])).then([metricBatch('loss', [0.9, 0.8, 0.7], [5, null, 6])]);
+    const state = given(started)
+      .when(recordMetricBatch('loss', [0.9, 0.8, 0.7], [5, null, 6]))
+      .then([metricBatch('loss', [0.9, 0.8, 0.7], [5, null, 6])]);
     expect(state.metrics.get('loss')).toEqual({ last: 0.7, lastStep: 6 });
-    given(started).when(recordMetricBatch('loss', [0.9, 0.8, 0.7], [5, null, 4])).thenThrows(MetricStepOrderError, /at step 5; step 4 \(point 2/);
-    const noSteps = given(started, metric('loss', 0.9, 7)).when(recordMetricBatch('loss', [0.1, 0.2])).then([metricBatch('loss', [0.1, 0.2])]);
+    given(started)
+      .when(recordMetricBatch('loss', [0.9, 0.8, 0.7], [5, null, 4]))
+      .thenThrows(MetricStepOrderError, /at step 5; step 4 \(point 2/);
+    const noSteps = given(started, metric('loss', 0.9, 7))
+      .when(recordMetricBatch('loss', [0.1, 0.2]))
+      .then([metricBatch('loss', [0.1, 0.2])]);
     expect(noSteps.metrics.get('loss')).toEqual({ last: 0.2, lastStep: 7 });
   });
 
@@ -56,7 +70,9 @@ describe('a batch of metric points (MetricsRecorded) follows the rules of single
       ],
     };
     const { kind: _kind, ...data } = command;
-    const state = given(started).when(command).then([{ type: 'MetricsRecorded', data }]);
+    const state = given(started)
+      .when(command)
+      .then([{ type: 'MetricsRecorded', data }]);
     expect([...state.metrics]).toEqual([
       ['loss', { last: 0.8, lastStep: 11 }],
       ['acc', { last: 0.2, lastStep: 1 }],
@@ -71,9 +87,27 @@ describe('a batch of metric points (MetricsRecorded) follows the rules of single
   });
 
   it('given JSON values, then they are accepted as single points accept them; infinite numbers are refused naming the field', () => {
-    const command = { kind: 'recordMetrics' as const, series: [{ name: 'cm', values: [[[1, 0], [0, 1]], 'n/a', null], at: { start: T0, deltasMs: [0, 0, 0] } }] };
+    const command = {
+      kind: 'recordMetrics' as const,
+      series: [
+        {
+          name: 'cm',
+          values: [
+            [
+              [1, 0],
+              [0, 1],
+            ],
+            'n/a',
+            null,
+          ],
+          at: { start: T0, deltasMs: [0, 0, 0] },
+        },
+      ],
+    };
     const { kind: _kind, ...data } = command;
-    given(started).when(command).then([{ type: 'MetricsRecorded', data }]);
+    given(started)
+      .when(command)
+      .then([{ type: 'MetricsRecorded', data }]);
     given(started)
       .when({ kind: 'recordMetrics', series: [{ name: 'loss', values: [1, Number.POSITIVE_INFINITY], at: { start: T0, deltasMs: [0, 0] } }] })
       .thenThrows(InvalidInputError, /recordMetrics command for run test-run: series\.0\.values/);
@@ -81,10 +115,19 @@ describe('a batch of metric points (MetricsRecorded) follows the rules of single
 
   it('given columns of different lengths, a name twice, a bad step or time, or too many points, then InvalidInputError names the field and nothing is decided', () => {
     const at = (n: number) => ({ start: T0, deltasMs: new Array<number>(n).fill(0) });
-    const refuse = (series: unknown, message: RegExp) => given(started).when({ kind: 'recordMetrics', series } as never).thenThrows(InvalidInputError, message);
+    const refuse = (series: unknown, message: RegExp) =>
+      given(started)
+        .when({ kind: 'recordMetrics', series } as never)
+        .thenThrows(InvalidInputError, message);
     refuse([{ name: 'loss', values: [1, 2], steps: [0], at: at(2) }], /series\.0\.steps: must have one entry per value \(2\), not 1/);
     refuse([{ name: 'loss', values: [1, 2], at: at(3) }], /series\.0\.at\.deltasMs: must have one entry per value \(2\), not 3/);
-    refuse([{ name: 'loss', values: [1], at: at(1) }, { name: 'loss', values: [2], at: at(1) }], /series\.1\.name: series "loss" appears twice/);
+    refuse(
+      [
+        { name: 'loss', values: [1], at: at(1) },
+        { name: 'loss', values: [2], at: at(1) },
+      ],
+      /series\.1\.name: series "loss" appears twice/,
+    );
     refuse([{ name: 'loss', values: [1], steps: [-1], at: at(1) }], /series\.0\.steps\.0/);
     refuse([{ name: 'loss', values: [1], steps: [1.5], at: at(1) }], /series\.0\.steps\.0/);
     refuse([{ name: 'loss', values: [1], at: { start: 'yesterday', deltasMs: [0] } }], /series\.0\.at\.start: must be an ISO-8601/);
@@ -93,11 +136,20 @@ describe('a batch of metric points (MetricsRecorded) follows the rules of single
     refuse([], /series: must hold at least one series/);
     refuse([{ name: '', values: [1], at: at(1) }], /series\.0\.name: must not be empty/);
     const n = MAX_METRIC_BATCH_POINTS + 1;
-    refuse([{ name: 'loss', values: new Array<number>(n).fill(1), at: at(n) }], new RegExp(`series: holds ${n} points; at most ${MAX_METRIC_BATCH_POINTS} per event`));
+    refuse(
+      [{ name: 'loss', values: new Array<number>(n).fill(1), at: at(n) }],
+      new RegExp(`series: holds ${n} points; at most ${MAX_METRIC_BATCH_POINTS} per event`),
+    );
   });
 
   it('given the events, then evolving a batch equals evolving the same points one by one', () => {
-    const singles = evolveRunAll(initialRunState(TEST_RUN_ID), [started, metric('loss', 0.9, 1), metric('loss', 0.8), metric('acc', 0.1, 0), metric('loss', 0.7, 2)]);
+    const singles = evolveRunAll(initialRunState(TEST_RUN_ID), [
+      started,
+      metric('loss', 0.9, 1),
+      metric('loss', 0.8),
+      metric('acc', 0.1, 0),
+      metric('loss', 0.7, 2),
+    ]);
     const batched = evolveRunAll(initialRunState(TEST_RUN_ID), [started, metricBatch('loss', [0.9, 0.8, 0.7], [1, null, 2]), metricBatch('acc', [0.1], [0])]);
     expect(batched.metrics).toEqual(singles.metrics);
   });

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { chainEvents } from '../../src/events/hash-chain.js';
 import { appendResult, retryCandidateIn } from '../../src/store/append-rules.js';
 import { checkExpected, checkIdsUnrecorded, idempotentRetry, parseAppend } from '../../src/store-kit.js';
-import { DuplicateEventIdError, GENESIS_HASH, InvalidInputError, WrongExpectedRevisionError, type ExpectedRevision, type NewEvent, type RecordedEvent } from '../../src/index.js';
+import {
+  DuplicateEventIdError,
+  GENESIS_HASH,
+  InvalidInputError,
+  WrongExpectedRevisionError,
+  type ExpectedRevision,
+  type NewEvent,
+  type RecordedEvent,
+} from '../../src/index.js';
 
 const event = (n: number): NewEvent => ({
   id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
@@ -71,7 +79,12 @@ describe('checkExpected', () => {
 describe('idempotentRetry', () => {
   /** A stream of `count` recorded events (revisions 0..count-1). */
   const stream = (count: number): RecordedEvent[] =>
-    chainEvents('run-x', -1, GENESIS_HASH, Array.from({ length: count }, (_, i) => event(i))).map((e, i) => ({ ...e, position: 10 + i, recordedAt: '2026-01-01T00:00:00.000Z' }));
+    chainEvents(
+      'run-x',
+      -1,
+      GENESIS_HASH,
+      Array.from({ length: count }, (_, i) => event(i)),
+    ).map((e, i) => ({ ...e, position: 10 + i, recordedAt: '2026-01-01T00:00:00.000Z' }));
   const conflict = (run: () => unknown): WrongExpectedRevisionError => thrownBy(run, WrongExpectedRevisionError);
 
   it('given no candidate (the first id is not in the stream), when an append is checked, then it is not a retry', () => {
@@ -134,7 +147,9 @@ describe('checkIdsUnrecorded', () => {
       existing: { stream: 'run-y', revision: 7 },
       code: 'DUPLICATE_EVENT_ID',
     });
-    expect(e.message).toMatch(/event 1 appended to stream run-x has id .*-000000000001, which is already recorded in stream run-y at revision 7 — nothing was written/);
+    expect(e.message).toMatch(
+      /event 1 appended to stream run-x has id .*-000000000001, which is already recorded in stream run-y at revision 7 — nothing was written/,
+    );
   });
 
   it('given a batch repeating a new id, when checked, then the second occurrence is refused naming the first', () => {

@@ -48,7 +48,10 @@ function jsonProblem(value: unknown, path: string): { path: string; message: str
       }
       const proto = Object.getPrototypeOf(value) as unknown;
       if (proto !== Object.prototype && proto !== null) {
-        return { path, message: `is a ${(value as object).constructor?.name ?? 'class instance'}: must be plain JSON (convert Dates to ISO strings, Maps to objects)` };
+        return {
+          path,
+          message: `is a ${(value as object).constructor?.name ?? 'class instance'}: must be plain JSON (convert Dates to ISO strings, Maps to objects)`,
+        };
       }
       for (const [key, v] of Object.entries(value)) {
         const problem = jsonProblem(v, path ? `${path}.${key}` : key);

@@ -22,17 +22,7 @@ import { z } from 'zod';
 import type { Dotscience, OpenOptions } from '../composition-root.js';
 import { resolveConfiguration, type Configuration } from '../configuration/resolve-configuration.js';
 import type { StoreLocation } from '../configuration/storage-locations.js';
-import {
-  checkJsonValue,
-  checkName,
-  checkPath,
-  checkStep,
-  checkText,
-  isPlainMetric,
-  labelText,
-  namedValues,
-  pathList,
-} from './annotation-arguments.js';
+import { checkJsonValue, checkName, checkPath, checkStep, checkText, isPlainMetric, labelText, namedValues, pathList } from './annotation-arguments.js';
 import { MetricBuffer } from './metric-buffer.js';
 import { OpenRunNotes, storeKey } from './open-run-notes.js';
 import { processExitGuard, type ExitGuarded } from './process-exit-guard.js';
@@ -351,7 +341,12 @@ export class DotscienceClient implements ExitGuarded {
     const run = this.ensureRun('model');
     const details = { path: normalizeDataPath(request.path), framework: request.framework ?? null, extra: request.extra ?? null };
     run.model(request.name, details.path, details);
-    this.queue(`model ${request.name}`, () => this.session.model(request.name, request.path, { ...(request.framework === undefined ? {} : { framework: request.framework }), ...(request.extra === undefined ? {} : { extra: request.extra }) }));
+    this.queue(`model ${request.name}`, () =>
+      this.session.model(request.name, request.path, {
+        ...(request.framework === undefined ? {} : { framework: request.framework }),
+        ...(request.extra === undefined ? {} : { extra: request.extra }),
+      }),
+    );
     return path;
   }
 
@@ -561,7 +556,9 @@ export class DotscienceClient implements ExitGuarded {
       const { store, projectId } = this.noted;
       this.notes.write({ runId, store, mode, workload, environment: this.processEnvironment(), startedAt, ...(projectId === undefined ? {} : { projectId }) });
     } catch (error) {
-      this.log(`dotscience: could not note run ${runId} as open in ${this.notes.directory} (${(error as Error).message}); if the process ends before its start is written, the run is lost`);
+      this.log(
+        `dotscience: could not note run ${runId} as open in ${this.notes.directory} (${(error as Error).message}); if the process ends before its start is written, the run is lost`,
+      );
     }
   }
 

@@ -1,10 +1,4 @@
-import {
-  MetricStepOrderError,
-  ModelConflictError,
-  ParameterConflictError,
-  canonicalJson,
-  type JsonValue,
-} from '@dotscience/core';
+import { MetricStepOrderError, ModelConflictError, ParameterConflictError, canonicalJson, type JsonValue } from '@dotscience/core';
 
 /**
  * What the client knows synchronously about the run its calls are writing to,

@@ -13,7 +13,10 @@ import { writerIdentity } from './writer-identity.js';
  * removed once what it needed is durable; one that fails stays for the next
  * writer. Returns the ids of the runs settled.
  */
-export async function settleRunsLeftOpen(ds: RunServices & { readonly configuration: Configuration }, log: (line: string) => void = (line) => void process.stderr.write(`${line}\n`)): Promise<string[]> {
+export async function settleRunsLeftOpen(
+  ds: RunServices & { readonly configuration: Configuration },
+  log: (line: string) => void = (line) => void process.stderr.write(`${line}\n`),
+): Promise<string[]> {
   const notes = new OpenRunNotes(ds.configuration.openRunsDirectory);
   let found: ReturnType<OpenRunNotes['leftByGoneProcesses']>;
   try {
@@ -35,7 +38,9 @@ export async function settleRunsLeftOpen(ds: RunServices & { readonly configurat
         if (c.kind === 'abandon') log(`dotscience: run ${note.runId} marked abandoned: ${c.reason}`);
       }
     } catch (error) {
-      log(`dotscience: could not record the end of run ${note.runId}, left open by process ${note.process.pid}: ${(error as Error).message} (the next writer tries again)`);
+      log(
+        `dotscience: could not record the end of run ${note.runId}, left open by process ${note.process.pid}: ${(error as Error).message} (the next writer tries again)`,
+      );
     }
   }
   return settled;

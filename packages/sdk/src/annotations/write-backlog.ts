@@ -51,7 +51,9 @@ export class WriteBacklog {
         if (!unreachable) this.log(`dotscience: could not record ${what}: ${failure.error.message} (publish() will report it)`);
         else if (!this.saidUnreachable.has(failure.error.message)) {
           this.saidUnreachable.add(failure.error.message);
-          this.log(`dotscience: could not record ${what}: ${failure.error.message} [${code}] (later writes failing alike are not said again; publish() reports them)`);
+          this.log(
+            `dotscience: could not record ${what}: ${failure.error.message} [${code}] (later writes failing alike are not said again; publish() reports them)`,
+          );
         }
       } finally {
         this.queued--;

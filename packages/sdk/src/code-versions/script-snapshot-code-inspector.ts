@@ -21,7 +21,10 @@ async function codeBeside(script: string): Promise<string[]> {
   const directory = dirname(script);
   const family = FAMILIES.find((extensions) => extensions.includes(extname(script))) ?? [];
   const entries = await readdir(directory, { withFileTypes: true });
-  const names = entries.filter((e) => e.isFile() && e.name !== basename(script) && family.includes(extname(e.name))).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isFile() && e.name !== basename(script) && family.includes(extname(e.name)))
+    .map((e) => e.name)
+    .sort();
   const chosen = [basename(script)];
   let total = (await stat(script)).size;
   for (const name of names) {

@@ -2,7 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidInputError, parseInput } from '@dotscience/core';
 import { z } from 'zod';
-import { codeInspectionFromEnvironment, CodeInspectionSettingsSchema, resolveCodeInspection, type CodeInspectionConfiguration } from './code-inspection-settings.js';
+import {
+  codeInspectionFromEnvironment,
+  CodeInspectionSettingsSchema,
+  resolveCodeInspection,
+  type CodeInspectionConfiguration,
+} from './code-inspection-settings.js';
 import { ConfigurationError } from './configuration-errors.js';
 import { parseDataLocation, parseStoreLocation, type DataLocation, type SourcedValue, type StoreLocation } from './storage-locations.js';
 
@@ -101,7 +106,10 @@ function fromEnvironment(env: Record<string, string | undefined>): Settings {
     return SettingsSchema.parse(raw);
   } catch (err) {
     if (!(err instanceof z.ZodError)) throw err;
-    const problems = err.issues.map((i) => ({ path: ENVIRONMENT_VARIABLES[String(i.path[0]) as keyof typeof ENVIRONMENT_VARIABLES] ?? String(i.path[0]), message: i.message }));
+    const problems = err.issues.map((i) => ({
+      path: ENVIRONMENT_VARIABLES[String(i.path[0]) as keyof typeof ENVIRONMENT_VARIABLES] ?? String(i.path[0]),
+      message: i.message,
+    }));
     throw new InvalidInputError('environment', problems);
   }
 }
@@ -141,9 +149,7 @@ export function resolveConfiguration(options: ResolveOptions = {}): Configuratio
 
   const hub = pick('hub');
   const storeSetting = pick('store') ?? hub;
-  const store: StoreLocation = storeSetting
-    ? parseStoreLocation(storeSetting)
-    : { kind: 'fs', directory: join(projectRoot, PROJECT_FOLDER) };
+  const store: StoreLocation = storeSetting ? parseStoreLocation(storeSetting) : { kind: 'fs', directory: join(projectRoot, PROJECT_FOLDER) };
   const dataSetting = pick('data') ?? (store.kind === 'hub' ? storeSetting : undefined);
   const localFolder = store.kind === 'fs' ? store.directory : join(projectRoot, PROJECT_FOLDER);
   const data: DataLocation = dataSetting ? parseDataLocation(dataSetting) : { kind: 'fs', directory: join(localFolder, 'data') };

@@ -3,10 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigurationError } from './configuration-errors.js';
 
 /** Where the event log lives (DESIGN §7 store URLs). */
-export type StoreLocation =
-  | { kind: 'fs'; directory: string }
-  | { kind: 'hub'; url: string }
-  | { kind: 'kurrentdb'; connectionString: string };
+export type StoreLocation = { kind: 'fs'; directory: string } | { kind: 'hub'; url: string } | { kind: 'kurrentdb'; connectionString: string };
 
 /** Where data versions live. */
 export type DataLocation = { kind: 'fs'; directory: string } | { kind: 'zfs'; dataset: string } | { kind: 'hub'; url: string };
@@ -52,7 +49,11 @@ export function parseStoreLocation(sourced: SourcedValue): StoreLocation {
   if (/^https?:\/\//i.test(value)) return { kind: 'hub', url: httpUrl('store', sourced) };
   if (/^(kurrentdb|kurrent|esdb)(\+discover)?:\/\//i.test(value)) return { kind: 'kurrentdb', connectionString: value };
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    throw new ConfigurationError('store', source, `unknown store URL scheme in "${value}"; use file:<dir>, http(s)://<hub>, kurrentdb://<host:port> or esdb://<host:port>`);
+    throw new ConfigurationError(
+      'store',
+      source,
+      `unknown store URL scheme in "${value}"; use file:<dir>, http(s)://<hub>, kurrentdb://<host:port> or esdb://<host:port>`,
+    );
   }
   return { kind: 'fs', directory: localPath('store', sourced, value) };
 }

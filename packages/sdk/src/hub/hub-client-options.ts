@@ -8,7 +8,11 @@ import type { Configuration } from '../configuration/resolve-configuration.js';
  */
 export function hubClientOptions(url: string, configuration: Configuration): HubClientOptions {
   if (configuration.token === undefined) {
-    throw new ConfigurationError('token', configuration.sources.token, `the hub ${url} needs a token — set DOTSCIENCE_TOKEN (from ds token create on the hub), or call ds.connect(url, token)`);
+    throw new ConfigurationError(
+      'token',
+      configuration.sources.token,
+      `the hub ${url} needs a token — set DOTSCIENCE_TOKEN (from ds token create on the hub), or call ds.connect(url, token)`,
+    );
   }
   return { url, token: configuration.token, ...(configuration.sources.project === 'default' ? {} : { project: configuration.projectId }) };
 }

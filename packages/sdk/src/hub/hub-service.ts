@@ -94,7 +94,10 @@ export async function serveLocalStore(
   const tokenDirectory = await mkdtemp(join(tmpdir(), 'ds-ui-'));
   const stores = { events: ds.events, data: ds.data, objects };
   const { server, tokens } = await composeStoreHubServer(
-    { open: async (id) => (id === project ? stores : Promise.reject(new Error(`ds ui serves project ${project} only, not ${id}`))), close: async () => undefined },
+    {
+      open: async (id) => (id === project ? stores : Promise.reject(new Error(`ds ui serves project ${project} only, not ${id}`))),
+      close: async () => undefined,
+    },
     tokenDirectory,
     options,
   );

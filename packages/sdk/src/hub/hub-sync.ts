@@ -24,7 +24,11 @@ interface SyncEnds {
 function sideOf(ds: Dotscience): SyncSide {
   // The fs and hub data stores hand out objects by digest (bound as ObjectStorage); ZFS and a per-path mix do not.
   if (ds.objects !== undefined) return { events: ds.events, objects: ds.objects };
-  throw new ConfigurationError('data', ds.configuration.sources.data, `push/pull copies data objects of an fs or hub data store, not of a ${ds.data.kind} store`);
+  throw new ConfigurationError(
+    'data',
+    ds.configuration.sources.data,
+    `push/pull copies data objects of an fs or hub data store, not of a ${ds.data.kind} store`,
+  );
 }
 
 /** The local fs store (never the hub, whatever DOTSCIENCE_HUB says) and the hub. */
@@ -39,7 +43,12 @@ async function openEnds(options: HubSyncOptions): Promise<SyncEnds> {
   const project = configuration.sources.project === 'default' ? {} : { project: configuration.projectId };
   // The local store of a configured path must exist; the default one is created by a first pull.
   refuseMissingConfiguredStore(configuration);
-  const local = await openDotscience({ ...options, settings: { ...project, store: `file:${localFolder}`, data: `file:${localData}` }, waitForLock: true, createStore: true });
+  const local = await openDotscience({
+    ...options,
+    settings: { ...project, store: `file:${localFolder}`, data: `file:${localData}` },
+    waitForLock: true,
+    createStore: true,
+  });
   try {
     const hub = await openDotscience({ ...options, settings: { ...project, store: hubUrl, data: hubUrl, ...(token === undefined ? {} : { token }) } });
     return { local, hub, hubUrl, localFolder };
@@ -83,7 +92,10 @@ export function pushToHub(options: HubSyncOptions = {}): Promise<SyncReport> {
  */
 export function pullFromHub(options: HubSyncOptions = {}): Promise<SyncReport> {
   return withEnds(options, ({ local, hub }) =>
-    syncStores(sideOf(hub), sideOf(local), { ...(options.onProgress ? { onProgress: options.onProgress } : {}), gate: new AppendGate(local.events, { merging: true }) }),
+    syncStores(sideOf(hub), sideOf(local), {
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      gate: new AppendGate(local.events, { merging: true }),
+    }),
   );
 }
 

@@ -57,8 +57,18 @@ async function localFailures(local: EventStore, lines: readonly LedgerLine[]): P
     if (!append || isMergedStream(append.stream)) continue;
     let found: { hash: string } | undefined;
     for await (const e of local.readStream(append.stream, { fromRevision: append.toRevision, maxCount: 1 })) found = e;
-    if (!found) failures.push(failure(line, 'local', `stream ${append.stream} has no revision ${append.toRevision} here any more, though it was pushed: it was truncated or dropped`));
-    else if (found.hash !== append.lastHash) failures.push(failure(line, 'local', `stream ${append.stream} revision ${append.toRevision} hashes to ${found.hash} here, the hub signed ${append.lastHash}: it was rewritten since it was pushed`));
+    if (!found)
+      failures.push(
+        failure(line, 'local', `stream ${append.stream} has no revision ${append.toRevision} here any more, though it was pushed: it was truncated or dropped`),
+      );
+    else if (found.hash !== append.lastHash)
+      failures.push(
+        failure(
+          line,
+          'local',
+          `stream ${append.stream} revision ${append.toRevision} hashes to ${found.hash} here, the hub signed ${append.lastHash}: it was rewritten since it was pushed`,
+        ),
+      );
   }
   return failures;
 }
@@ -73,13 +83,19 @@ const sameHub = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\
  * receipt whose head the hub's log no longer reaches, or reaches with another log hash, means
  * the hub rewrote, truncated or dropped records since it signed it.
  */
-async function hubFailures(hub: Dotscience, hubUrl: string, lines: readonly LedgerLine[]): Promise<{ failures: ReceiptFailure[]; against: NonNullable<ReceiptAuditReport['against']> }> {
+async function hubFailures(
+  hub: Dotscience,
+  hubUrl: string,
+  lines: readonly LedgerLine[],
+): Promise<{ failures: ReceiptFailure[]; against: NonNullable<ReceiptAuditReport['against']> }> {
   const events = hub.events as EventStore & Partial<{ signedHead(): Promise<SignedReceipt | undefined>; connection: { project(): Promise<string> } }>;
   const project = (await events.connection?.project()) ?? hub.configuration.projectId;
   const signedHead = await events.signedHead?.();
   // This hub's receipts: signed with the key it signs its head with now (its identity, whatever URL it answers on),
   // or kept from this URL. One from this URL with another key means the hub's key changed: its old receipts still count.
-  const ofThisHub = (l: LedgerLine) => l.receipt.project === project && ((signedHead !== undefined && l.receipt.publicKey === signedHead.publicKey) || (l.hub !== undefined && sameHub(l.hub, hubUrl)));
+  const ofThisHub = (l: LedgerLine) =>
+    l.receipt.project === project &&
+    ((signedHead !== undefined && l.receipt.publicKey === signedHead.publicKey) || (l.hub !== undefined && sameHub(l.hub, hubUrl)));
   const mine = lines.filter((l) => ofThisHub(l) && receiptSignatureHolds(l.receipt));
   const wanted = new Map<number, LedgerLine[]>();
   const want = (line: LedgerLine) => wanted.set(line.receipt.head.count, [...(wanted.get(line.receipt.head.count) ?? []), line]);
@@ -98,13 +114,21 @@ async function hubFailures(hub: Dotscience, hubUrl: string, lines: readonly Ledg
     for (const line of due) {
       if (line.receipt.head.logHash !== logHash) {
         const what = line === signedLine ? 'its own signed head' : 'a receipt it signed';
-        failures.push(failure(line, 'hub', `the hub's first ${chain.count} records hash to log hash ${logHash}, ${what} says ${line.receipt.head.logHash}: the hub rewrote or dropped records since`));
+        failures.push(
+          failure(
+            line,
+            'hub',
+            `the hub's first ${chain.count} records hash to log hash ${logHash}, ${what} says ${line.receipt.head.logHash}: the hub rewrote or dropped records since`,
+          ),
+        );
       }
     }
     wanted.delete(chain.count);
   };
   // Each receipt's append must be in the hub's log, inside the head it came with: its last record found by stream and revision.
-  const appended = new Map<string, LedgerLine>(mine.flatMap((l) => (l.receipt.append ? [[`${l.receipt.append.stream}\u0000${l.receipt.append.toRevision}`, l] as const] : [])));
+  const appended = new Map<string, LedgerLine>(
+    mine.flatMap((l) => (l.receipt.append ? [[`${l.receipt.append.stream}\u0000${l.receipt.append.toRevision}`, l] as const] : [])),
+  );
   check();
   for await (const e of hub.events.readAll()) {
     chain.add(e.hash, e.position);
@@ -114,12 +138,32 @@ async function hubFailures(hub: Dotscience, hubUrl: string, lines: readonly Ledg
     if (!line) continue;
     appended.delete(key);
     if (e.hash !== line.receipt.append!.lastHash || chain.count > line.receipt.head.count) {
-      failures.push(failure(line, 'hub', `the hub's record of stream ${e.stream} revision ${e.revision} is not the one it accepted inside the head it signed (hash ${e.hash}, record ${chain.count} of the log)`));
+      failures.push(
+        failure(
+          line,
+          'hub',
+          `the hub's record of stream ${e.stream} revision ${e.revision} is not the one it accepted inside the head it signed (hash ${e.hash}, record ${chain.count} of the log)`,
+        ),
+      );
     }
   }
-  for (const line of appended.values()) failures.push(failure(line, 'hub', `the hub's log holds no revision ${line.receipt.append!.toRevision} of stream ${line.receipt.append!.stream}, which it accepted: it dropped it`));
+  for (const line of appended.values())
+    failures.push(
+      failure(
+        line,
+        'hub',
+        `the hub's log holds no revision ${line.receipt.append!.toRevision} of stream ${line.receipt.append!.stream}, which it accepted: it dropped it`,
+      ),
+    );
   for (const due of wanted.values()) {
-    for (const line of due) failures.push(failure(line, 'hub', `the receipt vouches for ${line.receipt.head.count} records; the hub's log holds ${chain.count}: the hub truncated or dropped records since`));
+    for (const line of due)
+      failures.push(
+        failure(
+          line,
+          'hub',
+          `the receipt vouches for ${line.receipt.head.count} records; the hub's log holds ${chain.count}: the hub truncated or dropped records since`,
+        ),
+      );
   }
   return { failures, against: { hub: hubUrl, project, receiptsChecked: mine.length, head: chain.head(), ...(signedHead ? { signedHead } : {}) } };
 }
@@ -131,7 +175,10 @@ export async function auditReceipts(local: Dotscience, options: ResolveOptions &
   if (options.against === undefined) return { receipts: lines.length, unreadable, failures };
   const project = local.configuration.sources.project === 'default' ? {} : { project: local.configuration.projectId };
   const token = options.token ?? local.configuration.token;
-  const hub = await openDotscience({ ...options, settings: { ...project, store: options.against, data: options.against, ...(token === undefined ? {} : { token }) } });
+  const hub = await openDotscience({
+    ...options,
+    settings: { ...project, store: options.against, data: options.against, ...(token === undefined ? {} : { token }) },
+  });
   try {
     const onHub = await hubFailures(hub, options.against, lines);
     return { receipts: lines.length, unreadable, failures: [...failures, ...onHub.failures], against: onHub.against };

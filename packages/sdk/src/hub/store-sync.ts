@@ -197,7 +197,16 @@ export async function syncStores(source: SyncSide, target: SyncSide, options: Sy
     if (refusal) refused.push(refusal);
     if (plan.kind === 'merge' && options.settleVersions) settled += plan.events.length - (refusal?.leftOut ?? 0);
   }
-  return { streams: byStream.size, eventsCopied: copied, eventsPresent: present, versionsSettled: settled, objectsCopied: objectsDone, bytesCopied, objectsUnavailable: unavailable, refused };
+  return {
+    streams: byStream.size,
+    eventsCopied: copied,
+    eventsPresent: present,
+    versionsSettled: settled,
+    objectsCopied: objectsDone,
+    bytesCopied,
+    objectsUnavailable: unavailable,
+    refused,
+  };
 }
 
 function conflictRefusal(c: StreamConflict): RefusedEvent {
@@ -217,7 +226,12 @@ function conflictRefusal(c: StreamConflict): RefusedEvent {
  * the target's own gate (the hub's). A refusal stops this stream only: the report names the
  * first event left out, the rule and what to do; the other streams are copied.
  */
-async function copyStream(plan: StreamPlan, target: EventStore, gate: AppendGate | undefined, progressed: (n: number) => void): Promise<RefusedEvent | undefined> {
+async function copyStream(
+  plan: StreamPlan,
+  target: EventStore,
+  gate: AppendGate | undefined,
+  progressed: (n: number) => void,
+): Promise<RefusedEvent | undefined> {
   const sources = plan.kind === 'exact' ? plan.events : plan.events.map((m) => m.source);
   const proposals = plan.kind === 'exact' ? plan.events.map(asNew) : plan.events.map((m) => m.event);
   let after = plan.kind === 'exact' ? plan.events[0]!.revision - 1 : plan.after;
@@ -237,7 +251,8 @@ async function copyStream(plan: StreamPlan, target: EventStore, gate: AppendGate
         const result = await target.append(plan.stream, batch, { expectedRevision: after });
         if (plan.kind === 'exact') {
           result.events.forEach((recorded, k) => {
-            if (recorded.hash !== sources[i + k]!.hash || recorded.revision !== sources[i + k]!.revision) throw new SyncChainError(recorded.stream, recorded.revision);
+            if (recorded.hash !== sources[i + k]!.hash || recorded.revision !== sources[i + k]!.revision)
+              throw new SyncChainError(recorded.stream, recorded.revision);
           });
         }
         const last = result.events[result.events.length - 1]!;
@@ -246,8 +261,17 @@ async function copyStream(plan: StreamPlan, target: EventStore, gate: AppendGate
         progressed(batch.length);
       }
     } catch (error) {
-      if (error instanceof AppendRefusedError) stop = new AppendRefusedError(error.stream, i + error.index, error.eventId, error.eventType, error.rule, error.reason);
-      else if (error instanceof WrongExpectedRevisionError) stop = new AppendRefusedError(plan.stream, i, batch[0]!.id, batch[0]!.type, 'SYNC_CONFLICT', 'the other side was written while copying; run the command again');
+      if (error instanceof AppendRefusedError)
+        stop = new AppendRefusedError(error.stream, i + error.index, error.eventId, error.eventType, error.rule, error.reason);
+      else if (error instanceof WrongExpectedRevisionError)
+        stop = new AppendRefusedError(
+          plan.stream,
+          i,
+          batch[0]!.id,
+          batch[0]!.type,
+          'SYNC_CONFLICT',
+          'the other side was written while copying; run the command again',
+        );
       else throw error;
       const at = sources[stop.index];
       return refusalOf(stop, at, proposals.length - stop.index);
@@ -258,7 +282,15 @@ async function copyStream(plan: StreamPlan, target: EventStore, gate: AppendGate
 }
 
 function refusalOf(stop: AppendRefusedError, source: RecordedEvent | undefined, leftOut: number): RefusedEvent {
-  return { stream: stop.stream, revision: source?.revision ?? -1, id: source?.id ?? stop.eventId, type: stop.eventType, rule: stop.rule, reason: `${stop.reason} — ${advice(stop.rule)}`, leftOut };
+  return {
+    stream: stop.stream,
+    revision: source?.revision ?? -1,
+    id: source?.id ?? stop.eventId,
+    type: stop.eventType,
+    rule: stop.rule,
+    reason: `${stop.reason} — ${advice(stop.rule)}`,
+    leftOut,
+  };
 }
 
 /** What to do about a refused stream, by the rule that refused it. */

@@ -1,4 +1,13 @@
-import { categoryOf, isSettledVersion, settledCopyId, settledCopyOf, versionIdentity, type EventStore, type NewEvent, type RecordedEvent } from '@dotscience/core';
+import {
+  categoryOf,
+  isSettledVersion,
+  settledCopyId,
+  settledCopyOf,
+  versionIdentity,
+  type EventStore,
+  type NewEvent,
+  type RecordedEvent,
+} from '@dotscience/core';
 
 /**
  * What a sync copies of one stream (docs/decisions.md D104):
@@ -8,9 +17,7 @@ import { categoryOf, isSettledVersion, settledCopyId, settledCopyOf, versionIden
  *   id, appended at the target's end (each store chains them in its own order); toward the hub
  *   (`settle`) each local version goes as the hub's copy settling it, numbered by the hub.
  */
-export type StreamPlan =
-  | { kind: 'exact'; stream: string; events: RecordedEvent[] }
-  | { kind: 'merge'; stream: string; events: MergedEvent[]; after: number };
+export type StreamPlan = { kind: 'exact'; stream: string; events: RecordedEvent[] } | { kind: 'merge'; stream: string; events: MergedEvent[]; after: number };
 
 /** A source event and the event the target is given for it (itself, or the hub's copy settling it). */
 export interface MergedEvent {
@@ -48,7 +55,10 @@ export async function planStream(stream: string, events: readonly RecordedEvent[
   for (const existing of held) {
     const mine = events[existing.revision];
     if (mine && (mine.id !== existing.id || mine.hash !== existing.hash)) {
-      return { present: 0, conflict: { stream, revision: existing.revision, sourceId: mine.id, targetId: existing.id, leftOut: events.length - existing.revision } };
+      return {
+        present: 0,
+        conflict: { stream, revision: existing.revision, sourceId: mine.id, targetId: existing.id, leftOut: events.length - existing.revision },
+      };
     }
   }
   const missing = events.slice(held.length);
@@ -59,7 +69,12 @@ function planMerge(stream: string, events: readonly RecordedEvent[], held: reado
   const ids = new Set(held.map((e) => e.id));
   // Toward the hub, any version it holds settled is there; from the hub, only one it numbered settles ours.
   const settledThere = settle ? isSettledVersion : (e: RecordedEvent) => (e.data as { numbering?: { by?: string } }).numbering?.by === 'hub';
-  const settled = new Set(held.filter(settledThere).map(versionIdentity).filter((k) => k !== null));
+  const settled = new Set(
+    held
+      .filter(settledThere)
+      .map(versionIdentity)
+      .filter((k) => k !== null),
+  );
   let next = held.filter(isSettledVersion).reduce((max, e) => Math.max(max, (e.data as { version: number }).version), 0) + 1;
   const merged: MergedEvent[] = [];
   let present = 0;

@@ -5,7 +5,14 @@ import { STORE_DIRECTORY_MODE, STORE_FILE_MODE } from '@dotscience/adapters-fs';
 import { parseInput, projectStream } from '@dotscience/core';
 import { openDotscience, type Dotscience, type OpenOptions } from '../composition-root.js';
 import { ConfigurationError, StoreNotFoundError } from '../configuration/configuration-errors.js';
-import { CONFIG_FILE, PROJECT_FOLDER, resolveConfiguration, SettingsSchema, type Configuration, type Settings } from '../configuration/resolve-configuration.js';
+import {
+  CONFIG_FILE,
+  PROJECT_FOLDER,
+  resolveConfiguration,
+  SettingsSchema,
+  type Configuration,
+  type Settings,
+} from '../configuration/resolve-configuration.js';
 
 export interface InitializedProject {
   configFile: string;
@@ -31,11 +38,19 @@ export async function initializeProject(options: { cwd: string; settings?: Setti
     try {
       existing = JSON.parse(await readFile(configFile, 'utf8')) as Record<string, unknown>;
     } catch (err) {
-      throw new ConfigurationError('configuration', configFile, `cannot be read as JSON (${(err as Error).message}); fix the file or delete it and run ds init`);
+      throw new ConfigurationError(
+        'configuration',
+        configFile,
+        `cannot be read as JSON (${(err as Error).message}); fix the file or delete it and run ds init`,
+      );
     }
     for (const [key, value] of Object.entries(settings)) {
       if (existing[key] !== value) {
-        throw new ConfigurationError(key, configFile, `is already ${JSON.stringify(existing[key] ?? null)}, not ${JSON.stringify(value)}; edit the file to change it`);
+        throw new ConfigurationError(
+          key,
+          configFile,
+          `is already ${JSON.stringify(existing[key] ?? null)}, not ${JSON.stringify(value)}; edit the file to change it`,
+        );
       }
     }
   } else {

@@ -39,7 +39,9 @@ describe('annotations return what they are given and record it', () => {
       { name: 'accuracy', value: 0.93 },
       { name: 'team', value: 'vision' },
       { name: 'epochs', value: '10' },
-      { series: [{ name: 'loss', values: [0.25], steps: [1], at: { start: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), deltasMs: [0] } }] },
+      {
+        series: [{ name: 'loss', values: [0.25], steps: [1], at: { start: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), deltasMs: [0] } }],
+      },
       { description: 'baseline' },
       { message: 'diverged', detail: { name: 'Error', stack: expect.stringContaining('diverged') } },
     ]);
@@ -64,7 +66,8 @@ describe('annotations return what they are given and record it', () => {
     ds.addMetrics({ loss: 0.5, acc: 0.8 }, 1);
     const published = await ds.publish();
     const events = (await ws.events()).filter((e) => e.stream === `run-${published.runId}`);
-    const named = (type: string) => Object.fromEntries(ofType(events, type).map((e) => [(e.data as { name: string }).name, (e.data as { value: unknown }).value]));
+    const named = (type: string) =>
+      Object.fromEntries(ofType(events, type).map((e) => [(e.data as { name: string }).name, (e.data as { value: unknown }).value]));
     expect(named('ParameterRecorded')).toEqual({ a: 1, b: 2, c: 'three', d: true, e: null, f: 6, g: { nested: [1] } });
     expect(named('SummaryRecorded')).toEqual({ s1: 1, s2: 2, s3: 'x', s4: 4 });
     expect(named('LabelAdded')).toEqual({ l1: 'one', l2: 'two', l3: 'false', l4: '4' });

@@ -65,7 +65,12 @@ describe('inputs, outputs and models', () => {
     const second = await ds.publish();
 
     const events = await ws.events();
-    expect(ofType(events, 'ModelDeclared')[0]!.data).toMatchObject({ name: 'iris-tree', path: 'models/tree.json', framework: 'ml-cart', extra: { classes: 'classes.json' } });
+    expect(ofType(events, 'ModelDeclared')[0]!.data).toMatchObject({
+      name: 'iris-tree',
+      path: 'models/tree.json',
+      framework: 'ml-cart',
+      extra: { classes: 'classes.json' },
+    });
     const versions = ofType(events, 'ModelVersionCreated').map((e) => e.data as { version: number; producedBy: string; metrics: Record<string, unknown> });
     expect(versions).toEqual([
       expect.objectContaining({ version: 1, producedBy: first.runId, metrics: { accuracy: 0.9 } }),

@@ -32,12 +32,16 @@ describe('open-run notes (real files)', () => {
     expect(readFileSync(join(notes.directory, '.gitignore'), 'utf8')).toContain('*');
     expect(notes.leftByGoneProcesses(STORE)).toEqual({ notes: [], unreadable: [] });
     notes.noteExit('r1', 3);
-    expect(JSON.parse(readFileSync(join(notes.directory, 'r1.json'), 'utf8'))).toMatchObject({ runId: 'r1', exitCode: 3, process: { pid: process.pid, host: hostname() } });
+    expect(JSON.parse(readFileSync(join(notes.directory, 'r1.json'), 'utf8'))).toMatchObject({
+      runId: 'r1',
+      exitCode: 3,
+      process: { pid: process.pid, host: hostname() },
+    });
     notes.remove('r1');
     expect(existsSync(join(notes.directory, 'r1.json'))).toBe(false);
   });
 
-  it('given notes of an exited process, of another host, of another store and a file that is not a note, when listed for the store, then only the exited process\'s run of that store is left open and the stray file is named', () => {
+  it("given notes of an exited process, of another host, of another store and a file that is not a note, when listed for the store, then only the exited process's run of that store is left open and the stray file is named", () => {
     const notes = new OpenRunNotes(join(mkdtempSync(join(tmpdir(), 'ds-notes-')), 'open-runs'));
     notes.write({ ...run, runId: 'mine' });
     const pid = deadPid();

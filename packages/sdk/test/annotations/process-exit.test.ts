@@ -22,7 +22,11 @@ interface ChildResult {
 /** Run the bundled child in `cwd` with `scenario`; `onStdout` sees its output as it comes. */
 function runChild(bundle: string, cwd: string, scenario: string, onStdout?: (text: string, kill: (s: NodeJS.Signals) => void) => void): Promise<ChildResult> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [bundle, scenario], { cwd, env: { ...process.env, DOTSCIENCE_WORKLOAD_ID: 'wl-test' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bundle, scenario], {
+      cwd,
+      env: { ...process.env, DOTSCIENCE_WORKLOAD_ID: 'wl-test' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -53,7 +57,8 @@ function runTypes(events: RecordedEvent[]): string[] {
   return events.filter((e) => streams.has(e.stream)).map((e) => e.type);
 }
 
-const errored = (events: RecordedEvent[]) => events.find((e) => e.type === 'RunErrored')?.data as { message: string; detail?: { stack?: string; origin?: string } } | undefined;
+const errored = (events: RecordedEvent[]) =>
+  events.find((e) => e.type === 'RunErrored')?.data as { message: string; detail?: { stack?: string; origin?: string } } | undefined;
 
 describe('a process that ends without publishing leaves its run errored (real child processes)', () => {
   let bundle: string;
@@ -95,7 +100,10 @@ describe('a process that ends without publishing leaves its run errored (real ch
     const types = runTypes(events);
     expect(metricPoints(events)).toHaveLength(1000);
     expect(types.at(-1)).toBe('RunErrored');
-    expect(errored(events)).toMatchObject({ message: 'uncaught exception: boom in a timer', detail: { origin: 'uncaughtException', stack: expect.stringContaining('exit-child') } });
+    expect(errored(events)).toMatchObject({
+      message: 'uncaught exception: boom in a timer',
+      detail: { origin: 'uncaughtException', stack: expect.stringContaining('exit-child') },
+    });
   });
 
   it('given an exception thrown at the top level of the module, when the process fails, then the run is errored and the exit code is 1', async () => {
@@ -156,7 +164,10 @@ describe('a process that ends without publishing leaves its run errored (real ch
     await (await openDotscience({ cwd: dir })).close();
     const events = await storeEvents(dir);
     expect(runTypes(events).at(-1)).toBe('RunErrored');
-    expect(errored(events)).toMatchObject({ message: 'the process exited with code 3 before the run was published', detail: { exitCode: 3, startRecordedBeforeExit: true } });
+    expect(errored(events)).toMatchObject({
+      message: 'the process exited with code 3 before the run was published',
+      detail: { exitCode: 3, startRecordedBeforeExit: true },
+    });
     expect(metricPoints(events)).toHaveLength(1000);
     expect((await readdir(join(dir, '.dotscience', 'open-runs'))).filter((f) => f.endsWith('.json'))).toEqual([]);
   });

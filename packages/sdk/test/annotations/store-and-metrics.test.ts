@@ -102,10 +102,24 @@ describe('metric(): buffered, written in batches', () => {
   it('given JSON metric values, when recorded, then they are kept as JSON; a point records the time of its call', async () => {
     const client = ws.client();
     const before = new Date().toISOString();
-    expect(client.metric('confusion', [[5, 1], [0, 4]])).toEqual([[5, 1], [0, 4]]);
+    expect(
+      client.metric('confusion', [
+        [5, 1],
+        [0, 4],
+      ]),
+    ).toEqual([
+      [5, 1],
+      [0, 4],
+    ]);
     const published = await client.publish();
     const [point] = metricPoints(await ws.events());
-    expect(point).toMatchObject({ name: 'confusion', value: [[5, 1], [0, 4]] });
+    expect(point).toMatchObject({
+      name: 'confusion',
+      value: [
+        [5, 1],
+        [0, 4],
+      ],
+    });
     expect(point!.at >= before).toBe(true);
     expect(point!.at <= published.endedAt).toBe(true);
   });

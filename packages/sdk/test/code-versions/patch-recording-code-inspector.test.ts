@@ -120,12 +120,16 @@ describe('PatchRecordingCodeInspector', () => {
     expect(warnings[0]).toMatch(/left out of the stored patch, unread.*will not restore them\): big\.csv \(2048 bytes\)/);
   });
 
-  it('given store directories to exclude, when untracked files lie only in them or in the caller\'s excluded paths, then the tree is clean and nothing is stored', async () => {
+  it("given store directories to exclude, when untracked files lie only in them or in the caller's excluded paths, then the tree is clean and nothing is stored", async () => {
     mkdirSync(join(repo, 'store'));
     writeFileSync(join(repo, 'store', 'object'), 'data');
     writeFileSync(join(repo, 'preds.csv'), 'id,p\n');
     const source = new CountingGitInspector();
-    const excluding = new PatchRecordingCodeInspector(source, store, { warn: (m) => warnings.push(m), temporaryDirectory: scratch, exclude: [join(repo, 'store')] });
+    const excluding = new PatchRecordingCodeInspector(source, store, {
+      warn: (m) => warnings.push(m),
+      temporaryDirectory: scratch,
+      exclude: [join(repo, 'store')],
+    });
     expect(await excluding.inspect(repo, undefined, { exclude: ['preds.csv'] })).toMatchObject({ dirty: false });
     expect((await excluding.inspect(repo)).dirty).toBe(true);
     expect(source.captures).toBe(1);

@@ -9,10 +9,24 @@ const started = (runId: string): NewEvent => ({
   id: randomUUID(),
   type: 'RunStarted',
   schemaVersion: 1,
-  data: { runId, projectId: 'team', mode: 'script', workload: {}, codeVersion: {}, environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' }, startedAt: AT },
+  data: {
+    runId,
+    projectId: 'team',
+    mode: 'script',
+    workload: {},
+    codeVersion: {},
+    environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' },
+    startedAt: AT,
+  },
   meta: {},
 });
-const parameter = (name: string, value: number): NewEvent => ({ id: randomUUID(), type: 'ParameterRecorded', schemaVersion: 1, data: { name, value }, meta: {} });
+const parameter = (name: string, value: number): NewEvent => ({
+  id: randomUUID(),
+  type: 'ParameterRecorded',
+  schemaVersion: 1,
+  data: { name, value },
+  meta: {},
+});
 
 const noObjects = { hasObject: async () => false, readObject: async () => undefined, writeObject: async () => false };
 

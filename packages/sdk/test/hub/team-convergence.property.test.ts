@@ -50,7 +50,15 @@ function startedRun(runId: string) {
     id: randomUUID(),
     type: 'RunStarted',
     schemaVersion: 1,
-    data: { runId, projectId: 'team', mode: 'script', workload: {}, codeVersion: {}, environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' }, startedAt: AT },
+    data: {
+      runId,
+      projectId: 'team',
+      mode: 'script',
+      workload: {},
+      codeVersion: {},
+      environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' },
+      startedAt: AT,
+    },
     meta: {},
   };
 }
@@ -106,7 +114,10 @@ describe('a team of three workstations and a hub (docs/decisions.md D104)', () =
 
         const expected = await listings(hubStore);
         for (const store of stores) expect(await listings(store.events)).toEqual(expected);
-        const { datasets, models } = expected as { datasets: Record<string, { versions: { version: number; numbering: string }[] }>; models: Record<string, { versions: { version: number; numbering: string }[] }> };
+        const { datasets, models } = expected as {
+          datasets: Record<string, { versions: { version: number; numbering: string }[] }>;
+          models: Record<string, { versions: { version: number; numbering: string }[] }>;
+        };
         for (const listing of [datasets.preds, models.clf]) {
           if (!listing) continue;
           // Numbered 1..n by the hub: no number given twice, none skipped, none left provisional.
@@ -127,7 +138,13 @@ describe('a team of three workstations and a hub (docs/decisions.md D104)', () =
       const runId = randomUUID();
       await events.append(`run-${runId}`, [startedRun(runId)]);
       await events.append('dataset-preds', [
-        { id: randomUUID(), type: 'DatasetVersionCreated', schemaVersion: 1, data: { name: 'preds', version: 1, ref: ref(content) as never, bytes: 1, files: 1, producedBy: runId }, meta: {} },
+        {
+          id: randomUUID(),
+          type: 'DatasetVersionCreated',
+          schemaVersion: 1,
+          data: { name: 'preds', version: 1, ref: ref(content) as never, bytes: 1, files: 1, producedBy: runId },
+          meta: {},
+        },
       ]);
     };
     await legacyVersion(hubStore, 1);

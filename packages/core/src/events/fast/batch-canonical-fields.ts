@@ -30,7 +30,10 @@ export class BatchCanonicalFields {
    * objects it holds are written by the native JSON writer, and its ids (UUIDs, checked) are
    * quoted without an escaping check.
    */
-  constructor(readonly stream: string, events?: readonly { id: unknown; data: unknown }[] & { dataTextIsCanonical?: boolean }) {
+  constructor(
+    readonly stream: string,
+    events?: readonly { id: unknown; data: unknown }[] & { dataTextIsCanonical?: boolean },
+  ) {
     this.streamText = canonicalJson(stream);
     this.parsed = events !== undefined && takeDataTextIsCanonical(events) ? events : undefined;
   }

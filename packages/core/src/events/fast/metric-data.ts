@@ -77,7 +77,8 @@ function every(values: readonly unknown[], check: (v: unknown) => boolean): bool
 const isName = (v: unknown): v is string => typeof v === 'string' && v.length >= 1 && v.length <= MAX_NAME_LENGTH;
 const isTimestamp = (v: unknown): v is string => typeof v === 'string' && TIMESTAMP_PATTERN.test(v);
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isPrimitiveJson = (v: unknown): v is string | number | boolean | null => v === null || typeof v === 'string' || typeof v === 'boolean' || isFiniteNumber(v);
+const isPrimitiveJson = (v: unknown): v is string | number | boolean | null =>
+  v === null || typeof v === 'string' || typeof v === 'boolean' || isFiniteNumber(v);
 /** zod's `z.number().int().nonnegative()`: a safe integer ≥ 0. */
 const isStep = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isStepOrNull = (v: unknown): boolean => v === null || isStep(v);

@@ -31,9 +31,11 @@ export const provNamespaces = {
  */
 export function provQualifiedName(id: string): string {
   const colon = id.indexOf(':');
-  const local = id.slice(colon + 1).replace(/[^A-Za-z0-9_\-.:/@~&+*?#$!=]/gu, (c) =>
-    [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
-  );
+  const local = id
+    .slice(colon + 1)
+    .replace(/[^A-Za-z0-9_\-.:/@~&+*?#$!=]/gu, (c) =>
+      [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+    );
   return `${id.slice(0, colon)}:${local}`;
 }
 
@@ -84,9 +86,7 @@ export function toProvJson(graph: ProvenanceGraph): ProvJsonDocument {
     doc.agent[q(a.id)] = { 'prov:type': qualified('prov:Person'), 'prov:label': a.user };
   }
   sortedValues(graph.used).forEach((r, i) => (doc.used[`_:u${i + 1}`] = { 'prov:activity': q(r.activity), 'prov:entity': q(r.entity) }));
-  sortedValues(graph.wasGeneratedBy).forEach(
-    (r, i) => (doc.wasGeneratedBy[`_:g${i + 1}`] = { 'prov:entity': q(r.entity), 'prov:activity': q(r.activity) }),
-  );
+  sortedValues(graph.wasGeneratedBy).forEach((r, i) => (doc.wasGeneratedBy[`_:g${i + 1}`] = { 'prov:entity': q(r.entity), 'prov:activity': q(r.activity) }));
   sortedValues(graph.wasDerivedFrom).forEach(
     (r, i) =>
       (doc.wasDerivedFrom[`_:d${i + 1}`] = {

@@ -2,7 +2,6 @@ import type { VersionRef } from '../../events/catalogue.js';
 import type { CaptureProgress, DataStore } from '../../ports/data-store.js';
 import type { DataWorkspace } from '../data-workspace.js';
 
-
 export interface DataStoreFixture {
   store: DataStore;
   /** Remove everything the store wrote (its objects, snapshots, temp files). */

@@ -35,7 +35,12 @@ export function contentIdentityContract(s: DataContractSubject): void {
       await s.expectVersion(ref, 'data');
       expect(ref.files).toBe(8);
       // Symlink targets and directories add nothing to `bytes`.
-      expect(ref.bytes).toBe(['x,y\n1,2\n3,4\n', '#!/bin/sh\nexit 0\n', 'not for others', 'keep', 'spaces in the name', 'unicode in the names'].reduce((s, t) => s + Buffer.byteLength(t), 256));
+      expect(ref.bytes).toBe(
+        ['x,y\n1,2\n3,4\n', '#!/bin/sh\nexit 0\n', 'not for others', 'keep', 'spaces in the name', 'unicode in the names'].reduce(
+          (s, t) => s + Buffer.byteLength(t),
+          256,
+        ),
+      );
     });
 
     it('given trees that differ in one content, name, mode, empty directory or link target, when captured, then every digest differs', async () => {

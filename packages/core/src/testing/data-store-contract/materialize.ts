@@ -16,7 +16,12 @@ export function materializeContract(s: DataContractSubject): void {
       const ref = await s.capture('data');
       await s.store.materialize(ref, s.ws.path('restored'));
       expect(await s.ws.describe('restored')).toEqual(await s.ws.describe('data'));
-      expect(await s.ws.describe('restored')).toContainEqual({ path: 'bin/fit.sh', type: 'file', mode: '755', bytes: Buffer.from('#!/bin/sh\nexit 0\n').toString('base64') });
+      expect(await s.ws.describe('restored')).toContainEqual({
+        path: 'bin/fit.sh',
+        type: 'file',
+        mode: '755',
+        bytes: Buffer.from('#!/bin/sh\nexit 0\n').toString('base64'),
+      });
       expect(await s.ws.describe('restored')).toContainEqual({ path: 'nested/up-link', type: 'symlink', target: '../train.csv' });
     });
 
@@ -71,7 +76,14 @@ export function materializeContract(s: DataContractSubject): void {
       const ref = await s.capture('data');
       await s.expectVersion(ref, 'data');
       await s.store.materialize(ref, s.ws.path('restored'));
-      expect((await s.ws.describe('restored')).map((e) => e.path)).toEqual(['a file with spaces.csv', 'emoji 🚀', 'ümlaut', 'ümlaut/naïve café.txt', '日本語', '日本語/データ ✓.bin']);
+      expect((await s.ws.describe('restored')).map((e) => e.path)).toEqual([
+        'a file with spaces.csv',
+        'emoji 🚀',
+        'ümlaut',
+        'ümlaut/naïve café.txt',
+        '日本語',
+        '日本語/データ ✓.bin',
+      ]);
     });
   });
 }

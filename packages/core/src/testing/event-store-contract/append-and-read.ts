@@ -141,7 +141,13 @@ export function appendAndReadContract(subject: ContractSubject): void {
   it('reads all streams in global order, from a position (inclusive), at most maxCount events', async () => {
     const { store } = subject;
     expect(await collect(store.readAll())).toEqual([]);
-    const plan: Array<[string, number]> = [['run-a', 2], ['run-b', 1], ['run-a', 1], ['run-c', 3], ['run-b', 2]];
+    const plan: Array<[string, number]> = [
+      ['run-a', 2],
+      ['run-b', 1],
+      ['run-a', 1],
+      ['run-c', 3],
+      ['run-b', 2],
+    ];
     const appended: RecordedEvent[] = [];
     for (const [stream, count] of plan) appended.push(...(await store.append(stream, newEvents(count, stream), { expectedRevision: 'any' })).events);
 
@@ -175,8 +181,14 @@ export function appendAndReadContract(subject: ContractSubject): void {
     }
     for (const [i, name] of names.entries()) {
       const events = await collect(store.readStream(name));
-      expect(events.map((e) => e.stream), name).toEqual(Array(i % 2 === 0 ? 1 : 2).fill(name));
-      expect(events.map((e) => e.data), name).toEqual(events.map((_, n) => ({ label: name, n })));
+      expect(
+        events.map((e) => e.stream),
+        name,
+      ).toEqual(Array(i % 2 === 0 ? 1 : 2).fill(name));
+      expect(
+        events.map((e) => e.data),
+        name,
+      ).toEqual(events.map((_, n) => ({ label: name, n })));
     }
     const all = await collect(store.readAll());
     expect(new Set(all.map((e) => e.stream))).toEqual(new Set(names));

@@ -43,7 +43,11 @@ export function expectedRevisionContract(subject: ContractSubject): void {
 
   it("appends with 'stream_exists' only to a stream with events", async () => {
     const { store } = subject;
-    await expectConflict(store.append('run-exists', newEvents(2), { expectedRevision: 'stream_exists' }), { stream: 'run-exists', expected: 'stream_exists', actual: -1 });
+    await expectConflict(store.append('run-exists', newEvents(2), { expectedRevision: 'stream_exists' }), {
+      stream: 'run-exists',
+      expected: 'stream_exists',
+      actual: -1,
+    });
     expect(await snapshot(store)).toEqual([]);
 
     await store.append('run-exists', newEvents(1), { expectedRevision: 'no_stream' });

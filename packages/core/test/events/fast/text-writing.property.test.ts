@@ -5,12 +5,17 @@ import { jsonString } from '../../../src/events/fast/json-string.js';
 import { primitiveArrayJson } from '../../../src/events/fast/primitive-array-json.js';
 import { sortedKeys } from '../../../src/events/fast/sorted-keys.js';
 
-const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', '\u0000', '\u001f', '\ud800', '\udc00', 'é', '\u2028') }));
+const text = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'binary' }),
+  fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', '\u0000', '\u001f', '\ud800', '\udc00', 'é', '\u2028') }),
+);
 
-const isFinitePrimitive = (v: unknown): boolean => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+const isFinitePrimitive = (v: unknown): boolean =>
+  v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
 
 describe('the pieces canonical JSON is written with (fast/)', () => {
-  it('given any text, when quoted, then the text is JSON.stringify\'s', () => {
+  it("given any text, when quoted, then the text is JSON.stringify's", () => {
     fc.assert(
       fc.property(text, (t) => {
         expect(jsonString(t)).toBe(JSON.stringify(t));
@@ -28,7 +33,7 @@ describe('the pieces canonical JSON is written with (fast/)', () => {
     );
   });
 
-  it('given any object, when its keys are sorted, then the order is Object.keys(...).sort()\'s', () => {
+  it("given any object, when its keys are sorted, then the order is Object.keys(...).sort()'s", () => {
     const key = fc.oneof(fc.string({ maxLength: 3 }), fc.string({ unit: 'binary', maxLength: 2 }), fc.constantFrom('0', '10', '9', 'a', 'B'));
     fc.assert(
       fc.property(fc.dictionary(key, fc.constant(1), { maxKeys: 24 }), (record) => {

@@ -13,14 +13,26 @@ const at = mostly(
   fc.oneof(odd, fc.constantFrom('2026-11-25T10:00:00Z', '2026-11-25 10:00:00.000Z')),
 );
 const step = mostly(fc.nat(1000), odd);
-const metric = fc.record({ kind: fc.constant('recordMetric'), name, value: mostly(fc.double(), odd), step, at }, { requiredKeys: ['kind', 'name', 'value', 'at'] });
-const column = <T>(arb: fc.Arbitrary<T>, minLength: number) => mostly(fc.array(arb, { minLength, maxLength: 3 }), fc.oneof(odd, fc.array(fc.oneof(arb, odd), { maxLength: 3 })));
+const metric = fc.record(
+  { kind: fc.constant('recordMetric'), name, value: mostly(fc.double(), odd), step, at },
+  { requiredKeys: ['kind', 'name', 'value', 'at'] },
+);
+const column = <T>(arb: fc.Arbitrary<T>, minLength: number) =>
+  mostly(fc.array(arb, { minLength, maxLength: 3 }), fc.oneof(odd, fc.array(fc.oneof(arb, odd), { maxLength: 3 })));
 const series = fc.record(
-  { name, values: column(fc.double({ noNaN: true, noDefaultInfinity: true }), 1), steps: column(fc.oneof(fc.nat(1000), fc.constant(null)), 0), at: mostly(fc.record({ start: at, deltasMs: column(fc.integer({ min: -5, max: 5000 }), 0) }), odd) },
+  {
+    name,
+    values: column(fc.double({ noNaN: true, noDefaultInfinity: true }), 1),
+    steps: column(fc.oneof(fc.nat(1000), fc.constant(null)), 0),
+    at: mostly(fc.record({ start: at, deltasMs: column(fc.integer({ min: -5, max: 5000 }), 0) }), odd),
+  },
   { requiredKeys: ['name', 'values', 'at'] },
 );
 const batch = fc.record({ kind: fc.constant('recordMetrics'), series: mostly(fc.array(series, { minLength: 1, maxLength: 3 }), odd) });
-const oversized = fc.constant({ kind: 'recordMetrics', series: [{ name: 'loss', values: new Array<number>(MAX_METRIC_BATCH_POINTS + 1).fill(1), at: { start: '2026-11-25T10:00:00.000Z', deltasMs: [] } }] });
+const oversized = fc.constant({
+  kind: 'recordMetrics',
+  series: [{ name: 'loss', values: new Array<number>(MAX_METRIC_BATCH_POINTS + 1).fill(1), at: { start: '2026-11-25T10:00:00.000Z', deltasMs: [] } }],
+});
 
 describe('metric commands taken without zod (run/fast/metric-command.ts)', () => {
   it('given metric commands near the schema, when plainly valid, then RunCommandSchema accepts each and returns an equal command', () => {

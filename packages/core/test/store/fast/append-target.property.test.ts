@@ -19,7 +19,8 @@ describe('plainAppendTarget (the fast path of every append target check)', () =>
         const fast = plainAppendTarget(stream, expectedRevision);
         const plain = AppendTargetSchema.safeParse({ stream, expectedRevision });
         if (fast !== undefined) expect(plain.success && plain.data.expectedRevision).toBe(fast);
-        else if (typeof stream === 'string' && stream.length > 0 && plain.success) throw new Error(`the fast path refused ${JSON.stringify(expectedRevision)}, which zod accepts`);
+        else if (typeof stream === 'string' && stream.length > 0 && plain.success)
+          throw new Error(`the fast path refused ${JSON.stringify(expectedRevision)}, which zod accepts`);
       }),
       { numRuns: 2000 },
     );
