@@ -57,5 +57,7 @@ describe('FsEventStore under SIGKILL', () => {
     // Every round that waited for an acknowledgement killed a child that had made progress.
     expect(roundsWithAcks).toBeGreaterThanOrEqual(KILLS * 0.45);
     expect(acknowledged.size).toBeGreaterThan(KILLS + roundsWithAcks - 1);
-  }, 120_000);
+    // 100 child processes: ~20 s on a quiet machine, over 120 s at a load of 20 (each round is a Node start).
+    // The bound is there to stop a hang, not to time the store.
+  }, 600_000);
 });
