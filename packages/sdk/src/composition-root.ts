@@ -27,8 +27,10 @@ import {
   IdGenerator,
   ObjectStorage,
   RunReadModel,
+  ProvenanceReadModel,
   type RunServices,
 } from '@dotscience/core';
+import type { SqliteRunReadModel } from '@dotscience/adapters-sqlite';
 import { Container, ContainerModule } from 'inversify';
 import { PatchRecordingCodeInspector } from './code-versions/patch-recording-code-inspector.js';
 import { ScriptSnapshotCodeInspector } from './code-versions/script-snapshot-code-inspector.js';
@@ -196,6 +198,10 @@ function runReadModelModule(configuration: Configuration): ContainerModule {
       })
       .inSingletonScope()
       .onDeactivation((model) => model.close());
+    // The datasets, models and lineage live in the same file, caught up with the runs (D118).
+    bind<ProvenanceReadModel>(ProvenanceReadModel)
+      .toDynamicValue(async (context) => (await context.getAsync<SqliteRunReadModel>(RunReadModel)).provenance)
+      .inSingletonScope();
   });
 }
 
@@ -239,6 +245,8 @@ export interface Dotscience extends RunServices {
   readonly maintenance: readonly DataMaintenance[];
   /** The runs read model (SQLite), opened on first ask: read commands use it, recording scripts never load it. */
   runReadModel(): Promise<RunReadModel>;
+  /** The datasets, models and provenance read model (the same file as the runs'), opened on first ask. */
+  provenanceReadModel(): Promise<ProvenanceReadModel>;
   close(): Promise<void>;
 }
 
@@ -287,6 +295,7 @@ export async function openDotscience(options: OpenOptions = {}): Promise<Dotscie
       code: container.get<CodeInspector>(CodeInspector),
       environment: container.get<Environment>(Environment),
       runReadModel: () => container.getAsync<RunReadModel>(RunReadModel),
+      provenanceReadModel: () => container.getAsync<ProvenanceReadModel>(ProvenanceReadModel),
       // The hub is the shared store: the versions written through it are numbered by it (D104).
       numbersVersions: configuration.store.kind === 'hub' ? 'hub' : 'local',
       close: () => (closed ??= container.unbindAllAsync()),
