@@ -61,7 +61,7 @@ export class ProvenanceStates {
     this.provenance = {
       graph: {
         entities: entries.record(ENTRY_RECORDS.entities, (e) => [e.name, null]),
-        activities: entries.record(ENTRY_RECORDS.activities),
+        activities: entries.record(ENTRY_RECORDS.activities, (a) => [a.projectId, null]),
         agents: entries.record(ENTRY_RECORDS.agents),
         // a → b as provEdges draws each relation, so lineage walks `a` to `b` upstream and back downstream.
         used: entries.record(

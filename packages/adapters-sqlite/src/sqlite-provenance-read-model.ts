@@ -113,6 +113,11 @@ export class SqliteProvenanceReadModel implements ProvenanceReadModel {
     return graph;
   }
 
+  async projectRunIds(projectId: string): Promise<string[]> {
+    const rows = this.db().prepare('SELECT value FROM projection_entries WHERE record = ? AND a = ? ORDER BY id').pluck().all(NODES.activities, projectId) as string[];
+    return rows.map((value) => (JSON.parse(value) as { runId: string }).runId);
+  }
+
   async lineageNode(ref: string): Promise<string> {
     return resolveLineageNode(this.graphOf([ref, `model:${ref}`, `dataset:${ref}`, `run:${ref}`], ref), ref);
   }

@@ -17,7 +17,7 @@ const numberingOf = (n: Numbering): object =>
   n === 'none' ? {} : n === 'settles' ? { numbering: { by: 'hub', settles: randomUUID() } } : { numbering: { by: n } };
 
 type Step =
-  | { kind: 'start'; run: number; user: 'ada' | 'Bob' }
+  | { kind: 'start'; run: number; user: 'ada' | 'Bob'; project?: 'churn' | 'fraud' }
   | { kind: 'input'; run: number; name: number; content: number }
   | { kind: 'dataset'; name: number; version: number; content: number; producedBy: number | null; numbering: Numbering }
   | { kind: 'model'; name: number; version: number; content: number; producedBy: number; numbering: Numbering }
@@ -33,7 +33,15 @@ const content = fc.nat(CONTENTS - 1);
 const numbering = fc.constantFrom<Numbering>('none', 'local', 'hub', 'settles');
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { arbitrary: fc.record({ kind: fc.constant('start' as const), run, user: fc.constantFrom('ada' as const, 'Bob' as const) }), weight: 3 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('start' as const),
+      run,
+      user: fc.constantFrom('ada' as const, 'Bob' as const),
+      project: fc.constantFrom('churn' as const, 'fraud' as const),
+    }),
+    weight: 3,
+  },
   { arbitrary: fc.record({ kind: fc.constant('input' as const), run, name, content }), weight: 3 },
   {
     arbitrary: fc.record({ kind: fc.constant('dataset' as const), name, version, content, producedBy: fc.option(run, { nil: null }), numbering }),
@@ -63,7 +71,7 @@ function eventOf(s: Step): Event {
         type: 'RunStarted',
         data: {
           runId: provenanceRunId(s.run),
-          projectId: 'churn',
+          projectId: s.project ?? 'churn',
           mode: 'script',
           workload: { script: 'train.py' },
           codeVersion: {},

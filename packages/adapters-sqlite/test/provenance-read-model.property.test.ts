@@ -63,6 +63,10 @@ describe('the provenance read model answers as the datasets, models and provenan
           expect(await model.models()).toEqual(Object.values(models));
           for (const name of Object.keys(datasets.datasets)) expect(await model.dataset(name)).toEqual(datasets.datasets[name]);
           for (const name of Object.keys(models)) expect(await model.model(name)).toEqual(models[name]);
+          for (const project of ['churn', 'fraud']) {
+            const runIds = Object.values(graph.activities).filter((a) => a.projectId === project);
+            expect(await model.projectRunIds(project)).toEqual(runIds.map((a) => a.runId));
+          }
           for (const ref of LINEAGE_REFS) expect(await answer(() => model.lineageNode(ref)), ref).toEqual(await answer(() => resolveLineageNode(graph, ref)));
           const nodes = [...Object.keys(graph.entities), ...Object.keys(graph.activities), ...Object.keys(graph.agents), 'model:none@1'];
           for (const node of nodes) {

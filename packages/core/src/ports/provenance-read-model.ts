@@ -21,6 +21,8 @@ export interface ProvenanceReadModel {
   /** Every model, in the order of the models projection's state (as `Object.values(state)`). */
   models(): Promise<ModelView[]>;
   model(name: string): Promise<ModelView | undefined>;
+  /** The ids of the runs a project's RunStarted named (the provenance graph's activities of that project), deleted runs too. */
+  projectRunIds(projectId: string): Promise<string[]>;
   /** The node a user means (`resolveLineageNode` over the provenance graph); throws its errors. */
   lineageNode(ref: string): Promise<string>;
   /** The lineage of a node (`lineageOf` over the provenance graph); throws UnknownLineageNodeError for a node not in it. */

@@ -22,12 +22,12 @@ const digest = (n: number): string => `sha256:${n.toString(16).padStart(64, '0')
 const ref = (n: number) => ({ store: 'fs', digest: digest(n), kind: 'file' as const, bytes: 10, files: 1 });
 const runId = (n: number): string => `0190000${n}-7000-7000-8000-00000000000${n}`;
 
-const started = (run: number, user = 'ada'): Event => ({
+const started = (run: number, user = 'ada', projectId = 'churn'): Event => ({
   stream: `run-${runId(run)}`,
   type: 'RunStarted',
   data: {
     runId: runId(run),
-    projectId: 'churn',
+    projectId,
     mode: 'script',
     workload: { script: 'train.py' },
     codeVersion: {},
@@ -68,7 +68,7 @@ const pipeline: Event[] = [
   datasetVersion('raw', 1, 1),
   datasetVersion('features', 1, 2, 1),
   published(1),
-  started(2, 'Bob'),
+  started(2, 'Bob', 'fraud'),
   input(2, 'features', 2),
   modelVersion('churn', 1, 3, 2),
   published(2),
@@ -177,6 +177,13 @@ export function provenanceReadModelContract(name: string, open: (events: EventSt
       expect(Object.keys(upstream.entities).sort()).toEqual(['dataset:features@1', 'dataset:raw@1', 'model:churn@1']);
       expect(Object.keys(upstream.agents).sort()).toEqual(['user:Bob', 'user:ada']);
       await expect(model.lineage('model:churn@9', 'both')).rejects.toBeInstanceOf(UnknownLineageNodeError);
+    });
+
+    it('given runs of two projects, when the runs of one are asked, then they are the runs its RunStarted named', async () => {
+      const { model } = await given(pipeline);
+      expect(await model.projectRunIds('churn')).toEqual([runId(1), runId(3)]);
+      expect(await model.projectRunIds('fraud')).toEqual([runId(2)]);
+      expect(await model.projectRunIds('none')).toEqual([]);
     });
 
     it('given names of models, datasets and runs, when resolved as lineage nodes, then they name what resolveLineageNode names', async () => {

@@ -62,6 +62,12 @@ export class ProjectedProvenanceReadModel implements ProvenanceReadModel {
     return structuredClone(ownEntry(this.modelsState, name));
   }
 
+  async projectRunIds(projectId: string): Promise<string[]> {
+    return Object.values(this.provenanceState.graph.activities)
+      .filter((a) => a.projectId === projectId)
+      .map((a) => a.runId);
+  }
+
   async lineageNode(ref: string): Promise<string> {
     return resolveLineageNode(this.provenanceState.graph, ref);
   }
