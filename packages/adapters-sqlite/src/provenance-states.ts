@@ -90,9 +90,9 @@ export class ProvenanceStates {
   /** An applier of the three projections for one catch-up; refused events are reported once each into `skipped`. */
   applier(skipped: Skipped[]): (e: RecordedEvent) => void {
     // An event two projections (or the runs') refuse is reported once.
-    const onSkipped = (s: Skipped): void => {
+    const onSkipped = (s: Skipped & { position: number }): void => {
       if (skipped.some((k) => k.stream === s.stream && k.revision === s.revision)) return;
-      skipped.push({ stream: s.stream, revision: s.revision, type: s.type, reason: s.reason });
+      skipped.push({ stream: s.stream, revision: s.revision, type: s.type, reason: s.reason, position: s.position });
     };
     const datasets = eventApplier(datasetsProjection, undefined, onSkipped);
     const models = eventApplier(modelsProjection, undefined, onSkipped);

@@ -114,7 +114,10 @@ export class SqliteProvenanceReadModel implements ProvenanceReadModel {
   }
 
   async projectRunIds(projectId: string): Promise<string[]> {
-    const rows = this.db().prepare('SELECT value FROM projection_entries WHERE record = ? AND a = ? ORDER BY id').pluck().all(NODES.activities, projectId) as string[];
+    const rows = this.db()
+      .prepare('SELECT value FROM projection_entries WHERE record = ? AND a = ? ORDER BY id')
+      .pluck()
+      .all(NODES.activities, projectId) as string[];
     return rows.map((value) => (JSON.parse(value) as { runId: string }).runId);
   }
 

@@ -190,7 +190,7 @@ export class SqliteRunReadModel implements RunReadModel {
     const { origin, notice } = await this.verify();
     const skipped: ReadModelCatchUp['skipped'] = [];
     const apply = eventApplier(runsProjection, defaultUpcasters, (s) =>
-      skipped.push({ stream: s.stream, revision: s.revision, type: s.type, reason: s.reason }),
+      skipped.push({ stream: s.stream, revision: s.revision, type: s.type, reason: s.reason, position: s.position }),
     );
     const applyProvenance = this.provenanceStates.applier(skipped);
     let read = 0;

@@ -205,6 +205,7 @@ export { ObjectStorage, type StoredObject } from './ports/object-storage.js';
 export { type ReadModelCatchUp, type RunPage, type RunPageRequest, RunReadModel } from './ports/read-model.js';
 export { ProvenanceReadModel } from './ports/provenance-read-model.js';
 export { ProjectedProvenanceReadModel } from './projections/provenance/projected-provenance-read-model.js';
+export { ProjectedRunReadModel } from './projections/projected-run-read-model.js';
 export { type EntryStat, TreeSource } from './ports/tree-source.js';
 
 // notebooks, queries and statuses

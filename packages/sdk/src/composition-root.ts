@@ -14,7 +14,15 @@ import {
   type FsEventStoreOptions,
   type GitCodeInspector,
 } from '@dotscience/adapters-fs';
-import type { HubReceipts, HubServer, HubServerFactory, ProjectDirectories, ProjectStoreProvider, TokenRegistry } from '@dotscience/adapters-http';
+import type {
+  HubReceipts,
+  HubServer,
+  HubServerFactory,
+  ProjectDirectories,
+  ProjectReadModels,
+  ProjectStoreProvider,
+  TokenRegistry,
+} from '@dotscience/adapters-http';
 import type { ZfsDataStore } from '@dotscience/adapters-zfs';
 import {
   CheckpointStore,
@@ -373,6 +381,7 @@ async function hubServerFactory(): Promise<{ build: HubServerFactory; http: type
  */
 export async function composeHubServer(site: HubSite): Promise<{ server: HubServer; projects: ProjectDirectories }> {
   const { build, http } = await hubServerFactory();
+  const { SqliteRunReadModel } = await import('@dotscience/adapters-sqlite');
   const projects = new http.ProjectDirectories({
     eventsRoot: join(site.directory, 'events'),
     dataRoot: site.dataDirectory,
@@ -383,21 +392,38 @@ export async function composeHubServer(site: HubSite): Promise<{ server: HubServ
     tokens: http.TokenRegistry.inDirectory(site.directory),
     projects,
     receipts: await hubReceipts(site.directory),
+    // One read model file per project (D119), what the cli's reads use too: the hub starts without replaying a log.
+    readModels: (project, events) => {
+      const model = SqliteRunReadModel.open({ file: join(site.directory, HUB_READ_MODELS_DIRECTORY, `${project}.sqlite`), events });
+      return { runs: model, provenance: model.provenance };
+    },
     ...(site.bodyLimit === undefined ? {} : { bodyLimit: site.bodyLimit }),
     ...(site.webApp === undefined ? {} : { webApp: site.webApp }),
   });
   return { server, projects };
 }
 
-/** A hub over stores already opened (`ds ui`), with the tokens of `tokenDirectory`. */
+/** Where a hub keeps its projects' read model files (`<directory>/read-models/<project>.sqlite`). */
+export const HUB_READ_MODELS_DIRECTORY = 'read-models';
+
+/** A hub over stores already opened (`ds ui`), with the tokens of `tokenDirectory`, reading the stores' own read models when given. */
 export async function composeStoreHubServer(
   projects: ProjectStoreProvider,
   tokenDirectory: string,
-  options: { webApp?: string } = {},
+  options: { webApp?: string; readModels?: ProjectReadModels } = {},
 ): Promise<{ server: HubServer; tokens: TokenRegistry }> {
   const { build } = await hubServerFactory();
   const tokens = await composeHubTokens(tokenDirectory);
-  return { server: build({ tokens, projects, ...(options.webApp === undefined ? {} : { webApp: options.webApp }) }), tokens };
+  const { readModels } = options;
+  return {
+    server: build({
+      tokens,
+      projects,
+      ...(options.webApp === undefined ? {} : { webApp: options.webApp }),
+      ...(readModels === undefined ? {} : { readModels: () => readModels }),
+    }),
+    tokens,
+  };
 }
 
 /** The tokens of the hub whose directory is `directory` (`tokens.json`). */

@@ -29,7 +29,7 @@ export class ProjectedProvenanceReadModel implements ProvenanceReadModel {
     const onSkipped = (s: { stream: string; revision: number; position: number; type: string; reason: string }): void => {
       if (seen.has(s.position)) return;
       seen.add(s.position);
-      skipped.push({ stream: s.stream, revision: s.revision, type: s.type, reason: s.reason });
+      skipped.push({ stream: s.stream, revision: s.revision, type: s.type, reason: s.reason, position: s.position });
     };
     const datasets = eventApplier(datasetsProjection, undefined, onSkipped);
     const models = eventApplier(modelsProjection, undefined, onSkipped);
