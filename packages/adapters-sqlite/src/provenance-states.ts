@@ -60,7 +60,7 @@ export class ProvenanceStates {
     this.models = entries.record<ModelView>(ENTRY_RECORDS.models);
     this.provenance = {
       graph: {
-        entities: entries.record(ENTRY_RECORDS.entities, (e) => [e.name, null]),
+        entities: entries.record(ENTRY_RECORDS.entities, (e) => [e.name, e.kind]),
         activities: entries.record(ENTRY_RECORDS.activities, (a) => [a.projectId, null]),
         agents: entries.record(ENTRY_RECORDS.agents),
         // a → b as provEdges draws each relation, so lineage walks `a` to `b` upstream and back downstream.

@@ -88,16 +88,35 @@ export class SqliteProvenanceReadModel implements ProvenanceReadModel {
     return this.one<ModelView>(ENTRY_RECORDS.models, name);
   }
 
+  /**
+   * The latest version of each kind of entity named `name` (what a bare name resolves to),
+   * the kinds in the order their first entity was recorded (as the graph lists them).
+   */
+  private latestNamed(name: string): Row[] {
+    return this.db()
+      .prepare(
+        `SELECT (SELECT l.key FROM projection_entries l WHERE l.record = e.record AND l.a = e.a AND l.b = e.b
+                 ORDER BY json_extract(l.value, '$.version') DESC, l.id LIMIT 1) AS key, MIN(e.id) AS first
+         FROM projection_entries e WHERE e.record = ? AND e.a = ? GROUP BY e.b ORDER BY first`,
+      )
+      .all(NODES.entities, name)
+      .map((row) => {
+        const { key } = row as { key: string };
+        return {
+          key,
+          value: this.db().prepare('SELECT value FROM projection_entries WHERE record = ? AND key = ?').pluck().get(NODES.entities, key) as string,
+        };
+      });
+  }
+
   /** The part of the graph holding the given nodes, the relations among them, in the graph's order. */
-  private graphOf(ids: readonly string[], entitiesNamed?: string): ProvenanceGraph {
+  private graphOf(ids: readonly string[]): ProvenanceGraph {
     const graph = emptyProvenanceGraph();
     const list = JSON.stringify(ids);
     for (const [field, record] of Object.entries(NODES)) {
       const rows = this.db()
-        .prepare(
-          `SELECT key, value FROM projection_entries WHERE record = ? AND (key IN (SELECT value FROM json_each(?))${field === 'entities' ? ' OR a = ?' : ''}) ORDER BY id`,
-        )
-        .all(record, list, ...(field === 'entities' ? [entitiesNamed ?? null] : [])) as Row[];
+        .prepare('SELECT key, value FROM projection_entries WHERE record = ? AND key IN (SELECT value FROM json_each(?)) ORDER BY id')
+        .all(record, list) as Row[];
       fill(graph[field as keyof typeof NODES], rows);
     }
     const nodes = new Set(ids);
@@ -122,7 +141,13 @@ export class SqliteProvenanceReadModel implements ProvenanceReadModel {
   }
 
   async lineageNode(ref: string): Promise<string> {
-    return resolveLineageNode(this.graphOf([ref, `model:${ref}`, `dataset:${ref}`, `run:${ref}`], ref), ref);
+    const graph = this.graphOf([ref, `model:${ref}`, `dataset:${ref}`, `run:${ref}`]);
+    // Entities of the name that are not already there, after them: only their kinds' order and latest versions count.
+    fill(
+      graph.entities,
+      this.latestNamed(ref).filter((row) => !Object.hasOwn(graph.entities, row.key)),
+    );
+    return resolveLineageNode(graph, ref);
   }
 
   async lineage(nodeId: string, direction: LineageDirection): Promise<ProvenanceGraph> {
