@@ -1,4 +1,4 @@
-import { runsProjection, selectionQuery, type Dotscience, type Filter, type RunPageRequest, type RunView, type RunsState } from '@dotscience/sdk';
+import { runsProjection, selectionQuery, type Dotscience, type Filter, type RunPageRequest, type RunsState } from '@dotscience/sdk';
 import { currentState } from '../projections/current-state.js';
 import { provenanceReadModel } from '../projections/provenance-read-model.js';
 
