@@ -8,11 +8,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NewEvent } from '@dotscience/core';
-import { FsEventStore } from '../packages/adapters-fs/src/event-store/index.js';
-import { recordedHistory } from '../packages/core/bench/run-history.js';
 import { machineLine, measureSeconds } from '../packages/core/bench/measurement.js';
 import { runCommand, timeCommand } from './command-timing.js';
+import { seedRecordedRuns } from './recorded-runs-store.js';
 
 const BENCH = 'ds runs: cold start';
 const cli = process.argv[2];
@@ -24,19 +22,10 @@ const project = mkdtempSync(join(tmpdir(), 'ds-runs-bench-'));
 try {
   console.log(machineLine());
   const init = JSON.parse(runCommand(process.execPath, [cli, 'init', '--json'], { cwd: project })) as { store: string };
-  const history = recordedHistory(runs * (EVENTS_PER_RUN + 2), EVENTS_PER_RUN);
-  const byStream = new Map<string, NewEvent[]>();
-  for (const e of history) {
-    const list = byStream.get(e.stream) ?? [];
-    list.push({ id: e.id, type: e.type, schemaVersion: e.schemaVersion, data: e.data, meta: e.meta } as NewEvent);
-    byStream.set(e.stream, list);
-  }
-  const store = await FsEventStore.open(join(init.store, 'events'));
-  for (const [stream, events] of byStream) await store.append(stream, events);
-  await store.close();
+  const seeded = await seedRecordedRuns(join(init.store, 'events'), runs, EVENTS_PER_RUN);
   const listed = (JSON.parse(runCommand(process.execPath, [cli, 'runs', '--json'], { cwd: project })) as unknown[]).length;
   if (listed < runs) throw new Error(`ds runs listed ${listed} runs, expected ${runs}`);
-  console.log(`store: ${history.length.toLocaleString('en-US')} events, ${listed} runs listed`);
+  console.log(`store: ${seeded.toLocaleString('en-US')} events, ${listed} runs listed`);
   await measureSeconds(
     BENCH,
     `\`ds runs\` on ${listed.toLocaleString('en-US')} runs (spawn to exit; projection checkpoint from the warm-up)`,

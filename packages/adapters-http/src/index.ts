@@ -12,3 +12,4 @@ export * from './client/http-event-store.js';
 export * from './client/http-data-store.js';
 export { captureLocally, type LocalVersion, type ObjectSource } from './client/local-capture.js';
 export * from './container-modules.js';
+export { type OpenProjectReadModels, type ProjectReadModels } from './server/project-read-model.js';

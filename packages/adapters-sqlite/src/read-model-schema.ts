@@ -1,4 +1,6 @@
 import { runsProjection } from '@dotscience/core';
+import { PROJECTION_ENTRIES_TABLES } from './projection-entries.js';
+import { PROVENANCE_STATES_VERSION } from './provenance-states.js';
 
 /**
  * The read model's tables. Bump SCHEMA_REVISION when they or the way rows are
@@ -6,7 +8,7 @@ import { runsProjection } from '@dotscience/core';
  * version) is rebuilt from the log.
  */
 const SCHEMA_REVISION = 2;
-export const READ_MODEL_VERSION = `${SCHEMA_REVISION}.${runsProjection.version}`;
+export const READ_MODEL_VERSION = `${SCHEMA_REVISION}.${runsProjection.version}.${PROVENANCE_STATES_VERSION}`;
 
 export const READ_MODEL_TABLES = `
 CREATE TABLE IF NOT EXISTS read_model (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
@@ -34,6 +36,6 @@ CREATE TABLE IF NOT EXISTS run_fields (
 CREATE INDEX IF NOT EXISTS run_fields_by_number ON run_fields (field, num) WHERE num IS NOT NULL;
 CREATE INDEX IF NOT EXISTS run_fields_by_text ON run_fields (field, txt);
 CREATE TABLE IF NOT EXISTS metric_names (name TEXT PRIMARY KEY) WITHOUT ROWID;
-`;
+${PROJECTION_ENTRIES_TABLES}`;
 
-export const READ_MODEL_CONTENT_TABLES = ['runs', 'run_fields', 'metric_names', 'read_model'] as const;
+export const READ_MODEL_CONTENT_TABLES = ['runs', 'run_fields', 'metric_names', 'read_model', 'projection_entries'] as const;

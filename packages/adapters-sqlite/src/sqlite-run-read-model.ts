@@ -15,11 +15,14 @@ import {
   type RunReadModel,
   type RunsState,
   type RunView,
+  type ProvenanceReadModel,
 } from '@dotscience/core';
 import { checkpointDiscard } from '@dotscience/core/store-kit';
 import { READ_MODEL_CONTENT_TABLES, READ_MODEL_TABLES, READ_MODEL_VERSION } from './read-model-schema.js';
 import { RunRows } from './run-rows.js';
 import { runQuerySql } from './run-query-sql.js';
+import { ProvenanceStates } from './provenance-states.js';
+import { SqliteProvenanceReadModel } from './sqlite-provenance-read-model.js';
 
 export interface SqliteRunReadModelOptions {
   /** The database file, e.g. `.dotscience/read-model.sqlite`. */
@@ -60,6 +63,14 @@ class OvertakenCatchUp extends Error {}
 export class SqliteRunReadModel implements RunReadModel {
   private db: Database.Database;
   private rows: RunRows;
+  /** The datasets, models and provenance states, written with the runs (D118). */
+  private provenanceStates: ProvenanceStates;
+  /** The datasets, models and lineage of the same file, caught up with the runs. */
+  readonly provenance: ProvenanceReadModel = new SqliteProvenanceReadModel(
+    () => this.db,
+    () => this.catchUp(),
+    () => this.close(),
+  );
   private readonly batchRuns: number;
   /** The closure tests of the query being run, which `ds_value_test(i, json)` calls. */
   private valueTests: ReadonlyArray<(value: unknown) => boolean> = [];
@@ -70,6 +81,7 @@ export class SqliteRunReadModel implements RunReadModel {
   ) {
     this.db = this.connect(options.file);
     this.rows = new RunRows(this.db);
+    this.provenanceStates = new ProvenanceStates(this.db);
     this.batchRuns = options.batchRuns ?? 2_000;
   }
 
@@ -99,6 +111,7 @@ export class SqliteRunReadModel implements RunReadModel {
     if (this.db.open) this.db.close();
     this.db = this.connect(MEMORY);
     this.rows = new RunRows(this.db);
+    this.provenanceStates = new ProvenanceStates(this.db);
     this.created = true;
   }
 
@@ -177,12 +190,13 @@ export class SqliteRunReadModel implements RunReadModel {
     const { origin, notice } = await this.verify();
     const skipped: ReadModelCatchUp['skipped'] = [];
     const apply = eventApplier(runsProjection, defaultUpcasters, (s) =>
-      skipped.push({ stream: s.stream, revision: s.revision, type: s.type, reason: s.reason }),
+      skipped.push({ stream: s.stream, revision: s.revision, type: s.type, reason: s.reason, position: s.position }),
     );
+    const applyProvenance = this.provenanceStates.applier(skipped);
     let read = 0;
     for (;;) {
       try {
-        read += await this.applyTail(apply);
+        read += await this.applyTail(apply, applyProvenance);
         break;
       } catch (error) {
         if (!(error instanceof OvertakenCatchUp)) throw error;
@@ -192,7 +206,11 @@ export class SqliteRunReadModel implements RunReadModel {
   }
 
   /** Applies the events after the checkpoint, writing every `batchRuns` changed runs with the checkpoint of the last event applied. */
-  private async applyTail(apply: (state: RunsState, e: Parameters<ReturnType<typeof eventApplier<RunsState>>>[1]) => RunsState): Promise<number> {
+  private async applyTail(
+    apply: (state: RunsState, e: Parameters<ReturnType<typeof eventApplier<RunsState>>>[1]) => RunsState,
+    applyProvenance: (e: Parameters<ReturnType<typeof eventApplier<RunsState>>>[1]) => void,
+  ): Promise<number> {
+    this.provenanceStates.forget();
     const from = this.checkpoint();
     let expected = from.position;
     let working: RunsState = {};
@@ -206,6 +224,7 @@ export class SqliteRunReadModel implements RunReadModel {
         .transaction(() => {
           if (this.checkpoint().position !== expected) throw new OvertakenCatchUp();
           this.rows.write(Object.values(working));
+          this.provenanceStates.write();
           this.db.prepare("INSERT OR REPLACE INTO read_model (key, value) VALUES ('position', ?), ('hash', ?)").run(upTo.position, upTo.hash);
         })
         .immediate();
@@ -226,8 +245,9 @@ export class SqliteRunReadModel implements RunReadModel {
         working = apply(working, e);
         if (!before && Object.hasOwn(working, id)) changed++;
       }
+      applyProvenance(e);
       at = { position: e.position, hash: e.hash };
-      if (changed >= this.batchRuns) flush();
+      if (changed >= this.batchRuns || this.provenanceStates.touched >= this.batchRuns * 8) flush();
     }
     flush();
     return read;

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetView, ModelView, ProvJsonDocument, RunView } from '@dotscience/core';
 import Database from 'better-sqlite3';
@@ -187,5 +187,33 @@ describe('ds read commands on a two-stage pipeline', () => {
     const rebuilt = ds(['show', p.prepRunId, '--json'], { cwd: p.project });
     expect((JSON.parse(rebuilt.stdout) as RunView).description).toBe('prep');
     expect(rebuilt.stderr).toBe('');
+  });
+
+  it('given the read model, when ds datasets, ds models, ds lineage and ds show run again, then they answer from its tables instead of replaying the log', () => {
+    expect(ds(['models'], { cwd: p.project }).code).toBe(0);
+    const file = join(p.project, '.dotscience/read-model.sqlite');
+    const db = new Database(file);
+    try {
+      // Markers only the read model holds: seen again, so no projection was replayed from the log.
+      db.prepare("UPDATE projection_entries SET value = json_set(value, '$.description', 'from the read model') WHERE record = 'models'").run();
+      db.prepare(
+        "UPDATE projection_entries SET value = json_set(value, '$.versions[0].path', 'from/the/read/model') WHERE record = 'datasets' AND key = 'raw'",
+      ).run();
+      db.prepare(
+        "UPDATE projection_entries SET value = json_set(value, '$.description', 'prep from the read model') WHERE record = 'provenance.activities'",
+      ).run();
+    } finally {
+      db.close();
+    }
+    expect(dsJson<ModelView[]>(['models', '--json'], { cwd: p.project })[0]!.description).toBe('from the read model');
+    expect(dsJson<DatasetView[]>(['datasets', '--json'], { cwd: p.project }).find((d) => d.name === 'raw')!.versions[0]!.path).toBe('from/the/read/model');
+    expect(ds(['lineage', 'classifier', '--up'], { cwd: p.project }).stdout).toContain('prep from the read model');
+    expect(ds(['show', p.prepRunId], { cwd: p.project }).stdout).toMatch(/raw@1/);
+    // No projection checkpoint was written beside the read model: nothing read the whole state.
+    const checkpoints = join(p.project, '.dotscience/projections');
+    expect((existsSync(checkpoints) ? readdirSync(checkpoints) : []).filter((f) => /datasets|models|provenance/.test(f))).toEqual([]);
+    rmSync(file);
+    expect(dsJson<ModelView[]>(['models', '--json'], { cwd: p.project })[0]!.description).toBeNull();
+    expect(ds(['lineage', 'classifier', '--up'], { cwd: p.project }).stdout).not.toContain('from the read model');
   });
 });

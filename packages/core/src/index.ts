@@ -134,7 +134,7 @@ export {
 export { ProjectionRunner } from './projections/projection-runner.js';
 export { type CatchUpReport, type ProjectionOrigin, type ProjectionRunnerOptions, type ProjectionUpdate } from './projections/projection-runner-options.js';
 export { defineProjection, eventApplier, initialStateOf, type Projection, type ProjectionDefinition } from './projections/projection.js';
-export { nodeKind, type ProvenanceGraph, runActivityId } from './projections/provenance/graph.js';
+export { emptyProvenanceGraph, nodeKind, type ProvenanceGraph, runActivityId } from './projections/provenance/graph.js';
 export { toDot } from './projections/provenance/graphviz.js';
 export { AmbiguousLineageNodeError, type LineageDirection, lineageOf, resolveLineageNode, UnknownLineageNodeError } from './projections/provenance/lineage.js';
 export { toMermaid } from './projections/provenance/mermaid.js';
@@ -203,6 +203,9 @@ export {
 export { type WorkloadProgram } from './ports/environment.js';
 export { ObjectStorage, type StoredObject } from './ports/object-storage.js';
 export { type ReadModelCatchUp, type RunPage, type RunPageRequest, RunReadModel } from './ports/read-model.js';
+export { ProvenanceReadModel } from './ports/provenance-read-model.js';
+export { ProjectedProvenanceReadModel } from './projections/provenance/projected-provenance-read-model.js';
+export { ProjectedRunReadModel } from './projections/projected-run-read-model.js';
 export { type EntryStat, TreeSource } from './ports/tree-source.js';
 
 // notebooks, queries and statuses

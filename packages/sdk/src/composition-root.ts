@@ -14,7 +14,15 @@ import {
   type FsEventStoreOptions,
   type GitCodeInspector,
 } from '@dotscience/adapters-fs';
-import type { HubReceipts, HubServer, HubServerFactory, ProjectDirectories, ProjectStoreProvider, TokenRegistry } from '@dotscience/adapters-http';
+import type {
+  HubReceipts,
+  HubServer,
+  HubServerFactory,
+  ProjectDirectories,
+  ProjectReadModels,
+  ProjectStoreProvider,
+  TokenRegistry,
+} from '@dotscience/adapters-http';
 import type { ZfsDataStore } from '@dotscience/adapters-zfs';
 import {
   CheckpointStore,
@@ -27,8 +35,10 @@ import {
   IdGenerator,
   ObjectStorage,
   RunReadModel,
+  ProvenanceReadModel,
   type RunServices,
 } from '@dotscience/core';
+import type { SqliteRunReadModel } from '@dotscience/adapters-sqlite';
 import { Container, ContainerModule } from 'inversify';
 import { PatchRecordingCodeInspector } from './code-versions/patch-recording-code-inspector.js';
 import { ScriptSnapshotCodeInspector } from './code-versions/script-snapshot-code-inspector.js';
@@ -196,6 +206,10 @@ function runReadModelModule(configuration: Configuration): ContainerModule {
       })
       .inSingletonScope()
       .onDeactivation((model) => model.close());
+    // The datasets, models and lineage live in the same file, caught up with the runs (D118).
+    bind<ProvenanceReadModel>(ProvenanceReadModel)
+      .toDynamicValue(async (context) => (await context.getAsync<SqliteRunReadModel>(RunReadModel)).provenance)
+      .inSingletonScope();
   });
 }
 
@@ -239,6 +253,8 @@ export interface Dotscience extends RunServices {
   readonly maintenance: readonly DataMaintenance[];
   /** The runs read model (SQLite), opened on first ask: read commands use it, recording scripts never load it. */
   runReadModel(): Promise<RunReadModel>;
+  /** The datasets, models and provenance read model (the same file as the runs'), opened on first ask. */
+  provenanceReadModel(): Promise<ProvenanceReadModel>;
   close(): Promise<void>;
 }
 
@@ -287,6 +303,7 @@ export async function openDotscience(options: OpenOptions = {}): Promise<Dotscie
       code: container.get<CodeInspector>(CodeInspector),
       environment: container.get<Environment>(Environment),
       runReadModel: () => container.getAsync<RunReadModel>(RunReadModel),
+      provenanceReadModel: () => container.getAsync<ProvenanceReadModel>(ProvenanceReadModel),
       // The hub is the shared store: the versions written through it are numbered by it (D104).
       numbersVersions: configuration.store.kind === 'hub' ? 'hub' : 'local',
       close: () => (closed ??= container.unbindAllAsync()),
@@ -364,6 +381,7 @@ async function hubServerFactory(): Promise<{ build: HubServerFactory; http: type
  */
 export async function composeHubServer(site: HubSite): Promise<{ server: HubServer; projects: ProjectDirectories }> {
   const { build, http } = await hubServerFactory();
+  const { SqliteRunReadModel } = await import('@dotscience/adapters-sqlite');
   const projects = new http.ProjectDirectories({
     eventsRoot: join(site.directory, 'events'),
     dataRoot: site.dataDirectory,
@@ -374,21 +392,38 @@ export async function composeHubServer(site: HubSite): Promise<{ server: HubServ
     tokens: http.TokenRegistry.inDirectory(site.directory),
     projects,
     receipts: await hubReceipts(site.directory),
+    // One read model file per project (D119), what the cli's reads use too: the hub starts without replaying a log.
+    readModels: (project, events) => {
+      const model = SqliteRunReadModel.open({ file: join(site.directory, HUB_READ_MODELS_DIRECTORY, `${project}.sqlite`), events });
+      return { runs: model, provenance: model.provenance };
+    },
     ...(site.bodyLimit === undefined ? {} : { bodyLimit: site.bodyLimit }),
     ...(site.webApp === undefined ? {} : { webApp: site.webApp }),
   });
   return { server, projects };
 }
 
-/** A hub over stores already opened (`ds ui`), with the tokens of `tokenDirectory`. */
+/** Where a hub keeps its projects' read model files (`<directory>/read-models/<project>.sqlite`). */
+export const HUB_READ_MODELS_DIRECTORY = 'read-models';
+
+/** A hub over stores already opened (`ds ui`), with the tokens of `tokenDirectory`, reading the stores' own read models when given. */
 export async function composeStoreHubServer(
   projects: ProjectStoreProvider,
   tokenDirectory: string,
-  options: { webApp?: string } = {},
+  options: { webApp?: string; readModels?: ProjectReadModels } = {},
 ): Promise<{ server: HubServer; tokens: TokenRegistry }> {
   const { build } = await hubServerFactory();
   const tokens = await composeHubTokens(tokenDirectory);
-  return { server: build({ tokens, projects, ...(options.webApp === undefined ? {} : { webApp: options.webApp }) }), tokens };
+  const { readModels } = options;
+  return {
+    server: build({
+      tokens,
+      projects,
+      ...(options.webApp === undefined ? {} : { webApp: options.webApp }),
+      ...(readModels === undefined ? {} : { readModels: () => readModels }),
+    }),
+    tokens,
+  };
 }
 
 /** The tokens of the hub whose directory is `directory` (`tokens.json`). */

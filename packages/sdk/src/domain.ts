@@ -119,5 +119,6 @@ export type {
   NotebookRunBlock,
   RunPageRequest,
   RunReadModel,
+  ProvenanceReadModel,
   Filter,
 } from '@dotscience/core';

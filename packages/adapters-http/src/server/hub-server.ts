@@ -13,7 +13,7 @@ import type { HubContext, HubReceipts } from './hub-context.js';
 import { acceptOnlyUtf8Json } from './json-body-parser.js';
 import { openApiDocument } from './openapi.js';
 import type { ProjectStoreProvider } from './project-stores.js';
-import { ProjectReadModel } from './project-read-model.js';
+import { ProjectReadModel, projectedReadModels, type OpenProjectReadModels } from './project-read-model.js';
 import { RunStreamReader } from './run-stream-reader.js';
 import { registerRunDetailRoutes } from './run-detail-routes.js';
 import { registerWebAppRoutes } from './web-app-routes.js';
@@ -41,6 +41,8 @@ export interface HubServerOptions {
   receipts?: HubReceipts;
   /** Timeouts, connection and body caps, subscriptions per token (see connection-limits.ts for the defaults). */
   limits?: Partial<HubLimits>;
+  /** Opens a project's read models (the indexed file the sdk binds, D119). Absent: the projections in memory. */
+  readModels?: OpenProjectReadModels;
 }
 
 const DEFAULT_PAGE = 1000;
@@ -78,7 +80,7 @@ export class HubServer {
       },
       readModel: (project, stores) => {
         let model = this.readModels.get(project);
-        if (!model) this.readModels.set(project, (model = new ProjectReadModel(stores.events)));
+        if (!model) this.readModels.set(project, (model = new ProjectReadModel((options.readModels ?? projectedReadModels)(project, stores.events))));
         return model;
       },
       runStreams: (project, stores) => {
@@ -108,8 +110,8 @@ export class HubServer {
    */
   async prepare(project: string): Promise<{ runs: number }> {
     const stores = await this.options.projects.open(project);
-    const model = await this.context.readModel(project, stores).current();
-    return { runs: Object.keys(model.runs).length };
+    const { runs } = await this.context.readModel(project, stores).current();
+    return { runs: (await runs.runs({ query: { filter: null, orderBy: [] }, limit: 0, workloads: true, archived: true })).total };
   }
 
   /** Listen on `host:port` (port 0: an ephemeral port); returns the base URL. */
@@ -123,6 +125,9 @@ export class HubServer {
   /** Stop accepting requests, drop open connections (subscriptions), close every project's stores. */
   async close(): Promise<void> {
     await this.app.close();
+    const models = [...this.readModels.values()];
+    this.readModels.clear();
+    await Promise.all(models.map((model) => model.close()));
     await this.options.projects.close();
   }
 

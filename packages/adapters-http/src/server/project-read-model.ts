@@ -1,74 +1,60 @@
 import {
-  builtInProjections,
-  eventApplier,
-  initialStateOf,
+  ProjectedProvenanceReadModel,
+  ProjectedRunReadModel,
   SkippedEvents,
-  type DatasetsState,
   type EventStore,
-  type ModelsState,
-  type ProvenanceState,
-  type RunsState,
-  type SkippedEvent,
+  type ProvenanceReadModel,
+  type RunReadModel,
 } from '@dotscience/core';
 
-export interface ReadModelState {
-  runs: RunsState;
-  datasets: DatasetsState;
-  models: ModelsState;
-  provenance: ProvenanceState;
+/** A project's read models: its runs, and its datasets, models and lineage (one file, caught up together, where indexed). */
+export interface ProjectReadModels {
+  runs: RunReadModel;
+  provenance: ProvenanceReadModel;
 }
 
+/** Opens the read models of a project over its event log (the composition root binds the indexed one, D119). */
+export type OpenProjectReadModels = (project: string, events: EventStore) => ProjectReadModels;
+
+/** The read models the projections keep in memory: where no indexed store is given (tests of the wire). */
+export const projectedReadModels: OpenProjectReadModels = (_project, events) => ({
+  runs: new ProjectedRunReadModel(events),
+  provenance: new ProjectedProvenanceReadModel(events),
+});
+
 /**
- * The read side of one project on the hub: the built-in projections kept in
- * memory and caught up with the project's log before each read (only events
- * recorded since the last read are applied). An event the catalogue refuses is
- * passed over by every projection and reported once in `skipped`, so the rest is
- * still served.
+ * The read side of one project on the hub: its read models, caught up with the
+ * project's log before each read (one catch-up at a time; a request meanwhile
+ * shares it). An event the catalogue refuses is passed over and reported once in
+ * `skipped`, so the rest is still served.
  */
 export class ProjectReadModel {
-  private state: ReadModelState = {
-    runs: initialStateOf(builtInProjections.runs),
-    datasets: initialStateOf(builtInProjections.datasets),
-    models: initialStateOf(builtInProjections.models),
-    provenance: initialStateOf(builtInProjections.provenance),
-  };
-  /** Events the projections passed over because the catalogue refuses them (planted in the store, never admitted by the gate). */
+  /** Events the read models passed over because the catalogue refuses them (planted in the store, never admitted by the gate). */
   readonly skipped = new SkippedEvents();
-  private lastSkipped = -1;
-  private readonly report = (skipped: SkippedEvent): void => {
-    // Each projection that handles the event's type meets it; it is one event, reported once.
-    if (skipped.position === this.lastSkipped) return;
-    this.lastSkipped = skipped.position;
-    this.skipped.record(skipped);
-  };
-  private readonly apply = {
-    runs: eventApplier(builtInProjections.runs, undefined, this.report),
-    datasets: eventApplier(builtInProjections.datasets, undefined, this.report),
-    models: eventApplier(builtInProjections.models, undefined, this.report),
-    provenance: eventApplier(builtInProjections.provenance, undefined, this.report),
-  };
-  private position = -1;
   private catching: Promise<void> | undefined;
 
-  constructor(private readonly events: EventStore) {}
+  constructor(private readonly models: ProjectReadModels) {}
 
-  /** The state after every event recorded so far. Read it; never change it. */
-  async current(): Promise<ReadModelState> {
+  /** The read models after every event recorded so far. */
+  async current(): Promise<ProjectReadModels> {
     this.catching ??= this.catchUp().finally(() => (this.catching = undefined));
     await this.catching;
-    return this.state;
+    return this.models;
   }
 
   private async catchUp(): Promise<void> {
-    for await (const event of this.events.readAll({ fromPosition: this.position + 1 })) {
-      const { runs, datasets, models, provenance } = this.state;
-      this.state = {
-        runs: this.apply.runs(runs, event),
-        datasets: this.apply.datasets(datasets, event),
-        models: this.apply.models(models, event),
-        provenance: this.apply.provenance(provenance, event),
-      };
-      this.position = event.position;
+    // Where both live in one file, the second catch-up finds nothing new.
+    const reports = [await this.models.runs.catchUp(), await this.models.provenance.catchUp()];
+    const seen = new Set<string>();
+    for (const s of reports.flatMap((r) => r.skipped)) {
+      if (seen.has(`${s.stream}#${s.revision}`)) continue;
+      seen.add(`${s.stream}#${s.revision}`);
+      this.skipped.record({ projection: 'read-model', position: s.position ?? -1, ...s });
     }
+  }
+
+  async close(): Promise<void> {
+    await this.models.runs.close();
+    await this.models.provenance.close();
   }
 }

@@ -1,15 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import {
-  lineageOf,
   parseInput,
   parseModelReference,
-  resolveLineageNode,
   resolveModelReference,
-  runQuery,
   selectionQuery,
   withParent,
-  withoutWrappingWorkloads,
-  type ModelsState,
+  type ProvenanceReadModel,
+  type RunReadModel,
   type RunView,
   type SkippedEvent,
 } from '@dotscience/core';
@@ -20,41 +17,49 @@ import { HubRefusal, notFound } from './http-errors.js';
 import type { ProjectReadModel } from './project-read-model.js';
 
 /** A run by full id or by a prefix only one run has. */
-export function findRun(runs: Record<string, RunView>, ref: string): RunView {
-  const exact = Object.hasOwn(runs, ref) ? runs[ref] : undefined;
+export async function findRun(runs: RunReadModel, ref: string): Promise<RunView> {
+  const exact = await runs.run(ref);
   if (exact) return exact;
-  const matches = Object.keys(runs).filter((id) => id.startsWith(ref));
-  if (matches.length === 1) return runs[matches[0]!]!;
-  if (matches.length === 0) throw notFound(`no run ${JSON.stringify(ref)} in this project — list runs with GET ${hubRoutes.runs}`);
-  throw new HubRefusal(400, 'AMBIGUOUS_RUN', `runId: ${JSON.stringify(ref)} is the prefix of ${matches.length} runs — give more characters`);
+  const { ids, total } = ref.length > 0 ? await runs.runIdsStartingWith(ref, 1) : { ids: [], total: 0 };
+  if (total === 1) return (await runs.run(ids[0]!))!;
+  if (total === 0) throw notFound(`no run ${JSON.stringify(ref)} in this project — list runs with GET ${hubRoutes.runs}`);
+  throw new HubRefusal(400, 'AMBIGUOUS_RUN', `runId: ${JSON.stringify(ref)} is the prefix of ${total} runs — give more characters`);
+}
+
+/** Each dataset or model by name, in the read model's order (the projection's state). */
+function byName<V extends { name: string }>(views: readonly V[]): Record<string, V> {
+  const record: Record<string, V> = {};
+  for (const view of views) Object.defineProperty(record, view.name, { value: view, enumerable: true, writable: true, configurable: true });
+  return record;
 }
 
 /**
  * The read side: runs through the query language (without the workload runs
  * that wrap their program's runs unless `workloads=true`, as `ds runs`), one run,
  * lineage (a model named by `name@alias` too), datasets and models (with their
- * aliases, tags and history), from the project's projections; archived runs only
+ * aliases, tags and history), from the project's read models; archived runs only
  * with `archived=true`, deleted runs never.
  */
 export function registerReadSideRoutes(app: FastifyInstance, context: HubContext): void {
   app.get(hubRoutes.runs, async (request) => {
     const { params, stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
     const query = parseInput(wire.RunsQuerySchema, request.query, 'query');
-    const selection = selectionQuery(query.filter, query.sort);
     const model = context.readModel(params.project, stores);
-    const all = Object.values((await model.current()).runs).filter((run) => !run.deleted && (query.archived || !run.archived));
-    const selected = runQuery(query.workloads ? all : withoutWrappingWorkloads(all), selection);
-    const offset = query.offset ?? 0;
-    return withSkipped(model, {
-      runs: selected.slice(offset, query.limit === undefined ? undefined : offset + query.limit).map(withParent),
-      total: selected.length,
+    const { runs } = await model.current();
+    const page = await runs.runs({
+      query: selectionQuery(query.filter, query.sort),
+      ...(query.limit === undefined ? {} : { limit: query.limit }),
+      ...(query.offset === undefined ? {} : { offset: query.offset }),
+      ...(query.workloads ? { workloads: true } : {}),
+      ...(query.archived ? { archived: true } : {}),
     });
+    return withSkipped(model, { runs: page.runs.map(withParent), total: page.total });
   });
 
   app.get(hubRoutes.run, async (request, reply) => {
     const { params, stores } = await context.enter(request, wire.RunParamsSchema, 'read');
     const model = context.readModel(params.project, stores);
-    const run = findRun((await model.current()).runs, params.runId);
+    const run = await findRun((await model.current()).runs, params.runId);
     // A run view's keys are the run's: the report goes in a header.
     if (model.skipped.count > 0) void reply.header(SKIPPED_HEADER, String(model.skipped.count));
     return withParent(run);
@@ -64,22 +69,23 @@ export function registerReadSideRoutes(app: FastifyInstance, context: HubContext
     const { params, stores } = await context.enter(request, wire.LineageParamsSchema, 'read');
     const query = parseInput(wire.LineageQuerySchema, request.query, 'query');
     const model = context.readModel(params.project, stores);
-    const state = await model.current();
-    const { graph } = state.provenance;
-    const node = resolveLineageNode(graph, withoutModelAlias(state.models, params.node));
-    return withSkipped(model, { node, graph: lineageOf(graph, node, query.direction ?? 'upstream') });
+    const { provenance } = await model.current();
+    const node = await provenance.lineageNode(await withoutModelAlias(provenance, params.node));
+    return withSkipped(model, { node, graph: await provenance.lineage(node, query.direction ?? 'upstream') });
   });
 
   app.get(hubRoutes.datasets, async (request) => {
     const { params, stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
     const model = context.readModel(params.project, stores);
-    return withSkipped(model, (await model.current()).datasets);
+    const datasets = await (await model.current()).provenance.datasets();
+    // The projection's matching of inputs to versions is its own bookkeeping, not served (D119).
+    return withSkipped(model, { datasets: byName(datasets), matching: { versions: {}, awaiting: {} } });
   });
 
   app.get(hubRoutes.models, async (request, reply) => {
     const { params, stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
     const model = context.readModel(params.project, stores);
-    const models = (await model.current()).models;
+    const models = byName(await (await model.current()).provenance.models());
     // The models state is keyed by model name: the report goes in a header.
     if (model.skipped.count > 0) void reply.header(SKIPPED_HEADER, String(model.skipped.count));
     return models;
@@ -87,11 +93,12 @@ export function registerReadSideRoutes(app: FastifyInstance, context: HubContext
 }
 
 /** `name@alias` of a model as the version the alias points at now (`model:name@N`); any other node as given. */
-function withoutModelAlias(models: ModelsState, node: string): string {
+async function withoutModelAlias(provenance: ProvenanceReadModel, node: string): Promise<string> {
   if (!/@[A-Za-z]/.test(node) || node.includes(':')) return node;
   const ref = parseModelReference(node);
-  if (!Object.hasOwn(models, ref.name)) return node;
-  const { model, version } = resolveModelReference(models, ref);
+  const named = await provenance.model(ref.name);
+  if (named === undefined) return node;
+  const { model, version } = resolveModelReference(byName([named]), ref);
   return `model:${model.name}@${version.version}`;
 }
 

@@ -3,14 +3,20 @@ import { diffVersionFiles, filesOfVersion, type DatasetsState, type DatasetVersi
 import { printJson, printText } from '../output/json-output.js';
 import { renderTable } from '../output/text-table.js';
 import { byteSize, shortDigest } from '../output/value-text.js';
-import { datasetsState } from '../runs/data-versions.js';
+import { datasetsFor } from '../projections/provenance-read-model.js';
 import { withStoreForReading } from '../store-access.js';
 import { UsageError } from '../usage-error.js';
+
+/** The dataset `name[@version]` names. */
+function datasetNameOf(reference: string): string {
+  const at = reference.lastIndexOf('@');
+  return at === -1 ? reference : reference.slice(0, at);
+}
 
 /** The dataset version `name[@version]` names (the latest without @). */
 function datasetVersion(state: DatasetsState, reference: string): { name: string; version: DatasetVersionView } {
   const at = reference.lastIndexOf('@');
-  const name = at === -1 ? reference : reference.slice(0, at);
+  const name = datasetNameOf(reference);
   const number = at === -1 ? undefined : reference.slice(at + 1);
   if (number !== undefined && !/^[1-9][0-9]*$/.test(number))
     throw new UsageError(`${JSON.stringify(reference)} is not <dataset> or <dataset>@<version number>`);
@@ -34,7 +40,7 @@ export function registerDatasetFilesCommands(program: Command): void {
     .option('--json', 'print the files as JSON')
     .action(async (reference: string, options: { json?: boolean }, command: Command) => {
       await withStoreForReading(command, async (ds) => {
-        const { version } = datasetVersion(await datasetsState(ds), reference);
+        const { version } = datasetVersion(await datasetsFor(ds, [datasetNameOf(reference)]), reference);
         const files = await filesOfVersion(ds, version.ref, version.path);
         if (options.json) printJson(files);
         else
@@ -55,9 +61,10 @@ export function registerDatasetFilesCommands(program: Command): void {
     .option('--json', 'print the changes as JSON')
     .action(async (from: string, to: string, options: { stat?: boolean; json?: boolean }, command: Command) => {
       await withStoreForReading(command, async (ds) => {
-        const state = await datasetsState(ds);
+        const toReference = to.startsWith('@') ? `${datasetNameOf(from)}${to}` : to;
+        const state = await datasetsFor(ds, [datasetNameOf(from), datasetNameOf(toReference)]);
         const a = datasetVersion(state, from);
-        const b = datasetVersion(state, to.startsWith('@') ? `${a.name}${to}` : to);
+        const b = datasetVersion(state, toReference);
         const changes = diffVersionFiles(await filesOfVersion(ds, a.version.ref, a.version.path), await filesOfVersion(ds, b.version.ref, b.version.path));
         const count = (change: FileChange['change']) => changes.filter((c) => c.change === change).length;
         const stat = { added: count('added'), removed: count('removed'), changed: count('changed'), bytesBefore: a.version.bytes, bytesAfter: b.version.bytes };

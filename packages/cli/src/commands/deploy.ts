@@ -2,10 +2,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { modelsProjection, resolveModelReference } from '@dotscience/sdk';
+import { resolveModelReference } from '@dotscience/sdk';
 import { nonNegativeInteger } from '../command-arguments.js';
 import { printText } from '../output/json-output.js';
-import { currentState } from '../projections/current-state.js';
+import { modelsFor } from '../projections/provenance-read-model.js';
 import { dockerfileText, imageTag, kubernetesManifests, manifestStream, type DeployedModel } from '../serving/deployment-files.js';
 import { materializeModelVersion, modelTargetIn } from '../serving/model-materialization.js';
 import { ModelNotServableError, servableFrameworks } from '../serving/model-loading.js';
@@ -30,7 +30,7 @@ export function registerDeployCommand(program: Command): void {
       const out = resolve(options.out);
       if (existsSync(out) && readdirSync(out).length > 0) throw new UsageError(`${out} is not empty: give ds deploy --out a new or empty directory`);
       const deployed = await withStoreForWriting(command, async (ds) => {
-        const { model, version } = resolveModelReference(await currentState(ds, modelsProjection), reference);
+        const { model, version } = resolveModelReference(await modelsFor(ds, reference), reference);
         const framework = version.framework ?? '';
         if (!(servableFrameworks as readonly string[]).includes(framework)) {
           throw new ModelNotServableError(

@@ -1,11 +1,7 @@
 import { Option, type Command } from 'commander';
 import {
-  lineageOf,
-  modelsProjection,
   parseModelReference,
-  provenanceProjection,
   resolveModelReference,
-  resolveLineageNode,
   runActivityId,
   toDot,
   toMermaid,
@@ -13,34 +9,35 @@ import {
   UnknownLineageNodeError,
   type Dotscience,
   type LineageDirection,
-  type ProvenanceGraph,
+  type ProvenanceReadModel,
 } from '@dotscience/sdk';
 import { printJson, printText } from '../output/json-output.js';
 import { lineageText } from '../output/lineage-text.js';
-import { currentState } from '../projections/current-state.js';
-import { distinctPrefixLength, resolveRunId } from '../runs/run-reference.js';
+import { provenanceReadModel } from '../projections/provenance-read-model.js';
+import { resolveRun, runReadModel } from '../runs/run-read-model.js';
 import { withStoreForReading } from '../store-access.js';
 
 /** A node as the user names it: what resolveLineageNode takes, or else a run id prefix. */
-function lineageNode(graph: ProvenanceGraph, ref: string): string {
+async function lineageNode(ds: Dotscience, model: ProvenanceReadModel, ref: string): Promise<string> {
   try {
-    return resolveLineageNode(graph, ref);
+    return await model.lineageNode(ref);
   } catch (error) {
     if (!(error instanceof UnknownLineageNodeError) || ref.includes('@') || ref.includes(':')) throw error;
-    const runIds = Object.values(graph.activities).map((a) => a.runId);
-    if (!runIds.some((id) => id.startsWith(ref.toLowerCase()))) throw error;
-    return runActivityId(resolveRunId(runIds, ref));
+    const runs = await runReadModel(ds);
+    const { total } = await runs.runIdsStartingWith(ref.trim().toLowerCase(), 1);
+    if (total === 0) throw error;
+    return runActivityId((await resolveRun(runs, ref)).runId);
   }
 }
 
 /** `name@alias` as the model version the alias points at now (`name@<number>`); anything else as given. */
-async function withoutAlias(ds: Dotscience, ref: string): Promise<string> {
+async function withoutAlias(model: ProvenanceReadModel, ref: string): Promise<string> {
   if (!/@[A-Za-z]/.test(ref) || ref.includes(':')) return ref;
-  const models = await currentState(ds, modelsProjection);
   const parsed = parseModelReference(ref);
-  if (!Object.hasOwn(models, parsed.name)) return ref;
-  const { model, version } = resolveModelReference(models, parsed);
-  return `model:${model.name}@${version.version}`;
+  const named = await model.model(parsed.name);
+  if (named === undefined) return ref;
+  const { version } = resolveModelReference({ [named.name]: named }, parsed);
+  return `model:${named.name}@${version.version}`;
 }
 
 /** The direction the flags ask for: --up, --down, both (the default), or the older --direction. */
@@ -69,15 +66,15 @@ export function registerLineageCommand(program: Command): void {
     .option('--json', 'same as --format prov-json')
     .action(async (ref: string, options: { format: string; direction?: LineageDirection; up?: boolean; down?: boolean; json?: boolean }, command: Command) => {
       await withStoreForReading(command, async (ds) => {
-        const { graph } = await currentState(ds, provenanceProjection);
-        const node = lineageNode(graph, await withoutAlias(ds, ref));
+        const model = await provenanceReadModel(ds);
+        const node = await lineageNode(ds, model, await withoutAlias(model, ref));
         const direction = directionOf(options);
-        const sub = lineageOf(graph, node, direction);
+        const sub = await model.lineage(node, direction);
         const format = options.json ? 'prov-json' : options.format;
         if (format === 'prov-json') printJson(toProvJson(sub));
         else if (format === 'dot') printText(toDot(sub, `lineage of ${node}`));
         else if (format === 'mermaid') printText(toMermaid(sub));
-        else printText(lineageText(sub, node, direction, distinctPrefixLength(Object.values(graph.activities).map((a) => a.runId))));
+        else printText(lineageText(sub, node, direction, await (await runReadModel(ds)).distinctPrefixLength()));
       });
     });
 }

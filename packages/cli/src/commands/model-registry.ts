@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   changeModelRegistry,
-  modelsProjection,
   parseModelReference,
   registryWriter,
   resolveModelReference,
@@ -14,7 +13,7 @@ import {
 import { printJson, printText } from '../output/json-output.js';
 import { renderTable } from '../output/text-table.js';
 import { byteSize, shortDigest, timeText } from '../output/value-text.js';
-import { currentState } from '../projections/current-state.js';
+import { modelsFor } from '../projections/provenance-read-model.js';
 import { materializeModelVersion, modelTargetIn } from '../serving/model-materialization.js';
 import { withStoreForReading, withStoreForWriting } from '../store-access.js';
 import { UsageError } from '../usage-error.js';
@@ -31,7 +30,7 @@ async function exists(path: string): Promise<boolean> {
 async function versionNumberOf(ds: Dotscience, reference: string): Promise<{ name: string; version: number }> {
   const ref = parseModelReference(reference);
   if (!ref.selector) throw new UsageError(`name the version: ${reference}@<version> or ${reference}@<alias>`);
-  const { model, version } = resolveModelReference(await currentState(ds, modelsProjection), ref);
+  const { model, version } = resolveModelReference(await modelsFor(ds, ref), ref);
   return { name: model.name, version: version.version };
 }
 
@@ -121,7 +120,7 @@ export function registerModelRegistryCommands(models: Command): void {
     .option('--json', 'print the history as JSON')
     .action(async (name: string, options: { json?: boolean }, command: Command) => {
       await withStoreForReading(command, async (ds) => {
-        const { model } = resolveModelReference(await currentState(ds, modelsProjection), name);
+        const { model } = resolveModelReference(await modelsFor(ds, name), name);
         if (options.json) printJson(model.history);
         else
           printText(
@@ -139,7 +138,7 @@ export function registerModelRegistryCommands(models: Command): void {
     .argument('<dir>', 'where to write the files (must not exist)')
     .action(async (reference: string, dir: string, _options: unknown, command: Command) => {
       await withStoreForWriting(command, async (ds) => {
-        const { model, version } = resolveModelReference(await currentState(ds, modelsProjection), reference);
+        const { model, version } = resolveModelReference(await modelsFor(ds, reference), reference);
         const target = modelTargetIn(resolve(dir), model.name, version);
         if (await exists(target)) throw new UsageError(`${target} exists already: ds models get writes only where nothing is`);
         await materializeModelVersion(ds, model.name, version, target);

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { modelsProjection } from '@dotscience/sdk';
 import { printJson, printText } from '../output/json-output.js';
 import { modelTable } from '../output/model-table.js';
-import { currentState } from '../projections/current-state.js';
+import { provenanceReadModel } from '../projections/provenance-read-model.js';
 import { runReadModel } from '../runs/run-read-model.js';
 import { inProject, projectRunIds } from '../runs/run-selection.js';
 import { withStoreForReading } from '../store-access.js';
@@ -17,12 +16,10 @@ export function registerModelsCommand(program: Command): void {
     .option('--json', 'print the models as JSON')
     .action(async (options: { json?: boolean }, command: Command) => {
       await withStoreForReading(command, async (ds) => {
-        const all = await currentState(ds, modelsProjection);
+        const all = await (await provenanceReadModel(ds)).models();
         const scope = await projectRunIds(ds);
         const state = Object.fromEntries(
-          Object.entries(all)
-            .map(([name, m]) => [name, { ...m, versions: inProject(m.versions, scope) }] as const)
-            .filter(([, m]) => m.versions.length > 0),
+          all.map((m) => [m.name, { ...m, versions: inProject(m.versions, scope) }] as const).filter(([, m]) => m.versions.length > 0),
         );
         if (options.json) printJson(Object.values(state).sort((a, b) => a.name.localeCompare(b.name)));
         else printText(modelTable(state, await (await runReadModel(ds)).distinctPrefixLength()));

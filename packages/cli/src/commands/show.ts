@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import { pushLines, runPushes } from '../output/push-receipts.js';
 import { printJson, printText } from '../output/json-output.js';
 import { runDetails } from '../output/run-details.js';
-import { datasetsState } from '../runs/data-versions.js';
 import { resolveRun, runReadModel } from '../runs/run-read-model.js';
 import { withStoreForReading } from '../store-access.js';
+import { datasetsOf } from '../projections/provenance-read-model.js';
 
 /** `ds show <run>`: one run in full. */
 export function registerShowCommand(program: Command): void {
@@ -20,7 +20,7 @@ export function registerShowCommand(program: Command): void {
         // Who pushed it, as a hub signed it (the token it authenticated), not what the client claimed.
         const pushes = runPushes(await streamReceipts(ds.events, ds.configuration, `run-${run.runId}`));
         if (options.json) printJson(pushes.length === 0 ? withParent(run) : { ...withParent(run), pushes });
-        else printText([runDetails(run, await datasetsState(ds)), ...pushLines(pushes)].join('\n'));
+        else printText([runDetails(run, await datasetsOf(ds, run)), ...pushLines(pushes)].join('\n'));
       });
     });
 }

@@ -1,9 +1,4 @@
-import { contentKey, datasetsProjection, type DatasetsState, type DeclaredData, type Dotscience } from '@dotscience/sdk';
-import { currentState } from '../projections/current-state.js';
-
-export async function datasetsState(ds: Dotscience): Promise<DatasetsState> {
-  return currentState(ds, datasetsProjection);
-}
+import { contentKey, type DatasetsState, type DeclaredData } from '@dotscience/sdk';
 
 /** The version number of the dataset version a declared input or output is, when it was recorded as one. */
 export function versionNumberOf(datasets: DatasetsState, declared: DeclaredData): number | undefined {

@@ -1,5 +1,6 @@
-import { runsProjection, selectionQuery, type Dotscience, type Filter, type RunPageRequest, type RunView, type RunsState } from '@dotscience/sdk';
+import { runsProjection, selectionQuery, type Dotscience, type Filter, type RunPageRequest, type RunsState } from '@dotscience/sdk';
 import { currentState } from '../projections/current-state.js';
+import { provenanceReadModel } from '../projections/provenance-read-model.js';
 
 export interface RunSelection {
   filter?: string;
@@ -35,16 +36,11 @@ export function selectionRequest(selection: RunSelection, project?: string): Run
   return { query: { ...query, filter }, ...(selection.workloads ? { workloads: true } : {}), ...(selection.archived ? { archived: true } : {}) };
 }
 
-/** The runs of the project `scopedProject` names (a store may hold several projects' runs); every run when none is. */
-export function projectRuns(ds: Dotscience, runs: readonly RunView[]): RunView[] {
-  const project = scopedProject(ds);
-  return project === undefined ? [...runs] : runs.filter((r) => r.projectId === project);
-}
-
 /** The ids of the named project's runs, or undefined when no project is named (nothing to scope). */
 export async function projectRunIds(ds: Dotscience): Promise<Set<string> | undefined> {
-  if (scopedProject(ds) === undefined) return undefined;
-  return new Set(projectRuns(ds, Object.values(await runsState(ds))).map((r) => r.runId));
+  const project = scopedProject(ds);
+  if (project === undefined) return undefined;
+  return new Set(await (await provenanceReadModel(ds)).projectRunIds(project));
 }
 
 /** Versions of a dataset or model in the named project: produced by one of its runs (or, external data, read by one). */

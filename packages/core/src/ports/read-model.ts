@@ -31,7 +31,7 @@ export interface ReadModelCatchUp {
   /** One line for the user when the read model was discarded (missing, or taken on another log). */
   notice?: string;
   /** Stored events the catalogue refuses, passed over (as the projection runner does). */
-  skipped: Array<{ stream: string; revision: number; type: string; reason: string }>;
+  skipped: Array<{ stream: string; revision: number; type: string; reason: string; position?: number }>;
 }
 
 /**

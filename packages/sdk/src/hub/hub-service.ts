@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { DataStore, EventStore, ObjectStorage } from '@dotscience/core';
+import type { DataStore, EventStore, ObjectStorage, ProvenanceReadModel, RunReadModel } from '@dotscience/core';
 import type { Role, TokenInfo } from '@dotscience/adapters-http';
 import { composeHubServer, composeHubTokens, composeStoreHubServer } from '../composition-root.js';
 
@@ -83,7 +83,15 @@ export async function serveHub(
  * the caller; `close()` stops the hub and removes the tokens.
  */
 export async function serveLocalStore(
-  ds: { events: EventStore; data: DataStore; objects: ObjectStorage | undefined; configuration: { projectId: string } },
+  ds: {
+    events: EventStore;
+    data: DataStore;
+    objects: ObjectStorage | undefined;
+    configuration: { projectId: string };
+    /** The store's read models (`.dotscience/read-model.sqlite`): the UI reads the file the cli's reads use. */
+    runReadModel?(): Promise<RunReadModel>;
+    provenanceReadModel?(): Promise<ProvenanceReadModel>;
+  },
   options: { port?: number; host?: string; webApp?: string } = {},
 ): Promise<RunningHubServer & { token: string; project: string }> {
   const project = ds.configuration.projectId;
@@ -93,13 +101,15 @@ export async function serveLocalStore(
   }
   const tokenDirectory = await mkdtemp(join(tmpdir(), 'ds-ui-'));
   const stores = { events: ds.events, data: ds.data, objects };
+  const readModels =
+    ds.runReadModel && ds.provenanceReadModel ? { readModels: { runs: await ds.runReadModel(), provenance: await ds.provenanceReadModel() } } : {};
   const { server, tokens } = await composeStoreHubServer(
     {
       open: async (id) => (id === project ? stores : Promise.reject(new Error(`ds ui serves project ${project} only, not ${id}`))),
       close: async () => undefined,
     },
     tokenDirectory,
-    options,
+    { ...options, ...readModels },
   );
   const { token } = await tokens.create(project, 'read', 'ds ui');
   await server.prepare(project);

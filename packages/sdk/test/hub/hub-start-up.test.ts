@@ -1,5 +1,6 @@
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { hubTokens, serveHub, type ProjectPrepared } from '../../src/index.js';
 import { useWorkspace } from '../annotations/client-fixture.js';
@@ -38,6 +39,42 @@ describe('a hub started over a store that already holds projects', () => {
       const answer = await fetch(`${hub.url}/v1/projects/alpha/runs`, { headers: { authorization: `Bearer ${token}` } });
       expect(answer.status).toBe(200);
       expect(JSON.stringify(await answer.json())).toContain('"depth"');
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('given a hub that served a project once, when it starts again, then it resumes the project’s read model file and answers runs and lineage from it', async () => {
+    const ds = ws.client();
+    ds.start();
+    ds.parameter('depth', 4);
+    await ds.publish();
+    await ds.close();
+    const hubDir = join(ws.dir, 'hub-again');
+    await cp(join(ws.dir, '.dotscience', 'events'), join(hubDir, 'events', 'alpha'), { recursive: true });
+    const first = await serveHub({ store: hubDir, port: 0 });
+    await first.prepared;
+    await first.close();
+
+    const file = join(hubDir, 'read-models', 'alpha.sqlite');
+    const db = new Database(file);
+    try {
+      // A marker only the file holds: seen through the hub, so it did not replay the log into memory.
+      db.prepare("UPDATE runs SET view = json_set(view, '$.description', 'from the read model')").run();
+      db.prepare("UPDATE projection_entries SET value = json_set(value, '$.description', 'from the read model') WHERE record = 'provenance.activities'").run();
+    } finally {
+      db.close();
+    }
+    const hub = await serveHub({ store: hubDir, port: 0 });
+    try {
+      const [prepared] = await hub.prepared;
+      expect(prepared).toMatchObject({ project: 'alpha', runs: 1 });
+      const { token } = await (await hubTokens(hubDir)).create('alpha', 'read');
+      const get = async (path: string) => (await fetch(`${hub.url}/v1/projects/alpha/${path}`, { headers: { authorization: `Bearer ${token}` } })).json();
+      const { runs } = (await get('runs')) as { runs: Array<{ runId: string; description: string }> };
+      expect(runs[0]!.description).toBe('from the read model');
+      const lineage = (await get(`lineage/${runs[0]!.runId}`)) as { graph: { activities: Record<string, { description: string }> } };
+      expect(Object.values(lineage.graph.activities)[0]!.description).toBe('from the read model');
     } finally {
       await hub.close();
     }

@@ -1,0 +1,133 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * The table of projection states kept by key (docs/decisions.md D118): each
+ * entry of a keyed record of a state (a dataset by name, a PROV relation by its
+ * key, ...) is one row, its value as JSON, `a` / `b` the ends a query looks it
+ * up by. `id` keeps the order entries were first added, which is the order of
+ * the keys of the projection's own state object.
+ */
+export const PROJECTION_ENTRIES_TABLES = `
+CREATE TABLE IF NOT EXISTS projection_entries (
+  id INTEGER PRIMARY KEY,
+  record TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  a TEXT,
+  b TEXT,
+  UNIQUE (record, key)
+);
+CREATE INDEX IF NOT EXISTS projection_entries_by_a ON projection_entries (record, a) WHERE a IS NOT NULL;
+CREATE INDEX IF NOT EXISTS projection_entries_by_b ON projection_entries (record, b) WHERE b IS NOT NULL;
+`;
+
+/** The ends an entry is looked up by (e.g. a relation's two nodes, an entity's name); null where none. */
+export type EntryEnds = (value: never) => readonly [string | null, string | null];
+
+interface Statements {
+  select: Database.Statement;
+  upsert: Database.Statement;
+  remove: Database.Statement;
+}
+
+class RecordEntries {
+  /** The entries read or written since the last write: own properties are present, the rest absent. */
+  private readonly target: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  /** Each touched key → its stored JSON when read (null: no row; undefined: written without being read). */
+  private readonly stored = new Map<string, string | null | undefined>();
+  readonly proxy: Record<string, unknown>;
+
+  constructor(
+    private readonly name: string,
+    private readonly ends: EntryEnds | undefined,
+    private readonly statements: Statements,
+  ) {
+    const load = (key: string | symbol): void => {
+      if (typeof key !== 'string' || this.stored.has(key)) return;
+      const row = this.statements.select.get(this.name, key) as { value: string } | undefined;
+      this.stored.set(key, row?.value ?? null);
+      if (row !== undefined) Object.defineProperty(this.target, key, { value: JSON.parse(row.value), enumerable: true, writable: true, configurable: true });
+    };
+    const written = (key: string | symbol): void => {
+      if (typeof key === 'string' && !this.stored.has(key)) this.stored.set(key, undefined);
+    };
+    this.proxy = new Proxy(this.target, {
+      get: (target, key) => (load(key), Reflect.get(target, key)),
+      has: (target, key) => (load(key), Reflect.has(target, key)),
+      getOwnPropertyDescriptor: (target, key) => (load(key), Reflect.getOwnPropertyDescriptor(target, key)),
+      set: (target, key, value) => (written(key), Reflect.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })),
+      defineProperty: (target, key, descriptor) => (written(key), Reflect.defineProperty(target, key, descriptor)),
+      deleteProperty: (target, key) => (load(key), Reflect.deleteProperty(target, key)),
+      ownKeys: () => {
+        // A handler that lists a keyed record would see only the entries read so far: refuse, so no answer is silently partial.
+        throw new Error(`the read model keeps ${this.name} by key: a projection handler cannot list its keys`);
+      },
+    });
+  }
+
+  get touched(): number {
+    return this.stored.size;
+  }
+
+  /** Writes the changed entries (inside the caller's transaction) and forgets them. */
+  write(): void {
+    for (const [key, before] of this.stored) {
+      if (Object.hasOwn(this.target, key)) {
+        const value = this.target[key];
+        const json = JSON.stringify(value);
+        if (json === before) continue;
+        const [a, b] = this.ends === undefined ? [null, null] : this.ends(value as never);
+        this.statements.upsert.run(this.name, key, json, a, b);
+      } else if (before !== null) this.statements.remove.run(this.name, key);
+    }
+    this.forget();
+  }
+
+  /** Drops what was read or written without writing it (a catch-up that starts again). */
+  forget(): void {
+    for (const key of this.stored.keys()) Reflect.deleteProperty(this.target, key);
+    this.stored.clear();
+  }
+}
+
+/**
+ * Keyed records of projection states backed by `projection_entries`: a record
+ * reads an entry from the table the first time a handler looks at it, and
+ * `write` stores the entries that changed. The projections' own handlers thus
+ * evolve the state entry by entry, without the whole state in memory.
+ */
+export class ProjectionEntries {
+  private readonly statements: Statements;
+  private readonly records: RecordEntries[] = [];
+
+  constructor(db: Database.Database) {
+    this.statements = {
+      select: db.prepare('SELECT value FROM projection_entries WHERE record = ? AND key = ?'),
+      upsert: db.prepare(
+        `INSERT INTO projection_entries (record, key, value, a, b) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (record, key) DO UPDATE SET value = excluded.value, a = excluded.a, b = excluded.b`,
+      ),
+      remove: db.prepare('DELETE FROM projection_entries WHERE record = ? AND key = ?'),
+    };
+  }
+
+  /** A record of a state whose entries are the table's rows of `name`. */
+  record<V>(name: string, ends?: (value: V) => readonly [string | null, string | null]): Record<string, V> {
+    const record = new RecordEntries(name, ends as EntryEnds | undefined, this.statements);
+    this.records.push(record);
+    return record.proxy as Record<string, V>;
+  }
+
+  /** How many entries are held in memory until the next write. */
+  get touched(): number {
+    return this.records.reduce((n, r) => n + r.touched, 0);
+  }
+
+  write(): void {
+    for (const record of this.records) record.write();
+  }
+
+  forget(): void {
+    for (const record of this.records) record.forget();
+  }
+}

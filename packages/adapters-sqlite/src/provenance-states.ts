@@ -1,0 +1,119 @@
+import type Database from 'better-sqlite3';
+import {
+  datasetsProjection,
+  eventApplier,
+  modelsProjection,
+  provenanceProjection,
+  type DatasetsState,
+  type DatasetView,
+  type ModelsState,
+  type ModelView,
+  type ProvenanceState,
+  type ReadModelCatchUp,
+  type RecordedEvent,
+} from '@dotscience/core';
+import { ProjectionEntries } from './projection-entries.js';
+
+/** The records of `projection_entries` that hold the datasets, models and provenance states. */
+export const ENTRY_RECORDS = {
+  datasets: 'datasets',
+  datasetVersions: 'datasets.matching.versions',
+  datasetAwaiting: 'datasets.matching.awaiting',
+  models: 'models',
+  entities: 'provenance.entities',
+  activities: 'provenance.activities',
+  agents: 'provenance.agents',
+  used: 'provenance.used',
+  wasGeneratedBy: 'provenance.wasGeneratedBy',
+  wasDerivedFrom: 'provenance.wasDerivedFrom',
+  wasAssociatedWith: 'provenance.wasAssociatedWith',
+  provenanceVersions: 'provenance.matching.versions',
+  provenanceAwaiting: 'provenance.matching.awaiting',
+  usedBy: 'provenance.usedBy',
+  generatedBy: 'provenance.generatedBy',
+} as const;
+
+/** The projections whose states the entries hold: a change of their version rebuilds the read model. */
+export const PROVENANCE_STATES_VERSION = `d${datasetsProjection.version}m${modelsProjection.version}p${provenanceProjection.version}`;
+
+type Skipped = ReadModelCatchUp['skipped'][number];
+
+/**
+ * The datasets, models and provenance projections evolved by their own handlers
+ * over states whose keyed records live in `projection_entries` (D118): an event
+ * reads the few entries its handler touches; `write` stores those that changed,
+ * in the transaction that writes the runs and the checkpoint.
+ */
+export class ProvenanceStates {
+  private readonly entries: ProjectionEntries;
+  private readonly datasets: DatasetsState;
+  private readonly models: ModelsState;
+  private readonly provenance: ProvenanceState;
+
+  constructor(db: Database.Database) {
+    const entries = (this.entries = new ProjectionEntries(db));
+    const relation = <R>(ends: (r: R) => [string, string]) => ends;
+    this.datasets = {
+      datasets: entries.record<DatasetView>(ENTRY_RECORDS.datasets),
+      matching: { versions: entries.record(ENTRY_RECORDS.datasetVersions), awaiting: entries.record(ENTRY_RECORDS.datasetAwaiting) },
+    };
+    this.models = entries.record<ModelView>(ENTRY_RECORDS.models);
+    this.provenance = {
+      graph: {
+        entities: entries.record(ENTRY_RECORDS.entities, (e) => [e.name, e.kind]),
+        activities: entries.record(ENTRY_RECORDS.activities, (a) => [a.projectId, null]),
+        agents: entries.record(ENTRY_RECORDS.agents),
+        // a → b as provEdges draws each relation, so lineage walks `a` to `b` upstream and back downstream.
+        used: entries.record(
+          ENTRY_RECORDS.used,
+          relation((r) => [r.activity, r.entity]),
+        ),
+        wasGeneratedBy: entries.record(
+          ENTRY_RECORDS.wasGeneratedBy,
+          relation((r) => [r.entity, r.activity]),
+        ),
+        wasDerivedFrom: entries.record(
+          ENTRY_RECORDS.wasDerivedFrom,
+          relation((r) => [r.generatedEntity, r.usedEntity]),
+        ),
+        wasAssociatedWith: entries.record(
+          ENTRY_RECORDS.wasAssociatedWith,
+          relation((r) => [r.activity, r.agent]),
+        ),
+      },
+      matching: { versions: entries.record(ENTRY_RECORDS.provenanceVersions), awaiting: entries.record(ENTRY_RECORDS.provenanceAwaiting) },
+      usedBy: entries.record(ENTRY_RECORDS.usedBy),
+      generatedBy: entries.record(ENTRY_RECORDS.generatedBy),
+    };
+  }
+
+  /** An applier of the three projections for one catch-up; refused events are reported once each into `skipped`. */
+  applier(skipped: Skipped[]): (e: RecordedEvent) => void {
+    // An event two projections (or the runs') refuse is reported once.
+    const onSkipped = (s: Skipped & { position: number }): void => {
+      if (skipped.some((k) => k.stream === s.stream && k.revision === s.revision)) return;
+      skipped.push({ stream: s.stream, revision: s.revision, type: s.type, reason: s.reason, position: s.position });
+    };
+    const datasets = eventApplier(datasetsProjection, undefined, onSkipped);
+    const models = eventApplier(modelsProjection, undefined, onSkipped);
+    const provenance = eventApplier(provenanceProjection, undefined, onSkipped);
+    return (e) => {
+      datasets(this.datasets, e);
+      models(this.models, e);
+      provenance(this.provenance, e);
+    };
+  }
+
+  /** Entries held in memory until the next write. */
+  get touched(): number {
+    return this.entries.touched;
+  }
+
+  write(): void {
+    this.entries.write();
+  }
+
+  forget(): void {
+    this.entries.forget();
+  }
+}

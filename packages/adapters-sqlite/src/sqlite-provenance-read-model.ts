@@ -1,0 +1,175 @@
+import type Database from 'better-sqlite3';
+import {
+  emptyProvenanceGraph,
+  lineageOf,
+  resolveLineageNode,
+  UnknownLineageNodeError,
+  type DatasetView,
+  type LineageDirection,
+  type ModelView,
+  type ProvenanceGraph,
+  type ProvenanceReadModel,
+  type ReadModelCatchUp,
+} from '@dotscience/core';
+import { ENTRY_RECORDS } from './provenance-states.js';
+
+type Row = { key: string; value: string };
+
+/** Puts rows into a record of a graph in their order (own keys only, whatever the key). */
+function fill(record: Record<string, unknown>, rows: readonly Row[]): void {
+  for (const row of rows) Object.defineProperty(record, row.key, { value: JSON.parse(row.value), enumerable: true, writable: true, configurable: true });
+}
+
+/** Node records of the provenance graph, by the graph's field. */
+const NODES = { entities: ENTRY_RECORDS.entities, activities: ENTRY_RECORDS.activities, agents: ENTRY_RECORDS.agents } as const;
+const RELATIONS = {
+  used: ENTRY_RECORDS.used,
+  wasGeneratedBy: ENTRY_RECORDS.wasGeneratedBy,
+  wasDerivedFrom: ENTRY_RECORDS.wasDerivedFrom,
+  wasAssociatedWith: ENTRY_RECORDS.wasAssociatedWith,
+} as const;
+
+/** Nodes reached from `?` along used / wasGeneratedBy entries, from `a` to `b` (upstream) or back (downstream). */
+const reachable = (from: 'a' | 'b', to: 'a' | 'b'): string => `
+  WITH RECURSIVE reached(id) AS (
+    VALUES (?)
+    UNION
+    SELECT e.${to} FROM reached JOIN projection_entries e ON e.record IN ('${RELATIONS.used}', '${RELATIONS.wasGeneratedBy}') AND e.${from} = reached.id
+  )
+  SELECT id FROM reached`;
+
+/**
+ * The datasets, models and provenance of the read model file (D118), answered
+ * from `projection_entries` by key: one dataset or model is one row; a lineage
+ * is the nodes a recursive query reaches over the relations' indexed ends, and
+ * `lineageOf` run over that part of the graph alone (which holds every relation
+ * among those nodes, so its answer is the whole graph's).
+ */
+export class SqliteProvenanceReadModel implements ProvenanceReadModel {
+  constructor(
+    private readonly db: () => Database.Database,
+    private readonly caughtUp: () => Promise<ReadModelCatchUp>,
+    private readonly closed: () => Promise<void>,
+  ) {}
+
+  catchUp(): Promise<ReadModelCatchUp> {
+    return this.caughtUp();
+  }
+
+  private all(record: string): Row[] {
+    return this.db().prepare('SELECT key, value FROM projection_entries WHERE record = ? ORDER BY id').all(record) as Row[];
+  }
+
+  private one<V>(record: string, key: string): V | undefined {
+    const row = this.db().prepare('SELECT value FROM projection_entries WHERE record = ? AND key = ?').get(record, key) as { value: string } | undefined;
+    return row === undefined ? undefined : (JSON.parse(row.value) as V);
+  }
+
+  /** The values of a record's entries in the order of its state's keys (integer-like keys first, as an object orders them). */
+  private valuesOf<V>(rows: readonly Row[]): V[] {
+    const state: Record<string, V> = {};
+    fill(state, rows);
+    return Object.values(state);
+  }
+
+  async datasets(): Promise<DatasetView[]> {
+    return this.valuesOf<DatasetView>(this.all(ENTRY_RECORDS.datasets));
+  }
+
+  async dataset(name: string): Promise<DatasetView | undefined> {
+    return this.one<DatasetView>(ENTRY_RECORDS.datasets, name);
+  }
+
+  async models(): Promise<ModelView[]> {
+    return this.valuesOf<ModelView>(this.all(ENTRY_RECORDS.models));
+  }
+
+  async model(name: string): Promise<ModelView | undefined> {
+    return this.one<ModelView>(ENTRY_RECORDS.models, name);
+  }
+
+  /**
+   * The latest version of each kind of entity named `name` (what a bare name resolves to),
+   * the kinds in the order their first entity was recorded (as the graph lists them).
+   */
+  private latestNamed(name: string): Row[] {
+    return this.db()
+      .prepare(
+        `SELECT (SELECT l.key FROM projection_entries l WHERE l.record = e.record AND l.a = e.a AND l.b = e.b
+                 ORDER BY json_extract(l.value, '$.version') DESC, l.id LIMIT 1) AS key, MIN(e.id) AS first
+         FROM projection_entries e WHERE e.record = ? AND e.a = ? GROUP BY e.b ORDER BY first`,
+      )
+      .all(NODES.entities, name)
+      .map((row) => {
+        const { key } = row as { key: string };
+        return {
+          key,
+          value: this.db().prepare('SELECT value FROM projection_entries WHERE record = ? AND key = ?').pluck().get(NODES.entities, key) as string,
+        };
+      });
+  }
+
+  /** The part of the graph holding the given nodes, the relations among them, in the graph's order. */
+  private graphOf(ids: readonly string[]): ProvenanceGraph {
+    const graph = emptyProvenanceGraph();
+    const list = JSON.stringify(ids);
+    for (const [field, record] of Object.entries(NODES)) {
+      const rows = this.db()
+        .prepare('SELECT key, value FROM projection_entries WHERE record = ? AND key IN (SELECT value FROM json_each(?)) ORDER BY id')
+        .all(record, list) as Row[];
+      fill(graph[field as keyof typeof NODES], rows);
+    }
+    const nodes = new Set(ids);
+    for (const [field, record] of Object.entries(RELATIONS)) {
+      const rows = this.db()
+        .prepare('SELECT key, value, b FROM projection_entries WHERE record = ? AND a IN (SELECT value FROM json_each(?)) ORDER BY id')
+        .all(record, list) as Array<Row & { b: string }>;
+      fill(
+        graph[field as keyof typeof RELATIONS],
+        rows.filter((r) => nodes.has(r.b)),
+      );
+    }
+    return graph;
+  }
+
+  async projectRunIds(projectId: string): Promise<string[]> {
+    const rows = this.db()
+      .prepare('SELECT value FROM projection_entries WHERE record = ? AND a = ? ORDER BY id')
+      .pluck()
+      .all(NODES.activities, projectId) as string[];
+    return rows.map((value) => (JSON.parse(value) as { runId: string }).runId);
+  }
+
+  async lineageNode(ref: string): Promise<string> {
+    const graph = this.graphOf([ref, `model:${ref}`, `dataset:${ref}`, `run:${ref}`]);
+    // Entities of the name that are not already there, after them: only their kinds' order and latest versions count.
+    fill(
+      graph.entities,
+      this.latestNamed(ref).filter((row) => !Object.hasOwn(graph.entities, row.key)),
+    );
+    return resolveLineageNode(graph, ref);
+  }
+
+  async lineage(nodeId: string, direction: LineageDirection): Promise<ProvenanceGraph> {
+    const known = this.graphOf([nodeId]);
+    const found = [known.entities, known.activities, known.agents].some((nodes) => Object.hasOwn(nodes, nodeId));
+    if (!found) throw new UnknownLineageNodeError(nodeId);
+    const db = this.db();
+    const ids = new Set<string>([nodeId]);
+    const walk = (sql: string): void => {
+      for (const { id } of db.prepare(sql).iterate(nodeId) as Iterable<{ id: string }>) ids.add(id);
+    };
+    if (direction !== 'downstream') walk(reachable('a', 'b'));
+    if (direction !== 'upstream') walk(reachable('b', 'a'));
+    const associated = db
+      .prepare('SELECT b FROM projection_entries WHERE record = ? AND a IN (SELECT value FROM json_each(?))')
+      .pluck()
+      .all(RELATIONS.wasAssociatedWith, JSON.stringify([...ids])) as string[];
+    for (const agent of associated) ids.add(agent);
+    return lineageOf(this.graphOf([...ids]), nodeId, direction);
+  }
+
+  close(): Promise<void> {
+    return this.closed();
+  }
+}

@@ -1,0 +1,56 @@
+import {
+  parseModelReference,
+  type DatasetsState,
+  type Dotscience,
+  type ModelReference,
+  type ModelsState,
+  type ProvenanceReadModel,
+  type RunView,
+} from '@dotscience/sdk';
+import { runReadModel } from '../runs/run-read-model.js';
+
+/**
+ * The datasets, models and provenance read model (the runs read model's file,
+ * D118), caught up with the log's tail; a rebuild or passed-over events are
+ * reported once, as for the runs.
+ */
+export async function provenanceReadModel(ds: Dotscience): Promise<ProvenanceReadModel> {
+  await runReadModel(ds);
+  return ds.provenanceReadModel();
+}
+
+const byName = <V extends { name: string }>(views: readonly V[]): Record<string, V> => {
+  const record: Record<string, V> = {};
+  for (const view of views) Object.defineProperty(record, view.name, { value: view, enumerable: true, writable: true, configurable: true });
+  return record;
+};
+
+/**
+ * The models a reference to one model needs to resolve (`resolveModelReference`):
+ * that model alone, or every model when none has its name (the error lists them).
+ */
+export async function modelsFor(ds: Dotscience, reference: string | ModelReference): Promise<ModelsState> {
+  const { name } = typeof reference === 'string' ? parseModelReference(reference) : reference;
+  const model = await provenanceReadModel(ds);
+  const one = await model.model(name);
+  return byName(one === undefined ? await model.models() : [one]);
+}
+
+/**
+ * The datasets state as far as reading the named datasets needs: those datasets,
+ * or every dataset when one of them is not recorded (an error then lists them).
+ */
+export async function datasetsFor(ds: Dotscience, names: Iterable<string>): Promise<DatasetsState> {
+  const model = await provenanceReadModel(ds);
+  const views = await Promise.all([...new Set(names)].map((name) => model.dataset(name)));
+  const datasets = views.every((v) => v !== undefined) ? views : await model.datasets();
+  return { datasets: byName(datasets), matching: { versions: {}, awaiting: {} } };
+}
+
+/** The datasets a run declares (inputs and outputs), as far as `runDetails` reads them. */
+export function datasetsOf(ds: Dotscience, run: RunView): Promise<DatasetsState> {
+  return datasetsFor(
+    ds,
+    [...run.inputs, ...run.outputs].map((d) => d.dataset),
+  );
+}
