@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import 'reflect-metadata';
 import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
 

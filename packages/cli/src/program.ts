@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 
 /**
@@ -51,7 +51,8 @@ const commandModules: Record<string, CommandLoader> = {
   deploy: async () => (await import('./commands/deploy.js')).registerDeployCommand,
 };
 
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+// Read, not required: require() would start the CommonJS loader, which `ds --version` has no other use for.
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 /** `ds token revoke`: the words a user types to reach `command`. */
 const commandLine = (command: Command): string => (command.parent ? `${commandLine(command.parent)} ${command.name()}` : command.name());

@@ -1,4 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/program.js';
 import { CLI_ENTRY, ds } from './fixtures/cli-process.js';
@@ -36,5 +39,52 @@ describe('the bundled ds', () => {
     const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     const result = ds(['--version'], { cwd: process.cwd() });
     expect(result).toMatchObject({ code: 0, stdout: `${version}\n` });
+  });
+});
+
+describe('what the bundled ds loads for a command', () => {
+  /** The source files of every bundle chunk `ds <args>` loaded (from the chunks' source maps), found by a module hook. */
+  function sourcesLoadedBy(args: readonly string[], cwd: string): string[] {
+    const log = join(cwd, 'loaded-modules.log');
+    const hooks = join(cwd, 'loaded-modules-hooks.mjs');
+    writeFileSync(
+      hooks,
+      `import { appendFileSync } from 'node:fs';\n` +
+        `export async function load(url, context, next) {\n  appendFileSync(${JSON.stringify(log)}, url + '\\n');\n  return next(url, context);\n}\n`,
+    );
+    const hook = join(cwd, 'loaded-modules-hook.mjs');
+    writeFileSync(hook, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+    const result = ds(args, { cwd, env: { NODE_OPTIONS: `--import ${pathToFileURL(hook).href}` } });
+    expect(result.code, result.stderr).toBe(0);
+    const chunks = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((url) => url.startsWith('file:') && url.includes('/bundle/'));
+    const mapOf = (chunk: string) => `${fileURLToPath(chunk)}.map`;
+    // A chunk without a map (rolldown's runtime) stands for itself.
+    return chunks.flatMap((chunk) => (existsSync(mapOf(chunk)) ? (JSON.parse(readFileSync(mapOf(chunk), 'utf8')) as { sources: string[] }).sources : [chunk]));
+  }
+
+  it('given `ds --version`, then it loads neither the stores, inversify, zod nor reflect-metadata', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-loading-'));
+    try {
+      const sources = sourcesLoadedBy(['--version'], dir);
+      expect(sources.some((s) => s.includes('commander'))).toBe(true);
+      expect(sources.filter((s) => /reflect-metadata|inversify|\/zod\/|composition-root/.test(s))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('given `ds runs` on a store, then it loads the read model but not what records a run, the projection runner or the full reflect-metadata', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-loading-'));
+    try {
+      expect(ds(['init'], { cwd: dir }).code).toBe(0);
+      const sources = sourcesLoadedBy(['runs'], dir);
+      expect(sources.some((s) => s.endsWith('adapters-sqlite/src/sqlite-run-read-model.ts'))).toBe(true);
+      const needless = /core\/src\/run\/decide\.ts$|core\/src\/application\/run-recorder\.ts$|projection-runner\.ts$|reflect-metadata\/Reflect\.js$|notebook/;
+      expect(sources.filter((s) => needless.test(s))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

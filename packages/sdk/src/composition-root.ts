@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
@@ -47,7 +46,7 @@ import { StoreNotFoundError } from './configuration/configuration-errors.js';
 import { ensureGitIgnoresStore } from './configuration/store-git-ignore.js';
 import { resolveConfiguration, type Configuration, type ResolveOptions } from './configuration/resolve-configuration.js';
 import type { DataLocation, StoreLocation } from './configuration/storage-locations.js';
-import { runsWereLeftOpen, settleRunsLeftOpen } from './annotations/runs-left-open.js';
+import { runsWereLeftOpen } from './annotations/open-run-notes.js';
 import { PathRoutedDataStore } from './data-routing/path-routed-data-store.js';
 import { hubClientOptions } from './hub/hub-client-options.js';
 
@@ -308,7 +307,8 @@ export async function openDotscience(options: OpenOptions = {}): Promise<Dotscie
       numbersVersions: configuration.store.kind === 'hub' ? 'hub' : 'local',
       close: () => (closed ??= container.unbindAllAsync()),
     };
-    if (!options.readOnly) await settleRunsLeftOpen(ds);
+    // Loaded only by a writer: recording a run's end brings the run's decisions and their schemas, which a read never needs.
+    if (!options.readOnly) await (await import('./annotations/runs-left-open.js')).settleRunsLeftOpen(ds);
     return ds;
   } catch (err) {
     await container.unbindAllAsync().catch(() => undefined);

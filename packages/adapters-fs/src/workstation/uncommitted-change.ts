@@ -53,17 +53,19 @@ const STAT_BATCH = 64;
 const PROJECT_FOLDER = '.dotscience';
 
 /**
- * The untracked, non-ignored paths of the tree (relative to its top), each file listed
- * on its own (`-uall`); a nested repository is listed as its directory. Reads no file.
+ * The tree's status: its untracked, non-ignored paths (relative to its top), each file
+ * listed on its own (`-uall`), a nested repository as its directory; and whether any
+ * tracked path (a submodule included, as the patch sees them) differs from HEAD. Reads no file.
  */
-async function untrackedPaths(git: GitCli, tree: GitWorkingTree): Promise<string[]> {
-  const args = ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=all'];
+async function treeStatus(git: GitCli, tree: GitWorkingTree): Promise<{ untracked: string[]; trackedChanged: boolean }> {
+  const args = ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules=none'];
   const out = await git.succeed({ cwd: tree.root, args });
-  return (out ?? Buffer.alloc(0))
+  const entries = (out ?? Buffer.alloc(0))
     .toString('utf8')
     .split('\0')
-    .filter((entry) => entry.startsWith('?? '))
-    .map((entry) => entry.slice(3));
+    .filter((entry) => entry.length > 0);
+  const untracked = entries.filter((entry) => entry.startsWith('?? ')).map((entry) => entry.slice(3));
+  return { untracked, trackedChanged: untracked.length < entries.length };
 }
 
 /** Whether a tree-relative path is data the caller excluded, or inside a project folder. */
@@ -127,8 +129,11 @@ export async function streamUncommittedChange(
   onPatch: (chunk: Buffer) => void,
 ): Promise<{ omitted: OmittedUntrackedFile[] }> {
   const excluded = excludedBy(scope.exclude);
-  const untracked = (await untrackedPaths(git, tree)).filter((path) => !excluded(path));
+  const status = await treeStatus(git, tree);
+  const untracked = status.untracked.filter((path) => !excluded(path));
   const { carried, omitted } = await partitionUntracked(tree.root, untracked, scope.limits);
+  // Nothing tracked differs from HEAD and no untracked file is carried: the patch is empty, so git diff is not run.
+  if (!status.trackedChanged && carried.length === 0) return { omitted };
   const base = tree.headCommit ?? (await emptyTreeId(git, tree));
   const scratch = await mkdtemp(join(tmpdir(), 'ds-git-index-'));
   try {

@@ -277,3 +277,66 @@ describe('GitCodeInspector.captureDiff', () => {
     expect((await tiny.inspect(repo.dir)).dirty).toBe(true); // inspect streams: no limit applies
   });
 });
+
+/** The real git, behind a script that writes each command line it is given to a log first. */
+async function loggingGit(): Promise<{ binary: string; commands: () => Promise<string[]> }> {
+  const dir = await tempDir();
+  const binary = join(dir, 'git');
+  const log = join(dir, 'commands.log');
+  const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+  await writeFile(binary, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${realGit}' "$@"\n`);
+  await chmod(binary, 0o755);
+  return { binary, commands: async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter((line) => line.length > 0) };
+}
+
+describe('GitCodeInspector: the git processes one inspection takes', () => {
+  it('given a clean repository, when inspected, then git runs three times (tree and HEAD, branch, status) and never diff', async () => {
+    const repo = await repository({ 'train.py': 'print(1)\n' });
+    const git = await loggingGit();
+    const version = await new GitCodeInspector({ gitBinary: git.binary }).inspect(repo.dir);
+    expect(version).toEqual({ gitCommit: repo.git('rev-parse', 'HEAD'), gitBranch: 'main', dirty: false });
+    const commands = await git.commands();
+    expect(commands.map((line) => line.split(' ')[0]).sort()).toEqual(['rev-parse', 'status', 'symbolic-ref']);
+  });
+
+  it('given only untracked files the caller excludes, then the tree is clean without a diff', async () => {
+    const repo = await repository({ 'train.py': 'print(1)\n' });
+    await repo.write('outputs/model.bin', 'weights');
+    const git = await loggingGit();
+    const version = await new GitCodeInspector({ gitBinary: git.binary }).inspect(repo.dir, undefined, { exclude: ['outputs'] });
+    expect(version.dirty).toBe(false);
+    expect((await git.commands()).some((line) => line.includes(' diff '))).toBe(false);
+  });
+
+  it('given a modified tracked file, then git diff runs and the tree is dirty', async () => {
+    const repo = await repository({ 'train.py': 'print(1)\n' });
+    await repo.write('train.py', 'print(2)\n');
+    const git = await loggingGit();
+    const version = await new GitCodeInspector({ gitBinary: git.binary }).inspect(repo.dir);
+    expect(version.dirty).toBe(true);
+    expect((await git.commands()).some((line) => line.includes(' diff '))).toBe(true);
+  });
+
+  it('given a submodule checked out at a commit other than the recorded one, then the tree is dirty (status sees submodules as the patch does)', async () => {
+    const repo = await repository({ 'train.py': 'print(1)\n' });
+    await repo.write('lib/util.py', 'x = 1\n');
+    const commit = (...args: string[]) => repo.git('-C', 'lib', ...args);
+    commit('init', '-q', '-b', 'main');
+    commit('add', '--all');
+    commit('-c', 'user.name=Test', '-c', 'user.email=test@example.com', 'commit', '-q', '-m', 'lib');
+    repo.git('-c', 'advice.addEmbeddedRepo=false', 'add', 'lib');
+    repo.git('commit', '-q', '-m', 'add lib as a gitlink');
+    expect((await new GitCodeInspector().inspect(repo.dir)).dirty).toBe(false);
+    await repo.write('lib/util.py', 'x = 2\n');
+    commit('-c', 'user.name=Test', '-c', 'user.email=test@example.com', 'commit', '-q', '-a', '-m', 'lib moves on');
+    const version = await new GitCodeInspector().inspect(repo.dir);
+    expect(version.dirty).toBe(true);
+    expect(version.diffDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('given a repository with no commit yet, then it is located in steps: a branch, no commit', async () => {
+    const repo = await repository();
+    const version = await new GitCodeInspector().inspect(repo.dir);
+    expect(version).toEqual({ gitBranch: 'main', dirty: false });
+  });
+});

@@ -1,4 +1,5 @@
 import { ProjectionRunner, type Dotscience, type Projection } from '@dotscience/sdk';
+import { reportSkipped } from './skipped-events.js';
 
 /**
  * The current state of a projection: resumed from its checkpoint, caught up
@@ -16,12 +17,4 @@ export async function currentState<S>(ds: Dotscience, projection: Projection<S>)
   await runner.stop();
   reportSkipped(runner.skipped.count, runner.skipped.events[0]);
   return state;
-}
-
-/** One line on stderr for stored events the catalogue refuses, passed over by a read model. */
-export function reportSkipped(count: number, first: { type: string; stream: string; revision: number; reason: string } | undefined): void {
-  if (first === undefined) return;
-  process.stderr.write(
-    `ds: passed over ${count} stored event(s) that break the event catalogue — first ${first.type} at ${first.stream} revision ${first.revision}: ${first.reason}; run ds audit verify\n`,
-  );
 }

@@ -23,7 +23,6 @@ import { WorkloadLog } from './workload-log.js';
 import { runWorkloadProcess, type WorkloadExit } from './workload-process.js';
 import { knownDataPaths } from './known-data-paths.js';
 import { WORKLOAD_LOG_PATH, finishWorkloadRun, settleLinkedRuns, startWorkloadRun } from './workload-run.js';
-import { ingestNotebook } from '../notebook/notebook-ingest.js';
 import { notebooksUnder, notebooksWrittenSince } from '../notebook/written-notebooks.js';
 
 /** The variable a child reads to join the workload (the SDK records it as `workload.workloadId`). */
@@ -233,6 +232,8 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
       for (const notebook of await notebooksWrittenSince(notebooksBefore, notebookDirectories)) {
         const parent = { command: [...options.command], cwd, workloadId };
         try {
+          // Loaded only when the program wrote a notebook: the parser is no part of an ordinary `ds run`.
+          const { ingestNotebook } = await import('../notebook/notebook-ingest.js');
           const ingested = await ingestNotebook(ds, notebook, { projectId, projectRoot, root, workload: parent, writer: options.writer });
           for (const run of ingested.recorded) notebookRuns.push({ runId: run.runId, notebook: ingested.notebook, cell: run.cell });
           for (const error of ingested.errors) {

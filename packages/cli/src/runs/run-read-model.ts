@@ -1,5 +1,5 @@
 import type { Dotscience, RunReadModel, RunView } from '@dotscience/sdk';
-import { reportSkipped } from '../projections/current-state.js';
+import { reportSkipped } from '../projections/skipped-events.js';
 import { AmbiguousRunError, UnknownRunError } from './run-reference.js';
 
 /**

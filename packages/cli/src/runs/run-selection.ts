@@ -1,5 +1,4 @@
 import { runsProjection, selectionQuery, type Dotscience, type Filter, type RunPageRequest, type RunsState } from '@dotscience/sdk';
-import { currentState } from '../projections/current-state.js';
 import { provenanceReadModel } from '../projections/provenance-read-model.js';
 
 export interface RunSelection {
@@ -14,6 +13,8 @@ export interface RunSelection {
 
 /** The whole runs projection (commands that need every run's state at once; read commands use the read model). */
 export async function runsState(ds: Dotscience): Promise<RunsState> {
+  // Loaded here, not with this module: `ds runs` and `ds show` select runs on the read model and never run a projection.
+  const { currentState } = await import('../projections/current-state.js');
   return currentState(ds, runsProjection);
 }
 

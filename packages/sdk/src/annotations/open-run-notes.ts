@@ -160,3 +160,12 @@ function isGone(noter: OpenRunNote['process']): boolean {
   }
   return !holderIsAlive(noter, false);
 }
+
+/** Whether some run of `store` was left open by a process that is gone (cheap: one directory listing when there is none). */
+export function runsWereLeftOpen(directory: string, store: StoreLocation): boolean {
+  try {
+    return new OpenRunNotes(directory).leftByGoneProcesses(storeKey(store)).notes.length > 0;
+  } catch {
+    return false;
+  }
+}

@@ -1,7 +1,6 @@
 import { recordRunLeftOpen, type RunServices } from '@dotscience/core';
 import type { Configuration } from '../configuration/resolve-configuration.js';
 import { projectOfRuns } from '../hub/hub-project.js';
-import type { StoreLocation } from '../configuration/storage-locations.js';
 import { OpenRunNotes, storeKey } from './open-run-notes.js';
 import { writerIdentity } from './writer-identity.js';
 
@@ -44,13 +43,4 @@ export async function settleRunsLeftOpen(
     }
   }
   return settled;
-}
-
-/** Whether some run of `store` was left open by a process that is gone (cheap: one directory listing when there is none). */
-export function runsWereLeftOpen(directory: string, store: StoreLocation): boolean {
-  try {
-    return new OpenRunNotes(directory).leftByGoneProcesses(storeKey(store)).notes.length > 0;
-  } catch {
-    return false;
-  }
 }
