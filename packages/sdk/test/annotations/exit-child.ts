@@ -43,7 +43,9 @@ switch (scenario) {
   case 'own-handler':
     process.on('uncaughtException', (error) => {
       console.log(`program handled: ${error.message}`);
-      setTimeout(() => process.exit(7), 200);
+      // The SDK's listener ran first and queued RunErrored; a program that exits on its own waits for the
+      // SDK's writes (a fixed delay lost the race on a loaded machine, and the run was then errored by exit code).
+      void ds.flush().then(() => process.exit(7));
     });
     setTimeout(() => {
       throw new Error('handled by the program');
