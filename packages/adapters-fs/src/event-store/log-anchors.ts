@@ -21,6 +21,12 @@ import { readRecords } from './record-reader.js';
  * system's journal, and every request the hub holds would wait with it (D136).
  */
 export const ANCHORS_FILE = 'anchors.log';
+/**
+ * Lines wait this long for the lines of the commits after them before they are written, so a
+ * busy log makes one write per few commits, not one per commit (lines are not synced on their
+ * own, so the wait changes nothing a crash can leave; `written()` writes at once).
+ */
+const GATHER_LINES_MS = 10;
 /** A resuming writer reads this much of the file's end: more than a block's worth of head lines of one-record commits. */
 const TAIL_BYTES = 256 * 1024;
 const LINE = /^([hbr]) (\d+) ([0-9a-f]{64})$/;
@@ -90,6 +96,8 @@ export class LogAnchorWriter {
   private pending = '';
   /** The write in flight and those queued behind it; undefined when every line given is written. */
   private writing: Promise<void> | undefined;
+  /** Set while pending lines gather before a write starts (GATHER_LINES_MS). */
+  private gathering: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly dir: string,
@@ -161,8 +169,11 @@ export class LogAnchorWriter {
     this.write(lines);
   }
 
-  /** Resolves once every line given so far is in the file (or writing stopped). */
+  /** Resolves once every line given so far is in the file (or writing stopped): lines still gathering are written now. */
   written(): Promise<void> {
+    if (this.gathering) clearTimeout(this.gathering);
+    this.gathering = undefined;
+    if (!this.writing && this.pending !== '') this.writing = this.drain();
     return this.writing ?? Promise.resolve();
   }
 
@@ -178,7 +189,8 @@ export class LogAnchorWriter {
   private write(lines: readonly string[]): void {
     if (lines.length === 0 || this.stopped) return;
     this.pending += `${lines.join('\n')}\n`;
-    this.writing ??= this.drain();
+    // A write in flight takes the lines after it; else they gather a moment for the next commits'.
+    if (!this.writing && !this.gathering) this.gathering = setTimeout(() => void this.written(), GATHER_LINES_MS);
   }
 
   /** Write the pending lines, and those given meanwhile, one write after another. */
