@@ -9,7 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { FsDataStore, FsEventStore, ReceiptLedger, ReceiptSigner } from '@dotscience/adapters-fs';
-import type { NewEvent } from '@dotscience/core';
+import { GENESIS_HASH, type NewEvent } from '@dotscience/core';
+import { chainEvents } from '@dotscience/core/store-kit';
+import { chainOf } from '../src/server/append-answers.js';
 import { HubServer, ProjectDirectories, TokenRegistry } from '../src/index.js';
 
 export function metric(step: number): NewEvent {
@@ -94,23 +96,31 @@ function reportUsageOnRequest(): void {
   });
 }
 
-/** The floor: read the JSON body, parse it, answer with JSON as large as the hub's answer to a one-event append. */
+/**
+ * The floor: the least a server can do and still give HttpEventStore a valid append answer, so
+ * the bench's clients do exactly the work they do against the hub. Per request it reads the JSON
+ * body, parses it, gives each event the body's `common` fields, chains the events onto the
+ * stream's head in memory with core's chainEvents (the hash function every store uses: the
+ * client recomputes it and must find the answer's last hash) and answers the chain answer
+ * (`?answer=chain`) with JSON.stringify. No token check, no gate, no store, no disk, no
+ * signature, no framework: a bare node:http server.
+ */
 export async function serveFloor(): Promise<void> {
-  const recorded = {
-    ...metric(0),
-    stream: `run-client-${randomUUID()}`,
-    revision: 0,
-    position: 0,
-    recordedAt: new Date().toISOString(),
-    prevHash: '0'.repeat(64),
-    hash: 'f'.repeat(64),
-  };
-  const answer = JSON.stringify({ nextExpectedRevision: 0, position: 0, events: [recorded] });
+  const heads = new Map<string, { revision: number; hash: string }>();
+  let position = -1;
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
-      JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { common?: Partial<NewEvent>; events: NewEvent[] };
+      const stream = decodeURIComponent(/\/streams\/([^/?]+)/.exec(request.url ?? '')![1]!);
+      const events = body.events.map((e) => ({ ...body.common, ...e }) as NewEvent);
+      const head = heads.get(stream) ?? { revision: -1, hash: GENESIS_HASH };
+      const recordedAt = new Date().toISOString();
+      const sealed = chainEvents(stream, head.revision, head.hash, events).map((e) => ({ ...e, position: ++position, recordedAt }));
+      const last = sealed.at(-1)!;
+      heads.set(stream, { revision: last.revision, hash: last.hash });
+      const answer = JSON.stringify(chainOf({ nextExpectedRevision: last.revision, position: last.position, events: sealed }));
       response.writeHead(200, { 'content-type': 'application/json' }).end(answer);
     });
   });

@@ -5,18 +5,25 @@
  * batched, p99 ≤ 10 ms with 100 concurrent clients. Each figure: one warm-up run,
  * then ≥ 5 timed runs, median and spread.
  *
- * The machine's limit is measured the same way next to it: 100 clients in this
- * process doing closed-loop JSON round trips of the same sizes against a bare
- * node:http server in a child process (no framework, no store, no fsync). On a
- * small machine the clients and the hub share the cores, so this floor tells a
- * slow hub from a machine that cannot do better. Both closed loops also report
- * each side's CPU time per request, which stays steady when other work shares the
- * machine (latency and rate do not): what one request costs the hub and a client.
+ * The machine's limit is measured the same way next to it, with the same client code:
+ * 100 HttpEventStore clients in this process, each appending one event per request to a
+ * stream of its own, against a bare node:http server in a child process (serveFloor in
+ * hub-child.ts). The floor does the least that still gives those clients a valid append
+ * answer: it parses the JSON body, chains the events onto the stream's head in memory with
+ * core's chainEvents (the client recomputes the hashes and checks the answer's last one)
+ * and answers the compact chain answer — no token check, no gate, no store, no fsync, no
+ * receipt, no framework. So each request costs the clients the same work against both, and
+ * the ratio compares servers, not clients (until D134 the floor was driven by raw JSON
+ * posts, which cost the clients ~40 µs less per request than HttpEventStore's). On a small
+ * machine the clients and the hub share the cores, so this floor tells a slow hub from a
+ * machine that cannot do better. Both closed loops also report each side's CPU time per
+ * request, which stays steady when other work shares the machine (latency and rate do
+ * not): what one request costs the hub and a client.
  *
  * Batched appends are measured twice, in turns: as HttpEventStore does them (the hub
  * answers with its chain — compact receipts — and the client proves them by the hash chain) and as older
  * clients do (the full recorded events in the answer), with each side's CPU time per
- * 1,000 events. `--batched-only` stops after those rows.
+ * 1,000 events. `--batched-only` stops after those rows; `--paced-only` measures only the paced rows.
  *
  * The 100 saturating clients and the bare node:http limit are measured in turns, run for
  * run, with their ratio round by round; `--concurrent-only` measures only those rows. The hub
@@ -32,7 +39,6 @@ import type { NewEvent } from '@dotscience/core';
 import { machineLine, measure, summarise, timed, type Timed } from '../../core/bench/measurement.js';
 import { parseAppendAnswer } from '../src/client/append-answer.js';
 import { HubConnection } from '../src/client/hub-connection.js';
-import { KeepAliveJsonClient } from '../src/client/keep-alive-json.js';
 import { HttpEventStore, hubPaths, TokenRegistry } from '../src/index.js';
 import { metric, opening, serveFloor, serveHub, startChild as startScript, type ServerChild } from './hub-child.js';
 
@@ -300,6 +306,7 @@ async function singleAndBatched(hub: ServerChild, store: HttpEventStore, token: 
 async function main(): Promise<void> {
   const concurrentOnly = process.argv.includes('--concurrent-only');
   const batchedOnly = process.argv.includes('--batched-only');
+  const pacedOnly = process.argv.includes('--paced-only');
   console.log(`${BENCH} — ${machineLine()}`);
   const root = await mkdtemp(join(tmpdir(), 'ds-hub-bench-'));
   const token = (await TokenRegistry.inDirectory(root).create('bench', 'write')).token;
@@ -307,14 +314,14 @@ async function main(): Promise<void> {
   const hub = await startChild(['hub', root, ...process.argv.filter((a) => a === '--gate-off' || a === '--receipts-off')]);
   try {
     const store = new HttpEventStore({ url: hub.url, token });
-    if (!concurrentOnly) await singleAndBatched(hub, store, token, () => step++);
+    if (!concurrentOnly && !pacedOnly) await singleAndBatched(hub, store, token, () => step++);
     if (batchedOnly) {
       await store.close();
       return;
     }
 
     const clients = Array.from({ length: CLIENTS }, () => new HttpEventStore({ url: hub.url, token }));
-    await saturatingClientsInTurns(hub, clients, token, () => step++);
+    if (!pacedOnly) await saturatingClientsInTurns(hub, clients, token, () => step++);
     if (!concurrentOnly) {
       for (const intervalMs of PACED_INTERVALS_MS) {
         const offered = (CLIENTS * 1000) / intervalMs;
@@ -334,25 +341,22 @@ async function main(): Promise<void> {
   }
 }
 
-/** The hub's saturating clients and the bare node:http floor (its own child) with as many clients, in turns. */
+/**
+ * The hub's saturating clients and the bare node:http floor (its own child) driven by the same
+ * client code — `CLIENTS` HttpEventStore clients of each, appending one event per request to a
+ * stream of their own — in turns. The floor (serveFloor) chains the events and answers the
+ * chain answer the client proves, so each request costs the client the same work on both sides.
+ */
 async function saturatingClientsInTurns(hub: ServerChild, clients: HttpEventStore[], token: string, next: () => number): Promise<void> {
   const floor = await startChild(['floor']);
-  const transports = Array.from({ length: CLIENTS }, () => new KeepAliveJsonClient(new URL(floor.url)));
+  const floorClients = Array.from({ length: CLIENTS }, () => new HttpEventStore({ url: floor.url, token, project: 'bench' }));
   try {
     await closedLoopsInTurns([
       { name: `${CLIENTS} concurrent clients`, key: 'hub.concurrent', server: hub, clients: appendingClients(clients, next) },
-      {
-        name: `limit: bare node:http × ${CLIENTS} clients`,
-        key: 'hub.concurrent.limit',
-        server: floor,
-        clients: transports.map(
-          (transport) => (n) =>
-            transport.exchange('POST', '/floor', { authorization: `Bearer ${token}` }, JSON.stringify({ events: [metric(next())], expectedRevision: n - 1 })),
-        ),
-      },
+      { name: `limit: bare node:http × ${CLIENTS} clients`, key: 'hub.concurrent.limit', server: floor, clients: appendingClients(floorClients, next) },
     ]);
   } finally {
-    for (const transport of transports) transport.close();
+    await Promise.all(floorClients.map((c) => c.close()));
     floor.stop();
   }
 }

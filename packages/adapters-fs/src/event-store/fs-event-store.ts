@@ -379,8 +379,9 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     return this.log?.anchors.head();
   }
 
-  /** Every anchor line of the log (anchors.log), in order. */
-  readAnchors(): Promise<AnchorEntry[]> {
+  /** Every anchor line of the log (anchors.log), in order: this writer's lines given so far included. */
+  async readAnchors(): Promise<AnchorEntry[]> {
+    await this.log?.anchors.written();
     return readAnchors(this.dir);
   }
 

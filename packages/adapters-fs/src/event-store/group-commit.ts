@@ -92,7 +92,7 @@ export class GroupCommitLog {
     }
     await this.fh?.close();
     this.fh = undefined;
-    this.anchors.close();
+    await this.anchors.close();
   }
 
   private async drain(): Promise<void> {

@@ -1,5 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GENESIS_HASH, LogChain, type AnchorEntry, type LogHead, type RecordedEvent } from '@dotscience/core';
 import { LOG_BLOCK_RECORDS } from '@dotscience/core/store-kit';
@@ -16,8 +15,18 @@ import { readRecords } from './record-reader.js';
  *                          it vouches only for what the log held then.
  * Lines are not synced on their own: a crash loses at most the lines of the commits since the
  * last sync, and the next writer recomputes them from the durable records (an `r` line).
+ * They are written off the event loop (the thread pool's), one write in flight at a time and in
+ * the order given, so the file is always a prefix of the lines given — what a crash can leave
+ * anyway; a write beside the log's fdatasyncs can wait tens of milliseconds for the file
+ * system's journal, and every request the hub holds would wait with it (D136).
  */
 export const ANCHORS_FILE = 'anchors.log';
+/**
+ * Lines wait this long for the lines of the commits after them before they are written, so a
+ * busy log makes one write per few commits, not one per commit (lines are not synced on their
+ * own, so the wait changes nothing a crash can leave; `written()` writes at once).
+ */
+const GATHER_LINES_MS = 10;
 /** A resuming writer reads this much of the file's end: more than a block's worth of head lines of one-record commits. */
 const TAIL_BYTES = 256 * 1024;
 const LINE = /^([hbr]) (\d+) ([0-9a-f]{64})$/;
@@ -78,11 +87,17 @@ async function readAnchorTail(dir: string): Promise<AnchorEntry[]> {
  * and an anchor line that could not be written is recomputed by the next writer (`r`).
  */
 export class LogAnchorWriter {
-  private fd: number | undefined;
+  private fh: FileHandle | undefined;
   /** Set once a line could not be written: nothing more is (a torn line mid-file would be worse). */
   private stopped = false;
   /** Block lines of commits not synced yet (see commit). */
   private readonly heldBack: string[] = [];
+  /** Lines given while a write is in flight: the next write's. */
+  private pending = '';
+  /** The write in flight and those queued behind it; undefined when every line given is written. */
+  private writing: Promise<void> | undefined;
+  /** Set while pending lines gather before a write starts (GATHER_LINES_MS). */
+  private gathering: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly dir: string,
@@ -128,6 +143,7 @@ export class LogAnchorWriter {
     }
     const writer = new LogAnchorWriter(dir, chain);
     writer.write(lines);
+    await writer.written(); // an opened log's file holds its anchors
     return writer;
   }
 
@@ -153,25 +169,48 @@ export class LogAnchorWriter {
     this.write(lines);
   }
 
-  close(): void {
-    const fd = this.fd;
-    this.fd = undefined;
-    if (fd !== undefined) closeSync(fd);
+  /** Resolves once every line given so far is in the file (or writing stopped): lines still gathering are written now. */
+  written(): Promise<void> {
+    if (this.gathering) clearTimeout(this.gathering);
+    this.gathering = undefined;
+    if (!this.writing && this.pending !== '') this.writing = this.drain();
+    return this.writing ?? Promise.resolve();
   }
 
-  /** Append lines; on failure (a full disk) stop writing: the next writer recomputes what is missing. */
+  /** Write what is given, then close the file. */
+  async close(): Promise<void> {
+    await this.written();
+    const fh = this.fh;
+    this.fh = undefined;
+    await fh?.close();
+  }
+
+  /** Queue lines for the file; on failure (a full disk) stop writing: the next writer recomputes what is missing. */
   private write(lines: readonly string[]): void {
     if (lines.length === 0 || this.stopped) return;
+    this.pending += `${lines.join('\n')}\n`;
+    // A write in flight takes the lines after it; else they gather a moment for the next commits'.
+    if (!this.writing && !this.gathering) this.gathering = setTimeout(() => void this.written(), GATHER_LINES_MS);
+  }
+
+  /** Write the pending lines, and those given meanwhile, one write after another. */
+  private async drain(): Promise<void> {
     try {
-      this.fd ??= openSync(join(this.dir, ANCHORS_FILE), 'a', 0o600);
-      writeSync(this.fd, `${lines.join('\n')}\n`);
-    } catch {
-      this.stopped = true;
-      try {
-        this.close();
-      } catch {
-        // already unusable
+      while (this.pending !== '' && !this.stopped) {
+        const text = Buffer.from(this.pending, 'latin1');
+        this.pending = '';
+        try {
+          this.fh ??= await open(join(this.dir, ANCHORS_FILE), 'a', 0o600);
+          for (let done = 0; done < text.length;) done += (await this.fh.write(text, done)).bytesWritten;
+        } catch {
+          this.stopped = true;
+          this.pending = '';
+          await this.fh?.close().catch(() => undefined); // already unusable
+          this.fh = undefined;
+        }
       }
+    } finally {
+      this.writing = undefined;
     }
   }
 }

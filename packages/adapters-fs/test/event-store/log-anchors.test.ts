@@ -7,7 +7,11 @@ import { FsEventStore } from '../../src/event-store/index.js';
 import { ANCHORS_FILE } from '../../src/event-store/log-anchors.js';
 import { collect, metricEvent, storePerTest } from './fixtures.js';
 
-const lines = async (dir: string) => (await readFile(join(dir, ANCHORS_FILE), 'latin1')).trimEnd().split('\n');
+/** The lines of the anchors file; with an open `writer`, once the lines it was given are written (they are written off the event loop). */
+const lines = async (dir: string, writer?: FsEventStore) => {
+  await writer?.readAnchors();
+  return (await readFile(join(dir, ANCHORS_FILE), 'latin1')).trimEnd().split('\n');
+};
 
 async function verdict(store: FsEventStore) {
   const verifier = new AnchorVerifier(await store.readAnchors());
@@ -27,7 +31,7 @@ describe('FsEventStore anchors', () => {
     await Promise.all([t.store.append('run-c', [metricEvent(0)]), t.store.append('run-d', [metricEvent(0), metricEvent(1)])]);
     const all = await collect(t.store.readAll());
     expect(t.store.logHead()).toEqual({ count: all.length, position: all.length - 1, logHash: logHashOf(all.map((e) => e.hash)) });
-    const written = await lines(t.dir);
+    const written = await lines(t.dir, t.store);
     expect(written.filter((l) => l.startsWith('b '))).toHaveLength(1);
     expect(written.at(-1)).toBe(`h ${all.length} ${logHashOf(all.map((e) => e.hash))}`);
     const report = await verdict(t.store);
@@ -77,7 +81,7 @@ describe('FsEventStore anchors', () => {
 
   it('given a read-only store, then it keeps no head and writes no line', async () => {
     await t.store.append('run-a', [metricEvent(0)]);
-    const before = await lines(t.dir);
+    const before = await lines(t.dir, t.store);
     const reader = await FsEventStore.open(t.dir, { readOnly: true });
     try {
       expect(reader.logHead()).toBeUndefined();

@@ -1,4 +1,4 @@
-import { appendFile, rm, stat } from 'node:fs/promises';
+import { appendFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { receiptSignatureHolds } from '@dotscience/core';
@@ -66,5 +66,18 @@ describe('ReceiptLedger under concurrent appends', () => {
     expect((await ledger.read('p')).lines.map((l) => l.receipt.head.count)).toEqual([2]);
     expect((await stat(ledger.dir)).mode & 0o777).toBe(0o700);
     expect((await stat(ledger.fileOf('p'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('given the file replaced (renamed over) between appends, when more receipts are appended, then they go to the file the path names now', async () => {
+    const signer = await ReceiptSigner.fromKeyFile(join(dir, 'key.pem'));
+    const ledger = new ReceiptLedger(join(dir, 'receipts'));
+    const receipt = (count: number) =>
+      signer.sign({ version: 1, project: 'p', head: { count, position: count - 1, logHash: 'a'.repeat(64) }, signedAt: 'now' });
+    await ledger.append('p', [{ receipt: receipt(1) }]);
+    const replacement = join(dir, 'replacement.ndjson');
+    await writeFile(replacement, `${JSON.stringify({ receipt: receipt(7) })}\n`, { mode: 0o600 });
+    await rename(replacement, ledger.fileOf('p'));
+    await ledger.append('p', [{ receipt: receipt(2) }]);
+    expect((await ledger.read('p')).lines.map((l) => l.receipt.head.count)).toEqual([7, 2]);
   });
 });
