@@ -458,8 +458,7 @@ export class DotscienceClient implements ExitGuarded {
 
   /**
    * Write this client's runs to a dotscience hub from now on (configuration
-   * `hub`/`store` and `token`). Fails with AdapterUnavailableError until the
-   * hub client package is installed. No run may be open.
+   * `hub`/`store` and `token`). No run may be open.
    */
   async connect(hubUrl: string, token: string): Promise<void> {
     const hub = parseInput(HubSchema, { hubUrl, token }, 'connect');
