@@ -203,6 +203,8 @@ export {
 export { type WorkloadProgram } from './ports/environment.js';
 export { ObjectStorage, type StoredObject } from './ports/object-storage.js';
 export { type ReadModelCatchUp, type RunPage, type RunPageRequest, RunReadModel } from './ports/read-model.js';
+export { type LedgerLine, ReceiptLedger } from './ports/receipt-ledger.js';
+export { ReceiptSigner } from './ports/receipt-signer.js';
 export { type EntryStat, TreeSource } from './ports/tree-source.js';
 
 // notebooks, queries and statuses

@@ -17,3 +17,4 @@ export { parsedShape } from './parsed-shape.js';
 export { treeSourceContract, type TreeSourceFixture } from './tree-source-contract.js';
 export { objectStorageContract, type ObjectStorageFixture } from './object-storage-contract.js';
 export { dataMaintenanceContract, type DataMaintenanceFixture } from './data-maintenance-contract.js';
+export { receiptLedgerContract, receiptSignerContract } from './receipt-contracts.js';
