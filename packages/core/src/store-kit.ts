@@ -30,6 +30,8 @@ export {
   retryCandidateIn,
 } from './store/append-rules.js';
 
+export { SweptStoreMaintenance, type SweptStore } from './store/swept-store-maintenance.js';
+
 // audit
 export { LOG_BLOCK_RECORDS, logHashOf } from './audit/log-chain.js';
 
