@@ -1,8 +1,21 @@
-import { CheckpointStore, Clock, CodeInspector, DataMaintenance, DataStore, Environment, EventStore, IdGenerator, ObjectStorage } from '@dotscience/core';
+import {
+  CheckpointStore,
+  Clock,
+  CodeInspector,
+  DataMaintenance,
+  DataStore,
+  Environment,
+  EventStore,
+  IdGenerator,
+  ObjectStorage,
+  ReceiptLedger,
+  ReceiptSigner,
+} from '@dotscience/core';
 import { ContainerModule } from 'inversify';
 import { FsCheckpointStore } from './checkpoint/index.js';
 import { FsDataMaintenance, FsDataStore, type FsDataStoreOptions } from './data-store/index.js';
 import { FsEventStore, type FsEventStoreOptions } from './event-store/index.js';
+import { FsReceiptLedger, KeyFileReceiptSigner } from './receipts/index.js';
 import {
   GitCodeInspector,
   NodeEnvironment,
@@ -94,5 +107,25 @@ export function gitCodeInspectorModule(options: GitCodeInspectorOptions = {}, bi
       .toDynamicValue(() => new GitCodeInspector(options))
       .inSingletonScope();
     if (binding.name !== undefined) inspector.whenNamed(binding.name);
+  });
+}
+
+/** Binds `ReceiptLedger` to receipts kept as JSON lines in `directory` (one file per name). */
+export function fsReceiptLedgerModule(directory: string, binding: PortBinding = {}): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    const ledger = bind<ReceiptLedger>(ReceiptLedger)
+      .toDynamicValue(() => new FsReceiptLedger(directory))
+      .inSingletonScope();
+    if (binding.name !== undefined) ledger.whenNamed(binding.name);
+  });
+}
+
+/** Binds `ReceiptSigner` to the Ed25519 key in `keyFile`, made there (0600) on first resolution when there is none. */
+export function keyFileReceiptSignerModule(keyFile: string, binding: PortBinding = {}): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    const signer = bind<ReceiptSigner>(ReceiptSigner)
+      .toDynamicValue(() => KeyFileReceiptSigner.fromKeyFile(keyFile))
+      .inSingletonScope();
+    if (binding.name !== undefined) signer.whenNamed(binding.name);
   });
 }

@@ -1,18 +1,34 @@
 import 'reflect-metadata';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CheckpointStore, Clock, CodeInspector, DataMaintenance, DataStore, Environment, EventStore, IdGenerator, ObjectStorage } from '@dotscience/core';
+import {
+  CheckpointStore,
+  Clock,
+  CodeInspector,
+  DataMaintenance,
+  DataStore,
+  Environment,
+  EventStore,
+  IdGenerator,
+  ObjectStorage,
+  ReceiptLedger,
+  ReceiptSigner,
+} from '@dotscience/core';
 import { Container } from 'inversify';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   FsDataMaintenance,
   FsDataStore,
   FsEventStore,
+  FsReceiptLedger,
   GitCodeInspector,
+  KeyFileReceiptSigner,
   fsCheckpointStoreModule,
   fsDataStoreModule,
   fsEventStoreModule,
+  fsReceiptLedgerModule,
   gitCodeInspectorModule,
+  keyFileReceiptSignerModule,
   workstationModule,
 } from '../src/index.js';
 import { collect, metricEvent, tempStoreDir } from './event-store/fixtures.js';
@@ -33,6 +49,8 @@ describe('adapters-fs container modules', () => {
       fsCheckpointStoreModule(join(dir, 'checkpoints')),
       workstationModule(),
       gitCodeInspectorModule(),
+      fsReceiptLedgerModule(join(dir, 'receipts')),
+      keyFileReceiptSignerModule(join(dir, 'keys', 'anchor.pem')),
     );
     return { container, dir };
   }
@@ -53,6 +71,18 @@ describe('adapters-fs container modules', () => {
     expect(container.get<CodeInspector>(CodeInspector)).toBeInstanceOf(GitCodeInspector);
     expect(container.get<Environment>(Environment)).toBeDefined();
     expect(container.get<CheckpointStore>(CheckpointStore)).toBeDefined();
+    await container.unbindAllAsync();
+  });
+
+  it('given the receipt modules, when resolved, then the ledger keeps its files in the configured directory and the signer its key in the configured file', async () => {
+    const { container, dir } = await containerIn();
+    const ledger = container.get<ReceiptLedger>(ReceiptLedger);
+    expect(ledger).toBeInstanceOf(FsReceiptLedger);
+    expect((ledger as FsReceiptLedger).dir).toBe(join(dir, 'receipts'));
+    const signer = await container.getAsync<ReceiptSigner>(ReceiptSigner);
+    expect(signer).toBeInstanceOf(KeyFileReceiptSigner);
+    expect(await container.getAsync<ReceiptSigner>(ReceiptSigner)).toBe(signer);
+    expect((await KeyFileReceiptSigner.fromKeyFile(join(dir, 'keys', 'anchor.pem'))).publicKey).toBe(signer.publicKey);
     await container.unbindAllAsync();
   });
 

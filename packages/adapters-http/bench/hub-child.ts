@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { FsDataStore, FsEventStore, ReceiptLedger, ReceiptSigner } from '@dotscience/adapters-fs';
+import { FsDataStore, FsEventStore, FsReceiptLedger, KeyFileReceiptSigner } from '@dotscience/adapters-fs';
 import { GENESIS_HASH, type NewEvent } from '@dotscience/core';
 import { chainEvents } from '@dotscience/core/store-kit';
 import { chainOf } from '../src/server/append-answers.js';
@@ -55,8 +55,8 @@ export function opening(stream: string, events: NewEvent[], lastRevision: number
  * without receipts, for an A/B of what each costs.
  */
 export async function serveHub(root: string, { gateOff = false, receiptsOff = false } = {}): Promise<void> {
-  const signer = await ReceiptSigner.fromKeyFile(join(root, 'hub-signing-key.pem'));
-  const ledger = new ReceiptLedger(join(root, 'receipts'));
+  const signer = await KeyFileReceiptSigner.fromKeyFile(join(root, 'hub-signing-key.pem'));
+  const ledger = new FsReceiptLedger(join(root, 'receipts'));
   const server = new HubServer({
     admitAnyEvent: gateOff,
     ...(receiptsOff

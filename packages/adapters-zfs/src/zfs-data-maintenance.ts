@@ -1,16 +1,11 @@
-import type { DataMaintenance, GarbageCollected, GarbageCollectionOptions, VersionRef } from '@dotscience/core';
+import type { SnapshotsCollected } from '@dotscience/core';
+import { SweptStoreMaintenance } from '@dotscience/core/store-kit';
 import type { ZfsDataStore } from './zfs-data-store.js';
 
 /** The upkeep of a ZFS data store: snapshots and clones dotscience made that no referenced version needs are destroyed. */
-export class ZfsDataMaintenance implements DataMaintenance {
-  constructor(private readonly store: ZfsDataStore) {}
-
-  get kind(): string {
-    return this.store.kind;
-  }
-
-  async collectGarbage(referenced: readonly VersionRef[], options: GarbageCollectionOptions = {}): Promise<GarbageCollected> {
-    return { holds: 'snapshots', ...(await this.store.gc(referenced, { dryRun: options.dryRun ?? false })) };
+export class ZfsDataMaintenance extends SweptStoreMaintenance<SnapshotsCollected> {
+  constructor(store: ZfsDataStore) {
+    super(store, 'snapshots');
   }
 
   /** The pool checksums every block itself (`zpool scrub`): there is no content of dotscience's own to rehash. */

@@ -6,7 +6,7 @@
  */
 
 // events
-export { BatchCanonicalFields } from './events/fast/batch-canonical-fields.js';
+export { type BatchCanonicalFieldsOptions, type BatchEvent, batchCanonicalFields, takeDataTextVouch } from './events/fast/batch-canonical-fields.js';
 export { bodyOf, type CanonicalFields, chainEvents, chainHashOfFields, type HashedFields, type SealedEvent } from './events/hash-chain.js';
 export { type ParsedNewEvents, parseNewEvent, parseNewEvents } from './events/new-event-parsing.js';
 
@@ -29,6 +29,8 @@ export {
   type RetryCandidate,
   retryCandidateIn,
 } from './store/append-rules.js';
+
+export { SweptStoreMaintenance, type SweptStore } from './store/swept-store-maintenance.js';
 
 // audit
 export { LOG_BLOCK_RECORDS, logHashOf } from './audit/log-chain.js';

@@ -3,12 +3,12 @@ import { dirname, join } from 'node:path';
 import {
   FsDataStore,
   FsEventStore,
-  ReceiptLedger,
-  ReceiptSigner,
   fsCheckpointStoreModule,
   fsDataStoreModule,
   fsEventStoreModule,
+  fsReceiptLedgerModule,
   gitCodeInspectorModule,
+  keyFileReceiptSignerModule,
   workstationModule,
   type FsEventStoreOptions,
   type GitCodeInspector,
@@ -33,6 +33,8 @@ import {
   EventStore,
   IdGenerator,
   ObjectStorage,
+  ReceiptLedger,
+  ReceiptSigner,
   RunReadModel,
   ProvenanceReadModel,
   type RunServices,
@@ -49,6 +51,7 @@ import type { DataLocation, StoreLocation } from './configuration/storage-locati
 import { runsWereLeftOpen } from './annotations/open-run-notes.js';
 import { PathRoutedDataStore } from './data-routing/path-routed-data-store.js';
 import { hubClientOptions } from './hub/hub-client-options.js';
+import { localFolderOf } from './hub/kept-receipts.js';
 
 /**
  * The composition root: the one place where ports are bound to adapters, chosen
@@ -227,10 +230,23 @@ function environmentModule(): ContainerModule {
   });
 }
 
+/** The key `ds audit anchor` signs a local store's head with, in the store's folder (made 0600 on first use). */
+export const ANCHOR_SIGNING_KEY_FILE = 'anchor-signing-key.pem';
+
+/**
+ * ReceiptLedger: the receipts hubs signed for this store's pushes, kept in its folder
+ * (`receipts/<hub project>.ndjson`); ReceiptSigner: the key that anchors its head.
+ */
+function localReceiptsModules(configuration: Configuration): ContainerModule[] {
+  const folder = localFolderOf(configuration);
+  return [fsReceiptLedgerModule(join(folder, 'receipts')), keyFileReceiptSignerModule(join(folder, ANCHOR_SIGNING_KEY_FILE))];
+}
+
 /** A container with every port bound as `configuration` says. Nothing is opened until resolved. */
 async function createContainer(configuration: Configuration, options: OpenOptions = {}): Promise<Container> {
   const container = new Container();
   await container.loadAsync(
+    ...localReceiptsModules(configuration),
     eventStoreModule(configuration.store, options, configuration),
     dataStoreModule(configuration.data, options, configuration),
     fsCheckpointStoreModule(configuration.checkpointsDirectory),
@@ -254,7 +270,24 @@ export interface Dotscience extends RunServices {
   runReadModel(): Promise<RunReadModel>;
   /** The datasets, models and provenance read model (the same file as the runs'), opened on first ask. */
   provenanceReadModel(): Promise<ProvenanceReadModel>;
+  /** The receipts hubs signed for this store's pushes, kept in its folder. */
+  readonly receipts: ReceiptLedger;
+  /** The signer of this store's anchors (`ds audit anchor`); its key is made on first ask. */
+  anchorSigner(): Promise<ReceiptSigner>;
   close(): Promise<void>;
+}
+
+/** The ports an SDK client needs before it opens any store: run ids and this process's environment. */
+export interface WorkstationPorts {
+  readonly ids: IdGenerator;
+  readonly environment: Environment;
+}
+
+/** The workstation's ports (ids, clock, environment), bound as in every container, without a store. */
+export function composeWorkstation(): WorkstationPorts {
+  const container = new Container();
+  container.load(workstationModule());
+  return { ids: container.get<IdGenerator>(IdGenerator), environment: container.get<Environment>(Environment) };
 }
 
 /**
@@ -303,6 +336,8 @@ export async function openDotscience(options: OpenOptions = {}): Promise<Dotscie
       environment: container.get<Environment>(Environment),
       runReadModel: () => container.getAsync<RunReadModel>(RunReadModel),
       provenanceReadModel: () => container.getAsync<ProvenanceReadModel>(ProvenanceReadModel),
+      receipts: container.get<ReceiptLedger>(ReceiptLedger),
+      anchorSigner: () => container.getAsync<ReceiptSigner>(ReceiptSigner),
       // The hub is the shared store: the versions written through it are numbered by it (D104).
       numbersVersions: configuration.store.kind === 'hub' ? 'hub' : 'local',
       close: () => (closed ??= container.unbindAllAsync()),
@@ -357,8 +392,10 @@ export interface HubSite {
 }
 
 async function hubReceipts(root: string): Promise<HubReceipts> {
-  const signer = await ReceiptSigner.fromKeyFile(join(root, HUB_SIGNING_KEY_FILE));
-  const ledger = new ReceiptLedger(join(root, 'receipts'));
+  const container = new Container();
+  container.load(keyFileReceiptSignerModule(join(root, HUB_SIGNING_KEY_FILE)), fsReceiptLedgerModule(join(root, 'receipts')));
+  const signer = await container.getAsync<ReceiptSigner>(ReceiptSigner);
+  const ledger = container.get<ReceiptLedger>(ReceiptLedger);
   return {
     sign: (receipt) => signer.sign(receipt),
     record: (project, receipt) => ledger.append(project, [{ receipt }]),

@@ -112,6 +112,7 @@ export type {
   RunView,
   RunsState,
   SignedReceipt,
+  LedgerLine,
   VersionRef,
   Workload,
   WriterMeta,

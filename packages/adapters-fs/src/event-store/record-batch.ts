@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { NewEvent, RecordedEvent } from '@dotscience/core';
-import { BatchCanonicalFields, bodyOf, type CanonicalFields } from '@dotscience/core/store-kit';
+import { batchCanonicalFields, bodyOf, takeDataTextVouch, type CanonicalFields } from '@dotscience/core/store-kit';
 import { FRAME_HEADER_BYTES, lengthChecksum } from './record-frame.js';
 import { metaRecordText } from './record-meta.js';
 import type { RecordWorker } from './record-worker.js';
@@ -37,11 +37,19 @@ export function sealJobEnd(from: number, count: number): number {
 
 /**
  * Seal `events` onto a stream head and encode them as framed records in one buffer,
- * all on this thread. The chain is core's (`BatchCanonicalFields`, `bodyOf`: what
- * chainEvents computes), so every store agrees on it.
+ * all on this thread. The chain is core's (`batchCanonicalFields`, `bodyOf`: what
+ * chainEvents computes), so every store agrees on it. `dataTextIsCanonical`: whether
+ * parseNewEvents vouched for the events' data texts (`takeDataTextVouch`).
  */
-export function sealAndEncode(stream: string, head: StreamHead, events: readonly NewEvent[], firstPosition: number, recordedAt: string): EncodedRecords {
-  const canonical = new BatchCanonicalFields(stream, events);
+export function sealAndEncode(
+  stream: string,
+  head: StreamHead,
+  events: readonly NewEvent[],
+  firstPosition: number,
+  recordedAt: string,
+  dataTextIsCanonical = takeDataTextVouch(events),
+): EncodedRecords {
+  const canonical: BatchTexts = { stream, dataTextIsCanonical };
   const job = jobOf(canonical, head, events, 0, events.length, firstPosition, JSON.stringify(recordedAt), Buffer.allocUnsafe);
   job.prevHash = head.hash;
   return encodedRecords(stream, head, events, firstPosition, recordedAt, [sealRecords(ON_THIS_THREAD, job, head.hash)]);
@@ -62,7 +70,7 @@ export async function sealAndEncodeInParallel(
   firstPosition: number,
   recordedAt: string,
 ): Promise<EncodedRecords> {
-  const canonical = new BatchCanonicalFields(stream, events);
+  const canonical: BatchTexts = { stream, dataTextIsCanonical: takeDataTextVouch(events) };
   const recordedAtJson = JSON.stringify(recordedAt);
   const jobs: Promise<SealedRecords>[] = [];
   try {
@@ -78,7 +86,13 @@ export async function sealAndEncodeInParallel(
   } catch {
     // The worker failed: below, on this thread.
   }
-  return sealAndEncode(stream, head, events, firstPosition, recordedAt);
+  return sealAndEncode(stream, head, events, firstPosition, recordedAt, canonical.dataTextIsCanonical);
+}
+
+/** What writing an append's canonical texts needs: its stream, and whether its data texts are vouched for. */
+interface BatchTexts {
+  stream: string;
+  dataTextIsCanonical: boolean;
 }
 
 /** UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units). */
@@ -96,7 +110,7 @@ type Allocate = (size: number) => Buffer<ArrayBuffer>;
 
 /** Events [from, to) as a seal job: each body written after a 64-byte prevHash slot, with where its fields end and its shape (prevHash to be set by the caller). */
 function jobOf(
-  canonical: BatchCanonicalFields,
+  canonical: BatchTexts,
   head: StreamHead,
   events: readonly NewEvent[],
   from: number,
@@ -112,11 +126,11 @@ function jobOf(
   let shapeTexts: CanonicalFields | undefined;
   let shape: RecordShape | undefined;
   let at = 0;
+  const texts = batchCanonicalFields(canonical.stream, events, head.revision + 1, { from, to, dataTextIsCanonical: canonical.dataTextIsCanonical });
   for (let k = 0; k < count; k++) {
-    const i = from + k;
-    const { id, type, schemaVersion, data, meta } = events[i]!;
-    const fields = canonical.of({ id, type, schemaVersion, revision: head.revision + 1 + i, data, meta });
-    // BatchCanonicalFields hands out the same meta, schema version and type texts while they stay equal.
+    const fields = texts[k]!;
+    const meta = events[from + k]!.meta;
+    // batchCanonicalFields hands out the same meta, schema version and type texts while they stay equal.
     if (shape === undefined || fields.meta !== shapeTexts!.meta || fields.schemaVersion !== shapeTexts!.schemaVersion || fields.type !== shapeTexts!.type) {
       shape = shapeFor(fields, meta);
       shapeTexts = fields;

@@ -1,2 +1,2 @@
-export { ReceiptSigner } from './receipt-signer.js';
-export { ReceiptLedger, LedgerLineSchema, receiptsOfStream, type LedgerLine } from './receipt-ledger.js';
+export { KeyFileReceiptSigner } from './receipt-signer.js';
+export { FsReceiptLedger, LedgerLineSchema, receiptsOfStream, type LedgerLine } from './receipt-ledger.js';

@@ -1,12 +1,15 @@
 import { statSync } from 'node:fs';
-import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SignedReceiptSchema, type SignedReceipt } from '@dotscience/core';
+import { SignedReceiptSchema, type ReceiptLedger, type SignedReceipt } from '@dotscience/core';
 import { z } from 'zod';
 
 /** A kept receipt, and the hub that signed it (absent in a hub's own ledger). */
 export const LedgerLineSchema = z.object({ hub: z.string().optional(), receipt: SignedReceiptSchema });
 export type LedgerLine = z.infer<typeof LedgerLineSchema>;
+
+/** A name's file: the name, URI-encoded (no slash, no NUL), then this. */
+const SUFFIX = '.ndjson';
 
 /**
  * Receipts kept as JSON lines, one file per name (a project) in a directory (0700, files
@@ -14,7 +17,7 @@ export type LedgerLine = z.infer<typeof LedgerLineSchema>;
  * label); a client keeps the receipts a hub gave it. A line that does not parse (a torn
  * last line after a crash) is skipped and counted.
  */
-export class ReceiptLedger {
+export class FsReceiptLedger implements ReceiptLedger {
   /** Per file: the lines waiting for the write in flight to end, and who waits for them. */
   private readonly pending = new Map<string, { text: string; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }>();
   /** The file of each name written so far (a hub writes one project's file again and again). */
@@ -29,7 +32,7 @@ export class ReceiptLedger {
   fileOf(name: string): string {
     let file = this.files.get(name);
     if (file === undefined) {
-      file = join(this.dir, `${encodeURIComponent(name)}.ndjson`);
+      file = join(this.dir, `${encodeURIComponent(name)}${SUFFIX}`);
       if (this.files.size >= 10_000) this.files.clear();
       this.files.set(name, file);
     }
@@ -146,6 +149,21 @@ export class ReceiptLedger {
       }
     }
     return { lines, unreadable };
+  }
+
+  /** Every name with a file in the directory (none when it was never made), sorted. */
+  async names(): Promise<string[]> {
+    let files: string[];
+    try {
+      files = await readdir(this.dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    return files
+      .filter((file) => file.endsWith(SUFFIX))
+      .map((file) => decodeURIComponent(file.slice(0, -SUFFIX.length)))
+      .sort();
   }
 }
 

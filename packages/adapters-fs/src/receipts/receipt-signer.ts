@@ -1,14 +1,14 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { receiptMessage, type SignedReceipt, type UnsignedReceipt } from '@dotscience/core';
+import { receiptMessage, type ReceiptSigner, type SignedReceipt, type UnsignedReceipt } from '@dotscience/core';
 
 /**
  * Signs receipts (core audit/signed-receipt.ts) with an Ed25519 key kept in one PEM file,
  * made on first use: readable by its owner only (0600, in a directory made 0700), since
  * whoever reads it can sign heads in this signer's name.
  */
-export class ReceiptSigner {
+export class KeyFileReceiptSigner implements ReceiptSigner {
   private constructor(
     private readonly key: KeyObject,
     /** The public key, SPKI DER in base64, as receipts carry it. */
@@ -16,7 +16,7 @@ export class ReceiptSigner {
   ) {}
 
   /** The signer whose key is in `keyFile`, created there (0600) when there is none. */
-  static async fromKeyFile(keyFile: string): Promise<ReceiptSigner> {
+  static async fromKeyFile(keyFile: string): Promise<KeyFileReceiptSigner> {
     let pem: string;
     try {
       pem = await readFile(keyFile, 'utf8');
@@ -35,7 +35,7 @@ export class ReceiptSigner {
     }
     const key = createPrivateKey(pem);
     const publicKey = createPublicKey(key).export({ format: 'der', type: 'spki' }).toString('base64');
-    return new ReceiptSigner(key, publicKey);
+    return new KeyFileReceiptSigner(key, publicKey);
   }
 
   sign(receipt: UnsignedReceipt): SignedReceipt {

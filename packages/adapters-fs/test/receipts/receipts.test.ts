@@ -2,10 +2,10 @@ import { appendFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { receiptSignatureHolds } from '@dotscience/core';
-import { ReceiptLedger, ReceiptSigner } from '../../src/receipts/index.js';
+import { FsReceiptLedger, KeyFileReceiptSigner } from '../../src/receipts/index.js';
 import { tempStoreDir } from '../event-store/fixtures.js';
 
-describe('ReceiptSigner and ReceiptLedger', () => {
+describe('KeyFileReceiptSigner and FsReceiptLedger', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
   beforeEach(async () => ({ dir, cleanup } = await tempStoreDir()));
@@ -13,10 +13,10 @@ describe('ReceiptSigner and ReceiptLedger', () => {
 
   it('given no key, when a signer starts, then it makes one readable by its owner only, and a second start signs with the same key', async () => {
     const keyFile = join(dir, 'hub', 'key.pem');
-    const first = await ReceiptSigner.fromKeyFile(keyFile);
+    const first = await KeyFileReceiptSigner.fromKeyFile(keyFile);
     expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
     expect((await stat(join(dir, 'hub'))).mode & 0o777).toBe(0o700);
-    const again = await ReceiptSigner.fromKeyFile(keyFile);
+    const again = await KeyFileReceiptSigner.fromKeyFile(keyFile);
     expect(again.publicKey).toBe(first.publicKey);
     const receipt = again.sign({ version: 1, project: 'p', head: { count: 0, position: -1, logHash: 'a'.repeat(64) }, signedAt: 'now' });
     expect(receipt.publicKey).toBe(first.publicKey);
@@ -24,8 +24,8 @@ describe('ReceiptSigner and ReceiptLedger', () => {
   });
 
   it('given receipts appended and a torn last line, when read, then the whole lines come back and the torn one is counted', async () => {
-    const signer = await ReceiptSigner.fromKeyFile(join(dir, 'key.pem'));
-    const ledger = new ReceiptLedger(join(dir, 'receipts'));
+    const signer = await KeyFileReceiptSigner.fromKeyFile(join(dir, 'key.pem'));
+    const ledger = new FsReceiptLedger(join(dir, 'receipts'));
     const receipt = signer.sign({ version: 1, project: 'p', head: { count: 3, position: 2, logHash: 'a'.repeat(64) }, signedAt: 'now' });
     await ledger.append('p', [{ receipt }, { hub: 'http://hub', receipt }]);
     await appendFile(ledger.fileOf('p'), '{"receipt":{"versi');
@@ -37,15 +37,15 @@ describe('ReceiptSigner and ReceiptLedger', () => {
   });
 });
 
-describe('ReceiptLedger under concurrent appends', () => {
+describe('FsReceiptLedger under concurrent appends', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
   beforeEach(async () => ({ dir, cleanup } = await tempStoreDir()));
   afterEach(() => cleanup());
 
   it('given 200 appends at once, then every line is written once, whole, in the order given', async () => {
-    const signer = await ReceiptSigner.fromKeyFile(join(dir, 'key.pem'));
-    const ledger = new ReceiptLedger(join(dir, 'receipts'));
+    const signer = await KeyFileReceiptSigner.fromKeyFile(join(dir, 'key.pem'));
+    const ledger = new FsReceiptLedger(join(dir, 'receipts'));
     const receipts = Array.from({ length: 200 }, (_, i) =>
       signer.sign({ version: 1, project: 'p', head: { count: i + 1, position: i, logHash: 'a'.repeat(64) }, signedAt: 'now' }),
     );
@@ -56,8 +56,8 @@ describe('ReceiptLedger under concurrent appends', () => {
   });
 
   it('given the receipts directory removed after a write, when more receipts are appended, then it is made again (0700) and holds them', async () => {
-    const signer = await ReceiptSigner.fromKeyFile(join(dir, 'key.pem'));
-    const ledger = new ReceiptLedger(join(dir, 'receipts'));
+    const signer = await KeyFileReceiptSigner.fromKeyFile(join(dir, 'key.pem'));
+    const ledger = new FsReceiptLedger(join(dir, 'receipts'));
     const receipt = (count: number) =>
       signer.sign({ version: 1, project: 'p', head: { count, position: count - 1, logHash: 'a'.repeat(64) }, signedAt: 'now' });
     await ledger.append('p', [{ receipt: receipt(1) }]);

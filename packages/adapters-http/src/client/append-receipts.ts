@@ -1,5 +1,5 @@
 import { canonicalJson, eventHash, parseInput, type AppendResult, type ExpectedRevision, type NewEvent, type RecordedEvent } from '@dotscience/core';
-import { BatchCanonicalFields, chainHashOfFields, type CanonicalFields } from '@dotscience/core/store-kit';
+import { batchCanonicalFields, chainHashOfFields, takeDataTextVouch, type CanonicalFields } from '@dotscience/core/store-kit';
 import { AppendChainResponseSchema, type AppendChainResponse } from '../wire/wire-schemas.js';
 import { parseAppendAnswer, refusalOf, type Refusal } from './append-answer.js';
 
@@ -13,20 +13,15 @@ export type ReadBack = (fromRevision: number, count: number) => Promise<Recorded
  * written once, and a type or meta equal to the previous event's reuses its text.
  */
 export function canonicalTextsOf(stream: string, sent: readonly NewEvent[]): CanonicalFields[] {
-  const batch = new BatchCanonicalFields(stream, sent); // `sent` as parseAppend returned it: its data written natively
-  const texts = new Array<CanonicalFields>(sent.length);
-  for (let i = 0; i < sent.length; i++) {
-    const { id, type, schemaVersion, data, meta } = sent[i]!;
-    texts[i] = batch.of({ id, type, schemaVersion, revision: 0, data, meta });
-  }
-  return texts;
+  // `sent` as parseAppend returned it: its data written natively. Revisions are set once the hub has answered.
+  return batchCanonicalFields(stream, sent, 0, { dataTextIsCanonical: takeDataTextVouch(sent) });
 }
 
 /**
  * The append request's JSON body written from the events' canonical texts, so each
  * event is written once for both the request and the proof (canonical JSON is JSON).
  * A type, schemaVersion or meta that every event has alike is written once, in
- * `common` (the texts of equal values are one string, see BatchCanonicalFields, so
+ * `common` (the texts of equal values are one string, see batchCanonicalFields, so
  * telling them alike costs a comparison of references).
  */
 export function appendRequestBody(texts: readonly CanonicalFields[], expectedRevision: ExpectedRevision): string {

@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { localFolderOf, LogChain, signLocalHead } from '@dotscience/sdk';
+import { LogChain, signLocalHead } from '@dotscience/sdk';
 import { printJson } from '../output/json-output.js';
 import { withStoreForReading } from '../store-access.js';
 
@@ -21,7 +20,7 @@ export function registerAuditAnchorCommand(audit: Command): void {
       const receipt = await withStoreForReading(command, async (ds) => {
         const chain = new LogChain();
         for await (const e of ds.events.readAll()) chain.add(e.hash, e.position);
-        return signLocalHead(join(localFolderOf(ds.configuration), 'anchor-signing-key.pem'), ds.configuration.projectId, chain.head());
+        return signLocalHead(await ds.anchorSigner(), ds.configuration.projectId, chain.head());
       });
       printJson(receipt);
     });

@@ -17,43 +17,33 @@ async function annotate(command: Command, ref: string, changes: RunAnnotationCom
   });
 }
 
+/** A command `name` that says something of one run (its first argument, `<run>`). */
+function runAnnotationCommand(program: Command, name: string, description: string): Command {
+  return program.command(name).description(description).argument('<run>', 'run id or a unique prefix of it');
+}
+
 /** `ds tag`, `ds note`, `ds archive`, `ds restore`, `ds delete`: what is said of a run after it was published. */
 export function registerRunAnnotationCommands(program: Command): void {
-  program
-    .command('tag')
-    .description('set (key=value) or remove (key=) tags on a run, after the fact (its recorded events are not changed)')
-    .argument('<run>', 'run id or a unique prefix of it')
+  runAnnotationCommand(program, 'tag', 'set (key=value) or remove (key=) tags on a run, after the fact (its recorded events are not changed)')
     .argument('<tags...>', 'key=value pairs; key= removes the tag')
     .action(async (ref: string, tags: string[], _options: unknown, command: Command) => {
       const changes = tags.map((pair): RunAnnotationCommand => ({ kind: 'tag', ...tagArgument(pair) }));
       await annotate(command, ref, changes, (runId) => `run ${runId} tagged ${tags.join(' ')}`);
     });
-  program
-    .command('note')
-    .description('add a note to a run (kept with who wrote it and when)')
-    .argument('<run>', 'run id or a unique prefix of it')
+  runAnnotationCommand(program, 'note', 'add a note to a run (kept with who wrote it and when)')
     .argument('<text>', 'the note')
     .action(async (ref: string, note: string, _options: unknown, command: Command) => {
       await annotate(command, ref, [{ kind: 'note', note }], (runId) => `note added to run ${runId}`);
     });
-  program
-    .command('archive')
-    .description('hide a run from ds runs (ds runs --archived shows it; ds restore brings it back)')
-    .argument('<run>', 'run id or a unique prefix of it')
-    .action(async (ref: string, _options: unknown, command: Command) => {
+  runAnnotationCommand(program, 'archive', 'hide a run from ds runs (ds runs --archived shows it; ds restore brings it back)').action(
+    async (ref: string, _options: unknown, command: Command) => {
       await annotate(command, ref, [{ kind: 'archive' }], (runId) => `run ${runId} archived`);
-    });
-  program
-    .command('restore')
-    .description('bring an archived run back into ds runs')
-    .argument('<run>', 'run id or a unique prefix of it')
-    .action(async (ref: string, _options: unknown, command: Command) => {
-      await annotate(command, ref, [{ kind: 'restore' }], (runId) => `run ${runId} restored`);
-    });
-  program
-    .command('delete')
-    .description('delete a run: hidden everywhere, and ds gc may drop data no other run uses; who deleted it and why are kept')
-    .argument('<run>', 'run id or a unique prefix of it')
+    },
+  );
+  runAnnotationCommand(program, 'restore', 'bring an archived run back into ds runs').action(async (ref: string, _options: unknown, command: Command) => {
+    await annotate(command, ref, [{ kind: 'restore' }], (runId) => `run ${runId} restored`);
+  });
+  runAnnotationCommand(program, 'delete', 'delete a run: hidden everywhere, and ds gc may drop data no other run uses; who deleted it and why are kept')
     .option('--reason <text>', 'why it is deleted (kept in the audit trail; required)')
     .action(async (ref: string, options: { reason?: string }, command: Command) => {
       if (options.reason === undefined || options.reason.trim() === '')

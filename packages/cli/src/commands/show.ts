@@ -18,7 +18,7 @@ export function registerShowCommand(program: Command): void {
       await withStoreForReading(command, async (ds) => {
         const run = await resolveRun(await runReadModel(ds), ref);
         // Who pushed it, as a hub signed it (the token it authenticated), not what the client claimed.
-        const pushes = runPushes(await streamReceipts(ds.events, ds.configuration, `run-${run.runId}`));
+        const pushes = runPushes(await streamReceipts(ds.events, ds.configuration, ds.receipts, `run-${run.runId}`));
         if (options.json) printJson(pushes.length === 0 ? withParent(run) : { ...withParent(run), pushes });
         else printText([runDetails(run, await datasetsOf(ds, run)), ...pushLines(pushes)].join('\n'));
       });

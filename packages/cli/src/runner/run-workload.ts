@@ -196,7 +196,7 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
         data: withProgress(ports.data),
         code: new CodeVersionAtStart(workload.codeVersion, { inspector: ports.code, exclude: workload.exclude }),
         // The program's blocks ran in the environment described at its start (the same process).
-        environment: { describe: () => Promise.resolve(workload.environment) },
+        environment: { describe: () => Promise.resolve(workload.environment), describeProcess: () => workload.environment },
         clock: ports.clock,
       };
       const parent = { command: [...options.command], cwd, workloadId };

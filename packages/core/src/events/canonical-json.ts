@@ -1,4 +1,5 @@
 import { flattened } from './fast/flat-string.js';
+import { jsonKey } from './fast/json-key.js';
 import { jsonString } from './fast/json-string.js';
 import { primitiveArrayJson } from './fast/primitive-array-json.js';
 import { sortedKeys } from './fast/sorted-keys.js';
@@ -53,7 +54,7 @@ function write(value: JsonValue | undefined): string {
         const k = keys[i]!;
         const v = value[k];
         if (v === undefined) continue;
-        out += separator + jsonString(k) + ':' + write(v);
+        out += separator + jsonKey(k) + write(v);
         separator = ',';
       }
       return out + '}';

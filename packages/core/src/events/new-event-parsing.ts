@@ -7,9 +7,9 @@ import type { JsonValue } from './json.js';
 /**
  * An append's events as parseNewEvents returns them, and whether JSON.stringify writes every
  * event's data as canonical JSON (true when each data is a plain copy made with its objects'
- * keys in canonical order and no array-index key). BatchCanonicalFields built on the array
- * takes that fact (sets it false), so an array whose data a caller changes afterwards is not
- * trusted a second time. A non-enumerable property: the array compares as a plain array.
+ * keys in canonical order and no array-index key). A store takes that fact (takeDataTextVouch
+ * sets it false) before writing the texts with batchCanonicalFields, so an array whose data a
+ * caller changes afterwards is not trusted a second time. A non-enumerable property: the array compares as a plain array.
  */
 export type ParsedNewEvents = NewEvent[] & { dataTextIsCanonical: boolean };
 

@@ -15,5 +15,11 @@ export interface Environment {
    * version and installed packages.
    */
   describe(cwd: string, workload?: WorkloadProgram): Promise<EnvironmentInfo>;
+  /**
+   * This process's runtime, OS, host and user, read synchronously (no package versions:
+   * those take reading project files): what an SDK run started without a store records
+   * until `describe` answers. The same four fields `describe(cwd)` gives without a workload.
+   */
+  describeProcess(): EnvironmentInfo;
 }
 export const Environment = Symbol.for('dotscience.Environment');

@@ -118,6 +118,19 @@ export function environmentContract(name: string, factory: () => Environment): v
       const [a, b] = [await environment.describe(await tempDirectory()), await environment.describe(await tempDirectory())];
       expect({ runtime: b.runtime, os: b.os, host: b.host, user: b.user }).toEqual({ runtime: a.runtime, os: a.os, host: a.host, user: a.user });
     });
+
+    it('describes this process synchronously as describe does without a workload: runtime, OS, host and user', async () => {
+      const environment = factory();
+      const process = environment.describeProcess();
+      expect(EnvironmentInfoSchema.parse(process)).toEqual(process);
+      const described = await environment.describe(await tempDirectory());
+      expect({ runtime: process.runtime, os: process.os, host: process.host, user: process.user }).toEqual({
+        runtime: described.runtime,
+        os: described.os,
+        host: described.host,
+        user: described.user,
+      });
+    });
   });
 }
 

@@ -95,7 +95,10 @@ export function testServices(): TestServices {
     clock: { now: () => new Date(Date.UTC(2026, 1, 1, 0, 0, tick++)).toISOString() },
     ids: { newId: () => `00000000-0000-4000-8000-${(++id).toString(16).padStart(12, '0')}` },
     code: { inspect: async (_cwd, script) => ({ gitCommit: 'c0ffee', dirty: false, ...(script ? { scriptDigest: `sha256:${'1'.repeat(64)}` } : {}) }) },
-    environment: { describe: async () => ({ runtime: 'node 20', os: 'linux', host: 'box', user: 'ada' }) },
+    environment: {
+      describe: async () => ({ runtime: 'node 20', os: 'linux', host: 'box', user: 'ada' }),
+      describeProcess: () => ({ runtime: 'node 20', os: 'linux', host: 'box', user: 'ada' }),
+    },
   };
 }
 

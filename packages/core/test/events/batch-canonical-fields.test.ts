@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { BatchCanonicalFields, parseNewEvent, parseNewEvents } from '../../src/store-kit.js';
+import { batchCanonicalFields, parseNewEvent, parseNewEvents, takeDataTextVouch } from '../../src/store-kit.js';
 import { canonicalFields } from '../../src/events/hash-chain.js';
 import { canonicalJson, type JsonValue, type NewEvent } from '../../src/index.js';
 
@@ -19,8 +19,8 @@ const event = (revision: number, m: unknown, type = 'MetricRecorded', data: unkn
   meta: m,
 });
 
-describe('canonical texts for the events of one append (BatchCanonicalFields)', () => {
-  it('given any batch of events, writes exactly what canonicalFields writes for each, in order', () => {
+describe('canonical texts for the events of one append (batchCanonicalFields)', () => {
+  it('given any batch of events and any range of it, writes exactly what canonicalFields writes for each, in order', () => {
     // Metas are drawn from a small pool so that equal, unequal and nearly equal neighbours all occur.
     const metaPool = fc.constantFrom<unknown>(
       meta(),
@@ -43,40 +43,43 @@ describe('canonical texts for the events of one append (BatchCanonicalFields)', 
     const batch = fc.array(fc.record({ m: fc.oneof(metaPool, fc.jsonValue()), type: fc.constantFrom('A', 'B', 'ünï"code'), data: fc.jsonValue() }), {
       maxLength: 30,
     });
+    const range = fc.tuple(fc.nat(32), fc.nat(32));
     fc.assert(
-      fc.property(fc.string(), batch, (stream, events) => {
-        const writer = new BatchCanonicalFields(stream);
-        events.forEach(({ m, type, data }, i) => {
-          const e = event(i, m, type, data);
-          expect(writer.of(e)).toEqual(canonicalFields({ ...e, stream }));
-        });
+      fc.property(fc.string(), batch, fc.integer({ min: -1, max: 1e6 }), range, (stream, drawn, firstRevision, [a, b]) => {
+        const events = drawn.map(({ m, type, data }, i) => event(i, m, type, data));
+        const [from, to] = [Math.min(a, b, events.length), Math.min(Math.max(a, b), events.length)];
+        const plain = events.slice(from, to).map((e, k) => canonicalFields({ ...e, stream, revision: firstRevision + from + k }));
+        expect(batchCanonicalFields(stream, events, firstRevision, { from, to })).toEqual(plain);
+        if (from === 0 && to === events.length) expect(batchCanonicalFields(stream, events, firstRevision)).toEqual(plain);
       }),
       { numRuns: 1000 },
     );
   });
 
   it('given two events whose metas differ only in a nested value, writes each its own meta', () => {
-    const writer = new BatchCanonicalFields('run-a');
-    expect(writer.of(event(0, meta())).meta).toBe('{"actor":{"host":"lab-1","user":"ada"},"correlationId":"run-1","sdkVersion":"0.1.0"}');
-    expect(writer.of(event(1, meta({ actor: { user: 'ada', host: 'lab-2' } }))).meta).toBe(
-      '{"actor":{"host":"lab-2","user":"ada"},"correlationId":"run-1","sdkVersion":"0.1.0"}',
-    );
+    const [first, second] = batchCanonicalFields('run-a', [event(0, meta()), event(1, meta({ actor: { user: 'ada', host: 'lab-2' } }))], 0);
+    expect(first!.meta).toBe('{"actor":{"host":"lab-1","user":"ada"},"correlationId":"run-1","sdkVersion":"0.1.0"}');
+    expect(second!.meta).toBe('{"actor":{"host":"lab-2","user":"ada"},"correlationId":"run-1","sdkVersion":"0.1.0"}');
   });
 
-  it('given one meta object reused and changed between two events, writes the changed value (the same object is never taken as unchanged)', () => {
-    const writer = new BatchCanonicalFields('run-a');
+  it('given events of equal type and meta, hands each the same type and meta text (a store compares them by reference)', () => {
+    const [first, second] = batchCanonicalFields('run-a', [event(0, meta()), event(1, meta())], 0);
+    expect(second!.meta).toBe(first!.meta);
+    expect(second!.type).toBe(first!.type);
+  });
+
+  it('given one meta object written, changed, and written again, writes the changed value (nothing is remembered between calls)', () => {
     const shared = meta();
-    writer.of(event(0, shared));
+    expect(batchCanonicalFields('run-a', [event(0, shared)], 0)[0]!.meta).toContain('"correlationId":"run-1"');
     shared.correlationId = 'run-2';
-    expect(writer.of(event(1, shared)).meta).toContain('"correlationId":"run-2"');
+    expect(batchCanonicalFields('run-a', [event(0, shared)], 0)[0]!.meta).toContain('"correlationId":"run-2"');
   });
 
-  it('given a value JSON cannot write, throws a TypeError naming its path from the top, and the next event is written afresh', () => {
-    const writer = new BatchCanonicalFields('run-a');
-    writer.of(event(0, meta()));
-    expect(() => writer.of(event(1, meta({ actor: { user: 'ada', host: Number.NaN } })))).toThrow(/\$\.meta\.actor\.host is NaN/);
-    expect(() => writer.of(event(2, meta(), 'A', { x: Infinity }))).toThrow(/\$\.data\.x is Infinity/);
-    expect(writer.of(event(3, meta()))).toEqual(canonicalFields({ ...event(3, meta()), stream: 'run-a' }));
+  it('given a value JSON cannot write, throws a TypeError naming its path from the top', () => {
+    expect(() => batchCanonicalFields('run-a', [event(0, meta()), event(1, meta({ actor: { user: 'ada', host: Number.NaN } }))], 0)).toThrow(
+      /\$\.meta\.actor\.host is NaN/,
+    );
+    expect(() => batchCanonicalFields('run-a', [event(0, meta()), event(1, meta(), 'A', { x: Infinity })], 0)).toThrow(/\$\.data\.x is Infinity/);
   });
 });
 
@@ -85,11 +88,12 @@ describe('events parsed for an append are written by the native JSON writer (the
   const raw = (data: unknown) => ({ id: uuid, type: 'T', schemaVersion: 1, data, meta: {} });
   const parsedWith = (...data: unknown[]) => parseNewEvents(data.map(raw), (i) => `event ${i}`);
 
-  /** The data texts BatchCanonicalFields writes for `events` in order, and how many of them JSON.stringify wrote. */
-  function written(writer: BatchCanonicalFields, events: readonly NewEvent[]): { texts: string[]; native: number } {
+  /** The data texts a store writes for `events` (taking their vouch), in order, and how many of them JSON.stringify wrote. */
+  function written(events: readonly NewEvent[]): { texts: string[]; native: number } {
+    const dataTextIsCanonical = takeDataTextVouch(events);
     const spy = vi.spyOn(JSON, 'stringify');
     try {
-      const texts = events.map((e, revision) => writer.of({ ...e, revision }).data);
+      const texts = batchCanonicalFields('s', events, 0, { dataTextIsCanonical }).map((f) => f.data);
       return { texts, native: spy.mock.calls.filter(([value]) => events.some((e) => e.data === value)).length };
     } finally {
       spy.mockRestore();
@@ -115,7 +119,7 @@ describe('events parsed for an append are written by the native JSON writer (the
     fc.assert(
       fc.property(fc.array(json, { minLength: 1, maxLength: 4 }), (data) => {
         const events = parsedWith(...data);
-        expect(written(new BatchCanonicalFields('s', events), events).texts).toEqual(data.map((d) => canonicalJson(d as JsonValue)));
+        expect(written(events).texts).toEqual(data.map((d) => canonicalJson(d as JsonValue)));
       }),
       { numRuns: 2000 },
     );
@@ -123,7 +127,7 @@ describe('events parsed for an append are written by the native JSON writer (the
 
   it('given an append of plain objects without array-index keys, when written, then every data text is written by JSON.stringify', () => {
     const events = parsedWith({ b: 1, a: [{ d: 1, c: 'x' }] }, { z: null, y: 'é' }, { step: 3 });
-    expect(written(new BatchCanonicalFields('s', events), events)).toEqual({
+    expect(written(events)).toEqual({
       texts: ['{"a":[{"c":"x","d":1}],"b":1}', '{"y":"é","z":null}', '{"step":3}'],
       native: 3,
     });
@@ -140,34 +144,27 @@ describe('events parsed for an append are written by the native JSON writer (the
       ids.map((id) => ({ ...raw({ a: 1 }), id })),
       (i) => `event ${i}`,
     );
-    const writer = new BatchCanonicalFields('s', events);
-    expect(events.map((e, revision) => writer.of({ ...e, revision }).id)).toEqual(ids.map((id) => canonicalJson(id)));
+    expect(batchCanonicalFields('s', events, 0, { dataTextIsCanonical: takeDataTextVouch(events) }).map((f) => f.id)).toEqual(
+      ids.map((id) => canonicalJson(id)),
+    );
   });
 
   it('given an append where one data has an array-index key, when written, then no data of it is trusted to JSON.stringify (each is written canonically)', () => {
     const events = parsedWith({ b: 1, a: 2 }, { 10: 'x', 9: 'y' });
-    expect(written(new BatchCanonicalFields('s', events), events)).toEqual({ texts: ['{"a":2,"b":1}', '{"10":"x","9":"y"}'], native: 0 });
+    expect(written(events)).toEqual({ texts: ['{"a":2,"b":1}', '{"10":"x","9":"y"}'], native: 0 });
   });
 
-  it('given parsed events written once, when the caller then changes their data and writes them again, then the second write is canonical (the first takes dataTextIsCanonical)', () => {
+  it('given parsed events written once, when the caller then changes their data and writes them again, then the second write is canonical (the first takes the vouch)', () => {
     const events = parsedWith({ b: 1, a: 2 });
-    expect(written(new BatchCanonicalFields('s', events), events).native).toBe(1);
+    expect(written(events).native).toBe(1);
     const data = events[0]!.data as Record<string, unknown>;
     delete data.a;
     data.a = 3; // now enumerated after b
-    expect(written(new BatchCanonicalFields('s', events), events)).toEqual({ texts: ['{"a":3,"b":1}'], native: 0 });
-  });
-
-  it('given a parsed append, when of() is given data the array does not hold at that place, then that data is written canonically', () => {
-    const events = parsedWith({ b: 1, a: 2 }, { d: 1, c: 2 });
-    const writer = new BatchCanonicalFields('s', events);
-    const foreign = { y: 1, x: 2 };
-    expect(writer.of({ ...events[1]!, revision: 0 }).data).toBe('{"c":2,"d":1}'); // out of order: not the array's first
-    expect(writer.of({ ...events[1]!, data: foreign, revision: 1 }).data).toBe('{"x":2,"y":1}');
+    expect(written(events)).toEqual({ texts: ['{"a":3,"b":1}'], native: 0 });
   });
 
   it('given events parsed one by one (parseNewEvent), when written, then their data is written canonically (only parseNewEvents vouches for an append)', () => {
     const events = [parseNewEvent(raw({ b: 1, a: 2 }), 'event')];
-    expect(written(new BatchCanonicalFields('s', events), events)).toEqual({ texts: ['{"a":2,"b":1}'], native: 0 });
+    expect(written(events)).toEqual({ texts: ['{"a":2,"b":1}'], native: 0 });
   });
 });

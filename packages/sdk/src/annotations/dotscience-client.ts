@@ -17,9 +17,8 @@ import {
   type RunServices,
   type Workload,
 } from '@dotscience/core';
-import { NodeEnvironment, RandomIdGenerator } from '@dotscience/adapters-fs';
 import { z } from 'zod';
-import type { Dotscience, OpenOptions } from '../composition-root.js';
+import { composeWorkstation, type Dotscience, type OpenOptions } from '../composition-root.js';
 import { resolveConfiguration, type Configuration } from '../configuration/resolve-configuration.js';
 import type { StoreLocation } from '../configuration/storage-locations.js';
 import { checkJsonValue, checkName, checkPath, checkStep, checkText, isPlainMetric, labelText, namedValues, pathList } from './annotation-arguments.js';
@@ -121,8 +120,8 @@ export class DotscienceClient implements ExitGuarded {
   private readonly batchSize: number;
   private readonly flushMs: number;
   private readonly exitHandling: boolean;
-  /** Run ids are drawn here, not from the stores: start() fixes the id before the stores are open. */
-  private readonly runIds = new RandomIdGenerator();
+  /** Run ids and this process's environment, bound by the composition root without a store: start() fixes the id before the stores are open. */
+  private readonly workstation = composeWorkstation();
   /** Under `ds rerun` (DOTSCIENCE_RERUN_OF): the runs this process's runs re-execute, in the order it starts them. */
   private readonly rerunOf: string[];
   private readonly notes: OpenRunNotes;
@@ -458,8 +457,7 @@ export class DotscienceClient implements ExitGuarded {
 
   /**
    * Write this client's runs to a dotscience hub from now on (configuration
-   * `hub`/`store` and `token`). Fails with AdapterUnavailableError until the
-   * hub client package is installed. No run may be open.
+   * `hub`/`store` and `token`). No run may be open.
    */
   async connect(hubUrl: string, token: string): Promise<void> {
     const hub = parseInput(HubSchema, { hubUrl, token }, 'connect');
@@ -527,7 +525,7 @@ export class DotscienceClient implements ExitGuarded {
   private beginRun(prepared?: RunInProgress, description?: string): RunInProgress {
     const run = prepared ?? new RunInProgress();
     this.cancelRelease(); // a sweep's next run: the stores kept open after the last publish are used again
-    run.runId = this.runIds.newId();
+    run.runId = this.workstation.ids.newId();
     const startedAt = new Date().toISOString();
     const rerunOf = this.rerunOf.shift();
     this.noteOpen(run.runId, startedAt);
@@ -581,7 +579,7 @@ export class DotscienceClient implements ExitGuarded {
 
   private environmentOfProcess: EnvironmentInfo | undefined;
   private processEnvironment(): EnvironmentInfo {
-    return (this.environmentOfProcess ??= new NodeEnvironment().describeProcess());
+    return (this.environmentOfProcess ??= this.workstation.environment.describeProcess());
   }
 
   /** Queue a write after the metric points buffered before this call. */

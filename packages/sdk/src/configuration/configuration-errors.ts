@@ -14,21 +14,6 @@ export class ConfigurationError extends DotscienceError {
   }
 }
 
-/** The configuration selects an adapter whose package this installation does not have yet. */
-export class AdapterUnavailableError extends DotscienceError {
-  readonly code = 'ADAPTER_UNAVAILABLE';
-  constructor(
-    readonly setting: string,
-    readonly value: string,
-    readonly adapterPackage: string,
-  ) {
-    super(
-      `${setting} ${value} needs ${adapterPackage}, which this installation does not include yet; ` +
-        `use the embedded store instead (unset ${setting}, or set it to file:./.dotscience)`,
-    );
-  }
-}
-
 /**
  * A store that was never created: a read command's store, or a store path set
  * in the config file, the environment or an option that names no store (a

@@ -33,4 +33,8 @@ export class ManifestRecordingEnvironment implements Environment {
     }
     return manifests.length > 0 ? { ...info, manifests } : info;
   }
+
+  describeProcess(): EnvironmentInfo {
+    return this.inner.describeProcess();
+  }
 }

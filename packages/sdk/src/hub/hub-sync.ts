@@ -18,7 +18,6 @@ interface SyncEnds {
   local: Dotscience;
   hub: Dotscience;
   hubUrl: string;
-  localFolder: string;
 }
 
 function sideOf(ds: Dotscience): SyncSide {
@@ -51,7 +50,7 @@ async function openEnds(options: HubSyncOptions): Promise<SyncEnds> {
   });
   try {
     const hub = await openDotscience({ ...options, settings: { ...project, store: hubUrl, data: hubUrl, ...(token === undefined ? {} : { token }) } });
-    return { local, hub, hubUrl, localFolder };
+    return { local, hub, hubUrl };
   } catch (error) {
     await local.close();
     throw error;
@@ -74,13 +73,13 @@ async function withEnds<T>(options: HubSyncOptions, use: (ends: SyncEnds) => Pro
  */
 export function pushToHub(options: HubSyncOptions = {}): Promise<SyncReport> {
   // The hub's own gate checks what it is sent.
-  return withEnds(options, async ({ local, hub, hubUrl, localFolder }) => {
+  return withEnds(options, async ({ local, hub, hubUrl }) => {
     startKeepingReceipts(hub.events);
     try {
       // Local versions go as the hub's copies settling them: the hub numbers them (D104).
       return await syncStores(sideOf(local), sideOf(hub), { ...(options.onProgress ? { onProgress: options.onProgress } : {}), settleVersions: true });
     } finally {
-      await keepReceipts(localFolder, hubUrl, hub.events);
+      await keepReceipts(local.receipts, hubUrl, hub.events);
     }
   });
 }

@@ -3,5 +3,4 @@ export { pushToHub, pullFromHub, syncWithHub, type HubSyncOptions } from './hub-
 export { syncStores, SyncChainError, type SyncProgress, type SyncReport, type SyncSide } from './store-sync.js';
 export { hubClientOptions } from './hub-client-options.js';
 export { auditReceipts, type ReceiptAuditReport, type ReceiptFailure } from './receipt-audit.js';
-export { keptReceiptLedger, readKeptReceipts, localFolderOf, signLocalHead, streamReceipts } from './kept-receipts.js';
-export type { LedgerLine } from '@dotscience/adapters-fs';
+export { readKeptReceipts, localFolderOf, signLocalHead, streamReceipts } from './kept-receipts.js';

@@ -1,8 +1,7 @@
-import { categoryOf, LogChain, receiptSignatureHolds, type EventStore, type LogHead, type SignedReceipt } from '@dotscience/core';
-import type { LedgerLine } from '@dotscience/adapters-fs';
+import { categoryOf, LogChain, receiptSignatureHolds, type EventStore, type LedgerLine, type LogHead, type SignedReceipt } from '@dotscience/core';
 import { openDotscience, type Dotscience } from '../composition-root.js';
 import type { ResolveOptions } from '../configuration/resolve-configuration.js';
-import { localFolderOf, readKeptReceipts } from './kept-receipts.js';
+import { readKeptReceipts } from './kept-receipts.js';
 
 /** A kept receipt that no longer holds, and on which side. */
 export interface ReceiptFailure {
@@ -170,7 +169,7 @@ async function hubFailures(
 
 /** `ds audit verify --receipts` (and `--against <hub>`): hold the receipts kept for this store's pushes against both sides. */
 export async function auditReceipts(local: Dotscience, options: ResolveOptions & { against?: string; token?: string } = {}): Promise<ReceiptAuditReport> {
-  const { lines, unreadable } = await readKeptReceipts(localFolderOf(local.configuration));
+  const { lines, unreadable } = await readKeptReceipts(local.receipts);
   const failures = await localFailures(local.events, lines);
   if (options.against === undefined) return { receipts: lines.length, unreadable, failures };
   const project = local.configuration.sources.project === 'default' ? {} : { project: local.configuration.projectId };

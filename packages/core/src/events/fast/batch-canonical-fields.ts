@@ -2,91 +2,97 @@ import { canonicalJson } from '../canonical-json.js';
 import { canonicalFields, type CanonicalFields, type HashedFields } from '../hash-chain.js';
 import { jsonString } from './json-string.js';
 
-/**
- * `canonicalFields` for the events of one append, in order. An append's events share
- * their stream, and usually their type and their meta (one correlation id, actor and
- * SDK version per run): the stream is written once, and a type or meta equal in value
- * to the previous event's reuses that event's text. Writing a meta object as canonical
- * JSON costs about as much as writing a metric's data; comparing it costs a few
- * string comparisons. The texts are exactly canonicalFields' (checked by
- * test/events/batch-canonical-fields.test.ts).
- */
-export class BatchCanonicalFields {
-  private readonly streamText: string;
-  private lastType: string | undefined;
-  private lastTypeText = '';
-  private lastMeta: unknown = NONE_YET;
-  private lastMetaText = '';
-  private lastSchemaVersion: unknown = NONE_YET;
-  private lastSchemaVersionText = '';
+/** An event of one append as `batchCanonicalFields` reads it (its stream and revision are the batch's). */
+export type BatchEvent = Omit<HashedFields, 'stream' | 'revision'>;
 
-  /** The events of the append when parseNewEvents vouched for their data's native text, in order; else undefined. */
-  private readonly parsed: readonly { id: unknown; data: unknown }[] | undefined;
-  private next = 0;
-
+/** Which events of the append to write, and what the caller vouches for. */
+export interface BatchCanonicalFieldsOptions {
+  /** The first event to write (default 0) and the one after the last (default all). */
+  from?: number;
+  to?: number;
   /**
-   * `events`: the append's events as parseNewEvents returned them, when `of` is to be called
-   * for them in order: while the array's `dataTextIsCanonical` holds (taken here), the data
-   * objects it holds are written by the native JSON writer, and its ids (UUIDs, checked) are
-   * quoted without an escaping check.
+   * True when every event's data is a copy made by parseNewEvents that vouched for its
+   * native text (`takeDataTextVouch`): JSON.stringify then writes it, and each id is a
+   * UUID, quoted without an escaping check. Default false.
    */
-  constructor(
-    readonly stream: string,
-    events?: readonly { id: unknown; data: unknown }[] & { dataTextIsCanonical?: boolean },
-  ) {
-    this.streamText = canonicalJson(stream);
-    this.parsed = events !== undefined && takeDataTextIsCanonical(events) ? events : undefined;
-  }
+  dataTextIsCanonical?: boolean;
+}
 
-  /** The canonical texts of one event's hashed fields (its stream is this batch's). */
-  of(e: Omit<HashedFields, 'stream'>): CanonicalFields {
-    const { id, type, schemaVersion, revision, data, meta } = e;
+/**
+ * `canonicalFields` of the events [from, to) of one append to `stream`, the event at index
+ * i at revision `firstRevision + i`, in order. An append's events share their stream, and
+ * usually their type and their meta (one correlation id, actor and SDK version per run):
+ * the stream is written once, and a type or meta equal in value to the previous event's
+ * reuses that event's text (the same string, so comparing two texts is cheap). Writing a
+ * meta object as canonical JSON costs about as much as writing a metric's data; comparing
+ * it costs a few string comparisons. Pure: it reads its arguments and changes nothing.
+ * The texts are exactly canonicalFields' (checked by test/events/batch-canonical-fields.test.ts);
+ * a value JSON cannot write throws canonicalFields' TypeError, naming its path from `$`.
+ */
+export function batchCanonicalFields(
+  stream: string,
+  events: readonly BatchEvent[],
+  firstRevision: number,
+  options: BatchCanonicalFieldsOptions = {},
+): CanonicalFields[] {
+  const { from = 0, to = events.length, dataTextIsCanonical = false } = options;
+  const texts = new Array<CanonicalFields>(Math.max(0, to - from));
+  const streamText = canonicalJson(stream);
+  let lastType: string | undefined;
+  let typeText = '';
+  let lastMeta: unknown = NONE_YET;
+  let metaText = '';
+  let lastSchemaVersion: unknown = NONE_YET;
+  let schemaVersionText = '';
+  for (let i = from; i < to; i++) {
+    const e = events[i]!;
+    const { id, type, schemaVersion, data, meta } = e;
+    const revision = firstRevision + i;
     try {
-      if (type !== this.lastType) {
-        this.lastTypeText = canonicalJson(type);
-        this.lastType = type;
+      if (type !== lastType) {
+        typeText = canonicalJson(type);
+        lastType = type;
       }
-      if (!sameJsonValue(meta, this.lastMeta, 0)) {
-        this.lastMetaText = canonicalJson(meta);
-        this.lastMeta = meta;
+      if (!sameJsonValue(meta, lastMeta, 0)) {
+        metaText = canonicalJson(meta);
+        lastMeta = meta;
       }
-      if (schemaVersion !== this.lastSchemaVersion) {
-        this.lastSchemaVersionText = canonicalJson(schemaVersion);
-        this.lastSchemaVersion = schemaVersion;
+      if (schemaVersion !== lastSchemaVersion) {
+        schemaVersionText = canonicalJson(schemaVersion);
+        lastSchemaVersion = schemaVersion;
       }
-      // A data copy made by parseNewEvents (the one the trusted array holds next) is already in canonical order:
-      // the native writer writes its text. Anything else (a primitive, another object) is written by canonicalJson.
-      const parsed = this.parsed?.[this.next++];
-      return {
-        data: parsed?.data === data && typeof data === 'object' && data !== null ? JSON.stringify(data) : canonicalJson(data),
+      texts[i - from] = {
+        // A data copy parseNewEvents vouched for is already in canonical order: the native writer writes its text.
+        data: dataTextIsCanonical && typeof data === 'object' && data !== null ? JSON.stringify(data) : canonicalJson(data),
         // A string's and a safe integer's canonical texts, written without canonicalJson's checks and flattening
         // (the store flattens the texts it builds from these when it encodes them).
         // An id parseNewEvents checked is a UUID (hex digits and dashes): its text needs no escaping.
-        id: parsed?.id === id ? `"${id}"` : typeof id === 'string' ? jsonString(id) : canonicalJson(id),
-        meta: this.lastMetaText,
+        id: dataTextIsCanonical && typeof id === 'string' ? `"${id}"` : typeof id === 'string' ? jsonString(id) : canonicalJson(id),
+        meta: metaText,
         revision: Number.isSafeInteger(revision) ? `${revision}` : canonicalJson(revision),
-        schemaVersion: this.lastSchemaVersionText,
-        stream: this.streamText,
-        type: this.lastTypeText,
+        schemaVersion: schemaVersionText,
+        stream: streamText,
+        type: typeText,
       };
-    } catch {
-      this.lastType = undefined;
-      this.lastMeta = NONE_YET;
-      this.lastSchemaVersion = NONE_YET;
-      return canonicalFields({ ...e, stream: this.stream }); // throws again, naming the path from $
+    } catch (error) {
+      canonicalFields({ ...e, stream, revision }); // throws again, naming the path from $
+      throw error;
     }
   }
+  return texts;
 }
 
 /**
  * Whether parseNewEvents vouched that JSON.stringify writes the data of `events` as canonical
- * JSON, and take that (so a second writer built on the same array, whose data the caller may
+ * JSON; the vouch is taken (so a later write of the same array, whose data the caller may
  * have changed since, writes them canonically). False too when a `toJSON` on Object.prototype
- * or Array.prototype would make JSON.stringify write something else.
+ * or Array.prototype would make JSON.stringify write something else. A store calls it once
+ * per append, on the array parseNewEvents returned, and passes the answer to batchCanonicalFields.
  */
-function takeDataTextIsCanonical(events: { dataTextIsCanonical?: boolean }): boolean {
-  if (events.dataTextIsCanonical !== true) return false;
-  events.dataTextIsCanonical = false;
+export function takeDataTextVouch(events: readonly unknown[]): boolean {
+  const vouched = events as { dataTextIsCanonical?: boolean };
+  if (vouched.dataTextIsCanonical !== true) return false;
+  vouched.dataTextIsCanonical = false;
   return !('toJSON' in Object.prototype) && !('toJSON' in Array.prototype);
 }
 

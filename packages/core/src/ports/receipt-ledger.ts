@@ -1,0 +1,25 @@
+import type { SignedReceipt } from '../audit/signed-receipt.js';
+
+/** A kept receipt, and the hub that signed it (absent in a hub's own ledger). */
+export interface LedgerLine {
+  hub?: string | undefined;
+  receipt: SignedReceipt;
+}
+
+/**
+ * Receipts kept per name (a hub project): a hub keeps one line per accepted append; a
+ * client keeps the receipts a hub gave it for its pushes (`ds audit verify --receipts`,
+ * `ds show`). Lines of a name read back in the order they were appended; a line that
+ * cannot be read back (a torn last line after a crash) is skipped and counted. The
+ * `receiptLedgerContract` suite in `@dotscience/core/testing` checks every implementation.
+ */
+export interface ReceiptLedger {
+  /** Append lines to `name`'s receipts; resolves once they are written. */
+  append(name: string, lines: readonly LedgerLine[]): Promise<void>;
+  /** `name`'s lines in the order appended (none for a name never written), and how many could not be read. */
+  read(name: string): Promise<{ lines: LedgerLine[]; unreadable: number }>;
+  /** Every name that holds receipts, sorted. */
+  names(): Promise<string[]>;
+}
+
+export const ReceiptLedger = Symbol.for('dotscience.ReceiptLedger');
