@@ -69,8 +69,8 @@ describe('FsReceiptLedger under concurrent appends', () => {
   });
 
   it('given the file replaced (renamed over) between appends, when more receipts are appended, then they go to the file the path names now', async () => {
-    const signer = await ReceiptSigner.fromKeyFile(join(dir, 'key.pem'));
-    const ledger = new ReceiptLedger(join(dir, 'receipts'));
+    const signer = await KeyFileReceiptSigner.fromKeyFile(join(dir, 'key.pem'));
+    const ledger = new FsReceiptLedger(join(dir, 'receipts'));
     const receipt = (count: number) =>
       signer.sign({ version: 1, project: 'p', head: { count, position: count - 1, logHash: 'a'.repeat(64) }, signedAt: 'now' });
     await ledger.append('p', [{ receipt: receipt(1) }]);
