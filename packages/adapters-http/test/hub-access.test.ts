@@ -15,6 +15,7 @@ describe('hub access: projects, roles, revocation', () => {
     const beta = new HttpEventStore({ url: hub.url, token: betaAdmin });
     await beta.append('run-secret', [validEvent()], { expectedRevision: 'no_stream' });
     await beta.close();
+    await hub.settled('beta'); // the append's anchor lines are written just after its answer (D136)
   });
   afterAll(() => hub.cleanup());
 

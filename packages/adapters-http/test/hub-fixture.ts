@@ -11,6 +11,8 @@ export interface RunningHub {
   tokens: TokenRegistry;
   server: HubServer;
   token(project: string, role?: Role): Promise<string>;
+  /** Wait until what the hub writes after answering (a project's anchor lines, D136) is on disk. */
+  settled(project: string): Promise<void>;
   /** Stop the hub and start it again on the same directories (a new port). */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -20,23 +22,24 @@ export interface RunningHub {
 /** What a fixture hub is started with: any HubServer option, e.g. `admitAnyEvent` for tests whose probe events are not domain events, or `limits`. */
 export type FixtureHubOptions = Partial<HubServerOptions>;
 
-export function hubOver(root: string, options: FixtureHubOptions = {}): HubServer {
-  return new HubServer({
-    tokens: TokenRegistry.inDirectory(root),
-    projects: new ProjectDirectories({
-      eventsRoot: join(root, 'events'),
-      dataRoot: join(root, 'data'),
-      openEvents: (dir) => FsEventStore.open(dir),
-      openData: (dir) => new FsDataStore({ directory: dir, workers: 1 }),
-    }),
-    ...options,
+function projectsUnder(root: string): ProjectDirectories {
+  return new ProjectDirectories({
+    eventsRoot: join(root, 'events'),
+    dataRoot: join(root, 'data'),
+    openEvents: (dir) => FsEventStore.open(dir),
+    openData: (dir) => new FsDataStore({ directory: dir, workers: 1 }),
   });
+}
+
+export function hubOver(root: string, options: FixtureHubOptions = {}, projects = projectsUnder(root)): HubServer {
+  return new HubServer({ tokens: TokenRegistry.inDirectory(root), projects, ...options });
 }
 
 export async function startHub(options: FixtureHubOptions = {}): Promise<RunningHub> {
   const root = await mkdtemp(join(tmpdir(), 'ds-hub-'));
   const tokens = TokenRegistry.inDirectory(root);
-  let server = hubOver(root, options);
+  let projects = projectsUnder(root);
+  let server = hubOver(root, options, projects);
   let stopped = false;
   const hub: RunningHub = {
     url: await server.listen(0),
@@ -44,9 +47,14 @@ export async function startHub(options: FixtureHubOptions = {}): Promise<Running
     tokens,
     server,
     token: async (project, role = 'write') => (await tokens.create(project, role)).token,
+    settled: async (project) => {
+      const { events } = await projects.open(project);
+      await (events as FsEventStore).readAnchors(); // waits for the lines given so far
+    },
     restart: async () => {
       await server.close();
-      server = hubOver(root, options);
+      projects = projectsUnder(root);
+      server = hubOver(root, options, projects);
       hub.server = server;
       hub.url = await server.listen(0);
     },

@@ -48,6 +48,7 @@ describe('hub boundary: malformed input', () => {
     const store = new HttpEventStore({ url: hub.url, token });
     await store.append('run-a', [validEvent()], { expectedRevision: 'no_stream' });
     await store.close();
+    await hub.settled('alpha'); // the append's anchor lines are written just after its answer (D136)
   });
   afterAll(() => hub.cleanup());
 
