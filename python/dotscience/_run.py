@@ -24,17 +24,6 @@ def utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
-def files_under(root, path):
-    """``path`` (relative to ``root``), or every file below it when it is a directory, sorted."""
-    full = os.path.join(root, path)
-    if not os.path.isdir(full):
-        return [path]
-    found = []
-    for entry in sorted(os.listdir(full)):
-        found.extend(files_under(root, os.path.join(path, entry)))
-    return found
-
-
 class Run:
     """What one run declares. Parameters, summaries and labels are the strings the original library prints."""
 
@@ -80,14 +69,10 @@ class Run:
         return os.path.relpath(str(path), start=self.root)
 
     def add_input(self, filename):
-        if os.path.isdir(filename):
-            for entry in os.listdir(filename):
-                self.add_input(os.path.join(filename, entry))
-        else:
-            self.inputs.add(self.relative(filename))
+        # A directory is one input, versioned whole (its Merkle manifest), as ds records it (docs/decisions.md D130).
+        self.inputs.add(self.relative(filename))
 
     def add_output(self, filename):
-        # Outputs are usually written after they are declared: directories are expanded at publish.
         self.outputs.add(self.relative(filename))
 
     def add_metric(self, name, value, step):
@@ -113,17 +98,11 @@ class Run:
         self.labels["artefact:" + name] = json.dumps(artefact, sort_keys=True, separators=(",", ":"))
         return filepath
 
-    def output_files(self):
-        found = set()
-        for path in self.outputs:
-            found.update(files_under(self.root, path))
-        return sorted(found)
-
     def metadata(self):
         block = {
             "version": "2" if self.metrics else "1",
             "input": sorted(self.inputs),
-            "output": self.output_files(),
+            "output": sorted(self.outputs),
             "labels": self.labels,
             "summary": self.summaries,
             "parameters": self.parameters,

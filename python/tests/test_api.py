@@ -54,7 +54,7 @@ def test_a_run_without_metric_points_prints_the_original_version_1_block(lib, wo
     assert printed_id == run_id
     assert block["version"] == "1"
     assert "metrics" not in block
-    assert block["input"] == ["data/a.csv", "data/b.csv"]
+    assert block["input"] == ["data"], "a directory is one input, versioned whole (D130)"
     assert block["parameters"] == {"max_depth": "3", "criterion": "gini"}
     assert block["summary"] == {"accuracy": "0.93"}
     assert block["labels"] == {"team": "vision"}
