@@ -34,6 +34,7 @@ SDK_VERSION = "dotscience-python 0.9.0"
 MAX_POINTS_PER_EVENT = 100000
 MAX_EVENTS_PER_APPEND = 1000
 MISSING_BATCH = 10000
+MAX_VERSION_ATTEMPTS = 20
 RETRY_STATUS = (502, 503, 504)
 
 
@@ -127,18 +128,23 @@ class HubClient:
 
     def append_version(self, stream, kind, data, policy, meta):
         """A dataset or model version, numbered as every dotscience writer numbers it: the latest + 1, unless
-        the content is already the latest version (``changed``) or any version (``unseen``). Renumbered when
-        another writer appended meanwhile. The version number the content is."""
-        for _attempt in range(10):
-            versions = [(e["data"]["version"], e["data"]["ref"].get("digest")) for e in self.read_stream(stream) if e["type"] == kind]
-            latest = max(versions, default=None)
+        the content is already the latest version (``changed``) or any version (``unseen``). The hub numbers it
+        (``numbering: {by: 'hub'}``, docs/decisions.md D104): it is settled as written. The append expects the
+        stream's last revision (registry events live on a model stream too); when another writer appended
+        meanwhile the hub answers WRONG_EXPECTED_REVISION and it is read and numbered again. The version number
+        the content is."""
+        for _attempt in range(MAX_VERSION_ATTEMPTS):
+            events = self.read_stream(stream)
+            versions = [(e["data"]["version"], e["data"]["ref"].get("digest")) for e in events if e["type"] == kind]
+            latest = max(versions, key=lambda version: version[0], default=None)
             candidates = versions if policy == "unseen" else ([latest] if latest else [])
             same = [v for v, digest in candidates if digest is not None and digest == data["ref"]["digest"]]
             if same:
                 return max(same)
             number = (latest[0] if latest else 0) + 1
             try:
-                self.append(stream, [_event(kind, dict(data, version=number), meta)], len(versions) - 1 if versions else "no_stream")
+                event = _event(kind, dict(data, version=number, numbering={"by": "hub"}), meta)
+                self.append(stream, [event], events[-1]["revision"] if events else "no_stream")
                 return number
             except HubError as error:
                 if error.code != "WRONG_EXPECTED_REVISION":
