@@ -6,12 +6,15 @@ The block is the original library's (PyPI ``dotscience`` 0.8.x)::
 
 with ``"version": "1"`` when the run has no metric points, so every reader of the original format
 reads it; a run with metric points prints ``"version": "2"``: version 1 plus ``"metrics"``, a list
-of points ``{"name", "value", "step"?, "at"}`` in the order they were recorded.
+of points ``{"name", "value", "step"?, "at"}`` in the order they were recorded. Either version adds
+``"interpreter"``: the Python that printed it (``sys.executable``; a notebook's kernel), which
+readers of the original format ignore as an unknown key.
 """
 
 import datetime
 import json
 import os
+import sys
 import uuid
 
 from ._values import DotscienceValueError
@@ -119,6 +122,9 @@ class Run:
             block["end"] = self.ended.strftime(TIMESTAMP_FORMAT)
         if self.workload_file is not None:
             block["workload-file"] = self.workload_file
+        if sys.executable:
+            # The Python that ran the run (a notebook's kernel): ds records its version and packages.
+            block["interpreter"] = sys.executable
         return block
 
     def block(self):
