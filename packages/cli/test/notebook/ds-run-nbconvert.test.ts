@@ -62,4 +62,24 @@ describe.skipIf(missing !== undefined)(`ds run -- jupyter nbconvert --execute${m
     expect(JSON.parse(again.stdout)[0]).toMatchObject({ recorded: [], alreadyRecorded: [runId] });
     expect(readFileSync(join(project, 'executed.ipynb'), 'utf8')).toContain('[[DOTSCIENCE-RUN:');
   }, 300_000);
+
+  it('records the runs of a notebook executed to stdout (--stdout: its blocks are inside the notebook’s JSON strings)', () => {
+    const project = freshProject();
+    copyFileSync(NOTEBOOK, join(project, 'iris-tree.ipynb'));
+    const result = dsRun([SYSTEM_PYTHON, '-m', 'nbconvert', '--to', 'notebook', '--execute', '--stdout', 'iris-tree.ipynb'], project, {
+      PYTHONPATH: PYTHON_CLIENT,
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toContain('not JSON');
+    const found = /ds run: run (\S+) from a Dotscience run block/.exec(result.stderr);
+    expect(found, result.stderr).not.toBeNull();
+    const run = JSON.parse(ds(['show', found![1]!, '--json'], { cwd: project }).stdout) as ShownRun;
+    expect(run.status).toBe('published');
+    expect(run.parameters).toEqual({ seed: '0', max_depth: '3' });
+    expect(run.metrics.accuracy).toMatchObject({ count: 3, lastStep: 3 });
+    expect(run.models.map((m) => m.name)).toEqual(['iris-tree-sklearn']);
+    // What it printed is still the notebook (the recorded block is taken out of its output text, as from any stdout).
+    const printed = JSON.parse(result.stdout.toString('utf8')) as { nbformat: number; cells: unknown[] };
+    expect(printed.nbformat).toBe(4);
+  }, 300_000);
 });
