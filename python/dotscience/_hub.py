@@ -12,7 +12,9 @@ retried after a lost answer is recognised by the hub as the one it recorded; upl
 named by their digest. Network errors and 502/503/504 answers are retried.
 """
 
+import contextlib
 import datetime
+import functools
 import getpass
 import hashlib
 import json
@@ -26,11 +28,13 @@ import urllib.parse
 import urllib.request
 import uuid
 
-from ._run import files_under
+from ._capture import FileObject, capture
 
 SDK_VERSION = "dotscience-python 0.9.0"
 MAX_POINTS_PER_EVENT = 100000
 MAX_EVENTS_PER_APPEND = 1000
+MISSING_BATCH = 10000
+MAX_VERSION_ATTEMPTS = 20
 RETRY_STATUS = (502, 503, 504)
 
 
@@ -70,33 +74,39 @@ class HubClient:
             self._project = self.request("GET", "/v1/token")["project"]
         return self._project
 
-    def request(self, method, path, body=None, content_type="application/json"):
+    def request(self, method, path, body=None, content_type="application/json", length=None):
+        """Send a request, retrying network errors and 502/503/504. ``body``: JSON, bytes, or (with ``length``) a
+        function opening a fresh binary file to stream, so a retry sends it again from the start."""
         if body is not None and content_type == "application/json":
             body = json.dumps(body, allow_nan=False, separators=(",", ":")).encode("utf-8")
         headers = {"authorization": "Bearer " + self.token}
         if body is not None:
             headers["content-type"] = content_type
+        if length is not None:
+            headers["content-length"] = str(length)
         last = None
         for attempt in range(self.attempts):
             if attempt:
                 time.sleep(min(2.0, 0.1 * 2**attempt))
-            request = urllib.request.Request(self.url + path, data=body, method=method, headers=headers)
-            try:
-                with urllib.request.urlopen(request, timeout=60) as answer:
-                    text = answer.read()
-                    return json.loads(text) if text else None
-            except urllib.error.HTTPError as error:
-                detail = _error_body(error)
-                if error.code in RETRY_STATUS:
-                    last = HubError("the hub answered %d to %s %s" % (error.code, method, path), error.code, detail.get("code"))
-                    continue
-                raise HubError(
-                    "the hub refused %s %s (%d %s): %s" % (method, path, error.code, detail.get("code", ""), detail.get("message", "")),
-                    error.code,
-                    detail.get("code"),
-                )
-            except (urllib.error.URLError, OSError) as error:
-                last = HubError("cannot reach the hub at %s: %s - check DOTSCIENCE_HUB and that ds serve is running" % (self.url, error))
+            with contextlib.ExitStack() as opened:
+                data = opened.enter_context(body()) if callable(body) else body
+                request = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
+                try:
+                    with urllib.request.urlopen(request, timeout=60) as answer:
+                        text = answer.read()
+                        return json.loads(text) if text else None
+                except urllib.error.HTTPError as error:
+                    detail = _error_body(error)
+                    if error.code in RETRY_STATUS:
+                        last = HubError("the hub answered %d to %s %s" % (error.code, method, path), error.code, detail.get("code"))
+                        continue
+                    raise HubError(
+                        "the hub refused %s %s (%d %s): %s" % (method, path, error.code, detail.get("code", ""), detail.get("message", "")),
+                        error.code,
+                        detail.get("code"),
+                    )
+                except (urllib.error.URLError, OSError) as error:
+                    last = HubError("cannot reach the hub at %s: %s - check DOTSCIENCE_HUB and that ds serve is running" % (self.url, error))
         raise last
 
     def stream_path(self, stream):
@@ -118,39 +128,50 @@ class HubClient:
 
     def append_version(self, stream, kind, data, policy, meta):
         """A dataset or model version, numbered as every dotscience writer numbers it: the latest + 1, unless
-        the content is already the latest version (``changed``) or any version (``unseen``). Renumbered when
-        another writer appended meanwhile. The version number the content is."""
-        for _attempt in range(10):
-            versions = [(e["data"]["version"], e["data"]["ref"].get("digest")) for e in self.read_stream(stream) if e["type"] == kind]
-            latest = max(versions, default=None)
+        the content is already the latest version (``changed``) or any version (``unseen``). The hub numbers it
+        (``numbering: {by: 'hub'}``, docs/decisions.md D104): it is settled as written. The append expects the
+        stream's last revision (registry events live on a model stream too); when another writer appended
+        meanwhile the hub answers WRONG_EXPECTED_REVISION and it is read and numbered again. The version number
+        the content is."""
+        for _attempt in range(MAX_VERSION_ATTEMPTS):
+            events = self.read_stream(stream)
+            versions = [(e["data"]["version"], e["data"]["ref"].get("digest")) for e in events if e["type"] == kind]
+            latest = max(versions, key=lambda version: version[0], default=None)
             candidates = versions if policy == "unseen" else ([latest] if latest else [])
             same = [v for v, digest in candidates if digest is not None and digest == data["ref"]["digest"]]
             if same:
                 return max(same)
             number = (latest[0] if latest else 0) + 1
             try:
-                self.append(stream, [_event(kind, dict(data, version=number), meta)], len(versions) - 1 if versions else "no_stream")
+                event = _event(kind, dict(data, version=number, numbering={"by": "hub"}), meta)
+                self.append(stream, [event], events[-1]["revision"] if events else "no_stream")
                 return number
             except HubError as error:
                 if error.code != "WRONG_EXPECTED_REVISION":
                     raise
         raise HubError("could not number a version of %s: other writers kept appending" % stream)
 
-    def upload(self, path):
-        """Upload one file's bytes unless the hub holds them; its version reference."""
-        digest = hashlib.sha256()
-        size = 0
-        with open(path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-                size += len(chunk)
-        hex_digest = digest.hexdigest()
+    def missing(self, digests):
+        """Of these object digests, the ones the hub lacks."""
         project = urllib.parse.quote(self.project(), safe="")
-        missing = self.request("POST", "/v1/projects/%s/objects/missing" % project, {"digests": ["sha256:" + hex_digest]})["missing"]
-        if missing:
-            with open(path, "rb") as handle:
-                self.request("PUT", "/v1/projects/%s/objects/sha256/%s" % (project, hex_digest), handle.read(), "application/octet-stream")
-        return {"store": "hub", "kind": "file", "digest": "sha256:" + hex_digest, "bytes": size, "files": 1}
+        out = []
+        for i in range(0, len(digests), MISSING_BATCH):
+            out += self.request("POST", "/v1/projects/%s/objects/missing" % project, {"digests": digests[i : i + MISSING_BATCH]})["missing"]
+        return out
+
+    def upload(self, version):
+        """Upload the objects of a captured version (``_capture.capture``) the hub lacks: file contents streamed from
+        their files, then the manifests, bottom-up. Its version reference."""
+        project = urllib.parse.quote(self.project(), safe="")
+        for digest in self.missing(list(version.objects)):
+            source = version.objects[digest]
+            if isinstance(source, FileObject):
+                body = functools.partial(open, source.path, "rb")
+            else:
+                body = source.data
+            path = "/v1/projects/%s/objects/sha256/%s" % (project, digest[len("sha256:") :])
+            self.request("PUT", path, body, "application/octet-stream", length=source.size)
+        return version.ref()
 
 
 def _error_body(error):
@@ -215,20 +236,20 @@ def publish_to_hub(client, run, project_id, mode, workload):
     """Record ``run`` on the hub: data uploaded first, then its events in two appends (see the module). Its run id."""
     meta = _meta()
     root = run.root
+    # Everything is captured (scanned, refused, hashed) before anything is sent, then uploaded.
     inputs, missing = [], []
     for path in sorted(run.inputs):
-        if not os.path.isfile(os.path.join(root, path)):
+        if not os.path.exists(os.path.join(root, path)):
             missing.append({"path": path, "declaredAs": "input", "reason": "it does not exist"})
             continue
-        inputs.append({"path": path, "dataset": path, "version": client.upload(os.path.join(root, path))})
+        inputs.append({"path": path, "dataset": path, "version": capture(os.path.join(root, path))})
     outputs = []
     for path in sorted(run.outputs):
         full = os.path.join(root, path)
         if not os.path.exists(full):
             missing.append({"path": path, "declaredAs": "output", "reason": "it does not exist"})
             continue
-        for file_path in files_under(root, path):
-            outputs.append({"path": os.path.normpath(file_path), "dataset": os.path.normpath(file_path), "version": client.upload(os.path.join(root, file_path))})
+        outputs.append({"path": path, "dataset": path, "version": capture(full)})
     models = []
     for label, text in sorted(run.labels.items()):
         if not label.startswith("artefact:"):
@@ -236,9 +257,12 @@ def publish_to_hub(client, run, project_id, mode, workload):
         artefact = json.loads(text)
         model_path = artefact["files"]["model"]
         model = {"name": label[len("artefact:"):], "path": model_path, "framework": artefact["type"][: -len("-model")], "extra": {"frameworkVersion": artefact["version"]}}
-        if os.path.isfile(os.path.join(root, model_path)):
-            model["version"] = client.upload(os.path.join(root, model_path))
+        if os.path.exists(os.path.join(root, model_path)):
+            model["version"] = capture(os.path.join(root, model_path))
         models.append(model)
+    for declared in inputs + outputs + models:
+        if "version" in declared:
+            declared["version"] = client.upload(declared["version"])
 
     started = run.started
     first = [_event("RunStarted", {

@@ -6,12 +6,15 @@ The block is the original library's (PyPI ``dotscience`` 0.8.x)::
 
 with ``"version": "1"`` when the run has no metric points, so every reader of the original format
 reads it; a run with metric points prints ``"version": "2"``: version 1 plus ``"metrics"``, a list
-of points ``{"name", "value", "step"?, "at"}`` in the order they were recorded.
+of points ``{"name", "value", "step"?, "at"}`` in the order they were recorded. Either version adds
+``"interpreter"``: the Python that printed it (``sys.executable``; a notebook's kernel), which
+readers of the original format ignore as an unknown key.
 """
 
 import datetime
 import json
 import os
+import sys
 import uuid
 
 from ._values import DotscienceValueError
@@ -22,17 +25,6 @@ MODEL_TYPES = ("tensorflow-model", "sklearn-model")
 
 def utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-
-
-def files_under(root, path):
-    """``path`` (relative to ``root``), or every file below it when it is a directory, sorted."""
-    full = os.path.join(root, path)
-    if not os.path.isdir(full):
-        return [path]
-    found = []
-    for entry in sorted(os.listdir(full)):
-        found.extend(files_under(root, os.path.join(path, entry)))
-    return found
 
 
 class Run:
@@ -80,14 +72,10 @@ class Run:
         return os.path.relpath(str(path), start=self.root)
 
     def add_input(self, filename):
-        if os.path.isdir(filename):
-            for entry in os.listdir(filename):
-                self.add_input(os.path.join(filename, entry))
-        else:
-            self.inputs.add(self.relative(filename))
+        # A directory is one input, versioned whole (its Merkle manifest), as ds records it (docs/decisions.md D130).
+        self.inputs.add(self.relative(filename))
 
     def add_output(self, filename):
-        # Outputs are usually written after they are declared: directories are expanded at publish.
         self.outputs.add(self.relative(filename))
 
     def add_metric(self, name, value, step):
@@ -113,17 +101,11 @@ class Run:
         self.labels["artefact:" + name] = json.dumps(artefact, sort_keys=True, separators=(",", ":"))
         return filepath
 
-    def output_files(self):
-        found = set()
-        for path in self.outputs:
-            found.update(files_under(self.root, path))
-        return sorted(found)
-
     def metadata(self):
         block = {
             "version": "2" if self.metrics else "1",
             "input": sorted(self.inputs),
-            "output": self.output_files(),
+            "output": sorted(self.outputs),
             "labels": self.labels,
             "summary": self.summaries,
             "parameters": self.parameters,
@@ -140,6 +122,9 @@ class Run:
             block["end"] = self.ended.strftime(TIMESTAMP_FORMAT)
         if self.workload_file is not None:
             block["workload-file"] = self.workload_file
+        if sys.executable:
+            # The Python that ran the run (a notebook's kernel): ds records its version and packages.
+            block["interpreter"] = sys.executable
         return block
 
     def block(self):

@@ -2,6 +2,7 @@
 
 import json
 import os
+import sys
 
 import pytest
 
@@ -54,13 +55,14 @@ def test_a_run_without_metric_points_prints_the_original_version_1_block(lib, wo
     assert printed_id == run_id
     assert block["version"] == "1"
     assert "metrics" not in block
-    assert block["input"] == ["data/a.csv", "data/b.csv"]
+    assert block["input"] == ["data"], "a directory is one input, versioned whole (D130)"
     assert block["parameters"] == {"max_depth": "3", "criterion": "gini"}
     assert block["summary"] == {"accuracy": "0.93"}
     assert block["labels"] == {"team": "vision"}
     assert block["workload-file"] == "train.py"
     assert block["description"] == "tree"
-    assert sorted(block) == ["description", "end", "input", "labels", "output", "parameters", "start", "summary", "version", "workload-file"]
+    assert sorted(block) == ["description", "end", "input", "interpreter", "labels", "output", "parameters", "start", "summary", "version", "workload-file"]
+    assert block["interpreter"] == sys.executable, "the Python that printed the block (a notebook's kernel)"
 
 
 def test_the_block_is_json_dumps_with_sorted_keys_and_indent_4_between_markers(lib):

@@ -12,6 +12,7 @@ import {
   type WriterMeta,
 } from '@dotscience/sdk';
 import { captureProtocolBlock, type CaptureServices } from '../runner/protocol-block-capture.js';
+import { kernelProgram } from './kernel-interpreter.js';
 import { ProtocolDataRoot } from '../runner/protocol-data-root.js';
 import { recordProtocolRun } from '../runner/protocol-run-recording.js';
 
@@ -100,9 +101,11 @@ export async function ingestNotebook(services: RunServices, path: string, contex
     services.code.inspect(inspectedIn, relative(inspectedIn, absolute)),
   ]);
   const codeVersion: CodeVersion = { ...tree, notebook: notebookVersion };
+  // Its runs ran in its kernel: a block naming its interpreter is described by it, another by the kernelspec's.
+  const kernel = await kernelProgram(notebook);
   const capture: CaptureServices = {
     data: services.data,
-    environment: services.environment,
+    environment: { describe: (cwd, program) => services.environment.describe(cwd, program ?? (kernel === undefined ? undefined : { command: [kernel] })) },
     clock: services.clock,
     code: { inspect: async () => codeVersion },
   };

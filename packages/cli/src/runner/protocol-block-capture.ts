@@ -164,6 +164,8 @@ export async function captureProtocolBlock(
           problems.push(`workload-file ${plan.script}: ${error.message}`);
           return services.code.inspect(root.directory, undefined, exclude);
         });
-  const [codeVersion, environment] = await Promise.all([inspectCode, services.environment.describe(cwd)]);
+  // A block naming the Python that printed it (a notebook kernel's) is described by that interpreter.
+  const program = plan.interpreter === undefined ? undefined : { command: [plan.interpreter] };
+  const [codeVersion, environment] = await Promise.all([inspectCode, services.environment.describe(cwd, program)]);
   return { plan, line: block.line, publishedAt, codeVersion, environment, inputs, outputs, models, captured, missing, problems };
 }

@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import { WrongExpectedRevisionError } from '../errors/store-errors.js';
 import type { NewEvent, RecordedEvent } from '../events/envelope.js';
 import type { AppendOptions, AppendResult, EventStore, ReadAllOptions, ReadStreamOptions, SubscribeOptions } from '../ports/event-store.js';
 import { idempotentRetry, parseAppend, retryCandidateIn } from '../store/append-rules.js';
@@ -46,6 +47,8 @@ export class GatedEventStore implements EventStore {
       if (error instanceof AppendRefusedError) {
         const retried = await this.recordedRetry(stream, events, options);
         if (retried) return retried;
+        const stale = await this.staleExpectation(stream, options);
+        if (stale) throw stale;
       }
       throw error;
     }
@@ -53,6 +56,22 @@ export class GatedEventStore implements EventStore {
     const last = result.events[result.events.length - 1];
     if (last && last.revision === admitted.revision && result.events.length === events.length) this.gate.remember(atHead(admitted, last.hash));
     return result;
+  }
+
+  /**
+   * The error the store gives an append whose expected revision the stream has moved past, when it has:
+   * a writer that read the stream before another's append decided on what it read (a version numbered
+   * latest + 1, say), so the rule its events break now is not the news; that it must re-read is.
+   */
+  private async staleExpectation(stream: string, options: AppendOptions | undefined): Promise<WrongExpectedRevisionError | undefined> {
+    const expected = options?.expectedRevision;
+    if (typeof expected !== 'number' && expected !== 'no_stream') return undefined;
+    const actual = await this.gate.stateOf(stream).then(
+      (state) => state.revision,
+      () => undefined,
+    );
+    if (actual === undefined || actual === (expected === 'no_stream' ? -1 : expected)) return undefined;
+    return new WrongExpectedRevisionError(stream, expected, actual);
   }
 
   /** The store's answer when these events are an exact retry of an append it recorded; else undefined. */

@@ -22,6 +22,8 @@ export interface ProtocolRunPlan {
   mode: RunMode;
   /** The workload file, as printed. */
   script?: string;
+  /** The Python that printed the block (our client's `interpreter`): the environment a notebook's run ran in. */
+  interpreter?: string;
   /** ISO-8601 UTC with milliseconds (microseconds truncated). */
   startedAt?: string;
   endedAt?: string;
@@ -51,6 +53,7 @@ export function planProtocolRun(runId: string, block: RunBlock): ProtocolRunPlan
     runId,
     mode: script === undefined ? 'interactive' : 'script',
     script,
+    interpreter: block.interpreter,
     startedAt: block.start === undefined ? undefined : protocolTimestampToIso(block.start),
     endedAt: block.end === undefined ? undefined : protocolTimestampToIso(block.end),
     description: block.description,

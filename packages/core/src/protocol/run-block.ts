@@ -9,6 +9,8 @@ import { protocolTimestampToIso } from './protocol-timestamp.js';
  *       "parameters": {...}, "summary": {...}, "labels": {...},
  *       "description"?, "error"?, "start"?, "end"?, "workload-file"? }
  *
+ * (ours adds "interpreter"? and, at version "2", "metrics")
+ *
  * Strict where it matters: the version must be "1"; data paths must be
  * file names (not empty, no NUL); names must be valid event names (1–1024 characters); every value of
  * parameters/summary/labels must be a string (the library stringifies them,
@@ -101,6 +103,15 @@ const RunBlockShape = {
   'workload-file': z
     .string()
     .min(1, 'must be the script path')
+    .refine((p) => !p.includes('\0'), 'must not contain a NUL character')
+    .optional(),
+  /**
+   * Our Python client's extension (any version): the Python that printed the block (`sys.executable`), so a
+   * notebook's runs are described by the kernel's interpreter and packages, not by the program that read them.
+   */
+  interpreter: z
+    .string()
+    .min(1, 'must be the path of the Python that printed the block')
     .refine((p) => !p.includes('\0'), 'must not contain a NUL character')
     .optional(),
   /** Version "2" only (see ProtocolMetricsSchema); a version "1" block's `metrics` is an unknown key, kept and ignored. */

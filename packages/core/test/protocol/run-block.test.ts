@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProtocolBlockError, parseRunBlock, RunBlockSchema } from '../../src/index.js';
+import { ProtocolBlockError, parseRunBlock, planProtocolRun, RunBlockSchema } from '../../src/index.js';
 import { blockMetricPoints } from '../../src/protocol/run-block.js';
 import { protocolTimestampToIso } from '../../src/protocol/protocol-timestamp.js';
 
@@ -154,4 +154,28 @@ describe('protocolTimestampToIso', () => {
       expect(protocolTimestampToIso(text)).toBeUndefined();
     },
   );
+});
+
+const INTERPRETER_RUN = '0b7c4c2e-9d3e-4a51-8f63-2f4f1a6f8d01';
+
+describe('a run block naming the Python that printed it (our client: the notebook kernel’s interpreter)', () => {
+  it('given a block with "interpreter", when planned, then the plan carries it and does not list it as ignored', () => {
+    const plan = planProtocolRun(INTERPRETER_RUN, parseRunBlock(block({ version: '2', interpreter: '/opt/venv/bin/python3' })));
+    expect(plan.interpreter).toBe('/opt/venv/bin/python3');
+    expect(plan.ignoredKeys).toEqual([]);
+  });
+
+  it('given a version "1" block with "interpreter", when planned, then it is read too (the field does not need series)', () => {
+    expect(planProtocolRun(INTERPRETER_RUN, parseRunBlock(block({ interpreter: '/usr/bin/python3' }))).interpreter).toBe('/usr/bin/python3');
+  });
+
+  it('given a block without it (the original library), when planned, then the plan names no interpreter', () => {
+    expect(planProtocolRun(INTERPRETER_RUN, parseRunBlock(block({ version: '2' }))).interpreter).toBeUndefined();
+  });
+
+  it('given an empty, non-string or NUL-holding interpreter, when parsed, then the block is refused naming the field', () => {
+    expect(problemsOf(block({ interpreter: '' }))).toEqual([{ path: 'interpreter', message: expect.stringContaining('must be the path of the Python') }]);
+    expect(problemsOf(block({ interpreter: 3 }))[0]!.path).toBe('interpreter');
+    expect(problemsOf(block({ interpreter: '/usr/bin/py\u0000thon' }))).toEqual([{ path: 'interpreter', message: expect.stringContaining('NUL') }]);
+  });
 });
