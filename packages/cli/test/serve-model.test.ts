@@ -71,6 +71,10 @@ describe('ds serve-model on the iris tree the example trains', () => {
     const noRows = await post({ rows: [] });
     expect(((await noRows.json()) as { error: string }).error).toMatch(/^instances: /);
     expect((await post({ instances: [[1, 2, 3]] })).status).toBe(400);
+    const notJson = await fetch(`${server.url}/predict`, { method: 'POST', body: '{"instances": [' });
+    expect([notJson.status, ((await notJson.json()) as { error: string }).error]).toEqual([400, 'body: is not JSON']);
+    const tooLarge = await fetch(`${server.url}/predict`, { method: 'POST', body: `{"instances": [${'[1,2,3,4],'.repeat(1_000_000)}[1,2,3,4]]}` });
+    expect([tooLarge.status, ((await tooLarge.json()) as { error: string }).error]).toEqual([400, 'body: larger than 8388608 bytes']);
   });
 
   it('reports health and Prometheus metrics', async () => {
