@@ -96,13 +96,14 @@ function requireVersion(state: ModelRegistryState, version: number): void {
 export function decideModelRegistry(state: ModelRegistryState, command: ModelRegistryCommand): DomainEvent[] {
   const name = state.name;
   switch (command.kind) {
-    case 'setAlias':
+    case 'setAlias': {
       requireVersion(state, command.version);
       const named = identityOf(state, command.version);
       // Already there: the same number, and the same version where one number is both a settled version and a provisional claim.
       const target = Object.hasOwn(state.aliasTargets, command.alias) ? state.aliasTargets[command.alias] : undefined;
       if (state.aliases[command.alias] === command.version && (named.versionIdentity === undefined || target === named.versionIdentity)) return [];
       return [{ type: 'ModelAliasSet', data: { name, alias: command.alias, version: command.version, ...named } }];
+    }
     case 'removeAlias':
       if (!Object.hasOwn(state.aliases, command.alias)) {
         throw new RegistryError(
