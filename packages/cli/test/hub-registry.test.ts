@@ -66,6 +66,22 @@ describe('the registry and run annotations through a hub', () => {
     expect((await get(`/lineage/${encodeURIComponent('clf@staging')}`)).body.code).toBe('MODEL_ALIAS_UNKNOWN');
   });
 
+  it('an alias the model lacks is not found on the hub (404), the body naming the alias and how to set it; ds says the same', async () => {
+    const unknown = await get(`/lineage/${encodeURIComponent('clf@staging')}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toEqual({
+      code: 'MODEL_ALIAS_UNKNOWN',
+      message: expect.stringMatching(/model clf has no alias "staging" \(aliases: champion\).*`ds models alias clf staging <version>`/),
+    });
+    // A malformed reference is still refused as such, not as a missing model.
+    expect((await get(`/lineage/${encodeURIComponent('@staging')}`)).status).not.toBe(404);
+    const cli = await dsAsyncWithToken(['--store', hub.url, 'models', 'get', 'clf@staging', join(root, 'got')], root, token);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toMatch(
+      /model clf has no alias "staging" \(aliases: champion\).*clf@2.*`ds models alias clf staging <version>`.*\[MODEL_ALIAS_UNKNOWN\]/,
+    );
+  });
+
   it('an archived run is hidden from GET runs unless archived=true; a deleted one always', async () => {
     expect((await dsAsyncWithToken(['--store', hub.url, 'archive', runIds[0]!], root, token)).code).toBe(0);
     expect((await dsAsyncWithToken(['--store', hub.url, 'delete', runIds[1]!, '--reason', 'wrong data'], root, token)).code).toBe(0);

@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { DockerfileParser } from 'dockerfile-ast';
@@ -11,8 +11,10 @@ import { Service } from 'kubernetes-models/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ds } from './fixtures/cli-process.js';
 import { startModelServer, type ModelServerProcess } from './fixtures/model-server-process.js';
+import { dockerfileText } from '../src/serving/deployment-files.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 /** ml-cart, as the training example has it: the in-process predictions the server must match. */
 const { DecisionTreeClassifier } = createRequire(join(EXAMPLES, 'package.json'))('ml-cart') as {
   DecisionTreeClassifier: { load(model: object): { predict(rows: number[][]): number[] } };
@@ -69,6 +71,10 @@ describe('ds serve-model on the iris tree the example trains', () => {
     const noRows = await post({ rows: [] });
     expect(((await noRows.json()) as { error: string }).error).toMatch(/^instances: /);
     expect((await post({ instances: [[1, 2, 3]] })).status).toBe(400);
+    const notJson = await fetch(`${server.url}/predict`, { method: 'POST', body: '{"instances": [' });
+    expect([notJson.status, ((await notJson.json()) as { error: string }).error]).toEqual([400, 'body: is not JSON']);
+    const tooLarge = await fetch(`${server.url}/predict`, { method: 'POST', body: `{"instances": [${'[1,2,3,4],'.repeat(1_000_000)}[1,2,3,4]]}` });
+    expect([tooLarge.status, ((await tooLarge.json()) as { error: string }).error]).toEqual([400, 'body: larger than 8388608 bytes']);
   });
 
   it('reports health and Prometheus metrics', async () => {
@@ -84,25 +90,89 @@ describe('ds serve-model on the iris tree the example trains', () => {
   });
 
   it('ds deploy writes a Dockerfile and Kubernetes manifests, valid against their schemas and pinned to the digest, whose entrypoint serves the model', async () => {
+    // ds's release tarball, as `pnpm pack:release` writes it (D89): the image installs ds from it, not from the repository.
+    const release = join(project, 'release');
+    const [cliTarball, sdkTarball] = execFileSync(process.execPath, [join(REPO, 'scripts/pack-release.mjs'), release], { encoding: 'utf8' })
+      .trim()
+      .split('\n') as [string, string];
     const out = join(project, 'deploy');
-    const result = ds(['deploy', 'iris-tree@champion', '--out', out, '--image', 'registry.example/iris'], { cwd: project });
+    expect(ds(['deploy', 'iris-tree@champion', '--out', out], { cwd: project })).toMatchObject({ code: 2, stderr: expect.stringMatching(/--ds-package/) });
+    writeFileSync(join(project, 'not-a-package.tgz'), 'hello');
+    expect(ds(['deploy', 'iris-tree@champion', '--out', out, '--ds-package', join(project, 'not-a-package.tgz')], { cwd: project })).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/not an npm package tarball.*pnpm pack:release.*\[DS_PACKAGE_INVALID\]/),
+    });
+    expect(ds(['deploy', 'iris-tree@champion', '--out', out, '--ds-package', sdkTarball], { cwd: project })).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/not ds's release package \(package\.json name/),
+    });
+    expect(existsSync(out)).toBe(false);
+    const result = ds(['deploy', 'iris-tree@champion', '--out', out, '--image', 'registry.example/iris', '--ds-package', cliTarball], { cwd: project });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const digest = ((await (await fetch(`${server.url}/health`)).json()) as { model: { digest: string } }).model.digest;
     const tag = `iris-tree-v1-${digest.slice(7, 19)}`;
 
     const dockerfile = DockerfileParser.parse(readFileSync(join(out, 'Dockerfile'), 'utf8'));
-    const instructions = dockerfile.getInstructions().map((i) => i.getKeyword());
-    expect(instructions).toEqual(['ARG', 'FROM', 'LABEL', 'WORKDIR', 'COPY', 'USER', 'EXPOSE', 'HEALTHCHECK', 'ENTRYPOINT']);
-    const entrypoint = dockerfile.getInstructions().find((i) => i.getKeyword() === 'ENTRYPOINT')!;
+    const instructions = dockerfile.getInstructions();
+    expect(instructions.map((i) => i.getKeyword())).toEqual([
+      'ARG',
+      'FROM',
+      'LABEL',
+      'COPY',
+      'RUN',
+      'WORKDIR',
+      'COPY',
+      'USER',
+      'EXPOSE',
+      'HEALTHCHECK',
+      'ENTRYPOINT',
+    ]);
+    // The build context is the deploy directory alone: every COPY source is in it (no repository, no registry image of ds).
+    const copies = instructions.filter((i) => i.getKeyword() === 'COPY').map((i) => i.getArguments().map((a) => a.getValue()));
+    for (const args of copies) {
+      for (const source of args.slice(0, -1)) {
+        expect(normalize(source).startsWith('..'), source).toBe(false);
+        expect(existsSync(join(out, source)), `COPY ${source}`).toBe(true);
+      }
+    }
+    expect(instructions.find((i) => i.getKeyword() === 'ARG')!.getRawArgumentsContent()).toBe('NODE_IMAGE=node:20-bookworm-slim');
+    // The RUN installs the tarball the COPY put in the image, with npm, offline.
+    const [tarballSource, tarballInImage] = copies[0]! as [string, string];
+    expect(readFileSync(join(out, tarballSource))).toEqual(readFileSync(cliTarball));
+    const install = instructions.find((i) => i.getKeyword() === 'RUN')!.getRawArgumentsContent()!;
+    expect(install).toContain(`npm install -g --offline --no-audit --no-fund ${tarballInImage} `);
+    // What that RUN does, done here from the deploy directory only: the installed ds starts.
+    const prefix = join(project, 'image-prefix');
+    const env = {
+      ...process.env,
+      PATH: [join(prefix, 'bin'), dirname(process.execPath), process.env.PATH ?? ''].join(delimiter),
+      npm_config_cache: join(project, 'npm-cache'),
+    };
+    execFileSync('npm', ['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', join(out, tarballSource)], {
+      cwd: out,
+      env,
+      stdio: 'pipe',
+    });
+    expect(execFileSync(join(prefix, 'bin', 'ds'), ['--version'], { cwd: out, env, encoding: 'utf8' }).trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const entrypoint = instructions.find((i) => i.getKeyword() === 'ENTRYPOINT')!;
     const command = JSON.parse(entrypoint.getRawArgumentsContent()!) as string[];
     expect(command.slice(0, 4)).toEqual(['ds', 'serve-model', '--model-dir', '/srv/model']);
+    expect(instructions.find((i) => i.getKeyword() === 'LABEL')!.getRawArgumentsContent()).toContain(digest);
+    // A scikit-learn pickle's image also gets the Python worker's interpreter and scikit-learn.
+    const sklearn = DockerfileParser.parse(
+      dockerfileText(
+        { name: 'm', version: 1, digest, framework: 'sklearn', file: 'm.pkl' },
+        { image: 'i', baseImage: 'node:20-bookworm-slim', replicas: 1, port: 8080 },
+        { tarball: 'ds/dotscience-cli-0.1.0.tgz', version: '0.1.0' },
+      ),
+    );
     expect(
-      dockerfile
+      sklearn
         .getInstructions()
-        .find((i) => i.getKeyword() === 'LABEL')!
+        .filter((i) => i.getKeyword() === 'RUN')[0]!
         .getRawArgumentsContent(),
-    ).toContain(digest);
+    ).toMatch(/apt-get install .*python3-sklearn/);
 
     const documents = readFileSync(join(out, 'kubernetes.yaml'), 'utf8')
       .split('\n---\n')
@@ -130,8 +200,11 @@ describe('ds serve-model on the iris tree the example trains', () => {
       code: 1,
       stderr: expect.stringMatching(/MODEL_DIGEST_MISMATCH/),
     });
-    expect(ds(['deploy', 'iris-tree', '--out', out], { cwd: project })).toMatchObject({ code: 2, stderr: expect.stringMatching(/is not empty/) });
-  });
+    expect(ds(['deploy', 'iris-tree', '--out', out, '--ds-package', cliTarball], { cwd: project })).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/is not empty/),
+    });
+  }, 600_000);
 
   it('refuses an alias the model does not have, before listening', () => {
     const wrong = ds(['serve-model', 'iris-tree@nope'], { cwd: project });

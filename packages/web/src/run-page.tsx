@@ -7,6 +7,7 @@ import { href } from './routes.js';
 import { KeyValues } from './key-values.js';
 import { WORKLOAD_LOG_PATH, WorkloadLog } from './workload-log.js';
 import { NotebookView } from './notebook-view.js';
+import { RunModels } from './run-models.js';
 
 /** Points asked of the hub per chart: a few per pixel column, the hub keeps each bucket's min and max. */
 export const CHART_POINTS = 2000;
@@ -122,22 +123,7 @@ export function RunPage({ api, runId }: { api: HubApi; runId: string }) {
             </table>
           </div>
         ))}
-        <div class="card">
-          <h3>Models</h3>
-          <table class="kv">
-            <tbody>
-              {run.models.map((m) => (
-                <tr key={m.name}>
-                  <td>
-                    <a href={href.lineage(m.name)}>{m.name}</a>
-                  </td>
-                  <td class="mono">{m.path}</td>
-                  <td>{m.framework ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <RunModels api={api} run={run} />
       </div>
       {run.codeVersion.notebook?.digest && (
         <NotebookView

@@ -5,6 +5,7 @@ import {
   DuplicateEventIdError,
   InvalidInputError,
   QueryParseError,
+  RegistryError,
   UnknownLineageNodeError,
   AmbiguousLineageNodeError,
   WrongExpectedRevisionError,
@@ -30,6 +31,8 @@ export const forbidden = (why: string): HubRefusal => new HubRefusal(403, 'FORBI
 export const notFound = (what: string): HubRefusal => new HubRefusal(404, 'NOT_FOUND', what);
 export const noRoute = (method: string, url: string): HubRefusal => notFound(`no route ${method} ${url.split('?')[0]} — see GET /v1/openapi.json`);
 
+const notFoundInRegistry = new Set<string>(['MODEL_UNKNOWN', 'MODEL_VERSION_UNKNOWN', 'MODEL_ALIAS_UNKNOWN']);
+
 /** How the hub answers an error: typed errors become 4xx with their code, anything else a 500 without internals. */
 export function errorResponse(error: unknown): { status: number; body: ErrorBody | DuplicateEventIdBody | AppendRefusedBody } {
   if (error instanceof HubRefusal) return { status: error.status, body: { code: error.code, message: error.message } };
@@ -46,6 +49,8 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
   }
   if (error instanceof InvalidInputError) return { status: 400, body: { code: error.code, message: error.message, problems: [...error.problems] } };
   if (error instanceof UnknownLineageNodeError) return { status: 404, body: { code: error.code, message: error.message } };
+  // A model, version or alias the project does not hold is not found, like a run or a lineage node; a malformed reference stays a 422.
+  if (error instanceof RegistryError && notFoundInRegistry.has(error.code)) return { status: 404, body: { code: error.code, message: error.message } };
   if (error instanceof QueryParseError) {
     return {
       status: 400,

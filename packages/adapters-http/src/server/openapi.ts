@@ -150,6 +150,13 @@ const OPERATIONS: Operation[] = [
     role: 'read',
     params: wire.LineageParamsSchema,
     query: wire.LineageQuerySchema,
+    refusals: {
+      '404': {
+        description:
+          'no such node: a run, dataset or model the project lacks, or a model version or alias it does not have (codes UNKNOWN_LINEAGE_NODE, MODEL_UNKNOWN, MODEL_VERSION_UNKNOWN, MODEL_ALIAS_UNKNOWN; the message names it and what to do)',
+        body: wire.ErrorBodySchema,
+      },
+    },
   },
   { method: 'get', path: hubRoutes.datasets, summary: 'Datasets and their versions', role: 'read', params: wire.ProjectParamsSchema },
   { method: 'get', path: hubRoutes.models, summary: 'Models and their versions', role: 'read', params: wire.ProjectParamsSchema },

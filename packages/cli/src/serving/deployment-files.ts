@@ -13,11 +13,21 @@ export interface DeployedModel {
 export interface DeploymentOptions {
   /** The image the Dockerfile builds, without a tag (the tag names the model version and digest). */
   image: string;
-  /** The image holding `ds` that the Dockerfile starts FROM. */
+  /** The Node image (20, Debian) the Dockerfile starts FROM and installs ds into. */
   baseImage: string;
   replicas: number;
   port: number;
 }
+
+/** Where ds deploy puts ds's release tarball in the build context, and the file in it. */
+export interface PackagedDs {
+  /** Relative to the deploy directory: `ds/dotscience-cli-<version>.tgz`. */
+  tarball: string;
+  version: string;
+}
+
+/** The directory of the build context that holds ds's release tarball. */
+export const DS_PACKAGE_DIR = 'ds';
 
 /** A Kubernetes name: lowercase letters, digits and '-', at most 63, starting and ending alphanumeric. */
 export function kubernetesName(text: string): string {
@@ -35,13 +45,24 @@ export function imageTag(model: DeployedModel): string {
   return `${kubernetesName(model.name)}-v${model.version}-${model.digest.slice('sha256:'.length, 'sha256:'.length + 12)}`;
 }
 
-/** The Dockerfile: ds from the base image, the model files, and ds serve-model on them (verifying the digest at start). */
-export function dockerfileText(model: DeployedModel, options: DeploymentOptions): string {
-  return `# Serves ${model.name}@${model.version} (${model.framework}), content ${model.digest}.
+const pythonFrameworks = new Set(['sklearn', 'scikit-learn']);
+
+/**
+ * The Dockerfile: a Node 20 image; Python with scikit-learn for a pickle (the serving worker is /usr/bin/python3);
+ * ds installed from its release tarball in the build context (D127: no registry, no repository); the model files;
+ * and ds serve-model on them (verifying the digest at start). Every COPY source is in the directory ds deploy wrote.
+ */
+export function dockerfileText(model: DeployedModel, options: DeploymentOptions, ds: PackagedDs): string {
+  const python = pythonFrameworks.has(model.framework)
+    ? `RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-sklearn && rm -rf /var/lib/apt/lists/*\n`
+    : '';
+  return `# Serves ${model.name}@${model.version} (${model.framework}), content ${model.digest}, with ds ${ds.version}.
 # Build: docker build -t ${options.image}:${imageTag(model)} .
-ARG DS_IMAGE=${options.baseImage}
-FROM \${DS_IMAGE}
+ARG NODE_IMAGE=${options.baseImage}
+FROM \${NODE_IMAGE}
 LABEL org.dotscience.model.name="${model.name}" org.dotscience.model.version="${model.version}" org.dotscience.model.digest="${model.digest}"
+${python}COPY ${ds.tarball} /tmp/${ds.tarball}
+RUN npm install -g --offline --no-audit --no-fund /tmp/${ds.tarball} && rm -rf /tmp/${DS_PACKAGE_DIR} && ds --version
 WORKDIR /srv
 COPY model/ /srv/model/
 USER 1000:1000

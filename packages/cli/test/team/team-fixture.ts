@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnnotationSession } from '@dotscience/core';
 import { openDotscience } from '@dotscience/sdk';
 import { ds, type CliResult } from '../fixtures/cli-process.js';
+import { startHubProcess, stopHubProcess, type HubProcess } from '../fixtures/hub-process.js';
 
 /** A workstation: a directory with its own `ds init` store, synced with one hub through a token. */
 export class Workstation {
@@ -53,5 +54,39 @@ export class Workstation {
     } finally {
       await store.close();
     }
+  }
+}
+
+/** A hub (`ds serve`, a real process) in a fresh directory, with a write token for project `team`. */
+export class TeamHub {
+  private constructor(
+    readonly root: string,
+    readonly token: string,
+    private readonly process: HubProcess,
+  ) {}
+
+  static async start(prefix: string): Promise<TeamHub> {
+    const root = mkdtempSync(join(tmpdir(), prefix));
+    const created = ds(['token', 'create', '--store', join(root, 'hub'), '--project', 'team', '--role', 'write'], { cwd: root });
+    if (created.code !== 0) throw new Error(`ds token create failed: ${created.stderr}`);
+    return new TeamHub(root, created.stdout.trim(), await startHubProcess(join(root, 'hub')));
+  }
+
+  get url(): string {
+    return this.process.url;
+  }
+
+  workstation(name: string): Workstation {
+    return Workstation.create(name, this.url, this.token);
+  }
+
+  /** `ds` against the hub itself (no local store of its own). */
+  get view(): Workstation {
+    return new Workstation(this.root, this.url, this.token);
+  }
+
+  async stop(): Promise<void> {
+    await stopHubProcess(this.process);
+    rmSync(this.root, { recursive: true, force: true });
   }
 }

@@ -17,12 +17,18 @@ export const ModelAliasSchema = z
 export const TagKeySchema = z.string().regex(/^[A-Za-z0-9_.\-/:]{1,128}$/, 'must be 1–128 letters, digits or "_", ".", "-", "/", ":"');
 const tagValue = z.string().max(4096).nullable();
 
-export const ModelAliasSetSchema = z.object({ name: modelName, alias: ModelAliasSchema, version: versionNumber });
+/**
+ * The version's identity across stores — its content and producing run, `<content key> <runId>` — beside its
+ * number: a number a workstation gave is provisional and the hub settles it under another (D104, D126), so readers
+ * find the version by this when it is there. Absent on events recorded before it was.
+ */
+const versionIdentity = z.string().min(1).max(2048).optional();
+export const ModelAliasSetSchema = z.object({ name: modelName, alias: ModelAliasSchema, version: versionNumber, versionIdentity });
 export const ModelAliasRemovedSchema = z.object({ name: modelName, alias: ModelAliasSchema });
 /** A tag on one model version; a null value removes the tag. */
-export const ModelVersionTaggedSchema = z.object({ name: modelName, version: versionNumber, key: TagKeySchema, value: tagValue });
+export const ModelVersionTaggedSchema = z.object({ name: modelName, version: versionNumber, versionIdentity, key: TagKeySchema, value: tagValue });
 /** The model's description (no version) or one version's. */
-export const ModelDescribedSchema = z.object({ name: modelName, version: versionNumber.optional(), description: z.string().max(65536) });
+export const ModelDescribedSchema = z.object({ name: modelName, version: versionNumber.optional(), versionIdentity, description: z.string().max(65536) });
 
 const runId = z.string().min(1, 'must not be empty');
 /** A tag on a run; a null value removes it. */

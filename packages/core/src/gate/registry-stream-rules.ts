@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../events/catalogue.js';
+import { versionKey } from '../projections/version-settlement.js';
 import { StreamRuleError } from './gate-errors.js';
 import type { VersionStreamRules } from './version-stream-rules.js';
 
@@ -16,17 +17,27 @@ export interface RunMetaStreamRules {
 }
 
 /**
- * Admit a registry event on a model stream: the stream's model, and a version
- * number the stream holds. It changes nothing the gate keeps (aliases are the
+ * Admit a registry event on a model stream: the stream's model, and a version the
+ * stream holds — by its identity when the event carries one (D126), else by number. It changes nothing the gate keeps (aliases are the
  * projection's: moving one is setting it again).
  */
 export function admitModelRegistryEvent(rules: VersionStreamRules, event: DomainEvent): void {
-  const data = event.data as { name: string; version?: number };
+  const data = event.data as { name: string; version?: number; versionIdentity?: string };
   if (data.name !== rules.name) {
     throw new StreamRuleError(
       'VERSION_NAME_MISMATCH',
       `the ${event.type} names model ${JSON.stringify(data.name)} but the stream is ${JSON.stringify(rules.name)}'s`,
     );
+  }
+  if (data.versionIdentity !== undefined) {
+    // The version whatever number this store gave it (D126): a workstation's provisional number differs from the hub's.
+    if (!rules.versions.some((v) => versionKey(v.ref, v.producedBy) === data.versionIdentity)) {
+      throw new StreamRuleError(
+        'MODEL_VERSION_UNKNOWN',
+        `model ${rules.name} holds no version with the content and producing run ${JSON.stringify(data.versionIdentity)} the ${event.type} names; push or pull that version first`,
+      );
+    }
+    return;
   }
   if (data.version !== undefined && !rules.versions.some((v) => v.version === data.version)) {
     const known = rules.versions.map((v) => v.version).join(', ') || 'none';

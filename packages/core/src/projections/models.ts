@@ -2,7 +2,7 @@ import type { VersionRef } from '../events/catalogue.js';
 import type { JsonValue } from '../events/json.js';
 import { ownEntry, putEntry } from './own-keys.js';
 import { defineProjection, type ProjectedEnvelope } from './projection.js';
-import { numberedBy, placeVersionEvent, settleView, sortVersionViews, type VersionNumberedBy } from './version-settlement.js';
+import { namedVersionView, numberedBy, placeVersionEvent, settleView, sortVersionViews, versionKey, type VersionNumberedBy } from './version-settlement.js';
 
 export interface ModelVersionView {
   version: number;
@@ -28,6 +28,8 @@ export interface ModelView {
   versions: ModelVersionView[];
   /** Alias → the version number it points at now. */
   aliases: Record<string, number>;
+  /** Alias → the identity (content and producing run) of the version it points at, null for one without content: what keeps an alias on its version when the hub settles it under another number (D126). */
+  aliasTargets: Record<string, string | null>;
   description: string | null;
   /** Every change of the model, oldest first: who (meta.actor), when, what. */
   history: ModelHistoryEntry[];
@@ -47,7 +49,14 @@ function entryOf(e: ProjectedEnvelope & { type: string; data: unknown }): ModelH
 }
 
 function modelOf(state: ModelsState, name: string): ModelView {
-  return ownEntry(state, name) ?? putEntry(state, name, { name, versions: [], aliases: {}, description: null, history: [] });
+  return ownEntry(state, name) ?? putEntry(state, name, { name, versions: [], aliases: {}, aliasTargets: {}, description: null, history: [] });
+}
+
+/** After `settled` took the hub's number: the aliases on it point at that number (tags and descriptions are on the view already). */
+function moveAliases(model: ModelView, settled: ModelVersionView): void {
+  const key = versionKey(settled.ref, settled.producedBy);
+  if (key === null) return;
+  for (const [alias, target] of Object.entries(model.aliasTargets)) if (target === key) putEntry(model.aliases, alias, settled.version);
 }
 
 /** Model name → its versions. */
@@ -56,7 +65,7 @@ export type ModelsState = Record<string, ModelView>;
 /** Built-in `models`: name → versions, each with its producing run and the metrics at publish; aliases, tags, descriptions and the registry's history. */
 export const modelsProjection = defineProjection<ModelsState>({
   name: 'models',
-  version: 3,
+  version: 4,
   initial: {},
   handlers: {
     ModelVersionCreated: (state, e) => {
@@ -66,6 +75,7 @@ export const modelsProjection = defineProjection<ModelsState>({
       if (place.kind === 'settles') {
         settleView(place.view, d.version);
         sortVersionViews(model.versions, place.view);
+        moveAliases(model, place.view);
       }
       if (place.kind === 'new') {
         model.history.push(entryOf({ ...e, data: { version: d.version, producedBy: d.producedBy } }));
@@ -90,17 +100,20 @@ export const modelsProjection = defineProjection<ModelsState>({
     },
     ModelAliasSet: (state, e) => {
       const model = modelOf(state, e.data.name);
-      putEntry(model.aliases, e.data.alias, e.data.version);
+      const version = namedVersionView(model.versions, e.data);
+      putEntry(model.aliases, e.data.alias, version?.version ?? e.data.version);
+      putEntry(model.aliasTargets, e.data.alias, version ? versionKey(version.ref, version.producedBy) : (e.data.versionIdentity ?? null));
       model.history.push(entryOf(e));
     },
     ModelAliasRemoved: (state, e) => {
       const model = modelOf(state, e.data.name);
       if (Object.hasOwn(model.aliases, e.data.alias)) delete model.aliases[e.data.alias];
+      if (Object.hasOwn(model.aliasTargets, e.data.alias)) delete model.aliasTargets[e.data.alias];
       model.history.push(entryOf(e));
     },
     ModelVersionTagged: (state, e) => {
       const model = modelOf(state, e.data.name);
-      const version = model.versions.find((v) => v.version === e.data.version);
+      const version = namedVersionView(model.versions, e.data);
       if (version && e.data.value === null) {
         if (Object.hasOwn(version.tags, e.data.key)) delete version.tags[e.data.key];
       } else if (version) putEntry(version.tags, e.data.key, e.data.value!);
@@ -108,7 +121,7 @@ export const modelsProjection = defineProjection<ModelsState>({
     },
     ModelDescribed: (state, e) => {
       const model = modelOf(state, e.data.name);
-      const version = e.data.version === undefined ? undefined : model.versions.find((v) => v.version === e.data.version);
+      const version = e.data.version === undefined ? undefined : namedVersionView(model.versions, { ...e.data, version: e.data.version });
       if (version) version.description = e.data.description;
       else if (e.data.version === undefined) model.description = e.data.description;
       model.history.push(entryOf(e));

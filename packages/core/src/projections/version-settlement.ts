@@ -85,3 +85,16 @@ export function sortVersionViews(versions: NumberedVersionView[], changed: Numbe
   if ((before === undefined || inOrder(before, changed) <= 0) && (after === undefined || inOrder(changed, after) <= 0)) return;
   versions.sort(inOrder);
 }
+
+/**
+ * The view a registry event names (D126): the version with the identity the event carries, wherever numbering
+ * has put it since; an event recorded without one names the view its number names now (a settled number before
+ * a provisional claim of the same number).
+ */
+export function namedVersionView<V extends NumberedVersionView>(
+  versions: readonly V[],
+  named: { version: number; versionIdentity?: string | undefined },
+): V | undefined {
+  if (named.versionIdentity !== undefined) return versions.find((v) => versionKey(v.ref, v.producedBy) === named.versionIdentity);
+  return versions.find((v) => v.version === named.version && v.numbering !== 'local') ?? versions.find((v) => v.version === named.version);
+}

@@ -31,7 +31,9 @@ export function resolveModelReference(models: ModelsState, reference: ModelRefer
     if (pointed === undefined) {
       throw new RegistryError(
         'MODEL_ALIAS_UNKNOWN',
-        `model ${model.name} has no alias ${JSON.stringify(ref.selector.alias)} (aliases: ${Object.keys(model.aliases).join(', ') || 'none'}); \`ds models alias\` sets one`,
+        `model ${model.name} has no alias ${JSON.stringify(ref.selector.alias)} (aliases: ${Object.keys(model.aliases).sort().join(', ') || 'none'}) — ` +
+          `name one it has or a version (${model.name}@${model.versions[model.versions.length - 1]!.version}), ` +
+          `or set this one with \`ds models alias ${model.name} ${ref.selector.alias} <version>\``,
       );
     }
     number = pointed;

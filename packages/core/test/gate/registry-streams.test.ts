@@ -38,6 +38,21 @@ describe('the append gate: the model registry on a model stream', () => {
     });
   });
 
+  it('given version 1 of content X, when an alias names X by identity under a number the stream does not hold (a provisional one), then it is admitted; an identity the stream lacks is refused', async () => {
+    const { gated } = gatedStore();
+    await gated.append(`run-${TEST_RUN_ID}`, [proposed(started)]);
+    await gated.append('model-clf', [proposed(version1)]);
+    const identity = `${ref(9).digest} ${TEST_RUN_ID}`;
+    await gated.append('model-clf', [proposed({ type: 'ModelAliasSet', data: { name: 'clf', alias: 'champion', version: 4, versionIdentity: identity } })]);
+    expect(
+      await refusal(
+        gated.append('model-clf', [
+          proposed({ type: 'ModelVersionTagged', data: { name: 'clf', version: 1, versionIdentity: `${ref(8).digest} ${TEST_RUN_ID}`, key: 'k', value: 'v' } }),
+        ]),
+      ),
+    ).toMatchObject({ rule: 'MODEL_VERSION_UNKNOWN', reason: expect.stringMatching(/push or pull that version first/) });
+  });
+
   it('refuses an alias that looks like a version number, and registry events on a dataset stream', async () => {
     const { gated } = gatedStore();
     expect(await refusal(gated.append('model-clf', [proposed({ type: 'ModelAliasSet', data: { name: 'clf', alias: '3', version: 1 } })]))).toMatchObject({

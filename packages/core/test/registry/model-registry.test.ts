@@ -15,7 +15,12 @@ const created = (version: number): DomainEvent => ({
   type: 'ModelVersionCreated',
   data: { name: 'clf', version, ref: ref(version), producedBy: `r${version}`, metrics: {} },
 });
-const aliasSet = (alias: string, version: number): DomainEvent => ({ type: 'ModelAliasSet', data: { name: 'clf', alias, version } });
+/** The identity a decided registry event carries for `created(version)`: its content and producing run (D126). */
+const identity = (version: number): string => `${ref(version).digest} r${version}`;
+const aliasSet = (alias: string, version: number): DomainEvent => ({
+  type: 'ModelAliasSet',
+  data: { name: 'clf', alias, version, versionIdentity: identity(version) },
+});
 const registry = scenario(modelRegistryDecider('clf'));
 
 describe('the model registry (given/when/then)', () => {

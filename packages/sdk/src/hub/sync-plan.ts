@@ -65,20 +65,30 @@ export async function planStream(stream: string, events: readonly RecordedEvent[
   return { present: events.length - missing.length, ...(missing.length > 0 ? { plan: { kind: 'exact', stream, events: missing } } : {}) };
 }
 
+/** A version of a dataset or model, as opposed to what the model registry says of one (an alias, a tag, a description). */
+const isVersionEvent = (e: RecordedEvent): boolean => e.type === 'DatasetVersionCreated' || e.type === 'ModelVersionCreated';
+
 function planMerge(stream: string, events: readonly RecordedEvent[], held: readonly RecordedEvent[], settle: boolean): PlannedStream {
   const ids = new Set(held.map((e) => e.id));
+  const heldVersions = held.filter(isVersionEvent);
   // Toward the hub, any version it holds settled is there; from the hub, only one it numbered settles ours.
   const settledThere = settle ? isSettledVersion : (e: RecordedEvent) => (e.data as { numbering?: { by?: string } }).numbering?.by === 'hub';
   const settled = new Set(
-    held
+    heldVersions
       .filter(settledThere)
       .map(versionIdentity)
       .filter((k) => k !== null),
   );
-  let next = held.filter(isSettledVersion).reduce((max, e) => Math.max(max, (e.data as { version: number }).version), 0) + 1;
+  let next = heldVersions.filter(isSettledVersion).reduce((max, e) => Math.max(max, (e.data as { version: number }).version), 0) + 1;
   const merged: MergedEvent[] = [];
   let present = 0;
   for (const source of events) {
+    if (!isVersionEvent(source)) {
+      // A registry event goes as it is, by id: it names its version by identity as well as number (D126), so each store finds it.
+      if (ids.has(source.id)) present++;
+      else merged.push({ source, event: asNew(source) });
+      continue;
+    }
     const identity = versionIdentity(source);
     const alreadySettled = identity !== null && settled.has(identity);
     if (ids.has(source.id) || (settle && ids.has(settledCopyId(source.id))) || (alreadySettled && (settle || isSettledVersion(source)))) {
