@@ -105,7 +105,10 @@ export async function ingestNotebook(services: RunServices, path: string, contex
   const kernel = await kernelProgram(notebook);
   const capture: CaptureServices = {
     data: services.data,
-    environment: { describe: (cwd, program) => services.environment.describe(cwd, program ?? (kernel === undefined ? undefined : { command: [kernel] })) },
+    environment: {
+      describe: (cwd, program) => services.environment.describe(cwd, program ?? (kernel === undefined ? undefined : { command: [kernel] })),
+      describeProcess: () => services.environment.describeProcess(),
+    },
     clock: services.clock,
     code: { inspect: async () => codeVersion },
   };
