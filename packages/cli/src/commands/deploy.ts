@@ -6,6 +6,7 @@ import { modelsProjection, resolveModelReference } from '@dotscience/sdk';
 import { nonNegativeInteger } from '../command-arguments.js';
 import { printText } from '../output/json-output.js';
 import { currentState } from '../projections/current-state.js';
+import { scopedProject } from '../runs/run-selection.js';
 import { dockerfileText, imageTag, kubernetesManifests, manifestStream, type DeployedModel } from '../serving/deployment-files.js';
 import { materializeModelVersion, modelTargetIn } from '../serving/model-materialization.js';
 import { ModelNotServableError, servableFrameworks } from '../serving/model-loading.js';
@@ -30,7 +31,7 @@ export function registerDeployCommand(program: Command): void {
       const out = resolve(options.out);
       if (existsSync(out) && readdirSync(out).length > 0) throw new UsageError(`${out} is not empty: give ds deploy --out a new or empty directory`);
       const deployed = await withStoreForWriting(command, async (ds) => {
-        const { model, version } = resolveModelReference(await currentState(ds, modelsProjection), reference);
+        const { model, version } = resolveModelReference(await currentState(ds, modelsProjection), reference, scopedProject(ds));
         const framework = version.framework ?? '';
         if (!(servableFrameworks as readonly string[]).includes(framework)) {
           throw new ModelNotServableError(

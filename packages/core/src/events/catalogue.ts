@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { JsonValueSchema, TimestampSchema } from './json.js';
 import { InterpreterSchema, MachineSchema, RunAbandonedSchema } from './run-context-schemas.js';
-import { VersionNumberingSchema } from './version-numbering.js';
+import { projectOfVersionSchema, VersionNumberingSchema } from './version-numbering.js';
 import * as after from './registry-catalogue.js';
 
 /**
@@ -252,6 +252,8 @@ export const DatasetVersionCreatedSchema = z.object({
   producedBy: runId.optional(),
   path: z.string().optional(),
   numbering: VersionNumberingSchema.optional(),
+  /** The project numbering it (D122; optional, added compatibly): absent is the default project. */
+  project: projectOfVersionSchema.optional(),
 });
 export const ModelVersionCreatedSchema = z.object({
   name,
@@ -263,6 +265,8 @@ export const ModelVersionCreatedSchema = z.object({
   metrics: z.record(z.string(), JsonValueSchema),
   extra: z.record(z.string(), JsonValueSchema).optional(),
   numbering: VersionNumberingSchema.optional(),
+  /** The project numbering it (D122; optional, added compatibly): absent is the default project. */
+  project: projectOfVersionSchema.optional(),
 });
 
 export const eventSchemas = {

@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../events/catalogue.js';
 import { StreamRuleError } from './gate-errors.js';
-import type { VersionStreamRules } from './version-stream-rules.js';
+import { checkVersionStream, type VersionStreamRules } from './version-stream-rules.js';
 
 /** The model registry's events: recorded on a model stream beside its versions. */
 export const modelRegistryEventTypes = new Set(['ModelAliasSet', 'ModelAliasRemoved', 'ModelVersionTagged', 'ModelDescribed']);
@@ -21,13 +21,8 @@ export interface RunMetaStreamRules {
  * projection's: moving one is setting it again).
  */
 export function admitModelRegistryEvent(rules: VersionStreamRules, event: DomainEvent): void {
-  const data = event.data as { name: string; version?: number };
-  if (data.name !== rules.name) {
-    throw new StreamRuleError(
-      'VERSION_NAME_MISMATCH',
-      `the ${event.type} names model ${JSON.stringify(data.name)} but the stream is ${JSON.stringify(rules.name)}'s`,
-    );
-  }
+  const data = event.data as { name: string; version?: number; project?: string };
+  checkVersionStream(rules, event.type, data);
   if (data.version !== undefined && !rules.versions.some((v) => v.version === data.version)) {
     const known = rules.versions.map((v) => v.version).join(', ') || 'none';
     throw new StreamRuleError('MODEL_VERSION_UNKNOWN', `model ${rules.name} has no version ${data.version} (versions: ${known})`);
