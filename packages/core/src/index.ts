@@ -201,6 +201,7 @@ export {
 } from './audit/anchor-verification.js';
 export { LogChain, type LogHead } from './audit/log-chain.js';
 export { receiptMessage, receiptSignatureHolds, type SignedReceipt, SignedReceiptSchema, type UnsignedReceipt } from './audit/signed-receipt.js';
+export { pushedByOf, recordedByOf, type RunPushedBy, type RunRecordedBy } from './audit/run-identity.js';
 
 // ports added since
 export {

@@ -3,6 +3,8 @@ import {
   lineageOf,
   parseInput,
   parseModelReference,
+  pushedByOf,
+  recordedByOf,
   resolveLineageNode,
   resolveModelReference,
   runQuery,
@@ -57,7 +59,10 @@ export function registerReadSideRoutes(app: FastifyInstance, context: HubContext
     const run = findRun((await model.current()).runs, params.runId);
     // A run view's keys are the run's: the report goes in a header.
     if (model.skipped.count > 0) void reply.header(SKIPPED_HEADER, String(model.skipped.count));
-    return withParent(run);
+    // Who recorded it (its workstation's word) and which token this hub accepted it from (its receipts), D123.
+    const stream = `run-${run.runId}`;
+    const receipts = ((await context.receipts?.read(params.project)) ?? []).filter((r) => r.append?.stream === stream);
+    return { ...withParent(run), recordedBy: recordedByOf(run), pushedBy: pushedByOf(receipts) };
   });
 
   app.get(hubRoutes.lineage, async (request) => {

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { promises as fsp, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnnotationSession } from '@dotscience/core';
 import { openDotscience } from '@dotscience/sdk';
 import { ds, type CliResult } from '../fixtures/cli-process.js';
+import { startHubProcess, stopHubProcess, type HubProcess } from '../fixtures/hub-process.js';
 
 /** A workstation: a directory with its own `ds init` store, synced with one hub through a token. */
 export class Workstation {
@@ -54,4 +55,28 @@ export class Workstation {
       await store.close();
     }
   }
+}
+
+/** A hub (`ds serve`) in a temporary directory with one write token of project `team`. */
+export interface TeamHub {
+  root: string;
+  hub: HubProcess;
+  token: string;
+  tokenId: string;
+}
+
+/** Start a team's hub; its token has `label` when given. */
+export async function startTeamHub(label?: string): Promise<TeamHub> {
+  const root = await fsp.mkdtemp(join(tmpdir(), 'ds-team-hub-'));
+  const labelled = label === undefined ? [] : ['--label', label];
+  const created = ds(['token', 'create', '--store', join(root, 'hub'), '--project', 'team', '--role', 'write', ...labelled, '--json'], { cwd: root });
+  if (created.code !== 0) throw new Error(`ds token create failed: ${created.stderr}`);
+  const { token, info } = JSON.parse(created.stdout) as { token: string; info: { id: string } };
+  return { root, hub: await startHubProcess(join(root, 'hub')), token, tokenId: info.id };
+}
+
+export async function stopTeamHub(team: TeamHub | undefined): Promise<void> {
+  if (!team) return;
+  await stopHubProcess(team.hub);
+  await fsp.rm(team.root, { recursive: true, force: true });
 }

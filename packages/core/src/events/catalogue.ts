@@ -32,6 +32,8 @@ export type VersionRef = z.infer<typeof VersionRefSchema>;
 export const CodeVersionSchema = z.object({
   gitCommit: z.string().optional(),
   gitBranch: z.string().optional(),
+  /** The commit's author, `Name <email>` (optional, added to schema v1 compatibly; D123). */
+  gitAuthor: z.string().optional(),
   dirty: z.boolean().optional(),
   /** sha256 of the uncommitted diff when dirty. */
   diffDigest: z.string().optional(),
