@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { provenanceProjection, replay, type ProvenanceGraph, type RecordedEvent } from '../../src/index.js';
+import { AmbiguousLineageNodeError, provenanceProjection, replay, resolveLineageNode, type ProvenanceGraph, type RecordedEvent } from '../../src/index.js';
 import { provEdges } from '../../src/projections/provenance/graph.js';
 import { History, versionRef } from './history.js';
 
@@ -66,5 +66,32 @@ describe('provenance ids across settlement (docs/decisions.md D125)', () => {
     expect(Object.keys(settled.entities).sort()).toEqual(Object.keys(onC.entities).sort());
     expect(edges(settled)).toEqual(edges(onC));
     expect(edges(onC)).toContain('dataset:preds@3 -wasDerivedFrom-> dataset:preds@1');
+  });
+
+  it('given preds in the default project and in exp2, then each is its own entity, and a bare name is ambiguous between them (D122)', async () => {
+    const h = new History();
+    await h.start('d1', 'ada', 'default');
+    await h.start('e1', 'ada', 'exp2');
+    await h.datasetVersion('preds', 1, 'default-one', 'd1');
+    const ref = versionRef('exp2-one');
+    await h.emit('dataset-exp2:preds', 'DatasetVersionCreated', {
+      name: 'preds',
+      version: 1,
+      ref,
+      bytes: ref.bytes,
+      files: 1,
+      producedBy: 'e1',
+      project: 'exp2',
+    });
+    await h.input('e1', 'preds', 'exp2-one');
+    const g = await graphOf(h);
+    expect(edges(g)).toEqual([
+      'dataset:exp2:preds@1 -wasGeneratedBy-> run:e1',
+      'dataset:preds@1 -wasGeneratedBy-> run:d1',
+      'run:e1 -used-> dataset:exp2:preds@1',
+    ]);
+    expect(resolveLineageNode(g, 'preds@1')).toBe('dataset:preds@1');
+    expect(resolveLineageNode(g, 'exp2:preds@1')).toBe('dataset:exp2:preds@1');
+    expect(() => resolveLineageNode(g, 'preds')).toThrow(AmbiguousLineageNodeError);
   });
 });
