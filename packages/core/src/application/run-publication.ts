@@ -95,8 +95,9 @@ export async function publishRun(services: RunServices, recorder: RunRecorder, p
   const preview = decideRunBatch(recorder.state, commands);
 
   const meta = recorder.eventMeta;
-  // Each project numbers its own versions (D122): they go to the run's project's streams.
-  const project = recorder.state.projectId ?? undefined;
+  // Each project numbers its own versions (D122): in a local store, on the run's project's streams; a hub's log is
+  // one project's, whose versions are on its unqualified streams (as a default-project workstation pushes them).
+  const project = services.numbersVersions === 'hub' ? undefined : (recorder.state.projectId ?? undefined);
   const publishedInputs: PublishedData[] = [];
   for (const declared of recorder.state.inputs.values()) {
     for (const input of declared) {
