@@ -31,6 +31,7 @@ export const ENTRY_RECORDS = {
   provenanceAwaiting: 'provenance.matching.awaiting',
   usedBy: 'provenance.usedBy',
   generatedBy: 'provenance.generatedBy',
+  entityVersions: 'provenance.versions',
 } as const;
 
 /** The projections whose states the entries hold: a change of their version rebuilds the read model. */
@@ -84,6 +85,7 @@ export class ProvenanceStates {
       matching: { versions: entries.record(ENTRY_RECORDS.provenanceVersions), awaiting: entries.record(ENTRY_RECORDS.provenanceAwaiting) },
       usedBy: entries.record(ENTRY_RECORDS.usedBy),
       generatedBy: entries.record(ENTRY_RECORDS.generatedBy),
+      versions: entries.record(ENTRY_RECORDS.entityVersions),
     };
   }
 

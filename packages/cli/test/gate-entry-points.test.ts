@@ -60,6 +60,15 @@ describe('every entry point keeps the rules: ds audit verify, ds import, ds pull
     expect(report).toMatchObject({ ok: false, violation: { stream: trainStream, rule: 'RUN_ALREADY_PUBLISHED' } });
   });
 
+  it('given a version of project exp2 planted on the default project’s stream, when audit verify runs, then it names the stream and the rule VERSION_NAME_MISMATCH (D122)', async () => {
+    const ref = { store: 'fs', digest: `sha256:${'a'.repeat(64)}`, kind: 'file', bytes: 1, files: 1 };
+    const version = event('DatasetVersionCreated', { name: 'planted', version: 1, ref, bytes: 1, files: 1, producedBy: p.trainRunId, project: 'exp2' });
+    const copy = await plantedCopy('wrong-project', [['dataset-planted', [version]]]);
+    const result = ds(['audit', 'verify'], { cwd: copy });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^VIOLATION at stream dataset-planted revision 0 \(position \d+, rule VERSION_NAME_MISMATCH\): .*dataset-exp2:planted/);
+  });
+
   it('given an event whose data breaks its schema planted in the log, when audit verify runs, then it names it and exits 1, and ds runs still lists every run', async () => {
     const copy = await plantedCopy('poison', [['run-planted', [poison()]]]);
     const result = ds(['audit', 'verify'], { cwd: copy });

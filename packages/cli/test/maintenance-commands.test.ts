@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,9 +149,16 @@ describe('ds reproduce, audit, export/import, gc, replay, init', () => {
     expect(existsSync(join(store, 'events'))).toBe(false);
   });
 
-  it('given a store that diverged from the file, when imported, then the conflict is refused and the store is unchanged', () => {
+  it('given a store that diverged from the file, when imported, then the conflict is refused and the store is unchanged', async () => {
     const store = join(scratch, 'diverged-store');
-    expect(ds(['--store', `file:${store}`, 'init'], { cwd: scratch }).code).toBe(0); // its own ProjectCreated at project-default@0
+    // Its own ProjectCreated at project-default@0, under another event id (as ds init wrote it before D124 derived the id).
+    const diverged = await openDotscience({ cwd: scratch, env: {}, settings: { store: `file:${store}` }, createStore: true, hashWorkers: 1 });
+    try {
+      const created = { id: randomUUID(), type: 'ProjectCreated', schemaVersion: 1, data: { id: 'default', name: 'default' }, meta: {} };
+      await diverged.events.append('project-default', [created], { expectedRevision: 'no_stream' });
+    } finally {
+      await diverged.close();
+    }
     const before = ds(['--store', `file:${store}`, 'export'], { cwd: scratch }).stdout;
     const result = ds(['--store', `file:${store}`, 'import', '-'], { cwd: scratch, input: ds(['export'], { cwd: p.project }).stdout });
     expect(result.code).toBe(1);

@@ -61,7 +61,19 @@ export {
   verifyChain,
 } from './events/hash-chain.js';
 export { type JsonValue, JsonValueSchema, TIMESTAMP_PATTERN, TimestampSchema } from './events/json.js';
-export { categoryOf, idOf, modelStream, projectStream, runMetaStream, runStream, streamCategories } from './events/streams.js';
+export {
+  categoryOf,
+  DEFAULT_PROJECT,
+  idOf,
+  modelStream,
+  projectDatasetStream,
+  projectModelStream,
+  projectStream,
+  runMetaStream,
+  runStream,
+  streamCategories,
+  versionStreamId,
+} from './events/streams.js';
 export { defaultUpcasters, InvalidEventDataError, UnknownEventVersionError, UpcasterRegistry } from './events/upcasting.js';
 
 // errors
@@ -190,6 +202,7 @@ export {
 } from './audit/anchor-verification.js';
 export { LogChain, type LogHead } from './audit/log-chain.js';
 export { receiptMessage, receiptSignatureHolds, type SignedReceipt, SignedReceiptSchema, type UnsignedReceipt } from './audit/signed-receipt.js';
+export { pushedByOf, recordedByOf, type RunPushedBy, type RunRecordedBy } from './audit/run-identity.js';
 
 // ports added since
 export {
@@ -218,6 +231,7 @@ export { RUN_STATUSES, type RunStatus } from './projections/run-view.js';
 
 // team sync: settling version numbers (D104)
 export { isSettledVersion, settledCopyId, settledCopyOf, versionIdentity } from './application/version-settlement.js';
+export { derivedEventId, projectCreatedEvent } from './application/project-creation.js';
 export { type VersionNumbering, VersionNumberingSchema } from './events/version-numbering.js';
 export { recordDatasetVersion, recordModelVersion } from './application/version-streams.js';
 

@@ -8,6 +8,7 @@ import { KeyValues } from './key-values.js';
 import { WORKLOAD_LOG_PATH, WorkloadLog } from './workload-log.js';
 import { NotebookView } from './notebook-view.js';
 import { RunModels } from './run-models.js';
+import { RunIdentity } from './run-identity.js';
 
 /** Points asked of the hub per chart: a few per pixel column, the hub keeps each bucket's min and max. */
 export const CHART_POINTS = 2000;
@@ -71,6 +72,7 @@ export function RunPage({ api, runId }: { api: HubApi; runId: string }) {
         </p>
       )}
       {run.archived && <p>archived (ds restore brings it back into the runs table)</p>}
+      <RunIdentity run={run} />
       <div class="grid charts">
         {Object.values(series).map((s) => (
           <div class="card" key={s.name}>

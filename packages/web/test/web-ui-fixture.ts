@@ -31,6 +31,29 @@ export function demoProject(): string {
   return project;
 }
 
+/** The URL a child prints on stdout (the first match of `pattern`); rejects when it exits first. */
+function printedUrl(child: ChildProcess, pattern: RegExp, what: string): Promise<string> {
+  let output = '';
+  return new Promise<string>((resolveUrl, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = pattern.exec(output);
+      if (match) resolveUrl(match[1]!);
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`${what} exited (${code}): ${output}`)));
+  });
+}
+
+/** `ds serve` over the hub directory `hubDir`, serving `webApp` at /ui/; resolves with its URL. */
+export async function serveHub(hubDir: string, webApp: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--store', hubDir, '--port', '0'], {
+    env: { ...process.env, DOTSCIENCE_WEB_APP: webApp },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return { url: await printedUrl(child, /hub listening on (\S+)/, 'ds serve'), child };
+}
+
 /** `ds ui` running in `project` over its local store, serving `webApp`; resolves with the URL it printed. */
 export async function startUi(project: string, webApp: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [CLI, 'ui', '--port', '0'], {
@@ -38,16 +61,7 @@ export async function startUi(project: string, webApp: string): Promise<{ url: s
     env: { ...process.env, DOTSCIENCE_WEB_APP: webApp },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /(http:\/\/\S+)/.exec(output);
-      if (match) resolveUrl(match[1]!);
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`ds ui exited (${code}): ${output}`)));
-  });
+  const url = await printedUrl(child, /(http:\/\/\S+)/, 'ds ui');
   return {
     url,
     child,

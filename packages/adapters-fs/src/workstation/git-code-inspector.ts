@@ -66,6 +66,7 @@ export class GitCodeInspector implements CodeInspector {
     return {
       ...(tree.headCommit !== undefined ? { gitCommit: tree.headCommit } : {}),
       ...(tree.branch !== undefined ? { gitBranch: tree.branch } : {}),
+      ...(tree.headAuthor !== undefined ? { gitAuthor: tree.headAuthor } : {}),
       dirty,
       ...(dirty ? { diffDigest: change.finish(omitted) } : {}),
       ...(omitted.length > 0 ? { omittedUntracked: omittedUntracked(omitted) } : {}),

@@ -12,6 +12,8 @@ export interface GitWorkingTree {
   readonly headCommit?: string;
   /** Current branch; absent when HEAD is detached. */
   readonly branch?: string;
+  /** HEAD's author, `Name <email>`; absent with no commits. */
+  readonly headAuthor?: string;
 }
 
 /** Messages (under LC_ALL=C) by which git says there is no working tree here: not an error for the inspector. */
@@ -53,17 +55,20 @@ async function locateWithoutHeadCommit(git: GitCli, cwd: string): Promise<GitWor
   }
   const [root, indexPath] = lines(located.stdout);
   if (root === undefined || indexPath === undefined) throw new GitCommandError(cwd, args, 'unexpected output');
-  const [head, branch] = await Promise.all([
+  const [head, branch, author] = await Promise.all([
     git.run({ cwd: root, args: ['rev-parse', '-q', '--verify', 'HEAD^{commit}'] }),
     git.run({ cwd: root, args: ['symbolic-ref', '-q', '--short', 'HEAD'] }),
+    git.run({ cwd: root, args: ['log', '-1', '--format=%an <%ae>', 'HEAD'] }),
   ]);
   const headCommit = head?.exitCode === 0 ? lines(head.stdout)[0] : undefined;
   const branchName = branch?.exitCode === 0 ? lines(branch.stdout)[0] : undefined;
+  const headAuthor = headCommit !== undefined && author?.exitCode === 0 ? lines(author.stdout)[0] : undefined;
   return {
     root,
     indexFile: resolve(cwd, indexPath),
     ...(headCommit !== undefined ? { headCommit } : {}),
     ...(branchName !== undefined ? { branch: branchName } : {}),
+    ...(headAuthor !== undefined ? { headAuthor } : {}),
   };
 }
 

@@ -36,10 +36,10 @@ beforeAll(() => {
 });
 
 describe('GitCodeInspector.inspect', () => {
-  it('given a clean repository, when inspected, then it records HEAD, the branch and dirty=false without a diff digest', async () => {
+  it('given a clean repository, when inspected, then it records HEAD, the branch, its author and dirty=false without a diff digest', async () => {
     const repo = await repository({ 'train.py': 'print(1)\n' });
     const version = await inspector.inspect(repo.dir);
-    expect(version).toEqual({ gitCommit: repo.git('rev-parse', 'HEAD'), gitBranch: 'main', dirty: false });
+    expect(version).toEqual({ gitCommit: repo.git('rev-parse', 'HEAD'), gitBranch: 'main', gitAuthor: 'Test <test@example.com>', dirty: false });
     expect(CodeVersionSchema.parse(version)).toEqual(version);
   });
 
@@ -117,7 +117,7 @@ describe('GitCodeInspector.inspect', () => {
     const first = repo.git('rev-parse', 'HEAD');
     await repo.commit({ 'a.py': '2\n' });
     repo.git('checkout', '-q', '--detach', first);
-    expect(await inspector.inspect(repo.dir)).toEqual({ gitCommit: first, dirty: false });
+    expect(await inspector.inspect(repo.dir)).toEqual({ gitCommit: first, gitAuthor: 'Test <test@example.com>', dirty: false });
   });
 
   it('given a subdirectory as cwd, then changes anywhere in the working tree count', async () => {

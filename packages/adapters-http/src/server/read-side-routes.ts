@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import {
   parseInput,
   parseModelReference,
+  pushedByOf,
+  recordedByOf,
   resolveModelReference,
   selectionQuery,
   withParent,
@@ -62,7 +64,10 @@ export function registerReadSideRoutes(app: FastifyInstance, context: HubContext
     const run = await findRun((await model.current()).runs, params.runId);
     // A run view's keys are the run's: the report goes in a header.
     if (model.skipped.count > 0) void reply.header(SKIPPED_HEADER, String(model.skipped.count));
-    return withParent(run);
+    // Who recorded it (its workstation's word) and which token this hub accepted it from (its receipts), D123.
+    const stream = `run-${run.runId}`;
+    const receipts = ((await context.receipts?.read(params.project)) ?? []).filter((r) => r.append?.stream === stream);
+    return { ...withParent(run), recordedBy: recordedByOf(run), pushedBy: pushedByOf(receipts) };
   });
 
   app.get(hubRoutes.lineage, async (request) => {

@@ -6,6 +6,7 @@ import { resolveModelReference } from '@dotscience/sdk';
 import { nonNegativeInteger } from '../command-arguments.js';
 import { printText } from '../output/json-output.js';
 import { modelsFor } from '../projections/provenance-read-model.js';
+import { scopedProject } from '../runs/run-selection.js';
 import { DS_PACKAGE_DIR, dockerfileText, imageTag, kubernetesManifests, manifestStream, type DeployedModel } from '../serving/deployment-files.js';
 import { readDsReleasePackage } from '../serving/ds-release-package.js';
 import { materializeModelVersion, modelTargetIn } from '../serving/model-materialization.js';
@@ -46,7 +47,7 @@ export function registerDeployCommand(program: Command): void {
       const out = resolve(options.out);
       if (existsSync(out) && readdirSync(out).length > 0) throw new UsageError(`${out} is not empty: give ds deploy --out a new or empty directory`);
       const deployed = await withStoreForWriting(command, async (ds) => {
-        const { model, version } = resolveModelReference(await modelsFor(ds, reference), reference);
+        const { model, version } = resolveModelReference(await modelsFor(ds, reference, scopedProject(ds)), reference, scopedProject(ds));
         const framework = version.framework ?? '';
         if (!(servableFrameworks as readonly string[]).includes(framework)) {
           throw new ModelNotServableError(

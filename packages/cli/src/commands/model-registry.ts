@@ -14,6 +14,7 @@ import { printJson, printText } from '../output/json-output.js';
 import { renderTable } from '../output/text-table.js';
 import { byteSize, shortDigest, timeText } from '../output/value-text.js';
 import { modelsFor } from '../projections/provenance-read-model.js';
+import { scopedProject } from '../runs/run-selection.js';
 import { materializeModelVersion, modelTargetIn } from '../serving/model-materialization.js';
 import { withStoreForReading, withStoreForWriting } from '../store-access.js';
 import { UsageError } from '../usage-error.js';
@@ -30,7 +31,7 @@ async function exists(path: string): Promise<boolean> {
 async function versionNumberOf(ds: Dotscience, reference: string): Promise<{ name: string; version: number }> {
   const ref = parseModelReference(reference);
   if (!ref.selector) throw new UsageError(`name the version: ${reference}@<version> or ${reference}@<alias>`);
-  const { model, version } = resolveModelReference(await modelsFor(ds, ref), ref);
+  const { model, version } = resolveModelReference(await modelsFor(ds, ref, scopedProject(ds)), ref, scopedProject(ds));
   return { name: model.name, version: version.version };
 }
 
@@ -41,7 +42,7 @@ async function record(
   done: string,
 ): Promise<void> {
   await withStoreForWriting(command, async (ds) => {
-    const decided = await changeModelRegistry(registryWriter(ds), name, typeof change === 'function' ? await change(ds) : change);
+    const decided = await changeModelRegistry(registryWriter(ds), name, typeof change === 'function' ? await change(ds) : change, scopedProject(ds));
     printText(decided.length === 0 ? `${done} already; nothing recorded` : done);
   });
 }
@@ -79,7 +80,7 @@ export function registerModelRegistryCommands(models: Command): void {
       if (version === undefined) throw new UsageError(`name the version the alias points at: ds models alias ${name} ${alias} <version> (or --remove)`);
       await withStoreForWriting(command, async (ds) => {
         const target = await versionNumberOf(ds, `${name}@${version}`);
-        const decided = await changeModelRegistry(registryWriter(ds), name, { kind: 'setAlias', alias, version: target.version });
+        const decided = await changeModelRegistry(registryWriter(ds), name, { kind: 'setAlias', alias, version: target.version }, scopedProject(ds));
         printText(`${name}@${alias} → version ${target.version}${decided.length === 0 ? ' already; nothing recorded' : ''}`);
       });
     });
@@ -93,7 +94,7 @@ export function registerModelRegistryCommands(models: Command): void {
         const { name, version } = await versionNumberOf(ds, reference);
         for (const pair of tags) {
           const { key, value } = tagArgument(pair);
-          await changeModelRegistry(registryWriter(ds), name, { kind: 'tagVersion', version, key, value });
+          await changeModelRegistry(registryWriter(ds), name, { kind: 'tagVersion', version, key, value }, scopedProject(ds));
         }
         printText(`${name}@${version} tagged ${tags.join(' ')}`);
       });
@@ -120,7 +121,7 @@ export function registerModelRegistryCommands(models: Command): void {
     .option('--json', 'print the history as JSON')
     .action(async (name: string, options: { json?: boolean }, command: Command) => {
       await withStoreForReading(command, async (ds) => {
-        const { model } = resolveModelReference(await modelsFor(ds, name), name);
+        const { model } = resolveModelReference(await modelsFor(ds, name, scopedProject(ds)), name, scopedProject(ds));
         if (options.json) printJson(model.history);
         else
           printText(
@@ -138,7 +139,7 @@ export function registerModelRegistryCommands(models: Command): void {
     .argument('<dir>', 'where to write the files (must not exist)')
     .action(async (reference: string, dir: string, _options: unknown, command: Command) => {
       await withStoreForWriting(command, async (ds) => {
-        const { model, version } = resolveModelReference(await modelsFor(ds, reference), reference);
+        const { model, version } = resolveModelReference(await modelsFor(ds, reference, scopedProject(ds)), reference, scopedProject(ds));
         const target = modelTargetIn(resolve(dir), model.name, version);
         if (await exists(target)) throw new UsageError(`${target} exists already: ds models get writes only where nothing is`);
         await materializeModelVersion(ds, model.name, version, target);

@@ -6,6 +6,7 @@ import { resolveModelReference } from '@dotscience/sdk';
 import { nonNegativeInteger } from '../command-arguments.js';
 import { printText } from '../output/json-output.js';
 import { modelsFor } from '../projections/provenance-read-model.js';
+import { scopedProject } from '../runs/run-selection.js';
 import { materializeModelVersion, modelTargetIn } from '../serving/model-materialization.js';
 import { loadPredictor } from '../serving/model-loading.js';
 import { PredictionServer, type ServedModel } from '../serving/prediction-server.js';
@@ -16,7 +17,7 @@ import { UsageError } from '../usage-error.js';
 /** The model version from the store, materialized (digest verified) under `scratch`. */
 async function fromStore(command: Command, reference: string, scratch: string): Promise<{ model: ServedModel; file: string }> {
   return withStoreForWriting(command, async (ds) => {
-    const { model, version } = resolveModelReference(await modelsFor(ds, reference), reference);
+    const { model, version } = resolveModelReference(await modelsFor(ds, reference, scopedProject(ds)), reference, scopedProject(ds));
     const file = modelTargetIn(join(scratch, 'model'), model.name, version);
     await materializeModelVersion(ds, model.name, version, file);
     return { model: { name: model.name, version: version.version, digest: version.ref.digest ?? null, framework: version.framework ?? '' }, file };

@@ -1,4 +1,4 @@
-import { streamReceipts, withParent } from '@dotscience/sdk';
+import { pushedByOf, recordedByOf, streamReceipts, withParent } from '@dotscience/sdk';
 import type { Command } from 'commander';
 import { pushLines, runPushes } from '../output/push-receipts.js';
 import { printJson, printText } from '../output/json-output.js';
@@ -18,8 +18,11 @@ export function registerShowCommand(program: Command): void {
       await withStoreForReading(command, async (ds) => {
         const run = await resolveRun(await runReadModel(ds), ref);
         // Who pushed it, as a hub signed it (the token it authenticated), not what the client claimed.
-        const pushes = runPushes(await streamReceipts(ds.events, ds.configuration, ds.receipts, `run-${run.runId}`));
-        if (options.json) printJson(pushes.length === 0 ? withParent(run) : { ...withParent(run), pushes });
+        const receipts = await streamReceipts(ds.events, ds.configuration, ds.receipts, `run-${run.runId}`);
+        const pushes = runPushes(receipts);
+        // Who recorded it (its workstation's word) and which hub token accepted it (the hub's signed word), D123.
+        const identity = { recordedBy: recordedByOf(run), pushedBy: pushedByOf(receipts.map((l) => l.receipt)) };
+        if (options.json) printJson(pushes.length === 0 ? { ...withParent(run), ...identity } : { ...withParent(run), ...identity, pushes });
         else printText([runDetails(run, await datasetsOf(ds, run)), ...pushLines(pushes)].join('\n'));
       });
     });

@@ -53,6 +53,7 @@ export function runDetails(run: RunView, datasets: DatasetsState): string {
   if (parent !== null) head.push(['workload run', parent]);
   head.push(['code', codeText(run.codeVersion)]);
   head.push(['environment', `${env.runtime} on ${env.os}, ${env.user}@${env.host}`]);
+  head.push(['recorded by', `${env.user}@${env.host}${run.codeVersion.gitAuthor ? `, code by ${run.codeVersion.gitAuthor}` : ''}`]);
   if (env.interpreter) head.push(['interpreter', `${env.interpreter.language} ${env.interpreter.version} at ${env.interpreter.path}`]);
   if (env.machine)
     head.push([

@@ -6,6 +6,7 @@ import {
   type ModelsState,
   type ProvenanceReadModel,
   type RunView,
+  versionStreamId,
 } from '@dotscience/sdk';
 import { runReadModel } from '../runs/run-read-model.js';
 
@@ -29,11 +30,16 @@ const byName = <V extends { name: string }>(views: readonly V[]): Record<string,
  * The models a reference to one model needs to resolve (`resolveModelReference`):
  * that model alone, or every model when none has its name (the error lists them).
  */
-export async function modelsFor(ds: Dotscience, reference: string | ModelReference): Promise<ModelsState> {
+export async function modelsFor(ds: Dotscience, reference: string | ModelReference, project?: string): Promise<ModelsState> {
   const { name } = typeof reference === 'string' ? parseModelReference(reference) : reference;
   const model = await provenanceReadModel(ds);
-  const one = await model.model(name);
-  return byName(one === undefined ? await model.models() : [one]);
+  const one = await model.model(versionStreamId(project, name));
+  const views = one === undefined ? await model.models() : [one];
+  // Keyed as the models projection keys them: by stream id, `<project>:<name>` outside the default project (D122).
+  const record: ModelsState = {};
+  for (const view of views)
+    Object.defineProperty(record, versionStreamId(view.project, view.name), { value: view, enumerable: true, writable: true, configurable: true });
+  return record;
 }
 
 /**

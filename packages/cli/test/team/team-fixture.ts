@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { promises as fsp, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnnotationSession } from '@dotscience/core';
@@ -89,4 +89,28 @@ export class TeamHub {
     await stopHubProcess(this.process);
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/** A hub (`ds serve`) in a temporary directory with one write token of project `team`. */
+export interface LabelledTeamHub {
+  root: string;
+  hub: HubProcess;
+  token: string;
+  tokenId: string;
+}
+
+/** Start a team's hub; its token has `label` when given. */
+export async function startTeamHub(label?: string): Promise<LabelledTeamHub> {
+  const root = await fsp.mkdtemp(join(tmpdir(), 'ds-team-hub-'));
+  const labelled = label === undefined ? [] : ['--label', label];
+  const created = ds(['token', 'create', '--store', join(root, 'hub'), '--project', 'team', '--role', 'write', ...labelled, '--json'], { cwd: root });
+  if (created.code !== 0) throw new Error(`ds token create failed: ${created.stderr}`);
+  const { token, info } = JSON.parse(created.stdout) as { token: string; info: { id: string } };
+  return { root, hub: await startHubProcess(join(root, 'hub')), token, tokenId: info.id };
+}
+
+export async function stopTeamHub(team: LabelledTeamHub | undefined): Promise<void> {
+  if (!team) return;
+  await stopHubProcess(team.hub);
+  await fsp.rm(team.root, { recursive: true, force: true });
 }

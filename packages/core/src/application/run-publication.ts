@@ -95,22 +95,25 @@ export async function publishRun(services: RunServices, recorder: RunRecorder, p
   const preview = decideRunBatch(recorder.state, commands);
 
   const meta = recorder.eventMeta;
+  // Each project numbers its own versions (D122): in a local store, on the run's project's streams; a hub's log is
+  // one project's, whose versions are on its unqualified streams (as a default-project workstation pushes them).
+  const project = services.numbersVersions === 'hub' ? undefined : (recorder.state.projectId ?? undefined);
   const publishedInputs: PublishedData[] = [];
   for (const declared of recorder.state.inputs.values()) {
     for (const input of declared) {
-      const outcome = await recordDatasetVersion(services, meta, { name: input.dataset, ref: input.version, path: input.path, policy: 'unseen' });
+      const outcome = await recordDatasetVersion(services, meta, { name: input.dataset, ref: input.version, path: input.path, policy: 'unseen', project });
       publishedInputs.push({ path: input.path, dataset: input.dataset, ref: input.version, ...outcome });
     }
   }
   const publishedOutputs: PublishedData[] = [];
   for (const o of outputs) {
-    const outcome = await recordDatasetVersion(services, meta, { name: o.dataset, ref: o.ref, path: o.path, producedBy: runId, policy: 'changed' });
+    const outcome = await recordDatasetVersion(services, meta, { name: o.dataset, ref: o.ref, path: o.path, producedBy: runId, policy: 'changed', project });
     publishedOutputs.push({ ...o, ...outcome });
   }
   const metrics = metricsAtPublish(preview.state);
   const publishedModels: PublishedModel[] = [];
   for (const m of models) {
-    const outcome = await recordModelVersion(services, meta, { ...m, producedBy: runId, metrics });
+    const outcome = await recordModelVersion(services, meta, { ...m, producedBy: runId, metrics, project });
     publishedModels.push({ name: m.name, path: m.path, ref: m.ref, ...outcome });
   }
 

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { NewEvent, RecordedEvent } from '../events/envelope.js';
 import type { VersionRef } from '../events/catalogue.js';
 import type { VersionNumbering } from '../events/version-numbering.js';
+import { derivedEventId } from './project-creation.js';
 import { versionKey } from '../projections/version-settlement.js';
 
 /**
@@ -14,9 +14,7 @@ import { versionKey } from '../projections/version-settlement.js';
 
 /** The id of the hub's copy settling the local event `localId`: a UUID (v5 layout) from sha256, the same on every store. */
 export function settledCopyId(localId: string): string {
-  const h = createHash('sha256').update(`dotscience settles ${localId}`).digest('hex');
-  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return derivedEventId(`dotscience settles ${localId}`);
 }
 
 interface VersionEventData {

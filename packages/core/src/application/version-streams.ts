@@ -1,7 +1,7 @@
 import { WrongExpectedRevisionError } from '../errors/store-errors.js';
 import type { DomainEvent, EventData, VersionRef } from '../events/catalogue.js';
 import type { EventMeta } from '../events/envelope.js';
-import { datasetStream, modelStream } from '../events/streams.js';
+import { DEFAULT_PROJECT, projectDatasetStream, projectModelStream } from '../events/streams.js';
 import type { JsonValue } from '../events/json.js';
 import { withoutUndefined } from '../run/json-payload.js';
 import { proposeEvents, readHistory } from './proposed-events.js';
@@ -66,10 +66,17 @@ export interface DatasetVersionInput {
   /** The run that wrote it; absent for data that entered from outside. */
   producedBy?: string;
   policy: VersionPolicy;
+  /** The project numbering it (D122): the run's; absent or 'default' is the default project. */
+  project?: string;
+}
+
+/** The `project` field of a version event: left out for the default project, so its events are as before (D122). */
+function projectField(project: string | undefined): { project?: string } {
+  return project === undefined || project === DEFAULT_PROJECT ? {} : { project };
 }
 
 export function recordDatasetVersion(services: RunServices, meta: EventMeta, input: DatasetVersionInput): Promise<VersionOutcome> {
-  return appendVersion(services, meta, datasetStream(input.name), 'DatasetVersionCreated', input.ref, input.policy, (version) => ({
+  return appendVersion(services, meta, projectDatasetStream(input.project, input.name), 'DatasetVersionCreated', input.ref, input.policy, (version) => ({
     name: input.name,
     version,
     ref: input.ref,
@@ -77,6 +84,7 @@ export function recordDatasetVersion(services: RunServices, meta: EventMeta, inp
     files: input.ref.files,
     producedBy: input.producedBy,
     path: input.path,
+    ...projectField(input.project),
   }));
 }
 
@@ -88,11 +96,13 @@ export interface ModelVersionInput {
   framework?: string;
   metrics: Record<string, JsonValue>;
   extra?: Record<string, JsonValue>;
+  /** The project numbering it (D122): the run's. */
+  project?: string;
 }
 
 /** A new model version unless the latest version has the same content. */
 export function recordModelVersion(services: RunServices, meta: EventMeta, input: ModelVersionInput): Promise<VersionOutcome> {
-  return appendVersion(services, meta, modelStream(input.name), 'ModelVersionCreated', input.ref, 'changed', (version) => ({
+  return appendVersion(services, meta, projectModelStream(input.project, input.name), 'ModelVersionCreated', input.ref, 'changed', (version) => ({
     name: input.name,
     version,
     ref: input.ref,
@@ -101,5 +111,6 @@ export function recordModelVersion(services: RunServices, meta: EventMeta, input
     path: input.path,
     metrics: input.metrics,
     extra: input.extra,
+    ...projectField(input.project),
   }));
 }

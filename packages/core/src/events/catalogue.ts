@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { JsonValueSchema, TimestampSchema } from './json.js';
 import { InterpreterSchema, MachineSchema, RunAbandonedSchema } from './run-context-schemas.js';
-import { VersionNumberingSchema } from './version-numbering.js';
+import { projectOfVersionSchema, VersionNumberingSchema } from './version-numbering.js';
 import * as after from './registry-catalogue.js';
 
 /**
@@ -32,6 +32,8 @@ export type VersionRef = z.infer<typeof VersionRefSchema>;
 export const CodeVersionSchema = z.object({
   gitCommit: z.string().optional(),
   gitBranch: z.string().optional(),
+  /** The commit's author, `Name <email>` (optional, added to schema v1 compatibly; D123). */
+  gitAuthor: z.string().optional(),
   dirty: z.boolean().optional(),
   /** sha256 of the uncommitted diff when dirty. */
   diffDigest: z.string().optional(),
@@ -252,6 +254,8 @@ export const DatasetVersionCreatedSchema = z.object({
   producedBy: runId.optional(),
   path: z.string().optional(),
   numbering: VersionNumberingSchema.optional(),
+  /** The project numbering it (D122; optional, added compatibly): absent is the default project. */
+  project: projectOfVersionSchema.optional(),
 });
 export const ModelVersionCreatedSchema = z.object({
   name,
@@ -263,6 +267,8 @@ export const ModelVersionCreatedSchema = z.object({
   metrics: z.record(z.string(), JsonValueSchema),
   extra: z.record(z.string(), JsonValueSchema).optional(),
   numbering: VersionNumberingSchema.optional(),
+  /** The project numbering it (D122; optional, added compatibly): absent is the default project. */
+  project: projectOfVersionSchema.optional(),
 });
 
 export const eventSchemas = {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { projectOfVersionSchema } from './version-numbering.js';
 
 /**
  * Events recorded after the fact, beside what a run or a version captured: the model
@@ -10,6 +11,8 @@ import { z } from 'zod';
 
 const modelName = z.string().min(1, 'must not be empty').max(1024);
 const versionNumber = z.number().int().positive();
+/** The project of the model stream (D122; optional, added compatibly): absent is the default project. */
+const project = projectOfVersionSchema.optional();
 /** An alias is a word, not a number (a number is a version): `champion`, `prod-2`. */
 export const ModelAliasSchema = z
   .string()
@@ -23,12 +26,18 @@ const tagValue = z.string().max(4096).nullable();
  * find the version by this when it is there. Absent on events recorded before it was.
  */
 const versionIdentity = z.string().min(1).max(2048).optional();
-export const ModelAliasSetSchema = z.object({ name: modelName, alias: ModelAliasSchema, version: versionNumber, versionIdentity });
-export const ModelAliasRemovedSchema = z.object({ name: modelName, alias: ModelAliasSchema });
+export const ModelAliasSetSchema = z.object({ name: modelName, alias: ModelAliasSchema, version: versionNumber, versionIdentity, project });
+export const ModelAliasRemovedSchema = z.object({ name: modelName, alias: ModelAliasSchema, project });
 /** A tag on one model version; a null value removes the tag. */
-export const ModelVersionTaggedSchema = z.object({ name: modelName, version: versionNumber, versionIdentity, key: TagKeySchema, value: tagValue });
+export const ModelVersionTaggedSchema = z.object({ name: modelName, version: versionNumber, versionIdentity, key: TagKeySchema, value: tagValue, project });
 /** The model's description (no version) or one version's. */
-export const ModelDescribedSchema = z.object({ name: modelName, version: versionNumber.optional(), versionIdentity, description: z.string().max(65536) });
+export const ModelDescribedSchema = z.object({
+  name: modelName,
+  version: versionNumber.optional(),
+  versionIdentity,
+  description: z.string().max(65536),
+  project,
+});
 
 const runId = z.string().min(1, 'must not be empty');
 /** A tag on a run; a null value removes it. */

@@ -1,7 +1,7 @@
 import type { DomainEvent } from '../events/catalogue.js';
 import { versionKey } from '../projections/version-settlement.js';
 import { StreamRuleError } from './gate-errors.js';
-import type { VersionStreamRules } from './version-stream-rules.js';
+import { checkVersionStream, type VersionStreamRules } from './version-stream-rules.js';
 
 /** The model registry's events: recorded on a model stream beside its versions. */
 export const modelRegistryEventTypes = new Set(['ModelAliasSet', 'ModelAliasRemoved', 'ModelVersionTagged', 'ModelDescribed']);
@@ -22,13 +22,8 @@ export interface RunMetaStreamRules {
  * projection's: moving one is setting it again).
  */
 export function admitModelRegistryEvent(rules: VersionStreamRules, event: DomainEvent): void {
-  const data = event.data as { name: string; version?: number; versionIdentity?: string };
-  if (data.name !== rules.name) {
-    throw new StreamRuleError(
-      'VERSION_NAME_MISMATCH',
-      `the ${event.type} names model ${JSON.stringify(data.name)} but the stream is ${JSON.stringify(rules.name)}'s`,
-    );
-  }
+  const data = event.data as { name: string; version?: number; versionIdentity?: string; project?: string };
+  checkVersionStream(rules, event.type, data);
   if (data.versionIdentity !== undefined) {
     // The version whatever number this store gave it (D126): a workstation's provisional number differs from the hub's.
     if (!rules.versions.some((v) => versionKey(v.ref, v.producedBy) === data.versionIdentity)) {

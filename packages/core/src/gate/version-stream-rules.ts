@@ -2,6 +2,7 @@ import { decideVersion, type RecordedVersion } from '../application/version-numb
 import type { DomainEvent, VersionRef } from '../events/catalogue.js';
 import type { VersionNumbering } from '../events/version-numbering.js';
 import { contentKey } from '../projections/version-matching.js';
+import { projectOfVersion, versionStreamId } from '../events/streams.js';
 import { StreamRuleError } from './gate-errors.js';
 
 export type VersionEventType = 'DatasetVersionCreated' | 'ModelVersionCreated';
@@ -13,12 +14,15 @@ export interface GateVersion extends RecordedVersion {
   settled: boolean;
   /** Numbered by the hub (not only recorded before numbering was). */
   byHub: boolean;
+  /** The project numbering it (D122). */
+  project: string;
 }
 
-/** A dataset or model stream as the gate knows it: its name and the versions recorded so far. */
+/** A dataset or model stream as the gate knows it: its id (a project's name, D122) and the versions recorded so far. */
 export interface VersionStreamRules {
   readonly category: 'dataset' | 'model';
   readonly eventType: VersionEventType;
+  /** The stream's id: the dataset or model name, `<project>:<name>` for a project other than the default (versionStreamId). */
   readonly name: string;
   readonly versions: readonly GateVersion[];
 }
@@ -29,6 +33,29 @@ interface VersionData {
   ref: VersionRef;
   producedBy?: string;
   numbering?: VersionNumbering;
+  project?: string;
+}
+
+/**
+ * The stream holds the versions of one project's dataset or model (D122): the event's project and
+ * name must name this stream, and a stream holds one project's versions (a default-project name
+ * holding ':' could name another project's stream).
+ */
+export function checkVersionStream(rules: VersionStreamRules, type: string, data: { name: string; project?: string }): void {
+  const expected = versionStreamId(data.project, data.name);
+  if (expected !== rules.name) {
+    throw new StreamRuleError(
+      'VERSION_NAME_MISMATCH',
+      `the ${type} names ${rules.category} ${JSON.stringify(data.name)} of project ${JSON.stringify(projectOfVersion(data))}, whose stream is ${rules.category}-${expected}, not ${rules.category}-${rules.name}`,
+    );
+  }
+  const other = rules.versions.find((v) => v.project !== projectOfVersion(data));
+  if (other) {
+    throw new StreamRuleError(
+      'VERSION_PROJECT_MISMATCH',
+      `${rules.category}-${rules.name} holds project ${JSON.stringify(other.project)}'s versions, not project ${JSON.stringify(projectOfVersion(data))}'s; a stream holds one project's versions`,
+    );
+  }
 }
 
 /**
@@ -47,12 +74,7 @@ export function admitVersionEvent(rules: VersionStreamRules, event: DomainEvent,
     throw new StreamRuleError('EVENT_NOT_IN_STREAM', `a ${rules.category} stream holds ${rules.eventType} events only, not ${event.type}`);
   }
   const data = event.data as VersionData;
-  if (data.name !== rules.name) {
-    throw new StreamRuleError(
-      'VERSION_NAME_MISMATCH',
-      `the version names ${rules.category} ${JSON.stringify(data.name)} but the stream is ${JSON.stringify(rules.name)}'s`,
-    );
-  }
+  checkVersionStream(rules, event.type, data);
   const settling = data.numbering?.settles !== undefined;
   if (settling && data.numbering?.by !== 'hub') {
     throw new StreamRuleError(
@@ -106,6 +128,7 @@ function gateVersionOf(data: VersionData): GateVersion {
     ...(data.producedBy === undefined ? {} : { producedBy: data.producedBy }),
     settled: by !== 'local',
     byHub: by === 'hub',
+    project: projectOfVersion(data),
   };
 }
 

@@ -1,8 +1,8 @@
 import type { VersionRef } from '../events/catalogue.js';
-import { categoryOf, idOf } from '../events/streams.js';
+import { categoryOf, DEFAULT_PROJECT, idOf, inputStreamIds, versionStreamId } from '../events/streams.js';
 import { ownEntry, putEntry } from './own-keys.js';
 import { defineProjection } from './projection.js';
-import { emptyVersionMatching, recordVersion, resolveInput, type VersionMatching } from './version-matching.js';
+import { emptyVersionMatching, recordVersion, resolveInputAmong, stopWaiting, type VersionMatching } from './version-matching.js';
 import { numberedBy, placeVersionEvent, settleView, sortVersionViews, type VersionNumberedBy } from './version-settlement.js';
 
 export interface DatasetVersionView {
@@ -23,19 +23,27 @@ export interface DatasetVersionView {
 
 export interface DatasetView {
   name: string;
+  /** The project numbering its versions, when not the default project (D122). */
+  project?: string;
   /** Ordered by version number. */
   versions: DatasetVersionView[];
 }
 
 export interface DatasetsState {
-  /** Dataset name → its versions. */
+  /** Dataset name (`<project>:<name>` outside the default project: its stream's id, D122) → its versions. */
   datasets: Record<string, DatasetView>;
+  /** Run → its project, for runs outside the default project (their inputs are that project's versions). */
+  runProjects?: Record<string, string>;
   /** Inputs declared before the version they read was recorded. */
   matching: VersionMatching;
 }
 
 function versionOf(state: DatasetsState, name: string, version: number): DatasetVersionView | undefined {
   return ownEntry(state.datasets, name)?.versions.find((v) => v.version === version);
+}
+
+function runProjectOf(state: DatasetsState, runId: string): string | undefined {
+  return state.runProjects && ownEntry(state.runProjects, runId);
 }
 
 function addConsumer(target: DatasetVersionView, runId: string): void {
@@ -50,12 +58,19 @@ function addConsumer(target: DatasetVersionView, runId: string): void {
  */
 export const datasetsProjection = defineProjection<DatasetsState>({
   name: 'datasets',
-  version: 2,
-  initial: { datasets: {}, matching: emptyVersionMatching() },
+  version: 3,
+  initial: { datasets: {}, matching: emptyVersionMatching(), runProjects: {} },
   handlers: {
+    RunStarted: (state, e) => {
+      if (categoryOf(e.stream) === 'run' && e.data.projectId !== DEFAULT_PROJECT) putEntry((state.runProjects ??= {}), e.data.runId, e.data.projectId);
+      return state;
+    },
     DatasetVersionCreated: (state, e) => {
       const d = e.data;
-      const dataset = ownEntry(state.datasets, d.name) ?? putEntry(state.datasets, d.name, { name: d.name, versions: [] });
+      const key = versionStreamId(d.project, d.name);
+      const dataset =
+        ownEntry(state.datasets, key) ??
+        putEntry(state.datasets, key, { name: d.name, ...(d.project === undefined ? {} : { project: d.project }), versions: [] });
       const place = placeVersionEvent(dataset.versions, d);
       let view: DatasetVersionView;
       if (place.kind === 'new') {
@@ -77,14 +92,18 @@ export const datasetsProjection = defineProjection<DatasetsState>({
         if (place.kind === 'settles') settleView(view, d.version);
       }
       if (place.kind !== 'present') sortVersionViews(dataset.versions, view);
-      for (const runId of recordVersion(state.matching, d.name, d.ref, view.version)) addConsumer(view, runId);
+      for (const runId of recordVersion(state.matching, key, d.ref, view.version)) {
+        addConsumer(view, runId);
+        for (const other of inputStreamIds(runProjectOf(state, runId), d.name)) if (other !== key) stopWaiting(state.matching, other, d.ref, runId);
+      }
       return state;
     },
     InputDeclared: (state, e) => {
       if (categoryOf(e.stream) !== 'run') return state;
       const runId = idOf(e.stream);
-      const version = resolveInput(state.matching, e.data.dataset, e.data.version, runId);
-      const view = version === undefined ? undefined : versionOf(state, e.data.dataset, version);
+      // The run's project's dataset of that name (D122), or the default project's in a store written before.
+      const found = resolveInputAmong(state.matching, inputStreamIds(runProjectOf(state, runId), e.data.dataset), e.data.version, runId);
+      const view = found === undefined ? undefined : versionOf(state, found.name, found.version);
       if (view) addConsumer(view, runId);
       return state;
     },

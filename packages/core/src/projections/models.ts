@@ -1,5 +1,6 @@
 import type { VersionRef } from '../events/catalogue.js';
 import type { JsonValue } from '../events/json.js';
+import { versionStreamId } from '../events/streams.js';
 import { ownEntry, putEntry } from './own-keys.js';
 import { defineProjection, type ProjectedEnvelope } from './projection.js';
 import { namedVersionView, numberedBy, placeVersionEvent, settleView, sortVersionViews, versionKey, type VersionNumberedBy } from './version-settlement.js';
@@ -24,6 +25,8 @@ export interface ModelVersionView {
 
 export interface ModelView {
   name: string;
+  /** The project numbering its versions, when not the default project (D122). */
+  project?: string;
   /** Ordered by version number. */
   versions: ModelVersionView[];
   /** Alias → the version number it points at now. */
@@ -48,8 +51,14 @@ function entryOf(e: ProjectedEnvelope & { type: string; data: unknown }): ModelH
   return { at: e.recordedAt, by: actor ? `${actor.user}@${actor.host}` : null, type: e.type, data: e.data as Record<string, JsonValue> };
 }
 
-function modelOf(state: ModelsState, name: string): ModelView {
-  return ownEntry(state, name) ?? putEntry(state, name, { name, versions: [], aliases: {}, aliasTargets: {}, description: null, history: [] });
+/** The model of `name` in `project` (D122): keyed by its stream's id, `<project>:<name>` outside the default project. */
+function modelOf(state: ModelsState, data: { name: string; project?: string }): ModelView {
+  const { name, project } = data;
+  const key = versionStreamId(project, name);
+  return (
+    ownEntry(state, key) ??
+    putEntry(state, key, { name, ...(project === undefined ? {} : { project }), versions: [], aliases: {}, aliasTargets: {}, description: null, history: [] })
+  );
 }
 
 /** After `settled` took the hub's number: the aliases on it point at that number (tags and descriptions are on the view already). */
@@ -59,7 +68,7 @@ function moveAliases(model: ModelView, settled: ModelVersionView): void {
   for (const [alias, target] of Object.entries(model.aliasTargets)) if (target === key) putEntry(model.aliases, alias, settled.version);
 }
 
-/** Model name → its versions. */
+/** Model name (`<project>:<name>` outside the default project) → its versions. */
 export type ModelsState = Record<string, ModelView>;
 
 /** Built-in `models`: name → versions, each with its producing run and the metrics at publish; aliases, tags, descriptions and the registry's history. */
@@ -70,7 +79,7 @@ export const modelsProjection = defineProjection<ModelsState>({
   handlers: {
     ModelVersionCreated: (state, e) => {
       const d = e.data;
-      const model = modelOf(state, d.name);
+      const model = modelOf(state, d);
       const place = placeVersionEvent(model.versions, d);
       if (place.kind === 'settles') {
         settleView(place.view, d.version);
@@ -99,20 +108,20 @@ export const modelsProjection = defineProjection<ModelsState>({
       return state;
     },
     ModelAliasSet: (state, e) => {
-      const model = modelOf(state, e.data.name);
+      const model = modelOf(state, e.data);
       const version = namedVersionView(model.versions, e.data);
       putEntry(model.aliases, e.data.alias, version?.version ?? e.data.version);
       putEntry(model.aliasTargets, e.data.alias, version ? versionKey(version.ref, version.producedBy) : (e.data.versionIdentity ?? null));
       model.history.push(entryOf(e));
     },
     ModelAliasRemoved: (state, e) => {
-      const model = modelOf(state, e.data.name);
+      const model = modelOf(state, e.data);
       if (Object.hasOwn(model.aliases, e.data.alias)) delete model.aliases[e.data.alias];
       if (Object.hasOwn(model.aliasTargets, e.data.alias)) delete model.aliasTargets[e.data.alias];
       model.history.push(entryOf(e));
     },
     ModelVersionTagged: (state, e) => {
-      const model = modelOf(state, e.data.name);
+      const model = modelOf(state, e.data);
       const version = namedVersionView(model.versions, e.data);
       if (version && e.data.value === null) {
         if (Object.hasOwn(version.tags, e.data.key)) delete version.tags[e.data.key];
@@ -120,7 +129,7 @@ export const modelsProjection = defineProjection<ModelsState>({
       model.history.push(entryOf(e));
     },
     ModelDescribed: (state, e) => {
-      const model = modelOf(state, e.data.name);
+      const model = modelOf(state, e.data);
       const version = e.data.version === undefined ? undefined : namedVersionView(model.versions, { ...e.data, version: e.data.version });
       if (version) version.description = e.data.description;
       else if (e.data.version === undefined) model.description = e.data.description;

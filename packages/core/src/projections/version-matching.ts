@@ -48,3 +48,38 @@ export function resolveInput(index: VersionMatching, name: string, ref: VersionR
   if (!waiting.includes(runId)) waiting.push(runId);
   return undefined;
 }
+
+/**
+ * The version a run's input resolves to, among the names it may have (D122: its project's
+ * dataset first, then the default project's, where stores written before projects numbered
+ * apart keep every project's versions): the first name holding that content; else the run
+ * waits under each name, and the first recorded settles it (`stopWaiting` the others).
+ */
+export function resolveInputAmong(
+  index: VersionMatching,
+  names: readonly string[],
+  ref: VersionRef,
+  runId: string,
+): { name: string; version: number } | undefined {
+  const key = contentKey(ref);
+  if (key === null) return undefined;
+  for (const name of names) {
+    const versionsOfName = ownEntry(index.versions, name);
+    const version = versionsOfName && ownEntry(versionsOfName, key);
+    if (version !== undefined) return { name, version };
+  }
+  for (const name of names) resolveInput(index, name, ref, runId);
+  return undefined;
+}
+
+/** The run no longer waits for content `ref` under `name` (its input resolved under another of its names). */
+export function stopWaiting(index: VersionMatching, name: string, ref: VersionRef, runId: string): void {
+  const key = contentKey(ref);
+  const awaitingOfName = ownEntry(index.awaiting, name);
+  const waiting = key === null || !awaitingOfName ? undefined : ownEntry(awaitingOfName, key);
+  if (!waiting || !awaitingOfName || key === null) return;
+  const at = waiting.indexOf(runId);
+  if (at !== -1) waiting.splice(at, 1);
+  if (waiting.length === 0) delete awaitingOfName[key];
+  if (Object.keys(awaitingOfName).length === 0) delete index.awaiting[name];
+}

@@ -1,4 +1,5 @@
 import type { ModelsState, ModelVersionView, ModelView } from '../projections/models.js';
+import { versionStreamId } from '../events/streams.js';
 import { ownEntry } from '../projections/own-keys.js';
 import { RegistryError } from './registry-errors.js';
 
@@ -18,10 +19,17 @@ export function parseModelReference(text: string): ModelReference {
   return /^[0-9]+$/.test(selector) ? { name, selector: { version: Number(selector) } } : { name, selector: { alias: selector } };
 }
 
-/** The model version a reference names in the models projection, with the model. Throws a RegistryError naming what is missing. */
-export function resolveModelReference(models: ModelsState, reference: ModelReference | string): { model: ModelView; version: ModelVersionView } {
+/**
+ * The model version a reference names in the models projection, with the model: project
+ * `project`'s model of that name (D122; default: the default project's). Throws a RegistryError naming what is missing.
+ */
+export function resolveModelReference(
+  models: ModelsState,
+  reference: ModelReference | string,
+  project?: string,
+): { model: ModelView; version: ModelVersionView } {
   const ref = typeof reference === 'string' ? parseModelReference(reference) : reference;
-  const model = ownEntry(models, ref.name);
+  const model = ownEntry(models, versionStreamId(project, ref.name));
   if (!model || model.versions.length === 0) {
     throw new RegistryError('MODEL_UNKNOWN', `there is no model ${JSON.stringify(ref.name)} (models: ${Object.keys(models).sort().join(', ') || 'none'})`);
   }

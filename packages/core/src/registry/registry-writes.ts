@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../events/catalogue.js';
 import type { EventMeta } from '../events/envelope.js';
-import { modelStream, runMetaStream } from '../events/streams.js';
+import { DEFAULT_PROJECT, projectModelStream, runMetaStream } from '../events/streams.js';
 import { defaultUpcasters, type UpcasterRegistry } from '../events/upcasting.js';
 import { GatedEventStore } from '../gate/gated-event-store.js';
 import type { EventStore } from '../ports/event-store.js';
@@ -23,7 +23,13 @@ export interface RegistryWriter {
  * through the append gate (whatever store is behind), at the revision it was decided
  * on (a concurrent change makes the store refuse it). Returns the events recorded (none when nothing changes).
  */
-async function recordOn<S, C>(writer: RegistryWriter, stream: string, decider: Decider<S, C, DomainEvent>, command: C): Promise<DomainEvent[]> {
+async function recordOn<S, C>(
+  writer: RegistryWriter,
+  stream: string,
+  decider: Decider<S, C, DomainEvent>,
+  command: C,
+  extra: Record<string, string> = {},
+): Promise<DomainEvent[]> {
   const upcasters = writer.upcasters ?? defaultUpcasters;
   let state = decider.initialState;
   let revision = -1;
@@ -33,14 +39,21 @@ async function recordOn<S, C>(writer: RegistryWriter, stream: string, decider: D
   }
   const decided = decider.decide(state, command);
   if (decided.length === 0) return decided;
-  const events = decided.map((e) => ({ id: writer.ids.newId(), type: e.type, schemaVersion: currentSchemaVersion[e.type], data: e.data, meta: writer.meta }));
+  const events = decided.map((e) => ({
+    id: writer.ids.newId(),
+    type: e.type,
+    schemaVersion: currentSchemaVersion[e.type],
+    data: { ...e.data, ...extra },
+    meta: writer.meta,
+  }));
   await new GatedEventStore(writer.events, { upcasters }).append(stream, events, { expectedRevision: revision });
   return decided;
 }
 
-/** Record a change of model `name`'s registry (alias, tag, description) on its model stream. */
-export function changeModelRegistry(writer: RegistryWriter, name: string, command: ModelRegistryCommand): Promise<DomainEvent[]> {
-  return recordOn(writer, modelStream(name), modelRegistryDecider(name), command);
+/** Record a change of model `name`'s registry (alias, tag, description) on its model stream: project `project`'s (D122; default: the default project's). */
+export function changeModelRegistry(writer: RegistryWriter, name: string, command: ModelRegistryCommand, project?: string): Promise<DomainEvent[]> {
+  const scoped: Record<string, string> = project === undefined || project === DEFAULT_PROJECT ? {} : { project };
+  return recordOn(writer, projectModelStream(project, name), modelRegistryDecider(name), command, scoped);
 }
 
 /** Record a tag, note, archive, restore or delete of run `runId` on its runmeta stream (its run stream is untouched). */

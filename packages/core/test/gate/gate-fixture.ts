@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { GatedEventStore, GENESIS_HASH, type DomainEvent, type NewEvent } from '../../src/index.js';
+import { expect } from 'vitest';
+import { AppendRefusedError, GatedEventStore, GENESIS_HASH, type DomainEvent, type NewEvent } from '../../src/index.js';
 import { InMemoryEventStore } from '../../src/testing/index.js';
 
 /** A domain event as an append proposes it (v1, a fresh id). */
@@ -17,4 +18,14 @@ export async function headOf(store: InMemoryEventStore, stream: string): Promise
   let head = GENESIS_HASH;
   for await (const e of store.readStream(stream)) head = e.hash;
   return head;
+}
+
+/** The AppendRefusedError `pending` ends with; fails the test when it resolves or fails otherwise. */
+export async function refusal(pending: Promise<unknown>): Promise<AppendRefusedError> {
+  const error = await pending.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, 'the append should have been refused').toBeInstanceOf(AppendRefusedError);
+  return error as AppendRefusedError;
 }

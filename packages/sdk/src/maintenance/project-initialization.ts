@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { STORE_DIRECTORY_MODE, STORE_FILE_MODE } from '@dotscience/adapters-fs';
-import { parseInput, projectStream } from '@dotscience/core';
+import { parseInput, projectCreatedEvent, projectStream } from '@dotscience/core';
 import { openDotscience, type Dotscience, type OpenOptions } from '../composition-root.js';
 import { ConfigurationError, StoreNotFoundError } from '../configuration/configuration-errors.js';
 import {
@@ -65,10 +65,8 @@ export async function initializeProject(options: { cwd: string; settings?: Setti
     let projectCreated = true;
     for await (const _ of ds.events.readStream(stream, { maxCount: 1 })) projectCreated = false;
     if (projectCreated) {
-      const { projectId } = ds.configuration;
-      await ds.events.append(stream, [{ id: ds.ids.newId(), type: 'ProjectCreated', schemaVersion: 1, data: { id: projectId, name: projectId }, meta: {} }], {
-        expectedRevision: 'no_stream',
-      });
+      // The same event on every workstation (D124): two stores' creations of a project are one event.
+      await ds.events.append(stream, [projectCreatedEvent(ds.configuration.projectId)], { expectedRevision: 'no_stream' });
     }
     return { configFile, configCreated, projectCreated, configuration: ds.configuration };
   } finally {

@@ -84,7 +84,8 @@ export const relationKey = (from: string, to: string): string => JSON.stringify(
 /** A display label for a node: `raw@1`, the run id, the user name. */
 export function nodeLabel(graph: ProvenanceGraph, id: string): string {
   const entity = ownEntry(graph.entities, id);
-  if (entity) return `${entity.name}@${entity.version}`;
+  // A provisional version yielding its number to a settled one is labelled by its id (D125).
+  if (entity) return id.includes('@local-') ? id.slice(id.indexOf(':') + 1) : `${entity.name}@${entity.version}`;
   const activity = ownEntry(graph.activities, id);
   if (activity) return activity.description ? `${activity.runId}: ${activity.description}` : activity.runId;
   const agent = ownEntry(graph.agents, id);

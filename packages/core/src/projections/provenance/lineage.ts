@@ -35,11 +35,13 @@ function has(graph: ProvenanceGraph, id: string): boolean {
 export function resolveLineageNode(graph: ProvenanceGraph, ref: string): string {
   if (has(graph, ref)) return ref;
   const exact = [`model:${ref}`, `dataset:${ref}`, `run:${ref}`].filter((id) => has(graph, id));
+  // The latest version of each dataset or model of that name: one per kind, and per project (its id's `<kind>:<key>`, D122).
   const latest = new Map<string, { id: string; version: number }>();
   for (const entity of Object.values(graph.entities)) {
     if (entity.name !== ref) continue;
-    const best = latest.get(entity.kind);
-    if (!best || entity.version > best.version) latest.set(entity.kind, { id: entity.id, version: entity.version });
+    const of = entity.id.slice(0, entity.id.lastIndexOf('@'));
+    const best = latest.get(of);
+    if (!best || entity.version > best.version) latest.set(of, { id: entity.id, version: entity.version });
   }
   const candidates = exact.length > 0 ? exact : [...latest.values()].map((c) => c.id);
   if (candidates.length === 0) throw new UnknownLineageNodeError(ref);

@@ -1,18 +1,10 @@
 import type { VersionRef } from '../../events/catalogue.js';
-import { categoryOf, idOf } from '../../events/streams.js';
+import { categoryOf, DEFAULT_PROJECT, idOf, inputStreamIds, versionStreamId } from '../../events/streams.js';
 import { ownEntry, putEntry } from '../own-keys.js';
 import { defineProjection, type ProjectedEvent } from '../projection.js';
-import { emptyVersionMatching, recordVersion, resolveInput, type VersionMatching } from '../version-matching.js';
-import {
-  datasetVersionId,
-  emptyProvenanceGraph,
-  modelVersionId,
-  relationKey,
-  runActivityId,
-  userAgentId,
-  type ProvEntity,
-  type ProvenanceGraph,
-} from './graph.js';
+import { emptyVersionMatching, recordVersion, resolveInputAmong, stopWaiting, type VersionMatching } from '../version-matching.js';
+import { entityOfInput, placeEntityVersion, type EntityVersion, type VersionEventFields } from './entity-settlement.js';
+import { emptyProvenanceGraph, relationKey, runActivityId, userAgentId, type ProvEntity, type ProvenanceGraph } from './graph.js';
 
 export interface ProvenanceState {
   graph: ProvenanceGraph;
@@ -21,6 +13,8 @@ export interface ProvenanceState {
   /** Activity id → entities it used / generated (to derive wasDerivedFrom whichever comes first). */
   usedBy: Record<string, string[]>;
   generatedBy: Record<string, string[]>;
+  /** `dataset:<key>` / `model:<key>` → its versions and the entity each is now (D125). */
+  versions: Record<string, EntityVersion[]>;
 }
 
 function pushOnce(index: Record<string, string[]>, key: string, value: string): void {
@@ -56,6 +50,28 @@ function addEntity(
   for (const used of ownEntry(state.usedBy, activity) ?? []) derive(state.graph, entity.id, used, activity);
 }
 
+function projectOfRun(state: ProvenanceState, runId: string): string {
+  return ownEntry(state.graph.activities, runActivityId(runId))?.projectId ?? DEFAULT_PROJECT;
+}
+
+/** A version event as an entity (D125): a new one is added; one settling a local version renames its entity; returns the version, or undefined when it was there. */
+function placeVersion(
+  state: ProvenanceState,
+  e: ProjectedEvent,
+  kind: 'dataset' | 'model',
+  key: string,
+  d: VersionEventFields & { producedBy?: string },
+  path: string | null,
+  name: string,
+): EntityVersion | undefined {
+  const prefix = `${kind}:${key}`;
+  const versions = ownEntry((state.versions ??= {}), prefix) ?? putEntry(state.versions, prefix, []);
+  const placed = placeEntityVersion(state, versions, prefix, d);
+  if (placed.kind === 'present') return undefined;
+  if (placed.kind === 'new') addEntity(state, e, { id: placed.view.id, kind, name, version: d.version, path, ref: d.ref }, d.producedBy);
+  return placed.view;
+}
+
 function onActivity(state: ProvenanceState, e: ProjectedEvent, change: (activity: ProvenanceGraph['activities'][string]) => void): ProvenanceState {
   if (categoryOf(e.stream) !== 'run') return state;
   const activity = ownEntry(state.graph.activities, runActivityId(idOf(e.stream)));
@@ -71,8 +87,8 @@ function onActivity(state: ProvenanceState, e: ProjectedEvent, change: (activity
  */
 export const provenanceProjection = defineProjection<ProvenanceState>({
   name: 'provenance',
-  version: 1,
-  initial: { graph: emptyProvenanceGraph(), matching: emptyVersionMatching(), usedBy: {}, generatedBy: {} },
+  version: 2,
+  initial: { graph: emptyProvenanceGraph(), matching: emptyVersionMatching(), usedBy: {}, generatedBy: {}, versions: {} },
   handlers: {
     RunStarted: (state, e) => {
       const d = e.data;
@@ -102,21 +118,25 @@ export const provenanceProjection = defineProjection<ProvenanceState>({
     InputDeclared: (state, e) => {
       if (categoryOf(e.stream) !== 'run') return state;
       const runId = idOf(e.stream);
-      const version = resolveInput(state.matching, e.data.dataset, e.data.version, runId);
-      if (version !== undefined) use(state, runActivityId(runId), datasetVersionId(e.data.dataset, version));
+      const found = resolveInputAmong(state.matching, inputStreamIds(projectOfRun(state, runId), e.data.dataset), e.data.version, runId);
+      const entity = found && entityOfInput(ownEntry(state.versions, `dataset:${found.name}`), found.version, e.data.version);
+      if (entity !== undefined) use(state, runActivityId(runId), entity);
       return state;
     },
     DatasetVersionCreated: (state, e) => {
       const d = e.data;
-      const id = datasetVersionId(d.name, d.version);
-      addEntity(state, e, { id, kind: 'dataset', name: d.name, version: d.version, path: d.path ?? null, ref: d.ref }, d.producedBy);
-      for (const runId of recordVersion(state.matching, d.name, d.ref, d.version)) use(state, runActivityId(runId), id);
+      const key = versionStreamId(d.project, d.name);
+      const view = placeVersion(state, e, 'dataset', key, d, d.path ?? null, d.name);
+      if (!view) return state;
+      for (const runId of recordVersion(state.matching, key, d.ref, view.version)) {
+        use(state, runActivityId(runId), view.id);
+        for (const other of inputStreamIds(projectOfRun(state, runId), d.name)) if (other !== key) stopWaiting(state.matching, other, d.ref, runId);
+      }
       return state;
     },
     ModelVersionCreated: (state, e) => {
       const d = e.data;
-      const id = modelVersionId(d.name, d.version);
-      addEntity(state, e, { id, kind: 'model', name: d.name, version: d.version, path: d.path ?? null, ref: d.ref }, d.producedBy);
+      placeVersion(state, e, 'model', versionStreamId(d.project, d.name), d, d.path ?? null, d.name);
       return state;
     },
   },
