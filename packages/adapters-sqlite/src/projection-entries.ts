@@ -26,6 +26,7 @@ export type EntryEnds = (value: never) => readonly [string | null, string | null
 
 interface Statements {
   select: Database.Statement;
+  selectAll: Database.Statement;
   upsert: Database.Statement;
   remove: Database.Statement;
 }
@@ -33,8 +34,13 @@ interface Statements {
 class RecordEntries {
   /** The entries read or written since the last write: own properties are present, the rest absent. */
   private readonly target: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  /** Each touched key → its stored JSON when read (null: no row; undefined: written without being read). */
-  private readonly stored = new Map<string, string | null | undefined>();
+  /** Each touched key → its stored JSON when read (null: no row). */
+  private readonly stored = new Map<string, string | null>();
+  /**
+   * Keys added (absent, then set) since the last write, in the order they were added: as a plain object orders its
+   * keys, a key deleted and set again moves to the end, so it gets a new row (and id) at the end too.
+   */
+  private readonly added = new Set<string>();
   readonly proxy: Record<string, unknown>;
 
   constructor(
@@ -48,19 +54,26 @@ class RecordEntries {
       this.stored.set(key, row?.value ?? null);
       if (row !== undefined) Object.defineProperty(this.target, key, { value: JSON.parse(row.value), enumerable: true, writable: true, configurable: true });
     };
-    const written = (key: string | symbol): void => {
-      if (typeof key === 'string' && !this.stored.has(key)) this.stored.set(key, undefined);
+    const written = (target: Record<string, unknown>, key: string | symbol): void => {
+      if (typeof key !== 'string') return;
+      load(key);
+      if (!Object.hasOwn(target, key)) {
+        this.added.delete(key);
+        this.added.add(key);
+      }
     };
     this.proxy = new Proxy(this.target, {
       get: (target, key) => (load(key), Reflect.get(target, key)),
       has: (target, key) => (load(key), Reflect.has(target, key)),
       getOwnPropertyDescriptor: (target, key) => (load(key), Reflect.getOwnPropertyDescriptor(target, key)),
-      set: (target, key, value) => (written(key), Reflect.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })),
-      defineProperty: (target, key, descriptor) => (written(key), Reflect.defineProperty(target, key, descriptor)),
-      deleteProperty: (target, key) => (load(key), Reflect.deleteProperty(target, key)),
-      ownKeys: () => {
-        // A handler that lists a keyed record would see only the entries read so far: refuse, so no answer is silently partial.
-        throw new Error(`the read model keeps ${this.name} by key: a projection handler cannot list its keys`);
+      set: (target, key, value) => (written(target, key), Reflect.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })),
+      defineProperty: (target, key, descriptor) => (written(target, key), Reflect.defineProperty(target, key, descriptor)),
+      deleteProperty: (target, key) => (load(key), typeof key === 'string' && this.added.delete(key), Reflect.deleteProperty(target, key)),
+      ownKeys: (target) => {
+        // A handler that lists a keyed record must see all of it, not only the entries read so far: every row is read
+        // first (entries this catch-up removed stay removed). Only rare steps list (renaming a settled entity, D125).
+        for (const row of this.statements.selectAll.all(this.name) as Array<{ key: string }>) load(row.key);
+        return Reflect.ownKeys(target);
       },
     });
   }
@@ -71,15 +84,19 @@ class RecordEntries {
 
   /** Writes the changed entries (inside the caller's transaction) and forgets them. */
   write(): void {
+    const put = (key: string): void => {
+      const value = this.target[key];
+      const [a, b] = this.ends === undefined ? [null, null] : this.ends(value as never);
+      this.statements.upsert.run(this.name, key, JSON.stringify(value), a, b);
+    };
+    // Rows removed, or removed and added again (so that they move to the end), then rows changed in place, then new rows in order.
     for (const [key, before] of this.stored) {
-      if (Object.hasOwn(this.target, key)) {
-        const value = this.target[key];
-        const json = JSON.stringify(value);
-        if (json === before) continue;
-        const [a, b] = this.ends === undefined ? [null, null] : this.ends(value as never);
-        this.statements.upsert.run(this.name, key, json, a, b);
-      } else if (before !== null) this.statements.remove.run(this.name, key);
+      if (before !== null && (!Object.hasOwn(this.target, key) || this.added.has(key))) this.statements.remove.run(this.name, key);
     }
+    for (const [key, before] of this.stored) {
+      if (before !== null && Object.hasOwn(this.target, key) && !this.added.has(key) && JSON.stringify(this.target[key]) !== before) put(key);
+    }
+    for (const key of this.added) if (Object.hasOwn(this.target, key)) put(key);
     this.forget();
   }
 
@@ -87,6 +104,7 @@ class RecordEntries {
   forget(): void {
     for (const key of this.stored.keys()) Reflect.deleteProperty(this.target, key);
     this.stored.clear();
+    this.added.clear();
   }
 }
 
@@ -103,6 +121,7 @@ export class ProjectionEntries {
   constructor(db: Database.Database) {
     this.statements = {
       select: db.prepare('SELECT value FROM projection_entries WHERE record = ? AND key = ?'),
+      selectAll: db.prepare('SELECT key FROM projection_entries WHERE record = ? ORDER BY id'),
       upsert: db.prepare(
         `INSERT INTO projection_entries (record, key, value, a, b) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (record, key) DO UPDATE SET value = excluded.value, a = excluded.a, b = excluded.b`,
