@@ -117,7 +117,7 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     try {
       const recovered = await recoverLog(dir, join(dir, INDEX_SNAPSHOT_FILE), {
         role: readOnly ? 'reader' : 'writer',
-        verifyChecksums: options.verifyChecksumsOnOpen ?? true,
+        verifyChecksums: options.verifyChecksumsOnOpen ?? !readOnly,
         useSnapshot: true,
       });
       const report: FsEventStoreOpenReport = {
