@@ -17,7 +17,7 @@ import {
   type RunView,
 } from '@dotscience/core';
 import { checkpointDiscard } from '@dotscience/core/store-kit';
-import { READ_MODEL_CONTENT_TABLES, READ_MODEL_TABLES, READ_MODEL_VERSION } from './read-model-schema.js';
+import { READ_MODEL_CONTENT_TABLES, READ_MODEL_TABLES, READ_MODEL_VALUE_INDEXES, READ_MODEL_VALUE_INDEX_DDL, READ_MODEL_VERSION } from './read-model-schema.js';
 import { RunRows } from './run-rows.js';
 import { runQuerySql } from './run-query-sql.js';
 
@@ -44,6 +44,24 @@ const cannotWrite = (error: unknown): boolean =>
   (error as NodeJS.ErrnoException)?.code === 'ENOSPC' ||
   (error as NodeJS.ErrnoException)?.code === 'EACCES' ||
   (error as NodeJS.ErrnoException)?.code === 'EROFS';
+
+/**
+ * A file of another schema revision has other tables and columns: they are dropped
+ * (one transaction) before this revision's are created, and the file is rebuilt.
+ */
+function dropTablesOfAnotherVersion(db: Database.Database): void {
+  const versionOf = (): unknown => {
+    const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'read_model'").get() !== undefined;
+    return hasTable ? (db.prepare("SELECT value FROM read_model WHERE key = 'version'").get() as { value: unknown } | undefined)?.value : undefined;
+  };
+  if (versionOf() === undefined || versionOf() === READ_MODEL_VERSION) return;
+  db.transaction(() => {
+    const version = versionOf();
+    if (version === undefined || version === READ_MODEL_VERSION) return;
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>;
+    for (const { name } of tables) db.exec(`DROP TABLE "${name.replaceAll('"', '""')}"`);
+  }).immediate();
+}
 
 /** Another process wrote the read model while this one was catching up: start again from where that one got. */
 class OvertakenCatchUp extends Error {}
@@ -81,6 +99,7 @@ export class SqliteRunReadModel implements RunReadModel {
       db.pragma('busy_timeout = 10000');
       // Enough page cache for a batch's index updates; a read touches a few pages of it.
       db.pragma('cache_size = -65536');
+      dropTablesOfAnotherVersion(db);
       db.exec(READ_MODEL_TABLES);
       db.function('ds_value_test', { deterministic: true }, (i, json) => (this.valueTests[Number(i)]!(JSON.parse(String(json))) ? 1 : 0));
       return db;
@@ -188,12 +207,24 @@ export class SqliteRunReadModel implements RunReadModel {
         if (!(error instanceof OvertakenCatchUp)) throw error;
       }
     }
+    // Those a build from scratch dropped (here or in a process that overtook this one); a file left without them answers the same, slower.
+    this.db.exec(READ_MODEL_VALUE_INDEX_DDL);
     return { read, position: this.checkpoint().position, origin, ...(notice === undefined ? {} : { notice }), skipped };
   }
 
   /** Applies the events after the checkpoint, writing every `batchRuns` changed runs with the checkpoint of the last event applied. */
   private async applyTail(apply: (state: RunsState, e: Parameters<ReturnType<typeof eventApplier<RunsState>>>[1]) => RunsState): Promise<number> {
     const from = this.checkpoint();
+    // From an empty file, the value indexes are built once at the end, by sorting, rather than row by row.
+    const fromScratch = from.position < 0;
+    if (fromScratch) for (const index of READ_MODEL_VALUE_INDEXES) this.db.exec(`DROP INDEX IF EXISTS ${index}`);
+    return this.applyEvents(apply, from);
+  }
+
+  private async applyEvents(
+    apply: (state: RunsState, e: Parameters<ReturnType<typeof eventApplier<RunsState>>>[1]) => RunsState,
+    from: Checkpoint,
+  ): Promise<number> {
     let expected = from.position;
     let working: RunsState = {};
     let changed = 0;
