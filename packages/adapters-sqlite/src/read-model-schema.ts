@@ -13,7 +13,7 @@ import { ATTRIBUTE_NAMES } from '@dotscience/core/store-kit';
  * is one row of `run_items`; parameters, labels and summary values, of any name,
  * are rows of `run_fields` (docs/decisions.md, "The read model's rows").
  */
-const SCHEMA_REVISION = 3;
+const SCHEMA_REVISION = 4;
 export const READ_MODEL_VERSION = `${SCHEMA_REVISION}.${runsProjection.version}`;
 
 /** The properties a row of run_items can hold (an input's or output's, a model's). */
@@ -47,11 +47,14 @@ CREATE TABLE IF NOT EXISTS runs (
   parent TEXT,
   is_workload INTEGER NOT NULL,
   wrapper INTEGER NOT NULL DEFAULT 0,
+  deleted INTEGER NOT NULL,
+  archived INTEGER NOT NULL,
   ${ATTRIBUTE_NAMES.map((name) => valueColumns(attributeColumn(name))).join(',\n  ')},
   view TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS runs_newest ON runs (started_ms DESC, started_position DESC, run_id);
 CREATE INDEX IF NOT EXISTS runs_parent ON runs (parent) WHERE parent IS NOT NULL;
+CREATE INDEX IF NOT EXISTS runs_listed ON runs (deleted, archived, wrapper);
 CREATE TABLE IF NOT EXISTS run_fields (
   run INTEGER NOT NULL,
   field TEXT NOT NULL,

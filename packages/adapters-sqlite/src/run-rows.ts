@@ -65,7 +65,7 @@ export class RunRows {
   private readonly after: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
-    const runColumns = ['run_id', 'started_ms', 'started_position', 'parent', 'is_workload', 'view', ...ATTRIBUTE_COLUMNS];
+    const runColumns = ['run_id', 'started_ms', 'started_position', 'parent', 'is_workload', 'deleted', 'archived', 'view', ...ATTRIBUTE_COLUMNS];
     this.upsert = db.prepare(
       `INSERT INTO runs (${runColumns.join(', ')}) VALUES (${runColumns.map(() => '?').join(', ')})
        ON CONFLICT (run_id) DO UPDATE SET ${runColumns
@@ -91,8 +91,11 @@ export class RunRows {
     return row === undefined ? undefined : (JSON.parse(row.view) as RunView);
   }
 
-  /** Writes changed runs (inside the caller's transaction): each run's row, its values, the wrapper marks of its family and the id prefix length. */
-  write(runs: readonly RunView[]): void {
+  /**
+   * Writes changed runs (inside the caller's transaction): each run's row, its values, the wrapper
+   * marks of its family and the id prefix length. Runs in `unwritten` have no rows yet to delete.
+   */
+  write(runs: readonly RunView[], unwritten: ReadonlySet<string> = new Set()): void {
     let prefix = this.prefixLength();
     for (const run of runs) {
       const started = asInstant(run.startedAt) ?? null;
@@ -103,12 +106,14 @@ export class RunRows {
         run.startedPosition,
         parentRunOf(run),
         isWorkloadRun(run) ? 1 : 0,
+        run.deleted == null ? 0 : 1,
+        run.archived === true ? 1 : 0,
         JSON.stringify(run),
         ...attributes,
       ) as {
         rid: number;
       };
-      for (const remove of this.deleteValues) remove.run(rid);
+      if (!unwritten.has(run.runId)) for (const remove of this.deleteValues) remove.run(rid);
       this.insertFields.run(fieldRowsOf(run).flatMap((row) => [rid, row.field, ...row.cells]));
       this.insertMetrics.run(metricRowsOf(run).flatMap((row) => [rid, row.name, ...row.cells.flat(), row.count]));
       this.insertItems.run(itemRowsOf(run).flatMap((row, seq) => [rid, row.scope, seq, ...row.cells.flat()]));
