@@ -23,12 +23,14 @@ export const METRIC_AGGREGATE_COLUMNS = ['last', 'min', 'max'] as const;
 const valueColumns = (name: string): string => `${name}_num REAL, ${name}_txt TEXT, ${name}_json TEXT`;
 
 /**
- * The indexes queries by value use. A build from an empty file drops them and
+ * The indexes queries use (by value, newest first, listed). A build from an empty file drops them and
  * creates them once at its end (one sort instead of a B-tree insert per row);
  * opening the file creates any that are missing, so a build killed midway
  * leaves a file that answers the same, only slower until then.
  */
 export const READ_MODEL_VALUE_INDEX_DDL = `
+CREATE INDEX IF NOT EXISTS runs_newest ON runs (started_ms DESC, started_position DESC, run_id);
+CREATE INDEX IF NOT EXISTS runs_listed ON runs (deleted, archived, wrapper);
 CREATE INDEX IF NOT EXISTS run_fields_by_number ON run_fields (field, num) WHERE num IS NOT NULL;
 CREATE INDEX IF NOT EXISTS run_fields_by_text ON run_fields (field, txt);
 CREATE INDEX IF NOT EXISTS run_metrics_by_last ON run_metrics (name, last_num);
@@ -52,9 +54,7 @@ CREATE TABLE IF NOT EXISTS runs (
   ${ATTRIBUTE_NAMES.map((name) => valueColumns(attributeColumn(name))).join(',\n  ')},
   view TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS runs_newest ON runs (started_ms DESC, started_position DESC, run_id);
 CREATE INDEX IF NOT EXISTS runs_parent ON runs (parent) WHERE parent IS NOT NULL;
-CREATE INDEX IF NOT EXISTS runs_listed ON runs (deleted, archived, wrapper);
 CREATE TABLE IF NOT EXISTS run_fields (
   run INTEGER NOT NULL,
   field TEXT NOT NULL,
@@ -80,6 +80,6 @@ CREATE TABLE IF NOT EXISTS run_items (
 ${READ_MODEL_VALUE_INDEX_DDL}
 `;
 
-export const READ_MODEL_VALUE_INDEXES = ['run_fields_by_number', 'run_fields_by_text', 'run_metrics_by_last'] as const;
+export const READ_MODEL_VALUE_INDEXES = ['runs_newest', 'runs_listed', 'run_fields_by_number', 'run_fields_by_text', 'run_metrics_by_last'] as const;
 
 export const READ_MODEL_CONTENT_TABLES = ['runs', 'run_fields', 'run_metrics', 'run_items', 'read_model'] as const;

@@ -60,9 +60,18 @@ export function textIn(domain: Domain, value: JsonValue): string {
   return domain === 'enum' ? asText(value).toLowerCase() : asText(value);
 }
 
+/** Each field's accessor, made once per field (a build asks for the same few fields for every run). */
+const accessors = new Map<string, ReturnType<typeof fieldAccess>>();
+function accessOf(field: FieldRef): ReturnType<typeof fieldAccess> {
+  const key = `${field.scope}\u0000${field.key}\u0000${field.scope === 'metrics' ? field.aggregate : ''}`;
+  let access = accessors.get(key);
+  if (access === undefined) accessors.set(key, (access = fieldAccess(field)));
+  return access;
+}
+
 /** The cells of the one value of `field` in `run` (a single-valued field), or of none. */
 function cellsOf(field: FieldRef, run: RunView): ValueCells {
-  const { exists, domain } = fieldAccess(field);
+  const { exists, domain } = accessOf(field);
   let cells = NONE;
   exists(run, (value) => {
     if (present(value)) cells = [numberIn(domain, value), textIn(domain, value), JSON.stringify(value)];

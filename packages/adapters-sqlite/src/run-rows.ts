@@ -114,9 +114,22 @@ export class RunRows {
         rid: number;
       };
       if (!unwritten.has(run.runId)) for (const remove of this.deleteValues) remove.run(rid);
-      this.insertFields.run(fieldRowsOf(run).flatMap((row) => [rid, row.field, ...row.cells]));
-      this.insertMetrics.run(metricRowsOf(run).flatMap((row) => [rid, row.name, ...row.cells.flat(), row.count]));
-      this.insertItems.run(itemRowsOf(run).flatMap((row, seq) => [rid, row.scope, seq, ...row.cells.flat()]));
+      const fields: unknown[] = [];
+      for (const row of fieldRowsOf(run)) fields.push(rid, row.field, ...row.cells);
+      this.insertFields.run(fields);
+      const metrics: unknown[] = [];
+      for (const row of metricRowsOf(run)) {
+        metrics.push(rid, row.name);
+        for (const cells of row.cells) metrics.push(...cells);
+        metrics.push(row.count);
+      }
+      this.insertMetrics.run(metrics);
+      const items: unknown[] = [];
+      itemRowsOf(run).forEach((row, seq) => {
+        items.push(rid, row.scope, seq);
+        for (const cells of row.cells) items.push(...cells);
+      });
+      this.insertItems.run(items);
       prefix = Math.max(prefix, this.prefixNeeded(run.runId));
     }
     for (const run of runs) {
