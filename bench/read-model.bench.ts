@@ -111,6 +111,21 @@ function peakMegabytes(args: readonly string[], cwd: string): number {
   return Number(result.stderr.trim().split('\n').pop()) / 1024;
 }
 
+/**
+ * BENCH_READ_MODEL_APPEND=<project>,<first run>,<runs>: append that many runs (of the seeded kind) to a project
+ * kept by BENCH_READ_MODEL_SEED_ONLY, as another process would, and exit (to time a catch-up by hand).
+ */
+const APPEND = process.env.BENCH_READ_MODEL_APPEND?.split(',');
+if (APPEND !== undefined) {
+  const [project, first, count] = APPEND as [string, string, string];
+  ids = 2 ** 40 + Number(first) * 32; // event ids no seeding or earlier append used (≤ 16 events per run)
+  const store = await FsEventStore.open(join(project, '.dotscience', 'events'));
+  const appended = await appendRuns(store, Number(first), Number(first) + Number(count), { next: Number(first) + 1 });
+  await store.close();
+  console.log(`appended ${appended.toLocaleString('en-US')} events to ${project}`);
+  process.exit(0);
+}
+
 console.log(machineLine());
 for (const runs of sizes) {
   const project = mkdtempSync(join(tmpdir(), 'ds-read-model-bench-'));
