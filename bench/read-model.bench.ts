@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decideRun, decideRunBatch, initialRunState, type NewEvent, type RunCommandInput } from '../packages/core/src/index.js';
 import { FsEventStore } from '../packages/adapters-fs/src/event-store/index.js';
-import { digest, metricCommands, startCommand } from '../packages/core/bench/run-history.js';
+import { T0, digest, metricCommands, startCommand } from '../packages/core/bench/run-history.js';
 import { machineLine, measureSeconds, summarise } from '../packages/core/bench/measurement.js';
 import { runCommand, timeCommand } from './command-timing.js';
 
@@ -26,6 +26,14 @@ if (!cli) throw new Error('usage: read-model.bench.mjs <packages/cli/dist/main.j
 const sizes = (process.argv[3] ?? '1000,10000,100000').split(',').map(Number);
 const FILTER = 'metrics.accuracy > 0.9 and params.depth = 3';
 const META = { actor: { user: 'ada', host: 'lab' } };
+/** BENCH_READ_MODEL_SEED_ONLY=1: seed each size, print the project's path and keep it (for profiling); nothing is measured. */
+const SEED_ONLY = process.env.BENCH_READ_MODEL_SEED_ONLY === '1';
+/**
+ * Sizes of at least BENCH_READ_MODEL_LEAN_FROM runs (default 1,000,000) are seeded with lean runs: start,
+ * the `depth` parameter, the `accuracy` metric, publish and the model version (5 events, not 15), so the
+ * 1M point fits this machine's time and disk; the output says so.
+ */
+const LEAN_FROM = Number(process.env.BENCH_READ_MODEL_LEAN_FROM ?? 1_000_000);
 
 let ids = 0;
 const newEvent = (e: { type: string; data: unknown }): NewEvent => ({
@@ -36,7 +44,13 @@ const newEvent = (e: { type: string; data: unknown }): NewEvent => ({
   meta: META,
 });
 
-function commandsOf(run: number): RunCommandInput[] {
+function commandsOf(run: number, lean: boolean): RunCommandInput[] {
+  if (lean)
+    return [
+      startCommand(run),
+      { kind: 'recordParameter', name: 'depth', value: (run * 7 + 1) % 13 },
+      { kind: 'recordMetric', name: 'accuracy', value: (run % 100) / 100, step: 0, at: T0 },
+    ];
   const ref = (n: number, kind: 'file' | 'directory' = 'file') => ({ store: 'fs', digest: digest(n), kind, bytes: 1000 + n, files: 1 });
   return [
     startCommand(run),
@@ -55,14 +69,14 @@ function commandsOf(run: number): RunCommandInput[] {
 }
 
 /** Appends runs [from, to) (200 at a time, sharing group commits) with the model version each made; returns the events appended. */
-async function appendRuns(store: FsEventStore, from: number, to: number, modelVersion: { next: number }): Promise<number> {
+async function appendRuns(store: FsEventStore, from: number, to: number, modelVersion: { next: number }, lean = false): Promise<number> {
   let events = 0;
   for (let chunk = from; chunk < to; chunk += 200) {
     const runs = Array.from({ length: Math.min(200, to - chunk) }, (_, k) => chunk + k);
     await Promise.all(
       runs.map(async (run) => {
         const runId = `r${run.toString().padStart(7, '0')}`;
-        const { events: decided, state } = decideRunBatch(initialRunState(runId), commandsOf(run));
+        const { events: decided, state } = decideRunBatch(initialRunState(runId), commandsOf(run, lean));
         const written = await store.append(`run-${runId}`, decided.map(newEvent));
         const head = written.events[written.events.length - 1]!.hash;
         await store.append(
@@ -97,6 +111,21 @@ function peakMegabytes(args: readonly string[], cwd: string): number {
   return Number(result.stderr.trim().split('\n').pop()) / 1024;
 }
 
+/**
+ * BENCH_READ_MODEL_APPEND=<project>,<first run>,<runs>: append that many runs (of the seeded kind) to a project
+ * kept by BENCH_READ_MODEL_SEED_ONLY, as another process would, and exit (to time a catch-up by hand).
+ */
+const APPEND = process.env.BENCH_READ_MODEL_APPEND?.split(',');
+if (APPEND !== undefined) {
+  const [project, first, count] = APPEND as [string, string, string];
+  ids = 2 ** 40 + Number(first) * 32; // event ids no seeding or earlier append used (≤ 16 events per run)
+  const store = await FsEventStore.open(join(project, '.dotscience', 'events'));
+  const appended = await appendRuns(store, Number(first), Number(first) + Number(count), { next: Number(first) + 1 });
+  await store.close();
+  console.log(`appended ${appended.toLocaleString('en-US')} events to ${project}`);
+  process.exit(0);
+}
+
 console.log(machineLine());
 for (const runs of sizes) {
   const project = mkdtempSync(join(tmpdir(), 'ds-read-model-bench-'));
@@ -106,8 +135,18 @@ for (const runs of sizes) {
     const store = await FsEventStore.open(join(init.store, 'events'));
     const modelVersion = { next: 1 };
     const seeded = Date.now();
-    const events = await appendRuns(store, 0, runs, modelVersion);
-    console.log(`${label} runs: ${events.toLocaleString('en-US')} events seeded in ${((Date.now() - seeded) / 1000).toFixed(1)} s`);
+    const lean = runs >= LEAN_FROM;
+    const events = await appendRuns(store, 0, runs, modelVersion, lean);
+    const seconds = (Date.now() - seeded) / 1000;
+    console.log(
+      `${label} runs: ${events.toLocaleString('en-US')} events seeded in ${seconds.toFixed(1)} s (${Math.round(events / seconds).toLocaleString('en-US')} events/s)` +
+        (lean ? ' — lean runs (start, depth, accuracy, publish, model version: 5 events each, not 15)' : ''),
+    );
+    if (SEED_ONLY) {
+      await store.close();
+      console.log(`seeded project kept: ${project}`);
+      continue;
+    }
 
     const cwd = { cwd: project };
     // Built from nothing by the CLI (the figure includes its start, ~0.5 s), then again after deleting the file.
@@ -145,12 +184,12 @@ for (const runs of sizes) {
     }
     const extra: number[] = [];
     for (let round = 0; round < 3; round++) {
-      await appendRuns(store, runs + round * 1000, runs + (round + 1) * 1000, modelVersion);
+      await appendRuns(store, runs + round * 1000, runs + (round + 1) * 1000, modelVersion, lean);
       extra.push(timeCommand(process.execPath, [cli, 'runs'], cwd) / 1000 - medians['runs']!);
     }
     summarise(BENCH, `\`ds runs\` catching up with 1,000 new runs, ${label} runs: extra`, 's', extra, 1, `read-model.catch-up.${runs}`);
     await store.close();
   } finally {
-    rmSync(project, { recursive: true, force: true });
+    if (!SEED_ONLY) rmSync(project, { recursive: true, force: true });
   }
 }

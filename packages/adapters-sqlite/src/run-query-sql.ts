@@ -1,6 +1,6 @@
 import { type Filter, type Query } from '@dotscience/core';
 import { fieldAccess, sortRuns, valueTest, type Comparator, type FieldRef, type FieldValue, type OrderKey, type Predicate } from '@dotscience/core/store-kit';
-import { fieldKey, numberIn, textIn } from './run-fields.js';
+import { fieldSource, numberIn, textIn, type FieldSource } from './run-fields.js';
 
 type SqlValue = string | number;
 
@@ -21,6 +21,8 @@ export interface RunQuerySql {
 
 const NUMERIC_COMPARATORS: readonly Comparator[] = ['=', '<', '<=', '>', '>='];
 
+type Columns = ReturnType<FieldSource['columns']>;
+
 class SqlBuilder {
   readonly params: SqlValue[] = [];
   readonly valueTests: Array<(value: FieldValue) => boolean> = [];
@@ -30,20 +32,32 @@ class SqlBuilder {
     return '?';
   }
 
-  /** Runs with a value of `field` that passes `test` (a condition on run_fields f). */
-  some(field: FieldRef, test: () => string | null): string {
-    const key = this.param(fieldKey(field)); // placeholders are numbered in the order they are written
-    const condition = test();
-    return `r.rid IN (SELECT f.run FROM run_fields f WHERE f.field = ${key}${condition === null ? '' : ` AND ${condition}`})`;
+  /** Runs with a value of `field` that passes `test` (a condition on the value's columns). */
+  some(field: FieldRef, test: (columns: Columns) => string | null): string {
+    const source = fieldSource(field);
+    if (source.rows === undefined) {
+      const columns = source.columns('r');
+      const condition = test(columns);
+      // Never NULL (a NOT around it must see false, as around a subquery's IN).
+      return `(${columns.json} IS NOT NULL${condition === null ? '' : ` AND IFNULL(${condition}, 0)`})`;
+    }
+    const { table, keyColumn, key } = source.rows;
+    const columns = source.columns('f');
+    const keyParam = this.param(key); // placeholders are numbered in the order they are written
+    const condition = test(columns);
+    return `r.rid IN (SELECT f.run FROM ${table} f WHERE f.${keyColumn} = ${keyParam} AND ${columns.json} IS NOT NULL${condition === null ? '' : ` AND ${condition}`})`;
   }
 
   /** Runs without any value of `field`. */
   none(field: FieldRef): string {
-    return `r.rid NOT IN (SELECT f.run FROM run_fields f WHERE f.field = ${this.param(fieldKey(field))})`;
+    const source = fieldSource(field);
+    if (source.rows === undefined) return `${source.columns('r').json} IS NULL`;
+    const { table, keyColumn, key } = source.rows;
+    return `r.rid NOT IN (SELECT f.run FROM ${table} f WHERE f.${keyColumn} = ${this.param(key)} AND ${source.columns('f').json} IS NOT NULL)`;
   }
 
   /** The plain-SQL form of a predicate's value test where one is exact; null where only the closure is. */
-  private plainTest(predicate: Predicate): string | null {
+  private plainTest(predicate: Predicate, f: Columns): string | null {
     const { domain } = fieldAccess(predicate.field);
     if (predicate.kind === 'null') return null;
     if (predicate.kind === 'compare') {
@@ -51,15 +65,15 @@ class SqlBuilder {
       if ((domain === 'json' && typeof value === 'number') || domain === 'time') {
         const n = numberIn(domain, value);
         if (n === null) return null;
-        if (op === '!=') return `(f.num IS NULL OR f.num != ${this.param(n)})`;
-        return NUMERIC_COMPARATORS.includes(op) ? `f.num ${op} ${this.param(n)}` : null;
+        if (op === '!=') return `(${f.num} IS NULL OR ${f.num} != ${this.param(n)})`;
+        return NUMERIC_COMPARATORS.includes(op) ? `${f.num} ${op} ${this.param(n)}` : null;
       }
-      if ((domain === 'text' || domain === 'enum') && op === '=') return `f.txt = ${this.param(textIn(domain, String(value)))}`;
+      if ((domain === 'text' || domain === 'enum') && op === '=') return `${f.txt} = ${this.param(textIn(domain, String(value)))}`;
       return null;
     }
     if (predicate.kind === 'in' && domain === 'json' && predicate.values.every((v) => typeof v === 'number')) {
       const list = predicate.values.map((v) => this.param(v as number)).join(', ');
-      return predicate.negated ? `(f.num IS NULL OR f.num NOT IN (${list}))` : `f.num IN (${list})`;
+      return predicate.negated ? `(${f.num} IS NULL OR ${f.num} NOT IN (${list}))` : `${f.num} IN (${list})`;
     }
     return null;
   }
@@ -69,12 +83,12 @@ class SqlBuilder {
     const { field } = predicate;
     const { domain } = fieldAccess(field);
     const test = valueTest(predicate, domain);
-    const some = this.some(field, () => {
+    const some = this.some(field, (f) => {
       if (predicate.kind === 'null') return null;
-      const plain = this.plainTest(predicate);
+      const plain = this.plainTest(predicate, f);
       if (plain !== null) return plain;
       this.valueTests.push(test);
-      return `ds_value_test(${this.param(this.valueTests.length - 1)}, f.json)`;
+      return `ds_value_test(${this.param(this.valueTests.length - 1)}, ${f.json})`;
     });
     const countOfNone = field.scope === 'metrics' && field.aggregate === 'count';
     return countOfNone && test(0) ? `(${some} OR ${this.none(field)})` : some;
@@ -109,14 +123,19 @@ function orderSql(orderBy: readonly OrderKey[], params: SqlValue[]): { joins: st
   const joins: string[] = [];
   const terms: string[] = [];
   orderBy.forEach(({ field, direction }, i) => {
-    const o = `o${i}`;
-    params.push(fieldKey(field));
-    joins.push(`LEFT JOIN run_fields ${o} ON ${o}.run = r.rid AND ${o}.field = ?`);
+    const source = fieldSource(field);
+    const o = source.rows === undefined ? 'r' : `o${i}`;
+    if (source.rows !== undefined) {
+      const { table, keyColumn, key } = source.rows;
+      params.push(key);
+      joins.push(`LEFT JOIN ${table} ${o} ON ${o}.run = r.rid AND ${o}.${keyColumn} = ?`);
+    }
+    const columns = source.columns(o);
     const dir = direction === 'desc' ? 'DESC' : 'ASC';
     const count = field.scope === 'metrics' && field.aggregate === 'count';
-    const num = count ? `COALESCE(${o}.num, 0)` : `${o}.num`;
-    if (!count) terms.push(`(${o}.run IS NULL)`);
-    terms.push(`(${num} IS NULL) ${dir}`, `${num} ${dir}`, `CASE WHEN ${num} IS NULL THEN ${o}.txt END ${dir}`);
+    const num = count ? `COALESCE(${columns.num}, 0)` : columns.num;
+    if (!count) terms.push(`(${columns.json} IS NULL)`);
+    terms.push(`(${num} IS NULL) ${dir}`, `${num} ${dir}`, `CASE WHEN ${num} IS NULL THEN ${columns.txt} END ${dir}`);
   });
   terms.push('r.started_ms DESC', 'r.started_position DESC', 'r.run_id');
   return { joins: joins.join(' '), orderBy: terms.join(', ') };

@@ -1,12 +1,48 @@
 import type Database from 'better-sqlite3';
 import { isWorkloadRun, parentRunOf, type RunView } from '@dotscience/core';
 import { asInstant } from '@dotscience/core/store-kit';
-import { fieldRowsOf, type FieldRow } from './run-fields.js';
+import { ATTRIBUTE_NAMES } from '@dotscience/core/store-kit';
+import { ITEM_PROPERTIES, METRIC_AGGREGATE_COLUMNS, attributeColumn } from './read-model-schema.js';
+import { attributeCellsOf, fieldRowsOf, itemRowsOf, metricRowsOf } from './run-fields.js';
 
 /** Fewest leading characters of a run id shown (as `distinctPrefixLength`). */
 const MINIMUM_PREFIX = 8;
-/** Rows of run_fields one INSERT writes at most. */
-const ROWS_PER_INSERT = 64;
+/** Rows one INSERT writes at most. */
+const ROWS_PER_INSERT = 32;
+
+const valueColumnNames = (name: string): string[] => [`${name}_num`, `${name}_txt`, `${name}_json`];
+const ATTRIBUTE_COLUMNS = ATTRIBUTE_NAMES.flatMap((name) => valueColumnNames(attributeColumn(name)));
+
+/** A table's multi-row INSERT: its columns, and the statement for n rows, prepared once per n. */
+class RowInsert {
+  private readonly statements = new Map<number, Database.Statement>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly table: string,
+    private readonly columns: readonly string[],
+  ) {}
+
+  /** Inserts rows given as flat values, `columns.length` per row. */
+  run(values: ReadonlyArray<unknown>): void {
+    const width = this.columns.length;
+    const rows = values.length / width;
+    for (let from = 0; from < rows; from += ROWS_PER_INSERT) {
+      const n = Math.min(ROWS_PER_INSERT, rows - from);
+      this.statement(n).run(values.slice(from * width, (from + n) * width));
+    }
+  }
+
+  private statement(n: number): Database.Statement {
+    let statement = this.statements.get(n);
+    if (statement === undefined) {
+      const row = `(${this.columns.map(() => '?').join(', ')})`;
+      statement = this.db.prepare(`INSERT INTO ${this.table} (${this.columns.join(', ')}) VALUES ${Array.from({ length: n }, () => row).join(', ')}`);
+      this.statements.set(n, statement);
+    }
+    return statement;
+  }
+}
 
 function commonPrefix(a: string, b: string): number {
   let n = 0;
@@ -17,10 +53,11 @@ function commonPrefix(a: string, b: string): number {
 /** The rows of runs in the read model: reading one run, writing changed runs with their values and family marks. */
 export class RunRows {
   private readonly upsert: Database.Statement;
-  private readonly deleteFields: Database.Statement;
-  /** INSERT statements of n rows of run_fields, by n (one call per run instead of one per value). */
-  private readonly insertFields = new Map<number, Database.Statement>();
-  private readonly insertMetricName: Database.Statement;
+  private readonly deleteValues: Database.Statement[];
+  private readonly insertFields: RowInsert;
+  private readonly insertMetrics: RowInsert;
+  private readonly insertItems: RowInsert;
+  private readonly selectMetric: Database.Statement;
   private readonly markWrapper: Database.Statement;
   private readonly markParent: Database.Statement;
   private readonly selectView: Database.Statement;
@@ -28,14 +65,20 @@ export class RunRows {
   private readonly after: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
+    const runColumns = ['run_id', 'started_ms', 'started_position', 'parent', 'is_workload', 'deleted', 'archived', 'view', ...ATTRIBUTE_COLUMNS];
     this.upsert = db.prepare(
-      `INSERT INTO runs (run_id, started_ms, started_position, parent, is_workload, view) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (run_id) DO UPDATE SET started_ms = excluded.started_ms, started_position = excluded.started_position,
-         parent = excluded.parent, is_workload = excluded.is_workload, view = excluded.view
+      `INSERT INTO runs (${runColumns.join(', ')}) VALUES (${runColumns.map(() => '?').join(', ')})
+       ON CONFLICT (run_id) DO UPDATE SET ${runColumns
+         .slice(1)
+         .map((c) => `${c} = excluded.${c}`)
+         .join(', ')}
        RETURNING rid`,
     );
-    this.deleteFields = db.prepare('DELETE FROM run_fields WHERE run = ?');
-    this.insertMetricName = db.prepare('INSERT OR IGNORE INTO metric_names (name) VALUES (?)');
+    this.deleteValues = ['run_fields', 'run_metrics', 'run_items'].map((table) => db.prepare(`DELETE FROM ${table} WHERE run = ?`));
+    this.insertFields = new RowInsert(db, 'run_fields', ['run', 'field', 'num', 'txt', 'json']);
+    this.insertMetrics = new RowInsert(db, 'run_metrics', ['run', 'name', ...METRIC_AGGREGATE_COLUMNS.flatMap(valueColumnNames), 'count']);
+    this.insertItems = new RowInsert(db, 'run_items', ['run', 'scope', 'seq', ...ITEM_PROPERTIES.flatMap(valueColumnNames)]);
+    this.selectMetric = db.prepare('SELECT 1 FROM run_metrics WHERE name = ? LIMIT 1');
     this.markWrapper = db.prepare('UPDATE runs SET wrapper = (is_workload AND EXISTS (SELECT 1 FROM runs c WHERE c.parent = runs.run_id)) WHERE run_id = ?');
     this.markParent = db.prepare('UPDATE runs SET wrapper = 1 WHERE run_id = ? AND is_workload = 1');
     this.selectView = db.prepare('SELECT view FROM runs WHERE run_id = ?');
@@ -48,17 +91,45 @@ export class RunRows {
     return row === undefined ? undefined : (JSON.parse(row.view) as RunView);
   }
 
-  /** Writes changed runs (inside the caller's transaction): each run's row, its values, the wrapper marks of its family and the id prefix length. */
-  write(runs: readonly RunView[]): void {
+  /**
+   * Writes changed runs (inside the caller's transaction): each run's row, its values, the wrapper
+   * marks of its family and the id prefix length. Runs in `unwritten` have no rows yet to delete.
+   */
+  write(runs: readonly RunView[], unwritten: ReadonlySet<string> = new Set()): void {
     let prefix = this.prefixLength();
     for (const run of runs) {
       const started = asInstant(run.startedAt) ?? null;
-      const { rid } = this.upsert.get(run.runId, started, run.startedPosition, parentRunOf(run), isWorkloadRun(run) ? 1 : 0, JSON.stringify(run)) as {
+      const attributes = attributeCellsOf(run).flat();
+      const { rid } = this.upsert.get(
+        run.runId,
+        started,
+        run.startedPosition,
+        parentRunOf(run),
+        isWorkloadRun(run) ? 1 : 0,
+        run.deleted == null ? 0 : 1,
+        run.archived === true ? 1 : 0,
+        JSON.stringify(run),
+        ...attributes,
+      ) as {
         rid: number;
       };
-      this.deleteFields.run(rid);
-      this.insertRows(rid, fieldRowsOf(run));
-      for (const name of Object.keys(run.metrics)) this.insertMetricName.run(name);
+      if (!unwritten.has(run.runId)) for (const remove of this.deleteValues) remove.run(rid);
+      const fields: unknown[] = [];
+      for (const row of fieldRowsOf(run)) fields.push(rid, row.field, ...row.cells);
+      this.insertFields.run(fields);
+      const metrics: unknown[] = [];
+      for (const row of metricRowsOf(run)) {
+        metrics.push(rid, row.name);
+        for (const cells of row.cells) metrics.push(...cells);
+        metrics.push(row.count);
+      }
+      this.insertMetrics.run(metrics);
+      const items: unknown[] = [];
+      itemRowsOf(run).forEach((row, seq) => {
+        items.push(rid, row.scope, seq);
+        for (const cells of row.cells) items.push(...cells);
+      });
+      this.insertItems.run(items);
       prefix = Math.max(prefix, this.prefixNeeded(run.runId));
     }
     for (const run of runs) {
@@ -67,20 +138,6 @@ export class RunRows {
       if (isWorkloadRun(run)) this.markWrapper.run(run.runId);
     }
     this.db.prepare("INSERT OR REPLACE INTO read_model (key, value) VALUES ('prefix', ?)").run(prefix);
-  }
-
-  private insertRows(rid: number, rows: readonly FieldRow[]): void {
-    for (let from = 0; from < rows.length; from += ROWS_PER_INSERT) {
-      const chunk = rows.slice(from, from + ROWS_PER_INSERT);
-      let insert = this.insertFields.get(chunk.length);
-      if (insert === undefined) {
-        insert = this.db.prepare(
-          `INSERT INTO run_fields (run, field, seq, num, txt, json) VALUES ${Array.from({ length: chunk.length }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
-        );
-        this.insertFields.set(chunk.length, insert);
-      }
-      insert.run(chunk.flatMap((row, i) => [rid, row.field, from + i, row.num, row.txt, row.json]));
-    }
   }
 
   private prefixNeeded(runId: string): number {
@@ -97,7 +154,7 @@ export class RunRows {
   }
 
   hasMetric(name: string): boolean {
-    return this.db.prepare('SELECT 1 FROM metric_names WHERE name = ?').get(name) !== undefined;
+    return this.selectMetric.get(name) !== undefined;
   }
 
   /** Run ids that start with `prefix`, in id order, at most `max`. */

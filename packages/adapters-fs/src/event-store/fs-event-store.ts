@@ -41,7 +41,12 @@ export interface FsEventStoreOptions {
   lock?: WriterLockOptions;
   /** Start a new segment file once the current one reaches this size. Default 64 MiB. */
   segmentMaxBytes?: number;
-  /** Check the checksum of every record on open, also those the index snapshot covers. Default true. */
+  /**
+   * Check the checksum of every record on open, also those the index snapshot covers. Default: true for
+   * a writer (its recovery vouches for the log it appends to); false read-only, where the open checks
+   * the snapshot's last record and each record is checked as it is read (`ds audit verify` reads them
+   * all). docs/decisions.md D115.
+   */
   verifyChecksumsOnOpen?: boolean;
   /** Persist the stream index after this many new events, or an eighth of the events it held before if more (and on close). Default 100 000. */
   snapshotEveryEvents?: number;
@@ -117,7 +122,7 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     try {
       const recovered = await recoverLog(dir, join(dir, INDEX_SNAPSHOT_FILE), {
         role: readOnly ? 'reader' : 'writer',
-        verifyChecksums: options.verifyChecksumsOnOpen ?? true,
+        verifyChecksums: options.verifyChecksumsOnOpen ?? !readOnly,
         useSnapshot: true,
       });
       const report: FsEventStoreOpenReport = {

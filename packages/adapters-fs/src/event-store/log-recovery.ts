@@ -4,13 +4,19 @@ import type { RecordedEvent } from '@dotscience/core';
 import { CorruptLogError } from './event-store-errors.js';
 import { loadIndexSnapshot } from './index-snapshot.js';
 import { decodeRecord, MalformedRecord } from './record-codec.js';
+import { readRecords } from './record-reader.js';
 import { listSegments, scanSegment, type SegmentFile } from './segment-files.js';
 import { StreamIndex } from './stream-index.js';
 
 export interface RecoveryOptions {
   /** 'writer' truncates a torn tail and fails on damage before it; 'reader' stops at the first incomplete record. */
   role: 'writer' | 'reader';
-  /** Check every record's checksum, also those the snapshot covers (writer only). */
+  /**
+   * Check every record's checksum, also those the snapshot covers. Without it only the
+   * last record the snapshot covers is read (its checksum, position and hash against the
+   * snapshot's head of its stream): O(1), so a read command does not pay O(log) at open;
+   * every record it reads later is checked as it is read.
+   */
   verifyChecksums: boolean;
   /** Use the persisted index snapshot when it matches the log. */
   useSnapshot: boolean;
@@ -33,7 +39,7 @@ export async function recoverLog(dir: string, snapshotPath: string, options: Rec
   let snapshot = loaded && (await snapshotFits(dir, loaded.index.table.segments, loaded.lastSegmentEnd, segments)) ? loaded : undefined;
   if (snapshot && options.verifyChecksums) {
     if (!(await verifyCovered(dir, snapshot.index, snapshot.lastSegmentEnd))) snapshot = undefined;
-  }
+  } else if (snapshot && !(await lastCoveredAgrees(dir, snapshot.index))) snapshot = undefined;
   const index = snapshot?.index ?? new StreamIndex();
   const tail = await scanForward(dir, index, segments, snapshot?.lastSegmentEnd ?? 0, options.role);
   return { index, tailSize: tail.tailSize, fromSnapshot: snapshot !== undefined, truncatedBytes: tail.truncatedBytes };
@@ -125,6 +131,23 @@ async function verifyCovered(dir: string, index: StreamIndex, lastEnd: number): 
     }
   }
   return position === table.count;
+}
+
+/**
+ * Whether the last record the snapshot covers is whole, at its position, and the head
+ * the snapshot names for its stream (a snapshot of another log, or of a log since
+ * restored from an older copy, fails this and the index is built from the records).
+ */
+async function lastCoveredAgrees(dir: string, index: StreamIndex): Promise<boolean> {
+  const last = index.table.count - 1;
+  if (last < 0) return true;
+  try {
+    for await (const event of readRecords(dir, index.table, [last])) return index.streams.get(event.stream)?.committedHash === event.hash;
+    return false;
+  } catch (error) {
+    if (error instanceof CorruptLogError) return false;
+    throw error;
+  }
 }
 
 async function truncateTornTail(path: string, size: number): Promise<void> {

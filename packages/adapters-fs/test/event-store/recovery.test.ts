@@ -40,9 +40,54 @@ describe('FsEventStore recovery on open', () => {
       expect(error).toMatchObject({ code: 'CORRUPT_LOG', segment: SEGMENT, offset });
       expect((error as Error).message).toContain(`${SEGMENT} is damaged at byte offset ${offset}`);
       expect((await stat(segment)).size).toBeGreaterThan(offset); // nothing was cut off
-      await expect(FsEventStore.open(dir, { readOnly: true })).rejects.toMatchObject({ code: 'CORRUPT_LOG', segment: SEGMENT, offset }); // a reader (ds audit verify) reports it too
+      // A reader (ds audit verify reads every record) reports it too.
+      await expect(readEverything({ readOnly: true })).rejects.toMatchObject({ code: 'CORRUPT_LOG', segment: SEGMENT, offset });
     });
   }
+
+  async function readEverything(options: { readOnly: boolean }, fromPosition = 0): Promise<unknown[]> {
+    const store = await FsEventStore.open(dir, options);
+    try {
+      return await collect(store.readAll({ fromPosition }));
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('given an index snapshot and a byte flipped in a record it covers, when opened read-only, then the open reads only the last covered record: the records after the damage read, the damaged one is reported when read', async () => {
+    const offset = await recordOffset(20);
+    await flipByteAt(offset + 30);
+    const reader = await FsEventStore.open(dir, { readOnly: true });
+    try {
+      expect(reader.openReport).toMatchObject({ indexFromSnapshot: true, events: 40 });
+      expect(await collect(reader.readAll({ fromPosition: 21 }))).toHaveLength(19);
+      await expect(collect(reader.readAll({ fromPosition: 20 }))).rejects.toMatchObject({ code: 'CORRUPT_LOG', segment: SEGMENT, offset });
+    } finally {
+      await reader.close();
+    }
+    await expect(FsEventStore.open(dir)).rejects.toMatchObject({ code: 'CORRUPT_LOG', segment: SEGMENT, offset }); // a writer checks every record
+  });
+
+  it("given another log's index snapshot in place of this one's, when opened read-only, then the snapshot is not used and every event reads back", async () => {
+    const other = await tempStoreDir();
+    try {
+      const store = await FsEventStore.open(other.dir);
+      for (let i = 0; i < 40; i++) await store.append(`run-${(i + 1) % 4}`, [metricEvent(i)]);
+      await store.close();
+      await writeFile(join(dir, INDEX_SNAPSHOT_FILE), await readFile(join(other.dir, INDEX_SNAPSHOT_FILE)));
+    } finally {
+      await other.cleanup();
+    }
+    const reader = await FsEventStore.open(dir, { readOnly: true });
+    try {
+      expect(reader.openReport.indexFromSnapshot).toBe(false);
+      const events = await collect(reader.readAll());
+      expect(events.map((e) => e.stream)).toEqual(Array.from({ length: 40 }, (_, i) => `run-${i % 4}`));
+      expect(verifyChain(events).ok).toBe(true);
+    } finally {
+      await reader.close();
+    }
+  });
 
   it('given a damaged length field in the middle, when opened, then CorruptLogError (the valid records after it are found)', async () => {
     const offset = await recordOffset(10);
