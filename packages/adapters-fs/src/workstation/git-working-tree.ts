@@ -28,20 +28,29 @@ const lines = (out: Buffer): string[] =>
 /**
  * The working tree containing `cwd`, or `undefined` when `cwd` is in none or git is not installed.
  * A repository git refuses to read (unsafe ownership, corruption) is a GitCommandError.
- * Two git processes, at once: one for the top, the index and HEAD's commit, one for the branch
- * (a repository with no commit yet takes the way of `locateWithoutHeadCommit`).
+ * Three git processes, at once: one for the top, the index and HEAD's commit, one for the branch, one for
+ * HEAD's author (a repository with no commit yet takes the way of `locateWithoutHeadCommit`).
  */
 export async function locateWorkingTree(git: GitCli, cwd: string): Promise<GitWorkingTree | undefined> {
-  const [located, branch] = await Promise.all([
+  const [located, branch, author] = await Promise.all([
     git.run({ cwd, args: ['rev-parse', '--show-toplevel', '--git-path', 'index', 'HEAD^{commit}', '--'] }),
     git.run({ cwd, args: ['symbolic-ref', '-q', '--short', 'HEAD'] }),
+    git.run({ cwd, args: ['log', '-1', '--format=%H%n%an <%ae>', 'HEAD', '--'] }),
   ]);
   if (located === undefined) return undefined;
   if (located.exitCode !== 0) return NO_WORKING_TREE.test(located.stderr) ? undefined : locateWithoutHeadCommit(git, cwd);
   const [root, indexPath, headCommit] = lines(located.stdout);
   if (root === undefined || indexPath === undefined || headCommit === undefined) return locateWithoutHeadCommit(git, cwd);
   const branchName = branch?.exitCode === 0 ? lines(branch.stdout)[0] : undefined;
-  return { root, indexFile: resolve(cwd, indexPath), headCommit, ...(branchName !== undefined ? { branch: branchName } : {}) };
+  // The author of the commit rev-parse named (HEAD could move between the two processes: then no author).
+  const [authoredCommit, headAuthor] = author?.exitCode === 0 ? lines(author.stdout) : [];
+  return {
+    root,
+    indexFile: resolve(cwd, indexPath),
+    headCommit,
+    ...(branchName !== undefined ? { branch: branchName } : {}),
+    ...(authoredCommit === headCommit && headAuthor !== undefined ? { headAuthor } : {}),
+  };
 }
 
 /** The working tree asked in steps: the top and the index first, then HEAD's commit (absent before the first commit) and the branch. */

@@ -290,13 +290,13 @@ async function loggingGit(): Promise<{ binary: string; commands: () => Promise<s
 }
 
 describe('GitCodeInspector: the git processes one inspection takes', () => {
-  it('given a clean repository, when inspected, then git runs three times (tree and HEAD, branch, status) and never diff', async () => {
+  it('given a clean repository, when inspected, then git runs four times (tree and HEAD, branch, author, status) and never diff', async () => {
     const repo = await repository({ 'train.py': 'print(1)\n' });
     const git = await loggingGit();
     const version = await new GitCodeInspector({ gitBinary: git.binary }).inspect(repo.dir);
-    expect(version).toEqual({ gitCommit: repo.git('rev-parse', 'HEAD'), gitBranch: 'main', dirty: false });
+    expect(version).toEqual({ gitCommit: repo.git('rev-parse', 'HEAD'), gitBranch: 'main', gitAuthor: 'Test <test@example.com>', dirty: false });
     const commands = await git.commands();
-    expect(commands.map((line) => line.split(' ')[0]).sort()).toEqual(['rev-parse', 'status', 'symbolic-ref']);
+    expect(commands.map((line) => line.split(' ')[0]).sort()).toEqual(['log', 'rev-parse', 'status', 'symbolic-ref']);
   });
 
   it('given only untracked files the caller excludes, then the tree is clean without a diff', async () => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { versionStreamId } from '@dotscience/sdk';
 import { datasetTable } from '../output/dataset-table.js';
 import { printJson, printText } from '../output/json-output.js';
 import { provenanceReadModel } from '../projections/provenance-read-model.js';
@@ -17,7 +18,9 @@ export function registerDatasetsCommand(program: Command): void {
         const all = await (await provenanceReadModel(ds)).datasets();
         const scope = await projectRunIds(ds);
         const datasets = Object.fromEntries(
-          all.map((d) => [d.name, { ...d, versions: inProject(d.versions, scope) }] as const).filter(([, d]) => d.versions.length > 0),
+          all
+            .map((d) => [versionStreamId(d.project, d.name), { ...d, versions: inProject(d.versions, scope) }] as const)
+            .filter(([, d]) => d.versions.length > 0),
         );
         const state = { datasets, matching: { versions: {}, awaiting: {} } };
         if (options.json) printJson(Object.values(state.datasets).sort((a, b) => a.name.localeCompare(b.name)));

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { versionStreamId } from '@dotscience/sdk';
 import { printJson, printText } from '../output/json-output.js';
 import { modelTable } from '../output/model-table.js';
 import { provenanceReadModel } from '../projections/provenance-read-model.js';
@@ -19,7 +20,9 @@ export function registerModelsCommand(program: Command): void {
         const all = await (await provenanceReadModel(ds)).models();
         const scope = await projectRunIds(ds);
         const state = Object.fromEntries(
-          all.map((m) => [m.name, { ...m, versions: inProject(m.versions, scope) }] as const).filter(([, m]) => m.versions.length > 0),
+          all
+            .map((m) => [versionStreamId(m.project, m.name), { ...m, versions: inProject(m.versions, scope) }] as const)
+            .filter(([, m]) => m.versions.length > 0),
         );
         if (options.json) printJson(Object.values(state).sort((a, b) => a.name.localeCompare(b.name)));
         else printText(modelTable(state, await (await runReadModel(ds)).distinctPrefixLength()));
