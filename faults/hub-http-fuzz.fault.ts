@@ -113,16 +113,17 @@ describe('hub over HTTP: malformed bodies and hostile headers', () => {
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'ds-fault-hub-'));
     const tokens = TokenRegistry.inDirectory(root);
+    const projects = new ProjectDirectories({
+      eventsRoot: join(root, 'events'),
+      dataRoot: join(root, 'data'),
+      openEvents: (dir) => FsEventStore.open(dir),
+      openData: (dir) => new FsDataStore({ directory: dir, workers: 1 }),
+    });
     server = new HubServer({
       tokens,
       // The fuzz's valid appends are probe events (hub-fuzz-requests.ts), not domain events: the HTTP boundary is under test here.
       admitAnyEvent: true,
-      projects: new ProjectDirectories({
-        eventsRoot: join(root, 'events'),
-        dataRoot: join(root, 'data'),
-        openEvents: (dir) => FsEventStore.open(dir),
-        openData: (dir) => new FsDataStore({ directory: dir, workers: 1 }),
-      }),
+      projects,
     });
     port = Number(new URL(await server.listen(0)).port);
     const revoked = await tokens.create('alpha', 'admin');
@@ -144,6 +145,8 @@ describe('hub over HTTP: malformed bodies and hostile headers', () => {
     expect(seed.status, seed.body).toBe(200);
     const probe = await exchange(port, validRawRequest('missing objects', hub));
     expect(probe.status, probe.body).toBe(200);
+    // The seed's anchor lines are written just after its answer (D136): wait for them before the digests.
+    await ((await projects.open('alpha')).events as FsEventStore).readAnchors();
   });
   afterAll(async () => {
     await server.close();
