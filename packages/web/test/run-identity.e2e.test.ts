@@ -1,10 +1,10 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { buildWebApp, chromiumMissing, openBrowserPage, removeAll, REPO, SCREENSHOTS, serveHub } from './web-ui-fixture.js';
+import { buildWebApp, chromiumMissing, openBrowserPage, removeAll, REPO, SCREENSHOTS, serveHub, type StartedServer } from './web-ui-fixture.js';
 
 const CLI = join(REPO, 'packages/cli/dist/main.js');
 const RUN = '5d0f9a52-7c1e-4d3b-9a6f-1b2c3d4e5f60';
@@ -27,7 +27,7 @@ describe.skipIf(chromiumMissing)('the run page names who recorded a run and whic
   let page: Page;
   let webApp: string;
   let root: string;
-  let hub: { url: string; child: ChildProcess };
+  let hub: StartedServer;
   let readToken: string;
 
   beforeAll(async () => {
@@ -46,8 +46,8 @@ describe.skipIf(chromiumMissing)('the run page names who recorded a run and whic
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    hub?.child.kill('SIGTERM');
+    // The hub writes anchor lines just after answering an append (D136): wait for it to exit before removing its directory.
+    await Promise.all([browser?.close(), hub?.stop()]);
     removeAll(webApp, root);
   });
 

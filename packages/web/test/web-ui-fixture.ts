@@ -45,33 +45,43 @@ function printedUrl(child: ChildProcess, pattern: RegExp, what: string): Promise
   });
 }
 
-/** `ds serve` over the hub directory `hubDir`, serving `webApp` at /ui/; resolves with its URL. */
-export async function serveHub(hubDir: string, webApp: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--store', hubDir, '--port', '0'], {
-    env: { ...process.env, DOTSCIENCE_WEB_APP: webApp },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return { url: await printedUrl(child, /hub listening on (\S+)/, 'ds serve'), child };
+/** A server the tests started; `stop()` resolves once it has exited, so its files are no longer being written. */
+export interface StartedServer {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
 }
 
-/** `ds ui` running in `project` over its local store, serving `webApp`; resolves with the URL it printed. */
-export async function startUi(project: string, webApp: string): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [CLI, 'ui', '--port', '0'], {
-    cwd: project,
-    env: { ...process.env, DOTSCIENCE_WEB_APP: webApp },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const url = await printedUrl(child, /(http:\/\/\S+)/, 'ds ui');
+function started(url: string, child: ChildProcess): StartedServer {
   return {
     url,
     child,
     stop: () =>
       new Promise<void>((resolveStop) => {
-        if (child.exitCode !== null) return resolveStop();
+        if (child.exitCode !== null || child.signalCode !== null) return resolveStop();
         child.once('exit', () => resolveStop());
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** `ds serve` over the hub directory `hubDir`, serving `webApp` at /ui/; resolves with its URL. */
+export async function serveHub(hubDir: string, webApp: string): Promise<StartedServer> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--store', hubDir, '--port', '0'], {
+    env: { ...process.env, DOTSCIENCE_WEB_APP: webApp },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return started(await printedUrl(child, /hub listening on (\S+)/, 'ds serve'), child);
+}
+
+/** `ds ui` running in `project` over its local store, serving `webApp`; resolves with the URL it printed. */
+export async function startUi(project: string, webApp: string): Promise<StartedServer> {
+  const child = spawn(process.execPath, [CLI, 'ui', '--port', '0'], {
+    cwd: project,
+    env: { ...process.env, DOTSCIENCE_WEB_APP: webApp },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return started(await printedUrl(child, /(http:\/\/\S+)/, 'ds ui'), child);
 }
 
 export function removeAll(...dirs: Array<string | undefined>): void {
