@@ -12,7 +12,7 @@ import { FsDataStore, FsEventStore, FsReceiptLedger, KeyFileReceiptSigner } from
 import { GENESIS_HASH, type NewEvent } from '@dotscience/core';
 import { chainEvents } from '@dotscience/core/store-kit';
 import { chainOf } from '../src/server/append-answers.js';
-import { HubServer, ProjectDirectories, TokenRegistry } from '../src/index.js';
+import { HubServer, ProjectDirectories, receiptsKeptIn, TokenRegistry } from '../src/index.js';
 
 export function metric(step: number): NewEvent {
   return {
@@ -59,15 +59,7 @@ export async function serveHub(root: string, { gateOff = false, receiptsOff = fa
   const ledger = new FsReceiptLedger(join(root, 'receipts'));
   const server = new HubServer({
     admitAnyEvent: gateOff,
-    ...(receiptsOff
-      ? {}
-      : {
-          receipts: {
-            sign: (receipt) => signer.sign(receipt),
-            record: (project, receipt) => ledger.append(project, [{ receipt }]),
-            read: async (project) => (await ledger.read(project)).lines.map((line) => line.receipt),
-          },
-        }),
+    ...(receiptsOff ? {} : { receipts: receiptsKeptIn(signer, ledger) }),
     tokens: TokenRegistry.inDirectory(root),
     projects: new ProjectDirectories({
       eventsRoot: join(root, 'events'),

@@ -396,11 +396,8 @@ async function hubReceipts(root: string): Promise<HubReceipts> {
   container.load(keyFileReceiptSignerModule(join(root, HUB_SIGNING_KEY_FILE)), fsReceiptLedgerModule(join(root, 'receipts')));
   const signer = await container.getAsync<ReceiptSigner>(ReceiptSigner);
   const ledger = container.get<ReceiptLedger>(ReceiptLedger);
-  return {
-    sign: (receipt) => signer.sign(receipt),
-    record: (project, receipt) => ledger.append(project, [{ receipt }]),
-    read: async (project) => (await ledger.read(project)).lines.map((line) => line.receipt),
-  };
+  const { receiptsKeptIn } = await import('@dotscience/adapters-http');
+  return receiptsKeptIn(signer, ledger);
 }
 
 /** The hub server factory, from the http adapter's module (loaded only by the commands that serve). */

@@ -3,6 +3,7 @@ import { mkdir, open, readdir, readFile, type FileHandle } from 'node:fs/promise
 import { join } from 'node:path';
 import { SignedReceiptSchema, type ReceiptLedger, type SignedReceipt } from '@dotscience/core';
 import { z } from 'zod';
+import { linesAt, StreamLineIndex } from './stream-line-index.js';
 
 /** A kept receipt, and the hub that signed it (absent in a hub's own ledger). */
 export const LedgerLineSchema = z.object({ hub: z.string().optional(), receipt: SignedReceiptSchema });
@@ -26,6 +27,8 @@ export class FsReceiptLedger implements ReceiptLedger {
   private dirMade = false;
   /** Files kept open between writes while they are busy (see appendToFile), each with the inode it was opened as. */
   private readonly handles = new Map<string, { fh: FileHandle; ino: number; idle: NodeJS.Timeout }>();
+  /** Per file read by stream: where each stream's lines lie (see readStream). */
+  private readonly indexes = new Map<string, StreamLineIndex>();
 
   constructor(readonly dir: string) {}
 
@@ -140,15 +143,39 @@ export class FsReceiptLedger implements ReceiptLedger {
     }
     const lines: LedgerLine[] = [];
     let unreadable = 0;
-    for (const line of text.split('\n')) {
-      if (line === '') continue;
-      try {
-        lines.push(LedgerLineSchema.parse(JSON.parse(line)));
-      } catch {
-        unreadable++;
-      }
+    for (const lineText of text.split('\n')) {
+      if (lineText === '') continue;
+      const line = parsedLine(lineText);
+      if (line) lines.push(line);
+      else unreadable++;
     }
     return { lines, unreadable };
+  }
+
+  /**
+   * The lines of `name` of appends to `stream`. The file's lines are indexed by stream once,
+   * and after that only what was appended since (StreamLineIndex): a call reads that and the
+   * stream's own lines, not the whole file. Lines that do not parse are skipped, as by read.
+   */
+  async readStream(name: string, stream: string): Promise<LedgerLine[]> {
+    const file = this.fileOf(name);
+    let index = this.indexes.get(file);
+    if (!index) {
+      if (this.indexes.size >= 1_000) this.indexes.clear();
+      this.indexes.set(file, (index = new StreamLineIndex(file, streamOfLine)));
+    }
+    const found = await index.spansOf(stream);
+    if (!found) return [];
+    try {
+      const lines: LedgerLine[] = [];
+      for (const text of await linesAt(found.fh, found.spans)) {
+        const line = parsedLine(text);
+        if (line?.receipt.append?.stream === stream) lines.push(line);
+      }
+      return lines;
+    } finally {
+      await found.fh.close();
+    }
   }
 
   /** Every name with a file in the directory (none when it was never made), sorted. */
@@ -164,6 +191,28 @@ export class FsReceiptLedger implements ReceiptLedger {
       .filter((file) => file.endsWith(SUFFIX))
       .map((file) => decodeURIComponent(file.slice(0, -SUFFIX.length)))
       .sort();
+  }
+}
+
+/** A line of a ledger file, or undefined when it does not parse (a torn line). */
+function parsedLine(text: string): LedgerLine | undefined {
+  try {
+    return LedgerLineSchema.parse(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The stream of the append a line's receipt names, if any, for the index: JSON.parse alone (the
+ * schema's parse costs more than the rest of indexing); readStream parses the lines it reads in full.
+ */
+function streamOfLine(text: string): string | undefined {
+  try {
+    const stream = (JSON.parse(text) as { receipt?: { append?: { stream?: unknown } } } | null)?.receipt?.append?.stream;
+    return typeof stream === 'string' ? stream : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -62,7 +62,8 @@ export function registerReceiptRoutes(app: FastifyInstance, context: HubContext)
   app.get(hubRoutes.receipts, async (request) => {
     const { params } = await context.enter(request, wire.ProjectParamsSchema, 'read');
     const query = parseInput(ReceiptsQuerySchema, request.query, 'query');
-    const all = (await context.receipts?.read(params.project)) ?? [];
-    return { receipts: query.stream === undefined ? all : all.filter((r) => r.append?.stream === query.stream) };
+    const receipts = context.receipts;
+    if (!receipts) return { receipts: [] };
+    return { receipts: query.stream === undefined ? await receipts.read(params.project) : await receipts.readStream(params.project, query.stream) };
   });
 }

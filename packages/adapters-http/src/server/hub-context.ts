@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { EventStore, SignedReceipt, UnsignedReceipt } from '@dotscience/core';
+import type { EventStore, ReceiptLedger, ReceiptSigner, SignedReceipt, UnsignedReceipt } from '@dotscience/core';
 import type { z } from 'zod';
 import type { TokenRegistry } from '../tokens/token-registry.js';
 import type * as wire from '../wire/wire-schemas.js';
@@ -11,12 +11,24 @@ import type { RunStreamReader } from './run-stream-reader.js';
 /**
  * How a hub signs and keeps receipts (DESIGN §9 "Anchors"): `sign` with the hub's Ed25519
  * key, `record` one line per accepted append in the project's receipts (with the token that
- * made it: who pushed what), `read` them back.
+ * made it: who pushed what), `read` them back, all of a project's or one stream's.
  */
 export interface HubReceipts {
   sign(receipt: UnsignedReceipt): SignedReceipt;
   record(project: string, receipt: SignedReceipt): Promise<void>;
   read(project: string): Promise<SignedReceipt[]>;
+  /** The receipts of appends to `stream` (a run's page asks for one run's among a project's millions of receipts). */
+  readStream(project: string, stream: string): Promise<SignedReceipt[]>;
+}
+
+/** A hub's receipts signed by `signer` and kept in `ledger`, one name per project. */
+export function receiptsKeptIn(signer: ReceiptSigner, ledger: ReceiptLedger): HubReceipts {
+  return {
+    sign: (receipt) => signer.sign(receipt),
+    record: (project, receipt) => ledger.append(project, [{ receipt }]),
+    read: async (project) => (await ledger.read(project)).lines.map((line) => line.receipt),
+    readStream: async (project, stream) => (await ledger.readStream(project, stream)).map((line) => line.receipt),
+  };
 }
 
 /** What the hub's route modules are given: the request gate, the per-project read sides and stores, and its settings. */

@@ -66,7 +66,7 @@ export function registerReadSideRoutes(app: FastifyInstance, context: HubContext
     if (model.skipped.count > 0) void reply.header(SKIPPED_HEADER, String(model.skipped.count));
     // Who recorded it (its workstation's word) and which token this hub accepted it from (its receipts), D123.
     const stream = `run-${run.runId}`;
-    const receipts = ((await context.receipts?.read(params.project)) ?? []).filter((r) => r.append?.stream === stream);
+    const receipts = (await context.receipts?.readStream(params.project, stream)) ?? [];
     return { ...withParent(run), recordedBy: recordedByOf(run), pushedBy: pushedByOf(receipts) };
   });
 

@@ -18,6 +18,12 @@ export interface ReceiptLedger {
   append(name: string, lines: readonly LedgerLine[]): Promise<void>;
   /** `name`'s lines in the order appended (none for a name never written), and how many could not be read. */
   read(name: string): Promise<{ lines: LedgerLine[]; unreadable: number }>;
+  /**
+   * `name`'s lines whose receipt is of an append to `stream`, in the order appended: what
+   * `read` then a filter by `receipt.append.stream` answer, without reading every other
+   * stream's lines again on each call (a hub's run page asks it of one run among 100k).
+   */
+  readStream(name: string, stream: string): Promise<LedgerLine[]>;
   /** Every name that holds receipts, sorted. */
   names(): Promise<string[]>;
 }

@@ -49,6 +49,35 @@ export function receiptLedgerContract(name: string, factory: () => Promise<Recei
       expect((await ledger.read('burst')).lines).toEqual(lines);
     });
 
+    it('given lines of several streams interleaved, reads one stream’s lines in the order appended, as read and a filter answer, and later lines too', async () => {
+      const ledger = await factory();
+      const lines: LedgerLine[] = [
+        { receipt: receipt('churn', 1, 'run-a') },
+        { receipt: receipt('churn', 2, 'run-b') },
+        { receipt: receipt('churn', 3) },
+        { hub: 'https://hub.example', receipt: receipt('churn', 4, 'run-a') },
+      ];
+      await ledger.append('churn', lines.slice(0, 3));
+      expect(await ledger.readStream('churn', 'run-a')).toEqual([lines[0]]);
+      await ledger.append('churn', lines.slice(3));
+      await ledger.append('other', [{ receipt: receipt('other', 1, 'run-a') }]);
+      const ofA = (await ledger.read('churn')).lines.filter((l) => l.receipt.append?.stream === 'run-a');
+      expect(await ledger.readStream('churn', 'run-a')).toEqual(ofA);
+      expect(ofA).toEqual([lines[0], lines[3]]);
+      expect(await ledger.readStream('churn', 'run-b')).toEqual([lines[1]]);
+      expect(await ledger.readStream('churn', 'run-c')).toEqual([]);
+      expect(await ledger.readStream('never-written', 'run-a')).toEqual([]);
+    });
+
+    it('given lines of one stream appended at once without waiting, reads every one of them back for that stream, in the order of the calls', async () => {
+      const ledger = await factory();
+      const lines = Array.from({ length: 20 }, (_, i): LedgerLine => ({ receipt: receipt('burst', i + 1, i % 2 === 0 ? 'run-even' : 'run-odd') }));
+      const reads = lines.map((line, i) => ledger.append('burst', [line]).then(() => (i % 5 === 0 ? ledger.readStream('burst', 'run-even') : undefined)));
+      await Promise.all(reads);
+      expect(await ledger.readStream('burst', 'run-even')).toEqual(lines.filter((_, i) => i % 2 === 0));
+      expect(await ledger.readStream('burst', 'run-odd')).toEqual(lines.filter((_, i) => i % 2 === 1));
+    });
+
     it('given names that differ, and names with slashes, dots, spaces and non-ASCII letters, keeps each name its own lines and lists every name sorted', async () => {
       const ledger = await factory();
       const names = ['b', 'a', 'team/churn', '../up', 'sp ace', 'ünï', '.'];

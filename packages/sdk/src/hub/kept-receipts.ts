@@ -50,6 +50,7 @@ export async function streamReceipts(events: EventStore, configuration: Configur
     const hub = configuration.store.url;
     return (await receiptsOf.call(events, stream)).map((receipt) => ({ hub, receipt }));
   }
-  const { lines } = await readKeptReceipts(kept);
-  return lines.filter((l) => l.receipt.append?.stream === stream);
+  const lines: LedgerLine[] = [];
+  for (const name of await kept.names()) lines.push(...(await kept.readStream(name, stream)));
+  return lines;
 }

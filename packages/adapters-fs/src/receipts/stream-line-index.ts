@@ -1,0 +1,112 @@
+import { open, type FileHandle } from 'node:fs/promises';
+
+/** Bytes read from a ledger file per read while it is indexed. */
+const CHUNK_BYTES = 1 << 20;
+const NEWLINE = 0x0a;
+
+/** Where lines lie in their file: offset and length in bytes of each line in turn, flat (two numbers a line, no object: a hub keeps millions). */
+export type LineSpans = number[];
+
+/**
+ * Where each stream's lines lie in one receipts file (a hub project's), so that the lines
+ * of one run are read without reading the whole file again: a hub with 100k runs keeps
+ * millions of lines, and its run page asks for one run's. The file is only ever appended
+ * to; each `spansOf` first indexes what was appended since the last call (complete lines
+ * only: a line still being written is indexed once its newline is there). A file that was
+ * replaced (another inode) or is shorter than what was indexed is indexed again from its
+ * start. Lines are told apart by `streamOf`, given the text of a line (undefined: a line of
+ * no stream, or one that does not parse, which readers skip as `read` does).
+ */
+export class StreamLineIndex {
+  private ino = -1;
+  /** Bytes of the file indexed: up to and including the last complete line's newline. */
+  private indexed = 0;
+  private readonly spans = new Map<string, LineSpans>();
+  /** One catch-up at a time: concurrent readers share it. */
+  private turn: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly file: string,
+    private readonly streamOf: (line: string) => string | undefined,
+  ) {}
+
+  /** The spans of `stream`'s lines in the file as it is now, in file order, and the file open for reading them (the caller closes it); undefined when there is no file. */
+  spansOf(stream: string): Promise<{ spans: LineSpans; fh: FileHandle } | undefined> {
+    const run = this.turn.then(() => this.catchUp(stream));
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private async catchUp(stream: string): Promise<{ spans: LineSpans; fh: FileHandle } | undefined> {
+    let fh: FileHandle;
+    try {
+      fh = await open(this.file, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.reset(-1);
+      return undefined;
+    }
+    try {
+      const { ino, size } = await fh.stat();
+      if (ino !== this.ino || size < this.indexed) this.reset(ino);
+      await this.indexLines(fh, size);
+      return { spans: [...(this.spans.get(stream) ?? [])], fh };
+    } catch (error) {
+      await fh.close();
+      throw error;
+    }
+  }
+
+  private reset(ino: number): void {
+    this.ino = ino;
+    this.indexed = 0;
+    this.spans.clear();
+  }
+
+  /** Index the complete lines between what was indexed and `size`. */
+  private async indexLines(fh: FileHandle, size: number): Promise<void> {
+    let carried = Buffer.alloc(0);
+    let at = this.indexed;
+    while (at < size) {
+      const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, size - at));
+      const { bytesRead } = await fh.read(chunk, 0, chunk.length, at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+      const bytes = carried.length === 0 ? chunk.subarray(0, bytesRead) : Buffer.concat([carried, chunk.subarray(0, bytesRead)]);
+      const start = at - bytes.length;
+      let lineStart = 0;
+      for (let nl = bytes.indexOf(NEWLINE); nl !== -1; nl = bytes.indexOf(NEWLINE, lineStart)) {
+        if (nl > lineStart) this.add(bytes.toString('utf8', lineStart, nl), start + lineStart, nl - lineStart);
+        lineStart = nl + 1;
+      }
+      this.indexed = start + lineStart;
+      carried = Buffer.from(bytes.subarray(lineStart));
+    }
+  }
+
+  private add(line: string, offset: number, length: number): void {
+    const stream = this.streamOf(line);
+    if (stream === undefined) return;
+    let spans = this.spans.get(stream);
+    if (!spans) this.spans.set(stream, (spans = []));
+    spans.push(offset, length);
+  }
+}
+
+/** The lines at `spans` of the file open as `fh`, as text, in order. */
+export async function linesAt(fh: FileHandle, spans: LineSpans): Promise<string[]> {
+  const lines: string[] = [];
+  for (let i = 0; i < spans.length; i += 2) {
+    const offset = spans[i]!;
+    const length = spans[i + 1]!;
+    const bytes = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await fh.read(bytes, done, length - done, offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    lines.push(bytes.toString('utf8', 0, done));
+  }
+  return lines;
+}
