@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { isWorkloadRun, parentRunOf, type RunView } from '@dotscience/core';
+import { declaredDataPathsOf, distinctDataPaths, isWorkloadRun, parentRunOf, type DeclaredDataPath, type RunView } from '@dotscience/core';
 import { asInstant } from '@dotscience/core/store-kit';
 import { ATTRIBUTE_NAMES } from '@dotscience/core/store-kit';
 import { ITEM_PROPERTIES, METRIC_AGGREGATE_COLUMNS, attributeColumn } from './read-model-schema.js';
@@ -57,6 +57,8 @@ export class RunRows {
   private readonly insertFields: RowInsert;
   private readonly insertMetrics: RowInsert;
   private readonly insertItems: RowInsert;
+  private readonly insertDataPaths: RowInsert;
+  private readonly selectDataPaths: Database.Statement;
   private readonly selectMetric: Database.Statement;
   private readonly markWrapper: Database.Statement;
   private readonly markParent: Database.Statement;
@@ -74,16 +76,25 @@ export class RunRows {
          .join(', ')}
        RETURNING rid`,
     );
-    this.deleteValues = ['run_fields', 'run_metrics', 'run_items'].map((table) => db.prepare(`DELETE FROM ${table} WHERE run = ?`));
+    this.deleteValues = ['run_fields', 'run_metrics', 'run_items', 'run_data_paths'].map((table) => db.prepare(`DELETE FROM ${table} WHERE run = ?`));
     this.insertFields = new RowInsert(db, 'run_fields', ['run', 'field', 'num', 'txt', 'json']);
     this.insertMetrics = new RowInsert(db, 'run_metrics', ['run', 'name', ...METRIC_AGGREGATE_COLUMNS.flatMap(valueColumnNames), 'count']);
     this.insertItems = new RowInsert(db, 'run_items', ['run', 'scope', 'seq', ...ITEM_PROPERTIES.flatMap(valueColumnNames)]);
+    this.insertDataPaths = new RowInsert(db, 'run_data_paths', ['run', 'path', 'cwd']);
+    // No working directory is kept as '' (a column of the primary key cannot be NULL in a WITHOUT ROWID table).
+    this.selectDataPaths = db.prepare('SELECT DISTINCT path, cwd FROM run_data_paths');
     this.selectMetric = db.prepare('SELECT 1 FROM run_metrics WHERE name = ? LIMIT 1');
     this.markWrapper = db.prepare('UPDATE runs SET wrapper = (is_workload AND EXISTS (SELECT 1 FROM runs c WHERE c.parent = runs.run_id)) WHERE run_id = ?');
     this.markParent = db.prepare('UPDATE runs SET wrapper = 1 WHERE run_id = ? AND is_workload = 1');
     this.selectView = db.prepare('SELECT view FROM runs WHERE run_id = ?');
     this.before = db.prepare('SELECT run_id FROM runs WHERE run_id < ? ORDER BY run_id DESC LIMIT 1');
     this.after = db.prepare('SELECT run_id FROM runs WHERE run_id > ? ORDER BY run_id LIMIT 1');
+  }
+
+  /** Every declared data path of every run, as `RunReadModel.declaredDataPaths` answers. */
+  dataPaths(): DeclaredDataPath[] {
+    const rows = this.selectDataPaths.all() as Array<{ path: string; cwd: string }>;
+    return distinctDataPaths(rows.map(({ path, cwd }) => (cwd === '' ? { path } : { path, cwd })));
   }
 
   view(runId: string): RunView | undefined {
@@ -130,6 +141,7 @@ export class RunRows {
         for (const cells of row.cells) items.push(...cells);
       });
       this.insertItems.run(items);
+      this.insertDataPaths.run(declaredDataPathsOf(run).flatMap(({ path, cwd }) => [rid, path, cwd ?? '']));
       prefix = Math.max(prefix, this.prefixNeeded(run.runId));
     }
     for (const run of runs) {

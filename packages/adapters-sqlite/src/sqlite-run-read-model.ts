@@ -8,6 +8,7 @@ import {
   defaultUpcasters,
   eventApplier,
   runsProjection,
+  type DeclaredDataPath,
   type EventStore,
   type ReadModelCatchUp,
   type RunPage,
@@ -342,6 +343,10 @@ export class SqliteRunReadModel implements RunReadModel {
 
   async distinctPrefixLength(): Promise<number> {
     return this.rows.prefixLength();
+  }
+
+  async declaredDataPaths(): Promise<DeclaredDataPath[]> {
+    return this.rows.dataPaths();
   }
 
   async close(): Promise<void> {

@@ -220,6 +220,7 @@ export { type ReadModelCatchUp, type RunPage, type RunPageRequest, RunReadModel 
 export { ProvenanceReadModel } from './ports/provenance-read-model.js';
 export { ProjectedProvenanceReadModel } from './projections/provenance/projected-provenance-read-model.js';
 export { ProjectedRunReadModel } from './projections/projected-run-read-model.js';
+export { declaredDataPathsOf, distinctDataPaths, type DeclaredDataPath } from './projections/run-data-paths.js';
 export { type LedgerLine, ReceiptLedger } from './ports/receipt-ledger.js';
 export { ReceiptSigner } from './ports/receipt-signer.js';
 export { type EntryStat, TreeSource } from './ports/tree-source.js';

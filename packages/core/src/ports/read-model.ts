@@ -1,3 +1,4 @@
+import type { DeclaredDataPath } from '../projections/run-data-paths.js';
 import type { RunView } from '../projections/run-view.js';
 import type { Query } from '../query/ast.js';
 
@@ -52,6 +53,12 @@ export interface RunReadModel {
   run(runId: string): Promise<RunView | undefined>;
   /** How many leading characters of a run id tell every recorded run apart (at least 8). */
   distinctPrefixLength(): Promise<number>;
+  /**
+   * Every path any run declared as data (`declaredDataPathsOf`), deleted and archived runs'
+   * too, without repeats, as `distinctDataPaths` orders them: what `ds run` leaves out of a
+   * workload's code, without loading every run.
+   */
+  declaredDataPaths(): Promise<DeclaredDataPath[]>;
   close(): Promise<void>;
 }
 

@@ -4,6 +4,7 @@ import { checkQueryFields } from '../query/query-feasibility.js';
 import { runQuery } from '../query/run-query.js';
 import { ownEntry } from './own-keys.js';
 import { eventApplier, initialStateOf } from './projection.js';
+import { declaredDataPathsOf, distinctDataPaths, type DeclaredDataPath } from './run-data-paths.js';
 import { withoutWrappingWorkloads } from './run-family.js';
 import type { RunView } from './run-view.js';
 import { runsProjection, type RunsState } from './runs.js';
@@ -79,6 +80,10 @@ export class ProjectedRunReadModel implements RunReadModel {
       length = Math.max(length, common + 1);
     }
     return length;
+  }
+
+  async declaredDataPaths(): Promise<DeclaredDataPath[]> {
+    return distinctDataPaths(Object.values(this.state).flatMap(declaredDataPathsOf));
   }
 
   async close(): Promise<void> {}

@@ -18,4 +18,5 @@ export { treeSourceContract, type TreeSourceFixture } from './tree-source-contra
 export { objectStorageContract, type ObjectStorageFixture } from './object-storage-contract.js';
 export { dataMaintenanceContract, type DataMaintenanceFixture } from './data-maintenance-contract.js';
 export { provenanceReadModelContract, type ProvenanceReadModelFixture } from './provenance-read-model-contract.js';
+export { runReadModelContract, type RunReadModelFixture } from './run-read-model-contract.js';
 export { receiptLedgerContract, receiptSignerContract } from './receipt-contracts.js';

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventType } from '../events/catalogue.js';
+import type { JsonValue } from '../events/json.js';
+import type { EventStore } from '../ports/event-store.js';
+import type { RunReadModel } from '../ports/read-model.js';
+import { eventApplier, initialStateOf } from '../projections/projection.js';
+import { declaredDataPathsOf, distinctDataPaths } from '../projections/run-data-paths.js';
+import { runsProjection } from '../projections/runs.js';
+import { InMemoryEventStore } from './in-memory-event-store.js';
+
+export interface RunReadModelFixture {
+  model: RunReadModel;
+  cleanup: () => Promise<void>;
+}
+
+type Event = { stream: string; type: EventType; data: Record<string, unknown> };
+
+const ref = (n: number) => ({ store: 'fs', digest: `sha256:${n.toString(16).padStart(64, '0')}`, kind: 'file' as const, bytes: 10, files: 1 });
+const runId = (n: number): string => `0190000${n}-7000-7000-8000-00000000000${n}`;
+const onRun = (run: number, type: EventType, data: Record<string, unknown>): Event => ({ stream: `run-${runId(run)}`, type, data });
+const started = (run: number, cwd?: string): Event =>
+  onRun(run, 'RunStarted', {
+    runId: runId(run),
+    projectId: 'churn',
+    mode: 'script',
+    workload: { script: 'train.py', ...(cwd === undefined ? {} : { cwd }) },
+    codeVersion: {},
+    environment: { runtime: 'node 20', os: 'linux', host: 'lab', user: 'ada' },
+    startedAt: `2026-01-01T00:00:0${run}.000Z`,
+  });
+const declared = (run: number, type: 'InputDeclared' | 'OutputDeclared', path: string, content: number): Event =>
+  onRun(run, type, { path, dataset: path.replace(/[^a-z]/g, '') || 'data', version: ref(content) });
+const published = (run: number, missing?: Array<{ path: string; declaredAs: 'input' | 'output' }>): Event =>
+  onRun(run, 'RunPublished', {
+    endedAt: '2026-01-01T00:01:00.000Z',
+    headHash: 'x',
+    ...(missing === undefined ? {} : { missing: missing.map((m) => ({ ...m, reason: 'does not exist' })) }),
+  });
+const meta = (run: number, type: 'RunArchived' | 'RunDeleted'): Event => ({
+  stream: `runmeta-${runId(run)}`,
+  type,
+  data: { runId: runId(run), ...(type === 'RunDeleted' ? { reason: 'a test' } : {}) },
+});
+
+/**
+ * Run 1 (no working directory) reads data/raw.csv and writes out/model.pkl; run 2 (in src/) reads
+ * data/raw.csv and ../shared/x.csv, and missed out/report.txt; run 3 writes out/model.pkl and is
+ * archived; run 4 reads data/held-out.csv and is deleted; run 5 declared nothing.
+ */
+const history: Event[] = [
+  started(1),
+  declared(1, 'InputDeclared', 'data/raw.csv', 1),
+  declared(1, 'OutputDeclared', 'out/model.pkl', 2),
+  published(1),
+  started(2, '/work/churn/src'),
+  declared(2, 'InputDeclared', 'data/raw.csv', 1),
+  declared(2, 'InputDeclared', '../shared/x.csv', 3),
+  published(2, [{ path: 'out/report.txt', declaredAs: 'output' }]),
+  started(3),
+  declared(3, 'OutputDeclared', 'out/model.pkl', 4),
+  published(3),
+  meta(3, 'RunArchived'),
+  started(4),
+  declared(4, 'InputDeclared', 'data/held-out.csv', 5),
+  published(4),
+  meta(4, 'RunDeleted'),
+  started(5),
+  published(5),
+];
+
+async function append(store: EventStore, events: readonly Event[]): Promise<void> {
+  for (const e of events) await store.append(e.stream, [{ id: randomUUID(), type: e.type, schemaVersion: 1, data: e.data as JsonValue, meta: {} }]);
+}
+
+/**
+ * The `RunReadModel` contract for what a read model answers beside the query language (whose
+ * answers the SQL-vs-closure property test holds to `runQuery`): the data paths runs declared.
+ */
+export function runReadModelContract(name: string, open: (events: EventStore) => Promise<RunReadModelFixture>): void {
+  describe(`RunReadModel contract: ${name}`, () => {
+    let fixture: RunReadModelFixture | undefined;
+    const given = async (events: readonly Event[], steps = 1): Promise<{ model: RunReadModel; store: InMemoryEventStore }> => {
+      const store = new InMemoryEventStore();
+      fixture = await open(store);
+      const size = Math.max(1, Math.ceil(events.length / steps));
+      for (let from = 0; from < events.length; from += size) {
+        await append(store, events.slice(from, from + size));
+        await fixture.model.catchUp();
+      }
+      await fixture.model.catchUp();
+      return { model: fixture.model, store };
+    };
+    afterEach(async () => {
+      await fixture?.cleanup();
+      fixture = undefined;
+    });
+
+    it('given an empty log, when caught up, then no run declared any data path', async () => {
+      const { model } = await given([]);
+      expect(await model.declaredDataPaths()).toEqual([]);
+    });
+
+    it('given runs that declared inputs, outputs and paths that held nothing, then each path is listed once per working directory, archived and deleted runs’ too', async () => {
+      const { model } = await given(history);
+      expect(await model.declaredDataPaths()).toEqual([
+        { path: '../shared/x.csv', cwd: '/work/churn/src' },
+        { path: 'data/held-out.csv' },
+        { path: 'data/raw.csv' },
+        { path: 'data/raw.csv', cwd: '/work/churn/src' },
+        { path: 'out/model.pkl' },
+        { path: 'out/report.txt', cwd: '/work/churn/src' },
+      ]);
+    });
+
+    it('given the log caught up event by event, then the paths are the runs projection’s, as caught up at once', async () => {
+      const { model, store } = await given(history, history.length);
+      const apply = eventApplier(runsProjection);
+      let state = initialStateOf(runsProjection);
+      for await (const e of store.readAll()) state = apply(state, e);
+      expect(await model.declaredDataPaths()).toEqual(distinctDataPaths(Object.values(state).flatMap(declaredDataPathsOf)));
+    });
+
+    it('given a run caught up before its output was declared, when more of it is caught up, then its new path is listed too', async () => {
+      const { model, store } = await given(history.slice(0, 2));
+      expect(await model.declaredDataPaths()).toEqual([{ path: 'data/raw.csv' }]);
+      await append(store, history.slice(2, 4));
+      await model.catchUp();
+      expect(await model.declaredDataPaths()).toEqual([{ path: 'data/raw.csv' }, { path: 'out/model.pkl' }]);
+    });
+  });
+}
