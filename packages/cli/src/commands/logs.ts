@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { workloadLogs } from '../logs/workload-logs.js';
-import { resolveRunId } from '../runs/run-reference.js';
-import { runsState } from '../runs/run-selection.js';
+import { resolveRun, runReadModel } from '../runs/run-read-model.js';
 import { withStoreForReading } from '../store-access.js';
 
 /** `ds logs <run>`: the program's captured stdout (on stdout) and stderr (on stderr). */
@@ -16,8 +15,8 @@ export function registerLogsCommand(program: Command): void {
     .option('--stderr', 'only the stderr (printed on stdout)')
     .action(async (ref: string, options: { stdout?: boolean; stderr?: boolean }, command: Command) => {
       const logs = await withStoreForReading(command, async (ds) => {
-        const runs = await runsState(ds);
-        return workloadLogs(ds, runs, runs[resolveRunId(Object.keys(runs), ref)]!);
+        const runs = await runReadModel(ds);
+        return workloadLogs(ds, runs, await resolveRun(runs, ref));
       });
       if (options.stderr) process.stdout.write(logs.stderr);
       else if (options.stdout) process.stdout.write(logs.stdout);

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { annotateRun, registryWriter, type RunAnnotationCommand } from '@dotscience/sdk';
 import { printText } from '../output/json-output.js';
-import { resolveRunId } from '../runs/run-reference.js';
-import { runsState } from '../runs/run-selection.js';
+import { resolveRun, runReadModel } from '../runs/run-read-model.js';
 import { withStoreForWriting } from '../store-access.js';
 import { UsageError } from '../usage-error.js';
 import { tagArgument } from './tag-argument.js';
@@ -10,7 +9,7 @@ import { tagArgument } from './tag-argument.js';
 /** Record `changes` of the run `ref` names on its runmeta stream (its own sealed stream is untouched); says what was done. */
 async function annotate(command: Command, ref: string, changes: RunAnnotationCommand[], done: (runId: string) => string): Promise<void> {
   await withStoreForWriting(command, async (ds) => {
-    const runId = resolveRunId(Object.keys(await runsState(ds)), ref);
+    const { runId } = await resolveRun(await runReadModel(ds), ref);
     let recorded = 0;
     for (const change of changes) recorded += (await annotateRun(registryWriter(ds), runId, change)).length;
     printText(recorded === 0 ? `${done(runId)} already; nothing recorded` : done(runId));

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DotscienceError, type RunsState, type RunView } from '@dotscience/sdk';
+import { DotscienceError, type RunReadModel, type RunView } from '@dotscience/sdk';
 import type { Dotscience } from '@dotscience/sdk';
 import { WORKLOAD_LOG_PATH } from '../runner/index.js';
 
@@ -22,15 +22,15 @@ export interface WorkloadLogs {
 }
 
 /** The run that holds `run`'s log: itself when it is a workload with a log output, else its workload. */
-function logHolder(runs: RunsState, run: RunView): RunView | undefined {
+async function logHolder(runs: Pick<RunReadModel, 'run'>, run: RunView): Promise<RunView | undefined> {
   if (run.outputs.some((o) => o.path === WORKLOAD_LOG_PATH)) return run;
   const workloadId = run.workload.workloadId;
-  return workloadId !== undefined && Object.hasOwn(runs, workloadId) ? runs[workloadId] : undefined;
+  return workloadId === undefined ? undefined : runs.run(workloadId);
 }
 
 /** The captured stdout and stderr of the program that recorded `run` (its ds run workload's log). */
-export async function workloadLogs(ds: Dotscience, runs: RunsState, run: RunView): Promise<WorkloadLogs> {
-  const holder = logHolder(runs, run);
+export async function workloadLogs(ds: Dotscience, runs: Pick<RunReadModel, 'run'>, run: RunView): Promise<WorkloadLogs> {
+  const holder = await logHolder(runs, run);
   const log = holder?.outputs.find((o) => o.path === WORKLOAD_LOG_PATH);
   if (holder === undefined || log === undefined) throw new NoWorkloadLogError(run.runId);
   const scratch = await mkdtemp(join(tmpdir(), 'ds-logs-'));
