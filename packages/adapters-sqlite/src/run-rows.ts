@@ -59,6 +59,7 @@ export class RunRows {
   private readonly insertItems: RowInsert;
   private readonly insertDataPaths: RowInsert;
   private readonly selectDataPaths: Database.Statement;
+  private readonly selectChildren: Database.Statement;
   private readonly selectMetric: Database.Statement;
   private readonly markWrapper: Database.Statement;
   private readonly markParent: Database.Statement;
@@ -83,6 +84,7 @@ export class RunRows {
     this.insertDataPaths = new RowInsert(db, 'run_data_paths', ['run', 'path', 'cwd']);
     // No working directory is kept as '' (a column of the primary key cannot be NULL in a WITHOUT ROWID table).
     this.selectDataPaths = db.prepare('SELECT DISTINCT path, cwd FROM run_data_paths');
+    this.selectChildren = db.prepare('SELECT view FROM runs WHERE parent = ?');
     this.selectMetric = db.prepare('SELECT 1 FROM run_metrics WHERE name = ? LIMIT 1');
     this.markWrapper = db.prepare('UPDATE runs SET wrapper = (is_workload AND EXISTS (SELECT 1 FROM runs c WHERE c.parent = runs.run_id)) WHERE run_id = ?');
     this.markParent = db.prepare('UPDATE runs SET wrapper = 1 WHERE run_id = ? AND is_workload = 1');
@@ -95,6 +97,14 @@ export class RunRows {
   dataPaths(): DeclaredDataPath[] {
     const rows = this.selectDataPaths.all() as Array<{ path: string; cwd: string }>;
     return distinctDataPaths(rows.map(({ path, cwd }) => (cwd === '' ? { path } : { path, cwd })));
+  }
+
+  /** The runs a workload recorded, as `RunReadModel.runsOfWorkload` answers: its children (by the parent index), and itself when it names itself. */
+  runsOfWorkload(workloadId: string): RunView[] {
+    const members = (this.selectChildren.all(workloadId) as Array<{ view: string }>).map((row) => JSON.parse(row.view) as RunView);
+    const itself = this.view(workloadId);
+    if (itself?.workload.workloadId === workloadId) members.push(itself);
+    return members.sort((a, b) => a.startedPosition - b.startedPosition);
   }
 
   view(runId: string): RunView | undefined {

@@ -349,6 +349,10 @@ export class SqliteRunReadModel implements RunReadModel {
     return this.rows.dataPaths();
   }
 
+  async runsOfWorkload(workloadId: string): Promise<RunView[]> {
+    return this.rows.runsOfWorkload(workloadId);
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }

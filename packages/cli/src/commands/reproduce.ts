@@ -4,8 +4,7 @@ import { ProgressBar } from '../output/progress-bar.js';
 import { reproduceRun, type Reproduction } from '../reproduce/reproduction.js';
 import { shellWord } from '../reproduce/rerun-command.js';
 import { runFamily } from '../runs/run-family.js';
-import { resolveRunId } from '../runs/run-reference.js';
-import { runsState } from '../runs/run-selection.js';
+import { resolveRun, runReadModel } from '../runs/run-read-model.js';
 import { withStoreForReading } from '../store-access.js';
 
 /** What `ds reproduce` says it restored, what it could not, and the command. */
@@ -39,8 +38,8 @@ export function registerReproduceCommand(program: Command): void {
     .action(async (ref: string, dir: string, options: { json?: boolean; specialModes?: boolean }, command: Command) => {
       const progress = new ProgressBar('materializing', undefined, 'bytes');
       const result = await withStoreForReading(command, async (ds) => {
-        const runs = await runsState(ds);
-        const family = runFamily(runs, runs[resolveRunId(Object.keys(runs), ref)]!);
+        const runs = await runReadModel(ds);
+        const family = await runFamily(runs, await resolveRun(runs, ref));
         const reproduced = await reproduceRun(ds, family.source, dir, progress, { specialModes: options.specialModes === true }, family.members);
         return { ...reproduced, runId: family.run.runId };
       }).finally(() => progress.finish());

@@ -8,8 +8,7 @@ import type { ProgressBar } from '../output/progress-bar.js';
 import { reproduceRun, type Reproduction } from '../reproduce/reproduction.js';
 import { runWorkload, type WorkloadOutcome } from '../runner/index.js';
 import { runFamily } from '../runs/run-family.js';
-import { resolveRunId } from '../runs/run-reference.js';
-import { runsState } from '../runs/run-selection.js';
+import { resolveRun, runReadModel } from '../runs/run-read-model.js';
 import { compareRerun, type ComparedItem, type Tolerances } from './run-outcome-comparison.js';
 import { rerunPlan } from './rerun-plan.js';
 import { NothingToRerunError } from './rerun-errors.js';
@@ -45,8 +44,8 @@ export async function rerunRun(options: RerunOptions): Promise<RerunOutcome> {
   const prepared = await (async () => {
     const ds = await openForReading({ settings: options.settings });
     try {
-      const runs = await runsState(ds);
-      const family = runFamily(runs, runs[resolveRunId(Object.keys(runs), options.ref)]!);
+      const runs = await runReadModel(ds);
+      const family = await runFamily(runs, await resolveRun(runs, options.ref));
       const plan = rerunPlan(family);
       const target = options.in === undefined ? await mkdtemp(join(tmpdir(), 'ds-rerun-')) : resolve(options.in);
       let reproduction: Reproduction | null = null;
@@ -90,8 +89,10 @@ export async function rerunRun(options: RerunOptions): Promise<RerunOutcome> {
 
   const ds = await openForReading({ settings: prepared.settings });
   try {
-    const runs = await runsState(ds);
-    const ofRerun = Object.values(runs).filter((r) => r.runId === workload.workloadId || r.workload.workloadId === workload.workloadId);
+    const runs = await runReadModel(ds);
+    const ofRerun = await runs.runsOfWorkload(workload.workloadId);
+    const workloadRun = await runs.run(workload.workloadId);
+    if (workloadRun !== undefined && !ofRerun.some((r) => r.runId === workloadRun.runId)) ofRerun.push(workloadRun);
     const counterpart = (original: RunView): RunView | undefined => ofRerun.find((r) => r.rerunOf === original.runId);
     const items = prepared.plan.checked.flatMap((original) => compareRerun(original, counterpart(original), options.tolerances));
     return {

@@ -1,4 +1,4 @@
-import type { RunView, RunsState } from '@dotscience/sdk';
+import type { RunReadModel, RunView } from '@dotscience/sdk';
 
 /** A run with what re-executes it: the `ds run` workload it belongs to (or itself), and the runs that workload recorded. */
 export interface RunFamily {
@@ -10,12 +10,10 @@ export interface RunFamily {
   members: RunView[];
 }
 
-export function runFamily(runs: RunsState, run: RunView): RunFamily {
+/** The family of `run`, read from the runs read model (its workload by id, the workload's runs by the parent index). */
+export async function runFamily(runs: Pick<RunReadModel, 'run' | 'runsOfWorkload'>, run: RunView): Promise<RunFamily> {
   const workloadId = run.workload.workloadId;
-  const workload = workloadId === undefined ? undefined : Object.hasOwn(runs, workloadId) ? runs[workloadId] : undefined;
+  const workload = workloadId === undefined ? undefined : await runs.run(workloadId);
   if (workload === undefined) return { run, source: run, members: [run] };
-  const members = Object.values(runs)
-    .filter((r) => r.workload.workloadId === workload.runId)
-    .sort((a, b) => a.startedPosition - b.startedPosition);
-  return { run, source: workload, members };
+  return { run, source: workload, members: await runs.runsOfWorkload(workload.runId) };
 }

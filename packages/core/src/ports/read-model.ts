@@ -59,6 +59,12 @@ export interface RunReadModel {
    * workload's code, without loading every run.
    */
   declaredDataPaths(): Promise<DeclaredDataPath[]>;
+  /**
+   * The runs a `ds run` workload recorded: every run whose `workload.workloadId` is `workloadId`
+   * (the workload run itself too, when it names itself), deleted and archived ones included, in
+   * the order they started (`startedPosition`). What `ds reproduce` and `ds rerun` restore and re-run.
+   */
+  runsOfWorkload(workloadId: string): Promise<RunView[]>;
   close(): Promise<void>;
 }
 

@@ -86,5 +86,10 @@ export class ProjectedRunReadModel implements RunReadModel {
     return distinctDataPaths(Object.values(this.state).flatMap(declaredDataPathsOf));
   }
 
+  async runsOfWorkload(workloadId: string): Promise<RunView[]> {
+    const members = Object.values(this.state).filter((run) => run.workload.workloadId === workloadId);
+    return structuredClone(members.sort((a, b) => a.startedPosition - b.startedPosition));
+  }
+
   async close(): Promise<void> {}
 }

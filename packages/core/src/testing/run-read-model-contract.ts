@@ -6,7 +6,7 @@ import type { EventStore } from '../ports/event-store.js';
 import type { RunReadModel } from '../ports/read-model.js';
 import { eventApplier, initialStateOf } from '../projections/projection.js';
 import { declaredDataPathsOf, distinctDataPaths } from '../projections/run-data-paths.js';
-import { runsProjection } from '../projections/runs.js';
+import { runsProjection, type RunsState } from '../projections/runs.js';
 import { InMemoryEventStore } from './in-memory-event-store.js';
 
 export interface RunReadModelFixture {
@@ -19,12 +19,12 @@ type Event = { stream: string; type: EventType; data: Record<string, unknown> };
 const ref = (n: number) => ({ store: 'fs', digest: `sha256:${n.toString(16).padStart(64, '0')}`, kind: 'file' as const, bytes: 10, files: 1 });
 const runId = (n: number): string => `0190000${n}-7000-7000-8000-00000000000${n}`;
 const onRun = (run: number, type: EventType, data: Record<string, unknown>): Event => ({ stream: `run-${runId(run)}`, type, data });
-const started = (run: number, cwd?: string): Event =>
+const started = (run: number, cwd?: string, workloadId?: string): Event =>
   onRun(run, 'RunStarted', {
     runId: runId(run),
     projectId: 'churn',
     mode: 'script',
-    workload: { script: 'train.py', ...(cwd === undefined ? {} : { cwd }) },
+    workload: { script: 'train.py', ...(cwd === undefined ? {} : { cwd }), ...(workloadId === undefined ? {} : { workloadId }) },
     codeVersion: {},
     environment: { runtime: 'node 20', os: 'linux', host: 'lab', user: 'ada' },
     startedAt: `2026-01-01T00:00:0${run}.000Z`,
@@ -73,9 +73,17 @@ async function append(store: EventStore, events: readonly Event[]): Promise<void
   for (const e of events) await store.append(e.stream, [{ id: randomUUID(), type: e.type, schemaVersion: 1, data: e.data as JsonValue, meta: {} }]);
 }
 
+async function runsProjected(store: EventStore): Promise<RunsState> {
+  const apply = eventApplier(runsProjection);
+  let state = initialStateOf(runsProjection);
+  for await (const e of store.readAll()) state = apply(state, e);
+  return state;
+}
+
 /**
  * The `RunReadModel` contract for what a read model answers beside the query language (whose
- * answers the SQL-vs-closure property test holds to `runQuery`): the data paths runs declared.
+ * answers the SQL-vs-closure property test holds to `runQuery`): the data paths runs declared and
+ * the runs of a workload, as the runs projection has them.
  */
 export function runReadModelContract(name: string, open: (events: EventStore) => Promise<RunReadModelFixture>): void {
   describe(`RunReadModel contract: ${name}`, () => {
@@ -115,10 +123,26 @@ export function runReadModelContract(name: string, open: (events: EventStore) =>
 
     it('given the log caught up event by event, then the paths are the runs projection’s, as caught up at once', async () => {
       const { model, store } = await given(history, history.length);
-      const apply = eventApplier(runsProjection);
-      let state = initialStateOf(runsProjection);
-      for await (const e of store.readAll()) state = apply(state, e);
+      const state = await runsProjected(store);
       expect(await model.declaredDataPaths()).toEqual(distinctDataPaths(Object.values(state).flatMap(declaredDataPathsOf)));
+    });
+
+    it('given a workload that recorded runs, then they are its runs in the order they started, the workload too when it names itself, deleted ones too', async () => {
+      const { model, store } = await given([
+        started(1, undefined, runId(1)), // a workload naming itself
+        started(2, undefined, runId(1)),
+        started(3),
+        started(4, undefined, runId(1)),
+        meta(4, 'RunDeleted'),
+        started(5, undefined, runId(6)), // a workload (6) that is not itself a recorded run
+      ]);
+      expect((await model.runsOfWorkload(runId(1))).map((r) => r.runId)).toEqual([runId(1), runId(2), runId(4)]);
+      expect((await model.runsOfWorkload(runId(6))).map((r) => r.runId)).toEqual([runId(5)]);
+      expect(await model.runsOfWorkload(runId(3))).toEqual([]);
+      expect(await model.runsOfWorkload(runId(9))).toEqual([]);
+      const state = await runsProjected(store);
+      expect(await model.runsOfWorkload(runId(1))).toEqual([1, 2, 4].map((n) => state[runId(n)]));
+      expect((await model.runsOfWorkload(runId(1)))[2]!.deleted).toBeDefined();
     });
 
     it('given a run caught up before its output was declared, when more of it is caught up, then its new path is listed too', async () => {
