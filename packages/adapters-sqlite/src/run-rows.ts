@@ -60,6 +60,7 @@ export class RunRows {
   private readonly insertDataPaths: RowInsert;
   private readonly selectDataPaths: Database.Statement;
   private readonly selectChildren: Database.Statement;
+  private readonly countPerProject: Database.Statement;
   private readonly selectMetric: Database.Statement;
   private readonly markWrapper: Database.Statement;
   private readonly markParent: Database.Statement;
@@ -85,6 +86,8 @@ export class RunRows {
     // No working directory is kept as '' (a column of the primary key cannot be NULL in a WITHOUT ROWID table).
     this.selectDataPaths = db.prepare('SELECT DISTINCT path, cwd FROM run_data_paths');
     this.selectChildren = db.prepare('SELECT view FROM runs WHERE parent = ?');
+    const project = `${attributeColumn('project_id')}_txt`;
+    this.countPerProject = db.prepare(`SELECT ${project} AS project, count(*) AS runs FROM runs GROUP BY ${project}`);
     this.selectMetric = db.prepare('SELECT 1 FROM run_metrics WHERE name = ? LIMIT 1');
     this.markWrapper = db.prepare('UPDATE runs SET wrapper = (is_workload AND EXISTS (SELECT 1 FROM runs c WHERE c.parent = runs.run_id)) WHERE run_id = ?');
     this.markParent = db.prepare('UPDATE runs SET wrapper = 1 WHERE run_id = ? AND is_workload = 1');
@@ -105,6 +108,12 @@ export class RunRows {
     const itself = this.view(workloadId);
     if (itself?.workload.workloadId === workloadId) members.push(itself);
     return members.sort((a, b) => a.startedPosition - b.startedPosition);
+  }
+
+  /** How many runs each project holds (every row of runs, deleted ones too). */
+  runsPerProject(): Map<string, number> {
+    const rows = this.countPerProject.all() as Array<{ project: string; runs: number }>;
+    return new Map(rows.map((row) => [row.project, row.runs]));
   }
 
   view(runId: string): RunView | undefined {

@@ -353,6 +353,10 @@ export class SqliteRunReadModel implements RunReadModel {
     return this.rows.runsOfWorkload(workloadId);
   }
 
+  async runsPerProject(): Promise<Map<string, number>> {
+    return this.rows.runsPerProject();
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }

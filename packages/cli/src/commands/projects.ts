@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { printJson, printText } from '../output/json-output.js';
 import { renderTable } from '../output/text-table.js';
-import { runsState } from '../runs/run-selection.js';
+import { runReadModel } from '../runs/run-read-model.js';
 import { withStoreForReading } from '../store-access.js';
 
 interface ProjectSummary {
@@ -20,7 +20,7 @@ export function registerProjectsCommand(program: Command): void {
     .action(async (options: { json?: boolean }, command: Command) => {
       await withStoreForReading(command, async (ds) => {
         const counts = new Map<string, number>([[ds.configuration.projectId, 0]]);
-        for (const run of Object.values(await runsState(ds))) counts.set(run.projectId, (counts.get(run.projectId) ?? 0) + 1);
+        for (const [project, runs] of await (await runReadModel(ds)).runsPerProject()) counts.set(project, runs);
         const projects: ProjectSummary[] = [...counts]
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([project, runs]) => ({ project, runs, current: project === ds.configuration.projectId }));

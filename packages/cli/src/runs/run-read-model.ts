@@ -6,7 +6,7 @@ import { AmbiguousRunError, UnknownRunError } from './run-reference.js';
  * The runs read model (`.dotscience/read-model.sqlite`), caught up with the
  * log's tail. A read model that does not match the log (deleted, or the log
  * restored since) is rebuilt, with one line on stderr; so are events the
- * catalogue refuses (as `currentState` reports them).
+ * catalogue refuses (as the projection runner reports them).
  */
 export async function runReadModel(ds: Dotscience): Promise<RunReadModel> {
   const model = await ds.runReadModel();

@@ -1,4 +1,4 @@
-import { runsProjection, selectionQuery, type Dotscience, type Filter, type RunPageRequest, type RunsState } from '@dotscience/sdk';
+import { selectionQuery, type Dotscience, type Filter, type RunPageRequest } from '@dotscience/sdk';
 import { provenanceReadModel } from '../projections/provenance-read-model.js';
 
 export interface RunSelection {
@@ -9,13 +9,6 @@ export interface RunSelection {
   workloads?: boolean;
   /** Also the archived runs (hidden by default; deleted runs are never listed). */
   archived?: boolean;
-}
-
-/** The whole runs projection (commands that need every run's state at once; read commands use the read model). */
-export async function runsState(ds: Dotscience): Promise<RunsState> {
-  // Loaded here, not with this module: `ds runs` and `ds show` select runs on the read model and never run a projection.
-  const { currentState } = await import('../projections/current-state.js');
-  return currentState(ds, runsProjection);
 }
 
 /**

@@ -65,6 +65,8 @@ export interface RunReadModel {
    * the order they started (`startedPosition`). What `ds reproduce` and `ds rerun` restore and re-run.
    */
   runsOfWorkload(workloadId: string): Promise<RunView[]>;
+  /** How many runs each project holds, deleted and archived ones too, by project id (`ds projects`). */
+  runsPerProject(): Promise<Map<string, number>>;
   close(): Promise<void>;
 }
 

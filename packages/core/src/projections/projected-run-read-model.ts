@@ -91,5 +91,11 @@ export class ProjectedRunReadModel implements RunReadModel {
     return structuredClone(members.sort((a, b) => a.startedPosition - b.startedPosition));
   }
 
+  async runsPerProject(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const run of Object.values(this.state)) counts.set(run.projectId, (counts.get(run.projectId) ?? 0) + 1);
+    return counts;
+  }
+
   async close(): Promise<void> {}
 }

@@ -19,10 +19,10 @@ type Event = { stream: string; type: EventType; data: Record<string, unknown> };
 const ref = (n: number) => ({ store: 'fs', digest: `sha256:${n.toString(16).padStart(64, '0')}`, kind: 'file' as const, bytes: 10, files: 1 });
 const runId = (n: number): string => `0190000${n}-7000-7000-8000-00000000000${n}`;
 const onRun = (run: number, type: EventType, data: Record<string, unknown>): Event => ({ stream: `run-${runId(run)}`, type, data });
-const started = (run: number, cwd?: string, workloadId?: string): Event =>
+const started = (run: number, cwd?: string, workloadId?: string, projectId = 'churn'): Event =>
   onRun(run, 'RunStarted', {
     runId: runId(run),
-    projectId: 'churn',
+    projectId,
     mode: 'script',
     workload: { script: 'train.py', ...(cwd === undefined ? {} : { cwd }), ...(workloadId === undefined ? {} : { workloadId }) },
     codeVersion: {},
@@ -104,9 +104,10 @@ export function runReadModelContract(name: string, open: (events: EventStore) =>
       fixture = undefined;
     });
 
-    it('given an empty log, when caught up, then no run declared any data path', async () => {
+    it('given an empty log, when caught up, then no run declared any data path and no project holds a run', async () => {
       const { model } = await given([]);
       expect(await model.declaredDataPaths()).toEqual([]);
+      expect(await model.runsPerProject()).toEqual(new Map());
     });
 
     it('given runs that declared inputs, outputs and paths that held nothing, then each path is listed once per working directory, archived and deleted runs’ too', async () => {
@@ -143,6 +144,18 @@ export function runReadModelContract(name: string, open: (events: EventStore) =>
       const state = await runsProjected(store);
       expect(await model.runsOfWorkload(runId(1))).toEqual([1, 2, 4].map((n) => state[runId(n)]));
       expect((await model.runsOfWorkload(runId(1)))[2]!.deleted).toBeDefined();
+    });
+
+    it('given runs of two projects, archived and deleted ones among them, then each project counts every run it holds', async () => {
+      const { model, store } = await given([...history, started(6, undefined, undefined, 'fraud'), started(7, undefined, undefined, 'constructor')]);
+      const counts = new Map<string, number>();
+      for (const run of Object.values(await runsProjected(store))) counts.set(run.projectId, (counts.get(run.projectId) ?? 0) + 1);
+      expect(await model.runsPerProject()).toEqual(counts);
+      expect([...(await model.runsPerProject())].sort()).toEqual([
+        ['churn', 5],
+        ['constructor', 1],
+        ['fraud', 1],
+      ]);
     });
 
     it('given a run caught up before its output was declared, when more of it is caught up, then its new path is listed too', async () => {
