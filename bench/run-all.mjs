@@ -171,6 +171,7 @@ async function main() {
     { name: 'ds start', args: [join(here, 'run-bundled.mjs'), 'cli-start', cli] },
     { name: 'runs read model', args: [join(here, 'run-bundled.mjs'), 'read-model', cli, process.env.BENCH_READ_MODEL_SIZES || '1000,10000,100000'] },
     { name: 'hub read model: cold first page', args: [join(here, 'run-bundled.mjs'), 'hub-cold-start', cli, process.env.BENCH_HUB_RUNS || '100000'] },
+    { name: 'receipts ledger', args: [join(here, 'run-bundled.mjs'), 'receipts-ledger', process.env.BENCH_RECEIPT_LINES || '100000'] },
     { name: 'ds.metric() × N', args: [join(repo, 'packages/sdk/bench/metric-calls-run.mjs'), String(s.metricCalls.value)] },
     { name: 'SDK sweep of runs', args: [join(repo, 'packages/sdk/bench/sweep-run.mjs'), String(s.sweepRuns.value)] },
     { name: 'environment capture', args: [join(here, 'run-bundled.mjs'), 'environment-capture'] },
