@@ -158,23 +158,40 @@ export class FsReceiptLedger implements ReceiptLedger {
    * stream's own lines, not the whole file. Lines that do not parse are skipped, as by read.
    */
   async readStream(name: string, stream: string): Promise<LedgerLine[]> {
+    const found = await this.indexOf(name).spansOf(stream);
+    if (!found) return [];
+    return (await this.linesFound(found.fh, found.spans)).filter((line) => line.receipt.append?.stream === stream);
+  }
+
+  /** One page of the lines, through the same index as readStream (the file is read once, then only what was appended). */
+  async readPage(name: string, from: number, maxCount: number): Promise<{ lines: LedgerLine[]; next?: number }> {
+    const found = await this.indexOf(name).page(from, maxCount);
+    if (!found) return { lines: [] };
+    const lines = await this.linesFound(found.fh, found.spans);
+    return from + maxCount < found.lines ? { lines, next: from + maxCount } : { lines };
+  }
+
+  private indexOf(name: string): StreamLineIndex {
     const file = this.fileOf(name);
     let index = this.indexes.get(file);
     if (!index) {
       if (this.indexes.size >= 1_000) this.indexes.clear();
       this.indexes.set(file, (index = new StreamLineIndex(file, streamOfLine)));
     }
-    const found = await index.spansOf(stream);
-    if (!found) return [];
+    return index;
+  }
+
+  /** The lines at `spans` that parse, in order; closes `fh`. */
+  private async linesFound(fh: FileHandle, spans: number[]): Promise<LedgerLine[]> {
     try {
       const lines: LedgerLine[] = [];
-      for (const text of await linesAt(found.fh, found.spans)) {
+      for (const text of await linesAt(fh, spans)) {
         const line = parsedLine(text);
-        if (line?.receipt.append?.stream === stream) lines.push(line);
+        if (line) lines.push(line);
       }
       return lines;
     } finally {
-      await found.fh.close();
+      await fh.close();
     }
   }
 

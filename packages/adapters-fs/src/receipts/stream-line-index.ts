@@ -8,20 +8,23 @@ const NEWLINE = 0x0a;
 export type LineSpans = number[];
 
 /**
- * Where each stream's lines lie in one receipts file (a hub project's), so that the lines
- * of one run are read without reading the whole file again: a hub with 100k runs keeps
- * millions of lines, and its run page asks for one run's. The file is only ever appended
- * to; each `spansOf` first indexes what was appended since the last call (complete lines
- * only: a line still being written is indexed once its newline is there). A file that was
- * replaced (another inode) or is shorter than what was indexed is indexed again from its
- * start. Lines are told apart by `streamOf`, given the text of a line (undefined: a line of
- * no stream, or one that does not parse, which readers skip as `read` does).
+ * Where the lines of one receipts file (a hub project's) lie, in all and by stream, so that the
+ * lines of one run, or one page of the whole file, are read without reading the whole file
+ * again: a hub with 100k runs keeps millions of lines, and its run page asks for one run's.
+ * The file is only ever appended to; each read first indexes what was appended since the
+ * last (complete lines only: a line still being written is indexed once its newline is
+ * there). A file that was replaced (another inode) or is shorter than what was indexed is
+ * indexed again from its start. Lines are told apart by `streamOf`, given the text of a line
+ * (undefined: a line of no stream, or one that does not parse, which readers skip as `read` does).
  */
 export class StreamLineIndex {
   private ino = -1;
   /** Bytes of the file indexed: up to and including the last complete line's newline. */
   private indexed = 0;
-  private readonly spans = new Map<string, LineSpans>();
+  /** Every non-empty line, in file order. */
+  private readonly all: LineSpans = [];
+  /** Each stream's lines, as their numbers in `all`. */
+  private readonly byStream = new Map<string, number[]>();
   /** One catch-up at a time: concurrent readers share it. */
   private turn: Promise<unknown> = Promise.resolve();
 
@@ -32,12 +35,21 @@ export class StreamLineIndex {
 
   /** The spans of `stream`'s lines in the file as it is now, in file order, and the file open for reading them (the caller closes it); undefined when there is no file. */
   spansOf(stream: string): Promise<{ spans: LineSpans; fh: FileHandle } | undefined> {
-    const run = this.turn.then(() => this.catchUp(stream));
+    return this.caughtUp(() => (this.byStream.get(stream) ?? []).flatMap((line) => [this.all[2 * line]!, this.all[2 * line + 1]!]));
+  }
+
+  /** The spans of the file's lines `from` … `from + count - 1` (the non-empty ones, counted from 0), how many lines it holds, and the file open for reading them; undefined when there is no file. */
+  page(from: number, count: number): Promise<{ spans: LineSpans; lines: number; fh: FileHandle } | undefined> {
+    return this.caughtUp(() => this.all.slice(2 * from, 2 * (from + count))).then((found) => found && { ...found, lines: this.all.length / 2 });
+  }
+
+  private caughtUp(select: () => LineSpans): Promise<{ spans: LineSpans; fh: FileHandle } | undefined> {
+    const run = this.turn.then(() => this.catchUp(select));
     this.turn = run.catch(() => undefined);
     return run;
   }
 
-  private async catchUp(stream: string): Promise<{ spans: LineSpans; fh: FileHandle } | undefined> {
+  private async catchUp(select: () => LineSpans): Promise<{ spans: LineSpans; fh: FileHandle } | undefined> {
     let fh: FileHandle;
     try {
       fh = await open(this.file, 'r');
@@ -50,7 +62,7 @@ export class StreamLineIndex {
       const { ino, size } = await fh.stat();
       if (ino !== this.ino || size < this.indexed) this.reset(ino);
       await this.indexLines(fh, size);
-      return { spans: [...(this.spans.get(stream) ?? [])], fh };
+      return { spans: select(), fh };
     } catch (error) {
       await fh.close();
       throw error;
@@ -60,7 +72,8 @@ export class StreamLineIndex {
   private reset(ino: number): void {
     this.ino = ino;
     this.indexed = 0;
-    this.spans.clear();
+    this.all.length = 0;
+    this.byStream.clear();
   }
 
   /** Index the complete lines between what was indexed and `size`. */
@@ -85,11 +98,13 @@ export class StreamLineIndex {
   }
 
   private add(line: string, offset: number, length: number): void {
+    const number = this.all.length / 2;
+    this.all.push(offset, length);
     const stream = this.streamOf(line);
     if (stream === undefined) return;
-    let spans = this.spans.get(stream);
-    if (!spans) this.spans.set(stream, (spans = []));
-    spans.push(offset, length);
+    let lines = this.byStream.get(stream);
+    if (!lines) this.byStream.set(stream, (lines = []));
+    lines.push(number);
   }
 }
 

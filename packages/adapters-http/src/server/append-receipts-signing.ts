@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isHeadKeepingLog, parseInput, type AppendResult, type EventStore, type SignedReceipt } from '@dotscience/core';
-import { z } from 'zod';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import { authenticate } from './access-control.js';
@@ -48,9 +47,10 @@ export async function receiptOfAppend(
   return receipt;
 }
 
-const ReceiptsQuerySchema = z.object({ stream: z.string().min(1).optional() }).strict();
+/** Receipts a page holds when the request does not say. */
+const RECEIPTS_PAGE = 1000;
 
-/** GET …/head: the project's head, signed now; GET …/receipts[?stream=]: who appended what (read role). */
+/** GET …/head: the project's head, signed now; GET …/receipts[?stream=|?from=&maxCount=]: who appended what (read role). */
 export function registerReceiptRoutes(app: FastifyInstance, context: HubContext): void {
   app.get(hubRoutes.head, async (request, reply) => {
     const { params, stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
@@ -61,9 +61,11 @@ export function registerReceiptRoutes(app: FastifyInstance, context: HubContext)
 
   app.get(hubRoutes.receipts, async (request) => {
     const { params } = await context.enter(request, wire.ProjectParamsSchema, 'read');
-    const query = parseInput(ReceiptsQuerySchema, request.query, 'query');
+    const query = parseInput(wire.ReceiptsQuerySchema, request.query, 'query');
     const receipts = context.receipts;
     if (!receipts) return { receipts: [] };
-    return { receipts: query.stream === undefined ? await receipts.read(params.project) : await receipts.readStream(params.project, query.stream) };
+    if (query.stream !== undefined) return { receipts: await receipts.readStream(params.project, query.stream) };
+    // A project's receipts can be millions of lines: they are answered a page at a time, never read whole.
+    return receipts.readPage(params.project, query.from ?? 0, query.maxCount ?? RECEIPTS_PAGE);
   });
 }

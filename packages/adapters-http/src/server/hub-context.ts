@@ -11,14 +11,15 @@ import type { RunStreamReader } from './run-stream-reader.js';
 /**
  * How a hub signs and keeps receipts (DESIGN §9 "Anchors"): `sign` with the hub's Ed25519
  * key, `record` one line per accepted append in the project's receipts (with the token that
- * made it: who pushed what), `read` them back, all of a project's or one stream's.
+ * made it: who pushed what), and read them back: one stream's, or the project's a page at a time.
  */
 export interface HubReceipts {
   sign(receipt: UnsignedReceipt): SignedReceipt;
   record(project: string, receipt: SignedReceipt): Promise<void>;
-  read(project: string): Promise<SignedReceipt[]>;
   /** The receipts of appends to `stream` (a run's page asks for one run's among a project's millions of receipts). */
   readStream(project: string, stream: string): Promise<SignedReceipt[]>;
+  /** A page of the project's receipts (ReceiptLedger.readPage), never the whole ledger at once. */
+  readPage(project: string, from: number, maxCount: number): Promise<{ receipts: SignedReceipt[]; next?: number }>;
 }
 
 /** A hub's receipts signed by `signer` and kept in `ledger`, one name per project. */
@@ -26,8 +27,11 @@ export function receiptsKeptIn(signer: ReceiptSigner, ledger: ReceiptLedger): Hu
   return {
     sign: (receipt) => signer.sign(receipt),
     record: (project, receipt) => ledger.append(project, [{ receipt }]),
-    read: async (project) => (await ledger.read(project)).lines.map((line) => line.receipt),
     readStream: async (project, stream) => (await ledger.readStream(project, stream)).map((line) => line.receipt),
+    readPage: async (project, from, maxCount) => {
+      const { lines, next } = await ledger.readPage(project, from, maxCount);
+      return { receipts: lines.map((line) => line.receipt), ...(next === undefined ? {} : { next }) };
+    },
   };
 }
 

@@ -171,10 +171,12 @@ const OPERATIONS: Operation[] = [
   {
     method: 'get',
     path: hubRoutes.receipts,
-    summary: 'The signed receipt of every accepted append (what it added, which token made it), optionally of one stream',
+    summary:
+      'The signed receipts of accepted appends (what each added, which token made it): every one of a stream (?stream=), or the project’s a page at a time (?from=&maxCount=, at most 10,000, 1,000 by default; next: where the next page starts)',
     role: 'read',
     params: wire.ProjectParamsSchema,
-    response: z.object({ receipts: z.array(SignedReceiptSchema) }),
+    query: wire.ReceiptsQuerySchema,
+    response: z.object({ receipts: z.array(SignedReceiptSchema), next: z.number().int().nonnegative().optional() }),
   },
   {
     method: 'get',

@@ -134,6 +134,13 @@ const count = z.coerce.number().int().nonnegative();
 export const ReadStreamQuerySchema = z.object({ fromRevision: count.optional(), maxCount: z.coerce.number().int().positive().max(10_000).optional() }).strict();
 export const ReadAllQuerySchema = z.object({ fromPosition: count.optional(), maxCount: z.coerce.number().int().positive().max(10_000).optional() }).strict();
 export const SubscribeQuerySchema = z.object({ fromPosition: count.optional() }).strict();
+/** GET …/receipts: one stream's receipts, or a page of the project's (from line `from`, at most `maxCount`). */
+export const ReceiptsQuerySchema = z
+  .object({ stream: z.string().min(1).optional(), from: count.optional(), maxCount: z.coerce.number().int().positive().max(10_000).optional() })
+  .strict()
+  .refine((q) => q.stream === undefined || (q.from === undefined && q.maxCount === undefined), {
+    message: 'a stream’s receipts come whole: ask for ?stream= alone, or for pages of the project’s with ?from=&maxCount=',
+  });
 
 export const EventPageSchema = z.object({
   events: z.array(RecordedEventSchema),

@@ -83,6 +83,24 @@ describe('receipts: the hub signs every accepted append, the client keeps them, 
     expect(onHubShow.pushes.map((push) => push.token.label)).toEqual(['alice-laptop']);
   });
 
+  it("given a push, when the project's receipts are read a page at a time, then the pages hold every receipt once, and a stream cannot be paged", async () => {
+    const get = async (query: string) =>
+      fetch(`${hub!.url}/v1/projects/team/receipts?${query}`, { headers: { authorization: `Bearer ${env.DOTSCIENCE_TOKEN}` } });
+    const kept = readFileSync(join(p.project, '.dotscience/receipts/team.ndjson'), 'utf8').trim().split('\n');
+    const seen: SignedReceipt[] = [];
+    let from: number | undefined = 0;
+    while (from !== undefined) {
+      const page = (await (await get(`from=${from}&maxCount=2`)).json()) as { receipts: SignedReceipt[]; next?: number };
+      expect(page.receipts.length).toBeLessThanOrEqual(2);
+      seen.push(...page.receipts);
+      from = page.next;
+    }
+    expect(seen.map((r) => r.append?.lastHash)).toEqual(kept.map((line) => (JSON.parse(line) as { receipt: SignedReceipt }).receipt.append?.lastHash));
+    const refused = await get(`stream=run-${p.trainRunId}&from=0`);
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toMatch(/query.*stream/);
+  });
+
   it('given nothing rewritten, when verified with --receipts and --against the hub, then every receipt holds on both sides', () => {
     const local = audit('--receipts');
     expect(local.code).toBe(0);

@@ -24,6 +24,13 @@ export interface ReceiptLedger {
    * stream's lines again on each call (a hub's run page asks it of one run among 100k).
    */
   readStream(name: string, stream: string): Promise<LedgerLine[]>;
+  /**
+   * One page of `name`'s lines in the order appended: the lines numbered `from` to
+   * `from + maxCount - 1` (from 0; a line that cannot be read back keeps its number and is
+   * left out), and `next`, the number to ask from for the page after, when there are more
+   * lines. What a hub answers a whole project's receipts with, a page at a time.
+   */
+  readPage(name: string, from: number, maxCount: number): Promise<{ lines: LedgerLine[]; next?: number }>;
   /** Every name that holds receipts, sorted. */
   names(): Promise<string[]>;
 }

@@ -78,6 +78,20 @@ export function receiptLedgerContract(name: string, factory: () => Promise<Recei
       expect(await ledger.readStream('burst', 'run-odd')).toEqual(lines.filter((_, i) => i % 2 === 1));
     });
 
+    it('given lines appended, when read a page at a time, then the pages hold every line once, in order, and the last page says there is no next', async () => {
+      const ledger = await factory();
+      const lines = Array.from({ length: 5 }, (_, i): LedgerLine => ({ receipt: receipt('paged', i + 1, `run-${i % 2}`) }));
+      await ledger.append('paged', lines.slice(0, 4));
+      expect(await ledger.readPage('paged', 0, 2)).toEqual({ lines: lines.slice(0, 2), next: 2 });
+      expect(await ledger.readPage('paged', 2, 2)).toEqual({ lines: lines.slice(2, 4) });
+      await ledger.append('paged', lines.slice(4));
+      expect(await ledger.readPage('paged', 2, 2)).toEqual({ lines: lines.slice(2, 4), next: 4 });
+      expect(await ledger.readPage('paged', 4, 2)).toEqual({ lines: lines.slice(4) });
+      expect(await ledger.readPage('paged', 9, 2)).toEqual({ lines: [] });
+      expect(await ledger.readPage('never-written', 0, 2)).toEqual({ lines: [] });
+      expect((await ledger.readPage('paged', 0, 10)).lines).toEqual((await ledger.read('paged')).lines);
+    });
+
     it('given names that differ, and names with slashes, dots, spaces and non-ASCII letters, keeps each name its own lines and lists every name sorted', async () => {
       const ledger = await factory();
       const names = ['b', 'a', 'team/churn', '../up', 'sp ace', 'ünï', '.'];
