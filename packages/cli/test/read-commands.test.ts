@@ -216,4 +216,29 @@ describe('ds read commands on a two-stage pipeline', () => {
     expect(dsJson<ModelView[]>(['models', '--json'], { cwd: p.project })[0]!.description).toBeNull();
     expect(ds(['lineage', 'classifier', '--up'], { cwd: p.project }).stdout).not.toContain('from the read model');
   });
+
+  it('given no read model, when ds runs reads, then it catches up the runs alone; ds models then catches up the entries from their own checkpoint (D142)', () => {
+    const file = join(p.project, '.dotscience/read-model.sqlite');
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+    const events = ds(['export'], { cwd: p.project }).stdout.trim().split('\n');
+    const lastPosition = (JSON.parse(events[events.length - 1]!) as { position: number }).position;
+    const checkpoints = (): Record<string, unknown> => {
+      const db = new Database(file, { readonly: true });
+      try {
+        const rows = db.prepare("SELECT key, value FROM read_model WHERE key IN ('position', 'entries.position')").all() as Array<{
+          key: string;
+          value: unknown;
+        }>;
+        return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+      } finally {
+        db.close();
+      }
+    };
+
+    expect(ds(['runs'], { cwd: p.project }).code).toBe(0);
+    expect(checkpoints()).toEqual({ position: lastPosition });
+
+    expect(dsJson<ModelView[]>(['models', '--json'], { cwd: p.project }).map((m) => m.name)).toEqual(['classifier']);
+    expect(checkpoints()).toEqual({ position: lastPosition, 'entries.position': lastPosition });
+  });
 });

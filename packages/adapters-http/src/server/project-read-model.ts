@@ -7,7 +7,7 @@ import {
   type RunReadModel,
 } from '@dotscience/core';
 
-/** A project's read models: its runs, and its datasets, models and lineage (one file, caught up together, where indexed). */
+/** A project's read models: its runs, and its datasets, models and lineage (one file where indexed, each part with its own checkpoint). */
 export interface ProjectReadModels {
   runs: RunReadModel;
   provenance: ProvenanceReadModel;
@@ -43,7 +43,7 @@ export class ProjectReadModel {
   }
 
   private async catchUp(): Promise<void> {
-    // Where both live in one file, the second catch-up finds nothing new.
+    // Each under its own checkpoint, even where both live in one file (D142): each reads the log's tail.
     const reports = [await this.models.runs.catchUp(), await this.models.provenance.catchUp()];
     const seen = new Set<string>();
     for (const s of reports.flatMap((r) => r.skipped)) {

@@ -8,16 +8,18 @@ import {
   type RunView,
   versionStreamId,
 } from '@dotscience/sdk';
-import { runReadModel } from '../runs/run-read-model.js';
+import { reportCatchUp } from '../runs/run-read-model.js';
 
 /**
  * The datasets, models and provenance read model (the runs read model's file,
- * D118), caught up with the log's tail; a rebuild or passed-over events are
- * reported once, as for the runs.
+ * D118), caught up with the log's tail under its own checkpoint (D142: the runs
+ * are not caught up); a rebuild or passed-over events are reported once, as for
+ * the runs.
  */
 export async function provenanceReadModel(ds: Dotscience): Promise<ProvenanceReadModel> {
-  await runReadModel(ds);
-  return ds.provenanceReadModel();
+  const model = await ds.provenanceReadModel();
+  reportCatchUp(await model.catchUp());
+  return model;
 }
 
 const byName = <V extends { name: string }>(views: readonly V[]): Record<string, V> => {
