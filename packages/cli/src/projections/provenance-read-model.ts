@@ -55,10 +55,12 @@ export async function datasetsFor(ds: Dotscience, names: Iterable<string>): Prom
   return { datasets: byName(datasets), matching: { versions: {}, awaiting: {} } };
 }
 
-/** The datasets a run declares (inputs and outputs), as far as `runDetails` reads them. */
-export function datasetsOf(ds: Dotscience, run: RunView): Promise<DatasetsState> {
-  return datasetsFor(
-    ds,
-    [...run.inputs, ...run.outputs].map((d) => d.dataset),
-  );
+/**
+ * The datasets a run declares (inputs and outputs), as far as `runDetails` reads them. A run that declares
+ * none needs no dataset: the provenance entries are then not caught up (`ds show` reads the runs alone, D142).
+ */
+export async function datasetsOf(ds: Dotscience, run: RunView): Promise<DatasetsState> {
+  const names = [...run.inputs, ...run.outputs].map((d) => d.dataset);
+  if (names.length === 0) return { datasets: {}, matching: { versions: {}, awaiting: {} } };
+  return datasetsFor(ds, names);
 }
