@@ -93,6 +93,8 @@ export class SqliteRunReadModel implements RunReadModel {
     () => this.close(),
   );
   private readonly batchRuns: number;
+  /** The catch-up running or last run (settled either way): the next one starts after it. */
+  private catchingUp: Promise<unknown> = Promise.resolve();
   /** The parts caught up at least once by this process (what an in-memory fallback must build too). */
   private readonly partsCaughtUp = new Set<ReadModelPart>();
   /** The closure tests of the query being run, which `ds_value_test(i, json)` calls. */
@@ -209,7 +211,17 @@ export class SqliteRunReadModel implements RunReadModel {
     return this.catchUpPart(RUNS_PART);
   }
 
-  private async catchUpPart(part: ReadModelPart): Promise<ReadModelCatchUp> {
+  /**
+   * One catch-up at a time in this instance, whichever its part: the parts share the connection, and a
+   * fallback to memory replaces it (with the rows and entries it writes) under the other part's feet.
+   */
+  private catchUpPart(part: ReadModelPart): Promise<ReadModelCatchUp> {
+    const caughtUp = this.catchingUp.then(() => this.catchUpAlone(part));
+    this.catchingUp = caughtUp.catch(() => undefined);
+    return caughtUp;
+  }
+
+  private async catchUpAlone(part: ReadModelPart): Promise<ReadModelCatchUp> {
     try {
       return await this.catchUpHere(part);
     } catch (error) {

@@ -155,6 +155,22 @@ describe('the runs and the provenance entries of the file, each under its own ch
     await model.close();
   });
 
+  it("given the runs and the entries caught up at once (as concurrent hub routes ask), then each reaches the log's end and answers as a rebuild", async () => {
+    const store = await storeWith(history.length);
+    const model = SqliteRunReadModel.open({ file: fileName(), events: store, batchRuns: 1 });
+
+    const [runs, entries] = await Promise.all([model.catchUp(), model.provenance.catchUp()]);
+
+    expect([runs.position, entries.position]).toEqual([history.length - 1, history.length - 1]);
+    const rebuilt = SqliteRunReadModel.open({ file: fileName(), events: store });
+    await rebuilt.catchUp();
+    await rebuilt.provenance.catchUp();
+    expect(await answersOf(model.provenance)).toEqual(await answersOf(rebuilt.provenance));
+    expect(await model.run(provenanceRunId(1))).toEqual(await rebuilt.run(provenanceRunId(1)));
+    await rebuilt.close();
+    await model.close();
+  });
+
   it('given an entries checkpoint whose event differs from the log, when the entries are read, then they alone are discarded and rebuilt', async () => {
     const file = fileName();
     const store = await storeWith(history.length);
