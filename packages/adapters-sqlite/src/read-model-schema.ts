@@ -15,7 +15,7 @@ import { PROVENANCE_STATES_VERSION } from './provenance-states.js';
  * is one row of `run_items`; parameters, labels and summary values, of any name,
  * are rows of `run_fields` (docs/decisions.md, "The read model's rows").
  */
-const SCHEMA_REVISION = 5;
+const SCHEMA_REVISION = 6;
 export const READ_MODEL_VERSION = `${SCHEMA_REVISION}.${runsProjection.version}.${PROVENANCE_STATES_VERSION}`;
 
 /** The properties a row of run_items can hold (an input's or output's, a model's). */
@@ -89,5 +89,3 @@ ${READ_MODEL_VALUE_INDEX_DDL}
 ${PROJECTION_ENTRIES_TABLES}`;
 
 export const READ_MODEL_VALUE_INDEXES = ['runs_newest', 'runs_listed', 'run_fields_by_number', 'run_fields_by_text', 'run_metrics_by_last'] as const;
-
-export const READ_MODEL_CONTENT_TABLES = ['runs', 'run_fields', 'run_metrics', 'run_items', 'run_data_paths', 'read_model', 'projection_entries'] as const;

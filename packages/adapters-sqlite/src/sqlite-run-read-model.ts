@@ -2,24 +2,19 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
-  categoryOf,
   checkQueryFields,
-  idOf,
-  defaultUpcasters,
-  eventApplier,
-  runsProjection,
   type DeclaredDataPath,
   type EventStore,
   type ReadModelCatchUp,
   type RunPage,
   type RunPageRequest,
   type RunReadModel,
-  type RunsState,
   type RunView,
   type ProvenanceReadModel,
 } from '@dotscience/core';
 import { checkpointDiscard } from '@dotscience/core/store-kit';
-import { READ_MODEL_CONTENT_TABLES, READ_MODEL_TABLES, READ_MODEL_VALUE_INDEXES, READ_MODEL_VALUE_INDEX_DDL, READ_MODEL_VERSION } from './read-model-schema.js';
+import { READ_MODEL_TABLES, READ_MODEL_VALUE_INDEXES, READ_MODEL_VALUE_INDEX_DDL, READ_MODEL_VERSION } from './read-model-schema.js';
+import { ENTRIES_PART, EntriesCatchUp, RUNS_PART, RunsCatchUp, type PartCatchUp, type ReadModelPart } from './read-model-parts.js';
 import { RunRows } from './run-rows.js';
 import { runQuerySql } from './run-query-sql.js';
 import { ProvenanceStates } from './provenance-states.js';
@@ -40,6 +35,10 @@ interface Checkpoint {
 }
 
 const MEMORY = ':memory:';
+/** The parts of the file, each caught up under its own checkpoint (D142). */
+const READ_MODEL_PARTS = [RUNS_PART, ENTRIES_PART] as const;
+/** Entries held in memory per run of `batchRuns` before a batch of entries is written. */
+const ENTRIES_PER_RUN = 8;
 /** wal_autocheckpoint while building from an empty file: 256 MiB of 4 KiB pages. */
 const BUILD_CHECKPOINT_PAGES = 65_536;
 
@@ -80,19 +79,25 @@ class OvertakenCatchUp extends Error {}
  * transaction as the rows, so the file never describes a state between two
  * events. The runs projection's own handlers evolve each run, so its rules
  * (summary values as metrics, workload exit codes, ...) are the read model's.
+ * The datasets, models and provenance entries of the same file (`provenance`)
+ * have a checkpoint of their own and are caught up only by their reads (D142).
  */
 export class SqliteRunReadModel implements RunReadModel {
   private db: Database.Database;
   private rows: RunRows;
-  /** The datasets, models and provenance states, written with the runs (D118). */
+  /** The datasets, models and provenance states (D118), written with their own checkpoint (D142). */
   private provenanceStates: ProvenanceStates;
-  /** The datasets, models and lineage of the same file, caught up with the runs. */
+  /** The datasets, models and lineage of the same file; its `catchUp` brings their entries (not the runs) up to date. */
   readonly provenance: ProvenanceReadModel = new SqliteProvenanceReadModel(
     () => this.db,
-    () => this.catchUp(),
+    () => this.catchUpPart(ENTRIES_PART),
     () => this.close(),
   );
   private readonly batchRuns: number;
+  /** The catch-up running or last run (settled either way): the next one starts after it. */
+  private catchingUp: Promise<unknown> = Promise.resolve();
+  /** The parts caught up at least once by this process (what an in-memory fallback must build too). */
+  private readonly partsCaughtUp = new Set<ReadModelPart>();
   /** The closure tests of the query being run, which `ds_value_test(i, json)` calls. */
   private valueTests: ReadonlyArray<(value: unknown) => boolean> = [];
 
@@ -153,10 +158,10 @@ export class SqliteRunReadModel implements RunReadModel {
     }
   }
 
-  private checkpoint(): Checkpoint {
+  private checkpoint(part: ReadModelPart): Checkpoint {
     const value = (key: string): unknown => (this.db.prepare('SELECT value FROM read_model WHERE key = ?').get(key) as { value: unknown } | undefined)?.value;
-    const position = value('position');
-    const hash = value('hash');
+    const position = value(part.checkpoint.position);
+    const hash = value(part.checkpoint.hash);
     const version = value('version');
     return {
       version: typeof version === 'string' ? version : undefined,
@@ -165,26 +170,30 @@ export class SqliteRunReadModel implements RunReadModel {
     };
   }
 
-  /** Empties the read model (one transaction) so it is rebuilt from position 0. */
-  private discard(): void {
+  /** Empties the given parts of the read model and their checkpoints (one transaction), so they are rebuilt from position 0. */
+  private discard(parts: readonly ReadModelPart[]): void {
     this.db
       .transaction(() => {
-        for (const table of READ_MODEL_CONTENT_TABLES) this.db.exec(`DELETE FROM ${table}`);
-        this.db.prepare("INSERT INTO read_model (key, value) VALUES ('version', ?)").run(READ_MODEL_VERSION);
+        for (const part of parts) {
+          for (const table of part.tables) this.db.exec(`DELETE FROM ${table}`);
+          for (const key of part.keys) this.db.prepare('DELETE FROM read_model WHERE key = ?').run(key);
+        }
+        this.db.prepare("INSERT OR REPLACE INTO read_model (key, value) VALUES ('version', ?)").run(READ_MODEL_VERSION);
       })
       .immediate();
   }
 
   /**
-   * Keeps the read model when its checkpoint is the log's; otherwise discards it,
-   * with a notice when it was taken on another log. A missing file (first use, or
+   * Keeps a part when its checkpoint is the log's; otherwise discards it, with a
+   * notice when it was taken on another log. A missing file (first use, or
    * deleted) is built without one: it cannot be told from a store's first read,
-   * and nothing it held is lost (it is derived from the log).
+   * and nothing it held is lost (it is derived from the log). A file of another
+   * version is discarded whole.
    */
-  private async verify(): Promise<Pick<ReadModelCatchUp, 'origin' | 'notice'>> {
-    const saved = this.checkpoint();
+  private async verify(part: ReadModelPart): Promise<Pick<ReadModelCatchUp, 'origin' | 'notice'>> {
+    const saved = this.checkpoint(part);
     if (saved.version !== READ_MODEL_VERSION) {
-      this.discard();
+      this.discard(READ_MODEL_PARTS);
       return { origin: 'rebuilt' };
     }
     if (saved.position < 0) return { origin: this.created ? 'rebuilt' : 'resumed' };
@@ -194,106 +203,99 @@ export class SqliteRunReadModel implements RunReadModel {
       1,
     );
     if (discard === undefined) return { origin: 'resumed' };
-    this.discard();
-    return { origin: 'rebuilt', notice: discard.notice.replace('the checkpoint of projection read-model', `the read model ${this.options.file}`) };
+    this.discard([part]);
+    return { origin: 'rebuilt', notice: discard.notice.replace('the checkpoint of projection read-model', part.subject(this.options.file)) };
   }
 
-  async catchUp(): Promise<ReadModelCatchUp> {
+  /** Brings the runs tables up to date with the log (not the datasets, models and provenance entries: `provenance.catchUp`). */
+  catchUp(): Promise<ReadModelCatchUp> {
+    return this.catchUpPart(RUNS_PART);
+  }
+
+  /**
+   * One catch-up at a time in this instance, whichever its part: the parts share the connection, and a
+   * fallback to memory replaces it (with the rows and entries it writes) under the other part's feet.
+   */
+  private catchUpPart(part: ReadModelPart): Promise<ReadModelCatchUp> {
+    const caughtUp = this.catchingUp.then(() => this.catchUpAlone(part));
+    this.catchingUp = caughtUp.catch(() => undefined);
+    return caughtUp;
+  }
+
+  private async catchUpAlone(part: ReadModelPart): Promise<ReadModelCatchUp> {
     try {
-      return await this.catchUpHere();
+      return await this.catchUpHere(part);
     } catch (error) {
       if (!cannotWrite(error) || this.db.name === MEMORY) throw error;
       this.inMemory();
-      return this.catchUpHere();
+      // A part this process already read from the file is built in memory too, so that it still answers.
+      for (const other of READ_MODEL_PARTS) if (other !== part && this.partsCaughtUp.has(other)) await this.catchUpHere(other);
+      return this.catchUpHere(part);
     }
   }
 
-  private async catchUpHere(): Promise<ReadModelCatchUp> {
-    const { origin, notice } = await this.verify();
+  private async catchUpHere(part: ReadModelPart): Promise<ReadModelCatchUp> {
+    const { origin, notice } = await this.verify(part);
     const skipped: ReadModelCatchUp['skipped'] = [];
-    const apply = eventApplier(runsProjection, defaultUpcasters, (s) =>
-      skipped.push({ stream: s.stream, revision: s.revision, type: s.type, reason: s.reason, position: s.position }),
-    );
-    const applyProvenance = this.provenanceStates.applier(skipped);
+    const batch =
+      part === RUNS_PART
+        ? new RunsCatchUp(this.rows, skipped, this.batchRuns)
+        : new EntriesCatchUp(this.provenanceStates, skipped, this.batchRuns * ENTRIES_PER_RUN);
     let read = 0;
     for (;;) {
       try {
-        read += await this.applyTail(apply, applyProvenance);
+        read += await this.applyTail(part, batch);
         break;
       } catch (error) {
         if (!(error instanceof OvertakenCatchUp)) throw error;
       }
     }
     // Those a build from scratch dropped (here or in a process that overtook this one); a file left without them answers the same, slower.
-    this.db.exec(READ_MODEL_VALUE_INDEX_DDL);
-    return { read, position: this.checkpoint().position, origin, ...(notice === undefined ? {} : { notice }), skipped };
+    if (part === RUNS_PART) this.db.exec(READ_MODEL_VALUE_INDEX_DDL);
+    this.partsCaughtUp.add(part);
+    return { read, position: this.checkpoint(part).position, origin, ...(notice === undefined ? {} : { notice }), skipped };
   }
 
-  /** Applies the events after the checkpoint, writing every `batchRuns` changed runs with the checkpoint of the last event applied. */
-  private async applyTail(
-    apply: (state: RunsState, e: Parameters<ReturnType<typeof eventApplier<RunsState>>>[1]) => RunsState,
-    applyProvenance: (e: Parameters<ReturnType<typeof eventApplier<RunsState>>>[1]) => void,
-  ): Promise<number> {
-    this.provenanceStates.forget();
-    const from = this.checkpoint();
+  /** Applies the events after the part's checkpoint, writing each batch with the checkpoint of the last event applied. */
+  private async applyTail(part: ReadModelPart, batch: PartCatchUp): Promise<number> {
+    batch.forget();
+    const from = this.checkpoint(part);
     // From an empty file, the value indexes are built once at the end, by sorting, rather than row by row.
     const fromScratch = from.position < 0;
-    if (!fromScratch) return this.applyEvents(apply, applyProvenance, from);
-    for (const index of READ_MODEL_VALUE_INDEXES) this.db.exec(`DROP INDEX IF EXISTS ${index}`);
+    if (!fromScratch) return this.applyEvents(part, batch, from);
+    if (part === RUNS_PART) for (const index of READ_MODEL_VALUE_INDEXES) this.db.exec(`DROP INDEX IF EXISTS ${index}`);
     // One checkpoint of the write-ahead log (and its fsyncs) per 256 MiB written, not per 4 MiB.
     this.db.pragma(`wal_autocheckpoint = ${BUILD_CHECKPOINT_PAGES}`);
     try {
-      return await this.applyEvents(apply, applyProvenance, from);
+      return await this.applyEvents(part, batch, from);
     } finally {
       this.db.pragma('wal_autocheckpoint = 1000');
     }
   }
 
-  private async applyEvents(
-    apply: (state: RunsState, e: Parameters<ReturnType<typeof eventApplier<RunsState>>>[1]) => RunsState,
-    applyProvenance: (e: Parameters<ReturnType<typeof eventApplier<RunsState>>>[1]) => void,
-    from: Checkpoint,
-  ): Promise<number> {
+  private async applyEvents(part: ReadModelPart, batch: PartCatchUp, from: Checkpoint): Promise<number> {
     let expected = from.position;
-    let working: RunsState = {};
-    /** Runs of `working` the file does not hold yet: they have no rows to replace. */
-    let unwritten = new Set<string>();
-    let changed = 0;
     let read = 0;
     let at: { position: number; hash: string } | undefined;
+    const save = this.db.prepare('INSERT OR REPLACE INTO read_model (key, value) VALUES (?, ?), (?, ?)');
     const flush = (): void => {
       if (at === undefined) return;
       const upTo = at;
       this.db
         .transaction(() => {
-          if (this.checkpoint().position !== expected) throw new OvertakenCatchUp();
-          this.rows.write(Object.values(working), unwritten);
-          this.provenanceStates.write();
-          this.db.prepare("INSERT OR REPLACE INTO read_model (key, value) VALUES ('position', ?), ('hash', ?)").run(upTo.position, upTo.hash);
+          if (this.checkpoint(part).position !== expected) throw new OvertakenCatchUp();
+          batch.write();
+          save.run(part.checkpoint.position, upTo.position, part.checkpoint.hash, upTo.hash);
         })
         .immediate();
       expected = upTo.position;
-      working = {};
-      unwritten = new Set();
-      changed = 0;
       at = undefined;
     };
     for await (const e of this.options.events.readAll({ fromPosition: from.position + 1 })) {
       read++;
-      if (Object.hasOwn(runsProjection.handlers, e.type) && (categoryOf(e.stream) === 'run' || categoryOf(e.stream) === 'runmeta')) {
-        const id = idOf(e.stream);
-        if (!Object.hasOwn(working, id)) {
-          const view = this.rows.view(id);
-          if (view !== undefined) Object.defineProperty(working, id, { value: view, enumerable: true, writable: true, configurable: true });
-          else unwritten.add(id);
-        }
-        const before = Object.hasOwn(working, id);
-        working = apply(working, e);
-        if (!before && Object.hasOwn(working, id)) changed++;
-      }
-      applyProvenance(e);
+      batch.apply(e);
       at = { position: e.position, hash: e.hash };
-      if (changed >= this.batchRuns || this.provenanceStates.touched >= this.batchRuns * 8) flush();
+      if (batch.full) flush();
     }
     flush();
     return read;

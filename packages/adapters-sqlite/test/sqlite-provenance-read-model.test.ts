@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InMemoryEventStore, provenanceReadModelContract } from '@dotscience/core/testing';
 import { SqliteRunReadModel } from '../src/index.js';
-import { appendProvenance, provenanceEvents } from './provenance-history.js';
+import { appendProvenance, LINEAGE_REFS, provenanceEvents, provenanceRunId } from './provenance-history.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ds-provenance-read-model-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -80,6 +81,120 @@ describe('the provenance tables of the read model file', () => {
     expect(await model.provenance.catchUp()).toMatchObject({ origin: 'resumed', read: history.length - 6 });
     const upstream = await model.provenance.lineage(await model.provenance.lineageNode('churn'), 'upstream');
     expect(Object.keys(upstream.entities).sort()).toEqual(['dataset:raw@1', 'model:churn@3']);
+    await model.close();
+  });
+});
+
+/** The two checkpoints the file holds, as `read_model` keys (read beside the model, as another process would). */
+function checkpointsIn(file: string): Record<string, unknown> {
+  const db = new Database(file, { readonly: true });
+  try {
+    const rows = db.prepare("SELECT key, value FROM read_model WHERE key IN ('position', 'hash', 'entries.position', 'entries.hash')").all() as Array<{
+      key: string;
+      value: unknown;
+    }>;
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  } finally {
+    db.close();
+  }
+}
+
+/** Every answer of the provenance read model over this history: datasets, models, nodes and lineages, errors included. */
+async function answersOf(model: SqliteRunReadModel['provenance']): Promise<unknown> {
+  const asked = async <T>(ask: () => Promise<T>): Promise<T | string> => ask().catch((error: Error) => `${error.constructor.name}: ${error.message}`);
+  const lineages: Record<string, unknown> = {};
+  for (const ref of LINEAGE_REFS) {
+    const node = await asked(() => model.lineageNode(ref));
+    lineages[ref] = { node, both: await asked(() => model.lineage(String(node), 'both')), up: await asked(() => model.lineage(String(node), 'upstream')) };
+  }
+  return { datasets: await model.datasets(), models: await model.models(), projectRuns: await model.projectRunIds('churn'), lineages };
+}
+
+async function positionOf(store: InMemoryEventStore, index: number): Promise<{ position: number; hash: string }> {
+  let found: { position: number; hash: string } | undefined;
+  for await (const e of store.readAll({ fromPosition: index, maxCount: 1 })) found = { position: e.position, hash: e.hash };
+  return found!;
+}
+
+describe('the runs and the provenance entries of the file, each under its own checkpoint (D142)', () => {
+  it('given both caught up, when events are appended and only the runs are caught up, then the entries checkpoint stays where it was', async () => {
+    const file = fileName();
+    const store = await storeWith(4);
+    const model = SqliteRunReadModel.open({ file, events: store });
+    await model.catchUp();
+    await model.provenance.catchUp();
+    const before = await positionOf(store, 3);
+    await appendProvenance(store, history.slice(4));
+
+    expect(await model.catchUp()).toMatchObject({ origin: 'resumed', read: history.length - 4, position: history.length - 1 });
+
+    const last = await positionOf(store, history.length - 1);
+    expect(checkpointsIn(file)).toEqual({ position: last.position, hash: last.hash, 'entries.position': before.position, 'entries.hash': before.hash });
+    // The entries still answer as of their checkpoint: run 1's version of churn is not there yet.
+    expect((await model.provenance.model('churn'))!.versions.map((v) => v.version)).toEqual([1]);
+    await model.close();
+  });
+
+  it('given the runs caught up past the entries, when the entries are read, then they catch up from their own checkpoint and answer as a rebuild does', async () => {
+    const file = fileName();
+    const store = await storeWith(3);
+    const model = SqliteRunReadModel.open({ file, events: store });
+    await model.provenance.catchUp();
+    await appendProvenance(store, history.slice(3));
+    await model.catchUp();
+
+    expect(await model.provenance.catchUp()).toMatchObject({ origin: 'resumed', read: history.length - 3, position: history.length - 1 });
+
+    const last = await positionOf(store, history.length - 1);
+    expect(checkpointsIn(file)).toMatchObject({ 'entries.position': last.position, 'entries.hash': last.hash });
+    const rebuilt = SqliteRunReadModel.open({ file: fileName(), events: store });
+    expect(await rebuilt.provenance.catchUp()).toMatchObject({ origin: 'rebuilt', read: history.length });
+    expect(await answersOf(model.provenance)).toEqual(await answersOf(rebuilt.provenance));
+    expect((await model.provenance.model('churn'))!.versions.map((v) => v.version)).toEqual([1, 2, 3]);
+    await rebuilt.close();
+    await model.close();
+  });
+
+  it("given the runs and the entries caught up at once (as concurrent hub routes ask), then each reaches the log's end and answers as a rebuild", async () => {
+    const store = await storeWith(history.length);
+    const model = SqliteRunReadModel.open({ file: fileName(), events: store, batchRuns: 1 });
+
+    const [runs, entries] = await Promise.all([model.catchUp(), model.provenance.catchUp()]);
+
+    expect([runs.position, entries.position]).toEqual([history.length - 1, history.length - 1]);
+    const rebuilt = SqliteRunReadModel.open({ file: fileName(), events: store });
+    await rebuilt.catchUp();
+    await rebuilt.provenance.catchUp();
+    expect(await answersOf(model.provenance)).toEqual(await answersOf(rebuilt.provenance));
+    expect(await model.run(provenanceRunId(1))).toEqual(await rebuilt.run(provenanceRunId(1)));
+    await rebuilt.close();
+    await model.close();
+  });
+
+  it('given an entries checkpoint whose event differs from the log, when the entries are read, then they alone are discarded and rebuilt', async () => {
+    const file = fileName();
+    const store = await storeWith(history.length);
+    const model = SqliteRunReadModel.open({ file, events: store });
+    await model.catchUp();
+    await model.provenance.catchUp();
+    const marked = new Database(file);
+    marked.prepare("UPDATE read_model SET value = 'sha256:not-the-event-there' WHERE key = 'entries.hash'").run();
+    // A marker in an entry and in a run: the entry's goes with the rebuild, the run's stays.
+    marked.prepare("UPDATE projection_entries SET value = json_set(value, '$.description', 'stale') WHERE record = 'models'").run();
+    marked.prepare("UPDATE runs SET view = json_set(view, '$.description', 'kept')").run();
+    marked.close();
+
+    const report = await model.provenance.catchUp();
+
+    expect(report).toMatchObject({ origin: 'rebuilt', read: history.length });
+    expect(report.notice).toMatch(/^the datasets, models and lineage of the read model \S+ \(position \d+\) was taken on another log/);
+    expect((await model.provenance.model('churn'))!.description).toBeNull();
+    const rebuilt = SqliteRunReadModel.open({ file: fileName(), events: store });
+    await rebuilt.provenance.catchUp();
+    expect(await answersOf(model.provenance)).toEqual(await answersOf(rebuilt.provenance));
+    await rebuilt.close();
+    expect(await model.catchUp()).toMatchObject({ origin: 'resumed', read: 0 });
+    expect((await model.run(provenanceRunId(0)))!.description).toBe('kept');
     await model.close();
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DatasetView, ModelView, ProvJsonDocument, RunView } from '@dotscience/core';
+import { AnnotationSession, type DatasetView, type ModelView, type ProvJsonDocument, type RunView } from '@dotscience/core';
+import { openDotscience } from '@dotscience/sdk';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ds, dsJson } from './fixtures/cli-process.js';
@@ -216,4 +217,52 @@ describe('ds read commands on a two-stage pipeline', () => {
     expect(dsJson<ModelView[]>(['models', '--json'], { cwd: p.project })[0]!.description).toBeNull();
     expect(ds(['lineage', 'classifier', '--up'], { cwd: p.project }).stdout).not.toContain('from the read model');
   });
+
+  it('given no read model, when ds runs reads, then it catches up the runs alone; ds models then catches up the entries from their own checkpoint (D142)', () => {
+    const file = join(p.project, '.dotscience/read-model.sqlite');
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+    const events = ds(['export'], { cwd: p.project }).stdout.trim().split('\n');
+    const lastPosition = (JSON.parse(events[events.length - 1]!) as { position: number }).position;
+    const checkpoints = (): Record<string, unknown> => checkpointsOf(file);
+
+    expect(ds(['runs'], { cwd: p.project }).code).toBe(0);
+    expect(checkpoints()).toEqual({ position: lastPosition });
+
+    expect(dsJson<ModelView[]>(['models', '--json'], { cwd: p.project }).map((m) => m.name)).toEqual(['classifier']);
+    expect(checkpoints()).toEqual({ position: lastPosition, 'entries.position': lastPosition });
+  });
+
+  it('given a run that declares no dataset, when ds show prints it, then only the runs are caught up; a run with datasets catches up the entries (D142)', async () => {
+    const store = await openDotscience({ cwd: p.project, env: {}, hashWorkers: 1 });
+    let bare: string;
+    try {
+      const session = new AnnotationSession(store, { cwd: p.project, workload: { command: ['node', 'probe.js'] } });
+      await session.start();
+      await session.parameter('depth', 1);
+      bare = (await session.publish('no datasets')).runId;
+    } finally {
+      await store.close();
+    }
+    const file = join(p.project, '.dotscience/read-model.sqlite');
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+
+    const shown = ds(['show', bare], { cwd: p.project });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('no datasets');
+    expect(Object.keys(checkpointsOf(file))).toEqual(['position']);
+
+    expect(ds(['show', p.prepRunId], { cwd: p.project }).stdout).toMatch(/raw@1/);
+    expect(Object.keys(checkpointsOf(file)).sort()).toEqual(['entries.position', 'position']);
+  });
 });
+
+/** The runs' and the entries' checkpoint positions the read model file holds (D142). */
+function checkpointsOf(file: string): Record<string, unknown> {
+  const db = new Database(file, { readonly: true });
+  try {
+    const rows = db.prepare("SELECT key, value FROM read_model WHERE key IN ('position', 'entries.position')").all() as Array<{ key: string; value: unknown }>;
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  } finally {
+    db.close();
+  }
+}

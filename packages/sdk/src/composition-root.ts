@@ -208,7 +208,7 @@ function runReadModelModule(configuration: Configuration): ContainerModule {
       })
       .inSingletonScope()
       .onDeactivation((model) => model.close());
-    // The datasets, models and lineage live in the same file, caught up with the runs (D118).
+    // The datasets, models and lineage live in the same file, under a checkpoint of their own (D118, D142).
     bind<ProvenanceReadModel>(ProvenanceReadModel)
       .toDynamicValue(async (context) => (await context.getAsync<SqliteRunReadModel>(RunReadModel)).provenance)
       .inSingletonScope();

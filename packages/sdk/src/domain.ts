@@ -125,6 +125,7 @@ export type {
   NotebookRunBlock,
   RunPageRequest,
   RunReadModel,
+  ReadModelCatchUp,
   ProvenanceReadModel,
   Filter,
 } from '@dotscience/core';

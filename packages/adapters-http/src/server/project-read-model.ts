@@ -7,7 +7,7 @@ import {
   type RunReadModel,
 } from '@dotscience/core';
 
-/** A project's read models: its runs, and its datasets, models and lineage (one file, caught up together, where indexed). */
+/** A project's read models: its runs, and its datasets, models and lineage (one file where indexed, each part with its own checkpoint). */
 export interface ProjectReadModels {
   runs: RunReadModel;
   provenance: ProvenanceReadModel;
@@ -23,32 +23,36 @@ export const projectedReadModels: OpenProjectReadModels = (_project, events) => 
 });
 
 /**
- * The read side of one project on the hub: its read models, caught up with the
- * project's log before each read (one catch-up at a time; a request meanwhile
- * shares it). An event the catalogue refuses is passed over and reported once in
- * `skipped`, so the rest is still served.
+ * The read side of one project on the hub: its read models, each caught up with
+ * the project's log before a read of it (one catch-up of each at a time; a
+ * request meanwhile shares it). A route that reads the runs alone does not catch
+ * up the datasets, models and lineage (D142). An event the catalogue refuses is
+ * passed over and reported once in `skipped`, so the rest is still served.
  */
 export class ProjectReadModel {
   /** Events the read models passed over because the catalogue refuses them (planted in the store, never admitted by the gate). */
   readonly skipped = new SkippedEvents();
-  private catching: Promise<void> | undefined;
+  /** `stream#revision` of the events in `skipped`: one both read models pass over is counted once. */
+  private readonly reported = new Set<string>();
+  private readonly catching: { [M in keyof ProjectReadModels]?: Promise<void> } = {};
 
   constructor(private readonly models: ProjectReadModels) {}
 
-  /** The read models after every event recorded so far. */
-  async current(): Promise<ProjectReadModels> {
-    this.catching ??= this.catchUp().finally(() => (this.catching = undefined));
-    await this.catching;
+  /** The read models after every event recorded so far: the one named, or both. */
+  async current(which?: keyof ProjectReadModels): Promise<ProjectReadModels> {
+    for (const name of which === undefined ? (['runs', 'provenance'] as const) : [which]) {
+      this.catching[name] ??= this.catchUp(name).finally(() => (this.catching[name] = undefined));
+      await this.catching[name];
+    }
     return this.models;
   }
 
-  private async catchUp(): Promise<void> {
-    // Where both live in one file, the second catch-up finds nothing new.
-    const reports = [await this.models.runs.catchUp(), await this.models.provenance.catchUp()];
-    const seen = new Set<string>();
-    for (const s of reports.flatMap((r) => r.skipped)) {
-      if (seen.has(`${s.stream}#${s.revision}`)) continue;
-      seen.add(`${s.stream}#${s.revision}`);
+  private async catchUp(name: keyof ProjectReadModels): Promise<void> {
+    // Each under its own checkpoint, even where both live in one file (D142).
+    const report = await this.models[name].catchUp();
+    for (const s of report.skipped) {
+      if (this.reported.has(`${s.stream}#${s.revision}`)) continue;
+      this.reported.add(`${s.stream}#${s.revision}`);
       this.skipped.record({ projection: 'read-model', position: s.position ?? -1, ...s });
     }
   }

@@ -47,7 +47,7 @@ export function registerReadSideRoutes(app: FastifyInstance, context: HubContext
     const { params, stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
     const query = parseInput(wire.RunsQuerySchema, request.query, 'query');
     const model = context.readModel(params.project, stores);
-    const { runs } = await model.current();
+    const { runs } = await model.current('runs');
     const page = await runs.runs({
       query: selectionQuery(query.filter, query.sort),
       ...(query.limit === undefined ? {} : { limit: query.limit }),
@@ -61,7 +61,7 @@ export function registerReadSideRoutes(app: FastifyInstance, context: HubContext
   app.get(hubRoutes.run, async (request, reply) => {
     const { params, stores } = await context.enter(request, wire.RunParamsSchema, 'read');
     const model = context.readModel(params.project, stores);
-    const run = await findRun((await model.current()).runs, params.runId);
+    const run = await findRun((await model.current('runs')).runs, params.runId);
     // A run view's keys are the run's: the report goes in a header.
     if (model.skipped.count > 0) void reply.header(SKIPPED_HEADER, String(model.skipped.count));
     // Who recorded it (its workstation's word) and which token this hub accepted it from (its receipts), D123.
@@ -74,7 +74,7 @@ export function registerReadSideRoutes(app: FastifyInstance, context: HubContext
     const { params, stores } = await context.enter(request, wire.LineageParamsSchema, 'read');
     const query = parseInput(wire.LineageQuerySchema, request.query, 'query');
     const model = context.readModel(params.project, stores);
-    const { provenance } = await model.current();
+    const { provenance } = await model.current('provenance');
     const node = await provenance.lineageNode(await withoutModelAlias(provenance, params.node));
     return withSkipped(model, { node, graph: await provenance.lineage(node, query.direction ?? 'upstream') });
   });
@@ -82,7 +82,7 @@ export function registerReadSideRoutes(app: FastifyInstance, context: HubContext
   app.get(hubRoutes.datasets, async (request) => {
     const { params, stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
     const model = context.readModel(params.project, stores);
-    const datasets = await (await model.current()).provenance.datasets();
+    const datasets = await (await model.current('provenance')).provenance.datasets();
     // The projection's matching of inputs to versions is its own bookkeeping, not served (D119).
     return withSkipped(model, { datasets: byName(datasets), matching: { versions: {}, awaiting: {} } });
   });
@@ -90,7 +90,7 @@ export function registerReadSideRoutes(app: FastifyInstance, context: HubContext
   app.get(hubRoutes.models, async (request, reply) => {
     const { params, stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
     const model = context.readModel(params.project, stores);
-    const models = byName(await (await model.current()).provenance.models());
+    const models = byName(await (await model.current('provenance')).provenance.models());
     // The models state is keyed by model name: the report goes in a header.
     if (model.skipped.count > 0) void reply.header(SKIPPED_HEADER, String(model.skipped.count));
     return models;

@@ -12,7 +12,7 @@ export function registerRunDetailRoutes(app: FastifyInstance, context: HubContex
   app.get(hubRoutes.metricSeries, async (request): Promise<wire.MetricSeriesResponse> => {
     const { params, stores } = await context.enter(request, wire.MetricSeriesParamsSchema, 'read');
     const query = parseInput(wire.MetricSeriesQuerySchema, request.query, 'query');
-    const run = await findRun((await context.readModel(params.project, stores).current()).runs, params.runId);
+    const run = await findRun((await context.readModel(params.project, stores).current('runs')).runs, params.runId);
     const series = await context.runStreams(params.project, stores).series(run.runId, params.name);
     if (!series)
       throw notFound(`run ${run.runId} recorded no metric ${JSON.stringify(params.name)} — its metrics are ${Object.keys(run.metrics).join(', ') || 'none'}`);
@@ -23,7 +23,7 @@ export function registerRunDetailRoutes(app: FastifyInstance, context: HubContex
 
   app.get(hubRoutes.runHistory, async (request): Promise<wire.RunHistoryResponse> => {
     const { params, stores } = await context.enter(request, wire.RunParamsSchema, 'read');
-    const run = await findRun((await context.readModel(params.project, stores).current()).runs, params.runId);
+    const run = await findRun((await context.readModel(params.project, stores).current('runs')).runs, params.runId);
     const { history, problem } = await context.runStreams(params.project, stores).history(run.runId);
     return { runId: run.runId, stream: runStream(run.runId), events: history, verified: problem === undefined, ...(problem === undefined ? {} : { problem }) };
   });

@@ -8,16 +8,18 @@ import {
   type RunView,
   versionStreamId,
 } from '@dotscience/sdk';
-import { runReadModel } from '../runs/run-read-model.js';
+import { reportCatchUp } from '../runs/run-read-model.js';
 
 /**
  * The datasets, models and provenance read model (the runs read model's file,
- * D118), caught up with the log's tail; a rebuild or passed-over events are
- * reported once, as for the runs.
+ * D118), caught up with the log's tail under its own checkpoint (D142: the runs
+ * are not caught up); a rebuild or passed-over events are reported once, as for
+ * the runs.
  */
 export async function provenanceReadModel(ds: Dotscience): Promise<ProvenanceReadModel> {
-  await runReadModel(ds);
-  return ds.provenanceReadModel();
+  const model = await ds.provenanceReadModel();
+  reportCatchUp(await model.catchUp());
+  return model;
 }
 
 const byName = <V extends { name: string }>(views: readonly V[]): Record<string, V> => {
@@ -53,10 +55,12 @@ export async function datasetsFor(ds: Dotscience, names: Iterable<string>): Prom
   return { datasets: byName(datasets), matching: { versions: {}, awaiting: {} } };
 }
 
-/** The datasets a run declares (inputs and outputs), as far as `runDetails` reads them. */
-export function datasetsOf(ds: Dotscience, run: RunView): Promise<DatasetsState> {
-  return datasetsFor(
-    ds,
-    [...run.inputs, ...run.outputs].map((d) => d.dataset),
-  );
+/**
+ * The datasets a run declares (inputs and outputs), as far as `runDetails` reads them. A run that declares
+ * none needs no dataset: the provenance entries are then not caught up (`ds show` reads the runs alone, D142).
+ */
+export async function datasetsOf(ds: Dotscience, run: RunView): Promise<DatasetsState> {
+  const names = [...run.inputs, ...run.outputs].map((d) => d.dataset);
+  if (names.length === 0) return { datasets: {}, matching: { versions: {}, awaiting: {} } };
+  return datasetsFor(ds, names);
 }

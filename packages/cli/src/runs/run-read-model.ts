@@ -1,4 +1,4 @@
-import type { Dotscience, RunReadModel, RunView } from '@dotscience/sdk';
+import type { Dotscience, ReadModelCatchUp, RunReadModel, RunView } from '@dotscience/sdk';
 import { reportSkipped } from '../projections/skipped-events.js';
 import { AmbiguousRunError, UnknownRunError } from './run-reference.js';
 
@@ -10,10 +10,19 @@ import { AmbiguousRunError, UnknownRunError } from './run-reference.js';
  */
 export async function runReadModel(ds: Dotscience): Promise<RunReadModel> {
   const model = await ds.runReadModel();
-  const report = await model.catchUp();
-  if (report.notice) process.stderr.write(`ds: ${report.notice}\n`);
-  reportSkipped(report.skipped.length, report.skipped[0]);
+  reportCatchUp(await model.catchUp());
   return model;
+}
+
+/** Events already reported by this command (the runs and the provenance read models may both pass one over). */
+const reported = new Set<string>();
+
+/** The notice of a read model's catch-up, and the events it passed over that this command has not reported yet. */
+export function reportCatchUp(report: ReadModelCatchUp): void {
+  if (report.notice) process.stderr.write(`ds: ${report.notice}\n`);
+  const skipped = report.skipped.filter((s) => !reported.has(`${s.stream}#${s.revision}`));
+  for (const s of skipped) reported.add(`${s.stream}#${s.revision}`);
+  reportSkipped(skipped.length, skipped[0]);
 }
 
 /** The run a user means: its full id, or a prefix that exactly one run id starts with (as `resolveRunId`). */
