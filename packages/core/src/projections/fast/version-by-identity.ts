@@ -10,8 +10,8 @@ export interface IdentifiedVersionView {
 /**
  * The newest of `versions` (highest index) holding content `content` produced by `producer`: what
  * scanning the list from its end finds. Placing each version event among a name's versions scanned
- * them all, so rebuilding a name of n versions cost n²/2 comparisons (2,000 versions: the datasets
- * projection ran at 0.42× of 45c327c, provenance at 0.05×; docs/decisions.md D140). Here each list
+ * them all, so rebuilding a name of n versions cost n²/2 comparisons (2,000 versions: rebuilding
+ * provenance ran at 0.03–0.05× of 45c327c; docs/decisions.md D140). Here each list
  * keeps an index of its views by content and producer beside it, keyed by the list itself (a
  * WeakMap: it lives as long as the projection state holding the list, and a list read from a
  * checkpoint is indexed on its second look-up). Lists only grow by views added at their end and
