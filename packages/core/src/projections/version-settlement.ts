@@ -1,5 +1,6 @@
 import type { VersionRef } from '../events/catalogue.js';
 import type { VersionNumbering } from '../events/version-numbering.js';
+import { newestWithIdentity } from './fast/version-by-identity.js';
 import { contentKey } from './version-matching.js';
 
 /**
@@ -53,12 +54,8 @@ export function placeVersionEvent<V extends NumberedVersionView>(
     const same = versions.find((v) => v.version === event.version && v.numbering === by);
     return same ? { kind: 'present', view: same } : { kind: 'new' };
   }
-  // Newest first: a version is most often settled or repeated soon after it was recorded.
-  let same: V | undefined;
-  for (let i = versions.length - 1; i >= 0 && !same; i--) {
-    const v = versions[i]!;
-    if (v.producedBy === producer && contentKey(v.ref) === content) same = v;
-  }
+  // The newest view of the same content by the same run (a name holds each once), found without scanning them all.
+  const same = newestWithIdentity(versions, content, producer);
   if (!same) return { kind: 'new' };
   // The hub's event settles a local claim, and its copy of a version recorded before numbering was (an older store's) too.
   const settles = by === 'hub' && (same.numbering === 'local' || (same.numbering === 'recorded' && event.numbering?.settles !== undefined));
@@ -79,7 +76,7 @@ const inOrder = (a: NumberedVersionView, b: NumberedVersionView): number =>
  * a settled number before a provisional claim of the same number. Sorts only when `changed` is out of place.
  */
 export function sortVersionViews(versions: NumberedVersionView[], changed: NumberedVersionView): void {
-  const at = versions.indexOf(changed);
+  const at = versions.lastIndexOf(changed); // a view just added is the last
   const before = versions[at - 1];
   const after = versions[at + 1];
   if ((before === undefined || inOrder(before, changed) <= 0) && (after === undefined || inOrder(changed, after) <= 0)) return;

@@ -111,7 +111,8 @@ export function placeEntityVersion(index: EntityIndex, versions: EntityVersion[]
     return { kind: 'settled', view };
   }
   const numbering = numberedBy(event.numbering);
-  const taken = versions.some((v) => v.id === wanted);
+  // Every version's id names an entity of the graph, so an id no entity has is no version's (and the versions need no scan).
+  const taken = Object.hasOwn(index.graph.entities, wanted) && versions.some((v) => v.id === wanted);
   const fields = { version: event.version, ref: event.ref, producedBy: event.producedBy ?? null, numbering };
   if (taken && numbering !== 'local') evict(index, versions, prefix, wanted);
   const id = taken && numbering === 'local' ? provisionalId(index, prefix, fields) : wanted;
