@@ -35,21 +35,22 @@ export class StreamLineIndex {
 
   /** The spans of `stream`'s lines in the file as it is now, in file order, and the file open for reading them (the caller closes it); undefined when there is no file. */
   spansOf(stream: string): Promise<{ spans: LineSpans; fh: FileHandle } | undefined> {
-    return this.caughtUp(() => (this.byStream.get(stream) ?? []).flatMap((line) => [this.all[2 * line]!, this.all[2 * line + 1]!]));
+    return this.caughtUp(() => ({ spans: (this.byStream.get(stream) ?? []).flatMap((line) => [this.all[2 * line]!, this.all[2 * line + 1]!]) }));
   }
 
   /** The spans of the file's lines `from` … `from + count - 1` (the non-empty ones, counted from 0), how many lines it holds, and the file open for reading them; undefined when there is no file. */
   page(from: number, count: number): Promise<{ spans: LineSpans; lines: number; fh: FileHandle } | undefined> {
-    return this.caughtUp(() => this.all.slice(2 * from, 2 * (from + count))).then((found) => found && { ...found, lines: this.all.length / 2 });
+    return this.caughtUp(() => ({ spans: this.all.slice(2 * from, 2 * (from + count)), lines: this.all.length / 2 }));
   }
 
-  private caughtUp(select: () => LineSpans): Promise<{ spans: LineSpans; fh: FileHandle } | undefined> {
+  /** What `select` reads of the index once it is caught up with the file, with the file open; one catch-up at a time. */
+  private caughtUp<T>(select: () => T): Promise<(T & { fh: FileHandle }) | undefined> {
     const run = this.turn.then(() => this.catchUp(select));
     this.turn = run.catch(() => undefined);
     return run;
   }
 
-  private async catchUp(select: () => LineSpans): Promise<{ spans: LineSpans; fh: FileHandle } | undefined> {
+  private async catchUp<T>(select: () => T): Promise<(T & { fh: FileHandle }) | undefined> {
     let fh: FileHandle;
     try {
       fh = await open(this.file, 'r');
@@ -62,7 +63,7 @@ export class StreamLineIndex {
       const { ino, size } = await fh.stat();
       if (ino !== this.ino || size < this.indexed) this.reset(ino);
       await this.indexLines(fh, size);
-      return { spans: select(), fh };
+      return { ...select(), fh };
     } catch (error) {
       await fh.close();
       throw error;
