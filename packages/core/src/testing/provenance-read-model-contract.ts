@@ -1,26 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventType } from '../events/catalogue.js';
-import type { JsonValue } from '../events/json.js';
 import type { EventStore } from '../ports/event-store.js';
 import type { ProvenanceReadModel } from '../ports/provenance-read-model.js';
 import { datasetsProjection } from '../projections/datasets.js';
 import { modelsProjection } from '../projections/models.js';
-import { eventApplier, initialStateOf, type Projection } from '../projections/projection.js';
 import { AmbiguousLineageNodeError, lineageOf, UnknownLineageNodeError, type LineageDirection } from '../projections/provenance/lineage.js';
 import { provenanceProjection } from '../projections/provenance/provenance-projection.js';
-import { InMemoryEventStore } from './in-memory-event-store.js';
+import {
+  caughtUpModels,
+  contractRunId as runId,
+  projectedState as projected,
+  versionRef as ref,
+  type ContractEvent as Event,
+} from './read-model-contract-history.js';
 
 export interface ProvenanceReadModelFixture {
   model: ProvenanceReadModel;
   cleanup: () => Promise<void>;
 }
-
-type Event = { stream: string; type: EventType; data: Record<string, unknown> };
-
-const digest = (n: number): string => `sha256:${n.toString(16).padStart(64, '0')}`;
-const ref = (n: number) => ({ store: 'fs', digest: digest(n), kind: 'file' as const, bytes: 10, files: 1 });
-const runId = (n: number): string => `0190000${n}-7000-7000-8000-00000000000${n}`;
 
 const started = (run: number, user = 'ada', projectId = 'churn'): Event => ({
   stream: `run-${runId(run)}`,
@@ -89,17 +87,6 @@ const pipeline: Event[] = [
   published(3),
 ];
 
-async function append(store: EventStore, events: readonly Event[]): Promise<void> {
-  for (const e of events) await store.append(e.stream, [{ id: randomUUID(), type: e.type, schemaVersion: 1, data: e.data as JsonValue, meta: {} }]);
-}
-
-async function projected<S>(store: EventStore, projection: Projection<S>): Promise<S> {
-  const apply = eventApplier(projection);
-  let state = initialStateOf(projection);
-  for await (const e of store.readAll()) state = apply(state, e);
-  return state;
-}
-
 /**
  * The `ProvenanceReadModel` contract: after catching up, datasets, models and
  * lineage are the datasets, models and provenance projections' (and `lineageOf`'s)
@@ -107,21 +94,7 @@ async function projected<S>(store: EventStore, projection: Projection<S>): Promi
  */
 export function provenanceReadModelContract(name: string, open: (events: EventStore) => Promise<ProvenanceReadModelFixture>): void {
   describe(`ProvenanceReadModel contract: ${name}`, () => {
-    let fixture: ProvenanceReadModelFixture | undefined;
-    const given = async (events: readonly Event[], steps = 1): Promise<{ model: ProvenanceReadModel; store: InMemoryEventStore }> => {
-      const store = new InMemoryEventStore();
-      fixture = await open(store);
-      const size = Math.ceil(events.length / steps);
-      for (let from = 0; from < events.length; from += size) {
-        await append(store, events.slice(from, from + size));
-        await fixture.model.catchUp();
-      }
-      return { model: fixture.model, store };
-    };
-    afterEach(async () => {
-      await fixture?.cleanup();
-      fixture = undefined;
-    });
+    const given = caughtUpModels(open);
 
     it('given an empty log, when caught up, then there are no datasets, no models and no lineage node', async () => {
       const { model } = await given([]);

@@ -1,23 +1,23 @@
-import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventType } from '../events/catalogue.js';
-import type { JsonValue } from '../events/json.js';
 import type { EventStore } from '../ports/event-store.js';
 import type { RunReadModel } from '../ports/read-model.js';
-import { eventApplier, initialStateOf } from '../projections/projection.js';
 import { declaredDataPathsOf, distinctDataPaths } from '../projections/run-data-paths.js';
 import { runsProjection, type RunsState } from '../projections/runs.js';
-import { InMemoryEventStore } from './in-memory-event-store.js';
+import {
+  appendContractEvents as append,
+  caughtUpModels,
+  contractRunId as runId,
+  projectedState,
+  versionRef as ref,
+  type ContractEvent as Event,
+} from './read-model-contract-history.js';
 
 export interface RunReadModelFixture {
   model: RunReadModel;
   cleanup: () => Promise<void>;
 }
 
-type Event = { stream: string; type: EventType; data: Record<string, unknown> };
-
-const ref = (n: number) => ({ store: 'fs', digest: `sha256:${n.toString(16).padStart(64, '0')}`, kind: 'file' as const, bytes: 10, files: 1 });
-const runId = (n: number): string => `0190000${n}-7000-7000-8000-00000000000${n}`;
 const onRun = (run: number, type: EventType, data: Record<string, unknown>): Event => ({ stream: `run-${runId(run)}`, type, data });
 const started = (run: number, cwd?: string, workloadId?: string, projectId = 'churn'): Event =>
   onRun(run, 'RunStarted', {
@@ -69,40 +69,16 @@ const history: Event[] = [
   published(5),
 ];
 
-async function append(store: EventStore, events: readonly Event[]): Promise<void> {
-  for (const e of events) await store.append(e.stream, [{ id: randomUUID(), type: e.type, schemaVersion: 1, data: e.data as JsonValue, meta: {} }]);
-}
-
-async function runsProjected(store: EventStore): Promise<RunsState> {
-  const apply = eventApplier(runsProjection);
-  let state = initialStateOf(runsProjection);
-  for await (const e of store.readAll()) state = apply(state, e);
-  return state;
-}
+const runsProjected = (store: EventStore): Promise<RunsState> => projectedState(store, runsProjection);
 
 /**
  * The `RunReadModel` contract for what a read model answers beside the query language (whose
- * answers the SQL-vs-closure property test holds to `runQuery`): the data paths runs declared and
- * the runs of a workload, as the runs projection has them.
+ * answers the SQL-vs-closure property test holds to `runQuery`): the data paths runs declared,
+ * the runs of a workload and the runs per project, as the runs projection has them.
  */
 export function runReadModelContract(name: string, open: (events: EventStore) => Promise<RunReadModelFixture>): void {
   describe(`RunReadModel contract: ${name}`, () => {
-    let fixture: RunReadModelFixture | undefined;
-    const given = async (events: readonly Event[], steps = 1): Promise<{ model: RunReadModel; store: InMemoryEventStore }> => {
-      const store = new InMemoryEventStore();
-      fixture = await open(store);
-      const size = Math.max(1, Math.ceil(events.length / steps));
-      for (let from = 0; from < events.length; from += size) {
-        await append(store, events.slice(from, from + size));
-        await fixture.model.catchUp();
-      }
-      await fixture.model.catchUp();
-      return { model: fixture.model, store };
-    };
-    afterEach(async () => {
-      await fixture?.cleanup();
-      fixture = undefined;
-    });
+    const given = caughtUpModels(open);
 
     it('given an empty log, when caught up, then no run declared any data path and no project holds a run', async () => {
       const { model } = await given([]);
