@@ -25,7 +25,7 @@ export function reportCatchUp(report: ReadModelCatchUp): void {
   reportSkipped(skipped.length, skipped[0]);
 }
 
-/** The run a user means: its full id, or a prefix that exactly one run id starts with (as `resolveRunId`). */
+/** The run a user means: its full id, or a prefix that exactly one run id starts with (trimmed, any case); else an UnknownRunError or AmbiguousRunError. */
 export async function resolveRun(model: RunReadModel, ref: string): Promise<RunView> {
   const wanted = ref.trim().toLowerCase();
   const exact = wanted.length > 0 ? await model.run(wanted) : undefined;
