@@ -254,6 +254,7 @@ export async function runWorkload(options: RunWorkloadOptions): Promise<Workload
       await finishWorkloadRun(ds, workloadId, { exit, errors, log: logRef, writer: options.writer });
       try {
         notes.remove(workloadId);
+        notes.close();
       } catch {
         // The workload is published: a note left behind is settled as nothing to do.
       }

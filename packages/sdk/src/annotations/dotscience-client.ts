@@ -480,6 +480,7 @@ export class DotscienceClient implements ExitGuarded {
     await this.flush();
     this.cancelRelease();
     await this.lease.release();
+    this.closeNotes();
     if (!this.run) processExitGuard.unwatch(this);
   }
 
@@ -500,6 +501,7 @@ export class DotscienceClient implements ExitGuarded {
     await this.backlog.settled();
     this.cancelRelease();
     await this.lease.release();
+    this.closeNotes();
     processExitGuard.unwatch(this);
   }
 
@@ -565,6 +567,17 @@ export class DotscienceClient implements ExitGuarded {
       this.notes.noteExit(run.runId, exitCode);
     } catch {
       // The note without the exit code still gets the run recorded as errored.
+    }
+  }
+
+  /** Remove the note files no open run needs (a file left behind names an ended run: harmless, the next writer removes it). */
+  private closeNotes(): void {
+    try {
+      this.notes.close();
+    } catch (error) {
+      this.log(
+        `dotscience: could not remove the free open-run notes in ${this.notes.directory} (${(error as Error).message}); they name ended runs and are harmless`,
+      );
     }
   }
 

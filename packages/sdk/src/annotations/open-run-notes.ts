@@ -1,6 +1,6 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { STORE_DIRECTORY_MODE, STORE_FILE_MODE, holderIsAlive, thisProcess } from '@dotscience/adapters-fs';
 import { RunLeftOpenSchema } from '@dotscience/core';
@@ -24,6 +24,8 @@ export const OpenRunNoteSchema = RunLeftOpenSchema.extend({
 export type OpenRunNote = z.infer<typeof OpenRunNoteSchema>;
 
 const SUFFIX = '.json';
+/** A note file a process reuses for its runs one after another (its name says no run). */
+const SLOT_PREFIX = 'slot-';
 
 /**
  * Names an event store in a note: the fs log's directory, the hub's URL, or a digest of a
@@ -45,8 +47,8 @@ function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT';
 }
 
-/** Write `text` to `path` so that it is whole or absent after any crash: temp file, fsync, rename, fsync the directory. */
-function writeDurably(directory: string, path: string, text: string): void {
+/** Write `text` to a new file at `path` so that it is whole or absent after any crash: temp file, fsync, rename, fsync the directory. */
+function createDurably(directory: string, path: string, text: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w', STORE_FILE_MODE);
   try {
@@ -64,49 +66,95 @@ function writeDurably(directory: string, path: string, text: string): void {
   }
 }
 
+/** A slot's bytes are a multiple of this: a note rewritten in place keeps the file's size, so its fdatasync writes one data block and no metadata. */
+const SLOT_BLOCK = 4096;
+
+/** `note` as a slot's text: its JSON line, padded with spaces (which JSON.parse ignores) to `size` bytes, or to the next block when longer. */
+function slotText(note: OpenRunNote, size: number): string {
+  const line = `${JSON.stringify(note)}\n`;
+  const length = Buffer.byteLength(line);
+  const padded = length <= size ? size : Math.ceil(length / SLOT_BLOCK) * SLOT_BLOCK;
+  return line + ' '.repeat(padded - length);
+}
+
+/** A note file this process writes notes into, one run at a time, and the run it notes now (undefined: free for the next). */
+interface Slot {
+  path: string;
+  size: number;
+  runId: string | undefined;
+  note: OpenRunNote | undefined;
+}
+
 /**
  * The runs SDK processes have started and not finished recording, one small
- * JSON file per run in the project's local folder (docs/decisions.md
- * "Open-run notes"). A note is written synchronously — durable before start()
+ * JSON file per open run in the project's local folder (docs/decisions.md
+ * D77, D161). A note is written synchronously — durable before start()
  * returns — so a process that exits at once (process.exit(), a crash, a kill)
  * still leaves its run behind; the stores write asynchronously and could not
- * have. The 'exit' handler adds the exit code, also synchronously. The process
- * removes its note once the run's end (RunPublished, or RunErrored at exit) is
- * durable in the store; a note whose process is gone is settled by the next
- * writer that opens the store (settleRunsLeftOpen), through the ordinary
- * append path: under the writer lock, on the run's hash chain.
+ * have. The 'exit' handler adds the exit code, also synchronously. Once the
+ * run's end (RunPublished, or RunErrored at exit) is durable in the store, the
+ * note's file becomes free: the next run this process starts is noted in it,
+ * rewritten in place with one fdatasync (a sweep's run pays no file creation,
+ * rename, directory fsync or unlink); close(), or the process's exit, removes
+ * the free files. A
+ * note whose process is gone is settled by the next writer that opens the
+ * store (settleRunsLeftOpen), through the ordinary append path: under the
+ * writer lock, on the run's hash chain; a note naming a run already ended
+ * needs nothing there.
  */
 export class OpenRunNotes {
-  constructor(readonly directory: string) {}
+  /** This instance's note files: the run each notes, or free. */
+  private readonly slots: Slot[] = [];
+  /** Where the notes last listed by leftByGoneProcesses lie, by run id (remove() deletes them). */
+  private readonly listed = new Map<string, string>();
 
-  private path(runId: string): string {
-    return join(this.directory, `${runId}${SUFFIX}`);
-  }
+  constructor(readonly directory: string) {}
 
   /** Note a run this process has just started (before any of it is written to the store). */
   write(run: Omit<OpenRunNote, 'process'>): void {
+    const note: OpenRunNote = { ...run, process: { ...thisProcess(), host: hostname() } };
+    const free = this.slots.find((slot) => slot.runId === undefined);
+    if (free) {
+      this.rewrite(free, note);
+      return;
+    }
     // Git ignores the notes (with a hub store, nothing else may make it ignore .dotscience/): a run's code stays clean.
     // Notes name the user, host and pid: the store's modes (every directory the mkdir creates, .dotscience/ too, and each file).
     if (mkdirSync(this.directory, { recursive: true, mode: STORE_DIRECTORY_MODE }) !== undefined) {
       writeFileSync(join(this.directory, '.gitignore'), STORE_GITIGNORE, { mode: STORE_FILE_MODE });
     }
-    const note: OpenRunNote = { ...run, process: { ...thisProcess(), host: hostname() } };
-    writeDurably(this.directory, this.path(run.runId), `${JSON.stringify(note)}\n`);
+    const path = join(this.directory, `${SLOT_PREFIX}${randomUUID()}${SUFFIX}`);
+    const text = slotText(note, SLOT_BLOCK);
+    createDurably(this.directory, path, text);
+    this.slots.push({ path, size: Buffer.byteLength(text), runId: run.runId, note });
+    closedAtExit(this);
   }
 
   /** Add the exit code to a run's note (in the process's 'exit' handler: synchronous). */
   noteExit(runId: string, exitCode: number): void {
-    const note = this.read(runId);
-    if (note) writeDurably(this.directory, this.path(runId), `${JSON.stringify({ ...note, exitCode })}\n`);
+    const slot = this.slots.find((s) => s.runId === runId);
+    if (slot?.note) this.rewrite(slot, { ...slot.note, exitCode });
   }
 
-  /** Forget a run whose end is durable in the store. */
+  /** Forget a run whose end is durable in the store: this process's note file of it is free for its next run; a listed note's file is deleted. */
   remove(runId: string): void {
-    try {
-      unlinkSync(this.path(runId));
-    } catch (error) {
-      if (!isMissing(error)) throw error;
+    const slot = this.slots.find((s) => s.runId === runId);
+    if (slot) {
+      slot.runId = undefined;
+      slot.note = undefined;
+      return;
     }
+    unlinkIfThere(this.listed.get(runId) ?? this.path(runId));
+    this.listed.delete(runId);
+  }
+
+  /** Remove this instance's free note files (its open runs keep theirs). A file left behind names an ended run: the next writer removes it. */
+  close(): void {
+    for (const slot of this.slots.filter((s) => s.runId === undefined)) {
+      unlinkIfThere(slot.path);
+      this.slots.splice(this.slots.indexOf(slot), 1);
+    }
+    if (this.slots.length === 0) openAtExit.delete(this);
   }
 
   /** The notes of runs written to `store` whose process is gone; `unreadable` names files that are not notes (left in place). */
@@ -121,29 +169,84 @@ export class OpenRunNotes {
     const notes: OpenRunNote[] = [];
     const unreadable: string[] = [];
     for (const name of names) {
-      const note = this.read(name.slice(0, -SUFFIX.length));
+      const path = join(this.directory, name);
+      // A note file of this process's own (a slot) or one named after its run (as every note was before slots).
+      const note = readNote(path, name.startsWith(SLOT_PREFIX) ? undefined : name.slice(0, -SUFFIX.length));
       if (note === undefined) continue; // removed meanwhile
-      if (note === null) unreadable.push(join(this.directory, name));
-      else if (note.store === store && isGone(note.process)) notes.push(note);
+      if (note === null) unreadable.push(path);
+      else if (note.store === store && isGone(note.process)) {
+        notes.push(note);
+        this.listed.set(note.runId, path);
+      }
     }
     return { notes, unreadable };
   }
 
-  /** The note of `runId`; undefined when there is none, null when the file is not a note. */
-  private read(runId: string): OpenRunNote | null | undefined {
-    let text: string;
+  /** The note file of `runId` as notes were named before slots (a store may still hold some). */
+  private path(runId: string): string {
+    return join(this.directory, `${runId}${SUFFIX}`);
+  }
+
+  /** Rewrite a slot's note in place, durably: one write of the same size and one fdatasync. */
+  private rewrite(slot: Slot, note: OpenRunNote): void {
+    const text = slotText(note, slot.size);
+    const fd = openSync(slot.path, 'r+');
     try {
-      text = readFileSync(this.path(runId), 'utf8');
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
+      writeSync(fd, text, 0);
+      fdatasyncSync(fd);
+    } finally {
+      closeSync(fd);
     }
+    slot.size = Buffer.byteLength(text);
+    slot.runId = note.runId;
+    slot.note = note;
+  }
+}
+
+/** Notes with files, whose free files are removed when the process exits (normally or through process.exit()). */
+const openAtExit = new Set<OpenRunNotes>();
+let exitListened = false;
+
+function closedAtExit(notes: OpenRunNotes): void {
+  if (!exitListened) process.once('exit', closeAllAtExit);
+  exitListened = true;
+  openAtExit.add(notes);
+}
+
+function closeAllAtExit(): void {
+  for (const notes of openAtExit) {
     try {
-      const parsed = OpenRunNoteSchema.safeParse(JSON.parse(text));
-      return parsed.success && parsed.data.runId === runId ? parsed.data : null;
+      notes.close();
     } catch {
-      return null;
+      // A free note file left behind names an ended run: the next writer removes it.
     }
+  }
+  openAtExit.clear();
+  exitListened = false;
+}
+
+function unlinkIfThere(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+  }
+}
+
+/** The note in `path`; undefined when there is none, null when the file is not a note (or not of `runId`, when its name says the run). */
+function readNote(path: string, runId: string | undefined): OpenRunNote | null | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+  try {
+    const parsed = OpenRunNoteSchema.safeParse(JSON.parse(text));
+    return parsed.success && (runId === undefined || parsed.data.runId === runId) ? parsed.data : null;
+  } catch {
+    return null;
   }
 }
 

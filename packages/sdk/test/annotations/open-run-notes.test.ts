@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,19 +26,69 @@ function noteFile(notes: OpenRunNotes, note: OpenRunNote): void {
 }
 
 describe('open-run notes (real files)', () => {
-  it('given a run noted by this process, when notes of gone processes are listed, then it is not among them; its exit code is added and it is removed', () => {
+  /** The note files in the notes' directory (not .gitignore). */
+  function noteFiles(notes: OpenRunNotes): string[] {
+    return readdirSync(notes.directory).filter((n) => n.endsWith('.json'));
+  }
+
+  it('given a run noted by this process, when notes of gone processes are listed, then it is not among them; its exit code is added in its file', () => {
     const notes = new OpenRunNotes(join(mkdtempSync(join(tmpdir(), 'ds-notes-')), 'open-runs'));
     notes.write(run);
     expect(readFileSync(join(notes.directory, '.gitignore'), 'utf8')).toContain('*');
     expect(notes.leftByGoneProcesses(STORE)).toEqual({ notes: [], unreadable: [] });
     notes.noteExit('r1', 3);
-    expect(JSON.parse(readFileSync(join(notes.directory, 'r1.json'), 'utf8'))).toMatchObject({
+    const [file] = noteFiles(notes);
+    expect(JSON.parse(readFileSync(join(notes.directory, file!), 'utf8'))).toMatchObject({
       runId: 'r1',
       exitCode: 3,
       process: { pid: process.pid, host: hostname() },
     });
+  });
+
+  it('given a run whose end is durable (removed), when the process starts its next run, then that run is noted in the same file, of the same size; close() removes the free file', () => {
+    const notes = new OpenRunNotes(join(mkdtempSync(join(tmpdir(), 'ds-notes-')), 'open-runs'));
+    notes.write(run);
+    const [file] = noteFiles(notes);
+    const path = join(notes.directory, file!);
+    const size = statSync(path).size;
     notes.remove('r1');
-    expect(existsSync(join(notes.directory, 'r1.json'))).toBe(false);
+    notes.write({ ...run, runId: 'r2', workload: { script: 'a-much-longer-script-name-than-before.ts' } });
+    expect(noteFiles(notes)).toEqual([file]);
+    expect(statSync(path).size).toBe(size);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ runId: 'r2', workload: { script: 'a-much-longer-script-name-than-before.ts' } });
+    notes.close();
+    expect(noteFiles(notes)).toEqual([file]); // r2 is still open: its note stays
+    notes.remove('r2');
+    notes.close();
+    expect(noteFiles(notes)).toEqual([]);
+  });
+
+  it('given two runs open at once in one process, when each is noted, then each has its own file, and a note longer than a block still reads whole', () => {
+    const notes = new OpenRunNotes(join(mkdtempSync(join(tmpdir(), 'ds-notes-')), 'open-runs'));
+    notes.write(run);
+    notes.write({ ...run, runId: 'r2', workload: { script: 'x'.repeat(6000) } });
+    const read = noteFiles(notes).map((f) => (JSON.parse(readFileSync(join(notes.directory, f), 'utf8')) as OpenRunNote).runId);
+    expect(read.sort()).toEqual(['r1', 'r2']);
+    notes.noteExit('r2', 1);
+    const r2 = noteFiles(notes)
+      .map((f) => JSON.parse(readFileSync(join(notes.directory, f), 'utf8')) as OpenRunNote)
+      .find((n) => n.runId === 'r2');
+    expect(r2).toMatchObject({ exitCode: 1, workload: { script: 'x'.repeat(6000) } });
+  });
+
+  it('given the note file of a gone process that it reused for its runs, when listed and its run removed by the settler, then its run is found and the file deleted', () => {
+    const notes = new OpenRunNotes(join(mkdtempSync(join(tmpdir(), 'ds-notes-')), 'open-runs'));
+    notes.write({ ...run, runId: 'mine' });
+    const pid = deadPid();
+    writeFileSync(
+      join(notes.directory, 'slot-of-a-gone-process.json'),
+      `${JSON.stringify({ ...run, runId: 'reused', process: { pid, host: hostname() } })}\n${' '.repeat(100)}`,
+    );
+    const settler = new OpenRunNotes(notes.directory);
+    expect(settler.leftByGoneProcesses(STORE).notes.map((n) => n.runId)).toEqual(['reused']);
+    settler.remove('reused');
+    expect(existsSync(join(notes.directory, 'slot-of-a-gone-process.json'))).toBe(false);
+    expect(settler.leftByGoneProcesses(STORE).notes).toEqual([]);
   });
 
   it("given notes of an exited process, of another host, of another store and a file that is not a note, when listed for the store, then only the exited process's run of that store is left open and the stray file is named", () => {
