@@ -24,12 +24,27 @@ async function nvidiaGpus(env: Readonly<Record<string, string | undefined>>): Pr
   }
 }
 
+/** The machine as described in this process, by the PATH it looked for nvidia-smi on. */
+const described = new Map<string, Promise<Machine>>();
+
 /**
  * The hardware of this machine: CPU model, core count, memory, and GPUs when nvidia-smi is on
  * the PATH. Without nvidia-smi nothing is spawned (the common case costs a few system calls).
+ * Described once per process and PATH: a sweep's runs all run on the hardware its process
+ * started on (a GPU added meanwhile is seen by the next process).
  */
-export async function describeMachine(env: Readonly<Record<string, string | undefined>>): Promise<Machine> {
-  const cores = cpus();
-  const gpus = await nvidiaGpus(env);
-  return { cpu: cores[0]?.model.trim() ?? 'unknown', cores: cores.length, memoryBytes: totalmem(), ...(gpus === undefined ? {} : { gpus }) };
+export function describeMachine(env: Readonly<Record<string, string | undefined>>): Promise<Machine> {
+  const path = env['PATH'] ?? '';
+  let machine = described.get(path);
+  if (machine === undefined) {
+    machine = (async () => {
+      const cores = cpus();
+      const gpus = await nvidiaGpus(env);
+      return { cpu: cores[0]?.model.trim() ?? 'unknown', cores: cores.length, memoryBytes: totalmem(), ...(gpus === undefined ? {} : { gpus }) };
+    })();
+    if (described.size >= 16) described.clear();
+    described.set(path, machine);
+  }
+  // Each run gets its own copy: what one caller does with it is not another's record.
+  return machine.then((m) => ({ ...m, ...(m.gpus === undefined ? {} : { gpus: [...m.gpus] }) }));
 }
