@@ -64,6 +64,11 @@ export default tseslint.config(
     rules: onlyImports(['zod', 'rxjs', 'node:crypto'], 'core imports only zod, rxjs, node:crypto and its own files: no I/O in the domain.'),
   },
   {
+    // Small, cohesive files in core: none over 300 lines (issue 21), blank lines and comments included.
+    files: ['packages/core/src/**'],
+    rules: { 'max-lines': ['error', { max: 300, skipBlankLines: false, skipComments: false }] },
+  },
+  {
     files: ['packages/adapters-*/src/**'],
     rules: neverImports(['@dotscience/sdk', '@dotscience/cli'], 'adapters depend on core, never on the SDK or the CLI.'),
   },
