@@ -12,6 +12,14 @@ import type { SegmentFile } from './segment-files.js';
 const READ_CHUNK_BYTES = 1024 * 1024;
 
 /**
+ * A run of records shorter than this is read into a buffer of its own size, not a whole chunk: a read of one
+ * stream's few events (the append gate's first look at a stream, a run's page) allocated two 1 MiB chunks
+ * (2 MiB of external memory, which V8 counts towards its next collection) for a few hundred bytes, and a
+ * read of an empty stream allocated them too.
+ */
+const SMALL_RUN_BYTES = 64 * 1024;
+
+/**
  * Yield the committed events at `positions` (ascending) from disk, reading
  * neighbouring records in chunks of up to 1 MiB, checking each checksum.
  * Memory stays bounded by one chunk however large the segments are.
@@ -205,17 +213,26 @@ export async function* readRecordBatches(dir: string, table: EventTable, positio
     }
   };
   const runs = recordRuns(table, positions);
-  let spare: Buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  // Two chunks take turns (one read while the other is decoded), each made when first needed; a run of
+  // less than SMALL_RUN_BYTES is read into a buffer of its own size (see there).
+  let spare: Buffer | undefined;
+  const bufferFor = (run: RecordRun): Buffer => {
+    const length = run.end - run.start;
+    if (length < SMALL_RUN_BYTES) return Buffer.allocUnsafe(length);
+    const chunk = spare ?? Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    spare = undefined;
+    return chunk;
+  };
   let current = runs.next();
-  let loading = current.done ? undefined : load(current.value, Buffer.allocUnsafe(READ_CHUNK_BYTES));
+  let loading = current.done ? undefined : load(current.value, bufferFor(current.value));
   try {
     while (!current.done) {
       const { segment, start, end, positions: run } = current.value;
       const { buf, verifiedEnd } = await loading!;
       const following = runs.next();
-      loading = following.done ? undefined : load(following.value, spare);
+      loading = following.done ? undefined : load(following.value, bufferFor(following.value));
       loading?.catch(() => undefined); // awaited on the next turn or in finally
-      spare = buf;
+      if (buf.length >= SMALL_RUN_BYTES) spare = buf;
       current = following;
       yield new RecordChunk(buf, segment, start, end, run, verifiedEnd);
     }
