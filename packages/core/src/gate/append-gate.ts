@@ -51,15 +51,19 @@ export class AppendGate {
    * checking a whole import admitted so far: it keeps `atHead(admitted, hash)` there) are
    * taken from it, not from the store. `expectedRevision`: the revision the append will
    * be written at only if the stream is still there (the store refuses it otherwise), so a
-   * state kept at that revision is used without reading the store. Returns the state the
-   * events lead to.
+   * state kept at that revision is used without reading the store, and for -1 (a stream the
+   * store must not hold yet: a run's first append) a stream with no kept state starts empty,
+   * unread. Returns the state the events lead to.
    */
   async check(stream: string, events: readonly unknown[], pending?: PendingStreams, expectedRevision?: number): Promise<AdmittedEvents> {
     const proposed = events.every(isEnvelope) ? (events as ProposedEvent[]) : parseAppendedEvents(stream, events);
     let state: StreamGateState;
     try {
       const kept = pending?.has(stream) ? undefined : this.states.get(stream);
-      state = kept !== undefined && kept.revision === expectedRevision ? kept : await this.stateOf(stream, pending);
+      if (kept !== undefined && kept.revision === expectedRevision) state = kept;
+      // A stream the gate knows nothing of, to be written only if the store holds none of it: its empty state, unread.
+      else if (kept === undefined && expectedRevision === -1 && !pending?.has(stream)) state = emptyStreamState(stream);
+      else state = await this.stateOf(stream, pending);
     } catch (error) {
       const first = proposed[0];
       if (!first) throw error;

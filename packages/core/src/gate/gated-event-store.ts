@@ -41,7 +41,8 @@ export class GatedEventStore implements EventStore {
     let admitted;
     try {
       // A numeric expected revision is enforced by the store at the write, so a state kept at it needs no read first.
-      const expected = typeof options?.expectedRevision === 'number' ? options.expectedRevision : undefined;
+      const given = options?.expectedRevision;
+      const expected = typeof given === 'number' ? given : given === 'no_stream' ? -1 : undefined;
       admitted = await this.gate.check(stream, events, undefined, expected);
     } catch (error) {
       if (error instanceof AppendRefusedError) {

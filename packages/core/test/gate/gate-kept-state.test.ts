@@ -37,6 +37,27 @@ describe('the gate keeps stream states for appends that state their expected rev
     expect(revisions).toEqual([0, 1, 2]);
   });
 
+  it("given a stream the gate knows nothing of, when a run's first append expects -1 or 'no_stream', then it is checked from the empty state without reading the stream", async () => {
+    for (const expectedRevision of [-1, 'no_stream'] as const) {
+      const { gated, store } = gatedStore();
+      const counter = countingReads(store);
+      const result = await gated.append(RUN, [proposed(started), proposed(metric('loss', 1, 0))], { expectedRevision });
+      expect(result.events.map((e) => e.revision)).toEqual([0, 1]);
+      expect(counter.reads()).toBe(0);
+    }
+  });
+
+  it('given a stream written behind the gate, when an append the empty state admits expects -1, then the store refuses it and nothing is written', async () => {
+    const { gated, store } = gatedStore();
+    await store.append(RUN, [proposed(started), proposed(metric('loss', 1, 0))]);
+    await expect(gated.append(RUN, [proposed(started)], { expectedRevision: -1 })).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    const revisions: number[] = [];
+    for await (const e of store.readStream(RUN)) revisions.push(e.revision);
+    expect(revisions).toEqual([0, 1]);
+    // The refused append left no state behind: the next append is judged on what the store holds (a second RunStarted is refused).
+    await expect(gated.append(RUN, [proposed(started)], { expectedRevision: 1 })).rejects.toThrow(/RunStarted|started/);
+  });
+
   it('given an append with no numeric expected revision, when checked, then the gate reads what the store recorded since its kept state', async () => {
     const { gated, store } = gatedStore();
     await gated.append(RUN, [proposed(started), proposed(metric('loss', 1, 0))]);
