@@ -67,20 +67,27 @@ export class FsReceiptLedger implements ReceiptLedger {
     });
   }
 
+  /**
+   * Write `text`, then what was queued meanwhile, until nothing is. A loop, not a call of itself per write:
+   * each awaited call kept its frame (and the text it wrote) until the queue ran dry, so under steady load
+   * every receipt line written since was held in memory, and the collector went through them again and again.
+   */
   private async write(file: string, text: string, waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }>): Promise<void> {
-    try {
-      await this.appendMakingDir(file, text);
-      for (const w of waiters) w.resolve();
-    } catch (error) {
-      for (const w of waiters) w.reject(error);
+    for (;;) {
+      try {
+        await this.appendMakingDir(file, text);
+        for (const w of waiters) w.resolve();
+      } catch (error) {
+        for (const w of waiters) w.reject(error);
+      }
+      const next = this.pending.get(file)!;
+      if (next.waiters.length === 0) {
+        this.pending.delete(file);
+        return;
+      }
+      this.pending.set(file, { text: '', waiters: [] });
+      ({ text, waiters } = next);
     }
-    const next = this.pending.get(file)!;
-    if (next.waiters.length === 0) {
-      this.pending.delete(file);
-      return;
-    }
-    this.pending.set(file, { text: '', waiters: [] });
-    await this.write(file, next.text, next.waiters);
   }
 
   /**
