@@ -5,7 +5,7 @@ import type { AppendResult, RecordedEvent } from '@dotscience/core';
 import { appendResult } from '@dotscience/core/store-kit';
 import { syncDirectory } from './atomic-file.js';
 import { DiskFullError, EventLogWriteError, isDiskFull } from './event-store-errors.js';
-import type { LogAnchorWriter } from './log-anchors.js';
+import type { ChainExtension, LogAnchorWriter } from './log-anchors.js';
 import { segmentName } from './segment-files.js';
 import type { StreamIndex } from './stream-index.js';
 import { STORE_FILE_MODE } from '../store-file-modes.js';
@@ -109,25 +109,28 @@ export class GroupCommitLog {
     const durable = batch.some((append) => append.durable);
     const chunks = batch.length === 1 ? batch[0]!.chunks : batch.flatMap((a) => a.chunks);
     let segment = this.index.table.lastSegment?.name ?? segmentName(0);
+    const committed = batch.length === 1 ? batch[0]!.events : batch.flatMap((a) => a.events);
+    let anchoring: ChainExtension;
     try {
       if (!this.fh || this.size >= this.segmentMaxBytes) segment = await this.openTail();
       writeAll(this.fh!.fd, chunks, this.size);
-      if (durable) await this.fh!.datasync();
+      const syncing = durable ? this.fh!.datasync() : undefined;
+      // The log chain over these records is hashed while the disk syncs them, not after (D158).
+      anchoring = this.anchors.extend(committed);
+      await syncing;
     } catch (err) {
       await this.fail(batch, segment, err);
       return;
     }
     let offset = this.size;
-    const committed: RecordedEvent[] = [];
     for (const append of batch) {
       this.index.commitAppend(append.events, offset, append.lengths, append.prints);
       for (const length of append.lengths) offset += length;
-      for (const event of append.events) committed.push(event);
     }
     this.size = offset;
     this.unsynced = !durable;
     // Anchored before any append is answered, so the head a caller asks for next covers its events.
-    this.anchors.commit(committed, durable);
+    this.anchors.commit(anchoring, durable);
     for (const append of batch) append.resolve(appendResult(append.events));
     this.onCommitted(committed);
   }

@@ -81,6 +81,14 @@ async function readAnchorTail(dir: string): Promise<AnchorEntry[]> {
   }
 }
 
+/** A commit's records taken into a copy of the log chain (LogAnchorWriter.extend), with the block lines they complete. */
+export interface ChainExtension {
+  /** The chain the copy was made from: the writer's head when the commit was written. */
+  readonly from: LogChain;
+  readonly chain: LogChain;
+  readonly blocks: readonly string[];
+}
+
 /**
  * The writer's side: keeps the log chain at the committed head and appends the anchor lines
  * of each commit. Anchoring never fails an append: the records are durable before it runs,
@@ -101,7 +109,7 @@ export class LogAnchorWriter {
 
   private constructor(
     private readonly dir: string,
-    private readonly chain: LogChain,
+    private chain: LogChain,
   ) {}
 
   /**
@@ -153,12 +161,27 @@ export class LogAnchorWriter {
   }
 
   /**
-   * Take in a commit's records (in log order) and append its anchor lines. A commit not synced
-   * (deferred) keeps its lines back until a synced one: an anchor never vouches for records a
-   * power cut could still take away.
+   * The chain over a commit's records (in log order), worked out on a copy while the commit's
+   * write and fdatasync are still in flight: pure hashing that would otherwise wait for the
+   * disk and then hold up the commit's answer. Nothing changes here until `commit` takes it in,
+   * once the records hold; a failed write just drops it.
    */
-  commit(events: readonly RecordedEvent[], synced = true): void {
-    this.heldBack.push(...this.chain.addAll(events).map((block) => `b ${block.index} ${block.blockHash}`));
+  extend(events: readonly RecordedEvent[]): ChainExtension {
+    const chain = this.chain.fork();
+    const blocks = chain.addAll(events).map((block) => `b ${block.index} ${block.blockHash}`);
+    chain.head(); // the head's digest too, kept by the chain for synced()
+    return { from: this.chain, chain, blocks };
+  }
+
+  /**
+   * Take in a commit's records (their `extend`, made on the head this writer still holds) and
+   * append its anchor lines. A commit not synced (deferred) keeps its lines back until a synced
+   * one: an anchor never vouches for records a power cut could still take away.
+   */
+  commit(extension: ChainExtension, synced = true): void {
+    if (extension.from !== this.chain) throw new Error('internal: a commit was anchored on a log head that has moved since');
+    this.chain = extension.chain;
+    this.heldBack.push(...extension.blocks);
     if (synced) this.synced();
   }
 

@@ -1,6 +1,6 @@
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AnchorVerifier } from '@dotscience/core';
 import { LOG_BLOCK_RECORDS, logHashOf } from '@dotscience/core/store-kit';
 import { FsEventStore } from '../../src/event-store/index.js';
@@ -76,6 +76,32 @@ describe('FsEventStore anchors', () => {
     expect(await lines(t.dir)).toHaveLength(1);
     expect((await lines(t.dir))[0]).toMatch(/^r 3 [0-9a-f]{64}$/);
     expect((await stat(join(t.dir, ANCHORS_FILE))).mode & 0o777).toBe(0o600);
+    expect((await verdict(t.store)).break).toBeUndefined();
+  });
+
+  it('given a commit whose fdatasync fails (a full disk), then the chain it was hashing while the disk synced is dropped: the head and the lines cover only the commits that held', async () => {
+    await t.store.append('run-a', [metricEvent(0)]);
+    const handle = await open(t.dir, 'r'); // any handle: the prototype every FileHandle shares
+    const fileHandle = Object.getPrototypeOf(handle) as { datasync: () => Promise<void> };
+    await handle.close();
+    const full = Object.assign(new Error('ENOSPC: no space left on device, fdatasync'), { code: 'ENOSPC' });
+    const failing = vi.spyOn(fileHandle, 'datasync').mockRejectedValueOnce(full);
+    try {
+      await expect(
+        t.store.append(
+          'run-b',
+          Array.from({ length: 200 }, (_, i) => metricEvent(i)),
+        ),
+      ).rejects.toThrow(/no space left/);
+    } finally {
+      failing.mockRestore();
+    }
+    expect(t.store.logHead()?.count).toBe(1);
+    await t.store.append('run-c', [metricEvent(0), metricEvent(1)]);
+    const all = await collect(t.store.readAll());
+    expect(all.map((e) => e.stream)).toEqual(['run-a', 'run-c', 'run-c']);
+    expect(t.store.logHead()).toEqual({ count: 3, position: 2, logHash: logHashOf(all.map((e) => e.hash)) });
+    expect((await lines(t.dir, t.store)).at(-1)).toBe(`h 3 ${logHashOf(all.map((e) => e.hash))}`);
     expect((await verdict(t.store)).break).toBeUndefined();
   });
 

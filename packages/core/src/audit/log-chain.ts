@@ -122,6 +122,19 @@ export class LogChain {
     return completed;
   }
 
+  /**
+   * A copy of this chain: records taken into it leave this one as it is (the running
+   * hash is copied, not shared). A writer extends a copy while it does not yet know that
+   * the records will hold, and keeps it only once they do.
+   */
+  fork(): LogChain {
+    const copy = new LogChain({ blocks: this.blocks, blockHash: this.lastBlockHash, hashes: [], position: this.lastPosition });
+    copy.running = this.running.copy();
+    copy.inBlock = this.inBlock;
+    copy.headNow = this.headNow;
+    return copy;
+  }
+
   /** L(count): the head over every record taken in. */
   head(): LogHead {
     if (!this.headNow) {

@@ -131,3 +131,34 @@ describe('LogChain.addAll', () => {
     expect(batched.head()).toEqual(one.head());
   });
 });
+
+describe('LogChain.fork', () => {
+  it('given a fork extended across a block end, then it gives the blocks and head of the chain extended itself, and the chain it came from is unchanged', () => {
+    const h = hashes(LOG_BLOCK_RECORDS + 900);
+    const records = h.map((hash, position) => ({ hash, position }));
+    const chain = new LogChain();
+    chain.addAll(records.slice(0, 700));
+    const before = chain.head();
+    const fork = chain.fork();
+    const forkBlocks = fork.addAll(records.slice(700));
+    expect(chain.head()).toEqual(before);
+    expect(chain.count).toBe(700);
+    const itself = chain.addAll(records.slice(700));
+    expect(forkBlocks).toEqual(itself);
+    expect(forkBlocks).toHaveLength(1);
+    expect(fork.head()).toEqual(chain.head());
+    expect(fork.head()).toEqual({ count: h.length, position: h.length - 1, logHash: logHashOf(h) });
+  });
+
+  it('given a fork taken after a head was asked for, then its head moves with the records taken into it', () => {
+    const h = hashes(10);
+    const chain = new LogChain();
+    chain.addAll(h.slice(0, 4).map((hash, position) => ({ hash, position })));
+    expect(chain.head().logHash).toBe(logHashOf(h.slice(0, 4)));
+    const fork = chain.fork();
+    expect(fork.head().logHash).toBe(logHashOf(h.slice(0, 4)));
+    fork.addAll(h.slice(4).map((hash, k) => ({ hash, position: 4 + k })));
+    expect(fork.head()).toEqual({ count: 10, position: 9, logHash: logHashOf(h) });
+    expect(chain.head().logHash).toBe(logHashOf(h.slice(0, 4)));
+  });
+});
