@@ -43,15 +43,11 @@ export function recordVersion(index: VersionMatching, name: string, ref: Version
     .map(([runId]) => runId);
 }
 
-/** The version a run's input (declared at log position `at`) resolves to, or undefined when none is recorded yet (the run then waits for it). */
-function resolveInput(index: VersionMatching, name: string, key: string, runId: string, at: number): number | undefined {
-  const versionsOfName = ownEntry(index.versions, name);
-  const version = versionsOfName && ownEntry(versionsOfName, key);
-  if (version !== undefined) return version;
+/** The run waits under `name` for content `key`, which its input (declared at log position `at`) read. */
+function wait(index: VersionMatching, name: string, key: string, runId: string, at: number): void {
   const awaitingOfName = ownEntry(index.awaiting, name) ?? putEntry(index.awaiting, name, {});
   const waiting = ownEntry(awaitingOfName, key) ?? putEntry(awaitingOfName, key, {});
   if (!Object.hasOwn(waiting, runId)) putEntry(waiting, runId, at);
-  return undefined;
 }
 
 /**
@@ -74,7 +70,7 @@ export function resolveInputAmong(
     const version = versionsOfName && ownEntry(versionsOfName, key);
     if (version !== undefined) return { name, version };
   }
-  for (const name of names) resolveInput(index, name, key, runId, at);
+  for (const name of names) wait(index, name, key, runId, at);
   return undefined;
 }
 
