@@ -2,7 +2,7 @@ import type { VersionRef } from '../events/catalogue.js';
 import { categoryOf, DEFAULT_PROJECT, idOf, inputStreamIds, versionStreamId } from '../events/streams.js';
 import { ownEntry, putEntry } from './own-keys.js';
 import { defineProjection } from './projection.js';
-import { emptyVersionMatching, recordVersion, resolveInputAmong, stopWaiting, type VersionMatching } from './version-matching.js';
+import { emptyVersionMatching, recordVersion, resolveInputAmong, stopWaitingElsewhere, type VersionMatching } from './version-matching.js';
 import { numberedBy, placeVersionEvent, settleView, sortVersionViews, type VersionNumberedBy } from './version-settlement.js';
 
 export interface DatasetVersionView {
@@ -58,7 +58,7 @@ function addConsumer(target: DatasetVersionView, runId: string): void {
  */
 export const datasetsProjection = defineProjection<DatasetsState>({
   name: 'datasets',
-  version: 3,
+  version: 4,
   initial: { datasets: {}, matching: emptyVersionMatching(), runProjects: {} },
   handlers: {
     RunStarted: (state, e) => {
@@ -92,17 +92,16 @@ export const datasetsProjection = defineProjection<DatasetsState>({
         if (place.kind === 'settles') settleView(view, d.version);
       }
       if (place.kind !== 'present') sortVersionViews(dataset.versions, view);
-      for (const runId of recordVersion(state.matching, key, d.ref, view.version)) {
-        addConsumer(view, runId);
-        for (const other of inputStreamIds(runProjectOf(state, runId), d.name)) if (other !== key) stopWaiting(state.matching, other, d.ref, runId);
-      }
+      const released = recordVersion(state.matching, key, d.ref, view.version);
+      for (const runId of released) addConsumer(view, runId);
+      stopWaitingElsewhere(state.matching, key, d.ref, released, (runId) => inputStreamIds(runProjectOf(state, runId), d.name));
       return state;
     },
     InputDeclared: (state, e) => {
       if (categoryOf(e.stream) !== 'run') return state;
       const runId = idOf(e.stream);
       // The run's project's dataset of that name (D122), or the default project's in a store written before.
-      const found = resolveInputAmong(state.matching, inputStreamIds(runProjectOf(state, runId), e.data.dataset), e.data.version, runId);
+      const found = resolveInputAmong(state.matching, inputStreamIds(runProjectOf(state, runId), e.data.dataset), e.data.version, runId, e.position);
       const view = found === undefined ? undefined : versionOf(state, found.name, found.version);
       if (view) addConsumer(view, runId);
       return state;

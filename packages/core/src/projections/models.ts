@@ -46,9 +46,10 @@ export interface ModelHistoryEntry {
   data: Record<string, JsonValue>;
 }
 
-function entryOf(e: ProjectedEnvelope & { type: string; data: unknown }): ModelHistoryEntry {
+/** The history entry of `e`; `data` when it records less than the event's data. */
+function entryOf(e: ProjectedEnvelope & { type: string; data: unknown }, data = e.data as Record<string, JsonValue>): ModelHistoryEntry {
   const actor = e.meta.actor;
-  return { at: e.recordedAt, by: actor ? `${actor.user}@${actor.host}` : null, type: e.type, data: e.data as Record<string, JsonValue> };
+  return { at: e.recordedAt, by: actor ? `${actor.user}@${actor.host}` : null, type: e.type, data };
 }
 
 /** The model of `name` in `project` (D122): keyed by its stream's id, `<project>:<name>` outside the default project. */
@@ -87,7 +88,7 @@ export const modelsProjection = defineProjection<ModelsState>({
         moveAliases(model, place.view);
       }
       if (place.kind === 'new') {
-        model.history.push(entryOf({ ...e, data: { version: d.version, producedBy: d.producedBy } }));
+        model.history.push(entryOf(e, { version: d.version, producedBy: d.producedBy }));
         const view: ModelVersionView = {
           version: d.version,
           ref: d.ref,

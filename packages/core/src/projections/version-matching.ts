@@ -10,8 +10,12 @@ import { ownEntry, putEntry } from './own-keys.js';
 export interface VersionMatching {
   /** `name`, content key → version number (the latest version with that content). */
   versions: Record<string, Record<string, number>>;
-  /** `name`, content key → runs whose input is waiting for that version. */
-  awaiting: Record<string, Record<string, string[]>>;
+  /**
+   * `name`, content key → the runs whose input is waiting for that version, each with the log position of
+   * its first such input (the order they are released in). Keyed by run, so that adding or dropping a
+   * run does not read the others: thousands of runs may wait for content never recorded as a version (D154).
+   */
+  awaiting: Record<string, Record<string, Record<string, number>>>;
 }
 
 export const emptyVersionMatching = (): VersionMatching => ({ versions: {}, awaiting: {} });
@@ -23,7 +27,7 @@ export function contentKey(ref: VersionRef): string | null {
   return null;
 }
 
-/** Record a version; returns the runs that were waiting for it (their inputs now resolve to it). */
+/** Record a version; returns the runs that were waiting for it (their inputs now resolve to it), in the order they declared them. */
 export function recordVersion(index: VersionMatching, name: string, ref: VersionRef, version: number): string[] {
   const key = contentKey(ref);
   if (key === null) return [];
@@ -33,33 +37,31 @@ export function recordVersion(index: VersionMatching, name: string, ref: Version
   if (!awaitingOfName || !waiting) return [];
   delete awaitingOfName[key];
   if (Object.keys(awaitingOfName).length === 0) delete index.awaiting[name];
-  return waiting;
+  // A run id that reads as an array index is listed first by its object: the positions give the order.
+  return Object.entries(waiting)
+    .sort((a, b) => a[1] - b[1])
+    .map(([runId]) => runId);
 }
 
-/** The version a run's input resolves to, or undefined when none is recorded yet (the run then waits for it). */
-export function resolveInput(index: VersionMatching, name: string, ref: VersionRef, runId: string): number | undefined {
-  const key = contentKey(ref);
-  if (key === null) return undefined;
-  const versionsOfName = ownEntry(index.versions, name);
-  const version = versionsOfName && ownEntry(versionsOfName, key);
-  if (version !== undefined) return version;
+/** The run waits under `name` for content `key`, which its input (declared at log position `at`) read. */
+function wait(index: VersionMatching, name: string, key: string, runId: string, at: number): void {
   const awaitingOfName = ownEntry(index.awaiting, name) ?? putEntry(index.awaiting, name, {});
-  const waiting = ownEntry(awaitingOfName, key) ?? putEntry(awaitingOfName, key, []);
-  if (!waiting.includes(runId)) waiting.push(runId);
-  return undefined;
+  const waiting = ownEntry(awaitingOfName, key) ?? putEntry(awaitingOfName, key, {});
+  if (!Object.hasOwn(waiting, runId)) putEntry(waiting, runId, at);
 }
 
 /**
  * The version a run's input resolves to, among the names it may have (D122: its project's
  * dataset first, then the default project's, where stores written before projects numbered
  * apart keep every project's versions): the first name holding that content; else the run
- * waits under each name, and the first recorded settles it (`stopWaiting` the others).
+ * waits under each name, and the first recorded settles it (`stopWaitingElsewhere`).
  */
 export function resolveInputAmong(
   index: VersionMatching,
   names: readonly string[],
   ref: VersionRef,
   runId: string,
+  at: number,
 ): { name: string; version: number } | undefined {
   const key = contentKey(ref);
   if (key === null) return undefined;
@@ -68,18 +70,36 @@ export function resolveInputAmong(
     const version = versionsOfName && ownEntry(versionsOfName, key);
     if (version !== undefined) return { name, version };
   }
-  for (const name of names) resolveInput(index, name, ref, runId);
+  for (const name of names) wait(index, name, key, runId, at);
   return undefined;
 }
 
-/** The run no longer waits for content `ref` under `name` (its input resolved under another of its names). */
-export function stopWaiting(index: VersionMatching, name: string, ref: VersionRef, runId: string): void {
+/**
+ * The runs `released` by a version recorded under `name` no longer wait for its content under the other names
+ * they may have (`namesOf`): their inputs resolved under `name`. Each name's emptied entries are dropped once.
+ */
+export function stopWaitingElsewhere(
+  index: VersionMatching,
+  name: string,
+  ref: VersionRef,
+  released: readonly string[],
+  namesOf: (runId: string) => readonly string[],
+): void {
   const key = contentKey(ref);
-  const awaitingOfName = ownEntry(index.awaiting, name);
-  const waiting = key === null || !awaitingOfName ? undefined : ownEntry(awaitingOfName, key);
-  if (!waiting || !awaitingOfName || key === null) return;
-  const at = waiting.indexOf(runId);
-  if (at !== -1) waiting.splice(at, 1);
-  if (waiting.length === 0) delete awaitingOfName[key];
-  if (Object.keys(awaitingOfName).length === 0) delete index.awaiting[name];
+  if (key === null) return;
+  const touched = new Set<string>();
+  for (const runId of released) {
+    for (const other of namesOf(runId)) {
+      const awaitingOfName = other === name ? undefined : ownEntry(index.awaiting, other);
+      const waiting = awaitingOfName && ownEntry(awaitingOfName, key);
+      if (!waiting || !Object.hasOwn(waiting, runId)) continue;
+      delete waiting[runId];
+      touched.add(other);
+    }
+  }
+  for (const other of touched) {
+    const awaitingOfName = ownEntry(index.awaiting, other)!;
+    if (Object.keys(ownEntry(awaitingOfName, key)!).length === 0) delete awaitingOfName[key];
+    if (Object.keys(awaitingOfName).length === 0) delete index.awaiting[other];
+  }
 }

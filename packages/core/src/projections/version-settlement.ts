@@ -37,6 +37,9 @@ export interface NumberedVersionEvent {
   numbering?: VersionNumbering;
 }
 
+/** A version not seen yet: one answer for every such event. */
+const NEW_VERSION: { readonly kind: 'new' } = Object.freeze({ kind: 'new' });
+
 /**
  * Where a version event lands among a name's views: `settles` — a view numbered locally
  * that the hub's event (same content, same producing run) now numbers; `present` — a view
@@ -52,11 +55,11 @@ export function placeVersionEvent<V extends NumberedVersionView>(
   const by = numberedBy(event.numbering);
   if (content === null) {
     const same = versions.find((v) => v.version === event.version && v.numbering === by);
-    return same ? { kind: 'present', view: same } : { kind: 'new' };
+    return same ? { kind: 'present', view: same } : NEW_VERSION;
   }
   // The newest view of the same content by the same run (a name holds each once), found without scanning them all.
   const same = newestWithIdentity(versions, content, producer);
-  if (!same) return { kind: 'new' };
+  if (!same) return NEW_VERSION;
   // The hub's event settles a local claim, and its copy of a version recorded before numbering was (an older store's) too.
   const settles = by === 'hub' && (same.numbering === 'local' || (same.numbering === 'recorded' && event.numbering?.settles !== undefined));
   return settles ? { kind: 'settles', view: same } : { kind: 'present', view: same };

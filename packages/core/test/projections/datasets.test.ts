@@ -24,6 +24,17 @@ describe('datasets projection', () => {
     expect((await datasetsOf(h)).census!.versions[0]!.consumedBy).toEqual(['r1']);
   });
 
+  it('when runs wait for a version, then they consume it in the order they declared it, each once, and wait no more under any name', async () => {
+    const h = new History();
+    // Run ids that read as array indices would be listed first by a plain object: the order is the declarations'.
+    for (const runId of ['b', '10', 'a', '9']) await h.start(runId);
+    for (const runId of ['b', '10', 'a', '9', '10']) await h.input(runId, 'census', 'v1 rows');
+    await h.datasetVersion('census', 1, 'v1 rows');
+    const state = (await replay(h.store, datasetsProjection)).state;
+    expect(state.datasets.census!.versions[0]!.consumedBy).toEqual(['b', '10', 'a', '9']);
+    expect(state.matching.awaiting).toEqual({});
+  });
+
   it('when inputs read different contents, then each run consumes the version with its content only', async () => {
     const h = new History();
     await h.datasetVersion('census', 1, 'v1 rows');

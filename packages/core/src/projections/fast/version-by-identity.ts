@@ -22,17 +22,20 @@ export interface IdentifiedVersionView {
 export function newestWithIdentity<V extends IdentifiedVersionView>(versions: readonly V[], content: string, producer: string | null): V | undefined {
   const index = versions.length < SCANNED_BELOW ? undefined : indexOf(versions);
   if (index === undefined || index.ambiguous) return scanFromEnd(versions, content, producer);
-  return index.byContent.get(content)?.get(producer) as V | undefined;
+  return heldWithIdentity(index, content, producer) as V | undefined;
 }
 
 /** Lists this short are scanned: an index would cost more than it saves. */
 const SCANNED_BELOW = 8;
 
 interface IdentityIndex {
-  /** Content → producing run → its view. */
-  byContent: Map<string, Map<string | null, IdentifiedVersionView>>;
-  /** Every view indexed (those without content too): how views added since are told apart. */
-  members: Set<IdentifiedVersionView>;
+  /**
+   * Content → the view holding it, or the views holding it (by different producing runs). Contents rarely
+   * recur, so most entries are one view: no map or set per view (D155).
+   */
+  byContent: Map<string, IdentifiedVersionView | IdentifiedVersionView[]>;
+  /** Indexed views without content (so never looked up by it): how they are told apart from views added since. */
+  uncontented: Set<IdentifiedVersionView>;
   /** How many of the list's entries are indexed. */
   entries: number;
   /** Two views with one identity: the index cannot say which is the newest. */
@@ -59,7 +62,7 @@ function indexOf(versions: readonly IdentifiedVersionView[]): IdentityIndex | un
   if (index.entries === versions.length) return index;
   for (let i = versions.length - 1; i >= 0 && index.entries < versions.length; i--) {
     const view = versions[i]!;
-    if (index.members.has(view)) break;
+    if (holds(index, view)) break;
     add(index, view);
   }
   if (index.entries !== versions.length) {
@@ -70,21 +73,43 @@ function indexOf(versions: readonly IdentifiedVersionView[]): IdentityIndex | un
 }
 
 function indexed(versions: readonly IdentifiedVersionView[]): IdentityIndex {
-  const index: IdentityIndex = { byContent: new Map(), members: new Set(), entries: 0, ambiguous: false };
+  const index: IdentityIndex = { byContent: new Map(), uncontented: new Set(), entries: 0, ambiguous: false };
   for (const view of versions) add(index, view);
   return index;
 }
 
+/** Whether `view` itself is indexed. */
+function holds(index: IdentityIndex, view: IdentifiedVersionView): boolean {
+  const content = contentKey(view.ref);
+  if (content === null) return index.uncontented.has(view);
+  const held = index.byContent.get(content);
+  return held === view || (Array.isArray(held) && held.includes(view));
+}
+
 function add(index: IdentityIndex, view: IdentifiedVersionView): void {
   index.entries++;
-  if (index.members.has(view)) return; // the same view twice in the list: it is the one either way
-  index.members.add(view);
   const content = contentKey(view.ref);
-  if (content === null) return;
-  let byProducer = index.byContent.get(content);
-  if (byProducer === undefined) index.byContent.set(content, (byProducer = new Map()));
-  if (byProducer.has(view.producedBy)) index.ambiguous = true;
-  else byProducer.set(view.producedBy, view);
+  if (content === null) {
+    index.uncontented.add(view);
+    return;
+  }
+  const held = index.byContent.get(content);
+  if (held === undefined) {
+    index.byContent.set(content, view);
+    return;
+  }
+  if (held === view || (Array.isArray(held) && held.includes(view))) return; // the same view twice in the list: it is the one either way
+  const views = Array.isArray(held) ? held : [held];
+  if (views.some((v) => v.producedBy === view.producedBy)) index.ambiguous = true;
+  else views.push(view);
+  if (views !== held) index.byContent.set(content, views);
+}
+
+/** The indexed view of content `content` produced by `producer`. */
+function heldWithIdentity(index: IdentityIndex, content: string, producer: string | null): IdentifiedVersionView | undefined {
+  const held = index.byContent.get(content);
+  if (held === undefined || !Array.isArray(held)) return held?.producedBy === producer ? held : undefined;
+  return held.find((v) => v.producedBy === producer);
 }
 
 function scanFromEnd<V extends IdentifiedVersionView>(versions: readonly V[], content: string, producer: string | null): V | undefined {

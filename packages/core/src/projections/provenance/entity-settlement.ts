@@ -113,10 +113,9 @@ export function placeEntityVersion(index: EntityIndex, versions: EntityVersion[]
   const numbering = numberedBy(event.numbering);
   // Every version's id names an entity of the graph, so an id no entity has is no version's (and the versions need no scan).
   const taken = Object.hasOwn(index.graph.entities, wanted) && versions.some((v) => v.id === wanted);
-  const fields = { version: event.version, ref: event.ref, producedBy: event.producedBy ?? null, numbering };
+  const view: EntityVersion = { version: event.version, ref: event.ref, producedBy: event.producedBy ?? null, numbering, id: wanted };
   if (taken && numbering !== 'local') evict(index, versions, prefix, wanted);
-  const id = taken && numbering === 'local' ? provisionalId(index, prefix, fields) : wanted;
-  const view: EntityVersion = { ...fields, id };
+  if (taken && numbering === 'local') view.id = provisionalId(index, prefix, view);
   versions.push(view);
   return { kind: 'new', view };
 }

@@ -2,7 +2,7 @@ import type { VersionRef } from '../../events/catalogue.js';
 import { categoryOf, DEFAULT_PROJECT, idOf, inputStreamIds, versionStreamId } from '../../events/streams.js';
 import { ownEntry, putEntry } from '../own-keys.js';
 import { defineProjection, type ProjectedEvent } from '../projection.js';
-import { emptyVersionMatching, recordVersion, resolveInputAmong, stopWaiting, type VersionMatching } from '../version-matching.js';
+import { emptyVersionMatching, recordVersion, resolveInputAmong, stopWaitingElsewhere, type VersionMatching } from '../version-matching.js';
 import { entityOfInput, placeEntityVersion, type EntityVersion, type VersionEventFields } from './entity-settlement.js';
 import { emptyProvenanceGraph, relationKey, runActivityId, userAgentId, type ProvEntity, type ProvenanceGraph } from './graph.js';
 
@@ -87,7 +87,7 @@ function onActivity(state: ProvenanceState, e: ProjectedEvent, change: (activity
  */
 export const provenanceProjection = defineProjection<ProvenanceState>({
   name: 'provenance',
-  version: 2,
+  version: 3,
   initial: { graph: emptyProvenanceGraph(), matching: emptyVersionMatching(), usedBy: {}, generatedBy: {}, versions: {} },
   handlers: {
     RunStarted: (state, e) => {
@@ -118,7 +118,7 @@ export const provenanceProjection = defineProjection<ProvenanceState>({
     InputDeclared: (state, e) => {
       if (categoryOf(e.stream) !== 'run') return state;
       const runId = idOf(e.stream);
-      const found = resolveInputAmong(state.matching, inputStreamIds(projectOfRun(state, runId), e.data.dataset), e.data.version, runId);
+      const found = resolveInputAmong(state.matching, inputStreamIds(projectOfRun(state, runId), e.data.dataset), e.data.version, runId, e.position);
       const entity = found && entityOfInput(ownEntry(state.versions, `dataset:${found.name}`), found.version, e.data.version);
       if (entity !== undefined) use(state, runActivityId(runId), entity);
       return state;
@@ -128,10 +128,9 @@ export const provenanceProjection = defineProjection<ProvenanceState>({
       const key = versionStreamId(d.project, d.name);
       const view = placeVersion(state, e, 'dataset', key, d, d.path ?? null, d.name);
       if (!view) return state;
-      for (const runId of recordVersion(state.matching, key, d.ref, view.version)) {
-        use(state, runActivityId(runId), view.id);
-        for (const other of inputStreamIds(projectOfRun(state, runId), d.name)) if (other !== key) stopWaiting(state.matching, other, d.ref, runId);
-      }
+      const released = recordVersion(state.matching, key, d.ref, view.version);
+      for (const runId of released) use(state, runActivityId(runId), view.id);
+      stopWaitingElsewhere(state.matching, key, d.ref, released, (runId) => inputStreamIds(projectOfRun(state, runId), d.name));
       return state;
     },
     ModelVersionCreated: (state, e) => {
