@@ -95,9 +95,13 @@ export class SqliteProvenanceReadModel implements ProvenanceReadModel {
   private latestNamed(name: string): Row[] {
     return this.db()
       .prepare(
-        `SELECT (SELECT l.key FROM projection_entries l WHERE l.record = e.record AND l.a = e.a AND l.b = e.b
-                 ORDER BY json_extract(l.value, '$.version') DESC, l.id LIMIT 1) AS key, MIN(e.id) AS first
-         FROM projection_entries e WHERE e.record = ? AND e.a = ? GROUP BY e.b ORDER BY first`,
+        // One per dataset or model of that name: per kind and per project, its id without `@<version>` (D122).
+        `WITH named AS (
+           SELECT id, key, json_extract(value, '$.version') AS version,
+                  substr(key, 1, length(key) - length('@' || json_extract(value, '$.version'))) AS node
+           FROM projection_entries WHERE record = ? AND a = ?)
+         SELECT (SELECT l.key FROM named l WHERE l.node = n.node ORDER BY l.version DESC, l.id LIMIT 1) AS key, MIN(n.id) AS first
+         FROM named n GROUP BY n.node ORDER BY first`,
       )
       .all(NODES.entities, name)
       .map((row) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { eventSchemas, type EventType, type JsonValue } from '@dotscience/core';
+import { eventSchemas, versionStreamId, type EventType, type JsonValue } from '@dotscience/core';
 import type { InMemoryEventStore } from '@dotscience/core/testing';
 
 /** Names shared by datasets and models (one of each is an object member's name), run indexes and contents, kept few so events meet. */
@@ -19,7 +19,7 @@ const numberingOf = (n: Numbering): object =>
 type Step =
   | { kind: 'start'; run: number; user: 'ada' | 'Bob'; project?: 'churn' | 'fraud' }
   | { kind: 'input'; run: number; name: number; content: number }
-  | { kind: 'dataset'; name: number; version: number; content: number; producedBy: number | null; numbering: Numbering }
+  | { kind: 'dataset'; name: number; version: number; content: number; producedBy: number | null; numbering: Numbering; project?: 'churn' | 'fraud' }
   | { kind: 'model'; name: number; version: number; content: number; producedBy: number; numbering: Numbering }
   | { kind: 'alias'; name: number; alias: 'champion' | 'prod'; version: number | null }
   | { kind: 'tag'; name: number; version: number; value: string | null }
@@ -44,7 +44,16 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   },
   { arbitrary: fc.record({ kind: fc.constant('input' as const), run, name, content }), weight: 3 },
   {
-    arbitrary: fc.record({ kind: fc.constant('dataset' as const), name, version, content, producedBy: fc.option(run, { nil: null }), numbering }),
+    // A dataset of the default project, or of a run's project (D122): inputs resolve by the run's project.
+    arbitrary: fc.record({
+      kind: fc.constant('dataset' as const),
+      name,
+      version,
+      content,
+      producedBy: fc.option(run, { nil: null }),
+      numbering,
+      project: fc.option(fc.constantFrom('churn' as const, 'fraud' as const), { nil: undefined }),
+    }),
     weight: 3,
   },
   { arbitrary: fc.record({ kind: fc.constant('model' as const), name, version, content, producedBy: run, numbering }), weight: 3 },
@@ -83,10 +92,11 @@ function eventOf(s: Step): Event {
       return { stream: `run-${provenanceRunId(s.run)}`, type: 'InputDeclared', data: { path: 'data', dataset: NAMES[s.name], version: ref(s.content) } };
     case 'dataset':
       return {
-        stream: `dataset-${NAMES[s.name]}`,
+        stream: `dataset-${versionStreamId(s.project, NAMES[s.name]!)}`,
         type: 'DatasetVersionCreated',
         data: {
           name: NAMES[s.name],
+          ...(s.project === undefined ? {} : { project: s.project }),
           version: s.version,
           ref: ref(s.content),
           bytes: 10,
