@@ -19,6 +19,7 @@ export const ENTRY_RECORDS = {
   datasets: 'datasets',
   datasetVersions: 'datasets.matching.versions',
   datasetAwaiting: 'datasets.matching.awaiting',
+  datasetRunProjects: 'datasets.runProjects',
   models: 'models',
   entities: 'provenance.entities',
   activities: 'provenance.activities',
@@ -57,6 +58,8 @@ export class ProvenanceStates {
     this.datasets = {
       datasets: entries.record<DatasetView>(ENTRY_RECORDS.datasets),
       matching: { versions: entries.record(ENTRY_RECORDS.datasetVersions), awaiting: entries.record(ENTRY_RECORDS.datasetAwaiting) },
+      // Kept like the rest: a run's input recorded in a later catch-up resolves by the project its start named.
+      runProjects: entries.record<string>(ENTRY_RECORDS.datasetRunProjects),
     };
     this.models = entries.record<ModelView>(ENTRY_RECORDS.models);
     this.provenance = {

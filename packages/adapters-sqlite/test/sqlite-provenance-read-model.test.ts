@@ -198,3 +198,30 @@ describe('the runs and the provenance entries of the file, each under its own ch
     await model.close();
   });
 });
+
+describe("a run's project across catch-ups (D122)", () => {
+  it("given a run of project churn caught up alone, when a later catch-up records churn's dataset raw and the run's input of it, then the run consumes churn's raw, as a rebuild says", async () => {
+    const events = provenanceEvents([
+      { kind: 'start', run: 0, user: 'ada', project: 'churn' },
+      { kind: 'dataset', name: 0, version: 1, content: 1, producedBy: null, numbering: 'none', project: 'churn' },
+      { kind: 'input', run: 0, name: 0, content: 1 },
+    ]);
+    const store = new InMemoryEventStore();
+    const file = fileName();
+    await appendProvenance(store, events.slice(0, 1));
+    const first = SqliteRunReadModel.open({ file, events: store });
+    await first.provenance.catchUp();
+    await first.close();
+
+    await appendProvenance(store, events.slice(1));
+    const later = SqliteRunReadModel.open({ file, events: store });
+    await later.provenance.catchUp();
+    expect((await later.provenance.dataset('churn:raw'))!.versions[0]!.consumedBy).toEqual([provenanceRunId(0)]);
+    await later.close();
+
+    const rebuilt = SqliteRunReadModel.open({ file: fileName(), events: store });
+    await rebuilt.provenance.catchUp();
+    expect((await rebuilt.provenance.dataset('churn:raw'))!.versions[0]!.consumedBy).toEqual([provenanceRunId(0)]);
+    await rebuilt.close();
+  });
+});
