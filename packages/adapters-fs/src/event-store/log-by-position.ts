@@ -39,6 +39,9 @@ export class LogByPosition {
       table.base = rows.count;
       const log = new LogByPosition(dir, table, rows);
       if (rows.count > 0 && !(await log.lastCoveredAgrees(rows.count - 1, rows.lastHash!))) throw new NotThisLog();
+      // The header has no crc of its own: its count and hash were just checked against the record, its
+      // segments against the disk; where the last segment ended must be where that record ends.
+      if (table.lastSegmentEnd() !== rows.lastSegmentEnd) throw new NotThisLog();
       const tail = await scanForward(dir, log, segments, rows.lastSegmentEnd, 'reader');
       return { log, tailSize: tail.tailSize };
     } catch (error) {

@@ -136,6 +136,20 @@ describe('FsEventStore opened read-only, by position', () => {
     });
   });
 
+  it("given the snapshot's header naming another end of the last segment (the header has no crc of its own), when opened read-only, then the snapshot is not used", async () => {
+    await fill(0, 20);
+    const path = join(dir, INDEX_SNAPSHOT_FILE);
+    const snapshot = await readFile(path);
+    const header = snapshot.toString('utf8', 8, 8 + snapshot.readUInt32LE(4));
+    const end = /"lastSegmentEnd":(\d+)/.exec(header)![1]!;
+    const moved = String(Number(end) - 1).padStart(end.length, '1');
+    await writeFile(path, Buffer.from(snapshot.toString('latin1').replace(`"lastSegmentEnd":${end}`, `"lastSegmentEnd":${moved}`), 'latin1'));
+    await withReader(async (reader) => {
+      expect(reader.openReport).toMatchObject({ events: 20, indexFromSnapshot: false });
+      expect(verifyChain(await collect(reader.readAll())).ok).toBe(true);
+    });
+  });
+
   it("given a byte of the snapshot's offsets damaged in a block the open does not read, when a read reaches it, then the block's crc refuses it, the log is opened in full and every record reads back", async () => {
     await fill(0, 20_000, { segmentMaxBytes: 1024 * 1024 }, 500);
     const expected = await fullRead((s) => s.readAll());
