@@ -1,5 +1,6 @@
 import { readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain, type RecordedEvent } from '@dotscience/core';
 import { FsEventStore, INDEX_SNAPSHOT_FILE, type FsEventStoreOptions } from '../../src/event-store/index.js';
@@ -136,6 +137,20 @@ describe('FsEventStore opened read-only, by position', () => {
     });
   });
 
+  it('given a snapshot of format 1, when opened read-only, then it is read in full; once a writer has opened and closed the log, a read-only open reads it by position', async () => {
+    await fill(0, 20);
+    const path = join(dir, INDEX_SNAPSHOT_FILE);
+    await writeFile(path, formatOne(await readFile(path)));
+    await withReader(async (reader) => {
+      expect(reader.openReport).toMatchObject({ events: 20, streams: 4, indexFromSnapshot: true });
+    });
+    await fill(20, 20); // a writer's open and close, nothing appended
+    await withReader(async (reader) => {
+      expect(reader.openReport).toMatchObject({ events: 20, streams: undefined, indexFromSnapshot: true });
+      expect(placesOf(await collect(reader.readAll()))).toEqual(await fullRead((s) => s.readAll()));
+    });
+  });
+
   it("given the snapshot's header naming another end of the last segment (the header has no crc of its own), when opened read-only, then the snapshot is not used", async () => {
     await fill(0, 20);
     const path = join(dir, INDEX_SNAPSHOT_FILE);
@@ -164,3 +179,19 @@ describe('FsEventStore opened read-only, by position', () => {
     });
   });
 });
+
+/** The same snapshot in format 1: the streams inside the header, no block crcs (what stores written before D146 hold). */
+function formatOne(snapshot: Buffer): Buffer {
+  const headerLength = snapshot.readUInt32LE(4);
+  const header = JSON.parse(snapshot.toString('utf8', 8, 8 + headerLength)) as { count: number };
+  const columnsAt = 8 + headerLength;
+  const columns = snapshot.subarray(columnsAt, columnsAt + 16 * header.count);
+  const streams = JSON.parse(snapshot.toString('utf8', columnsAt + 16 * header.count + 4 * Math.ceil(header.count / 16_384), snapshot.length - 4)) as unknown;
+  const json = Buffer.from(JSON.stringify({ ...header, format: 1, streams }));
+  const lengthField = Buffer.alloc(4);
+  lengthField.writeUInt32LE(json.length);
+  const body = Buffer.concat([snapshot.subarray(0, 4), lengthField, json, columns]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32LE(crc32(body));
+  return Buffer.concat([body, crc]);
+}
