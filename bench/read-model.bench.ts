@@ -69,6 +69,9 @@ function commandsOf(run: number, lean: boolean): RunCommandInput[] {
 }
 
 /** Appends runs [from, to) (200 at a time, sharing group commits) with the model version each made; returns the events appended. */
+/** Seeding writes without an fdatasync per commit; the store's close makes it durable, as a sweep's last commit would. */
+const SEEDING = { durability: 'deferred' } as const;
+
 async function appendRuns(store: FsEventStore, from: number, to: number, modelVersion: { next: number }, lean = false): Promise<number> {
   let events = 0;
   for (let chunk = from; chunk < to; chunk += 200) {
@@ -77,11 +80,12 @@ async function appendRuns(store: FsEventStore, from: number, to: number, modelVe
       runs.map(async (run) => {
         const runId = `r${run.toString().padStart(7, '0')}`;
         const { events: decided, state } = decideRunBatch(initialRunState(runId), commandsOf(run, lean));
-        const written = await store.append(`run-${runId}`, decided.map(newEvent));
+        const written = await store.append(`run-${runId}`, decided.map(newEvent), SEEDING);
         const head = written.events[written.events.length - 1]!.hash;
         await store.append(
           `run-${runId}`,
           decideRun(state, { kind: 'publish', endedAt: new Date(Date.UTC(2026, 0, 31, 13) + run * 1000).toISOString(), headHash: head }).map(newEvent),
+          SEEDING,
         );
         events += decided.length + 1;
       }),
@@ -98,7 +102,7 @@ async function appendRuns(store: FsEventStore, from: number, to: number, modelVe
         metrics: { loss: Math.sin(run) },
       },
     }));
-    await store.append('model-churn-model', versions.map(newEvent));
+    await store.append('model-churn-model', versions.map(newEvent), SEEDING);
     events += versions.length;
   }
   return events;
@@ -132,7 +136,7 @@ for (const runs of sizes) {
   const label = runs.toLocaleString('en-US');
   try {
     const init = JSON.parse(runCommand(process.execPath, [cli, 'init', '--json'], { cwd: project })) as { store: string };
-    const store = await FsEventStore.open(join(init.store, 'events'));
+    let store = await FsEventStore.open(join(init.store, 'events'));
     const modelVersion = { next: 1 };
     const seeded = Date.now();
     const lean = runs >= LEAN_FROM;
@@ -142,8 +146,9 @@ for (const runs of sizes) {
       `${label} runs: ${events.toLocaleString('en-US')} events seeded in ${seconds.toFixed(1)} s (${Math.round(events / seconds).toLocaleString('en-US')} events/s)` +
         (lean ? ' — lean runs (start, depth, accuracy, publish, model version: 5 events each, not 15)' : ''),
     );
+    // Closed as the process that recorded the runs would be: its index snapshot covers the whole log.
+    await store.close();
     if (SEED_ONLY) {
-      await store.close();
       console.log(`seeded project kept: ${project}`);
       continue;
     }
@@ -183,6 +188,7 @@ for (const runs of sizes) {
       summarise(BENCH, `${name}, ${label} runs: peak memory`, 'MB', [peakMegabytes(args, project)], 1, `read-model.${key}-memory.${runs}`);
     }
     const extra: number[] = [];
+    store = await FsEventStore.open(join(init.store, 'events'));
     for (let round = 0; round < 3; round++) {
       await appendRuns(store, runs + round * 1000, runs + (round + 1) * 1000, modelVersion, lean);
       extra.push(timeCommand(process.execPath, [cli, 'runs'], cwd) / 1000 - medians['runs']!);

@@ -9,6 +9,12 @@ import type { SegmentFile } from './segment-files.js';
  */
 export class EventTable {
   count = 0;
+  /**
+   * The position of the first row held: 0 for every index a writer or a full open builds. A read-only
+   * open by position (log-by-position.ts, docs/decisions.md D146) holds only the rows from some
+   * position on, and adds older ones (`prepend`) when a read asks for them; row `p - base` is position p.
+   */
+  base = 0;
   offset: Uint32Array;
   length: Uint32Array;
   streamOf: Uint32Array;
@@ -34,13 +40,35 @@ export class EventTable {
   }
 
   push(offset: number, length: number, stream: number, idPrint: number): number {
-    if (this.count === this.offset.length) this.grow();
-    const p = this.count++;
-    this.offset[p] = offset;
-    this.length[p] = length;
-    this.streamOf[p] = stream;
-    this.idPrint[p] = idPrint;
-    return p;
+    const row = this.count - this.base;
+    if (row === this.offset.length) this.grow();
+    this.offset[row] = offset;
+    this.length[row] = length;
+    this.streamOf[row] = stream;
+    this.idPrint[row] = idPrint;
+    return this.count++;
+  }
+
+  /**
+   * Hold the rows of positions `from` … `base - 1` too (their offsets and lengths; stream and id
+   * print unknown, 0): a read-only open by position, asked for records older than it holds.
+   */
+  prepend(from: number, offset: Uint32Array, length: Uint32Array): void {
+    const added = this.base - from;
+    if (added <= 0) return;
+    const held = this.count - this.base;
+    const capacity = added + Math.max(held, 1024);
+    const widened = (column: Uint32Array, before?: Uint32Array): Uint32Array => {
+      const c = new Uint32Array(capacity);
+      if (before) c.set(before.subarray(0, added));
+      c.set(column.subarray(0, held), added);
+      return c;
+    };
+    this.offset = widened(this.offset, offset);
+    this.length = widened(this.length, length);
+    this.streamOf = widened(this.streamOf);
+    this.idPrint = widened(this.idPrint);
+    this.base = from;
   }
 
   /** The segment holding `position` (binary search on first positions). */
@@ -63,15 +91,17 @@ export class EventTable {
   lastSegmentEnd(): number {
     const last = this.lastSegment;
     if (!last || this.count === 0 || this.count - 1 < last.firstPosition) return 0;
-    return this.offset[this.count - 1]! + this.length[this.count - 1]!;
+    const row = this.count - 1 - this.base;
+    return this.offset[row]! + this.length[row]!;
   }
 
   columns(): { offset: Uint32Array; length: Uint32Array; streamOf: Uint32Array; idPrint: Uint32Array } {
+    const rows = this.count - this.base;
     return {
-      offset: this.offset.subarray(0, this.count),
-      length: this.length.subarray(0, this.count),
-      streamOf: this.streamOf.subarray(0, this.count),
-      idPrint: this.idPrint.subarray(0, this.count),
+      offset: this.offset.subarray(0, rows),
+      length: this.length.subarray(0, rows),
+      streamOf: this.streamOf.subarray(0, rows),
+      idPrint: this.idPrint.subarray(0, rows),
     };
   }
 

@@ -23,7 +23,8 @@ import { GroupCommitLog } from './group-commit.js';
 import { loadIndexSnapshot, saveIndexSnapshot } from './index-snapshot.js';
 import { LogAnchorWriter, readAnchors } from './log-anchors.js';
 import { LogWatch } from './log-watch.js';
-import { recoverLog, scanForward } from './log-recovery.js';
+import { LogByPosition } from './log-by-position.js';
+import { recoverLog, scanForward, type RecordPlaces } from './log-recovery.js';
 import { eventsOf, readRecordBatches, readRecords, type ChunkVerifier } from './record-reader.js';
 import type { EncodedRecords } from './record-batch.js';
 import { RecordWorker } from './record-worker.js';
@@ -45,7 +46,9 @@ export interface FsEventStoreOptions {
    * Check the checksum of every record on open, also those the index snapshot covers. Default: true for
    * a writer (its recovery vouches for the log it appends to); false read-only, where the open checks
    * the snapshot's last record and each record is checked as it is read (`ds audit verify` reads them
-   * all). docs/decisions.md D115.
+   * all). docs/decisions.md D115. Without it, a read-only open reads the index snapshot by position
+   * only (its header and the blocks of record places a read asks for) until a read asks for a stream:
+   * D146.
    */
   verifyChecksumsOnOpen?: boolean;
   /** Persist the stream index after this many new events, or an eighth of the events it held before if more (and on close). Default 100 000. */
@@ -70,7 +73,8 @@ export interface FsEventStoreOptions {
 /** What `open` found. */
 export interface FsEventStoreOpenReport {
   events: number;
-  streams: number;
+  /** Undefined after a read-only open by position (D146), which does not read which stream each record is in. */
+  streams: number | undefined;
   indexFromSnapshot: boolean;
   truncatedTornTailBytes: number;
 }
@@ -92,6 +96,11 @@ const LOG_MOVED: Outcome = { lookAgainAfter: Promise.resolve() };
 /** The embedded event log: append-only, checksummed segment files in one directory. */
 export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
   private closed = false;
+  /** The stream index: a writer's, or a read-only open's once a read asked for a stream (or when it could not open by position). */
+  private full: StreamIndex | undefined;
+  /** A read-only open by position (D146), until a read asks for a stream. */
+  private byPosition: LogByPosition | undefined;
+  private openingInFull: Promise<StreamIndex> | undefined;
   private rebuilding: Promise<void> | undefined;
   private refreshing: Promise<void> | undefined;
   private snapshotCount: number;
@@ -103,7 +112,7 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
 
   private constructor(
     readonly dir: string,
-    private index: StreamIndex,
+    index: StreamIndex | LogByPosition,
     private tailSize: number,
     private readonly options: FsEventStoreOptions,
     private readonly lock: WriterLock | undefined,
@@ -111,6 +120,8 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     private readonly watch: LogWatch,
     readonly openReport: FsEventStoreOpenReport,
   ) {
+    if (index instanceof LogByPosition) this.byPosition = index;
+    else this.full = index;
     this.snapshotCount = openReport.indexFromSnapshot ? openReport.events : -1;
     this.onWorker = new WorkerSealer(this.worker, options.sealOnWorkerFromEvents ?? 256);
   }
@@ -120,9 +131,16 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     const readOnly = options.readOnly ?? false;
     const lock = readOnly ? undefined : await WriterLock.acquire(join(dir, LOCK_FILE), options.lock);
     try {
+      const verifyChecksums = options.verifyChecksumsOnOpen ?? !readOnly;
+      const byPosition = readOnly && !verifyChecksums ? await LogByPosition.open(dir, join(dir, INDEX_SNAPSHOT_FILE)) : undefined;
+      if (byPosition) {
+        const report = { events: byPosition.log.committedCount, streams: undefined, indexFromSnapshot: true, truncatedTornTailBytes: 0 };
+        const watch = new LogWatch(dir, readOnly, options.pollIntervalMs ?? 1000);
+        return new FsEventStore(dir, byPosition.log, byPosition.tailSize, options, lock, undefined, watch, report);
+      }
       const recovered = await recoverLog(dir, join(dir, INDEX_SNAPSHOT_FILE), {
         role: readOnly ? 'reader' : 'writer',
-        verifyChecksums: options.verifyChecksumsOnOpen ?? !readOnly,
+        verifyChecksums,
         useSnapshot: true,
       });
       const report: FsEventStoreOpenReport = {
@@ -133,6 +151,7 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
       };
       const watch = new LogWatch(dir, readOnly, options.pollIntervalMs ?? 1000);
       const store = new FsEventStore(dir, recovered.index, recovered.tailSize, options, lock, undefined, watch, report);
+      if (recovered.snapshotOutdated) store.snapshotCount = -1; // written again at close, in the current format
       if (!readOnly) store.log = store.newLog(await LogAnchorWriter.resume(dir, recovered.index.table));
       return store;
     } catch (err) {
@@ -147,7 +166,18 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
 
   /** Number of events in the log (committed, i.e. durable). */
   get eventCount(): number {
-    return this.index.committedCount;
+    return this.places.committedCount;
+  }
+
+  /** The stream index (a writer's; a read-only store's once it has opened in full, see `streamIndex`). */
+  private get index(): StreamIndex {
+    if (!this.full) throw new Error('internal: the stream index is read before the log was opened in full');
+    return this.full;
+  }
+
+  /** Where each record is: the stream index, or a read-only open's places by position. */
+  private get places(): RecordPlaces {
+    return this.byPosition ?? this.full!;
   }
 
   async append(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
@@ -288,8 +318,8 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
 
   readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
     this.assertOpen();
-    return this.readPositions(() => {
-      const positions = this.index.stream(stream)?.positions ?? [];
+    return this.readPositions(async () => {
+      const positions = (await this.streamIndex()).stream(stream)?.positions ?? [];
       const from = Math.max(0, options.fromRevision ?? 0);
       const end = options.maxCount === undefined ? positions.length : Math.min(positions.length, from + options.maxCount);
       return positions.slice(from, end);
@@ -298,10 +328,11 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
 
   readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     this.assertOpen();
-    return this.readPositions(() => {
+    return this.readPositions(async () => {
       const from = Math.max(0, options.fromPosition ?? 0);
-      const count = this.index.committedCount;
+      const count = this.places.committedCount;
       const end = options.maxCount === undefined ? count : Math.min(count, from + options.maxCount);
+      if (from < end) await this.placeFrom(from);
       return range(from, end);
     });
   }
@@ -313,9 +344,13 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
       isClosed: () => this.closed,
       catchUp: async () => {
         if (this.readOnly) await this.refresh();
-        return this.index.committedCount;
+        return this.places.committedCount;
       },
-      read: (from, end) => readRecords(this.dir, this.index.table, range(from, end), this.chunkVerifier()),
+      read: (from, end) =>
+        eventsOf(async () => {
+          await this.placeFrom(from);
+          return readRecordBatches(this.dir, this.places.table, range(from, end), this.chunkVerifier());
+        }),
     });
   }
 
@@ -349,8 +384,11 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
       verifyChecksums: true,
       useSnapshot: false,
     });
-    this.index = recovered.index;
+    const byPosition = this.byPosition;
+    this.full = recovered.index;
+    this.byPosition = undefined;
     this.tailSize = recovered.tailSize;
+    await byPosition?.close();
     if (this.log) {
       await this.log.close();
       this.log = this.newLog(await LogAnchorWriter.resume(this.dir, this.index.table));
@@ -367,6 +405,8 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     try {
       while (this.turns.held) await this.turns.held;
       await this.worker.close();
+      await this.openingInFull?.catch(() => undefined);
+      await this.byPosition?.close();
       if (this.log) {
         await this.log.close();
         await this.snapshotting;
@@ -436,14 +476,40 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     return (this.options.now ?? (() => new Date().toISOString()))();
   }
 
-  private readPositions(positions: () => Iterable<number>): AsyncIterable<RecordedEvent> {
+  private readPositions(positions: () => Promise<Iterable<number>>): AsyncIterable<RecordedEvent> {
     return {
       [Symbol.asyncIterator]: () =>
         eventsOf(async () => {
           if (this.readOnly) await this.refresh();
-          return readRecordBatches(this.dir, this.index.table, positions(), this.chunkVerifier());
+          const at = await positions();
+          return readRecordBatches(this.dir, this.places.table, at, this.chunkVerifier());
         }),
     };
+  }
+
+  /** Have the places of every position from `from` on at hand: a read-only open by position reads them from the snapshot, or opens in full when it cannot. */
+  private async placeFrom(from: number): Promise<void> {
+    const byPosition = this.byPosition;
+    if (byPosition && !(await byPosition.placeFrom(from)) && this.byPosition === byPosition) await this.streamIndex();
+  }
+
+  /**
+   * The stream index. A read-only store opened by position opens in full on the first read that
+   * asks for it (a stream's records), as an open without the snapshot's header would: the snapshot
+   * whole, checked by its crc, or the index rebuilt from the records (D146).
+   */
+  private streamIndex(): Promise<StreamIndex> {
+    if (this.full) return Promise.resolve(this.full);
+    this.openingInFull ??= (async () => {
+      const recovered = await recoverLog(this.dir, join(this.dir, INDEX_SNAPSHOT_FILE), { role: 'reader', verifyChecksums: false, useSnapshot: true });
+      const byPosition = this.byPosition;
+      this.full = recovered.index;
+      this.byPosition = undefined;
+      this.tailSize = recovered.tailSize;
+      await byPosition?.close();
+      return recovered.index;
+    })();
+    return this.openingInFull;
   }
 
   /**
@@ -466,7 +532,10 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     this.refreshing ??= (async () => {
       try {
         const onDisk = await listSegments(this.dir);
-        this.tailSize = (await scanForward(this.dir, this.index, onDisk, this.tailSize, 'reader')).tailSize;
+        const places = this.places;
+        const { tailSize } = await scanForward(this.dir, places, onDisk, this.tailSize, 'reader');
+        // Opened in full meanwhile: that index and its tail size are the store's now.
+        if (places === this.places) this.tailSize = tailSize;
       } finally {
         this.refreshing = undefined;
       }

@@ -6,6 +6,7 @@ import { loadIndexSnapshot } from './index-snapshot.js';
 import { decodeRecord, MalformedRecord } from './record-codec.js';
 import { readRecords } from './record-reader.js';
 import { listSegments, scanSegment, type SegmentFile } from './segment-files.js';
+import type { EventTable } from './event-table.js';
 import { StreamIndex } from './stream-index.js';
 
 export interface RecoveryOptions {
@@ -28,6 +29,8 @@ export interface RecoveredLog {
   tailSize: number;
   /** Whether the index came from the snapshot (and only the part after it was scanned). */
   fromSnapshot: boolean;
+  /** The snapshot it came from is of an older format (to be written again). */
+  snapshotOutdated: boolean;
   /** Bytes cut off a torn tail, 0 when none. */
   truncatedBytes: number;
 }
@@ -42,7 +45,20 @@ export async function recoverLog(dir: string, snapshotPath: string, options: Rec
   } else if (snapshot && !(await lastCoveredAgrees(dir, snapshot.index))) snapshot = undefined;
   const index = snapshot?.index ?? new StreamIndex();
   const tail = await scanForward(dir, index, segments, snapshot?.lastSegmentEnd ?? 0, options.role);
-  return { index, tailSize: tail.tailSize, fromSnapshot: snapshot !== undefined, truncatedBytes: tail.truncatedBytes };
+  return {
+    index,
+    tailSize: tail.tailSize,
+    fromSnapshot: snapshot !== undefined,
+    snapshotOutdated: snapshot?.outdated ?? false,
+    truncatedBytes: tail.truncatedBytes,
+  };
+}
+
+/** What a scan of the log adds records to: the stream index, or a read-only open's places by position (LogByPosition). */
+export interface RecordPlaces {
+  readonly table: EventTable;
+  readonly committedCount: number;
+  commit(event: RecordedEvent, offset: number, length: number): void;
 }
 
 /**
@@ -53,7 +69,7 @@ export async function recoverLog(dir: string, snapshotPath: string, options: Rec
  */
 export async function scanForward(
   dir: string,
-  index: StreamIndex,
+  index: RecordPlaces,
   onDisk: readonly SegmentFile[],
   tailSize: number,
   role: 'writer' | 'reader',
@@ -97,7 +113,8 @@ export async function scanForward(
   return { tailSize, truncatedBytes };
 }
 
-async function snapshotFits(dir: string, covered: readonly SegmentFile[], lastEnd: number, onDisk: readonly SegmentFile[]): Promise<boolean> {
+/** Whether a snapshot covering `covered` (the last up to byte `lastEnd`) can describe the segments on disk. */
+export async function snapshotFits(dir: string, covered: readonly SegmentFile[], lastEnd: number, onDisk: readonly SegmentFile[]): Promise<boolean> {
   if (covered.length === 0) return lastEnd === 0;
   if (covered.length > onDisk.length) return false;
   if (!covered.every((s, i) => s.name === onDisk[i]!.name && s.firstPosition === onDisk[i]!.firstPosition)) return false;

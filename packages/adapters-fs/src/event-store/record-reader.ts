@@ -153,15 +153,16 @@ function* recordRuns(table: EventTable, positions: Iterable<number>): Generator<
   let step = iterator.next();
   while (!step.done) {
     const first = step.value;
+    const { base, offset, length } = table; // rows are positions from `base` on (0 but for a read-only open by position)
     const segment = table.segmentOf(first);
-    const start = table.offset[first]!;
-    let end = start + table.length[first]!;
+    const start = offset[first - base]!;
+    let end = start + length[first - base]!;
     const run = [first];
     step = iterator.next();
     while (!step.done) {
       const p = step.value;
-      const o = table.offset[p]!;
-      const next = o + table.length[p]!;
+      const o = offset[p - base]!;
+      const next = o + length[p - base]!;
       if (o !== end || next - start > READ_CHUNK_BYTES || table.segmentOf(p) !== segment) break;
       run.push(p);
       end = next;
