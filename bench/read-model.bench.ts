@@ -68,9 +68,10 @@ function commandsOf(run: number, lean: boolean): RunCommandInput[] {
   ];
 }
 
-/** Appends runs [from, to) (200 at a time, sharing group commits) with the model version each made; returns the events appended. */
 /** Seeding writes without an fdatasync per commit; the store's close makes it durable, as a sweep's last commit would. */
 const SEEDING = { durability: 'deferred' } as const;
+
+/** Appends runs [from, to) (200 at a time, sharing group commits) with the model version each made; returns the events appended. */
 
 async function appendRuns(store: FsEventStore, from: number, to: number, modelVersion: { next: number }, lean = false): Promise<number> {
   let events = 0;
