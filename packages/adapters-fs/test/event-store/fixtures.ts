@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import type { NewEvent } from '@dotscience/core';
-import { FsEventStore, type FsEventStoreOptions } from '../../src/event-store/index.js';
+import { FsEventStore, INDEX_SNAPSHOT_FILE, type FsEventStoreOptions } from '../../src/event-store/index.js';
 
 export function metricEvent(step: number, id: string = randomUUID()): NewEvent {
   return { id, type: 'MetricRecorded', schemaVersion: 1, data: { name: 'loss', value: 1 / (step + 1), step }, meta: {} };
@@ -16,6 +16,19 @@ export async function tempStoreDir(): Promise<{ dir: string; cleanup: () => Prom
 }
 
 /** Damage one byte of a file in place (flip a bit), as a bad disk sector or a stray write would. */
+/** Put in `dir` the index snapshot of another log of `count` single-event appends (streams offset by one from this file's usual). */
+export async function plantSnapshotOfAnotherLog(dir: string, count: number): Promise<void> {
+  const other = await tempStoreDir();
+  try {
+    const store = await FsEventStore.open(other.dir);
+    for (let i = 0; i < count; i++) await store.append(`run-${(i + 1) % 4}`, [metricEvent(i)]);
+    await store.close();
+    await writeFile(join(dir, INDEX_SNAPSHOT_FILE), await readFile(join(other.dir, INDEX_SNAPSHOT_FILE)));
+  } finally {
+    await other.cleanup();
+  }
+}
+
 export async function flipByteOf(path: string, offset: number): Promise<void> {
   const fh = await open(path, 'r+');
   try {

@@ -4,7 +4,7 @@ import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain, type RecordedEvent } from '@dotscience/core';
 import { FsEventStore, INDEX_SNAPSHOT_FILE, type FsEventStoreOptions } from '../../src/event-store/index.js';
-import { collect, flipByteOf, metricEvent, tempStoreDir } from './fixtures.js';
+import { collect, flipByteOf, metricEvent, plantSnapshotOfAnotherLog, tempStoreDir } from './fixtures.js';
 
 /** What a read hands out, to compare two opens' answers. */
 const placesOf = (events: readonly RecordedEvent[]): string[] => events.map((e) => `${e.position} ${e.stream} ${e.revision} ${e.hash}`);
@@ -122,15 +122,7 @@ describe('FsEventStore opened read-only, by position', () => {
 
   it("given another log's snapshot of the same length, when opened read-only, then its last record's hash does not match and the index is built from the records", async () => {
     await fill(0, 20);
-    const other = await tempStoreDir();
-    try {
-      const store = await FsEventStore.open(other.dir);
-      for (let i = 0; i < 20; i++) await store.append(`run-${(i + 1) % 4}`, [metricEvent(i)]);
-      await store.close();
-      await writeFile(join(dir, INDEX_SNAPSHOT_FILE), await readFile(join(other.dir, INDEX_SNAPSHOT_FILE)));
-    } finally {
-      await other.cleanup();
-    }
+    await plantSnapshotOfAnotherLog(dir, 20);
     await withReader(async (reader) => {
       expect(reader.openReport.indexFromSnapshot).toBe(false);
       expect((await collect(reader.readAll())).map((e) => e.stream)).toEqual(Array.from({ length: 20 }, (_, i) => `run-${i % 4}`));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyChain } from '@dotscience/core';
 import { CorruptLogError, FsEventStore, INDEX_SNAPSHOT_FILE } from '../../src/event-store/index.js';
-import { collect, flipByteOf, metricEvent, tempStoreDir } from './fixtures.js';
+import { collect, flipByteOf, metricEvent, plantSnapshotOfAnotherLog, tempStoreDir } from './fixtures.js';
 
 const SEGMENT = 'segment-0000000000000000.log';
 
@@ -69,15 +69,7 @@ describe('FsEventStore recovery on open', () => {
   });
 
   it("given another log's index snapshot in place of this one's, when opened read-only, then the snapshot is not used and every event reads back", async () => {
-    const other = await tempStoreDir();
-    try {
-      const store = await FsEventStore.open(other.dir);
-      for (let i = 0; i < 40; i++) await store.append(`run-${(i + 1) % 4}`, [metricEvent(i)]);
-      await store.close();
-      await writeFile(join(dir, INDEX_SNAPSHOT_FILE), await readFile(join(other.dir, INDEX_SNAPSHOT_FILE)));
-    } finally {
-      await other.cleanup();
-    }
+    await plantSnapshotOfAnotherLog(dir, 40);
     const reader = await FsEventStore.open(dir, { readOnly: true });
     try {
       expect(reader.openReport.indexFromSnapshot).toBe(false);
