@@ -35,6 +35,22 @@ export const ENTRY_RECORDS = {
   entityVersions: 'provenance.versions',
 } as const;
 
+/** An entity entry's version number (null for other entries). */
+export const ENTITY_VERSION_SQL = `json_extract(value, '$.version')`;
+/** An entity entry's node: its id without `@<version>`, the `<kind>:<key>` a bare name resolves per (D122). */
+export const ENTITY_NODE_SQL = `substr(key, 1, length(key) - length('@' || ${ENTITY_VERSION_SQL}))`;
+
+/**
+ * Indexes of the entities by name and node (first recorded first, by row id) and by name, node and version
+ * (latest last): what a bare name resolves to is found in a few index steps, not by reading every version
+ * of the name (a model of 100k versions has 100k entity entries). A query must spell the expressions as
+ * these do, and name the record as a literal, for SQLite to use them.
+ */
+export const ENTITY_INDEXES = `
+CREATE INDEX IF NOT EXISTS projection_entries_entity_nodes ON projection_entries (a, ${ENTITY_NODE_SQL}) WHERE record = '${ENTRY_RECORDS.entities}';
+CREATE INDEX IF NOT EXISTS projection_entries_entity_versions ON projection_entries (a, ${ENTITY_NODE_SQL}, ${ENTITY_VERSION_SQL}) WHERE record = '${ENTRY_RECORDS.entities}';
+`;
+
 /** The projections whose states the entries hold: a change of their version rebuilds the read model. */
 export const PROVENANCE_STATES_VERSION = `d${datasetsProjection.version}m${modelsProjection.version}p${provenanceProjection.version}`;
 

@@ -1,7 +1,7 @@
 import { runsProjection } from '@dotscience/core';
 import { ATTRIBUTE_NAMES } from '@dotscience/core/store-kit';
 import { PROJECTION_ENTRIES_TABLES } from './projection-entries.js';
-import { PROVENANCE_STATES_VERSION } from './provenance-states.js';
+import { ENTITY_INDEXES, PROVENANCE_STATES_VERSION } from './provenance-states.js';
 
 /**
  * The read model's tables. Bump SCHEMA_REVISION when they or the way rows are
@@ -86,6 +86,7 @@ CREATE TABLE IF NOT EXISTS run_data_paths (
   PRIMARY KEY (run, path, cwd)
 ) WITHOUT ROWID;
 ${READ_MODEL_VALUE_INDEX_DDL}
-${PROJECTION_ENTRIES_TABLES}`;
+${PROJECTION_ENTRIES_TABLES}
+${ENTITY_INDEXES}`;
 
 export const READ_MODEL_VALUE_INDEXES = ['runs_newest', 'runs_listed', 'run_fields_by_number', 'run_fields_by_text', 'run_metrics_by_last'] as const;

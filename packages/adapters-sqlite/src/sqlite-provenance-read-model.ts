@@ -11,14 +11,34 @@ import {
   type ProvenanceReadModel,
   type ReadModelCatchUp,
 } from '@dotscience/core';
-import { ENTRY_RECORDS } from './provenance-states.js';
+import { ENTITY_NODE_SQL as NODE, ENTITY_VERSION_SQL as VERSION, ENTRY_RECORDS } from './provenance-states.js';
 
 type Row = { key: string; value: string };
+
+/** The entity entries of the name bound as `$name` (the record spelled out, as ENTITY_INDEXES' condition is). */
+const NAMED = `record = '${ENTRY_RECORDS.entities}' AND a = $name`;
 
 /** Puts rows into a record of a graph in their order (own keys only, whatever the key). */
 function fill(record: Record<string, unknown>, rows: readonly Row[]): void {
   for (const row of rows) Object.defineProperty(record, row.key, { value: JSON.parse(row.value), enumerable: true, writable: true, configurable: true });
 }
+
+/**
+ * The latest entity of each node named `$name` (one per dataset or model of that name: per kind and per project, its id
+ * without `@<version>`, D122), first recorded first. The distinct nodes are stepped through in the index (a name has a
+ * few, a node may have millions of versions), then each one's latest version (ties: the first recorded) and first entry,
+ * through ENTITY_INDEXES.
+ */
+export const LATEST_NAMED_SQL = `WITH RECURSIVE nodes(node) AS (
+   SELECT (SELECT ${NODE} FROM projection_entries WHERE ${NAMED} ORDER BY ${NODE} LIMIT 1)
+   UNION ALL
+   SELECT (SELECT ${NODE} FROM projection_entries WHERE ${NAMED} AND ${NODE} > nodes.node ORDER BY ${NODE} LIMIT 1)
+   FROM nodes WHERE nodes.node IS NOT NULL)
+ SELECT key, value FROM (
+   SELECT (SELECT id FROM projection_entries WHERE ${NAMED} AND ${NODE} = nodes.node ORDER BY ${VERSION} DESC, id LIMIT 1) AS latest,
+          (SELECT id FROM projection_entries WHERE ${NAMED} AND ${NODE} = nodes.node ORDER BY id LIMIT 1) AS first
+   FROM nodes WHERE nodes.node IS NOT NULL)
+ JOIN projection_entries ON id = latest ORDER BY first`;
 
 /** Node records of the provenance graph, by the graph's field. */
 const NODES = { entities: ENTRY_RECORDS.entities, activities: ENTRY_RECORDS.activities, agents: ENTRY_RECORDS.agents } as const;
@@ -93,24 +113,7 @@ export class SqliteProvenanceReadModel implements ProvenanceReadModel {
    * the kinds in the order their first entity was recorded (as the graph lists them).
    */
   private latestNamed(name: string): Row[] {
-    return this.db()
-      .prepare(
-        // One per dataset or model of that name: per kind and per project, its id without `@<version>` (D122).
-        `WITH named AS (
-           SELECT id, key, json_extract(value, '$.version') AS version,
-                  substr(key, 1, length(key) - length('@' || json_extract(value, '$.version'))) AS node
-           FROM projection_entries WHERE record = ? AND a = ?)
-         SELECT (SELECT l.key FROM named l WHERE l.node = n.node ORDER BY l.version DESC, l.id LIMIT 1) AS key, MIN(n.id) AS first
-         FROM named n GROUP BY n.node ORDER BY first`,
-      )
-      .all(NODES.entities, name)
-      .map((row) => {
-        const { key } = row as { key: string };
-        return {
-          key,
-          value: this.db().prepare('SELECT value FROM projection_entries WHERE record = ? AND key = ?').pluck().get(NODES.entities, key) as string,
-        };
-      });
+    return this.db().prepare(LATEST_NAMED_SQL).all({ name }) as Row[];
   }
 
   /** The part of the graph holding the given nodes, the relations among them, in the graph's order. */

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InMemoryEventStore, provenanceReadModelContract } from '@dotscience/core/testing';
 import { SqliteRunReadModel } from '../src/index.js';
+import { LATEST_NAMED_SQL } from '../src/sqlite-provenance-read-model.js';
 import { appendProvenance, LINEAGE_REFS, provenanceEvents, provenanceRunId } from './provenance-history.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ds-provenance-read-model-'));
@@ -223,5 +224,25 @@ describe("a run's project across catch-ups (D122)", () => {
     await rebuilt.provenance.catchUp();
     expect((await rebuilt.provenance.dataset('churn:raw'))!.versions[0]!.consumedBy).toEqual([provenanceRunId(0)]);
     await rebuilt.close();
+  });
+});
+
+describe('a bare name resolved through the entity indexes', () => {
+  it('given a file with models and datasets, when a bare name is resolved, then SQLite searches the entity indexes and scans no entries', async () => {
+    const file = fileName();
+    const model = SqliteRunReadModel.open({ file, events: await storeWith(history.length) });
+    await model.provenance.catchUp();
+    expect(await model.provenance.lineageNode('churn')).toBe('model:churn@3');
+    await model.close();
+
+    const db = new Database(file, { readonly: true });
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${LATEST_NAMED_SQL}`).all({ name: 'churn' }) as Array<{ detail: string }>).map((row) => row.detail);
+    db.close();
+    // Which index SQLite picks for a step depends on the table's size; every step must search by an index, none may scan.
+    const steps = plan.filter((step) => /projection_entries/.test(step));
+    expect(steps).toHaveLength(5);
+    for (const step of steps)
+      expect(step).toMatch(/^SEARCH projection_entries USING (INDEX projection_entries_entity_(nodes|versions) \(a=\?|INTEGER PRIMARY KEY)/);
+    expect(steps.join('\n')).toContain('USING INDEX projection_entries_entity_versions (a=? AND <expr>=?)');
   });
 });
