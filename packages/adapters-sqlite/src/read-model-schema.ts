@@ -35,7 +35,7 @@ CREATE INDEX IF NOT EXISTS runs_newest ON runs (started_ms DESC, started_positio
 CREATE INDEX IF NOT EXISTS runs_listed ON runs (deleted, archived, wrapper);
 CREATE INDEX IF NOT EXISTS run_fields_by_number ON run_fields (field, num) WHERE num IS NOT NULL;
 CREATE INDEX IF NOT EXISTS run_fields_by_text ON run_fields (field, txt);
-CREATE INDEX IF NOT EXISTS run_metrics_by_last ON run_metrics (name, last_num);
+CREATE INDEX IF NOT EXISTS run_metrics_runs_by_last ON run_metrics (name, last_num, run);
 `;
 
 /** The column of `runs` an attribute's value is kept in (as `<column>_num`, `_txt`, `_json`). */
@@ -85,8 +85,10 @@ CREATE TABLE IF NOT EXISTS run_data_paths (
   cwd TEXT NOT NULL,
   PRIMARY KEY (run, path, cwd)
 ) WITHOUT ROWID;
+-- Files of revision 6 have this index without the run column, which made a filter on a metric read a row per match.
+DROP INDEX IF EXISTS run_metrics_by_last;
 ${READ_MODEL_VALUE_INDEX_DDL}
 ${PROJECTION_ENTRIES_TABLES}
 ${ENTITY_INDEXES}`;
 
-export const READ_MODEL_VALUE_INDEXES = ['runs_newest', 'runs_listed', 'run_fields_by_number', 'run_fields_by_text', 'run_metrics_by_last'] as const;
+export const READ_MODEL_VALUE_INDEXES = ['runs_newest', 'runs_listed', 'run_fields_by_number', 'run_fields_by_text', 'run_metrics_runs_by_last'] as const;

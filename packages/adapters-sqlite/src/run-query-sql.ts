@@ -23,29 +23,45 @@ const NUMERIC_COMPARATORS: readonly Comparator[] = ['=', '<', '<=', '>', '>='];
 
 type Columns = ReturnType<FieldSource['columns']>;
 
+/** A condition on a value's columns; `implied`: it holds only where the value is there (num or txt set). */
+interface ValueTest {
+  sql: string;
+  implied: boolean;
+}
+
 class SqlBuilder {
   readonly params: SqlValue[] = [];
   readonly valueTests: Array<(value: FieldValue) => boolean> = [];
+
+  /** @param rid how a condition names the run's row id (`+r.rid`: not as a way into runs). */
+  constructor(private readonly rid: string) {}
 
   param(value: SqlValue): string {
     this.params.push(value);
     return '?';
   }
 
-  /** Runs with a value of `field` that passes `test` (a condition on the value's columns). */
-  some(field: FieldRef, test: (columns: Columns) => string | null): string {
+  /**
+   * Runs with a value of `field` that passes `test` (a condition on the value's columns). A value's three cells are all
+   * null or all set (json always, num and txt where it has them), so a test that needs num or txt set (`implied`) also
+   * says the value is there: its json need not be read (that read is a table lookup per row that an index answers).
+   */
+  some(field: FieldRef, test: (columns: Columns) => ValueTest | null): string {
     const source = fieldSource(field);
     if (source.rows === undefined) {
       const columns = source.columns('r');
       const condition = test(columns);
       // Never NULL (a NOT around it must see false, as around a subquery's IN).
-      return `(${columns.json} IS NOT NULL${condition === null ? '' : ` AND IFNULL(${condition}, 0)`})`;
+      return `(${columns.json} IS NOT NULL${condition === null ? '' : ` AND IFNULL(${condition.sql}, 0)`})`;
     }
     const { table, keyColumn, key } = source.rows;
     const columns = source.columns('f');
     const keyParam = this.param(key); // placeholders are numbered in the order they are written
     const condition = test(columns);
-    return `r.rid IN (SELECT f.run FROM ${table} f WHERE f.${keyColumn} = ${keyParam} AND ${columns.json} IS NOT NULL${condition === null ? '' : ` AND ${condition}`})`;
+    const terms = [`f.${keyColumn} = ${keyParam}`];
+    if (condition === null || !condition.implied) terms.push(`${columns.json} IS NOT NULL`);
+    if (condition !== null) terms.push(condition.sql);
+    return `${this.rid} IN (SELECT f.run FROM ${table} f WHERE ${terms.join(' AND ')})`;
   }
 
   /** Runs without any value of `field`. */
@@ -53,11 +69,11 @@ class SqlBuilder {
     const source = fieldSource(field);
     if (source.rows === undefined) return `${source.columns('r').json} IS NULL`;
     const { table, keyColumn, key } = source.rows;
-    return `r.rid NOT IN (SELECT f.run FROM ${table} f WHERE f.${keyColumn} = ${this.param(key)} AND ${source.columns('f').json} IS NOT NULL)`;
+    return `${this.rid} NOT IN (SELECT f.run FROM ${table} f WHERE f.${keyColumn} = ${this.param(key)} AND ${source.columns('f').json} IS NOT NULL)`;
   }
 
   /** The plain-SQL form of a predicate's value test where one is exact; null where only the closure is. */
-  private plainTest(predicate: Predicate, f: Columns): string | null {
+  private plainTest(predicate: Predicate, f: Columns): ValueTest | null {
     const { domain } = fieldAccess(predicate.field);
     if (predicate.kind === 'null') return null;
     if (predicate.kind === 'compare') {
@@ -65,15 +81,15 @@ class SqlBuilder {
       if ((domain === 'json' && typeof value === 'number') || domain === 'time') {
         const n = numberIn(domain, value);
         if (n === null) return null;
-        if (op === '!=') return `(${f.num} IS NULL OR ${f.num} != ${this.param(n)})`;
-        return NUMERIC_COMPARATORS.includes(op) ? `${f.num} ${op} ${this.param(n)}` : null;
+        if (op === '!=') return { sql: `(${f.num} IS NULL OR ${f.num} != ${this.param(n)})`, implied: false };
+        return NUMERIC_COMPARATORS.includes(op) ? { sql: `${f.num} ${op} ${this.param(n)}`, implied: true } : null;
       }
-      if ((domain === 'text' || domain === 'enum') && op === '=') return `${f.txt} = ${this.param(textIn(domain, String(value)))}`;
+      if ((domain === 'text' || domain === 'enum') && op === '=') return { sql: `${f.txt} = ${this.param(textIn(domain, String(value)))}`, implied: true };
       return null;
     }
     if (predicate.kind === 'in' && domain === 'json' && predicate.values.every((v) => typeof v === 'number')) {
       const list = predicate.values.map((v) => this.param(v as number)).join(', ');
-      return predicate.negated ? `(${f.num} IS NULL OR ${f.num} NOT IN (${list}))` : `${f.num} IN (${list})`;
+      return predicate.negated ? { sql: `(${f.num} IS NULL OR ${f.num} NOT IN (${list}))`, implied: false } : { sql: `${f.num} IN (${list})`, implied: true };
     }
     return null;
   }
@@ -88,7 +104,7 @@ class SqlBuilder {
       const plain = this.plainTest(predicate, f);
       if (plain !== null) return plain;
       this.valueTests.push(test);
-      return `ds_value_test(${this.param(this.valueTests.length - 1)}, ${f.json})`;
+      return { sql: `ds_value_test(${this.param(this.valueTests.length - 1)}, ${f.json})`, implied: false };
     });
     const countOfNone = field.scope === 'metrics' && field.aggregate === 'count';
     return countOfNone && test(0) ? `(${some} OR ${this.none(field)})` : some;
@@ -141,9 +157,15 @@ function orderSql(orderBy: readonly OrderKey[], params: SqlValue[]): { joins: st
   return { joins: joins.join(' '), orderBy: terms.join(', ') };
 }
 
-/** Compiles a query for the runs read model; its answers are those of `runQuery` over the runs projection. */
-export function runQuerySql(query: Query): RunQuerySql {
-  const builder = new SqlBuilder();
+/**
+ * Compiles a query for the runs read model; its answers are those of `runQuery` over the runs projection.
+ * `page`: for a page in the default order (newest first), the conditions on rows of other tables do not offer
+ * SQLite a way into runs by row id, so the page walks runs_newest testing each run's id against the matching ids,
+ * reads only the rows it returns and stops at its limit; by row id SQLite would read the row of every run a first
+ * condition matches (a large table) and sort them. A count, or a page in another order, may go in by row id.
+ */
+export function runQuerySql(query: Query, { page = false }: { page?: boolean } = {}): RunQuerySql {
+  const builder = new SqlBuilder(page && query.orderBy.length === 0 ? '+r.rid' : 'r.rid');
   const { joins, orderBy } = orderSql(query.orderBy, builder.params);
   const where = query.filter === null ? '1' : builder.filter(query.filter);
   return { where, joins, orderBy, params: builder.params, valueTests: builder.valueTests };

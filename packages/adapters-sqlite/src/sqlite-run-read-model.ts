@@ -303,7 +303,7 @@ export class SqliteRunReadModel implements RunReadModel {
 
   private select(request: RunPageRequest, count: boolean): { sql: string; params: Array<string | number> } {
     checkQueryFields(request.query, (name) => this.rows.hasMetric(name));
-    const compiled = runQuerySql(request.query);
+    const compiled = runQuerySql(request.query, { page: !count });
     this.valueTests = compiled.valueTests as ReadonlyArray<(value: unknown) => boolean>;
     // Deleted runs are never listed; archived ones only when asked (`ds runs --archived`), as the runs projection's callers hide them.
     // A count reads runs_listed (deleted, archived, wrapper) alone; a page walks runs_newest in its order
