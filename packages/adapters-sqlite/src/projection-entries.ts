@@ -84,19 +84,21 @@ class RecordEntries {
 
   /** Writes the changed entries (inside the caller's transaction) and forgets them. */
   write(): void {
-    const put = (key: string): void => {
-      const value = this.target[key];
-      const [a, b] = this.ends === undefined ? [null, null] : this.ends(value as never);
-      this.statements.upsert.run(this.name, key, JSON.stringify(value), a, b);
+    // Each entry is rendered once: an entry of a name with many versions is megabytes of JSON, rewritten per batch.
+    const put = (key: string, json: string): void => {
+      const [a, b] = this.ends === undefined ? [null, null] : this.ends(this.target[key] as never);
+      this.statements.upsert.run(this.name, key, json, a, b);
     };
     // Rows removed, or removed and added again (so that they move to the end), then rows changed in place, then new rows in order.
     for (const [key, before] of this.stored) {
       if (before !== null && (!Object.hasOwn(this.target, key) || this.added.has(key))) this.statements.remove.run(this.name, key);
     }
     for (const [key, before] of this.stored) {
-      if (before !== null && Object.hasOwn(this.target, key) && !this.added.has(key) && JSON.stringify(this.target[key]) !== before) put(key);
+      if (before === null || !Object.hasOwn(this.target, key) || this.added.has(key)) continue;
+      const json = JSON.stringify(this.target[key]);
+      if (json !== before) put(key, json);
     }
-    for (const key of this.added) if (Object.hasOwn(this.target, key)) put(key);
+    for (const key of this.added) if (Object.hasOwn(this.target, key)) put(key, JSON.stringify(this.target[key]));
     this.forget();
   }
 
