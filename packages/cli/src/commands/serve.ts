@@ -43,7 +43,7 @@ export function registerServeCommand(program: Command): void {
           printText(
             'error' in outcome
               ? `project ${outcome.project}: its read model could not be prepared (${outcome.error}); its requests will try again`
-              : `project ${outcome.project}: read model ready, ${outcome.runs.toLocaleString('en-US')} run(s) (${(outcome.ms / 1000).toFixed(1)} s)`,
+              : `project ${outcome.project}: read model ready, ${outcome.runs.toLocaleString('en-US')} run(s) (${(outcome.ms / 1000).toFixed(1)} s); log checked for appends (${(outcome.writerMs / 1000).toFixed(1)} s)`,
           ),
       });
       printText(`hub listening on ${hub.url}\n${webApp === undefined ? 'no web UI (run pnpm build:web)' : `web UI at ${hub.url}/ui/`}`);
