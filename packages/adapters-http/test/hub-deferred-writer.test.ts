@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
+import { setTimeout } from 'node:timers/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FsDataStore, FsEventStore } from '@dotscience/adapters-fs';
@@ -112,6 +114,32 @@ describe('a hub that answers reads before its project’s writer is open (D166; 
     expect(await background).toBe(true);
     expect((await appended).status).toBe(200);
     expect(writerOpens).toEqual(['opened']);
+  });
+
+  it('given a request still open (its body not all sent), when the hub is asked to open the writer once it is quiet, then it waits for that request to end; a hub that closes meanwhile stops waiting', async () => {
+    await startHub();
+    const { port } = new URL(url);
+    const open = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: hubPaths.missingObjects(PROJECT),
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    });
+    const answered = new Promise<number>((resolve, reject) => open.on('response', (r) => (r.resume(), resolve(r.statusCode ?? 0))).on('error', reject));
+    open.write('{"digests":');
+    const opening = server!.openWriter(PROJECT, 50);
+    await setTimeout(400);
+    expect(writerOpens).toEqual([]);
+    open.end('[]}');
+    expect(await answered).toBe(200);
+    expect(await opening).toBe(true);
+    expect(writerOpens).toEqual(['opened']);
+
+    const waiting = server!.openWriter(PROJECT, 3_600_000);
+    await server!.close();
+    server = undefined;
+    expect(await waiting).toBe(false);
   });
 
   it('given a byte flipped inside a record the snapshot covers, when the hub starts, then the reads that do not touch that record are answered, and every append is refused naming the damaged segment, nothing written', async () => {

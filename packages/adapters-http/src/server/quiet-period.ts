@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export class QuietPeriod {
   private open = 0;
   private last = performance.now();
-  private stopped = false;
+  private readonly stopped = new AbortController();
 
   constructor(server: Server) {
     server.on('request', (_request, response) => {
@@ -25,15 +25,17 @@ export class QuietPeriod {
 
   /** Resolves once the server has been quiet for `ms` (true), or was stopped first (false). */
   async reached(ms: number): Promise<boolean> {
-    for (;;) {
-      if (this.stopped) return false;
+    const { signal } = this.stopped;
+    while (!signal.aborted) {
       const quietFor = performance.now() - this.last;
       if (this.open === 0 && quietFor >= ms) return true;
-      await sleep(this.open === 0 ? ms - quietFor : ms, undefined, { ref: false });
+      // Woken by stop() at once: a hub that closes does not wait out the period.
+      await sleep(this.open === 0 ? ms - quietFor : ms, undefined, { ref: false, signal }).catch(() => undefined);
     }
+    return false;
   }
 
   stop(): void {
-    this.stopped = true;
+    this.stopped.abort();
   }
 }
