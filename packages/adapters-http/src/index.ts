@@ -3,6 +3,7 @@ export * from './wire/hub-routes.js';
 export * from './tokens/token-registry.js';
 export * from './server/project-stores.js';
 export * from './server/hub-server.js';
+export { DeferredWriterStore, writableEvents } from './server/deferred-writer-store.js';
 export { receiptsKeptIn, type HubReceipts } from './server/hub-context.js';
 export type { HubLimits } from './server/connection-limits.js';
 export { openApiDocument } from './server/openapi.js';

@@ -2,23 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FsEventStore } from '@dotscience/adapters-fs';
-import type { JsonValue } from '@dotscience/core';
 import { hubPaths } from '../src/index.js';
 import { startHub, type RunningHub } from './hub-fixture.js';
+import { AT, event, runStarted } from './run-events.js';
 
 const PROJECT = 'p';
-const AT = '2026-01-01T00:00:00.000Z';
-const event = (type: string, data: JsonValue) => ({ id: randomUUID(), type, schemaVersion: 1, data, meta: {} });
-const runStarted = (runId: string) =>
-  event('RunStarted', {
-    runId,
-    projectId: PROJECT,
-    mode: 'script',
-    workload: { script: 'train.py' },
-    codeVersion: {},
-    environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' },
-    startedAt: AT,
-  });
 
 describe('the hub’s append gate and read side (real hub on 127.0.0.1, gate on as ds serve runs it)', () => {
   let hub: RunningHub;
@@ -38,7 +26,7 @@ describe('the hub’s append gate and read side (real hub on 127.0.0.1, gate on 
     request('POST', hubPaths.stream(PROJECT, stream), { events, ...(expectedRevision === undefined ? {} : { expectedRevision }) });
   /** A published run with depth 3: RunStarted, ParameterRecorded, RunPublished sealing the parameter's hash. */
   const publishedRun = async () => {
-    const first = await append([runStarted(runId), event('ParameterRecorded', { name: 'depth', value: 3 })]);
+    const first = await append([runStarted(runId, PROJECT), event('ParameterRecorded', { name: 'depth', value: 3 })]);
     expect(first.status).toBe(200);
     const seal = await append([event('RunPublished', { endedAt: AT, headHash: first.body.events[1].hash })], 1);
     expect(seal.status).toBe(200);
@@ -59,7 +47,7 @@ describe('the hub’s append gate and read side (real hub on 127.0.0.1, gate on 
   afterEach(() => hub.cleanup());
 
   it('finding 1: given a started run, when a MetricsRecorded with data {"series":"garbage"} is appended, then it is refused 422 naming the event and the rule, nothing is written, and every read route still answers 200 (across a restart)', async () => {
-    expect((await append([runStarted(runId)])).status).toBe(200);
+    expect((await append([runStarted(runId, PROJECT)])).status).toBe(200);
     const poison = event('MetricsRecorded', { series: 'garbage' });
     const refused = await append([poison], 0);
     expect(refused.status).toBe(422);

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsDataStore, FsEventStore } from '@dotscience/adapters-fs';
-import { HubServer, ProjectDirectories, TokenRegistry, type HubServerOptions, type Role } from '../src/index.js';
+import { HubServer, ProjectDirectories, TokenRegistry, writableEvents, type HubServerOptions, type Role } from '../src/index.js';
 
 /** A real hub on 127.0.0.1 (ephemeral port) backed by the fs adapters in a temp directory. */
 export interface RunningHub {
@@ -27,6 +27,8 @@ function projectsUnder(root: string): ProjectDirectories {
     eventsRoot: join(root, 'events'),
     dataRoot: join(root, 'data'),
     openEvents: (dir) => FsEventStore.open(dir),
+    // As ds serve opens them (D166): reads at once by position, the writer on the first append.
+    openReader: (dir) => FsEventStore.open(dir, { readOnly: true }),
     openData: (dir) => new FsDataStore({ directory: dir, workers: 1 }),
   });
 }
@@ -49,7 +51,7 @@ export async function startHub(options: FixtureHubOptions = {}): Promise<Running
     token: async (project, role = 'write') => (await tokens.create(project, role)).token,
     settled: async (project) => {
       const { events } = await projects.open(project);
-      await (events as FsEventStore).readAnchors(); // waits for the lines given so far
+      await ((await writableEvents(events)) as FsEventStore).readAnchors(); // waits for the lines given so far
     },
     restart: async () => {
       await server.close();

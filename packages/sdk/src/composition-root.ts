@@ -420,6 +420,8 @@ export async function composeHubServer(site: HubSite): Promise<{ server: HubServ
     eventsRoot: join(site.directory, 'events'),
     dataRoot: site.dataDirectory,
     openEvents: (dir) => FsEventStore.open(dir),
+    // Reads at once from the log by position; the writer (every covered record checked) opens on the first append (D166).
+    openReader: (dir) => FsEventStore.open(dir, { readOnly: true }),
     openData: (dir) => new FsDataStore({ directory: dir }),
   });
   const server = build({

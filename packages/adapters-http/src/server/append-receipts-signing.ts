@@ -3,6 +3,7 @@ import { isHeadKeepingLog, parseInput, type AppendResult, type EventStore, type 
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import { authenticate } from './access-control.js';
+import { writableEvents } from './deferred-writer-store.js';
 import type { HubContext } from './hub-context.js';
 
 /**
@@ -54,7 +55,8 @@ const RECEIPTS_PAGE = 1000;
 export function registerReceiptRoutes(app: FastifyInstance, context: HubContext): void {
   app.get(hubRoutes.head, async (request, reply) => {
     const { params, stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
-    const receipt = signedHead(context, params.project, stores.events);
+    // The head of the log as its writer checked it, never an unchecked one (D166).
+    const receipt = signedHead(context, params.project, await writableEvents(stores.events));
     if (!receipt) return reply.status(404).send({ code: 'NO_SIGNED_HEAD', message: 'this hub keeps no signing key or its store keeps no log head' });
     return receipt;
   });

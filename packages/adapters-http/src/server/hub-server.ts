@@ -15,6 +15,8 @@ import { openApiDocument } from './openapi.js';
 import type { ProjectStoreProvider } from './project-stores.js';
 import { ProjectReadModel, projectedReadModels, type OpenProjectReadModels } from './project-read-model.js';
 import { RunStreamReader } from './run-stream-reader.js';
+import { writableEvents } from './deferred-writer-store.js';
+import { QuietPeriod } from './quiet-period.js';
 import { registerRunDetailRoutes } from './run-detail-routes.js';
 import { registerWebAppRoutes } from './web-app-routes.js';
 import { registerReadSideRoutes } from './read-side-routes.js';
@@ -55,12 +57,14 @@ export class HubServer {
   private readonly runStreamReaders = new Map<string, RunStreamReader>();
   private readonly gatedStores = new Map<string, EventStore>();
   private readonly context: HubContext;
+  private readonly quiet: QuietPeriod;
 
   constructor(private readonly options: HubServerOptions) {
     const limits = hubLimits(options.limits);
     const bodyLimit = options.bodyLimit ?? 32 * 1024 * 1024;
     this.app = Fastify({ bodyLimit, forceCloseConnections: true, logger: false, clientErrorHandler: answerMalformedRequest, ...serverTimeoutOptions(limits) });
     capConnections(this.app.server, limits);
+    this.quiet = new QuietPeriod(this.app.server);
     guardRequests(this.app, options.tokens, limits, bodyLimit);
     acceptOnlyUtf8Json(this.app);
     this.app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
@@ -114,6 +118,17 @@ export class HubServer {
     return { runs: (await runs.runs({ query: { filter: null, orderBy: [] }, limit: 0, workloads: true, archived: true })).total };
   }
 
+  /**
+   * Open a project's writer (its log checked, the lock between processes taken) once the hub has
+   * been quiet for `quietMs` (no request open or received), so that neither the first append nor a
+   * read waits for it (D166). Fails as that append would; false when the hub closed first.
+   */
+  async openWriter(project: string, quietMs = 0): Promise<boolean> {
+    if (!(await this.quiet.reached(quietMs))) return false;
+    await writableEvents((await this.options.projects.open(project)).events);
+    return true;
+  }
+
   /** Listen on `host:port` (port 0: an ephemeral port); returns the base URL. */
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
     await this.app.listen({ port, host });
@@ -124,6 +139,7 @@ export class HubServer {
 
   /** Stop accepting requests, drop open connections (subscriptions), close every project's stores. */
   async close(): Promise<void> {
+    this.quiet.stop();
     await this.app.close();
     const models = [...this.readModels.values()];
     this.readModels.clear();
@@ -133,8 +149,9 @@ export class HubServer {
 
   private registerRoutes(context: HubContext): void {
     const { app } = this;
-    const openapi = openApiDocument();
-    app.get(hubRoutes.openapi, async () => openapi);
+    // Built on first ask, not at start: its JSON Schemas cost ~25 ms of a cold start's CPU.
+    let openapi: ReturnType<typeof openApiDocument> | undefined;
+    app.get(hubRoutes.openapi, async () => (openapi ??= openApiDocument()));
     app.get(hubRoutes.whoami, async (request) => {
       const access = authenticate(request, this.options.tokens);
       return { project: access.project, role: access.role, tokenId: access.tokenId };
@@ -144,6 +161,8 @@ export class HubServer {
       const { params, stores } = await context.enter(request, wire.StreamParamsSchema, 'write');
       const query = parseInput(wire.AppendQuerySchema, request.query, 'query');
       const body = parseInput(wire.AppendEnvelopeSchema, request.body, 'append body');
+      // No append (nor the gate's check of it) before the project's writer is open and its log checked (D166).
+      await writableEvents(stores.events);
       const result = await appendBody(context.gatedEvents(params.project, stores), params.stream, body);
       const answer = query.answer === 'chain' ? chainOf(result) : query.answer === 'receipts' ? receiptsOf(result) : result;
       const receipt = await receiptOfAppend(request, context, params.project, params.stream, result, stores.events);

@@ -2,6 +2,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DataStore, EventStore, ObjectStorage } from '@dotscience/core';
 import { ProjectIdSchema } from '../wire/wire-schemas.js';
+import { DeferredWriterStore } from './deferred-writer-store.js';
 
 /** The stores of one project on the hub. Projects never share a store. */
 export interface ProjectStores {
@@ -21,7 +22,13 @@ export interface ProjectDirectoriesOptions {
   eventsRoot: string;
   /** Where each project's data objects live: `<dataRoot>/<project>`. */
   dataRoot: string;
+  /** Opens a project's log as its writer (the one appends go through). */
   openEvents(directory: string): Promise<EventStore>;
+  /**
+   * Opens a project's log for reads only, cheaply (no check of every record): given, a project's
+   * reads are answered from it at once and its writer is opened on the first append (D166).
+   */
+  openReader?(directory: string): Promise<EventStore>;
   openData(directory: string): DataStore & ObjectStorage & { close?(): Promise<void> };
 }
 
@@ -44,7 +51,9 @@ export class ProjectDirectories implements ProjectStoreProvider {
         // The hub's own directories are its user's only (0700): a project's log and objects are not for other local users.
         await Promise.all([mkdir(events, { recursive: true, mode: 0o700 }), mkdir(data, { recursive: true, mode: 0o700 })]);
         const store = this.options.openData(data);
-        return { events: await this.options.openEvents(events), data: store, objects: store };
+        const { openEvents, openReader } = this.options;
+        const log = openReader ? new DeferredWriterStore(await openReader(events), () => openEvents(events)) : await openEvents(events);
+        return { events: log, data: store, objects: store };
       })();
       stores.catch(() => this.opened.delete(project));
       this.opened.set(project, stores);

@@ -42,8 +42,8 @@ export function registerServeCommand(program: Command): void {
         onPrepared: (outcome) =>
           printText(
             'error' in outcome
-              ? `project ${outcome.project}: its read model could not be prepared (${outcome.error}); its requests will try again`
-              : `project ${outcome.project}: read model ready, ${outcome.runs.toLocaleString('en-US')} run(s) (${(outcome.ms / 1000).toFixed(1)} s)`,
+              ? `project ${outcome.project}: could not be prepared (${outcome.error}); its reads and appends will try again`
+              : `project ${outcome.project}: read model ready, ${outcome.runs.toLocaleString('en-US')} run(s) (${(outcome.ms / 1000).toFixed(1)} s); log checked for appends (${(outcome.writerMs / 1000).toFixed(1)} s)`,
           ),
       });
       printText(`hub listening on ${hub.url}\n${webApp === undefined ? 'no web UI (run pnpm build:web)' : `web UI at ${hub.url}/ui/`}`);

@@ -23,15 +23,22 @@ export interface RunningHubServer {
   close(): Promise<void>;
 }
 
-/** A project whose read model the hub brought up to date at start-up, or why it could not. */
-export type ProjectPrepared = { project: string; runs: number; ms: number } | { project: string; error: string };
+/**
+ * A project the hub prepared at start-up: its read model brought up to date (`ms` after it began),
+ * then its writer opened, the log checked (`writerMs` after it began); or why either could not be.
+ */
+export type ProjectPrepared = { project: string; runs: number; ms: number; writerMs: number } | { project: string; error: string };
+
+/** How long a hub that just started waits without requests before it opens a project's writer. */
+const WRITER_QUIET_MS = 1000;
 
 /**
  * Start a hub backed by the embedded fs adapters: one FsEventStore and one
  * FsDataStore per project. Once it listens, the projects already in the store are
- * prepared one after another in the background (their stores opened and read models
- * brought up to date), so the first page or query does not wait for a project's whole
- * history to be projected; a request meanwhile shares the work under way. `prepared`
+ * prepared one after another in the background (their logs opened for reads, read models
+ * brought up to date, then their writers opened, each log checked), so the first page or
+ * query waits neither for a project's whole history to be projected nor for its log to be
+ * checked; a request meanwhile shares the work under way (an append waits for the writer). `prepared`
  * settles when that is done (each project's outcome, also given to `onPrepared`); a
  * project that cannot be prepared is reported and still tried again by its requests.
  */
@@ -49,18 +56,33 @@ export async function serveHub(
   let closing = false;
   const prepared = (async () => {
     const outcomes: ProjectPrepared[] = [];
+    const failure = (project: string, error: unknown) => ({ project, error: error instanceof Error ? error.message : String(error) });
+    // Its open holds the event loop for long stretches: not while requests come (an append opens it at once). Undefined: closed first.
+    const writerOpened = async (project: string, read: { runs: number; ms: number; start: number }): Promise<ProjectPrepared | undefined> => {
+      try {
+        if (!(await server.openWriter(project, WRITER_QUIET_MS))) return undefined;
+        return { project, runs: read.runs, ms: read.ms, writerMs: performance.now() - read.start };
+      } catch (error) {
+        return closing ? undefined : failure(project, error);
+      }
+    };
     // A store whose events directory cannot be listed fails every request too, with the reason: nothing to prepare here.
     const existing = await projects.existing().catch(() => []);
+    // Every project's read model first, then their writers (D166), each project reported in turn.
+    const read = new Map<string, { runs: number; ms: number; start: number } | { project: string; error: string }>();
     for (const project of existing) {
-      if (closing) break;
+      if (closing) return outcomes;
       const start = performance.now();
-      let outcome: ProjectPrepared;
       try {
-        outcome = { project, ...(await server.prepare(project)), ms: performance.now() - start };
+        read.set(project, { ...(await server.prepare(project)), ms: performance.now() - start, start });
       } catch (error) {
-        if (closing) break;
-        outcome = { project, error: error instanceof Error ? error.message : String(error) };
+        if (closing) return outcomes;
+        read.set(project, failure(project, error));
       }
+    }
+    for (const [project, prepared] of read) {
+      const outcome = 'error' in prepared ? prepared : await writerOpened(project, prepared);
+      if (outcome === undefined) return outcomes;
       outcomes.push(outcome);
       options.onPrepared?.(outcome);
     }

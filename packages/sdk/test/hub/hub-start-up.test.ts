@@ -32,7 +32,9 @@ describe('a hub started over a store that already holds projects', () => {
       const prepared = await hub.prepared;
       expect(prepared).toEqual(reported);
       expect(prepared.map((p) => p.project)).toEqual(['alpha', 'broken']);
-      expect(prepared[0]).toMatchObject({ project: 'alpha', runs: 2 });
+      // Its read model first, then its writer (every covered record checked, D166).
+      expect(prepared[0]).toMatchObject({ project: 'alpha', runs: 2, ms: expect.any(Number), writerMs: expect.any(Number) });
+      expect((prepared[0] as { ms: number; writerMs: number }).writerMs).toBeGreaterThanOrEqual((prepared[0] as { ms: number }).ms);
       expect(prepared[1]).toMatchObject({ project: 'broken', error: expect.stringContaining(segment) });
 
       const { token } = await (await hubTokens(hubDir)).create('alpha', 'read');
