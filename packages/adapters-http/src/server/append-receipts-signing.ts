@@ -3,21 +3,28 @@ import { isHeadKeepingLog, parseInput, type AppendResult, type EventStore, type 
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import { authenticate } from './access-control.js';
-import type { HubContext } from './hub-context.js';
+import type { HubContext, SignedHead } from './hub-context.js';
 
 /**
- * The signed head of a project's log now, or undefined when its store keeps no head. A head
- * is signed once: the appends one group commit answers share it (an Ed25519 signature costs
- * ~50-200 µs, more than a small append's share of the commit).
+ * The signed head of a project's log now (and its JSON text), or undefined when its store keeps
+ * no head. A head is signed and serialized once: the appends one group commit answers share it
+ * (an Ed25519 signature costs ~50-200 µs, more than a small append's share of the commit).
  */
-function signedHead(context: HubContext, project: string, events: EventStore): SignedReceipt | undefined {
+function signedHead(context: HubContext, project: string, events: EventStore): SignedHead | undefined {
   const head = isHeadKeepingLog(events) ? events.logHead() : undefined;
   if (!head || !context.receipts) return undefined;
   const last = context.signedHeads.get(project);
-  if (last && last.head.count === head.count && last.head.logHash === head.logHash) return last;
-  const signed = context.receipts.sign({ version: 1, project, head, signedAt: new Date().toISOString() });
+  if (last && last.receipt.head.count === head.count && last.receipt.head.logHash === head.logHash) return last;
+  const receipt = context.receipts.sign({ version: 1, project, head, signedAt: new Date().toISOString() });
+  const signed = { receipt, json: JSON.stringify(receipt) };
   context.signedHeads.set(project, signed);
   return signed;
+}
+
+/** An accepted append's receipt, and the JSON text of its signed head (shared by the appends of one commit). */
+export interface AppendReceipt {
+  receipt: SignedReceipt & { append: NonNullable<SignedReceipt['append']> };
+  headJson: string;
 }
 
 /**
@@ -32,7 +39,7 @@ export async function receiptOfAppend(
   stream: string,
   result: AppendResult,
   events: EventStore,
-): Promise<SignedReceipt | undefined> {
+): Promise<AppendReceipt | undefined> {
   const receipts = context.receipts;
   const first = result.events[0];
   const last = result.events.at(-1);
@@ -42,9 +49,9 @@ export async function receiptOfAppend(
   const token = { id: tokenId, ...(label === undefined ? {} : { label }) };
   const head = signedHead(context, project, events);
   if (!head) return undefined;
-  const receipt: SignedReceipt = { ...head, append: { stream, fromRevision: first.revision, toRevision: last.revision, lastHash: last.hash, token } };
+  const receipt = { ...head.receipt, append: { stream, fromRevision: first.revision, toRevision: last.revision, lastHash: last.hash, token } };
   await receipts.record(project, receipt);
-  return receipt;
+  return { receipt, headJson: head.json };
 }
 
 /** Receipts a page holds when the request does not say. */
@@ -54,7 +61,7 @@ const RECEIPTS_PAGE = 1000;
 export function registerReceiptRoutes(app: FastifyInstance, context: HubContext): void {
   app.get(hubRoutes.head, async (request, reply) => {
     const { params, stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
-    const receipt = signedHead(context, params.project, stores.events);
+    const receipt = signedHead(context, params.project, stores.events)?.receipt;
     if (!receipt) return reply.status(404).send({ code: 'NO_SIGNED_HEAD', message: 'this hub keeps no signing key or its store keeps no log head' });
     return receipt;
   });

@@ -35,6 +35,12 @@ export function receiptsKeptIn(signer: ReceiptSigner, ledger: ReceiptLedger): Hu
   };
 }
 
+/** A signed head of a project's log and its JSON text. */
+export interface SignedHead {
+  receipt: SignedReceipt;
+  json: string;
+}
+
 /** What the hub's route modules are given: the request gate, the per-project read sides and stores, and its settings. */
 export interface HubContext {
   /** Parse params (and query/body) with zod, check the token's project and role, open the project's stores. */
@@ -46,7 +52,7 @@ export interface HubContext {
   tokens: TokenRegistry;
   receipts: HubReceipts | undefined;
   /** The last head signed per project (appends answered by one commit share it). */
-  signedHeads: Map<string, SignedReceipt>;
+  signedHeads: Map<string, SignedHead>;
   heartbeatMs: number;
   limits: HubLimits;
 }
