@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SignedReceipt } from '@dotscience/core';
-import { answerWithReceiptJson } from '../src/server/receipt-answer-json.js';
+import { answerWithReceiptJson, receiptJson } from '../src/server/receipt-answer-json.js';
 
 const hex64 = fc.stringMatching(/^[0-9a-f]{64}$/);
 /** Any text, escapes and lone surrogates included: what JSON.stringify must escape the same way on both paths. */
@@ -36,12 +36,14 @@ const answer = fc
   )
   .map((fields) => ({ nextExpectedRevision: 0, ...fields }));
 
-describe('answerWithReceiptJson', () => {
-  it('given any answer, signed head and append, then its text is JSON.stringify of the answer with the receipt, byte for byte', () => {
+describe('receiptJson and answerWithReceiptJson', () => {
+  it('given any answer, signed head and append, then the receipt and the answer with it are JSON.stringify of them, byte for byte', () => {
     fc.assert(
       fc.property(answer, head, append, (a, h, ap) => {
-        const plain = JSON.stringify({ ...a, receipt: { ...h, append: ap } satisfies SignedReceipt });
-        expect(answerWithReceiptJson(JSON.stringify(a), JSON.stringify(h), ap)).toBe(plain);
+        const receipt: SignedReceipt = { ...h, append: ap };
+        const text = receiptJson(JSON.stringify(h), ap);
+        expect(text).toBe(JSON.stringify(receipt));
+        expect(answerWithReceiptJson(JSON.stringify(a), text)).toBe(JSON.stringify({ ...a, receipt }));
       }),
       { numRuns: 3000 },
     );

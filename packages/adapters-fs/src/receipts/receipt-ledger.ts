@@ -55,9 +55,17 @@ export class FsReceiptLedger implements ReceiptLedger {
    * than the write does (D162).
    */
   append(name: string, lines: readonly LedgerLine[]): Promise<void> {
-    if (lines.length === 0) return Promise.resolve();
+    return this.appendJson(
+      name,
+      lines.map((line) => JSON.stringify(line)),
+    );
+  }
+
+  /** Lines given as their JSON text (each `JSON.stringify` of a LedgerLine: one line, no newline), written as `append` writes lines. */
+  appendJson(name: string, lineJsons: readonly string[]): Promise<void> {
+    if (lineJsons.length === 0) return Promise.resolve();
     let text = '';
-    for (const line of lines) text += `${JSON.stringify(line)}\n`;
+    for (const json of lineJsons) text += `${json}\n`;
     const file = this.fileOf(name);
     return new Promise((resolve, reject) => {
       const queued = this.pending.get(file);

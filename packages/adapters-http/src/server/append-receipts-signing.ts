@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isHeadKeepingLog, parseInput, type AppendResult, type EventStore, type SignedReceipt } from '@dotscience/core';
+import { isHeadKeepingLog, parseInput, type AppendResult, type EventStore } from '@dotscience/core';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import { authenticate } from './access-control.js';
 import type { HubContext, SignedHead } from './hub-context.js';
+import { receiptJson } from './receipt-answer-json.js';
 
 /**
  * The signed head of a project's log now (and its JSON text), or undefined when its store keeps
@@ -21,16 +22,11 @@ function signedHead(context: HubContext, project: string, events: EventStore): S
   return signed;
 }
 
-/** An accepted append's receipt, and the JSON text of its signed head (shared by the appends of one commit). */
-export interface AppendReceipt {
-  receipt: SignedReceipt & { append: NonNullable<SignedReceipt['append']> };
-  headJson: string;
-}
-
 /**
- * The receipt of an accepted append: the project's head after it (which covers its events:
- * the store answers an append once its commit is anchored), what it added, and the token the
- * request authenticated with (id and label, never the secret); recorded before it is answered.
+ * The receipt of an accepted append, as JSON text (what the ledger keeps and the answer carries):
+ * the project's head after it (which covers its events: the store answers an append once its
+ * commit is anchored), what it added, and the token the request authenticated with (id and
+ * label, never the secret); recorded before it is answered.
  */
 export async function receiptOfAppend(
   request: FastifyRequest,
@@ -39,7 +35,7 @@ export async function receiptOfAppend(
   stream: string,
   result: AppendResult,
   events: EventStore,
-): Promise<AppendReceipt | undefined> {
+): Promise<string | undefined> {
   const receipts = context.receipts;
   const first = result.events[0];
   const last = result.events.at(-1);
@@ -49,9 +45,10 @@ export async function receiptOfAppend(
   const token = { id: tokenId, ...(label === undefined ? {} : { label }) };
   const head = signedHead(context, project, events);
   if (!head) return undefined;
-  const receipt = { ...head.receipt, append: { stream, fromRevision: first.revision, toRevision: last.revision, lastHash: last.hash, token } };
-  await receipts.record(project, receipt);
-  return { receipt, headJson: head.json };
+  const append = { stream, fromRevision: first.revision, toRevision: last.revision, lastHash: last.hash, token };
+  const json = receiptJson(head.json, append);
+  await receipts.record(project, json);
+  return json;
 }
 
 /** Receipts a page holds when the request does not say. */

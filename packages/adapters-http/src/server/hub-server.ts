@@ -149,10 +149,10 @@ export class HubServer {
       const body = parseInput(wire.AppendEnvelopeSchema, request.body, 'append body');
       const result = await appendBody(context.gatedEvents(params.project, stores), params.stream, body);
       const answer = query.answer === 'chain' ? chainOf(result) : query.answer === 'receipts' ? receiptsOf(result) : result;
-      const signed = await receiptOfAppend(request, context, params.project, params.stream, result, stores.events);
-      if (!signed) return answer;
+      const receipt = await receiptOfAppend(request, context, params.project, params.stream, result, stores.events);
+      if (receipt === undefined) return answer;
       // The answer with its receipt, as fastify would serialize `{ ...answer, receipt }`, the shared head serialized once.
-      return reply.type(JSON_TYPE).send(answerWithReceiptJson(JSON.stringify(answer), signed.headJson, signed.receipt.append));
+      return reply.type(JSON_TYPE).send(answerWithReceiptJson(JSON.stringify(answer), receipt));
     });
 
     app.get(hubRoutes.stream, async (request) => {
