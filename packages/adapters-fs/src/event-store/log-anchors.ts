@@ -22,11 +22,12 @@ import { readRecords } from './record-reader.js';
  */
 export const ANCHORS_FILE = 'anchors.log';
 /**
- * Lines wait this long for the lines of the commits after them before they are written, so a
- * busy log makes one write per few commits, not one per commit (lines are not synced on their
- * own, so the wait changes nothing a crash can leave; `written()` writes at once).
+ * Lines wait this long for the lines of the commits after them before they are written, the lines
+ * given while a write is in flight too: a busy log makes at most one write per this long, not one
+ * per commit, each a trip to the thread pool (D164). Lines are not synced on their own, so the wait
+ * changes nothing a crash can leave; `written()` writes at once.
  */
-const GATHER_LINES_MS = 10;
+const GATHER_LINES_MS = 50;
 /** A resuming writer reads this much of the file's end: more than a block's worth of head lines of one-record commits. */
 const TAIL_BYTES = 256 * 1024;
 const LINE = /^([hbr]) (\d+) ([0-9a-f]{64})$/;
@@ -106,6 +107,8 @@ export class LogAnchorWriter {
   private writing: Promise<void> | undefined;
   /** Set while pending lines gather before a write starts (GATHER_LINES_MS). */
   private gathering: NodeJS.Timeout | undefined;
+  /** Set by `written()`: the write in flight goes on with the lines given after it until none is left. */
+  private flushing = false;
 
   private constructor(
     private readonly dir: string,
@@ -194,10 +197,18 @@ export class LogAnchorWriter {
 
   /** Resolves once every line given so far is in the file (or writing stopped): lines still gathering are written now. */
   written(): Promise<void> {
+    this.flushing = true;
+    const writing = this.startWriting();
+    if (!writing) this.flushing = false;
+    return writing ?? Promise.resolve();
+  }
+
+  /** Start writing the pending lines now, unless a write is in flight; the write in flight, if any. */
+  private startWriting(): Promise<void> | undefined {
     if (this.gathering) clearTimeout(this.gathering);
     this.gathering = undefined;
     if (!this.writing && this.pending !== '') this.writing = this.drain();
-    return this.writing ?? Promise.resolve();
+    return this.writing;
   }
 
   /** Write what is given, then close the file. */
@@ -212,14 +223,21 @@ export class LogAnchorWriter {
   private write(lines: readonly string[]): void {
     if (lines.length === 0 || this.stopped) return;
     this.pending += `${lines.join('\n')}\n`;
-    // A write in flight takes the lines after it; else they gather a moment for the next commits'.
-    if (!this.writing && !this.gathering) this.gathering = setTimeout(() => void this.written(), GATHER_LINES_MS);
+    // Lines gather a moment for the next commits' (a write in flight gathers them after it).
+    if (!this.writing) this.gatherLines();
   }
 
-  /** Write the pending lines, and those given meanwhile, one write after another. */
+  private gatherLines(): void {
+    this.gathering ??= setTimeout(() => void this.startWriting(), GATHER_LINES_MS);
+  }
+
+  /**
+   * Write the pending lines; while `written()` waits, those given meanwhile too, one write after
+   * another. Lines left after it gather for the next write.
+   */
   private async drain(): Promise<void> {
     try {
-      while (this.pending !== '' && !this.stopped) {
+      do {
         const text = Buffer.from(this.pending, 'latin1');
         this.pending = '';
         try {
@@ -231,9 +249,11 @@ export class LogAnchorWriter {
           await this.fh?.close().catch(() => undefined); // already unusable
           this.fh = undefined;
         }
-      }
+      } while (this.flushing && this.pending !== '' && !this.stopped);
     } finally {
       this.writing = undefined;
+      this.flushing = false;
+      if (this.pending !== '' && !this.stopped) this.gatherLines();
     }
   }
 }

@@ -19,7 +19,7 @@ const SUFFIX = '.ndjson';
  * last line after a crash) is skipped and counted.
  */
 export class FsReceiptLedger implements ReceiptLedger {
-  /** Per file: the lines waiting for the write in flight to end, and who waits for them. */
+  /** Per file while a write is due or in flight: the lines not yet handed to a write, and who waits for them. */
   private readonly pending = new Map<string, { text: string; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }>();
   /** The file of each name written so far (a hub writes one project's file again and again). */
   private readonly files = new Map<string, string>();
@@ -44,16 +44,28 @@ export class FsReceiptLedger implements ReceiptLedger {
 
   /**
    * Append lines to the file of `name`; resolves once they are written (to the file, not
-   * synced). Lines given while a write to that file is in flight go together, in the order
-   * given, in the next one: a hub under load writes one file append per batch of answers,
-   * not one per append. The writes are the thread pool's, never this thread's: an append
-   * beside the store's fdatasyncs can wait milliseconds for the file system's journal
-   * (measured: p99.9 2–8 ms, max 19 ms), and the event loop must not wait with it.
+   * synced). Lines given in the same turn of the event loop, or while a write to that file
+   * is in flight, go together, in the order given, in one write: the appends one group
+   * commit answers all record their receipts in the turn it resolves them, so a hub under
+   * load writes one file append per commit, not one per append (nor two: the first
+   * receipt's, then the rest's). The writes are the thread pool's, never this thread's: an
+   * append beside the store's fdatasyncs can wait milliseconds for the file system's journal
+   * (measured: p99.9 2–8 ms, max 19 ms), and the event loop must not wait with it; and each
+   * trip to the thread pool wakes a thread, which on a busy machine costs the event loop more
+   * than the write does (D162).
    */
   append(name: string, lines: readonly LedgerLine[]): Promise<void> {
-    if (lines.length === 0) return Promise.resolve();
+    return this.appendJson(
+      name,
+      lines.map((line) => JSON.stringify(line)),
+    );
+  }
+
+  /** Lines given as their JSON text (each `JSON.stringify` of a LedgerLine: one line, no newline), written as `append` writes lines. */
+  appendJson(name: string, lineJsons: readonly string[]): Promise<void> {
+    if (lineJsons.length === 0) return Promise.resolve();
     let text = '';
-    for (const line of lines) text += `${JSON.stringify(line)}\n`;
+    for (const json of lineJsons) text += `${json}\n`;
     const file = this.fileOf(name);
     return new Promise((resolve, reject) => {
       const queued = this.pending.get(file);
@@ -62,31 +74,31 @@ export class FsReceiptLedger implements ReceiptLedger {
         queued.waiters.push({ resolve, reject });
         return;
       }
-      this.pending.set(file, { text: '', waiters: [] });
-      void this.write(file, text, [{ resolve, reject }]);
+      this.pending.set(file, { text, waiters: [{ resolve, reject }] });
+      // After this turn's callbacks and promise jobs: the receipts of the rest of the commit join this write.
+      setImmediate(() => void this.write(file));
     });
   }
 
   /**
-   * Write `text`, then what was queued meanwhile, until nothing is. A loop, not a call of itself per write:
-   * each awaited call kept its frame (and the text it wrote) until the queue ran dry, so under steady load
-   * every receipt line written since was held in memory, and the collector went through them again and again.
+   * Write the lines pending for `file`, then what was given meanwhile, until nothing is. A loop, not a call of
+   * itself per write: each awaited call kept its frame (and the text it wrote) until the queue ran dry, so under
+   * steady load every receipt line written since was held in memory, and the collector went through them again and again.
    */
-  private async write(file: string, text: string, waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }>): Promise<void> {
+  private async write(file: string): Promise<void> {
     for (;;) {
+      const { text, waiters } = this.pending.get(file)!;
+      if (waiters.length === 0) {
+        this.pending.delete(file);
+        return;
+      }
+      this.pending.set(file, { text: '', waiters: [] });
       try {
         await this.appendMakingDir(file, text);
         for (const w of waiters) w.resolve();
       } catch (error) {
         for (const w of waiters) w.reject(error);
       }
-      const next = this.pending.get(file)!;
-      if (next.waiters.length === 0) {
-        this.pending.delete(file);
-        return;
-      }
-      this.pending.set(file, { text: '', waiters: [] });
-      ({ text, waiters } = next);
     }
   }
 

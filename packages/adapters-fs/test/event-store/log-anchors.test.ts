@@ -39,6 +39,21 @@ describe('FsEventStore anchors', () => {
     expect(report.verifiedRecords).toBe(all.length);
   });
 
+  it('given commits that keep coming while anchor lines are written, then the lines gather, and once written() resolves the file holds the head of every commit in order', async () => {
+    let commits = 0;
+    for (let round = 0; round < 5; round++) {
+      // Each round's commits land while the lines of the rounds before may still be in flight.
+      await Promise.all(Array.from({ length: 20 }, (_, i) => t.store.append(`run-${i}`, [metricEvent(round)]).then(() => commits++)));
+    }
+    const heads = (await lines(t.dir, t.store)).filter((l) => l.startsWith('h '));
+    const counts = heads.map((l) => Number(l.split(' ')[1]));
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    const all = await collect(t.store.readAll());
+    expect(all).toHaveLength(commits);
+    expect(heads.at(-1)).toBe(`h ${all.length} ${logHashOf(all.map((e) => e.hash))}`);
+    expect((await verdict(t.store)).break).toBeUndefined();
+  });
+
   it('given a reopen, then the chain resumes where it was: no line is added, and the next commit chains on', async () => {
     await t.store.append(
       'run-a',

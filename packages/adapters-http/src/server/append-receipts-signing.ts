@@ -1,30 +1,33 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isHeadKeepingLog, parseInput, type AppendResult, type EventStore, type SignedReceipt } from '@dotscience/core';
+import { isHeadKeepingLog, parseInput, type AppendResult, type EventStore } from '@dotscience/core';
 import { hubRoutes } from '../wire/hub-routes.js';
 import * as wire from '../wire/wire-schemas.js';
 import { authenticate } from './access-control.js';
 import { writableEvents } from './deferred-writer-store.js';
-import type { HubContext } from './hub-context.js';
+import type { HubContext, SignedHead } from './hub-context.js';
+import { receiptJson } from './receipt-answer-json.js';
 
 /**
- * The signed head of a project's log now, or undefined when its store keeps no head. A head
- * is signed once: the appends one group commit answers share it (an Ed25519 signature costs
- * ~50-200 µs, more than a small append's share of the commit).
+ * The signed head of a project's log now (and its JSON text), or undefined when its store keeps
+ * no head. A head is signed and serialized once: the appends one group commit answers share it
+ * (an Ed25519 signature costs ~50-200 µs, more than a small append's share of the commit).
  */
-function signedHead(context: HubContext, project: string, events: EventStore): SignedReceipt | undefined {
+function signedHead(context: HubContext, project: string, events: EventStore): SignedHead | undefined {
   const head = isHeadKeepingLog(events) ? events.logHead() : undefined;
   if (!head || !context.receipts) return undefined;
   const last = context.signedHeads.get(project);
-  if (last && last.head.count === head.count && last.head.logHash === head.logHash) return last;
-  const signed = context.receipts.sign({ version: 1, project, head, signedAt: new Date().toISOString() });
+  if (last && last.receipt.head.count === head.count && last.receipt.head.logHash === head.logHash) return last;
+  const receipt = context.receipts.sign({ version: 1, project, head, signedAt: new Date().toISOString() });
+  const signed = { receipt, json: JSON.stringify(receipt) };
   context.signedHeads.set(project, signed);
   return signed;
 }
 
 /**
- * The receipt of an accepted append: the project's head after it (which covers its events:
- * the store answers an append once its commit is anchored), what it added, and the token the
- * request authenticated with (id and label, never the secret); recorded before it is answered.
+ * The receipt of an accepted append, as JSON text (what the ledger keeps and the answer carries):
+ * the project's head after it (which covers its events: the store answers an append once its
+ * commit is anchored), what it added, and the token the request authenticated with (id and
+ * label, never the secret); recorded before it is answered.
  */
 export async function receiptOfAppend(
   request: FastifyRequest,
@@ -33,7 +36,7 @@ export async function receiptOfAppend(
   stream: string,
   result: AppendResult,
   events: EventStore,
-): Promise<SignedReceipt | undefined> {
+): Promise<string | undefined> {
   const receipts = context.receipts;
   const first = result.events[0];
   const last = result.events.at(-1);
@@ -43,9 +46,10 @@ export async function receiptOfAppend(
   const token = { id: tokenId, ...(label === undefined ? {} : { label }) };
   const head = signedHead(context, project, events);
   if (!head) return undefined;
-  const receipt: SignedReceipt = { ...head, append: { stream, fromRevision: first.revision, toRevision: last.revision, lastHash: last.hash, token } };
-  await receipts.record(project, receipt);
-  return receipt;
+  const append = { stream, fromRevision: first.revision, toRevision: last.revision, lastHash: last.hash, token };
+  const json = receiptJson(head.json, append);
+  await receipts.record(project, json);
+  return json;
 }
 
 /** Receipts a page holds when the request does not say. */
@@ -56,7 +60,7 @@ export function registerReceiptRoutes(app: FastifyInstance, context: HubContext)
   app.get(hubRoutes.head, async (request, reply) => {
     const { params, stores } = await context.enter(request, wire.ProjectParamsSchema, 'read');
     // The head of the log as its writer checked it, never an unchecked one (D166).
-    const receipt = signedHead(context, params.project, await writableEvents(stores.events));
+    const receipt = signedHead(context, params.project, await writableEvents(stores.events))?.receipt;
     if (!receipt) return reply.status(404).send({ code: 'NO_SIGNED_HEAD', message: 'this hub keeps no signing key or its store keeps no log head' });
     return receipt;
   });

@@ -6,6 +6,7 @@ import * as wire from '../wire/wire-schemas.js';
 import { authenticate, authorize } from './access-control.js';
 import { chainOf, receiptsOf } from './append-answers.js';
 import { receiptOfAppend, registerReceiptRoutes } from './append-receipts-signing.js';
+import { answerWithReceiptJson } from './receipt-answer-json.js';
 import { capConnections, hubLimits, serverTimeoutOptions, type HubLimits } from './connection-limits.js';
 import { appendBody } from './body-append.js';
 import { answerMalformedRequest, errorResponse, noRoute } from './http-errors.js';
@@ -48,6 +49,8 @@ export interface HubServerOptions {
 }
 
 const DEFAULT_PAGE = 1000;
+/** The content type fastify gives the JSON it serializes. */
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** What every route handler is given: the project's stores once the token was checked against it. */
 /** The hub: JSON/HTTP over a project's event log and data objects, with tokens scoped per project. */
@@ -157,7 +160,7 @@ export class HubServer {
       return { project: access.project, role: access.role, tokenId: access.tokenId };
     });
 
-    app.post(hubRoutes.stream, async (request) => {
+    app.post(hubRoutes.stream, async (request, reply) => {
       const { params, stores } = await context.enter(request, wire.StreamParamsSchema, 'write');
       const query = parseInput(wire.AppendQuerySchema, request.query, 'query');
       const body = parseInput(wire.AppendEnvelopeSchema, request.body, 'append body');
@@ -166,7 +169,9 @@ export class HubServer {
       const result = await appendBody(context.gatedEvents(params.project, stores), params.stream, body);
       const answer = query.answer === 'chain' ? chainOf(result) : query.answer === 'receipts' ? receiptsOf(result) : result;
       const receipt = await receiptOfAppend(request, context, params.project, params.stream, result, stores.events);
-      return receipt ? { ...answer, receipt } : answer;
+      if (receipt === undefined) return answer;
+      // The answer with its receipt, as fastify would serialize `{ ...answer, receipt }`, the shared head serialized once.
+      return reply.type(JSON_TYPE).send(answerWithReceiptJson(JSON.stringify(answer), receipt));
     });
 
     app.get(hubRoutes.stream, async (request) => {

@@ -16,6 +16,12 @@ export interface LedgerLine {
 export interface ReceiptLedger {
   /** Append lines to `name`'s receipts; resolves once they are written. */
   append(name: string, lines: readonly LedgerLine[]): Promise<void>;
+  /**
+   * Append lines given as their JSON text, each `JSON.stringify` of a LedgerLine: the same as
+   * `append` of those lines, for a caller that holds them serialized already (a hub answers
+   * each append with its receipt's JSON and keeps the same text).
+   */
+  appendJson(name: string, lineJsons: readonly string[]): Promise<void>;
   /** `name`'s lines in the order appended (none for a name never written), and how many could not be read. */
   read(name: string): Promise<{ lines: LedgerLine[]; unreadable: number }>;
   /**

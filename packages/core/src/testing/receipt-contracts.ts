@@ -42,6 +42,24 @@ export function receiptLedgerContract(name: string, factory: () => Promise<Recei
       expect(await ledger.read('churn')).toEqual({ lines, unreadable: 0 });
     });
 
+    it('given lines appended as their JSON text, between lines appended as objects, reads them all back in order as append keeps them', async () => {
+      const ledger = await factory();
+      const lines: LedgerLine[] = [
+        { receipt: receipt('churn', 1, 'run-a') },
+        { hub: 'https://hub.example', receipt: receipt('churn', 2, 'run-b') },
+        { receipt: receipt('churn', 3) },
+      ];
+      await ledger.append('churn', lines.slice(0, 1));
+      await ledger.appendJson('churn', []);
+      await ledger.appendJson(
+        'churn',
+        lines.slice(1, 2).map((line) => JSON.stringify(line)),
+      );
+      await ledger.append('churn', lines.slice(2));
+      expect(await ledger.read('churn')).toEqual({ lines, unreadable: 0 });
+      expect(await ledger.readStream('churn', 'run-b')).toEqual(lines.slice(1, 2));
+    });
+
     it('given lines appended at once without waiting, keeps every one of them, in the order of the calls', async () => {
       const ledger = await factory();
       const lines = Array.from({ length: 20 }, (_, i): LedgerLine => ({ receipt: receipt('burst', i + 1) }));
