@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { eventSchemas, eventTypes, type EventType } from '@dotscience/core';
+import { AT, runStartedData } from '../packages/adapters-http/test/run-events.js';
 
 /**
  * What an attacker holding an ordinary write token sends the hub's append endpoint: for each
@@ -10,7 +11,7 @@ import { eventSchemas, eventTypes, type EventType } from '@dotscience/core';
  * in the wrong stream, numbered wrongly, sealing the wrong head).
  */
 
-export const AT = '2026-01-01T00:00:00.000Z';
+export { AT, runStartedData };
 
 export interface AttackEvent {
   id: string;
@@ -51,16 +52,6 @@ export const event = (type: string, data: unknown, schemaVersion = 1): AttackEve
 export function versionRef(content: string) {
   return { store: 'fs', digest: `sha256:${createHash('sha256').update(content).digest('hex')}`, kind: 'file' as const, bytes: content.length, files: 1 };
 }
-
-export const runStartedData = (runId: string, projectId: string) => ({
-  runId,
-  projectId,
-  mode: 'script',
-  workload: { script: 'train.py' },
-  codeVersion: {},
-  environment: { runtime: 'node', os: 'linux', host: 'h', user: 'u' },
-  startedAt: AT,
-});
 
 /**
  * Data of each catalogue type that the gate admits on the stream `streamFor` names. A new
