@@ -2,7 +2,7 @@
  * `ds` start (issue 22): `ds --version` and `ds runs` on a store of 10 recorded runs, each
  * timed from spawn to exit, in turns with `node -e 0` (Node's own start, the floor) so the
  * three meet the same machine load: rounds of the three, medians of each.
- * `node bench/run-bundled.mjs cli-start <packages/cli/bundle/ds.mjs> [rounds]`.
+ * `node bench/run-bundled.mjs cli-start <packages/cli/bundle/ds.cjs> [rounds]`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ import { runCommand, timeCommand } from './command-timing.js';
 
 const BENCH = 'ds start: ds --version and ds runs vs node -e 0';
 const cli = process.argv[2];
-if (!cli) throw new Error('usage: cli-start.bench.mjs <packages/cli/bundle/ds.mjs> [rounds]');
+if (!cli) throw new Error('usage: cli-start.bench.mjs <packages/cli/bundle/ds.cjs> [rounds]');
 const rounds = Number(process.argv[3] ?? 21);
 const RUNS = 10;
 const EVENTS_PER_RUN = 30;

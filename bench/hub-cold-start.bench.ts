@@ -5,7 +5,7 @@
  * file an earlier start built,  measured from its spawn to the first page of 50
  * runs answered over HTTP on 127.0.0.1 (what the web UI's runs table asks first).
  * Beside it, the same page from a hub already up (the floor of HTTP + query).
- * `node bench/run-bundled.mjs hub-cold-start <cli bundle/ds.mjs> [runs]`.
+ * `node bench/run-bundled.mjs hub-cold-start <cli bundle/ds.cjs> [runs]`.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { seedRecordedRuns } from './recorded-runs-store.js';
 
 const BENCH = 'hub read model';
 const cliArgument = process.argv[2];
-if (!cliArgument) throw new Error('usage: hub-cold-start.bench.mjs <packages/cli/bundle/ds.mjs> [runs]');
+if (!cliArgument) throw new Error('usage: hub-cold-start.bench.mjs <packages/cli/bundle/ds.cjs> [runs]');
 const cli: string = cliArgument;
 const runs = Number(process.argv[3] ?? 100_000);
 const EVENTS_PER_RUN = 30;

@@ -14,7 +14,7 @@ import { renderBenchmarks } from './report-markdown.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
-const cli = join(repo, 'packages/cli/bundle/ds.mjs');
+const cli = join(repo, 'packages/cli/bundle/ds.cjs');
 const started = new Date();
 const loadStart = loadavg();
 const settings = benchSettings();

@@ -1,4 +1,4 @@
-// Vitest global setup: the CLI tests run the bundled `ds` (packages/cli/bundle/ds.mjs), so it is
+// Vitest global setup: the CLI tests run the bundled `ds` (packages/cli/bundle/ds.cjs), so it is
 // built first whenever a source it is made from changed since (a fresh clone, or an edit).
 import { buildBundles } from './bundle.mjs';
 

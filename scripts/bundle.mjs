@@ -1,9 +1,10 @@
-// `pnpm bundle`: the published forms of ds and of the SDK, each one ES module entry (with
-// the chunks it loads on demand) built from the TypeScript sources with rolldown, with
-// source maps. Every dependency is inside except Node's built-ins and the native ones
+// `pnpm bundle`: the published forms of ds and of the SDK, each one entry (with the chunks
+// it loads on demand) built from the TypeScript sources with rolldown, with source maps.
+// ds is CommonJS, so that its launcher can compile its chunks through a V8 code cache (D177);
+// the SDK is ES modules, what `import` expects. Every dependency is inside except Node's built-ins and the native ones
 // (better-sqlite3, the KurrentDB client and its bridge), which stay imports of the
 // installed package and are only reached when a command or a store needs them.
-//   packages/cli/bundle/ds.mjs      `ds` (what the CLI tests, the benches and `npm pack` use)
+//   packages/cli/bundle/ds.cjs      `ds` (what the CLI tests, the benches and `npm pack` use)
 //   packages/sdk/bundle/index.mjs   `import … from '@dotscience/sdk'` outside the workspace
 // `node scripts/bundle.mjs [--if-stale]`: --if-stale rebuilds only when a source file,
 // a package.json or this script is newer than the bundles (the test setup uses it).
@@ -12,6 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
+import { parseAst } from 'rolldown/parseAst';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -20,8 +22,21 @@ export const NATIVE_DEPENDENCIES = ['better-sqlite3', '@kurrent/kurrentdb-client
 
 /** What each bundle is built from and where it goes. */
 export const BUNDLES = [
-  { name: 'ds', input: join(repo, 'packages/cli/src/main.ts'), outDir: join(repo, 'packages/cli/bundle'), entry: 'ds.mjs' },
-  { name: 'sdk', input: join(repo, 'packages/sdk/src/index.ts'), outDir: join(repo, 'packages/sdk/bundle'), entry: 'index.mjs' },
+  {
+    name: 'ds',
+    // The launcher (ds.cjs) installs the code cache, then requires the program (ds-main.cjs).
+    input: { ds: join(repo, 'packages/cli/src/launch/ds.ts'), 'ds-main': join(repo, 'packages/cli/src/main.ts') },
+    format: 'cjs',
+    outDir: join(repo, 'packages/cli/bundle'),
+    entry: 'ds.cjs',
+  },
+  {
+    name: 'sdk',
+    input: { index: join(repo, 'packages/sdk/src/index.ts') },
+    format: 'es',
+    outDir: join(repo, 'packages/sdk/bundle'),
+    entry: 'index.mjs',
+  },
 ];
 
 /** The entry file of the `ds` bundle. */
@@ -30,7 +45,34 @@ export const DS_BUNDLE = join(BUNDLES[0].outDir, BUNDLES[0].entry);
 const rxjsModules = join(dirname(createRequire(join(repo, 'packages/core/package.json')).resolve('rxjs/package.json')), 'dist/esm/index.js');
 const isNative = (id) => NATIVE_DEPENDENCIES.some((name) => id === name || id.startsWith(`${name}/`));
 
-async function build({ input, outDir, entry }) {
+/**
+ * The line that ends a ds chunk holding an `import()`: V8 loses a script's dynamic import callback when its
+ * code comes from a code cache (Node 20), so the launcher has Node compile such a chunk (D177). Spelled as in
+ * packages/cli/src/launch/compile-cache.ts.
+ */
+export const UNCACHED_CHUNK_MARK = '// ds-compile-cache: off';
+
+/** True when the program `code` holds an `import()` expression (comments and strings do not count). */
+function holdsDynamicImport(code) {
+  if (!code.includes('import(')) return false;
+  const pending = [parseAst(code, { lang: 'js', sourceType: 'script' })];
+  while (pending.length) {
+    const node = pending.pop();
+    if (node.type === 'ImportExpression') return true;
+    for (const value of Object.values(node))
+      if (Array.isArray(value)) pending.push(...value.filter((v) => v && typeof v.type === 'string'));
+      else if (value && typeof value.type === 'string') pending.push(value);
+  }
+  return false;
+}
+
+/** Marks the chunks the code cache must not compile (appended, so the source maps' lines stay). */
+const markUncachedChunks = {
+  name: 'ds-uncached-chunks',
+  renderChunk: (code) => (holdsDynamicImport(code) ? { code: `${code}\n${UNCACHED_CHUNK_MARK}\n`, map: null } : null),
+};
+
+async function build({ input, format, outDir }) {
   rmSync(outDir, { recursive: true, force: true });
   const bundle = await rolldown({
     input,
@@ -39,11 +81,13 @@ async function build({ input, outDir, entry }) {
     // `node` condition names its CommonJS build, which cannot be tree-shaken (330 kB in every command): its ES build instead.
     resolve: { conditionNames: ['source', 'import', 'default'], alias: { rxjs: rxjsModules } },
     external: (id) => id.startsWith('node:') || isNative(id),
+    plugins: format === 'cjs' ? [markUncachedChunks] : [],
     logLevel: 'warn',
   });
   try {
     // Chunks, not one file: a command parses only the code it runs (one file of every command costs `ds --version` tens of ms of parsing).
-    await bundle.write({ dir: outDir, format: 'es', sourcemap: true, entryFileNames: entry, chunkFileNames: '[name]-[hash].mjs' });
+    const extension = format === 'cjs' ? 'cjs' : 'mjs';
+    await bundle.write({ dir: outDir, format, sourcemap: true, entryFileNames: `[name].${extension}`, chunkFileNames: `[name]-[hash].${extension}` });
   } finally {
     await bundle.close();
   }

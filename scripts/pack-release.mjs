@@ -68,7 +68,7 @@ function declaredRange(name) {
 /** The native packages the bundle in `dir` imports (they stay imports of the installed package). */
 function nativeImports(dir) {
   const found = new Set();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.mjs'))) {
+  for (const file of readdirSync(dir).filter((f) => /\.[cm]js$/.test(f))) {
     const text = readFileSync(join(dir, file), 'utf8');
     for (const name of NATIVE_DEPENDENCIES)
       if (text.includes(`from "${name}"`) || text.includes(`import("${name}")`) || text.includes(`require("${name}")`)) found.add(name);

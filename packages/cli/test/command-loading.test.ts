@@ -1,7 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/program.js';
 import { CLI_ENTRY, ds } from './fixtures/cli-process.js';
@@ -34,32 +33,49 @@ describe('ds loads only the commands a command line needs', () => {
 
 describe('the bundled ds', () => {
   it('given the bundle the tests run, then it has a source map beside it and answers --version with the package version', () => {
-    expect(CLI_ENTRY).toMatch(/bundle[\\/]ds\.mjs$/);
+    expect(CLI_ENTRY).toMatch(/bundle[\\/]ds\.cjs$/);
     expect(existsSync(`${CLI_ENTRY}.map`)).toBe(true);
     const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     const result = ds(['--version'], { cwd: process.cwd() });
     expect(result).toMatchObject({ code: 0, stdout: `${version}\n` });
   });
+  it('given a compile cache directory, when ds runs twice, then the first keeps the code of the chunks it compiled and the second uses it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ds-compile-cache-'));
+    try {
+      const env = { DOTSCIENCE_COMPILE_CACHE: join(dir, 'cache') };
+      const kept = (): Map<string, number> => {
+        const [node] = readdirSync(env.DOTSCIENCE_COMPILE_CACHE);
+        const at = join(env.DOTSCIENCE_COMPILE_CACHE, node!);
+        return new Map(readdirSync(at).map((file) => [file, statSync(join(at, file)).mtimeMs]));
+      };
+      const first = ds(['runs', '--help'], { cwd: dir, env });
+      expect(first.code, first.stderr).toBe(0);
+      const afterFirst = kept();
+      expect([...afterFirst.keys()]).toEqual(expect.arrayContaining([expect.stringMatching(/^ds-main\.cjs-[0-9a-f]{32}\.v8$/)]));
+      const second = ds(['runs', '--help'], { cwd: dir, env });
+      expect(second).toEqual(first);
+      expect(kept()).toEqual(afterFirst);
+      const off = ds(['runs', '--help'], { cwd: dir, env: { DOTSCIENCE_COMPILE_CACHE: 'off' } });
+      expect(off).toEqual(first);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('what the bundled ds loads for a command', () => {
-  /** The source files of every bundle chunk `ds <args>` loaded (from the chunks' source maps), found by a module hook. */
+  /** The source files of every bundle chunk `ds <args>` loaded (from the chunks' source maps), listed by a preloaded module at exit. */
   function sourcesLoadedBy(args: readonly string[], cwd: string): string[] {
     const log = join(cwd, 'loaded-modules.log');
-    const hooks = join(cwd, 'loaded-modules-hooks.mjs');
-    writeFileSync(
-      hooks,
-      `import { appendFileSync } from 'node:fs';\n` +
-        `export async function load(url, context, next) {\n  appendFileSync(${JSON.stringify(log)}, url + '\\n');\n  return next(url, context);\n}\n`,
-    );
-    const hook = join(cwd, 'loaded-modules-hook.mjs');
-    writeFileSync(hook, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-    const result = ds(args, { cwd, env: { NODE_OPTIONS: `--import ${pathToFileURL(hook).href}` } });
+    const hook = join(cwd, 'loaded-modules-hook.cjs');
+    writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(log)}, Object.keys(require.cache).join('\\n')));\n`);
+    const result = ds(args, { cwd, env: { NODE_OPTIONS: `--require ${hook}` } });
     expect(result.code, result.stderr).toBe(0);
     const chunks = readFileSync(log, 'utf8')
       .split('\n')
-      .filter((url) => url.startsWith('file:') && url.includes('/bundle/'));
-    const mapOf = (chunk: string) => `${fileURLToPath(chunk)}.map`;
+      .filter((path) => path.includes(`${sep}bundle${sep}`));
+    expect(chunks).toContain(CLI_ENTRY);
+    const mapOf = (chunk: string) => `${chunk}.map`;
     // A chunk without a map (rolldown's runtime) stands for itself.
     return chunks.flatMap((chunk) => (existsSync(mapOf(chunk)) ? (JSON.parse(readFileSync(mapOf(chunk), 'utf8')) as { sources: string[] }).sources : [chunk]));
   }

@@ -8,7 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const SCREENSHOTS = join(REPO, 'test-output', 'screenshots');
-const CLI = join(REPO, 'packages/cli/bundle/ds.mjs');
+const CLI = join(REPO, 'packages/cli/bundle/ds.cjs');
 
 /** Headless Chromium for the UI tests: CHROMIUM_PATH, else Debian's /usr/bin/chromium. DOTSCIENCE_WEB_E2E=required makes a missing one a failure (CI). */
 export const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
