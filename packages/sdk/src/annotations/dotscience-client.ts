@@ -31,6 +31,7 @@ import { AnnotationWriteError, WriteBacklog } from './write-backlog.js';
 import { writerIdentity } from './writer-identity.js';
 import { projectOfRuns } from '../hub/hub-project.js';
 import { RecheckedCodeVersions } from '../code-versions/rechecked-code-versions.js';
+import { RecheckedEnvironment } from '../environment/rechecked-environment.js';
 import { CaptureProgressDataStore, type CaptureProgressOptions } from '../progress/capture-progress.js';
 
 export interface DotscienceClientOptions extends OpenOptions {
@@ -192,6 +193,8 @@ export class DotscienceClient implements ExitGuarded {
     };
     // One git inspection for a sweep of runs: handed out again while the script and git's files are unchanged.
     const code = new RecheckedCodeVersions(() => open().code);
+    // One description of the environment likewise, handed out again while nothing it reads has changed.
+    const environment = new RecheckedEnvironment(() => open().environment);
     const progress = this.captureProgress;
     const drawing = new WeakMap<DataStore, DataStore>();
     const withProgress = (data: DataStore): DataStore => {
@@ -217,7 +220,7 @@ export class DotscienceClient implements ExitGuarded {
         return code;
       },
       get environment() {
-        return open().environment;
+        return environment;
       },
       get numbersVersions() {
         return open().numbersVersions;
