@@ -31,6 +31,7 @@ import { AnnotationWriteError, WriteBacklog } from './write-backlog.js';
 import { writerIdentity } from './writer-identity.js';
 import { projectOfRuns } from '../hub/hub-project.js';
 import { RecheckedCodeVersions } from '../code-versions/rechecked-code-versions.js';
+import { RecheckedEnvironment } from '../environment/rechecked-environment.js';
 import { CaptureProgressDataStore, type CaptureProgressOptions } from '../progress/capture-progress.js';
 
 export interface DotscienceClientOptions extends OpenOptions {
@@ -192,6 +193,8 @@ export class DotscienceClient implements ExitGuarded {
     };
     // One git inspection for a sweep of runs: handed out again while the script and git's files are unchanged.
     const code = new RecheckedCodeVersions(() => open().code);
+    // One description of the environment likewise, handed out again while nothing it reads has changed.
+    const environment = new RecheckedEnvironment(() => open().environment);
     const progress = this.captureProgress;
     const drawing = new WeakMap<DataStore, DataStore>();
     const withProgress = (data: DataStore): DataStore => {
@@ -217,7 +220,7 @@ export class DotscienceClient implements ExitGuarded {
         return code;
       },
       get environment() {
-        return open().environment;
+        return environment;
       },
       get numbersVersions() {
         return open().numbersVersions;
@@ -246,8 +249,9 @@ export class DotscienceClient implements ExitGuarded {
 
   /**
    * Start a run (optionally described). A run still open must be published first (RunAlreadyStartedError).
-   * Before it returns, the run is noted durably on disk (open-run-notes.ts): however the process ends
-   * from here on, the run is recorded — by this process, or as errored by the next writer.
+   * Before it returns, the run is noted on disk (open-run-notes.ts): however the process ends from
+   * here on, the run is recorded — by this process, or as errored by the next writer. The note is
+   * durable (the machine may stop too) before any of the run is written to the store (D174).
    */
   start(description?: string): void {
     const text = description === undefined ? undefined : checkText('description', description);
@@ -521,8 +525,8 @@ export class DotscienceClient implements ExitGuarded {
   // ── internals ────────────────────────────────────────────────────────
 
   /**
-   * Open a run: fix its id and start time, note it durably (so no way of ending the process loses
-   * it), and queue its start (with `description`, if any).
+   * Open a run: fix its id and start time, note it (so no way of ending the process loses it), and
+   * queue its start (with `description`, if any), written once the note is durable.
    */
   private beginRun(prepared?: RunInProgress, description?: string): RunInProgress {
     const run = prepared ?? new RunInProgress();
@@ -536,6 +540,7 @@ export class DotscienceClient implements ExitGuarded {
     if (this.exitHandling) processExitGuard.watch(this);
     this.backlog.add('start', async () => {
       await this.lease.acquire();
+      await this.noteDurable(run.runId);
       await this.session.start({ runId: run.runId, startedAt, ...(rerunOf === undefined ? {} : { rerunOf }) });
       if (description !== undefined) await this.session.describe(description);
     });
@@ -558,6 +563,16 @@ export class DotscienceClient implements ExitGuarded {
     } catch (error) {
       this.log(
         `dotscience: could not note run ${runId} as open in ${this.notes.directory} (${(error as Error).message}); if the process ends before its start is written, the run is lost`,
+      );
+    }
+  }
+
+  /** The run's note is on disk for good before its start is written to the store (noteOpen wrote it; its fdatasync ran meanwhile). */
+  private async noteDurable(runId: string): Promise<void> {
+    const error = await this.notes.synced(runId);
+    if (error !== undefined) {
+      this.log(
+        `dotscience: could not make the open-run note of run ${runId} durable in ${this.notes.directory} (${error.message}); if the machine stops before the run is published, the run may be lost`,
       );
     }
   }

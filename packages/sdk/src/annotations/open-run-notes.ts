@@ -1,4 +1,17 @@
-import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasync,
+  fdatasyncSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -83,21 +96,34 @@ interface Slot {
   size: number;
   runId: string | undefined;
   note: OpenRunNote | undefined;
+  /** The file, kept open while the slot is this instance's (undefined until its first rewrite). */
+  fd: number | undefined;
+  /** Settles when the note last written is durable: undefined, or the error of its fdatasync. */
+  synced: Promise<Error | undefined>;
+}
+
+const SYNCED: Promise<Error | undefined> = Promise.resolve(undefined);
+
+/** fdatasync on the thread pool: settles with its error, never rejects. */
+function datasyncSoon(fd: number): Promise<Error | undefined> {
+  return new Promise((settle) => fdatasync(fd, (error) => settle(error ?? undefined)));
 }
 
 /**
  * The runs SDK processes have started and not finished recording, one small
  * JSON file per open run in the project's local folder (docs/decisions.md
- * D77, D161). A note is written synchronously — durable before start()
- * returns — so a process that exits at once (process.exit(), a crash, a kill)
- * still leaves its run behind; the stores write asynchronously and could not
- * have. The 'exit' handler adds the exit code, also synchronously. Once the
- * run's end (RunPublished, or RunErrored at exit) is durable in the store, the
- * note's file becomes free: the next run this process starts is noted in it,
- * rewritten in place with one fdatasync (a sweep's run pays no file creation,
+ * D77, D161, D174). A note is in its file before start() returns, so a
+ * process that exits at once (process.exit(), a crash, a kill) still leaves
+ * its run behind; the stores write asynchronously and could not have. The
+ * first note of a file is made durable before start() returns; a note
+ * rewritten in a reused file is made durable by an fdatasync on the thread
+ * pool, which the run's start waits for before it is written to the store
+ * (synced). The 'exit' handler adds the exit code, synchronously and durably.
+ * Once the run's end (RunPublished, or RunErrored at exit) is durable in the
+ * store, the note's file becomes free: the next run this process starts is
+ * noted in it, rewritten in place (a sweep's run pays no file creation,
  * rename, directory fsync or unlink); close(), or the process's exit, removes
- * the free files. A
- * note whose process is gone is settled by the next writer that opens the
+ * the free files. A note whose process is gone is settled by the next writer that opens the
  * store (settleRunsLeftOpen), through the ordinary append path: under the
  * writer lock, on the run's hash chain; a note naming a run already ended
  * needs nothing there.
@@ -108,14 +134,21 @@ export class OpenRunNotes {
   /** Where the notes last listed by leftByGoneProcesses lie, by run id (remove() deletes them). */
   private readonly listed = new Map<string, string>();
 
+  /** This process as its notes name it (its pid, boot and start time do not change while it runs). */
+  private noting: ReturnType<typeof thisProcess> | undefined;
+
   constructor(readonly directory: string) {}
+
+  private noter(): ReturnType<typeof thisProcess> {
+    return (this.noting ??= thisProcess());
+  }
 
   /** Note a run this process has just started (before any of it is written to the store). */
   write(run: Omit<OpenRunNote, 'process'>): void {
-    const note: OpenRunNote = { ...run, process: { ...thisProcess(), host: hostname() } };
+    const note: OpenRunNote = { ...run, process: { ...this.noter(), host: hostname() } };
     const free = this.slots.find((slot) => slot.runId === undefined);
     if (free) {
-      this.rewrite(free, note);
+      this.rewrite(free, note, 'soon');
       return;
     }
     // Git ignores the notes (with a hub store, nothing else may make it ignore .dotscience/): a run's code stays clean.
@@ -126,14 +159,23 @@ export class OpenRunNotes {
     const path = join(this.directory, `${SLOT_PREFIX}${randomUUID()}${SUFFIX}`);
     const text = slotText(note, SLOT_BLOCK);
     createDurably(this.directory, path, text);
-    this.slots.push({ path, size: Buffer.byteLength(text), runId: run.runId, note });
+    this.slots.push({ path, size: Buffer.byteLength(text), runId: run.runId, note, fd: undefined, synced: SYNCED });
     closedAtExit(this);
+  }
+
+  /**
+   * Settles once the note of `runId` is durable (undefined), or with the error that kept it
+   * from being so. The run's start must not reach the store before: a store that holds a
+   * run's start then also leaves its note behind, whatever ends the machine.
+   */
+  synced(runId: string): Promise<Error | undefined> {
+    return this.slots.find((s) => s.runId === runId)?.synced ?? SYNCED;
   }
 
   /** Add the exit code to a run's note (in the process's 'exit' handler: synchronous). */
   noteExit(runId: string, exitCode: number): void {
     const slot = this.slots.find((s) => s.runId === runId);
-    if (slot?.note) this.rewrite(slot, { ...slot.note, exitCode });
+    if (slot?.note) this.rewrite(slot, { ...slot.note, exitCode }, 'now');
   }
 
   /** Forget a run whose end is durable in the store: this process's note file of it is free for its next run; a listed note's file is deleted. */
@@ -153,6 +195,9 @@ export class OpenRunNotes {
     for (const slot of this.slots.filter((s) => s.runId === undefined)) {
       unlinkIfThere(slot.path);
       this.slots.splice(this.slots.indexOf(slot), 1);
+      const fd = slot.fd;
+      // Closed once its last fdatasync is done, so that no later open reuses the number under it.
+      if (fd !== undefined) void slot.synced.then(() => closeSync(fd));
     }
     if (this.slots.length === 0) openAtExit.delete(this);
   }
@@ -187,16 +232,19 @@ export class OpenRunNotes {
     return join(this.directory, `${runId}${SUFFIX}`);
   }
 
-  /** Rewrite a slot's note in place, durably: one write of the same size and one fdatasync. */
-  private rewrite(slot: Slot, note: OpenRunNote): void {
+  /**
+   * Rewrite a slot's note in place: one write of the same size, in the file before this
+   * returns (so it outlives the process however it ends), then one fdatasync — `now`, or
+   * `soon` on the thread pool, which `synced` waits for (docs/decisions.md D174).
+   */
+  private rewrite(slot: Slot, note: OpenRunNote, durable: 'now' | 'soon'): void {
     const text = slotText(note, slot.size);
-    const fd = openSync(slot.path, 'r+');
-    try {
-      writeSync(fd, text, 0);
-      fdatasyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    slot.fd ??= openSync(slot.path, 'r+');
+    writeSync(slot.fd, text, 0);
+    if (durable === 'now') {
+      fdatasyncSync(slot.fd);
+      slot.synced = SYNCED;
+    } else slot.synced = datasyncSoon(slot.fd);
     slot.size = Buffer.byteLength(text);
     slot.runId = note.runId;
     slot.note = note;

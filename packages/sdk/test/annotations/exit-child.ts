@@ -35,6 +35,13 @@ switch (scenario) {
   case 'exit-at-once':
     process.exit(3);
     break;
+  case 'killed-in-next-run':
+    // The second run is noted in the file the first one's note used, its fdatasync still on the thread pool.
+    await ds.publish('first');
+    ds.start('second');
+    console.log(`second ${ds.defaultClient().runId}`);
+    process.kill(process.pid, 'SIGKILL');
+    break;
   case 'signal':
     await ds.flush();
     setInterval(() => undefined, 1000);

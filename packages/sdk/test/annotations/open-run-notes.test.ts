@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,14 @@ const run = {
 function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
   return Number(child.stdout);
+}
+
+function readlinkOr(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '';
+  }
 }
 
 function noteFile(notes: OpenRunNotes, note: OpenRunNote): void {
@@ -60,6 +68,27 @@ describe('open-run notes (real files)', () => {
     expect(noteFiles(notes)).toEqual([file]); // r2 is still open: its note stays
     notes.remove('r2');
     notes.close();
+    expect(noteFiles(notes)).toEqual([]);
+  });
+
+  it('given a run noted in a reused file, when write() returns, then the note is in the file, synced() settles once it is durable, and close() lets go of the file', async () => {
+    const notes = new OpenRunNotes(join(mkdtempSync(join(tmpdir(), 'ds-notes-')), 'open-runs'));
+    notes.write(run);
+    expect(await notes.synced('r1')).toBeUndefined(); // the first note of a file is made durable before write() returns
+    notes.remove('r1');
+    const [file] = noteFiles(notes);
+    const path = join(notes.directory, file!);
+    /** This process's descriptors open on the note file (Linux). */
+    const heldOpen = () => readdirSync('/proc/self/fd').filter((fd) => readlinkOr(`/proc/self/fd/${fd}`).startsWith(path)).length;
+    expect(heldOpen()).toBe(0);
+    notes.write({ ...run, runId: 'r2' });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ runId: 'r2' });
+    expect(heldOpen()).toBe(1); // kept open for the runs after it
+    expect(await notes.synced('r2')).toBeUndefined();
+    notes.remove('r2');
+    notes.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(heldOpen()).toBe(0);
     expect(noteFiles(notes)).toEqual([]);
   });
 

@@ -186,6 +186,22 @@ describe('a process that ends without publishing leaves its run errored (real ch
     expect(errored(events)!.message).toBe('the process exited with code 3 before the run was published');
   });
 
+  it('given a sweep killed (SIGKILL) as soon as start() returned for its second run, when the next writer opens the store, then that run is there, started and errored (settled), beside the first one published', async () => {
+    const dir = await project();
+    const result = await runChild(bundle, dir, 'killed-in-next-run');
+    expect(result.signal).toBe('SIGKILL');
+    const second = /second (\S+)/.exec(result.stdout)?.[1];
+    expect(second).toBeDefined();
+
+    await (await openDotscience({ cwd: dir })).close();
+    const events = await storeEvents(dir);
+    expect(events.filter((e) => e.type === 'RunPublished')).toHaveLength(1);
+    const types = events.filter((e) => e.stream === `run-${second}`).map((e) => e.type);
+    expect(types[0]).toBe('RunStarted');
+    expect(types).toContain('RunErrored');
+    expect(types).not.toContain('RunPublished');
+  });
+
   it('given the program handles uncaught exceptions itself, when one is thrown, then the run is errored and the program decides how the process ends', async () => {
     const dir = await project();
     const result = await runChild(bundle, dir, 'own-handler');

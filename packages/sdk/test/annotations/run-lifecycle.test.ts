@@ -1,4 +1,4 @@
-import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DataPathNotFoundError,
@@ -11,6 +11,7 @@ import {
 } from '@dotscience/core';
 import { describe, expect, it } from 'vitest';
 import { AnnotationWriteError } from '../../src/index.js';
+import type { OpenRunNotes } from '../../src/annotations/open-run-notes.js';
 import { ofType, useWorkspace } from './client-fixture.js';
 
 describe('run lifecycle through the client', () => {
@@ -73,6 +74,35 @@ describe('run lifecycle through the client', () => {
       [`run-${second.runId}`, 0.2],
     ]);
     expect(await ws.runTypes(third.runId)).toEqual(['RunStarted', 'MetricsRecorded', 'RunPublished']);
+  });
+
+  it("given a run whose note is not yet durable, when its start is due to be written, then it waits for the note's fdatasync; the second run of a sweep is noted in the first one's file", async () => {
+    const client = ws.client();
+    client.start();
+    await client.publish();
+    const notes = (client as unknown as { notes: OpenRunNotes }).notes;
+    const noteFiles = () => readdirSync(notes.directory).filter((n) => n.endsWith('.json'));
+    const [file] = noteFiles();
+    let release: () => void = () => undefined;
+    let asked!: () => void;
+    const waiting = new Promise<void>((resolve) => (asked = resolve));
+    const synced = notes.synced.bind(notes);
+    notes.synced = async (runId) => {
+      asked();
+      await new Promise<void>((resolve) => (release = resolve));
+      return synced(runId);
+    };
+    client.start();
+    client.parameter('lr', 0.1);
+    const runId = client.runId!;
+    expect(noteFiles()).toEqual([file]);
+    expect(JSON.parse(readFileSync(join(notes.directory, file!), 'utf8'))).toMatchObject({ runId });
+    await waiting;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await ws.runTypes(runId)).toEqual([]);
+    release();
+    await client.publish();
+    expect(await ws.runTypes(runId)).toEqual(['RunStarted', 'ParameterRecorded', 'RunPublished']);
   });
 
   it('given an open run, when start() is called again, then RunAlreadyStartedError is thrown at once', async () => {
