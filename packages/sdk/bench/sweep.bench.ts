@@ -52,7 +52,10 @@ async function sweep(project: string): Promise<number[]> {
   return perBlock;
 }
 
-/** ms per small write + fdatasync in the same directory: the least a durable publish costs. */
+/**
+ * ms per small write + fdatasync on the same file system, in a directory of its own (a file in the
+ * project would be untracked code to every run's inspection): the least a durable publish costs.
+ */
 function writeAndSync(dir: string, times: number): number[] {
   const fd = openSync(join(dir, 'limit.bin'), 'a');
   const record = Buffer.alloc(2048, 7);
@@ -74,12 +77,13 @@ function writeAndSync(dir: string, times: number): number[] {
 
 console.log(machineLine());
 const project = mkdtempSync(join(tmpdir(), 'ds-bench-sweep-'));
+const limitDir = mkdtempSync(join(tmpdir(), 'ds-bench-sweep-limit-'));
 try {
   git(project, 'init', '-q');
   writeFileSync(join(project, 'train.js'), '// the sweep\n');
   git(project, 'add', 'train.js');
   git(project, 'commit', '-q', '-m', 'sweep');
-  const limit = writeAndSync(project, Math.max(20, Math.floor(runs / BLOCKS / 10)));
+  const limit = writeAndSync(limitDir, Math.max(20, Math.floor(runs / BLOCKS / 10)));
   const perRun = await sweep(project);
   summarise(
     BENCH,
@@ -92,4 +96,5 @@ try {
   summarise(BENCH, 'limit: one 2 kB write + fdatasync (the least a durable publish costs)', 'ms', limit, BLOCKS, 'sweep.fdatasync');
 } finally {
   rmSync(project, { recursive: true, force: true });
+  rmSync(limitDir, { recursive: true, force: true });
 }
