@@ -159,6 +159,7 @@ export { type DeclaredData, type RunNote, type RunView } from './projections/run
 export { runsProjection, type RunsState } from './projections/runs.js';
 export { WORKLOAD_EXIT_CODE_SUMMARY } from './projections/summary-metrics.js';
 export { contentKey } from './projections/version-matching.js';
+export { FIND_NEWEST_WITH_IDENTITY, identityKeyOf, type SelfIndexedVersions } from './projections/fast/version-by-identity.js';
 
 // query
 export { type Filter, type Query } from './query/ast.js';
