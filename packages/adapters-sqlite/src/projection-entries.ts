@@ -1,4 +1,15 @@
 import type Database from 'better-sqlite3';
+import {
+  PROJECTION_LIST_TABLES,
+  expandHead,
+  headOf,
+  listsOf,
+  listStatements,
+  StoredList,
+  writeWholeList,
+  type ListFields,
+  type ListStatements,
+} from './projection-lists.js';
 
 /**
  * The table of projection states kept by key (docs/decisions.md D118): each
@@ -19,7 +30,7 @@ CREATE TABLE IF NOT EXISTS projection_entries (
 );
 CREATE INDEX IF NOT EXISTS projection_entries_by_a ON projection_entries (record, a) WHERE a IS NOT NULL;
 CREATE INDEX IF NOT EXISTS projection_entries_by_b ON projection_entries (record, b) WHERE b IS NOT NULL;
-`;
+${PROJECTION_LIST_TABLES}`;
 
 /** The ends an entry is looked up by (e.g. a relation's two nodes, an entity's name); null where none. */
 export type EntryEnds = (value: never) => readonly [string | null, string | null];
@@ -29,6 +40,7 @@ interface Statements {
   selectAll: Database.Statement;
   upsert: Database.Statement;
   remove: Database.Statement;
+  lists: ListStatements;
 }
 
 class RecordEntries {
@@ -41,18 +53,24 @@ class RecordEntries {
    * keys, a key deleted and set again moves to the end, so it gets a new row (and id) at the end too.
    */
   private readonly added = new Set<string>();
+  /** The lists kept as rows that were read since the last write, by entry key. */
+  private readonly storedLists = new Map<string, StoredList[]>();
+  /** Each of those lists by its proxy: what a value holds when a handler kept the list it read. */
+  private readonly listByProxy = new WeakMap<unknown[], StoredList>();
   readonly proxy: Record<string, unknown>;
 
   constructor(
     private readonly name: string,
     private readonly ends: EntryEnds | undefined,
+    private readonly lists: ListFields | undefined,
     private readonly statements: Statements,
   ) {
     const load = (key: string | symbol): void => {
       if (typeof key !== 'string' || this.stored.has(key)) return;
       const row = this.statements.select.get(this.name, key) as { value: string } | undefined;
       this.stored.set(key, row?.value ?? null);
-      if (row !== undefined) Object.defineProperty(this.target, key, { value: JSON.parse(row.value), enumerable: true, writable: true, configurable: true });
+      if (row !== undefined)
+        Object.defineProperty(this.target, key, { value: this.parsed(key, row.value), enumerable: true, writable: true, configurable: true });
     };
     const written = (target: Record<string, unknown>, key: string | symbol): void => {
       if (typeof key !== 'string') return;
@@ -78,27 +96,65 @@ class RecordEntries {
     });
   }
 
+  /** An entry's stored value, its lists (D171) read item by item when looked at. */
+  private parsed(key: string, json: string): unknown {
+    const head = JSON.parse(json) as unknown;
+    if (this.lists === undefined) return head;
+    return expandHead(head, this.lists, (field, length) => {
+      const list = new StoredList({ record: this.name, key, field }, length, this.lists![field] ?? null, this.statements.lists);
+      this.storedLists.set(key, [...(this.storedLists.get(key) ?? []), list]);
+      this.listByProxy.set(list.proxy, list);
+      return list.proxy;
+    });
+  }
+
   get touched(): number {
-    return this.stored.size;
+    let held = this.stored.size;
+    for (const lists of this.storedLists.values()) for (const list of lists) held += list.held;
+    return held;
+  }
+
+  /** An entry's value as its row holds it: its lists, if any, by their lengths. */
+  private rendered(value: unknown): string {
+    return JSON.stringify(this.lists === undefined ? value : headOf(value, this.lists));
+  }
+
+  /** Stores an entry's lists: the items changed or added of a list read from its rows, else (`whole`) every item. */
+  private writeLists(key: string, value: unknown, whole: boolean): void {
+    if (this.lists === undefined) return;
+    for (const { field, list } of listsOf(value, this.lists)) {
+      const stored = this.listByProxy.get(list);
+      if (!whole && stored !== undefined && stored.at.key === key && stored.at.field === field) stored.write();
+      else writeWholeList(this.statements.lists, { record: this.name, key, field }, [...list], this.lists[field] ?? null);
+    }
   }
 
   /** Writes the changed entries (inside the caller's transaction) and forgets them. */
   write(): void {
-    // Each entry is rendered once: an entry of a name with many versions is megabytes of JSON, rewritten per batch.
+    // Each entry is rendered once; a long list (D171) is rendered by its length, its items each as a row of their own.
     const put = (key: string, json: string): void => {
       const [a, b] = this.ends === undefined ? [null, null] : this.ends(this.target[key] as never);
       this.statements.upsert.run(this.name, key, json, a, b);
     };
+    // The lists of entries added again are read whole first: their rows are removed below and written anew.
+    for (const key of this.added) for (const list of this.storedLists.get(key) ?? []) list.loadAll();
     // Rows removed, or removed and added again (so that they move to the end), then rows changed in place, then new rows in order.
     for (const [key, before] of this.stored) {
-      if (before !== null && (!Object.hasOwn(this.target, key) || this.added.has(key))) this.statements.remove.run(this.name, key);
+      if (before === null || (Object.hasOwn(this.target, key) && !this.added.has(key))) continue;
+      this.statements.remove.run(this.name, key);
+      if (this.lists !== undefined) this.statements.lists.removeKey.run(this.name, key);
     }
     for (const [key, before] of this.stored) {
       if (before === null || !Object.hasOwn(this.target, key) || this.added.has(key)) continue;
-      const json = JSON.stringify(this.target[key]);
+      const json = this.rendered(this.target[key]);
       if (json !== before) put(key, json);
+      this.writeLists(key, this.target[key], false);
     }
-    for (const key of this.added) if (Object.hasOwn(this.target, key)) put(key, JSON.stringify(this.target[key]));
+    for (const key of this.added) {
+      if (!Object.hasOwn(this.target, key)) continue;
+      put(key, this.rendered(this.target[key]));
+      this.writeLists(key, this.target[key], true);
+    }
     this.forget();
   }
 
@@ -107,6 +163,7 @@ class RecordEntries {
     for (const key of this.stored.keys()) Reflect.deleteProperty(this.target, key);
     this.stored.clear();
     this.added.clear();
+    this.storedLists.clear();
   }
 }
 
@@ -129,12 +186,13 @@ export class ProjectionEntries {
          ON CONFLICT (record, key) DO UPDATE SET value = excluded.value, a = excluded.a, b = excluded.b`,
       ),
       remove: db.prepare('DELETE FROM projection_entries WHERE record = ? AND key = ?'),
+      lists: listStatements(db),
     };
   }
 
-  /** A record of a state whose entries are the table's rows of `name`. */
-  record<V>(name: string, ends?: (value: V) => readonly [string | null, string | null]): Record<string, V> {
-    const record = new RecordEntries(name, ends as EntryEnds | undefined, this.statements);
+  /** A record of a state whose entries are the table's rows of `name`; `lists`: the lists of its values kept as rows of their own. */
+  record<V>(name: string, ends?: (value: V) => readonly [string | null, string | null], lists?: ListFields): Record<string, V> {
+    const record = new RecordEntries(name, ends as EntryEnds | undefined, lists, this.statements);
     this.records.push(record);
     return record.proxy as Record<string, V>;
   }

@@ -12,7 +12,9 @@ import {
   type ReadModelCatchUp,
   type RecordedEvent,
 } from '@dotscience/core';
+import { identityKeyOf } from '@dotscience/core/store-kit';
 import { ProjectionEntries } from './projection-entries.js';
+import type { ListFields } from './projection-lists.js';
 
 /** The records of `projection_entries` that hold the datasets, models and provenance states. */
 export const ENTRY_RECORDS = {
@@ -34,6 +36,17 @@ export const ENTRY_RECORDS = {
   generatedBy: 'provenance.generatedBy',
   entityVersions: 'provenance.versions',
 } as const;
+
+/**
+ * The lists kept as rows of their own (D171): those that grow by an item per version of a dataset or model, so
+ * that appending a version writes that item and a small entry, not the whole list. A list of versions is looked
+ * up by the identity of its items.
+ */
+export const ENTRY_LISTS: Readonly<Record<string, ListFields>> = {
+  [ENTRY_RECORDS.datasets]: { versions: identityKeyOf },
+  [ENTRY_RECORDS.models]: { versions: identityKeyOf, history: null },
+  [ENTRY_RECORDS.entityVersions]: { '': identityKeyOf },
+};
 
 /** An entity entry's version number (null for other entries). */
 export const ENTITY_VERSION_SQL = `json_extract(value, '$.version')`;
@@ -72,12 +85,12 @@ export class ProvenanceStates {
     const entries = (this.entries = new ProjectionEntries(db));
     const relation = <R>(ends: (r: R) => [string, string]) => ends;
     this.datasets = {
-      datasets: entries.record<DatasetView>(ENTRY_RECORDS.datasets),
+      datasets: entries.record<DatasetView>(ENTRY_RECORDS.datasets, undefined, ENTRY_LISTS[ENTRY_RECORDS.datasets]),
       matching: { versions: entries.record(ENTRY_RECORDS.datasetVersions), awaiting: entries.record(ENTRY_RECORDS.datasetAwaiting) },
       // Kept like the rest: a run's input recorded in a later catch-up resolves by the project its start named.
       runProjects: entries.record<string>(ENTRY_RECORDS.datasetRunProjects),
     };
-    this.models = entries.record<ModelView>(ENTRY_RECORDS.models);
+    this.models = entries.record<ModelView>(ENTRY_RECORDS.models, undefined, ENTRY_LISTS[ENTRY_RECORDS.models]);
     this.provenance = {
       graph: {
         entities: entries.record(ENTRY_RECORDS.entities, (e) => [e.name, e.kind]),
@@ -104,7 +117,7 @@ export class ProvenanceStates {
       matching: { versions: entries.record(ENTRY_RECORDS.provenanceVersions), awaiting: entries.record(ENTRY_RECORDS.provenanceAwaiting) },
       usedBy: entries.record(ENTRY_RECORDS.usedBy),
       generatedBy: entries.record(ENTRY_RECORDS.generatedBy),
-      versions: entries.record(ENTRY_RECORDS.entityVersions),
+      versions: entries.record(ENTRY_RECORDS.entityVersions, undefined, ENTRY_LISTS[ENTRY_RECORDS.entityVersions]),
     };
   }
 

@@ -31,7 +31,7 @@ export const RUNS_PART: ReadModelPart = {
 
 export const ENTRIES_PART: ReadModelPart = {
   checkpoint: { position: 'entries.position', hash: 'entries.hash' },
-  tables: ['projection_entries'],
+  tables: ['projection_entries', 'projection_list_items'],
   keys: ['entries.position', 'entries.hash'],
   subject: (file) => `the datasets, models and lineage of the read model ${file}`,
 };

@@ -11,7 +11,8 @@ import {
   type ProvenanceReadModel,
   type ReadModelCatchUp,
 } from '@dotscience/core';
-import { ENTITY_NODE_SQL as NODE, ENTITY_VERSION_SQL as VERSION, ENTRY_RECORDS } from './provenance-states.js';
+import { listStatements, wholeEntry } from './projection-lists.js';
+import { ENTITY_NODE_SQL as NODE, ENTITY_VERSION_SQL as VERSION, ENTRY_LISTS, ENTRY_RECORDS } from './provenance-states.js';
 
 type Row = { key: string; value: string };
 
@@ -49,12 +50,16 @@ const RELATIONS = {
   wasAssociatedWith: ENTRY_RECORDS.wasAssociatedWith,
 } as const;
 
-/** Nodes reached from `?` along used / wasGeneratedBy entries, from `a` to `b` (upstream) or back (downstream). */
-const reachable = (from: 'a' | 'b', to: 'a' | 'b'): string => `
+/**
+ * Nodes reached from `?` along used / wasGeneratedBy entries, from `a` to `b` (upstream) or back (downstream).
+ * CROSS JOIN keeps the nodes reached as the outer loop, each looked up in the relations' index by its end: left
+ * to choose, SQLite walks every relation entry of the two records instead (350 ms at 1M runs, not 0.5 ms).
+ */
+export const reachable = (from: 'a' | 'b', to: 'a' | 'b'): string => `
   WITH RECURSIVE reached(id) AS (
     VALUES (?)
     UNION
-    SELECT e.${to} FROM reached JOIN projection_entries e ON e.record IN ('${RELATIONS.used}', '${RELATIONS.wasGeneratedBy}') AND e.${from} = reached.id
+    SELECT e.${to} FROM reached CROSS JOIN projection_entries e ON e.record IN ('${RELATIONS.used}', '${RELATIONS.wasGeneratedBy}') AND e.${from} = reached.id
   )
   SELECT id FROM reached`;
 
@@ -76,24 +81,25 @@ export class SqliteProvenanceReadModel implements ProvenanceReadModel {
     return this.caughtUp();
   }
 
-  private all(record: string): Row[] {
-    return this.db().prepare('SELECT key, value FROM projection_entries WHERE record = ? ORDER BY id').all(record) as Row[];
+  /** The values of a record's entries in the order of its state's keys (integer-like keys first, as an object orders them), lists read whole. */
+  private all<V>(record: string): V[] {
+    const rows = this.db().prepare('SELECT key, value FROM projection_entries WHERE record = ? ORDER BY id').all(record) as Row[];
+    const lists = listStatements(this.db());
+    const state: Record<string, V> = {};
+    for (const row of rows) {
+      const value = wholeEntry(lists, record, row.key, row.value, ENTRY_LISTS[record]);
+      Object.defineProperty(state, row.key, { value, enumerable: true, writable: true, configurable: true });
+    }
+    return Object.values(state);
   }
 
   private one<V>(record: string, key: string): V | undefined {
     const row = this.db().prepare('SELECT value FROM projection_entries WHERE record = ? AND key = ?').get(record, key) as { value: string } | undefined;
-    return row === undefined ? undefined : (JSON.parse(row.value) as V);
-  }
-
-  /** The values of a record's entries in the order of its state's keys (integer-like keys first, as an object orders them). */
-  private valuesOf<V>(rows: readonly Row[]): V[] {
-    const state: Record<string, V> = {};
-    fill(state, rows);
-    return Object.values(state);
+    return row === undefined ? undefined : (wholeEntry(listStatements(this.db()), record, key, row.value, ENTRY_LISTS[record]) as V);
   }
 
   async datasets(): Promise<DatasetView[]> {
-    return this.valuesOf<DatasetView>(this.all(ENTRY_RECORDS.datasets));
+    return this.all<DatasetView>(ENTRY_RECORDS.datasets);
   }
 
   async dataset(name: string): Promise<DatasetView | undefined> {
@@ -101,7 +107,7 @@ export class SqliteProvenanceReadModel implements ProvenanceReadModel {
   }
 
   async models(): Promise<ModelView[]> {
-    return this.valuesOf<ModelView>(this.all(ENTRY_RECORDS.models));
+    return this.all<ModelView>(ENTRY_RECORDS.models);
   }
 
   async model(name: string): Promise<ModelView | undefined> {

@@ -38,9 +38,9 @@ const MEMORY = ':memory:';
 /** The parts of the file, each caught up under its own checkpoint (D142). */
 const READ_MODEL_PARTS = [RUNS_PART, ENTRIES_PART] as const;
 /**
- * Entries held in memory per run of `batchRuns` before a batch of entries is written. A batch rewrites the whole
- * entry of each name it adds versions to (a model of 100k versions is megabytes of JSON, D142), so fewer, larger
- * batches make a long catch-up cheaper: at 100k runs the entries' build took 109 s of CPU at 8 and 54 s at 32.
+ * Entries (and items of their lists, D171) held in memory per run of `batchRuns` before a batch of entries is
+ * written. An entry kept whole is rewritten once per batch it changes in, so larger batches cost fewer rewrites
+ * of the few large ones left (a dataset's runs waiting for a content, D154).
  */
 const ENTRIES_PER_RUN = 32;
 /** wal_autocheckpoint while building from an empty file: 256 MiB of 4 KiB pages. */

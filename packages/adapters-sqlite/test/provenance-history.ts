@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { eventSchemas, versionStreamId, type EventType, type JsonValue } from '@dotscience/core';
+import { eventApplier, eventSchemas, versionStreamId, type EventType, type JsonValue, type Projection } from '@dotscience/core';
 import type { InMemoryEventStore } from '@dotscience/core/testing';
 
 /** Names shared by datasets and models (one of each is an object member's name), run indexes and contents, kept few so events meet. */
@@ -161,3 +161,11 @@ export const LINEAGE_REFS = [
   'user:ada',
   'nothing',
 ];
+
+/** A projection's state replayed over the whole store: what the read model must answer. */
+export async function projected<S>(store: InMemoryEventStore, projection: Projection<S>): Promise<S> {
+  const apply = eventApplier(projection);
+  let state = structuredClone(projection.initial);
+  for await (const e of store.readAll()) state = apply(state, e);
+  return state;
+}

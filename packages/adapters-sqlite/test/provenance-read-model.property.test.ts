@@ -3,32 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  datasetsProjection,
-  eventApplier,
-  lineageOf,
-  modelsProjection,
-  provenanceProjection,
-  resolveLineageNode,
-  type LineageDirection,
-  type Projection,
-} from '@dotscience/core';
+import { datasetsProjection, lineageOf, modelsProjection, provenanceProjection, resolveLineageNode, type LineageDirection } from '@dotscience/core';
 import { InMemoryEventStore } from '@dotscience/core/testing';
 import { SqliteRunReadModel } from '../src/index.js';
-import { appendProvenance, LINEAGE_REFS, provenanceEvents, provenanceHistoryArbitrary } from './provenance-history.js';
+import { appendProvenance, LINEAGE_REFS, projected, provenanceEvents, provenanceHistoryArbitrary } from './provenance-history.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ds-provenance-property-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const HISTORIES = 100;
 const DIRECTIONS: LineageDirection[] = ['upstream', 'downstream', 'both'];
-
-async function projected<S>(store: InMemoryEventStore, projection: Projection<S>): Promise<S> {
-  const apply = eventApplier(projection);
-  let state = structuredClone(projection.initial);
-  for await (const e of store.readAll()) state = apply(state, e);
-  return state;
-}
 
 /** An answer or the error's class and message, so both sides are compared either way. */
 async function answer<T>(ask: () => T | Promise<T>): Promise<T | { error: string }> {

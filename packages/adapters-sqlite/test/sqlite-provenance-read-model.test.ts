@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InMemoryEventStore, provenanceReadModelContract } from '@dotscience/core/testing';
 import { SqliteRunReadModel } from '../src/index.js';
-import { LATEST_NAMED_SQL } from '../src/sqlite-provenance-read-model.js';
+import { LATEST_NAMED_SQL, reachable } from '../src/sqlite-provenance-read-model.js';
 import { appendProvenance, LINEAGE_REFS, provenanceEvents, provenanceRunId } from './provenance-history.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ds-provenance-read-model-'));
@@ -244,5 +244,28 @@ describe('a bare name resolved through the entity indexes', () => {
     for (const step of steps)
       expect(step).toMatch(/^SEARCH projection_entries USING (INDEX projection_entries_entity_(nodes|versions) \(a=\?|INTEGER PRIMARY KEY)/);
     expect(steps.join('\n')).toContain('USING INDEX projection_entries_entity_versions (a=? AND <expr>=?)');
+  });
+});
+
+describe('a lineage walked through the relations index', () => {
+  it('given a file with a lineage, when the lineage is walked either way, then each node reached is looked up by its end in the relations index', async () => {
+    const file = fileName();
+    const model = SqliteRunReadModel.open({ file, events: await storeWith(history.length) });
+    await model.provenance.catchUp();
+    await model.close();
+
+    const db = new Database(file, { readonly: true });
+    for (const [from, to] of [
+      ['a', 'b'],
+      ['b', 'a'],
+    ] as const) {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${reachable(from, to)}`).all('model:churn@3') as Array<{ detail: string }>).map((row) => row.detail);
+      expect(plan.filter((step) => /^(SCAN|SEARCH) (reached|e)\b/.test(step))).toEqual([
+        'SCAN reached',
+        `SEARCH e USING INDEX projection_entries_by_${from} (record=? AND ${from}=?)`,
+        'SCAN reached',
+      ]);
+    }
+    db.close();
   });
 });

@@ -198,7 +198,7 @@ describe('ds read commands on a two-stage pipeline', () => {
       // Markers only the read model holds: seen again, so no projection was replayed from the log.
       db.prepare("UPDATE projection_entries SET value = json_set(value, '$.description', 'from the read model') WHERE record = 'models'").run();
       db.prepare(
-        "UPDATE projection_entries SET value = json_set(value, '$.versions[0].path', 'from/the/read/model') WHERE record = 'datasets' AND key = 'raw'",
+        "UPDATE projection_list_items SET value = json_set(value, '$.path', 'from/the/read/model') WHERE record = 'datasets' AND key = 'raw' AND field = 'versions' AND seq = 0",
       ).run();
       db.prepare(
         "UPDATE projection_entries SET value = json_set(value, '$.description', 'prep from the read model') WHERE record = 'provenance.activities'",

@@ -35,6 +35,9 @@ export { SweptStoreMaintenance, type SweptStore } from './store/swept-store-main
 // audit
 export { LOG_BLOCK_RECORDS, logHashOf } from './audit/log-chain.js';
 
+// a read model keeping a projection's lists of versions outside memory (adapters-sqlite, D171)
+export { FIND_NEWEST_WITH_IDENTITY, identityKeyOf, type SelfIndexedVersions } from './projections/fast/version-by-identity.js';
+
 // the query language as a read model compiles it (adapters-sqlite)
 export { checkpointDiscard } from './projections/checkpoint-verification.js';
 export { asNumber } from './projections/summary-metrics.js';

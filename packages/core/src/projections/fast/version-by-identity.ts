@@ -20,9 +20,33 @@ export interface IdentifiedVersionView {
  * is scanned. Checked against the scan by test/projections/fast/version-by-identity.property.test.ts.
  */
 export function newestWithIdentity<V extends IdentifiedVersionView>(versions: readonly V[], content: string, producer: string | null): V | undefined {
+  const own = (versions as Partial<SelfIndexedVersions<V>>)[FIND_NEWEST_WITH_IDENTITY];
+  if (own !== undefined) return own(identityKey(content, producer));
   const index = versions.length < SCANNED_BELOW ? undefined : indexOf(versions);
   if (index === undefined || index.ambiguous) return scanFromEnd(versions, content, producer);
   return heldWithIdentity(index, content, producer) as V | undefined;
+}
+
+/**
+ * The method of a list that finds its newest view of an identity itself: a list an adapter keeps outside
+ * memory and reads view by view, which a scan or an index built here would read whole (docs/decisions.md D171).
+ * Given `identityKey(content, producer)`, it answers what scanning the list from its end would.
+ */
+export const FIND_NEWEST_WITH_IDENTITY: unique symbol = Symbol.for('dotscience.findNewestWithIdentity');
+
+export interface SelfIndexedVersions<V> {
+  [FIND_NEWEST_WITH_IDENTITY](identity: string): V | undefined;
+}
+
+/** One string per identity (content and producing run) that a self-indexed list is asked by. */
+export function identityKey(content: string, producer: string | null): string {
+  return JSON.stringify([content, producer]);
+}
+
+/** The identity key of a view, null when its ref has no content to match on. */
+export function identityKeyOf(view: IdentifiedVersionView): string | null {
+  const content = contentKey(view.ref);
+  return content === null ? null : identityKey(content, view.producedBy);
 }
 
 /** Lists this short are scanned: an index would cost more than it saves. */
