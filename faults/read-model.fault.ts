@@ -108,9 +108,18 @@ function entriesIn(file: string): { position: number; entries: Record<string, Ar
     if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'projection_entries'").get() === undefined) return { position: -1, entries: {} };
     const row = db.prepare("SELECT value FROM read_model WHERE key = 'entries.position'").get() as { value: number } | undefined;
     const entries: Record<string, Array<[string, unknown]>> = {};
+    // A model entry holds the lengths of its versions and history; their items are rows of their own (D171).
+    const items = db.prepare("SELECT value FROM projection_list_items WHERE record = 'models' AND key = ? AND field = ? AND seq < ? ORDER BY seq");
+    const whole = (record: string, key: string, value: Record<string, unknown>): unknown => {
+      if (record === 'models')
+        for (const field of ['versions', 'history'])
+          if (typeof value[field] === 'number')
+            value[field] = (items.all(key, field, value[field]) as Array<{ value: string }>).map((item) => JSON.parse(item.value) as unknown);
+      return value;
+    };
     for (const record of ['models', 'provenance.activities', 'provenance.entities']) {
       const rows = db.prepare('SELECT key, value FROM projection_entries WHERE record = ? ORDER BY id').all(record) as Array<{ key: string; value: string }>;
-      entries[record] = rows.map((r) => [r.key, JSON.parse(r.value)]);
+      entries[record] = rows.map((r) => [r.key, whole(record, r.key, JSON.parse(r.value) as Record<string, unknown>)]);
     }
     return { position: row?.value ?? -1, entries };
   } finally {
