@@ -92,8 +92,8 @@ export function installCompileCache(code: string, root: string): CompileCache {
   const original = loaderPrototype._compile;
 
   loaderPrototype._compile = function compileWithCache(this: LoaderModule, content: string, filename: string) {
-    const uncached = content.includes(UNCACHED_CHUNK_MARK, Math.max(0, content.length - 512));
-    if (dirname(filename) !== code || !filename.endsWith('.cjs') || uncached) return original.call(this, content, filename);
+    const ours = dirname(filename) === code && filename.endsWith('.cjs');
+    if (!ours || content.includes(UNCACHED_CHUNK_MARK, Math.max(0, content.length - 512))) return original.call(this, content, filename);
     const path = join(directory, `${basename(filename)}-${createHash('sha256').update(content).digest('hex').slice(0, 32)}.v8`);
     let cachedData: Buffer | undefined;
     try {
