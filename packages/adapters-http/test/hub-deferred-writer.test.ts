@@ -127,7 +127,10 @@ describe('a hub that answers reads before its project’s writer is open (D166; 
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     });
     const answered = new Promise<number>((resolve, reject) => open.on('response', (r) => (r.resume(), resolve(r.statusCode ?? 0))).on('error', reject));
+    // The hub has the request open before it is asked: on a loaded machine its headers can arrive after the quiet period.
+    const received = new Promise((resolve) => server!.app.server.once('request', resolve));
     open.write('{"digests":');
+    await received;
     const opening = server!.openWriter(PROJECT, 50);
     await setTimeout(400);
     expect(writerOpens).toEqual([]);
