@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Environment, EnvironmentInfo, WorkloadProgram } from '@dotscience/core';
 import { openDotscience, type Dotscience } from '../../src/index.js';
 import { environmentWitnesses } from '../../src/environment/environment-witnesses.js';
@@ -143,7 +143,10 @@ describe('the environment of a sweep: described once, re-described when what it 
   });
 
   it('given nothing changed, when 20 runs ask, then the environment is described once and each run gets its own copy', async () => {
-    const project = mkdtempSync(join(root, 'still-'));
+    // Not under tmpdir(): every directory up to the root is a witness, and the test files that run beside
+    // this one make and remove directories in tmpdir() all the time, which rightly has the runs describe again.
+    const project = mkdtempSync(join(existsSync('/var/tmp') ? '/var/tmp' : tmpdir(), 'ds-rechecked-still-'));
+    onTestFinished(() => rmSync(project, { recursive: true, force: true }));
     const counted = new Counted(ds.environment);
     const rechecked = new RecheckedEnvironment(() => counted);
     const first = await rechecked.describe(project);
