@@ -154,7 +154,6 @@ export class RecordWorker {
     if (this.failed) throw new Error('the record worker has failed');
     if (this.worker) return this.worker;
     const worker = new Worker(this.source, { eval: true });
-    worker.unref();
     this.online = new Promise((resolve) => {
       worker.once('online', () => {
         this.isOnline = !this.failed;
@@ -165,6 +164,8 @@ export class RecordWorker {
     worker.on('message', (reply: Reply) => this.answer(reply));
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) => this.fail(new Error(`the record worker exited with code ${code}`)));
+    // After the listeners: adding a 'message' listener refs the worker again, and a worker with no job must not hold the process.
+    worker.unref();
     this.worker = worker;
     return worker;
   }

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { FsEventStore } from '../../src/event-store/index.js';
+import { RecordWorker } from '../../src/event-store/record-worker.js';
 import { WrongExpectedRevisionError, type NewEvent } from '@dotscience/core';
 
 const [command, dir, ...args] = process.argv.slice(2);
@@ -65,7 +66,16 @@ async function follow(count: number): Promise<void> {
   });
 }
 
+/** Start a record worker and give it no work: the process must end by itself (the worker holds it only while it works). */
+async function idleWorker(): Promise<void> {
+  const untilOnline = setInterval(() => undefined, 1000); // a worker starting holds nothing: this process waits for it
+  const online = await new RecordWorker().whenOnline();
+  clearInterval(untilOnline);
+  say(`online ${String(online)}`);
+}
+
 const run: Record<string, () => Promise<void>> = {
+  'idle-worker': idleWorker,
   'crash-loop': crashLoop,
   'append-batches': () => appendBatches(args[0]!, Number(args[1]), Number(args[2])),
   'append-expecting': () => appendExpecting(args[0]!, Number(args[1])),
