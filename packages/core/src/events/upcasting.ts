@@ -1,5 +1,6 @@
 import { currentSchemaVersion, eventSchemas, type DomainEvent, type EventType } from './catalogue.js';
 import type { RecordedEvent } from './envelope.js';
+import { eventDataChecker } from './fast/event-data.js';
 import { plainlyValidMetricData } from './fast/metric-data.js';
 
 /** Turns the data of `type` at `fromVersion` into the data of `fromVersion + 1`. */
@@ -38,6 +39,8 @@ export class InvalidEventDataError extends Error {
  */
 export class UpcasterRegistry {
   private readonly steps = new Map<string, Upcaster>();
+  /** Each event type's data checker without zod (fast/event-data.ts), built at the type's first event; null when it has none. */
+  private readonly checkers = new Map<string, ((data: unknown) => unknown) | null>();
 
   register(type: EventType, fromVersion: number, upcast: Upcaster): this {
     const key = `${type}@${fromVersion}`;
@@ -57,8 +60,8 @@ export class UpcasterRegistry {
       data = step(data);
     }
     if (e.schemaVersion > target) throw new UnknownEventVersionError(e.type, e.schemaVersion, e.stream, e.revision);
-    // Metric events (most of a history) are checked without zod when they are plainly valid.
-    const fast = plainlyValidMetricData(e.type, data);
+    // Data plainly valid is checked without zod: metric events (most of a history) by their own check, the others by one built from their schema.
+    const fast = plainlyValidMetricData(e.type, data) ?? this.checkerOf(e.type as EventType)?.(data);
     if (fast !== undefined) return { type: e.type, data: fast } as DomainEvent;
     // The type's own schema (not the union): same verdict, no dispatch or wrapper object per event.
     const parsed = eventSchemas[e.type as EventType].safeParse(data);
@@ -66,6 +69,15 @@ export class UpcasterRegistry {
       throw new InvalidEventDataError(e.stream, e.revision, parsed.error.issues.map((i) => `${['data', ...i.path].join('.')}: ${i.message}`).join('; '));
     }
     return { type: e.type, data: parsed.data } as DomainEvent;
+  }
+
+  private checkerOf(type: EventType): ((data: unknown) => unknown) | null {
+    let checker = this.checkers.get(type);
+    if (checker === undefined) {
+      checker = eventDataChecker(eventSchemas[type]) ?? null;
+      this.checkers.set(type, checker);
+    }
+    return checker;
   }
 }
 
