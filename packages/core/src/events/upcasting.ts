@@ -15,10 +15,15 @@ export class UnknownEventVersionError extends Error {
     readonly revision: number,
   ) {
     super(
-      `event ${type} v${schemaVersion} at ${stream}@${revision} has no upcaster to v${currentSchemaVersion[type as EventType] ?? '?'} — upgrade dotscience or register an upcaster for ${type} v${schemaVersion}`,
+      `event ${type} v${schemaVersion} at ${stream}@${revision} has no upcaster to v${currentVersionOf(type) ?? '?'} — upgrade dotscience or register an upcaster for ${type} v${schemaVersion}`,
     );
     this.name = 'UnknownEventVersionError';
   }
+}
+
+/** The catalogue's current schema version of `type`; undefined for a type it does not hold (`constructor` included: only its own keys are types). */
+function currentVersionOf(type: string): number | undefined {
+  return Object.hasOwn(currentSchemaVersion, type) ? currentSchemaVersion[type as EventType] : undefined;
 }
 
 export class InvalidEventDataError extends Error {
@@ -51,7 +56,7 @@ export class UpcasterRegistry {
 
   /** The event's domain form at the current schema version; throws when it cannot get there. */
   upcast(e: RecordedEvent): DomainEvent {
-    const target = currentSchemaVersion[e.type as EventType];
+    const target = currentVersionOf(e.type);
     if (target === undefined) throw new UnknownEventVersionError(e.type, e.schemaVersion, e.stream, e.revision);
     let data: unknown = e.data;
     for (let v = e.schemaVersion; v < target; v++) {

@@ -34,6 +34,14 @@ describe('upcasting old events', () => {
     expect(() => registry.upcast(recorded('NoSuchEvent', 1, {}))).toThrow(/NoSuchEvent v1 at run-x@0.*upgrade dotscience/);
   });
 
+  it('given a type named like a property every object has, says it is not a catalogue type', () => {
+    const registry = new UpcasterRegistry();
+    for (const type of ['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf']) {
+      expect(() => registry.upcast(recorded(type, 1, {}))).toThrow(UnknownEventVersionError);
+      expect(() => registry.upcast(recorded(type, 1, {}))).toThrow(new RegExp(`${type} v1 at run-x@0 has no upcaster to v\\?`));
+    }
+  });
+
   it('when the data does not match the schema, names the field', () => {
     const registry = new UpcasterRegistry();
     expect(() => registry.upcast(recorded('ParameterRecorded', 1, { value: 3 }))).toThrow(InvalidEventDataError);
