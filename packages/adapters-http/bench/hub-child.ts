@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { FsDataStore, FsEventStore, FsReceiptLedger, KeyFileReceiptSigner } from '@dotscience/adapters-fs';
 import { GENESIS_HASH, type NewEvent } from '@dotscience/core';
@@ -73,18 +74,22 @@ export async function serveHub(root: string, { gateOff = false, receiptsOff = fa
   process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
 }
 
-interface Usage {
+export interface Usage {
   /** CPU time used so far (user + system), ms. */
   cpuMs: number;
   /** Resident set size now, bytes. */
   rssBytes: number;
+  /** The main thread's event loop so far: ms spent running callbacks and ms spent waiting for I/O (`eventLoopUtilization`). */
+  loopActiveMs: number;
+  loopIdleMs: number;
 }
 
 /** A child answers each IPC message with its usage so far. */
 function reportUsageOnRequest(): void {
   process.on('message', () => {
     const { user, system } = process.cpuUsage();
-    process.send!({ cpuMs: (user + system) / 1000, rssBytes: process.memoryUsage.rss() } satisfies Usage);
+    const loop = performance.eventLoopUtilization();
+    process.send!({ cpuMs: (user + system) / 1000, rssBytes: process.memoryUsage.rss(), loopActiveMs: loop.active, loopIdleMs: loop.idle } satisfies Usage);
   });
 }
 
@@ -126,6 +131,8 @@ export interface ServerChild {
   url: string;
   /** CPU time the child has used so far, in ms. */
   cpuMs(): Promise<number>;
+  /** The child's CPU time and its main thread's event loop (active and idle ms) so far. */
+  usage(): Promise<Usage>;
   /** The child's resident set size now, in bytes. */
   rssBytes(): Promise<number>;
   stop(): void;
@@ -158,6 +165,7 @@ export async function startChild(script: string, args: string[]): Promise<Server
   return {
     url,
     cpuMs: async () => (await usage()).cpuMs,
+    usage,
     rssBytes: async () => (await usage()).rssBytes,
     stop: () => child.kill('SIGTERM'),
   };

@@ -83,11 +83,12 @@ interface ClosedLoopRow {
  * One closed-loop run: `CLIENTS` clients, each sending its next request as soon as the last
  * is answered, for RUN_MS. Its rate, every request's latency, and the server's and the
  * clients' CPU time per request — which do not depend on how the two processes share the
- * cores: they say what one request costs each side.
+ * cores: they say what one request costs each side — and the share of the run the server's
+ * event loop was busy (near 100 %: its one thread limits the rate; lower: it waits, for the disk or the clients).
  */
-async function closedLoopRun(row: ClosedLoopRow): Promise<{ timed: Timed; latencies: number[]; serverCpu: number; clientCpu: number }> {
+async function closedLoopRun(row: ClosedLoopRow): Promise<{ timed: Timed; latencies: number[]; serverCpu: number; clientCpu: number; serverLoopBusy: number }> {
   const latencies: number[] = [];
-  const serverBefore = await row.server.cpuMs();
+  const serverBefore = await row.server.usage();
   const clientBefore = process.cpuUsage();
   const result = await timed(async () => {
     const until = performance.now() + RUN_MS;
@@ -106,8 +107,11 @@ async function closedLoopRun(row: ClosedLoopRow): Promise<{ timed: Timed; latenc
     return counts.reduce((a, b) => a + b, 0);
   });
   const { user, system } = process.cpuUsage(clientBefore);
-  const serverCpu = (((await row.server.cpuMs()) - serverBefore) * 1000) / result.count;
-  return { timed: result, latencies, serverCpu, clientCpu: (user + system) / result.count };
+  const serverAfter = await row.server.usage();
+  const serverCpu = ((serverAfter.cpuMs - serverBefore.cpuMs) * 1000) / result.count;
+  const active = serverAfter.loopActiveMs - serverBefore.loopActiveMs;
+  const serverLoopBusy = (100 * active) / (active + serverAfter.loopIdleMs - serverBefore.loopIdleMs);
+  return { timed: result, latencies, serverCpu, clientCpu: (user + system) / result.count, serverLoopBusy };
 }
 
 /**
@@ -123,6 +127,7 @@ async function closedLoopsInTurns(rows: ClosedLoopRow[]): Promise<void> {
     counts: [] as number[],
     serverCpu: [] as number[],
     clientCpu: [] as number[],
+    serverLoopBusy: [] as number[],
     percentiles: new LatencyPercentiles(),
   }));
   for (const row of rows) await closedLoopRun(row);
@@ -134,6 +139,7 @@ async function closedLoopsInTurns(rows: ClosedLoopRow[]): Promise<void> {
       f.counts.push(run.timed.count);
       f.serverCpu.push(run.serverCpu);
       f.clientCpu.push(run.clientCpu);
+      f.serverLoopBusy.push(run.serverLoopBusy);
       f.percentiles.add(run.latencies);
     }
   }
@@ -143,6 +149,8 @@ async function closedLoopsInTurns(rows: ClosedLoopRow[]): Promise<void> {
     f.percentiles.summarise(row.name, row.key, 0);
     summarise(BENCH, `${row.name}: server CPU per request`, 'µs', f.serverCpu, 1, `${row.key}.server-cpu`);
     summarise(BENCH, `${row.name}: client CPU per request`, 'µs', f.clientCpu, 1, `${row.key}.client-cpu`);
+    // Near 100 %: the server's one thread is what limits the rate (CPU per request decides it), not waits for the disk.
+    summarise(BENCH, `${row.name}: server event loop busy`, '%', f.serverLoopBusy, 1, `${row.key}.server-loop-busy`);
   }
   if (rows.length === 2) {
     const [a, b] = figures as [(typeof figures)[0], (typeof figures)[0]];
