@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { statSync, writeSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SignedReceiptSchema, type ReceiptLedger, type SignedReceipt } from '@dotscience/core';
@@ -44,15 +44,13 @@ export class FsReceiptLedger implements ReceiptLedger {
 
   /**
    * Append lines to the file of `name`; resolves once they are written (to the file, not
-   * synced). Lines given in the same turn of the event loop, or while a write to that file
-   * is in flight, go together, in the order given, in one write: the appends one group
-   * commit answers all record their receipts in the turn it resolves them, so a hub under
-   * load writes one file append per commit, not one per append (nor two: the first
-   * receipt's, then the rest's). The writes are the thread pool's, never this thread's: an
-   * append beside the store's fdatasyncs can wait milliseconds for the file system's journal
-   * (measured: p99.9 2–8 ms, max 19 ms), and the event loop must not wait with it; and each
-   * trip to the thread pool wakes a thread, which on a busy machine costs the event loop more
-   * than the write does (D162).
+   * synced). Lines given in the same turn of the event loop (or while the file is being
+   * opened) go together, in the order given, in one write, made once the turn's promise jobs
+   * have run: the appends one group commit answers all record their receipts in the turn it
+   * resolves them, so a hub under load writes one file append per commit, and answers them
+   * in that same turn (D179). The write
+   * is this thread's (`writeSync` on a descriptor kept open): a trip to the thread pool cost
+   * the hub's one thread more than the write, and its answers a turn of the loop.
    */
   append(name: string, lines: readonly LedgerLine[]): Promise<void> {
     return this.appendJson(
@@ -75,8 +73,8 @@ export class FsReceiptLedger implements ReceiptLedger {
         return;
       }
       this.pending.set(file, { text, waiters: [{ resolve, reject }] });
-      // After this turn's callbacks and promise jobs: the receipts of the rest of the commit join this write.
-      setImmediate(() => void this.write(file));
+      // Once this turn's promise jobs have run (a tick queued from one runs after the queue drains): the receipts of the rest of the commit join this write.
+      process.nextTick(() => void this.write(file));
     });
   }
 
@@ -117,7 +115,7 @@ export class FsReceiptLedger implements ReceiptLedger {
     }
     if (!held) held = await this.openFile(file);
     const bytes = Buffer.from(text, 'utf8');
-    for (let done = 0; done < bytes.length;) done += (await held.fh.write(bytes, done)).bytesWritten;
+    for (let done = 0; done < bytes.length;) done += writeSync(held.fh.fd, bytes, done);
     if (this.handles.get(file) === held) held.idle.refresh();
   }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { appendFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -53,6 +54,34 @@ describe('FsReceiptLedger under concurrent appends', () => {
     const read = await ledger.read('p');
     expect(read.unreadable).toBe(0);
     expect(read.lines.map((l) => l.receipt.head.count)).toEqual(receipts.map((r) => r.head.count));
+  });
+
+  it('given lines from promise jobs of one turn, then they are written together before the event loop moves on, each in the file when its promise settles', async () => {
+    const signer = await KeyFileReceiptSigner.fromKeyFile(join(dir, 'key.pem'));
+    const ledger = new FsReceiptLedger(join(dir, 'receipts'));
+    const line = (count: number) => ({
+      receipt: signer.sign({ version: 1, project: 'p', head: { count, position: count - 1, logHash: 'a'.repeat(64) }, signedAt: 'now' }),
+    });
+    await ledger.append('p', [line(1)]); // the file is open from here on, as a busy hub's is
+    // As the answers of one group commit record their receipts: continuations of one settled promise, at different depths.
+    const order: string[] = [];
+    setImmediate(() => order.push('next turn'));
+    const depths = [0, 3, 1, 7, 2];
+    const seen = await Promise.all(
+      depths.map(async (depth, i) => {
+        for (let d = 0; d < depth; d++) await null;
+        await ledger.append('p', [line(i + 2)]);
+        order.push(`written ${i + 2}`);
+        return readFileSync(ledger.fileOf('p'), 'utf8').trimEnd().split('\n').length;
+      }),
+    );
+    // Every one saw all six lines: one write took the lines of the whole turn, and it was done before its promises settled.
+    expect(seen).toEqual(depths.map(() => 6));
+    expect(order).not.toContain('next turn');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order.at(-1)).toBe('next turn');
+    // In the order given: the shallower continuations gave theirs first.
+    expect((await ledger.read('p')).lines.map((l) => l.receipt.head.count)).toEqual([1, 2, 4, 6, 3, 5]);
   });
 
   it('given the receipts directory removed after a write, when more receipts are appended, then it is made again (0700) and holds them', async () => {
