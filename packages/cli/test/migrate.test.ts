@@ -69,12 +69,16 @@ function projections(project: string) {
   };
 }
 
+/**
+ * The bytes of the files under `dir` now, read while a migration writes there: a file listed and
+ * gone before its stat (the writer lock's temporary file, renamed into place) counts for nothing.
+ */
 function directoryBytes(dir: string): number {
   if (!existsSync(dir)) return 0;
   let total = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    total += entry.isDirectory() ? directoryBytes(path) : statSync(path).size;
+    total += entry.isDirectory() ? directoryBytes(path) : (statSync(path, { throwIfNoEntry: false })?.size ?? 0);
   }
   return total;
 }
