@@ -245,6 +245,11 @@ export const eventSchemas = {
 export type EventType = keyof typeof eventSchemas;
 export const eventTypes = Object.keys(eventSchemas) as EventType[];
 
+/** Whether `type` names an event of the catalogue: its own keys only, so `constructor` or `toString` is not one. */
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(eventSchemas, type);
+}
+
 /** The current schemaVersion of each event type. Bump it and register an upcaster together. */
 export const currentSchemaVersion: Record<EventType, number> = Object.fromEntries(eventTypes.map((t) => [t, 1])) as Record<EventType, number>;
 

@@ -1,4 +1,4 @@
-import { currentSchemaVersion, eventSchemas, type DomainEvent, type EventType } from './catalogue.js';
+import { currentSchemaVersion, eventSchemas, isEventType, type DomainEvent, type EventType } from './catalogue.js';
 import type { RecordedEvent } from './envelope.js';
 import { eventDataChecker } from './fast/event-data.js';
 import { plainlyValidMetricData } from './fast/metric-data.js';
@@ -21,9 +21,9 @@ export class UnknownEventVersionError extends Error {
   }
 }
 
-/** The catalogue's current schema version of `type`; undefined for a type it does not hold (`constructor` included: only its own keys are types). */
+/** The catalogue's current schema version of `type`; undefined for a type it does not hold. */
 function currentVersionOf(type: string): number | undefined {
-  return Object.hasOwn(currentSchemaVersion, type) ? currentSchemaVersion[type as EventType] : undefined;
+  return isEventType(type) ? currentSchemaVersion[type] : undefined;
 }
 
 export class InvalidEventDataError extends Error {

@@ -1,4 +1,4 @@
-import { eventSchemas, type DomainEvent } from '../events/catalogue.js';
+import { eventSchemas, isEventType, type DomainEvent } from '../events/catalogue.js';
 import { GENESIS_HASH, type EventMeta, type NewEvent, type RecordedEvent } from '../events/envelope.js';
 import { chainEvents } from '../events/hash-chain.js';
 import { categoryOf, idOf } from '../events/streams.js';
@@ -68,7 +68,7 @@ export function catalogueEvent(
   event: Pick<ProposedEvent, 'type' | 'schemaVersion' | 'data'>,
   upcasters: UpcasterRegistry,
 ): DomainEvent {
-  if (!Object.hasOwn(eventSchemas, event.type)) {
+  if (!isEventType(event.type)) {
     throw new StreamRuleError(
       'UNKNOWN_EVENT_TYPE',
       `${JSON.stringify(event.type)} is not an event type of the catalogue (${Object.keys(eventSchemas).join(', ')})`,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { eventSchemas, type EventData, type EventType } from '../events/catalogue.js';
+import { eventSchemas, isEventType, type EventData, type EventType } from '../events/catalogue.js';
 import type { EventMeta, RecordedEvent } from '../events/envelope.js';
 import { defaultUpcasters, type UpcasterRegistry } from '../events/upcasting.js';
 import { detachedJson } from './json-state.js';
@@ -65,7 +65,7 @@ export function defineProjection<S>(definition: ProjectionDefinition<S>): Projec
     const issue = parsed.error.issues[0]!;
     throw new InvalidProjectionError(label, `${issue.path.map(String).join('.') || '(root)'} ${issue.message}`);
   }
-  const unknown = Object.keys(definition.handlers).filter((t) => !Object.hasOwn(eventSchemas, t));
+  const unknown = Object.keys(definition.handlers).filter((t) => !isEventType(t));
   if (unknown.length > 0) {
     throw new InvalidProjectionError(
       label,
