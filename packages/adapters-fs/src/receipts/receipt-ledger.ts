@@ -48,9 +48,9 @@ export class FsReceiptLedger implements ReceiptLedger {
    * opened) go together, in the order given, in one write, made once the turn's promise jobs
    * have run: the appends one group commit answers all record their receipts in the turn it
    * resolves them, so a hub under load writes one file append per commit, and answers them
-   * in that same turn (D179). The write
-   * is this thread's (`writeSync` on a descriptor kept open): a trip to the thread pool cost
-   * the hub's one thread more than the write, and its answers a turn of the loop.
+   * in that same turn (D179). The write is this thread's (`writeSync` on a descriptor kept
+   * open): a trip to the thread pool cost the hub's one thread more than the write, and its
+   * answers a turn of the loop.
    */
   append(name: string, lines: readonly LedgerLine[]): Promise<void> {
     return this.appendJson(
