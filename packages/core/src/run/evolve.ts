@@ -1,7 +1,7 @@
 import { canonicalJson } from '../events/canonical-json.js';
 import type { DomainEvent } from '../events/catalogue.js';
 import { lastStepOf } from './metric-batch-points.js';
-import type { MetricSeriesHead, RecordedData, RecordedValue, RunState } from './run-state.js';
+import { copyOfRunState, type MetricSeriesHead, type RecordedData, type RecordedValue, type RunState } from './run-state.js';
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 type MapField = 'parameters' | 'metrics' | 'summaries' | 'labels' | 'inputs' | 'outputs' | 'models';
@@ -19,7 +19,7 @@ export class RunStateDraft {
   private readonly owned = new Set<MapField>();
 
   constructor(base: RunState) {
-    this.state = { ...base };
+    this.state = copyOfRunState(base);
   }
 
   private map<K extends MapField>(field: K): MutableMap<K> {

@@ -52,6 +52,31 @@ export interface RunState {
   readonly eventCount: number;
 }
 
+/**
+ * A shallow copy of `state`, field by field: on Node 20 a spread of this many fields costs V8
+ * ~0.2 µs against ~15 ns for a literal, and one is made for each append the gate admits and each
+ * `evolveRun`.
+ */
+export function copyOfRunState(state: RunState): RunState {
+  return {
+    runId: state.runId,
+    lifecycle: state.lifecycle,
+    projectId: state.projectId,
+    startedAt: state.startedAt,
+    publishedAt: state.publishedAt,
+    errored: state.errored,
+    description: state.description,
+    parameters: state.parameters,
+    metrics: state.metrics,
+    summaries: state.summaries,
+    labels: state.labels,
+    inputs: state.inputs,
+    outputs: state.outputs,
+    models: state.models,
+    eventCount: state.eventCount,
+  };
+}
+
 export function initialRunState(runId: string): RunState {
   return {
     runId,
