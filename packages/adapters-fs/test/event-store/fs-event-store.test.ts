@@ -26,6 +26,22 @@ describe('FsEventStore', () => {
     expect(verifyChain(all)).toEqual({ ok: true, streams: 7, events: 3000 });
   });
 
+  it("given appends a few milliseconds apart, when recorded, then each recordedAt is the system clock's time of its own append", async () => {
+    const times: Array<{ before: number; recordedAt: string; after: number }> = [];
+    for (let i = 0; i < 3; i++) {
+      const before = Date.now();
+      const { events } = await store.append('run-clock', [metricEvent(i)]);
+      times.push({ before, recordedAt: events[0]!.recordedAt, after: Date.now() });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    for (const { before, recordedAt, after } of times) {
+      expect(new Date(recordedAt).toISOString()).toBe(recordedAt);
+      expect(Date.parse(recordedAt)).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(recordedAt)).toBeLessThanOrEqual(after);
+    }
+    expect(new Set(times.map((t) => t.recordedAt)).size).toBe(3);
+  });
+
   it('given appends to two streams, when reopened, then every event, revision, position and hash is read back from disk', async () => {
     await store.append('run-a', [metricEvent(0), metricEvent(1)], { expectedRevision: 'no_stream' });
     await store.append('run-b', [metricEvent(0)], { expectedRevision: 'no_stream' });
