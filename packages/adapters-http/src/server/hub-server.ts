@@ -24,6 +24,7 @@ import { registerReadSideRoutes } from './read-side-routes.js';
 import { registerSubscriptionRoute } from './subscription-route.js';
 import { registerTokenRoutes } from './token-routes.js';
 import { guardRequests } from './request-guard.js';
+import { RouteParams } from './route-params.js';
 
 export interface HubServerOptions {
   projects: ProjectStoreProvider;
@@ -78,10 +79,11 @@ export class HubServer {
     this.app.setNotFoundHandler((request) => {
       throw noRoute(request.method, request.url);
     });
+    const routeParams = new RouteParams();
     const context: HubContext = {
       enter: async (request, params, role) => {
         const access = authenticate(request, options.tokens);
-        const parsed = parseInput(params, request.params, 'URL path');
+        const parsed = routeParams.parse(params, request.params);
         authorize(access, parsed.project, role);
         return { params: parsed, stores: await options.projects.open(parsed.project) };
       },
