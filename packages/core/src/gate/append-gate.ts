@@ -56,23 +56,55 @@ export class AppendGate {
    * unread. Returns the state the events lead to.
    */
   async check(stream: string, events: readonly unknown[], pending?: PendingStreams, expectedRevision?: number): Promise<AdmittedEvents> {
-    const proposed = events.every(isEnvelope) ? (events as ProposedEvent[]) : parseAppendedEvents(stream, events);
+    const proposed = proposedEvents(stream, events);
     let state: StreamGateState;
     try {
-      const kept = pending?.has(stream) ? undefined : this.states.get(stream);
-      if (kept !== undefined && kept.revision === expectedRevision) state = kept;
-      // A stream the gate knows nothing of, to be written only if the store holds none of it: its empty state, unread.
-      else if (kept === undefined && expectedRevision === -1 && !pending?.has(stream)) state = emptyStreamState(stream);
-      else state = await this.stateOf(stream, pending);
+      state = this.stateInMemory(stream, pending, expectedRevision) ?? (await this.stateOf(stream, pending));
     } catch (error) {
-      const first = proposed[0];
-      if (!first) throw error;
-      throw new AppendRefusedError(stream, 0, first.id, first.type, ruleOf(error), (error as Error).message);
+      throw refusalOfState(stream, proposed, error);
     }
-    const started = await this.producingRunsStarted(proposed, pending, stream);
+    const started = namesProducers(stream, proposed) ? await this.producingRunsStarted(proposed, pending, stream) : NO_RUNS;
+    return this.admit(stream, events, state, proposed, started);
+  }
+
+  /**
+   * `check` without waiting, when memory holds all it needs: the stream's state is kept at
+   * `expectedRevision` (or the stream is unknown and must be new, -1) and no event names a run
+   * whose start must be looked up. Undefined when the check would read the store; throws as `check` does.
+   */
+  checkInMemory(stream: string, events: readonly unknown[], expectedRevision: number | undefined): AdmittedEvents | undefined {
+    const proposed = proposedEvents(stream, events);
+    if (namesProducers(stream, proposed)) return undefined;
+    let state: StreamGateState | undefined;
     try {
-      const admitted = admitEvents(state, proposed, { runStarted: (id) => started.has(id), merging: this.merging }, this.upcasters);
-      return admitted;
+      state = this.stateInMemory(stream, undefined, expectedRevision);
+    } catch (error) {
+      throw refusalOfState(stream, proposed, error);
+    }
+    return state && this.admit(stream, events, state, proposed, NO_RUNS);
+  }
+
+  /**
+   * The state to check against without reading the store, if there is one: a state kept at the
+   * revision the append will be written at (the store refuses the append if the stream moved on),
+   * or the empty state of a stream the gate knows nothing of and that must not exist yet (-1).
+   */
+  private stateInMemory(stream: string, pending: PendingStreams | undefined, expectedRevision: number | undefined): StreamGateState | undefined {
+    if (pending?.has(stream)) return undefined;
+    const kept = this.states.get(stream);
+    if (kept !== undefined) return kept.revision === expectedRevision ? kept : undefined;
+    return expectedRevision === -1 ? emptyStreamState(stream) : undefined;
+  }
+
+  private admit(
+    stream: string,
+    events: readonly unknown[],
+    state: StreamGateState,
+    proposed: readonly ProposedEvent[],
+    started: ReadonlySet<string>,
+  ): AdmittedEvents {
+    try {
+      return admitEvents(state, proposed, { runStarted: (id) => started.has(id), merging: this.merging }, this.upcasters);
     } catch (error) {
       // An event that is not a well-formed envelope is named as every store names it.
       if (error instanceof AppendRefusedError) parseAppendedEvents(stream, events);
@@ -112,6 +144,25 @@ export class AppendGate {
     }
     return started;
   }
+}
+
+const NO_RUNS: ReadonlySet<string> = new Set();
+
+/** The proposed events as the rules read them: plainly envelopes, or else parsed as the store parses them (which names what is wrong). */
+function proposedEvents(stream: string, events: readonly unknown[]): readonly ProposedEvent[] {
+  return events.every(isEnvelope) ? (events as ProposedEvent[]) : parseAppendedEvents(stream, events);
+}
+
+/** Whether a rule of these events asks if a run is started: version events name their producing run, and a runmeta stream is its run's. */
+function namesProducers(stream: string, events: readonly ProposedEvent[]): boolean {
+  return categoryOf(stream) === 'runmeta' || events.some((e) => e.type === 'DatasetVersionCreated' || e.type === 'ModelVersionCreated');
+}
+
+/** A failure to find a stream's state (a stream of no known category, a store that cannot be read) as the refusal of the append's first event. */
+function refusalOfState(stream: string, proposed: readonly ProposedEvent[], error: unknown): unknown {
+  const first = proposed[0];
+  if (!first) return error;
+  return new AppendRefusedError(stream, 0, first.id, first.type, ruleOf(error), (error as Error).message);
 }
 
 /** Plainly an event envelope (what the rules read); anything else is left to the store's parse to name. */

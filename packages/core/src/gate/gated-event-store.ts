@@ -5,7 +5,7 @@ import type { AppendOptions, AppendResult, EventStore, ReadAllOptions, ReadStrea
 import { idempotentRetry, parseAppend, retryCandidateIn } from '../store/append-rules.js';
 import { AppendGate, type AppendGateOptions } from './append-gate.js';
 import { AppendRefusedError } from './gate-errors.js';
-import { atHead } from './stream-rules.js';
+import { atHead, type AdmittedEvents } from './stream-rules.js';
 
 /**
  * An EventStore whose appends pass the AppendGate first: an append that breaks a rule
@@ -28,21 +28,46 @@ export class GatedEventStore implements EventStore {
 
   append(stream: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult> {
     const before = this.tails.get(stream);
-    const run = (before ?? Promise.resolve()).then(() => this.checkedAppend(stream, events, options));
-    const tail = run.catch(() => undefined);
-    this.tails.set(stream, tail);
-    void tail.then(() => {
+    const run = before === undefined ? this.checkedAppend(stream, events, options) : before.then(() => this.checkedAppend(stream, events, options));
+    // The stream's next append waits for this one to settle; once it has (and no later one is queued), none waits.
+    const forget = (): void => {
       if (this.tails.get(stream) === tail) this.tails.delete(stream);
-    });
+    };
+    const tail: Promise<void> = run.then(forget, forget);
+    this.tails.set(stream, tail);
     return run;
   }
 
-  private async checkedAppend(stream: string, events: readonly NewEvent[], options: AppendOptions | undefined): Promise<AppendResult> {
+  /**
+   * Check, then write. An append that expects its stream's next revision, kept by the gate, is
+   * checked from memory and handed to the store in the same turn, with no wait between (a hub's
+   * appends are mostly such). Any other append, and any the gate refuses (it may be a recorded
+   * retry), is checked by reading what the check needs first.
+   */
+  private checkedAppend(stream: string, events: readonly NewEvent[], options: AppendOptions | undefined): Promise<AppendResult> {
+    const expected = numericExpectation(options);
+    let admitted: AdmittedEvents | undefined;
+    try {
+      admitted = this.gate.checkInMemory(stream, events, expected);
+    } catch {
+      admitted = undefined;
+    }
+    if (admitted === undefined) return this.checkedAppendReading(stream, events, options, expected);
+    try {
+      return this.written(admitted, this.inner.append(stream, events, options), events.length);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  private async checkedAppendReading(
+    stream: string,
+    events: readonly NewEvent[],
+    options: AppendOptions | undefined,
+    expected: number | undefined,
+  ): Promise<AppendResult> {
     let admitted;
     try {
-      // A numeric expected revision is enforced by the store at the write, so a state kept at it needs no read first.
-      const given = options?.expectedRevision;
-      const expected = typeof given === 'number' ? given : given === 'no_stream' ? -1 : undefined;
       admitted = await this.gate.check(stream, events, undefined, expected);
     } catch (error) {
       if (error instanceof AppendRefusedError) {
@@ -53,10 +78,16 @@ export class GatedEventStore implements EventStore {
       }
       throw error;
     }
-    const result = await this.inner.append(stream, events, options);
-    const last = result.events[result.events.length - 1];
-    if (last && last.revision === admitted.revision && result.events.length === events.length) this.gate.remember(atHead(admitted, last.hash));
-    return result;
+    return this.written(admitted, this.inner.append(stream, events, options), events.length);
+  }
+
+  /** The store's answer to an admitted append; the state the append leads to is kept once the store recorded all of it. */
+  private written(admitted: AdmittedEvents, appended: Promise<AppendResult>, count: number): Promise<AppendResult> {
+    return appended.then((result) => {
+      const last = result.events[result.events.length - 1];
+      if (last && last.revision === admitted.revision && result.events.length === count) this.gate.remember(atHead(admitted, last.hash));
+      return result;
+    });
   }
 
   /**
@@ -104,4 +135,10 @@ export class GatedEventStore implements EventStore {
   close(): Promise<void> {
     return this.inner.close();
   }
+}
+
+/** A numeric expected revision (the store enforces it at the write, so a state kept at it needs no read first); 'no_stream' is -1. */
+function numericExpectation(options: AppendOptions | undefined): number | undefined {
+  const given = options?.expectedRevision;
+  return typeof given === 'number' ? given : given === 'no_stream' ? -1 : undefined;
 }

@@ -27,6 +27,24 @@ describe('the gate keeps stream states for appends that state their expected rev
     expect(counter.reads()).toBe(0);
   });
 
+  it('given a state kept at revision 1, when an append expects revision 1, then it reaches the store in the same turn, before anything is awaited', async () => {
+    const { gated, store } = gatedStore();
+    await gated.append(RUN, [proposed(started), proposed(metric('loss', 1, 0))]);
+    let appends = 0;
+    const append = store.append.bind(store);
+    store.append = (...args: Parameters<EventStore['append']>) => {
+      appends++;
+      return append(...args);
+    };
+    const appended = gated.append(RUN, [proposed(metric('loss', 0.5, 1))], { expectedRevision: 1 });
+    expect(appends).toBe(1);
+    expect((await appended).events.map((e) => e.revision)).toEqual([2]);
+    // The state it led to is kept: the next append at revision 2 needs no read either.
+    const counter = countingReads(store);
+    await gated.append(RUN, [proposed(metric('loss', 0.4, 2))], { expectedRevision: 2 });
+    expect(counter.reads()).toBe(0);
+  });
+
   it('given a state kept at revision 1 and the stream grown past it behind the gate, when an append expects revision 1, then the store refuses it and nothing is written', async () => {
     const { gated, store } = gatedStore();
     await gated.append(RUN, [proposed(started), proposed(metric('loss', 1, 0))]);
