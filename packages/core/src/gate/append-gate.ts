@@ -135,9 +135,8 @@ export class AppendGate {
   private async producingRunsStarted(events: readonly ProposedEvent[], pending: PendingStreams | undefined, stream: string): Promise<Set<string>> {
     const started = new Set<string>();
     for (const e of events) {
-      const runMeta = categoryOf(stream) === 'runmeta';
-      if (!runMeta && e.type !== 'DatasetVersionCreated' && e.type !== 'ModelVersionCreated') continue;
-      const producer = runMeta ? idOf(stream) : (e.data as { producedBy?: unknown } | null)?.producedBy;
+      if (!namesProducer(stream, e)) continue;
+      const producer = categoryOf(stream) === 'runmeta' ? idOf(stream) : (e.data as { producedBy?: unknown } | null)?.producedBy;
       if (typeof producer !== 'string' || producer === '' || started.has(producer)) continue;
       const run = await this.stateOf(runStream(producer), pending).catch(() => undefined);
       if (run?.rules.category === 'run' && run.rules.run.lifecycle !== 'not-started') started.add(producer);
@@ -153,10 +152,12 @@ function proposedEvents(stream: string, events: readonly unknown[]): readonly Pr
   return events.every(isEnvelope) ? (events as ProposedEvent[]) : parseAppendedEvents(stream, events);
 }
 
-/** Whether a rule of these events asks if a run is started: version events name their producing run, and a runmeta stream is its run's. */
-function namesProducers(stream: string, events: readonly ProposedEvent[]): boolean {
-  return categoryOf(stream) === 'runmeta' || events.some((e) => e.type === 'DatasetVersionCreated' || e.type === 'ModelVersionCreated');
+/** Whether a rule of `event` asks if a run is started: a version event names its producing run, and a runmeta stream's events are its run's. */
+function namesProducer(stream: string, event: ProposedEvent): boolean {
+  return categoryOf(stream) === 'runmeta' || event.type === 'DatasetVersionCreated' || event.type === 'ModelVersionCreated';
 }
+
+const namesProducers = (stream: string, events: readonly ProposedEvent[]): boolean => events.some((e) => namesProducer(stream, e));
 
 /** A failure to find a stream's state (a stream of no known category, a store that cannot be read) as the refusal of the append's first event. */
 function refusalOfState(stream: string, proposed: readonly ProposedEvent[], error: unknown): unknown {
