@@ -1,8 +1,8 @@
-import { statSync, writeSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, type FileHandle } from 'node:fs/promises';
+import { readdir, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SignedReceiptSchema, type ReceiptLedger, type SignedReceipt } from '@dotscience/core';
 import { z } from 'zod';
+import { DEFAULT_LEDGER_SYNC, OpenLedgerFiles, type LedgerSyncPolicy } from './open-ledger-files.js';
 import { linesAt, StreamLineIndex } from './stream-line-index.js';
 
 /** A kept receipt, and the hub that signed it (absent in a hub's own ledger). */
@@ -16,21 +16,25 @@ const SUFFIX = '.ndjson';
  * Receipts kept as JSON lines, one file per name (a project) in a directory (0700, files
  * 0600). A hub writes one line per accepted append (who made it: the token's id and
  * label); a client keeps the receipts a hub gave it. A line that does not parse (a torn
- * last line after a crash) is skipped and counted.
+ * last line after a crash) is skipped and counted. Lines are synced in the background
+ * (OpenLedgerFiles): a crash loses at most those of the last MiB or second.
  */
 export class FsReceiptLedger implements ReceiptLedger {
   /** Per file while a write is due or in flight: the lines not yet handed to a write, and who waits for them. */
   private readonly pending = new Map<string, { text: string; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> }>();
   /** The file of each name written so far (a hub writes one project's file again and again). */
   private readonly files = new Map<string, string>();
-  /** Whether this ledger made (or found) `dir`: its writes need not make it again, unless it is gone. */
-  private dirMade = false;
-  /** Files kept open between writes while they are busy (see appendToFile), each with the inode it was opened as. */
-  private readonly handles = new Map<string, { fh: FileHandle; ino: number; idle: NodeJS.Timeout }>();
+  /** Files kept open between writes while they are busy, synced in the background. */
+  private readonly open: OpenLedgerFiles;
   /** Per file read by stream: where each stream's lines lie (see readStream). */
   private readonly indexes = new Map<string, StreamLineIndex>();
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    sync: LedgerSyncPolicy = DEFAULT_LEDGER_SYNC,
+  ) {
+    this.open = new OpenLedgerFiles(dir, sync);
+  }
 
   fileOf(name: string): string {
     let file = this.files.get(name);
@@ -92,7 +96,7 @@ export class FsReceiptLedger implements ReceiptLedger {
       }
       this.pending.set(file, { text: '', waiters: [] });
       try {
-        await this.appendMakingDir(file, text);
+        await this.open.write(file, Buffer.from(text, 'utf8'));
         for (const w of waiters) w.resolve();
       } catch (error) {
         for (const w of waiters) w.reject(error);
@@ -100,54 +104,16 @@ export class FsReceiptLedger implements ReceiptLedger {
     }
   }
 
-  /**
-   * Append `text` to `file` (0600 when made), making the directory (0700) first if this ledger has not yet, or it is gone.
-   * The file stays open while writes keep coming (closed after a second without one): a hub writes a project's
-   * file again and again, and opening and closing it for each write cost two thread-pool round trips more than
-   * the write itself (~6% of the hub's CPU per append, D135). Before each write the path must still name the
-   * file held open (one stat, no thread pool): a file or directory removed or replaced meanwhile is made again.
-   */
-  private async appendMakingDir(file: string, text: string): Promise<void> {
-    let held = this.handles.get(file);
-    if (held && !pathNames(file, held.ino)) {
-      this.forget(file);
-      held = undefined;
-    }
-    if (!held) held = await this.openFile(file);
-    const bytes = Buffer.from(text, 'utf8');
-    for (let done = 0; done < bytes.length;) done += writeSync(held.fh.fd, bytes, done);
-    if (this.handles.get(file) === held) held.idle.refresh();
+  /** Bytes of `name`'s lines that no finished sync covers. */
+  unsyncedBytes(name: string): number {
+    return this.open.unsyncedBytes(this.fileOf(name));
   }
 
-  private async openFile(file: string): Promise<{ fh: FileHandle; ino: number; idle: NodeJS.Timeout }> {
-    if (!this.dirMade) {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      this.dirMade = true;
-    }
-    let fh: FileHandle;
-    try {
-      fh = await open(file, 'a', 0o600);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      await mkdir(this.dir, { recursive: true, mode: 0o700 }); // the directory was removed: make it again
-      fh = await open(file, 'a', 0o600);
-    }
-    const idle = setTimeout(() => {
-      if (this.pending.has(file)) idle.refresh();
-      else this.forget(file);
-    }, 1000).unref();
-    const held = { fh, ino: (await fh.stat()).ino, idle };
-    this.handles.set(file, held);
-    return held;
-  }
-
-  /** Close the file held open for `file`, if any. */
-  private forget(file: string): void {
-    const held = this.handles.get(file);
-    if (!held) return;
-    this.handles.delete(file);
-    clearTimeout(held.idle);
-    void held.fh.close().catch(() => undefined);
+  /** Resolves once the lines of `name` given so far have been written and synced. */
+  async synced(name: string): Promise<void> {
+    const file = this.fileOf(name);
+    while (this.pending.has(file)) await new Promise((resolve) => setImmediate(resolve));
+    await this.open.synced(file);
   }
 
   async read(name: string): Promise<{ lines: LedgerLine[]; unreadable: number }> {
@@ -247,15 +213,6 @@ function streamOfLine(text: string): string | undefined {
     return typeof stream === 'string' ? stream : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** Whether `file` names the inode `ino` now. */
-function pathNames(file: string, ino: number): boolean {
-  try {
-    return statSync(file).ino === ino;
-  } catch {
-    return false;
   }
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { appendFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { receiptSignatureHolds } from '@dotscience/core';
 import { FsReceiptLedger, KeyFileReceiptSigner } from '../../src/receipts/index.js';
 import { tempStoreDir } from '../event-store/fixtures.js';
@@ -108,5 +108,58 @@ describe('FsReceiptLedger under concurrent appends', () => {
     await rename(replacement, ledger.fileOf('p'));
     await ledger.append('p', [{ receipt: receipt(2) }]);
     expect((await ledger.read('p')).lines.map((l) => l.receipt.head.count)).toEqual([7, 2]);
+  });
+});
+
+describe('FsReceiptLedger syncs its lines in the background', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => ({ dir, cleanup } = await tempStoreDir()));
+  afterEach(() => cleanup());
+  const line = (count: number) => ({
+    receipt: {
+      version: 1 as const,
+      project: 'p',
+      head: { count, position: count - 1, logHash: 'a'.repeat(64) },
+      signedAt: 'now',
+      publicKey: 'k',
+      signature: 's'.repeat(200),
+    },
+  });
+  const bytesOf = (...counts: number[]) => counts.reduce((sum, count) => sum + Buffer.byteLength(`${JSON.stringify(line(count))}\n`), 0);
+
+  it('given lines written below the sync size, then they wait; when the size is passed, then a sync starts and covers them all', async () => {
+    const ledger = new FsReceiptLedger(join(dir, 'receipts'), { everyBytes: 3 * bytesOf(1), everyMs: 600_000, idleMs: 600_000 });
+    await ledger.append('p', [line(1)]);
+    await ledger.append('p', [line(2)]);
+    expect(ledger.unsyncedBytes('p')).toBe(bytesOf(1, 2));
+    await ledger.append('p', [line(3), line(4)]);
+    // The sync started at the write that passed the size; nothing else would start one for ten minutes.
+    await vi.waitFor(() => expect(ledger.unsyncedBytes('p')).toBe(0));
+    await ledger.append('p', [line(5)]);
+    expect(ledger.unsyncedBytes('p')).toBe(bytesOf(5));
+    expect((await ledger.read('p')).lines.map((l) => l.receipt.head.count)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('given a line written, when the interval has passed, then the next write starts a sync of both', async () => {
+    const ledger = new FsReceiptLedger(join(dir, 'receipts'), { everyBytes: 1024 * 1024, everyMs: 300, idleMs: 600_000 });
+    await ledger.append('p', [line(1)]);
+    expect(ledger.unsyncedBytes('p')).toBe(bytesOf(1));
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(ledger.unsyncedBytes('p')).toBe(bytesOf(1));
+    await ledger.append('p', [line(2)]);
+    await vi.waitFor(() => expect(ledger.unsyncedBytes('p')).toBe(0));
+  });
+
+  it('given a file left idle, then it is synced and closed; a later write opens it again and keeps every line', async () => {
+    const ledger = new FsReceiptLedger(join(dir, 'receipts'), { everyBytes: 1024 * 1024, everyMs: 600_000, idleMs: 50 });
+    await ledger.append('p', [line(1), line(2)]);
+    expect(ledger.unsyncedBytes('p')).toBe(bytesOf(1, 2));
+    await vi.waitFor(() => expect(ledger.unsyncedBytes('p')).toBe(0));
+    await ledger.append('p', [line(3)]);
+    expect(ledger.unsyncedBytes('p')).toBe(bytesOf(3));
+    await ledger.synced('p');
+    expect(ledger.unsyncedBytes('p')).toBe(0);
+    expect((await ledger.read('p')).lines.map((l) => l.receipt.head.count)).toEqual([1, 2, 3]);
   });
 });
