@@ -24,6 +24,7 @@ import { loadIndexSnapshot, saveIndexSnapshot } from './index-snapshot.js';
 import { LogAnchorWriter, readAnchors } from './log-anchors.js';
 import { LogWatch } from './log-watch.js';
 import { LogByPosition } from './log-by-position.js';
+import { PrintConfirmations } from './print-confirmations.js';
 import { recoverLog, scanForward, type RecordPlaces } from './log-recovery.js';
 import { eventsOf, readRecordBatches, readRecords, type ChunkVerifier } from './record-reader.js';
 import type { EncodedRecords } from './record-batch.js';
@@ -106,6 +107,8 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
   private snapshotCount: number;
   private snapshotting: Promise<void> = Promise.resolve();
   private readonly turns = new AppendTurns();
+  /** Committed records read to confirm id print matches (see eventsMatchingPrints). */
+  private readonly confirmations = new PrintConfirmations();
   private readonly worker = new RecordWorker();
   private readonly inThread: Sealer = new InThreadSealer();
   private readonly onWorker: WorkerSealer;
@@ -193,9 +196,9 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
 
   /**
    * The append pipeline: wait for the turn, then pass through (`appendInTurn`) holding it.
-   * Two rare outcomes send the append through again: a retry of an append still being
-   * written (answered once it is durable, or looked at anew if its write failed), and the
-   * log moving under a wait (LOG_MOVED).
+   * Three rare outcomes send the append through again: a retry of an append still being
+   * written (answered once it is durable, or looked at anew if its write failed), records
+   * read to confirm an id print match, and the log moving under a wait (LOG_MOVED).
    */
   private async appendParsed(stream: string, parsed: NewEvent[], expected: ExpectedRevision, durable: boolean): Promise<AppendResult> {
     while (this.turns.held) await this.turns.held; // wait for the turn
@@ -213,9 +216,10 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
 
   /**
    * Answer a retry → check the expected revision → check the ids → seal → enqueue, each
-   * step by core's rule. A step that must wait (records read to confirm an id print match,
-   * sealing on the worker) holds the turn over the wait, so nothing else appends meanwhile;
-   * in the common case nothing waits, and the append is enqueued before this returns.
+   * step by core's rule. A step that must wait (records read to answer a retry, sealing on
+   * the worker) holds the turn over the wait, so nothing else appends meanwhile; records read
+   * to confirm an id print match are read without it, and the append then looks again. In
+   * the common case nothing waits, and the append is enqueued before this returns.
    */
   private async appendInTurn(turn: AppendTurn, stream: string, parsed: NewEvent[], expected: ExpectedRevision, durable: boolean): Promise<Outcome> {
     const log = this.log!;
@@ -234,11 +238,10 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     checkExpected(stream, head.revision, expected);
     if (parsed.length === 0) return { answer: { nextExpectedRevision: head.revision, position: position - 1, events: [] } };
 
-    // Check the ids.
+    // Check the ids. Records a print match needs are read without the turn, which the appends behind this one go on using; then this one looks again.
     const prints = idPrints(parsed);
-    const matching = this.eventsMatchingPrints(prints);
-    const matched = matching instanceof Promise ? await turn.over(matching) : matching;
-    if (moved()) return LOG_MOVED;
+    const matched = this.eventsMatchingPrints(prints);
+    if (matched instanceof Promise) return { lookAgainAfter: matched };
     if (matched) checkIdsUnrecorded(stream, parsed, (id) => matched.get(id));
 
     // Seal.
@@ -293,17 +296,18 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
    * The recorded events (committed or queued) whose ids have one of an append's id prints, by
    * id, for core's rule that an id is recorded once per store; undefined when no print matched
    * and none repeats within the append (then no id can be refused). The common case costs
-   * one print lookup per event; committed records are read only on a print match.
+   * one print lookup per event. A committed record a match needs that was not read yet is read
+   * into `confirmations`: the promise of that read is answered instead, and the append looks again.
    */
-  private eventsMatchingPrints(prints: Uint32Array): Map<string, RecordedEvent> | undefined | Promise<Map<string, RecordedEvent>> {
+  private eventsMatchingPrints(prints: Uint32Array): Map<string, RecordedEvent> | undefined | Promise<void> {
     const matches = this.index.printMatches(prints);
     if (matches.positions.length === 0 && !matches.withinAppend) return undefined;
     const held = new Map<string, RecordedEvent>();
     const unread: number[] = [];
     const committed = this.index.committedCount;
     for (const p of matches.positions) {
-      const queued = p < committed ? undefined : this.index.pendingAt(p);
-      if (queued) held.set(queued.id, queued);
+      const recorded = p < committed ? this.confirmations.get(p) : this.index.pendingAt(p);
+      if (recorded) held.set(recorded.id, recorded);
       else if (p < committed) unread.push(p);
     }
     if (unread.length === 0) return held;
@@ -313,8 +317,7 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
         this.index.table,
         unread.sort((a, b) => a - b),
       ))
-        held.set(event.id, event);
-      return held;
+        this.confirmations.keep(event);
     })();
   }
 
@@ -387,6 +390,7 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
       useSnapshot: false,
     });
     const byPosition = this.byPosition;
+    this.confirmations.clear();
     this.full = recovered.index;
     this.byPosition = undefined;
     this.tailSize = recovered.tailSize;

@@ -73,6 +73,31 @@ describe('FsEventStore: an event id is recorded at most once', () => {
     expect(store.eventCount).toBe(3);
   });
 
+  it('given an append whose id print matches a committed event, when it reads that event to confirm, then an append made after it is not held back: it is enqueued first', async () => {
+    const { store } = subject;
+    const [[a, b]] = COLLIDING;
+    await store.append('run-one', [metricEvent(0, a)]);
+    const confirming = store.append('run-two', [metricEvent(0, b)]);
+    const behind = store.append('run-three', [metricEvent(0)]);
+    const [confirmed, after] = await Promise.all([confirming, behind]);
+    expect(after.position).toBeLessThan(confirmed.position);
+    expect(idsOf(await collect(store.readStream('run-two')))).toEqual([b]);
+  });
+
+  it('given two appends of one id whose print matches a committed event, when both read it to confirm, then one is recorded and the other refused naming it', async () => {
+    const { store } = subject;
+    const [[a, b]] = COLLIDING;
+    await store.append('run-one', [metricEvent(0, a)]);
+    const results = await Promise.allSettled([store.append('run-two', [metricEvent(0, b)]), store.append('run-three', [metricEvent(0, b)])]);
+    const recorded = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    expect(recorded).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toBeInstanceOf(DuplicateEventIdError);
+    expect((refused[0] as DuplicateEventIdError).existing).toEqual({ stream: recorded[0]!.events[0]!.stream, revision: 0 });
+    expect(idsOf(await collect(store.readAll()))).toEqual([a, b]);
+  });
+
   it('given a store reopened with and without its index snapshot, when an append repeats a recorded id, then it is refused and nothing is written', async () => {
     const recorded = Array.from({ length: 40 }, (_, i) => metricEvent(i));
     await subject.store.append('run-before', recorded);
