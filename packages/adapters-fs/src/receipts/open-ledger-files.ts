@@ -71,7 +71,7 @@ export class OpenLedgerFiles {
     held ??= await this.open(file);
     for (let done = 0; done < bytes.length;) done += writeSync(held.fh.fd, bytes, done);
     held.unsynced += bytes.length;
-    if (this.held.get(file) === held) held.idle.refresh();
+    held.idle.refresh();
     if (held.syncing === undefined && (held.unsynced >= this.policy.everyBytes || Date.now() - held.lastSyncAt >= this.policy.everyMs)) this.sync(file, held);
   }
 
