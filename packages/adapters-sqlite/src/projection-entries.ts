@@ -10,6 +10,7 @@ import {
   type ListFields,
   type ListStatements,
 } from './projection-lists.js';
+import { descendantRecords, nestedRecordName, plainCopy, writeNestedWhole, NESTED_ENTRY } from './nested-entries.js';
 
 /**
  * The table of projection states kept by key (docs/decisions.md D118): each
@@ -40,6 +41,8 @@ interface Statements {
   selectAll: Database.Statement;
   upsert: Database.Statement;
   remove: Database.Statement;
+  /** The rows of the records nested under one entry (`descendantRecords`). */
+  removeNested: Database.Statement;
   lists: ListStatements;
 }
 
@@ -57,6 +60,8 @@ class RecordEntries {
   private readonly storedLists = new Map<string, StoredList[]>();
   /** Each of those lists by its proxy: what a value holds when a handler kept the list it read. */
   private readonly listByProxy = new WeakMap<unknown[], StoredList>();
+  /** A nested record's entries read since the last write (levels > 0), by key: the value its entry holds. */
+  private readonly children = new Map<string, RecordEntries>();
   readonly proxy: Record<string, unknown>;
 
   constructor(
@@ -64,13 +69,17 @@ class RecordEntries {
     private readonly ends: EntryEnds | undefined,
     private readonly lists: ListFields | undefined,
     private readonly statements: Statements,
+    /** How many levels of keyed records the values are (D185): 0, JSON values; 1, records of JSON values; … */
+    private readonly levels = 0,
   ) {
+    const found = (key: string, value: string | undefined): void => {
+      this.stored.set(key, value ?? null);
+      if (value !== undefined)
+        Object.defineProperty(this.target, key, { value: this.parsed(key, value), enumerable: true, writable: true, configurable: true });
+    };
     const load = (key: string | symbol): void => {
       if (typeof key !== 'string' || this.stored.has(key)) return;
-      const row = this.statements.select.get(this.name, key) as { value: string } | undefined;
-      this.stored.set(key, row?.value ?? null);
-      if (row !== undefined)
-        Object.defineProperty(this.target, key, { value: this.parsed(key, row.value), enumerable: true, writable: true, configurable: true });
+      found(key, (this.statements.select.get(this.name, key) as { value: string } | undefined)?.value);
     };
     const written = (target: Record<string, unknown>, key: string | symbol): void => {
       if (typeof key !== 'string') return;
@@ -90,14 +99,16 @@ class RecordEntries {
       ownKeys: (target) => {
         // A handler that lists a keyed record must see all of it, not only the entries read so far: every row is read
         // first (entries this catch-up removed stay removed). Only rare steps list (renaming a settled entity, D125).
-        for (const row of this.statements.selectAll.all(this.name) as Array<{ key: string }>) load(row.key);
+        for (const row of this.statements.selectAll.all(this.name) as Array<{ key: string; value: string }>)
+          if (!this.stored.has(row.key)) found(row.key, row.value);
         return Reflect.ownKeys(target);
       },
     });
   }
 
-  /** An entry's stored value, its lists (D171) read item by item when looked at. */
+  /** An entry's stored value, its lists (D171) read item by item when looked at, or the record nested under it. */
   private parsed(key: string, json: string): unknown {
+    if (this.levels > 0) return this.child(key).proxy;
     const head = JSON.parse(json) as unknown;
     if (this.lists === undefined) return head;
     return expandHead(head, this.lists, (field, length) => {
@@ -108,15 +119,40 @@ class RecordEntries {
     });
   }
 
+  /** The record nested under `key`'s entry. */
+  private child(key: string): RecordEntries {
+    let child = this.children.get(key);
+    if (child === undefined) {
+      child = new RecordEntries(nestedRecordName(this.name, key), undefined, undefined, this.statements, this.levels - 1);
+      this.children.set(key, child);
+    }
+    return child;
+  }
+
   get touched(): number {
     let held = this.stored.size;
     for (const lists of this.storedLists.values()) for (const list of lists) held += list.held;
+    for (const child of this.children.values()) held += child.touched;
     return held;
   }
 
-  /** An entry's value as its row holds it: its lists, if any, by their lengths. */
+  /** An entry's value as its row holds it: its lists, if any, by their lengths; a nested record's entry, a mark. */
   private rendered(value: unknown): string {
+    if (this.levels > 0) return NESTED_ENTRY;
     return JSON.stringify(this.lists === undefined ? value : headOf(value, this.lists));
+  }
+
+  /** Removes the rows of what is nested under an entry removed or replaced. */
+  private removeNested(key: string): void {
+    if (this.levels > 0) this.statements.removeNested.run(...descendantRecords(this.name, key));
+  }
+
+  /** Writes what is nested under an entry: the record read from rows, its changes; else (a value set whole) every entry of it. */
+  private writeNested(key: string, value: unknown): void {
+    if (this.levels === 0) return;
+    const child = this.children.get(key);
+    if (child !== undefined && value === child.proxy) child.write();
+    else writeNestedWhole(this.statements.upsert, nestedRecordName(this.name, key), value, this.levels - 1);
   }
 
   /** Stores an entry's lists: the items changed or added of a list read from its rows, else (`whole`) every item. */
@@ -138,22 +174,33 @@ class RecordEntries {
     };
     // The lists of entries added again are read whole first: their rows are removed below and written anew.
     for (const key of this.added) for (const list of this.storedLists.get(key) ?? []) list.loadAll();
+    // So are the records nested under them: a record read from rows and set again under its key is written from a copy.
+    for (const key of this.added) {
+      const child = this.children.get(key);
+      if (child !== undefined && this.target[key] === child.proxy) this.target[key] = plainCopy(child.proxy, this.levels - 1);
+    }
     // Rows removed, or removed and added again (so that they move to the end), then rows changed in place, then new rows in order.
     for (const [key, before] of this.stored) {
       if (before === null || (Object.hasOwn(this.target, key) && !this.added.has(key))) continue;
       this.statements.remove.run(this.name, key);
       if (this.lists !== undefined) this.statements.lists.removeKey.run(this.name, key);
+      this.removeNested(key);
     }
     for (const [key, before] of this.stored) {
       if (before === null || !Object.hasOwn(this.target, key) || this.added.has(key)) continue;
       const json = this.rendered(this.target[key]);
       if (json !== before) put(key, json);
       this.writeLists(key, this.target[key], false);
+      // An entry whose value was replaced by another object (not the record read) is nested anew.
+      const child = this.children.get(key);
+      if (this.levels > 0 && (child === undefined || this.target[key] !== child.proxy)) this.removeNested(key);
+      this.writeNested(key, this.target[key]);
     }
     for (const key of this.added) {
       if (!Object.hasOwn(this.target, key)) continue;
       put(key, this.rendered(this.target[key]));
       this.writeLists(key, this.target[key], true);
+      this.writeNested(key, this.target[key]);
     }
     this.forget();
   }
@@ -164,6 +211,8 @@ class RecordEntries {
     this.stored.clear();
     this.added.clear();
     this.storedLists.clear();
+    for (const child of this.children.values()) child.forget();
+    this.children.clear();
   }
 }
 
@@ -180,12 +229,13 @@ export class ProjectionEntries {
   constructor(db: Database.Database) {
     this.statements = {
       select: db.prepare('SELECT value FROM projection_entries WHERE record = ? AND key = ?'),
-      selectAll: db.prepare('SELECT key FROM projection_entries WHERE record = ? ORDER BY id'),
+      selectAll: db.prepare('SELECT key, value FROM projection_entries WHERE record = ? ORDER BY id'),
       upsert: db.prepare(
         `INSERT INTO projection_entries (record, key, value, a, b) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (record, key) DO UPDATE SET value = excluded.value, a = excluded.a, b = excluded.b`,
       ),
       remove: db.prepare('DELETE FROM projection_entries WHERE record = ? AND key = ?'),
+      removeNested: db.prepare('DELETE FROM projection_entries WHERE record = ? OR (record >= ? AND record < ?)'),
       lists: listStatements(db),
     };
   }
@@ -193,6 +243,16 @@ export class ProjectionEntries {
   /** A record of a state whose entries are the table's rows of `name`; `lists`: the lists of its values kept as rows of their own. */
   record<V>(name: string, ends?: (value: V) => readonly [string | null, string | null], lists?: ListFields): Record<string, V> {
     const record = new RecordEntries(name, ends as EntryEnds | undefined, lists, this.statements);
+    this.records.push(record);
+    return record.proxy as Record<string, V>;
+  }
+
+  /**
+   * A record whose values are keyed records themselves, `levels` deep (D185), each entry of each a row: a value
+   * that grows by a key per event (the runs waiting for a dataset's content) is written by that key, not whole.
+   */
+  nestedRecord<V>(name: string, levels: number): Record<string, V> {
+    const record = new RecordEntries(name, undefined, undefined, this.statements, levels);
     this.records.push(record);
     return record.proxy as Record<string, V>;
   }

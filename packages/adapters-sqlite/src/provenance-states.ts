@@ -86,7 +86,8 @@ export class ProvenanceStates {
     const relation = <R>(ends: (r: R) => [string, string]) => ends;
     this.datasets = {
       datasets: entries.record<DatasetView>(ENTRY_RECORDS.datasets, undefined, ENTRY_LISTS[ENTRY_RECORDS.datasets]),
-      matching: { versions: entries.record(ENTRY_RECORDS.datasetVersions), awaiting: entries.record(ENTRY_RECORDS.datasetAwaiting) },
+      // Name → content → version, and name → content → run → position: a key per version and per run, never rewritten whole (D185).
+      matching: { versions: entries.nestedRecord(ENTRY_RECORDS.datasetVersions, 1), awaiting: entries.nestedRecord(ENTRY_RECORDS.datasetAwaiting, 2) },
       // Kept like the rest: a run's input recorded in a later catch-up resolves by the project its start named.
       runProjects: entries.record<string>(ENTRY_RECORDS.datasetRunProjects),
     };
@@ -114,7 +115,7 @@ export class ProvenanceStates {
           relation((r) => [r.activity, r.agent]),
         ),
       },
-      matching: { versions: entries.record(ENTRY_RECORDS.provenanceVersions), awaiting: entries.record(ENTRY_RECORDS.provenanceAwaiting) },
+      matching: { versions: entries.nestedRecord(ENTRY_RECORDS.provenanceVersions, 1), awaiting: entries.nestedRecord(ENTRY_RECORDS.provenanceAwaiting, 2) },
       usedBy: entries.record(ENTRY_RECORDS.usedBy),
       generatedBy: entries.record(ENTRY_RECORDS.generatedBy),
       versions: entries.record(ENTRY_RECORDS.entityVersions, undefined, ENTRY_LISTS[ENTRY_RECORDS.entityVersions]),

@@ -15,7 +15,7 @@ import { ENTITY_INDEXES, PROVENANCE_STATES_VERSION } from './provenance-states.j
  * is one row of `run_items`; parameters, labels and summary values, of any name,
  * are rows of `run_fields` (docs/decisions.md, "The read model's rows").
  */
-const SCHEMA_REVISION = 7;
+const SCHEMA_REVISION = 8;
 export const READ_MODEL_VERSION = `${SCHEMA_REVISION}.${runsProjection.version}.${PROVENANCE_STATES_VERSION}`;
 
 /** The properties a row of run_items can hold (an input's or output's, a model's). */
