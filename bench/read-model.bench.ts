@@ -189,12 +189,23 @@ for (const runs of sizes) {
       summarise(BENCH, `${name}, ${label} runs: peak memory`, 'MB', [peakMegabytes(args, project)], 1, `read-model.${key}-memory.${runs}`);
     }
     const extra: number[] = [];
+    const lineageExtra: number[] = [];
     store = await FsEventStore.open(join(init.store, 'events'));
     for (let round = 0; round < 3; round++) {
       await appendRuns(store, runs + round * 1000, runs + (round + 1) * 1000, modelVersion, lean);
       extra.push(timeCommand(process.execPath, [cli, 'runs'], cwd) / 1000 - medians['runs']!);
+      // The datasets, models and provenance entries catch up apart from the runs (D142): what a lineage after new runs pays (D185).
+      lineageExtra.push(timeCommand(process.execPath, [cli, 'lineage', 'churn-model'], cwd) / 1000 - medians['lineage']!);
     }
     summarise(BENCH, `\`ds runs\` catching up with 1,000 new runs, ${label} runs: extra`, 's', extra, 1, `read-model.catch-up.${runs}`);
+    summarise(
+      BENCH,
+      `\`ds lineage churn-model\` catching up with 1,000 new runs, ${label} runs: extra`,
+      's',
+      lineageExtra,
+      1,
+      `read-model.lineage-catch-up.${runs}`,
+    );
     await store.close();
   } finally {
     if (!SEED_ONLY) rmSync(project, { recursive: true, force: true });
