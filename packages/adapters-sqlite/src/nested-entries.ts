@@ -2,31 +2,34 @@ import type Database from 'better-sqlite3';
 
 /**
  * Records nested in a record's entries (D185), kept in `projection_entries` like any record: the
- * record under entry `k` of record `R` is named `R/["k"]`, the one under its entry `k2`
- * `R/["k","k2"]` (the keys from the outermost record, as JSON, so any key spells one name), and
- * the entry that holds a nested record has this value.
+ * record under an entry is named `#<id>`, the entry's row id (no record the projections name starts
+ * with `#`), so a nested row costs a short name however long the keys above it are; the entry itself
+ * holds this value.
  */
 export const NESTED_ENTRY = '{}';
 
-/** The name of the record nested under entry `key` of record `record`. */
-export function nestedRecordName(record: string, key: string): string {
-  const slash = record.indexOf('/');
-  // Outermost records are named by the projection (ENTRY_RECORDS), never with a slash.
-  if (slash < 0) return `${record}/${JSON.stringify([key])}`;
-  const path = JSON.parse(record.slice(slash + 1)) as string[];
-  return `${record.slice(0, slash)}/${JSON.stringify([...path, key])}`;
-}
+/** The name of the record nested under the entry of row `rowId`. */
+export const nestedRecordName = (rowId: number): string => `#${rowId}`;
 
 /**
- * The bounds of the records nested under entry `key` of `record`, at every depth, for
- * `record = ? OR (record >= ? AND record < ?)`: the record under it, named `…"key"]`, and those
- * under its entries, named `…"key",…`. A key's closing quote is in the prefix, so a key that
- * merely starts the same is not taken.
+ * Removes the rows of a nested record (given its name) and of every record nested under them, at
+ * any depth: a row's own nested record is named by its id (a row that holds none names no rows).
  */
-export function descendantRecords(record: string, key: string): [string, string, string] {
-  const child = nestedRecordName(record, key);
-  const prefix = child.slice(0, -1);
-  return [child, `${prefix},`, `${prefix}-`];
+export const REMOVE_NESTED_SQL = `
+WITH RECURSIVE nested(record) AS (
+  SELECT ?
+  UNION ALL
+  SELECT '#' || e.id FROM projection_entries e JOIN nested n ON e.record = n.record
+)
+DELETE FROM projection_entries WHERE record IN (SELECT record FROM nested)`;
+
+/** The statements that write and remove nested records. */
+export interface NestedStatements {
+  upsert: Database.Statement;
+  /** `record`, `key` → the row's `id`. */
+  rowId: Database.Statement;
+  /** REMOVE_NESTED_SQL. */
+  removeNested: Database.Statement;
 }
 
 /** A plain copy of a nested record `levels` deep (what a record read from rows holds, detached from them). */
@@ -40,9 +43,11 @@ export function plainCopy(record: Record<string, unknown>, levels: number): Reco
 }
 
 /** Writes every entry of `value` as the rows of record `record`, `levels` deep (0: its values are JSON). */
-export function writeNestedWhole(upsert: Database.Statement, record: string, value: unknown, levels: number): void {
+export function writeNestedWhole(statements: NestedStatements, record: string, value: unknown, levels: number): void {
   for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
-    upsert.run(record, key, levels > 0 ? NESTED_ENTRY : JSON.stringify(entry), null, null);
-    if (levels > 0) writeNestedWhole(upsert, nestedRecordName(record, key), entry, levels - 1);
+    statements.upsert.run(record, key, levels > 0 ? NESTED_ENTRY : JSON.stringify(entry), null, null);
+    if (levels === 0) continue;
+    const { id } = statements.rowId.get(record, key) as { id: number };
+    writeNestedWhole(statements, nestedRecordName(id), entry, levels - 1);
   }
 }

@@ -10,7 +10,7 @@ import {
   type ListFields,
   type ListStatements,
 } from './projection-lists.js';
-import { descendantRecords, nestedRecordName, plainCopy, writeNestedWhole, NESTED_ENTRY } from './nested-entries.js';
+import { nestedRecordName, plainCopy, REMOVE_NESTED_SQL, writeNestedWhole, NESTED_ENTRY, type NestedStatements } from './nested-entries.js';
 
 /**
  * The table of projection states kept by key (docs/decisions.md D118): each
@@ -36,13 +36,10 @@ ${PROJECTION_LIST_TABLES}`;
 /** The ends an entry is looked up by (e.g. a relation's two nodes, an entity's name); null where none. */
 export type EntryEnds = (value: never) => readonly [string | null, string | null];
 
-interface Statements {
+interface Statements extends NestedStatements {
   select: Database.Statement;
   selectAll: Database.Statement;
-  upsert: Database.Statement;
   remove: Database.Statement;
-  /** The rows of the records nested under one entry (`descendantRecords`). */
-  removeNested: Database.Statement;
   lists: ListStatements;
 }
 
@@ -62,6 +59,8 @@ class RecordEntries {
   private readonly listByProxy = new WeakMap<unknown[], StoredList>();
   /** A nested record's entries read since the last write (levels > 0), by key: the value its entry holds. */
   private readonly children = new Map<string, RecordEntries>();
+  /** The row ids of the entries read that hold nested records (levels > 0), which name those records. */
+  private readonly rowIds = new Map<string, number>();
   readonly proxy: Record<string, unknown>;
 
   constructor(
@@ -72,14 +71,15 @@ class RecordEntries {
     /** How many levels of keyed records the values are (D185): 0, JSON values; 1, records of JSON values; … */
     private readonly levels = 0,
   ) {
-    const found = (key: string, value: string | undefined): void => {
-      this.stored.set(key, value ?? null);
-      if (value !== undefined)
-        Object.defineProperty(this.target, key, { value: this.parsed(key, value), enumerable: true, writable: true, configurable: true });
+    const found = (key: string, row: { id: number; value: string } | undefined): void => {
+      this.stored.set(key, row?.value ?? null);
+      if (row === undefined) return;
+      if (this.levels > 0) this.rowIds.set(key, row.id);
+      Object.defineProperty(this.target, key, { value: this.parsed(key, row), enumerable: true, writable: true, configurable: true });
     };
     const load = (key: string | symbol): void => {
       if (typeof key !== 'string' || this.stored.has(key)) return;
-      found(key, (this.statements.select.get(this.name, key) as { value: string } | undefined)?.value);
+      found(key, this.statements.select.get(this.name, key) as { id: number; value: string } | undefined);
     };
     const written = (target: Record<string, unknown>, key: string | symbol): void => {
       if (typeof key !== 'string') return;
@@ -99,17 +99,17 @@ class RecordEntries {
       ownKeys: (target) => {
         // A handler that lists a keyed record must see all of it, not only the entries read so far: every row is read
         // first (entries this catch-up removed stay removed). Only rare steps list (renaming a settled entity, D125).
-        for (const row of this.statements.selectAll.all(this.name) as Array<{ key: string; value: string }>)
-          if (!this.stored.has(row.key)) found(row.key, row.value);
+        for (const row of this.statements.selectAll.all(this.name) as Array<{ id: number; key: string; value: string }>)
+          if (!this.stored.has(row.key)) found(row.key, row);
         return Reflect.ownKeys(target);
       },
     });
   }
 
   /** An entry's stored value, its lists (D171) read item by item when looked at, or the record nested under it. */
-  private parsed(key: string, json: string): unknown {
-    if (this.levels > 0) return this.child(key).proxy;
-    const head = JSON.parse(json) as unknown;
+  private parsed(key: string, row: { id: number; value: string }): unknown {
+    if (this.levels > 0) return this.child(key, row.id).proxy;
+    const head = JSON.parse(row.value) as unknown;
     if (this.lists === undefined) return head;
     return expandHead(head, this.lists, (field, length) => {
       const list = new StoredList({ record: this.name, key, field }, length, this.lists![field] ?? null, this.statements.lists);
@@ -119,11 +119,11 @@ class RecordEntries {
     });
   }
 
-  /** The record nested under `key`'s entry. */
-  private child(key: string): RecordEntries {
+  /** The record nested under `key`'s entry, the row `rowId`. */
+  private child(key: string, rowId: number): RecordEntries {
     let child = this.children.get(key);
     if (child === undefined) {
-      child = new RecordEntries(nestedRecordName(this.name, key), undefined, undefined, this.statements, this.levels - 1);
+      child = new RecordEntries(nestedRecordName(rowId), undefined, undefined, this.statements, this.levels - 1);
       this.children.set(key, child);
     }
     return child;
@@ -142,17 +142,19 @@ class RecordEntries {
     return JSON.stringify(this.lists === undefined ? value : headOf(value, this.lists));
   }
 
-  /** Removes the rows of what is nested under an entry removed or replaced. */
+  /** Removes the rows of what is nested under an entry read from rows that is removed or replaced. */
   private removeNested(key: string): void {
-    if (this.levels > 0) this.statements.removeNested.run(...descendantRecords(this.name, key));
+    const rowId = this.rowIds.get(key);
+    if (rowId !== undefined) this.statements.removeNested.run(nestedRecordName(rowId));
   }
 
-  /** Writes what is nested under an entry: the record read from rows, its changes; else (a value set whole) every entry of it. */
+  /** Writes what is nested under an entry (its row written): the record read from rows, its changes; else (a value set whole) every entry of it. */
   private writeNested(key: string, value: unknown): void {
     if (this.levels === 0) return;
     const child = this.children.get(key);
-    if (child !== undefined && value === child.proxy) child.write();
-    else writeNestedWhole(this.statements.upsert, nestedRecordName(this.name, key), value, this.levels - 1);
+    if (child !== undefined && value === child.proxy) return child.write();
+    const { id } = this.statements.rowId.get(this.name, key) as { id: number };
+    writeNestedWhole(this.statements, nestedRecordName(id), value, this.levels - 1);
   }
 
   /** Stores an entry's lists: the items changed or added of a list read from its rows, else (`whole`) every item. */
@@ -213,6 +215,7 @@ class RecordEntries {
     this.storedLists.clear();
     for (const child of this.children.values()) child.forget();
     this.children.clear();
+    this.rowIds.clear();
   }
 }
 
@@ -228,14 +231,15 @@ export class ProjectionEntries {
 
   constructor(db: Database.Database) {
     this.statements = {
-      select: db.prepare('SELECT value FROM projection_entries WHERE record = ? AND key = ?'),
-      selectAll: db.prepare('SELECT key, value FROM projection_entries WHERE record = ? ORDER BY id'),
+      select: db.prepare('SELECT id, value FROM projection_entries WHERE record = ? AND key = ?'),
+      selectAll: db.prepare('SELECT id, key, value FROM projection_entries WHERE record = ? ORDER BY id'),
+      rowId: db.prepare('SELECT id FROM projection_entries WHERE record = ? AND key = ?'),
       upsert: db.prepare(
         `INSERT INTO projection_entries (record, key, value, a, b) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (record, key) DO UPDATE SET value = excluded.value, a = excluded.a, b = excluded.b`,
       ),
       remove: db.prepare('DELETE FROM projection_entries WHERE record = ? AND key = ?'),
-      removeNested: db.prepare('DELETE FROM projection_entries WHERE record = ? OR (record >= ? AND record < ?)'),
+      removeNested: db.prepare(REMOVE_NESTED_SQL),
       lists: listStatements(db),
     };
   }
