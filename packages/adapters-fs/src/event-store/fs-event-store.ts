@@ -25,6 +25,7 @@ import { LogAnchorWriter, readAnchors } from './log-anchors.js';
 import { LogWatch } from './log-watch.js';
 import { LogByPosition } from './log-by-position.js';
 import { PrintConfirmations } from './print-confirmations.js';
+import { RetryReads } from './retry-reads.js';
 import { recoverLog, scanForward, type RecordPlaces } from './log-recovery.js';
 import { eventsOf, readRecordBatches, readRecords, type ChunkVerifier } from './record-reader.js';
 import type { EncodedRecords } from './record-batch.js';
@@ -200,36 +201,48 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
    * written (answered once it is durable, or looked at anew if its write failed), records
    * read to confirm an id print match, and the log moving under a wait (LOG_MOVED).
    */
-  private async appendParsed(stream: string, parsed: NewEvent[], expected: ExpectedRevision, durable: boolean): Promise<AppendResult> {
+  private async appendParsed(
+    stream: string,
+    parsed: NewEvent[],
+    expected: ExpectedRevision,
+    durable: boolean,
+    retryReads = new RetryReads(),
+  ): Promise<AppendResult> {
     while (this.turns.held) await this.turns.held; // wait for the turn
     const turn = this.turns.begin();
     let outcome: Outcome;
     try {
-      outcome = await this.appendInTurn(turn, stream, parsed, expected, durable);
+      outcome = await this.appendInTurn(turn, stream, parsed, expected, durable, retryReads);
     } finally {
       turn.end();
     }
     if ('answer' in outcome) return outcome.answer;
     await outcome.lookAgainAfter;
-    return this.appendParsed(stream, parsed, expected, durable);
+    return this.appendParsed(stream, parsed, expected, durable, retryReads);
   }
 
   /**
    * Answer a retry → check the expected revision → check the ids → seal → enqueue, each
-   * step by core's rule. A step that must wait (records read to answer a retry, sealing on
-   * the worker) holds the turn over the wait, so nothing else appends meanwhile; records read
-   * to confirm an id print match are read without it, and the append then looks again. In
-   * the common case nothing waits, and the append is enqueued before this returns.
+   * step by core's rule. Sealing on the worker holds the turn over its wait, so nothing else
+   * appends meanwhile; committed records read to answer a retry or to confirm an id print
+   * match are read without it, and the append then looks again. In the common case nothing
+   * waits, and the append is enqueued before this returns.
    */
-  private async appendInTurn(turn: AppendTurn, stream: string, parsed: NewEvent[], expected: ExpectedRevision, durable: boolean): Promise<Outcome> {
+  private async appendInTurn(
+    turn: AppendTurn,
+    stream: string,
+    parsed: NewEvent[],
+    expected: ExpectedRevision,
+    durable: boolean,
+    retryReads: RetryReads,
+  ): Promise<Outcome> {
     const log = this.log!;
     const position = log.nextPosition;
     const moved = (): boolean => this.log !== log || log.nextPosition !== position;
 
-    // Answer a retry.
-    const finding = this.retryCandidate(stream, parsed);
-    const candidate = finding instanceof Promise ? await turn.over(finding) : finding;
-    if (moved()) return LOG_MOVED;
+    // Answer a retry. Committed records it needs are read without the turn; then this append looks again.
+    const candidate = this.retryCandidate(stream, parsed, retryReads.under(this.index));
+    if (candidate instanceof Promise) return { lookAgainAfter: candidate };
     const retry = idempotentRetry(stream, candidate, parsed, expected);
     if (retry) return retry.position < this.index.committedCount ? { answer: retry } : { lookAgainAfter: log.idle() };
 
@@ -256,10 +269,11 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
 
   /**
    * Core's RetryCandidate, when the stream holds the append's first id: queued events are
-   * at hand; committed revisions whose id print matches are read, newest first, until one
-   * holds the id (a print may collide). Undefined when the stream does not hold it.
+   * at hand; of the committed revisions whose id print matches, newest first, the first that
+   * holds the id (a print may collide). Undefined when the stream does not hold it. The
+   * promise of a read when records it needs are not in `reads` yet.
    */
-  private retryCandidate(stream: string, parsed: readonly NewEvent[]): RetryCandidate | undefined | Promise<RetryCandidate | undefined> {
+  private retryCandidate(stream: string, parsed: readonly NewEvent[], reads: RetryReads): RetryCandidate | undefined | Promise<void> {
     const first = parsed[0];
     const s = this.index.stream(stream);
     if (!first || !s) return undefined;
@@ -268,28 +282,46 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
     const queuedAt = s.pending.findIndex((e) => e.id === first.id);
     if (queuedAt !== -1) return { headRevision, startRevision: s.positions.length + queuedAt, recorded: s.pending.slice(queuedAt, queuedAt + parsed.length) };
     const revisions = this.index.committedRevisionsWithId(stream, first.id);
-    return revisions.length === 0 ? undefined : this.committedRetryCandidate(s, revisions, first.id, parsed.length, headRevision);
+    return revisions.length === 0 ? undefined : this.committedRetryCandidate(s, revisions, first.id, parsed.length, headRevision, reads);
   }
 
-  private async committedRetryCandidate(
+  /**
+   * Of `revisions` (newest first, committed, their id print that of `firstId`), the newest whose
+   * record holds `firstId`, and the append's `count` events from there: committed ones from
+   * `reads`, then queued ones. The promise of a read of what `reads` lacks: each revision's first
+   * record until one holds the id, then the rest of that one's events.
+   */
+  private committedRetryCandidate(
     s: StreamEntry,
     revisions: number[],
     firstId: string,
     count: number,
     headRevision: number,
-  ): Promise<RetryCandidate | undefined> {
-    // What is queued now and committed so far: queued events committed during a read are the same events.
-    const queued = [...s.pending];
-    const committed = s.positions.length;
-    const table = this.index.table;
+    reads: RetryReads,
+  ): RetryCandidate | undefined | Promise<void> {
+    const unread: number[] = [];
     for (const r of revisions) {
-      const recorded: RecordedEvent[] = [];
-      for await (const event of readRecords(this.dir, table, s.positions.slice(r, Math.min(r + count, committed)))) recorded.push(event);
-      if (recorded[0]?.id !== firstId) continue;
-      for (const event of queued.slice(0, count - recorded.length)) recorded.push(event);
+      const at = reads.get(s.positions[r]!);
+      if (at === undefined) unread.push(s.positions[r]!);
+      if (unread.length > 0 || at!.id !== firstId) continue;
+      const positions = s.positions.slice(r, Math.min(r + count, s.positions.length));
+      const rest = positions.filter((p) => reads.get(p) === undefined);
+      if (rest.length > 0) return this.readForRetry(rest, reads);
+      const recorded = positions.map((p) => reads.get(p)!);
+      for (const event of s.pending.slice(0, count - recorded.length)) recorded.push(event);
       return { headRevision, startRevision: r, recorded };
     }
-    return undefined;
+    return unread.length > 0 ? this.readForRetry(unread, reads) : undefined;
+  }
+
+  /** Read the committed records at `positions` into `reads`, without the append turn. */
+  private async readForRetry(positions: number[], reads: RetryReads): Promise<void> {
+    for await (const event of readRecords(
+      this.dir,
+      this.index.table,
+      positions.sort((a, b) => a - b),
+    ))
+      reads.keep(event);
   }
 
   /**

@@ -84,6 +84,36 @@ describe('FsEventStore: an event id is recorded at most once', () => {
     expect(idsOf(await collect(store.readStream('run-two')))).toEqual([b]);
   });
 
+  it('given a committed append retried, when the retry reads the records it needs, then an append made after it is not held back: it is written first', async () => {
+    const { store } = subject;
+    const events = Array.from({ length: 50 }, (_, i) => metricEvent(i));
+    const first = await store.append('run-one', events, { expectedRevision: 'no_stream' });
+    const settled: string[] = [];
+    // The retry's records are committed: it reads them (a trip to the thread pool). An append held behind it would be written after that read.
+    const retry = store.append('run-one', events, { expectedRevision: 'no_stream' }).then((r) => (settled.push('retry'), r));
+    const behind = store.append('run-two', [metricEvent(0)], { durability: 'deferred' }).then((r) => (settled.push('behind'), r));
+    expect(await retry).toEqual(first);
+    await behind;
+    expect(settled).toEqual(['behind', 'retry']);
+    expect(store.eventCount).toBe(51);
+  });
+
+  it('given a stream with a colliding print after the retried append, when the retry is answered, then each is answered from where its id is', async () => {
+    const { store } = subject;
+    const [[a, b]] = COLLIDING;
+    const first = await store.append('run-one', [metricEvent(0, b), metricEvent(1), metricEvent(2)], { expectedRevision: 'no_stream' });
+    await store.append('run-one', [metricEvent(3, a), metricEvent(4)]);
+    const retries = await Promise.all(
+      [0, 1, 2].map(() =>
+        store.append('run-one', [metricEvent(0, b), ...first.events.slice(1).map((e) => ({ ...metricEvent(e.revision), id: e.id }))], {
+          expectedRevision: 'no_stream',
+        }),
+      ),
+    );
+    for (const retry of retries) expect(retry).toEqual(first);
+    expect(store.eventCount).toBe(5);
+  });
+
   it('given two appends of one id whose print matches a committed event, when both read it to confirm, then one is recorded and the other refused naming it', async () => {
     const { store } = subject;
     const [[a, b]] = COLLIDING;
