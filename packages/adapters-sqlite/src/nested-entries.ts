@@ -26,8 +26,8 @@ DELETE FROM projection_entries WHERE record IN (SELECT record FROM nested)`;
 /** The statements that write and remove nested records. */
 export interface NestedStatements {
   upsert: Database.Statement;
-  /** `record`, `key` → the row's `id`. */
-  rowId: Database.Statement;
+  /** `record`, `key` → the row's `id` and `value`. */
+  select: Database.Statement;
   /** REMOVE_NESTED_SQL. */
   removeNested: Database.Statement;
 }
@@ -47,7 +47,7 @@ export function writeNestedWhole(statements: NestedStatements, record: string, v
   for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {
     statements.upsert.run(record, key, levels > 0 ? NESTED_ENTRY : JSON.stringify(entry), null, null);
     if (levels === 0) continue;
-    const { id } = statements.rowId.get(record, key) as { id: number };
+    const { id } = statements.select.get(record, key) as { id: number };
     writeNestedWhole(statements, nestedRecordName(id), entry, levels - 1);
   }
 }

@@ -37,7 +37,6 @@ ${PROJECTION_LIST_TABLES}`;
 export type EntryEnds = (value: never) => readonly [string | null, string | null];
 
 interface Statements extends NestedStatements {
-  select: Database.Statement;
   selectAll: Database.Statement;
   remove: Database.Statement;
   lists: ListStatements;
@@ -142,18 +141,24 @@ class RecordEntries {
     return JSON.stringify(this.lists === undefined ? value : headOf(value, this.lists));
   }
 
-  /** Removes the rows of what is nested under an entry read from rows that is removed or replaced. */
+  /** Removes the rows of what is nested under an entry read from rows, once: the entry is removed, or its value replaced. */
   private removeNested(key: string): void {
     const rowId = this.rowIds.get(key);
-    if (rowId !== undefined) this.statements.removeNested.run(nestedRecordName(rowId));
+    if (rowId === undefined) return;
+    this.statements.removeNested.run(nestedRecordName(rowId));
+    this.rowIds.delete(key);
   }
 
-  /** Writes what is nested under an entry (its row written): the record read from rows, its changes; else (a value set whole) every entry of it. */
+  /**
+   * Writes what is nested under an entry (its row written): the record read from rows, its changes; else (a value
+   * set whole, replacing what the entry held) every entry of it.
+   */
   private writeNested(key: string, value: unknown): void {
     if (this.levels === 0) return;
     const child = this.children.get(key);
     if (child !== undefined && value === child.proxy) return child.write();
-    const { id } = this.statements.rowId.get(this.name, key) as { id: number };
+    this.removeNested(key);
+    const { id } = this.statements.select.get(this.name, key) as { id: number };
     writeNestedWhole(this.statements, nestedRecordName(id), value, this.levels - 1);
   }
 
@@ -193,9 +198,6 @@ class RecordEntries {
       const json = this.rendered(this.target[key]);
       if (json !== before) put(key, json);
       this.writeLists(key, this.target[key], false);
-      // An entry whose value was replaced by another object (not the record read) is nested anew.
-      const child = this.children.get(key);
-      if (this.levels > 0 && (child === undefined || this.target[key] !== child.proxy)) this.removeNested(key);
       this.writeNested(key, this.target[key]);
     }
     for (const key of this.added) {
@@ -233,7 +235,6 @@ export class ProjectionEntries {
     this.statements = {
       select: db.prepare('SELECT id, value FROM projection_entries WHERE record = ? AND key = ?'),
       selectAll: db.prepare('SELECT id, key, value FROM projection_entries WHERE record = ? ORDER BY id'),
-      rowId: db.prepare('SELECT id FROM projection_entries WHERE record = ? AND key = ?'),
       upsert: db.prepare(
         `INSERT INTO projection_entries (record, key, value, a, b) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (record, key) DO UPDATE SET value = excluded.value, a = excluded.a, b = excluded.b`,
