@@ -306,22 +306,22 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
       if (unread.length > 0 || at!.id !== firstId) continue;
       const positions = s.positions.slice(r, Math.min(r + count, s.positions.length));
       const rest = positions.filter((p) => reads.get(p) === undefined);
-      if (rest.length > 0) return this.readForRetry(rest, reads);
+      if (rest.length > 0) return this.readCommitted(rest, reads);
       const recorded = positions.map((p) => reads.get(p)!);
       for (const event of s.pending.slice(0, count - recorded.length)) recorded.push(event);
       return { headRevision, startRevision: r, recorded };
     }
-    return unread.length > 0 ? this.readForRetry(unread, reads) : undefined;
+    return unread.length > 0 ? this.readCommitted(unread, reads) : undefined;
   }
 
-  /** Read the committed records at `positions` into `reads`, without the append turn. */
-  private async readForRetry(positions: number[], reads: RetryReads): Promise<void> {
+  /** Read the committed records at `positions` into `into`, without the append turn (the append looks again after). */
+  private async readCommitted(positions: number[], into: { keep(event: RecordedEvent): void }): Promise<void> {
     for await (const event of readRecords(
       this.dir,
       this.index.table,
       positions.sort((a, b) => a - b),
     ))
-      reads.keep(event);
+      into.keep(event);
   }
 
   /**
@@ -343,14 +343,7 @@ export class FsEventStore implements EventStore, AnchoredLog, HeadKeepingLog {
       else if (p < committed) unread.push(p);
     }
     if (unread.length === 0) return held;
-    return (async () => {
-      for await (const event of readRecords(
-        this.dir,
-        this.index.table,
-        unread.sort((a, b) => a - b),
-      ))
-        this.confirmations.keep(event);
-    })();
+    return this.readCommitted(unread, this.confirmations);
   }
 
   readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
